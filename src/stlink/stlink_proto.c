@@ -1,0 +1,114 @@
+#include "stlink_proto.h"
+
+#include "core/le.h"
+
+static int debug_cmd_phase(const uint8_t *cmd, int ver_major, struct stlink_phase *out)
+{
+    size_t mem_len = le16_get(&cmd[6]);
+
+    switch (cmd[1]) {
+    case STLINK_DEBUG_READMEM_32BIT:
+    case STLINK_DEBUG_READMEM_8BIT:
+    case STLINK_DEBUG_APIV2_READMEM_16BIT:
+    case STLINK_DEBUG_READMEM_32BIT_NO_ADDR_INC:
+        *out = (struct stlink_phase){STLINK_PHASE_IN, mem_len};
+        return 0;
+    case STLINK_DEBUG_WRITEMEM_32BIT:
+    case STLINK_DEBUG_WRITEMEM_8BIT:
+    case STLINK_DEBUG_APIV2_WRITEMEM_16BIT:
+    case STLINK_DEBUG_WRITEMEM_32BIT_NO_ADDR_INC:
+        *out = (struct stlink_phase){STLINK_PHASE_OUT, mem_len};
+        return 0;
+    case STLINK_DEBUG_EXIT:
+        *out = (struct stlink_phase){STLINK_PHASE_NONE, 0};
+        return 0;
+    case STLINK_DEBUG_READCOREID:
+        *out = (struct stlink_phase){STLINK_PHASE_IN, 4};
+        return 0;
+    case STLINK_DEBUG_APIV2_READ_IDCODES:
+    case STLINK_DEBUG_APIV2_GETLASTRWSTATUS2:
+        *out = (struct stlink_phase){STLINK_PHASE_IN, 12};
+        return 0;
+    case STLINK_DEBUG_APIV2_READREG:
+    case STLINK_DEBUG_APIV2_READDEBUGREG:
+    case STLINK_DEBUG_APIV2_READ_DAP_REG:
+    case STLINK_DEBUG_APIV3_SET_COM_FREQ:
+        *out = (struct stlink_phase){STLINK_PHASE_IN, 8};
+        return 0;
+    case STLINK_DEBUG_APIV2_READALLREGS:
+        *out = (struct stlink_phase){STLINK_PHASE_IN, 88};
+        return 0;
+    case STLINK_DEBUG_APIV3_GET_COM_FREQ:
+        *out = (struct stlink_phase){STLINK_PHASE_IN, 52};
+        return 0;
+    case STLINK_DEBUG_APIV2_ENTER:
+    case STLINK_DEBUG_APIV2_RESETSYS:
+    case STLINK_DEBUG_APIV2_WRITEREG:
+    case STLINK_DEBUG_APIV2_WRITEDEBUGREG:
+    case STLINK_DEBUG_APIV2_GETLASTRWSTATUS:
+    case STLINK_DEBUG_APIV2_DRIVE_NRST:
+    case STLINK_DEBUG_APIV2_START_TRACE_RX:
+    case STLINK_DEBUG_APIV2_STOP_TRACE_RX:
+    case STLINK_DEBUG_APIV2_GET_TRACE_NB:
+    case STLINK_DEBUG_APIV2_SWD_SET_FREQ:
+    case STLINK_DEBUG_APIV2_JTAG_SET_FREQ:
+    case STLINK_DEBUG_APIV2_WRITE_DAP_REG:
+    case STLINK_DEBUG_APIV2_INIT_AP:
+    case STLINK_DEBUG_APIV2_CLOSE_AP_DBG:
+        *out = (struct stlink_phase){STLINK_PHASE_IN, 2};
+        return 0;
+    default:
+        (void)ver_major;
+        return -1;
+    }
+}
+
+int stlink_cmd_phase(const uint8_t cmd[STLINK_CMD_SIZE], int ver_major, struct stlink_phase *out)
+{
+    switch (cmd[0]) {
+    case STLINK_CMD_GET_VERSION:
+        *out = (struct stlink_phase){STLINK_PHASE_IN, 6};
+        return 0;
+    case STLINK_CMD_GET_VERSION_EX:
+        *out = (struct stlink_phase){STLINK_PHASE_IN, 12};
+        return 0;
+    case STLINK_CMD_GET_CURRENT_MODE:
+        *out = (struct stlink_phase){STLINK_PHASE_IN, 2};
+        return 0;
+    case STLINK_CMD_GET_TARGET_VOLTAGE:
+        *out = (struct stlink_phase){STLINK_PHASE_IN, 8};
+        return 0;
+    case STLINK_CMD_DFU:
+    case STLINK_CMD_SWIM:
+        *out = (struct stlink_phase){STLINK_PHASE_NONE, 0};
+        return 0;
+    case STLINK_CMD_DEBUG:
+        return debug_cmd_phase(cmd, ver_major, out);
+    default:
+        return -1;
+    }
+}
+
+const char *stlink_status_name(uint8_t status)
+{
+    switch (status) {
+    case STLINK_OK: return "ok";
+    case STLINK_FALSE: return "fault";
+    case STLINK_SWD_AP_WAIT: return "AP wait";
+    case STLINK_SWD_AP_FAULT: return "AP fault";
+    case STLINK_SWD_AP_ERROR: return "AP error";
+    case STLINK_SWD_AP_PARITY_ERROR: return "AP parity error";
+    case STLINK_SWD_DP_WAIT: return "DP wait";
+    case STLINK_SWD_DP_FAULT: return "DP fault";
+    case STLINK_SWD_DP_ERROR: return "DP error (no SWD response)";
+    case STLINK_SWD_DP_PARITY_ERROR: return "DP parity error";
+    case STLINK_SWD_AP_WDATA_ERROR: return "AP write data error";
+    case STLINK_SWD_AP_STICKY_ERROR: return "AP sticky error";
+    case STLINK_SWD_AP_STICKYORUN_ERROR: return "AP sticky overrun";
+    case STLINK_BAD_AP_ERROR: return "bad AP";
+    case STLINK_JTAG_UNKNOWN_CMD: return "unknown command";
+    case STLINK_JTAG_WRITE_ERROR: return "write error";
+    case STLINK_JTAG_WRITE_VERIF_ERROR: return "write verify error";
+    default: return "unknown status";
+    }
+}
