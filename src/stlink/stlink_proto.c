@@ -7,8 +7,11 @@ static int debug_cmd_phase(const uint8_t *cmd, int ver_major, struct stlink_phas
     size_t mem_len = le16_get(&cmd[6]);
 
     switch (cmd[1]) {
-    case STLINK_DEBUG_READMEM_32BIT:
     case STLINK_DEBUG_READMEM_8BIT:
+        /* The probe answers a one-byte 8-bit read with two bytes. */
+        *out = (struct stlink_phase){STLINK_PHASE_IN, mem_len == 1 ? 2 : mem_len};
+        return 0;
+    case STLINK_DEBUG_READMEM_32BIT:
     case STLINK_DEBUG_APIV2_READMEM_16BIT:
     case STLINK_DEBUG_READMEM_32BIT_NO_ADDR_INC:
         *out = (struct stlink_phase){STLINK_PHASE_IN, mem_len};

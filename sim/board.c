@@ -1,0 +1,227 @@
+/* A virtual board: probe + target, client sessions, statistics and the state file. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "board.h"
+#include "f1_map.h"
+#include "stlink/stlink_proto.h"
+
+#define STATE_MAGIC "stflash-sim-state 1\n"
+
+static double ps_to_s(sim_ps ps)
+{
+    return (double)ps / (double)SIM_PS_PER_S;
+}
+
+static int load_firmware(struct sim_board *b, const char *path, uint32_t addr, char *err,
+                         size_t errlen)
+{
+    struct sim_target *t = &b->target;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open firmware '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    if (addr < F1_FLASH_BASE || addr - F1_FLASH_BASE >= t->flash_size) {
+        fclose(f);
+        snprintf(err, errlen, "firmware address 0x%08x is outside the flash (0x%08x, %u KiB)",
+                 addr, F1_FLASH_BASE, t->flash_size / 1024u);
+        return -1;
+    }
+    uint32_t room = t->flash_size - (addr - F1_FLASH_BASE);
+    size_t n = fread(&t->flash[addr - F1_FLASH_BASE], 1, room, f);
+    int extra = fgetc(f);
+    fclose(f);
+    if (extra != EOF) {
+        snprintf(err, errlen, "firmware '%s' does not fit in the flash: more than %u bytes from "
+                 "0x%08x", path, room, addr);
+        return -1;
+    }
+    sim_target_code_changed(t, addr, (uint32_t)n);
+    return 0;
+}
+
+int sim_board_init(struct sim_board *b, const struct sim_board_config *cfg, char *err,
+                   size_t errlen)
+{
+    memset(b, 0, sizeof *b);
+    if (sim_target_init(&b->target, &cfg->target) != 0) {
+        snprintf(err, errlen, "cannot create the simulated %s", cfg->target.chip->name);
+        return -1;
+    }
+    sim_probe_init(&b->probe, &cfg->probe, &b->target);
+    if (cfg->state_path) {
+        b->state_path = strdup(cfg->state_path);
+        FILE *f = fopen(cfg->state_path, "rb");
+        if (f) {
+            fclose(f);
+            if (sim_board_load(b, cfg->state_path, err, errlen) != 0)
+                goto fail;
+        }
+    }
+    if (cfg->firmware_path &&
+        load_firmware(b, cfg->firmware_path, cfg->firmware_addr, err, errlen) != 0)
+        goto fail;
+    sim_target_power_on_reset(&b->target);
+    return 0;
+fail:
+    sim_board_release(b);
+    return -1;
+}
+
+void sim_board_release(struct sim_board *b)
+{
+    sim_target_release(&b->target);
+    free(b->state_path);
+    b->state_path = NULL;
+}
+
+void sim_board_session_begin(struct sim_board *b)
+{
+    memset(&b->session, 0, sizeof b->session);
+    b->session.start_ps = b->target.now;
+    b->target.stats = &b->session;
+    b->in_session = true;
+    b->have_last_cmd = false;
+}
+
+void sim_board_session_end(struct sim_board *b)
+{
+    if (!b->in_session)
+        return;
+    b->last_session = b->session;
+    b->last_session.start_ps = b->target.now - b->session.start_ps; /* now: the duration */
+    b->target.stats = NULL;
+    b->in_session = false;
+    b->sessions++;
+}
+
+static sim_ps elapsed_ps(const struct timespec *from, const struct timespec *to)
+{
+    int64_t ns = (int64_t)(to->tv_sec - from->tv_sec) * 1000000000 + (to->tv_nsec - from->tv_nsec);
+    return ns > 0 ? (sim_ps)ns * 1000u : 0;
+}
+
+size_t sim_board_command(struct sim_board *b, const uint8_t cmd[16], const uint8_t *out,
+                         size_t out_len, uint8_t *reply, size_t cap)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (b->have_last_cmd)
+        sim_target_charge(&b->target, SIM_COST_HOST_GAP, elapsed_ps(&b->last_cmd_end, &now));
+    size_t n = sim_probe_command(&b->probe, cmd, out, out_len, reply, cap);
+    clock_gettime(CLOCK_MONOTONIC, &b->last_cmd_end);
+    b->have_last_cmd = true;
+    return n;
+}
+
+/* ---- state file: a text header, then the option bytes and the flash image ---- */
+
+int sim_board_save(struct sim_board *b, const char *path, char *err, size_t errlen)
+{
+    struct sim_target *t = &b->target;
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        snprintf(err, errlen, "cannot write state file '%s': %s", tmp, strerror(errno));
+        return -1;
+    }
+    fprintf(f, STATE_MAGIC "chip %s\nflash %u\n\n", t->chip->name, t->flash_size);
+    uint8_t ob[16];
+    for (unsigned i = 0; i < 8; i++) {
+        ob[2 * i] = (uint8_t)t->optbytes[i];
+        ob[2 * i + 1] = (uint8_t)(t->optbytes[i] >> 8);
+    }
+    bool ok = fwrite(ob, 1, sizeof ob, f) == sizeof ob &&
+              fwrite(t->flash, 1, t->flash_size, f) == t->flash_size;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "cannot write state file '%s': %s", path, strerror(errno));
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int sim_board_load(struct sim_board *b, const char *path, char *err, size_t errlen)
+{
+    struct sim_target *t = &b->target;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open state file '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    char magic[64], chip[64];
+    unsigned flash = 0;
+    int rc = -1;
+    uint8_t ob[16];
+    if (!fgets(magic, sizeof magic, f) || strcmp(magic, STATE_MAGIC) != 0 ||
+        fscanf(f, "chip %63s\nflash %u\n\n", chip, &flash) != 2) {
+        snprintf(err, errlen, "'%s' is not a virtual-board state file", path);
+        goto out;
+    }
+    if (strcmp(chip, t->chip->name) != 0 || flash != t->flash_size) {
+        snprintf(err, errlen,
+                 "state file '%s' holds a %s with %u bytes of flash, the board is a %s with %u; "
+                 "remove the file or start the board with the same chip",
+                 path, chip, flash, t->chip->name, t->flash_size);
+        goto out;
+    }
+    if (fread(ob, 1, sizeof ob, f) != sizeof ob || fread(t->flash, 1, flash, f) != flash) {
+        snprintf(err, errlen, "state file '%s' is truncated", path);
+        goto out;
+    }
+    for (unsigned i = 0; i < 8; i++)
+        t->optbytes[i] = (uint16_t)(ob[2 * i] | ob[2 * i + 1] << 8);
+    sim_target_optbytes_changed(t);
+    sim_target_code_changed(t, F1_FLASH_BASE, t->flash_size);
+    rc = 0;
+out:
+    fclose(f);
+    return rc;
+}
+
+/* ---- reports ---- */
+
+static const char *cost_names[SIM_COST_COUNT] = {"host_gap_s", "usb_latency_s", "usb_data_s",
+                                                 "swd_s", "bsy_wait_s"};
+
+void sim_board_write_stats_json(const struct sim_board *b, FILE *out)
+{
+    const struct sim_stats *s = b->in_session ? &b->session : &b->last_session;
+    sim_ps duration = b->in_session ? b->target.now - s->start_ps : s->start_ps;
+    fprintf(out, "{\"in_session\": %s, \"sessions\": %u, \"virtual_s\": %.6f",
+            b->in_session ? "true" : "false", b->sessions, ps_to_s(duration));
+    for (int i = 0; i < SIM_COST_COUNT; i++)
+        fprintf(out, ", \"%s\": %.6f", cost_names[i], ps_to_s(s->cost_ps[i]));
+    fprintf(out,
+            ", \"commands\": %llu, \"bytes_out\": %llu, \"bytes_in\": %llu, "
+            "\"halfwords_programmed\": %llu, \"pages_erased\": %llu, \"mass_erases\": %llu, "
+            "\"option_erases\": %llu, \"floor_s\": %.6f}\n",
+            (unsigned long long)s->commands, (unsigned long long)s->bytes_out,
+            (unsigned long long)s->bytes_in, (unsigned long long)s->halfwords_programmed,
+            (unsigned long long)s->pages_erased, (unsigned long long)s->mass_erases,
+            (unsigned long long)s->option_erases,
+            ps_to_s(s->halfwords_programmed * SIM_F1_TPROG_PS +
+                    (s->pages_erased + s->mass_erases) * SIM_F1_ERASE_PS));
+}
+
+void sim_board_write_status_json(struct sim_board *b, FILE *out)
+{
+    struct sim_target *t = &b->target;
+    uint32_t pc = 0;
+    cortexm_read_core_reg(t, 15, &pc);
+    char serial[80];
+    sim_probe_serial_text(&b->probe, serial, sizeof serial);
+    uint32_t odr = t->per.gpio[2][3];
+    fprintf(out,
+            "{\"serial\": \"%s\", \"chip\": \"%s\", \"virtual_s\": %.6f, \"halted\": %s, "
+            "\"lockup\": %s, \"pc\": \"0x%08x\", \"swd_disabled\": %s, \"rdp_level\": %d, "
+            "\"led_pc13\": \"%s\", \"led_toggles\": %llu, \"probe_mode\": %u}\n",
+            serial, t->chip->name, ps_to_s(t->now), t->core.halted ? "true" : "false",
+            t->core.lockup ? "true" : "false", pc, t->swd_disabled ? "true" : "false",
+            f1_read_protected(t) ? 1 : 0, (odr & (1u << 13)) ? "off" : "on",
+            (unsigned long long)t->per.pc13_toggles, b->probe.mode);
+}

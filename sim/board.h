@@ -1,0 +1,54 @@
+/*
+ * A virtual board: one simulated ST-LINK wired to one simulated STM32, with the statistics of
+ * the client session using it and its persistent state (flash, option bytes) in a file.
+ */
+#ifndef STFLASH_SIM_BOARD_H
+#define STFLASH_SIM_BOARD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "probe.h"
+#include "target.h"
+
+struct sim_board_config {
+    struct sim_target_config target;
+    struct sim_probe_config probe;
+    const char *state_path;    /* load at start if it exists, save on request and at exit */
+    const char *firmware_path; /* raw binary preloaded into flash, or NULL */
+    uint32_t firmware_addr;
+};
+
+struct sim_board {
+    struct sim_target target;
+    struct sim_probe probe;
+    char *state_path;
+    bool in_session;
+    bool have_last_cmd;
+    struct timespec last_cmd_end;
+    struct sim_stats session;      /* the session in progress */
+    struct sim_stats last_session; /* the last one that ended */
+    unsigned sessions;
+};
+
+/* Builds the board; on failure returns -1 with a message in err. */
+int sim_board_init(struct sim_board *b, const struct sim_board_config *cfg, char *err,
+                   size_t errlen);
+void sim_board_release(struct sim_board *b);
+
+void sim_board_session_begin(struct sim_board *b);
+void sim_board_session_end(struct sim_board *b);
+
+/* One probe command, charging the host's real time since the previous command first. */
+size_t sim_board_command(struct sim_board *b, const uint8_t cmd[16], const uint8_t *out,
+                         size_t out_len, uint8_t *reply, size_t cap);
+
+int sim_board_save(struct sim_board *b, const char *path, char *err, size_t errlen);
+int sim_board_load(struct sim_board *b, const char *path, char *err, size_t errlen);
+
+/* Machine-readable reports for the control port and benchmarks. */
+void sim_board_write_stats_json(const struct sim_board *b, FILE *out);
+void sim_board_write_status_json(struct sim_board *b, FILE *out);
+
+#endif

@@ -1,0 +1,336 @@
+/*
+ * The STM32F1 flash program/erase controller (FPEC) and option bytes, after RM0008 §3.3.3 and
+ * the STM32F10xxx flash programming manual PM0075 (§2.3 unlock, §2.3.3 programming, §2.3.4-5
+ * erase, §2.4 protections, §2.5 option bytes, §3 registers). Busy periods follow the virtual
+ * clock: tPROG per half-word and tERASE per erase (DS5319 "Flash memory characteristics").
+ */
+#include <string.h>
+
+#include "f1_map.h"
+#include "target.h"
+
+/* PM0075 §2.4.1: with read protection on, the first 4 KiB of main flash are write protected. */
+#define F1_RDP_PROTECTED_BYTES 4096u
+
+static uint8_t opt_byte(const struct sim_target *t, unsigned i, bool *error)
+{
+    uint16_t hw = t->optbytes[i];
+    uint8_t v = (uint8_t)hw, comp = (uint8_t)(hw >> 8);
+    if ((v ^ comp) != 0xFFu) {
+        *error = true;
+        return 0xFF; /* PM0075 §3.6: a mismatching pair loads as 0xFF */
+    }
+    return v;
+}
+
+/* Option bytes are loaded into OBR and WRPR at every reset (PM0075 §2.5). */
+static void load_option_bytes(struct sim_target *t)
+{
+    bool err = false;
+    uint8_t rdp = opt_byte(t, 0, &err);
+    uint8_t user = opt_byte(t, 1, &err);
+    uint8_t data0 = opt_byte(t, 2, &err);
+    uint8_t data1 = opt_byte(t, 3, &err);
+    uint32_t wrp = 0;
+    for (unsigned i = 0; i < 4; i++)
+        wrp |= (uint32_t)opt_byte(t, 4 + i, &err) << (8 * i);
+    /* An erased option area (0xFFFF) is the normal state of unused bytes: no error for those. */
+    err = false;
+    for (unsigned i = 0; i < 8; i++)
+        if (t->optbytes[i] != 0xFFFF &&
+            ((t->optbytes[i] ^ (t->optbytes[i] >> 8)) & 0xFFu) != 0xFFu)
+            err = true;
+    t->fpec.obr = (err ? FLASH_OBR_OPTERR : 0) | (rdp != F1_RDP_KEY ? FLASH_OBR_RDPRT : 0) |
+                  (uint32_t)user << 2 | (uint32_t)data0 << 10 | (uint32_t)data1 << 18;
+    t->fpec.wrpr = wrp;
+}
+
+void f1_fpec_reset(struct sim_target *t)
+{
+    memset(&t->fpec, 0, sizeof t->fpec);
+    t->fpec.acr = 0x30;
+    t->fpec.cr = FLASH_CR_LOCK;
+    load_option_bytes(t);
+}
+
+bool f1_read_protected(const struct sim_target *t)
+{
+    return t->fpec.obr & FLASH_OBR_RDPRT;
+}
+
+void f1_fpec_update(struct sim_target *t)
+{
+    struct f1_fpec *f = &t->fpec;
+    if ((f->sr & FLASH_SR_BSY) && t->now >= f->busy_until) {
+        f->sr &= ~FLASH_SR_BSY;
+        f->cr &= ~FLASH_CR_STRT;
+        if (f->eop_pending)
+            f->sr |= FLASH_SR_EOP;
+        f->eop_pending = false;
+    }
+}
+
+static void start_busy(struct sim_target *t, sim_ps duration)
+{
+    struct f1_fpec *f = &t->fpec;
+    sim_ps from = (f->sr & FLASH_SR_BSY) && f->busy_until > t->now ? f->busy_until : t->now;
+    f->busy_until = from + duration;
+    f->sr |= FLASH_SR_BSY;
+    f->eop_pending = true;
+}
+
+/* A debugger access to a busy controller is answered later (the probe retries); the core's
+ * access stalls the bus until BSY clears. */
+static bool wait_not_busy(struct sim_target *t, enum sim_initiator who)
+{
+    f1_fpec_update(t);
+    if (!(t->fpec.sr & FLASH_SR_BSY))
+        return true;
+    if (who == SIM_BY_DEBUG)
+        return false;
+    if (t->stats)
+        t->stats->cost_ps[SIM_COST_BSY_WAIT] += t->fpec.busy_until - t->now;
+    t->now = t->fpec.busy_until;
+    f1_fpec_update(t);
+    return true;
+}
+
+static bool page_write_protected(const struct sim_target *t, uint32_t offset)
+{
+    /* WRPR: one bit per 4 KiB group on 1 KiB-page parts (bits 0-30), bit 31 covers the rest
+     * (PM0075 §2.4.2); a cleared bit means protected. */
+    uint32_t group = offset / 4096u;
+    if (group > 31)
+        group = 31;
+    if (!(t->fpec.wrpr & (1u << group)))
+        return true;
+    return f1_read_protected(t) && offset < F1_RDP_PROTECTED_BYTES;
+}
+
+static void flash_changed(struct sim_target *t, uint32_t addr, uint32_t len)
+{
+    sim_target_code_changed(t, addr, len);
+}
+
+static void page_erase(struct sim_target *t)
+{
+    uint32_t page = t->chip->page_size;
+    uint32_t addr = t->fpec.ar;
+    if (addr < F1_FLASH_BASE || addr - F1_FLASH_BASE >= t->flash_size) {
+        start_busy(t, SIM_F1_ERASE_PS); /* outside the array: nothing happens, time passes */
+        return;
+    }
+    uint32_t off = (addr - F1_FLASH_BASE) & ~(page - 1u);
+    if (page_write_protected(t, off)) {
+        t->fpec.sr |= FLASH_SR_WRPRTERR;
+        t->fpec.cr &= ~FLASH_CR_STRT;
+        return;
+    }
+    memset(&t->flash[off], 0xFF, page);
+    flash_changed(t, F1_FLASH_BASE + off, page);
+    start_busy(t, SIM_F1_ERASE_PS);
+    if (t->stats)
+        t->stats->pages_erased++;
+}
+
+static void mass_erase(struct sim_target *t)
+{
+    memset(t->flash, 0xFF, t->flash_size);
+    flash_changed(t, F1_FLASH_BASE, t->flash_size);
+    start_busy(t, SIM_F1_ERASE_PS);
+    if (t->stats)
+        t->stats->mass_erases++;
+}
+
+static void option_erase(struct sim_target *t)
+{
+    /* PM0075 §2.4.1: removing read protection erases the main flash first; the erase of the
+     * option bytes under level 1 is that removal's first step. */
+    if (f1_read_protected(t))
+        mass_erase(t);
+    for (unsigned i = 0; i < 8; i++)
+        t->optbytes[i] = 0xFFFF;
+    sim_target_optbytes_changed(t);
+    start_busy(t, SIM_F1_ERASE_PS);
+    if (t->stats)
+        t->stats->option_erases++;
+}
+
+enum sim_bus_result f1_fpec_read(struct sim_target *t, uint32_t off, uint32_t *val)
+{
+    struct f1_fpec *f = &t->fpec;
+    f1_fpec_update(t);
+    switch (off) {
+    case FLASH_ACR: *val = (f->acr & 0x1Fu) | ((f->acr & 0x10u) << 1); break;
+    case FLASH_SR: *val = f->sr; break;
+    case FLASH_CR: *val = f->cr; break;
+    case FLASH_AR: *val = f->ar; break;
+    case FLASH_OBR: *val = f->obr; break;
+    case FLASH_WRPR: *val = f->wrpr; break;
+    default: *val = 0; break; /* KEYR, OPTKEYR are write-only; the rest is reserved */
+    }
+    return SIM_BUS_OK;
+}
+
+static enum sim_bus_result key_write(struct sim_target *t, int *stage, uint32_t val,
+                                     void (*on_unlock)(struct sim_target *))
+{
+    struct f1_fpec *f = &t->fpec;
+    if (f->key_locked_up)
+        return SIM_BUS_FAULT;
+    if (*stage == 0 && val == FLASH_KEY1) {
+        *stage = 1;
+    } else if (*stage == 1 && val == FLASH_KEY2) {
+        *stage = 0;
+        on_unlock(t);
+    } else {
+        /* PM0075 §2.3.1: a wrong sequence locks the FPEC until the next reset and the write is
+         * answered with a bus error. */
+        *stage = 0;
+        f->key_locked_up = true;
+        f->cr |= FLASH_CR_LOCK;
+        return SIM_BUS_FAULT;
+    }
+    return SIM_BUS_OK;
+}
+
+static void unlock_fpec(struct sim_target *t)
+{
+    t->fpec.cr &= ~FLASH_CR_LOCK;
+}
+
+static void unlock_options(struct sim_target *t)
+{
+    if (!(t->fpec.cr & FLASH_CR_LOCK))
+        t->fpec.cr |= FLASH_CR_OPTWRE;
+}
+
+static enum sim_bus_result cr_write(struct sim_target *t, uint32_t val, enum sim_initiator who)
+{
+    struct f1_fpec *f = &t->fpec;
+    if (f->cr & FLASH_CR_LOCK)
+        return SIM_BUS_OK; /* locked: writes have no effect */
+    if (!wait_not_busy(t, who))
+        return SIM_BUS_STALL;
+    uint32_t writable = FLASH_CR_PG | FLASH_CR_PER | FLASH_CR_MER | FLASH_CR_OPTPG |
+                        FLASH_CR_OPTER | FLASH_CR_ERRIE | FLASH_CR_EOPIE;
+    uint32_t next = (f->cr & ~writable & ~FLASH_CR_STRT) | (val & writable);
+    if (!(val & FLASH_CR_OPTWRE))
+        next &= ~FLASH_CR_OPTWRE; /* OPTWRE can only be cleared by software */
+    if (val & FLASH_CR_LOCK)
+        next |= FLASH_CR_LOCK;
+    f->cr = next;
+    if (val & FLASH_CR_STRT) {
+        f->cr |= FLASH_CR_STRT;
+        if (next & FLASH_CR_MER)
+            mass_erase(t);
+        else if (next & FLASH_CR_PER)
+            page_erase(t);
+        else if ((next & FLASH_CR_OPTER) && (next & FLASH_CR_OPTWRE))
+            option_erase(t);
+        else
+            f->cr &= ~FLASH_CR_STRT;
+    }
+    return SIM_BUS_OK;
+}
+
+enum sim_bus_result f1_fpec_write(struct sim_target *t, uint32_t off, uint32_t val,
+                                  enum sim_initiator who)
+{
+    struct f1_fpec *f = &t->fpec;
+    f1_fpec_update(t);
+    switch (off) {
+    case FLASH_ACR:
+        f->acr = val & 0x1Fu;
+        return SIM_BUS_OK;
+    case FLASH_KEYR:
+        if (!(f->cr & FLASH_CR_LOCK))
+            return SIM_BUS_OK;
+        return key_write(t, &f->key_stage, val, unlock_fpec);
+    case FLASH_OPTKEYR:
+        return key_write(t, &f->optkey_stage, val, unlock_options);
+    case FLASH_SR:
+        f->sr &= ~(val & (FLASH_SR_PGERR | FLASH_SR_WRPRTERR | FLASH_SR_EOP));
+        return SIM_BUS_OK;
+    case FLASH_CR:
+        return cr_write(t, val, who);
+    case FLASH_AR:
+        f->ar = val;
+        return SIM_BUS_OK;
+    default:
+        return SIM_BUS_OK;
+    }
+}
+
+static void program_halfword(struct sim_target *t, uint32_t addr, uint16_t hw)
+{
+    struct f1_fpec *f = &t->fpec;
+    uint32_t off = addr - F1_FLASH_BASE;
+    uint16_t cur = (uint16_t)(t->flash[off] | t->flash[off + 1] << 8);
+    if (page_write_protected(t, off)) {
+        f->sr |= FLASH_SR_WRPRTERR;
+        return;
+    }
+    /* PM0075 §2.3.3: programming a non-erased half-word fails, except writing zero. */
+    if (cur != 0xFFFF && hw != 0x0000) {
+        f->sr |= FLASH_SR_PGERR;
+        return;
+    }
+    t->flash[off] = (uint8_t)hw;
+    t->flash[off + 1] = (uint8_t)(hw >> 8);
+    start_busy(t, SIM_F1_TPROG_PS);
+    if (t->stats)
+        t->stats->halfwords_programmed++;
+}
+
+enum sim_bus_result f1_flash_write(struct sim_target *t, uint32_t addr, unsigned size,
+                                   uint32_t val, enum sim_initiator who)
+{
+    struct f1_fpec *f = &t->fpec;
+    if (!(f->cr & FLASH_CR_PG))
+        return SIM_BUS_OK; /* not programming: the array ignores the write */
+    if (!wait_not_busy(t, who))
+        return SIM_BUS_STALL;
+    if (size == 1 || (addr & 1u)) {
+        f->sr |= FLASH_SR_PGERR; /* the FPEC programs half-words only */
+        return SIM_BUS_OK;
+    }
+    program_halfword(t, addr, (uint16_t)val);
+    if (size == 4)
+        program_halfword(t, addr + 2, (uint16_t)(val >> 16));
+    if (who == SIM_BY_DEBUG)
+        flash_changed(t, addr, size);
+    else if (t->dirty_hi <= t->dirty_lo) { /* dropped from Unicorn's cache when the run returns */
+        t->dirty_lo = addr;
+        t->dirty_hi = addr + size;
+    } else {
+        t->dirty_lo = addr < t->dirty_lo ? addr : t->dirty_lo;
+        t->dirty_hi = addr + size > t->dirty_hi ? addr + size : t->dirty_hi;
+    }
+    return SIM_BUS_OK;
+}
+
+enum sim_bus_result f1_optbytes_write(struct sim_target *t, uint32_t addr, unsigned size,
+                                      uint32_t val, enum sim_initiator who)
+{
+    struct f1_fpec *f = &t->fpec;
+    if (!(f->cr & FLASH_CR_OPTPG) || !(f->cr & FLASH_CR_OPTWRE))
+        return SIM_BUS_OK;
+    if (!wait_not_busy(t, who))
+        return SIM_BUS_STALL;
+    if (size == 1 || (addr & 1u)) {
+        f->sr |= FLASH_SR_PGERR;
+        return SIM_BUS_OK;
+    }
+    unsigned i = (addr - F1_OPTBYTES) / 2u;
+    if (t->optbytes[i] != 0xFFFF) {
+        f->sr |= FLASH_SR_PGERR;
+        return SIM_BUS_OK;
+    }
+    /* The controller writes the data byte and computes its complement (PM0075 §2.5). */
+    uint8_t v = (uint8_t)val;
+    t->optbytes[i] = (uint16_t)(v | (uint16_t)(uint8_t)~v << 8);
+    sim_target_optbytes_changed(t);
+    start_busy(t, SIM_F1_TPROG_PS);
+    return SIM_BUS_OK;
+}

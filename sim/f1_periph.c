@@ -1,0 +1,227 @@
+/*
+ * STM32F1 peripherals that firmware and debuggers touch: RCC (clock tree, enables), GPIO ports
+ * A-E (the Blue Pill LED is PC13), AFIO (SWJ_CFG can switch the debug port off) and the flash
+ * controller's register block. Other peripheral blocks read as zero and ignore writes; addresses
+ * in no peripheral block answer with a bus error. References: RM0008 §3.3 Table 3 (memory map),
+ * §7.3 (RCC), §9.2 (GPIO), §9.4 (AFIO).
+ */
+#include <string.h>
+
+#include "f1_map.h"
+#include "target.h"
+
+enum rcc_reg { RCC_CR, RCC_CFGR, RCC_CIR, RCC_APB2RSTR, RCC_APB1RSTR, RCC_AHBENR, RCC_APB2ENR,
+               RCC_APB1ENR, RCC_BDCR, RCC_CSR };
+
+enum gpio_reg { GPIO_CRL, GPIO_CRH, GPIO_IDR, GPIO_ODR, GPIO_BSRR, GPIO_BRR, GPIO_LCKR };
+
+#define AFIO_MAPR 1u
+#define APB2ENR_AFIOEN (1u << 0)
+#define APB2ENR_IOPAEN_SHIFT 2u
+#define HSE_HZ 8000000u /* the Blue Pill's crystal */
+#define HSI_HZ 8000000u
+
+/* Peripheral blocks present on the F1 (RM0008 Table 3) that read as zero here. */
+static const uint32_t quiet_blocks[] = {
+    0x40000000u, 0x40000400u, 0x40000800u, 0x40000C00u, 0x40001000u, 0x40001400u,
+    0x40002800u, 0x40002C00u, 0x40003000u, 0x40003800u, 0x40003C00u, 0x40004400u,
+    0x40004800u, 0x40004C00u, 0x40005000u, 0x40005400u, 0x40005800u, 0x40005C00u,
+    0x40006000u, 0x40006400u, 0x40006800u, 0x40006C00u, 0x40007000u, 0x40007400u,
+    0x40010400u, 0x40012400u, 0x40012800u, 0x40012C00u, 0x40013000u, 0x40013400u,
+    0x40013800u, 0x40013C00u, 0x40018000u, 0x40020000u, 0x40020400u, 0x40023000u,
+};
+
+/* USART status registers read "transmitter empty, transfer complete" so firmware that prints
+ * does not wait forever (RM0008 §27.6.1, SR reset value 0x00C0). */
+static bool is_usart_sr(uint32_t addr)
+{
+    return addr == 0x40013800u || addr == 0x40004400u || addr == 0x40004800u ||
+           addr == 0x40004C00u || addr == 0x40005000u;
+}
+
+void f1_periph_reset(struct sim_target *t)
+{
+    struct f1_periph *p = &t->per;
+    uint32_t csr = p->rcc[RCC_CSR];
+    uint64_t toggles = p->pc13_toggles;
+    sim_ps last = p->pc13_last_toggle;
+    uint32_t dbgmcu_cr = p->dbgmcu_cr; /* DBGMCU is reset by power-on only (RM0008 §31.16.3) */
+
+    memset(p, 0, sizeof *p);
+    p->rcc[RCC_CR] = 0x00000083u; /* HSION, HSIRDY, HSITRIM = 16 */
+    p->rcc[RCC_AHBENR] = 0x00000014u;
+    p->rcc[RCC_CSR] = csr ? csr : 0x0C000000u; /* PORRSTF | PINRSTF after power-on */
+    for (unsigned i = 0; i < 5; i++) {
+        p->gpio[i][GPIO_CRL] = 0x44444444u;
+        p->gpio[i][GPIO_CRH] = 0x44444444u;
+    }
+    p->pc13_toggles = toggles;
+    p->pc13_last_toggle = last;
+    p->dbgmcu_cr = dbgmcu_cr;
+    cortexm_set_clock_hz(t, HSI_HZ);
+}
+
+uint32_t f1_core_clock_hz(const struct sim_target *t)
+{
+    uint32_t cfgr = t->per.rcc[RCC_CFGR];
+    uint32_t sysclk;
+    switch ((cfgr >> 2) & 3u) { /* SWS */
+    case 1: sysclk = HSE_HZ; break;
+    case 2: {
+        uint32_t src = (cfgr & (1u << 16)) ? HSE_HZ / ((cfgr & (1u << 17)) ? 2u : 1u) : HSI_HZ / 2u;
+        uint32_t mul = ((cfgr >> 18) & 0xFu) + 2u;
+        sysclk = src * (mul > 16u ? 16u : mul);
+        break;
+    }
+    default: sysclk = HSI_HZ; break;
+    }
+    uint32_t hpre = (cfgr >> 4) & 0xFu;
+    static const uint16_t ahb_div[8] = {2, 4, 8, 16, 64, 128, 256, 512};
+    return (hpre & 8u) ? sysclk / ahb_div[hpre & 7u] : sysclk;
+}
+
+static void rcc_write(struct sim_target *t, unsigned reg, uint32_t val)
+{
+    uint32_t *r = t->per.rcc;
+    switch (reg) {
+    case RCC_CR: {
+        /* Oscillators and the PLL report ready at once: start-up time is not modelled. */
+        uint32_t ready = 0;
+        if (val & (1u << 0))
+            ready |= 1u << 1;
+        if (val & (1u << 16))
+            ready |= 1u << 17;
+        if (val & (1u << 24))
+            ready |= 1u << 25;
+        r[RCC_CR] = (val & 0x010D00F9u) | ready;
+        break;
+    }
+    case RCC_CFGR:
+        r[RCC_CFGR] = (val & ~0xCu) | ((val & 3u) << 2); /* SWS follows SW */
+        cortexm_set_clock_hz(t, f1_core_clock_hz(t));
+        break;
+    case RCC_CSR:
+        r[RCC_CSR] = (val & (1u << 24)) ? 0 : (r[RCC_CSR] & 0xFE000000u) | (val & 1u);
+        break;
+    default:
+        r[reg] = val;
+        break;
+    }
+}
+
+static void gpio_set_odr(struct sim_target *t, unsigned port, uint32_t odr)
+{
+    struct f1_periph *p = &t->per;
+    uint32_t old = p->gpio[port][GPIO_ODR];
+    p->gpio[port][GPIO_ODR] = odr & 0xFFFFu;
+    if (port == 2 && ((old ^ odr) & (1u << 13))) {
+        p->pc13_toggles++;
+        p->pc13_last_toggle = t->now;
+    }
+}
+
+static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsigned reg,
+                                       uint32_t *rd, const uint32_t *wr)
+{
+    struct f1_periph *p = &t->per;
+    /* A port whose clock is off ignores writes and reads as zero. */
+    bool clocked = p->rcc[RCC_APB2ENR] & (1u << (APB2ENR_IOPAEN_SHIFT + port));
+    if (rd) {
+        if (!clocked)
+            *rd = 0;
+        else if (reg == GPIO_IDR)
+            *rd = p->gpio[port][GPIO_ODR];
+        else if (reg == GPIO_BSRR || reg == GPIO_BRR)
+            *rd = 0;
+        else
+            *rd = p->gpio[port][reg];
+        return SIM_BUS_OK;
+    }
+    if (!clocked)
+        return SIM_BUS_OK;
+    uint32_t odr = p->gpio[port][GPIO_ODR];
+    switch (reg) {
+    case GPIO_CRL:
+    case GPIO_CRH:
+    case GPIO_LCKR:
+        p->gpio[port][reg] = *wr;
+        break;
+    case GPIO_ODR: gpio_set_odr(t, port, *wr); break;
+    case GPIO_BSRR: gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16)); break;
+    case GPIO_BRR: gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu)); break;
+    default: break;
+    }
+    return SIM_BUS_OK;
+}
+
+static enum sim_bus_result afio_access(struct sim_target *t, unsigned reg, uint32_t *rd,
+                                       const uint32_t *wr)
+{
+    struct f1_periph *p = &t->per;
+    if (reg >= 8)
+        return SIM_BUS_OK;
+    if (rd) {
+        /* SWJ_CFG is write-only (RM0008 §9.4.2). */
+        *rd = reg == AFIO_MAPR ? p->afio[reg] & ~0x07000000u : p->afio[reg];
+        return SIM_BUS_OK;
+    }
+    if (!(p->rcc[RCC_APB2ENR] & APB2ENR_AFIOEN))
+        return SIM_BUS_OK;
+    p->afio[reg] = *wr;
+    if (reg == AFIO_MAPR) {
+        /* SWJ_CFG = 100: JTAG-DP and SW-DP both disabled; the pins become GPIO until reset. */
+        t->swd_disabled = ((*wr >> 24) & 7u) == 4u;
+    }
+    return SIM_BUS_OK;
+}
+
+static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, uint32_t *rd,
+                                         const uint32_t *wr, enum sim_initiator who)
+{
+    uint32_t block = addr & ~0x3FFu, off = addr & 0x3FFu;
+
+    if (block == F1_RCC_BASE) {
+        if (off >= 0x28)
+            return SIM_BUS_FAULT;
+        if (rd)
+            *rd = t->per.rcc[off / 4];
+        else
+            rcc_write(t, off / 4, *wr);
+        return SIM_BUS_OK;
+    }
+    if (block == F1_FLASH_REGS)
+        return rd ? f1_fpec_read(t, off, rd) : f1_fpec_write(t, off, *wr, who);
+    if (block >= F1_GPIOA_BASE && block < F1_GPIOA_BASE + 5u * 0x400u) {
+        if (off >= 0x1C) {
+            if (rd)
+                *rd = 0;
+            return SIM_BUS_OK;
+        }
+        return gpio_access(t, (block - F1_GPIOA_BASE) / 0x400u, off / 4, rd, wr);
+    }
+    if (block == F1_AFIO_BASE)
+        return afio_access(t, off / 4, rd, wr);
+    for (unsigned i = 0; i < sizeof quiet_blocks / sizeof quiet_blocks[0]; i++)
+        if (block == quiet_blocks[i]) {
+            if (rd)
+                *rd = is_usart_sr(addr) ? 0xC0u : 0;
+            return SIM_BUS_OK;
+        }
+    return SIM_BUS_FAULT;
+}
+
+enum sim_bus_result f1_periph_read(struct sim_target *t, uint32_t addr, uint32_t *val)
+{
+    return periph_access(t, addr, val, NULL, SIM_BY_CPU);
+}
+
+enum sim_bus_result f1_periph_write(struct sim_target *t, uint32_t addr, unsigned size,
+                                    uint32_t val, enum sim_initiator who)
+{
+    uint32_t word = val;
+    if (size < 4) {
+        /* Narrow writes to 32-bit registers: the bus replicates the data on every lane. */
+        word = size == 1 ? val * 0x01010101u : (val & 0xFFFFu) * 0x00010001u;
+    }
+    return periph_access(t, addr & ~3u, NULL, &word, who);
+}

@@ -1,0 +1,294 @@
+/* stflash-sim: runs virtual boards and serves them over the stlink-server TCP protocol. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "board.h"
+#include "server.h"
+#include "stlink/stlink_proto.h"
+#include "transport/stlink_server_proto.h"
+
+#define MAX_BOARDS 8
+#define DEFAULT_CONTROL_PORT 7185
+
+static volatile int stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void usage(FILE *out)
+{
+    fputs("usage: stflash-sim [OPTIONS] [BOARD OPTIONS] [--board BOARD OPTIONS]...\n"
+          "\n"
+          "Runs virtual boards (a simulated ST-LINK wired to a simulated STM32) and serves them\n"
+          "over the stlink-server TCP protocol, so OpenOCD (backend tcp), stflash (tcp:) and the\n"
+          "stand-in libusb can use them like probes on USB.\n"
+          "\n"
+          "Options:\n"
+          "  --port N              stlink-server port (default 7184)\n"
+          "  --control-port N      line-based control port (default 7185, 0 = none)\n"
+          "  --bind ADDR           listen address (default 127.0.0.1; others need\n"
+          "                        --allow-remote: the protocol has no authentication)\n"
+          "  --allow-remote        permit a --bind address other than loopback\n"
+          "  --quiet               no session log on stderr\n"
+          "  --trace               log every probe command on stderr\n"
+          "  --list-chips          list the simulated parts and exit\n"
+          "  --help                this text\n"
+          "\n"
+          "Board options (apply to the current board; --board starts the next one):\n"
+          "  --chip NAME           simulated part (default stm32f103c8)\n"
+          "  --flash-kib N         physical flash size in KiB (default: the part's)\n"
+          "  --flash-size-reg V    value the flash-size register reads, in KiB (0 and 0xFFFF\n"
+          "                        model clones and early silicon; default: the physical size)\n"
+          "  --rdp 0|1             read protection level at power-up (default 0)\n"
+          "  --firmware FILE[@ADDR] raw binary preloaded into flash (default 0x08000000)\n"
+          "  --no-nrst             the probe's NRST wire does not reach the chip\n"
+          "  --boot0               BOOT0 high: the chip boots its system memory\n"
+          "  --voltage V           target supply in volts (default 3.3; 0 = unpowered)\n"
+          "  --probe v2|v2-1|v3    probe model (default v2: 0483:3748, firmware V2J37S7)\n"
+          "  --probe-mode M        probe mode at start: mass (default), dfu, debug\n"
+          "  --serial TEXT         probe serial (ASCII)\n"
+          "  --serial-hex HEX      probe serial as raw bytes, e.g. 12 bytes like clone V2s\n"
+          "  --state FILE          keep flash and option bytes in FILE (loaded at start when it\n"
+          "                        exists, saved at exit and by the control command 'save')\n"
+          "\n"
+          "Control port commands: boards | status B | stats B | advance B MS | save B [FILE] |\n"
+          "quit   (B: board index or serial)\n",
+          out);
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 0);
+    if (errno || *end || end == s || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_hex_serial(const char *hex, struct sim_probe_config *p)
+{
+    size_t n = strlen(hex);
+    if (n == 0 || n % 2 || n / 2 > sizeof p->serial)
+        return -1;
+    for (size_t i = 0; i < n / 2; i++) {
+        unsigned v;
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+            return -1;
+        p->serial[i] = (uint8_t)v;
+    }
+    p->serial_len = n / 2;
+    return 0;
+}
+
+static void board_defaults(struct sim_board_config *b, size_t index)
+{
+    memset(b, 0, sizeof *b);
+    b->target.chip = sim_chip_find("stm32f103c8");
+    b->target.flash_size_reg = UINT32_MAX;
+    b->target.nrst_wired = true;
+    b->target.voltage_mv = 3300;
+    b->probe.kind = SIM_PROBE_V2;
+    b->probe.start_mode = STLINK_MODE_MASS;
+    b->probe.serial_len = (size_t)snprintf((char *)b->probe.serial, sizeof b->probe.serial,
+                                           "5354534D%016zX", index + 1);
+    b->firmware_addr = 0x08000000u;
+}
+
+static int fail(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
+
+static int fail(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "stflash-sim: ");
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    fprintf(stderr, fmt, arg);
+#pragma GCC diagnostic pop
+    fputs("\n", stderr);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    struct sim_board_config cfgs[MAX_BOARDS];
+    size_t nboards = 1;
+    struct sim_server_config scfg = {.bind_addr = "127.0.0.1",
+                                     .port = STLINK_SERVER_DEFAULT_PORT,
+                                     .control_port = DEFAULT_CONTROL_PORT,
+                                     .log = stderr};
+    bool allow_remote = false, trace = false;
+    board_defaults(&cfgs[0], 0);
+
+    for (int i = 1; i < argc; i++) {
+        const char *opt = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        struct sim_board_config *b = &cfgs[nboards - 1];
+        unsigned long v;
+        bool takes_value = true;
+
+        if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(opt, "--list-chips") == 0) {
+            for (size_t k = 0; sim_chip_at(k); k++)
+                printf("%-12s %s (DEV_ID 0x%03x, %u KiB flash, %u KiB SRAM)\n",
+                       sim_chip_at(k)->name, sim_chip_at(k)->descr, sim_chip_at(k)->dev_id,
+                       sim_chip_at(k)->flash_kib, sim_chip_at(k)->sram_kib);
+            return 0;
+        } else if (strcmp(opt, "--board") == 0) {
+            if (nboards == MAX_BOARDS)
+                return fail("at most %s boards", "8");
+            board_defaults(&cfgs[nboards], nboards);
+            nboards++;
+            takes_value = false;
+        } else if (strcmp(opt, "--allow-remote") == 0) {
+            allow_remote = true;
+            takes_value = false;
+        } else if (strcmp(opt, "--trace") == 0) {
+            trace = true;
+            takes_value = false;
+        } else if (strcmp(opt, "--quiet") == 0) {
+            scfg.log = NULL;
+            takes_value = false;
+        } else if (strcmp(opt, "--no-nrst") == 0) {
+            b->target.nrst_wired = false;
+            takes_value = false;
+        } else if (strcmp(opt, "--boot0") == 0) {
+            b->target.boot0 = true;
+            takes_value = false;
+        } else if (!val) {
+            return fail("option '%s' needs a value (see --help)", opt);
+        } else if (strcmp(opt, "--port") == 0 || strcmp(opt, "--control-port") == 0) {
+            if (parse_uint(val, 65535, &v) != 0)
+                return fail("'%s' is not a TCP port number", val);
+            if (opt[2] == 'p')
+                scfg.port = (int)v;
+            else
+                scfg.control_port = (int)v;
+        } else if (strcmp(opt, "--bind") == 0) {
+            scfg.bind_addr = val;
+        } else if (strcmp(opt, "--chip") == 0) {
+            b->target.chip = sim_chip_find(val);
+            if (!b->target.chip)
+                return fail("unknown chip '%s' (see --list-chips)", val);
+        } else if (strcmp(opt, "--flash-kib") == 0) {
+            if (parse_uint(val, 1024, &v) != 0 || v == 0 || v % 4)
+                return fail("--flash-kib '%s': give a multiple of 4 from 4 to 1024", val);
+            b->target.flash_kib = (uint32_t)v;
+        } else if (strcmp(opt, "--flash-size-reg") == 0) {
+            if (parse_uint(val, 0xFFFF, &v) != 0)
+                return fail("--flash-size-reg '%s': give a value from 0 to 0xFFFF", val);
+            b->target.flash_size_reg = (uint32_t)v;
+        } else if (strcmp(opt, "--rdp") == 0) {
+            if (parse_uint(val, 1, &v) != 0)
+                return fail("--rdp '%s': give 0 or 1", val);
+            b->target.rdp_level = (int)v;
+        } else if (strcmp(opt, "--firmware") == 0) {
+            char *at = strrchr(argv[i + 1], '@');
+            if (at) {
+                *at = '\0';
+                if (parse_uint(at + 1, UINT32_MAX, &v) != 0)
+                    return fail("--firmware: '%s' is not an address", at + 1);
+                b->firmware_addr = (uint32_t)v;
+            }
+            b->firmware_path = argv[i + 1];
+        } else if (strcmp(opt, "--voltage") == 0) {
+            char *end;
+            double volts = strtod(val, &end);
+            if (*end || volts < 0 || volts > 5.5)
+                return fail("--voltage '%s': give volts from 0 to 5.5", val);
+            b->target.voltage_mv = (uint32_t)(volts * 1000.0 + 0.5);
+        } else if (strcmp(opt, "--probe") == 0) {
+            if (strcmp(val, "v2") == 0)
+                b->probe.kind = SIM_PROBE_V2;
+            else if (strcmp(val, "v2-1") == 0)
+                b->probe.kind = SIM_PROBE_V2_1;
+            else if (strcmp(val, "v3") == 0)
+                b->probe.kind = SIM_PROBE_V3;
+            else
+                return fail("--probe '%s': give v2, v2-1 or v3", val);
+        } else if (strcmp(opt, "--probe-mode") == 0) {
+            if (strcmp(val, "mass") == 0)
+                b->probe.start_mode = STLINK_MODE_MASS;
+            else if (strcmp(val, "dfu") == 0)
+                b->probe.start_mode = STLINK_MODE_DFU;
+            else if (strcmp(val, "debug") == 0)
+                b->probe.start_mode = STLINK_MODE_DEBUG;
+            else
+                return fail("--probe-mode '%s': give mass, dfu or debug", val);
+        } else if (strcmp(opt, "--serial") == 0) {
+            size_t n = strlen(val);
+            if (n == 0 || n > 24)
+                return fail("--serial '%s': give 1 to 24 characters", val);
+            memcpy(b->probe.serial, val, n);
+            b->probe.serial_len = n;
+        } else if (strcmp(opt, "--serial-hex") == 0) {
+            if (parse_hex_serial(val, &b->probe) != 0)
+                return fail("--serial-hex '%s': give an even number of hex digits (at most 32 "
+                            "bytes)", val);
+        } else if (strcmp(opt, "--state") == 0) {
+            b->state_path = val;
+        } else {
+            return fail("unknown option '%s' (see --help)", opt);
+        }
+        if (takes_value)
+            i++;
+    }
+    if (strcmp(scfg.bind_addr, "127.0.0.1") != 0 && !allow_remote)
+        return fail("refusing to listen on %s: the stlink-server protocol has no "
+                    "authentication; add --allow-remote if you mean it", scfg.bind_addr);
+
+    static struct sim_board boards[MAX_BOARDS];
+    struct sim_board *board_ptrs[MAX_BOARDS];
+    char err[512];
+    for (size_t k = 0; k < nboards; k++) {
+        if (sim_board_init(&boards[k], &cfgs[k], err, sizeof err) != 0) {
+            fprintf(stderr, "stflash-sim: board %zu: %s\n", k, err);
+            return 1;
+        }
+        board_ptrs[k] = &boards[k];
+        if (trace)
+            boards[k].probe.trace = stderr;
+    }
+    scfg.boards = board_ptrs;
+    scfg.nboards = nboards;
+    struct sim_server *server = sim_server_create(&scfg, err, sizeof err);
+    if (!server) {
+        fprintf(stderr, "stflash-sim: %s\n", err);
+        return 1;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    for (size_t k = 0; k < nboards; k++) {
+        char serial[80];
+        sim_probe_serial_text(&boards[k].probe, serial, sizeof serial);
+        printf("board %zu: %s, probe %04x:%04x serial %s\n", k, boards[k].target.chip->descr,
+               STLINK_VID, sim_probe_pid(&boards[k].probe), serial);
+    }
+    printf("stflash-sim: ready on %s:%d", scfg.bind_addr, scfg.port);
+    if (scfg.control_port)
+        printf(" (control port %d)", scfg.control_port);
+    printf("\n");
+
+    int rc = sim_server_run(server, &stop_requested) == 0 ? 0 : 1;
+    sim_server_free(server);
+    for (size_t k = 0; k < nboards; k++) {
+        if (boards[k].state_path &&
+            sim_board_save(&boards[k], boards[k].state_path, err, sizeof err) != 0) {
+            fprintf(stderr, "stflash-sim: board %zu: %s\n", k, err);
+            rc = 1;
+        }
+        sim_board_release(&boards[k]);
+    }
+    return rc;
+}

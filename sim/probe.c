@@ -1,0 +1,562 @@
+/*
+ * The ST-LINK firmware model. Replies, size limits and firmware gates follow the command table in
+ * src/stlink/stlink_proto.h; time follows docs/virtual-clock.md.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/le.h"
+#include "probe.h"
+#include "stlink/stlink_proto.h"
+
+/* How long the probe itself retries an AP access the target answers with WAIT. */
+#define PROBE_WAIT_BUDGET_PS (10ull * SIM_PS_PER_MS)
+
+struct version_info {
+    uint16_t pid;
+    uint8_t major, jtag, swim_or_msd;
+    uint8_t msd, bridge;
+};
+
+static const struct version_info versions[] = {
+    [SIM_PROBE_V2] = {STLINK_PID_V2, 2, 37, 7, 0, 0},
+    [SIM_PROBE_V2_1] = {STLINK_PID_V2_1, 2, 37, 26, 26, 0},
+    [SIM_PROBE_V3] = {STLINK_PID_V3S, 3, 7, 1, 3, 5},
+};
+
+/* V2 SWD_SET_FREQ divisors and their clocks (stm32-chip-table.md Table 4.1). */
+static const struct {
+    uint16_t divisor;
+    uint16_t khz;
+} v2_swd_clocks[] = {
+    {0, 4000}, {1, 1800}, {2, 1200}, {3, 950}, {7, 480}, {15, 240},
+    {31, 125}, {40, 100}, {79, 50},  {158, 25}, {265, 15}, {798, 5},
+};
+
+/* Clocks a V3 offers for SWD (GET_COM_FREQ). */
+static const uint32_t v3_swd_khz[] = {24000, 8000, 3300, 1000, 200, 50, 5};
+
+void sim_probe_init(struct sim_probe *p, const struct sim_probe_config *cfg,
+                    struct sim_target *target)
+{
+    memset(p, 0, sizeof *p);
+    p->cfg = *cfg;
+    p->target = target;
+    p->mode = cfg->start_mode;
+    p->swd_khz = cfg->kind == SIM_PROBE_V3 ? 1000 : SIM_SWD_DEFAULT_KHZ;
+    p->last_rw_status = STLINK_OK;
+}
+
+uint16_t sim_probe_pid(const struct sim_probe *p)
+{
+    return versions[p->cfg.kind].pid;
+}
+
+int sim_probe_version_major(const struct sim_probe *p)
+{
+    return versions[p->cfg.kind].major;
+}
+
+void sim_probe_serial_text(const struct sim_probe *p, char *out, size_t cap)
+{
+    bool printable = true;
+    for (size_t i = 0; i < p->cfg.serial_len; i++)
+        if (p->cfg.serial[i] < 0x20 || p->cfg.serial[i] > 0x7E)
+            printable = false;
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < p->cfg.serial_len && n + 3 <= cap; i++) {
+        if (printable)
+            out[n++] = (char)p->cfg.serial[i];
+        else
+            n += (size_t)snprintf(out + n, cap - n, "%02X", p->cfg.serial[i]);
+    }
+    if (n < cap)
+        out[n] = '\0';
+}
+
+static bool in_debug(const struct sim_probe *p)
+{
+    return p->mode == STLINK_MODE_DEBUG;
+}
+
+/* A two-byte status reply; returns its length. */
+static size_t status_reply(uint8_t *reply, size_t cap, uint8_t status)
+{
+    if (cap >= 1)
+        reply[0] = status;
+    if (cap >= 2)
+        reply[1] = 0;
+    return cap < 2 ? cap : 2;
+}
+
+/* ---- memory ---- */
+
+/* One debugger bus access, waiting (as the probe's own retries do) while the target stalls. */
+static uint8_t bus_access(struct sim_probe *p, uint32_t addr, unsigned size, uint32_t *rd,
+                          uint32_t wr)
+{
+    struct sim_target *t = p->target;
+    sim_ps waited = 0;
+    for (;;) {
+        enum sim_bus_result r = rd ? sim_bus_read(t, addr, size, rd, SIM_BY_DEBUG)
+                                   : sim_bus_write(t, addr, size, wr, SIM_BY_DEBUG);
+        if (r == SIM_BUS_OK)
+            return STLINK_OK;
+        if (r == SIM_BUS_FAULT)
+            return STLINK_SWD_AP_FAULT;
+        sim_ps wait = t->fpec.busy_until > t->now ? t->fpec.busy_until - t->now : SIM_PS_PER_US;
+        if (waited + wait > PROBE_WAIT_BUDGET_PS)
+            return STLINK_SWD_AP_WAIT;
+        sim_target_charge(t, SIM_COST_BSY_WAIT, wait);
+        waited += wait;
+    }
+}
+
+static uint32_t max_rw8(const struct sim_probe *p)
+{
+    return p->cfg.kind == SIM_PROBE_V3 ? STLINK_V3_MAX_RW8 : STLINK_V2_MAX_RW8;
+}
+
+/* Reads or writes `len` bytes in units of `size`. The AP's TAR auto-increments only inside a
+ * 1 KiB block; the probe firmware re-writes TAR at each boundary (an extra SWD transfer), so a
+ * command's addresses are linear: OpenOCD sends blocks of up to 4 KiB over stlink-server. */
+static void memory_command(struct sim_probe *p, uint32_t addr, uint32_t len, unsigned size,
+                           bool increment, uint8_t *rd, const uint8_t *wr)
+{
+    struct sim_target *t = p->target;
+    uint8_t status = STLINK_OK;
+    uint32_t fault = 0;
+
+    if (rd)
+        memset(rd, 0, len);
+    if (!sim_target_link_up(t)) {
+        status = STLINK_SWD_DP_ERROR;
+    } else if ((addr | len) & (size - 1u)) {
+        status = STLINK_SWD_AP_FAULT; /* misaligned for the access size */
+        fault = addr;
+    } else {
+        for (uint32_t i = 0; i < len; i += size) {
+            uint32_t a = increment ? addr + i : addr;
+            if (increment && i && (a & (STLINK_TAR_BLOCK - 1u)) == 0)
+                p->swd_transfers++; /* TAR reload */
+            uint32_t v = 0;
+            if (wr)
+                v = size == 4 ? le32_get(wr + i) : size == 2 ? le16_get(wr + i) : wr[i];
+            status = bus_access(p, a, size, rd ? &v : NULL, v);
+            p->swd_transfers++;
+            if (status != STLINK_OK) {
+                fault = a;
+                break;
+            }
+            if (rd) {
+                if (size == 4)
+                    le32_put(rd + i, v);
+                else if (size == 2)
+                    le16_put(rd + i, (uint16_t)v);
+                else
+                    rd[i] = (uint8_t)v;
+            }
+        }
+        p->swd_transfers += 3; /* CSW, TAR, RDBUFF */
+    }
+    p->last_rw_status = status;
+    p->last_rw_fault = fault;
+}
+
+static size_t mem_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *out,
+                      size_t out_len, uint8_t *reply, size_t cap)
+{
+    uint32_t addr = le32_get(&cmd[2]);
+    uint32_t len = le16_get(&cmd[6]);
+    unsigned size = 4;
+    bool is_read = false, increment = true;
+    uint32_t limit = STLINK_MAX_RW32;
+
+    switch (cmd[1]) {
+    case STLINK_DEBUG_READMEM_32BIT: is_read = true; break;
+    case STLINK_DEBUG_WRITEMEM_32BIT: break;
+    case STLINK_DEBUG_READMEM_32BIT_NO_ADDR_INC: is_read = true; increment = false; break;
+    case STLINK_DEBUG_WRITEMEM_32BIT_NO_ADDR_INC: increment = false; break;
+    case STLINK_DEBUG_APIV2_READMEM_16BIT: is_read = true; size = 2; break;
+    case STLINK_DEBUG_APIV2_WRITEMEM_16BIT: size = 2; break;
+    case STLINK_DEBUG_READMEM_8BIT: is_read = true; size = 1; limit = max_rw8(p); break;
+    case STLINK_DEBUG_WRITEMEM_8BIT: size = 1; limit = max_rw8(p); break;
+    default: return 0;
+    }
+    if (len > limit) {
+        /* Beyond the firmware's buffer: nothing is transferred. */
+        p->last_rw_status = STLINK_SWD_AP_ERROR;
+        p->last_rw_fault = addr;
+        if (is_read) {
+            size_t n = len < cap ? len : cap;
+            memset(reply, 0, n);
+            return n;
+        }
+        return 0;
+    }
+    if (!is_read) {
+        uint8_t buf[STLINK_MAX_RW32];
+        memset(buf, 0, sizeof buf);
+        memcpy(buf, out, out_len < len ? out_len : len);
+        memory_command(p, addr, len, size, increment, NULL, buf);
+        return 0;
+    }
+    uint8_t buf[STLINK_MAX_RW32 + 2];
+    memory_command(p, addr, len, size, increment, buf, NULL);
+    size_t n = (size == 1 && len == 1) ? 2 : len; /* a one-byte read answers two bytes */
+    if (n == 2 && len == 1)
+        buf[1] = 0;
+    if (n > cap)
+        n = cap;
+    memcpy(reply, buf, n);
+    return n;
+}
+
+/* ---- debug commands ---- */
+
+static uint8_t link_status(const struct sim_probe *p)
+{
+    return sim_target_link_up(p->target) ? STLINK_OK : STLINK_SWD_DP_ERROR;
+}
+
+static size_t word_reply(uint8_t *reply, size_t cap, uint8_t status, uint32_t value)
+{
+    uint8_t buf[8] = {status};
+    le32_put(&buf[4], value);
+    size_t n = cap < 8 ? cap : 8;
+    memcpy(reply, buf, n);
+    return n;
+}
+
+static void set_nrst(struct sim_probe *p, uint8_t how)
+{
+    struct sim_target *t = p->target;
+    if (how == STLINK_NRST_LOW) {
+        sim_target_set_nrst(t, true);
+    } else if (how == STLINK_NRST_HIGH) {
+        sim_target_set_nrst(t, false);
+    } else {
+        sim_target_set_nrst(t, true);
+        sim_target_advance(t, 2ull * SIM_PS_PER_MS);
+        sim_target_set_nrst(t, false);
+    }
+}
+
+static uint32_t v2_divisor_khz(uint16_t divisor)
+{
+    uint32_t khz = v2_swd_clocks[0].khz;
+    for (size_t i = 0; i < sizeof v2_swd_clocks / sizeof v2_swd_clocks[0]; i++)
+        if (v2_swd_clocks[i].divisor <= divisor)
+            khz = v2_swd_clocks[i].khz;
+    return khz;
+}
+
+static size_t com_freq_list(uint8_t *reply, size_t cap)
+{
+    uint8_t buf[52] = {STLINK_OK};
+    size_t n = sizeof v3_swd_khz / sizeof v3_swd_khz[0];
+    buf[8] = (uint8_t)n;
+    for (size_t i = 0; i < n; i++)
+        le32_put(&buf[12 + 4 * i], v3_swd_khz[i]);
+    n = cap < sizeof buf ? cap : sizeof buf;
+    memcpy(reply, buf, n);
+    return n;
+}
+
+static uint32_t v3_pick_khz(uint32_t want)
+{
+    /* the fastest offered clock not above the request, else the slowest */
+    for (size_t i = 0; i < sizeof v3_swd_khz / sizeof v3_swd_khz[0]; i++)
+        if (v3_swd_khz[i] <= want)
+            return v3_swd_khz[i];
+    return v3_swd_khz[sizeof v3_swd_khz / sizeof v3_swd_khz[0] - 1];
+}
+
+static size_t read_all_regs(struct sim_probe *p, uint8_t *reply, size_t cap)
+{
+    uint8_t buf[88] = {0};
+    uint8_t st = link_status(p);
+    le32_put(buf, st);
+    static const unsigned regsel[] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10,
+                                      11, 12, 13, 14, 15, 16, 17, 18, 20};
+    if (st == STLINK_OK)
+        for (size_t i = 0; i < sizeof regsel / sizeof regsel[0]; i++) {
+            uint32_t v = 0;
+            cortexm_read_core_reg(p->target, regsel[i], &v);
+            le32_put(&buf[4 + 4 * i], v);
+        }
+    p->swd_transfers += 21u * 3u;
+    size_t n = cap < sizeof buf ? cap : sizeof buf;
+    memcpy(reply, buf, n);
+    return n;
+}
+
+static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *out,
+                        size_t out_len, uint8_t *reply, size_t cap)
+{
+    struct sim_target *t = p->target;
+    const struct version_info *ver = &versions[p->cfg.kind];
+
+    if (p->mode == STLINK_MODE_DFU) {
+        /* Debug commands are not understood until DFU_EXIT. */
+        struct stlink_phase ph;
+        size_t n = stlink_cmd_phase(cmd, ver->major, &ph) == 0 && ph.dir == STLINK_PHASE_IN
+                       ? ph.len : 0;
+        n = n < cap ? n : cap;
+        memset(reply, 0, n);
+        return n;
+    }
+
+    switch (cmd[1]) {
+    case STLINK_DEBUG_APIV2_ENTER:
+        if (cmd[2] != STLINK_ENTER_SWD_NO_RESET && cmd[2] != STLINK_ENTER_JTAG_NO_RESET)
+            return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
+        p->swd_transfers += 4; /* line reset, DPIDR, CTRL/STAT power-up */
+        if (!sim_target_link_up(t))
+            return status_reply(reply, cap, STLINK_SWD_DP_ERROR);
+        dap_write(t, 0xFFFFu, 0x4u, (1u << 28) | (1u << 30));
+        p->mode = STLINK_MODE_DEBUG;
+        return status_reply(reply, cap, STLINK_OK);
+    case STLINK_DEBUG_EXIT:
+        p->mode = STLINK_MODE_MASS;
+        return 0;
+    case STLINK_DEBUG_READCOREID: {
+        uint8_t buf[4];
+        le32_put(buf, sim_target_link_up(t) ? t->chip->dp_idcode : 0);
+        memcpy(reply, buf, cap < 4 ? cap : 4);
+        p->swd_transfers++;
+        return cap < 4 ? cap : 4;
+    }
+    case STLINK_DEBUG_APIV2_READ_IDCODES: {
+        uint8_t buf[12] = {link_status(p)};
+        if (buf[0] == STLINK_OK)
+            le32_put(&buf[4], t->chip->dp_idcode);
+        p->swd_transfers++;
+        memcpy(reply, buf, cap < 12 ? cap : 12);
+        return cap < 12 ? cap : 12;
+    }
+    case STLINK_DEBUG_APIV2_RESETSYS:
+        if (link_status(p) == STLINK_OK)
+            sim_target_system_reset(t);
+        p->swd_transfers += 2;
+        return status_reply(reply, cap, link_status(p));
+    case STLINK_DEBUG_APIV2_DRIVE_NRST:
+        set_nrst(p, cmd[2]);
+        return status_reply(reply, cap, STLINK_OK);
+    case STLINK_DEBUG_APIV2_READREG: {
+        uint32_t v = 0;
+        uint8_t st = link_status(p);
+        if (st == STLINK_OK && cortexm_read_core_reg(t, cmd[2], &v) != 0)
+            st = STLINK_FALSE;
+        p->swd_transfers += 3;
+        return word_reply(reply, cap, st, v);
+    }
+    case STLINK_DEBUG_APIV2_WRITEREG: {
+        uint8_t st = link_status(p);
+        if (st == STLINK_OK && cortexm_write_core_reg(t, cmd[2], le32_get(&cmd[3])) != 0)
+            st = STLINK_FALSE;
+        p->swd_transfers += 3;
+        return status_reply(reply, cap, st);
+    }
+    case STLINK_DEBUG_APIV2_READALLREGS:
+        return read_all_regs(p, reply, cap);
+    case STLINK_DEBUG_APIV2_READDEBUGREG: {
+        uint32_t v = 0;
+        uint8_t st = link_status(p);
+        if (st == STLINK_OK)
+            st = bus_access(p, le32_get(&cmd[2]), 4, &v, 0);
+        p->swd_transfers += 3;
+        return word_reply(reply, cap, st, v);
+    }
+    case STLINK_DEBUG_APIV2_WRITEDEBUGREG: {
+        uint8_t st = link_status(p);
+        if (st == STLINK_OK)
+            st = bus_access(p, le32_get(&cmd[2]), 4, NULL, le32_get(&cmd[6]));
+        p->swd_transfers += 3;
+        return status_reply(reply, cap, st);
+    }
+    case STLINK_DEBUG_APIV2_GETLASTRWSTATUS:
+        return status_reply(reply, cap, p->last_rw_status);
+    case STLINK_DEBUG_APIV2_GETLASTRWSTATUS2: {
+        uint8_t buf[12] = {p->last_rw_status};
+        le32_put(&buf[4], p->last_rw_fault);
+        memcpy(reply, buf, cap < 12 ? cap : 12);
+        return cap < 12 ? cap : 12;
+    }
+    case STLINK_DEBUG_APIV2_SWD_SET_FREQ:
+        if (ver->major != 2 || ver->jtag < 22)
+            return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
+        p->swd_khz = v2_divisor_khz(le16_get(&cmd[2]));
+        return status_reply(reply, cap, STLINK_OK);
+    case STLINK_DEBUG_APIV2_JTAG_SET_FREQ:
+        return status_reply(reply, cap, STLINK_OK);
+    case STLINK_DEBUG_APIV3_GET_COM_FREQ:
+        if (ver->major < 3)
+            return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
+        return com_freq_list(reply, cap);
+    case STLINK_DEBUG_APIV3_SET_COM_FREQ:
+        if (ver->major < 3)
+            return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
+        p->swd_khz = v3_pick_khz(le32_get(&cmd[4]));
+        return word_reply(reply, cap, STLINK_OK, p->swd_khz);
+    case STLINK_DEBUG_APIV2_READ_DAP_REG: {
+        uint32_t v = 0;
+        uint8_t st = link_status(p);
+        if (st == STLINK_OK) {
+            int rc = dap_read(t, le16_get(&cmd[2]), le16_get(&cmd[4]), &v);
+            st = rc == 0 ? STLINK_OK : rc == -2 ? STLINK_SWD_AP_WAIT : STLINK_SWD_AP_FAULT;
+        }
+        p->swd_transfers += 2;
+        return word_reply(reply, cap, st, v);
+    }
+    case STLINK_DEBUG_APIV2_WRITE_DAP_REG: {
+        uint8_t st = link_status(p);
+        if (st == STLINK_OK) {
+            int rc = dap_write(t, le16_get(&cmd[2]), le16_get(&cmd[4]), le32_get(&cmd[6]));
+            st = rc == 0 ? STLINK_OK : rc == -2 ? STLINK_SWD_AP_WAIT : STLINK_SWD_AP_FAULT;
+        }
+        p->swd_transfers += 2;
+        return status_reply(reply, cap, st);
+    }
+    case STLINK_DEBUG_APIV2_INIT_AP:
+        if (ver->major == 2 && ver->jtag < 28)
+            return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
+        return status_reply(reply, cap, cmd[2] == 0 ? link_status(p) : STLINK_BAD_AP_ERROR);
+    case STLINK_DEBUG_APIV2_CLOSE_AP_DBG:
+        return status_reply(reply, cap, STLINK_OK);
+    case STLINK_DEBUG_APIV2_START_TRACE_RX:
+    case STLINK_DEBUG_APIV2_STOP_TRACE_RX:
+        return status_reply(reply, cap, STLINK_OK);
+    case STLINK_DEBUG_APIV2_GET_TRACE_NB:
+        if (cap >= 2)
+            reply[0] = reply[1] = 0; /* no SWO bytes waiting */
+        return cap < 2 ? cap : 2;
+    default:
+        break;
+    }
+    if (cmd[1] == STLINK_DEBUG_APIV2_READMEM_16BIT || cmd[1] == STLINK_DEBUG_APIV2_WRITEMEM_16BIT) {
+        if (ver->major == 2 && ver->jtag < 26)
+            return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
+    }
+    if (!in_debug(p)) {
+        /* memory commands outside debug mode: nothing reaches the target */
+        p->last_rw_status = STLINK_SWD_DP_ERROR;
+    }
+    return mem_cmd(p, cmd, out, out_len, reply, cap);
+}
+
+static size_t version_reply(struct sim_probe *p, uint8_t *reply, size_t cap)
+{
+    const struct version_info *v = &versions[p->cfg.kind];
+    uint8_t buf[6];
+    be16_put(buf, (uint16_t)(v->major << 12 | (v->jtag & 0x3F) << 6 | (v->swim_or_msd & 0x3F)));
+    le16_put(&buf[2], STLINK_VID);
+    le16_put(&buf[4], v->pid);
+    size_t n = cap < 6 ? cap : 6;
+    memcpy(reply, buf, n);
+    return n;
+}
+
+static size_t version_ex_reply(struct sim_probe *p, uint8_t *reply, size_t cap)
+{
+    const struct version_info *v = &versions[p->cfg.kind];
+    uint8_t buf[12] = {0};
+    if (v->major >= 3) {
+        buf[0] = v->major;
+        buf[1] = v->swim_or_msd;
+        buf[2] = v->jtag;
+        buf[3] = v->msd;
+        buf[4] = v->bridge;
+        le16_put(&buf[8], STLINK_VID);
+        le16_put(&buf[10], v->pid);
+    }
+    size_t n = cap < 12 ? cap : 12;
+    memcpy(reply, buf, n);
+    return n;
+}
+
+static size_t voltage_reply(struct sim_probe *p, uint8_t *reply, size_t cap)
+{
+    /* volts = 2 * 1.2 * reading / ref: the probe measures half the target voltage against its
+     * 1.2 V reference with a 12-bit converter. */
+    const uint32_t ref = 1638;
+    uint32_t reading = (uint32_t)((uint64_t)p->target->cfg.voltage_mv * ref / 2400u);
+    uint8_t buf[8];
+    le32_put(buf, ref);
+    le32_put(&buf[4], reading);
+    size_t n = cap < 8 ? cap : 8;
+    memcpy(reply, buf, n);
+    return n;
+}
+
+static sim_ps usb_cmd_ps(const struct sim_probe *p)
+{
+    return p->cfg.kind == SIM_PROBE_V3 ? SIM_USB_HS_CMD_PS : SIM_USB_FS_CMD_PS;
+}
+
+static sim_ps usb_byte_ps(const struct sim_probe *p)
+{
+    return p->cfg.kind == SIM_PROBE_V3 ? SIM_USB_HS_BYTE_PS : SIM_USB_FS_BYTE_PS;
+}
+
+size_t sim_probe_command(struct sim_probe *p, const uint8_t cmd[16], const uint8_t *out,
+                         size_t out_len, uint8_t *reply, size_t cap)
+{
+    struct sim_target *t = p->target;
+    size_t n = 0;
+
+    sim_target_charge(t, SIM_COST_USB_LATENCY, usb_cmd_ps(p));
+    sim_target_charge(t, SIM_COST_USB_DATA, (STLINK_CMD_SIZE + out_len) * usb_byte_ps(p));
+    p->swd_transfers = 0;
+    if (t->stats) {
+        t->stats->commands++;
+        t->stats->commands_by_code[cmd[0] == STLINK_CMD_DEBUG ? cmd[1] : cmd[0]]++;
+        t->stats->bytes_out += STLINK_CMD_SIZE + out_len;
+    }
+
+    switch (cmd[0]) {
+    case STLINK_CMD_GET_VERSION: n = version_reply(p, reply, cap); break;
+    case STLINK_CMD_GET_VERSION_EX: n = version_ex_reply(p, reply, cap); break;
+    case STLINK_CMD_GET_CURRENT_MODE:
+        if (cap >= 2) {
+            reply[0] = p->mode;
+            reply[1] = 0;
+        }
+        n = cap < 2 ? cap : 2;
+        break;
+    case STLINK_CMD_GET_TARGET_VOLTAGE: n = voltage_reply(p, reply, cap); break;
+    case STLINK_CMD_DFU:
+        if (cmd[1] == STLINK_DFU_EXIT)
+            p->mode = STLINK_MODE_MASS;
+        break;
+    case STLINK_CMD_SWIM:
+        if (cmd[1] == STLINK_SWIM_EXIT && p->mode == STLINK_MODE_SWIM)
+            p->mode = STLINK_MODE_MASS;
+        break;
+    case STLINK_CMD_DEBUG: n = debug_cmd(p, cmd, out, out_len, reply, cap); break;
+    default: break;
+    }
+
+    if (p->swd_transfers)
+        sim_target_charge(t, SIM_COST_SWD,
+                          p->swd_transfers * SIM_SWD_CYCLES_PER_TRANSFER *
+                              (SIM_PS_PER_S / 1000u / p->swd_khz));
+    sim_target_charge(t, SIM_COST_USB_DATA, n * usb_byte_ps(p));
+    if (t->stats)
+        t->stats->bytes_in += n;
+    if (p->trace) {
+        fprintf(p->trace, "[%12.6f] cmd", (double)t->now / (double)SIM_PS_PER_S);
+        for (int i = 0; i < 10; i++)
+            fprintf(p->trace, " %02x", cmd[i]);
+        fprintf(p->trace, " out=%zu in=%zu", out_len, n);
+        if (n)
+            fprintf(p->trace, " reply=%02x %02x %02x %02x %02x %02x %02x %02x", reply[0],
+                    n > 1 ? reply[1] : 0, n > 2 ? reply[2] : 0, n > 3 ? reply[3] : 0,
+                    n > 4 ? reply[4] : 0, n > 5 ? reply[5] : 0, n > 6 ? reply[6] : 0,
+                    n > 7 ? reply[7] : 0);
+        fprintf(p->trace, " last=%02x pc=%s\n", p->last_rw_status,
+                t->core.halted ? "halted" : "running");
+    }
+    return n;
+}

@@ -1,0 +1,56 @@
+/*
+ * The simulated ST-LINK probe: a model of the probe firmware that decodes the command blocks of
+ * src/stlink/stlink_proto.h and acts on the simulated target, charging every command's USB and
+ * SWD time to the virtual clock.
+ */
+#ifndef STFLASH_SIM_PROBE_H
+#define STFLASH_SIM_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "target.h"
+
+enum sim_probe_kind {
+    SIM_PROBE_V2,   /* ST-LINK/V2, 0483:3748, firmware V2J37S7 */
+    SIM_PROBE_V2_1, /* ST-LINK/V2-1, 0483:374b, firmware V2J37M26 */
+    SIM_PROBE_V3,   /* STLINK-V3SET, 0483:374f, firmware V3J7M3 */
+};
+
+struct sim_probe_config {
+    enum sim_probe_kind kind;
+    uint8_t serial[32]; /* as the USB string descriptor carries it: ASCII or 12 raw bytes */
+    size_t serial_len;
+    uint8_t start_mode; /* enum stlink_mode at power-up */
+};
+
+struct sim_probe {
+    struct sim_probe_config cfg;
+    struct sim_target *target;
+    uint8_t mode;
+    uint32_t swd_khz;
+    uint8_t last_rw_status;
+    uint32_t last_rw_fault;
+    uint64_t swd_transfers; /* of the command being executed */
+    FILE *trace;            /* every command decoded, for diagnosing clients; or NULL */
+};
+
+void sim_probe_init(struct sim_probe *p, const struct sim_probe_config *cfg,
+                    struct sim_target *target);
+
+uint16_t sim_probe_pid(const struct sim_probe *p);
+int sim_probe_version_major(const struct sim_probe *p);
+
+/* The serial as tools print it: ASCII as is, a 12-byte binary serial as 24 hex digits. */
+void sim_probe_serial_text(const struct sim_probe *p, char *out, size_t cap);
+
+/*
+ * Executes one command block with its data OUT phase (`out`, `out_len`), writes the reply into
+ * `reply` (at most `cap` bytes) and returns the reply length (0 for commands without reply).
+ */
+size_t sim_probe_command(struct sim_probe *p, const uint8_t cmd[16], const uint8_t *out,
+                         size_t out_len, uint8_t *reply, size_t cap);
+
+#endif

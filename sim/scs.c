@@ -1,0 +1,575 @@
+/*
+ * The private peripheral bus of the Cortex-M3 (0xE0000000-0xE00FFFFF): system control space,
+ * SysTick, NVIC, debug registers, FPB, DWT, ITM, TPIU and ETM identification, the STM32 DBGMCU and
+ * the CoreSight ROM table. References: ARMv7-M ARM (DDI 0403) B3.2-B3.4, C1.6-C1.11; Cortex-M3
+ * TRM (DDI 0337) table 3-1 and chapter 8-11 for the component IDs; RM0008 §31 for DBGMCU and the
+ * STM32F1 ROM table.
+ */
+#include "target.h"
+
+#define ITM_BASE 0xE0000000u
+#define DWT_BASE 0xE0001000u
+#define FPB_BASE 0xE0002000u
+#define SCS_BASE 0xE000E000u
+#define TPIU_BASE 0xE0040000u
+#define ETM_BASE 0xE0041000u
+#define DBGMCU_BASE 0xE0042000u
+#define ROM_BASE 0xE00FF000u
+
+/* Identification registers of a CoreSight component: PIDR4..0 packed low to high as PIDR0 in
+ * bits [7:0] ... PIDR4 in bits [39:32]; CIDR as a 32-bit word. */
+struct component_id {
+    uint32_t base;
+    uint64_t pidr;
+    uint32_t cidr;
+};
+
+static const struct component_id arm_components[] = {
+    {ITM_BASE, 0x04003BB001ull, 0xB105E00Du},
+    {DWT_BASE, 0x04003BB002ull, 0xB105E00Du},
+    {FPB_BASE, 0x04002BB003ull, 0xB105E00Du},
+    {SCS_BASE, 0x04000BB000ull, 0xB105E00Du},
+    {TPIU_BASE, 0x04000BB923ull, 0xB105900Du},
+    {ETM_BASE, 0x04003BB924ull, 0xB105900Du},
+};
+
+/* ROM table entries (ADIv5 §10.2.1): signed offsets from the table base, present bit set. */
+static const uint32_t rom_entries[] = {
+    (SCS_BASE - ROM_BASE) | 3u,  (DWT_BASE - ROM_BASE) | 3u,  (FPB_BASE - ROM_BASE) | 3u,
+    (ITM_BASE - ROM_BASE) | 3u,  (TPIU_BASE - ROM_BASE) | 3u, (ETM_BASE - ROM_BASE) | 3u,
+    0u,
+};
+
+static bool id_register(uint32_t off, uint64_t pidr, uint32_t cidr, uint32_t *val)
+{
+    if (off >= 0xFD0u && off <= 0xFDCu) {
+        *val = off == 0xFD0u ? (uint32_t)(pidr >> 32) & 0xFFu : 0u;
+        return true;
+    }
+    if (off >= 0xFE0u && off <= 0xFECu) {
+        *val = (uint32_t)(pidr >> (8u * ((off - 0xFE0u) / 4u))) & 0xFFu;
+        return true;
+    }
+    if (off >= 0xFF0u) {
+        *val = (cidr >> (8u * ((off - 0xFF0u) / 4u))) & 0xFFu;
+        return true;
+    }
+    return false;
+}
+
+static const struct component_id *component_at(uint32_t addr)
+{
+    for (unsigned i = 0; i < sizeof arm_components / sizeof arm_components[0]; i++)
+        if ((addr & ~0xFFFu) == arm_components[i].base)
+            return &arm_components[i];
+    return NULL;
+}
+
+/* ---- SysTick (B3.3) ---- */
+
+static sim_ps systick_tick(const struct sim_target *t)
+{
+    return (t->core.syst_csr & 4u) ? t->cycle_ps : t->cycle_ps * 8u;
+}
+
+static uint32_t systick_cvr(struct sim_target *t)
+{
+    struct cortexm *c = &t->core;
+    if (!(c->syst_csr & 1u) || c->syst_next_wrap == UINT64_MAX)
+        return c->syst_cvr_frozen;
+    if (c->syst_next_wrap <= t->now)
+        return 0;
+    return (uint32_t)((c->syst_next_wrap - t->now + systick_tick(t) - 1u) / systick_tick(t)) &
+           0xFFFFFFu;
+}
+
+static void systick_write(struct sim_target *t, uint32_t off, uint32_t val)
+{
+    struct cortexm *c = &t->core;
+    switch (off) {
+    case 0x10: { /* SYST_CSR */
+        bool was_on = c->syst_csr & 1u;
+        uint32_t cvr = systick_cvr(t);
+        c->syst_csr = (c->syst_csr & (1u << 16)) | (val & 7u);
+        if (!(val & 1u)) {
+            c->syst_cvr_frozen = cvr;
+            c->syst_next_wrap = UINT64_MAX;
+        } else if (!was_on) {
+            /* The counter reloads from RVR on the first tick after it is enabled at zero. */
+            uint32_t start = c->syst_cvr_frozen ? c->syst_cvr_frozen : c->syst_rvr + 1u;
+            c->syst_next_wrap = c->syst_rvr || c->syst_cvr_frozen
+                                    ? t->now + (sim_ps)start * systick_tick(t)
+                                    : UINT64_MAX;
+        }
+        break;
+    }
+    case 0x14:
+        c->syst_rvr = val & 0xFFFFFFu;
+        break;
+    case 0x18: /* any write clears the counter and COUNTFLAG */
+        c->syst_csr &= ~(1u << 16);
+        c->syst_cvr_frozen = 0;
+        if (c->syst_csr & 1u)
+            c->syst_next_wrap =
+                c->syst_rvr ? t->now + (sim_ps)(c->syst_rvr + 1u) * systick_tick(t) : UINT64_MAX;
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- bit sets of exceptions ---- */
+
+static uint32_t set_word(const uint32_t *set, unsigned first_exc, unsigned word)
+{
+    /* NVIC registers count IRQs, the sets count exceptions (IRQ n = exception 16 + n). */
+    uint32_t v = 0;
+    for (unsigned b = 0; b < 32; b++) {
+        unsigned exc = first_exc + word * 32u + b;
+        if (exc < 96 && ((set[exc / 32] >> (exc % 32)) & 1u))
+            v |= 1u << b;
+    }
+    return v;
+}
+
+static void set_apply(uint32_t *set, unsigned word, uint32_t bits, bool on)
+{
+    for (unsigned b = 0; b < 32; b++) {
+        unsigned exc = 16u + word * 32u + b;
+        if (exc >= 96 || !((bits >> b) & 1u))
+            continue;
+        if (on)
+            set[exc / 32] |= 1u << (exc % 32);
+        else
+            set[exc / 32] &= ~(1u << (exc % 32));
+    }
+}
+
+static unsigned highest_pending(const struct cortexm *c)
+{
+    for (unsigned exc = 2; exc < 96; exc++)
+        if ((c->pending[exc / 32] >> (exc % 32)) & 1u)
+            return exc;
+    return 0;
+}
+
+static uint32_t read_ipsr(struct sim_target *t)
+{
+    uint32_t xpsr = 0;
+    uc_reg_read(t->uc, UC_ARM_REG_XPSR, &xpsr);
+    return xpsr & 0x1FFu;
+}
+
+/* ---- debug registers (C1.6) ---- */
+
+static uint32_t dhcsr_read(struct sim_target *t)
+{
+    struct cortexm *c = &t->core;
+    uint32_t v = c->dhcsr_ctrl & 0x2Fu;
+    v |= c->regrdy ? 1u << 16 : 0;
+    v |= c->halted ? 1u << 17 : 0;
+    v |= c->sleeping ? 1u << 18 : 0;
+    v |= c->lockup ? 1u << 19 : 0;
+    v |= c->s_retire_st ? 1u << 24 : 0;
+    v |= (c->s_reset_st || c->in_reset) ? 1u << 25 : 0;
+    c->s_retire_st = false;
+    c->s_reset_st = false;
+    return v;
+}
+
+static void dhcsr_write(struct sim_target *t, uint32_t val)
+{
+    struct cortexm *c = &t->core;
+    if ((val >> 16) != 0xA05Fu)
+        return; /* DBGKEY missing: the write is ignored */
+    c->dhcsr_ctrl = val & 0x2Fu;
+    if (!(c->dhcsr_ctrl & 1u)) {
+        c->dhcsr_ctrl = 0;
+        c->halted = false;
+        c->stepping = false;
+        return;
+    }
+    if (c->dhcsr_ctrl & 2u) {
+        if (!c->halted)
+            cortexm_halt(t, 1u /* DFSR.HALTED */);
+        return;
+    }
+    cortexm_debug_resume(t);
+}
+
+static void dcrsr_write(struct sim_target *t, uint32_t val)
+{
+    struct cortexm *c = &t->core;
+    unsigned regsel = val & 0x7Fu;
+    if (val & (1u << 16))
+        cortexm_write_core_reg(t, regsel, c->dcrdr);
+    else if (cortexm_read_core_reg(t, regsel, &c->dcrdr) != 0)
+        c->dcrdr = 0;
+    c->regrdy = true;
+}
+
+static void aircr_write(struct sim_target *t, uint32_t val, enum sim_initiator who)
+{
+    struct cortexm *c = &t->core;
+    if ((val >> 16) != 0x05FAu)
+        return;
+    c->aircr_prigroup = (val >> 8) & 7u;
+    if (val & 2u) { /* VECTCLRACTIVE */
+        c->active[0] = c->active[1] = c->active[2] = 0;
+    }
+    if (val & 5u) {
+        /* SYSRESETREQ (bit 2) resets the system, VECTRESET (bit 0) the core only. A request from
+         * the running core takes effect when the current instruction completes. */
+        t->reset_request = (val & 4u) ? 2 : 1;
+        if (who == SIM_BY_CPU) {
+            t->stop = SIM_STOP_EXCEPTION;
+            uc_emu_stop(t->uc);
+        } else {
+            sim_target_do_reset_request(t);
+        }
+    }
+}
+
+/* ---- the register file ---- */
+
+static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t *val)
+{
+    struct cortexm *c = &t->core;
+    if (off >= 0x100 && off < 0x200) { /* ISER, ICER: enabled IRQs, one bit per IRQ */
+        unsigned w = ((off - 0x100) % 0x80) / 4;
+        *val = w < 3 ? c->nvic_enabled[w] : 0;
+        return SIM_BUS_OK;
+    }
+    if (off >= 0x200 && off < 0x300) {
+        *val = set_word(c->pending, 16, ((off - 0x200) % 0x80) / 4);
+        return SIM_BUS_OK;
+    }
+    if (off >= 0x300 && off < 0x380) {
+        *val = set_word(c->active, 16, (off - 0x300) / 4);
+        return SIM_BUS_OK;
+    }
+    if (off >= 0x400 && off < 0x460) {
+        unsigned n = off - 0x400;
+        *val = (uint32_t)c->nvic_prio[n] | (uint32_t)c->nvic_prio[n + 1] << 8 |
+               (uint32_t)c->nvic_prio[n + 2] << 16 | (uint32_t)c->nvic_prio[n + 3] << 24;
+        return SIM_BUS_OK;
+    }
+    if (off >= 0xD18 && off <= 0xD20) {
+        unsigned n = off - 0xD18;
+        *val = (uint32_t)c->shpr[n] | (uint32_t)c->shpr[n + 1] << 8 |
+               (uint32_t)c->shpr[n + 2] << 16 | (uint32_t)c->shpr[n + 3] << 24;
+        return SIM_BUS_OK;
+    }
+    switch (off) {
+    case 0x004: *val = 1u; break; /* ICTR: 64 interrupt lines */
+    case 0x008: *val = 0; break;  /* ACTLR */
+    case 0x010:
+        *val = c->syst_csr;
+        c->syst_csr &= ~(1u << 16); /* COUNTFLAG clears on read */
+        break;
+    case 0x014: *val = c->syst_rvr; break;
+    case 0x018: *val = systick_cvr(t); break;
+    case 0x01C: *val = 9000u; break; /* SYST_CALIB: TENMS for 9 MHz reference (PM0056 §4.5.4) */
+    case 0xD00: *val = t->chip->cpuid; break;
+    case 0xD04: {
+        unsigned pend = highest_pending(c);
+        *val = read_ipsr(t) | (pend & 0x1FFu) << 12 |
+               (((c->pending[0] & 0xFFFF0000u) | c->pending[1] | c->pending[2]) ? 1u << 22 : 0) |
+               ((c->pending[0] >> 15) & 1u) << 26 | ((c->pending[0] >> 14) & 1u) << 28 |
+               ((c->pending[0] >> 2) & 1u) << 31;
+        break;
+    }
+    case 0xD08: *val = c->vtor; break;
+    case 0xD0C: *val = 0xFA050000u | c->aircr_prigroup << 8; break;
+    case 0xD10: *val = c->scr; break;
+    case 0xD14: *val = c->ccr; break;
+    case 0xD24: *val = c->shcsr; break;
+    case 0xD28: *val = c->cfsr; break;
+    case 0xD2C: *val = c->hfsr; break;
+    case 0xD30: *val = c->dfsr; break;
+    case 0xD34: *val = c->mmfar; break;
+    case 0xD38: *val = c->bfar; break;
+    case 0xD3C: *val = 0; break;
+    /* Processor feature registers, Cortex-M3 TRM table 4-1 */
+    case 0xD40: *val = 0x00000030u; break;
+    case 0xD44: *val = 0x00000200u; break;
+    case 0xD48: *val = 0x00100000u; break;
+    case 0xD4C: *val = 0; break;
+    case 0xD50: *val = 0x00100030u; break;
+    case 0xD54: *val = 0; break;
+    case 0xD58: *val = 0x01000000u; break;
+    case 0xD5C: *val = 0; break;
+    case 0xD60: *val = 0x01141110u; break;
+    case 0xD64: *val = 0x02111000u; break;
+    case 0xD68: *val = 0x21112231u; break;
+    case 0xD6C: *val = 0x01111110u; break;
+    case 0xD70: *val = 0x01310132u; break;
+    case 0xD88: *val = 0; break; /* CPACR: no coprocessors */
+    case 0xD90: *val = 0; break; /* MPU_TYPE: no MPU on the F1 */
+    case 0xDF0: *val = dhcsr_read(t); break;
+    case 0xDF4: *val = 0; break; /* DCRSR is write-only */
+    case 0xDF8: *val = c->dcrdr; break;
+    case 0xDFC: *val = c->demcr; break;
+    default:
+        if (id_register(off, arm_components[3].pidr, arm_components[3].cidr, val))
+            return SIM_BUS_OK;
+        if (off < 0xD00 || (off >= 0xD90 && off < 0xDC0) || off == 0xF00) {
+            *val = 0; /* reserved or write-only: reads as zero */
+            return SIM_BUS_OK;
+        }
+        return SIM_BUS_FAULT;
+    }
+    return SIM_BUS_OK;
+}
+
+static enum sim_bus_result scb_write(struct sim_target *t, uint32_t off, uint32_t val,
+                                     enum sim_initiator who)
+{
+    struct cortexm *c = &t->core;
+    if (off >= 0x100 && off < 0x200) {
+        unsigned w = ((off - 0x100) % 0x80) / 4;
+        if (w < 3) {
+            if (off < 0x180)
+                c->nvic_enabled[w] |= val;
+            else
+                c->nvic_enabled[w] &= ~val;
+        }
+        return SIM_BUS_OK;
+    }
+    if (off >= 0x200 && off < 0x280) {
+        set_apply(c->pending, (off - 0x200) / 4, val, true);
+        c->sleeping = false;
+        return SIM_BUS_OK;
+    }
+    if (off >= 0x280 && off < 0x300) {
+        set_apply(c->pending, (off - 0x280) / 4, val, false);
+        return SIM_BUS_OK;
+    }
+    if (off >= 0x400 && off < 0x460) {
+        for (unsigned i = 0; i < 4; i++)
+            c->nvic_prio[off - 0x400 + i] = (uint8_t)((val >> (8 * i)) & 0xF0u);
+        return SIM_BUS_OK;
+    }
+    if (off >= 0xD18 && off <= 0xD20) {
+        for (unsigned i = 0; i < 4; i++)
+            c->shpr[off - 0xD18 + i] = (uint8_t)((val >> (8 * i)) & 0xF0u);
+        return SIM_BUS_OK;
+    }
+    switch (off) {
+    case 0x010:
+    case 0x014:
+    case 0x018:
+        systick_write(t, off, val);
+        break;
+    case 0xD04:
+        if (val & (1u << 31))
+            cortexm_set_pending(t, 2);
+        if (val & (1u << 28))
+            cortexm_set_pending(t, 14);
+        if (val & (1u << 27))
+            c->pending[0] &= ~(1u << 14);
+        if (val & (1u << 26))
+            cortexm_set_pending(t, 15);
+        if (val & (1u << 25))
+            c->pending[0] &= ~(1u << 15);
+        if (who == SIM_BY_CPU && c->pending[0]) {
+            t->stop = SIM_STOP_EXCEPTION;
+            uc_emu_stop(t->uc);
+        }
+        break;
+    case 0xD08: c->vtor = val & 0x3FFFFF80u; break;
+    case 0xD0C: aircr_write(t, val, who); break;
+    case 0xD10: c->scr = val & 0x16u; break;
+    case 0xD14: c->ccr = val & 0x31Bu; break;
+    case 0xD24: c->shcsr = val & 0x70000u; break;
+    case 0xD28: c->cfsr &= ~val; break;
+    case 0xD2C: c->hfsr &= ~val; break;
+    case 0xD30: c->dfsr &= ~val; break;
+    case 0xD34: c->mmfar = val; break;
+    case 0xD38: c->bfar = val; break;
+    case 0xDF0:
+        if (who == SIM_BY_DEBUG)
+            dhcsr_write(t, val);
+        break;
+    case 0xDF4: dcrsr_write(t, val); break;
+    case 0xDF8: c->dcrdr = val; break;
+    case 0xDFC: c->demcr = val & 0x010F07F1u; break;
+    case 0xF00:
+        cortexm_set_pending(t, 16u + (val & 0x1FFu));
+        break;
+    default:
+        if (off < 0xD00 || (off >= 0xD40 && off < 0xDC0))
+            break; /* read-only or reserved: writes are ignored */
+        return SIM_BUS_FAULT;
+    }
+    return SIM_BUS_OK;
+}
+
+static uint32_t dwt_cyccnt(struct sim_target *t)
+{
+    struct cortexm *c = &t->core;
+    if (!(c->dwt_ctrl & 1u))
+        return c->dwt_cyccnt_base;
+    return c->dwt_cyccnt_base + (uint32_t)((t->now - c->dwt_cyccnt_time) / t->cycle_ps);
+}
+
+static enum sim_bus_result dwt_access(struct sim_target *t, uint32_t off, uint32_t *rd,
+                                      const uint32_t *wr)
+{
+    struct cortexm *c = &t->core;
+    if (off >= 0x20 && off < 0x60) {
+        unsigned n = (off - 0x20) / 16, reg = (off - 0x20) % 16;
+        uint32_t *r = reg == 0 ? &c->dwt_comp[n] : reg == 4 ? &c->dwt_mask[n]
+                                                 : reg == 8 ? &c->dwt_function[n] : NULL;
+        if (rd)
+            *rd = r ? *r : 0;
+        else if (r)
+            *r = *wr;
+        return SIM_BUS_OK;
+    }
+    switch (off) {
+    case 0x00:
+        if (rd) {
+            *rd = c->dwt_ctrl;
+        } else {
+            uint32_t cnt = dwt_cyccnt(t);
+            c->dwt_ctrl = (c->dwt_ctrl & 0xF0000000u) | (*wr & 0x007F1FFFu);
+            c->dwt_cyccnt_base = cnt;
+            c->dwt_cyccnt_time = t->now;
+        }
+        return SIM_BUS_OK;
+    case 0x04:
+        if (rd) {
+            *rd = dwt_cyccnt(t);
+        } else {
+            c->dwt_cyccnt_base = *wr;
+            c->dwt_cyccnt_time = t->now;
+        }
+        return SIM_BUS_OK;
+    case 0x1C:
+        if (rd)
+            uc_reg_read(t->uc, UC_ARM_REG_PC, rd);
+        return SIM_BUS_OK;
+    default:
+        if (rd)
+            *rd = 0;
+        return SIM_BUS_OK;
+    }
+}
+
+static enum sim_bus_result fpb_access(struct sim_target *t, uint32_t off, uint32_t *rd,
+                                      const uint32_t *wr)
+{
+    struct cortexm *c = &t->core;
+    if (off == 0x000) {
+        if (rd)
+            *rd = c->fp_ctrl;
+        else if (*wr & 2u) /* KEY must be written as one */
+            c->fp_ctrl = (c->fp_ctrl & ~1u) | (*wr & 1u);
+    } else if (off == 0x004) {
+        if (rd)
+            *rd = c->fp_remap;
+        else
+            c->fp_remap = *wr & 0x1FFFFFE0u;
+    } else if (off >= 0x008 && off < 0x028) {
+        uint32_t *comp = &c->fp_comp[(off - 0x008) / 4];
+        if (rd)
+            *rd = *comp;
+        else
+            *comp = *wr & 0xDFFFFFFDu;
+    } else if (rd) {
+        *rd = 0;
+    }
+    if (!rd)
+        cortexm_update_breakpoints(t);
+    return SIM_BUS_OK;
+}
+
+static enum sim_bus_result itm_access(struct sim_target *t, uint32_t off, uint32_t *rd,
+                                      const uint32_t *wr)
+{
+    struct cortexm *c = &t->core;
+    uint32_t *r = off == 0xE00 ? &c->itm_ter : off == 0xE40 ? &c->itm_tpr
+                                             : off == 0xE80 ? &c->itm_tcr : NULL;
+    if (rd)
+        *rd = r ? *r : off < 0x80 ? 1u /* stimulus port ready */ : 0u;
+    else if (r)
+        *r = *wr;
+    return SIM_BUS_OK;
+}
+
+static enum sim_bus_result dbgmcu_access(struct sim_target *t, uint32_t off, uint32_t *rd,
+                                         const uint32_t *wr, enum sim_initiator who)
+{
+    if (off == 0x0) {
+        if (rd) {
+            /* F1 errata (ES0340 §2.3?): the core reads zero unless a debugger is attached. */
+            bool visible = who == SIM_BY_DEBUG || (t->core.dhcsr_ctrl & 1u);
+            *rd = visible ? t->chip->idcode : 0;
+        }
+        return SIM_BUS_OK;
+    }
+    if (off == 0x4) {
+        if (rd)
+            *rd = t->per.dbgmcu_cr;
+        else
+            t->per.dbgmcu_cr = *wr & 0x001FFFE7u;
+        return SIM_BUS_OK;
+    }
+    return SIM_BUS_FAULT;
+}
+
+static enum sim_bus_result rom_read(struct sim_target *t, uint32_t off, uint32_t *val)
+{
+    if (off < sizeof rom_entries) {
+        *val = rom_entries[off / 4];
+        return SIM_BUS_OK;
+    }
+    if (off == 0xFCC) {
+        *val = 1u; /* MEMTYPE: system memory present */
+        return SIM_BUS_OK;
+    }
+    if (id_register(off, t->chip->rom_pidr, 0xB105100Du, val))
+        return SIM_BUS_OK;
+    *val = 0;
+    return SIM_BUS_OK;
+}
+
+static enum sim_bus_result ppb_access(struct sim_target *t, uint32_t addr, uint32_t *rd,
+                                      const uint32_t *wr, enum sim_initiator who)
+{
+    uint32_t block = addr & ~0xFFFu, off = addr & 0xFFFu;
+
+    if (block == SCS_BASE)
+        return rd ? scb_read(t, off, rd) : scb_write(t, off, *wr, who);
+    if (block == DBGMCU_BASE)
+        return dbgmcu_access(t, off, rd, wr, who);
+    if (block == ROM_BASE)
+        return rd ? rom_read(t, off, rd) : SIM_BUS_OK;
+    const struct component_id *comp = component_at(addr);
+    if (!comp)
+        return SIM_BUS_FAULT;
+    if (rd && id_register(off, comp->pidr, comp->cidr, rd))
+        return SIM_BUS_OK;
+    switch (block) {
+    case DWT_BASE: return dwt_access(t, off, rd, wr);
+    case FPB_BASE: return fpb_access(t, off, rd, wr);
+    case ITM_BASE: return itm_access(t, off, rd, wr);
+    default: /* TPIU, ETM: present, configuration not modelled */
+        if (rd)
+            *rd = 0;
+        return SIM_BUS_OK;
+    }
+}
+
+enum sim_bus_result scs_read(struct sim_target *t, uint32_t addr, uint32_t *val,
+                             enum sim_initiator who)
+{
+    return ppb_access(t, addr, val, NULL, who);
+}
+
+enum sim_bus_result scs_write(struct sim_target *t, uint32_t addr, uint32_t val,
+                              enum sim_initiator who)
+{
+    return ppb_access(t, addr, NULL, &val, who);
+}

@@ -1,0 +1,451 @@
+/*
+ * The daemon's network side: the stlink-server TCP protocol (src/transport/stlink_server_proto.h)
+ * for probe clients, and a line-based control port for tests and benchmarks. One thread, poll().
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/le.h"
+#include "server.h"
+#include "stlink/stlink_proto.h"
+#include "transport/stlink_server_proto.h"
+
+#define MAX_CLIENTS 32
+#define RX_CAP (STLINK_SERVER_USB_CMD_HDR + STLINK_SERVER_MAX_MSG + 64)
+#define DEVICE_ID_BASE 0x1000u
+
+enum client_kind { CLIENT_PROBE, CLIENT_CONTROL };
+
+struct client {
+    int fd;
+    enum client_kind kind;
+    uint8_t rx[RX_CAP];
+    size_t rx_len;
+    int board; /* opened board index, or -1 */
+    uint32_t connect_id;
+};
+
+struct sim_server {
+    struct sim_server_config cfg;
+    int probe_fd;
+    int control_fd;
+    struct client clients[MAX_CLIENTS];
+    uint32_t next_connect_id;
+    bool quit;
+};
+
+static void logf_(struct sim_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void logf_(struct sim_server *s, const char *fmt, ...)
+{
+    if (!s->cfg.log)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(s->cfg.log, fmt, ap);
+    va_end(ap);
+    fflush(s->cfg.log);
+}
+
+static int listen_on(const char *addr, int port, char *err, size_t errlen)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) {
+        snprintf(err, errlen, "socket: %s", strerror(errno));
+        return -1;
+    }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+        snprintf(err, errlen, "'%s' is not an IPv4 address", addr);
+        close(fd);
+        return -1;
+    }
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 8) != 0) {
+        snprintf(err, errlen, "cannot listen on %s:%d: %s%s", addr, port, strerror(errno),
+                 errno == EADDRINUSE ? " (another daemon or stlink-server running? pick another "
+                                       "port with --port)"
+                                     : "");
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+struct sim_server *sim_server_create(const struct sim_server_config *cfg, char *err,
+                                     size_t errlen)
+{
+    struct sim_server *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->cfg = *cfg;
+    s->probe_fd = s->control_fd = -1;
+    s->next_connect_id = 1;
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        s->clients[i].fd = -1;
+    s->probe_fd = listen_on(cfg->bind_addr, cfg->port, err, errlen);
+    if (s->probe_fd < 0)
+        goto fail;
+    if (cfg->control_port > 0) {
+        s->control_fd = listen_on(cfg->bind_addr, cfg->control_port, err, errlen);
+        if (s->control_fd < 0)
+            goto fail;
+    }
+    return s;
+fail:
+    sim_server_free(s);
+    return NULL;
+}
+
+void sim_server_free(struct sim_server *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        if (s->clients[i].fd >= 0)
+            close(s->clients[i].fd);
+    if (s->probe_fd >= 0)
+        close(s->probe_fd);
+    if (s->control_fd >= 0)
+        close(s->control_fd);
+    free(s);
+}
+
+static bool send_all(int fd, const void *buf, size_t len)
+{
+    const uint8_t *p = buf;
+    while (len) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+static void drop_client(struct sim_server *s, struct client *c)
+{
+    if (c->board >= 0) {
+        struct sim_board *b = s->cfg.boards[c->board];
+        sim_board_session_end(b);
+        logf_(s, "board %d: client left without closing the probe; session ended\n", c->board);
+    }
+    close(c->fd);
+    c->fd = -1;
+    c->board = -1;
+    c->rx_len = 0;
+}
+
+/* ---- stlink-server requests ---- */
+
+static size_t request_length(const uint8_t *rx, size_t have)
+{
+    switch (rx[0]) {
+    case STLINK_SERVER_REFRESH_DEVICE_LIST: return STLINK_SERVER_REFRESH_REQ;
+    case STLINK_SERVER_GET_NB_DEV: return STLINK_SERVER_GET_NB_DEV_REQ;
+    case STLINK_SERVER_GET_DEV_INFO: return STLINK_SERVER_DEV_INFO_REQ;
+    case STLINK_SERVER_OPEN_DEV: return STLINK_SERVER_OPEN_REQ;
+    case STLINK_SERVER_CLOSE_DEV: return STLINK_SERVER_CLOSE_REQ;
+    case STLINK_SERVER_GET_SERVER_VERSION: return STLINK_SERVER_VERSION_REQ;
+    case STLINK_SERVER_GET_NB_OF_DEV_CLIENTS: return 8;
+    case STLINK_SERVER_SEND_USB_CMD:
+        if (have < STLINK_SERVER_USB_CMD_HDR)
+            return STLINK_SERVER_USB_CMD_HDR;
+        return STLINK_SERVER_USB_CMD_HDR + (rx[STLINK_SERVER_USB_DIR] == STLINK_SERVER_DIR_OUT
+                                                ? le32_get(&rx[STLINK_SERVER_USB_LEN])
+                                                : 0);
+    default: return 1;
+    }
+}
+
+static bool board_in_use(struct sim_server *s, int index)
+{
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        if (s->clients[i].fd >= 0 && s->clients[i].board == index)
+            return true;
+    return false;
+}
+
+static bool reply_status(struct client *c, uint32_t status)
+{
+    uint8_t buf[4];
+    le32_put(buf, status);
+    return send_all(c->fd, buf, 4);
+}
+
+static bool handle_usb_cmd(struct sim_server *s, struct client *c, const uint8_t *rx)
+{
+    uint32_t len = le32_get(&rx[STLINK_SERVER_USB_LEN]);
+    uint8_t dir = rx[STLINK_SERVER_USB_DIR];
+    if (c->board < 0 || le32_get(&rx[STLINK_SERVER_USB_CONNECT_ID]) != c->connect_id)
+        return reply_status(c, STLINK_SERVER_ERR_BAD_PARAM);
+    if (len > STLINK_SERVER_MAX_MSG)
+        return reply_status(c, STLINK_SERVER_ERR_BAD_PARAM);
+    struct sim_board *b = s->cfg.boards[c->board];
+    static const uint8_t none[1];
+    uint8_t *resp = malloc(4 + (size_t)len + 64);
+    if (!resp)
+        return reply_status(c, STLINK_SERVER_ERR_MEMORY);
+    const uint8_t *out = dir == STLINK_SERVER_DIR_OUT ? rx + STLINK_SERVER_USB_CMD_HDR : none;
+    size_t out_len = dir == STLINK_SERVER_DIR_OUT ? len : 0;
+    size_t in_cap = dir == STLINK_SERVER_DIR_IN ? len : 0;
+    memset(resp + 4, 0, in_cap);
+    if (dir == STLINK_SERVER_DIR_TRACE) {
+        /* no SWO capture: the trace endpoint has nothing */
+    } else {
+        sim_board_command(b, &rx[STLINK_SERVER_USB_CMD], out, out_len, resp + 4, in_cap);
+    }
+    le32_put(resp, STLINK_SERVER_OK);
+    bool ok = send_all(c->fd, resp, 4 + in_cap);
+    free(resp);
+    return ok;
+}
+
+static bool handle_request(struct sim_server *s, struct client *c, const uint8_t *rx)
+{
+    uint8_t buf[64] = {0};
+    switch (rx[0]) {
+    case STLINK_SERVER_GET_SERVER_VERSION:
+        /* api 2: transfers up to the message limit; no multi-client locking */
+        le32_put(&buf[0], 2);
+        le32_put(&buf[4], 2);
+        le32_put(&buf[8], 1);
+        le32_put(&buf[12], 0);
+        return send_all(c->fd, buf, STLINK_SERVER_VERSION_RESP);
+    case STLINK_SERVER_REFRESH_DEVICE_LIST:
+        return reply_status(c, STLINK_SERVER_OK);
+    case STLINK_SERVER_GET_NB_DEV:
+        le32_put(buf, (uint32_t)s->cfg.nboards);
+        return send_all(c->fd, buf, 4);
+    case STLINK_SERVER_GET_DEV_INFO: {
+        unsigned i = rx[1];
+        if (i >= s->cfg.nboards)
+            return reply_status(c, STLINK_SERVER_ERR_BAD_PARAM);
+        struct sim_board *b = s->cfg.boards[i];
+        le32_put(buf, STLINK_SERVER_OK);
+        le32_put(&buf[STLINK_SERVER_INFO_DEVICE_ID], DEVICE_ID_BASE + i);
+        sim_probe_serial_text(&b->probe, (char *)&buf[STLINK_SERVER_INFO_SERIAL],
+                              STLINK_SERVER_SERIAL_LEN);
+        le16_put(&buf[STLINK_SERVER_INFO_VID], STLINK_VID);
+        le16_put(&buf[STLINK_SERVER_INFO_PID], sim_probe_pid(&b->probe));
+        buf[STLINK_SERVER_INFO_IN_USE] = board_in_use(s, (int)i) ? 1 : 0;
+        return send_all(c->fd, buf, STLINK_SERVER_DEV_INFO_RESP);
+    }
+    case STLINK_SERVER_OPEN_DEV: {
+        uint32_t id = le32_get(&rx[4]);
+        if (id < DEVICE_ID_BASE || id - DEVICE_ID_BASE >= s->cfg.nboards)
+            return reply_status(c, STLINK_SERVER_ERR_OPEN);
+        int index = (int)(id - DEVICE_ID_BASE);
+        if (c->board >= 0 || board_in_use(s, index)) {
+            le32_put(buf, STLINK_SERVER_ERR_BUSY);
+            return send_all(c->fd, buf, STLINK_SERVER_OPEN_RESP);
+        }
+        c->board = index;
+        c->connect_id = s->next_connect_id++;
+        sim_board_session_begin(s->cfg.boards[index]);
+        logf_(s, "board %d: session opened\n", index);
+        le32_put(buf, STLINK_SERVER_OK);
+        le32_put(&buf[4], c->connect_id);
+        return send_all(c->fd, buf, STLINK_SERVER_OPEN_RESP);
+    }
+    case STLINK_SERVER_CLOSE_DEV:
+        if (c->board < 0 || le32_get(&rx[4]) != c->connect_id)
+            return reply_status(c, STLINK_SERVER_ERR_CLOSE);
+        sim_board_session_end(s->cfg.boards[c->board]);
+        if (s->cfg.log) {
+            logf_(s, "board %d: session closed: ", c->board);
+            sim_board_write_stats_json(s->cfg.boards[c->board], s->cfg.log);
+        }
+        c->board = -1;
+        return reply_status(c, STLINK_SERVER_OK);
+    case STLINK_SERVER_SEND_USB_CMD:
+        return handle_usb_cmd(s, c, rx);
+    case STLINK_SERVER_GET_NB_OF_DEV_CLIENTS:
+        le32_put(buf, STLINK_SERVER_OK);
+        le32_put(&buf[4], c->board >= 0 ? 1 : 0);
+        return send_all(c->fd, buf, 8);
+    default:
+        return reply_status(c, STLINK_SERVER_ERR_NOT_AVAILABLE);
+    }
+}
+
+static bool serve_probe_client(struct sim_server *s, struct client *c)
+{
+    for (;;) {
+        if (c->rx_len == 0)
+            return true;
+        size_t need = request_length(c->rx, c->rx_len);
+        if (need > sizeof c->rx)
+            return false; /* longer than any valid request */
+        if (c->rx_len < need)
+            return true;
+        if (!handle_request(s, c, c->rx))
+            return false;
+        memmove(c->rx, c->rx + need, c->rx_len - need);
+        c->rx_len -= need;
+    }
+}
+
+/* ---- control port: one command per line, one reply line ---- */
+
+static int board_by_ref(struct sim_server *s, const char *ref)
+{
+    if (!ref || !*ref)
+        return s->cfg.nboards == 1 ? 0 : -1;
+    char *end;
+    long i = strtol(ref, &end, 10);
+    if (*end == '\0' && i >= 0 && (size_t)i < s->cfg.nboards)
+        return (int)i;
+    for (size_t k = 0; k < s->cfg.nboards; k++) {
+        char serial[80];
+        sim_probe_serial_text(&s->cfg.boards[k]->probe, serial, sizeof serial);
+        if (strcmp(serial, ref) == 0)
+            return (int)k;
+    }
+    return -1;
+}
+
+static void control_line(struct sim_server *s, struct client *c, char *line)
+{
+    char *save = NULL;
+    char *verb = strtok_r(line, " \t\r", &save);
+    char *arg = strtok_r(NULL, " \t\r", &save);
+    char *arg2 = strtok_r(NULL, " \t\r", &save);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out)
+        return;
+    int b = board_by_ref(s, arg);
+
+    if (!verb) {
+        fputs("error empty command\n", out);
+    } else if (strcmp(verb, "boards") == 0) {
+        for (size_t k = 0; k < s->cfg.nboards; k++)
+            sim_board_write_status_json(s->cfg.boards[k], out);
+        fputs("end\n", out);
+    } else if (strcmp(verb, "quit") == 0) {
+        s->quit = true;
+        fputs("ok\n", out);
+    } else if (b < 0) {
+        fprintf(out, "error no board '%s' (give an index or a serial)\n", arg ? arg : "");
+    } else if (strcmp(verb, "stats") == 0) {
+        sim_board_write_stats_json(s->cfg.boards[b], out);
+    } else if (strcmp(verb, "status") == 0) {
+        sim_board_write_status_json(s->cfg.boards[b], out);
+    } else if (strcmp(verb, "advance") == 0 && arg2) {
+        /* Let the board run for a number of virtual milliseconds with no client. */
+        sim_target_advance(&s->cfg.boards[b]->target, strtoull(arg2, NULL, 10) * SIM_PS_PER_MS);
+        sim_board_write_status_json(s->cfg.boards[b], out);
+    } else if (strcmp(verb, "save") == 0) {
+        char err[512];
+        struct sim_board *bd = s->cfg.boards[b];
+        const char *path = arg2 ? arg2 : bd->state_path;
+        if (!path)
+            fputs("error the board has no state file (start it with --state FILE)\n", out);
+        else if (sim_board_save(bd, path, err, sizeof err) != 0)
+            fprintf(out, "error %s\n", err);
+        else
+            fprintf(out, "ok saved %s\n", path);
+    } else {
+        fprintf(out, "error unknown command '%s' (boards, status, stats, advance, save, quit)\n",
+                verb);
+    }
+    fclose(out);
+    send_all(c->fd, text, len);
+    free(text);
+}
+
+static bool serve_control_client(struct sim_server *s, struct client *c)
+{
+    for (;;) {
+        uint8_t *nl = memchr(c->rx, '\n', c->rx_len);
+        if (!nl)
+            return c->rx_len < sizeof c->rx;
+        *nl = '\0';
+        control_line(s, c, (char *)c->rx);
+        size_t used = (size_t)(nl - c->rx) + 1;
+        memmove(c->rx, c->rx + used, c->rx_len - used);
+        c->rx_len -= used;
+    }
+}
+
+static void accept_client(struct sim_server *s, int lfd, enum client_kind kind)
+{
+    int fd = accept(lfd, NULL, NULL);
+    if (fd < 0)
+        return;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        if (s->clients[i].fd < 0) {
+            s->clients[i] = (struct client){.fd = fd, .kind = kind, .board = -1};
+            return;
+        }
+    close(fd);
+}
+
+int sim_server_run(struct sim_server *s, volatile int *stop_flag)
+{
+    while (!s->quit && !(stop_flag && *stop_flag)) {
+        struct pollfd pfd[MAX_CLIENTS + 2];
+        int map[MAX_CLIENTS + 2];
+        int n = 0;
+        pfd[n] = (struct pollfd){.fd = s->probe_fd, .events = POLLIN};
+        map[n++] = -1;
+        if (s->control_fd >= 0) {
+            pfd[n] = (struct pollfd){.fd = s->control_fd, .events = POLLIN};
+            map[n++] = -2;
+        }
+        for (int i = 0; i < MAX_CLIENTS; i++)
+            if (s->clients[i].fd >= 0) {
+                pfd[n] = (struct pollfd){.fd = s->clients[i].fd, .events = POLLIN};
+                map[n++] = i;
+            }
+        int r = poll(pfd, (nfds_t)n, 200);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        for (int k = 0; k < n; k++) {
+            if (!(pfd[k].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            if (map[k] == -1) {
+                accept_client(s, s->probe_fd, CLIENT_PROBE);
+                continue;
+            }
+            if (map[k] == -2) {
+                accept_client(s, s->control_fd, CLIENT_CONTROL);
+                continue;
+            }
+            struct client *c = &s->clients[map[k]];
+            ssize_t got = recv(c->fd, c->rx + c->rx_len, sizeof c->rx - c->rx_len, 0);
+            if (got <= 0) {
+                drop_client(s, c);
+                continue;
+            }
+            c->rx_len += (size_t)got;
+            bool ok = c->kind == CLIENT_PROBE ? serve_probe_client(s, c)
+                                              : serve_control_client(s, c);
+            if (!ok)
+                drop_client(s, c);
+        }
+    }
+    return 0;
+}
