@@ -30,8 +30,9 @@ static void usage(FILE *out)
           "stand-in libusb can use them like probes on USB.\n"
           "\n"
           "Options:\n"
-          "  --port N              stlink-server port (default 7184)\n"
-          "  --control-port N      line-based control port (default 7185, 0 = none)\n"
+          "  --port N              stlink-server port (default 7184; 0 = any free port)\n"
+          "  --control-port N      line-based control port (default 7185; 0 = any free port,\n"
+          "                        -1 = none)\n"
           "  --bind ADDR           listen address (default 127.0.0.1; others need\n"
           "                        --allow-remote: the protocol has no authentication)\n"
           "  --allow-remote        permit a --bind address other than loopback\n"
@@ -166,7 +167,9 @@ int main(int argc, char **argv)
         } else if (!val) {
             return fail("option '%s' needs a value (see --help)", opt);
         } else if (strcmp(opt, "--port") == 0 || strcmp(opt, "--control-port") == 0) {
-            if (parse_uint(val, 65535, &v) != 0)
+            if (strcmp(val, "-1") == 0 && opt[2] == 'c')
+                v = (unsigned long)-1;
+            else if (parse_uint(val, 65535, &v) != 0)
                 return fail("'%s' is not a TCP port number", val);
             if (opt[2] == 'p')
                 scfg.port = (int)v;
@@ -275,9 +278,9 @@ int main(int argc, char **argv)
         printf("board %zu: %s, probe %04x:%04x serial %s\n", k, boards[k].target.chip->descr,
                STLINK_VID, sim_probe_pid(&boards[k].probe), serial);
     }
-    printf("stflash-sim: ready on %s:%d", scfg.bind_addr, scfg.port);
-    if (scfg.control_port)
-        printf(" (control port %d)", scfg.control_port);
+    printf("stflash-sim: ready on %s:%d", scfg.bind_addr, sim_server_port(server));
+    if (sim_server_control_port(server))
+        printf(" (control port %d)", sim_server_control_port(server));
     printf("\n");
 
     int rc = sim_server_run(server, &stop_requested) == 0 ? 0 : 1;

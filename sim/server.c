@@ -56,7 +56,8 @@ static void logf_(struct sim_server *s, const char *fmt, ...)
     fflush(s->cfg.log);
 }
 
-static int listen_on(const char *addr, int port, char *err, size_t errlen)
+/* Listens on addr:*port; port 0 picks a free port, written back to *port. */
+static int listen_on(const char *addr, int *port, char *err, size_t errlen)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) {
@@ -65,20 +66,23 @@ static int listen_on(const char *addr, int port, char *err, size_t errlen)
     }
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)*port)};
     if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
         snprintf(err, errlen, "'%s' is not an IPv4 address", addr);
         close(fd);
         return -1;
     }
     if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 8) != 0) {
-        snprintf(err, errlen, "cannot listen on %s:%d: %s%s", addr, port, strerror(errno),
+        snprintf(err, errlen, "cannot listen on %s:%d: %s%s", addr, *port, strerror(errno),
                  errno == EADDRINUSE ? " (another daemon or stlink-server running? pick another "
                                        "port with --port)"
                                      : "");
         close(fd);
         return -1;
     }
+    socklen_t len = sizeof sa;
+    if (getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+        *port = ntohs(sa.sin_port);
     return fd;
 }
 
@@ -95,11 +99,11 @@ struct sim_server *sim_server_create(const struct sim_server_config *cfg, char *
     s->next_connect_id = 1;
     for (int i = 0; i < MAX_CLIENTS; i++)
         s->clients[i].fd = -1;
-    s->probe_fd = listen_on(cfg->bind_addr, cfg->port, err, errlen);
+    s->probe_fd = listen_on(cfg->bind_addr, &s->cfg.port, err, errlen);
     if (s->probe_fd < 0)
         goto fail;
-    if (cfg->control_port > 0) {
-        s->control_fd = listen_on(cfg->bind_addr, cfg->control_port, err, errlen);
+    if (cfg->control_port >= 0) {
+        s->control_fd = listen_on(cfg->bind_addr, &s->cfg.control_port, err, errlen);
         if (s->control_fd < 0)
             goto fail;
     }
@@ -107,6 +111,16 @@ struct sim_server *sim_server_create(const struct sim_server_config *cfg, char *
 fail:
     sim_server_free(s);
     return NULL;
+}
+
+int sim_server_port(const struct sim_server *s)
+{
+    return s->cfg.port;
+}
+
+int sim_server_control_port(const struct sim_server *s)
+{
+    return s->control_fd >= 0 ? s->cfg.control_port : 0;
 }
 
 void sim_server_free(struct sim_server *s)

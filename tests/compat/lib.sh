@@ -1,0 +1,122 @@
+# Shared helpers for the compatibility tests: start a virtual-board daemon on free ports, drive
+# third-party clients against it, check their output and the board's state.
+# Environment: STFLASH_SIM (daemon binary), STFLASH_FW_DIR (built firmware and images).
+set -euo pipefail
+
+: "${STFLASH_SIM:?path of stflash-sim}"
+: "${STFLASH_FW_DIR:?folder of the built firmware}"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/stflash-compat.XXXXXX")
+SIM_PID=""
+SIM_PORT=""
+CTL_PORT=""
+
+cleanup() {
+    if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
+        kill -TERM "$SIM_PID" 2>/dev/null || true
+        wait "$SIM_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    for f in "$WORK"/*.log "$WORK"/sim.err; do
+        [ -f "$f" ] && { echo "---- $f" >&2; tail -n 40 "$f" >&2; }
+    done
+    exit 1
+}
+
+pass() {
+    echo "ok: $*"
+}
+
+# start_sim [daemon options...]: starts the daemon, waits (10 s at most) until it is ready.
+start_sim() {
+    "$STFLASH_SIM" --port 0 --control-port 0 "$@" >"$WORK/sim.out" 2>"$WORK/sim.err" &
+    SIM_PID=$!
+    local deadline=$((SECONDS + 10))
+    until grep -q "ready on" "$WORK/sim.out" 2>/dev/null; do
+        kill -0 "$SIM_PID" 2>/dev/null || fail "stflash-sim exited: $(cat "$WORK/sim.err")"
+        [ $SECONDS -lt $deadline ] || fail "stflash-sim not ready after 10 s"
+        sleep 0.05
+    done
+    SIM_PORT=$(sed -n 's/.*ready on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/sim.out")
+    CTL_PORT=$(sed -n 's/.*control port \([0-9]*\).*/\1/p' "$WORK/sim.out")
+}
+
+# stop_sim: asks the daemon to stop (it saves its state files) and waits for it.
+stop_sim() {
+    kill -TERM "$SIM_PID"
+    wait "$SIM_PID" || fail "stflash-sim exited with an error"
+    SIM_PID=""
+}
+
+# ctl COMMAND...: one control-port command, prints the one-line answer.
+ctl() {
+    exec 3<>"/dev/tcp/127.0.0.1/$CTL_PORT"
+    printf '%s\n' "$*" >&3
+    local line
+    IFS= read -r -t 10 line <&3 || fail "no answer from the control port to '$*'"
+    exec 3>&-
+    printf '%s\n' "$line"
+}
+
+# json_get JSON FIELD
+json_get() {
+    /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"
+}
+
+# expect_log FILE TEXT: the log contains TEXT (fixed string).
+expect_log() {
+    grep -qF -- "$2" "$1" || fail "expected \"$2\" in $(basename "$1")"
+}
+
+# expect_equal_files A B: byte-for-byte equal.
+expect_equal_files() {
+    cmp "$1" "$2" >/dev/null || fail "$(basename "$1") differs from $(basename "$2"): $(cmp "$1" "$2" 2>&1 | head -n 1)"
+}
+
+# expect_image_then_erased READBACK IMAGE: the read-back flash starts with IMAGE, the rest is 0xFF.
+expect_image_then_erased() {
+    /usr/bin/python3 - "$1" "$2" <<'PY' || fail "flash contents do not match $(basename "$2")"
+import sys
+flash = open(sys.argv[1], 'rb').read()
+image = open(sys.argv[2], 'rb').read()
+if flash[:len(image)] != image:
+    first = next(i for i in range(len(image)) if flash[i] != image[i])
+    sys.exit(f"first difference at offset {first:#x}: {flash[first]:#04x} != {image[first]:#04x}")
+rest = flash[len(image):]
+if rest != b'\xff' * len(rest):
+    sys.exit("flash beyond the image is not erased")
+PY
+}
+
+# as_commands COMMANDS...: each argument as one OpenOCD -c command (in the array OCD_CMDS).
+as_commands() {
+    OCD_CMDS=()
+    local c
+    for c in "$@"; do OCD_CMDS+=(-c "$c"); done
+}
+
+# ocd_hla LOG COMMANDS...: OpenOCD 0.12 with the hla driver over the stlink-server backend.
+ocd_hla() {
+    local log=$1
+    shift
+    as_commands "$@"
+    timeout 120 openocd -c 'adapter driver hla' -c 'hla_layout stlink' -c 'hla_device_desc "ST-LINK"' \
+        -c 'hla_vid_pid 0x0483 0x3748' -c "hla_stlink_backend tcp $SIM_PORT" \
+        -c 'transport select hla_swd' -c 'gdb_port disabled' -c 'telnet_port disabled' \
+        -c 'tcl_port disabled' -f target/stm32f1x.cfg -c init "${OCD_CMDS[@]}" -c shutdown >"$log" 2>&1
+}
+
+# ocd_dap LOG COMMANDS...: OpenOCD 0.12 with the DAP-level stlink-dap driver over TCP.
+ocd_dap() {
+    local log=$1
+    shift
+    as_commands "$@"
+    timeout 120 openocd -f interface/stlink-dap.cfg -c "st-link backend tcp $SIM_PORT" \
+        -c 'transport select dapdirect_swd' -c 'gdb_port disabled' -c 'telnet_port disabled' \
+        -c 'tcl_port disabled' -f target/stm32f1x.cfg -c init "${OCD_CMDS[@]}" -c shutdown >"$log" 2>&1
+}
