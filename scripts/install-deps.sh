@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what stflash needs to build, test and run its virtual board on Debian (12 or later).
+# Uses sudo when not root. Does nothing when everything is already installed.
+set -euo pipefail
+
+packages=(
+    build-essential cmake pkg-config          # host toolchain
+    libusb-1.0-0-dev                          # USB access to real probes
+    libunicorn-dev                            # CPU emulator of the virtual board
+    libcmocka-dev                             # unit tests
+    gcc-arm-none-eabi libnewlib-arm-none-eabi # firmware, examples and on-target loaders
+    openocd stlink-tools gdb-multiarch python3-pyocd srecord # peers for compatibility tests
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo=sudo
+fi
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
