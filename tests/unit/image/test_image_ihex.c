@@ -324,7 +324,7 @@ static void test_after_eof(void **state)
     ihex_append(buf, BUF, 0, 0, seq16, 16);
     eof_rec(buf);
     /* Blank lines and a DOS end-of-file character after the EOF record are fine. */
-    char ok[BUF];
+    char ok[BUF + 16];
     snprintf(ok, sizeof ok, "%s\r\n\n  \n\x1a", buf);
     struct stflash_image *img = parse_text_ok(ok, STFLASH_IMAGE_IHEX);
     stflash_image_free(img);
