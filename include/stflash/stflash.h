@@ -1,0 +1,217 @@
+/*
+ * stflash: program and debug STM32 microcontrollers through ST-LINK probes.
+ *
+ * Conventions (as in every stflash header):
+ * - Every fallible function returns an enum stflash_error (negative) or a count >= 0.
+ * - Out-parameters are written only on success.
+ * - The library never prints and never exits: messages go to the context's log callback,
+ *   progress to its progress callback. The message of the last failure of a context, naming
+ *   the address, register or probe involved, is kept and returned by stflash_last_error().
+ * - Handles are opaque. A struct stflash_dev belongs to the context that opened it and must be
+ *   closed before the context is freed. Nothing is global: two contexts may run side by side.
+ */
+#ifndef STFLASH_STFLASH_H
+#define STFLASH_STFLASH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stflash/chip.h"
+#include "stflash/error.h"
+#include "stflash/image.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- context ---- */
+
+enum stflash_log_level {
+    STFLASH_LOG_ERROR = 0,
+    STFLASH_LOG_WARN = 1,
+    STFLASH_LOG_INFO = 2,
+    STFLASH_LOG_DEBUG = 3, /* every probe command */
+};
+
+typedef void (*stflash_log_fn)(void *user, enum stflash_log_level level, const char *msg);
+
+enum stflash_phase {
+    STFLASH_PHASE_ERASE,
+    STFLASH_PHASE_PROGRAM,
+    STFLASH_PHASE_VERIFY,
+    STFLASH_PHASE_READ,
+};
+
+/* A progress event: `done` of `total` bytes of one phase. A phase starts with done == 0 and
+ * ends with done == total (or with an error returned by the operation). */
+struct stflash_progress {
+    enum stflash_phase phase;
+    uint64_t done;
+    uint64_t total;
+    uint32_t address; /* where the phase is now */
+};
+
+typedef void (*stflash_progress_fn)(void *user, const struct stflash_progress *ev);
+
+struct stflash_ctx;
+
+/* Creates a context. Errors: STFLASH_ERR_NO_MEMORY. */
+int stflash_ctx_new(struct stflash_ctx **out);
+void stflash_ctx_free(struct stflash_ctx *ctx);
+void stflash_ctx_set_log(struct stflash_ctx *ctx, enum stflash_log_level max_level,
+                         stflash_log_fn fn, void *user);
+void stflash_ctx_set_progress(struct stflash_ctx *ctx, stflash_progress_fn fn, void *user);
+
+/* The message of the last failure in this context, "" if none. Valid until the next call. */
+const char *stflash_last_error(const struct stflash_ctx *ctx);
+
+/* ---- probes ---- */
+
+/*
+ * Probe selectors:
+ *   NULL or ""            any probe (an error when several are attached)
+ *   SERIAL                a USB probe whose serial is SERIAL or starts with it
+ *   usb:[SERIAL]          USB only
+ *   tcp:[HOST][:PORT][/SERIAL]   a probe of an stlink-server (default 127.0.0.1:7184)
+ *   sim[:CHIP][,OPTION...]       the virtual board in-process; its flash and option bytes are
+ *                                kept in a state file (STFLASH_SIM_STATE, default
+ *                                ~/.cache/stflash/sim-CHIP.state) so consecutive commands see
+ *                                the same chip. Options: rdp=1, flash-size-reg=N, flash-kib=N,
+ *                                voltage=V, no-nrst, probe=v2|v2-1|v3, mode=dfu|mass
+ */
+struct stflash_probe_info {
+    char transport[8];   /* "usb", "tcp", "sim" */
+    char serial[64];     /* as printed: ASCII, or 24 hex digits for a binary serial */
+    uint8_t serial_raw[32]; /* as the probe reports it */
+    size_t serial_raw_len;
+    uint16_t vid, pid;
+    char name[32];       /* "ST-LINK/V2", "ST-LINK/V2-1", "STLINK-V3" */
+    char location[64];   /* bus/port for USB, host:port for TCP, state file for sim */
+    int status;          /* STFLASH_OK when it can be opened, else why not */
+    char status_text[160];
+};
+
+/* Lists the probes a selector may match, the ones that cannot be opened included (with their
+ * status). *out is an array of *count entries, freed with stflash_probe_list_free.
+ * Errors: STFLASH_ERR_INVALID_ARG (malformed selector), STFLASH_ERR_NO_MEMORY. */
+int stflash_probe_list(struct stflash_ctx *ctx, const char *selector,
+                       struct stflash_probe_info **out, size_t *count);
+void stflash_probe_list_free(struct stflash_probe_info *list);
+
+/* ---- opening a probe and connecting to the target ---- */
+
+enum stflash_connect {
+    STFLASH_CONNECT_NORMAL,      /* attach and halt, no reset */
+    STFLASH_CONNECT_UNDER_RESET, /* NRST held low while attaching, target halted at reset */
+    STFLASH_CONNECT_HOT_PLUG,    /* attach without halting */
+};
+
+struct stflash_open_options {
+    const char *selector;         /* see above */
+    uint32_t swd_khz;             /* 0: 1800 on V2, 1000 on V3 */
+    enum stflash_connect connect;
+    bool halt;                    /* halt after attaching (ignored for hot-plug) */
+    uint32_t flash_size_override; /* bytes; 0: read the flash-size register */
+};
+
+struct stflash_dev;
+
+/*
+ * Opens the probe the selector names, leaves DFU/mass-storage mode, enters SWD and identifies
+ * the target. No reset and no halt unless the options ask for them.
+ * Errors: STFLASH_ERR_NOT_FOUND (no probe), STFLASH_ERR_INVALID_ARG (ambiguous selector: the
+ * message lists the candidates), STFLASH_ERR_ACCESS (USB permission), STFLASH_ERR_BUSY,
+ * STFLASH_ERR_PROBE, STFLASH_ERR_TARGET (no SWD answer), STFLASH_ERR_IO, STFLASH_ERR_TIMEOUT.
+ */
+int stflash_open(struct stflash_ctx *ctx, const struct stflash_open_options *opts,
+                 struct stflash_dev **out);
+void stflash_close(struct stflash_dev *dev);
+
+struct stflash_probe_details {
+    struct stflash_probe_info info;
+    unsigned hw_version;   /* 2 or 3 */
+    unsigned jtag_version; /* the "J" number */
+    unsigned swim_version;
+    unsigned msd_version;
+    unsigned api_version;
+    uint32_t swd_khz;
+    double target_volts;
+};
+
+int stflash_probe_details(struct stflash_dev *dev, struct stflash_probe_details *out);
+
+/* What the target is. */
+struct stflash_target_info {
+    uint32_t dp_idcode;   /* SW-DP DPIDR */
+    uint32_t cpuid;
+    uint32_t dbgmcu_idcode;
+    uint16_t dev_id, rev_id;
+    const struct stflash_chip_info *chip; /* NULL: unknown part, generic Cortex-M access */
+    const char *clone_name;               /* e.g. "CKS32F103", NULL for a genuine part */
+    uint32_t flash_base;
+    uint32_t flash_size;    /* bytes actually used */
+    uint32_t flash_size_reg_raw; /* what the register read, in KiB */
+    bool flash_size_assumed; /* the register was unreadable or implausible */
+    uint32_t page_size;      /* 0 for sectored flash */
+    uint32_t sram_base, sram_size;
+    bool flash_supported;    /* a flash driver exists for this part */
+};
+
+int stflash_target_info(struct stflash_dev *dev, struct stflash_target_info *out);
+
+/* ---- memory, registers, run control ---- */
+
+/* Reads or writes target memory (any alignment and length; flash is read-only here). Errors:
+ * STFLASH_ERR_TARGET with the faulting address in the message, STFLASH_ERR_PROBE. */
+int stflash_mem_read(struct stflash_dev *dev, uint32_t addr, uint8_t *buf, size_t len);
+int stflash_mem_write(struct stflash_dev *dev, uint32_t addr, const uint8_t *buf, size_t len);
+int stflash_read32(struct stflash_dev *dev, uint32_t addr, uint32_t *val);
+int stflash_write32(struct stflash_dev *dev, uint32_t addr, uint32_t val);
+
+enum stflash_reset {
+    STFLASH_RESET_AUTO,   /* NRST pulse when the probe reports it wired, else system reset */
+    STFLASH_RESET_HARD,   /* NRST pulse */
+    STFLASH_RESET_SYSTEM, /* AIRCR SYSRESETREQ */
+};
+
+int stflash_halt(struct stflash_dev *dev);
+int stflash_run(struct stflash_dev *dev);
+int stflash_step(struct stflash_dev *dev);
+/* Resets the target; with halt, it stops at the reset vector (vector catch). */
+int stflash_reset(struct stflash_dev *dev, enum stflash_reset how, bool halt);
+int stflash_is_halted(struct stflash_dev *dev, bool *halted);
+
+/* Core registers by DCRSR number: 0-12 r0-r12, 13 sp, 14 lr, 15 pc, 16 xpsr, 17 msp, 18 psp,
+ * 20 control/faultmask/basepri/primask. */
+int stflash_reg_read(struct stflash_dev *dev, unsigned regsel, uint32_t *val);
+int stflash_reg_write(struct stflash_dev *dev, unsigned regsel, uint32_t val);
+
+/* ---- flash ---- */
+
+struct stflash_write_options {
+    bool mass_erase; /* erase the whole flash first instead of the touched pages */
+    bool no_verify;  /* skip the read-back verification */
+};
+
+/* Erases the pages [addr, addr + len) touches (both ends rounded out to pages). */
+int stflash_flash_erase(struct stflash_dev *dev, uint32_t addr, uint32_t len);
+int stflash_flash_mass_erase(struct stflash_dev *dev);
+
+/*
+ * Writes an image: segments in flash are programmed (erasing the pages they touch first, through
+ * a loader running in target SRAM) and verified; segments in SRAM are written as they are.
+ * Data outside every flash and SRAM region is refused before anything is touched. The flash
+ * controller is locked again at the end, whatever happened. Errors name the address and cause.
+ */
+int stflash_write_image(struct stflash_dev *dev, const struct stflash_image *img,
+                        const struct stflash_write_options *opts);
+
+/* Compares target memory with the image. STFLASH_ERR_VERIFY names the first differing address. */
+int stflash_verify_image(struct stflash_dev *dev, const struct stflash_image *img);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

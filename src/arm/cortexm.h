@@ -1,0 +1,75 @@
+/*
+ * Cortex-M run control over the debug-access seam: halt, run, step, reset, waiting for halt,
+ * and running a routine in target RAM (flash loaders). ARMv7-M ARM C1.6 (DHCSR, DCRSR, DEMCR),
+ * B3.2.6 (AIRCR). Every wait has a deadline. Internal.
+ */
+#ifndef STFLASH_ARM_CORTEXM_H
+#define STFLASH_ARM_CORTEXM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arm/dbg.h"
+
+#define CM_DHCSR 0xE000EDF0u
+#define CM_DCRSR 0xE000EDF4u
+#define CM_DCRDR 0xE000EDF8u
+#define CM_DEMCR 0xE000EDFCu
+#define CM_AIRCR 0xE000ED0Cu
+#define CM_CPUID 0xE000ED00u
+#define CM_DFSR 0xE000ED30u
+
+#define CM_DHCSR_DBGKEY 0xA05F0000u
+#define CM_DHCSR_C_DEBUGEN (1u << 0)
+#define CM_DHCSR_C_HALT (1u << 1)
+#define CM_DHCSR_C_STEP (1u << 2)
+#define CM_DHCSR_C_MASKINTS (1u << 3)
+#define CM_DHCSR_S_REGRDY (1u << 16)
+#define CM_DHCSR_S_HALT (1u << 17)
+#define CM_DHCSR_S_LOCKUP (1u << 19)
+#define CM_DHCSR_S_RESET_ST (1u << 25)
+
+#define CM_DEMCR_VC_CORERESET (1u << 0)
+#define CM_DEMCR_VC_HARDERR (1u << 10)
+#define CM_DEMCR_TRCENA (1u << 24)
+
+#define CM_AIRCR_VECTKEY 0x05FA0000u
+#define CM_AIRCR_SYSRESETREQ (1u << 2)
+
+#define CM_REG_SP 13u
+#define CM_REG_LR 14u
+#define CM_REG_PC 15u
+#define CM_REG_XPSR 16u
+#define CM_REG_MSP 17u
+
+int cm_halt(struct dbg *d);
+int cm_run(struct dbg *d);
+/* Executes one instruction with interrupts masked, then halts. */
+int cm_step(struct dbg *d);
+int cm_is_halted(struct dbg *d, bool *halted);
+/* Waits until the core halts. STFLASH_ERR_TIMEOUT after timeout_ms. */
+int cm_wait_halt(struct dbg *d, unsigned timeout_ms);
+
+enum cm_reset_kind {
+    CM_RESET_SYSTEM, /* AIRCR SYSRESETREQ */
+    CM_RESET_NRST,   /* pulse the NRST line */
+};
+
+/* Resets the target; with halt, the core stops at the reset vector (DEMCR VC_CORERESET). */
+int cm_reset(struct dbg *d, enum cm_reset_kind kind, bool halt);
+
+/*
+ * Runs a routine already loaded in RAM: sets r0..r(n-1) from args, SP to sp, PC to entry, xPSR
+ * Thumb, LR to entry's BKPT-terminated return path (the routine ends with a BKPT), resumes and
+ * waits for the halt. On return *r0 (if not NULL) holds r0. The core must be halted before.
+ * STFLASH_ERR_TIMEOUT names the PC where the routine was stopped.
+ */
+int cm_run_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args, unsigned n,
+                   unsigned timeout_ms, uint32_t *r0);
+
+/* Starts a routine like cm_run_routine and returns at once; cm_wait_routine completes it. */
+int cm_start_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args,
+                     unsigned n);
+int cm_wait_routine(struct dbg *d, unsigned timeout_ms, uint32_t *r0);
+
+#endif

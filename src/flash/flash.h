@@ -1,0 +1,63 @@
+/*
+ * The flash engine and the per-family flash drivers. The engine plans the job (which pages to
+ * erase, what to program, what to verify), reports progress and calls a driver with aligned,
+ * page- or unit-sized requests only; a driver knows one flash-controller family. Internal.
+ */
+#ifndef STFLASH_FLASH_FLASH_H
+#define STFLASH_FLASH_FLASH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arm/dbg.h"
+#include "stflash/stflash.h"
+
+struct flash_dev;
+
+struct flash_driver {
+    const char *name;
+    /* Unlocks the controller for erase and program; clears stale error flags. */
+    int (*unlock)(struct flash_dev *f);
+    /* Locks the controller again; called at the end of every job, also after a failure. */
+    int (*lock)(struct flash_dev *f);
+    /* Erases the page or sector starting at addr (aligned). */
+    int (*erase_page)(struct flash_dev *f, uint32_t addr);
+    int (*mass_erase)(struct flash_dev *f);
+    /* Programs len bytes at addr: both multiples of the program unit, the range erased before.
+     * Drivers program through a loader in target SRAM. */
+    int (*program)(struct flash_dev *f, uint32_t addr, const uint8_t *data, size_t len);
+};
+
+struct flash_dev {
+    struct dbg *dbg;
+    struct stflash_ctx *ctx;
+    const struct flash_driver *drv;
+    uint32_t base;       /* flash base address */
+    uint32_t size;       /* bytes */
+    uint32_t page_size;  /* erase unit */
+    uint32_t unit;       /* program unit: 2 on F0/F1/F3 */
+    uint32_t regs;       /* flash controller register base */
+    uint32_t regs_bank2; /* second bank's registers (F1 XL), 0 if none */
+    uint32_t bank2_base; /* first address of bank 2, 0 if none */
+    uint32_t sram_base;  /* RAM the loader may use */
+    uint32_t sram_size;
+    uint32_t quirks;     /* enum stflash_clone_quirk of the chip (0 for genuine parts) */
+    void *drv_state;     /* driver-private, freed by the driver's lock() at the latest */
+};
+
+/* The F0/F1/F3 FPEC driver (flash/f1.c), F1 XL dual bank included. */
+extern const struct flash_driver flash_driver_f1;
+
+/* The engine (flash/engine.c). All of them unlock, work, and lock again even on failure. */
+int flash_erase_range(struct flash_dev *f, uint32_t addr, uint32_t len);
+int flash_mass_erase(struct flash_dev *f);
+/* Programs the flash parts of an image (segments must lie inside [base, base+size)); erases
+ * the touched pages first (or the whole flash when mass_erase), fills page gaps with the erased
+ * value, verifies unless no_verify. */
+int flash_write(struct flash_dev *f, const struct stflash_image *img,
+                const struct stflash_write_options *opts);
+/* Reads back and compares; STFLASH_ERR_VERIFY names the first differing address. */
+int flash_verify(struct flash_dev *f, const struct stflash_image *img);
+
+#endif

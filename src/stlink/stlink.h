@@ -1,0 +1,78 @@
+/*
+ * The ST-LINK protocol, client side: version and firmware gates, modes, target voltage, SWD
+ * clock, memory and register access with every status checked. Uses the wire definitions of
+ * stlink_proto.h over a transport. Internal.
+ */
+#ifndef STFLASH_STLINK_STLINK_H
+#define STFLASH_STLINK_STLINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "transport/transport.h"
+
+/* Feature gates derived from the firmware version (stlink-usb-protocol.md). */
+enum stlink_feature {
+    STLINK_F_VOLTAGE = 1u << 0,      /* V2 J13+ */
+    STLINK_F_RW_STATUS2 = 1u << 1,   /* V2 J15+ */
+    STLINK_F_SWD_FREQ = 1u << 2,     /* V2 J22+ (V3: COM_FREQ) */
+    STLINK_F_DAP_REG = 1u << 3,      /* V2 J24+ */
+    STLINK_F_MEM16 = 1u << 4,        /* V2 J26+ */
+    STLINK_F_INIT_AP = 1u << 5,      /* V2 J28+ */
+    STLINK_F_V3_FREQ = 1u << 6,      /* V3 */
+};
+
+struct stlink {
+    struct transport *tr;
+    struct stflash_ctx *ctx;
+    unsigned hw;       /* 2 or 3 */
+    unsigned jtag;     /* firmware J number */
+    unsigned swim;
+    unsigned msd;
+    unsigned api;      /* 2 or 3 */
+    uint16_t vid, pid;
+    uint32_t features; /* enum stlink_feature */
+    uint32_t swd_khz;
+    size_t max_rw8;    /* 64 on V2, 512 on V3 */
+};
+
+/* Reads the version (GET_VERSION, GET_VERSION_EX on V3) and leaves DFU, mass-storage or SWIM
+ * mode (logged at INFO). Refuses API v1 firmware with a message naming the update tool. */
+int stlink_init(struct stlink *sl, struct transport *tr);
+
+/* Target voltage in volts. STFLASH_ERR_UNSUPPORTED before J13. */
+int stlink_target_voltage(struct stlink *sl, double *volts);
+
+/* Sets the SWD clock to the fastest supported value not above khz; *actual gets it. */
+int stlink_set_swd_khz(struct stlink *sl, uint32_t khz, uint32_t *actual);
+
+/* Enters SWD debug mode. STFLASH_ERR_TARGET when the target does not answer. */
+int stlink_enter_swd(struct stlink *sl);
+int stlink_exit_debug(struct stlink *sl);
+int stlink_current_mode(struct stlink *sl, uint8_t *mode);
+
+int stlink_read_idcode(struct stlink *sl, uint32_t *idcode);
+
+/* Memory access of any address, alignment and length: split at the 1 KiB TAR block, the 6144
+ * byte limit, and into 8-bit transfers for unaligned edges; each piece's status is read back
+ * (GETLASTRWSTATUS2), WAIT is retried with back-off up to a deadline, a fault is reported with
+ * its address: STFLASH_ERR_TARGET, message "cannot read memory at 0x...: fault". */
+int stlink_read_mem(struct stlink *sl, uint32_t addr, uint8_t *buf, size_t len);
+int stlink_write_mem(struct stlink *sl, uint32_t addr, const uint8_t *buf, size_t len);
+
+/* One 32-bit word through the debug-register commands (READDEBUGREG / WRITEDEBUGREG). */
+int stlink_read_debug32(struct stlink *sl, uint32_t addr, uint32_t *val);
+int stlink_write_debug32(struct stlink *sl, uint32_t addr, uint32_t val);
+
+/* Core registers by DCRSR number (see stflash.h). */
+int stlink_read_reg(struct stlink *sl, unsigned regsel, uint32_t *val);
+int stlink_write_reg(struct stlink *sl, unsigned regsel, uint32_t val);
+
+/* NRST: STLINK_NRST_LOW / HIGH / PULSE. */
+int stlink_drive_nrst(struct stlink *sl, int level);
+
+/* DP/AP registers (J24+): port 0xFFFF is the DP. */
+int stlink_read_dap(struct stlink *sl, uint16_t port, uint16_t addr, uint32_t *val);
+
+#endif
