@@ -1,0 +1,215 @@
+/*
+ * Cortex-M run control through the debug registers (ARMv7-M ARM C1.6: DHCSR, DCRSR, DEMCR, DFSR;
+ * B3.2.6 AIRCR). Every wait polls with a deadline.
+ */
+#include <time.h>
+
+#include "arm/cortexm.h"
+
+#define DFSR_ALL 0x1Fu
+#define DFSR_BKPT (1u << 1)
+#define HALT_TIMEOUT_MS 500u
+#define RESET_TIMEOUT_MS 500u
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void pause_ms(unsigned ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000u, .tv_nsec = (long)(ms % 1000u) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static int write_dhcsr(struct dbg *d, uint32_t ctrl)
+{
+    return dbg_write32(d, CM_DHCSR, CM_DHCSR_DBGKEY | ctrl);
+}
+
+int cm_is_halted(struct dbg *d, bool *halted)
+{
+    uint32_t v;
+    int rc = dbg_read32(d, CM_DHCSR, &v);
+    if (rc == 0)
+        *halted = (v & CM_DHCSR_S_HALT) != 0;
+    return rc;
+}
+
+int cm_wait_halt(struct dbg *d, unsigned timeout_ms)
+{
+    uint64_t start = now_ms();
+    for (unsigned polls = 0;; polls++) {
+        uint32_t v;
+        int rc = dbg_read32(d, CM_DHCSR, &v);
+        if (rc != 0)
+            return rc;
+        if (v & CM_DHCSR_S_HALT)
+            return 0;
+        uint64_t elapsed = now_ms() - start;
+        if (elapsed >= timeout_ms) {
+            if (v & CM_DHCSR_S_LOCKUP)
+                return ctx_fail(d->ctx, STFLASH_ERR_TARGET,
+                                "the core is locked up (a fault inside a fault handler)");
+            return ctx_fail(d->ctx, STFLASH_ERR_TIMEOUT,
+                            "the core did not halt within %u ms", timeout_ms);
+        }
+        /* Poll back to back at first (each poll is a probe round trip), then gently. */
+        if (elapsed > 50)
+            pause_ms(1);
+    }
+}
+
+int cm_halt(struct dbg *d)
+{
+    int rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_HALT);
+    if (rc == 0)
+        rc = cm_wait_halt(d, HALT_TIMEOUT_MS);
+    return rc;
+}
+
+int cm_run(struct dbg *d)
+{
+    int rc = dbg_write32(d, CM_DFSR, DFSR_ALL);
+    if (rc == 0)
+        rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN);
+    return rc;
+}
+
+int cm_step(struct dbg *d)
+{
+    /* C_MASKINTS may change only while halted: set it with C_HALT, then step. */
+    int rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_HALT | CM_DHCSR_C_MASKINTS);
+    if (rc == 0)
+        rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_MASKINTS | CM_DHCSR_C_STEP);
+    if (rc == 0)
+        rc = cm_wait_halt(d, HALT_TIMEOUT_MS);
+    if (rc == 0)
+        rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_HALT);
+    return rc;
+}
+
+static int set_vector_catch(struct dbg *d, uint32_t set, uint32_t clear)
+{
+    uint32_t demcr;
+    int rc = dbg_read32(d, CM_DEMCR, &demcr);
+    if (rc == 0)
+        rc = dbg_write32(d, CM_DEMCR, (demcr & ~clear) | set);
+    return rc;
+}
+
+int cm_reset(struct dbg *d, enum cm_reset_kind kind, bool halt)
+{
+    int rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN | (halt ? CM_DHCSR_C_HALT : 0));
+    if (rc == 0)
+        rc = set_vector_catch(d, halt ? CM_DEMCR_VC_CORERESET : 0,
+                              halt ? 0 : CM_DEMCR_VC_CORERESET);
+    if (rc != 0)
+        return rc;
+    uint32_t dhcsr;
+    (void)dbg_read32(d, CM_DHCSR, &dhcsr); /* clears the sticky S_RESET_ST */
+
+    if (kind == CM_RESET_NRST) {
+        rc = d->ops->set_nrst(d, 1);
+        if (rc != 0)
+            return rc;
+        pause_ms(2);
+        rc = d->ops->set_nrst(d, 0);
+    } else {
+        /* The write resets the system: a fault answer to it is expected on some parts. */
+        (void)dbg_write32(d, CM_AIRCR, CM_AIRCR_VECTKEY | CM_AIRCR_SYSRESETREQ);
+    }
+    if (rc != 0)
+        return rc;
+
+    /* Wait for the reset to be seen (S_RESET_ST), then for the halt when asked. */
+    uint64_t start = now_ms();
+    for (;;) {
+        rc = dbg_read32(d, CM_DHCSR, &dhcsr);
+        if (rc == 0 && (dhcsr & CM_DHCSR_S_RESET_ST) && (!halt || (dhcsr & CM_DHCSR_S_HALT)))
+            break;
+        if (rc == 0 && !(dhcsr & CM_DHCSR_S_RESET_ST) && (dhcsr & CM_DHCSR_S_HALT) && halt)
+            break; /* the reset finished between two polls and the core sits at the vector */
+        if (now_ms() - start > RESET_TIMEOUT_MS)
+            return ctx_fail(d->ctx, STFLASH_ERR_TIMEOUT,
+                            "the target did not come out of reset within %u ms",
+                            RESET_TIMEOUT_MS);
+        pause_ms(1);
+    }
+    if (halt)
+        return set_vector_catch(d, 0, CM_DEMCR_VC_CORERESET);
+    /* A halt request survives a local reset: make sure the core runs. */
+    return write_dhcsr(d, CM_DHCSR_C_DEBUGEN);
+}
+
+int cm_start_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args,
+                     unsigned n)
+{
+    int rc = 0;
+    for (unsigned i = 0; i < n && rc == 0; i++)
+        rc = d->ops->write_reg(d, i, args[i]);
+    if (rc == 0)
+        rc = d->ops->write_reg(d, CM_REG_MSP, sp);
+    if (rc == 0)
+        rc = d->ops->write_reg(d, CM_REG_SP, sp);
+    if (rc == 0)
+        rc = d->ops->write_reg(d, CM_REG_LR, 0xFFFFFFFFu);
+    if (rc == 0)
+        rc = d->ops->write_reg(d, CM_REG_XPSR, 0x01000000u); /* Thumb, thread mode */
+    if (rc == 0)
+        rc = d->ops->write_reg(d, CM_REG_PC, entry & ~1u);
+    /* Catch a crash of the routine as a halt instead of running the firmware's fault handler. */
+    if (rc == 0)
+        rc = set_vector_catch(d, CM_DEMCR_VC_HARDERR, 0);
+    if (rc == 0)
+        rc = dbg_write32(d, CM_DFSR, DFSR_ALL);
+    /* Interrupts stay masked while the routine runs (C_MASKINTS, set while halted). */
+    if (rc == 0)
+        rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_HALT | CM_DHCSR_C_MASKINTS);
+    if (rc == 0)
+        rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_MASKINTS);
+    return rc;
+}
+
+int cm_wait_routine(struct dbg *d, unsigned timeout_ms, uint32_t *r0)
+{
+    int rc = cm_wait_halt(d, timeout_ms);
+    if (rc == STFLASH_ERR_TIMEOUT) {
+        uint32_t pc = 0;
+        (void)write_dhcsr(d, CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_HALT);
+        (void)cm_wait_halt(d, HALT_TIMEOUT_MS);
+        (void)d->ops->read_reg(d, CM_REG_PC, &pc);
+        return ctx_fail(d->ctx, STFLASH_ERR_TIMEOUT,
+                        "the routine in RAM did not finish within %u ms (stopped at pc 0x%08x)",
+                        timeout_ms, pc);
+    }
+    if (rc != 0)
+        return rc;
+    uint32_t dfsr = 0, pc = 0;
+    rc = dbg_read32(d, CM_DFSR, &dfsr);
+    if (rc == 0)
+        rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_HALT);
+    if (rc == 0)
+        rc = set_vector_catch(d, 0, CM_DEMCR_VC_HARDERR);
+    if (rc != 0)
+        return rc;
+    if (!(dfsr & DFSR_BKPT)) {
+        (void)d->ops->read_reg(d, CM_REG_PC, &pc);
+        return ctx_fail(d->ctx, STFLASH_ERR_TARGET,
+                        "the routine in RAM crashed (halted at pc 0x%08x, DFSR 0x%02x)", pc, dfsr);
+    }
+    if (r0)
+        rc = d->ops->read_reg(d, 0, r0);
+    return rc;
+}
+
+int cm_run_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args, unsigned n,
+                   unsigned timeout_ms, uint32_t *r0)
+{
+    int rc = cm_start_routine(d, entry, sp, args, n);
+    if (rc == 0)
+        rc = cm_wait_routine(d, timeout_ms, r0);
+    return rc;
+}
