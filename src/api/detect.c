@@ -1,0 +1,124 @@
+/*
+ * Target identification: SW-DP IDCODE, CPUID, DBGMCU_IDCODE (at the address the core type
+ * implies), the chip table row, F1 clones (ROM-table designer, DP IDCODE, REV_ID) and the flash
+ * size register with its fallbacks (stm32-chip-table.md §0, RM0008 §30.2).
+ */
+#include <string.h>
+
+#include "api/dev.h"
+#include "arm/cortexm.h"
+
+#define ROM_TABLE 0xE00FF000u
+
+static int read32(struct stflash_dev *dev, uint32_t addr, uint32_t *v)
+{
+    return dbg_read32(dev_dbg(dev), addr, v);
+}
+
+/* JEP106 designer of the ROM table (ADIv5 §10.2.2 PIDR layout), in the chip table's form:
+ * continuation count * 0x100 + identity code, STFLASH_JEP106_LEGACY when the JEDEC bit is clear. */
+static uint32_t rom_designer(struct stflash_dev *dev)
+{
+    uint32_t pidr1, pidr2, pidr4;
+    if (read32(dev, ROM_TABLE + 0xFE4, &pidr1) || read32(dev, ROM_TABLE + 0xFE8, &pidr2) ||
+        read32(dev, ROM_TABLE + 0xFD0, &pidr4))
+        return 0;
+    uint32_t code = ((pidr1 >> 4) & 0xFu) | ((pidr2 & 7u) << 4);
+    uint32_t designer = ((pidr4 & 0xFu) << 8) | code;
+    return (pidr2 & 8u) ? designer : (designer | STFLASH_JEP106_LEGACY);
+}
+
+static int read_dbgmcu_idcode(struct stflash_dev *dev, uint32_t cpuid, uint32_t *idcode)
+{
+    const uint32_t *addrs;
+    size_t n = stflash_dbgmcu_idcode_addrs(cpuid, &addrs);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v;
+        if (read32(dev, addrs[i], &v) == 0 && (v & 0xFFFu) != 0 && (v & 0xFFFu) != 0xFFFu) {
+            *idcode = v;
+            return STFLASH_OK;
+        }
+    }
+    return ctx_fail(dev->ctx, STFLASH_ERR_NOT_FOUND,
+                    "no DBGMCU_IDCODE found for CPUID 0x%08x: not an STM32, or its debug "
+                    "unit is not clocked",
+                    cpuid);
+}
+
+static void flash_size(struct stflash_dev *dev, const struct stflash_chip_info *chip)
+{
+    struct stflash_target_info *t = &dev->target;
+    uint32_t raw = 0;
+    bool readable = false;
+    uint32_t word;
+    if (read32(dev, chip->flash_size_reg & ~3u, &word) == 0) {
+        readable = true;
+        raw = (chip->flash_size_reg & 2u) ? word >> 16 : word & 0xFFFFu;
+        if (chip->flags & STFLASH_CHIP_FSZ_LOW_BYTE)
+            raw &= 0xFFu;
+    }
+    t->flash_size_reg_raw = raw;
+    uint32_t bytes = raw * 1024u;
+    if (chip->flags & STFLASH_CHIP_FSZ_L1_CODED)
+        bytes = raw == 0 ? 384u * 1024u : 256u * 1024u;
+    bool plausible = readable && raw != 0 && raw != 0xFFFFu && bytes <= chip->flash_size_max;
+    if (dev->opts.flash_size_override) {
+        t->flash_size = dev->opts.flash_size_override;
+    } else if (plausible) {
+        t->flash_size = bytes;
+    } else {
+        t->flash_size = dev->clone && dev->clone->flash_size_fallback
+                            ? dev->clone->flash_size_fallback
+                            : chip->flash_size_max;
+        t->flash_size_assumed = true;
+        ctx_log(dev->ctx, STFLASH_LOG_WARN,
+                "flash-size register at 0x%08x %s; assuming %u KiB, the largest %s "
+                "(override with --flash-size)",
+                chip->flash_size_reg, readable ? "reads an implausible value" : "cannot be read",
+                t->flash_size / 1024u, chip->name);
+    }
+}
+
+int detect_target(struct stflash_dev *dev)
+{
+    struct stflash_target_info *t = &dev->target;
+    memset(t, 0, sizeof *t);
+    dev->clone = NULL;
+
+    int rc = stlink_read_idcode(&dev->sl, &t->dp_idcode);
+    if (rc != 0)
+        return rc;
+    rc = read32(dev, CM_CPUID, &t->cpuid);
+    if (rc != 0)
+        return ctx_fail(dev->ctx, rc, "cannot read the CPUID register: %s",
+                        stflash_last_error(dev->ctx));
+    if (read_dbgmcu_idcode(dev, t->cpuid, &t->dbgmcu_idcode) != 0) {
+        /* Generic Cortex-M access: memory, registers and reset still work. */
+        ctx_log(dev->ctx, STFLASH_LOG_WARN, "%s; continuing with generic Cortex-M access",
+                stflash_last_error(dev->ctx));
+        t->sram_base = 0x20000000u;
+        return STFLASH_OK;
+    }
+    t->dev_id = (uint16_t)(t->dbgmcu_idcode & 0xFFFu);
+    t->rev_id = (uint16_t)(t->dbgmcu_idcode >> 16);
+    const struct stflash_chip_info *chip = stflash_chip_identify(t->dbgmcu_idcode, t->cpuid);
+    t->chip = chip;
+    if (!chip) {
+        ctx_log(dev->ctx, STFLASH_LOG_WARN,
+                "unknown STM32 DEV_ID 0x%03x (DBGMCU_IDCODE 0x%08x); continuing with generic "
+                "Cortex-M access, no flash programming",
+                t->dev_id, t->dbgmcu_idcode);
+        t->sram_base = 0x20000000u;
+        return STFLASH_OK;
+    }
+    dev->clone = stflash_clone_identify(t->dev_id, t->dp_idcode, rom_designer(dev), t->rev_id);
+    t->clone_name = dev->clone ? dev->clone->name : NULL;
+    t->flash_base = chip->flash_base;
+    flash_size(dev, chip);
+    t->page_size = dev->clone && dev->clone->page_size ? dev->clone->page_size
+                                                       : chip->geom.page_size;
+    t->sram_base = chip->sram_base;
+    t->sram_size = chip->sram_size;
+    t->flash_supported = chip->flash_ctrl == STFLASH_CTRL_F0_F1_F3;
+    return STFLASH_OK;
+}

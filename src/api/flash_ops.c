@@ -1,0 +1,164 @@
+/* Flash and image operations of an opened target: which memory an image's bytes go to, and the
+ * flash engine with the driver of the part. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/dev.h"
+#include "arm/cortexm.h"
+
+int dev_flash(struct stflash_dev *dev, struct flash_dev *f)
+{
+    const struct stflash_target_info *t = &dev->target;
+    const struct stflash_chip_info *chip = t->chip;
+    if (!chip)
+        return ctx_fail(dev->ctx, STFLASH_ERR_UNSUPPORTED,
+                        "cannot program flash: the part (DBGMCU_IDCODE 0x%08x) is not known",
+                        t->dbgmcu_idcode);
+    if (!t->flash_supported)
+        return ctx_fail(dev->ctx, STFLASH_ERR_UNSUPPORTED,
+                        "flash programming of %s (%s flash controller) is not supported yet; "
+                        "memory, registers and reset work",
+                        chip->name, stflash_flash_ctrl_name(chip->flash_ctrl));
+    memset(f, 0, sizeof *f);
+    f->dbg = dev_dbg(dev);
+    f->ctx = dev->ctx;
+    f->drv = &flash_driver_f1;
+    f->base = t->flash_base;
+    f->size = t->flash_size;
+    f->page_size = t->page_size;
+    f->unit = chip->program_unit;
+    f->regs = chip->flash_regs;
+    f->regs_bank2 = chip->flash_regs_bank2;
+    f->bank2_base = chip->flash_regs_bank2 ? chip->bank2_base : 0;
+    f->sram_base = chip->sram_base;
+    f->sram_size = chip->sram_size_min ? chip->sram_size_min : chip->sram_size;
+    f->quirks = dev->clone ? dev->clone->quirks : 0;
+    /* The loader runs on the core: it must be halted first. */
+    return cm_halt(dev_dbg(dev));
+}
+
+int stflash_flash_erase(struct stflash_dev *dev, uint32_t addr, uint32_t len)
+{
+    struct flash_dev f;
+    int rc = dev_flash(dev, &f);
+    if (rc != 0)
+        return rc;
+    if (addr < f.base || len > f.size || addr - f.base > f.size - len)
+        return ctx_fail(dev->ctx, STFLASH_ERR_RANGE,
+                        "cannot erase 0x%08x..0x%08x: the flash is 0x%08x..0x%08x", addr,
+                        addr + len, f.base, f.base + f.size);
+    return flash_erase_range(&f, addr, len);
+}
+
+int stflash_flash_mass_erase(struct stflash_dev *dev)
+{
+    struct flash_dev f;
+    int rc = dev_flash(dev, &f);
+    return rc ? rc : flash_mass_erase(&f);
+}
+
+static bool in_flash(const struct stflash_target_info *t, const struct stflash_segment *s)
+{
+    return t->flash_size && s->addr >= t->flash_base && s->addr - t->flash_base < t->flash_size;
+}
+
+/* Refuses data outside flash and SRAM before anything is touched. */
+static int check_image(struct stflash_dev *dev, const struct stflash_image *img)
+{
+    const struct stflash_target_info *t = &dev->target;
+    struct stflash_image_region regions[2];
+    size_t n = 0;
+    if (t->flash_size)
+        regions[n++] = (struct stflash_image_region){t->flash_base, t->flash_size, "flash"};
+    if (t->sram_size)
+        regions[n++] = (struct stflash_image_region){t->sram_base, t->sram_size, "SRAM"};
+    struct stflash_image_error err;
+    int rc = stflash_image_check_regions(img, regions, n, &err);
+    if (rc != 0)
+        return ctx_fail(dev->ctx, rc, "%s", err.msg);
+    return STFLASH_OK;
+}
+
+/* The image's flash segments as an image of their own (the segments stay the caller's). */
+static int flash_part(struct stflash_dev *dev, const struct stflash_image *img,
+                      struct stflash_image *part)
+{
+    memset(part, 0, sizeof *part);
+    part->segments = calloc(img->segment_count ? img->segment_count : 1, sizeof *part->segments);
+    if (!part->segments)
+        return STFLASH_ERR_NO_MEMORY;
+    for (size_t i = 0; i < img->segment_count; i++)
+        if (in_flash(&dev->target, &img->segments[i])) {
+            part->segments[part->segment_count++] = img->segments[i];
+            part->total_bytes += img->segments[i].len;
+        }
+    part->format = img->format;
+    return STFLASH_OK;
+}
+
+int stflash_write_image(struct stflash_dev *dev, const struct stflash_image *img,
+                        const struct stflash_write_options *opts)
+{
+    static const struct stflash_write_options defaults;
+    if (!opts)
+        opts = &defaults;
+    int rc = check_image(dev, img);
+    if (rc != 0)
+        return rc;
+    struct stflash_image part;
+    rc = flash_part(dev, img, &part);
+    if (rc != 0)
+        return rc;
+    if (part.segment_count || opts->mass_erase) {
+        struct flash_dev f;
+        rc = dev_flash(dev, &f);
+        if (rc == 0 && opts->mass_erase)
+            rc = flash_mass_erase(&f);
+        if (rc == 0 && part.segment_count) {
+            struct stflash_write_options o = *opts;
+            o.mass_erase = false; /* done above */
+            rc = flash_write(&f, &part, &o);
+        }
+    }
+    free(part.segments);
+    for (size_t i = 0; rc == 0 && i < img->segment_count; i++) {
+        const struct stflash_segment *s = &img->segments[i];
+        if (!in_flash(&dev->target, s))
+            rc = stlink_write_mem(&dev->sl, s->addr, s->data, s->len);
+    }
+    return rc;
+}
+
+int stflash_verify_image(struct stflash_dev *dev, const struct stflash_image *img)
+{
+    int rc = check_image(dev, img);
+    if (rc != 0)
+        return rc;
+    struct stflash_image part;
+    rc = flash_part(dev, img, &part);
+    if (rc != 0)
+        return rc;
+    if (part.segment_count) {
+        struct flash_dev f;
+        rc = dev_flash(dev, &f);
+        if (rc == 0)
+            rc = flash_verify(&f, &part);
+    }
+    free(part.segments);
+    for (size_t i = 0; rc == 0 && i < img->segment_count; i++) {
+        const struct stflash_segment *s = &img->segments[i];
+        if (in_flash(&dev->target, s))
+            continue;
+        uint8_t *buf = malloc(s->len ? s->len : 1);
+        if (!buf)
+            return STFLASH_ERR_NO_MEMORY;
+        rc = stlink_read_mem(&dev->sl, s->addr, buf, s->len);
+        for (size_t k = 0; rc == 0 && k < s->len; k++)
+            if (buf[k] != s->data[k])
+                rc = ctx_fail(dev->ctx, STFLASH_ERR_VERIFY,
+                              "verification failed at 0x%08x: read 0x%02x, expected 0x%02x",
+                              s->addr + (uint32_t)k, buf[k], s->data[k]);
+        free(buf);
+    }
+    return rc;
+}

@@ -1,0 +1,240 @@
+/* Listing probes, opening one and connecting to its target. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/dev.h"
+#include "api/selector.h"
+#include "arm/cortexm.h"
+
+struct probe_vec {
+    struct stflash_probe_info *items;
+    size_t count, cap;
+    const struct selector *sel;
+    bool oom;
+};
+
+static void collect(void *user, const struct stflash_probe_info *info)
+{
+    struct probe_vec *v = user;
+    if (!selector_matches(v->sel, info))
+        return;
+    if (v->count == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 4;
+        struct stflash_probe_info *n = realloc(v->items, cap * sizeof *n);
+        if (!n) {
+            v->oom = true;
+            return;
+        }
+        v->items = n;
+        v->cap = cap;
+    }
+    v->items[v->count++] = *info;
+}
+
+static int enumerate(struct stflash_ctx *ctx, const struct selector *sel, struct probe_vec *v)
+{
+    memset(v, 0, sizeof *v);
+    v->sel = sel;
+    int rc;
+    switch (sel->kind) {
+    case SELECT_TCP: rc = tcp_enumerate(ctx, sel->host, sel->port, collect, v); break;
+    case SELECT_SIM: rc = simlocal_enumerate(ctx, sel->sim_spec, collect, v); break;
+    default: rc = usb_enumerate(ctx, collect, v); break;
+    }
+    if (rc == 0 && v->oom)
+        rc = STFLASH_ERR_NO_MEMORY;
+    if (rc != 0) {
+        free(v->items);
+        v->items = NULL;
+    }
+    return rc;
+}
+
+int stflash_probe_list(struct stflash_ctx *ctx, const char *selector,
+                       struct stflash_probe_info **out, size_t *count)
+{
+    struct selector sel;
+    struct probe_vec v;
+    int rc = selector_parse(ctx, selector, &sel);
+    if (rc == 0)
+        rc = enumerate(ctx, &sel, &v);
+    if (rc != 0)
+        return rc;
+    *out = v.items;
+    *count = v.count;
+    return STFLASH_OK;
+}
+
+void stflash_probe_list_free(struct stflash_probe_info *list)
+{
+    free(list);
+}
+
+/* Chooses the one probe the selector names, or explains why there is none. */
+static int choose(struct stflash_ctx *ctx, const struct selector *sel, const char *text,
+                  struct stflash_probe_info *chosen)
+{
+    struct probe_vec v;
+    int rc = enumerate(ctx, sel, &v);
+    if (rc != 0)
+        return rc;
+    if (v.count == 0) {
+        free(v.items);
+        if (sel->kind == SELECT_TCP)
+            return ctx_fail(ctx, STFLASH_ERR_NOT_FOUND,
+                            "no probe%s%s on the stlink-server at %s:%d", sel->serial[0] ? " " : "",
+                            sel->serial, sel->host, sel->port);
+        if (sel->serial[0])
+            return ctx_fail(ctx, STFLASH_ERR_NOT_FOUND,
+                            "no ST-LINK with a serial starting with '%s' (list them with "
+                            "'stflash probe')",
+                            sel->serial);
+        return ctx_fail(ctx, STFLASH_ERR_NOT_FOUND,
+                        "no ST-LINK found on USB: check the cable (some are charge-only) and "
+                        "that the probe's LED is lit");
+    }
+    if (v.count > 1) {
+        char list[400] = "";
+        for (size_t i = 0; i < v.count; i++) {
+            size_t n = strlen(list);
+            snprintf(list + n, sizeof list - n, "%s%s (%s%s%s)", i ? ", " : "", v.items[i].serial,
+                     v.items[i].name, v.items[i].status ? ", " : "",
+                     v.items[i].status ? stflash_strerror(v.items[i].status) : "");
+        }
+        free(v.items);
+        return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
+                        "%d probes match%s%s%s: %s; choose one with --probe SERIAL", (int)v.count,
+                        text && *text ? " '" : "", text ? text : "", text && *text ? "'" : "",
+                        list);
+    }
+    *chosen = v.items[0];
+    free(v.items);
+    if (chosen->status != STFLASH_OK)
+        return ctx_fail(ctx, chosen->status, "probe %s cannot be opened: %s", chosen->serial,
+                        chosen->status_text);
+    return STFLASH_OK;
+}
+
+static int open_transport(struct stflash_ctx *ctx, const struct selector *sel,
+                          const struct stflash_probe_info *probe, struct transport **tr)
+{
+    switch (sel->kind) {
+    case SELECT_TCP: return tcp_open(ctx, sel->host, sel->port, probe->serial, tr);
+    case SELECT_SIM: return simlocal_open(ctx, sel->sim_spec, tr);
+    default: return usb_open(ctx, probe->serial, tr);
+    }
+}
+
+static void pause_ms(unsigned ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000u, .tv_nsec = (long)(ms % 1000u) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Connect under reset: NRST held low while SWD is entered and a halt at the reset vector is
+ * armed, then released (the pins are SWD again while the chip is in reset). */
+static int connect_under_reset(struct stflash_dev *dev)
+{
+    struct dbg *d = dev_dbg(dev);
+    int rc = stlink_drive_nrst(&dev->sl, STLINK_NRST_LOW);
+    if (rc != 0)
+        return rc;
+    pause_ms(2);
+    rc = stlink_enter_swd(&dev->sl);
+    if (rc == 0)
+        rc = dbg_write32(d, CM_DHCSR, CM_DHCSR_DBGKEY | CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_HALT);
+    uint32_t demcr = 0;
+    if (rc == 0)
+        rc = dbg_read32(d, CM_DEMCR, &demcr);
+    if (rc == 0)
+        rc = dbg_write32(d, CM_DEMCR, demcr | CM_DEMCR_VC_CORERESET);
+    int rel = stlink_drive_nrst(&dev->sl, STLINK_NRST_HIGH);
+    if (rc == 0)
+        rc = rel;
+    if (rc == 0)
+        rc = cm_wait_halt(d, 500);
+    if (rc == 0)
+        rc = dbg_write32(d, CM_DEMCR, demcr & ~CM_DEMCR_VC_CORERESET);
+    return rc;
+}
+
+int stflash_open(struct stflash_ctx *ctx, const struct stflash_open_options *opts,
+                 struct stflash_dev **out)
+{
+    struct selector sel;
+    struct stflash_probe_info probe;
+    int rc = selector_parse(ctx, opts->selector, &sel);
+    if (rc == 0)
+        rc = choose(ctx, &sel, opts->selector, &probe);
+    if (rc != 0)
+        return rc;
+
+    struct stflash_dev *dev = calloc(1, sizeof *dev);
+    if (!dev)
+        return STFLASH_ERR_NO_MEMORY;
+    dev->ctx = ctx;
+    dev->opts = *opts;
+    rc = open_transport(ctx, &sel, &probe, &dev->tr);
+    if (rc == 0)
+        rc = stlink_init(&dev->sl, dev->tr);
+    if (rc != 0)
+        goto fail;
+    dbg_stlink_init(&dev->dbg, &dev->sl);
+    if (stlink_target_voltage(&dev->sl, &dev->volts) != 0)
+        dev->volts = -1.0;
+    uint32_t khz = opts->swd_khz ? opts->swd_khz : (dev->sl.hw >= 3 ? 1000u : 1800u);
+    rc = stlink_set_swd_khz(&dev->sl, khz, &dev->sl.swd_khz);
+    if (rc != 0 && rc != STFLASH_ERR_UNSUPPORTED)
+        goto fail;
+
+    if (opts->connect == STFLASH_CONNECT_UNDER_RESET)
+        rc = connect_under_reset(dev);
+    else
+        rc = stlink_enter_swd(&dev->sl);
+    if (rc != 0)
+        goto fail;
+    rc = detect_target(dev);
+    if (rc == 0 && opts->halt && opts->connect == STFLASH_CONNECT_NORMAL)
+        rc = cm_halt(dev_dbg(dev));
+    if (rc != 0)
+        goto fail;
+    *out = dev;
+    return STFLASH_OK;
+fail:
+    stflash_close(dev);
+    return rc;
+}
+
+void stflash_close(struct stflash_dev *dev)
+{
+    if (!dev)
+        return;
+    if (dev->tr) {
+        (void)stlink_exit_debug(&dev->sl);
+        transport_close(dev->tr);
+    }
+    free(dev);
+}
+
+int stflash_probe_details(struct stflash_dev *dev, struct stflash_probe_details *out)
+{
+    struct stflash_probe_details d;
+    memset(&d, 0, sizeof d);
+    d.info = dev->tr->info;
+    d.hw_version = dev->sl.hw;
+    d.jtag_version = dev->sl.jtag;
+    d.swim_version = dev->sl.swim;
+    d.msd_version = dev->sl.msd;
+    d.api_version = dev->sl.api;
+    d.swd_khz = dev->sl.swd_khz;
+    d.target_volts = dev->volts;
+    *out = d;
+    return STFLASH_OK;
+}
+
+int stflash_target_info(struct stflash_dev *dev, struct stflash_target_info *out)
+{
+    *out = dev->target;
+    return STFLASH_OK;
+}
