@@ -74,44 +74,24 @@ static void mmio_write(struct sim_target *t, uint32_t addr, unsigned size, uint3
     }
 }
 
-static uint64_t periph_mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
+/* Unicorn passes offsets into a mapped window; each window knows its base address. */
+static uint64_t window_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
 {
-    return mmio_read(user, F1_PERIPH_BASE + (uint32_t)off, size);
+    struct sim_mmio_window *w = user;
+    return mmio_read(w->t, w->base + (uint32_t)off, size);
 }
 
-static void periph_mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *user)
+static void window_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *user)
 {
-    mmio_write(user, F1_PERIPH_BASE + (uint32_t)off, size, (uint32_t)v);
+    struct sim_mmio_window *w = user;
+    mmio_write(w->t, w->base + (uint32_t)off, size, (uint32_t)v);
 }
 
-static uint64_t ppb_mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
+static int map_window(struct sim_target *t, unsigned i, uint32_t base, uint32_t size)
 {
-    return mmio_read(user, F1_PPB_BASE + (uint32_t)off, size);
-}
-
-static void ppb_mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *user)
-{
-    mmio_write(user, F1_PPB_BASE + (uint32_t)off, size, (uint32_t)v);
-}
-
-static uint64_t bb_sram_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
-{
-    return mmio_read(user, F1_SRAM_BITBAND + (uint32_t)off, size);
-}
-
-static void bb_sram_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *user)
-{
-    mmio_write(user, F1_SRAM_BITBAND + (uint32_t)off, size, (uint32_t)v);
-}
-
-static uint64_t bb_periph_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
-{
-    return mmio_read(user, F1_PERIPH_BITBAND + (uint32_t)off, size);
-}
-
-static void bb_periph_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *user)
-{
-    mmio_write(user, F1_PERIPH_BITBAND + (uint32_t)off, size, (uint32_t)v);
+    t->windows[i] = (struct sim_mmio_window){t, base};
+    return uc_mmio_map(t->uc, base, size, window_read, &t->windows[i], window_write,
+                       &t->windows[i]) != UC_ERR_OK;
 }
 
 /* Stores into flash and system memory (mapped read/execute only) reach the flash controller. */
@@ -150,13 +130,10 @@ static int map_memory(struct sim_target *t)
         uc_mem_map_ptr(uc, F1_SYSMEM_PAGE, F1_SYSMEM_PAGE_SIZE, rx, sysmem_page(t)) ||
         uc_mem_map_ptr(uc, F1_SRAM_BASE, round_up_4k(t->sram_size), UC_PROT_ALL, t->sram))
         return -1;
-    if (uc_mmio_map(uc, F1_SRAM_BITBAND, t->sram_size * 32u, bb_sram_read, t, bb_sram_write, t) ||
-        uc_mmio_map(uc, F1_PERIPH_BASE, F1_PERIPH_END - F1_PERIPH_BASE, periph_mmio_read, t,
-                    periph_mmio_write, t) ||
-        uc_mmio_map(uc, F1_PERIPH_BITBAND, (F1_PERIPH_END - F1_PERIPH_BASE) * 32u, bb_periph_read,
-                    t, bb_periph_write, t) ||
-        uc_mmio_map(uc, F1_PPB_BASE, F1_PPB_END - F1_PPB_BASE, ppb_mmio_read, t, ppb_mmio_write,
-                    t))
+    if (map_window(t, 0, F1_SRAM_BITBAND, t->sram_size * 32u) ||
+        map_window(t, 1, F1_PERIPH_BASE, F1_PERIPH_END - F1_PERIPH_BASE) ||
+        map_window(t, 2, F1_PERIPH_BITBAND, (F1_PERIPH_END - F1_PERIPH_BASE) * 32u) ||
+        map_window(t, 3, F1_PPB_BASE, F1_PPB_END - F1_PPB_BASE))
         return -1;
     if (uc_hook_add(uc, &t->hook_wprot, UC_HOOK_MEM_WRITE_PROT, (void *)on_write_prot, t, 1, 0) ||
         uc_hook_add(uc, &t->hook_unmapped, UC_HOOK_MEM_UNMAPPED, (void *)on_unmapped, t, 1, 0))

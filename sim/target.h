@@ -139,11 +139,18 @@ struct sim_dap {
     uint32_t tar;
 };
 
+/* A memory-mapped I/O window as Unicorn's callbacks see it. */
+struct sim_mmio_window {
+    struct sim_target *t;
+    uint32_t base;
+};
+
 struct sim_target {
     struct sim_target_config cfg;
     const struct sim_chip *chip;
     uc_engine *uc;
     uc_hook hook_code, hook_intr, hook_wprot, hook_unmapped;
+    struct sim_mmio_window windows[4]; /* bit-band SRAM, peripherals, bit-band peripherals, PPB */
 
     uint8_t *flash;
     uint32_t flash_size;
