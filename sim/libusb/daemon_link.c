@@ -1,0 +1,227 @@
+/* stlink-server protocol client for the stand-in libusb: one request, then one response. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/le.h"
+#include "stlink/stlink_proto.h"
+#include "usb_sim.h"
+
+#define DEFAULT_ADDR "127.0.0.1:7184"
+#define CONNECT_TIMEOUT_MS 3000
+/* A stuck daemon must not hang the client forever; real commands answer in milliseconds. */
+#define IO_TIMEOUT_S 60
+/* Servers reporting API version 1 accept only 1 KiB transfers. */
+#define API1_MAX_MSG 1024u
+
+static int connect_fd(const struct addrinfo *ai)
+{
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0)
+        return -1;
+    int flags = fcntl(fd, F_GETFL);
+    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
+    if (rc != 0 && errno == EINPROGRESS) {
+        struct pollfd p = {.fd = fd, .events = POLLOUT};
+        int err = 0;
+        socklen_t len = sizeof err;
+        if (poll(&p, 1, CONNECT_TIMEOUT_MS) == 1 &&
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0)
+            rc = 0;
+    }
+    if (rc != 0) {
+        close(fd);
+        return -1;
+    }
+    fcntl(fd, F_SETFL, flags);
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    struct timeval tv = {.tv_sec = IO_TIMEOUT_S};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+/* Connects to STFLASH_SIM_ADDR ("host:port", "host" or ":port"); -1 when nothing answers. */
+static int daemon_connect(void)
+{
+    const char *env = getenv("STFLASH_SIM_ADDR");
+    char addr[256];
+    snprintf(addr, sizeof addr, "%s", env && *env ? env : DEFAULT_ADDR);
+    char *colon = strrchr(addr, ':');
+    const char *port = "7184";
+    if (colon) {
+        *colon = '\0';
+        port = colon + 1;
+    }
+    const char *host = addr[0] ? addr : "127.0.0.1";
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
+    struct addrinfo *res = NULL;
+    if (getaddrinfo(host, port, &hints, &res) != 0)
+        return -1;
+    int fd = -1;
+    for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next)
+        fd = connect_fd(ai);
+    freeaddrinfo(res);
+    return fd;
+}
+
+static bool send_all(int fd, const uint8_t *p, size_t len)
+{
+    while (len) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+static bool recv_all(int fd, uint8_t *p, size_t len)
+{
+    while (len) {
+        ssize_t n = recv(fd, p, len, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+static bool exchange(int fd, const uint8_t *req, size_t req_len, uint8_t *resp, size_t resp_len)
+{
+    return send_all(fd, req, req_len) && recv_all(fd, resp, resp_len);
+}
+
+/* GET_SERVER_VERSION: the transfer size limit depends on the server's API version. */
+static bool hello(int fd, size_t *max_msg)
+{
+    uint8_t req[STLINK_SERVER_VERSION_REQ] = {STLINK_SERVER_GET_SERVER_VERSION, 1};
+    uint8_t resp[STLINK_SERVER_VERSION_RESP];
+    if (!exchange(fd, req, sizeof req, resp, sizeof resp))
+        return false;
+    *max_msg = le32_get(resp) >= 2 ? STLINK_SERVER_MAX_MSG : API1_MAX_MSG;
+    return true;
+}
+
+int daemon_list_probes(struct daemon_probe *out, int max)
+{
+    int fd = daemon_connect();
+    if (fd < 0)
+        return 0;
+    size_t max_msg;
+    uint8_t refresh[STLINK_SERVER_REFRESH_REQ] = {STLINK_SERVER_REFRESH_DEVICE_LIST};
+    uint8_t nb_req[STLINK_SERVER_GET_NB_DEV_REQ] = {STLINK_SERVER_GET_NB_DEV};
+    uint8_t resp[STLINK_SERVER_DEV_INFO_RESP];
+    int count = 0;
+    if (!hello(fd, &max_msg) || !exchange(fd, refresh, sizeof refresh, resp, 4) ||
+        !exchange(fd, nb_req, sizeof nb_req, resp, 4))
+        goto done;
+    uint32_t nb = le32_get(resp);
+    for (uint32_t i = 0; i < nb && count < max && i < 256; i++) {
+        uint8_t req[STLINK_SERVER_DEV_INFO_REQ] = {STLINK_SERVER_GET_DEV_INFO, (uint8_t)i};
+        le32_put(&req[4], STLINK_SERVER_DEV_INFO_RECORD);
+        if (!send_all(fd, req, sizeof req) || !recv_all(fd, resp, 4))
+            break;
+        if (le32_get(resp) != STLINK_SERVER_OK)
+            continue; /* the server sends the status word alone for a bad index */
+        if (!recv_all(fd, resp + 4, sizeof resp - 4))
+            break;
+        struct daemon_probe *p = &out[count++];
+        p->device_id = le32_get(&resp[STLINK_SERVER_INFO_DEVICE_ID]);
+        memcpy(p->serial, &resp[STLINK_SERVER_INFO_SERIAL], STLINK_SERVER_SERIAL_LEN);
+        p->serial[STLINK_SERVER_SERIAL_LEN] = '\0';
+        p->vid = le16_get(&resp[STLINK_SERVER_INFO_VID]);
+        p->pid = le16_get(&resp[STLINK_SERVER_INFO_PID]);
+        p->in_use = resp[STLINK_SERVER_INFO_IN_USE] != 0;
+    }
+done:
+    close(fd);
+    return count;
+}
+
+int daemon_open(struct daemon_link *l, uint32_t device_id)
+{
+    l->fd = daemon_connect();
+    if (l->fd < 0)
+        return LIBUSB_ERROR_NO_DEVICE;
+    uint8_t req[STLINK_SERVER_OPEN_REQ] = {STLINK_SERVER_OPEN_DEV};
+    uint8_t resp[STLINK_SERVER_OPEN_RESP];
+    le32_put(&req[4], device_id);
+    int rc = LIBUSB_ERROR_IO;
+    if (hello(l->fd, &l->max_msg) && send_all(l->fd, req, sizeof req) && recv_all(l->fd, resp, 4)) {
+        uint32_t status = le32_get(resp);
+        if (status == STLINK_SERVER_OK && recv_all(l->fd, resp + 4, 4)) {
+            l->connect_id = le32_get(&resp[4]);
+            return LIBUSB_SUCCESS;
+        }
+        /* The daemon answers BUSY with the full 8 bytes, other refusals with the status only;
+         * the connection is dropped either way. */
+        if (status == STLINK_SERVER_ERR_BUSY)
+            rc = LIBUSB_ERROR_BUSY;
+        else if (status == STLINK_SERVER_ERR_OPEN)
+            rc = LIBUSB_ERROR_NO_DEVICE;
+    }
+    close(l->fd);
+    l->fd = -1;
+    return rc;
+}
+
+void daemon_close(struct daemon_link *l)
+{
+    if (l->fd < 0)
+        return;
+    uint8_t req[STLINK_SERVER_CLOSE_REQ] = {STLINK_SERVER_CLOSE_DEV};
+    uint8_t resp[4];
+    le32_put(&req[4], l->connect_id);
+    exchange(l->fd, req, sizeof req, resp, sizeof resp);
+    close(l->fd);
+    l->fd = -1;
+}
+
+int daemon_usb_cmd(struct daemon_link *l, const uint8_t cmd[16], uint8_t dir, const uint8_t *out,
+                   size_t out_len, uint8_t *in, size_t in_len)
+{
+    if (l->fd < 0)
+        return LIBUSB_ERROR_NO_DEVICE;
+    size_t data_len = dir == STLINK_SERVER_DIR_OUT ? out_len : in_len;
+    if (data_len > l->max_msg)
+        return LIBUSB_ERROR_IO;
+    uint8_t msg[STLINK_SERVER_USB_CMD_HDR + STLINK_SERVER_MAX_MSG] = {STLINK_SERVER_SEND_USB_CMD};
+    le32_put(&msg[STLINK_SERVER_USB_CONNECT_ID], l->connect_id);
+    memcpy(&msg[STLINK_SERVER_USB_CMD], cmd, STLINK_CMD_SIZE);
+    msg[STLINK_SERVER_USB_DIR] = dir;
+    le32_put(&msg[STLINK_SERVER_USB_LEN], (uint32_t)data_len);
+    size_t msg_len = STLINK_SERVER_USB_CMD_HDR;
+    if (dir == STLINK_SERVER_DIR_OUT && out_len) {
+        memcpy(&msg[msg_len], out, out_len);
+        msg_len += out_len;
+    }
+    uint8_t status[4];
+    if (!send_all(l->fd, msg, msg_len) || !recv_all(l->fd, status, sizeof status))
+        goto broken;
+    if (le32_get(status) != STLINK_SERVER_OK)
+        return LIBUSB_ERROR_IO;
+    if (dir == STLINK_SERVER_DIR_IN && !recv_all(l->fd, in, in_len))
+        goto broken;
+    return LIBUSB_SUCCESS;
+broken:
+    close(l->fd);
+    l->fd = -1;
+    return LIBUSB_ERROR_NO_DEVICE;
+}

@@ -1,0 +1,173 @@
+/*
+ * Opened devices. Opening a probe opens a session on the daemon (its own TCP connection), so a
+ * probe another client holds answers LIBUSB_ERROR_BUSY here, where a real one would answer it at
+ * libusb_claim_interface.
+ */
+#include <stdlib.h>
+
+#include "usb_sim.h"
+
+int LIBUSB_CALL libusb_open(libusb_device *dev, libusb_device_handle **dev_handle)
+{
+    libusb_device_handle *h = calloc(1, sizeof *h);
+    if (!h)
+        return LIBUSB_ERROR_NO_MEM;
+    int rc = daemon_open(&h->link, dev->probe.device_id);
+    if (rc != LIBUSB_SUCCESS) {
+        usbsim_log(dev->ctx, LIBUSB_LOG_LEVEL_INFO, "cannot open probe %s: %s", dev->probe.serial,
+                   libusb_error_name(rc));
+        free(h);
+        return rc;
+    }
+    libusb_ref_device(dev);
+    h->dev = dev;
+    h->configuration = PROBE_CONFIG_VALUE; /* the kernel configures a device it enumerates */
+    stlink_pipe_reset(&h->pipe, dev->usb->ver_major);
+    *dev_handle = h;
+    return LIBUSB_SUCCESS;
+}
+
+libusb_device_handle *LIBUSB_CALL libusb_open_device_with_vid_pid(libusb_context *ctx,
+                                                                  uint16_t vendor_id,
+                                                                  uint16_t product_id)
+{
+    libusb_device **list;
+    libusb_device_handle *h = NULL;
+    if (libusb_get_device_list(ctx, &list) < 0)
+        return NULL;
+    for (libusb_device **d = list; *d && !h; d++)
+        if ((*d)->probe.vid == vendor_id && (*d)->probe.pid == product_id &&
+            libusb_open(*d, &h) != LIBUSB_SUCCESS)
+            h = NULL;
+    libusb_free_device_list(list, 1);
+    return h;
+}
+
+void LIBUSB_CALL libusb_close(libusb_device_handle *dev_handle)
+{
+    if (!dev_handle)
+        return;
+    usbsim_lock();
+    usbsim_orphan_transfers(dev_handle);
+    daemon_close(&dev_handle->link);
+    usbsim_unlock();
+    libusb_unref_device(dev_handle->dev);
+    free(dev_handle);
+}
+
+libusb_device *LIBUSB_CALL libusb_get_device(libusb_device_handle *dev_handle)
+{
+    return dev_handle->dev;
+}
+
+int LIBUSB_CALL libusb_wrap_sys_device(libusb_context *ctx, intptr_t sys_dev,
+                                       libusb_device_handle **dev_handle)
+{
+    return LIBUSB_ERROR_NOT_SUPPORTED; /* there are no system devices to wrap */
+}
+
+int LIBUSB_CALL libusb_get_configuration(libusb_device_handle *dev_handle, int *config)
+{
+    *config = dev_handle->configuration;
+    return LIBUSB_SUCCESS;
+}
+
+int LIBUSB_CALL libusb_set_configuration(libusb_device_handle *dev_handle, int configuration)
+{
+    if (configuration != PROBE_CONFIG_VALUE && configuration != 0 && configuration != -1)
+        return LIBUSB_ERROR_NOT_FOUND;
+    if (dev_handle->claimed && configuration != dev_handle->configuration)
+        return LIBUSB_ERROR_BUSY;
+    dev_handle->configuration = configuration < 0 ? 0 : configuration;
+    return LIBUSB_SUCCESS;
+}
+
+int LIBUSB_CALL libusb_claim_interface(libusb_device_handle *dev_handle, int interface_number)
+{
+    if (interface_number != PROBE_INTERFACE || dev_handle->configuration != PROBE_CONFIG_VALUE)
+        return LIBUSB_ERROR_NOT_FOUND;
+    dev_handle->claimed |= 1u << interface_number;
+    return LIBUSB_SUCCESS;
+}
+
+int LIBUSB_CALL libusb_release_interface(libusb_device_handle *dev_handle, int interface_number)
+{
+    if (interface_number < 0 || interface_number > 31 ||
+        !(dev_handle->claimed & (1u << interface_number)))
+        return LIBUSB_ERROR_NOT_FOUND;
+    dev_handle->claimed &= ~(1u << interface_number);
+    return LIBUSB_SUCCESS;
+}
+
+int LIBUSB_CALL libusb_set_interface_alt_setting(libusb_device_handle *dev_handle,
+                                                 int interface_number, int alternate_setting)
+{
+    if (interface_number != PROBE_INTERFACE || !(dev_handle->claimed & 1u))
+        return LIBUSB_ERROR_NOT_FOUND;
+    return alternate_setting == 0 ? LIBUSB_SUCCESS : LIBUSB_ERROR_NOT_FOUND;
+}
+
+int LIBUSB_CALL libusb_clear_halt(libusb_device_handle *dev_handle, unsigned char endpoint)
+{
+    /* Endpoints never halt here; clearing resets only the USB data toggle, not the firmware. */
+    return libusb_get_max_packet_size(dev_handle->dev, endpoint) > 0 ? LIBUSB_SUCCESS
+                                                                     : LIBUSB_ERROR_NOT_FOUND;
+}
+
+int LIBUSB_CALL libusb_reset_device(libusb_device_handle *dev_handle)
+{
+    /* A port reset loses whatever was in transit on the bulk endpoints; the probe keeps its
+     * session (and its mode), as the device re-enumerates with the same descriptors. */
+    usbsim_lock();
+    stlink_pipe_reset(&dev_handle->pipe, dev_handle->dev->usb->ver_major);
+    usbsim_unlock();
+    return LIBUSB_SUCCESS;
+}
+
+/* No kernel driver ever binds to the simulated probes. */
+int LIBUSB_CALL libusb_kernel_driver_active(libusb_device_handle *dev_handle,
+                                            int interface_number)
+{
+    return interface_number == PROBE_INTERFACE ? 0 : LIBUSB_ERROR_NOT_FOUND;
+}
+
+int LIBUSB_CALL libusb_detach_kernel_driver(libusb_device_handle *dev_handle,
+                                            int interface_number)
+{
+    return LIBUSB_ERROR_NOT_FOUND;
+}
+
+int LIBUSB_CALL libusb_attach_kernel_driver(libusb_device_handle *dev_handle,
+                                            int interface_number)
+{
+    return LIBUSB_ERROR_NOT_FOUND;
+}
+
+int LIBUSB_CALL libusb_set_auto_detach_kernel_driver(libusb_device_handle *dev_handle, int enable)
+{
+    return LIBUSB_SUCCESS;
+}
+
+/* Bulk streams are a USB 3 feature; device memory needs a kernel driver. */
+int LIBUSB_CALL libusb_alloc_streams(libusb_device_handle *dev_handle, uint32_t num_streams,
+                                     unsigned char *endpoints, int num_endpoints)
+{
+    return LIBUSB_ERROR_NOT_SUPPORTED;
+}
+
+int LIBUSB_CALL libusb_free_streams(libusb_device_handle *dev_handle, unsigned char *endpoints,
+                                    int num_endpoints)
+{
+    return LIBUSB_ERROR_NOT_SUPPORTED;
+}
+
+unsigned char *LIBUSB_CALL libusb_dev_mem_alloc(libusb_device_handle *dev_handle, size_t length)
+{
+    return NULL;
+}
+
+int LIBUSB_CALL libusb_dev_mem_free(libusb_device_handle *dev_handle, unsigned char *buffer,
+                                    size_t length)
+{
+    return LIBUSB_ERROR_NOT_SUPPORTED;
+}

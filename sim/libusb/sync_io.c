@@ -1,0 +1,65 @@
+/* Synchronous transfers, and the bulk endpoint routing they share with asynchronous ones. */
+#include "usb_sim.h"
+
+int usbsim_bulk(libusb_device_handle *h, uint8_t endpoint, uint8_t *data, int length,
+                int *transferred)
+{
+    const struct probe_usb *u = h->dev->usb;
+    *transferred = 0;
+    if (length < 0)
+        return LIBUSB_ERROR_INVALID_PARAM;
+    if (endpoint == u->ep_out) {
+        int rc = stlink_pipe_out(&h->pipe, &h->link, data, (size_t)length);
+        if (rc == LIBUSB_SUCCESS)
+            *transferred = length;
+        return rc;
+    }
+    if (endpoint == u->ep_in) {
+        int n = stlink_pipe_in(&h->pipe, data, (size_t)length);
+        if (n < 0)
+            return n;
+        *transferred = n;
+        return LIBUSB_SUCCESS;
+    }
+    if (u->ep_trace && endpoint == u->ep_trace)
+        return LIBUSB_ERROR_TIMEOUT; /* no SWO capture: the trace endpoint never has data */
+    /* No such endpoint: the kernel refuses the request, which libusb reports as an I/O error. */
+    return LIBUSB_ERROR_IO;
+}
+
+int LIBUSB_CALL libusb_bulk_transfer(libusb_device_handle *dev_handle, unsigned char endpoint,
+                                     unsigned char *data, int length, int *actual_length,
+                                     unsigned int timeout)
+{
+    int done = 0;
+    usbsim_lock();
+    int rc = usbsim_bulk(dev_handle, endpoint, data, length, &done);
+    usbsim_unlock();
+    if (actual_length)
+        *actual_length = done;
+    if (rc == LIBUSB_ERROR_TIMEOUT)
+        usbsim_log(dev_handle->dev->ctx, LIBUSB_LOG_LEVEL_DEBUG,
+                   "bulk IN 0x%02x: the probe has nothing to send", endpoint);
+    return rc;
+}
+
+int LIBUSB_CALL libusb_interrupt_transfer(libusb_device_handle *dev_handle,
+                                          unsigned char endpoint, unsigned char *data,
+                                          int length, int *actual_length, unsigned int timeout)
+{
+    /* The probe's endpoints are all bulk: the kernel refuses interrupt requests on them. */
+    if (actual_length)
+        *actual_length = 0;
+    return LIBUSB_ERROR_INVALID_PARAM;
+}
+
+int LIBUSB_CALL libusb_control_transfer(libusb_device_handle *dev_handle, uint8_t request_type,
+                                        uint8_t bRequest, uint16_t wValue, uint16_t wIndex,
+                                        unsigned char *data, uint16_t wLength,
+                                        unsigned int timeout)
+{
+    usbsim_lock();
+    int rc = usbsim_control(dev_handle, request_type, bRequest, wValue, wIndex, data, wLength);
+    usbsim_unlock();
+    return rc;
+}
