@@ -176,6 +176,10 @@ void cortexm_halt(struct sim_target *t, uint32_t dfsr_reason)
     c->halted = true;
     c->sleeping = false;
     c->stepping = false;
+    /* Entering Debug state ends lockup (ARMv7-M B1.5.15; Cortex-M3 generic user guide 2.4.4,
+     * "Lockup": reset, NMI, or a debugger halt): resuming runs from the PC the debugger sets.
+     * st-flash halts a chip locked up on an erased vector table and starts its loader so. */
+    c->lockup = false;
     c->dhcsr_ctrl |= DHCSR_C_HALT;
     c->dfsr |= dfsr_reason;
 }
