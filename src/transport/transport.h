@@ -36,23 +36,57 @@ struct transport {
 typedef void (*transport_found_fn)(void *user, const struct stflash_probe_info *info);
 
 /* USB (transport/usb.c). Enumeration reports probes that cannot be opened too, with the reason
- * (permission: the udev rules file and how to install it; busy). */
+ * (permission: the udev rules file and how to install it; busy; ST-LINK/V1 unsupported; V3 in
+ * its DFU loader). STFLASH_ERR_IO when libusb cannot be initialised (no USB subsystem). */
 int usb_enumerate(struct stflash_ctx *ctx, transport_found_fn fn, void *user);
-/* Opens the USB probe whose serial (as printed) equals `serial`; NULL: the only one. */
+/* Opens the USB probe whose serial (as printed) equals `serial` (case-insensitive; else the only
+ * one it is a prefix of); NULL: the only one. Errors: see transport_pick, STFLASH_ERR_ACCESS,
+ * STFLASH_ERR_BUSY, STFLASH_ERR_IO. */
 int usb_open(struct stflash_ctx *ctx, const char *serial, struct transport **out);
 
-/* stlink-server over TCP (transport/tcp.c). */
+/* stlink-server over TCP (transport/tcp.c). host NULL or "": 127.0.0.1; port <= 0: 7184. The
+ * serial is as the server lists it; a probe the server reports in use is STFLASH_ERR_BUSY. */
 int tcp_enumerate(struct stflash_ctx *ctx, const char *host, int port, transport_found_fn fn,
                   void *user);
 int tcp_open(struct stflash_ctx *ctx, const char *host, int port, const char *serial,
              struct transport **out);
 
 /* The virtual board in this process (transport/simlocal.c). `spec` is what follows "sim" in the
- * selector: "" or ":CHIP[,OPTION...]". The board's flash and option bytes persist in a state
- * file between opens. */
+ * selector: "" or ":CHIP[,OPTION...]" with the options rdp=0|1, flash-size-reg=N, flash-kib=N,
+ * voltage=V, no-nrst, boot0, probe=v2|v2-1|v3, mode=dfu|mass|debug, serial=TEXT,
+ * serial-hex=HEX, state=FILE. The board's flash and option bytes persist in a state file
+ * (state=, else $STFLASH_SIM_STATE, else $XDG_CACHE_HOME/stflash/sim-CHIP.state or
+ * ~/.cache/stflash/sim-CHIP.state; the folders are created), loaded at open when it exists and
+ * saved at close: rdp= therefore only matters while the file does not exist yet. An open board
+ * is locked: a second open of the same state file is STFLASH_ERR_BUSY. A malformed spec is
+ * STFLASH_ERR_INVALID_ARG, an unknown chip STFLASH_ERR_NOT_FOUND. */
 int simlocal_enumerate(struct stflash_ctx *ctx, const char *spec, transport_found_fn fn,
                        void *user);
 int simlocal_open(struct stflash_ctx *ctx, const char *spec, struct transport **out);
+
+/* ---- helpers shared by the transports (transport/transport.c) ---- */
+
+/* "ST-LINK/V2", "ST-LINK/V2-1", "STLINK-V3", ... for an ST-LINK PID; NULL for another PID. */
+const char *transport_probe_name(uint16_t pid);
+
+/* Whether a probe with this PID can be used: STFLASH_OK, or the error with a status text
+ * (ST-LINK/V1: unsupported; STLINK-V3 in its USB bootloader: how to get it out). */
+int transport_pid_status(uint16_t pid, char *text, size_t cap);
+
+/* The serial as printed: ASCII when every byte is printable, else uppercase hex digits. */
+void transport_serial_text(const uint8_t *raw, size_t len, char *out, size_t cap);
+
+/* "ST-LINK/V2 serial 5354534D0000000000000001 (usb 1-1.2)", for messages. */
+void transport_describe(const struct stflash_probe_info *info, char *out, size_t cap);
+
+/*
+ * Picks the probe a serial selects among `count` found ones: the one whose serial equals it
+ * (case-insensitive), else the only one it is a prefix of; NULL or "": the only probe. Errors:
+ * STFLASH_ERR_NOT_FOUND (none found or none matches; `where` names the place searched, e.g.
+ * "on USB"), STFLASH_ERR_INVALID_ARG (several match: the message lists them).
+ */
+int transport_pick(struct stflash_ctx *ctx, const struct stflash_probe_info *found, size_t count,
+                   const char *serial, const char *where, size_t *index);
 
 static inline int transport_xfer(struct transport *t, const uint8_t cmd[16], const uint8_t *out,
                                  size_t out_len, uint8_t *in, size_t in_len)

@@ -1,0 +1,425 @@
+/*
+ * The virtual board in this process: a simulated ST-LINK wired to a simulated STM32 (sim/), with
+ * its flash and option bytes kept in a state file so that consecutive commands see the same chip.
+ *
+ * Selector spec: "" or ":CHIP[,OPTION...]" (CHIP may be left out: ":rdp=1"). Options:
+ *   rdp=0|1             read protection at power-up
+ *   flash-size-reg=N    value of the flash-size register in KiB (0 and 0xFFFF model clones)
+ *   flash-kib=N         physical flash size in KiB
+ *   voltage=V           target supply in volts (0: unpowered)
+ *   no-nrst             the probe's NRST wire does not reach the chip
+ *   boot0               BOOT0 high: the chip boots its system memory
+ *   probe=v2|v2-1|v3    probe model
+ *   mode=dfu|mass|debug probe mode at power-up
+ *   serial=TEXT         probe serial (ASCII); serial-hex=HEX for raw bytes
+ *   state=FILE          the state file (else STFLASH_SIM_STATE, else
+ *                       $XDG_CACHE_HOME/stflash/sim-CHIP.state or ~/.cache/stflash/...)
+ * The state file carries the flash and the option bytes, read protection included: it is loaded
+ * at open when it exists and saved at close, so rdp= only matters while the file does not exist
+ * yet (remove the file to start from a blank chip). The other options apply at every open.
+ * One open board holds a lock next to its state file: a second open of the same board is
+ * STFLASH_ERR_BUSY.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "board.h"
+#include "stlink/stlink_proto.h"
+#include "transport/transport.h"
+
+#define SIM_DEFAULT_CHIP "stm32f103c8"
+#define SIM_DEFAULT_SERIAL "5354534D0000000000000001"
+#define SIM_STATE_ENV "STFLASH_SIM_STATE"
+#define SIM_PATH_MAX 4096
+
+struct sim_spec {
+    struct sim_board_config cfg;
+    char state_path[SIM_PATH_MAX];
+};
+
+struct simlocal {
+    struct transport base;
+    struct sim_board board;
+    char state_path[SIM_PATH_MAX];
+    int lock_fd;
+};
+
+/* ---- the spec ---- */
+
+static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 0);
+    if (errno || end == s || *end || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_hex(const char *hex, uint8_t *raw, size_t cap, size_t *len)
+{
+    size_t n = strlen(hex);
+    if (n == 0 || n % 2 || n / 2 > cap)
+        return -1;
+    for (size_t i = 0; i < n / 2; i++) {
+        unsigned v;
+        char byte[3] = {hex[2 * i], hex[2 * i + 1], '\0'};
+        char *end;
+        v = (unsigned)strtoul(byte, &end, 16);
+        if (*end)
+            return -1;
+        raw[i] = (uint8_t)v;
+    }
+    *len = n / 2;
+    return 0;
+}
+
+static int bad_option(struct stflash_ctx *ctx, const char *opt, const char *hint)
+{
+    return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG, "virtual board option '%s': %s", opt, hint);
+}
+
+static int parse_option(struct stflash_ctx *ctx, char *opt, struct sim_spec *s)
+{
+    struct sim_board_config *b = &s->cfg;
+    char *val = strchr(opt, '=');
+    unsigned long v;
+    if (val)
+        *val++ = '\0';
+    if (!val) {
+        if (strcmp(opt, "no-nrst") == 0)
+            b->target.nrst_wired = false;
+        else if (strcmp(opt, "boot0") == 0)
+            b->target.boot0 = true;
+        else
+            return bad_option(ctx, opt,
+                              "unknown (rdp=, flash-size-reg=, flash-kib=, voltage=, no-nrst, "
+                              "boot0, probe=, mode=, serial=, serial-hex=, state=)");
+        return STFLASH_OK;
+    }
+    if (strcmp(opt, "rdp") == 0) {
+        if (parse_ulong(val, 1, &v) != 0)
+            return bad_option(ctx, opt, "give 0 or 1");
+        b->target.rdp_level = (int)v;
+    } else if (strcmp(opt, "flash-size-reg") == 0) {
+        if (parse_ulong(val, 0xFFFF, &v) != 0)
+            return bad_option(ctx, opt, "give a value from 0 to 0xFFFF (KiB)");
+        b->target.flash_size_reg = (uint32_t)v;
+    } else if (strcmp(opt, "flash-kib") == 0) {
+        if (parse_ulong(val, 1024, &v) != 0 || v == 0 || v % 4)
+            return bad_option(ctx, opt, "give a multiple of 4 from 4 to 1024");
+        b->target.flash_kib = (uint32_t)v;
+    } else if (strcmp(opt, "voltage") == 0) {
+        char *end;
+        double volts = strtod(val, &end);
+        if (end == val || *end || !(volts >= 0.0 && volts <= 5.5))
+            return bad_option(ctx, opt, "give volts from 0 to 5.5");
+        b->target.voltage_mv = (uint32_t)(volts * 1000.0 + 0.5);
+    } else if (strcmp(opt, "probe") == 0) {
+        if (strcmp(val, "v2") == 0)
+            b->probe.kind = SIM_PROBE_V2;
+        else if (strcmp(val, "v2-1") == 0)
+            b->probe.kind = SIM_PROBE_V2_1;
+        else if (strcmp(val, "v3") == 0)
+            b->probe.kind = SIM_PROBE_V3;
+        else
+            return bad_option(ctx, opt, "give v2, v2-1 or v3");
+    } else if (strcmp(opt, "mode") == 0) {
+        if (strcmp(val, "dfu") == 0)
+            b->probe.start_mode = STLINK_MODE_DFU;
+        else if (strcmp(val, "mass") == 0)
+            b->probe.start_mode = STLINK_MODE_MASS;
+        else if (strcmp(val, "debug") == 0)
+            b->probe.start_mode = STLINK_MODE_DEBUG;
+        else
+            return bad_option(ctx, opt, "give dfu, mass or debug");
+    } else if (strcmp(opt, "serial") == 0) {
+        size_t n = strlen(val);
+        if (n == 0 || n > 24)
+            return bad_option(ctx, opt, "give 1 to 24 characters");
+        memcpy(b->probe.serial, val, n);
+        b->probe.serial_len = n;
+    } else if (strcmp(opt, "serial-hex") == 0) {
+        if (parse_hex(val, b->probe.serial, sizeof b->probe.serial, &b->probe.serial_len) != 0)
+            return bad_option(ctx, opt, "give an even number of hex digits (at most 32 bytes)");
+    } else if (strcmp(opt, "state") == 0) {
+        if (!*val || strlen(val) >= sizeof s->state_path)
+            return bad_option(ctx, opt, "give a file name");
+        snprintf(s->state_path, sizeof s->state_path, "%s", val);
+    } else {
+        return bad_option(ctx, opt, "unknown option");
+    }
+    return STFLASH_OK;
+}
+
+/* The default state file: STFLASH_SIM_STATE, else the user's cache folder. */
+static int default_state_path(struct stflash_ctx *ctx, const struct sim_spec *s, char *out,
+                              size_t cap)
+{
+    const char *env = getenv(SIM_STATE_ENV);
+    if (env && *env) {
+        if (strlen(env) >= cap)
+            return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG, "%s is too long", SIM_STATE_ENV);
+        snprintf(out, cap, "%s", env);
+        return STFLASH_OK;
+    }
+    char name[64];
+    const struct sim_target_config *t = &s->cfg.target;
+    if (t->flash_kib && t->flash_kib != t->chip->flash_kib)
+        snprintf(name, sizeof name, "sim-%s-%uk.state", t->chip->name, (unsigned)t->flash_kib);
+    else
+        snprintf(name, sizeof name, "sim-%s.state", t->chip->name);
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    int n;
+    if (xdg && xdg[0] == '/')
+        n = snprintf(out, cap, "%s/stflash/%s", xdg, name);
+    else if (home && *home)
+        n = snprintf(out, cap, "%s/.cache/stflash/%s", home, name);
+    else
+        return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
+                        "cannot place the virtual board's state file: set %s or HOME",
+                        SIM_STATE_ENV);
+    if (n < 0 || (size_t)n >= cap)
+        return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
+                        "cannot place the virtual board's state file: path too long");
+    return STFLASH_OK;
+}
+
+static int parse_spec(struct stflash_ctx *ctx, const char *spec, struct sim_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    struct sim_board_config *b = &s->cfg;
+    b->target.chip = sim_chip_find(SIM_DEFAULT_CHIP);
+    b->target.flash_size_reg = UINT32_MAX;
+    b->target.nrst_wired = true;
+    b->target.voltage_mv = 3300;
+    b->probe.kind = SIM_PROBE_V2;
+    b->probe.start_mode = STLINK_MODE_MASS;
+    b->probe.serial_len = strlen(SIM_DEFAULT_SERIAL);
+    memcpy(b->probe.serial, SIM_DEFAULT_SERIAL, b->probe.serial_len);
+    b->firmware_addr = 0x08000000u;
+
+    if (!spec)
+        spec = "";
+    if (*spec && *spec != ':')
+        return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
+                        "virtual board '%s': write sim, sim:CHIP or sim:CHIP,OPTION...", spec);
+    if (*spec)
+        spec++;
+    char *copy = strdup(spec);
+    if (!copy)
+        return ctx_fail(ctx, STFLASH_ERR_NO_MEMORY, "out of memory");
+    int rc = STFLASH_OK;
+    bool first = true;
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok && rc == STFLASH_OK;
+         tok = strtok_r(NULL, ",", &save), first = false) {
+        if (first && !strchr(tok, '=') && strcmp(tok, "no-nrst") != 0 &&
+            strcmp(tok, "boot0") != 0) {
+            char lower[32];
+            size_t n = strlen(tok);
+            for (size_t i = 0; i < n && i + 1 < sizeof lower; i++)
+                lower[i] = (char)(tok[i] >= 'A' && tok[i] <= 'Z' ? tok[i] - 'A' + 'a' : tok[i]);
+            lower[n < sizeof lower ? n : sizeof lower - 1] = '\0';
+            b->target.chip = n < sizeof lower ? sim_chip_find(lower) : NULL;
+            if (!b->target.chip) {
+                char known[128] = "";
+                for (size_t i = 0; sim_chip_at(i); i++) {
+                    size_t used = strlen(known);
+                    snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
+                             sim_chip_at(i)->name);
+                }
+                rc = ctx_fail(ctx, STFLASH_ERR_NOT_FOUND,
+                              "the virtual board has no chip '%s' (it has %s)", tok, known);
+            }
+            continue;
+        }
+        rc = parse_option(ctx, tok, s);
+    }
+    free(copy);
+    if (rc == STFLASH_OK && !s->state_path[0])
+        rc = default_state_path(ctx, s, s->state_path, sizeof s->state_path);
+    return rc;
+}
+
+static void spec_info(const struct sim_spec *s, struct stflash_probe_info *info)
+{
+    struct sim_probe probe;
+    sim_probe_init(&probe, &s->cfg.probe, NULL);
+    memset(info, 0, sizeof *info);
+    snprintf(info->transport, sizeof info->transport, "sim");
+    sim_probe_serial_text(&probe, info->serial, sizeof info->serial);
+    memcpy(info->serial_raw, s->cfg.probe.serial, s->cfg.probe.serial_len);
+    info->serial_raw_len = s->cfg.probe.serial_len;
+    info->vid = STLINK_VID;
+    info->pid = sim_probe_pid(&probe);
+    snprintf(info->name, sizeof info->name, "%s", transport_probe_name(info->pid));
+    /* The state file, or its end when the whole path does not fit. */
+    size_t len = strlen(s->state_path), cap = sizeof info->location;
+    if (len < cap) {
+        memcpy(info->location, s->state_path, len + 1);
+    } else {
+        memcpy(info->location, "...", 3);
+        memcpy(info->location + 3, s->state_path + len - (cap - 4), cap - 3);
+    }
+    info->status = STFLASH_OK;
+    snprintf(info->status_text, sizeof info->status_text, "ok");
+}
+
+/* ---- the state file's folder and lock ---- */
+
+static int make_parent_dirs(struct stflash_ctx *ctx, const char *path)
+{
+    char dir[SIM_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return STFLASH_OK;
+    *slash = '\0';
+    for (char *p = dir + 1;; p++) {
+        bool end = *p == '\0';
+        if (*p == '/' || end) {
+            char keep = *p;
+            *p = '\0';
+            if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+                return ctx_fail(ctx, STFLASH_ERR_IO,
+                                "cannot create the folder '%s' for the virtual board's state: %s",
+                                dir, strerror(errno));
+            *p = keep;
+        }
+        if (end)
+            break;
+    }
+    return STFLASH_OK;
+}
+
+/* Takes the board's lock (`create`: make the lock file). -1 with *busy when another holds it. */
+static int take_lock(const char *state, bool create, bool *busy)
+{
+    char path[SIM_PATH_MAX + 8];
+    snprintf(path, sizeof path, "%s.lock", state);
+    *busy = false;
+    int fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
+    if (fd < 0)
+        return -1;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        *busy = errno == EWOULDBLOCK;
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* ---- the transport ---- */
+
+static int sim_xfer(struct transport *tr, const uint8_t cmd[16], const uint8_t *out, size_t out_len,
+                    uint8_t *in, size_t in_len)
+{
+    struct simlocal *t = (struct simlocal *)tr;
+    uint8_t scratch[16] = {0};
+    size_t n = sim_board_command(&t->board, cmd, out_len ? out : scratch, out_len,
+                                 in_len ? in : scratch, in_len);
+    if (n < in_len)
+        return ctx_fail(tr->ctx, STFLASH_ERR_IO,
+                        "virtual probe %s: command %02x %02x answered %zu bytes, %zu expected",
+                        tr->info.serial, cmd[0], cmd[1], n, in_len);
+    return STFLASH_OK;
+}
+
+static void sim_close(struct transport *tr)
+{
+    struct simlocal *t = (struct simlocal *)tr;
+    char err[512];
+    sim_board_session_end(&t->board);
+    if (sim_board_save(&t->board, t->state_path, err, sizeof err) != 0)
+        ctx_log(tr->ctx, STFLASH_LOG_WARN, "virtual board: %s", err);
+    sim_board_release(&t->board);
+    if (t->lock_fd >= 0)
+        close(t->lock_fd);
+    free(t);
+}
+
+static const struct transport_ops sim_ops = {sim_xfer, sim_close};
+
+int simlocal_enumerate(struct stflash_ctx *ctx, const char *spec, transport_found_fn fn, void *user)
+{
+    struct sim_spec *s = malloc(sizeof *s);
+    if (!s)
+        return ctx_fail(ctx, STFLASH_ERR_NO_MEMORY, "out of memory");
+    int rc = parse_spec(ctx, spec, s);
+    if (rc == STFLASH_OK) {
+        struct stflash_probe_info info;
+        spec_info(s, &info);
+        bool busy;
+        int fd = take_lock(s->state_path, false, &busy);
+        if (fd >= 0)
+            close(fd);
+        if (busy) {
+            info.status = STFLASH_ERR_BUSY;
+            snprintf(info.status_text, sizeof info.status_text,
+                     "in use by another program (its state file is open)");
+        }
+        fn(user, &info);
+    }
+    free(s);
+    return rc;
+}
+
+int simlocal_open(struct stflash_ctx *ctx, const char *spec, struct transport **out)
+{
+    struct sim_spec *s = malloc(sizeof *s);
+    struct simlocal *t = calloc(1, sizeof *t);
+    int rc = STFLASH_OK;
+    if (!s || !t) {
+        rc = ctx_fail(ctx, STFLASH_ERR_NO_MEMORY, "cannot open the virtual board: out of memory");
+        goto fail;
+    }
+    t->lock_fd = -1;
+    rc = parse_spec(ctx, spec, s);
+    if (rc != STFLASH_OK)
+        goto fail;
+    rc = make_parent_dirs(ctx, s->state_path);
+    if (rc != STFLASH_OK)
+        goto fail;
+    bool busy;
+    t->lock_fd = take_lock(s->state_path, true, &busy);
+    if (t->lock_fd < 0) {
+        rc = busy ? ctx_fail(ctx, STFLASH_ERR_BUSY,
+                             "cannot open the virtual board with state file '%s': in use by "
+                             "another program",
+                             s->state_path)
+                  : ctx_fail(ctx, STFLASH_ERR_IO,
+                             "cannot open the virtual board: cannot lock '%s.lock': %s",
+                             s->state_path, strerror(errno));
+        goto fail;
+    }
+    snprintf(t->state_path, sizeof t->state_path, "%s", s->state_path);
+    s->cfg.state_path = t->state_path;
+    char err[512];
+    if (sim_board_init(&t->board, &s->cfg, err, sizeof err) != 0) {
+        rc = ctx_fail(ctx, STFLASH_ERR_IO, "cannot open the virtual board: %s", err);
+        goto fail;
+    }
+    sim_board_session_begin(&t->board);
+    t->base.ops = &sim_ops;
+    t->base.ctx = ctx;
+    spec_info(s, &t->base.info);
+    free(s);
+    *out = &t->base;
+    return STFLASH_OK;
+fail:
+    if (t && t->lock_fd >= 0)
+        close(t->lock_fd);
+    free(t);
+    free(s);
+    return rc;
+}

@@ -1,0 +1,382 @@
+/*
+ * The USB transport: ST-LINK probes through libusb-1.0 (the only file of the library that
+ * includes libusb.h). Each enumeration and each open probe has its own libusb context.
+ */
+#include <libusb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stlink/stlink_proto.h"
+#include "transport/transport.h"
+
+#ifndef STFLASH_INSTALL_PREFIX
+#define STFLASH_INSTALL_PREFIX "/usr/local"
+#endif
+
+/* How to let a user open the probes: the one place that names the udev rules file. */
+#define USB_UDEV_RULES_FILE "/etc/udev/rules.d/49-stflash.rules"
+#define USB_UDEV_INSTALL_CMD                                                                       \
+    "sudo cp " STFLASH_INSTALL_PREFIX "/lib/udev/rules.d/49-stflash.rules /etc/udev/rules.d/ && "  \
+    "sudo udevadm control --reload && sudo udevadm trigger"
+#define USB_ACCESS_LONG                                                                            \
+    "permission denied: install the udev rules file " USB_UDEV_RULES_FILE                          \
+    " with: " USB_UDEV_INSTALL_CMD ", then replug the probe"
+#define USB_ACCESS_SHORT "no permission: " USB_UDEV_INSTALL_CMD
+#define USB_ACCESS_MIN "no permission: install the udev rules file " USB_UDEV_RULES_FILE
+
+#define USB_INTERFACE 0
+#define USB_CONFIGURATION 1
+#define USB_TIMEOUT_MS 3000u
+#define USB_EP_IN 0x81u
+#define USB_EP_OUT_V2 0x02u
+#define USB_EP_OUT 0x01u
+
+static const uint16_t stlink_pids[] = {
+    STLINK_PID_V1,         STLINK_PID_V2,       STLINK_PID_V2_AUDIO, STLINK_PID_V2_1,
+    STLINK_PID_V2_1_NOMSD, STLINK_PID_V3_DFU,   STLINK_PID_V3E,      STLINK_PID_V3S,
+    STLINK_PID_V3_2VCP,    STLINK_PID_V3_NOMSD, STLINK_PID_V3PWR,
+};
+
+struct usb_transport {
+    struct transport base;
+    libusb_context *usb;
+    libusb_device_handle *handle;
+    uint8_t ep_out, ep_in;
+    char what[200]; /* the probe, for messages */
+    bool gone;      /* disconnected: every later exchange fails at once */
+};
+
+/* A probe found by a scan, with its device kept referenced. */
+struct usb_found {
+    libusb_device *dev;
+    struct stflash_probe_info info;
+};
+
+static bool is_stlink_pid(uint16_t pid)
+{
+    for (size_t i = 0; i < sizeof stlink_pids / sizeof stlink_pids[0]; i++)
+        if (stlink_pids[i] == pid)
+            return true;
+    return false;
+}
+
+/* The access-denied text: the longest form that fits (a probe's status text is short). */
+static void access_text(char *out, size_t cap)
+{
+    static const char *const forms[] = {USB_ACCESS_LONG, USB_ACCESS_SHORT, USB_ACCESS_MIN};
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        size_t len = strlen(forms[i]);
+        if (len < cap) {
+            memcpy(out, forms[i], len + 1);
+            return;
+        }
+    }
+    if (cap)
+        out[0] = '\0';
+}
+
+static void location_text(libusb_device *dev, char *out, size_t cap)
+{
+    uint8_t ports[8];
+    int n = libusb_get_port_numbers(dev, ports, (int)sizeof ports);
+    size_t used = (size_t)snprintf(out, cap, "%u", libusb_get_bus_number(dev));
+    for (int i = 0; i < n && used + 5 < cap; i++)
+        used += (size_t)snprintf(out + used, cap - used, "%c%u", i ? '.' : '-', ports[i]);
+    if (n <= 0 && used + 5 < cap)
+        snprintf(out + used, cap - used, ":%u", libusb_get_device_address(dev));
+}
+
+/*
+ * Reads the serial string descriptor as raw bytes: one byte per UTF-16 code unit, '?' for a
+ * unit above 0xFF (clone V2 probes report 12 binary bytes this way).
+ */
+static int read_serial(libusb_device_handle *h, uint8_t index, uint8_t *raw, size_t cap,
+                       size_t *len)
+{
+    uint8_t buf[255];
+    uint16_t langid = 0x0409;
+    if (index == 0)
+        return LIBUSB_ERROR_NOT_FOUND;
+    int n = libusb_get_string_descriptor(h, 0, 0, buf, sizeof buf);
+    if (n >= 4 && buf[1] == LIBUSB_DT_STRING)
+        langid = (uint16_t)(buf[2] | buf[3] << 8);
+    n = libusb_get_string_descriptor(h, index, langid, buf, sizeof buf);
+    if (n < 0)
+        return n;
+    if (n < 2 || buf[1] != LIBUSB_DT_STRING || buf[0] > n)
+        return LIBUSB_ERROR_IO;
+    size_t units = (size_t)(buf[0] - 2) / 2;
+    size_t k = 0;
+    for (size_t i = 0; i < units && k < cap; i++)
+        raw[k++] = buf[3 + 2 * i] ? '?' : buf[2 + 2 * i];
+    *len = k;
+    return 0;
+}
+
+/* Fills the info of one ST-LINK: serial (opening the device), whether it can be used. */
+static void probe_info(libusb_device *dev, const struct libusb_device_descriptor *desc,
+                       struct stflash_probe_info *info)
+{
+    memset(info, 0, sizeof *info);
+    snprintf(info->transport, sizeof info->transport, "usb");
+    info->vid = desc->idVendor;
+    info->pid = desc->idProduct;
+    snprintf(info->name, sizeof info->name, "%s", transport_probe_name(desc->idProduct));
+    location_text(dev, info->location, sizeof info->location);
+    info->status =
+        transport_pid_status(desc->idProduct, info->status_text, sizeof info->status_text);
+
+    libusb_device_handle *h = NULL;
+    int rc = libusb_open(dev, &h);
+    if (rc != 0) {
+        if (info->status != STFLASH_OK)
+            return; /* the PID's reason comes first */
+        if (rc == LIBUSB_ERROR_ACCESS) {
+            info->status = STFLASH_ERR_ACCESS;
+            access_text(info->status_text, sizeof info->status_text);
+        } else if (rc == LIBUSB_ERROR_BUSY) {
+            info->status = STFLASH_ERR_BUSY;
+            snprintf(info->status_text, sizeof info->status_text, "in use by another program");
+        } else {
+            info->status = STFLASH_ERR_IO;
+            snprintf(info->status_text, sizeof info->status_text, "cannot open it: %s",
+                     libusb_strerror(rc));
+        }
+        return;
+    }
+    if (read_serial(h, desc->iSerialNumber, info->serial_raw, sizeof info->serial_raw,
+                    &info->serial_raw_len) == 0)
+        transport_serial_text(info->serial_raw, info->serial_raw_len, info->serial,
+                              sizeof info->serial);
+    if (info->status == STFLASH_OK) {
+        /* Another program holding interface 0 makes the probe busy. */
+        rc = libusb_claim_interface(h, USB_INTERFACE);
+        if (rc == 0) {
+            libusb_release_interface(h, USB_INTERFACE);
+        } else if (rc == LIBUSB_ERROR_BUSY) {
+            info->status = STFLASH_ERR_BUSY;
+            snprintf(info->status_text, sizeof info->status_text, "in use by another program");
+        } else if (rc == LIBUSB_ERROR_ACCESS) {
+            info->status = STFLASH_ERR_ACCESS;
+            access_text(info->status_text, sizeof info->status_text);
+        }
+    }
+    libusb_close(h);
+}
+
+static int usb_context(struct stflash_ctx *ctx, libusb_context **out)
+{
+    int rc = libusb_init(out);
+    if (rc != 0)
+        return ctx_fail(ctx, STFLASH_ERR_IO, "cannot use USB: libusb initialisation failed: %s",
+                        libusb_strerror(rc));
+    return STFLASH_OK;
+}
+
+static void free_found(struct usb_found *found, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        libusb_unref_device(found[i].dev);
+    free(found);
+}
+
+/* Every ST-LINK on the bus, usable or not. */
+static int scan(struct stflash_ctx *ctx, libusb_context *usb, struct usb_found **out, size_t *count)
+{
+    libusb_device **list;
+    ssize_t n = libusb_get_device_list(usb, &list);
+    if (n < 0)
+        return ctx_fail(ctx, STFLASH_ERR_IO, "cannot list the USB devices: %s",
+                        libusb_strerror((int)n));
+    struct usb_found *found = calloc((size_t)n + 1, sizeof *found);
+    if (!found) {
+        libusb_free_device_list(list, 1);
+        return ctx_fail(ctx, STFLASH_ERR_NO_MEMORY, "cannot list the USB devices: out of memory");
+    }
+    size_t k = 0;
+    for (ssize_t i = 0; i < n; i++) {
+        struct libusb_device_descriptor desc;
+        if (libusb_get_device_descriptor(list[i], &desc) != 0)
+            continue;
+        if (desc.idVendor != STLINK_VID || !is_stlink_pid(desc.idProduct))
+            continue;
+        probe_info(list[i], &desc, &found[k].info);
+        found[k].dev = libusb_ref_device(list[i]);
+        k++;
+    }
+    libusb_free_device_list(list, 1);
+    *out = found;
+    *count = k;
+    return STFLASH_OK;
+}
+
+int usb_enumerate(struct stflash_ctx *ctx, transport_found_fn fn, void *user)
+{
+    libusb_context *usb;
+    int rc = usb_context(ctx, &usb);
+    if (rc != STFLASH_OK)
+        return rc;
+    struct usb_found *found;
+    size_t count;
+    rc = scan(ctx, usb, &found, &count);
+    if (rc == STFLASH_OK) {
+        for (size_t i = 0; i < count; i++)
+            fn(user, &found[i].info);
+        free_found(found, count);
+    }
+    libusb_exit(usb);
+    return rc;
+}
+
+/* ---- one open probe ---- */
+
+static int usb_error(struct usb_transport *t, int rc, const char *phase)
+{
+    struct stflash_ctx *ctx = t->base.ctx;
+    if (rc == LIBUSB_ERROR_NO_DEVICE) {
+        t->gone = true;
+        return ctx_fail(ctx, STFLASH_ERR_IO, "%s: probe disconnected", t->what);
+    }
+    if (rc == LIBUSB_ERROR_TIMEOUT)
+        return ctx_fail(ctx, STFLASH_ERR_TIMEOUT, "%s: no answer within %u ms (%s)", t->what,
+                        USB_TIMEOUT_MS, phase);
+    if (rc == LIBUSB_ERROR_PIPE)
+        libusb_clear_halt(t->handle, strcmp(phase, "reply") == 0 ? t->ep_in : t->ep_out);
+    return ctx_fail(ctx, STFLASH_ERR_IO, "%s: USB transfer failed (%s): %s", t->what, phase,
+                    libusb_strerror(rc));
+}
+
+static int bulk(struct usb_transport *t, uint8_t ep, uint8_t *data, size_t len, const char *phase)
+{
+    int done = 0;
+    if (len > (size_t)INT32_MAX)
+        return ctx_fail(t->base.ctx, STFLASH_ERR_INVALID_ARG, "%s: transfer of %zu bytes", t->what,
+                        len);
+    int rc = libusb_bulk_transfer(t->handle, ep, data, (int)len, &done, USB_TIMEOUT_MS);
+    if (rc != 0)
+        return usb_error(t, rc, phase);
+    if ((size_t)done != len)
+        return ctx_fail(t->base.ctx, STFLASH_ERR_IO, "%s: short USB transfer (%s): %d of %zu bytes",
+                        t->what, phase, done, len);
+    return STFLASH_OK;
+}
+
+static int usb_xfer(struct transport *tr, const uint8_t cmd[16], const uint8_t *out, size_t out_len,
+                    uint8_t *in, size_t in_len)
+{
+    struct usb_transport *t = (struct usb_transport *)tr;
+    if (t->gone)
+        return ctx_fail(tr->ctx, STFLASH_ERR_IO, "%s: probe disconnected", t->what);
+    uint8_t block[STLINK_CMD_SIZE];
+    memcpy(block, cmd, sizeof block);
+    int rc = bulk(t, t->ep_out, block, sizeof block, "command");
+    if (rc == STFLASH_OK && out_len)
+        rc = bulk(t, t->ep_out, (uint8_t *)(uintptr_t)out, out_len, "data");
+    if (rc == STFLASH_OK && in_len)
+        rc = bulk(t, t->ep_in, in, in_len, "reply");
+    return rc;
+}
+
+static void usb_close(struct transport *tr)
+{
+    struct usb_transport *t = (struct usb_transport *)tr;
+    if (t->handle) {
+        libusb_release_interface(t->handle, USB_INTERFACE);
+        libusb_close(t->handle);
+    }
+    libusb_exit(t->usb);
+    free(t);
+}
+
+static const struct transport_ops usb_ops = {usb_xfer, usb_close};
+
+/* Opens and claims a found probe. */
+static int open_found(struct stflash_ctx *ctx, libusb_context *usb, const struct usb_found *f,
+                      struct usb_transport **out)
+{
+    char what[200];
+    transport_describe(&f->info, what, sizeof what);
+    if (f->info.status != STFLASH_OK && f->info.status != STFLASH_ERR_BUSY &&
+        f->info.status != STFLASH_ERR_ACCESS)
+        return ctx_fail(ctx, f->info.status, "cannot use %s: %s", what, f->info.status_text);
+
+    libusb_device_handle *h;
+    int rc = libusb_open(f->dev, &h);
+    if (rc == LIBUSB_ERROR_ACCESS)
+        return ctx_fail(ctx, STFLASH_ERR_ACCESS, "cannot open %s: " USB_ACCESS_LONG, what);
+    if (rc != 0)
+        return ctx_fail(
+            ctx, rc == LIBUSB_ERROR_BUSY ? STFLASH_ERR_BUSY : STFLASH_ERR_IO, "cannot open %s: %s",
+            what, rc == LIBUSB_ERROR_BUSY ? "in use by another program" : libusb_strerror(rc));
+    int config = 0;
+    if (libusb_get_configuration(h, &config) == 0 && config != USB_CONFIGURATION)
+        libusb_set_configuration(h, USB_CONFIGURATION);
+    rc = libusb_claim_interface(h, USB_INTERFACE);
+    if (rc != 0) {
+        libusb_close(h);
+        if (rc == LIBUSB_ERROR_BUSY)
+            return ctx_fail(ctx, STFLASH_ERR_BUSY, "cannot open %s: in use by another program",
+                            what);
+        if (rc == LIBUSB_ERROR_ACCESS)
+            return ctx_fail(ctx, STFLASH_ERR_ACCESS, "cannot open %s: " USB_ACCESS_LONG, what);
+        if (rc == LIBUSB_ERROR_NO_DEVICE)
+            return ctx_fail(ctx, STFLASH_ERR_IO, "cannot open %s: probe disconnected", what);
+        return ctx_fail(ctx, STFLASH_ERR_IO, "cannot claim interface 0 of %s: %s", what,
+                        libusb_strerror(rc));
+    }
+    struct usb_transport *t = calloc(1, sizeof *t);
+    if (!t) {
+        libusb_release_interface(h, USB_INTERFACE);
+        libusb_close(h);
+        return ctx_fail(ctx, STFLASH_ERR_NO_MEMORY, "cannot open %s: out of memory", what);
+    }
+    t->base.ops = &usb_ops;
+    t->base.ctx = ctx;
+    t->base.info = f->info;
+    t->base.info.status = STFLASH_OK;
+    snprintf(t->base.info.status_text, sizeof t->base.info.status_text, "ok");
+    t->usb = usb;
+    t->handle = h;
+    t->ep_in = USB_EP_IN;
+    t->ep_out = f->info.pid == STLINK_PID_V2 ? USB_EP_OUT_V2 : USB_EP_OUT;
+    snprintf(t->what, sizeof t->what, "%s", what);
+    *out = t;
+    return STFLASH_OK;
+}
+
+int usb_open(struct stflash_ctx *ctx, const char *serial, struct transport **out)
+{
+    libusb_context *usb;
+    int rc = usb_context(ctx, &usb);
+    if (rc != STFLASH_OK)
+        return rc;
+    struct usb_found *found;
+    size_t count;
+    rc = scan(ctx, usb, &found, &count);
+    if (rc != STFLASH_OK) {
+        libusb_exit(usb);
+        return rc;
+    }
+    struct stflash_probe_info *infos = calloc(count + 1, sizeof *infos);
+    if (!infos) {
+        free_found(found, count);
+        libusb_exit(usb);
+        return ctx_fail(ctx, STFLASH_ERR_NO_MEMORY, "cannot open a USB probe: out of memory");
+    }
+    for (size_t i = 0; i < count; i++)
+        infos[i] = found[i].info;
+    size_t index = 0;
+    rc = transport_pick(ctx, infos, count, serial, "on USB", &index);
+    free(infos);
+    struct usb_transport *t = NULL;
+    if (rc == STFLASH_OK)
+        rc = open_found(ctx, usb, &found[index], &t);
+    free_found(found, count);
+    if (rc != STFLASH_OK) {
+        libusb_exit(usb);
+        return rc;
+    }
+    *out = &t->base;
+    return STFLASH_OK;
+}
