@@ -14,32 +14,37 @@
 
 /* Feature gates derived from the firmware version (stlink-usb-protocol.md). */
 enum stlink_feature {
-    STLINK_F_VOLTAGE = 1u << 0,      /* V2 J13+ */
-    STLINK_F_RW_STATUS2 = 1u << 1,   /* V2 J15+ */
-    STLINK_F_SWD_FREQ = 1u << 2,     /* V2 J22+ (V3: COM_FREQ) */
-    STLINK_F_DAP_REG = 1u << 3,      /* V2 J24+ */
-    STLINK_F_MEM16 = 1u << 4,        /* V2 J26+ */
-    STLINK_F_INIT_AP = 1u << 5,      /* V2 J28+ */
-    STLINK_F_V3_FREQ = 1u << 6,      /* V3 */
+    STLINK_F_VOLTAGE = 1u << 0,    /* V2 J13+ */
+    STLINK_F_RW_STATUS2 = 1u << 1, /* V2 J15+ */
+    STLINK_F_SWD_FREQ = 1u << 2,   /* V2 J22+ (V3: COM_FREQ) */
+    STLINK_F_DAP_REG = 1u << 3,    /* V2 J24+ */
+    STLINK_F_MEM16 = 1u << 4,      /* V2 J26+ */
+    STLINK_F_INIT_AP = 1u << 5,    /* V2 J28+ */
+    STLINK_F_V3_FREQ = 1u << 6,    /* V3 */
 };
 
 struct stlink {
     struct transport *tr;
     struct stflash_ctx *ctx;
-    unsigned hw;       /* 2 or 3 */
-    unsigned jtag;     /* firmware J number */
+    unsigned hw;   /* 2 or 3 */
+    unsigned jtag; /* firmware J number */
     unsigned swim;
     unsigned msd;
-    unsigned api;      /* 2 or 3 */
+    unsigned bridge; /* V3 bridge firmware, 0 on V2 */
+    unsigned api;    /* 2 or 3 */
     uint16_t vid, pid;
     uint32_t features; /* enum stlink_feature */
     uint32_t swd_khz;
-    size_t max_rw8;    /* 64 on V2, 512 on V3 */
+    size_t max_rw8;           /* 64 on V2, 512 on V3 */
+    uint32_t wait_timeout_ms; /* how long WAIT answers are retried (stlink_init: 500) */
 };
 
 /* Reads the version (GET_VERSION, GET_VERSION_EX on V3) and leaves DFU, mass-storage or SWIM
  * mode (logged at INFO). Refuses API v1 firmware with a message naming the update tool. */
 int stlink_init(struct stlink *sl, struct transport *tr);
+
+/* The firmware version as ST writes it: "V2J37S7", "V2J37M26", "V3J7M3B5S1". */
+void stlink_version_string(const struct stlink *sl, char *out, size_t cap);
 
 /* Target voltage in volts. STFLASH_ERR_UNSUPPORTED before J13. */
 int stlink_target_voltage(struct stlink *sl, double *volts);
@@ -55,9 +60,11 @@ int stlink_current_mode(struct stlink *sl, uint8_t *mode);
 int stlink_read_idcode(struct stlink *sl, uint32_t *idcode);
 
 /* Memory access of any address, alignment and length: split at the 1 KiB TAR block, the 6144
- * byte limit, and into 8-bit transfers for unaligned edges; each piece's status is read back
+ * byte limit, and into 8-bit transfers for unaligned edges (a lone aligned halfword is one 16-bit
+ * transfer from J26 on: F1 flash and 16-bit registers need it); each piece's status is read back
  * (GETLASTRWSTATUS2), WAIT is retried with back-off up to a deadline, a fault is reported with
  * its address: STFLASH_ERR_TARGET, message "cannot read memory at 0x...: fault". */
+/* `buf` is written only when the whole read succeeded. */
 int stlink_read_mem(struct stlink *sl, uint32_t addr, uint8_t *buf, size_t len);
 int stlink_write_mem(struct stlink *sl, uint32_t addr, const uint8_t *buf, size_t len);
 
@@ -72,7 +79,11 @@ int stlink_write_reg(struct stlink *sl, unsigned regsel, uint32_t val);
 /* NRST: STLINK_NRST_LOW / HIGH / PULSE. */
 int stlink_drive_nrst(struct stlink *sl, int level);
 
-/* DP/AP registers (J24+): port 0xFFFF is the DP. */
+/* Core system reset through the probe (RESETSYS: AIRCR SYSRESETREQ). */
+int stlink_reset_sys(struct stlink *sl);
+
+/* DP/AP registers (J24+): port 0xFFFF is the DP. STFLASH_ERR_UNSUPPORTED on older firmware. */
 int stlink_read_dap(struct stlink *sl, uint16_t port, uint16_t addr, uint32_t *val);
+int stlink_write_dap(struct stlink *sl, uint16_t port, uint16_t addr, uint32_t val);
 
 #endif

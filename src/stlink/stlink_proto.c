@@ -115,3 +115,27 @@ const char *stlink_status_name(uint8_t status)
     default: return "unknown status";
     }
 }
+
+const char *stlink_status_ident(uint8_t status)
+{
+    switch (status) {
+    case STLINK_OK: return "OK";
+    case STLINK_FALSE: return "FALSE";
+    case STLINK_SWD_AP_WAIT: return "SWD_AP_WAIT";
+    case STLINK_SWD_AP_FAULT: return "SWD_AP_FAULT";
+    case STLINK_SWD_AP_ERROR: return "SWD_AP_ERROR";
+    case STLINK_SWD_AP_PARITY_ERROR: return "SWD_AP_PARITY_ERROR";
+    case STLINK_SWD_DP_WAIT: return "SWD_DP_WAIT";
+    case STLINK_SWD_DP_FAULT: return "SWD_DP_FAULT";
+    case STLINK_SWD_DP_ERROR: return "SWD_DP_ERROR";
+    case STLINK_SWD_DP_PARITY_ERROR: return "SWD_DP_PARITY_ERROR";
+    case STLINK_SWD_AP_WDATA_ERROR: return "SWD_AP_WDATA_ERROR";
+    case STLINK_SWD_AP_STICKY_ERROR: return "SWD_AP_STICKY_ERROR";
+    case STLINK_SWD_AP_STICKYORUN_ERROR: return "SWD_AP_STICKYORUN_ERROR";
+    case STLINK_BAD_AP_ERROR: return "BAD_AP_ERROR";
+    case STLINK_JTAG_UNKNOWN_CMD: return "JTAG_UNKNOWN_CMD";
+    case STLINK_JTAG_WRITE_ERROR: return "JTAG_WRITE_ERROR";
+    case STLINK_JTAG_WRITE_VERIF_ERROR: return "JTAG_WRITE_VERIF_ERROR";
+    default: return "UNKNOWN";
+    }
+}

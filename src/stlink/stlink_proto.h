@@ -171,6 +171,10 @@ int stlink_cmd_phase(const uint8_t cmd[STLINK_CMD_SIZE], int ver_major, struct s
 /* Human-readable name of a status byte, for logs and error messages. */
 const char *stlink_status_name(uint8_t status);
 
+/* The identifier of a status byte as the protocol names it, e.g. "SWD_AP_FAULT", for error
+ * messages ("UNKNOWN" for a value outside the table). */
+const char *stlink_status_ident(uint8_t status);
+
 /* True for the statuses a client should retry after a short back-off. */
 static inline int stlink_status_is_wait(uint8_t status)
 {
