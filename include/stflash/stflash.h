@@ -75,10 +75,12 @@ const char *stflash_last_error(const struct stflash_ctx *ctx);
  *   usb:[SERIAL]          USB only
  *   tcp:[HOST][:PORT][/SERIAL]   a probe of an stlink-server (default 127.0.0.1:7184)
  *   sim[:CHIP][,OPTION...]       the virtual board in-process; its flash and option bytes are
- *                                kept in a state file (STFLASH_SIM_STATE, default
+ *                                kept in a state file (state=FILE, else STFLASH_SIM_STATE, else
  *                                ~/.cache/stflash/sim-CHIP.state) so consecutive commands see
- *                                the same chip. Options: rdp=1, flash-size-reg=N, flash-kib=N,
- *                                voltage=V, no-nrst, probe=v2|v2-1|v3, mode=dfu|mass
+ *                                the same chip. Options: rdp=0|1, flash-size-reg=N,
+ *                                flash-kib=N, voltage=V, no-nrst, boot0, probe=v2|v2-1|v3,
+ *                                mode=dfu|mass|debug, serial=TEXT, serial-hex=HEX, state=FILE
+ *                                (board options take effect when the state file is created)
  */
 struct stflash_probe_info {
     char transport[8];   /* "usb", "tcp", "sim" */
@@ -89,7 +91,7 @@ struct stflash_probe_info {
     char name[32];       /* "ST-LINK/V2", "ST-LINK/V2-1", "STLINK-V3" */
     char location[64];   /* bus/port for USB, host:port for TCP, state file for sim */
     int status;          /* STFLASH_OK when it can be opened, else why not */
-    char status_text[160];
+    char status_text[256];
 };
 
 /* Lists the probes a selector may match, the ones that cannot be opened included (with their
