@@ -1,0 +1,459 @@
+/*
+ * The flash engine: turns an image into page-aligned jobs for a flash driver.
+ *
+ * A write job is planned before the target is touched: the segments are checked against the
+ * flash range and the driver's write protection check, the pages they touch are grouped into runs
+ * of consecutive pages, and each run gets a buffer holding the whole pages: the image's bytes,
+ * and for the rest of a partially covered page what the flash holds now (read back before the
+ * erase) or, when the caller asked for a mass erase, the erased value. Then: unlock, erase (page
+ * by page, or one mass erase when asked or when every page is touched anyway), program run by
+ * run, lock (always, also after a failure), verify the runs by read-back.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "flash/flash.h"
+
+/* Read-back granularity of verification: one progress event per chunk. */
+#define VERIFY_CHUNK 4096u
+
+/* Consecutive touched pages, programmed by one driver call. */
+struct run {
+    uint32_t addr;
+    uint32_t len;
+    uint8_t *data;
+};
+
+struct plan {
+    struct run *runs;
+    size_t count;
+    uint64_t bytes;          /* sum of the run lengths */
+    uint64_t preserve_bytes; /* bytes of partially covered pages read back before erasing */
+};
+
+static void plan_free(struct plan *p)
+{
+    for (size_t i = 0; i < p->count; i++)
+        free(p->runs[i].data);
+    free(p->runs);
+    p->runs = NULL;
+    p->count = 0;
+}
+
+static int check_dev(struct flash_dev *f)
+{
+    if (!f || !f->dbg || !f->drv)
+        return STFLASH_ERR_INVALID_ARG;
+    if (f->page_size == 0)
+        return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
+                        "the flash engine handles uniform pages only (no page size given)");
+    if ((f->page_size & (f->page_size - 1u)) || f->unit == 0 || (f->unit & (f->unit - 1u)) ||
+        f->page_size % f->unit || f->size % f->page_size)
+        return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG,
+                        "inconsistent flash geometry: page %u bytes, unit %u, size %u",
+                        f->page_size, f->unit, f->size);
+    return STFLASH_OK;
+}
+
+static uint64_t flash_end(const struct flash_dev *f)
+{
+    return (uint64_t)f->base + f->size;
+}
+
+static int out_of_range(struct flash_dev *f, const char *what, uint32_t addr, uint64_t len)
+{
+    uint64_t end = (uint64_t)addr + len;
+    uint32_t bad;
+    if (addr < f->base)
+        bad = addr;
+    else if (end > flash_end(f))
+        bad = addr >= flash_end(f) ? addr : (uint32_t)flash_end(f);
+    else
+        return STFLASH_OK;
+    return ctx_fail(f->ctx, STFLASH_ERR_RANGE,
+                    "cannot %s 0x%08x: outside the flash (0x%08x-0x%08x)", what, bad, f->base,
+                    (uint32_t)(flash_end(f) - 1u));
+}
+
+static uint32_t page_of(const struct flash_dev *f, uint32_t addr)
+{
+    return f->base + (addr - f->base) / f->page_size * f->page_size;
+}
+
+/* Ends a job: locks the controller whatever happened; the first failure's message is kept. */
+static int finish(struct flash_dev *f, int rc)
+{
+    char saved[sizeof f->ctx->last_error];
+    if (rc != STFLASH_OK && f->ctx)
+        memcpy(saved, f->ctx->last_error, sizeof saved);
+    int lrc = f->drv->lock(f);
+    f->prog_total = 0;
+    f->prog_done = 0;
+    if (rc != STFLASH_OK) {
+        if (lrc != STFLASH_OK && f->ctx)
+            memcpy(f->ctx->last_error, saved, sizeof saved);
+        return rc;
+    }
+    return lrc;
+}
+
+void flash_program_progress(struct flash_dev *f, uint32_t addr, uint32_t len)
+{
+    if (f->prog_total == 0)
+        return;
+    f->prog_done += len;
+    if (f->prog_done > f->prog_total)
+        f->prog_done = f->prog_total;
+    ctx_progress(f->ctx, STFLASH_PHASE_PROGRAM, f->prog_done, f->prog_total, addr + len);
+}
+
+/* ---- planning ---- */
+
+/* Groups the pages the segments touch into runs of consecutive pages (segments are sorted). */
+static int plan_runs(struct flash_dev *f, const struct stflash_image *img, struct plan *p)
+{
+    size_t cap = img->segment_count ? img->segment_count : 1;
+    p->runs = calloc(cap, sizeof *p->runs);
+    if (!p->runs)
+        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory planning the flash job");
+    for (size_t i = 0; i < img->segment_count; i++) {
+        const struct stflash_segment *s = &img->segments[i];
+        uint32_t first = page_of(f, s->addr);
+        uint64_t end = (uint64_t)page_of(f, (uint32_t)(s->addr + s->len - 1u)) + f->page_size;
+        struct run *last = p->count ? &p->runs[p->count - 1] : NULL;
+        if (last && (uint64_t)last->addr + last->len >= first) {
+            if (end > (uint64_t)last->addr + last->len)
+                last->len = (uint32_t)(end - last->addr);
+        } else {
+            p->runs[p->count].addr = first;
+            p->runs[p->count].len = (uint32_t)(end - first);
+            p->count++;
+        }
+    }
+    for (size_t i = 0; i < p->count; i++)
+        p->bytes += p->runs[i].len;
+    return STFLASH_OK;
+}
+
+/* Bytes of the page at `page` that the image defines. */
+static uint32_t page_coverage(const struct flash_dev *f, const struct stflash_image *img,
+                              size_t *seg, uint32_t page)
+{
+    uint64_t pend = (uint64_t)page + f->page_size, covered = 0;
+    /* Segments ending before this page are done with for every later page too. */
+    while (*seg < img->segment_count &&
+           (uint64_t)img->segments[*seg].addr + img->segments[*seg].len <= page)
+        (*seg)++;
+    for (size_t i = *seg; i < img->segment_count; i++) {
+        const struct stflash_segment *s = &img->segments[i];
+        uint64_t lo = s->addr > page ? s->addr : page;
+        uint64_t hi = (uint64_t)s->addr + s->len;
+        if (lo >= pend)
+            break;
+        if (hi > pend)
+            hi = pend;
+        covered += hi - lo;
+    }
+    return (uint32_t)covered;
+}
+
+/* Fills the run buffers: preserved or erased bytes first, then the image on top. */
+static int plan_fill(struct flash_dev *f, const struct stflash_image *img, struct plan *p,
+                     bool mass_erase)
+{
+    uint8_t erased = 0xFF;
+    size_t seg = 0;
+
+    /* Which pages need their current content: count first, for the READ progress total. */
+    for (size_t r = 0; r < p->count; r++) {
+        struct run *run = &p->runs[r];
+        run->data = malloc(run->len);
+        if (!run->data)
+            return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory planning the flash job");
+        memset(run->data, erased, run->len);
+        if (mass_erase)
+            continue;
+        for (uint32_t off = 0; off < run->len; off += f->page_size)
+            if (page_coverage(f, img, &seg, run->addr + off) < f->page_size)
+                p->preserve_bytes += f->page_size;
+    }
+
+    uint64_t done = 0;
+    if (p->preserve_bytes) {
+        ctx_progress(f->ctx, STFLASH_PHASE_READ, 0, p->preserve_bytes, p->runs[0].addr);
+        seg = 0;
+        for (size_t r = 0; r < p->count; r++) {
+            struct run *run = &p->runs[r];
+            for (uint32_t off = 0; off < run->len; off += f->page_size) {
+                uint32_t page = run->addr + off;
+                if (page_coverage(f, img, &seg, page) == f->page_size)
+                    continue;
+                int rc = dbg_read(f->dbg, page, run->data + off, f->page_size);
+                if (rc != STFLASH_OK)
+                    return ctx_fail(f->ctx, rc,
+                                    "cannot read page 0x%08x to keep the bytes the image leaves "
+                                    "out: %s",
+                                    page, f->ctx ? f->ctx->last_error : "");
+                done += f->page_size;
+                ctx_progress(f->ctx, STFLASH_PHASE_READ, done, p->preserve_bytes, page);
+            }
+        }
+    }
+
+    /* The image on top. Both lists are sorted: walk them together. */
+    size_t r = 0;
+    for (size_t i = 0; i < img->segment_count; i++) {
+        const struct stflash_segment *s = &img->segments[i];
+        while ((uint64_t)p->runs[r].addr + p->runs[r].len <= s->addr)
+            r++;
+        memcpy(p->runs[r].data + (s->addr - p->runs[r].addr), s->data, s->len);
+    }
+    return STFLASH_OK;
+}
+
+static int check_image(struct flash_dev *f, const struct stflash_image *img, const char *what)
+{
+    for (size_t i = 0; i < img->segment_count; i++) {
+        const struct stflash_segment *s = &img->segments[i];
+        if (s->len == 0)
+            continue;
+        int rc = out_of_range(f, what, s->addr, s->len);
+        if (rc != STFLASH_OK)
+            return rc;
+    }
+    return STFLASH_OK;
+}
+
+/* ---- phases ---- */
+
+static int erase_pages(struct flash_dev *f, const struct run *runs, size_t count)
+{
+    uint64_t total = 0, done = 0;
+    for (size_t i = 0; i < count; i++)
+        total += runs[i].len;
+    if (total == 0)
+        return STFLASH_OK;
+    ctx_progress(f->ctx, STFLASH_PHASE_ERASE, 0, total, runs[0].addr);
+    for (size_t i = 0; i < count; i++) {
+        for (uint32_t off = 0; off < runs[i].len; off += f->page_size) {
+            int rc = f->drv->erase_page(f, runs[i].addr + off);
+            if (rc != STFLASH_OK)
+                return rc;
+            done += f->page_size;
+            ctx_progress(f->ctx, STFLASH_PHASE_ERASE, done, total, runs[i].addr + off);
+        }
+    }
+    return STFLASH_OK;
+}
+
+static int mass_erase_phase(struct flash_dev *f)
+{
+    ctx_progress(f->ctx, STFLASH_PHASE_ERASE, 0, f->size, f->base);
+    int rc = f->drv->mass_erase(f);
+    if (rc == STFLASH_OK)
+        ctx_progress(f->ctx, STFLASH_PHASE_ERASE, f->size, f->size, f->base);
+    return rc;
+}
+
+static int program_runs(struct flash_dev *f, const struct plan *p)
+{
+    if (p->bytes == 0)
+        return STFLASH_OK;
+    f->prog_done = 0;
+    f->prog_total = p->bytes;
+    ctx_progress(f->ctx, STFLASH_PHASE_PROGRAM, 0, p->bytes, p->runs[0].addr);
+    for (size_t i = 0; i < p->count; i++) {
+        uint64_t expect = f->prog_done + p->runs[i].len;
+        int rc = f->drv->program(f, p->runs[i].addr, p->runs[i].data, p->runs[i].len);
+        if (rc != STFLASH_OK)
+            return rc;
+        /* A driver that reports coarser than its calls: catch up once the run is done. */
+        if (f->prog_done < expect) {
+            uint64_t missing = expect - f->prog_done;
+            const struct run *run = &p->runs[i];
+            flash_program_progress(f, run->addr + run->len - (uint32_t)missing, (uint32_t)missing);
+        }
+    }
+    return STFLASH_OK;
+}
+
+/* Compares [addr, addr+len) with `want`. */
+static int verify_range(struct flash_dev *f, uint32_t addr, const uint8_t *want, size_t len,
+                        uint8_t *buf, uint64_t *done, uint64_t total)
+{
+    for (size_t off = 0; off < len; off += VERIFY_CHUNK) {
+        size_t n = len - off < VERIFY_CHUNK ? len - off : VERIFY_CHUNK;
+        uint32_t a = addr + (uint32_t)off;
+        int rc = dbg_read(f->dbg, a, buf, n);
+        if (rc != STFLASH_OK)
+            return ctx_fail(f->ctx, rc, "cannot verify 0x%08x: %s", a,
+                            f->ctx ? f->ctx->last_error : "");
+        if (memcmp(buf, want + off, n) != 0) {
+            size_t k = 0;
+            while (buf[k] == want[off + k])
+                k++;
+            return ctx_fail(f->ctx, STFLASH_ERR_VERIFY,
+                            "verify failed at 0x%08x: read 0x%02x, expected 0x%02x",
+                            a + (uint32_t)k, buf[k], want[off + k]);
+        }
+        *done += n;
+        ctx_progress(f->ctx, STFLASH_PHASE_VERIFY, *done, total, a);
+    }
+    return STFLASH_OK;
+}
+
+static int verify_runs(struct flash_dev *f, const struct plan *p)
+{
+    if (p->bytes == 0)
+        return STFLASH_OK;
+    uint8_t *buf = malloc(VERIFY_CHUNK);
+    if (!buf)
+        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory verifying");
+    uint64_t done = 0;
+    int rc = STFLASH_OK;
+    ctx_progress(f->ctx, STFLASH_PHASE_VERIFY, 0, p->bytes, p->runs[0].addr);
+    for (size_t i = 0; i < p->count && rc == STFLASH_OK; i++)
+        rc =
+            verify_range(f, p->runs[i].addr, p->runs[i].data, p->runs[i].len, buf, &done, p->bytes);
+    free(buf);
+    return rc;
+}
+
+/* ---- the jobs ---- */
+
+int flash_write(struct flash_dev *f, const struct stflash_image *img,
+                const struct stflash_write_options *opts)
+{
+    int rc = check_dev(f);
+    if (rc != STFLASH_OK)
+        return rc;
+    if (!img)
+        return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG, "no image to write");
+    bool mass = opts && opts->mass_erase;
+    bool verify = !(opts && opts->no_verify);
+
+    rc = check_image(f, img, "program");
+    if (rc != STFLASH_OK)
+        return rc;
+    struct plan p = {0};
+    rc = plan_runs(f, img, &p);
+    for (size_t i = 0; i < p.count && rc == STFLASH_OK && f->drv->check_writable; i++)
+        rc = f->drv->check_writable(f, p.runs[i].addr, p.runs[i].len);
+    if (rc == STFLASH_OK)
+        rc = plan_fill(f, img, &p, mass);
+    if (rc != STFLASH_OK) {
+        plan_free(&p);
+        return rc;
+    }
+
+    /* Every page touched: one mass erase does what the page erases would (the bytes to keep are
+     * in the run buffers already), in the time of one page erase. */
+    if (!mass && f->drv->mass_erase && p.bytes == f->size)
+        mass = true;
+
+    rc = f->drv->unlock(f);
+    if (rc == STFLASH_OK)
+        rc = mass ? mass_erase_phase(f) : erase_pages(f, p.runs, p.count);
+    if (rc == STFLASH_OK)
+        rc = program_runs(f, &p);
+    rc = finish(f, rc);
+    if (rc == STFLASH_OK && verify)
+        rc = verify_runs(f, &p);
+    plan_free(&p);
+    return rc;
+}
+
+int flash_verify(struct flash_dev *f, const struct stflash_image *img)
+{
+    int rc = check_dev(f);
+    if (rc != STFLASH_OK)
+        return rc;
+    if (!img)
+        return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG, "no image to verify");
+    rc = check_image(f, img, "verify");
+    if (rc != STFLASH_OK)
+        return rc;
+    uint64_t total = img->total_bytes, done = 0;
+    if (total == 0)
+        return STFLASH_OK;
+    uint8_t *buf = malloc(VERIFY_CHUNK);
+    if (!buf)
+        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory verifying");
+    ctx_progress(f->ctx, STFLASH_PHASE_VERIFY, 0, total, img->segments[0].addr);
+    for (size_t i = 0; i < img->segment_count && rc == STFLASH_OK; i++)
+        rc = verify_range(f, img->segments[i].addr, img->segments[i].data, img->segments[i].len,
+                          buf, &done, total);
+    free(buf);
+    return rc;
+}
+
+int flash_erase_range(struct flash_dev *f, uint32_t addr, uint32_t len)
+{
+    int rc = check_dev(f);
+    if (rc != STFLASH_OK)
+        return rc;
+    if (len == 0)
+        return STFLASH_OK;
+    rc = out_of_range(f, "erase", addr, len);
+    if (rc != STFLASH_OK)
+        return rc;
+    struct run run;
+    run.addr = page_of(f, addr);
+    run.len = page_of(f, addr + len - 1u) + f->page_size - run.addr;
+    run.data = NULL;
+    if (f->drv->check_writable) {
+        rc = f->drv->check_writable(f, run.addr, run.len);
+        if (rc != STFLASH_OK)
+            return rc;
+    }
+    rc = f->drv->unlock(f);
+    if (rc == STFLASH_OK)
+        rc = erase_pages(f, &run, 1);
+    return finish(f, rc);
+}
+
+int flash_mass_erase(struct flash_dev *f)
+{
+    int rc = check_dev(f);
+    if (rc != STFLASH_OK)
+        return rc;
+    rc = f->drv->unlock(f);
+    if (rc == STFLASH_OK)
+        rc = mass_erase_phase(f);
+    return finish(f, rc);
+}
+
+int flash_dev_init(struct flash_dev *f, struct dbg *d, const struct stflash_chip_info *chip,
+                   uint32_t flash_size, uint32_t quirks)
+{
+    if (!f || !d || !chip || flash_size == 0)
+        return STFLASH_ERR_INVALID_ARG;
+    memset(f, 0, sizeof *f);
+    f->dbg = d;
+    f->ctx = d->ctx;
+    switch (chip->flash_ctrl) {
+    case STFLASH_CTRL_F0_F1_F3:
+        f->drv = &flash_driver_f1;
+        break;
+    default:
+        return ctx_fail(d->ctx, STFLASH_ERR_UNSUPPORTED, "no flash driver for %s (%s controller)",
+                        chip->name, stflash_flash_ctrl_name(chip->flash_ctrl));
+    }
+    if (chip->geom.page_size == 0)
+        return ctx_fail(d->ctx, STFLASH_ERR_UNSUPPORTED,
+                        "no flash driver for the sectored flash of %s", chip->name);
+    f->base = chip->flash_base;
+    f->size = flash_size;
+    f->page_size = chip->geom.page_size;
+    f->unit = chip->program_unit;
+    f->regs = chip->flash_regs;
+    if (chip->bank2_base && chip->flash_regs_bank2 &&
+        (uint64_t)chip->flash_base + flash_size > chip->bank2_base) {
+        f->bank2_base = chip->bank2_base;
+        f->regs_bank2 = chip->flash_regs_bank2;
+    }
+    f->sram_base = chip->sram_base;
+    f->sram_size = chip->sram_size_min ? chip->sram_size_min : chip->sram_size;
+    f->quirks = quirks;
+    return STFLASH_OK;
+}

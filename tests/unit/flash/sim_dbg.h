@@ -1,0 +1,35 @@
+/*
+ * A debug-access seam (struct dbg) wired straight to an in-process simulated target: memory
+ * accesses go to the simulated bus as the debugger's, core registers to the simulated core, and
+ * every command costs virtual time like a full-speed ST-LINK command, during which the simulated
+ * core runs. The flash drivers' loaders therefore really execute on the simulated Cortex-M3.
+ */
+#ifndef STFLASH_TESTS_SIM_DBG_H
+#define STFLASH_TESTS_SIM_DBG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arm/dbg.h"
+#include "target.h"
+
+struct sim_dbg {
+    struct dbg dbg;
+    struct sim_target t;
+    sim_ps command_ps;  /* per command (USB round trip) */
+    sim_ps byte_ps;     /* per byte moved */
+    uint32_t max_block; /* bytes per memory command, as a probe splits them */
+    uint64_t commands;
+};
+
+/* Powers up `chip` ("stm32f103c8", "stm32f100rb", ...) with the core halted as after a connect
+ * under reset. optbytes: 8 half-words (value | complement << 8) to load before the reset, or NULL
+ * for the factory state. Returns 0 or -1. */
+int sim_dbg_open(struct sim_dbg *s, const char *chip, struct stflash_ctx *ctx,
+                 const uint16_t *optbytes);
+void sim_dbg_close(struct sim_dbg *s);
+
+/* Virtual time now, in seconds. */
+double sim_dbg_seconds(const struct sim_dbg *s);
+
+#endif
