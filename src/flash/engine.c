@@ -104,7 +104,7 @@ void flash_program_progress(struct flash_dev *f, uint32_t addr, uint32_t len)
     f->prog_done += len;
     if (f->prog_done > f->prog_total)
         f->prog_done = f->prog_total;
-    ctx_progress(f->ctx, STFLASH_PHASE_PROGRAM, f->prog_done, f->prog_total, addr + len);
+    ctx_progress(f->ctx, STFLASH_PHASE_PROGRAM, f->prog_done, f->prog_total, addr);
 }
 
 /* ---- planning ---- */
@@ -118,6 +118,8 @@ static int plan_runs(struct flash_dev *f, const struct stflash_image *img, struc
         return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory planning the flash job");
     for (size_t i = 0; i < img->segment_count; i++) {
         const struct stflash_segment *s = &img->segments[i];
+        if (s->len == 0)
+            continue;
         uint32_t first = page_of(f, s->addr);
         uint64_t end = (uint64_t)page_of(f, (uint32_t)(s->addr + s->len - 1u)) + f->page_size;
         struct run *last = p->count ? &p->runs[p->count - 1] : NULL;

@@ -34,6 +34,8 @@ struct fixture {
     size_t nev;
     uint8_t *expect; /* what the flash should hold */
     uint32_t size;
+    /* Called on every progress event: lets a test change the target in the middle of a job. */
+    void (*hook)(struct fixture *fx, const struct stflash_progress *p);
 };
 
 static void on_progress(void *user, const struct stflash_progress *p)
@@ -44,6 +46,8 @@ static void on_progress(void *user, const struct stflash_progress *p)
         fx->ev[fx->nev].when = fx->sd.t.now;
         fx->nev++;
     }
+    if (fx->hook)
+        fx->hook(fx, p);
 }
 
 static int open_chip(void **state, const char *sim_chip, uint16_t dev_id, uint32_t sram,
@@ -573,6 +577,42 @@ static void test_unlock_refused(void **state)
     assert_int_equal(fx->sd.t.flash[0], 0xFF);
 }
 
+/* Failures in the middle of a job: the page erases or the loader meet a protection that appeared
+ * after the job was planned. The job stops with the address, the controller is locked. */
+static void protect_on_program(struct fixture *fx, const struct stflash_progress *p)
+{
+    if (p->phase == STFLASH_PHASE_PROGRAM && p->done == 0)
+        fx->sd.t.fpec.wrpr = 0xFFFFFFFBu; /* 0x08002000-0x08002fff */
+}
+
+static void protect_on_erase(struct fixture *fx, const struct stflash_progress *p)
+{
+    if (p->phase == STFLASH_PHASE_ERASE && p->done == 0)
+        fx->sd.t.fpec.wrpr = 0xFFFFFFFBu;
+}
+
+static void test_failure_mid_job(void **state)
+{
+    struct fixture *fx = *state;
+    const struct seg s[] = {{0x08001800u, 0x1000, 141}};
+    fx->hook = protect_on_program;
+    int rc = write_segs(fx, s, 1, NULL);
+    assert_error(fx, rc, STFLASH_ERR_PROTECTED,
+                 "cannot program 0x08002000: write protected (WRPRTERR)");
+    assert_locked(fx);
+    assert_true(fx->sd.t.core.halted); /* the loader stopped at its breakpoint */
+    assert_memory_equal(fx->sd.t.flash + 0x1800, fx->expect + 0x1800, 0x800);
+    assert_int_equal(check_phase(fx, STFLASH_PHASE_VERIFY, 0), 0);
+
+    fx->sd.t.fpec.wrpr = 0xFFFFFFFFu;
+    fx->hook = protect_on_erase;
+    rc = write_segs(fx, s, 1, NULL);
+    assert_error(fx, rc, STFLASH_ERR_PROTECTED,
+                 "cannot erase page 0x08002000: write protected (WRPRTERR)");
+    assert_locked(fx);
+    assert_int_equal(check_phase(fx, STFLASH_PHASE_PROGRAM, 0), 0);
+}
+
 /* ---- the F100 value line: 8 KiB (and 4 KiB) of SRAM ---- */
 
 static void test_f100(void **state)
@@ -642,6 +682,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_wrprterr_on_erase, setup_f103_wrp, teardown),
         cmocka_unit_test_setup_teardown(test_wrprterr_on_program, setup_f103_wrp, teardown),
         cmocka_unit_test_setup_teardown(test_unlock_refused, setup_f103, teardown),
+        cmocka_unit_test_setup_teardown(test_failure_mid_job, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_f100, setup_f100, teardown),
         cmocka_unit_test_setup_teardown(test_f100, setup_f100_small, teardown),
         cmocka_unit_test_setup_teardown(test_option_bytes, setup_f103, teardown),
