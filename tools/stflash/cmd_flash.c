@@ -1,0 +1,264 @@
+/* write, verify and erase: the flash operations. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum { OPT_FORMAT = 1, OPT_MASS_ERASE, OPT_NO_VERIFY, OPT_RESET, OPT_HALT };
+
+int parse_image_format(const char *text, enum stflash_image_format *fmt)
+{
+    if (stflash_image_format_from_name(text, fmt) != 0) {
+        out_error("unknown image format '%s': give bin, ihex, srec or elf", text);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+int parse_reset_method(const char *text, enum stflash_reset *how)
+{
+    if (strcmp(text, "auto") == 0)
+        *how = STFLASH_RESET_AUTO;
+    else if (strcmp(text, "hard") == 0 || strcmp(text, "nrst") == 0)
+        *how = STFLASH_RESET_HARD;
+    else if (strcmp(text, "system") == 0 || strcmp(text, "soft") == 0)
+        *how = STFLASH_RESET_SYSTEM;
+    else {
+        out_error("unknown reset method '%s': give auto, hard (the NRST pin) or system "
+                  "(SYSRESETREQ)",
+                  text);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+static void describe_image(const struct stflash_image *img, char *buf, size_t cap)
+{
+    uint32_t lo = 0, hi = 0;
+    (void)stflash_image_lowest_address(img, &lo);
+    (void)stflash_image_highest_address(img, &hi);
+    size_t nseg = stflash_image_segment_count(img);
+    snprintf(buf, cap, "%zu byte%s at 0x%08x..0x%08x%s", stflash_image_total_bytes(img),
+             stflash_image_total_bytes(img) == 1 ? "" : "s", lo, hi, nseg > 1 ? " in " : "");
+    if (nseg > 1) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, cap - n, "%zu segments", nseg);
+    }
+}
+
+static void rate_text(char *buf, size_t cap, size_t bytes, double secs)
+{
+    if (secs < 0.0005)
+        snprintf(buf, cap, "in %.2f s", secs);
+    else
+        snprintf(buf, cap, "in %.2f s (%.1f KiB/s)", secs, (double)bytes / 1024.0 / secs);
+}
+
+/* ---- write ---- */
+
+int cmd_write(struct cli *cli, int argc, char **argv, int first)
+{
+    static const struct opt_spec spec[] = {
+        {"format", 0, OPT_REQUIRED, OPT_FORMAT},   {"mass-erase", 0, OPT_NONE, OPT_MASS_ERASE},
+        {"no-verify", 0, OPT_NONE, OPT_NO_VERIFY}, {"reset", 0, OPT_OPTIONAL, OPT_RESET},
+        {"halt", 0, OPT_NONE, OPT_HALT},           {NULL, 0, OPT_NONE, 0},
+    };
+    struct cmdline cl;
+    int rc = cmd_begin(cli, "write", spec, argc, argv, first, &cl, 1, 2, "FILE [ADDR]");
+    if (rc)
+        return rc == CMD_DONE ? EXIT_OK : rc;
+
+    enum stflash_image_format fmt = STFLASH_IMAGE_AUTO;
+    const char *v = cmd_opt_value(&cl, OPT_FORMAT);
+    uint32_t addr = 0;
+    bool do_reset = cmd_has_opt(&cl, OPT_RESET);
+    enum stflash_reset how = STFLASH_RESET_AUTO;
+    const char *reset_arg = cmd_opt_value(&cl, OPT_RESET);
+    bool halt = cmd_has_opt(&cl, OPT_HALT);
+    struct stflash_write_options wo = {
+        .mass_erase = cmd_has_opt(&cl, OPT_MASS_ERASE),
+        .no_verify = cmd_has_opt(&cl, OPT_NO_VERIFY),
+    };
+    if ((v && parse_image_format(v, &fmt)) || (cl.nargs == 2 && parse_address(cl.args[1], "address", &addr)) ||
+        (reset_arg && *reset_arg && parse_reset_method(reset_arg, &how))) {
+        session_done(cli);
+        return EXIT_USAGE;
+    }
+
+    struct stflash_image *img = NULL;
+    rc = session_load_image(cli, cl.args[0], fmt, cl.nargs == 2, addr, &img);
+    if (rc) {
+        session_done(cli);
+        return rc;
+    }
+    char what[128];
+    describe_image(img, what, sizeof what);
+
+    struct stflash_dev *dev = NULL;
+    rc = session_open(cli, STFLASH_CONNECT_NORMAL, true, &dev);
+    if (rc == EXIT_OK) {
+        double t0 = now_seconds();
+        int lrc = stflash_write_image(dev, img, &wo);
+        double secs = now_seconds() - t0;
+        if (lrc != 0) {
+            rc = fail_lib(cli, lrc, false);
+        } else {
+            char rate[64];
+            rate_text(rate, sizeof rate, stflash_image_total_bytes(img), secs);
+            out_result(cli, "wrote %s %s%s", what, rate, wo.no_verify ? "" : ", verified");
+            if (do_reset)
+                lrc = stflash_reset(dev, how, halt);
+            else if (!halt)
+                lrc = stflash_run(dev);
+            if (lrc != 0)
+                rc = fail_lib(cli, lrc, false);
+            else if (do_reset)
+                out_result(cli, "reset%s", halt ? ", halted at the reset vector" : ", running");
+        }
+    }
+    stflash_close(dev);
+    stflash_image_free(img);
+    session_done(cli);
+    return rc;
+}
+
+/* ---- verify ---- */
+
+int cmd_verify(struct cli *cli, int argc, char **argv, int first)
+{
+    static const struct opt_spec spec[] = {
+        {"format", 0, OPT_REQUIRED, OPT_FORMAT},
+        {NULL, 0, OPT_NONE, 0},
+    };
+    struct cmdline cl;
+    int rc = cmd_begin(cli, "verify", spec, argc, argv, first, &cl, 1, 2, "FILE [ADDR]");
+    if (rc)
+        return rc == CMD_DONE ? EXIT_OK : rc;
+    enum stflash_image_format fmt = STFLASH_IMAGE_AUTO;
+    const char *v = cmd_opt_value(&cl, OPT_FORMAT);
+    uint32_t addr = 0;
+    if ((v && parse_image_format(v, &fmt)) ||
+        (cl.nargs == 2 && parse_address(cl.args[1], "address", &addr))) {
+        session_done(cli);
+        return EXIT_USAGE;
+    }
+    struct stflash_image *img = NULL;
+    rc = session_load_image(cli, cl.args[0], fmt, cl.nargs == 2, addr, &img);
+    if (rc) {
+        session_done(cli);
+        return rc;
+    }
+    char what[128];
+    describe_image(img, what, sizeof what);
+
+    struct stflash_dev *dev = NULL;
+    rc = session_open(cli, STFLASH_CONNECT_NORMAL, false, &dev);
+    if (rc == EXIT_OK) {
+        /* Reading flash back may need the core halted: let it run again if it was running. */
+        bool was_halted = true;
+        if (stflash_is_halted(dev, &was_halted) != 0)
+            was_halted = true;
+        double t0 = now_seconds();
+        int lrc = stflash_verify_image(dev, img);
+        double secs = now_seconds() - t0;
+        bool halted_now = false;
+        if (!was_halted && stflash_is_halted(dev, &halted_now) == 0 && halted_now)
+            (void)stflash_run(dev);
+        if (lrc != 0) {
+            rc = fail_lib(cli, lrc, false);
+        } else {
+            char rate[64];
+            rate_text(rate, sizeof rate, stflash_image_total_bytes(img), secs);
+            out_result(cli, "verified %s %s: identical", what, rate);
+        }
+    }
+    stflash_close(dev);
+    stflash_image_free(img);
+    session_done(cli);
+    return rc;
+}
+
+/* ---- erase ---- */
+
+int cmd_erase(struct cli *cli, int argc, char **argv, int first)
+{
+    static const struct opt_spec spec[] = {{NULL, 0, OPT_NONE, 0}};
+    struct cmdline cl;
+    int rc = cmd_begin(cli, "erase", spec, argc, argv, first, &cl, 0, 2, "[ADDR SIZE]");
+    if (rc)
+        return rc == CMD_DONE ? EXIT_OK : rc;
+    uint32_t addr = 0;
+    uint64_t size = 0;
+    if (cl.nargs == 1) {
+        out_error("'erase %s' needs a size too: stflash erase ADDR SIZE (or no arguments to "
+                  "erase the whole flash)",
+                  cl.args[0]);
+        session_done(cli);
+        return EXIT_USAGE;
+    }
+    if (cl.nargs == 2 && (parse_address(cl.args[0], "address", &addr) ||
+                          parse_size(cl.args[1], "size", &size))) {
+        session_done(cli);
+        return EXIT_USAGE;
+    }
+    if (cl.nargs == 2 && (size > 0xffffffffull || size > 0x100000000ull - addr)) {
+        out_error("bad range: 0x%08x + %llu bytes runs past the end of the address space", addr,
+                  (unsigned long long)size);
+        session_done(cli);
+        return EXIT_USAGE;
+    }
+
+    struct stflash_dev *dev = NULL;
+    rc = session_open(cli, STFLASH_CONNECT_NORMAL, true, &dev);
+    struct stflash_target_info t;
+    if (rc == EXIT_OK) {
+        int lrc = stflash_target_info(dev, &t);
+        if (lrc != 0)
+            rc = fail_lib(cli, lrc, false);
+    }
+    if (rc == EXIT_OK && cl.nargs == 0) {
+        double t0 = now_seconds();
+        int lrc = stflash_flash_mass_erase(dev);
+        if (lrc != 0) {
+            rc = fail_lib(cli, lrc, false);
+        } else {
+            char sz[32];
+            fmt_size(sz, sizeof sz, t.flash_size);
+            out_result(cli, "erased the whole flash (%s at 0x%08x) in %.2f s", sz, t.flash_base,
+                       now_seconds() - t0);
+        }
+    } else if (rc == EXIT_OK) {
+        uint64_t lo = addr, hi = (uint64_t)addr + size; /* [lo, hi) */
+        bool inside = t.flash_size && lo >= t.flash_base &&
+                      hi <= (uint64_t)t.flash_base + t.flash_size;
+        if (inside && t.page_size) {
+            uint64_t plo = t.flash_base + (lo - t.flash_base) / t.page_size * t.page_size;
+            uint64_t phi = t.flash_base +
+                           (hi - t.flash_base + t.page_size - 1) / t.page_size * t.page_size;
+            if (plo != lo || phi != hi)
+                out_note(cli, "erasing whole pages: 0x%08llx..0x%08llx (%llu-byte pages) covers "
+                              "0x%08llx..0x%08llx",
+                         (unsigned long long)plo, (unsigned long long)(phi - 1),
+                         (unsigned long long)t.page_size, (unsigned long long)lo,
+                         (unsigned long long)(hi - 1));
+            lo = plo;
+            hi = phi;
+        }
+        double t0 = now_seconds();
+        int lrc = stflash_flash_erase(dev, addr, (uint32_t)size);
+        if (lrc != 0) {
+            rc = fail_lib(cli, lrc, false);
+        } else if (t.page_size) {
+            unsigned long long pages = (hi - lo) / t.page_size;
+            out_result(cli, "erased 0x%08llx..0x%08llx (%llu page%s) in %.2f s",
+                       (unsigned long long)lo, (unsigned long long)(hi - 1), pages,
+                       pages == 1 ? "" : "s", now_seconds() - t0);
+        } else {
+            out_result(cli, "erased the sectors holding 0x%08llx..0x%08llx in %.2f s",
+                       (unsigned long long)lo, (unsigned long long)(hi - 1), now_seconds() - t0);
+        }
+    }
+    stflash_close(dev);
+    session_done(cli);
+    return rc;
+}

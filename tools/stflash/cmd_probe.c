@@ -1,0 +1,354 @@
+/* probe and info: what is attached, looked at without halting or resetting anything. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* The selector that names exactly this listed probe. */
+static void probe_selector(const struct cli *cli, const struct stflash_probe_info *p, char *buf,
+                           size_t cap)
+{
+    if (strcmp(p->transport, "sim") == 0 || !p->serial[0])
+        snprintf(buf, cap, "%s", cli->selector ? cli->selector : "");
+    else if (strcmp(p->transport, "tcp") == 0)
+        snprintf(buf, cap, "tcp:%s/%s", p->location, p->serial);
+    else
+        snprintf(buf, cap, "usb:%s", p->serial);
+}
+
+static void target_chip_name(const struct stflash_target_info *t, char *buf, size_t cap)
+{
+    if (t->chip && t->clone_name)
+        snprintf(buf, cap, "%s (%s clone)", t->clone_name, t->chip->name);
+    else if (t->chip)
+        snprintf(buf, cap, "%s", t->chip->name);
+    else
+        snprintf(buf, cap, "unknown part (DEV_ID 0x%03x)", t->dev_id);
+}
+
+static void print_volts(double v)
+{
+    if (v < 0)
+        fputs("null", stdout);
+    else
+        printf("%.2f", v);
+}
+
+/* ---- probe ---- */
+
+struct probe_row {
+    const struct stflash_probe_info *info;
+    bool opened;
+    int open_rc;
+    char open_error[512];
+    struct stflash_probe_details details;
+    struct stflash_target_info target;
+};
+
+static void look_at(struct cli *cli, struct probe_row *r)
+{
+    char sel[320];
+    probe_selector(cli, r->info, sel, sizeof sel);
+    struct stflash_open_options o;
+    memset(&o, 0, sizeof o);
+    o.selector = sel;
+    o.swd_khz = cli->swd_khz;
+    o.connect = STFLASH_CONNECT_HOT_PLUG;
+    o.halt = false;
+    o.flash_size_override = cli->flash_size;
+    struct stflash_dev *dev = NULL;
+    r->open_rc = stflash_open(cli->ctx, &o, &dev);
+    if (r->open_rc == 0) {
+        r->open_rc = stflash_probe_details(dev, &r->details);
+        if (r->open_rc == 0)
+            r->open_rc = stflash_target_info(dev, &r->target);
+    }
+    if (r->open_rc != 0) {
+        const char *m = stflash_last_error(cli->ctx);
+        snprintf(r->open_error, sizeof r->open_error, "%s",
+                 m && *m ? m : stflash_strerror(r->open_rc));
+    } else {
+        r->opened = true;
+    }
+    stflash_close(dev);
+}
+
+static void probe_text(const struct probe_row *rows, size_t n)
+{
+    printf("Found %zu probe%s\n", n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < n; i++) {
+        const struct probe_row *r = &rows[i];
+        const struct stflash_probe_info *p = r->info;
+        printf("\n%s  serial %s\n", p->name[0] ? p->name : "ST-LINK", p->serial[0] ? p->serial : "(none)");
+        printf("  %-9s %04x:%04x via %s%s%s%s\n", "probe:", p->vid, p->pid, p->transport,
+               p->location[0] ? " (" : "", p->location, p->location[0] ? ")" : "");
+        if (p->status != STFLASH_OK) {
+            printf("  %-9s cannot be opened: %s\n", "status:",
+                   p->status_text[0] ? p->status_text : stflash_strerror(p->status));
+            continue;
+        }
+        if (!r->opened) {
+            printf("  %-9s %s\n", "target:", r->open_error);
+            continue;
+        }
+        char fw[32];
+        fmt_firmware(fw, sizeof fw, &r->details);
+        if (r->details.target_volts >= 0)
+            printf("  %-9s %s, target voltage %.2f V\n", "firmware:", fw, r->details.target_volts);
+        else
+            printf("  %-9s %s\n", "firmware:", fw);
+        char chip[128], flash[32], sram[32];
+        target_chip_name(&r->target, chip, sizeof chip);
+        fmt_size(flash, sizeof flash, r->target.flash_size);
+        fmt_size(sram, sizeof sram, r->target.sram_size);
+        printf("  %-9s %s, DEV_ID 0x%03x, %s flash%s, %s SRAM\n", "target:", chip,
+               r->target.dev_id, flash, r->target.flash_size_assumed ? " (assumed)" : "", sram);
+    }
+}
+
+static void probe_json(const struct probe_row *rows, size_t n)
+{
+    fputs("{\"probes\": [", stdout);
+    for (size_t i = 0; i < n; i++) {
+        const struct probe_row *r = &rows[i];
+        const struct stflash_probe_info *p = r->info;
+        fputs(i ? ",\n  {" : "\n  {", stdout);
+        fputs("\"serial\": ", stdout);
+        json_str(p->serial);
+        fputs(", \"name\": ", stdout);
+        json_str(p->name);
+        printf(", \"vid\": \"%04x\", \"pid\": \"%04x\", \"transport\": ", p->vid, p->pid);
+        json_str(p->transport);
+        fputs(", \"location\": ", stdout);
+        json_str(p->location);
+        printf(", \"openable\": %s, \"status\": ", p->status == STFLASH_OK ? "true" : "false");
+        json_str(p->status == STFLASH_OK ? "ok" : stflash_error_name(p->status));
+        fputs(", \"error\": ", stdout);
+        json_str(p->status == STFLASH_OK ? NULL
+                                         : (p->status_text[0] ? p->status_text
+                                                              : stflash_strerror(p->status)));
+        if (r->opened) {
+            char fw[32], chip[128];
+            fmt_firmware(fw, sizeof fw, &r->details);
+            target_chip_name(&r->target, chip, sizeof chip);
+            fputs(", \"firmware\": ", stdout);
+            json_str(fw);
+            fputs(", \"target_volts\": ", stdout);
+            print_volts(r->details.target_volts);
+            fputs(", \"target\": {\"chip\": ", stdout);
+            json_str(chip);
+            printf(", \"dev_id\": \"0x%03x\", \"dbgmcu_idcode\": \"0x%08x\"", r->target.dev_id,
+                   r->target.dbgmcu_idcode);
+            printf(", \"flash_size\": %u, \"flash_size_assumed\": %s, \"sram_size\": %u",
+                   r->target.flash_size, r->target.flash_size_assumed ? "true" : "false",
+                   r->target.sram_size);
+            fputs(", \"clone\": ", stdout);
+            json_str(r->target.clone_name);
+            fputs("}, \"target_error\": null", stdout);
+        } else {
+            fputs(", \"firmware\": null, \"target_volts\": null, \"target\": null, "
+                  "\"target_error\": ",
+                  stdout);
+            json_str(p->status == STFLASH_OK ? r->open_error : NULL);
+        }
+        putchar('}');
+    }
+    fputs(n ? "\n]}\n" : "]}\n", stdout);
+}
+
+int cmd_probe(struct cli *cli, int argc, char **argv, int first)
+{
+    static const struct opt_spec spec[] = {{NULL, 0, OPT_NONE, 0}};
+    struct cmdline cl;
+    int rc = cmd_begin(cli, "probe", spec, argc, argv, first, &cl, 0, 0, "[--json]");
+    if (rc)
+        return rc == CMD_DONE ? EXIT_OK : rc;
+
+    struct stflash_probe_info *list = NULL;
+    size_t n = 0;
+    int lrc = stflash_probe_list(cli->ctx, cli->selector, &list, &n);
+    if (lrc != 0) {
+        rc = fail_lib(cli, lrc, true);
+        if (lrc == STFLASH_ERR_INVALID_ARG)
+            rc = EXIT_USAGE;
+        session_done(cli);
+        return rc;
+    }
+    struct probe_row *rows = calloc(n ? n : 1, sizeof *rows);
+    if (!rows) {
+        stflash_probe_list_free(list);
+        session_done(cli);
+        out_error("out of memory");
+        return EXIT_FAILED;
+    }
+    for (size_t i = 0; i < n; i++) {
+        rows[i].info = &list[i];
+        if (list[i].status == STFLASH_OK)
+            look_at(cli, &rows[i]);
+    }
+    if (cli->json)
+        probe_json(rows, n);
+    else if (n)
+        probe_text(rows, n);
+    fflush(stdout);
+    if (n == 0) {
+        out_error("no ST-LINK probe found%s%s%s", cli->selector ? " for '" : "",
+                  cli->selector ? cli->selector : "", cli->selector ? "'" : "");
+        out_hint("check the USB cable (some are charge-only) and that the probe's LED is lit");
+        rc = EXIT_NO_PROBE;
+    }
+    free(rows);
+    stflash_probe_list_free(list);
+    session_done(cli);
+    return rc;
+}
+
+/* ---- info ---- */
+
+static void cpuid_text(uint32_t cpuid, char *buf, size_t cap)
+{
+    enum stflash_core core = stflash_core_from_cpuid(cpuid);
+    if (cpuid == 0)
+        snprintf(buf, cap, "unknown");
+    else
+        snprintf(buf, cap, "%s r%up%u", stflash_core_name(core), (cpuid >> 20) & 0xfu,
+                 cpuid & 0xfu);
+}
+
+static void info_text(const struct cli *cli, const struct stflash_probe_details *d,
+                      const struct stflash_target_info *t, int halted)
+{
+    const struct stflash_probe_info *p = &d->info;
+    char fw[32], buf[160], size[32];
+    fmt_firmware(fw, sizeof fw, d);
+    printf("%-16s %s (%04x:%04x), serial %s\n", "probe:", p->name, p->vid, p->pid, p->serial);
+    printf("%-16s %s%s%s\n", "location:", p->transport, p->location[0] ? " " : "", p->location);
+    printf("%-16s %s, API v%u\n", "firmware:", fw, d->api_version);
+    if (d->target_volts >= 0)
+        printf("%-16s %.2f V\n", "target voltage:", d->target_volts);
+    else
+        printf("%-16s unknown\n", "target voltage:");
+    printf("%-16s %u kHz\n", "SWD clock:", d->swd_khz);
+
+    if (t->chip) {
+        printf("%-16s %s (%s)\n", "chip:", t->chip->name, t->chip->descr);
+        printf("%-16s %s\n", "parts:", t->chip->parts);
+        printf("%-16s %s\n", "family:", stflash_family_name(t->chip->family));
+    } else {
+        printf("%-16s unknown part: memory access and reset work, flash programming does not\n",
+               "chip:");
+    }
+    printf("%-16s 0x%03x\n", "DEV_ID:", t->dev_id);
+    printf("%-16s 0x%04x\n", "REV_ID:", t->rev_id);
+    printf("%-16s 0x%08x\n", "DBGMCU_IDCODE:", t->dbgmcu_idcode);
+    cpuid_text(t->cpuid, buf, sizeof buf);
+    printf("%-16s 0x%08x (%s)\n", "CPUID:", t->cpuid, buf);
+    printf("%-16s 0x%08x\n", "DP IDCODE:", t->dp_idcode);
+    printf("%-16s %s\n", "clone:", t->clone_name ? t->clone_name : "none (genuine ST part)");
+
+    fmt_size(size, sizeof size, t->flash_size);
+    if (t->page_size) {
+        char page[32];
+        fmt_size(page, sizeof page, t->page_size);
+        snprintf(buf, sizeof buf, "%s pages", page);
+    } else {
+        snprintf(buf, sizeof buf, "sectors");
+    }
+    printf("%-16s %s (%u bytes) at 0x%08x, %s\n", "flash:", size, t->flash_size, t->flash_base,
+           buf);
+    if (cli->flash_size)
+        printf("%-16s given with --flash-size; the register reads 0x%04x (%u KiB)\n",
+               "flash size:", t->flash_size_reg_raw, t->flash_size_reg_raw);
+    else if (t->flash_size_assumed)
+        printf("%-16s assumed: the flash-size register reads 0x%04x, which is implausible "
+               "(override with --flash-size)\n",
+               "flash size:", t->flash_size_reg_raw);
+    else
+        printf("%-16s from the flash-size register: 0x%04x (%u KiB)\n", "flash size:",
+               t->flash_size_reg_raw, t->flash_size_reg_raw);
+    if (!t->flash_supported)
+        printf("%-16s not supported for this part yet\n", "flash writes:");
+    fmt_size(size, sizeof size, t->sram_size);
+    printf("%-16s %s (%u bytes) at 0x%08x\n", "SRAM:", size, t->sram_size, t->sram_base);
+    printf("%-16s %s\n", "core:", halted < 0 ? "unknown" : halted ? "halted" : "running");
+}
+
+static void info_json(const struct cli *cli, const struct stflash_probe_details *d,
+                      const struct stflash_target_info *t, int halted)
+{
+    const struct stflash_probe_info *p = &d->info;
+    char fw[32], core[64], chip[128];
+    fmt_firmware(fw, sizeof fw, d);
+    fputs("{\"probe\": {\"serial\": ", stdout);
+    json_str(p->serial);
+    fputs(", \"name\": ", stdout);
+    json_str(p->name);
+    printf(", \"vid\": \"%04x\", \"pid\": \"%04x\", \"transport\": ", p->vid, p->pid);
+    json_str(p->transport);
+    fputs(", \"location\": ", stdout);
+    json_str(p->location);
+    fputs(", \"firmware\": ", stdout);
+    json_str(fw);
+    printf(", \"hw_version\": %u, \"jtag_version\": %u, \"swim_version\": %u, \"msd_version\": %u, "
+           "\"api_version\": %u, \"target_volts\": ",
+           d->hw_version, d->jtag_version, d->swim_version, d->msd_version, d->api_version);
+    print_volts(d->target_volts);
+    printf(", \"swd_khz\": %u},\n", d->swd_khz);
+
+    target_chip_name(t, chip, sizeof chip);
+    cpuid_text(t->cpuid, core, sizeof core);
+    fputs(" \"target\": {\"chip\": ", stdout);
+    json_str(t->chip ? t->chip->name : NULL);
+    fputs(", \"description\": ", stdout);
+    json_str(t->chip ? t->chip->descr : NULL);
+    fputs(", \"parts\": ", stdout);
+    json_str(t->chip ? t->chip->parts : NULL);
+    fputs(", \"family\": ", stdout);
+    json_str(t->chip ? stflash_family_name(t->chip->family) : NULL);
+    fputs(", \"core\": ", stdout);
+    json_str(stflash_core_name(stflash_core_from_cpuid(t->cpuid)));
+    printf(", \"dev_id\": \"0x%03x\", \"rev_id\": \"0x%04x\", \"dbgmcu_idcode\": \"0x%08x\", "
+           "\"cpuid\": \"0x%08x\", \"dp_idcode\": \"0x%08x\", \"clone\": ",
+           t->dev_id, t->rev_id, t->dbgmcu_idcode, t->cpuid, t->dp_idcode);
+    json_str(t->clone_name);
+    printf(", \"flash_base\": %u, \"flash_size\": %u, \"flash_size_assumed\": %s, "
+           "\"flash_size_overridden\": %s, \"flash_size_register\": %u, \"page_size\": %u, "
+           "\"flash_supported\": %s, \"sram_base\": %u, \"sram_size\": %u, \"halted\": %s}}\n",
+           t->flash_base, t->flash_size, t->flash_size_assumed ? "true" : "false",
+           cli->flash_size ? "true" : "false", t->flash_size_reg_raw, t->page_size,
+           t->flash_supported ? "true" : "false", t->sram_base, t->sram_size,
+           halted < 0 ? "null" : halted ? "true" : "false");
+}
+
+int cmd_info(struct cli *cli, int argc, char **argv, int first)
+{
+    static const struct opt_spec spec[] = {{NULL, 0, OPT_NONE, 0}};
+    struct cmdline cl;
+    int rc = cmd_begin(cli, "info", spec, argc, argv, first, &cl, 0, 0, "[--json]");
+    if (rc)
+        return rc == CMD_DONE ? EXIT_OK : rc;
+    struct stflash_dev *dev = NULL;
+    /* Only looked at: hot-plug unless another mode was asked for, never halted. */
+    rc = session_open(cli, STFLASH_CONNECT_HOT_PLUG, false, &dev);
+    if (rc == EXIT_OK) {
+        struct stflash_probe_details d;
+        struct stflash_target_info t;
+        int lrc = stflash_probe_details(dev, &d);
+        if (lrc == 0)
+            lrc = stflash_target_info(dev, &t);
+        if (lrc != 0) {
+            rc = fail_lib(cli, lrc, false);
+        } else {
+            bool h = false;
+            int halted = stflash_is_halted(dev, &h) == 0 ? (int)h : -1;
+            if (cli->json)
+                info_json(cli, &d, &t, halted);
+            else
+                info_text(cli, &d, &t, halted);
+        }
+    }
+    stflash_close(dev);
+    session_done(cli);
+    return rc;
+}

@@ -1,0 +1,47 @@
+/* What every subcommand does first: parse its command line, answer --help, check arity. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cmd_begin(struct cli *cli, const char *command, const struct opt_spec *spec, int argc,
+              char **argv, int first, struct cmdline *cl, size_t min_args, size_t max_args,
+              const char *args_usage)
+{
+    int rc = cli_parse(cli, command, spec, argc, argv, first, cl);
+    if (rc)
+        return rc;
+    if (cl->help) {
+        help_command(command);
+        return CMD_DONE;
+    }
+    if (cli->json && strcmp(command, "probe") != 0 && strcmp(command, "info") != 0) {
+        out_error("'--json' is for the probe and info commands, not for '%s'", command);
+        return EXIT_USAGE;
+    }
+    if (cl->nargs < min_args || cl->nargs > max_args) {
+        if (cl->nargs > max_args)
+            out_error("too many arguments for '%s' (unexpected '%s'): usage: stflash %s %s",
+                      command, cl->args[max_args], command, args_usage);
+        else
+            out_error("missing arguments for '%s': usage: stflash %s %s", command, command,
+                      args_usage);
+        fprintf(stderr, "stflash: see 'stflash %s --help'\n", command);
+        return EXIT_USAGE;
+    }
+    return session_init(cli);
+}
+
+const char *cmd_opt_value(const struct cmdline *cl, int id)
+{
+    const char *v = NULL;
+    for (size_t i = 0; i < cl->nopts; i++)
+        if (cl->opts[i].id == id)
+            v = cl->opts[i].value ? cl->opts[i].value : "";
+    return v;
+}
+
+bool cmd_has_opt(const struct cmdline *cl, int id)
+{
+    return cmd_opt_value(cl, id) != NULL;
+}

@@ -1,0 +1,154 @@
+/* --help texts of the tool and of every subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char global_options[] =
+    "Global options (before or after the command):\n"
+    "  --probe SELECTOR     which probe: SERIAL (or its start), usb:[SERIAL],\n"
+    "                       tcp:[HOST][:PORT][/SERIAL] (an stlink-server, default\n"
+    "                       127.0.0.1:7184), sim[:CHIP][,OPTION...] (the virtual board);\n"
+    "                       default: $STFLASH_PROBE, else the only USB probe\n"
+    "  --freq KHZ           SWD clock in kHz, or with a suffix: 4M, 1800k\n"
+    "  --connect MODE       normal (attach, halt for flash operations), under-reset (hold\n"
+    "                       NRST while attaching), hot-plug (attach without halting)\n"
+    "  --flash-size SIZE    flash size to assume instead of the flash-size register (128k)\n"
+    "  -v, --verbose        more messages (-vv: every probe command)\n"
+    "  -q, --quiet          only errors\n"
+    "  --json               machine-readable output (probe, info)\n"
+    "  -h, --help           help (also after a command: stflash write --help)\n";
+
+static const char exit_codes[] =
+    "Exit status:\n"
+    "  0  success\n"
+    "  1  the operation failed\n"
+    "  2  usage error (bad command line)\n"
+    "  3  no probe found, or the probe cannot be opened\n"
+    "  4  the target does not respond\n"
+    "  5  verification failed\n"
+    "  6  read or write protection forbids the operation\n";
+
+void help_global_options(void)
+{
+    fputs(global_options, stdout);
+}
+
+void help_main(void)
+{
+    fputs("Usage: stflash [OPTIONS] COMMAND [ARGS]\n"
+          "Program STM32 microcontrollers through ST-LINK probes.\n"
+          "\n"
+          "Commands:\n"
+          "  probe                    list the probes and the chip behind each\n"
+          "  info                     show one probe's target in detail\n"
+          "  write FILE [ADDR]        write an image (bin, Intel HEX, S-record, ELF) to flash\n"
+          "  read FILE ADDR SIZE      read memory into a binary or Intel HEX file\n"
+          "  erase [ADDR SIZE]        erase the whole flash, or the pages of a range\n"
+          "  verify FILE [ADDR]       compare the target's memory with an image\n"
+          "  reset [--halt]           reset the target\n"
+          "\n",
+          stdout);
+    fputs(global_options, stdout);
+    fputs("  --version            print the version\n\n", stdout);
+    fputs(exit_codes, stdout);
+    fputs("\n"
+          "Examples:\n"
+          "  stflash probe\n"
+          "  stflash write firmware.elf --reset\n"
+          "  stflash write firmware.bin 0x08000000\n"
+          "  stflash --probe 066DFF read flash.bin 0x08000000 64k\n"
+          "  stflash --probe sim:stm32f103c8 info\n"
+          "\n"
+          "See 'stflash COMMAND --help' and stflash(1).\n",
+          stdout);
+}
+
+struct help_entry {
+    const char *name;
+    const char *text;
+};
+
+static const struct help_entry helps[] = {
+    {"probe",
+     "Usage: stflash probe [--json]\n"
+     "List every ST-LINK probe the selector (--probe, $STFLASH_PROBE) matches, with its serial,\n"
+     "name, USB VID:PID, transport and location, and the chip behind it. Probes that cannot be\n"
+     "opened are listed with the reason. The targets are only looked at: no halt, no reset.\n"
+     "\n"
+     "  --json               one JSON object: {\"probes\": [...]}\n"
+     "\n"
+     "Exits with 3 when no probe is found.\n"},
+    {"info",
+     "Usage: stflash info [--json]\n"
+     "Show the target of one probe: chip, DEV_ID/REV_ID, DBGMCU_IDCODE, CPUID and core, DP\n"
+     "IDCODE, clone, flash (base, size, page size, the flash-size register), SRAM, and the\n"
+     "probe's firmware, target voltage and SWD clock. The target is only looked at: no halt,\n"
+     "no reset.\n"
+     "\n"
+     "  --json               one JSON object\n"},
+    {"write",
+     "Usage: stflash write [OPTIONS] FILE [ADDR]\n"
+     "Write an image to flash (and SRAM, for parts of the image that lie there): the pages it\n"
+     "touches are erased first, then programmed and read back to verify. The format is\n"
+     "detected from the content; a raw binary goes to ADDR (default 0x08000000, the start of\n"
+     "flash), Intel HEX, S-record and ELF files carry their own addresses. Data outside flash\n"
+     "and SRAM is refused before anything is erased.\n"
+     "\n"
+     "  --format FMT         bin, ihex, srec or elf instead of detecting it\n"
+     "  --mass-erase         erase the whole flash first\n"
+     "  --no-verify          skip the read-back verification\n"
+     "  --reset[=METHOD]     reset the target and let it run afterwards; METHOD: auto\n"
+     "                       (default), hard (the NRST pin) or system (SYSRESETREQ)\n"
+     "  --halt               leave the core halted (with --reset: halted at the reset vector)\n"
+     "\n"
+     "Without --reset or --halt, the core is resumed where it stopped.\n"
+     "ADDR: hexadecimal with 0x, or decimal.\n"},
+    {"read",
+     "Usage: stflash read [OPTIONS] FILE ADDR SIZE\n"
+     "Read SIZE bytes of target memory at ADDR into FILE ('-' for standard output), as raw\n"
+     "binary, or as Intel HEX with --format ihex or a .hex/.ihex file name. The core keeps\n"
+     "running. FILE is written only when the whole read succeeded.\n"
+     "\n"
+     "  --format FMT         bin or ihex\n"
+     "\n"
+     "ADDR: hexadecimal with 0x, or decimal. SIZE: decimal or 0x hexadecimal, with an\n"
+     "optional k or M suffix (64k, 0x400, 1M).\n"},
+    {"erase",
+     "Usage: stflash erase [ADDR SIZE]\n"
+     "Without arguments, erase the whole flash (mass erase). With ADDR and SIZE, erase every\n"
+     "page the range touches (both ends rounded out to whole pages). The core is left halted.\n"
+     "\n"
+     "ADDR: hexadecimal with 0x, or decimal. SIZE: decimal or 0x hexadecimal, with an\n"
+     "optional k or M suffix.\n"},
+    {"verify",
+     "Usage: stflash verify [OPTIONS] FILE [ADDR]\n"
+     "Compare target memory with an image; exits with 5 and names the first differing address\n"
+     "when they differ. A raw binary is compared at ADDR (default 0x08000000).\n"
+     "\n"
+     "  --format FMT         bin, ihex, srec or elf instead of detecting it\n"},
+    {"reset",
+     "Usage: stflash reset [--halt] [--hard | --system]\n"
+     "Reset the target and let it run, or with --halt stop it at the reset vector.\n"
+     "\n"
+     "  --halt               halt at the reset vector\n"
+     "  --hard               pulse the NRST pin (the probe's RST wire must reach the board)\n"
+     "  --system             reset by software (AIRCR SYSRESETREQ); no wire needed\n"
+     "  --reset=auto|hard|system   the same choice as one option\n"
+     "\n"
+     "Default: NRST when the probe reports it wired, else a software reset.\n"},
+};
+
+bool help_command(const char *command)
+{
+    for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++)
+        if (strcmp(helps[i].name, command) == 0) {
+            fputs(helps[i].text, stdout);
+            putchar('\n');
+            fputs(global_options, stdout);
+            putchar('\n');
+            fputs(exit_codes, stdout);
+            return true;
+        }
+    return false;
+}

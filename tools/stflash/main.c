@@ -1,0 +1,68 @@
+/* stflash: the command-line tool. Global options, then one subcommand. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef STFLASH_CLI_VERSION
+#define STFLASH_CLI_VERSION "unknown"
+#endif
+
+struct command {
+    const char *name;
+    int (*run)(struct cli *cli, int argc, char **argv, int first);
+};
+
+static const struct command commands[] = {
+    {"probe", cmd_probe}, {"info", cmd_info},     {"write", cmd_write}, {"read", cmd_read},
+    {"erase", cmd_erase}, {"verify", cmd_verify}, {"reset", cmd_reset},
+};
+
+int main(int argc, char **argv)
+{
+    struct cli cli;
+    memset(&cli, 0, sizeof cli);
+    cli.connect = STFLASH_CONNECT_NORMAL;
+
+    const char *env = getenv("STFLASH_PROBE");
+    if (env && *env) {
+        cli.selector = env; /* checked when used: --probe may replace it */
+        cli.selector_from_env = true;
+    }
+
+    struct cmdline pre;
+    if (cli_parse(&cli, NULL, NULL, argc, argv, 1, &pre))
+        return EXIT_USAGE;
+    if (pre.help) {
+        help_main();
+        return EXIT_OK;
+    }
+    if (pre.version) {
+        printf("stflash %s\n", STFLASH_CLI_VERSION);
+        return EXIT_OK;
+    }
+    if (pre.next >= argc) {
+        out_error("no command given: use probe, info, write, read, erase, verify or reset");
+        fprintf(stderr, "stflash: see 'stflash --help'\n");
+        return EXIT_USAGE;
+    }
+    const char *name = argv[pre.next];
+    if (strcmp(name, "help") == 0) {
+        if (pre.next + 1 < argc) {
+            if (help_command(argv[pre.next + 1]))
+                return EXIT_OK;
+            out_error("unknown command '%s': use probe, info, write, read, erase, verify or reset",
+                      argv[pre.next + 1]);
+            return EXIT_USAGE;
+        }
+        help_main();
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return commands[i].run(&cli, argc, argv, pre.next + 1);
+    out_error("unknown command '%s': use probe, info, write, read, erase, verify or reset", name);
+    fprintf(stderr, "stflash: see 'stflash --help'\n");
+    return EXIT_USAGE;
+}

@@ -1,0 +1,177 @@
+/* Messages, errors and their exit codes, number formatting, JSON strings. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void vline(FILE *f, const char *prefix, const char *fmt, va_list ap)
+{
+    progress_break();
+    fputs("stflash: ", f);
+    fputs(prefix, f);
+    vfprintf(f, fmt, ap);
+    fputc('\n', f);
+    fflush(f);
+}
+
+void out_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vline(stderr, "", fmt, ap);
+    va_end(ap);
+}
+
+void out_hint(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vline(stderr, "hint: ", fmt, ap);
+    va_end(ap);
+}
+
+void out_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vline(stderr, "warning: ", fmt, ap);
+    va_end(ap);
+}
+
+void out_note(const struct cli *cli, const char *fmt, ...)
+{
+    if (cli->quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vline(stderr, "note: ", fmt, ap);
+    va_end(ap);
+}
+
+void out_result(const struct cli *cli, const char *fmt, ...)
+{
+    if (cli->quiet)
+        return;
+    progress_break();
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    fflush(stdout);
+}
+
+int exit_code_for(int rc, bool opening)
+{
+    switch (rc) {
+    case STFLASH_OK: return EXIT_OK;
+    case STFLASH_ERR_PROTECTED: return EXIT_PROTECTED;
+    case STFLASH_ERR_VERIFY: return EXIT_VERIFY;
+    case STFLASH_ERR_TARGET: return EXIT_TARGET;
+    case STFLASH_ERR_TIMEOUT: return opening ? EXIT_TARGET : EXIT_FAILED;
+    case STFLASH_ERR_NOT_FOUND:
+    case STFLASH_ERR_ACCESS:
+    case STFLASH_ERR_BUSY:
+    case STFLASH_ERR_PROBE:
+    case STFLASH_ERR_INVALID_ARG: /* an ambiguous selector */
+    case STFLASH_ERR_IO:
+        return opening ? EXIT_NO_PROBE : EXIT_FAILED;
+    default: return EXIT_FAILED;
+    }
+}
+
+static void hint_for(int rc, bool opening, const char *msg)
+{
+    switch (rc) {
+    case STFLASH_ERR_ACCESS:
+        if (opening)
+            out_hint("install the udev rules (49-stflash.rules, in lib/udev/rules.d), replug the "
+                     "probe and log in again, or run as a member of the plugdev group");
+        break;
+    case STFLASH_ERR_BUSY:
+        out_hint("another program (OpenOCD, st-util, STM32CubeProgrammer...) is using the probe: "
+                 "close it and retry");
+        break;
+    case STFLASH_ERR_NOT_FOUND:
+        if (opening && !strstr(msg, "stflash probe") && !strstr(msg, "virtual board"))
+            out_hint("list the probes with 'stflash probe'; choose one with --probe SERIAL");
+        break;
+    case STFLASH_ERR_TARGET:
+    case STFLASH_ERR_TIMEOUT:
+        if (opening)
+            out_hint("check the SWD wiring (SWDIO, SWCLK, GND) and the target's power; if its "
+                     "firmware disables SWD or sleeps, retry with --connect under-reset (needs "
+                     "the NRST wire)");
+        break;
+    case STFLASH_ERR_PROTECTED:
+        out_hint("the chip's read or write protection forbids this; removing read protection "
+                 "erases the whole flash");
+        break;
+    case STFLASH_ERR_VERIFY:
+        out_hint("the flash does not hold what was expected: write the image again (with "
+                 "--mass-erase if pages were written by something else)");
+        break;
+    default: break;
+    }
+}
+
+int fail_lib(struct cli *cli, int rc, bool opening)
+{
+    const char *msg = cli->ctx ? stflash_last_error(cli->ctx) : "";
+    if (!msg || !*msg)
+        msg = stflash_strerror(rc);
+    out_error("%s", msg);
+    hint_for(rc, opening, msg);
+    return exit_code_for(rc, opening);
+}
+
+void fmt_size(char *buf, size_t cap, uint64_t bytes)
+{
+    if (bytes >= 1024u * 1024u && bytes % (1024u * 1024u) == 0)
+        snprintf(buf, cap, "%llu MiB", (unsigned long long)(bytes / (1024u * 1024u)));
+    else if (bytes >= 1024u && bytes % 1024u == 0)
+        snprintf(buf, cap, "%llu KiB", (unsigned long long)(bytes / 1024u));
+    else if (bytes >= 1024u * 1024u)
+        snprintf(buf, cap, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
+    else if (bytes >= 1024u)
+        snprintf(buf, cap, "%.1f KiB", (double)bytes / 1024.0);
+    else
+        snprintf(buf, cap, "%llu byte%s", (unsigned long long)bytes, bytes == 1 ? "" : "s");
+}
+
+void fmt_firmware(char *buf, size_t cap, const struct stflash_probe_details *d)
+{
+    /* ST's naming: V2J37S7 (V2, SWIM), V2J37M26 (V2-1, mass storage), V3J7M3S1 (V3). */
+    int n = snprintf(buf, cap, "V%uJ%u", d->hw_version, d->jtag_version);
+    if (n < 0 || (size_t)n >= cap)
+        return;
+    if (d->msd_version)
+        n += snprintf(buf + n, cap - (size_t)n, "M%u", d->msd_version);
+    if (n >= 0 && (size_t)n < cap && d->swim_version)
+        snprintf(buf + n, cap - (size_t)n, "S%u", d->swim_version);
+}
+
+void json_str(const char *s)
+{
+    if (!s) {
+        fputs("null", stdout);
+        return;
+    }
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", stdout); break;
+        case '\\': fputs("\\\\", stdout); break;
+        case '\n': fputs("\\n", stdout); break;
+        case '\r': fputs("\\r", stdout); break;
+        case '\t': fputs("\\t", stdout); break;
+        default:
+            if (*p < 0x20 || *p >= 0x7f) /* non-ASCII as Latin-1: always valid JSON */
+                printf("\\u%04x", *p);
+            else
+                putchar(*p);
+        }
+    }
+    putchar('"');
+}
