@@ -269,6 +269,7 @@ static void on_code(uc_engine *uc, uint64_t address, uint32_t size, void *user)
     struct sim_target *t = user;
     struct cortexm *c = &t->core;
 
+    sim_target_apply_rom_fixup(t);
     if (c->bp_count && is_breakpoint(c, (uint32_t)address)) {
         t->stop = SIM_STOP_BREAKPOINT;
         uc_emu_stop(uc);
@@ -582,6 +583,7 @@ void cortexm_run(struct sim_target *t, sim_ps deadline)
         t->last_intno = -1;
         uint32_t pc = reg_get(t, UC_ARM_REG_PC);
         uc_err err = uc_emu_start(t->uc, pc | 1u, 0xFFFFFFFFull, 0, 0);
+        sim_target_apply_rom_fixup(t);
         if (t->dirty_hi > t->dirty_lo) {
             sim_target_code_changed(t, t->dirty_lo, t->dirty_hi - t->dirty_lo);
             t->dirty_lo = t->dirty_hi = 0;

@@ -94,13 +94,46 @@ static int map_window(struct sim_target *t, unsigned i, uint32_t base, uint32_t 
                        &t->windows[i]) != UC_ERR_OK;
 }
 
-/* Stores into flash and system memory (mapped read/execute only) reach the flash controller. */
+/* The host memory behind a flash or system-memory address, or NULL. */
+static uint8_t *rom_host_ptr(struct sim_target *t, uint32_t addr)
+{
+    uint32_t boot_size = t->cfg.boot0 ? F1_SYSMEM_PAGE_SIZE : t->flash_size;
+    if (addr < boot_size)
+        addr += t->cfg.boot0 ? F1_SYSMEM_PAGE : F1_FLASH_BASE;
+    if (addr >= F1_FLASH_BASE && addr - F1_FLASH_BASE < t->flash_size)
+        return &t->flash[addr - F1_FLASH_BASE];
+    if (addr >= F1_SYSMEM_PAGE && addr - F1_SYSMEM_PAGE < F1_SYSMEM_PAGE_SIZE)
+        return &t->sysmem[addr - F1_SYSMEM_PAGE];
+    return NULL;
+}
+
+void sim_target_apply_rom_fixup(struct sim_target *t)
+{
+    if (!t->rom_fixup.pending)
+        return;
+    uint8_t *p = rom_host_ptr(t, t->rom_fixup.addr);
+    if (p)
+        memcpy(p, t->rom_fixup.bytes, t->rom_fixup.size);
+    t->rom_fixup.pending = false;
+}
+
+/* Stores into flash and system memory (mapped read/execute only) reach the flash controller.
+ * Unicorn still performs the store into the mapped buffer after this hook, so the bytes the
+ * controller decided on are put back before the next instruction (sim_target_apply_rom_fixup). */
 static bool on_write_prot(uc_engine *uc, uc_mem_type type, uint64_t address, int size,
                           int64_t value, void *user)
 {
     struct sim_target *t = user;
+    sim_target_apply_rom_fixup(t); /* the previous store of a multiple store is done by now */
     enum sim_bus_result r = sim_bus_write(t, (uint32_t)address, (unsigned)size,
                                           (uint32_t)value, SIM_BY_CPU);
+    uint8_t *p = rom_host_ptr(t, (uint32_t)address);
+    if (p && size >= 1 && size <= 4) {
+        t->rom_fixup.pending = true;
+        t->rom_fixup.addr = (uint32_t)address;
+        t->rom_fixup.size = (unsigned)size;
+        memcpy(t->rom_fixup.bytes, p, (size_t)size);
+    }
     if (r == SIM_BUS_FAULT) {
         t->bus_fault_addr = (uint32_t)address;
         t->stop = SIM_STOP_BUS_FAULT;

@@ -165,6 +165,12 @@ struct sim_target {
     sim_ps run_deadline;
     enum sim_stop stop;
     uint32_t bus_fault_addr;
+    struct {
+        bool pending;
+        uint32_t addr;
+        unsigned size;
+        uint8_t bytes[4];
+    } rom_fixup; /* what flash must hold after a core store the controller handled */
     int reset_request;      /* 1: core reset (VECTRESET), 2: system reset, pending */
     int last_intno;         /* CPU exception Unicorn reported in the last run, or -1 */
     uint32_t dirty_lo, dirty_hi; /* flash the core changed during a run: cached code to drop */
@@ -193,6 +199,7 @@ enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned s
 enum sim_bus_result sim_bus_write(struct sim_target *t, uint32_t addr, unsigned size,
                                   uint32_t val, enum sim_initiator who);
 void sim_target_do_reset_request(struct sim_target *t);
+void sim_target_apply_rom_fixup(struct sim_target *t);
 void sim_target_optbytes_changed(struct sim_target *t);
 void sim_target_code_changed(struct sim_target *t, uint32_t addr, uint32_t len);
 void sim_target_drop_all_code(struct sim_target *t);
