@@ -138,6 +138,43 @@ static const char *option_value(int argc, char **argv, int *i, const char *name,
     return argv[++*i];
 }
 
+/* What stlink-tools says about the option areas on a chip it cannot handle. stflash has no
+ * option-byte access in its API yet, so these answers are given for every chip. */
+static const struct area_text {
+    const char *read_args, *write_args;
+    const char *read_error, *read_fail;
+    const char *write_error; /* followed by "Flash option write failed!" unless write_fail */
+    const char *write_fail;
+} area_texts[] = {
+    [AREA_OPTION] = {"Expected args for this command: option bytes read: [path] [size]",
+                     "Expected args for this command: option byte write <value>",
+                     "Option bytes read is currently not supported for connected chip",
+                     "could not read option bytes (-1)",
+                     "Option bytes writing is currently not supported for connected chip",
+                     "stlink_write_option_bytes32() == -1"},
+    [AREA_OPTION_BOOT_ADD] =
+        {"Expected args for this command: option bytes boot_add read",
+         "Expected args for this command: option bytes boot_add write <value>",
+         "Option bytes boot address read is currently not supported for connected chip",
+         "could not read option bytes boot address (-1)",
+         "Option bytes boot address writing is currently not implemented for connected chip",
+         NULL},
+    [AREA_OPTCR] = {"Expected args for this command: option control register read",
+                    "Expected args for this command: option control register write <value>",
+                    "Option bytes read is currently not supported for connected chip",
+                    "could not read option control register (-1)",
+                    "Option control register writing is currently not implemented for connected "
+                    "chip",
+                    NULL},
+    [AREA_OPTCR1] = {"Expected args for this command: option control register 1 read",
+                     "Expected args for this command: option control register 1 write <value>",
+                     "Option bytes read is currently not supported for connected chip",
+                     "could not read option control register (-1)",
+                     "Option control register 1 writing is currently not implemented for "
+                     "connected chip",
+                     NULL},
+};
+
 /* Returns 0, or the exit status after printing the usage. `version` is set for --version. */
 static int parse(int argc, char **argv, struct options *o, bool *version)
 {
@@ -220,9 +257,9 @@ static int parse(int argc, char **argv, struct options *o, bool *version)
     case CMD_WRITE:
         if (option_area) {
             if (npos != 1)
-                return invalid("Expected args for this command: write <value>");
+                return invalid(area_texts[o->area].write_args);
             if (!parse_u32(pos[0], &o->value))
-                return invalid("Invalid value for option byte");
+                return invalid("Invalid value for val");
             return 0;
         }
         if (o->ihex) {
@@ -239,8 +276,10 @@ static int parse(int argc, char **argv, struct options *o, bool *version)
         return 0;
     case CMD_READ:
         if (option_area) {
+            if (o->area != AREA_OPTION && npos > 0)
+                return invalid(area_texts[o->area].read_args);
             if (npos > 2)
-                return invalid("Expected args for this command: read [path] [size]");
+                return invalid(area_texts[o->area].read_args);
             o->path = npos > 0 ? pos[0] : NULL;
             if (npos > 1) {
                 if (!parse_u32(pos[1], &o->size))
@@ -273,7 +312,24 @@ struct session {
     uint32_t addr, len, page;
     bool erase_reported, program_started, verify_started;
     uint32_t pages_shown;
+    uint32_t fault_status[3]; /* DFSR, CFSR, HFSR before the write */
 };
+
+static const uint32_t fault_regs[3] = {0xE000ED30u, 0xE000ED28u, 0xE000ED2Cu};
+static const char *const fault_names[3] = {"DFSR", "CFSR", "HFSR"};
+
+/* The fault status registers are cleared before the loader runs (write one to clear). */
+static void read_fault_status(struct session *s)
+{
+    for (int i = 0; i < 3; i++) {
+        uint32_t v = 0;
+        if (stflash_read32(s->dev, fault_regs[i], &v) != 0)
+            v = 0;
+        s->fault_status[i] = v;
+        if (v)
+            (void)stflash_write32(s->dev, fault_regs[i], v);
+    }
+}
 
 static void report_erase(struct session *s)
 {
@@ -318,7 +374,9 @@ static void on_progress(void *user, const struct stflash_progress *ev)
             s->program_started = true;
             compat_log(CL_INFO, "common.c", "Starting Flash write for %s", flash_kind(&s->t.info));
             compat_log(CL_INFO, "flash_loader.c", "Successfully loaded flash loader in sram");
-            compat_log(CL_INFO, "flash_loader.c", "Clear DFSR");
+            for (int i = 0; i < 3; i++)
+                if (s->fault_status[i])
+                    compat_log(CL_INFO, "flash_loader.c", "Clear %s", fault_names[i]);
         }
         {
             uint32_t now = ev->done >= ev->total ? pages
@@ -530,6 +588,8 @@ static int do_write_main(struct session *s)
     if (status == 0) {
         s->addr = addr;
         s->len = (uint32_t)len;
+        if (flash)
+            read_fault_status(s);
         stflash_ctx_set_progress(s->c.ctx, flash ? on_progress : NULL, s);
         int rc = stflash_write_image(s->dev, img, NULL);
         stflash_ctx_set_progress(s->c.ctx, NULL, NULL);
@@ -596,40 +656,26 @@ static int do_read(struct session *s, uint32_t addr, uint32_t size)
 }
 
 /* The option areas: stflash has no option-byte access yet; answer as stlink-tools does for a
- * chip it cannot handle. */
+ * chip it cannot handle (but always with a failure status). */
 static int do_option_area(struct session *s)
 {
-    static const struct {
-        const char *what;
-        const char *read_fail;
-        const char *write_fail;
-    } texts[] = {
-        [AREA_OPTION] = {"Option bytes", "could not read option bytes (-1)",
-                         "stlink_write_option_bytes32() == -1"},
-        [AREA_OPTION_BOOT_ADD] = {"Option bytes boot address",
-                                  "could not read option bytes boot address (-1)",
-                                  "stlink_write_option_bytes_boot_add32() == -1"},
-        [AREA_OPTCR] = {"Option control register", "could not read option control register (-1)",
-                        "stlink_write_option_control_register32() == -1"},
-        [AREA_OPTCR1] = {"Option control register 1",
-                         "could not read option control register 1 (-1)",
-                         "stlink_write_option_control_register1_32() == -1"},
-    };
-    const char *what = texts[s->o->area].what;
+    const struct area_text *t = &area_texts[s->o->area];
     if (s->o->cmd == CMD_READ) {
+        /* stlink-tools reads main memory at 0 when given a file: kept for compatibility. */
         if (s->o->area == AREA_OPTION && s->o->path)
             return do_read(s, 0, s->o->have_size ? s->o->size : 0);
-        compat_log(CL_ERROR, "common.c", "%s read is currently not supported for connected chip",
-                   what);
-        puts(texts[s->o->area].read_fail);
+        compat_log(CL_ERROR, "common.c", "%s", t->read_error);
+        puts(t->read_fail);
         return COMPAT_EXIT_FAIL;
     }
     if (s->o->area == AREA_OPTION)
         compat_log(CL_WARN, "common.c", "About to write option byte %#10x to %#10x.", s->o->value,
                    0u);
-    compat_log(CL_ERROR, "common.c", "%s writing is currently not supported for connected chip",
-               what);
-    puts(texts[s->o->area].write_fail);
+    compat_log(CL_ERROR, "common.c", "%s", t->write_error);
+    if (t->write_fail)
+        puts(t->write_fail);
+    else
+        compat_log(CL_ERROR, "common.c", "Flash option write failed!");
     return COMPAT_EXIT_FAIL;
 }
 

@@ -117,41 +117,64 @@ static int do_probe(struct compat *c, const struct options *o)
     return 0;
 }
 
-static int do_serial(struct compat *c)
+/*
+ * The probe st-info looks at. stlink-tools takes the last ST-LINK it enumerates when several are
+ * attached; so does this front-end (st-info changes nothing), with a warning naming the choice.
+ * Returns 0 and the probe's serial and exact selector, or -1 after logging why.
+ */
+static int pick_probe(struct compat *c, char *serial, size_t serial_cap, char *sel,
+                      size_t sel_cap)
 {
     struct stflash_probe_info *list = NULL;
     size_t n = 0;
     int rc = stflash_probe_list(c->ctx, c->have_selector ? c->selector : NULL, &list, &n);
     if (rc != 0) {
         compat_log_failure(c, rc);
-        return COMPAT_EXIT_FAIL;
+        return -1;
     }
-    int status = 0;
-    if (n == 0) {
+    const struct stflash_probe_info *p = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (list[i].status == STFLASH_OK)
+            p = &list[i];
+    if (!p) {
         compat_log(CL_WARN, "usb.c", "Couldn't find any ST-Link devices");
-        status = COMPAT_EXIT_FAIL;
-    } else if (n > 1) {
-        compat_log(CL_ERROR, "stflash", "%zu ST-LINK probes are attached: choose one with "
-                                        "STFLASH_PROBE=SERIAL (list them with 'st-info --probe')",
-                   n);
-        status = COMPAT_EXIT_FAIL;
-    } else {
-        printf("%s\n", list[0].serial);
+        for (size_t i = 0; i < n; i++)
+            compat_log(CL_ERROR, "stflash", "ST-Link %s cannot be opened: %s", list[i].serial,
+                       list[i].status_text[0] ? list[i].status_text
+                                              : stflash_strerror(list[i].status));
+        stflash_probe_list_free(list);
+        return -1;
     }
+    if (n > 1)
+        compat_log(CL_WARN, "stflash",
+                   "%zu ST-LINK probes are attached, using the last one (%s): choose with "
+                   "STFLASH_PROBE=SERIAL",
+                   n, p->serial);
+    snprintf(serial, serial_cap, "%s", p->serial);
+    exact_selector(c, p, sel, sel_cap);
     stflash_probe_list_free(list);
-    return status;
+    return 0;
+}
+
+static int do_serial(struct compat *c)
+{
+    char serial[64], sel[320];
+    if (pick_probe(c, serial, sizeof serial, sel, sizeof sel) != 0)
+        return COMPAT_EXIT_FAIL;
+    printf("%s\n", serial);
+    return 0;
 }
 
 static int do_target(struct compat *c, const struct options *o, const char *what)
 {
+    char serial[64];
+    if (pick_probe(c, serial, sizeof serial, c->selector, sizeof c->selector) != 0)
+        return COMPAT_EXIT_FAIL;
+    c->have_selector = true;
     struct stflash_dev *dev = NULL;
     int rc = compat_open(c, o->connect, o->khz, 0, false, &dev);
-    if (rc != 0) {
-        if (rc == STFLASH_ERR_INVALID_ARG)
-            compat_log(CL_ERROR, "stflash", "choose the probe with STFLASH_PROBE=SERIAL (list "
-                                            "them with 'st-info --probe')");
+    if (rc != 0)
         return COMPAT_EXIT_FAIL;
-    }
     struct compat_target t;
     compat_describe(dev, &t);
     int status = 0;
