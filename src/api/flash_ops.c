@@ -19,20 +19,12 @@ int dev_flash(struct stflash_dev *dev, struct flash_dev *f)
                         "flash programming of %s (%s flash controller) is not supported yet; "
                         "memory, registers and reset work",
                         chip->name, stflash_flash_ctrl_name(chip->flash_ctrl));
-    memset(f, 0, sizeof *f);
-    f->dbg = dev_dbg(dev);
-    f->ctx = dev->ctx;
-    f->drv = &flash_driver_f1;
-    f->base = t->flash_base;
-    f->size = t->flash_size;
-    f->page_size = t->page_size;
-    f->unit = chip->program_unit;
-    f->regs = chip->flash_regs;
-    f->regs_bank2 = chip->flash_regs_bank2;
-    f->bank2_base = chip->flash_regs_bank2 ? chip->bank2_base : 0;
-    f->sram_base = chip->sram_base;
-    f->sram_size = chip->sram_size_min ? chip->sram_size_min : chip->sram_size;
-    f->quirks = dev->clone ? dev->clone->quirks : 0;
+    int rc = flash_dev_init(f, dev_dbg(dev), chip, t->flash_size,
+                            dev->clone ? dev->clone->quirks : 0);
+    if (rc != 0)
+        return rc;
+    if (t->page_size)
+        f->page_size = t->page_size; /* a clone's own page size */
     /* The loader runs on the core: it must be halted first. */
     return cm_halt(dev_dbg(dev));
 }

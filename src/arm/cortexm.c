@@ -150,12 +150,10 @@ int cm_start_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t 
     int rc = 0;
     for (unsigned i = 0; i < n && rc == 0; i++)
         rc = d->ops->write_reg(d, i, args[i]);
-    if (rc == 0)
-        rc = d->ops->write_reg(d, CM_REG_MSP, sp);
+    /* The active stack pointer is enough: the routine runs in thread mode and never returns
+     * (it ends with BKPT), so LR is left alone. */
     if (rc == 0)
         rc = d->ops->write_reg(d, CM_REG_SP, sp);
-    if (rc == 0)
-        rc = d->ops->write_reg(d, CM_REG_LR, 0xFFFFFFFFu);
     if (rc == 0)
         rc = d->ops->write_reg(d, CM_REG_XPSR, 0x01000000u); /* Thumb, thread mode */
     if (rc == 0)
