@@ -158,6 +158,9 @@ struct stflash_target_info {
     uint32_t page_size;      /* 0 for sectored flash */
     uint32_t sram_base, sram_size;
     bool flash_supported;    /* a flash driver exists for this part */
+    int rdp_level;           /* read protection in force: 0, 1 (2 = permanent); -1 unknown */
+    uint32_t wrp_mask;       /* write protection in force: bit n set = group n protected */
+    uint32_t wrp_group_size; /* bytes per write-protection group, 0 if unknown */
 };
 
 int stflash_target_info(struct stflash_dev *dev, struct stflash_target_info *out);
@@ -211,6 +214,48 @@ int stflash_write_image(struct stflash_dev *dev, const struct stflash_image *img
 
 /* Compares target memory with the image. STFLASH_ERR_VERIFY names the first differing address. */
 int stflash_verify_image(struct stflash_dev *dev, const struct stflash_image *img);
+
+/* ---- protection and option bytes (F0/F1/F3) ---- */
+
+struct stflash_options {
+    int rdp_level;        /* in force (loaded at the last reset): 0 or 1 */
+    int rdp_level_stored; /* what the next reset loads */
+    uint8_t rdp;          /* stored RDP byte: 0xA5 = level 0 */
+    bool wdg_sw;          /* watchdog started by software (not at reset) */
+    bool nrst_stop;       /* no reset when entering Stop mode */
+    bool nrst_stdby;      /* no reset when entering Standby mode */
+    uint8_t data0, data1; /* user data bytes */
+    uint32_t wrp;         /* stored WRP bits: bit n CLEAR = group n write protected */
+    uint32_t wrp_in_force;
+    uint32_t wrp_group_size; /* bytes per WRP bit */
+    bool option_error;       /* a byte and its complement disagreed at the last reset */
+};
+
+/* Reads the option bytes, as in force and as stored. Works under read protection. */
+int stflash_options_read(struct stflash_dev *dev, struct stflash_options *out);
+
+/* Permission to write the dangerous fields; without it such a write is refused. */
+enum stflash_options_permit {
+    STFLASH_PERMIT_WRITE_PROTECT = 1u << 0, /* clear WRP bits (protect flash pages) */
+    STFLASH_PERMIT_READ_PROTECT = 1u << 1,  /* set RDP to level 1 */
+};
+
+/*
+ * Stores new option bytes (rdp, wdg_sw, nrst_*, data0/1, wrp of *opts) and resets the target so
+ * they take effect; the result is read back and checked. Changing RDP from level 1 to 0 erases
+ * the whole flash (the hardware does it): use stflash_unlock for that, this refuses it.
+ * Errors: STFLASH_ERR_PROTECTED (a dangerous change without its permit, the message names it),
+ * STFLASH_ERR_UNSUPPORTED (not an F0/F1/F3), STFLASH_ERR_VERIFY (the reset loaded other values).
+ */
+int stflash_options_write(struct stflash_dev *dev, const struct stflash_options *opts,
+                          unsigned permits);
+
+/* Removes read protection level 1: erases the option bytes (which erases the whole flash), stores
+ * RDP = 0xA5 keeping the other options, resets the target and checks that level 0 is in force. */
+int stflash_unlock(struct stflash_dev *dev);
+
+/* Sets read protection level 1 (the debugger can no longer read the flash) and resets. */
+int stflash_lock(struct stflash_dev *dev);
 
 #ifdef __cplusplus
 }

@@ -79,6 +79,25 @@ static void flash_size(struct stflash_dev *dev, const struct stflash_chip_info *
     }
 }
 
+/* Protection in force, from FLASH_OBR and FLASH_WRPR of the FPEC (PM0075 §3.7-3.8; RM0091
+ * §3.5.8 for the F0's two-bit RDPRT). */
+static void protection(struct stflash_dev *dev, const struct stflash_chip_info *chip)
+{
+    struct stflash_target_info *t = &dev->target;
+    t->rdp_level = -1;
+    if (chip->flash_ctrl != STFLASH_CTRL_F0_F1_F3)
+        return;
+    uint32_t obr, wrpr;
+    if (read32(dev, chip->flash_regs + 0x1Cu, &obr) || read32(dev, chip->flash_regs + 0x20u, &wrpr))
+        return;
+    if (chip->family == STFLASH_FAMILY_F1)
+        t->rdp_level = (obr >> 1) & 1u;
+    else
+        t->rdp_level = ((obr >> 1) & 3u) == 0 ? 0 : ((obr >> 1) & 3u) == 1 ? 1 : 2;
+    t->wrp_mask = ~wrpr;
+    t->wrp_group_size = 4096u;
+}
+
 int detect_target(struct stflash_dev *dev)
 {
     struct stflash_target_info *t = &dev->target;
@@ -97,6 +116,7 @@ int detect_target(struct stflash_dev *dev)
         ctx_log(dev->ctx, STFLASH_LOG_WARN, "%s; continuing with generic Cortex-M access",
                 stflash_last_error(dev->ctx));
         t->sram_base = 0x20000000u;
+        t->rdp_level = -1;
         return STFLASH_OK;
     }
     t->dev_id = (uint16_t)(t->dbgmcu_idcode & 0xFFFu);
@@ -109,6 +129,7 @@ int detect_target(struct stflash_dev *dev)
                 "Cortex-M access, no flash programming",
                 t->dev_id, t->dbgmcu_idcode);
         t->sram_base = 0x20000000u;
+        t->rdp_level = -1;
         return STFLASH_OK;
     }
     dev->clone = stflash_clone_identify(t->dev_id, t->dp_idcode, rom_designer(dev), t->rev_id);
@@ -120,5 +141,6 @@ int detect_target(struct stflash_dev *dev)
     t->sram_base = chip->sram_base;
     t->sram_size = chip->sram_size;
     t->flash_supported = chip->flash_ctrl == STFLASH_CTRL_F0_F1_F3;
+    protection(dev, chip);
     return STFLASH_OK;
 }

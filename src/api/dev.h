@@ -23,12 +23,18 @@ static inline struct dbg *dev_dbg(struct stflash_dev *dev)
     return &dev->dbg.base;
 }
 
+/* The fix named in every read-protection error. */
+#define RDP_HINT                                                                                  \
+    "the flash is read protected (RDP level 1); 'stflash unlock' removes the protection and "    \
+    "erases the whole flash"
+
 /* Identifies the target behind an entered SWD link (api/detect.c): IDs, chip row, clone,
  * flash size (with the fallbacks), memories. */
 int detect_target(struct stflash_dev *dev);
 
 /* Fills a flash device for the target's flash (api/flash_ops.c). STFLASH_ERR_UNSUPPORTED when
- * no driver exists for the part. */
+ * no driver exists for the part. dev_flash also halts the core for the loader. */
+int dev_flash_setup(struct stflash_dev *dev, struct flash_dev *f);
 int dev_flash(struct stflash_dev *dev, struct flash_dev *f);
 
 #endif

@@ -6,7 +6,7 @@
 #include "api/dev.h"
 #include "arm/cortexm.h"
 
-int dev_flash(struct stflash_dev *dev, struct flash_dev *f)
+int dev_flash_setup(struct stflash_dev *dev, struct flash_dev *f)
 {
     const struct stflash_target_info *t = &dev->target;
     const struct stflash_chip_info *chip = t->chip;
@@ -25,8 +25,14 @@ int dev_flash(struct stflash_dev *dev, struct flash_dev *f)
         return rc;
     if (t->page_size)
         f->page_size = t->page_size; /* a clone's own page size */
+    return STFLASH_OK;
+}
+
+int dev_flash(struct stflash_dev *dev, struct flash_dev *f)
+{
+    int rc = dev_flash_setup(dev, f);
     /* The loader runs on the core: it must be halted first. */
-    return cm_halt(dev_dbg(dev));
+    return rc ? rc : cm_halt(dev_dbg(dev));
 }
 
 int stflash_flash_erase(struct stflash_dev *dev, uint32_t addr, uint32_t len)
@@ -101,6 +107,10 @@ int stflash_write_image(struct stflash_dev *dev, const struct stflash_image *img
     rc = flash_part(dev, img, &part);
     if (rc != 0)
         return rc;
+    if (part.segment_count && dev->target.rdp_level > 0) {
+        free(part.segments);
+        return ctx_fail(dev->ctx, STFLASH_ERR_PROTECTED, "cannot write the flash: " RDP_HINT);
+    }
     if (part.segment_count || opts->mass_erase) {
         struct flash_dev f;
         rc = dev_flash(dev, &f);
@@ -130,7 +140,9 @@ int stflash_verify_image(struct stflash_dev *dev, const struct stflash_image *im
     rc = flash_part(dev, img, &part);
     if (rc != 0)
         return rc;
-    if (part.segment_count) {
+    if (part.segment_count && dev->target.rdp_level > 0)
+        rc = ctx_fail(dev->ctx, STFLASH_ERR_PROTECTED, "cannot verify the flash: " RDP_HINT);
+    else if (part.segment_count) {
         struct flash_dev f;
         rc = dev_flash(dev, &f);
         if (rc == 0)

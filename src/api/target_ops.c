@@ -2,9 +2,19 @@
 #include "api/dev.h"
 #include "arm/cortexm.h"
 
+static bool touches_flash(const struct stflash_target_info *t, uint32_t addr, size_t len)
+{
+    return t->flash_size && addr < t->flash_base + t->flash_size &&
+           (uint64_t)addr + len > t->flash_base;
+}
+
 int stflash_mem_read(struct stflash_dev *dev, uint32_t addr, uint8_t *buf, size_t len)
 {
-    return stlink_read_mem(&dev->sl, addr, buf, len);
+    int rc = stlink_read_mem(&dev->sl, addr, buf, len);
+    if (rc == STFLASH_ERR_TARGET && dev->target.rdp_level > 0 &&
+        touches_flash(&dev->target, addr, len))
+        return ctx_fail(dev->ctx, STFLASH_ERR_PROTECTED, "cannot read 0x%08x: " RDP_HINT, addr);
+    return rc;
 }
 
 int stflash_mem_write(struct stflash_dev *dev, uint32_t addr, const uint8_t *buf, size_t len)
