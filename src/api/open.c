@@ -159,6 +159,52 @@ static int connect_under_reset(struct stflash_dev *dev)
     return rc;
 }
 
+/* Below this the target is taken as unpowered (the F1 runs from 2.0 V, DS5319 Table 9). */
+#define MIN_TARGET_VOLTS 1.7
+
+#define BOOT0_PROCEDURE                                                                           \
+    "to recover without the reset wire: 1) set the BOOT0 jumper to 1 (BOOT0 to 3.3 V); "       \
+    "2) press reset or power-cycle the board: the chip starts its boot ROM instead of the "      \
+    "firmware and SWD answers again; 3) run 'stflash erase' (a mass erase removes the "          \
+    "firmware); 4) set BOOT0 back to 0. Or wire the probe's RST pin to the board's NRST (R) pin "  \
+    "and use --connect under-reset"
+
+/* The target does not answer on SWD: say which cause is likely, and retry under reset when that
+ * may help (firmware that disabled the SWD pins cannot run while NRST is held low). */
+static int silent_target(struct stflash_dev *dev)
+{
+    struct stflash_ctx *ctx = dev->ctx;
+    if (dev->volts >= 0 && dev->volts < MIN_TARGET_VOLTS)
+        return ctx_fail(ctx, STFLASH_ERR_TARGET,
+                        "the target is not powered: the probe measures %.2f V on its target "
+                        "voltage pin (VAPP/3.3V); connect the board's 3.3V and GND to the probe, "
+                        "or power the board (USB or its own supply)",
+                        dev->volts);
+    if (dev->opts.connect == STFLASH_CONNECT_UNDER_RESET)
+        return ctx_fail(ctx, STFLASH_ERR_TARGET,
+                        "the target does not answer on SWD even with NRST held low: check the "
+                        "SWDIO, SWCLK and GND wires, and whether the probe's RST pin reaches the "
+                        "board's NRST; %s",
+                        BOOT0_PROCEDURE);
+    ctx_log(ctx, STFLASH_LOG_WARN,
+            "the target does not answer on SWD: its firmware probably disabled or remapped the "
+            "SWD pins (e.g. AFIO SWJ_CFG on an F1) or sleeps in a low-power mode; retrying "
+            "with NRST held low (connect under reset)");
+    int rc = connect_under_reset(dev);
+    if (rc == 0) {
+        ctx_log(ctx, STFLASH_LOG_WARN,
+                "connected under reset: the target is halted at its reset vector; its firmware "
+                "will disable SWD again when it runs");
+        dev->opts.connect = STFLASH_CONNECT_UNDER_RESET;
+        return STFLASH_OK;
+    }
+    return ctx_fail(ctx, STFLASH_ERR_TARGET,
+                    "the target does not answer on SWD, and holding NRST low did not help, so the "
+                    "probe's RST pin is probably not wired to the board (or SWDIO/SWCLK/GND are "
+                    "not connected). If the firmware disables SWD, %s",
+                    BOOT0_PROCEDURE);
+}
+
 int stflash_open(struct stflash_ctx *ctx, const struct stflash_open_options *opts,
                  struct stflash_dev **out)
 {
@@ -192,6 +238,8 @@ int stflash_open(struct stflash_ctx *ctx, const struct stflash_open_options *opt
         rc = connect_under_reset(dev);
     else
         rc = stlink_enter_swd(&dev->sl);
+    if (rc == STFLASH_ERR_TARGET)
+        rc = silent_target(dev);
     if (rc != 0)
         goto fail;
     rc = detect_target(dev);

@@ -126,12 +126,20 @@ int cm_reset(struct dbg *d, enum cm_reset_kind kind, bool halt)
 
     /* Wait for the reset to be seen (S_RESET_ST), then for the halt when asked. */
     uint64_t start = now_ms();
+    unsigned failed_reads = 0;
     for (;;) {
         rc = dbg_read32(d, CM_DHCSR, &dhcsr);
         if (rc == 0 && (dhcsr & CM_DHCSR_S_RESET_ST) && (!halt || (dhcsr & CM_DHCSR_S_HALT)))
             break;
         if (rc == 0 && !(dhcsr & CM_DHCSR_S_RESET_ST) && (dhcsr & CM_DHCSR_S_HALT) && halt)
             break; /* the reset finished between two polls and the core sits at the vector */
+        if (rc != 0 && !halt && ++failed_reads >= 3) {
+            /* The firmware started and took the SWD pins (or sleeps): the reset happened. */
+            ctx_log(d->ctx, STFLASH_LOG_WARN,
+                    "the target stopped answering on SWD after the reset: its firmware "
+                    "probably disables or remaps the SWD pins");
+            return STFLASH_OK;
+        }
         if (now_ms() - start > RESET_TIMEOUT_MS)
             return ctx_fail(d->ctx, STFLASH_ERR_TIMEOUT,
                             "the target did not come out of reset within %u ms",
