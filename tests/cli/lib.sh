@@ -1,0 +1,186 @@
+# Helpers of the command-line tests: run the tools, check exit codes, output and flash contents,
+# start a virtual-board daemon on free ports.
+# Environment (set by tests/cli/CMakeLists.txt): STFLASH (the tool), STFLASH_ST_INFO,
+# STFLASH_ST_FLASH (the compatible front-ends), STFLASH_SIM (daemon), STFLASH_FW_DIR (built
+# firmware and images), STFLASH_LIBUSB_DIR (folder of the stand-in libusb-1.0.so.0).
+set -euo pipefail
+
+: "${STFLASH:?path of the stflash tool}"
+: "${STFLASH_SIM:?path of stflash-sim}"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/stflash-cli.XXXXXX")
+SIM_PIDS=()
+SIM_PORT=""
+CTL_PORT=""
+# The in-process virtual board keeps its flash here: one state file per test.
+export STFLASH_SIM_STATE="$WORK/sim.state"
+unset STFLASH_PROBE
+
+cleanup() {
+    local pid
+    for pid in "${SIM_PIDS[@]}"; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    for f in "$WORK"/out "$WORK"/err "$WORK"/sim*.err; do
+        [ -s "$f" ] && { echo "---- $(basename "$f")" >&2; tail -n 30 "$f" >&2; }
+    done
+    exit 1
+}
+
+pass() {
+    echo "ok: $*"
+}
+
+# run [ARGS...]: runs the tool; stdout in $WORK/out, stderr in $WORK/err, status in $RC.
+run() {
+    set +e
+    "$STFLASH" "$@" >"$WORK/out" 2>"$WORK/err"
+    RC=$?
+    set -e
+}
+
+# expect_rc CODE ARGS...: runs the tool and checks its exit status.
+expect_rc() {
+    local want=$1
+    shift
+    run "$@"
+    [ "$RC" -eq "$want" ] || fail "stflash $* exited with $RC, expected $want"
+}
+
+# expect_ok ARGS...
+expect_ok() {
+    expect_rc 0 "$@"
+}
+
+# expect_out TEXT / expect_err TEXT: the last run's stdout / stderr contains TEXT.
+expect_out() {
+    grep -qF -- "$1" "$WORK/out" || fail "expected \"$1\" on stdout"
+}
+expect_err() {
+    grep -qF -- "$1" "$WORK/err" || fail "expected \"$1\" on stderr"
+}
+expect_no_err() {
+    ! grep -qF -- "$1" "$WORK/err" || fail "did not expect \"$1\" on stderr"
+}
+
+# The error line of a failure: "stflash: " then a lowercase message.
+expect_error_style() {
+    head -n 1 "$WORK/err" | grep -qE '^stflash: [a-z0-9'"'"'-]' ||
+        fail "first stderr line is not 'stflash: <lowercase message>': $(head -n 1 "$WORK/err")"
+}
+
+# json FIELD.PATH: a field of the last run's JSON output.
+json() {
+    /usr/bin/python3 - "$WORK/out" "$1" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))
+for k in sys.argv[2].split('.'):
+    v = v[int(k)] if isinstance(v, list) else v[k]
+print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)
+PY
+}
+
+# expect_json FIELD VALUE
+expect_json() {
+    local got
+    got=$(json "$1") || fail "no field $1 in the JSON output"
+    [ "$got" = "$2" ] || fail "JSON $1 is '$got', expected '$2'"
+}
+
+# random_file FILE SIZE: deterministic pseudo-random bytes (seeded by the size and name).
+random_file() {
+    /usr/bin/python3 - "$1" "$2" <<'PY'
+import random, sys, os
+r = random.Random(sys.argv[2] + os.path.basename(sys.argv[1]))
+open(sys.argv[1], 'wb').write(bytes(r.getrandbits(8) for _ in range(int(sys.argv[2]))))
+PY
+}
+
+# expect_same FILE1 FILE2
+expect_same() {
+    cmp "$1" "$2" >/dev/null || fail "$(basename "$1") differs from $(basename "$2"): $(cmp "$1" "$2" 2>&1 | head -n 1)"
+}
+
+# patched BASE OFFSET DATA OUT: OUT = BASE with DATA written at OFFSET.
+patched() {
+    /usr/bin/python3 - "$@" <<'PY'
+import sys
+base = bytearray(open(sys.argv[1], 'rb').read())
+data = open(sys.argv[3], 'rb').read()
+off = int(sys.argv[2], 0)
+base[off:off + len(data)] = data
+open(sys.argv[4], 'wb').write(bytes(base))
+PY
+}
+
+# erased_pages BASE FIRST_PAGE COUNT PAGE_SIZE OUT: BASE with COUNT pages from FIRST_PAGE 0xff.
+erased_pages() {
+    /usr/bin/python3 - "$@" <<'PY'
+import sys
+base = bytearray(open(sys.argv[1], 'rb').read())
+first, count, size = int(sys.argv[2], 0), int(sys.argv[3]), int(sys.argv[4])
+base[first * size:(first + count) * size] = b'\xff' * (count * size)
+open(sys.argv[5], 'wb').write(bytes(base))
+PY
+}
+
+# all_ff FILE: every byte is 0xff.
+all_ff() {
+    /usr/bin/python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); sys.exit(0 if d == b"\xff"*len(d) else 1)' "$1"
+}
+
+# start_sim [daemon options...]: starts a daemon on free ports and waits until it is ready;
+# sets SIM_PORT and CTL_PORT.
+start_sim() {
+    local n=${#SIM_PIDS[@]}
+    "$STFLASH_SIM" --port 0 --control-port 0 --quiet "$@" >"$WORK/sim$n.out" 2>"$WORK/sim$n.err" &
+    SIM_PIDS+=($!)
+    local pid=$!
+    local deadline=$((SECONDS + 10))
+    until grep -q "ready on" "$WORK/sim$n.out" 2>/dev/null; do
+        kill -0 "$pid" 2>/dev/null || fail "stflash-sim exited: $(cat "$WORK/sim$n.err")"
+        [ $SECONDS -lt $deadline ] || fail "stflash-sim not ready after 10 s"
+        sleep 0.05
+    done
+    SIM_PORT=$(sed -n 's/.*ready on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/sim$n.out")
+    CTL_PORT=$(sed -n 's/.*control port \([0-9]*\).*/\1/p' "$WORK/sim$n.out")
+}
+
+# ctl COMMAND...: one command on the control port of the last daemon, prints the answer line.
+ctl() {
+    exec 3<>"/dev/tcp/127.0.0.1/$CTL_PORT"
+    printf '%s\n' "$*" >&3
+    local line
+    IFS= read -r -t 10 line <&3 || fail "no answer from the control port to '$*'"
+    exec 3>&-
+    printf '%s\n' "$line"
+}
+
+# board_field BOARD FIELD: a field of the daemon's status of a board.
+board_field() {
+    /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' \
+        "$(ctl status "$1")" "$2"
+}
+
+# A test image in every format at an address: $WORK/NAME.{bin,hex,srec,elf}.
+make_variants() {
+    local name=$1 addr=$2
+    srec_cat "$WORK/$name.bin" -binary -offset "$addr" -o "$WORK/$name.hex" -intel -address-length=4 ||
+        fail "srec_cat (ihex) failed"
+    srec_cat "$WORK/$name.bin" -binary -offset "$addr" -o "$WORK/$name.srec" -motorola -address-length=4 ||
+        fail "srec_cat (srec) failed"
+    arm-none-eabi-objcopy -I binary -O elf32-littlearm -B arm --rename-section .data=.image,alloc,load,contents \
+        "$WORK/$name.bin" "$WORK/$name.o" || fail "objcopy failed"
+    # -N: one segment holding just the section (no ELF headers loaded into flash).
+    arm-none-eabi-ld -N -e "$addr" --section-start=.image="$addr" -o "$WORK/$name.elf" "$WORK/$name.o" ||
+        fail "ld failed"
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Help, version and usage errors: exit 2 with a message naming the problem, nothing opened.
+. "$(dirname "$0")/lib.sh"
+
+expect_ok --help
+expect_out "Usage: stflash"
+expect_out "Exit status:"
+for code in "0  success" "2  usage error" "3  no probe" "4  the target" "5  verification" "6  read or write protection"; do
+    expect_out "$code"
+done
+for cmd in probe info write read erase verify reset; do
+    expect_ok "$cmd" --help
+    expect_out "Usage: stflash $cmd"
+    expect_out "Exit status:"
+    expect_ok help "$cmd"
+    expect_out "Usage: stflash $cmd"
+done
+expect_ok -h
+expect_out "Commands:"
+pass "help of the tool and of every command"
+
+expect_ok --version
+grep -qE '^stflash [0-9]+\.[0-9]+\.[0-9]+$' "$WORK/out" || fail "bad --version output: $(cat "$WORK/out")"
+pass "version"
+
+# usage_error MESSAGE ARGS...: exit 2, the message on stderr, nothing on stdout.
+usage_error() {
+    local msg=$1
+    shift
+    expect_rc 2 "$@"
+    expect_err "$msg"
+    expect_error_style
+    [ ! -s "$WORK/out" ] || fail "stflash $* printed on stdout: $(cat "$WORK/out")"
+}
+
+P=(--probe sim:stm32f103c8)
+usage_error "no command given"
+usage_error "unknown command 'frobnicate'" frobnicate
+usage_error "unknown option '--frob'" --frob probe
+usage_error "unknown option '--frob' for 'write'" write --frob x.bin
+usage_error "missing arguments for 'write'" "${P[@]}" write
+usage_error "too many arguments for 'write'" "${P[@]}" write a.bin 0x08000000 extra
+usage_error "missing arguments for 'read'" "${P[@]}" read out.bin 0x08000000
+usage_error "bad size 'lots'" "${P[@]}" read out.bin 0x08000000 lots
+usage_error "bad size '0'" "${P[@]}" read out.bin 0x08000000 0
+usage_error "bad address '0x8000000g'" "${P[@]}" read out.bin 0x8000000g 16
+usage_error "bad address '0x100000000'" "${P[@]}" read out.bin 0x100000000 16
+usage_error "runs past the end of the address space" "${P[@]}" read out.bin 0xfffffff0 0x20
+usage_error "read writes raw binary or Intel HEX" "${P[@]}" read out.srec 0x08000000 16
+usage_error "read cannot write s-record files" "${P[@]}" read out.bin 0x08000000 16 --format srec
+usage_error "unknown image format 'coff'" "${P[@]}" write --format coff a.bin
+usage_error "needs a size too" "${P[@]}" erase 0x08000000
+usage_error "too many arguments for 'erase'" "${P[@]}" erase 0x08000000 1k 2
+usage_error "bad SWD clock '4q'" --freq 4q info
+usage_error "bad SWD clock '0'" --freq 0 info
+usage_error "bad connect mode 'gently'" --connect gently info
+usage_error "bad flash size '100'" --flash-size 100 info
+usage_error "bad probe selector 'tcp:host:port'" --probe tcp:host:port info
+usage_error "bad probe selector 'ftp:x'" --probe ftp:x info
+usage_error "option '--probe' needs a value" info --probe
+usage_error "option '--halt' takes no value" reset --halt=yes
+usage_error "'--json' is for the probe and info commands" "${P[@]}" --json reset
+usage_error "give one reset method" "${P[@]}" reset --hard --system
+usage_error "unknown reset method 'sideways'" "${P[@]}" reset --reset=sideways
+STFLASH_PROBE="tcp:x:y" usage_error "STFLASH_PROBE" info
+[ ! -e "$STFLASH_SIM_STATE" ] || fail "a usage error touched the virtual board"
+pass "usage errors exit 2 with a message, before opening anything"
+
+# Accepted forms of the numbers.
+for f in 4000 4M 1800k 1.8M 950kHz; do
+    expect_ok --probe sim:stm32f103c8 --freq "$f" --json info
+done
+expect_json probe.swd_khz 950
+pass "SWD clock forms"
+
+# A binary file with an address carried by the format: ADDR is refused.
+printf ':00000001FF\n' >"$WORK/empty.hex"
+random_file "$WORK/a.bin" 16
+srec_cat "$WORK/a.bin" -binary -offset 0x08000000 -o "$WORK/a.hex" -intel
+expect_rc 2 "${P[@]}" write "$WORK/a.hex" 0x08000000
+expect_err "carries its own addresses"
+expect_rc 1 "${P[@]}" write "$WORK/missing.bin"
+expect_err "missing.bin"
+expect_error_style
+printf 'hello, this is not an image\n' >"$WORK/text.txt"
+expect_rc 1 "${P[@]}" write "$WORK/text.txt"
+expect_err "--format bin"
+pass "image files checked before the probe is opened"
