@@ -317,6 +317,12 @@ static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t
             *val = 0; /* reserved or write-only: reads as zero */
             return SIM_BUS_OK;
         }
+        if (off >= 0xFBC && off < 0xFD0) {
+            /* CoreSight DEVARCH, DEVID, DEVTYPE and their neighbours: not implemented in the M3's
+             * SCS, read as zero. pyOCD reads the SCS identification block from 0xFBC. */
+            *val = 0;
+            return SIM_BUS_OK;
+        }
         return SIM_BUS_FAULT;
     }
     return SIM_BUS_OK;
