@@ -120,3 +120,85 @@ ocd_dap() {
         -c 'transport select dapdirect_swd' -c 'gdb_port disabled' -c 'telnet_port disabled' \
         -c 'tcl_port disabled' -f target/stm32f1x.cfg -c init "${OCD_CMDS[@]}" -c shutdown >"$log" 2>&1
 }
+
+# ---- clients over the stand-in libusb (sim/libusb): the daemon's probes appear as USB devices ----
+# Environment: STFLASH_LIBUSB_DIR (folder of the stand-in libusb-1.0.so.0).
+
+BG_PIDS=()
+
+# stop_bg: ends the background clients started with start_bg.
+stop_bg() {
+    local pid
+    for pid in "${BG_PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    BG_PIDS=()
+}
+trap 'stop_bg; cleanup' EXIT
+
+# need_tool PROGRAM PACKAGE: fails, naming the Debian package, when PROGRAM is missing.
+need_tool() {
+    command -v "$1" >/dev/null 2>&1 ||
+        fail "$1 not found: install the Debian package $2 (scripts/install-deps.sh)"
+}
+
+# need_pyocd: Debian's python3 with pyOCD and pyusb (the python3 first on PATH may be another).
+need_pyocd() {
+    need_tool /usr/bin/python3 python3
+    /usr/bin/python3 -c 'import pyocd, usb.core' 2>/dev/null ||
+        fail "pyOCD or pyusb missing from /usr/bin/python3: install the Debian package python3-pyocd"
+}
+
+# usb_env: the environment that puts the stand-in libusb in front of the system one and points it
+# at the running daemon (for `env`).
+usb_env() {
+    : "${STFLASH_LIBUSB_DIR:?folder of the stand-in libusb-1.0.so.0}"
+    [ -f "$STFLASH_LIBUSB_DIR/libusb-1.0.so.0" ] ||
+        fail "no libusb-1.0.so.0 in $STFLASH_LIBUSB_DIR (build the stflash_libusb target)"
+    USB_ENV=(LD_LIBRARY_PATH="$STFLASH_LIBUSB_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+             STFLASH_SIM_ADDR="127.0.0.1:$SIM_PORT")
+}
+
+# with_usb COMMAND...: runs COMMAND with the stand-in libusb.
+with_usb() {
+    usb_env
+    env "${USB_ENV[@]}" "$@"
+}
+
+# start_bg LOG COMMAND...: starts COMMAND in the background with the stand-in libusb, output in
+# LOG; its process id in BG_PID. It is stopped at exit.
+start_bg() {
+    local log=$1
+    shift
+    usb_env
+    env "${USB_ENV[@]}" "$@" >"$log" 2>&1 &
+    BG_PID=$!
+    BG_PIDS+=("$BG_PID")
+}
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+    /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_for_log FILE TEXT PID: waits (10 s at most) until FILE contains TEXT, while PID lives.
+wait_for_log() {
+    local deadline=$((SECONDS + 10))
+    until grep -qF -- "$2" "$1" 2>/dev/null; do
+        kill -0 "$3" 2>/dev/null || fail "$(basename "$1"): the program exited before \"$2\""
+        [ $SECONDS -lt $deadline ] || fail "no \"$2\" in $(basename "$1") after 10 s"
+        sleep 0.05
+    done
+}
+
+# ocd_usb LOG COMMANDS...: OpenOCD 0.12 with interface/stlink.cfg (hla) finding the probe on "USB"
+# through the stand-in libusb.
+ocd_usb() {
+    local log=$1
+    shift
+    as_commands "$@"
+    with_usb timeout 120 openocd -f interface/stlink.cfg -c 'gdb_port disabled' \
+        -c 'telnet_port disabled' -c 'tcl_port disabled' -f target/stm32f1x.cfg -c init \
+        "${OCD_CMDS[@]}" -c shutdown >"$log" 2>&1
+}
