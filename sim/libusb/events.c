@@ -55,7 +55,8 @@ static int handle_events(libusb_context *ctx, const struct timeval *tv, int *com
         usbsim_unlock();
         return LIBUSB_ERROR_INVALID_PARAM;
     }
-    while (!(completed && *completed)) {
+    unsigned interrupts = c->interrupts;
+    while (!(completed && *completed) && c->interrupts == interrupts) {
         if (usbsim_progress(c, &done) > 0)
             break;
         struct timespec now = usbsim_now(), until = limit;
@@ -181,6 +182,9 @@ int LIBUSB_CALL libusb_wait_for_event(libusb_context *ctx, struct timeval *tv)
 void LIBUSB_CALL libusb_interrupt_event_handler(libusb_context *ctx)
 {
     usbsim_lock();
+    libusb_context *c = usbsim_ctx(ctx);
+    if (c)
+        c->interrupts++; /* the event handler returns at once */
     usbsim_wake();
     usbsim_unlock();
 }

@@ -40,6 +40,7 @@ struct libusb_context {
     libusb_log_cb log_cb;
     libusb_device *devices;            /* known devices, reused across enumerations */
     struct usbsim_transfer *in_flight; /* submitted transfers, in submission order */
+    unsigned interrupts;               /* libusb_interrupt_event_handler calls */
 };
 
 struct libusb_device {
