@@ -31,7 +31,8 @@ trap cleanup EXIT
 fail() {
     echo "FAIL: $*" >&2
     for f in "$WORK"/out "$WORK"/err "$WORK"/sim*.err; do
-        [ -s "$f" ] && { echo "---- $(basename "$f")" >&2; tail -n 30 "$f" >&2; }
+        # Text only: a failing read to standard output leaves binary data in out.
+        [ -s "$f" ] && grep -qI . "$f" && { echo "---- $(basename "$f")" >&2; tail -n 30 "$f" >&2; }
     done
     exit 1
 }

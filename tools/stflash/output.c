@@ -81,32 +81,40 @@ int exit_code_for(int rc, bool opening)
     }
 }
 
+static bool mentions(const char *msg, const char *a, const char *b)
+{
+    return strstr(msg, a) || (b && strstr(msg, b));
+}
+
+/* A hint line for the usual causes, unless the library's message already gives the fix. */
 static void hint_for(int rc, bool opening, const char *msg)
 {
     switch (rc) {
     case STFLASH_ERR_ACCESS:
-        if (opening)
+        if (opening && !mentions(msg, "udev", NULL))
             out_hint("install the udev rules (49-stflash.rules, in lib/udev/rules.d), replug the "
                      "probe and log in again, or run as a member of the plugdev group");
         break;
     case STFLASH_ERR_BUSY:
-        out_hint("another program (OpenOCD, st-util, STM32CubeProgrammer...) is using the probe: "
-                 "close it and retry");
+        if (!mentions(msg, "close", "another"))
+            out_hint("another program (OpenOCD, st-util, STM32CubeProgrammer...) is using the "
+                     "probe: close it and retry");
         break;
     case STFLASH_ERR_NOT_FOUND:
-        if (opening && !strstr(msg, "stflash probe") && !strstr(msg, "virtual board"))
+        if (opening && !mentions(msg, "stflash probe", "virtual board"))
             out_hint("list the probes with 'stflash probe'; choose one with --probe SERIAL");
         break;
     case STFLASH_ERR_TARGET:
     case STFLASH_ERR_TIMEOUT:
-        if (opening)
+        if (opening && !mentions(msg, "wiring", "power"))
             out_hint("check the SWD wiring (SWDIO, SWCLK, GND) and the target's power; if its "
                      "firmware disables SWD or sleeps, retry with --connect under-reset (needs "
                      "the NRST wire)");
         break;
     case STFLASH_ERR_PROTECTED:
-        out_hint("the chip's read or write protection forbids this; removing read protection "
-                 "erases the whole flash");
+        if (!mentions(msg, "removes the protection", "erases the whole flash"))
+            out_hint("the chip's read or write protection forbids this; removing read "
+                     "protection erases the whole flash");
         break;
     case STFLASH_ERR_VERIFY:
         out_hint("the flash does not hold what was expected: write the image again (with "

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "cli.h"
@@ -76,6 +77,10 @@ int session_load_image(struct cli *cli, const char *path, enum stflash_image_for
     struct stflash_image_error err;
     memset(&err, 0, sizeof err);
     struct stflash_image *img = NULL;
+    /* A .bin file is raw bytes whatever they look like (a short binary may look like text). */
+    size_t n = strlen(path);
+    if (fmt == STFLASH_IMAGE_AUTO && n >= 4 && strcasecmp(path + n - 4, ".bin") == 0)
+        fmt = STFLASH_IMAGE_BIN;
     errno = 0;
     int rc = stflash_image_load(path, fmt, have_addr ? addr : 0x08000000u, &img, &err);
     if (rc != 0) {
