@@ -13,7 +13,7 @@
 
 #define REDRAW_INTERVAL 0.1 /* s, on a terminal */
 #define PLAIN_INTERVAL 2.0  /* s, between plain lines */
-#define BAR_WIDTH 24
+#define BAR_WIDTH 20
 
 static struct {
     bool enabled;
@@ -70,7 +70,7 @@ static int term_width(void)
     return 80;
 }
 
-/* The in-progress description: "45%  29440/65536 bytes  12.3 KiB/s  1.2 s left". */
+/* The in-progress description: "45% 29440/65536 bytes, 12.3 KiB/s, 1.2 s left". */
 static void describe(char *buf, size_t cap, uint64_t done, double now)
 {
     double elapsed = now - P.start;
@@ -82,9 +82,9 @@ static void describe(char *buf, size_t cap, uint64_t done, double now)
         if (done < P.total)
             snprintf(left, sizeof left, "%.1f s left", (double)(P.total - done) / bps);
     }
-    snprintf(buf, cap, "%3u%%  %llu/%llu bytes%s%s%s%s", percent(done, P.total),
-             (unsigned long long)done, (unsigned long long)P.total, rate[0] ? "  " : "", rate,
-             left[0] ? "  " : "", left);
+    snprintf(buf, cap, "%3u%% %llu/%llu bytes%s%s%s%s", percent(done, P.total),
+             (unsigned long long)done, (unsigned long long)P.total, rate[0] ? ", " : "", rate,
+             left[0] ? ", " : "", left);
 }
 
 static void draw_bar(uint64_t done, double now)
@@ -97,9 +97,12 @@ static void draw_bar(uint64_t done, double now)
         bar[i] = i < filled ? '#' : '.';
     bar[BAR_WIDTH] = '\0';
     char line[256];
-    snprintf(line, sizeof line, "%-8s [%s] %s", phase_name(P.phase), bar, desc);
     int width = term_width() - 1;
-    if ((int)strlen(line) > width)
+    /* The bar goes first when the terminal is narrow; the numbers stay. */
+    int n = snprintf(line, sizeof line, "%-7s [%s] %s", phase_name(P.phase), bar, desc);
+    if (n > width)
+        n = snprintf(line, sizeof line, "%s: %s", phase_name(P.phase), desc);
+    if (n > width && width > 0 && width < (int)sizeof line)
         line[width] = '\0';
     fprintf(stderr, "\r%s\033[K", line);
     fflush(stderr);
