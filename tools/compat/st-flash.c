@@ -448,6 +448,23 @@ static int read_file(const char *path, uint8_t **data, size_t *len)
     return 0;
 }
 
+/* The line stlink-tools logs for a broken Intel HEX file, from the library's explanation. */
+static const char *ihex_complaint(const char *msg)
+{
+    unsigned len = 0, present = 0;
+    const char *r = strstr(msg, "record length ");
+    if (strstr(msg, "expected ':'"))
+        return "Wrong file format - no marker";
+    if (strstr(msg, "end-of-file record"))
+        return "No EoF recond";
+    if (r && sscanf(r, "record length 0x%x does not match the %u data bytes", &len, &present) == 2 &&
+        present > len)
+        return "Wrong file format - record length mismatch";
+    if (r || strstr(msg, "checksum"))
+        return "Wrong file format - checksum mismatch";
+    return NULL;
+}
+
 /* Intel HEX files are written as one block from their lowest to their highest address, gaps
  * filled with the erased value, as stlink-tools does. */
 static int load_ihex(struct session *s, uint8_t **data, size_t *len, uint32_t *addr)
@@ -456,6 +473,9 @@ static int load_ihex(struct session *s, uint8_t **data, size_t *len, uint32_t *a
     struct stflash_image_error err;
     int rc = stflash_image_load(s->o->path, STFLASH_IMAGE_IHEX, 0, &img, &err);
     if (rc != 0) {
+        const char *complaint = ihex_complaint(err.msg);
+        if (complaint)
+            compat_log(CL_ERROR, "common.c", "%s", complaint);
         compat_log(CL_ERROR, "stflash", "%s: %s", s->o->path,
                    err.msg[0] ? err.msg : stflash_strerror(rc));
         printf("Cannot parse %s as Intel-HEX file\n", s->o->path);
@@ -577,9 +597,22 @@ static int do_write_main(struct session *s)
             }
         }
     }
+    /* st-flash erases every page it writes to: the rest of the last page ends up erased. */
+    size_t write_len = len;
+    if (status == 0 && flash && len % s->page) {
+        size_t padded = len + (s->page - len % s->page);
+        uint8_t *nb = realloc(data, padded);
+        if (!nb) {
+            status = COMPAT_EXIT_FAIL;
+        } else {
+            data = nb;
+            memset(data + len, 0xff, padded - len);
+            write_len = padded;
+        }
+    }
     struct stflash_image *img = NULL;
     if (status == 0) {
-        int rc = stflash_image_parse_buffer(data, len, STFLASH_IMAGE_BIN, addr, &img, NULL);
+        int rc = stflash_image_parse_buffer(data, write_len, STFLASH_IMAGE_BIN, addr, &img, NULL);
         if (rc != 0) {
             compat_log(CL_ERROR, "stflash", "%s", stflash_strerror(rc));
             status = COMPAT_EXIT_FAIL;
@@ -620,10 +653,21 @@ static int save_file(struct session *s, const char *path, uint32_t addr, const u
         return -1;
     }
     int rc = 0;
-    if (s->o->ihex)
-        rc = stflash_image_write_ihex(addr, data, len, 16, f);
-    else if (fwrite(data, 1, len, f) != len)
+    if (s->o->ihex) {
+        /* st-flash ends Intel HEX lines with CR LF. */
+        char *text = NULL;
+        size_t text_len = 0;
+        FILE *m = open_memstream(&text, &text_len);
+        rc = m ? stflash_image_write_ihex(addr, data, len, 16, m) : STFLASH_ERR_NO_MEMORY;
+        if (m && fclose(m) != 0 && rc == 0)
+            rc = STFLASH_ERR_NO_MEMORY;
+        for (size_t i = 0; rc == 0 && i < text_len; i++)
+            if ((text[i] == '\n' && fputc('\r', f) == EOF) || fputc(text[i], f) == EOF)
+                rc = STFLASH_ERR_IO;
+        free(text);
+    } else if (fwrite(data, 1, len, f) != len) {
         rc = STFLASH_ERR_IO;
+    }
     if (fclose(f) != 0 && rc == 0)
         rc = STFLASH_ERR_IO;
     if (rc != 0) {

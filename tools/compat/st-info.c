@@ -137,7 +137,13 @@ static int pick_probe(struct compat *c, char *serial, size_t serial_cap, char *s
         if (list[i].status == STFLASH_OK)
             p = &list[i];
     if (!p) {
-        compat_log(CL_WARN, "usb.c", "Couldn't find any ST-Link devices");
+        /* st-info says nothing then; the explanation is ours. */
+        if (n == 0)
+            compat_log(CL_ERROR, "stflash",
+                       "no ST-LINK found%s%s: check the USB cable (some are charge-only) and that "
+                       "the probe's LED is lit",
+                       c->have_selector ? " for STFLASH_PROBE=" : "",
+                       c->have_selector ? c->selector : "");
         for (size_t i = 0; i < n; i++)
             compat_log(CL_ERROR, "stflash", "ST-Link %s cannot be opened: %s", list[i].serial,
                        list[i].status_text[0] ? list[i].status_text
