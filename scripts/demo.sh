@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job on the virtual board: start a virtual Blue Pill, flash the blink example built
-# from examples/blink, verify it, reset it and watch the PC13 LED toggle.
+# The main job on the virtual board: start a virtual Blue Pill, look at it with stflash, flash the
+# blink example built from examples/blink, verify it, reset it and watch the PC13 LED toggle.
 set -euo pipefail
 build=${1:-build}
 sim="$build/sim/stflash-sim"
@@ -16,14 +16,17 @@ cat "$work/sim.out"
 port=$(sed -n 's/.*ready on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/sim.out")
 ctl_port=$(sed -n 's/.*control port \([0-9]*\).*/\1/p' "$work/sim.out")
 
+stflash="$build/tools/stflash"
+probe="tcp:127.0.0.1:$port"
 echo
-echo "== flashing $elf onto the virtual Blue Pill (OpenOCD over the stlink-server protocol)"
-openocd -c 'adapter driver hla' -c 'hla_layout stlink' -c 'hla_device_desc "ST-LINK"' \
-    -c 'hla_vid_pid 0x0483 0x3748' -c "hla_stlink_backend tcp $port" -c 'transport select hla_swd' \
-    -c 'gdb_port disabled' -c 'telnet_port disabled' -c 'tcl_port disabled' \
-    -f target/stm32f1x.cfg -c init -c 'reset halt' -c 'flash probe 0' \
-    -c "flash write_image erase $elf" -c "verify_image $elf" -c 'reset run' -c shutdown 2>&1 |
-    grep -v '^Licensed\|^For bug\|http://openocd\|^Info : The selected\|port disabled'
+echo "== stflash probe: which probes and chips are attached"
+"$stflash" --probe "$probe" probe
+echo
+echo "== stflash info: the chip in detail (no reset, no halt)"
+"$stflash" --probe "$probe" info
+echo
+echo "== stflash write: flash $elf, verify it, reset and run"
+"$stflash" --probe "$probe" write --reset "$elf"
 
 echo
 echo "== the board runs the firmware: PC13 LED, sampled every 100 ms of virtual time"
