@@ -112,6 +112,8 @@ function(stflash_install_library)
     string(REPLACE ";" " " san "${STFLASH_SANITIZER_FLAGS}")
     string(APPEND STFLASH_PC_LIBS " ${san}")
   endif()
+  file(RELATIVE_PATH STFLASH_PC_TO_PREFIX /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
+  string(REGEX REPLACE "/$" "" STFLASH_PC_TO_PREFIX "${STFLASH_PC_TO_PREFIX}")
   configure_file(${PROJECT_SOURCE_DIR}/cmake/stflash.pc.in ${bindir}/stflash.pc
                  @ONLY)
   install(FILES ${bindir}/stflash.pc
