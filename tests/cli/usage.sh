@@ -49,7 +49,7 @@ usage_error "runs past the end of the address space" "${P[@]}" read out.bin 0xff
 usage_error "read writes raw binary or Intel HEX" "${P[@]}" read out.srec 0x08000000 16
 usage_error "read cannot write s-record files" "${P[@]}" read out.bin 0x08000000 16 --format srec
 usage_error "unknown image format 'coff'" "${P[@]}" write --format coff a.bin
-usage_error "needs a size too" "${P[@]}" erase 0x08000000
+usage_error "missing size after address '0x08000000'" "${P[@]}" erase 0x08000000
 usage_error "too many arguments for 'erase'" "${P[@]}" erase 0x08000000 1k 2
 usage_error "bad SWD clock '4q'" --freq 4q info
 usage_error "bad SWD clock '0'" --freq 0 info
@@ -59,7 +59,8 @@ usage_error "bad probe selector 'tcp:host:port'" --probe tcp:host:port info
 usage_error "bad probe selector 'ftp:x'" --probe ftp:x info
 usage_error "option '--probe' needs a value" info --probe
 usage_error "option '--halt' takes no value" reset --halt=yes
-usage_error "'--json' is for the probe and info commands" "${P[@]}" --json reset
+usage_error "option '--json' is for probe and info only" "${P[@]}" --json reset
+usage_error "option '--version' goes before the command" "${P[@]}" info --version
 usage_error "give one reset method" "${P[@]}" reset --hard --system
 usage_error "unknown reset method 'sideways'" "${P[@]}" reset --reset=sideways
 STFLASH_PROBE="tcp:x:y" usage_error "STFLASH_PROBE" info
@@ -78,7 +79,7 @@ printf ':00000001FF\n' >"$WORK/empty.hex"
 random_file "$WORK/a.bin" 16
 srec_cat "$WORK/a.bin" -binary -offset 0x08000000 -o "$WORK/a.hex" -intel
 expect_rc 2 "${P[@]}" write "$WORK/a.hex" 0x08000000
-expect_err "carries its own addresses"
+expect_err "unexpected address for '$WORK/a.hex'"
 expect_rc 1 "${P[@]}" write "$WORK/missing.bin"
 expect_err "missing.bin"
 expect_error_style

@@ -190,7 +190,7 @@ int cmd_erase(struct cli *cli, int argc, char **argv, int first)
     uint32_t addr = 0;
     uint64_t size = 0;
     if (cl.nargs == 1) {
-        out_error("'erase %s' needs a size too: stflash erase ADDR SIZE (or no arguments to "
+        out_error("missing size after address '%s': stflash erase ADDR SIZE (or no arguments to "
                   "erase the whole flash)",
                   cl.args[0]);
         session_done(cli);

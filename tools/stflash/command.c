@@ -16,7 +16,7 @@ int cmd_begin(struct cli *cli, const char *command, const struct opt_spec *spec,
         return CMD_DONE;
     }
     if (cli->json && strcmp(command, "probe") != 0 && strcmp(command, "info") != 0) {
-        out_error("'--json' is for the probe and info commands, not for '%s'", command);
+        out_error("option '--json' is for probe and info only, not for '%s'", command);
         return EXIT_USAGE;
     }
     if (cl->nargs < min_args || cl->nargs > max_args) {

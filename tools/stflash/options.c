@@ -62,7 +62,7 @@ static int take(struct cli *cli, const char *command, const struct opt_spec *o, 
                 out->version = true;
                 return EXIT_OK;
             }
-            out_error("'--version' is a global option: use 'stflash --version'");
+            out_error("option '--version' goes before the command: use 'stflash --version'");
             return EXIT_USAGE;
         }
         int rc = cli_global_option(cli, o->id, name, value);

@@ -100,8 +100,9 @@ int session_load_image(struct cli *cli, const char *path, enum stflash_image_for
         return EXIT_FAILED;
     }
     if (img->format != STFLASH_IMAGE_BIN && have_addr) {
-        out_error("'%s' is an %s file that carries its own addresses: drop the address, or add "
-                  "--format bin to write the file's bytes as they are",
+        out_error("unexpected address for '%s': it is an %s file that carries its own "
+                  "addresses; drop the address, or add --format bin to write the file's bytes as "
+                  "they are",
                   path, stflash_image_format_name(img->format));
         stflash_image_free(img);
         return EXIT_USAGE;
@@ -111,7 +112,7 @@ int session_load_image(struct cli *cli, const char *path, enum stflash_image_for
                       "an address to place it elsewhere",
                  path);
     if (img->segment_count == 0) {
-        out_error("'%s' holds no data", path);
+        out_error("no data in '%s'", path);
         stflash_image_free(img);
         return EXIT_FAILED;
     }
