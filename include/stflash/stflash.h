@@ -155,6 +155,7 @@ struct stflash_target_info {
     uint32_t flash_size;    /* bytes actually used */
     uint32_t flash_size_reg_raw; /* what the register read, in KiB */
     bool flash_size_assumed; /* the register was unreadable or implausible */
+    bool flash_size_unreadable; /* reading the register failed (read protection on some parts) */
     uint32_t page_size;      /* 0 for sectored flash */
     uint32_t sram_base, sram_size;
     bool flash_supported;    /* a flash driver exists for this part */
@@ -256,6 +257,36 @@ int stflash_unlock(struct stflash_dev *dev);
 
 /* Sets read protection level 1 (the debugger can no longer read the flash) and resets. */
 int stflash_lock(struct stflash_dev *dev);
+
+/* ---- diagnosis ---- */
+
+enum stflash_verdict {
+    STFLASH_CHECK_OK,
+    STFLASH_CHECK_WARN, /* works, but something deserves attention */
+    STFLASH_CHECK_FAIL, /* this step fails; the ones after it may be skipped */
+    STFLASH_CHECK_SKIPPED,
+};
+
+struct stflash_check {
+    const char *step; /* "probe found", "probe opened", "probe firmware", "target voltage",
+                         "SWD link", "core", "chip", "clone", "read protection",
+                         "write protection", "flash size" */
+    enum stflash_verdict verdict;
+    char detail[256]; /* what was found */
+    char fix[512];    /* for WARN and FAIL: what to do, "" otherwise */
+};
+
+typedef void (*stflash_check_fn)(void *user, const struct stflash_check *check);
+
+/*
+ * Walks the ladder from the probe to the flash, calling fn once per step in order, without
+ * writing or erasing anything and without a reset, unless the target does not answer on SWD:
+ * then connecting under reset is tried (NRST held low, the core left halted at its reset vector),
+ * as stflash_open does. Returns the number of failed steps (>= 0), or an error when the checks
+ * could not run at all.
+ */
+int stflash_doctor(struct stflash_ctx *ctx, const char *selector, stflash_check_fn fn,
+                   void *user);
 
 #ifdef __cplusplus
 }

@@ -58,6 +58,7 @@ static void flash_size(struct stflash_dev *dev, const struct stflash_chip_info *
             raw &= 0xFFu;
     }
     t->flash_size_reg_raw = raw;
+    t->flash_size_unreadable = !readable;
     uint32_t bytes = raw * 1024u;
     if (chip->flags & STFLASH_CHIP_FSZ_L1_CODED)
         bytes = raw == 0 ? 384u * 1024u : 256u * 1024u;
@@ -71,11 +72,17 @@ static void flash_size(struct stflash_dev *dev, const struct stflash_chip_info *
                             ? dev->clone->flash_size_fallback
                             : chip->flash_size_max;
         t->flash_size_assumed = true;
+        char why[96];
+        if (!readable)
+            snprintf(why, sizeof why, "cannot be read");
+        else
+            snprintf(why, sizeof why, "reads 0x%04x%s", raw,
+                     dev->clone ? " (usual on this clone)" : " (implausible)");
         ctx_log(dev->ctx, STFLASH_LOG_WARN,
-                "flash-size register at 0x%08x %s; assuming %u KiB, the largest %s "
+                "flash-size register at 0x%08x %s; assuming %u KiB for %s%s "
                 "(override with --flash-size)",
-                chip->flash_size_reg, readable ? "reads an implausible value" : "cannot be read",
-                t->flash_size / 1024u, chip->name);
+                chip->flash_size_reg, why, t->flash_size / 1024u,
+                dev->clone ? dev->clone->name : chip->name, dev->clone ? "" : ", its largest size");
     }
 }
 

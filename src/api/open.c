@@ -72,7 +72,7 @@ void stflash_probe_list_free(struct stflash_probe_info *list)
 }
 
 /* Chooses the one probe the selector names, or explains why there is none. */
-static int choose(struct stflash_ctx *ctx, const struct selector *sel, const char *text,
+int dev_choose_probe(struct stflash_ctx *ctx, const struct selector *sel, const char *text,
                   struct stflash_probe_info *chosen)
 {
     struct probe_vec v;
@@ -116,7 +116,7 @@ static int choose(struct stflash_ctx *ctx, const struct selector *sel, const cha
     return STFLASH_OK;
 }
 
-static int open_transport(struct stflash_ctx *ctx, const struct selector *sel,
+int dev_open_transport(struct stflash_ctx *ctx, const struct selector *sel,
                           const struct stflash_probe_info *probe, struct transport **tr)
 {
     switch (sel->kind) {
@@ -134,7 +134,7 @@ static void pause_ms(unsigned ms)
 
 /* Connect under reset: NRST held low while SWD is entered and a halt at the reset vector is
  * armed, then released (the pins are SWD again while the chip is in reset). */
-static int connect_under_reset(struct stflash_dev *dev)
+int dev_connect_under_reset(struct stflash_dev *dev)
 {
     struct dbg *d = dev_dbg(dev);
     int rc = stlink_drive_nrst(&dev->sl, STLINK_NRST_LOW);
@@ -159,16 +159,6 @@ static int connect_under_reset(struct stflash_dev *dev)
     return rc;
 }
 
-/* Below this the target is taken as unpowered (the F1 runs from 2.0 V, DS5319 Table 9). */
-#define MIN_TARGET_VOLTS 1.7
-
-#define BOOT0_PROCEDURE                                                                           \
-    "to recover without the reset wire: 1) set the BOOT0 jumper to 1 (BOOT0 to 3.3 V); "       \
-    "2) press reset or power-cycle the board: the chip starts its boot ROM instead of the "      \
-    "firmware and SWD answers again; 3) run 'stflash erase' (a mass erase removes the "          \
-    "firmware); 4) set BOOT0 back to 0. Or wire the probe's RST pin to the board's NRST (R) pin "  \
-    "and use --connect under-reset"
-
 /* The target does not answer on SWD: say which cause is likely, and retry under reset when that
  * may help (firmware that disabled the SWD pins cannot run while NRST is held low). */
 static int silent_target(struct stflash_dev *dev)
@@ -190,7 +180,7 @@ static int silent_target(struct stflash_dev *dev)
             "the target does not answer on SWD: its firmware probably disabled or remapped the "
             "SWD pins (e.g. AFIO SWJ_CFG on an F1) or sleeps in a low-power mode; retrying "
             "with NRST held low (connect under reset)");
-    int rc = connect_under_reset(dev);
+    int rc = dev_connect_under_reset(dev);
     if (rc == 0) {
         ctx_log(ctx, STFLASH_LOG_WARN,
                 "connected under reset: the target is halted at its reset vector; its firmware "
@@ -212,7 +202,7 @@ int stflash_open(struct stflash_ctx *ctx, const struct stflash_open_options *opt
     struct stflash_probe_info probe;
     int rc = selector_parse(ctx, opts->selector, &sel);
     if (rc == 0)
-        rc = choose(ctx, &sel, opts->selector, &probe);
+        rc = dev_choose_probe(ctx, &sel, opts->selector, &probe);
     if (rc != 0)
         return rc;
 
@@ -221,7 +211,7 @@ int stflash_open(struct stflash_ctx *ctx, const struct stflash_open_options *opt
         return STFLASH_ERR_NO_MEMORY;
     dev->ctx = ctx;
     dev->opts = *opts;
-    rc = open_transport(ctx, &sel, &probe, &dev->tr);
+    rc = dev_open_transport(ctx, &sel, &probe, &dev->tr);
     if (rc == 0)
         rc = stlink_init(&dev->sl, dev->tr);
     if (rc != 0)
@@ -235,7 +225,7 @@ int stflash_open(struct stflash_ctx *ctx, const struct stflash_open_options *opt
         goto fail;
 
     if (opts->connect == STFLASH_CONNECT_UNDER_RESET)
-        rc = connect_under_reset(dev);
+        rc = dev_connect_under_reset(dev);
     else
         rc = stlink_enter_swd(&dev->sl);
     if (rc == STFLASH_ERR_TARGET)

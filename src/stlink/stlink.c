@@ -410,6 +410,7 @@ int stlink_init(struct stlink *sl, struct transport *tr)
     rc = stlink_current_mode(&s, &mode);
     if (rc != STFLASH_OK)
         return rc;
+    s.initial_mode = mode;
     switch (mode) {
     case STLINK_MODE_DFU:
     case STLINK_MODE_BOOTLOADER:

@@ -1,0 +1,307 @@
+/*
+ * The diagnosis ladder: probe found, opened, its firmware, target voltage, SWD link, core, chip,
+ * clone, read and write protection, flash size. One verdict per step, with the fix for each
+ * warning and failure. Nothing is written or erased.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/dev.h"
+#include "api/selector.h"
+#include "arm/cortexm.h"
+
+#define UDEV_FIX                                                                                  \
+    "install the udev rules: sudo cp <prefix>/lib/udev/rules.d/49-stflash.rules "                 \
+    "/etc/udev/rules.d/ && sudo udevadm control --reload && sudo udevadm trigger, then replug "   \
+    "the probe"
+
+struct ladder {
+    stflash_check_fn fn;
+    void *user;
+    int failures;
+    bool stopped; /* a failure ended the walk: the remaining steps are skipped */
+};
+
+static const char *const steps[] = {
+    "probe found", "probe opened", "probe firmware", "target voltage", "SWD link", "core",
+    "chip",        "clone",        "read protection", "write protection", "flash size",
+};
+
+static void report(struct ladder *l, const char *step, enum stflash_verdict verdict,
+                   const char *fix, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void report(struct ladder *l, const char *step, enum stflash_verdict verdict,
+                   const char *fix, const char *fmt, ...)
+{
+    struct stflash_check c;
+    memset(&c, 0, sizeof c);
+    c.step = step;
+    c.verdict = verdict;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c.detail, sizeof c.detail, fmt, ap);
+    va_end(ap);
+    if (fix)
+        snprintf(c.fix, sizeof c.fix, "%s", fix);
+    if (verdict == STFLASH_CHECK_FAIL)
+        l->failures++;
+    l->fn(l->user, &c);
+}
+
+/* Reports every step after `from` as skipped. */
+static void skip_rest(struct ladder *l, const char *from)
+{
+    size_t n = sizeof steps / sizeof steps[0], i = 0;
+    while (i < n && strcmp(steps[i], from) != 0)
+        i++;
+    for (i++; i < n; i++)
+        report(l, steps[i], STFLASH_CHECK_SKIPPED, NULL, "not checked");
+    l->stopped = true;
+}
+
+static void fail_and_stop(struct ladder *l, const char *step, const char *fix, const char *detail)
+{
+    report(l, step, STFLASH_CHECK_FAIL, fix, "%s", detail);
+    skip_rest(l, step);
+}
+
+static bool check_found(struct ladder *l, struct stflash_ctx *ctx, const struct selector *sel,
+                        const char *text, struct stflash_probe_info *probe)
+{
+    /* A probe that cannot be opened is still found: the error then carries its status. */
+    int rc = dev_choose_probe(ctx, sel, text, probe);
+    if (rc == STFLASH_ERR_NOT_FOUND) {
+        const char *fix =
+            sel->kind == SELECT_TCP
+                ? "start the stlink-server (or stflash-sim) at that address, or check the port"
+                : "plug the ST-LINK in and check that the system sees it (lsusb lists 0483:3748 "
+                  "for a V2, 0483:374b for a V2-1, 0483:374f for a V3); some USB cables are "
+                  "charge-only";
+        fail_and_stop(l, "probe found", fix, stflash_last_error(ctx));
+        return false;
+    }
+    if (rc == STFLASH_ERR_INVALID_ARG) {
+        fail_and_stop(l, "probe found", "name one probe with --probe SERIAL (or its start)",
+                      stflash_last_error(ctx));
+        return false;
+    }
+    if (rc != STFLASH_OK && probe->serial[0] == '\0') {
+        fail_and_stop(l, "probe found", "see the message", stflash_last_error(ctx));
+        return false;
+    }
+    report(l, "probe found", STFLASH_CHECK_OK, NULL, "%s serial %s (%s %04x:%04x)", probe->name,
+           probe->serial, probe->transport, probe->vid, probe->pid);
+    if (rc != STFLASH_OK) {
+        const char *fix = rc == STFLASH_ERR_ACCESS ? UDEV_FIX
+                          : rc == STFLASH_ERR_BUSY
+                              ? "close the program that uses it (OpenOCD, st-util, "
+                                "STM32CubeProgrammer, another stflash), or pick another probe"
+                              : "unplug and replug the probe";
+        fail_and_stop(l, "probe opened", fix, probe->status_text);
+        return false;
+    }
+    return true;
+}
+
+static bool check_firmware(struct ladder *l, struct stflash_dev *dev)
+{
+    struct stlink *sl = &dev->sl;
+    char ver[32];
+    stlink_version_string(sl, ver, sizeof ver);
+    const char *was = sl->initial_mode == STLINK_MODE_DFU    ? " (it was in DFU mode: left it)"
+                      : sl->initial_mode == STLINK_MODE_SWIM ? " (it was in SWIM mode: left it)"
+                                                             : "";
+    if (sl->hw == 2 && sl->jtag < 28)
+        report(l, "probe firmware", STFLASH_CHECK_WARN,
+               "update the probe's firmware with ST's ST-LINK upgrade tool (STSW-LINK007) or "
+               "STM32CubeProgrammer",
+               "%s, API v%u%s: older than J28, so %s", ver, sl->api, was,
+               sl->jtag < 22   ? "the SWD clock cannot be set and reads lack status checks"
+               : sl->jtag < 26 ? "16-bit memory access is missing"
+                               : "access ports other than 0 are unreachable");
+    else
+        report(l, "probe firmware", STFLASH_CHECK_OK, NULL, "%s, API v%u%s", ver, sl->api, was);
+    return true;
+}
+
+static bool check_voltage(struct ladder *l, struct stflash_dev *dev)
+{
+    if (stlink_target_voltage(&dev->sl, &dev->volts) != STFLASH_OK) {
+        dev->volts = -1.0;
+        report(l, "target voltage", STFLASH_CHECK_SKIPPED, NULL,
+               "this probe cannot measure the target voltage");
+        return true;
+    }
+    if (dev->volts < MIN_TARGET_VOLTS) {
+        char detail[128];
+        snprintf(detail, sizeof detail, "%.2f V: the target is not powered", dev->volts);
+        fail_and_stop(l, "target voltage",
+                      "connect the board's 3.3V and GND to the probe's 3.3V (VAPP) and GND pins, "
+                      "or power the board from USB or its own supply",
+                      detail);
+        return false;
+    }
+    report(l, "target voltage", STFLASH_CHECK_OK, NULL, "%.2f V", dev->volts);
+    return true;
+}
+
+static bool check_link(struct ladder *l, struct stflash_dev *dev)
+{
+    (void)stlink_set_swd_khz(&dev->sl, dev->sl.hw >= 3 ? 1000u : 1800u, &dev->sl.swd_khz);
+    uint32_t idcode = 0;
+    int rc = stlink_enter_swd(&dev->sl);
+    if (rc == STFLASH_OK)
+        rc = stlink_read_idcode(&dev->sl, &idcode);
+    if (rc == STFLASH_OK) {
+        report(l, "SWD link", STFLASH_CHECK_OK, NULL, "DP IDCODE 0x%08x at %u kHz", idcode,
+               dev->sl.swd_khz);
+        return true;
+    }
+    if (dev_connect_under_reset(dev) == STFLASH_OK && stlink_read_idcode(&dev->sl, &idcode) == 0) {
+        dev->opts.connect = STFLASH_CONNECT_UNDER_RESET;
+        report(l, "SWD link", STFLASH_CHECK_WARN,
+               "stflash connects under reset by itself when this happens; to get rid of it, "
+               "erase the firmware ('stflash erase') or keep the SWD pins enabled in it (on an "
+               "F1: AFIO_MAPR SWJ_CFG 000 or 010, no early low-power mode)",
+               "DP IDCODE 0x%08x, but only while NRST is held low: the firmware disables or "
+               "remaps the SWD pins, or sleeps (the core is now halted at its reset vector)",
+               idcode);
+        return true;
+    }
+    fail_and_stop(l, "SWD link",
+                  "check the SWDIO, SWCLK and GND wires; if the firmware disables SWD, " BOOT0_PROCEDURE,
+                  "the target does not answer on SWD, not even with NRST held low");
+    return false;
+}
+
+static void check_core(struct ladder *l, struct stflash_dev *dev)
+{
+    uint32_t cpuid = 0, dhcsr = 0;
+    if (dbg_read32(dev_dbg(dev), CM_CPUID, &cpuid) || dbg_read32(dev_dbg(dev), CM_DHCSR, &dhcsr)) {
+        fail_and_stop(l, "core", "power-cycle the board; if it persists, connect under reset",
+                      stflash_last_error(dev->ctx));
+        return;
+    }
+    const char *state = (dhcsr & CM_DHCSR_S_LOCKUP) ? "locked up"
+                        : (dhcsr & CM_DHCSR_S_HALT) ? "halted"
+                        : (dhcsr & (1u << 18))      ? "sleeping"
+                                                    : "running";
+    const char *core = stflash_core_name(stflash_core_from_cpuid(cpuid));
+    if (dhcsr & CM_DHCSR_S_LOCKUP)
+        report(l, "core", STFLASH_CHECK_WARN,
+               "write a firmware with a valid vector table, or check the one there: a fault "
+               "inside a fault handler locks the core up (erased flash does it too)",
+               "%s (CPUID 0x%08x), %s", core, cpuid, state);
+    else
+        report(l, "core", STFLASH_CHECK_OK, NULL, "%s r%up%u (CPUID 0x%08x), %s", core,
+               (cpuid >> 20) & 0xFu, cpuid & 0xFu, cpuid, state);
+}
+
+static void check_target(struct ladder *l, struct stflash_dev *dev)
+{
+    if (detect_target(dev) != STFLASH_OK) {
+        fail_and_stop(l, "chip", "see the message", stflash_last_error(dev->ctx));
+        return;
+    }
+    const struct stflash_target_info *t = &dev->target;
+    if (!t->chip) {
+        report(l, "chip", STFLASH_CHECK_WARN,
+               "memory, registers and reset work; flash programming needs a known part",
+               "unknown DEV_ID 0x%03x (DBGMCU_IDCODE 0x%08x)", t->dev_id, t->dbgmcu_idcode);
+        skip_rest(l, "chip");
+        return;
+    }
+    report(l, "chip", STFLASH_CHECK_OK, NULL, "%s, DEV_ID 0x%03x, REV_ID 0x%04x", t->chip->name,
+           t->dev_id, t->rev_id);
+    if (dev->clone)
+        report(l, "clone", STFLASH_CHECK_OK, NULL, "%s %s, answering as %s (%s)",
+               dev->clone->vendor, dev->clone->name, t->chip->name, dev->clone->source);
+    else
+        report(l, "clone", STFLASH_CHECK_OK, NULL, "none: a genuine ST part");
+
+    if (t->rdp_level < 0)
+        report(l, "read protection", STFLASH_CHECK_SKIPPED, NULL,
+               "not read for this flash controller");
+    else if (t->rdp_level > 0)
+        report(l, "read protection", STFLASH_CHECK_FAIL,
+               "'stflash unlock' removes it: the chip then erases its whole flash",
+               "level %d: the flash cannot be read, and written only after an unlock",
+               t->rdp_level);
+    else
+        report(l, "read protection", STFLASH_CHECK_OK, NULL, "level 0 (none)");
+
+    if (t->rdp_level < 0)
+        report(l, "write protection", STFLASH_CHECK_SKIPPED, NULL,
+               "not read for this flash controller");
+    else if (t->wrp_mask)
+        report(l, "write protection", STFLASH_CHECK_WARN,
+               "'stflash options' shows the protected pages; 'stflash options --wrp none' "
+               "removes the protection",
+               "pages protected (groups 0x%08x, %u bytes each)", t->wrp_mask, t->wrp_group_size);
+    else
+        report(l, "write protection", STFLASH_CHECK_OK, NULL, "none");
+
+    if (t->flash_size_assumed && t->flash_size_unreadable && t->rdp_level > 0)
+        report(l, "flash size", STFLASH_CHECK_WARN,
+               "'stflash unlock' removes the read protection (and erases the flash)",
+               "the flash-size register is hidden by read protection; assuming %u KiB",
+               t->flash_size / 1024u);
+    else if (t->flash_size_assumed)
+        report(l, "flash size", STFLASH_CHECK_WARN,
+               "if the chip has another size, give it with --flash-size SIZE; verification "
+               "catches a write beyond the real flash",
+               "the flash-size register %s 0x%04x%s; assuming %u KiB",
+               t->flash_size_unreadable ? "cannot be read, taken as" : "reads",
+               t->flash_size_reg_raw,
+               t->clone_name ? ", as it does on this clone" : ", which is not a plausible size",
+               t->flash_size / 1024u);
+    else
+        report(l, "flash size", STFLASH_CHECK_OK, NULL, "%u KiB from the flash-size register",
+               t->flash_size / 1024u);
+}
+
+int stflash_doctor(struct stflash_ctx *ctx, const char *selector, stflash_check_fn fn,
+                   void *user)
+{
+    struct ladder l = {.fn = fn, .user = user};
+    struct selector sel;
+    int rc = selector_parse(ctx, selector, &sel);
+    if (rc != STFLASH_OK)
+        return rc;
+    struct stflash_probe_info probe;
+    memset(&probe, 0, sizeof probe);
+    if (!check_found(&l, ctx, &sel, selector, &probe))
+        return l.failures;
+
+    struct stflash_dev *dev = calloc(1, sizeof *dev);
+    if (!dev)
+        return STFLASH_ERR_NO_MEMORY;
+    dev->ctx = ctx;
+    rc = dev_open_transport(ctx, &sel, &probe, &dev->tr);
+    if (rc != STFLASH_OK) {
+        fail_and_stop(&l, "probe opened",
+                      rc == STFLASH_ERR_ACCESS ? UDEV_FIX
+                                               : "close other programs using the probe, or "
+                                                 "unplug and replug it",
+                      stflash_last_error(ctx));
+        free(dev);
+        return l.failures;
+    }
+    report(&l, "probe opened", STFLASH_CHECK_OK, NULL, "%s", dev->tr->info.location);
+    rc = stlink_init(&dev->sl, dev->tr);
+    if (rc != STFLASH_OK) {
+        fail_and_stop(&l, "probe firmware", "unplug and replug the probe; update its firmware",
+                      stflash_last_error(ctx));
+    } else {
+        dbg_stlink_init(&dev->dbg, &dev->sl);
+        if (check_firmware(&l, dev) && check_voltage(&l, dev) && check_link(&l, dev)) {
+            check_core(&l, dev);
+            if (!l.stopped)
+                check_target(&l, dev);
+        }
+    }
+    stflash_close(dev);
+    return l.failures;
+}
