@@ -115,8 +115,8 @@ void compat_describe(struct stflash_dev *dev, struct compat_target *out)
 void compat_version(const struct stflash_probe_details *d, char *buf, size_t cap)
 {
     /* The V2 version word has one field for SWIM (V2) or mass storage (V2-1): "S" either way. */
-    unsigned s = d->hw_version >= 3 ? d->swim_version
-                                    : (d->swim_version ? d->swim_version : d->msd_version);
+    unsigned s =
+        d->hw_version >= 3 ? d->swim_version : (d->swim_version ? d->swim_version : d->msd_version);
     if (s)
         snprintf(buf, cap, "V%uJ%uS%u", d->hw_version, d->jtag_version, s);
     else
@@ -143,8 +143,8 @@ int compat_init(struct compat *c, const char *prog, const char *serial, bool deb
         if (strncmp(env, "tcp", 3) == 0 && (env[3] == '\0' || env[3] == ':')) {
             const char *slash = strchr(env, '/');
             int keep = slash ? (int)(slash - env) : (int)strlen(env);
-            n = snprintf(c->selector, sizeof c->selector, "%.*s%s/%s", keep, env,
-                         env[3] ? "" : ":", serial);
+            n = snprintf(c->selector, sizeof c->selector, "%.*s%s/%s", keep, env, env[3] ? "" : ":",
+                         serial);
         } else if (strncmp(env, "sim", 3) == 0) {
             n = snprintf(c->selector, sizeof c->selector, "%s", env);
         } else {
@@ -183,8 +183,8 @@ void compat_log_failure(struct compat *c, int rc)
     compat_log(CL_ERROR, "stflash", "%s", msg && *msg ? msg : stflash_strerror(rc));
 }
 
-int compat_open(struct compat *c, enum stflash_connect connect, uint32_t khz,
-                uint32_t flash_size, bool halt, struct stflash_dev **out)
+int compat_open(struct compat *c, enum stflash_connect connect, uint32_t khz, uint32_t flash_size,
+                bool halt, struct stflash_dev **out)
 {
     struct stflash_open_options o;
     memset(&o, 0, sizeof o);
@@ -208,7 +208,9 @@ int compat_open(struct compat *c, enum stflash_connect connect, uint32_t khz,
                    "Can not connect to target. Please use 'connect under reset' and try again");
         compat_log_failure(c, rc);
         break;
-    default: compat_log_failure(c, rc); break;
+    default:
+        compat_log_failure(c, rc);
+        break;
     }
     return rc;
 }

@@ -36,10 +36,10 @@ const struct compat_chip *compat_chip(uint16_t dev_id);
 
 /* What st-info and st-flash show of a target. */
 struct compat_target {
-    bool ok;              /* the target answered */
-    uint16_t chip_id;     /* DEV_ID, 0 when the target does not answer */
-    const char *descr;    /* NULL: not known to stlink-tools */
-    uint32_t flash_size;  /* the flash-size register as is (0 when it reads 0) */
+    bool ok;             /* the target answered */
+    uint16_t chip_id;    /* DEV_ID, 0 when the target does not answer */
+    const char *descr;   /* NULL: not known to stlink-tools */
+    uint32_t flash_size; /* the flash-size register as is (0 when it reads 0) */
     uint32_t page_size;
     uint32_t sram_size;
     struct stflash_target_info info;
@@ -68,8 +68,8 @@ void compat_done(struct compat *c);
  * probe, an error naming the cause otherwise), plus the library's explanation, and returns the
  * library error code.
  */
-int compat_open(struct compat *c, enum stflash_connect connect, uint32_t khz,
-                uint32_t flash_size, bool halt, struct stflash_dev **out);
+int compat_open(struct compat *c, enum stflash_connect connect, uint32_t khz, uint32_t flash_size,
+                bool halt, struct stflash_dev **out);
 
 /* Logs the library's last error as an ERROR line. */
 void compat_log_failure(struct compat *c, int rc);

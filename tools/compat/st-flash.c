@@ -11,8 +11,15 @@
 #include "compat.h"
 
 enum command { CMD_NONE, CMD_READ, CMD_WRITE, CMD_ERASE, CMD_RESET };
-enum area { AREA_MAIN, AREA_SYSTEM, AREA_OTP, AREA_OPTION, AREA_OPTION_BOOT_ADD, AREA_OPTCR,
-            AREA_OPTCR1 };
+enum area {
+    AREA_MAIN,
+    AREA_SYSTEM,
+    AREA_OTP,
+    AREA_OPTION,
+    AREA_OPTION_BOOT_ADD,
+    AREA_OPTCR,
+    AREA_OPTCR1
+};
 
 struct options {
     bool debug, reset, opt, ihex;
@@ -108,9 +115,12 @@ static bool parse_area(const char *text, enum area *out)
     static const struct {
         const char *name;
         enum area area;
-    } areas[] = {{"main", AREA_MAIN},     {"system", AREA_SYSTEM},
-                 {"otp", AREA_OTP},       {"option", AREA_OPTION},
-                 {"optcr", AREA_OPTCR},   {"optcr1", AREA_OPTCR1},
+    } areas[] = {{"main", AREA_MAIN},
+                 {"system", AREA_SYSTEM},
+                 {"otp", AREA_OTP},
+                 {"option", AREA_OPTION},
+                 {"optcr", AREA_OPTCR},
+                 {"optcr1", AREA_OPTCR1},
                  {"option_boot_add", AREA_OPTION_BOOT_ADD}};
     for (size_t i = 0; i < sizeof areas / sizeof areas[0]; i++)
         if (strcmp(text, areas[i].name) == 0) {
@@ -157,8 +167,7 @@ static const struct area_text {
          "Expected args for this command: option bytes boot_add write <value>",
          "Option bytes boot address read is currently not supported for connected chip",
          "could not read option bytes boot address (-1)",
-         "Option bytes boot address writing is currently not implemented for connected chip",
-         NULL},
+         "Option bytes boot address writing is currently not implemented for connected chip", NULL},
     [AREA_OPTCR] = {"Expected args for this command: option control register read",
                     "Expected args for this command: option control register write <value>",
                     "Option bytes read is currently not supported for connected chip",
@@ -248,7 +257,8 @@ static int parse(int argc, char **argv, struct options *o, bool *version)
     bool option_area = o->area == AREA_OPTION || o->area == AREA_OPTION_BOOT_ADD ||
                        o->area == AREA_OPTCR || o->area == AREA_OPTCR1;
     switch (o->cmd) {
-    case CMD_NONE: return invalid(NULL);
+    case CMD_NONE:
+        return invalid(NULL);
     case CMD_ERASE:
     case CMD_RESET:
         if (npos)
@@ -347,15 +357,20 @@ static void report_erase(struct session *s)
 static const char *flash_kind(const struct stflash_target_info *t)
 {
     switch (t->chip ? t->chip->flash_ctrl : STFLASH_CTRL_UNKNOWN) {
-    case STFLASH_CTRL_F0_F1_F3: return "VL/F0/F3/F1_XL";
-    case STFLASH_CTRL_L0_L1: return "L0/L1";
+    case STFLASH_CTRL_F0_F1_F3:
+        return "VL/F0/F3/F1_XL";
+    case STFLASH_CTRL_L0_L1:
+        return "L0/L1";
     case STFLASH_CTRL_F2_F4:
     case STFLASH_CTRL_F7:
-    case STFLASH_CTRL_L4_STYLE: return "F2/F4/F7/L4";
+    case STFLASH_CTRL_L4_STYLE:
+        return "F2/F4/F7/L4";
     case STFLASH_CTRL_H7:
     case STFLASH_CTRL_H7AB:
-    case STFLASH_CTRL_H7RS: return "H7";
-    default: return "VL/F0/F3/F1_XL";
+    case STFLASH_CTRL_H7RS:
+        return "H7";
+    default:
+        return "VL/F0/F3/F1_XL";
     }
 }
 
@@ -379,8 +394,7 @@ static void on_progress(void *user, const struct stflash_progress *ev)
                     compat_log(CL_INFO, "flash_loader.c", "Clear %s", fault_names[i]);
         }
         {
-            uint32_t now = ev->done >= ev->total ? pages
-                                                 : (uint32_t)(ev->done / s->page);
+            uint32_t now = ev->done >= ev->total ? pages : (uint32_t)(ev->done / s->page);
             while (s->pages_shown < now) {
                 s->pages_shown++;
                 printf("\r%3u/%3u pages written", s->pages_shown, pages);
@@ -396,7 +410,8 @@ static void on_progress(void *user, const struct stflash_progress *ev)
             compat_log(CL_INFO, "common.c", "Starting verification of write complete");
         }
         break;
-    case STFLASH_PHASE_READ: break;
+    case STFLASH_PHASE_READ:
+        break;
     }
 }
 
@@ -457,7 +472,8 @@ static const char *ihex_complaint(const char *msg)
         return "Wrong file format - no marker";
     if (strstr(msg, "end-of-file record"))
         return "No EoF recond";
-    if (r && sscanf(r, "record length 0x%x does not match the %u data bytes", &len, &present) == 2 &&
+    if (r &&
+        sscanf(r, "record length 0x%x does not match the %u data bytes", &len, &present) == 2 &&
         present > len)
         return "Wrong file format - record length mismatch";
     if (r || strstr(msg, "checksum"))
@@ -575,8 +591,8 @@ static int do_write_main(struct session *s)
         } else if ((uint64_t)addr + len > (uint64_t)ti->flash_base + ti->flash_size) {
             compat_log(CL_ERROR, "common.c", "addr too high");
             compat_log(CL_ERROR, "stflash",
-                       "%zu bytes at 0x%08x run past the end of the flash (0x%08x, %u bytes)",
-                       len, addr, ti->flash_base, ti->flash_size);
+                       "%zu bytes at 0x%08x run past the end of the flash (0x%08x, %u bytes)", len,
+                       addr, ti->flash_base, ti->flash_size);
             status = COMPAT_EXIT_FAIL;
         } else if ((addr - ti->flash_base) % s->page) {
             compat_log(CL_ERROR, "common.c",
@@ -681,8 +697,8 @@ static int do_read(struct session *s, uint32_t addr, uint32_t size)
 {
     compat_log(CL_INFO, "common.c", "read from address %#010x size %u", addr, size);
     if ((uint64_t)addr + size > 0x100000000ull || size > STFLASH_IMAGE_MAX_BYTES) {
-        compat_log(CL_ERROR, "stflash", "cannot read %u bytes at 0x%08x: give a smaller size",
-                   size, addr);
+        compat_log(CL_ERROR, "stflash", "cannot read %u bytes at 0x%08x: give a smaller size", size,
+                   addr);
         printf("could not read main memory (%d)\n", -1);
         return COMPAT_EXIT_FAIL;
     }
@@ -750,8 +766,9 @@ int main(int argc, char **argv)
         if (rc == STFLASH_ERR_TARGET || rc == STFLASH_ERR_TIMEOUT)
             puts("Failed to connect to target");
         else if (rc == STFLASH_ERR_INVALID_ARG)
-            compat_log(CL_ERROR, "stflash", "choose the probe with --serial SERIAL or "
-                                            "STFLASH_PROBE (list them with 'st-info --probe')");
+            compat_log(CL_ERROR, "stflash",
+                       "choose the probe with --serial SERIAL or "
+                       "STFLASH_PROBE (list them with 'st-info --probe')");
         compat_done(&s.c);
         return COMPAT_EXIT_FAIL;
     }
@@ -764,9 +781,8 @@ int main(int argc, char **argv)
         compat_log(CL_INFO, "common.c", "%s: %u KiB SRAM, %u KiB flash in at least %u KiB pages.",
                    name, s.t.sram_size / 1024u, shown_flash / 1024u, s.t.page_size / 1024u);
     else
-        compat_log(CL_INFO, "common.c",
-                   "%s: %u KiB SRAM, %u KiB flash in at least %u byte pages.", name,
-                   s.t.sram_size / 1024u, shown_flash / 1024u, s.t.page_size);
+        compat_log(CL_INFO, "common.c", "%s: %u KiB SRAM, %u KiB flash in at least %u byte pages.",
+                   name, s.t.sram_size / 1024u, shown_flash / 1024u, s.t.page_size);
     if (o.flash_size && o.flash_size != shown_flash)
         printf("Forcing flash size: --flash=0x%08X\n", o.flash_size);
 
@@ -796,7 +812,8 @@ int main(int argc, char **argv)
             status = COMPAT_EXIT_FAIL;
         }
         break;
-    case CMD_NONE: break;
+    case CMD_NONE:
+        break;
     }
     fflush(stdout);
     stflash_close(s.dev);

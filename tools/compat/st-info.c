@@ -122,8 +122,7 @@ static int do_probe(struct compat *c, const struct options *o)
  * attached; so does this front-end (st-info changes nothing), with a warning naming the choice.
  * Returns 0 and the probe's serial and exact selector, or -1 after logging why.
  */
-static int pick_probe(struct compat *c, char *serial, size_t serial_cap, char *sel,
-                      size_t sel_cap)
+static int pick_probe(struct compat *c, char *serial, size_t serial_cap, char *sel, size_t sel_cap)
 {
     struct stflash_probe_info *list = NULL;
     size_t n = 0;
@@ -195,8 +194,8 @@ static int do_target(struct compat *c, const struct options *o, const char *what
     else if (t.descr)
         printf("%s\n", t.descr);
     else {
-        compat_log(CL_ERROR, "stflash",
-                   "DEV_ID 0x%03x is not a part stlink-tools 1.7.0 describes", t.chip_id);
+        compat_log(CL_ERROR, "stflash", "DEV_ID 0x%03x is not a part stlink-tools 1.7.0 describes",
+                   t.chip_id);
         status = COMPAT_EXIT_FAIL;
     }
     stflash_close(dev);

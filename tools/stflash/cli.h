@@ -23,7 +23,7 @@ enum cli_exit {
 struct cli {
     const char *selector; /* --probe, else $STFLASH_PROBE, else NULL */
     bool selector_from_env;
-    uint32_t swd_khz;     /* --freq, 0 = the probe's default */
+    uint32_t swd_khz; /* --freq, 0 = the probe's default */
     enum stflash_connect connect;
     bool connect_given;
     uint32_t flash_size; /* --flash-size, 0 = read the register */

@@ -79,7 +79,8 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
         .mass_erase = cmd_has_opt(&cl, OPT_MASS_ERASE),
         .no_verify = cmd_has_opt(&cl, OPT_NO_VERIFY),
     };
-    if ((v && parse_image_format(v, &fmt)) || (cl.nargs == 2 && parse_address(cl.args[1], "address", &addr)) ||
+    if ((v && parse_image_format(v, &fmt)) ||
+        (cl.nargs == 2 && parse_address(cl.args[1], "address", &addr)) ||
         (reset_arg && *reset_arg && parse_reset_method(reset_arg, &how))) {
         session_done(cli);
         return EXIT_USAGE;
@@ -196,8 +197,8 @@ int cmd_erase(struct cli *cli, int argc, char **argv, int first)
         session_done(cli);
         return EXIT_USAGE;
     }
-    if (cl.nargs == 2 && (parse_address(cl.args[0], "address", &addr) ||
-                          parse_size(cl.args[1], "size", &size))) {
+    if (cl.nargs == 2 &&
+        (parse_address(cl.args[0], "address", &addr) || parse_size(cl.args[1], "size", &size))) {
         session_done(cli);
         return EXIT_USAGE;
     }
@@ -229,15 +230,16 @@ int cmd_erase(struct cli *cli, int argc, char **argv, int first)
         }
     } else if (rc == EXIT_OK) {
         uint64_t lo = addr, hi = (uint64_t)addr + size; /* [lo, hi) */
-        bool inside = t.flash_size && lo >= t.flash_base &&
-                      hi <= (uint64_t)t.flash_base + t.flash_size;
+        bool inside =
+            t.flash_size && lo >= t.flash_base && hi <= (uint64_t)t.flash_base + t.flash_size;
         if (inside && t.page_size) {
             uint64_t plo = t.flash_base + (lo - t.flash_base) / t.page_size * t.page_size;
-            uint64_t phi = t.flash_base +
-                           (hi - t.flash_base + t.page_size - 1) / t.page_size * t.page_size;
+            uint64_t phi =
+                t.flash_base + (hi - t.flash_base + t.page_size - 1) / t.page_size * t.page_size;
             if (plo != lo || phi != hi)
-                out_note(cli, "erasing whole pages: 0x%08llx..0x%08llx (%llu-byte pages) covers "
-                              "0x%08llx..0x%08llx",
+                out_note(cli,
+                         "erasing whole pages: 0x%08llx..0x%08llx (%llu-byte pages) covers "
+                         "0x%08llx..0x%08llx",
                          (unsigned long long)plo, (unsigned long long)(phi - 1),
                          (unsigned long long)t.page_size, (unsigned long long)lo,
                          (unsigned long long)(hi - 1));

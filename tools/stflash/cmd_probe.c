@@ -80,12 +80,13 @@ static void probe_text(const struct probe_row *rows, size_t n)
     for (size_t i = 0; i < n; i++) {
         const struct probe_row *r = &rows[i];
         const struct stflash_probe_info *p = r->info;
-        printf("\n%s  serial %s\n", p->name[0] ? p->name : "ST-LINK", p->serial[0] ? p->serial : "(none)");
+        printf("\n%s  serial %s\n", p->name[0] ? p->name : "ST-LINK",
+               p->serial[0] ? p->serial : "(none)");
         printf("  %-9s %04x:%04x via %s%s%s%s\n", "probe:", p->vid, p->pid, p->transport,
                p->location[0] ? " (" : "", p->location, p->location[0] ? ")" : "");
         if (p->status != STFLASH_OK) {
-            printf("  %-9s cannot be opened: %s\n", "status:",
-                   p->status_text[0] ? p->status_text : stflash_strerror(p->status));
+            printf("  %-9s cannot be opened: %s\n",
+                   "status:", p->status_text[0] ? p->status_text : stflash_strerror(p->status));
             continue;
         }
         if (!r->opened) {
@@ -102,8 +103,8 @@ static void probe_text(const struct probe_row *rows, size_t n)
         target_chip_name(&r->target, chip, sizeof chip);
         fmt_size(flash, sizeof flash, r->target.flash_size);
         fmt_size(sram, sizeof sram, r->target.sram_size);
-        printf("  %-9s %s, DEV_ID 0x%03x, %s flash%s, %s SRAM\n", "target:", chip,
-               r->target.dev_id, flash, r->target.flash_size_assumed ? " (assumed)" : "", sram);
+        printf("  %-9s %s, DEV_ID 0x%03x, %s flash%s, %s SRAM\n", "target:", chip, r->target.dev_id,
+               flash, r->target.flash_size_assumed ? " (assumed)" : "", sram);
     }
 }
 
@@ -125,9 +126,9 @@ static void probe_json(const struct probe_row *rows, size_t n)
         printf(", \"openable\": %s, \"status\": ", p->status == STFLASH_OK ? "true" : "false");
         json_str(p->status == STFLASH_OK ? "ok" : stflash_error_name(p->status));
         fputs(", \"error\": ", stdout);
-        json_str(p->status == STFLASH_OK ? NULL
-                                         : (p->status_text[0] ? p->status_text
-                                                              : stflash_strerror(p->status)));
+        json_str(p->status == STFLASH_OK
+                     ? NULL
+                     : (p->status_text[0] ? p->status_text : stflash_strerror(p->status)));
         if (r->opened) {
             char fw[32], chip[128];
             fmt_firmware(fw, sizeof fw, &r->details);
@@ -265,8 +266,8 @@ static void info_text(const struct cli *cli, const struct stflash_probe_details 
                "(override with --flash-size)\n",
                "flash size:", t->flash_size_reg_raw);
     else
-        printf("%-16s from the flash-size register: 0x%04x (%u KiB)\n", "flash size:",
-               t->flash_size_reg_raw, t->flash_size_reg_raw);
+        printf("%-16s from the flash-size register: 0x%04x (%u KiB)\n",
+               "flash size:", t->flash_size_reg_raw, t->flash_size_reg_raw);
     if (!t->flash_supported)
         printf("%-16s not supported for this part yet\n", "flash writes:");
     fmt_size(size, sizeof size, t->sram_size);
@@ -318,7 +319,9 @@ static void info_json(const struct cli *cli, const struct stflash_probe_details 
            t->flash_base, t->flash_size, t->flash_size_assumed ? "true" : "false",
            cli->flash_size ? "true" : "false", t->flash_size_reg_raw, t->page_size,
            t->flash_supported ? "true" : "false", t->sram_base, t->sram_size,
-           halted < 0 ? "null" : halted ? "true" : "false");
+           halted < 0 ? "null"
+           : halted   ? "true"
+                      : "false");
 }
 
 int cmd_info(struct cli *cli, int argc, char **argv, int first)

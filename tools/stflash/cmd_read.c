@@ -43,8 +43,8 @@ static int output_format(const char *path, const char *given, enum stflash_image
     return EXIT_OK;
 }
 
-static int save(const char *path, enum stflash_image_format fmt, uint32_t addr,
-                const uint8_t *data, size_t len)
+static int save(const char *path, enum stflash_image_format fmt, uint32_t addr, const uint8_t *data,
+                size_t len)
 {
     bool to_stdout = strcmp(path, "-") == 0;
     FILE *f = to_stdout ? stdout : fopen(path, "wb");

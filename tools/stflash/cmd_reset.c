@@ -8,13 +8,15 @@ enum { OPT_HALT = 1, OPT_HARD, OPT_SYSTEM, OPT_RESET };
 int cmd_reset(struct cli *cli, int argc, char **argv, int first)
 {
     static const struct opt_spec spec[] = {
-        {"halt", 0, OPT_NONE, OPT_HALT},       {"hard", 0, OPT_NONE, OPT_HARD},
-        {"system", 0, OPT_NONE, OPT_SYSTEM},   {"reset", 0, OPT_REQUIRED, OPT_RESET},
+        {"halt", 0, OPT_NONE, OPT_HALT},
+        {"hard", 0, OPT_NONE, OPT_HARD},
+        {"system", 0, OPT_NONE, OPT_SYSTEM},
+        {"reset", 0, OPT_REQUIRED, OPT_RESET},
         {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
-    int rc = cmd_begin(cli, "reset", spec, argc, argv, first, &cl, 0, 0,
-                       "[--halt] [--hard | --system]");
+    int rc =
+        cmd_begin(cli, "reset", spec, argc, argv, first, &cl, 0, 0, "[--halt] [--hard | --system]");
     if (rc)
         return rc == CMD_DONE ? EXIT_OK : rc;
     bool halt = cmd_has_opt(&cl, OPT_HALT);

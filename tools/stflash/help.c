@@ -19,15 +19,14 @@ static const char global_options[] =
     "  --json               machine-readable output (probe, info)\n"
     "  -h, --help           help (also after a command: stflash write --help)\n";
 
-static const char exit_codes[] =
-    "Exit status:\n"
-    "  0  success\n"
-    "  1  the operation failed\n"
-    "  2  usage error (bad command line)\n"
-    "  3  no probe found, or the probe cannot be opened\n"
-    "  4  the target does not respond\n"
-    "  5  verification failed\n"
-    "  6  read or write protection forbids the operation\n";
+static const char exit_codes[] = "Exit status:\n"
+                                 "  0  success\n"
+                                 "  1  the operation failed\n"
+                                 "  2  usage error (bad command line)\n"
+                                 "  3  no probe found, or the probe cannot be opened\n"
+                                 "  4  the target does not respond\n"
+                                 "  5  verification failed\n"
+                                 "  6  read or write protection forbids the operation\n";
 
 void help_global_options(void)
 {

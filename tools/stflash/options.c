@@ -8,20 +8,14 @@
 #include "cli.h"
 
 const struct opt_spec cli_global_opts[] = {
-    {"probe", 0, OPT_REQUIRED, GOPT_PROBE},
-    {"freq", 0, OPT_REQUIRED, GOPT_FREQ},
-    {"connect", 0, OPT_REQUIRED, GOPT_CONNECT},
-    {"flash-size", 0, OPT_REQUIRED, GOPT_FLASH_SIZE},
-    {"verbose", 'v', OPT_NONE, GOPT_VERBOSE},
-    {"quiet", 'q', OPT_NONE, GOPT_QUIET},
-    {"json", 0, OPT_NONE, GOPT_JSON},
-    {"help", 'h', OPT_NONE, GOPT_HELP},
-    {"version", 0, OPT_NONE, GOPT_VERSION},
-    {NULL, 0, OPT_NONE, 0},
+    {"probe", 0, OPT_REQUIRED, GOPT_PROBE},     {"freq", 0, OPT_REQUIRED, GOPT_FREQ},
+    {"connect", 0, OPT_REQUIRED, GOPT_CONNECT}, {"flash-size", 0, OPT_REQUIRED, GOPT_FLASH_SIZE},
+    {"verbose", 'v', OPT_NONE, GOPT_VERBOSE},   {"quiet", 'q', OPT_NONE, GOPT_QUIET},
+    {"json", 0, OPT_NONE, GOPT_JSON},           {"help", 'h', OPT_NONE, GOPT_HELP},
+    {"version", 0, OPT_NONE, GOPT_VERSION},     {NULL, 0, OPT_NONE, 0},
 };
 
-#define SELECTOR_FORMS                                                                            \
-    "SERIAL, usb:SERIAL, tcp:[HOST][:PORT][/SERIAL] or sim[:CHIP][,OPTION...]"
+#define SELECTOR_FORMS "SERIAL, usb:SERIAL, tcp:[HOST][:PORT][/SERIAL] or sim[:CHIP][,OPTION...]"
 
 static const struct opt_spec *find_long(const struct opt_spec *spec, const char *name, size_t n)
 {
@@ -176,7 +170,8 @@ int cli_global_option(struct cli *cli, int id, const char *name, const char *val
         cli->selector = value;
         cli->selector_from_env = false;
         return EXIT_OK;
-    case GOPT_FREQ: return parse_freq(value, &cli->swd_khz);
+    case GOPT_FREQ:
+        return parse_freq(value, &cli->swd_khz);
     case GOPT_CONNECT:
         cli->connect_given = true;
         return parse_connect(value, &cli->connect);
@@ -191,10 +186,18 @@ int cli_global_option(struct cli *cli, int id, const char *name, const char *val
         cli->flash_size = (uint32_t)size;
         return EXIT_OK;
     }
-    case GOPT_VERBOSE: cli->verbose++; return EXIT_OK;
-    case GOPT_QUIET: cli->quiet = true; return EXIT_OK;
-    case GOPT_JSON: cli->json = true; return EXIT_OK;
-    default: out_error("option '%s' is not allowed here", name); return EXIT_USAGE;
+    case GOPT_VERBOSE:
+        cli->verbose++;
+        return EXIT_OK;
+    case GOPT_QUIET:
+        cli->quiet = true;
+        return EXIT_OK;
+    case GOPT_JSON:
+        cli->json = true;
+        return EXIT_OK;
+    default:
+        out_error("option '%s' is not allowed here", name);
+        return EXIT_USAGE;
     }
 }
 
@@ -297,8 +300,8 @@ int parse_freq(const char *text, uint32_t *khz)
         }
     }
     uint64_t mult = 1; /* kHz */
-    if (strcmp(p, "") == 0 || strcmp(p, "k") == 0 || strcmp(p, "K") == 0 ||
-        strcmp(p, "kHz") == 0 || strcmp(p, "khz") == 0 || strcmp(p, "KHz") == 0)
+    if (strcmp(p, "") == 0 || strcmp(p, "k") == 0 || strcmp(p, "K") == 0 || strcmp(p, "kHz") == 0 ||
+        strcmp(p, "khz") == 0 || strcmp(p, "KHz") == 0)
         mult = 1;
     else if (strcmp(p, "M") == 0 || strcmp(p, "m") == 0 || strcmp(p, "MHz") == 0 ||
              strcmp(p, "mhz") == 0)
@@ -306,8 +309,7 @@ int parse_freq(const char *text, uint32_t *khz)
     else
         digits = false;
     if (!digits) {
-        out_error("bad SWD clock '%s': give kHz (4000), or use a k or M suffix (1800k, 4M)",
-                  text);
+        out_error("bad SWD clock '%s': give kHz (4000), or use a k or M suffix (1800k, 4M)", text);
         return EXIT_USAGE;
     }
     uint64_t v = whole * mult + (frac * mult) / frac_div;

@@ -65,11 +65,16 @@ void out_result(const struct cli *cli, const char *fmt, ...)
 int exit_code_for(int rc, bool opening)
 {
     switch (rc) {
-    case STFLASH_OK: return EXIT_OK;
-    case STFLASH_ERR_PROTECTED: return EXIT_PROTECTED;
-    case STFLASH_ERR_VERIFY: return EXIT_VERIFY;
-    case STFLASH_ERR_TARGET: return EXIT_TARGET;
-    case STFLASH_ERR_TIMEOUT: return opening ? EXIT_TARGET : EXIT_FAILED;
+    case STFLASH_OK:
+        return EXIT_OK;
+    case STFLASH_ERR_PROTECTED:
+        return EXIT_PROTECTED;
+    case STFLASH_ERR_VERIFY:
+        return EXIT_VERIFY;
+    case STFLASH_ERR_TARGET:
+        return EXIT_TARGET;
+    case STFLASH_ERR_TIMEOUT:
+        return opening ? EXIT_TARGET : EXIT_FAILED;
     case STFLASH_ERR_NOT_FOUND:
     case STFLASH_ERR_ACCESS:
     case STFLASH_ERR_BUSY:
@@ -77,7 +82,8 @@ int exit_code_for(int rc, bool opening)
     case STFLASH_ERR_INVALID_ARG: /* an ambiguous selector */
     case STFLASH_ERR_IO:
         return opening ? EXIT_NO_PROBE : EXIT_FAILED;
-    default: return EXIT_FAILED;
+    default:
+        return EXIT_FAILED;
     }
 }
 
@@ -120,7 +126,8 @@ static void hint_for(int rc, bool opening, const char *msg)
         out_hint("the flash does not hold what was expected: write the image again (with "
                  "--mass-erase if pages were written by something else)");
         break;
-    default: break;
+    default:
+        break;
     }
 }
 
@@ -169,11 +176,21 @@ void json_str(const char *s)
     putchar('"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
-        case '"': fputs("\\\"", stdout); break;
-        case '\\': fputs("\\\\", stdout); break;
-        case '\n': fputs("\\n", stdout); break;
-        case '\r': fputs("\\r", stdout); break;
-        case '\t': fputs("\\t", stdout); break;
+        case '"':
+            fputs("\\\"", stdout);
+            break;
+        case '\\':
+            fputs("\\\\", stdout);
+            break;
+        case '\n':
+            fputs("\\n", stdout);
+            break;
+        case '\r':
+            fputs("\\r", stdout);
+            break;
+        case '\t':
+            fputs("\\t", stdout);
+            break;
         default:
             if (*p < 0x20 || *p >= 0x7f) /* non-ASCII as Latin-1: always valid JSON */
                 printf("\\u%04x", *p);

@@ -18,8 +18,8 @@
 static struct {
     bool enabled;
     bool tty;
-    bool active;      /* a phase is under way */
-    bool line_open;   /* the terminal line holds a bar without a newline */
+    bool active;    /* a phase is under way */
+    bool line_open; /* the terminal line holds a bar without a newline */
     enum stflash_phase phase;
     uint64_t total;
     uint64_t last_done;
@@ -30,10 +30,14 @@ static struct {
 static const char *phase_name(enum stflash_phase phase)
 {
     switch (phase) {
-    case STFLASH_PHASE_ERASE: return "erase";
-    case STFLASH_PHASE_PROGRAM: return "program";
-    case STFLASH_PHASE_VERIFY: return "verify";
-    case STFLASH_PHASE_READ: return "read";
+    case STFLASH_PHASE_ERASE:
+        return "erase";
+    case STFLASH_PHASE_PROGRAM:
+        return "program";
+    case STFLASH_PHASE_VERIFY:
+        return "verify";
+    case STFLASH_PHASE_READ:
+        return "read";
     }
     return "progress";
 }

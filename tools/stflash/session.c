@@ -108,8 +108,9 @@ int session_load_image(struct cli *cli, const char *path, enum stflash_image_for
         return EXIT_USAGE;
     }
     if (img->format == STFLASH_IMAGE_BIN && !have_addr)
-        out_note(cli, "'%s' is a raw binary: placing it at 0x08000000 (the start of flash); give "
-                      "an address to place it elsewhere",
+        out_note(cli,
+                 "'%s' is a raw binary: placing it at 0x08000000 (the start of flash); give "
+                 "an address to place it elsewhere",
                  path);
     if (img->segment_count == 0) {
         out_error("no data in '%s'", path);
