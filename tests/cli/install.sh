@@ -26,12 +26,20 @@ for pid in 3748 374b 374f 3752 3753; do
 done
 pass "udev rules"
 
-for page in stflash stflash-st-info stflash-st-flash; do
-    man -l "$prefix/share/man/man1/$page.1" >/dev/null 2>"$WORK/man.err" || fail "man $page: $(cat "$WORK/man.err")"
-    [ ! -s "$WORK/man.err" ] || fail "man $page warns: $(cat "$WORK/man.err")"
+if command -v man >/dev/null; then
+    for page in stflash stflash-st-info stflash-st-flash; do
+        MANWIDTH=100 man -l "$prefix/share/man/man1/$page.1" >"$WORK/man.txt" 2>"$WORK/man.err" ||
+            fail "man $page: $(cat "$WORK/man.err")"
+        [ ! -s "$WORK/man.err" ] || fail "man $page warns: $(cat "$WORK/man.err")"
+        grep -q "EXIT STATUS" "$WORK/man.txt" || fail "no exit status in $page(1)"
+    done
+    pass "man pages render"
+else
+    echo "note: man is not installed; the man pages were not rendered"
+fi
+for code in 0 1 2 3 4 5 6; do
+    grep -q "^\.B $code\$" "$prefix/share/man/man1/stflash.1" || fail "exit status $code missing from stflash(1)"
 done
-man -l "$prefix/share/man/man1/stflash.1" 2>/dev/null | grep -q "EXIT STATUS" || fail "no exit status in stflash(1)"
-pass "man pages render"
 
 cat >"$WORK/app.c" <<'C'
 #include <stdio.h>
