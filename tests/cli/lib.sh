@@ -175,6 +175,10 @@ board_field() {
 # A test image in every format at an address: $WORK/NAME.{bin,hex,srec,elf}.
 make_variants() {
     local name=$1 addr=$2
+    local tool
+    for tool in srec_cat arm-none-eabi-objcopy arm-none-eabi-ld; do
+        command -v $tool >/dev/null || fail "$tool is missing: run scripts/install-deps.sh"
+    done
     srec_cat "$WORK/$name.bin" -binary -offset "$addr" -o "$WORK/$name.hex" -intel -address-length=4 ||
         fail "srec_cat (ihex) failed"
     srec_cat "$WORK/$name.bin" -binary -offset "$addr" -o "$WORK/$name.srec" -motorola -address-length=4 ||
@@ -185,3 +189,8 @@ make_variants() {
     arm-none-eabi-ld -N -e "$addr" --section-start=.image="$addr" -o "$WORK/$name.elf" "$WORK/$name.o" ||
         fail "ld failed"
 }
+
+# Without srecord, say what is missing instead of "command not found".
+if ! command -v srec_cat >/dev/null; then
+    srec_cat() { fail "srec_cat (srecord) is missing: run scripts/install-deps.sh"; }
+fi
