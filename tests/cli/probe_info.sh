@@ -97,7 +97,7 @@ pass "probe and info leave the target alone"
 if [ "$mode" = tcp ]; then
     # All the daemon's boards, with the chip behind each.
     expect_ok --probe "tcp:127.0.0.1:$SIM_PORT" probe --json
-    [ "$(json probes | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 3 ] ||
+    [ "$(json probes | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 3 ] ||
         fail "expected 3 probes: $(cat "$WORK/out")"
     expect_json probes.1.name ST-LINK/V2-1
     expect_json probes.1.pid 374b
@@ -135,7 +135,7 @@ else
     expect_json target.flash_size_register 0
     expect_ok --probe "sim:stm32f103c8,voltage=0,state=$WORK/v0.state" probe --json
     expect_json probes.0.target null
-    python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["probes"][0]["target_error"]; sys.exit(0 if "0.00 V" in e else 1)' "$WORK/out" ||
+    /usr/bin/python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["probes"][0]["target_error"]; sys.exit(0 if "0.00 V" in e else 1)' "$WORK/out" ||
         fail "no reason given for the unpowered target"
     expect_rc 4 --probe "sim:stm32f103c8,voltage=0,state=$WORK/v0.state" info
     expect_err "not powered"

@@ -30,6 +30,6 @@ grep -qa $'program \\[[#.]*\\] ' "$WORK/tty.log" || fail "no progress bar on a t
 grep -qa $'\rprogram: 100% 65536 bytes in ' "$WORK/tty.log" || fail "the bar does not end in place"
 grep -qa $'\033\\[K' "$WORK/tty.log" || fail "the line is not cleared when redrawn"
 draws=$(tr '\r' '\n' <"$WORK/tty.log" | grep -ac '^program \[' || true)
-limit=$(python3 -c "import sys; print(int((float(sys.argv[2]) - float(sys.argv[1])) * 10) + 3)" "$start" "$end")
-[ "$draws" -le "$limit" ] || fail "$draws redraws of the program bar in $(python3 -c "print($end - $start)") s"
+limit=$(/usr/bin/python3 -c "import sys; print(int((float(sys.argv[2]) - float(sys.argv[1])) * 10) + 3)" "$start" "$end")
+[ "$draws" -le "$limit" ] || fail "$draws redraws of the program bar in $(/usr/bin/python3 -c "print($end - $start)") s"
 pass "bar on a terminal, redrawn in place ($draws redraws)"

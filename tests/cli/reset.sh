@@ -8,7 +8,7 @@ fw="$STFLASH_FW_DIR/led_toggle.bin"
 start_sim
 P=(--probe "tcp:127.0.0.1:$SIM_PORT")
 # The reset handler: the second word of the vector table.
-reset_pc=$(python3 -c 'import struct,sys; print("0x%08x" % (struct.unpack_from("<I", open(sys.argv[1],"rb").read(), 4)[0] & ~1))' "$fw")
+reset_pc=$(/usr/bin/python3 -c 'import struct,sys; print("0x%08x" % (struct.unpack_from("<I", open(sys.argv[1],"rb").read(), 4)[0] & ~1))' "$fw")
 
 expect_halted() {
     [ "$(board_field 0 halted)" = True ] || fail "$1: the core is not halted"
