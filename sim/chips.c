@@ -48,6 +48,95 @@ static const struct sim_chip chips[] = {
         .ap_idr = 0x14770011u,
         .rom_pidr = 0x00000A0420ull,
     },
+    /*
+     * Clones of the F103 (stm32-chip-table.md Table 5, stm32-targets.md "Clones of the F103").
+     * Each answers DEV_ID 0x410 and differs in what identifies it and in one flash behaviour.
+     * AP IDR 0x24770011 is the Cortex-M3 r2 AHB-AP's: reported for the CKS32 (revision > 1),
+     * assumed for the other r2p1 cores.
+     */
+    {
+        /* DP IDCODE 0x2BA01477 where the F103 answers 0x1BA01477; ROM table designer 0x555 /
+         * partno 0x29B with PIDR 0x050005529B, whose PIDR2 lacks the "JEP106 used" bit (a
+         * legacy 0x55); DBGMCU_IDCODE 0x20036410 and a flash-size register reading 0, as on the
+         * board of the "flash: 0" field report (seed 000, where OpenOCD assumed 128 KiB and
+         * programming then worked). 128 KiB of working flash: some C8-labelled 0x410 parts
+         * carry 128 KiB (stm32-targets.md); --flash-kib 64 models one that does not. CPUID
+         * r2p1 is an assumption (Table 5 says "M3"); its FPEC behaves as the F103's. */
+        .name = "cks32f103c8",
+        .descr = "CKS32F103C8 / CS32F103C8 clone (flash-size register 0)",
+        .dev_id = 0x410,
+        .idcode = 0x20036410u,
+        .flash_kib = 128,
+        .sram_kib = 20,
+        .page_size = 1024,
+        .dp_idcode = 0x2BA01477u,
+        .cpuid = 0x412FC231u,
+        .ap_idr = 0x24770011u,
+        .rom_pidr = 0x050005529Bull,
+        .quirks = SIM_CHIP_FSZ_READS_ZERO,
+    },
+    {
+        /* ROM table designer GigaDevice 0x751 / partno 0xF64 (PIDR 0x07000D1F64), CPUID r2p1;
+         * REV_ID 0x1303 as read on a GD32F103CBT6 (blaatschaap.be "32F103 comparison part 4";
+         * the GD32F1x0 reports the same, OpenOCD keys that line on it). DP IDCODE 0x1BA01477
+         * as reported for GD32 parts (Table 5 has no value for the GD32F103: assumption). The
+         * word at 0x1FFFF7E0 holds 64 KiB flash and 20 KiB SRAM; 32-bit programming. Timings:
+         * the GD32 flash is "much faster" (stm32-targets.md) but the GD32F103 datasheet figures
+         * could not be checked: 40 us per program operation (half-word or word) and 10 ms per
+         * erase are assumptions standing in for them. */
+        .name = "gd32f103c8",
+        .descr = "GigaDevice GD32F103C8 (flash and SRAM size in one word, 32-bit programming)",
+        .dev_id = 0x410,
+        .idcode = 0x13030410u,
+        .flash_kib = 64,
+        .sram_kib = 20,
+        .page_size = 1024,
+        .dp_idcode = 0x1BA01477u,
+        .cpuid = 0x412FC231u,
+        .ap_idr = 0x24770011u,
+        .rom_pidr = 0x07000D1F64ull,
+        .quirks = SIM_CHIP_FSZ_WORD_SRAM | SIM_CHIP_WORD_PROGRAM,
+        .tprog_ps = 40ull * SIM_PS_PER_US,
+        .erase_ps = 10ull * SIM_PS_PER_MS,
+    },
+    {
+        /* Generic Arm ROM table (designer 0x43B, partno 0x4C3, PIDR 0x04000BB4C3), CPUID r2p1
+         * (Table 5); DP IDCODE 0x2BA01477 (Geehy's OpenOCD configuration, stm32f1-picopwner
+         * #39). No APM32F103 REV_ID is on record (BMP #1203 only says it is not the CH32's
+         * 0x2000): the F103's 0x2003 here. A half-word written while BSY is set is lost
+         * (embassy-rs commit 4239a438: "Only one half-word gets written while the other one
+         * gets lost"; BMP #1148, #1203). */
+        .name = "apm32f103c8",
+        .descr = "Geehy APM32F103C8 clone (loses a half-word written while BSY is set)",
+        .dev_id = 0x410,
+        .idcode = 0x20036410u,
+        .flash_kib = 64,
+        .sram_kib = 20,
+        .page_size = 1024,
+        .dp_idcode = 0x2BA01477u,
+        .cpuid = 0x412FC231u,
+        .ap_idr = 0x24770011u,
+        .rom_pidr = 0x04000BB4C3ull,
+        .quirks = SIM_CHIP_DROP_WHILE_BUSY,
+    },
+    {
+        /* REV_ID 0x2000 with the generic Arm ROM table (0x43B / 0x4C3); DP IDCODE 0x2BA01477
+         * (reported on a clone of unconfirmed vendor, BMP #1252); FLASH_CR.FLOCK and
+         * FLASH_MODEKEYR at 0x40022024; the flash-size register reads 0 (BMP assumes 64 KiB:
+         * BMP #990, #1006). CPUID r2p1 and DBGMCU_IDCODE bits [15:12] = 0 are assumptions. */
+        .name = "ch32f103c8",
+        .descr = "WCH CH32F103C8 clone (FLOCK, MODEKEYR, flash-size register 0)",
+        .dev_id = 0x410,
+        .idcode = 0x20000410u,
+        .flash_kib = 64,
+        .sram_kib = 20,
+        .page_size = 1024,
+        .dp_idcode = 0x2BA01477u,
+        .cpuid = 0x412FC231u,
+        .ap_idr = 0x24770011u,
+        .rom_pidr = 0x04000BB4C3ull,
+        .quirks = SIM_CHIP_FSZ_READS_ZERO | SIM_CHIP_CH32_FLOCK,
+    },
 };
 
 const struct sim_chip *sim_chip_find(const char *name)

@@ -3,6 +3,8 @@
  * the STM32F10xxx flash programming manual PM0075 (§2.3 unlock, §2.3.3 programming, §2.3.4-5
  * erase, §2.4 protections, §2.5 option bytes, §3 registers). Busy periods follow the virtual
  * clock: tPROG per half-word and tERASE per erase (DS5319 "Flash memory characteristics").
+ * Clones of the F103 add their own behaviour (enum sim_chip_quirk): word programming (GD32), a
+ * write lost while BSY is set (APM32), FLOCK and FLASH_MODEKEYR (CH32), their own timings.
  */
 #include <string.h>
 
@@ -45,11 +47,28 @@ static void load_option_bytes(struct sim_target *t)
     t->fpec.wrpr = wrp;
 }
 
+/* A clone's own flash timings, else the F1's. */
+static sim_ps tprog(const struct sim_target *t)
+{
+    return t->chip->tprog_ps ? t->chip->tprog_ps : SIM_F1_TPROG_PS;
+}
+
+static sim_ps terase(const struct sim_target *t)
+{
+    return t->chip->erase_ps ? t->chip->erase_ps : SIM_F1_ERASE_PS;
+}
+
+static bool is_ch32(const struct sim_target *t)
+{
+    return t->chip->quirks & SIM_CHIP_CH32_FLOCK;
+}
+
 void f1_fpec_reset(struct sim_target *t)
 {
     memset(&t->fpec, 0, sizeof t->fpec);
     t->fpec.acr = 0x30;
-    t->fpec.cr = FLASH_CR_LOCK;
+    /* The CH32's fast page mode is locked at reset too (FLOCK, bit 15). */
+    t->fpec.cr = FLASH_CR_LOCK | (is_ch32(t) ? FLASH_CR_FLOCK : 0);
     load_option_bytes(t);
 }
 
@@ -117,7 +136,7 @@ static void page_erase(struct sim_target *t)
     uint32_t page = t->chip->page_size;
     uint32_t addr = t->fpec.ar;
     if (addr < F1_FLASH_BASE || addr - F1_FLASH_BASE >= t->flash_size) {
-        start_busy(t, SIM_F1_ERASE_PS); /* outside the array: nothing happens, time passes */
+        start_busy(t, terase(t)); /* outside the array: nothing happens, time passes */
         return;
     }
     uint32_t off = (addr - F1_FLASH_BASE) & ~(page - 1u);
@@ -128,7 +147,7 @@ static void page_erase(struct sim_target *t)
     }
     memset(&t->flash[off], 0xFF, page);
     flash_changed(t, F1_FLASH_BASE + off, page);
-    start_busy(t, SIM_F1_ERASE_PS);
+    start_busy(t, terase(t));
     if (t->stats)
         t->stats->pages_erased++;
 }
@@ -137,7 +156,7 @@ static void mass_erase(struct sim_target *t)
 {
     memset(t->flash, 0xFF, t->flash_size);
     flash_changed(t, F1_FLASH_BASE, t->flash_size);
-    start_busy(t, SIM_F1_ERASE_PS);
+    start_busy(t, terase(t));
     if (t->stats)
         t->stats->mass_erases++;
 }
@@ -151,7 +170,7 @@ static void option_erase(struct sim_target *t)
     for (unsigned i = 0; i < 8; i++)
         t->optbytes[i] = 0xFFFF;
     sim_target_optbytes_changed(t);
-    start_busy(t, SIM_F1_ERASE_PS);
+    start_busy(t, terase(t));
     if (t->stats)
         t->stats->option_erases++;
 }
@@ -219,6 +238,8 @@ static enum sim_bus_result cr_write(struct sim_target *t, uint32_t val, enum sim
         next &= ~FLASH_CR_OPTWRE; /* OPTWRE can only be cleared by software */
     if (val & FLASH_CR_LOCK)
         next |= FLASH_CR_LOCK;
+    if (is_ch32(t) && (val & FLASH_CR_FLOCK))
+        next |= FLASH_CR_FLOCK; /* set-only, like LOCK; FLASH_MODEKEYR clears it */
     f->cr = next;
     if (val & FLASH_CR_STRT) {
         f->cr |= FLASH_CR_STRT;
@@ -257,6 +278,20 @@ enum sim_bus_result f1_fpec_write(struct sim_target *t, uint32_t off, uint32_t v
     case FLASH_AR:
         f->ar = val;
         return SIM_BUS_OK;
+    case FLASH_MODEKEYR:
+        /* CH32: KEY1 then KEY2, with the FPEC unlocked, clears FLOCK. A wrong key restarts the
+         * sequence (whether the CH32 locks up as the FPEC does is not known). Reserved, so
+         * ignored, on the F1. */
+        if (!is_ch32(t) || (f->cr & FLASH_CR_LOCK))
+            return SIM_BUS_OK;
+        if (f->modekey_stage == 0 && val == FLASH_KEY1) {
+            f->modekey_stage = 1;
+        } else {
+            if (f->modekey_stage == 1 && val == FLASH_KEY2)
+                f->cr &= ~FLASH_CR_FLOCK;
+            f->modekey_stage = 0;
+        }
+        return SIM_BUS_OK;
     default:
         return SIM_BUS_OK;
     }
@@ -278,9 +313,42 @@ static void program_halfword(struct sim_target *t, uint32_t addr, uint16_t hw)
     }
     t->flash[off] = (uint8_t)hw;
     t->flash[off + 1] = (uint8_t)(hw >> 8);
-    start_busy(t, SIM_F1_TPROG_PS);
+    start_busy(t, tprog(t));
     if (t->stats)
         t->stats->halfwords_programmed++;
+}
+
+/* GD32: a word-aligned 32-bit store programs both half-words in one tPROG. The same rules as for
+ * a half-word apply to each half; nothing is written when one of them breaks them. */
+static void program_word(struct sim_target *t, uint32_t addr, uint32_t w)
+{
+    struct f1_fpec *f = &t->fpec;
+    uint32_t off = addr - F1_FLASH_BASE;
+    if (page_write_protected(t, off)) {
+        f->sr |= FLASH_SR_WRPRTERR;
+        return;
+    }
+    for (unsigned i = 0; i < 2; i++) {
+        uint16_t cur = (uint16_t)(t->flash[off + 2 * i] | t->flash[off + 2 * i + 1] << 8);
+        if (cur != 0xFFFF && (uint16_t)(w >> (16 * i)) != 0x0000) {
+            f->sr |= FLASH_SR_PGERR;
+            return;
+        }
+    }
+    for (unsigned i = 0; i < 4; i++)
+        t->flash[off + i] = (uint8_t)(w >> (8 * i));
+    start_busy(t, tprog(t));
+    if (t->stats)
+        t->stats->halfwords_programmed += 2;
+}
+
+/* APM32: a write arriving while BSY is still set is dropped, with no stall and no error flag. */
+static bool lost_while_busy(struct sim_target *t)
+{
+    if (!(t->chip->quirks & SIM_CHIP_DROP_WHILE_BUSY))
+        return false;
+    f1_fpec_update(t);
+    return t->fpec.sr & FLASH_SR_BSY;
 }
 
 enum sim_bus_result f1_flash_write(struct sim_target *t, uint32_t addr, unsigned size,
@@ -289,15 +357,23 @@ enum sim_bus_result f1_flash_write(struct sim_target *t, uint32_t addr, unsigned
     struct f1_fpec *f = &t->fpec;
     if (!(f->cr & FLASH_CR_PG))
         return SIM_BUS_OK; /* not programming: the array ignores the write */
+    if (lost_while_busy(t))
+        return SIM_BUS_OK;
     if (!wait_not_busy(t, who))
         return SIM_BUS_STALL;
     if (size == 1 || (addr & 1u)) {
         f->sr |= FLASH_SR_PGERR; /* the FPEC programs half-words only */
         return SIM_BUS_OK;
     }
-    program_halfword(t, addr, (uint16_t)val);
-    if (size == 4)
-        program_halfword(t, addr + 2, (uint16_t)(val >> 16));
+    if (size == 4 && !(addr & 3u) && (t->chip->quirks & SIM_CHIP_WORD_PROGRAM)) {
+        program_word(t, addr, val);
+    } else {
+        program_halfword(t, addr, (uint16_t)val);
+        /* The bus splits a word into two half-words: the second waits for the first on ST
+         * parts, and arrives while BSY is set, so is lost, on the APM32. */
+        if (size == 4 && !lost_while_busy(t))
+            program_halfword(t, addr + 2, (uint16_t)(val >> 16));
+    }
     if (who == SIM_BY_DEBUG)
         flash_changed(t, addr, size);
     else if (t->dirty_hi <= t->dirty_lo) { /* dropped from Unicorn's cache when the run returns */
@@ -331,6 +407,6 @@ enum sim_bus_result f1_optbytes_write(struct sim_target *t, uint32_t addr, unsig
     uint8_t v = (uint8_t)val;
     t->optbytes[i] = (uint16_t)(v | (uint16_t)(uint8_t)~v << 8);
     sim_target_optbytes_changed(t);
-    start_busy(t, SIM_F1_TPROG_PS);
+    start_busy(t, tprog(t));
     return SIM_BUS_OK;
 }

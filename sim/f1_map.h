@@ -32,6 +32,7 @@
 #define FLASH_AR 0x14u
 #define FLASH_OBR 0x1Cu
 #define FLASH_WRPR 0x20u
+#define FLASH_MODEKEYR 0x24u /* CH32 only: unlocks the fast page mode (FLOCK) */
 
 #define FLASH_KEY1 0x45670123u
 #define FLASH_KEY2 0xCDEF89ABu
@@ -51,6 +52,7 @@
 #define FLASH_CR_OPTWRE (1u << 9)
 #define FLASH_CR_ERRIE (1u << 10)
 #define FLASH_CR_EOPIE (1u << 12)
+#define FLASH_CR_FLOCK (1u << 15) /* CH32 only: fast page mode locked; reads 0 on the F1 */
 
 #define FLASH_OBR_OPTERR (1u << 0)
 #define FLASH_OBR_RDPRT (1u << 1)

@@ -39,9 +39,11 @@ static void sysmem_build(struct sim_target *t)
     le32_put(&p[4], F1_SYSMEM_PAGE + 0x40u + 1u);
     le16_put(&p[0x40], 0xBF30); /* wfi */
     le16_put(&p[0x42], 0xE7FD); /* b 0x1FFFF040 */
-    /* RM0008 §30.2: flash size in KiB; the upper half-word is reserved and reads 0xFFFF. */
+    /* RM0008 §30.2: flash size in KiB; the upper half-word is reserved and reads 0xFFFF. The
+     * GD32 keeps its SRAM size in KiB there (stm32-chip-table.md Table 5). */
     le16_put(&p[F1_FLASH_SIZE_REG - F1_SYSMEM_PAGE], (uint16_t)t->cfg.flash_size_reg);
-    le16_put(&p[F1_FLASH_SIZE_REG - F1_SYSMEM_PAGE + 2], 0xFFFF);
+    le16_put(&p[F1_FLASH_SIZE_REG - F1_SYSMEM_PAGE + 2],
+             (t->chip->quirks & SIM_CHIP_FSZ_WORD_SRAM) ? (uint16_t)t->chip->sram_kib : 0xFFFF);
     memcpy(&p[F1_UID_BASE - F1_SYSMEM_PAGE], t->uid, sizeof t->uid);
     sysmem_sync_optbytes(t);
 }
@@ -180,8 +182,9 @@ int sim_target_init(struct sim_target *t, const struct sim_target_config *cfg)
     t->cfg = *cfg;
     t->chip = cfg->chip;
     t->flash_size = (cfg->flash_kib ? cfg->flash_kib : cfg->chip->flash_kib) * 1024u;
-    if (t->cfg.flash_size_reg == UINT32_MAX)
-        t->cfg.flash_size_reg = t->flash_size / 1024u;
+    if (t->cfg.flash_size_reg == UINT32_MAX) /* the chip's own value: 0 on some clones */
+        t->cfg.flash_size_reg =
+            (cfg->chip->quirks & SIM_CHIP_FSZ_READS_ZERO) ? 0 : t->flash_size / 1024u;
     t->sram_size = cfg->chip->sram_kib * 1024u;
     t->flash = malloc(round_up_4k(t->flash_size));
     t->sram = calloc(1, round_up_4k(t->sram_size));

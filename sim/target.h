@@ -27,6 +27,31 @@ struct sim_chip {
     uint32_t cpuid;     /* SCB CPUID */
     uint32_t ap_idr;    /* AHB-AP IDR */
     uint64_t rom_pidr;  /* CoreSight ROM table peripheral ID (PIDR4..0) */
+    /* How a clone differs from the ST part it replaces (0 on ST parts): enum sim_chip_quirk,
+     * and its flash timings (0: the F1's, SIM_F1_TPROG_PS and SIM_F1_ERASE_PS). */
+    uint32_t quirks;
+    sim_ps tprog_ps; /* one program operation (a half-word, or a word with WORD_PROGRAM) */
+    sim_ps erase_ps; /* page, mass and option-byte erase */
+};
+
+/* Behaviours of the clones of the F103 (stm32-chip-table.md Table 5, stm32-targets.md "Clones
+ * of the F103"; sim/chips.c says where each chip's facts come from). */
+enum sim_chip_quirk {
+    /* The flash-size register reads 0 unless --flash-size-reg says otherwise (CKS32, CH32). */
+    SIM_CHIP_FSZ_READS_ZERO = 1u << 0,
+    /* The word at 0x1FFFF7E0 holds the flash KiB in [15:0] and the SRAM KiB in [31:16] (GD32);
+     * on ST parts the upper half-word is reserved and reads 0xFFFF. */
+    SIM_CHIP_FSZ_WORD_SRAM = 1u << 1,
+    /* A 32-bit store with FLASH_CR.PG set programs the whole word in one tPROG (GD32); on ST
+     * parts the bus splits it into two half-words, one tPROG each. */
+    SIM_CHIP_WORD_PROGRAM = 1u << 2,
+    /* A flash write arriving while FLASH_SR.BSY is still set is lost: no bus stall, no error
+     * flag (APM32). ST parts stall the bus until BSY clears. */
+    SIM_CHIP_DROP_WHILE_BUSY = 1u << 3,
+    /* FLASH_CR bit 15 FLOCK (set at reset, set-only by software) and FLASH_MODEKEYR at +0x24,
+     * whose KEY1/KEY2 sequence clears FLOCK (CH32). The fast page mode it unlocks (FTPG, FTER)
+     * is not modelled: its bits read 0 and ignore writes; compatible mode works as on the F1. */
+    SIM_CHIP_CH32_FLOCK = 1u << 4,
 };
 
 const struct sim_chip *sim_chip_find(const char *name);
@@ -36,7 +61,8 @@ const struct sim_chip *sim_chip_at(size_t i); /* NULL past the end */
 struct sim_target_config {
     const struct sim_chip *chip;
     uint32_t flash_kib;      /* physical flash; 0 = the chip's */
-    uint32_t flash_size_reg; /* value of the flash-size register; UINT32_MAX = the physical size */
+    uint32_t flash_size_reg; /* value of the flash-size register; UINT32_MAX = the chip's
+                                own (the physical size, 0 on SIM_CHIP_FSZ_READS_ZERO clones) */
     int rdp_level;           /* 0 or 1 at power-up */
     bool nrst_wired;         /* the probe's NRST line reaches the chip */
     bool boot0;              /* BOOT0 high: boot from system memory */
@@ -76,6 +102,7 @@ struct f1_fpec {
     uint32_t wrpr;
     int key_stage;      /* 0: nothing, 1: KEY1 written */
     int optkey_stage;
+    int modekey_stage;  /* CH32 FLASH_MODEKEYR: 1 after KEY1 */
     bool key_locked_up; /* wrong key sequence: locked until reset */
     sim_ps busy_until;
     bool eop_pending;   /* EOP to set when BSY clears */
