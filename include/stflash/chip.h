@@ -246,6 +246,16 @@ const struct stflash_clone_info *stflash_clone_identify(uint32_t dev_id, uint32_
                                                         uint32_t rom_designer_jep106,
                                                         uint32_t rev_id);
 
+/*
+ * The same with the ROM-table PARTNO (PIDR0 | (PIDR1 & 0xF) << 8; 0 if not read) as a further
+ * tell-tale: a GigaDevice designer with PARTNO 0xF64 is a GD32F103 whatever the REV_ID, while
+ * REV_ID 0x1303 alone would name the GD32F1x0 (both lines report it). stflash_clone_identify
+ * is this with rom_partno 0.
+ */
+const struct stflash_clone_info *stflash_clone_identify_rom(uint32_t dev_id, uint32_t dp_idcode,
+                                                            uint32_t rom_designer_jep106,
+                                                            uint32_t rom_partno, uint32_t rev_id);
+
 size_t stflash_clone_count(void);
 const struct stflash_clone_info *stflash_clone_at(size_t i);
 

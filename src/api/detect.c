@@ -1,7 +1,8 @@
 /*
  * Target identification: SW-DP IDCODE, CPUID, DBGMCU_IDCODE (at the address the core type
- * implies), the chip table row, F1 clones (ROM-table designer, DP IDCODE, REV_ID) and the flash
- * size register with its fallbacks (stm32-chip-table.md §0, RM0008 §30.2).
+ * implies), the chip table row, F1 clones (ROM-table designer and PARTNO, DP IDCODE, REV_ID) and
+ * the flash size register with its fallbacks (stm32-chip-table.md §0, RM0008 §30.2; the GD32's
+ * SRAM size beside it, Table 5).
  */
 #include <string.h>
 
@@ -15,17 +16,20 @@ static int read32(struct stflash_dev *dev, uint32_t addr, uint32_t *v)
     return dbg_read32(dev_dbg(dev), addr, v);
 }
 
-/* JEP106 designer of the ROM table (ADIv5 §10.2.2 PIDR layout), in the chip table's form:
- * continuation count * 0x100 + identity code, STFLASH_JEP106_LEGACY when the JEDEC bit is clear. */
-static uint32_t rom_designer(struct stflash_dev *dev)
+/* JEP106 designer and PARTNO of the ROM table (ADIv5 §10.2.2 PIDR layout). The designer in the
+ * chip table's form: continuation count * 0x100 + identity code, STFLASH_JEP106_LEGACY when the
+ * JEDEC bit is clear; PARTNO = PIDR0 | PIDR1[3:0] << 8. Both 0 when the table cannot be read. */
+static void rom_ids(struct stflash_dev *dev, uint32_t *designer, uint32_t *partno)
 {
-    uint32_t pidr1, pidr2, pidr4;
-    if (read32(dev, ROM_TABLE + 0xFE4, &pidr1) || read32(dev, ROM_TABLE + 0xFE8, &pidr2) ||
-        read32(dev, ROM_TABLE + 0xFD0, &pidr4))
-        return 0;
+    uint32_t pidr0, pidr1, pidr2, pidr4;
+    *designer = *partno = 0;
+    if (read32(dev, ROM_TABLE + 0xFE0, &pidr0) || read32(dev, ROM_TABLE + 0xFE4, &pidr1) ||
+        read32(dev, ROM_TABLE + 0xFE8, &pidr2) || read32(dev, ROM_TABLE + 0xFD0, &pidr4))
+        return;
     uint32_t code = ((pidr1 >> 4) & 0xFu) | ((pidr2 & 7u) << 4);
-    uint32_t designer = ((pidr4 & 0xFu) << 8) | code;
-    return (pidr2 & 8u) ? designer : (designer | STFLASH_JEP106_LEGACY);
+    uint32_t jep = ((pidr4 & 0xFu) << 8) | code;
+    *designer = (pidr2 & 8u) ? jep : (jep | STFLASH_JEP106_LEGACY);
+    *partno = (pidr0 & 0xFFu) | ((pidr1 & 0xFu) << 8);
 }
 
 static int read_dbgmcu_idcode(struct stflash_dev *dev, uint32_t cpuid, uint32_t *idcode)
@@ -86,6 +90,29 @@ static void flash_size(struct stflash_dev *dev, const struct stflash_chip_info *
     }
 }
 
+/* GigaDevice parts keep their SRAM size beside the flash size: the word at the flash-size
+ * register holds the flash KiB in [15:0] and the SRAM KiB in [31:16] (stm32-chip-table.md
+ * Table 5). An implausible value leaves the chip row's size, with a warning. */
+#define CLONE_SRAM_MAX_KIB 512u /* the F1 SRAM region with its bit-band alias */
+
+static void clone_sram_size(struct stflash_dev *dev, const struct stflash_chip_info *chip)
+{
+    struct stflash_target_info *t = &dev->target;
+    uint32_t word;
+    if (!dev->clone || !(dev->clone->quirks & STFLASH_CLONE_FLASH_SIZE_REG_HAS_SRAM) ||
+        (chip->flash_size_reg & 3u) || read32(dev, chip->flash_size_reg, &word))
+        return;
+    uint32_t kib = word >> 16;
+    if (kib == 0 || kib > CLONE_SRAM_MAX_KIB) {
+        ctx_log(dev->ctx, STFLASH_LOG_WARN,
+                "SRAM size in the flash-size word at 0x%08x reads 0x%04x, not a plausible size "
+                "for %s; assuming %u KiB",
+                chip->flash_size_reg, kib, dev->clone->name, t->sram_size / 1024u);
+        return;
+    }
+    t->sram_size = kib * 1024u;
+}
+
 /* Protection in force, from FLASH_OBR and FLASH_WRPR of the FPEC (PM0075 §3.7-3.8; RM0091
  * §3.5.8 for the F0's two-bit RDPRT). */
 static void protection(struct stflash_dev *dev, const struct stflash_chip_info *chip)
@@ -139,7 +166,9 @@ int detect_target(struct stflash_dev *dev)
         t->rdp_level = -1;
         return STFLASH_OK;
     }
-    dev->clone = stflash_clone_identify(t->dev_id, t->dp_idcode, rom_designer(dev), t->rev_id);
+    uint32_t designer, partno;
+    rom_ids(dev, &designer, &partno);
+    dev->clone = stflash_clone_identify_rom(t->dev_id, t->dp_idcode, designer, partno, t->rev_id);
     t->clone_name = dev->clone ? dev->clone->name : NULL;
     t->flash_base = chip->flash_base;
     flash_size(dev, chip);
@@ -147,6 +176,7 @@ int detect_target(struct stflash_dev *dev)
                                                        : chip->geom.page_size;
     t->sram_base = chip->sram_base;
     t->sram_size = chip->sram_size;
+    clone_sram_size(dev, chip);
     t->flash_supported = chip->flash_ctrl == STFLASH_CTRL_F0_F1_F3;
     protection(dev, chip);
     return STFLASH_OK;

@@ -15,7 +15,9 @@
 /* Designer seen on CKS32/CS32 parts: bank 6, code 0x55 (not a valid ST code). */
 #define JEP106_CKS STFLASH_JEP106(5, 0x55)
 
-/* GigaDevice REV_IDs reported on DEV_ID 0x410 by non-F103 lines. */
+/* GigaDevice REV_IDs reported on DEV_ID 0x410. 0x1303 is the GD32F1x0's (OpenOCD keys that line
+ * on it), but a GD32F103CBT6 reads it too (blaatschaap.be "32F103 comparison part 4"; rusefi
+ * REAL_GD_F1_REV_CODE): the ROM-table PARTNO tells the two apart. */
 #define REV_GD32F1X0 0x1303u
 #define REV_GD32F3X0 0x1704u
 #define REV_GD32E23X 0x1909u
@@ -59,8 +61,9 @@ static const struct stflash_clone_info clones[CLONE_COUNT] = {
             .cpuid = CPUID_M3_R2P1,
             .quirks = STFLASH_CLONE_PROGRAM_32BIT | STFLASH_CLONE_FLASH_SIZE_REG_HAS_SRAM,
             .page_size = KIB(1),
-            .source = "ROM-table PIDR 0x07000D1F64 as read on a GD32F103; GD32 FMC behaviour "
-                      "from debugger support code",
+            .source = "ROM-table PIDR 0x07000D1F64 as read on a GD32F103; REV_ID 0x1303 (the "
+                      "GD32F1x0's) read on a GD32F103CBT6 (blaatschaap.be 32F103 comparison); "
+                      "GD32 FMC behaviour from debugger support code",
         },
     [CLONE_GD32_HD] =
         {
@@ -167,15 +170,18 @@ static int is_cks_designer(uint32_t designer)
     return (designer & STFLASH_JEP106_LEGACY) && (designer & 0x7Fu) == (JEP106_CKS & 0x7Fu);
 }
 
-const struct stflash_clone_info *stflash_clone_identify(uint32_t dev_id, uint32_t dp_idcode,
-                                                        uint32_t rom_designer_jep106,
-                                                        uint32_t rev_id)
+const struct stflash_clone_info *stflash_clone_identify_rom(uint32_t dev_id, uint32_t dp_idcode,
+                                                            uint32_t rom_designer_jep106,
+                                                            uint32_t rom_partno, uint32_t rev_id)
 {
     uint32_t designer = rom_designer_jep106;
 
     if (designer == STFLASH_JEP106_GIGADEVICE) {
         switch (dev_id) {
         case 0x410:
+            /* The GD32F103 shares REV_ID 0x1303 with the GD32F1x0: its PARTNO comes first. */
+            if (rom_partno && rom_partno == clones[CLONE_GD32F103].rom_partno)
+                return &clones[CLONE_GD32F103];
             if (rev_id == REV_GD32F1X0)
                 return &clones[CLONE_GD32F1X0];
             if (rev_id == REV_GD32F3X0)
@@ -215,4 +221,11 @@ const struct stflash_clone_info *stflash_clone_identify(uint32_t dev_id, uint32_
         return &clones[CLONE_CKS32F103];
 
     return NULL;
+}
+
+const struct stflash_clone_info *stflash_clone_identify(uint32_t dev_id, uint32_t dp_idcode,
+                                                        uint32_t rom_designer_jep106,
+                                                        uint32_t rev_id)
+{
+    return stflash_clone_identify_rom(dev_id, dp_idcode, rom_designer_jep106, 0, rev_id);
 }

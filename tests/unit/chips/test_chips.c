@@ -461,6 +461,14 @@ static void test_clone_gd32(void **state)
     assert_string_equal(k->name, "GD32F1x0");
     assert_true(k->quirks & STFLASH_CLONE_F0_STYLE_OPTIONS);
 
+    /* A GD32F103 reads REV_ID 0x1303 too: its ROM PARTNO 0xF64 names it. */
+    k = stflash_clone_identify_rom(0x410, 0x1BA01477u, STFLASH_JEP106_GIGADEVICE, 0xF64, 0x1303);
+    assert_non_null(k);
+    assert_string_equal(k->name, "GD32F103");
+    k = stflash_clone_identify_rom(0x410, 0, STFLASH_JEP106_GIGADEVICE, 0x123, 0x1303);
+    assert_non_null(k);
+    assert_string_equal(k->name, "GD32F1x0");
+
     /* REV_ID alone gives GigaDevice lines away. */
     k = stflash_clone_identify(0x410, 0, 0, 0x1909);
     assert_non_null(k);
