@@ -129,12 +129,14 @@ static const struct stflash_clone_info clones[CLONE_COUNT] = {
             .dev_id = 0x410,
             .rom_designer = STFLASH_JEP106_ARM,
             .rom_partno = 0x4C3,
+            .dp_idcode = DPIDR_CLONE_M3, /* Geehy's own OpenOCD configuration expects it */
             .cpuid = CPUID_M3_R2P1,
-            /* unverified: the half-word loss without BSY polling is not confirmed by the
-             * compiled sources. */
+            /* A half-word written while BSY is set is lost: embassy-rs commit 4239a438 ("Only
+             * one half-word gets written while the other one gets lost"). */
             .quirks = STFLASH_CLONE_POLL_BSY_EACH_HALFWORD,
             .source = "ROM-table PIDR 0x04000BB4C3 as read on an APM32F103; blackmagic #1148, "
-                      "#1203; BSY polling quirk unverified",
+                      "#1203; DP IDCODE: stm32f1-picopwner #39 (apm32f1x.cfg); lost half-word "
+                      "without BSY polling: embassy-rs commit 4239a438",
         },
     [CLONE_CH32F103] =
         {
