@@ -23,15 +23,15 @@ if [ "$mode" = tcp ]; then
 fi
 
 expect_ok "${P[@]}" info
-for line in "probe:           ST-LINK/V2 (0483:3748), serial $SERIAL" \
-    "firmware:        V2J37S7, API v2" "target voltage:  3.30 V" "SWD clock:       1800 kHz" \
-    "chip:            STM32F1 medium density (F1 Medium-density device)" \
-    "DEV_ID:          0x410" "REV_ID:          0x2003" "DBGMCU_IDCODE:   0x20036410" \
-    "CPUID:           0x411fc231 (Cortex-M3 r1p1)" "DP IDCODE:       0x1ba01477" \
-    "clone:           none (genuine ST part)" \
-    "flash:           64 KiB (65536 bytes) at 0x08000000, 1 KiB pages" \
-    "flash size:      from the flash-size register: 0x0040 (64 KiB)" \
-    "SRAM:            20 KiB (20480 bytes) at 0x20000000"; do
+for line in "probe:             ST-LINK/V2 (0483:3748), serial $SERIAL" \
+    "firmware:          V2J37S7, API v2" "target voltage:    3.30 V" "SWD clock:         1800 kHz" \
+    "chip:              STM32F1 medium density (F1 Medium-density device)" \
+    "DEV_ID:            0x410" "REV_ID:            0x2003" "DBGMCU_IDCODE:     0x20036410" \
+    "CPUID:             0x411fc231 (Cortex-M3 r1p1)" "DP IDCODE:         0x1ba01477" \
+    "clone:             none (genuine ST part)" \
+    "flash:             64 KiB (65536 bytes) at 0x08000000, 1 KiB pages" \
+    "flash size:        from the flash-size register: 0x0040 (64 KiB)" \
+    "SRAM:              20 KiB (20480 bytes) at 0x20000000"; do
     expect_out "$line"
 done
 pass "info (text)"
@@ -77,7 +77,7 @@ expect_ok "${P[@]}" probe
 expect_out "Found 1 probe"
 expect_out "ST-LINK/V2  serial $SERIAL"
 expect_out "0483:3748 via $mode"
-expect_out "firmware: V2J37S7, target voltage 3.30 V"
+expect_out "firmware:          V2J37S7, target voltage 3.30 V"
 expect_out "target:   STM32F1 medium density, DEV_ID 0x410, 64 KiB flash, 20 KiB SRAM"
 expect_ok "${P[@]}" probe --json
 expect_json probes.0.serial "$SERIAL"

@@ -22,3 +22,100 @@ pass "write, verify and page erase of protected flash: exit 6"
 expect_ok "${P[@]}" info --json
 expect_json target.dev_id 0x410
 pass "info works on a protected chip"
+
+# The option bytes of the protected chip, and the diagnosis.
+expect_ok "${P[@]}" info
+expect_out "read protection:   level 1"
+expect_ok "${P[@]}" info --json
+expect_json target.rdp_level 1
+expect_ok "${P[@]}" options --json
+expect_json rdp_level 1
+expect_json rdp_level_stored 1
+expect_rc 6 "${P[@]}" doctor
+expect_out "[FAIL] read protection"
+expect_out "stflash unlock"
+expect_rc 6 "${P[@]}" doctor --json
+expect_json checks.8.step "read protection"
+expect_json checks.8.verdict FAIL
+expect_json failed 1
+pass "info, options and doctor report read protection"
+
+# Level 0 through 'options' is refused: that is what unlock is for.
+expect_rc 6 "${P[@]}" options --rdp 0
+expect_err "stflash unlock"
+expect_error_style
+
+# unlock: the protection goes, and the flash with it.
+expect_ok "${P[@]}" unlock
+expect_err "erases its whole flash"
+expect_out "read protection removed"
+expect_ok "${P[@]}" -q read "$WORK/flash.bin" 0x08000000 64k
+all_ff "$WORK/flash.bin" || fail "the flash is not erased after unlock"
+expect_ok "${P[@]}" info --json
+expect_json target.rdp_level 0
+expect_ok "${P[@]}" doctor
+expect_out "all checks passed"
+pass "unlock removes read protection and erases the flash"
+
+# unlock of an unprotected chip keeps the flash.
+expect_ok "${P[@]}" -q write "$WORK/img.bin" 0x08000000
+expect_ok "${P[@]}" unlock
+expect_out "not read protected: nothing to do"
+expect_ok "${P[@]}" verify "$WORK/img.bin" 0x08000000
+pass "unlock of an unprotected chip changes nothing"
+
+# lock, then unlock again.
+expect_ok "${P[@]}" lock
+expect_out "read protection level 1 set"
+expect_rc 6 "${P[@]}" read "$WORK/x.bin" 0x08000000 16
+expect_ok "${P[@]}" unlock
+expect_ok "${P[@]}" -q read "$WORK/x.bin" 0x08000000 16
+pass "lock and unlock"
+
+# Setting read protection through options needs its permit.
+expect_rc 6 "${P[@]}" options --rdp 1
+expect_err "--allow-read-protect"
+expect_ok "${P[@]}" options --json
+expect_json rdp_level_stored 0
+pass "options --rdp 1 without --allow-read-protect: refused, nothing stored"
+
+# Write protection of a group: refused without its permit, then set, then removed.
+expect_ok "${P[@]}" -q write "$WORK/img.bin" 0x08000000
+expect_rc 6 "${P[@]}" options --wrp 0x1
+expect_err "--allow-write-protect"
+expect_ok "${P[@]}" options --wrp 0x1 --allow-write-protect
+expect_out "write protection:  group 0 (0x08000000..0x08000fff)"
+expect_ok "${P[@]}" options --json
+expect_json write_protected_groups 0x00000001
+expect_ok "${P[@]}" info --json
+expect_json target.write_protected_groups 0x00000001
+random_file "$WORK/other.bin" 2048
+expect_rc 6 "${P[@]}" write "$WORK/other.bin" 0x08000000
+expect_err "write protected"
+expect_err "stflash options --wrp none"
+expect_rc 6 "${P[@]}" erase 0x08000400 1
+expect_ok "${P[@]}" verify "$WORK/img.bin" 0x08000000
+expect_ok "${P[@]}" write "$WORK/other.bin" 0x08001000
+expect_ok "${P[@]}" options --wrp none
+expect_out "write protection:  none"
+expect_ok "${P[@]}" write "$WORK/other.bin" 0x08000000
+pass "write protection: permit, refusal of writes and erases in the group, removal"
+
+# User bits and data.
+expect_ok "${P[@]}" options --data0 0x12 --data1 200 --nrst-stop 0
+expect_ok "${P[@]}" options --json
+expect_json data0 18
+expect_json data1 200
+expect_json nrst_stop false
+expect_rc 2 "${P[@]}" options --data0 256
+expect_err "bad data0 '256'"
+expect_rc 2 "${P[@]}" options --wrp some
+expect_rc 2 "${P[@]}" options --json --data0 1
+pass "user option bits and data bytes; bad values are usage errors"
+
+# The diagnosis of a target without power.
+expect_rc 4 --probe "sim:stm32f103c8,voltage=0,state=$WORK/v0.state" doctor
+expect_out "[FAIL] target voltage"
+expect_out "fix:"
+expect_out "[skip] SWD link"
+pass "doctor: unpowered target, exit 4 with the fix"

@@ -9,8 +9,8 @@ image="$STFLASH_FW_DIR/image_78128.bin"
 
 flow() {
     expect_ok "${P[@]}" info
-    expect_out "DBGMCU_IDCODE:   0x10016420"
-    expect_out "flash:           128 KiB (131072 bytes) at 0x08000000, 1 KiB pages"
+    expect_out "DBGMCU_IDCODE:     0x10016420"
+    expect_out "flash:             128 KiB (131072 bytes) at 0x08000000, 1 KiB pages"
     expect_ok "${P[@]}" erase
     expect_out "erased the whole flash (128 KiB at 0x08000000)"
     expect_ok "${P[@]}" write "$image" 0x08000000

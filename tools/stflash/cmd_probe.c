@@ -223,30 +223,30 @@ static void info_text(const struct cli *cli, const struct stflash_probe_details 
     const struct stflash_probe_info *p = &d->info;
     char fw[32], buf[160], size[32];
     fmt_firmware(fw, sizeof fw, d);
-    printf("%-16s %s (%04x:%04x), serial %s\n", "probe:", p->name, p->vid, p->pid, p->serial);
-    printf("%-16s %s%s%s\n", "location:", p->transport, p->location[0] ? " " : "", p->location);
-    printf("%-16s %s, API v%u\n", "firmware:", fw, d->api_version);
+    printf("%-18s %s (%04x:%04x), serial %s\n", "probe:", p->name, p->vid, p->pid, p->serial);
+    printf("%-18s %s%s%s\n", "location:", p->transport, p->location[0] ? " " : "", p->location);
+    printf("%-18s %s, API v%u\n", "firmware:", fw, d->api_version);
     if (d->target_volts >= 0)
-        printf("%-16s %.2f V\n", "target voltage:", d->target_volts);
+        printf("%-18s %.2f V\n", "target voltage:", d->target_volts);
     else
-        printf("%-16s unknown\n", "target voltage:");
-    printf("%-16s %u kHz\n", "SWD clock:", d->swd_khz);
+        printf("%-18s unknown\n", "target voltage:");
+    printf("%-18s %u kHz\n", "SWD clock:", d->swd_khz);
 
     if (t->chip) {
-        printf("%-16s %s (%s)\n", "chip:", t->chip->name, t->chip->descr);
-        printf("%-16s %s\n", "parts:", t->chip->parts);
-        printf("%-16s %s\n", "family:", stflash_family_name(t->chip->family));
+        printf("%-18s %s (%s)\n", "chip:", t->chip->name, t->chip->descr);
+        printf("%-18s %s\n", "parts:", t->chip->parts);
+        printf("%-18s %s\n", "family:", stflash_family_name(t->chip->family));
     } else {
-        printf("%-16s unknown part: memory access and reset work, flash programming does not\n",
+        printf("%-18s unknown part: memory access and reset work, flash programming does not\n",
                "chip:");
     }
-    printf("%-16s 0x%03x\n", "DEV_ID:", t->dev_id);
-    printf("%-16s 0x%04x\n", "REV_ID:", t->rev_id);
-    printf("%-16s 0x%08x\n", "DBGMCU_IDCODE:", t->dbgmcu_idcode);
+    printf("%-18s 0x%03x\n", "DEV_ID:", t->dev_id);
+    printf("%-18s 0x%04x\n", "REV_ID:", t->rev_id);
+    printf("%-18s 0x%08x\n", "DBGMCU_IDCODE:", t->dbgmcu_idcode);
     cpuid_text(t->cpuid, buf, sizeof buf);
-    printf("%-16s 0x%08x (%s)\n", "CPUID:", t->cpuid, buf);
-    printf("%-16s 0x%08x\n", "DP IDCODE:", t->dp_idcode);
-    printf("%-16s %s\n", "clone:", t->clone_name ? t->clone_name : "none (genuine ST part)");
+    printf("%-18s 0x%08x (%s)\n", "CPUID:", t->cpuid, buf);
+    printf("%-18s 0x%08x\n", "DP IDCODE:", t->dp_idcode);
+    printf("%-18s %s\n", "clone:", t->clone_name ? t->clone_name : "none (genuine ST part)");
 
     fmt_size(size, sizeof size, t->flash_size);
     if (t->page_size) {
@@ -256,23 +256,40 @@ static void info_text(const struct cli *cli, const struct stflash_probe_details 
     } else {
         snprintf(buf, sizeof buf, "sectors");
     }
-    printf("%-16s %s (%u bytes) at 0x%08x, %s\n", "flash:", size, t->flash_size, t->flash_base,
+    printf("%-18s %s (%u bytes) at 0x%08x, %s\n", "flash:", size, t->flash_size, t->flash_base,
            buf);
     if (cli->flash_size)
-        printf("%-16s given with --flash-size; the register reads 0x%04x (%u KiB)\n",
+        printf("%-18s given with --flash-size; the register reads 0x%04x (%u KiB)\n",
                "flash size:", t->flash_size_reg_raw, t->flash_size_reg_raw);
     else if (t->flash_size_assumed)
-        printf("%-16s assumed: the flash-size register reads 0x%04x, which is implausible "
+        printf("%-18s assumed: the flash-size register reads 0x%04x, which is implausible "
                "(override with --flash-size)\n",
                "flash size:", t->flash_size_reg_raw);
     else
-        printf("%-16s from the flash-size register: 0x%04x (%u KiB)\n",
+        printf("%-18s from the flash-size register: 0x%04x (%u KiB)\n",
                "flash size:", t->flash_size_reg_raw, t->flash_size_reg_raw);
+    if (t->flash_size_unreadable)
+        printf("%-18s the flash-size register cannot be read (read protection?)\n", "");
     if (!t->flash_supported)
-        printf("%-16s not supported for this part yet\n", "flash writes:");
+        printf("%-18s not supported for this part yet\n", "flash writes:");
     fmt_size(size, sizeof size, t->sram_size);
-    printf("%-16s %s (%u bytes) at 0x%08x\n", "SRAM:", size, t->sram_size, t->sram_base);
-    printf("%-16s %s\n", "core:", halted < 0 ? "unknown" : halted ? "halted" : "running");
+    printf("%-18s %s (%u bytes) at 0x%08x\n", "SRAM:", size, t->sram_size, t->sram_base);
+    if (t->rdp_level < 0)
+        printf("%-18s unknown\n", "read protection:");
+    else
+        printf("%-18s level %d%s\n", "read protection:", t->rdp_level,
+               t->rdp_level == 1   ? " (the debugger cannot read the flash; 'stflash unlock' "
+                                     "removes it and erases the flash)"
+               : t->rdp_level == 2 ? " (permanent)"
+                                   : "");
+    if (t->wrp_mask == 0)
+        printf("%-18s none\n", "write protection:");
+    else if (t->wrp_group_size)
+        printf("%-18s groups 0x%08x (%u-byte groups; see 'stflash options')\n",
+               "write protection:", t->wrp_mask, t->wrp_group_size);
+    else
+        printf("%-18s groups 0x%08x\n", "write protection:", t->wrp_mask);
+    printf("%-18s %s\n", "core:", halted < 0 ? "unknown" : halted ? "halted" : "running");
 }
 
 static void info_json(const struct cli *cli, const struct stflash_probe_details *d,
@@ -315,10 +332,14 @@ static void info_json(const struct cli *cli, const struct stflash_probe_details 
     json_str(t->clone_name);
     printf(", \"flash_base\": %u, \"flash_size\": %u, \"flash_size_assumed\": %s, "
            "\"flash_size_overridden\": %s, \"flash_size_register\": %u, \"page_size\": %u, "
-           "\"flash_supported\": %s, \"sram_base\": %u, \"sram_size\": %u, \"halted\": %s}}\n",
+           "\"flash_supported\": %s, \"sram_base\": %u, \"sram_size\": %u, ",
            t->flash_base, t->flash_size, t->flash_size_assumed ? "true" : "false",
            cli->flash_size ? "true" : "false", t->flash_size_reg_raw, t->page_size,
-           t->flash_supported ? "true" : "false", t->sram_base, t->sram_size,
+           t->flash_supported ? "true" : "false", t->sram_base, t->sram_size);
+    printf("\"flash_size_unreadable\": %s, \"rdp_level\": %d, \"write_protected_groups\": "
+           "\"0x%08x\", \"wrp_group_size\": %u, \"halted\": %s}}\n",
+           t->flash_size_unreadable ? "true" : "false", t->rdp_level, t->wrp_mask,
+           t->wrp_group_size,
            halted < 0 ? "null"
            : halted   ? "true"
                       : "false");

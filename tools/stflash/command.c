@@ -15,8 +15,10 @@ int cmd_begin(struct cli *cli, const char *command, const struct opt_spec *spec,
         help_command(command);
         return CMD_DONE;
     }
-    if (cli->json && strcmp(command, "probe") != 0 && strcmp(command, "info") != 0) {
-        out_error("option '--json' is for probe and info only, not for '%s'", command);
+    if (cli->json && strcmp(command, "probe") != 0 && strcmp(command, "info") != 0 &&
+        strcmp(command, "options") != 0 && strcmp(command, "doctor") != 0) {
+        out_error("option '--json' is for probe, info, options and doctor only, not for '%s'",
+                  command);
         return EXIT_USAGE;
     }
     if (cl->nargs < min_args || cl->nargs > max_args) {

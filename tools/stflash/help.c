@@ -16,7 +16,7 @@ static const char global_options[] =
     "  --flash-size SIZE    flash size to assume instead of the flash-size register (128k)\n"
     "  -v, --verbose        more messages (-vv: every probe command)\n"
     "  -q, --quiet          only errors\n"
-    "  --json               machine-readable output (probe, info)\n"
+    "  --json               machine-readable output (probe, info, options, doctor)\n"
     "  -h, --help           help (also after a command: stflash write --help)\n";
 
 static const char exit_codes[] = "Exit status:\n"
@@ -46,6 +46,10 @@ void help_main(void)
           "  erase [ADDR SIZE]        erase the whole flash, or the pages of a range\n"
           "  verify FILE [ADDR]       compare the target's memory with an image\n"
           "  reset [--halt]           reset the target\n"
+          "  options [CHANGES]        show or change the option bytes (protections, watchdog)\n"
+          "  unlock                   remove read protection (erases the whole flash)\n"
+          "  lock                     set read protection level 1\n"
+          "  doctor                   check everything from the probe to the flash, with fixes\n"
           "\n",
           stdout);
     fputs(global_options, stdout);
@@ -136,6 +140,37 @@ static const struct help_entry helps[] = {
      "  --reset=auto|hard|system   the same choice as one option\n"
      "\n"
      "Default: NRST when the probe reports it wired, else a software reset.\n"},
+    {"options",
+     "Usage: stflash options [--json] [CHANGES]\n"
+     "Show the option bytes (STM32F0/F1/F3): read protection in force and stored, write-\n"
+     "protected flash groups, watchdog and reset options, user data. With changes, store them\n"
+     "and reset the target so that they load (it is left halted at its reset vector); the\n"
+     "result is read back and checked. Without changes the target is only looked at.\n"
+     "\n"
+     "  --wrp none|all|MASK  write-protected groups: MASK bit n set = group n protected\n"
+     "  --rdp 1              set read protection level 1 (needs --allow-read-protect; level 0\n"
+     "                       is 'stflash unlock', which erases the flash)\n"
+     "  --wdg-sw 0|1         1: the watchdog starts by software, 0: at reset\n"
+     "  --nrst-stop 0|1      1: no reset when entering Stop mode\n"
+     "  --nrst-stdby 0|1     1: no reset when entering Standby mode\n"
+     "  --data0 N, --data1 N user data bytes (0 to 255)\n"
+     "  --allow-write-protect  permit protecting flash groups that are not protected now\n"
+     "  --allow-read-protect   permit setting read protection\n"},
+    {"unlock",
+     "Usage: stflash unlock\n"
+     "Remove read protection level 1: the chip erases its whole flash (the hardware does it),\n"
+     "then the target is reset and checked to run at level 0; it is left halted at its reset\n"
+     "vector. A chip that is not read protected is left alone.\n"},
+    {"lock", "Usage: stflash lock\n"
+             "Set read protection level 1: the debugger can no longer read the flash, and only\n"
+             "'stflash unlock' (which erases the flash) removes it. The target is reset.\n"},
+    {"doctor",
+     "Usage: stflash doctor [--json]\n"
+     "Check, in order: probe found, probe opened, probe firmware, target voltage, SWD link,\n"
+     "core, chip, clone, read protection, write protection, flash size; print what was found\n"
+     "and, for each warning or failure, what to do. Nothing is written, erased or reset,\n"
+     "except that a target that does not answer is tried under reset (left halted).\n"
+     "Exits with the code of the first failed step (3 probe, 4 target, 6 protection, else 1).\n"},
 };
 
 bool help_command(const char *command)

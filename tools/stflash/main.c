@@ -9,14 +9,19 @@
 #define STFLASH_CLI_VERSION "unknown"
 #endif
 
+#define COMMAND_LIST                                                                               \
+    "probe, info, write, read, erase, verify, reset, options, unlock, lock or doctor"
+
 struct command {
     const char *name;
     int (*run)(struct cli *cli, int argc, char **argv, int first);
 };
 
 static const struct command commands[] = {
-    {"probe", cmd_probe}, {"info", cmd_info},     {"write", cmd_write}, {"read", cmd_read},
-    {"erase", cmd_erase}, {"verify", cmd_verify}, {"reset", cmd_reset},
+    {"probe", cmd_probe}, {"info", cmd_info},       {"write", cmd_write},
+    {"read", cmd_read},   {"erase", cmd_erase},     {"verify", cmd_verify},
+    {"reset", cmd_reset}, {"options", cmd_options}, {"unlock", cmd_unlock},
+    {"lock", cmd_lock},   {"doctor", cmd_doctor},
 };
 
 int main(int argc, char **argv)
@@ -43,7 +48,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (pre.next >= argc) {
-        out_error("no command given: use probe, info, write, read, erase, verify or reset");
+        out_error("no command given: use " COMMAND_LIST);
         fprintf(stderr, "stflash: see 'stflash --help'\n");
         return EXIT_USAGE;
     }
@@ -52,8 +57,7 @@ int main(int argc, char **argv)
         if (pre.next + 1 < argc) {
             if (help_command(argv[pre.next + 1]))
                 return EXIT_OK;
-            out_error("unknown command '%s': use probe, info, write, read, erase, verify or reset",
-                      argv[pre.next + 1]);
+            out_error("unknown command '%s': use " COMMAND_LIST, argv[pre.next + 1]);
             return EXIT_USAGE;
         }
         help_main();
@@ -62,7 +66,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(commands[i].name, name) == 0)
             return commands[i].run(&cli, argc, argv, pre.next + 1);
-    out_error("unknown command '%s': use probe, info, write, read, erase, verify or reset", name);
+    out_error("unknown command '%s': use " COMMAND_LIST, name);
     fprintf(stderr, "stflash: see 'stflash --help'\n");
     return EXIT_USAGE;
 }

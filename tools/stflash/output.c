@@ -118,9 +118,14 @@ static void hint_for(int rc, bool opening, const char *msg)
                      "the NRST wire)");
         break;
     case STFLASH_ERR_PROTECTED:
-        if (!mentions(msg, "removes the protection", "erases the whole flash"))
-            out_hint("the chip's read or write protection forbids this; removing read "
-                     "protection erases the whole flash");
+        if (mentions(msg, "--allow", "unlock") || mentions(msg, "erases the whole flash", NULL))
+            break;
+        if (mentions(msg, "option bytes", "WRP"))
+            out_hint("'stflash options' shows the write-protected groups; 'stflash options --wrp "
+                     "none' removes the protection");
+        else
+            out_hint("the chip's read or write protection forbids this: 'stflash options' shows "
+                     "it; 'stflash unlock' removes read protection (and erases the flash)");
         break;
     case STFLASH_ERR_VERIFY:
         out_hint("the flash does not hold what was expected: write the image again (with "

@@ -1,0 +1,274 @@
+/* options, unlock and lock: read and write protection through the option bytes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+    OPT_RDP = 1,
+    OPT_WRP,
+    OPT_WDG_SW,
+    OPT_NRST_STOP,
+    OPT_NRST_STDBY,
+    OPT_DATA0,
+    OPT_DATA1,
+    OPT_ALLOW_WP,
+    OPT_ALLOW_RP,
+};
+
+/* A number from 0 to max. */
+static int parse_small(const char *text, const char *what, uint32_t max, uint32_t *out)
+{
+    uint32_t v;
+    if (parse_address(text, what, &v))
+        return EXIT_USAGE;
+    if (v > max) {
+        out_error("bad %s '%s': give 0 to %u", what, text, max);
+        return EXIT_USAGE;
+    }
+    *out = v;
+    return EXIT_OK;
+}
+
+/* --wrp: none, all, or a mask of protected groups (bit n set = group n protected). */
+static int parse_wrp(const char *text, uint32_t *protected_groups)
+{
+    if (strcmp(text, "none") == 0) {
+        *protected_groups = 0;
+        return EXIT_OK;
+    }
+    if (strcmp(text, "all") == 0) {
+        *protected_groups = 0xffffffffu;
+        return EXIT_OK;
+    }
+    uint32_t v;
+    if (parse_address(text, "write-protection mask", &v))
+        return EXIT_USAGE;
+    *protected_groups = v;
+    return EXIT_OK;
+}
+
+/* "none", or the protected groups and the flash they cover. */
+static void describe_wrp(char *buf, size_t cap, uint32_t groups, uint32_t group_size,
+                         uint32_t flash_base)
+{
+    if (groups == 0) {
+        snprintf(buf, cap, "none");
+        return;
+    }
+    size_t n = 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < 32 && n < cap; i++) {
+        if (!(groups & (1u << i)))
+            continue;
+        unsigned j = i;
+        while (j + 1 < 32 && (groups & (1u << (j + 1))))
+            j++;
+        char which[32], where[48] = "";
+        if (j > i)
+            snprintf(which, sizeof which, "groups %u-%u", i, j);
+        else
+            snprintf(which, sizeof which, "group %u", i);
+        if (group_size)
+            snprintf(where, sizeof where, " (0x%08x..0x%08x)", flash_base + i * group_size,
+                     flash_base + (j + 1) * group_size - 1);
+        int w = snprintf(buf + n, cap - n, "%s%s%s", n ? ", " : "", which, where);
+        if (w < 0)
+            break;
+        n += (size_t)w;
+        i = j;
+    }
+}
+
+static void options_text(const struct stflash_options *o, uint32_t flash_base)
+{
+    char wrp[512];
+    printf("%-18s level %d (RDP byte 0x%02x)", "read protection:", o->rdp_level, o->rdp);
+    if (o->rdp_level_stored != o->rdp_level)
+        printf(", level %d after the next reset", o->rdp_level_stored);
+    putchar('\n');
+    describe_wrp(wrp, sizeof wrp, ~o->wrp_in_force, o->wrp_group_size, flash_base);
+    printf("%-18s %s\n", "write protection:", wrp);
+    if (o->wrp != o->wrp_in_force) {
+        describe_wrp(wrp, sizeof wrp, ~o->wrp, o->wrp_group_size, flash_base);
+        printf("%-18s %s after the next reset\n", "", wrp);
+    }
+    printf("%-18s WRP 0x%08x (bit clear = group protected), %u-byte groups\n", "", o->wrp,
+           o->wrp_group_size);
+    printf("%-18s %s (WDG_SW %d)\n",
+           "watchdog:", o->wdg_sw ? "started by software" : "started at reset (hardware)",
+           o->wdg_sw);
+    printf("%-18s %d (%s)\n", "nRST_STOP:", o->nrst_stop,
+           o->nrst_stop ? "no reset entering Stop" : "reset entering Stop");
+    printf("%-18s %d (%s)\n", "nRST_STDBY:", o->nrst_stdby,
+           o->nrst_stdby ? "no reset entering Standby" : "reset entering Standby");
+    printf("%-18s 0x%02x 0x%02x\n", "user data:", o->data0, o->data1);
+    if (o->option_error)
+        printf("%-18s a byte and its complement disagreed at the last reset (OPTERR)\n",
+               "option error:");
+}
+
+static void options_json(const struct stflash_options *o)
+{
+    printf("{\"rdp_level\": %d, \"rdp_level_stored\": %d, \"rdp\": \"0x%02x\", \"wrp\": "
+           "\"0x%08x\", \"wrp_in_force\": \"0x%08x\", \"write_protected_groups\": \"0x%08x\", "
+           "\"wrp_group_size\": %u, \"wdg_sw\": %s, \"nrst_stop\": %s, \"nrst_stdby\": %s, "
+           "\"data0\": %u, \"data1\": %u, \"option_error\": %s}\n",
+           o->rdp_level, o->rdp_level_stored, o->rdp, o->wrp, o->wrp_in_force, ~o->wrp_in_force,
+           o->wrp_group_size, o->wdg_sw ? "true" : "false", o->nrst_stop ? "true" : "false",
+           o->nrst_stdby ? "true" : "false", o->data0, o->data1,
+           o->option_error ? "true" : "false");
+}
+
+int cmd_options(struct cli *cli, int argc, char **argv, int first)
+{
+    static const struct opt_spec spec[] = {
+        {"rdp", 0, OPT_REQUIRED, OPT_RDP},
+        {"wrp", 0, OPT_REQUIRED, OPT_WRP},
+        {"wdg-sw", 0, OPT_REQUIRED, OPT_WDG_SW},
+        {"nrst-stop", 0, OPT_REQUIRED, OPT_NRST_STOP},
+        {"nrst-stdby", 0, OPT_REQUIRED, OPT_NRST_STDBY},
+        {"data0", 0, OPT_REQUIRED, OPT_DATA0},
+        {"data1", 0, OPT_REQUIRED, OPT_DATA1},
+        {"allow-write-protect", 0, OPT_NONE, OPT_ALLOW_WP},
+        {"allow-read-protect", 0, OPT_NONE, OPT_ALLOW_RP},
+        {NULL, 0, OPT_NONE, 0},
+    };
+    struct cmdline cl;
+    int rc = cmd_begin(cli, "options", spec, argc, argv, first, &cl, 0, 0, "[OPTIONS]");
+    if (rc)
+        return rc == CMD_DONE ? EXIT_OK : rc;
+
+    /* What to change, checked before the probe is opened. */
+    uint32_t rdp = 0, wrp = 0, wdg = 0, stop = 0, stdby = 0, d0 = 0, d1 = 0;
+    const char *v;
+    bool change = false;
+    int bad = 0;
+    if ((v = cmd_opt_value(&cl, OPT_RDP)) && !(bad = parse_small(v, "RDP level", 1, &rdp)))
+        change = true;
+    if (!bad && (v = cmd_opt_value(&cl, OPT_WRP)) && !(bad = parse_wrp(v, &wrp)))
+        change = true;
+    if (!bad && (v = cmd_opt_value(&cl, OPT_WDG_SW)) && !(bad = parse_small(v, "WDG_SW", 1, &wdg)))
+        change = true;
+    if (!bad && (v = cmd_opt_value(&cl, OPT_NRST_STOP)) &&
+        !(bad = parse_small(v, "nRST_STOP", 1, &stop)))
+        change = true;
+    if (!bad && (v = cmd_opt_value(&cl, OPT_NRST_STDBY)) &&
+        !(bad = parse_small(v, "nRST_STDBY", 1, &stdby)))
+        change = true;
+    if (!bad && (v = cmd_opt_value(&cl, OPT_DATA0)) && !(bad = parse_small(v, "data0", 255, &d0)))
+        change = true;
+    if (!bad && (v = cmd_opt_value(&cl, OPT_DATA1)) && !(bad = parse_small(v, "data1", 255, &d1)))
+        change = true;
+    if (bad) {
+        session_done(cli);
+        return EXIT_USAGE;
+    }
+    if (change && cli->json) {
+        out_error("option '--json' shows the option bytes; it does not go with changes");
+        session_done(cli);
+        return EXIT_USAGE;
+    }
+    unsigned permits = (cmd_has_opt(&cl, OPT_ALLOW_WP) ? STFLASH_PERMIT_WRITE_PROTECT : 0u) |
+                       (cmd_has_opt(&cl, OPT_ALLOW_RP) ? STFLASH_PERMIT_READ_PROTECT : 0u);
+
+    struct stflash_dev *dev = NULL;
+    rc = session_open(cli, change ? STFLASH_CONNECT_NORMAL : STFLASH_CONNECT_HOT_PLUG, false, &dev);
+    struct stflash_options o;
+    struct stflash_target_info t;
+    if (rc == EXIT_OK) {
+        int lrc = stflash_target_info(dev, &t);
+        if (lrc == 0)
+            lrc = stflash_options_read(dev, &o);
+        if (lrc != 0)
+            rc = fail_lib(cli, lrc, false);
+    }
+    if (rc == EXIT_OK && change) {
+        struct stflash_options n = o;
+        if (cmd_has_opt(&cl, OPT_RDP))
+            n.rdp = rdp ? 0x00 : 0xa5;
+        if (cmd_has_opt(&cl, OPT_WRP))
+            n.wrp = ~wrp;
+        if (cmd_has_opt(&cl, OPT_WDG_SW))
+            n.wdg_sw = wdg;
+        if (cmd_has_opt(&cl, OPT_NRST_STOP))
+            n.nrst_stop = stop;
+        if (cmd_has_opt(&cl, OPT_NRST_STDBY))
+            n.nrst_stdby = stdby;
+        if (cmd_has_opt(&cl, OPT_DATA0))
+            n.data0 = (uint8_t)d0;
+        if (cmd_has_opt(&cl, OPT_DATA1))
+            n.data1 = (uint8_t)d1;
+        int lrc = stflash_options_write(dev, &n, permits);
+        if (lrc == 0)
+            lrc = stflash_options_read(dev, &o);
+        if (lrc != 0)
+            rc = fail_lib(cli, lrc, false);
+        else
+            out_result(cli, "option bytes written; the target was reset to load them (it is "
+                            "halted at its reset vector)");
+    }
+    if (rc == EXIT_OK && !cli->quiet) {
+        if (cli->json)
+            options_json(&o);
+        else
+            options_text(&o, t.flash_base);
+    }
+    stflash_close(dev);
+    session_done(cli);
+    return rc;
+}
+
+int cmd_unlock(struct cli *cli, int argc, char **argv, int first)
+{
+    static const struct opt_spec spec[] = {{NULL, 0, OPT_NONE, 0}};
+    struct cmdline cl;
+    int rc = cmd_begin(cli, "unlock", spec, argc, argv, first, &cl, 0, 0, "");
+    if (rc)
+        return rc == CMD_DONE ? EXIT_OK : rc;
+    struct stflash_dev *dev = NULL;
+    rc = session_open(cli, STFLASH_CONNECT_NORMAL, false, &dev);
+    struct stflash_options o;
+    if (rc == EXIT_OK) {
+        int lrc = stflash_options_read(dev, &o);
+        if (lrc != 0) {
+            rc = fail_lib(cli, lrc, false);
+        } else if (o.rdp_level == 0 && o.rdp_level_stored == 0) {
+            out_result(cli, "the chip is not read protected: nothing to do (the flash is kept)");
+        } else {
+            out_note(cli, "removing read protection: the chip erases its whole flash");
+            lrc = stflash_unlock(dev);
+            if (lrc != 0)
+                rc = fail_lib(cli, lrc, false);
+            else
+                out_result(cli, "read protection removed; the flash is erased and the target "
+                                "halted at its reset vector");
+        }
+    }
+    stflash_close(dev);
+    session_done(cli);
+    return rc;
+}
+
+int cmd_lock(struct cli *cli, int argc, char **argv, int first)
+{
+    static const struct opt_spec spec[] = {{NULL, 0, OPT_NONE, 0}};
+    struct cmdline cl;
+    int rc = cmd_begin(cli, "lock", spec, argc, argv, first, &cl, 0, 0, "");
+    if (rc)
+        return rc == CMD_DONE ? EXIT_OK : rc;
+    struct stflash_dev *dev = NULL;
+    rc = session_open(cli, STFLASH_CONNECT_NORMAL, false, &dev);
+    if (rc == EXIT_OK) {
+        int lrc = stflash_lock(dev);
+        if (lrc != 0)
+            rc = fail_lib(cli, lrc, false);
+        else
+            out_result(cli, "read protection level 1 set: the debugger can no longer read the "
+                            "flash; 'stflash unlock' removes it and erases the flash");
+    }
+    stflash_close(dev);
+    session_done(cli);
+    return rc;
+}
