@@ -77,7 +77,7 @@ expect_ok "${P[@]}" probe
 expect_out "Found 1 probe"
 expect_out "ST-LINK/V2  serial $SERIAL"
 expect_out "0483:3748 via $mode"
-expect_out "firmware:          V2J37S7, target voltage 3.30 V"
+expect_out "firmware: V2J37S7, target voltage 3.30 V"
 expect_out "target:   STM32F1 medium density, DEV_ID 0x410, 64 KiB flash, 20 KiB SRAM"
 expect_ok "${P[@]}" probe --json
 expect_json probes.0.serial "$SERIAL"
