@@ -148,8 +148,9 @@ static const char *option_value(int argc, char **argv, int *i, const char *name,
     return argv[++*i];
 }
 
-/* What stlink-tools says about the option areas on a chip it cannot handle. stflash has no
- * option-byte access in its API yet, so these answers are given for every chip. */
+/* What stlink-tools says about the option areas on a chip it cannot handle. stlink-tools 1.7.0
+ * does not handle them on F0/F1/F3, and those are the only parts whose option bytes stflash
+ * reaches (stflash options): these answers are given for every chip. */
 static const struct area_text {
     const char *read_args, *write_args;
     const char *read_error, *read_fail;
@@ -715,8 +716,8 @@ static int do_read(struct session *s, uint32_t addr, uint32_t size)
     return status;
 }
 
-/* The option areas: stflash has no option-byte access yet; answer as stlink-tools does for a
- * chip it cannot handle (but always with a failure status). */
+/* The option areas: answered as stlink-tools does for a chip it cannot handle (but always with a
+ * failure status). */
 static int do_option_area(struct session *s)
 {
     const struct area_text *t = &area_texts[s->o->area];
