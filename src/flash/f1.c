@@ -544,7 +544,7 @@ static int f1_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
                         "cannot program 0x%08x (%zu bytes): not half-word aligned or outside the "
                         "flash",
                         addr, len);
-    struct f1_state *s;
+    struct f1_state *s = NULL;
     int rc = state_get(f, &s);
     if (rc != STFLASH_OK)
         return rc;

@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-enum { OPT_FORMAT = 1, OPT_MASS_ERASE, OPT_NO_VERIFY, OPT_RESET, OPT_HALT };
+enum { OPT_FORMAT = 1, OPT_MASS_ERASE, OPT_NO_VERIFY, OPT_RESET, OPT_HALT, OPT_NO_RESET };
 
 int parse_image_format(const char *text, enum stflash_image_format *fmt)
 {
@@ -61,7 +61,8 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
     static const struct opt_spec spec[] = {
         {"format", 0, OPT_REQUIRED, OPT_FORMAT},   {"mass-erase", 0, OPT_NONE, OPT_MASS_ERASE},
         {"no-verify", 0, OPT_NONE, OPT_NO_VERIFY}, {"reset", 0, OPT_OPTIONAL, OPT_RESET},
-        {"halt", 0, OPT_NONE, OPT_HALT},           {NULL, 0, OPT_NONE, 0},
+        {"halt", 0, OPT_NONE, OPT_HALT},           {"no-reset", 0, OPT_NONE, OPT_NO_RESET},
+        {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
     int rc = cmd_begin(cli, "write", spec, argc, argv, first, &cl, 1, 2, "FILE [ADDR]");
@@ -71,7 +72,10 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
     enum stflash_image_format fmt = STFLASH_IMAGE_AUTO;
     const char *v = cmd_opt_value(&cl, OPT_FORMAT);
     uint32_t addr = 0;
-    bool do_reset = cmd_has_opt(&cl, OPT_RESET);
+    /* After a write the target is reset so the new firmware starts cleanly (the loader has
+     * used the SRAM, so the old program cannot simply go on): running, or halted at the reset
+     * vector with --halt; --no-reset leaves the core halted where the write left it. */
+    bool do_reset = !cmd_has_opt(&cl, OPT_NO_RESET);
     enum stflash_reset how = STFLASH_RESET_AUTO;
     const char *reset_arg = cmd_opt_value(&cl, OPT_RESET);
     bool halt = cmd_has_opt(&cl, OPT_HALT);
@@ -109,12 +113,12 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
             out_result(cli, "wrote %s %s%s", what, rate, wo.no_verify ? "" : ", verified");
             if (do_reset)
                 lrc = stflash_reset(dev, how, halt);
-            else if (!halt)
-                lrc = stflash_run(dev);
             if (lrc != 0)
                 rc = fail_lib(cli, lrc, false);
             else if (do_reset)
                 out_result(cli, "reset%s", halt ? ", halted at the reset vector" : ", running");
+            else
+                out_result(cli, "left halted (no reset)");
         }
     }
     stflash_close(dev);

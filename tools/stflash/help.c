@@ -101,11 +101,13 @@ static const struct help_entry helps[] = {
      "  --format FMT         bin, ihex, srec or elf instead of detecting it\n"
      "  --mass-erase         erase the whole flash first\n"
      "  --no-verify          skip the read-back verification\n"
-     "  --reset[=METHOD]     reset the target and let it run afterwards; METHOD: auto\n"
-     "                       (default), hard (the NRST pin) or system (SYSRESETREQ)\n"
-     "  --halt               leave the core halted (with --reset: halted at the reset vector)\n"
+     "  --reset[=METHOD]     how to reset the target afterwards: auto (default), hard (the\n"
+     "                       NRST pin) or system (SYSRESETREQ)\n"
+     "  --halt               after the reset, keep the core halted at the reset vector\n"
+     "  --no-reset           no reset: the core stays halted where the write left it\n"
      "\n"
-     "Without --reset or --halt, the core is resumed where it stopped.\n"
+     "After a write the target is reset and runs the new firmware, unless --halt or\n"
+     "--no-reset says otherwise.\n"
      "ADDR: hexadecimal with 0x, or decimal.\n"},
     {"read",
      "Usage: stflash read [OPTIONS] FILE ADDR SIZE\n"
