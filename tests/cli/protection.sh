@@ -45,8 +45,15 @@ expect_rc 6 "${P[@]}" options --rdp 0
 expect_err "stflash unlock"
 expect_error_style
 
+# unlock erases the flash: without a terminal to ask, it needs --yes, and nothing changes.
+expect_rc 2 "${P[@]}" unlock </dev/null
+expect_err "confirm with --yes"
+expect_ok "${P[@]}" options --json
+expect_json rdp_level 1
+pass "unlock without --yes: refused, still protected"
+
 # unlock: the protection goes, and the flash with it.
-expect_ok "${P[@]}" unlock
+expect_ok "${P[@]}" unlock --yes
 expect_err "erases its whole flash"
 expect_out "read protection removed"
 expect_ok "${P[@]}" -q read "$WORK/flash.bin" 0x08000000 64k
@@ -59,7 +66,7 @@ pass "unlock removes read protection and erases the flash"
 
 # unlock of an unprotected chip keeps the flash.
 expect_ok "${P[@]}" -q write "$WORK/img.bin" 0x08000000
-expect_ok "${P[@]}" unlock
+expect_ok "${P[@]}" unlock --yes
 expect_out "not read protected: nothing to do"
 expect_ok "${P[@]}" verify "$WORK/img.bin" 0x08000000
 pass "unlock of an unprotected chip changes nothing"
@@ -68,7 +75,7 @@ pass "unlock of an unprotected chip changes nothing"
 expect_ok "${P[@]}" lock
 expect_out "read protection level 1 set"
 expect_rc 6 "${P[@]}" read "$WORK/x.bin" 0x08000000 16
-expect_ok "${P[@]}" unlock
+expect_ok "${P[@]}" unlock --yes
 expect_ok "${P[@]}" -q read "$WORK/x.bin" 0x08000000 16
 pass "lock and unlock"
 

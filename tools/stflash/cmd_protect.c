@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -220,9 +221,41 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
     return rc;
 }
 
+/* Unlocking erases the whole flash: ask on a terminal, require --yes otherwise. */
+static bool confirm_erase(const char *chip, bool yes)
+{
+    if (yes)
+        return true;
+    if (!isatty(STDIN_FILENO)) {
+        out_error("unlock erases the whole flash: confirm with --yes (there is no terminal to "
+                  "ask)");
+        return false;
+    }
+    fprintf(stderr, "Removing read protection erases the whole flash of the %s. Continue? [y/N] ",
+            chip);
+    fflush(stderr);
+    char answer[16];
+    if (!fgets(answer, sizeof answer, stdin) || (answer[0] != 'y' && answer[0] != 'Y')) {
+        out_error("unlock cancelled: nothing was changed");
+        return false;
+    }
+    return true;
+}
+
+enum { OPT_YES = 1 };
+
+static const char *chip_name(struct stflash_dev *dev)
+{
+    struct stflash_target_info t;
+    if (stflash_target_info(dev, &t) == 0 && t.chip)
+        return t.chip->name;
+    return "target";
+}
+
 int cmd_unlock(struct cli *cli, int argc, char **argv, int first)
 {
-    static const struct opt_spec spec[] = {{NULL, 0, OPT_NONE, 0}};
+    static const struct opt_spec spec[] = {{"yes", 'y', OPT_NONE, OPT_YES},
+                                           {NULL, 0, OPT_NONE, 0}};
     struct cmdline cl;
     int rc = cmd_begin(cli, "unlock", spec, argc, argv, first, &cl, 0, 0, "");
     if (rc)
@@ -236,6 +269,8 @@ int cmd_unlock(struct cli *cli, int argc, char **argv, int first)
             rc = fail_lib(cli, lrc, false);
         } else if (o.rdp_level == 0 && o.rdp_level_stored == 0) {
             out_result(cli, "the chip is not read protected: nothing to do (the flash is kept)");
+        } else if (!confirm_erase(chip_name(dev), cmd_has_opt(&cl, OPT_YES))) {
+            rc = EXIT_USAGE;
         } else {
             out_note(cli, "removing read protection: the chip erases its whole flash");
             lrc = stflash_unlock(dev);

@@ -159,10 +159,13 @@ static const struct help_entry helps[] = {
      "  --allow-write-protect  permit protecting flash groups that are not protected now\n"
      "  --allow-read-protect   permit setting read protection\n"},
     {"unlock",
-     "Usage: stflash unlock\n"
+     "Usage: stflash unlock [--yes]\n"
      "Remove read protection level 1: the chip erases its whole flash (the hardware does it),\n"
      "then the target is reset and checked to run at level 0; it is left halted at its reset\n"
-     "vector. A chip that is not read protected is left alone.\n"},
+     "vector. A chip that is not read protected is left alone.\n"
+     "\n"
+     "  -y, --yes            do not ask: on a terminal stflash asks before erasing, without\n"
+     "                       one it needs --yes\n"},
     {"lock", "Usage: stflash lock\n"
              "Set read protection level 1: the debugger can no longer read the flash, and only\n"
              "'stflash unlock' (which erases the flash) removes it. The target is reset.\n"},
