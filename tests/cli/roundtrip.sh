@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
-# write / read / verify round trips in every image format (raw binary, Intel HEX, S-record,
+# write / read / verify round trips, over one transport (sim, tcp or usb), in every image format (raw binary, Intel HEX, S-record,
 # ELF) at several addresses and sizes: 1 byte, odd sizes, across a page boundary, the last bytes
 # of flash, the whole flash. Each write lands on a known background, and the whole flash is read
 # back: the bytes around the image must be kept.
 . "$(dirname "$0")/lib.sh"
 mode=$1
-if [ "$mode" = sim ]; then
-    P=(--probe sim:stm32f103c8)
-else
+case "$mode" in
+sim) P=(--probe sim:stm32f103c8) ;;
+tcp)
     start_sim
     P=(--probe "tcp:127.0.0.1:$SIM_PORT")
-fi
+    ;;
+usb) # through libusb: the stand-in presents the daemon's probe as a USB device
+    start_sim
+    export LD_LIBRARY_PATH="$STFLASH_LIBUSB_DIR" STFLASH_SIM_ADDR="127.0.0.1:$SIM_PORT"
+    P=(--probe usb)
+    ;;
+*) fail "transport '$mode': give sim, tcp or usb" ;;
+esac
 FLASH=0x08000000
 
 random_file "$WORK/background.bin" 65536
