@@ -213,6 +213,61 @@ static size_t mem_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *ou
     return n;
 }
 
+/* ---- RW_MISC batches (V2 J32+, V3) ---- */
+
+static size_t max_misc_items(const struct sim_probe *p)
+{
+    return p->cfg.kind == SIM_PROBE_V3 ? STLINK_RW_MISC_MAX_ITEMS_V3 : STLINK_RW_MISC_MAX_ITEMS_V2;
+}
+
+/* Runs a batch of 32-bit AP accesses; the results wait for RW_MISC_IN. */
+static void rw_misc_out(struct sim_probe *p, const uint8_t *cmd, const uint8_t *out,
+                        size_t out_len)
+{
+    uint32_t items = le32_get(&cmd[2]);
+    if (items > max_misc_items(p) || out_len < stlink_rw_misc_out_len(items)) {
+        p->rw_misc_items = 0; /* beyond the firmware's buffer: nothing is done */
+        return;
+    }
+    const uint8_t *values = out + ((items + 3u) & ~3u);
+    uint32_t address = 0, ap = 0;
+    bool link = sim_target_link_up(p->target);
+    p->rw_misc_items = items;
+    for (uint32_t i = 0; i < items; i++) {
+        uint32_t v = le32_get(&values[4 * i]), result = 0;
+        uint8_t st = link ? STLINK_OK : STLINK_SWD_DP_ERROR;
+        if (st == STLINK_OK) {
+            switch (out[i]) {
+            case STLINK_RW_MISC_ADDRESS: address = v; break;
+            case STLINK_RW_MISC_APNUM:
+                ap = v;
+                if (ap != 0)
+                    st = STLINK_BAD_AP_ERROR;
+                break;
+            case STLINK_RW_MISC_WRITE:
+                st = ap ? STLINK_BAD_AP_ERROR : bus_access(p, address, 4, NULL, v);
+                p->swd_transfers += 3;
+                break;
+            case STLINK_RW_MISC_READ:
+                st = ap ? STLINK_BAD_AP_ERROR : bus_access(p, v, 4, &result, 0);
+                p->swd_transfers += 3;
+                break;
+            default: st = STLINK_JTAG_UNKNOWN_CMD; break;
+            }
+        }
+        le32_put(&p->rw_misc_reply[4 * i], result);
+        le32_put(&p->rw_misc_reply[4 * items + 4 * i], st);
+    }
+}
+
+static size_t rw_misc_in(struct sim_probe *p, uint8_t *reply, size_t cap)
+{
+    size_t n = stlink_rw_misc_in_len(p->rw_misc_items);
+    n = n < cap ? n : cap;
+    memcpy(reply, p->rw_misc_reply, n);
+    return n;
+}
+
 /* ---- debug commands ---- */
 
 static uint8_t link_status(const struct sim_probe *p)
@@ -425,6 +480,13 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
         return status_reply(reply, cap, cmd[2] == 0 ? link_status(p) : STLINK_BAD_AP_ERROR);
     case STLINK_DEBUG_APIV2_CLOSE_AP_DBG:
         return status_reply(reply, cap, STLINK_OK);
+    case STLINK_DEBUG_APIV2_RW_MISC_OUT:
+        if (ver->major == 2 && ver->jtag < 32)
+            return 0;
+        rw_misc_out(p, cmd, out, out_len);
+        return 0;
+    case STLINK_DEBUG_APIV2_RW_MISC_IN:
+        return rw_misc_in(p, reply, cap);
     case STLINK_DEBUG_APIV2_START_TRACE_RX:
     case STLINK_DEBUG_APIV2_STOP_TRACE_RX:
         return status_reply(reply, cap, STLINK_OK);

@@ -34,6 +34,10 @@ struct sim_probe {
     uint8_t last_rw_status;
     uint32_t last_rw_fault;
     uint64_t swd_transfers; /* of the command being executed */
+    /* Results of the last RW_MISC_OUT batch, answered by RW_MISC_IN: a value, then a status,
+     * per item. */
+    uint32_t rw_misc_items;
+    uint8_t rw_misc_reply[8u * 1227u];
     FILE *trace;            /* every command decoded, for diagnosing clients; or NULL */
 };
 

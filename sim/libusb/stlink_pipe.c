@@ -1,6 +1,7 @@
 /* ST-LINK command phases over the daemon link (see stlink_pipe.h). */
 #include <string.h>
 
+#include "core/le.h"
 #include "stlink/stlink_proto.h"
 #include "usb_sim.h"
 
@@ -10,6 +11,7 @@ void stlink_pipe_reset(struct stlink_pipe *p, int ver_major)
     p->collecting = false;
     p->data_need = p->data_have = 0;
     p->reply_len = p->reply_pos = 0;
+    p->rw_misc_items = 0;
 }
 
 /* Sends the gathered write command and its data. */
@@ -30,6 +32,10 @@ static int start_command(struct stlink_pipe *p, struct daemon_link *l)
         /* Unknown to the wire definition: pass it on without data; nothing answers it. */
         return daemon_usb_cmd(l, p->cmd, STLINK_SERVER_DIR_OUT, NULL, 0, NULL, 0);
     }
+    if (ph.len_from_rw_misc_out)
+        ph.len = stlink_rw_misc_in_len(p->rw_misc_items);
+    if (p->cmd[0] == STLINK_CMD_DEBUG && p->cmd[1] == STLINK_DEBUG_APIV2_RW_MISC_OUT)
+        p->rw_misc_items = le32_get(&p->cmd[2]);
     switch (ph.dir) {
     case STLINK_PHASE_OUT:
         p->data_need = ph.len;

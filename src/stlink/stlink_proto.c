@@ -2,6 +2,12 @@
 
 #include "core/le.h"
 
+static struct stlink_phase phase(enum stlink_phase_dir dir, size_t len)
+{
+    struct stlink_phase ph = {dir, len, 0};
+    return ph;
+}
+
 static int debug_cmd_phase(const uint8_t *cmd, int ver_major, struct stlink_phase *out)
 {
     size_t mem_len = le16_get(&cmd[6]);
@@ -9,40 +15,47 @@ static int debug_cmd_phase(const uint8_t *cmd, int ver_major, struct stlink_phas
     switch (cmd[1]) {
     case STLINK_DEBUG_READMEM_8BIT:
         /* The probe answers a one-byte 8-bit read with two bytes. */
-        *out = (struct stlink_phase){STLINK_PHASE_IN, mem_len == 1 ? 2 : mem_len};
+        *out = phase(STLINK_PHASE_IN, mem_len == 1 ? 2 : mem_len);
         return 0;
     case STLINK_DEBUG_READMEM_32BIT:
     case STLINK_DEBUG_APIV2_READMEM_16BIT:
     case STLINK_DEBUG_READMEM_32BIT_NO_ADDR_INC:
-        *out = (struct stlink_phase){STLINK_PHASE_IN, mem_len};
+        *out = phase(STLINK_PHASE_IN, mem_len);
         return 0;
     case STLINK_DEBUG_WRITEMEM_32BIT:
     case STLINK_DEBUG_WRITEMEM_8BIT:
     case STLINK_DEBUG_APIV2_WRITEMEM_16BIT:
     case STLINK_DEBUG_WRITEMEM_32BIT_NO_ADDR_INC:
-        *out = (struct stlink_phase){STLINK_PHASE_OUT, mem_len};
+        *out = phase(STLINK_PHASE_OUT, mem_len);
         return 0;
     case STLINK_DEBUG_EXIT:
-        *out = (struct stlink_phase){STLINK_PHASE_NONE, 0};
+        *out = phase(STLINK_PHASE_NONE, 0);
+        return 0;
+    case STLINK_DEBUG_APIV2_RW_MISC_OUT:
+        *out = phase(STLINK_PHASE_OUT, stlink_rw_misc_out_len(le32_get(&cmd[2])));
+        return 0;
+    case STLINK_DEBUG_APIV2_RW_MISC_IN:
+        *out = phase(STLINK_PHASE_IN, 0);
+        out->len_from_rw_misc_out = 1;
         return 0;
     case STLINK_DEBUG_READCOREID:
-        *out = (struct stlink_phase){STLINK_PHASE_IN, 4};
+        *out = phase(STLINK_PHASE_IN, 4);
         return 0;
     case STLINK_DEBUG_APIV2_READ_IDCODES:
     case STLINK_DEBUG_APIV2_GETLASTRWSTATUS2:
-        *out = (struct stlink_phase){STLINK_PHASE_IN, 12};
+        *out = phase(STLINK_PHASE_IN, 12);
         return 0;
     case STLINK_DEBUG_APIV2_READREG:
     case STLINK_DEBUG_APIV2_READDEBUGREG:
     case STLINK_DEBUG_APIV2_READ_DAP_REG:
     case STLINK_DEBUG_APIV3_SET_COM_FREQ:
-        *out = (struct stlink_phase){STLINK_PHASE_IN, 8};
+        *out = phase(STLINK_PHASE_IN, 8);
         return 0;
     case STLINK_DEBUG_APIV2_READALLREGS:
-        *out = (struct stlink_phase){STLINK_PHASE_IN, 88};
+        *out = phase(STLINK_PHASE_IN, 88);
         return 0;
     case STLINK_DEBUG_APIV3_GET_COM_FREQ:
-        *out = (struct stlink_phase){STLINK_PHASE_IN, 52};
+        *out = phase(STLINK_PHASE_IN, 52);
         return 0;
     case STLINK_DEBUG_APIV2_ENTER:
     case STLINK_DEBUG_APIV2_RESETSYS:
@@ -58,7 +71,7 @@ static int debug_cmd_phase(const uint8_t *cmd, int ver_major, struct stlink_phas
     case STLINK_DEBUG_APIV2_WRITE_DAP_REG:
     case STLINK_DEBUG_APIV2_INIT_AP:
     case STLINK_DEBUG_APIV2_CLOSE_AP_DBG:
-        *out = (struct stlink_phase){STLINK_PHASE_IN, 2};
+        *out = phase(STLINK_PHASE_IN, 2);
         return 0;
     default:
         (void)ver_major;
@@ -70,20 +83,20 @@ int stlink_cmd_phase(const uint8_t cmd[STLINK_CMD_SIZE], int ver_major, struct s
 {
     switch (cmd[0]) {
     case STLINK_CMD_GET_VERSION:
-        *out = (struct stlink_phase){STLINK_PHASE_IN, 6};
+        *out = phase(STLINK_PHASE_IN, 6);
         return 0;
     case STLINK_CMD_GET_VERSION_EX:
-        *out = (struct stlink_phase){STLINK_PHASE_IN, 12};
+        *out = phase(STLINK_PHASE_IN, 12);
         return 0;
     case STLINK_CMD_GET_CURRENT_MODE:
-        *out = (struct stlink_phase){STLINK_PHASE_IN, 2};
+        *out = phase(STLINK_PHASE_IN, 2);
         return 0;
     case STLINK_CMD_GET_TARGET_VOLTAGE:
-        *out = (struct stlink_phase){STLINK_PHASE_IN, 8};
+        *out = phase(STLINK_PHASE_IN, 8);
         return 0;
     case STLINK_CMD_DFU:
     case STLINK_CMD_SWIM:
-        *out = (struct stlink_phase){STLINK_PHASE_NONE, 0};
+        *out = phase(STLINK_PHASE_NONE, 0);
         return 0;
     case STLINK_CMD_DEBUG:
         return debug_cmd_phase(cmd, ver_major, out);

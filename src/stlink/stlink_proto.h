@@ -158,7 +158,36 @@ enum stlink_phase_dir {
 struct stlink_phase {
     enum stlink_phase_dir dir;
     size_t len;
+    /* RW_MISC_IN: the reply length is stlink_rw_misc_in_len() of the item count of the last
+     * RW_MISC_OUT, which the command block does not repeat (len is 0 here). */
+    int len_from_rw_misc_out;
 };
+
+/*
+ * RW_MISC (V2 J32+, V3): a batch of 32-bit AP accesses. RW_MISC_OUT carries the item count as a
+ * u32 at [2]; its data phase is one opcode byte per item (padded to a multiple of 4), then one
+ * u32 value per item. RW_MISC_IN then answers a u32 result per item followed by a u32 status
+ * per item (STLINK_OK when the access worked).
+ */
+enum stlink_rw_misc_op {
+    STLINK_RW_MISC_ADDRESS = 1, /* the value is the address of the next WRITE */
+    STLINK_RW_MISC_WRITE = 2,   /* write the value there */
+    STLINK_RW_MISC_READ = 3,    /* read the word at the value; the result is the data */
+    STLINK_RW_MISC_APNUM = 5,   /* the value selects the AP of what follows */
+};
+
+#define STLINK_RW_MISC_MAX_ITEMS_V2 64u
+#define STLINK_RW_MISC_MAX_ITEMS_V3 1227u
+
+static inline size_t stlink_rw_misc_out_len(uint32_t items)
+{
+    return ((items + 3u) & ~(size_t)3u) + 4u * (size_t)items;
+}
+
+static inline size_t stlink_rw_misc_in_len(uint32_t items)
+{
+    return 8u * (size_t)items;
+}
 
 /*
  * What follows a command block on the wire, derived from the block alone: used by the probe model

@@ -202,3 +202,14 @@ ocd_usb() {
         -c 'telnet_port disabled' -c 'tcl_port disabled' -f target/stm32f1x.cfg -c init \
         "${OCD_CMDS[@]}" -c shutdown >"$log" 2>&1
 }
+
+# ocd_usbdap LOG COMMANDS...: OpenOCD 0.12 with the DAP-level stlink-dap driver over the stand-in
+# libusb (it batches accesses with RW_MISC there).
+ocd_usbdap() {
+    local log=$1
+    shift
+    as_commands "$@"
+    with_usb timeout 120 openocd -f interface/stlink-dap.cfg -c 'transport select dapdirect_swd' \
+        -c 'gdb_port disabled' -c 'telnet_port disabled' -c 'tcl_port disabled' \
+        -f target/stm32f1x.cfg -c init "${OCD_CMDS[@]}" -c shutdown >"$log" 2>&1
+}

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # OpenOCD 0.12 (driver hla or dap, given as $1) probes, mass-erases, programs and verifies the
-# virtual Blue Pill with 128 KiB of flash over the stlink-server protocol (driver usb: hla finding
-# the probe on "USB" through the stand-in libusb); the board keeps its flash across client
-# sessions and across a daemon restart (state file).
+# virtual Blue Pill with 128 KiB of flash over the stlink-server protocol (drivers usb and usbdap:
+# hla and stlink-dap finding the probe on "USB" through the stand-in libusb; stlink-dap batches
+# accesses with RW_MISC there); the board keeps its flash across client sessions and across a
+# daemon restart (state file).
 . "$(dirname "$0")/lib.sh"
-driver=${1:?hla, dap or usb}
+driver=${1:?hla, dap, usb or usbdap}
 ocd() { "ocd_$driver" "$@"; }
 image="$STFLASH_FW_DIR/image_78128.bin"
 state="$WORK/board.state"
