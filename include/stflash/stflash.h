@@ -232,14 +232,19 @@ struct stflash_options {
     bool option_error;       /* a byte and its complement disagreed at the last reset */
 };
 
-/* Reads the option bytes, as in force and as stored. Works under read protection. */
+/* Reads the option bytes, as in force and as stored. Works under read protection. The option
+ * functions support the STM32F1 family today (STFLASH_ERR_UNSUPPORTED for others). */
 int stflash_options_read(struct stflash_dev *dev, struct stflash_options *out);
 
 /* Permission to write the dangerous fields; without it such a write is refused. */
 enum stflash_options_permit {
     STFLASH_PERMIT_WRITE_PROTECT = 1u << 0, /* clear WRP bits (protect flash pages) */
     STFLASH_PERMIT_READ_PROTECT = 1u << 1,  /* set RDP to level 1 */
+    STFLASH_PERMIT_RDP_LEVEL2 = 1u << 2,    /* set RDP to level 2: PERMANENT, no way back */
 };
+
+/* The RDP byte of level 2 on the parts that have it (not the STM32F1). */
+#define STFLASH_RDP_LEVEL2 0xCCu
 
 /*
  * Stores new option bytes (rdp, wdg_sw, nrst_*, data0/1, wrp of *opts) and resets the target so

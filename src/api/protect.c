@@ -31,6 +31,13 @@ static void decode(const struct f1_option_state *st, struct stflash_options *o)
 
 static int read_state(struct stflash_dev *dev, struct flash_dev *f, struct f1_option_state *st)
 {
+    /* The F0/F3 share the controller but not the option layout (RDP 0xAA/0xCC, other OBR
+     * bits): refuse rather than guess on option bytes. */
+    const struct stflash_chip_info *chip = dev->target.chip;
+    if (chip && chip->family != STFLASH_FAMILY_F1)
+        return ctx_fail(dev->ctx, STFLASH_ERR_UNSUPPORTED,
+                        "option bytes of %s are not supported yet (the STM32F1 family is)",
+                        chip->name);
     int rc = dev_flash_setup(dev, f);
     if (rc == 0)
         rc = f1_option_read(f, st);
@@ -89,6 +96,13 @@ int stflash_options_write(struct stflash_dev *dev, const struct stflash_options 
     int rc = read_state(dev, &f, &st);
     if (rc != 0)
         return rc;
+    if (opts->rdp == STFLASH_RDP_LEVEL2 && !(permits & STFLASH_PERMIT_RDP_LEVEL2))
+        return ctx_fail(dev->ctx, STFLASH_ERR_PROTECTED,
+                        "read protection level 2 is permanent: confirm with --permanent-rdp2");
+    if (opts->rdp == STFLASH_RDP_LEVEL2)
+        return ctx_fail(dev->ctx, STFLASH_ERR_UNSUPPORTED,
+                        "the STM32F1 has no read protection level 2 (every RDP value but 0xA5 "
+                        "is level 1): use --rdp 1");
     bool now_protected = st.read_protected || st.stored.rdp != F1_OB_RDP_NONE;
     bool want_protected = opts->rdp != F1_OB_RDP_NONE;
     if (now_protected && !want_protected)
@@ -105,7 +119,7 @@ int stflash_options_write(struct stflash_dev *dev, const struct stflash_options 
     if (newly_protected && !(permits & STFLASH_PERMIT_WRITE_PROTECT))
         return ctx_fail(dev->ctx, STFLASH_ERR_PROTECTED,
                         "the new WRP bits 0x%08x write-protect flash pages (groups 0x%08x): "
-                        "confirm with --allow-write-protect",
+                        "confirm with --dangerous-write-protect",
                         opts->wrp, newly_protected);
     struct f1_option_bytes ob = {
         .rdp = opts->rdp,

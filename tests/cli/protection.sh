@@ -86,11 +86,22 @@ expect_ok "${P[@]}" options --json
 expect_json rdp_level_stored 0
 pass "options --rdp 1 without --allow-read-protect: refused, nothing stored"
 
+# Level 2 is permanent: refused without its flag, before the probe is even opened; the F1 has no
+# level 2 at all.
+expect_rc 6 "${P[@]}" options --rdp 2
+expect_err "level 2 is permanent"
+expect_err "--permanent-rdp2"
+expect_rc 1 "${P[@]}" options --rdp 2 --permanent-rdp2
+expect_err "the STM32F1 has no read protection level 2"
+expect_ok "${P[@]}" options --json
+expect_json rdp_level_stored 0
+pass "options --rdp 2: needs --permanent-rdp2, and the F1 has no level 2"
+
 # Write protection of a group: refused without its permit, then set, then removed.
 expect_ok "${P[@]}" -q write "$WORK/img.bin" 0x08000000
 expect_rc 6 "${P[@]}" options --wrp 0x1
-expect_err "--allow-write-protect"
-expect_ok "${P[@]}" options --wrp 0x1 --allow-write-protect
+expect_err "--dangerous-write-protect"
+expect_ok "${P[@]}" options --wrp 0x1 --dangerous-write-protect
 expect_out "write protection:  group 0 (0x08000000..0x08000fff)"
 expect_ok "${P[@]}" options --json
 expect_json write_protected_groups 0x00000001

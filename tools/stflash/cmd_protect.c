@@ -15,6 +15,7 @@ enum {
     OPT_DATA0,
     OPT_DATA1,
     OPT_ALLOW_WP,
+    OPT_PERMANENT_RDP2,
     OPT_ALLOW_RP,
 };
 
@@ -132,8 +133,9 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         {"nrst-stdby", 0, OPT_REQUIRED, OPT_NRST_STDBY},
         {"data0", 0, OPT_REQUIRED, OPT_DATA0},
         {"data1", 0, OPT_REQUIRED, OPT_DATA1},
-        {"allow-write-protect", 0, OPT_NONE, OPT_ALLOW_WP},
+        {"dangerous-write-protect", 0, OPT_NONE, OPT_ALLOW_WP},
         {"allow-read-protect", 0, OPT_NONE, OPT_ALLOW_RP},
+        {"permanent-rdp2", 0, OPT_NONE, OPT_PERMANENT_RDP2},
         {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
@@ -146,8 +148,14 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
     const char *v;
     bool change = false;
     int bad = 0;
-    if ((v = cmd_opt_value(&cl, OPT_RDP)) && !(bad = parse_small(v, "RDP level", 1, &rdp)))
+    if ((v = cmd_opt_value(&cl, OPT_RDP)) && !(bad = parse_small(v, "RDP level", 2, &rdp)))
         change = true;
+    if (!bad && rdp == 2 && !cmd_has_opt(&cl, OPT_PERMANENT_RDP2)) {
+        out_error("read protection level 2 is permanent: the chip can never be debugged or "
+                  "reprogrammed over SWD again; confirm with --permanent-rdp2");
+        session_done(cli);
+        return EXIT_PROTECTED;
+    }
     if (!bad && (v = cmd_opt_value(&cl, OPT_WRP)) && !(bad = parse_wrp(v, &wrp)))
         change = true;
     if (!bad && (v = cmd_opt_value(&cl, OPT_WDG_SW)) && !(bad = parse_small(v, "WDG_SW", 1, &wdg)))
@@ -172,7 +180,8 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         return EXIT_USAGE;
     }
     unsigned permits = (cmd_has_opt(&cl, OPT_ALLOW_WP) ? STFLASH_PERMIT_WRITE_PROTECT : 0u) |
-                       (cmd_has_opt(&cl, OPT_ALLOW_RP) ? STFLASH_PERMIT_READ_PROTECT : 0u);
+                       (cmd_has_opt(&cl, OPT_ALLOW_RP) ? STFLASH_PERMIT_READ_PROTECT : 0u) |
+                       (cmd_has_opt(&cl, OPT_PERMANENT_RDP2) ? STFLASH_PERMIT_RDP_LEVEL2 : 0u);
 
     struct stflash_dev *dev = NULL;
     rc = session_open(cli, change ? STFLASH_CONNECT_NORMAL : STFLASH_CONNECT_HOT_PLUG, false, &dev);
@@ -188,7 +197,7 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
     if (rc == EXIT_OK && change) {
         struct stflash_options n = o;
         if (cmd_has_opt(&cl, OPT_RDP))
-            n.rdp = rdp ? 0x00 : 0xa5;
+            n.rdp = rdp == 2 ? STFLASH_RDP_LEVEL2 : rdp ? 0x00 : 0xa5;
         if (cmd_has_opt(&cl, OPT_WRP))
             n.wrp = ~wrp;
         if (cmd_has_opt(&cl, OPT_WDG_SW))

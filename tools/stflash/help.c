@@ -156,8 +156,10 @@ static const struct help_entry helps[] = {
      "  --nrst-stop 0|1      1: no reset when entering Stop mode\n"
      "  --nrst-stdby 0|1     1: no reset when entering Standby mode\n"
      "  --data0 N, --data1 N user data bytes (0 to 255)\n"
-     "  --allow-write-protect  permit protecting flash groups that are not protected now\n"
-     "  --allow-read-protect   permit setting read protection\n"},
+     "  --dangerous-write-protect  permit protecting flash groups that are not protected now\n"
+     "  --allow-read-protect   permit setting read protection\n"
+     "  --rdp 2 --permanent-rdp2  level 2 locks the chip for good (parts that have it; the\n"
+     "                       STM32F1 does not)\n"},
     {"unlock",
      "Usage: stflash unlock [--yes]\n"
      "Remove read protection level 1: the chip erases its whole flash (the hardware does it),\n"
