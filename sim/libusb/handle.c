@@ -4,11 +4,30 @@
  * libusb_claim_interface.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "usb_sim.h"
 
+/* A probe whose device node the user may not open: STFLASH_SIM_DENY lists serials (comma
+ * separated) that answer LIBUSB_ERROR_ACCESS, as on Linux without the udev rules. */
+static bool access_denied(const char *serial)
+{
+    const char *list = getenv("STFLASH_SIM_DENY");
+    size_t n = strlen(serial);
+    for (const char *p = list; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncmp(p, serial, n) == 0)
+            return true;
+        p = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
 int LIBUSB_CALL libusb_open(libusb_device *dev, libusb_device_handle **dev_handle)
 {
+    if (access_denied(dev->probe.serial))
+        return LIBUSB_ERROR_ACCESS;
     libusb_device_handle *h = calloc(1, sizeof *h);
     if (!h)
         return LIBUSB_ERROR_NO_MEM;

@@ -121,3 +121,37 @@ kill "$holder" 2>/dev/null || true
 wait "$holder" 2>/dev/null || true
 expect_ok --probe "$T/BBBB" info
 pass "two probes, one busy: listed with the reason, ambiguity named, the free one works"
+
+# ---- USB permission denied (no udev rules): listed with the fix, opening says it too ----
+start_sim --serial CCCC00000000000000000003
+export LD_LIBRARY_PATH="$STFLASH_LIBUSB_DIR" STFLASH_SIM_ADDR="127.0.0.1:$SIM_PORT"
+# Without permission the serial cannot be read either (the device must be opened for that).
+STFLASH_SIM_DENY=CCCC00000000000000000003 expect_ok --probe usb probe
+expect_out "0483:3748 via usb"
+expect_out "permission denied"
+expect_out "49-stflash.rules"
+STFLASH_SIM_DENY=CCCC00000000000000000003 expect_rc 3 --probe usb info
+expect_err "49-stflash.rules"
+expect_err "udevadm"
+expect_error_style
+expect_ok --probe usb info
+unset LD_LIBRARY_PATH STFLASH_SIM_ADDR
+pass "USB permission denied: the udev rules file and the command to install it"
+
+# ---- the probe disappears in the middle of a write ----
+start_sim --serial DDDD00000000000000000004
+random_file "$WORK/big.bin" 65536
+"$STFLASH" --probe "tcp:127.0.0.1:$SIM_PORT" write "$WORK/big.bin" 0x08000000 >"$WORK/out" 2>"$WORK/err" &
+writer=$!
+sleep 0.3
+kill -KILL "${SIM_PIDS[-1]}"
+set +e
+wait "$writer"
+RC=$?
+set -e
+[ "$RC" -ne 0 ] || fail "the write succeeded although the probe went away"
+[ "$RC" -eq 3 ] || [ "$RC" -eq 1 ] || [ "$RC" -eq 4 ] || fail "unexpected exit code $RC"
+grep -qiE "disconnected|connection|went away|closed" "$WORK/err" || fail "no word of the lost probe: $(cat "$WORK/err")"
+grep -qE '^stflash: [a-z]' "$WORK/err" || fail "no 'stflash: <message>' line: $(cat "$WORK/err")"
+! grep -q "verified" "$WORK/out" || fail "an interrupted write claims to be verified"
+pass "probe lost mid-write: exit $RC, says so, nothing claimed"
