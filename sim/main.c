@@ -1,11 +1,11 @@
 /* stflash-sim: runs virtual boards and serves them over the stlink-server TCP protocol. */
-#include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "board.h"
+#include "board_options.h"
 #include "server.h"
 #include "stlink/stlink_proto.h"
 #include "transport/stlink_server_proto.h"
@@ -64,56 +64,16 @@ static void usage(FILE *out)
           out);
 }
 
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 0);
-    if (errno || *end || end == s || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-static int parse_hex_serial(const char *hex, struct sim_probe_config *p)
+static int fail(const char *fmt, ...)
 {
-    size_t n = strlen(hex);
-    if (n == 0 || n % 2 || n / 2 > sizeof p->serial)
-        return -1;
-    for (size_t i = 0; i < n / 2; i++) {
-        unsigned v;
-        if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-            return -1;
-        p->serial[i] = (uint8_t)v;
-    }
-    p->serial_len = n / 2;
-    return 0;
-}
-
-static void board_defaults(struct sim_board_config *b, size_t index)
-{
-    memset(b, 0, sizeof *b);
-    b->target.chip = sim_chip_find("stm32f103c8");
-    b->target.flash_size_reg = UINT32_MAX;
-    b->target.nrst_wired = true;
-    b->target.voltage_mv = 3300;
-    b->probe.kind = SIM_PROBE_V2;
-    b->probe.start_mode = STLINK_MODE_MASS;
-    b->probe.serial_len = (size_t)snprintf((char *)b->probe.serial, sizeof b->probe.serial,
-                                           "5354534D%016zX", index + 1);
-    b->firmware_addr = 0x08000000u;
-}
-
-static int fail(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
-
-static int fail(const char *fmt, const char *arg)
-{
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "stflash-sim: ");
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-    fprintf(stderr, fmt, arg);
-#pragma GCC diagnostic pop
+    vfprintf(stderr, fmt, ap);
     fputs("\n", stderr);
+    va_end(ap);
     return 2;
 }
 
@@ -126,7 +86,7 @@ int main(int argc, char **argv)
                                      .control_port = DEFAULT_CONTROL_PORT,
                                      .log = stderr};
     bool allow_remote = false, trace = false;
-    board_defaults(&cfgs[0], 0);
+    sim_board_defaults(&cfgs[0], 0);
 
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
@@ -134,6 +94,7 @@ int main(int argc, char **argv)
         struct sim_board_config *b = &cfgs[nboards - 1];
         unsigned long v;
         bool takes_value = true;
+        bool board_option = strncmp(opt, "--", 2) == 0;
 
         if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
             usage(stdout);
@@ -146,8 +107,8 @@ int main(int argc, char **argv)
             return 0;
         } else if (strcmp(opt, "--board") == 0) {
             if (nboards == MAX_BOARDS)
-                return fail("at most %s boards", "8");
-            board_defaults(&cfgs[nboards], nboards);
+                return fail("at most %d boards", MAX_BOARDS);
+            sim_board_defaults(&cfgs[nboards], nboards);
             nboards++;
             takes_value = false;
         } else if (strcmp(opt, "--allow-remote") == 0) {
@@ -159,18 +120,14 @@ int main(int argc, char **argv)
         } else if (strcmp(opt, "--quiet") == 0) {
             scfg.log = NULL;
             takes_value = false;
-        } else if (strcmp(opt, "--no-nrst") == 0) {
-            b->target.nrst_wired = false;
-            takes_value = false;
-        } else if (strcmp(opt, "--boot0") == 0) {
-            b->target.boot0 = true;
+        } else if (board_option && sim_board_flag(b, opt + 2)) {
             takes_value = false;
         } else if (!val) {
             return fail("option '%s' needs a value (see --help)", opt);
         } else if (strcmp(opt, "--port") == 0 || strcmp(opt, "--control-port") == 0) {
             if (strcmp(val, "-1") == 0 && opt[2] == 'c')
                 v = (unsigned long)-1;
-            else if (parse_uint(val, 65535, &v) != 0)
+            else if (sim_parse_ulong(val, 65535, &v) != 0)
                 return fail("'%s' is not a TCP port number", val);
             if (opt[2] == 'p')
                 scfg.port = (int)v;
@@ -182,65 +139,24 @@ int main(int argc, char **argv)
             b->target.chip = sim_chip_find(val);
             if (!b->target.chip)
                 return fail("unknown chip '%s' (see --list-chips)", val);
-        } else if (strcmp(opt, "--flash-kib") == 0) {
-            if (parse_uint(val, 1024, &v) != 0 || v == 0 || v % 4)
-                return fail("--flash-kib '%s': give a multiple of 4 from 4 to 1024", val);
-            b->target.flash_kib = (uint32_t)v;
-        } else if (strcmp(opt, "--flash-size-reg") == 0) {
-            if (parse_uint(val, 0xFFFF, &v) != 0)
-                return fail("--flash-size-reg '%s': give a value from 0 to 0xFFFF", val);
-            b->target.flash_size_reg = (uint32_t)v;
-        } else if (strcmp(opt, "--rdp") == 0) {
-            if (parse_uint(val, 1, &v) != 0)
-                return fail("--rdp '%s': give 0 or 1", val);
-            b->target.rdp_level = (int)v;
         } else if (strcmp(opt, "--firmware") == 0) {
             char *at = strrchr(argv[i + 1], '@');
             if (at) {
                 *at = '\0';
-                if (parse_uint(at + 1, UINT32_MAX, &v) != 0)
+                if (sim_parse_ulong(at + 1, UINT32_MAX, &v) != 0)
                     return fail("--firmware: '%s' is not an address", at + 1);
                 b->firmware_addr = (uint32_t)v;
             }
             b->firmware_path = argv[i + 1];
-        } else if (strcmp(opt, "--voltage") == 0) {
-            char *end;
-            double volts = strtod(val, &end);
-            if (*end || volts < 0 || volts > 5.5)
-                return fail("--voltage '%s': give volts from 0 to 5.5", val);
-            b->target.voltage_mv = (uint32_t)(volts * 1000.0 + 0.5);
-        } else if (strcmp(opt, "--probe") == 0) {
-            if (strcmp(val, "v2") == 0)
-                b->probe.kind = SIM_PROBE_V2;
-            else if (strcmp(val, "v2-1") == 0)
-                b->probe.kind = SIM_PROBE_V2_1;
-            else if (strcmp(val, "v3") == 0)
-                b->probe.kind = SIM_PROBE_V3;
-            else
-                return fail("--probe '%s': give v2, v2-1 or v3", val);
-        } else if (strcmp(opt, "--probe-mode") == 0) {
-            if (strcmp(val, "mass") == 0)
-                b->probe.start_mode = STLINK_MODE_MASS;
-            else if (strcmp(val, "dfu") == 0)
-                b->probe.start_mode = STLINK_MODE_DFU;
-            else if (strcmp(val, "debug") == 0)
-                b->probe.start_mode = STLINK_MODE_DEBUG;
-            else
-                return fail("--probe-mode '%s': give mass, dfu or debug", val);
-        } else if (strcmp(opt, "--serial") == 0) {
-            size_t n = strlen(val);
-            if (n == 0 || n > 24)
-                return fail("--serial '%s': give 1 to 24 characters", val);
-            memcpy(b->probe.serial, val, n);
-            b->probe.serial_len = n;
-        } else if (strcmp(opt, "--serial-hex") == 0) {
-            if (parse_hex_serial(val, &b->probe) != 0)
-                return fail("--serial-hex '%s': give an even number of hex digits (at most 32 "
-                            "bytes)", val);
         } else if (strcmp(opt, "--state") == 0) {
             b->state_path = val;
         } else {
-            return fail("unknown option '%s' (see --help)", opt);
+            char hint[96];
+            int rc = board_option ? sim_board_option(b, opt + 2, val, hint, sizeof hint) : 1;
+            if (rc > 0)
+                return fail("unknown option '%s' (see --help)", opt);
+            if (rc < 0)
+                return fail("%s '%s': %s", opt, val, hint);
         }
         if (takes_value)
             i++;

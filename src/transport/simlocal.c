@@ -31,11 +31,10 @@
 #include <unistd.h>
 
 #include "board.h"
+#include "board_options.h"
 #include "stlink/stlink_proto.h"
 #include "transport/transport.h"
 
-#define SIM_DEFAULT_CHIP "stm32f103c8"
-#define SIM_DEFAULT_SERIAL "5354534D0000000000000001"
 #define SIM_STATE_ENV "STFLASH_SIM_STATE"
 #define SIM_PATH_MAX 4096
 
@@ -53,110 +52,42 @@ struct simlocal {
 
 /* ---- the spec ---- */
 
-static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 0);
-    if (errno || end == s || *end || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_hex(const char *hex, uint8_t *raw, size_t cap, size_t *len)
-{
-    size_t n = strlen(hex);
-    if (n == 0 || n % 2 || n / 2 > cap)
-        return -1;
-    for (size_t i = 0; i < n / 2; i++) {
-        unsigned v;
-        char byte[3] = {hex[2 * i], hex[2 * i + 1], '\0'};
-        char *end;
-        v = (unsigned)strtoul(byte, &end, 16);
-        if (*end)
-            return -1;
-        raw[i] = (uint8_t)v;
-    }
-    *len = n / 2;
-    return 0;
-}
-
 static int bad_option(struct stflash_ctx *ctx, const char *opt, const char *hint)
 {
     return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG, "virtual board option '%s': %s", opt, hint);
 }
 
+/* One NAME=VALUE or flag option after the chip. */
 static int parse_option(struct stflash_ctx *ctx, char *opt, struct sim_spec *s)
 {
-    struct sim_board_config *b = &s->cfg;
     char *val = strchr(opt, '=');
-    unsigned long v;
     if (val)
         *val++ = '\0';
     if (!val) {
-        if (strcmp(opt, "no-nrst") == 0)
-            b->target.nrst_wired = false;
-        else if (strcmp(opt, "boot0") == 0)
-            b->target.boot0 = true;
-        else
+        if (!sim_board_flag(&s->cfg, opt))
             return bad_option(ctx, opt,
                               "unknown (rdp=, flash-size-reg=, flash-kib=, voltage=, no-nrst, "
                               "boot0, probe=, mode=, serial=, serial-hex=, state=)");
         return STFLASH_OK;
     }
-    if (strcmp(opt, "rdp") == 0) {
-        if (parse_ulong(val, 1, &v) != 0)
-            return bad_option(ctx, opt, "give 0 or 1");
-        b->target.rdp_level = (int)v;
-    } else if (strcmp(opt, "flash-size-reg") == 0) {
-        if (parse_ulong(val, 0xFFFF, &v) != 0)
-            return bad_option(ctx, opt, "give a value from 0 to 0xFFFF (KiB)");
-        b->target.flash_size_reg = (uint32_t)v;
-    } else if (strcmp(opt, "flash-kib") == 0) {
-        if (parse_ulong(val, 1024, &v) != 0 || v == 0 || v % 4)
-            return bad_option(ctx, opt, "give a multiple of 4 from 4 to 1024");
-        b->target.flash_kib = (uint32_t)v;
-    } else if (strcmp(opt, "voltage") == 0) {
-        char *end;
-        double volts = strtod(val, &end);
-        if (end == val || *end || !(volts >= 0.0 && volts <= 5.5))
-            return bad_option(ctx, opt, "give volts from 0 to 5.5");
-        b->target.voltage_mv = (uint32_t)(volts * 1000.0 + 0.5);
-    } else if (strcmp(opt, "probe") == 0) {
-        if (strcmp(val, "v2") == 0)
-            b->probe.kind = SIM_PROBE_V2;
-        else if (strcmp(val, "v2-1") == 0)
-            b->probe.kind = SIM_PROBE_V2_1;
-        else if (strcmp(val, "v3") == 0)
-            b->probe.kind = SIM_PROBE_V3;
-        else
-            return bad_option(ctx, opt, "give v2, v2-1 or v3");
-    } else if (strcmp(opt, "mode") == 0) {
-        if (strcmp(val, "dfu") == 0)
-            b->probe.start_mode = STLINK_MODE_DFU;
-        else if (strcmp(val, "mass") == 0)
-            b->probe.start_mode = STLINK_MODE_MASS;
-        else if (strcmp(val, "debug") == 0)
-            b->probe.start_mode = STLINK_MODE_DEBUG;
-        else
-            return bad_option(ctx, opt, "give dfu, mass or debug");
-    } else if (strcmp(opt, "serial") == 0) {
-        size_t n = strlen(val);
-        if (n == 0 || n > 24)
-            return bad_option(ctx, opt, "give 1 to 24 characters");
-        memcpy(b->probe.serial, val, n);
-        b->probe.serial_len = n;
-    } else if (strcmp(opt, "serial-hex") == 0) {
-        if (parse_hex(val, b->probe.serial, sizeof b->probe.serial, &b->probe.serial_len) != 0)
-            return bad_option(ctx, opt, "give an even number of hex digits (at most 32 bytes)");
-    } else if (strcmp(opt, "state") == 0) {
+    if (strcmp(opt, "state") == 0) {
         if (!*val || strlen(val) >= sizeof s->state_path)
             return bad_option(ctx, opt, "give a file name");
         snprintf(s->state_path, sizeof s->state_path, "%s", val);
-    } else {
-        return bad_option(ctx, opt, "unknown option");
+        return STFLASH_OK;
     }
+    /* The selector says mode= for the daemon's --probe-mode; its other keys are the daemon's. */
+    const char *name = opt;
+    if (strcmp(opt, "mode") == 0)
+        name = "probe-mode";
+    else if (strcmp(opt, "probe-mode") == 0)
+        name = ""; /* not a key of the selector */
+    char hint[96];
+    int rc = sim_board_option(&s->cfg, name, val, hint, sizeof hint);
+    if (rc > 0)
+        return bad_option(ctx, opt, "unknown option");
+    if (rc < 0)
+        return bad_option(ctx, opt, hint);
     return STFLASH_OK;
 }
 
@@ -194,19 +125,31 @@ static int default_state_path(struct stflash_ctx *ctx, const struct sim_spec *s,
     return STFLASH_OK;
 }
 
+/* The chip named first in the spec, in any letter case. */
+static int pick_chip(struct stflash_ctx *ctx, const char *tok, struct sim_board_config *b)
+{
+    char lower[32];
+    size_t n = strlen(tok);
+    for (size_t i = 0; i < n && i + 1 < sizeof lower; i++)
+        lower[i] = (char)(tok[i] >= 'A' && tok[i] <= 'Z' ? tok[i] - 'A' + 'a' : tok[i]);
+    lower[n < sizeof lower ? n : sizeof lower - 1] = '\0';
+    b->target.chip = n < sizeof lower ? sim_chip_find(lower) : NULL;
+    if (b->target.chip)
+        return STFLASH_OK;
+    char known[128] = "";
+    for (size_t i = 0; sim_chip_at(i); i++) {
+        size_t used = strlen(known);
+        snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "", sim_chip_at(i)->name);
+    }
+    return ctx_fail(ctx, STFLASH_ERR_NOT_FOUND, "the virtual board has no chip '%s' (it has %s)",
+                    tok, known);
+}
+
 static int parse_spec(struct stflash_ctx *ctx, const char *spec, struct sim_spec *s)
 {
     memset(s, 0, sizeof *s);
     struct sim_board_config *b = &s->cfg;
-    b->target.chip = sim_chip_find(SIM_DEFAULT_CHIP);
-    b->target.flash_size_reg = UINT32_MAX;
-    b->target.nrst_wired = true;
-    b->target.voltage_mv = 3300;
-    b->probe.kind = SIM_PROBE_V2;
-    b->probe.start_mode = STLINK_MODE_MASS;
-    b->probe.serial_len = strlen(SIM_DEFAULT_SERIAL);
-    memcpy(b->probe.serial, SIM_DEFAULT_SERIAL, b->probe.serial_len);
-    b->firmware_addr = 0x08000000u;
+    sim_board_defaults(b, 0);
 
     if (!spec)
         spec = "";
@@ -223,24 +166,9 @@ static int parse_spec(struct stflash_ctx *ctx, const char *spec, struct sim_spec
     char *save = NULL;
     for (char *tok = strtok_r(copy, ",", &save); tok && rc == STFLASH_OK;
          tok = strtok_r(NULL, ",", &save), first = false) {
-        if (first && !strchr(tok, '=') && strcmp(tok, "no-nrst") != 0 &&
-            strcmp(tok, "boot0") != 0) {
-            char lower[32];
-            size_t n = strlen(tok);
-            for (size_t i = 0; i < n && i + 1 < sizeof lower; i++)
-                lower[i] = (char)(tok[i] >= 'A' && tok[i] <= 'Z' ? tok[i] - 'A' + 'a' : tok[i]);
-            lower[n < sizeof lower ? n : sizeof lower - 1] = '\0';
-            b->target.chip = n < sizeof lower ? sim_chip_find(lower) : NULL;
-            if (!b->target.chip) {
-                char known[128] = "";
-                for (size_t i = 0; sim_chip_at(i); i++) {
-                    size_t used = strlen(known);
-                    snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
-                             sim_chip_at(i)->name);
-                }
-                rc = ctx_fail(ctx, STFLASH_ERR_NOT_FOUND,
-                              "the virtual board has no chip '%s' (it has %s)", tok, known);
-            }
+        if (first && !strchr(tok, '=')) {
+            if (!sim_board_flag(b, tok))
+                rc = pick_chip(ctx, tok, b);
             continue;
         }
         rc = parse_option(ctx, tok, s);

@@ -1,0 +1,140 @@
+#include "board_options.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stlink/stlink_proto.h"
+
+void sim_board_defaults(struct sim_board_config *b, size_t index)
+{
+    memset(b, 0, sizeof *b);
+    b->target.chip = sim_chip_find("stm32f103c8");
+    b->target.flash_size_reg = UINT32_MAX;
+    b->target.nrst_wired = true;
+    b->target.voltage_mv = 3300;
+    b->probe.kind = SIM_PROBE_V2;
+    b->probe.start_mode = STLINK_MODE_MASS;
+    b->probe.serial_len = (size_t)snprintf((char *)b->probe.serial, sizeof b->probe.serial,
+                                           "5354534D%016zX", index + 1);
+    b->firmware_addr = 0x08000000u;
+}
+
+int sim_parse_ulong(const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 0);
+    if (errno || end == s || *end || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Raw serial bytes, two hex digits each. */
+static int parse_hex_serial(const char *hex, struct sim_probe_config *p)
+{
+    size_t n = strlen(hex);
+    if (n == 0 || n % 2 || n / 2 > sizeof p->serial)
+        return -1;
+    uint8_t raw[sizeof p->serial];
+    for (size_t i = 0; i < n / 2; i++) {
+        int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        raw[i] = (uint8_t)(hi << 4 | lo);
+    }
+    memcpy(p->serial, raw, n / 2);
+    p->serial_len = n / 2;
+    return 0;
+}
+
+/* The index of `value` in the NULL-terminated `names`, or -1. */
+static int pick(const char *value, const char *const *names)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp(value, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+bool sim_board_flag(struct sim_board_config *b, const char *name)
+{
+    if (strcmp(name, "no-nrst") == 0)
+        b->target.nrst_wired = false;
+    else if (strcmp(name, "boot0") == 0)
+        b->target.boot0 = true;
+    else
+        return false;
+    return true;
+}
+
+static int bad(char *hint, size_t hint_len, const char *text)
+{
+    snprintf(hint, hint_len, "%s", text);
+    return -1;
+}
+
+int sim_board_option(struct sim_board_config *b, const char *name, const char *value, char *hint,
+                     size_t hint_len)
+{
+    unsigned long v;
+    if (strcmp(name, "rdp") == 0) {
+        if (sim_parse_ulong(value, 1, &v) != 0)
+            return bad(hint, hint_len, "give 0 or 1");
+        b->target.rdp_level = (int)v;
+    } else if (strcmp(name, "flash-size-reg") == 0) {
+        if (sim_parse_ulong(value, 0xFFFF, &v) != 0)
+            return bad(hint, hint_len, "give a value from 0 to 0xFFFF (KiB)");
+        b->target.flash_size_reg = (uint32_t)v;
+    } else if (strcmp(name, "flash-kib") == 0) {
+        if (sim_parse_ulong(value, 1024, &v) != 0 || v == 0 || v % 4)
+            return bad(hint, hint_len, "give a multiple of 4 from 4 to 1024");
+        b->target.flash_kib = (uint32_t)v;
+    } else if (strcmp(name, "voltage") == 0) {
+        char *end;
+        double volts = strtod(value, &end);
+        /* The negated range test also turns away "nan". */
+        if (end == value || *end || !(volts >= 0.0 && volts <= 5.5))
+            return bad(hint, hint_len, "give volts from 0 to 5.5");
+        b->target.voltage_mv = (uint32_t)(volts * 1000.0 + 0.5);
+    } else if (strcmp(name, "probe") == 0) {
+        static const char *const kinds[] = {"v2", "v2-1", "v3", NULL};
+        static const enum sim_probe_kind kind_of[] = {SIM_PROBE_V2, SIM_PROBE_V2_1, SIM_PROBE_V3};
+        int i = pick(value, kinds);
+        if (i < 0)
+            return bad(hint, hint_len, "give v2, v2-1 or v3");
+        b->probe.kind = kind_of[i];
+    } else if (strcmp(name, "probe-mode") == 0) {
+        static const char *const modes[] = {"mass", "dfu", "debug", NULL};
+        static const uint8_t mode_of[] = {STLINK_MODE_MASS, STLINK_MODE_DFU, STLINK_MODE_DEBUG};
+        int i = pick(value, modes);
+        if (i < 0)
+            return bad(hint, hint_len, "give mass, dfu or debug");
+        b->probe.start_mode = mode_of[i];
+    } else if (strcmp(name, "serial") == 0) {
+        size_t n = strlen(value);
+        if (n == 0 || n > 24)
+            return bad(hint, hint_len, "give 1 to 24 characters");
+        memcpy(b->probe.serial, value, n);
+        b->probe.serial_len = n;
+    } else if (strcmp(name, "serial-hex") == 0) {
+        if (parse_hex_serial(value, &b->probe) != 0)
+            return bad(hint, hint_len, "give an even number of hex digits (at most 32 bytes)");
+    } else {
+        return 1;
+    }
+    return 0;
+}
