@@ -1,0 +1,284 @@
+/*
+ * CRC-32 of flash regions computed by a routine in target SRAM (loaders/crc32.S), and the same
+ * CRC on the host.
+ *
+ * SRAM layout from sram_base:
+ *
+ *   routine | stack (64 bytes, for an exception frame only) | table (1 KiB, built by the
+ *   routine) | parameter block (16 bytes) | descriptors (12 bytes each) | CRCs (4 bytes each)
+ *
+ * The descriptors and CRCs share the rest of the SRAM: regions with more pieces than fit are
+ * done in several runs of the routine (batches), the table built by the first one only.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "arm/cortexm.h"
+#include "core/le.h"
+#include "crc32_loader.h"
+#include "flash/crc.h"
+
+#define CRC_STACK 64u
+#define CRC_TABLE 1024u
+#define CRC_PARAMS 16u
+#define CRC_DESC 12u
+/* At the least one descriptor and a few CRCs per batch; at the most 16 KiB of them. */
+#define CRC_ROOM_MIN 64u
+#define CRC_ROOM_MAX 16384u
+#define CRC_FLAG_BUILD_TABLE 1u
+
+/* Deadline of one run: cycles counted generously (a byte of the word loop takes 6, a byte
+ * before or after the whole words 9, a piece about 40, the table 11k) at 2 MHz, a quarter of the
+ * 8 MHz the F0/F1/F3 parts run at after reset, plus a margin for the probe. */
+#define CRC_CYCLES_PER_BYTE 9u
+#define CRC_CYCLES_PER_PIECE 64u
+#define CRC_CYCLES_TABLE 12000u
+#define CRC_MIN_KHZ 2000u
+#define CRC_MARGIN_MS 500u
+
+/* Core registers the routine and its start change: r0-r11, PC, xPSR, MSP, PSP. */
+static const unsigned saved_regs[] = {16, 17, 18, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15};
+#define SAVED_REG_COUNT (sizeof saved_regs / sizeof saved_regs[0])
+
+/* Nibble table of the reflected polynomial 0xEDB88320. */
+static const uint32_t crc_nibble[16] = {
+    0x00000000u, 0x1db71064u, 0x3b6e20c8u, 0x26d930acu, 0x76dc4190u, 0x6b6b51f4u,
+    0x4db26158u, 0x5005713cu, 0xedb88320u, 0xf00f9344u, 0xd6d6a3e8u, 0xcb61b38cu,
+    0x9b64c2b0u, 0x86d3d2d4u, 0xa00ae278u, 0xbdbdf21cu,
+};
+
+uint32_t flash_crc32(uint32_t crc, const uint8_t *data, size_t len)
+{
+    uint32_t c = ~crc;
+    for (size_t i = 0; i < len; i++) {
+        c ^= data[i];
+        c = (c >> 4) ^ crc_nibble[c & 0xFu];
+        c = (c >> 4) ^ crc_nibble[c & 0xFu];
+    }
+    return ~c;
+}
+
+static uint32_t piece_len(const struct flash_crc_region *r)
+{
+    return r->piece == 0 || r->piece > r->len ? r->len : r->piece;
+}
+
+size_t flash_crc_piece_count(const struct flash_crc_region *r)
+{
+    if (r->len == 0)
+        return 0;
+    uint32_t p = piece_len(r);
+    return r->len / p + (r->len % p != 0);
+}
+
+struct crc_layout {
+    uint32_t code;   /* routine */
+    uint32_t sp;     /* initial stack pointer, top of the stack */
+    uint32_t table;  /* 1 KiB */
+    uint32_t params; /* parameter block, then the descriptors and the CRCs */
+    uint32_t room;   /* bytes for the descriptors and the CRCs of one batch */
+};
+
+static const char *last_error(struct flash_dev *f)
+{
+    return f->ctx ? f->ctx->last_error : "";
+}
+
+static int plan_layout(struct flash_dev *f, struct crc_layout *l)
+{
+    uint32_t code = (CRC32_LOADER_LEN + 7u) & ~7u;
+    uint32_t fixed = code + CRC_STACK + CRC_TABLE + CRC_PARAMS;
+    if (f->sram_size < fixed + CRC_ROOM_MIN)
+        return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
+                        "not enough SRAM for the CRC routine: %u bytes at 0x%08x, %u needed",
+                        f->sram_size, f->sram_base, fixed + CRC_ROOM_MIN);
+    l->code = f->sram_base;
+    l->sp = f->sram_base + code + CRC_STACK;
+    l->table = l->sp;
+    l->params = l->table + CRC_TABLE;
+    l->room = f->sram_size - fixed;
+    if (l->room > CRC_ROOM_MAX)
+        l->room = CRC_ROOM_MAX;
+    return STFLASH_OK;
+}
+
+static unsigned run_timeout_ms(uint64_t bytes, size_t pieces, bool table)
+{
+    uint64_t cycles = bytes * CRC_CYCLES_PER_BYTE + (uint64_t)pieces * CRC_CYCLES_PER_PIECE +
+                      (table ? CRC_CYCLES_TABLE : 0u);
+    uint64_t ms = cycles / CRC_MIN_KHZ + CRC_MARGIN_MS;
+    return ms > 600000u ? 600000u : (unsigned)ms;
+}
+
+/* One run of the routine over the nd descriptors (np pieces, bytes in all) in `desc`. */
+static int run_batch(struct flash_dev *f, const struct crc_layout *l, uint8_t *buf,
+                     const struct flash_crc_region *desc, size_t nd, size_t np, uint64_t bytes,
+                     bool build_table, uint32_t *crcs)
+{
+    uint32_t out = l->params + CRC_PARAMS + (uint32_t)(nd * CRC_DESC);
+    le32_put(buf, l->table);
+    le32_put(buf + 4, build_table ? CRC_FLAG_BUILD_TABLE : 0u);
+    le32_put(buf + 8, (uint32_t)nd);
+    le32_put(buf + 12, out);
+    for (size_t i = 0; i < nd; i++) {
+        uint8_t *d = buf + CRC_PARAMS + i * CRC_DESC;
+        le32_put(d, desc[i].addr);
+        le32_put(d + 4, desc[i].len);
+        le32_put(d + 8, desc[i].piece);
+    }
+    uint32_t first = desc[0].addr;
+    uint32_t last = desc[nd - 1].addr + desc[nd - 1].len - 1u;
+    int rc = dbg_write(f->dbg, l->params, buf, CRC_PARAMS + nd * CRC_DESC);
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot load the CRC job into SRAM at 0x%08x: %s", l->params,
+                        last_error(f));
+    uint32_t arg = l->params, r0 = 0;
+    rc = cm_run_routine(f->dbg, l->code | 1u, l->sp, &arg, 1,
+                        run_timeout_ms(bytes, np, build_table), &r0);
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot compute the CRC of 0x%08x-0x%08x on the target: %s",
+                        first, last, last_error(f));
+    if (r0 != np)
+        return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
+                        "cannot compute the CRC of 0x%08x-0x%08x on the target: the routine at "
+                        "0x%08x answers %u CRCs instead of %zu",
+                        first, last, l->code, r0, np);
+    rc = dbg_read(f->dbg, out, buf, np * 4u);
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot read the CRCs at 0x%08x: %s", out, last_error(f));
+    for (size_t i = 0; i < np; i++)
+        crcs[i] = le32_get(buf + 4 * i);
+    return STFLASH_OK;
+}
+
+/* Cuts the regions into batches that fit the room and runs them. */
+static int run_all(struct flash_dev *f, const struct crc_layout *l,
+                   const struct flash_crc_region *regions, size_t n, uint32_t *crcs)
+{
+    size_t max_desc = l->room / (CRC_DESC + 4u) + 1u;
+    struct flash_crc_region *desc = calloc(max_desc, sizeof *desc);
+    uint8_t *buf = malloc(CRC_PARAMS + l->room);
+    if (!desc || !buf) {
+        free(desc);
+        free(buf);
+        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the CRC check");
+    }
+    int rc = dbg_write(f->dbg, l->code, crc32_loader, CRC32_LOADER_LEN);
+    if (rc != STFLASH_OK)
+        rc = ctx_fail(f->ctx, rc, "cannot load the CRC routine into SRAM at 0x%08x: %s", l->code,
+                      last_error(f));
+
+    struct flash_crc_region cur = {0, 0, 0};
+    size_t next = 0, done = 0;
+    bool table_built = false;
+    while (rc == STFLASH_OK && (next < n || cur.len)) {
+        size_t nd = 0, np = 0, used = 0;
+        uint64_t bytes = 0;
+        for (;;) {
+            if (cur.len == 0) {
+                if (next == n)
+                    break;
+                cur = regions[next++];
+                cur.piece = piece_len(&cur);
+                continue;
+            }
+            size_t pc = flash_crc_piece_count(&cur);
+            if (used + CRC_DESC + 4u * pc <= l->room) {
+                desc[nd++] = cur;
+                used += CRC_DESC + 4u * pc;
+                np += pc;
+                bytes += cur.len;
+                cur.len = 0;
+                continue;
+            }
+            if (used + CRC_DESC + 4u > l->room)
+                break; /* this batch is full */
+            /* The first pieces of the region that fit; the rest goes to the next batch. */
+            size_t m = (l->room - used - CRC_DESC) / 4u;
+            uint32_t take = (uint32_t)m * cur.piece;
+            desc[nd++] = (struct flash_crc_region){cur.addr, take, cur.piece};
+            np += m;
+            bytes += take;
+            cur.addr += take;
+            cur.len -= take;
+            break;
+        }
+        if (nd == 0)
+            break;
+        rc = run_batch(f, l, buf, desc, nd, np, bytes, !table_built, crcs + done);
+        table_built = true;
+        done += np;
+    }
+    free(desc);
+    free(buf);
+    return rc;
+}
+
+int flash_crc_target(struct flash_dev *f, const struct flash_crc_region *regions, size_t n,
+                     bool preserve, uint32_t *crcs)
+{
+    struct crc_layout l;
+    int rc = plan_layout(f, &l);
+    if (rc != STFLASH_OK)
+        return rc;
+    size_t pieces = 0;
+    uint64_t need = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t pc = flash_crc_piece_count(&regions[i]);
+        pieces += pc;
+        if (pc)
+            need += CRC_DESC + 4u * (uint64_t)pc;
+    }
+    if (pieces == 0)
+        return STFLASH_OK;
+    if (!preserve)
+        return run_all(f, &l, regions, n, crcs);
+
+    /* Save what the routine will change: the core registers, DEMCR (vector catch) and the SRAM
+     * it will use; written back whatever happens. */
+    uint32_t regs[SAVED_REG_COUNT], demcr = 0;
+    uint32_t save_len = l.params + CRC_PARAMS - l.code + (uint32_t)(need < l.room ? need : l.room);
+    uint8_t *save = malloc(save_len);
+    if (!save)
+        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the CRC check");
+    for (size_t i = 0; i < SAVED_REG_COUNT && rc == STFLASH_OK; i++)
+        rc = f->dbg->ops->read_reg(f->dbg, saved_regs[i], &regs[i]);
+    if (rc == STFLASH_OK)
+        rc = dbg_read32(f->dbg, CM_DEMCR, &demcr);
+    if (rc == STFLASH_OK)
+        rc = dbg_read(f->dbg, l.code, save, save_len);
+    if (rc != STFLASH_OK) {
+        free(save);
+        return ctx_fail(f->ctx, rc, "cannot save the target state before the CRC check: %s",
+                        last_error(f));
+    }
+
+    rc = run_all(f, &l, regions, n, crcs);
+
+    char saved_msg[sizeof f->ctx->last_error];
+    if (rc != STFLASH_OK && f->ctx)
+        memcpy(saved_msg, f->ctx->last_error, sizeof saved_msg);
+    int wrc = dbg_write(f->dbg, l.code, save, save_len);
+    if (wrc != STFLASH_OK)
+        wrc = ctx_fail(f->ctx, wrc, "cannot restore the SRAM at 0x%08x after the CRC check: %s",
+                       l.code, last_error(f));
+    for (size_t i = 0; i < SAVED_REG_COUNT && wrc == STFLASH_OK; i++) {
+        wrc = f->dbg->ops->write_reg(f->dbg, saved_regs[i], regs[i]);
+        if (wrc != STFLASH_OK)
+            wrc = ctx_fail(f->ctx, wrc, "cannot restore core register %u after the CRC check: %s",
+                           saved_regs[i], last_error(f));
+    }
+    if (wrc == STFLASH_OK) {
+        wrc = dbg_write32(f->dbg, CM_DEMCR, demcr);
+        if (wrc != STFLASH_OK)
+            wrc = ctx_fail(f->ctx, wrc, "cannot restore DEMCR after the CRC check: %s",
+                           last_error(f));
+    }
+    free(save);
+    if (rc != STFLASH_OK) {
+        if (f->ctx)
+            memcpy(f->ctx->last_error, saved_msg, sizeof saved_msg);
+        return rc;
+    }
+    return wrc;
+}
