@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/le.h"
+#include "core/net.h"
 #include "server.h"
 #include "stlink/stlink_proto.h"
 #include "transport/stlink_server_proto.h"
@@ -137,19 +138,10 @@ void sim_server_free(struct sim_server *s)
     free(s);
 }
 
+/* Client sockets block: a reply goes out whole before the next client is served. */
 static bool send_all(int fd, const void *buf, size_t len)
 {
-    const uint8_t *p = buf;
-    while (len) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        p += n;
-        len -= (size_t)n;
-    }
-    return true;
+    return net_send_all(fd, buf, len, NET_NO_DEADLINE) == NET_OK;
 }
 
 static void drop_client(struct sim_server *s, struct client *c)

@@ -1,55 +1,20 @@
 /* stlink-server protocol client for the stand-in libusb: one request, then one response. */
-#include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/le.h"
+#include "core/net.h"
 #include "stlink/stlink_proto.h"
 #include "usb_sim.h"
 
 #define DEFAULT_ADDR "127.0.0.1:7184"
 #define CONNECT_TIMEOUT_MS 3000
 /* A stuck daemon must not hang the client forever; real commands answer in milliseconds. */
-#define IO_TIMEOUT_S 60
+#define IO_TIMEOUT_MS 60000
 /* Servers reporting API version 1 accept only 1 KiB transfers. */
 #define API1_MAX_MSG 1024u
-
-static int connect_fd(const struct addrinfo *ai)
-{
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0)
-        return -1;
-    int flags = fcntl(fd, F_GETFL);
-    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-    int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
-    if (rc != 0 && errno == EINPROGRESS) {
-        struct pollfd p = {.fd = fd, .events = POLLOUT};
-        int err = 0;
-        socklen_t len = sizeof err;
-        if (poll(&p, 1, CONNECT_TIMEOUT_MS) == 1 &&
-            getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0)
-            rc = 0;
-    }
-    if (rc != 0) {
-        close(fd);
-        return -1;
-    }
-    fcntl(fd, F_SETFL, flags);
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    struct timeval tv = {.tv_sec = IO_TIMEOUT_S};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    return fd;
-}
 
 /* Connects to STFLASH_SIM_ADDR ("host:port", "host" or ":port"); -1 when nothing answers. */
 static int daemon_connect(void)
@@ -64,43 +29,20 @@ static int daemon_connect(void)
         port = colon + 1;
     }
     const char *host = addr[0] ? addr : "127.0.0.1";
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
-    struct addrinfo *res = NULL;
-    if (getaddrinfo(host, port, &hints, &res) != 0)
-        return -1;
     int fd = -1;
-    for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next)
-        fd = connect_fd(ai);
-    freeaddrinfo(res);
+    if (net_connect(host, port, net_now_ms() + CONNECT_TIMEOUT_MS, &fd, NULL) != NET_OK)
+        return -1;
     return fd;
 }
 
 static bool send_all(int fd, const uint8_t *p, size_t len)
 {
-    while (len) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        p += n;
-        len -= (size_t)n;
-    }
-    return true;
+    return net_send_all(fd, p, len, net_now_ms() + IO_TIMEOUT_MS) == NET_OK;
 }
 
 static bool recv_all(int fd, uint8_t *p, size_t len)
 {
-    while (len) {
-        ssize_t n = recv(fd, p, len, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        p += n;
-        len -= (size_t)n;
-    }
-    return true;
+    return net_recv_all(fd, p, len, net_now_ms() + IO_TIMEOUT_MS) == NET_OK;
 }
 
 static bool exchange(int fd, const uint8_t *req, size_t req_len, uint8_t *resp, size_t resp_len)

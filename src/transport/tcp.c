@@ -4,10 +4,7 @@
  * send and receive has a deadline.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/le.h"
+#include "core/net.h"
 #include "stlink/stlink_proto.h"
 #include "transport/stlink_server_proto.h"
 #include "transport/transport.h"
@@ -54,89 +52,39 @@ struct tcp_transport {
     char what[200];
 };
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Waits for `events` on the socket until the deadline: 1 ready, 0 deadline passed, -1 error. */
-static int wait_fd(int fd, short events, int64_t deadline)
-{
-    for (;;) {
-        int64_t left = deadline - now_ms();
-        if (left <= 0)
-            return 0;
-        struct pollfd p = {.fd = fd, .events = events};
-        int n = poll(&p, 1, (int)left);
-        if (n > 0)
-            return 1;
-        if (n < 0 && errno != EINTR)
-            return -1;
-    }
-}
-
 static int send_all(struct conn *c, const uint8_t *buf, size_t len, int64_t deadline,
                     const char *what)
 {
-    while (len) {
-        ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
-        if (n > 0) {
-            buf += n;
-            len -= (size_t)n;
-            continue;
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            int w = wait_fd(c->fd, POLLOUT, deadline);
-            if (w == 0)
-                return ctx_fail(c->ctx, STFLASH_ERR_TIMEOUT, "%s: %s: send timed out", c->where,
-                                what);
-            if (w > 0)
-                continue;
-        }
+    int rc = net_send_all(c->fd, buf, len, deadline);
+    if (rc == NET_TIMEOUT)
+        return ctx_fail(c->ctx, STFLASH_ERR_TIMEOUT, "%s: %s: send timed out", c->where, what);
+    if (rc != NET_OK)
         return ctx_fail(c->ctx, STFLASH_ERR_IO, "%s: %s: cannot send: %s", c->where, what,
                         strerror(errno));
-    }
     return STFLASH_OK;
 }
 
 static int recv_all(struct conn *c, uint8_t *buf, size_t len, int64_t deadline, const char *what)
 {
-    while (len) {
-        ssize_t n = recv(c->fd, buf, len, 0);
-        if (n > 0) {
-            buf += n;
-            len -= (size_t)n;
-            continue;
-        }
-        if (n == 0)
-            return ctx_fail(c->ctx, STFLASH_ERR_IO, "%s: %s: the server closed the connection",
-                            c->where, what);
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            int w = wait_fd(c->fd, POLLIN, deadline);
-            if (w == 0)
-                return ctx_fail(c->ctx, STFLASH_ERR_TIMEOUT, "%s: %s: no answer within %d ms",
-                                c->where, what, TCP_REQUEST_MS);
-            if (w > 0)
-                continue;
-        }
+    int rc = net_recv_all(c->fd, buf, len, deadline);
+    if (rc == NET_CLOSED)
+        return ctx_fail(c->ctx, STFLASH_ERR_IO, "%s: %s: the server closed the connection",
+                        c->where, what);
+    if (rc == NET_TIMEOUT)
+        return ctx_fail(c->ctx, STFLASH_ERR_TIMEOUT, "%s: %s: no answer within %d ms", c->where,
+                        what, TCP_REQUEST_MS);
+    if (rc != NET_OK)
         return ctx_fail(c->ctx, STFLASH_ERR_IO, "%s: %s: cannot receive: %s", c->where, what,
                         strerror(errno));
-    }
     return STFLASH_OK;
 }
 
 /* Reads and drops what may follow an error status, waiting briefly. */
 static void drain(struct conn *c, size_t len)
 {
-    int64_t deadline = now_ms() + TCP_DRAIN_MS;
+    int64_t deadline = net_now_ms() + TCP_DRAIN_MS;
     uint8_t buf[256];
-    while (len && wait_fd(c->fd, POLLIN, deadline) > 0) {
+    while (len && net_wait(c->fd, POLLIN, deadline) > 0) {
         ssize_t n = recv(c->fd, buf, len < sizeof buf ? len : sizeof buf, 0);
         if (n <= 0)
             break;
@@ -204,7 +152,7 @@ static int server_fail(struct conn *c, uint32_t status, const char *what)
 static int request(struct conn *c, const uint8_t *req, size_t req_len, uint8_t *resp,
                    size_t resp_len, bool has_status, const char *what)
 {
-    int64_t deadline = now_ms() + TCP_REQUEST_MS;
+    int64_t deadline = net_now_ms() + TCP_REQUEST_MS;
     int rc = send_all(c, req, req_len, deadline, what);
     if (rc != STFLASH_OK)
         return rc;
@@ -241,55 +189,21 @@ static int conn_open(struct stflash_ctx *ctx, const char *host, int port, struct
 
     char portstr[8];
     snprintf(portstr, sizeof portstr, "%d", port);
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
-    struct addrinfo *res;
-    int gai = getaddrinfo(host, portstr, &hints, &res);
-    if (gai != 0)
+    int gai = 0;
+    int rc = net_connect(host, portstr, net_now_ms() + TCP_CONNECT_MS, &c->fd, &gai);
+    if (rc == NET_OK)
+        return STFLASH_OK;
+    if (rc == NET_NO_ADDRESS)
         return ctx_fail(ctx, STFLASH_ERR_NOT_FOUND, "%s: cannot resolve '%s': %s", c->where, host,
                         gai_strerror(gai));
-    int64_t deadline = now_ms() + TCP_CONNECT_MS;
-    int err = 0;
-    bool timed_out = false;
-    for (struct addrinfo *ai = res; ai && c->fd < 0; ai = ai->ai_next) {
-        int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-        if (fd < 0) {
-            err = errno;
-            continue;
-        }
-        fcntl(fd, F_SETFD, FD_CLOEXEC);
-        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-        int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
-        if (rc != 0 && (errno == EINPROGRESS || errno == EINTR)) {
-            int w = wait_fd(fd, POLLOUT, deadline);
-            socklen_t len = sizeof err;
-            if (w > 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0)
-                rc = 0;
-            else if (w == 0)
-                timed_out = true;
-            else if (w < 0)
-                err = errno;
-        } else if (rc != 0) {
-            err = errno;
-        }
-        if (rc != 0) {
-            close(fd);
-            continue;
-        }
-        int one = 1;
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        c->fd = fd;
-    }
-    freeaddrinfo(res);
-    if (c->fd >= 0)
-        return STFLASH_OK;
-    if (timed_out && !err)
+    if (rc == NET_TIMEOUT)
         return ctx_fail(ctx, STFLASH_ERR_TIMEOUT, "%s: no connection within %d ms", c->where,
                         TCP_CONNECT_MS);
-    if (err == ECONNREFUSED)
+    if (errno == ECONNREFUSED)
         return ctx_fail(ctx, STFLASH_ERR_IO,
                         "%s: connection refused: is stlink-server (or stflash-sim) running?",
                         c->where);
-    return ctx_fail(ctx, STFLASH_ERR_IO, "%s: cannot connect: %s", c->where, strerror(err));
+    return ctx_fail(ctx, STFLASH_ERR_IO, "%s: cannot connect: %s", c->where, strerror(errno));
 }
 
 /* GET_SERVER_VERSION then REFRESH_DEVICE_LIST. */
@@ -434,10 +348,10 @@ static int tcp_xfer(struct transport *tr, const uint8_t cmd[16], const uint8_t *
         memcpy(&msg[STLINK_SERVER_USB_CMD_HDR], out, out_len);
     size_t msg_len = STLINK_SERVER_USB_CMD_HDR + out_len;
 
-    int64_t busy_deadline = now_ms() + TCP_BUSY_MS;
+    int64_t busy_deadline = net_now_ms() + TCP_BUSY_MS;
     int backoff = 1;
     for (;;) {
-        int64_t deadline = now_ms() + TCP_REQUEST_MS;
+        int64_t deadline = net_now_ms() + TCP_REQUEST_MS;
         int rc = send_all(c, msg, msg_len, deadline, "SEND_USB_CMD");
         uint8_t status[4];
         if (rc == STFLASH_OK)
@@ -456,7 +370,7 @@ static int tcp_xfer(struct transport *tr, const uint8_t cmd[16], const uint8_t *
             return STFLASH_OK;
         }
         drain(c, in_len);
-        if (st == STLINK_SERVER_ERR_BUSY && now_ms() < busy_deadline) {
+        if (st == STLINK_SERVER_ERR_BUSY && net_now_ms() < busy_deadline) {
             struct timespec ts = {0, (long)backoff * 1000000L};
             nanosleep(&ts, NULL);
             if (backoff < 64)
