@@ -3,27 +3,21 @@
 # Environment (set by tests/cli/CMakeLists.txt): STFLASH (the tool), STFLASH_ST_INFO,
 # STFLASH_ST_FLASH (the compatible front-ends), STFLASH_SIM (daemon), STFLASH_FW_DIR (built
 # firmware and images), STFLASH_LIBUSB_DIR (folder of the stand-in libusb-1.0.so.0).
+# The daemons: tests/lib/sim.sh.
 set -euo pipefail
 
 : "${STFLASH:?path of the stflash tool}"
 : "${STFLASH_SIM:?path of stflash-sim}"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stflash-cli.XXXXXX")
-SIM_PIDS=()
-SIM_PORT=""
-CTL_PORT=""
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/sim.sh"
+SIM_OPTIONS=(--quiet)
 # The in-process virtual board keeps its flash here: one state file per test.
 export STFLASH_SIM_STATE="$WORK/sim.state"
 unset STFLASH_PROBE
 
 cleanup() {
-    local pid
-    for pid in "${SIM_PIDS[@]}"; do
-        if kill -0 "$pid" 2>/dev/null; then
-            kill -TERM "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
-        fi
-    done
+    stop_all_sims
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -137,33 +131,6 @@ PY
 # all_ff FILE: every byte is 0xff.
 all_ff() {
     /usr/bin/python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); sys.exit(0 if d == b"\xff"*len(d) else 1)' "$1"
-}
-
-# start_sim [daemon options...]: starts a daemon on free ports and waits until it is ready;
-# sets SIM_PORT and CTL_PORT.
-start_sim() {
-    local n=${#SIM_PIDS[@]}
-    "$STFLASH_SIM" --port 0 --control-port 0 --quiet "$@" >"$WORK/sim$n.out" 2>"$WORK/sim$n.err" &
-    SIM_PIDS+=($!)
-    local pid=$!
-    local deadline=$((SECONDS + 10))
-    until grep -q "ready on" "$WORK/sim$n.out" 2>/dev/null; do
-        kill -0 "$pid" 2>/dev/null || fail "stflash-sim exited: $(cat "$WORK/sim$n.err")"
-        [ $SECONDS -lt $deadline ] || fail "stflash-sim not ready after 10 s"
-        sleep 0.05
-    done
-    SIM_PORT=$(sed -n 's/.*ready on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/sim$n.out")
-    CTL_PORT=$(sed -n 's/.*control port \([0-9]*\).*/\1/p' "$WORK/sim$n.out")
-}
-
-# ctl COMMAND...: one command on the control port of the last daemon, prints the answer line.
-ctl() {
-    exec 3<>"/dev/tcp/127.0.0.1/$CTL_PORT"
-    printf '%s\n' "$*" >&3
-    local line
-    IFS= read -r -t 10 line <&3 || fail "no answer from the control port to '$*'"
-    exec 3>&-
-    printf '%s\n' "$line"
 }
 
 # board_field BOARD FIELD: a field of the daemon's status of a board.

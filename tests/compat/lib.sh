@@ -7,22 +7,17 @@ set -euo pipefail
 : "${STFLASH_FW_DIR:?folder of the built firmware}"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stflash-compat.XXXXXX")
-SIM_PID=""
-SIM_PORT=""
-CTL_PORT=""
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/sim.sh"
 
 cleanup() {
-    if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
-        kill -TERM "$SIM_PID" 2>/dev/null || true
-        wait "$SIM_PID" 2>/dev/null || true
-    fi
+    stop_all_sims
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 fail() {
     echo "FAIL: $*" >&2
-    for f in "$WORK"/*.log "$WORK"/sim.err; do
+    for f in "$WORK"/*.log "$WORK"/sim*.err; do
         [ -f "$f" ] && { echo "---- $f" >&2; tail -n 40 "$f" >&2; }
     done
     exit 1
@@ -30,37 +25,6 @@ fail() {
 
 pass() {
     echo "ok: $*"
-}
-
-# start_sim [daemon options...]: starts the daemon, waits (10 s at most) until it is ready.
-start_sim() {
-    "$STFLASH_SIM" --port 0 --control-port 0 "$@" >"$WORK/sim.out" 2>"$WORK/sim.err" &
-    SIM_PID=$!
-    local deadline=$((SECONDS + 10))
-    until grep -q "ready on" "$WORK/sim.out" 2>/dev/null; do
-        kill -0 "$SIM_PID" 2>/dev/null || fail "stflash-sim exited: $(cat "$WORK/sim.err")"
-        [ $SECONDS -lt $deadline ] || fail "stflash-sim not ready after 10 s"
-        sleep 0.05
-    done
-    SIM_PORT=$(sed -n 's/.*ready on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/sim.out")
-    CTL_PORT=$(sed -n 's/.*control port \([0-9]*\).*/\1/p' "$WORK/sim.out")
-}
-
-# stop_sim: asks the daemon to stop (it saves its state files) and waits for it.
-stop_sim() {
-    kill -TERM "$SIM_PID"
-    wait "$SIM_PID" || fail "stflash-sim exited with an error"
-    SIM_PID=""
-}
-
-# ctl COMMAND...: one control-port command, prints the one-line answer.
-ctl() {
-    exec 3<>"/dev/tcp/127.0.0.1/$CTL_PORT"
-    printf '%s\n' "$*" >&3
-    local line
-    IFS= read -r -t 10 line <&3 || fail "no answer from the control port to '$*'"
-    exec 3>&-
-    printf '%s\n' "$line"
 }
 
 # json_get JSON FIELD
