@@ -331,17 +331,30 @@ static void put_le(uint8_t *p, unsigned size, uint32_t v)
 }
 
 /* Bit-band alias (ARMv7-M ARM B3.1.3, RM0008 §3.3.2): one word per bit of the region below. */
-static void bitband_target(uint32_t addr, uint32_t alias, uint32_t region, uint32_t *word,
-                           unsigned *bit)
-{
-    uint32_t off = addr - alias;
-    *word = region + ((off >> 5) & ~3u);
-    *bit = (off >> 2) & 31u;
-}
-
 static bool in_range(uint32_t addr, uint32_t base, uint32_t size)
 {
     return addr >= base && addr - base < size;
+}
+
+/* The word and the bit that a bit-band alias address (SRAM or peripherals) stands for; false
+ * outside the alias regions. */
+static bool bitband_target(const struct sim_target *t, uint32_t addr, uint32_t *word,
+                           unsigned *bit)
+{
+    uint32_t alias, region;
+    if (in_range(addr, F1_SRAM_BITBAND, t->sram_size * 32u)) {
+        alias = F1_SRAM_BITBAND;
+        region = F1_SRAM_BASE;
+    } else if (in_range(addr, F1_PERIPH_BITBAND, (F1_PERIPH_END - F1_PERIPH_BASE) * 32u)) {
+        alias = F1_PERIPH_BITBAND;
+        region = F1_PERIPH_BASE;
+    } else {
+        return false;
+    }
+    uint32_t off = addr - alias;
+    *word = region + ((off >> 5) & ~3u);
+    *bit = (off >> 2) & 31u;
+    return true;
 }
 
 /* Word-wide peripheral and PPB registers: narrow reads take the addressed lanes. */
@@ -400,13 +413,9 @@ enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned s
         *val = get_le(&t->sram[addr - F1_SRAM_BASE], size);
         return SIM_BUS_OK;
     }
-    if (in_range(addr, F1_SRAM_BITBAND, t->sram_size * 32u) ||
-        in_range(addr, F1_PERIPH_BITBAND, (F1_PERIPH_END - F1_PERIPH_BASE) * 32u)) {
-        bool sram = addr < F1_PERIPH_BITBAND;
-        uint32_t word, w;
-        unsigned bit;
-        bitband_target(addr, sram ? F1_SRAM_BITBAND : F1_PERIPH_BITBAND,
-                       sram ? F1_SRAM_BASE : F1_PERIPH_BASE, &word, &bit);
+    uint32_t word, w;
+    unsigned bit;
+    if (bitband_target(t, addr, &word, &bit)) {
         if (sim_bus_read(t, word, 4, &w, who) != SIM_BUS_OK)
             return SIM_BUS_FAULT;
         *val = (w >> bit) & 1u;
@@ -437,13 +446,9 @@ enum sim_bus_result sim_bus_write(struct sim_target *t, uint32_t addr, unsigned 
             sim_target_code_changed(t, addr, size);
         return SIM_BUS_OK;
     }
-    if (in_range(addr, F1_SRAM_BITBAND, t->sram_size * 32u) ||
-        in_range(addr, F1_PERIPH_BITBAND, (F1_PERIPH_END - F1_PERIPH_BASE) * 32u)) {
-        bool sram = addr < F1_PERIPH_BITBAND;
-        uint32_t word, w;
-        unsigned bit;
-        bitband_target(addr, sram ? F1_SRAM_BITBAND : F1_PERIPH_BITBAND,
-                       sram ? F1_SRAM_BASE : F1_PERIPH_BASE, &word, &bit);
+    uint32_t word, w;
+    unsigned bit;
+    if (bitband_target(t, addr, &word, &bit)) {
         if (sim_bus_read(t, word, 4, &w, who) != SIM_BUS_OK)
             return SIM_BUS_FAULT;
         w = (val & 1u) ? (w | (1u << bit)) : (w & ~(1u << bit));
