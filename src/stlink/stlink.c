@@ -868,37 +868,38 @@ int stlink_reset_sys(struct stlink *sl)
     return checked_cmd(sl, cmd, rep, sizeof rep, "cannot reset the target (RESETSYS)");
 }
 
-static void dap_what(char *out, size_t cap, const char *verb, uint16_t port, uint16_t addr)
+/*
+ * Prepares the command for one DAP register (port STLINK_DAP_PORT_DP or an AP number) after
+ * checking that the probe firmware has DAP access; `what` receives the text for errors.
+ */
+static int dap_command(struct stlink *sl, const char *verb, uint8_t op, uint16_t port,
+                       uint16_t addr, uint8_t cmd[STLINK_CMD_SIZE], char *what, size_t what_cap)
 {
     if (port == STLINK_DAP_PORT_DP)
-        snprintf(out, cap, "cannot %s DP register 0x%x", verb, addr);
+        snprintf(what, what_cap, "cannot %s DP register 0x%x", verb, addr);
     else
-        snprintf(out, cap, "cannot %s register 0x%02x of AP %u", verb, addr, port);
-}
-
-static int dap_supported(struct stlink *sl, const char *what)
-{
-    if (sl->features & STLINK_F_DAP_REG)
-        return STFLASH_OK;
-    char ver[32];
-    stlink_version_string(sl, ver, sizeof ver);
-    return ctx_fail(sl->ctx, STFLASH_ERR_UNSUPPORTED,
-                    "%s: probe firmware %s has no DAP register access (needs J24 or later)", what,
-                    ver);
+        snprintf(what, what_cap, "cannot %s register 0x%02x of AP %u", verb, addr, port);
+    if (!(sl->features & STLINK_F_DAP_REG)) {
+        char ver[32];
+        stlink_version_string(sl, ver, sizeof ver);
+        return ctx_fail(sl->ctx, STFLASH_ERR_UNSUPPORTED,
+                        "%s: probe firmware %s has no DAP register access (needs J24 or later)",
+                        what, ver);
+    }
+    cmd_init(cmd, STLINK_CMD_DEBUG, op);
+    le16_put(&cmd[2], port);
+    le16_put(&cmd[4], addr);
+    return STFLASH_OK;
 }
 
 int stlink_read_dap(struct stlink *sl, uint16_t port, uint16_t addr, uint32_t *val)
 {
     char what[64];
-    dap_what(what, sizeof what, "read", port, addr);
-    int rc = dap_supported(sl, what);
-    if (rc != STFLASH_OK)
-        return rc;
     uint8_t cmd[STLINK_CMD_SIZE], rep[8];
-    cmd_init(cmd, STLINK_CMD_DEBUG, STLINK_DEBUG_APIV2_READ_DAP_REG);
-    le16_put(&cmd[2], port);
-    le16_put(&cmd[4], addr);
-    rc = checked_cmd(sl, cmd, rep, sizeof rep, what);
+    int rc = dap_command(sl, "read", STLINK_DEBUG_APIV2_READ_DAP_REG, port, addr, cmd, what,
+                         sizeof what);
+    if (rc == STFLASH_OK)
+        rc = checked_cmd(sl, cmd, rep, sizeof rep, what);
     if (rc != STFLASH_OK)
         return rc;
     *val = le32_get(&rep[4]);
@@ -908,14 +909,11 @@ int stlink_read_dap(struct stlink *sl, uint16_t port, uint16_t addr, uint32_t *v
 int stlink_write_dap(struct stlink *sl, uint16_t port, uint16_t addr, uint32_t val)
 {
     char what[64];
-    dap_what(what, sizeof what, "write", port, addr);
-    int rc = dap_supported(sl, what);
+    uint8_t cmd[STLINK_CMD_SIZE], rep[2];
+    int rc = dap_command(sl, "write", STLINK_DEBUG_APIV2_WRITE_DAP_REG, port, addr, cmd, what,
+                         sizeof what);
     if (rc != STFLASH_OK)
         return rc;
-    uint8_t cmd[STLINK_CMD_SIZE], rep[2];
-    cmd_init(cmd, STLINK_CMD_DEBUG, STLINK_DEBUG_APIV2_WRITE_DAP_REG);
-    le16_put(&cmd[2], port);
-    le16_put(&cmd[4], addr);
     le32_put(&cmd[6], val);
     return checked_cmd(sl, cmd, rep, sizeof rep, what);
 }
