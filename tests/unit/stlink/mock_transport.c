@@ -11,6 +11,18 @@
 #include "core/le.h"
 #include "stlink/stlink_proto.h"
 
+void mock_pattern_fill(uint8_t *data, size_t n, uint32_t addr)
+{
+    for (size_t i = 0; i < n; i++)
+        data[i] = mock_pattern(addr + (uint32_t)i);
+}
+
+void mock_assert_pattern(const uint8_t *data, size_t n, uint32_t addr)
+{
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(data[i], mock_pattern(addr + (uint32_t)i));
+}
+
 static int mock_xfer(struct transport *t, const uint8_t cmd[16], const uint8_t *out, size_t out_len,
                      uint8_t *in, size_t in_len)
 {
@@ -30,17 +42,15 @@ static int mock_xfer(struct transport *t, const uint8_t cmd[16], const uint8_t *
     assert_int_equal(out_len, s->out_len);
     assert_int_equal(in_len, s->in_len);
     if (s->out_pattern)
-        for (size_t i = 0; i < out_len; i++)
-            assert_int_equal(out[i], mock_pattern(s->addr + (uint32_t)i));
+        mock_assert_pattern(out, out_len, s->addr);
     m->pos++;
     if (s->rc != STFLASH_OK)
         return ctx_fail(t->ctx, s->rc, "mock probe disconnected");
-    for (size_t i = 0; i < in_len; i++) {
-        if (s->in_pattern)
-            in[i] = mock_pattern(s->addr + (uint32_t)i);
-        else
+    if (s->in_pattern)
+        mock_pattern_fill(in, in_len, s->addr);
+    else
+        for (size_t i = 0; i < in_len; i++)
             in[i] = i < sizeof s->reply ? s->reply[i] : 0;
-    }
     return STFLASH_OK;
 }
 

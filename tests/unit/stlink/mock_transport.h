@@ -36,6 +36,10 @@ static inline uint8_t mock_pattern(uint32_t addr)
     return (uint8_t)(addr * 7u + 3u);
 }
 
+/* Fills data with the pattern from addr; asserts that data holds it. */
+void mock_pattern_fill(uint8_t *data, size_t n, uint32_t addr);
+void mock_assert_pattern(const uint8_t *data, size_t n, uint32_t addr);
+
 void mock_init(struct mock *m, struct stflash_ctx *ctx);
 void mock_release(struct mock *m);
 /* Every step was used. */

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -50,10 +51,11 @@ static int teardown(void **state)
 
 /* ---- scripts ---- */
 
-static void expect_version_v2(struct mock *m, uint16_t pid, unsigned jtag, unsigned low)
+/* GET_VERSION answering hardware version `hw`, firmware J`jtag` with SWIM or MSD `low`. */
+static void expect_version(struct mock *m, unsigned hw, uint16_t pid, unsigned jtag, unsigned low)
 {
     uint8_t rep[6];
-    be16_put(rep, (uint16_t)(2u << 12 | jtag << 6 | low));
+    be16_put(rep, (uint16_t)(hw << 12 | jtag << 6 | low));
     le16_put(&rep[2], STLINK_VID);
     le16_put(&rep[4], pid);
     mock_expect_bytes(m, 1, (const uint8_t[]){STLINK_CMD_GET_VERSION}, 6, sizeof rep, rep);
@@ -64,28 +66,28 @@ static void expect_mode(struct mock *m, uint8_t mode)
     mock_expect_bytes(m, 1, (const uint8_t[]){STLINK_CMD_GET_CURRENT_MODE}, 2, 1, &mode);
 }
 
-/* Initialises a V2 with firmware J`jtag` found in mass-storage mode. */
-static void init_v2(struct fixture *f, unsigned jtag)
+/* The probe is found in mass-storage mode: stlink_init succeeds, using every step scripted. */
+static void init_from_mass_storage(struct fixture *f)
 {
-    expect_version_v2(&f->mock, STLINK_PID_V2, jtag, 7);
     expect_mode(&f->mock, STLINK_MODE_MASS);
     assert_int_equal(stlink_init(&f->sl, &f->mock.base), STFLASH_OK);
     mock_done(&f->mock);
+}
+
+/* Initialises a V2 with firmware J`jtag` found in mass-storage mode. */
+static void init_v2(struct fixture *f, unsigned jtag)
+{
+    expect_version(&f->mock, 2, STLINK_PID_V2, jtag, 7);
+    init_from_mass_storage(f);
     mock_release(&f->mock);
 }
 
 static void init_v3(struct fixture *f)
 {
-    uint8_t rep[6];
-    be16_put(rep, (uint16_t)(3u << 12 | 7u << 6 | 1u));
-    le16_put(&rep[2], STLINK_VID);
-    le16_put(&rep[4], STLINK_PID_V3S);
-    mock_expect_bytes(&f->mock, 1, (const uint8_t[]){STLINK_CMD_GET_VERSION}, 6, sizeof rep, rep);
+    expect_version(&f->mock, 3, STLINK_PID_V3S, 7, 1);
     const uint8_t ex[12] = {3, 1, 7, 3, 5, 0, 0, 0, 0x83, 0x04, 0x4f, 0x37};
     mock_expect_bytes(&f->mock, 1, (const uint8_t[]){STLINK_CMD_GET_VERSION_EX}, 12, sizeof ex, ex);
-    expect_mode(&f->mock, STLINK_MODE_MASS);
-    assert_int_equal(stlink_init(&f->sl, &f->mock.base), STFLASH_OK);
-    mock_done(&f->mock);
+    init_from_mass_storage(f);
     mock_release(&f->mock);
 }
 
@@ -102,9 +104,7 @@ static void test_version_v2j37s7(void **state)
     /* The reply real probes give: 29 47 83 04 48 37. */
     const uint8_t rep[6] = {0x29, 0x47, 0x83, 0x04, 0x48, 0x37};
     mock_expect_bytes(&f->mock, 1, (const uint8_t[]){0xF1}, 6, sizeof rep, rep);
-    expect_mode(&f->mock, STLINK_MODE_MASS);
-    assert_int_equal(stlink_init(&f->sl, &f->mock.base), STFLASH_OK);
-    mock_done(&f->mock);
+    init_from_mass_storage(f);
     assert_int_equal(f->sl.hw, 2);
     assert_int_equal(f->sl.jtag, 37);
     assert_int_equal(f->sl.swim, 7);
@@ -124,10 +124,8 @@ static void test_version_v2j37s7(void **state)
 static void test_version_v2_1(void **state)
 {
     struct fixture *f = *state;
-    expect_version_v2(&f->mock, STLINK_PID_V2_1, 37, 26);
-    expect_mode(&f->mock, STLINK_MODE_MASS);
-    assert_int_equal(stlink_init(&f->sl, &f->mock.base), STFLASH_OK);
-    mock_done(&f->mock);
+    expect_version(&f->mock, 2, STLINK_PID_V2_1, 37, 26);
+    init_from_mass_storage(f);
     assert_int_equal(f->sl.jtag, 37);
     assert_int_equal(f->sl.msd, 26);
     assert_int_equal(f->sl.swim, 0);
@@ -161,7 +159,7 @@ static void test_api_v1_refused(void **state)
     struct fixture *f = *state;
     memset(&f->sl, 0xA5, sizeof f->sl);
     struct stlink before = f->sl;
-    expect_version_v2(&f->mock, STLINK_PID_V2, 10, 4);
+    expect_version(&f->mock, 2, STLINK_PID_V2, 10, 4);
     assert_int_equal(stlink_init(&f->sl, &f->mock.base), STFLASH_ERR_UNSUPPORTED);
     mock_done(&f->mock);
     assert_non_null(strstr(stflash_last_error(f->ctx), "V2J10S4"));
@@ -173,11 +171,7 @@ static void test_api_v1_refused(void **state)
 static void test_v1_refused(void **state)
 {
     struct fixture *f = *state;
-    uint8_t rep[6];
-    be16_put(rep, (uint16_t)(1u << 12 | 13u << 6));
-    le16_put(&rep[2], STLINK_VID);
-    le16_put(&rep[4], STLINK_PID_V1);
-    mock_expect_bytes(&f->mock, 1, (const uint8_t[]){0xF1}, 6, sizeof rep, rep);
+    expect_version(&f->mock, 1, STLINK_PID_V1, 13, 0);
     assert_int_equal(stlink_init(&f->sl, &f->mock.base), STFLASH_ERR_UNSUPPORTED);
     assert_non_null(strstr(stflash_last_error(f->ctx), "ST-LINK/V1"));
 }
@@ -185,18 +179,16 @@ static void test_v1_refused(void **state)
 static void test_init_exits_dfu(void **state)
 {
     struct fixture *f = *state;
-    expect_version_v2(&f->mock, STLINK_PID_V2, 37, 7);
+    expect_version(&f->mock, 2, STLINK_PID_V2, 37, 7);
     expect_mode(&f->mock, STLINK_MODE_DFU);
     mock_expect_bytes(&f->mock, 2, (const uint8_t[]){0xF3, 0x07}, 0, 0, NULL);
-    expect_mode(&f->mock, STLINK_MODE_MASS);
-    assert_int_equal(stlink_init(&f->sl, &f->mock.base), STFLASH_OK);
-    mock_done(&f->mock);
+    init_from_mass_storage(f);
 }
 
 static void test_init_leaves_debug_mode(void **state)
 {
     struct fixture *f = *state;
-    expect_version_v2(&f->mock, STLINK_PID_V2, 37, 7);
+    expect_version(&f->mock, 2, STLINK_PID_V2, 37, 7);
     expect_mode(&f->mock, STLINK_MODE_DEBUG);
     mock_expect_bytes(&f->mock, 2, (const uint8_t[]){F2, 0x21}, 0, 0, NULL);
     assert_int_equal(stlink_init(&f->sl, &f->mock.base), STFLASH_OK);
@@ -206,7 +198,7 @@ static void test_init_leaves_debug_mode(void **state)
 static void test_init_leaves_swim(void **state)
 {
     struct fixture *f = *state;
-    expect_version_v2(&f->mock, STLINK_PID_V2, 37, 7);
+    expect_version(&f->mock, 2, STLINK_PID_V2, 37, 7);
     expect_mode(&f->mock, STLINK_MODE_SWIM);
     mock_expect_bytes(&f->mock, 2, (const uint8_t[]){0xF4, 0x01}, 0, 0, NULL);
     assert_int_equal(stlink_init(&f->sl, &f->mock.base), STFLASH_OK);
@@ -345,6 +337,28 @@ static void expect_mem_ok(struct mock *m, uint8_t op, uint32_t addr, uint16_t le
     mock_expect_status2(m, STLINK_OK, 0);
 }
 
+/* Reads (writes) n bytes of the pattern at addr: it must succeed, using every step scripted.
+ * The buffer has exactly n bytes, so the sanitizer sees any access past them. */
+static void read_pattern_ok(struct fixture *f, uint32_t addr, size_t n)
+{
+    uint8_t *buf = malloc(n);
+    assert_non_null(buf);
+    assert_int_equal(stlink_read_mem(&f->sl, addr, buf, n), STFLASH_OK);
+    mock_done(&f->mock);
+    mock_assert_pattern(buf, n, addr);
+    free(buf);
+}
+
+static void write_pattern_ok(struct fixture *f, uint32_t addr, size_t n)
+{
+    uint8_t *data = malloc(n);
+    assert_non_null(data);
+    mock_pattern_fill(data, n, addr);
+    assert_int_equal(stlink_write_mem(&f->sl, addr, data, n), STFLASH_OK);
+    mock_done(&f->mock);
+    free(data);
+}
+
 static void test_read_6000_unaligned(void **state)
 {
     struct fixture *f = *state;
@@ -367,11 +381,7 @@ static void test_read_6000_unaligned(void **state)
     assert_int_equal(end - a, 3);
     expect_mem_ok(&f->mock, STLINK_DEBUG_READMEM_8BIT, a, 3);
 
-    static uint8_t buf[6000];
-    assert_int_equal(stlink_read_mem(&f->sl, addr, buf, sizeof buf), STFLASH_OK);
-    mock_done(&f->mock);
-    for (uint32_t i = 0; i < sizeof buf; i++)
-        assert_int_equal(buf[i], mock_pattern(addr + i));
+    read_pattern_ok(f, addr, 6000);
 }
 
 static void test_read_one_byte(void **state)
@@ -390,29 +400,19 @@ static void test_write_unaligned(void **state)
 {
     struct fixture *f = *state;
     init_v2(f, 37);
-    uint8_t data[11];
-    const uint32_t addr = 0x20000001;
-    for (uint32_t i = 0; i < sizeof data; i++)
-        data[i] = mock_pattern(addr + i);
     expect_mem_ok(&f->mock, STLINK_DEBUG_WRITEMEM_8BIT, 0x20000001, 3);
     expect_mem_ok(&f->mock, STLINK_DEBUG_WRITEMEM_32BIT, 0x20000004, 8);
-    assert_int_equal(stlink_write_mem(&f->sl, addr, data, sizeof data), STFLASH_OK);
-    mock_done(&f->mock);
+    write_pattern_ok(f, 0x20000001, 11);
 }
 
 static void test_write_crosses_tar_block(void **state)
 {
     struct fixture *f = *state;
     init_v2(f, 37);
-    static uint8_t data[2048];
-    const uint32_t addr = 0x200003F0;
-    for (uint32_t i = 0; i < sizeof data; i++)
-        data[i] = mock_pattern(addr + i);
     expect_mem_ok(&f->mock, STLINK_DEBUG_WRITEMEM_32BIT, 0x200003F0, 16);
     expect_mem_ok(&f->mock, STLINK_DEBUG_WRITEMEM_32BIT, 0x20000400, 1024);
     expect_mem_ok(&f->mock, STLINK_DEBUG_WRITEMEM_32BIT, 0x20000800, 1008);
-    assert_int_equal(stlink_write_mem(&f->sl, addr, data, sizeof data), STFLASH_OK);
-    mock_done(&f->mock);
+    write_pattern_ok(f, 0x200003F0, 2048);
 }
 
 static void test_halfwords_16bit(void **state)
@@ -420,8 +420,7 @@ static void test_halfwords_16bit(void **state)
     struct fixture *f = *state;
     init_v2(f, 37);
     uint8_t data[8];
-    for (uint32_t i = 0; i < sizeof data; i++)
-        data[i] = mock_pattern(0x08000002 + i);
+    mock_pattern_fill(data, sizeof data, 0x08000002);
     /* a lone halfword is one 16-bit access; a halfword head before words too */
     expect_mem_ok(&f->mock, STLINK_DEBUG_APIV2_WRITEMEM_16BIT, 0x08000002, 2);
     assert_int_equal(stlink_write_mem(&f->sl, 0x08000002, data, 2), STFLASH_OK);
@@ -440,10 +439,8 @@ static void test_halfword_8bit_before_j26(void **state)
 {
     struct fixture *f = *state;
     init_v2(f, 25);
-    uint8_t data[2] = {mock_pattern(0x20000002), mock_pattern(0x20000003)};
     expect_mem_ok(&f->mock, STLINK_DEBUG_WRITEMEM_8BIT, 0x20000002, 2);
-    assert_int_equal(stlink_write_mem(&f->sl, 0x20000002, data, 2), STFLASH_OK);
-    mock_done(&f->mock);
+    write_pattern_ok(f, 0x20000002, 2);
 }
 
 static void test_wait_retried(void **state)
@@ -455,26 +452,18 @@ static void test_wait_retried(void **state)
     mock_expect_mem(&f->mock, STLINK_DEBUG_READMEM_32BIT, 0x20000000, 4);
     mock_expect_status2(&f->mock, STLINK_SWD_DP_WAIT, 0x20000000);
     expect_mem_ok(&f->mock, STLINK_DEBUG_READMEM_32BIT, 0x20000000, 4);
-    uint8_t buf[4];
-    assert_int_equal(stlink_read_mem(&f->sl, 0x20000000, buf, 4), STFLASH_OK);
-    for (uint32_t i = 0; i < 4; i++)
-        assert_int_equal(buf[i], mock_pattern(0x20000000 + i));
-    mock_done(&f->mock);
+    read_pattern_ok(f, 0x20000000, 4);
 }
 
 static void test_wait_resumes_at_stall(void **state)
 {
     struct fixture *f = *state;
     init_v2(f, 37);
-    uint8_t data[16];
-    for (uint32_t i = 0; i < sizeof data; i++)
-        data[i] = mock_pattern(0x20000100 + i);
     /* the first 8 bytes went through before the stall: only the rest is sent again */
     mock_expect_mem(&f->mock, STLINK_DEBUG_WRITEMEM_32BIT, 0x20000100, 16);
     mock_expect_status2(&f->mock, STLINK_SWD_AP_WAIT, 0x20000108);
     expect_mem_ok(&f->mock, STLINK_DEBUG_WRITEMEM_32BIT, 0x20000108, 8);
-    assert_int_equal(stlink_write_mem(&f->sl, 0x20000100, data, sizeof data), STFLASH_OK);
-    mock_done(&f->mock);
+    write_pattern_ok(f, 0x20000100, 16);
 }
 
 static void test_wait_deadline(void **state)
@@ -531,8 +520,8 @@ static void test_old_rw_status(void **state)
     mock_expect_mem(&f->mock, STLINK_DEBUG_WRITEMEM_32BIT, 0x20000000, 4);
     uint8_t st = STLINK_SWD_AP_FAULT;
     mock_expect_bytes(&f->mock, 2, (const uint8_t[]){F2, 0x3B}, 2, 1, &st);
-    uint8_t data[4] = {mock_pattern(0x20000000), mock_pattern(0x20000001), mock_pattern(0x20000002),
-                       mock_pattern(0x20000003)};
+    uint8_t data[4];
+    mock_pattern_fill(data, sizeof data, 0x20000000);
     assert_int_equal(stlink_write_mem(&f->sl, 0x20000000, data, 4), STFLASH_ERR_TARGET);
     assert_string_equal(stflash_last_error(f->ctx),
                         "cannot write memory at 0x20000000: fault (SWD_AP_FAULT)");
