@@ -48,6 +48,17 @@ void ihex_append(char *buf, size_t cap, uint16_t offset, uint8_t type, const uin
     append_str(buf, cap, "\n");
 }
 
+void ihex_append_ela(char *buf, size_t cap, uint16_t upper)
+{
+    const uint8_t d[2] = {(uint8_t)(upper >> 8), (uint8_t)upper};
+    ihex_append(buf, cap, 0, 0x04, d, 2);
+}
+
+void ihex_append_eof(char *buf, size_t cap)
+{
+    ihex_append(buf, cap, 0, 0x01, NULL, 0);
+}
+
 void srec_append(char *buf, size_t cap, unsigned type, uint32_t addr, const uint8_t *data, size_t n)
 {
     static const unsigned widths[10] = {2, 2, 3, 4, 2, 2, 3, 4, 3, 2};
@@ -134,6 +145,56 @@ void parse_text_fail(const char *text, enum stflash_image_format fmt, int code,
     assert_ptr_equal(img, (struct stflash_image *)(uintptr_t)1); /* untouched on failure */
     assert_true(err->msg[0] != '\0');
 }
+
+void assert_format_errors(const struct format_error_case *cases, size_t n,
+                          enum stflash_image_format fmt)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct stflash_image_error err;
+        parse_text_fail(cases[i].text, fmt, STFLASH_ERR_FORMAT, &err);
+        if (strcmp(err.msg, cases[i].msg) != 0)
+            fail_msg("case %zu: got \"%s\", want \"%s\"", i, err.msg, cases[i].msg);
+    }
+}
+
+void assert_address_range(const struct stflash_image *img, uint32_t lo, uint32_t hi)
+{
+    uint32_t got_lo, got_hi;
+    assert_int_equal(stflash_image_lowest_address(img, &got_lo), STFLASH_OK);
+    assert_int_equal(stflash_image_highest_address(img, &got_hi), STFLASH_OK);
+    assert_int_equal(got_lo, lo);
+    assert_int_equal(got_hi, hi);
+}
+
+struct stflash_image *load_file_ok(const char *path, enum stflash_image_format want)
+{
+    struct stflash_image *img = NULL;
+    struct stflash_image_error err;
+    int rc = stflash_image_load(path, STFLASH_IMAGE_AUTO, 0, &img, &err);
+    if (rc != STFLASH_OK)
+        fail_msg("%s: %s", path, err.msg);
+    assert_int_equal(img->format, want);
+    return img;
+}
+
+void assert_segment(const struct stflash_image *img, size_t i, uint32_t addr, const uint8_t *data,
+                    size_t len)
+{
+    const struct stflash_segment *s = stflash_image_segment(img, i);
+    assert_non_null(s);
+    assert_int_equal(s->addr, addr);
+    assert_int_equal(s->len, len);
+    assert_memory_equal(s->data, data, len);
+}
+
+void assert_same_segments(const struct stflash_image *a, const struct stflash_image *b)
+{
+    assert_int_equal(b->segment_count, a->segment_count);
+    for (size_t i = 0; i < a->segment_count; i++)
+        assert_segment(b, i, a->segments[i].addr, a->segments[i].data, a->segments[i].len);
+}
+
+const uint8_t seq16[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 
 void fill_pattern(uint8_t *buf, size_t n, uint32_t seed)
 {

@@ -189,12 +189,11 @@ static void test_accessors(void **state)
     (void)state;
     char buf[4096] = "";
     static const uint8_t d[4] = {1, 2, 3, 4};
-    static const uint8_t ula[2] = {0x08, 0x00};
-    ihex_append(buf, sizeof buf, 0, 0x04, ula, 2);
+    ihex_append_ela(buf, sizeof buf, 0x0800);
     ihex_append(buf, sizeof buf, 0x2000, 0, d, 4);
     ihex_append(buf, sizeof buf, 0x0000, 0, d, 4);
     ihex_append(buf, sizeof buf, 0x1000, 0, d, 2);
-    ihex_append(buf, sizeof buf, 0, 0x01, NULL, 0);
+    ihex_append_eof(buf, sizeof buf);
     struct stflash_image *img = parse_text_ok(buf, STFLASH_IMAGE_AUTO);
     assert_int_equal(stflash_image_segment_count(img), 3);
     assert_int_equal(stflash_image_total_bytes(img), 10);
@@ -203,11 +202,7 @@ static void test_accessors(void **state)
     assert_int_equal(stflash_image_segment(img, 1)->len, 2);
     assert_int_equal(stflash_image_segment(img, 2)->addr, 0x08002000);
     assert_null(stflash_image_segment(img, 3));
-    uint32_t lo = 0, hi = 0;
-    assert_int_equal(stflash_image_lowest_address(img, &lo), STFLASH_OK);
-    assert_int_equal(stflash_image_highest_address(img, &hi), STFLASH_OK);
-    assert_int_equal(lo, 0x08000000);
-    assert_int_equal(hi, 0x08002003);
+    assert_address_range(img, 0x08000000, 0x08002003);
     stflash_image_free(img);
 }
 
@@ -216,11 +211,10 @@ static void test_check_regions(void **state)
     (void)state;
     char buf[4096] = "";
     static const uint8_t d[16] = {0};
-    static const uint8_t ula[2] = {0x08, 0x00};
-    ihex_append(buf, sizeof buf, 0, 0x04, ula, 2);
+    ihex_append_ela(buf, sizeof buf, 0x0800);
     ihex_append(buf, sizeof buf, 0x3ff8, 0, d, 16); /* spans bank 1 and bank 2 */
     ihex_append(buf, sizeof buf, 0x0000, 0, d, 16);
-    ihex_append(buf, sizeof buf, 0, 0x01, NULL, 0);
+    ihex_append_eof(buf, sizeof buf);
     struct stflash_image *img = parse_text_ok(buf, STFLASH_IMAGE_AUTO);
     struct stflash_image_error err;
 

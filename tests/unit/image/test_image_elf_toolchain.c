@@ -19,17 +19,6 @@
 
 static const char *elf_path, *hex_path, *bin_path;
 
-static struct stflash_image *load(const char *path, enum stflash_image_format want)
-{
-    struct stflash_image *img = NULL;
-    struct stflash_image_error err;
-    int rc = stflash_image_load(path, STFLASH_IMAGE_AUTO, 0, &img, &err);
-    if (rc != STFLASH_OK)
-        fail_msg("%s: %s", path, err.msg);
-    assert_int_equal(img->format, want);
-    return img;
-}
-
 static uint8_t *read_all(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -46,14 +35,9 @@ static uint8_t *read_all(const char *path, size_t *len)
 static void test_matches_objcopy_ihex(void **state)
 {
     (void)state;
-    struct stflash_image *elf = load(elf_path, STFLASH_IMAGE_ELF);
-    struct stflash_image *hex = load(hex_path, STFLASH_IMAGE_IHEX);
-    assert_int_equal(elf->segment_count, hex->segment_count);
-    for (size_t i = 0; i < elf->segment_count; i++) {
-        assert_int_equal(elf->segments[i].addr, hex->segments[i].addr);
-        assert_int_equal(elf->segments[i].len, hex->segments[i].len);
-        assert_memory_equal(elf->segments[i].data, hex->segments[i].data, elf->segments[i].len);
-    }
+    struct stflash_image *elf = load_file_ok(elf_path, STFLASH_IMAGE_ELF);
+    struct stflash_image *hex = load_file_ok(hex_path, STFLASH_IMAGE_IHEX);
+    assert_same_segments(elf, hex);
     assert_true(elf->has_entry);
     assert_true(hex->has_entry);
     assert_int_equal(elf->entry, hex->entry);
@@ -65,14 +49,12 @@ static void test_matches_objcopy_ihex(void **state)
 static void test_matches_objcopy_binary(void **state)
 {
     (void)state;
-    struct stflash_image *elf = load(elf_path, STFLASH_IMAGE_ELF);
+    struct stflash_image *elf = load_file_ok(elf_path, STFLASH_IMAGE_ELF);
     size_t len;
     uint8_t *bin = read_all(bin_path, &len);
     /* Code and .data load image are contiguous in flash: one segment, equal to the binary. */
     assert_int_equal(elf->segment_count, 1);
-    assert_int_equal(elf->segments[0].addr, 0x08000000);
-    assert_int_equal(elf->segments[0].len, len);
-    assert_memory_equal(elf->segments[0].data, bin, len);
+    assert_segment(elf, 0, 0x08000000, bin, len);
     free(bin);
     stflash_image_free(elf);
 }
@@ -99,7 +81,7 @@ static void test_data_at_load_address_without_bss(void **state)
     assert_int_equal(filesz, 4);
     assert_true(memsz >= 4 + 8192);
 
-    struct stflash_image *img = load(elf_path, STFLASH_IMAGE_ELF);
+    struct stflash_image *img = load_file_ok(elf_path, STFLASH_IMAGE_ELF);
     uint32_t hi;
     assert_int_equal(stflash_image_highest_address(img, &hi), STFLASH_OK);
     assert_true(hi < 0x08010000u);                      /* nothing at the RAM address */

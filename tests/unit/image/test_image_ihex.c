@@ -12,41 +12,11 @@
 
 #define BUF 8192
 
-static const uint8_t seq16[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-
-static void u16be(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void ela(char *buf, uint16_t upper)
-{
-    uint8_t d[2];
-    u16be(d, upper);
-    ihex_append(buf, BUF, 0, 0x04, d, 2);
-}
-
+/* An extended segment address record (type 02). */
 static void esa(char *buf, uint16_t segment)
 {
-    uint8_t d[2];
-    u16be(d, segment);
+    const uint8_t d[2] = {(uint8_t)(segment >> 8), (uint8_t)segment};
     ihex_append(buf, BUF, 0, 0x02, d, 2);
-}
-
-static void eof_rec(char *buf)
-{
-    ihex_append(buf, BUF, 0, 0x01, NULL, 0);
-}
-
-static void assert_segment(const struct stflash_image *img, size_t i, uint32_t addr,
-                           const uint8_t *data, size_t len)
-{
-    const struct stflash_segment *s = stflash_image_segment(img, i);
-    assert_non_null(s);
-    assert_int_equal(s->addr, addr);
-    assert_int_equal(s->len, len);
-    assert_memory_equal(s->data, data, len);
 }
 
 static void test_data_records_merge(void **state)
@@ -56,7 +26,7 @@ static void test_data_records_merge(void **state)
     ihex_append(buf, BUF, 0x0100, 0, seq16, 16);
     ihex_append(buf, BUF, 0x0110, 0, seq16, 16);
     ihex_append(buf, BUF, 0x0200, 0, seq16, 4);
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     struct stflash_image *img = parse_text_ok(buf, STFLASH_IMAGE_IHEX);
     assert_int_equal(img->format, STFLASH_IMAGE_IHEX);
     assert_int_equal(stflash_image_segment_count(img), 2);
@@ -74,13 +44,13 @@ static void test_out_of_order_sorted(void **state)
 {
     (void)state;
     char buf[BUF] = "";
-    ela(buf, 0x0800);
+    ihex_append_ela(buf, BUF, 0x0800);
     ihex_append(buf, BUF, 0x0020, 0, seq16 + 8, 8);
     ihex_append(buf, BUF, 0x0000, 0, seq16, 8);
     ihex_append(buf, BUF, 0x0018, 0, seq16, 8);
     ihex_append(buf, BUF, 0x0008, 0, seq16 + 8, 8);
     ihex_append(buf, BUF, 0x0010, 0, seq16, 8);
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     struct stflash_image *img = parse_text_ok(buf, STFLASH_IMAGE_IHEX);
     assert_int_equal(stflash_image_segment_count(img), 1);
     uint8_t want[40];
@@ -118,13 +88,13 @@ static void test_extended_linear_address(void **state)
 {
     (void)state;
     char buf[BUF] = "";
-    ela(buf, 0x0800);
+    ihex_append_ela(buf, BUF, 0x0800);
     ihex_append(buf, BUF, 0xfff0, 0, seq16, 16);
-    ela(buf, 0x0801);
+    ihex_append_ela(buf, BUF, 0x0801);
     ihex_append(buf, BUF, 0x0000, 0, seq16, 16);
-    ela(buf, 0x2000);
+    ihex_append_ela(buf, BUF, 0x2000);
     ihex_append(buf, BUF, 0x0004, 0, seq16, 2);
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     struct stflash_image *img = parse_text_ok(buf, STFLASH_IMAGE_IHEX);
     assert_int_equal(stflash_image_segment_count(img), 2);
     uint8_t two[32];
@@ -132,11 +102,7 @@ static void test_extended_linear_address(void **state)
     memcpy(two + 16, seq16, 16);
     assert_segment(img, 0, 0x0800fff0, two, 32);
     assert_segment(img, 1, 0x20000004, seq16, 2);
-    uint32_t lo, hi;
-    assert_int_equal(stflash_image_lowest_address(img, &lo), STFLASH_OK);
-    assert_int_equal(stflash_image_highest_address(img, &hi), STFLASH_OK);
-    assert_int_equal(lo, 0x0800fff0);
-    assert_int_equal(hi, 0x20000005);
+    assert_address_range(img, 0x0800fff0, 0x20000005);
     stflash_image_free(img);
 }
 
@@ -146,16 +112,16 @@ static void test_linear_record_crosses_64k(void **state)
     /* Linear addressing (and no extended record at all): offsets continue past 0xffff. */
     char buf[BUF] = "";
     ihex_append(buf, BUF, 0xfff8, 0, seq16, 16);
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     struct stflash_image *img = parse_text_ok(buf, STFLASH_IMAGE_IHEX);
     assert_int_equal(stflash_image_segment_count(img), 1);
     assert_segment(img, 0, 0xfff8, seq16, 16);
     stflash_image_free(img);
 
     buf[0] = '\0';
-    ela(buf, 0x0800);
+    ihex_append_ela(buf, BUF, 0x0800);
     ihex_append(buf, BUF, 0xfff8, 0, seq16, 16);
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     img = parse_text_ok(buf, STFLASH_IMAGE_IHEX);
     assert_int_equal(stflash_image_segment_count(img), 1);
     assert_segment(img, 0, 0x0800fff8, seq16, 16);
@@ -166,9 +132,9 @@ static void test_linear_wraps_at_4g(void **state)
 {
     (void)state;
     char buf[BUF] = "";
-    ela(buf, 0xffff);
+    ihex_append_ela(buf, BUF, 0xffff);
     ihex_append(buf, BUF, 0xfffc, 0, seq16, 8);
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     struct stflash_image *img = parse_text_ok(buf, STFLASH_IMAGE_IHEX);
     assert_int_equal(stflash_image_segment_count(img), 2);
     assert_segment(img, 0, 0, seq16 + 4, 4);
@@ -185,7 +151,7 @@ static void test_extended_segment_address(void **state)
     char buf[BUF] = "";
     esa(buf, 0x1234); /* base 0x12340 */
     ihex_append(buf, BUF, 0x0010, 0, seq16, 4);
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     struct stflash_image *img = parse_text_ok(buf, STFLASH_IMAGE_IHEX);
     assert_segment(img, 0, 0x12350, seq16, 4);
     stflash_image_free(img);
@@ -198,7 +164,7 @@ static void test_segment_wraps_within_64k(void **state)
     char buf[BUF] = "";
     esa(buf, 0x1000); /* base 0x10000 */
     ihex_append(buf, BUF, 0xfff8, 0, seq16, 16);
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     struct stflash_image *img = parse_text_ok(buf, STFLASH_IMAGE_IHEX);
     assert_int_equal(stflash_image_segment_count(img), 2);
     assert_segment(img, 0, 0x10000, seq16 + 8, 8);
@@ -209,7 +175,7 @@ static void test_segment_wraps_within_64k(void **state)
     buf[0] = '\0';
     esa(buf, 0xffff);
     ihex_append(buf, BUF, 0xfff0, 0, seq16, 16);
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     img = parse_text_ok(buf, STFLASH_IMAGE_IHEX);
     assert_segment(img, 0, 0xffff0 + 0xfff0, seq16, 16);
     stflash_image_free(img);
@@ -221,9 +187,9 @@ static void test_switching_segment_and_linear(void **state)
     char buf[BUF] = "";
     esa(buf, 0x0100); /* 0x1000 */
     ihex_append(buf, BUF, 0x0000, 0, seq16, 4);
-    ela(buf, 0x0002); /* 0x20000 */
+    ihex_append_ela(buf, BUF, 0x0002); /* 0x20000 */
     ihex_append(buf, BUF, 0x0000, 0, seq16, 4);
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     struct stflash_image *img = parse_text_ok(buf, STFLASH_IMAGE_IHEX);
     assert_int_equal(stflash_image_segment_count(img), 2);
     assert_segment(img, 0, 0x1000, seq16, 4);
@@ -238,7 +204,7 @@ static void test_start_segment_address(void **state)
     static const uint8_t csip[4] = {0x12, 0x34, 0x00, 0x05}; /* CS 0x1234, IP 0x0005 */
     ihex_append(buf, BUF, 0, 0x00, seq16, 1);
     ihex_append(buf, BUF, 0, 0x03, csip, 4);
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     struct stflash_image *img = parse_text_ok(buf, STFLASH_IMAGE_IHEX);
     assert_true(img->has_entry);
     assert_int_equal(img->entry, 0x12345);
@@ -250,11 +216,11 @@ static void test_start_linear_address(void **state)
     (void)state;
     char buf[BUF] = "";
     static const uint8_t eip[4] = {0x08, 0x00, 0x01, 0x35};
-    ela(buf, 0x0800);
+    ihex_append_ela(buf, BUF, 0x0800);
     ihex_append(buf, BUF, 0, 0x00, seq16, 4);
     ihex_append(buf, BUF, 0, 0x05, eip, 4);
     ihex_append(buf, BUF, 0, 0x05, eip, 4); /* a repeat of the same address is fine */
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     struct stflash_image *img = parse_text_ok(buf, STFLASH_IMAGE_IHEX);
     assert_true(img->has_entry);
     assert_int_equal(img->entry, 0x08000135);
@@ -269,7 +235,7 @@ static void test_conflicting_start_addresses(void **state)
     static const uint8_t b[4] = {0x08, 0x00, 0x02, 0x01};
     ihex_append(buf, BUF, 0, 0x05, a, 4);
     ihex_append(buf, BUF, 0, 0x05, b, 4);
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     struct stflash_image_error err;
     parse_text_fail(buf, STFLASH_IMAGE_IHEX, STFLASH_ERR_FORMAT, &err);
     assert_string_equal(err.msg,
@@ -322,7 +288,7 @@ static void test_after_eof(void **state)
     (void)state;
     char buf[BUF] = "";
     ihex_append(buf, BUF, 0, 0, seq16, 16);
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     /* Blank lines and a DOS end-of-file character after the EOF record are fine. */
     char ok[BUF + 16];
     snprintf(ok, sizeof ok, "%s\r\n\n  \n\x1a", buf);
@@ -336,15 +302,10 @@ static void test_after_eof(void **state)
     assert_int_equal(err.line, 3);
 }
 
-struct bad_case {
-    const char *text;
-    const char *msg;
-};
-
 static void test_malformed_records(void **state)
 {
     (void)state;
-    static const struct bad_case cases[] = {
+    static const struct format_error_case cases[] = {
         {":0400000001020304\n:00000001FF\n",
          "line 1: record length 0x04 does not match the 3 data bytes present"},
         {":0000000\n", "line 1: odd number of hex digits (7)"},
@@ -364,12 +325,7 @@ static void test_malformed_records(void **state)
         {":020000030000FB\n:00000001FF\n", "line 1: record type 03 must carry 4 data bytes, not 2"},
         {":0100000100FE\n", "line 1: record type 01 must carry 0 data bytes, not 1"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct stflash_image_error err;
-        parse_text_fail(cases[i].text, STFLASH_IMAGE_IHEX, STFLASH_ERR_FORMAT, &err);
-        if (strcmp(err.msg, cases[i].msg) != 0)
-            fail_msg("case %zu: got \"%s\", want \"%s\"", i, err.msg, cases[i].msg);
-    }
+    assert_format_errors(cases, sizeof cases / sizeof cases[0], STFLASH_IMAGE_IHEX);
 
     /* A NUL byte in the middle of a record. */
     static const uint8_t nul[] = ":00\0"
@@ -400,22 +356,22 @@ static void test_overlap(void **state)
 {
     (void)state;
     char buf[BUF] = "";
-    ela(buf, 0x0800);
+    ihex_append_ela(buf, BUF, 0x0800);
     ihex_append(buf, BUF, 0x0100, 0, seq16, 16);
     ihex_append(buf, BUF, 0x0200, 0, seq16, 16);
     ihex_append(buf, BUF, 0x00f8, 0, seq16, 16);
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     struct stflash_image_error err;
     parse_text_fail(buf, STFLASH_IMAGE_IHEX, STFLASH_ERR_OVERLAP, &err);
     assert_string_equal(err.msg, "overlapping data at 0x08000100 (line 4 and line 2)");
 
     /* The second record of a merged run is named, not the first. Equal bytes still clash. */
     buf[0] = '\0';
-    ela(buf, 0x0800);
+    ihex_append_ela(buf, BUF, 0x0800);
     ihex_append(buf, BUF, 0x0100, 0, seq16, 16);
     ihex_append(buf, BUF, 0x0110, 0, seq16, 16);
     ihex_append(buf, BUF, 0x0118, 0, seq16 + 8, 4);
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     parse_text_fail(buf, STFLASH_IMAGE_IHEX, STFLASH_ERR_OVERLAP, &err);
     assert_string_equal(err.msg, "overlapping data at 0x08000118 (line 4 and line 3)");
 
@@ -424,7 +380,7 @@ static void test_overlap(void **state)
     esa(buf, 0x1000);
     ihex_append(buf, BUF, 0x0004, 0, seq16, 4);
     ihex_append(buf, BUF, 0xfffc, 0, seq16, 16);
-    eof_rec(buf);
+    ihex_append_eof(buf, BUF);
     parse_text_fail(buf, STFLASH_IMAGE_IHEX, STFLASH_ERR_OVERLAP, &err);
     assert_string_equal(err.msg, "overlapping data at 0x00010004 (line 3 and line 2)");
 }

@@ -12,18 +12,6 @@
 
 #define BUF 8192
 
-static const uint8_t seq16[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-
-static void assert_segment(const struct stflash_image *img, size_t i, uint32_t addr,
-                           const uint8_t *data, size_t len)
-{
-    const struct stflash_segment *s = stflash_image_segment(img, i);
-    assert_non_null(s);
-    assert_int_equal(s->addr, addr);
-    assert_int_equal(s->len, len);
-    assert_memory_equal(s->data, data, len);
-}
-
 static void test_s1_with_s0_s5_s9(void **state)
 {
     (void)state;
@@ -146,15 +134,10 @@ static void test_count_records(void **state)
     stflash_image_free(img);
 }
 
-struct bad_case {
-    const char *text;
-    const char *msg;
-};
-
 static void test_malformed_records(void **state)
 {
     (void)state;
-    static const struct bad_case cases[] = {
+    static const struct format_error_case cases[] = {
         {"S4030000FC\n", "line 1: record type S4 is reserved"},
         {"SX030000FC\n", "line 1: invalid record type 'X'"},
         {"S\n", "line 1: invalid record type (missing)"},
@@ -172,12 +155,7 @@ static void test_malformed_records(void **state)
         {"", "empty input"},
         {"\n\r\n", "empty input"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct stflash_image_error err;
-        parse_text_fail(cases[i].text, STFLASH_IMAGE_SREC, STFLASH_ERR_FORMAT, &err);
-        if (strcmp(err.msg, cases[i].msg) != 0)
-            fail_msg("case %zu: got \"%s\", want \"%s\"", i, err.msg, cases[i].msg);
-    }
+    assert_format_errors(cases, sizeof cases / sizeof cases[0], STFLASH_IMAGE_SREC);
 }
 
 static void test_past_end_of_address_space(void **state)

@@ -87,51 +87,51 @@ static int teardown(void **state)
     return 0;
 }
 
-static struct stflash_image *load(const char *path, enum stflash_image_format want)
-{
-    struct stflash_image *img = NULL;
-    struct stflash_image_error err;
-    int rc = stflash_image_load(path, STFLASH_IMAGE_AUTO, 0, &img, &err);
-    if (rc != STFLASH_OK)
-        fail_msg("%s: %s", path, err.msg);
-    assert_int_equal(img->format, want);
-    return img;
-}
-
 static void assert_two_blocks(const struct stflash_image *img, uint32_t a_addr, uint32_t b_addr)
 {
     assert_int_equal(stflash_image_segment_count(img), 2);
-    const struct stflash_segment *s = stflash_image_segment(img, 0);
-    assert_int_equal(s->addr, a_addr);
-    assert_int_equal(s->len, A_LEN);
-    assert_memory_equal(s->data, block_a, A_LEN);
-    s = stflash_image_segment(img, 1);
-    assert_int_equal(s->addr, b_addr);
-    assert_int_equal(s->len, B_LEN);
-    assert_memory_equal(s->data, block_b, B_LEN);
+    assert_segment(img, 0, a_addr, block_a, A_LEN);
+    assert_segment(img, 1, b_addr, block_b, B_LEN);
     assert_int_equal(stflash_image_total_bytes(img), A_LEN + B_LEN);
+}
+
+/*
+ * Has srec_cat put the two blocks at a_addr and b_addr into one file, with `entry` (an
+ * -execution-start-address option, or NULL) and the output options (NULL-terminated), then reads
+ * the file back: it must be in the format wanted and hold exactly the two blocks.
+ */
+static struct stflash_image *convert_two_blocks(uint32_t a_addr, uint32_t b_addr,
+                                                const char *entry, const char *const *out_opts,
+                                                enum stflash_image_format want)
+{
+    char a_off[16], b_off[16];
+    snprintf(a_off, sizeof a_off, "0x%x", (unsigned)a_addr);
+    snprintf(b_off, sizeof b_off, "0x%x", (unsigned)b_addr);
+    const char *out = path_in(want == STFLASH_IMAGE_IHEX ? "out.hex" : "out.srec");
+    const char *args[24] = {path_in("a.bin"), "-binary", "-offset", a_off,
+                            path_in("b.bin"), "-binary", "-offset", b_off};
+    size_t n = 8;
+    if (entry)
+        args[n++] = entry;
+    args[n++] = "-o";
+    args[n++] = out;
+    for (; *out_opts; out_opts++) {
+        assert_true(n + 1 < sizeof args / sizeof args[0]);
+        args[n++] = *out_opts;
+    }
+    args[n] = NULL;
+    run_srec_cat(args);
+    struct stflash_image *img = load_file_ok(out, want);
+    assert_two_blocks(img, a_addr, b_addr);
+    return img;
 }
 
 static void test_ihex32(void **state)
 {
     (void)state;
-    const char *out = path_in("out.hex");
-    const char *const args[] = {path_in("a.bin"),
-                                "-binary",
-                                "-offset",
-                                "0x08000000",
-                                path_in("b.bin"),
-                                "-binary",
-                                "-offset",
-                                "0x0800ff80",
-                                "-execution-start-address=0x08000101",
-                                "-o",
-                                out,
-                                "-intel",
-                                NULL};
-    run_srec_cat(args);
-    struct stflash_image *img = load(out, STFLASH_IMAGE_IHEX);
-    assert_two_blocks(img, 0x08000000, 0x0800ff80);
+    static const char *const opts[] = {"-intel", NULL};
+    struct stflash_image *img = convert_two_blocks(
+        0x08000000, 0x0800ff80, "-execution-start-address=0x08000101", opts, STFLASH_IMAGE_IHEX);
     assert_true(img->has_entry);
     assert_int_equal(img->entry, 0x08000101);
     stflash_image_free(img);
@@ -140,23 +140,9 @@ static void test_ihex32(void **state)
 static void test_ihex32_16_per_record(void **state)
 {
     (void)state;
-    const char *out = path_in("out.hex");
-    const char *const args[] = {path_in("a.bin"),
-                                "-binary",
-                                "-offset",
-                                "0x20000003",
-                                path_in("b.bin"),
-                                "-binary",
-                                "-offset",
-                                "0x20010000",
-                                "-o",
-                                out,
-                                "-intel",
-                                "-output_block_size=16",
-                                NULL};
-    run_srec_cat(args);
-    struct stflash_image *img = load(out, STFLASH_IMAGE_IHEX);
-    assert_two_blocks(img, 0x20000003, 0x20010000);
+    static const char *const opts[] = {"-intel", "-output_block_size=16", NULL};
+    struct stflash_image *img =
+        convert_two_blocks(0x20000003, 0x20010000, NULL, opts, STFLASH_IMAGE_IHEX);
     assert_false(img->has_entry);
     stflash_image_free(img);
 }
@@ -166,46 +152,16 @@ static void test_ihex16_segmented(void **state)
     (void)state;
     /* i16hex: type 02 records; block A crosses a 64 KiB boundary. Only the data is compared:
      * srec_cat writes the start address record (03) as upper:lower 16 bits, not CS:IP. */
-    const char *out = path_in("out.hex");
-    const char *const args[] = {path_in("a.bin"),
-                                "-binary",
-                                "-offset",
-                                "0x1fc00",
-                                path_in("b.bin"),
-                                "-binary",
-                                "-offset",
-                                "0x31234",
-                                "-o",
-                                out,
-                                "-intel",
-                                "--address-length=3",
-                                NULL};
-    run_srec_cat(args);
-    struct stflash_image *img = load(out, STFLASH_IMAGE_IHEX);
-    assert_two_blocks(img, 0x1fc00, 0x31234);
-    stflash_image_free(img);
+    static const char *const opts[] = {"-intel", "--address-length=3", NULL};
+    stflash_image_free(convert_two_blocks(0x1fc00, 0x31234, NULL, opts, STFLASH_IMAGE_IHEX));
 }
 
 static void test_srec_s3(void **state)
 {
     (void)state;
-    const char *out = path_in("out.srec");
-    const char *const args[] = {path_in("a.bin"),
-                                "-binary",
-                                "-offset",
-                                "0x08000000",
-                                path_in("b.bin"),
-                                "-binary",
-                                "-offset",
-                                "0x08004000",
-                                "-execution-start-address=0x080001c1",
-                                "-o",
-                                out,
-                                "-motorola",
-                                NULL};
-    run_srec_cat(args);
-    struct stflash_image *img = load(out, STFLASH_IMAGE_SREC);
-    assert_two_blocks(img, 0x08000000, 0x08004000);
+    static const char *const opts[] = {"-motorola", NULL};
+    struct stflash_image *img = convert_two_blocks(
+        0x08000000, 0x08004000, "-execution-start-address=0x080001c1", opts, STFLASH_IMAGE_SREC);
     assert_true(img->has_entry);
     assert_int_equal(img->entry, 0x080001c1);
     stflash_image_free(img);
@@ -214,23 +170,9 @@ static void test_srec_s3(void **state)
 static void test_srec_s2(void **state)
 {
     (void)state;
-    const char *out = path_in("out.srec");
-    const char *const args[] = {path_in("a.bin"),
-                                "-binary",
-                                "-offset",
-                                "0x123400",
-                                path_in("b.bin"),
-                                "-binary",
-                                "-offset",
-                                "0xfff000",
-                                "-o",
-                                out,
-                                "-motorola",
-                                "--address-length=3",
-                                NULL};
-    run_srec_cat(args);
-    struct stflash_image *img = load(out, STFLASH_IMAGE_SREC);
-    assert_two_blocks(img, 0x123400, 0xfff000);
+    static const char *const opts[] = {"-motorola", "--address-length=3", NULL};
+    struct stflash_image *img =
+        convert_two_blocks(0x123400, 0xfff000, NULL, opts, STFLASH_IMAGE_SREC);
     assert_false(img->has_entry);
     stflash_image_free(img);
 }
@@ -238,24 +180,9 @@ static void test_srec_s2(void **state)
 static void test_srec_s1(void **state)
 {
     (void)state;
-    const char *out = path_in("out.srec");
-    const char *const args[] = {path_in("a.bin"),
-                                "-binary",
-                                "-offset",
-                                "0x1000",
-                                path_in("b.bin"),
-                                "-binary",
-                                "-offset",
-                                "0xf000",
-                                "-execution-start-address=0x1001",
-                                "-o",
-                                out,
-                                "-motorola",
-                                "--address-length=2",
-                                NULL};
-    run_srec_cat(args);
-    struct stflash_image *img = load(out, STFLASH_IMAGE_SREC);
-    assert_two_blocks(img, 0x1000, 0xf000);
+    static const char *const opts[] = {"-motorola", "--address-length=2", NULL};
+    struct stflash_image *img = convert_two_blocks(0x1000, 0xf000, "-execution-start-address=0x1001",
+                                                   opts, STFLASH_IMAGE_SREC);
     assert_true(img->has_entry);
     assert_int_equal(img->entry, 0x1001);
     stflash_image_free(img);

@@ -104,9 +104,7 @@ static void round_trip(uint32_t addr, size_t len, unsigned record_len)
     struct stflash_image *img = parse_text_ok(m.text, STFLASH_IMAGE_AUTO);
     assert_int_equal(img->format, STFLASH_IMAGE_IHEX);
     assert_int_equal(stflash_image_segment_count(img), 1);
-    assert_int_equal(img->segments[0].addr, addr);
-    assert_int_equal(img->segments[0].len, len);
-    assert_memory_equal(img->segments[0].data, data, len);
+    assert_segment(img, 0, addr, data, len);
     assert_false(img->has_entry);
     stflash_image_free(img);
     free(m.text);
@@ -130,16 +128,14 @@ static void test_ihex_image_round_trip(void **state)
     char buf[4096] = "";
     uint8_t d[40];
     fill_pattern(d, sizeof d, 5);
-    static const uint8_t ula[2] = {0x08, 0x00};
-    static const uint8_t ula2[2] = {0x20, 0x00};
     static const uint8_t entry[4] = {0x08, 0x00, 0x01, 0x01};
-    ihex_append(buf, sizeof buf, 0, 0x04, ula, 2);
+    ihex_append_ela(buf, sizeof buf, 0x0800);
     ihex_append(buf, sizeof buf, 0xffe0, 0, d, 40); /* crosses into 0x0801 */
     ihex_append(buf, sizeof buf, 0x1000, 0, d, 7);
-    ihex_append(buf, sizeof buf, 0, 0x04, ula2, 2);
+    ihex_append_ela(buf, sizeof buf, 0x2000);
     ihex_append(buf, sizeof buf, 0x0010, 0, d, 5);
     ihex_append(buf, sizeof buf, 0, 0x05, entry, 4);
-    ihex_append(buf, sizeof buf, 0, 0x01, NULL, 0);
+    ihex_append_eof(buf, sizeof buf);
     struct stflash_image *a = parse_text_ok(buf, STFLASH_IMAGE_AUTO);
 
     struct mem_out m;
@@ -148,13 +144,8 @@ static void test_ihex_image_round_trip(void **state)
     mem_close(&m);
     assert_non_null(strstr(m.text, ":0400000508000101ED\n:00000001FF\n"));
     struct stflash_image *b = parse_text_ok(m.text, STFLASH_IMAGE_AUTO);
-    assert_int_equal(b->segment_count, a->segment_count);
+    assert_same_segments(a, b);
     assert_int_equal(b->segment_count, 3);
-    for (size_t i = 0; i < a->segment_count; i++) {
-        assert_int_equal(b->segments[i].addr, a->segments[i].addr);
-        assert_int_equal(b->segments[i].len, a->segments[i].len);
-        assert_memory_equal(b->segments[i].data, a->segments[i].data, a->segments[i].len);
-    }
     assert_true(b->has_entry);
     assert_int_equal(b->entry, 0x08000101);
     stflash_image_free(b);
@@ -209,7 +200,7 @@ static void test_bin_fills_gaps(void **state)
     ihex_append(buf, sizeof buf, 0x1000, 0, d, 4);
     ihex_append(buf, sizeof buf, 0x1008, 0, d, 2);
     ihex_append(buf, sizeof buf, 0x2009, 0, d, 1);
-    ihex_append(buf, sizeof buf, 0, 0x01, NULL, 0);
+    ihex_append_eof(buf, sizeof buf);
     struct stflash_image *img = parse_text_ok(buf, STFLASH_IMAGE_AUTO);
     struct mem_out m;
     mem_open(&m);
@@ -242,12 +233,12 @@ static void test_bin_span_limit(void **state)
     (void)state;
     /* Flash and an option-byte area far apart: refusing beats writing hundreds of MiB. */
     char text[256] = "";
-    static const uint8_t flash[2] = {0x08, 0x00}, options[2] = {0x1f, 0xff}, one[1] = {1};
-    ihex_append(text, sizeof text, 0, 0x04, flash, 2);
+    static const uint8_t one[1] = {1};
+    ihex_append_ela(text, sizeof text, 0x0800);
     ihex_append(text, sizeof text, 0, 0x00, one, 1);
-    ihex_append(text, sizeof text, 0, 0x04, options, 2);
+    ihex_append_ela(text, sizeof text, 0x1fff);
     ihex_append(text, sizeof text, 0x7800, 0x00, one, 1);
-    ihex_append(text, sizeof text, 0, 0x01, NULL, 0);
+    ihex_append_eof(text, sizeof text);
     struct stflash_image *img = parse_text_ok(text, STFLASH_IMAGE_AUTO);
     assert_int_equal(img->segment_count, 2);
     struct mem_out m;
