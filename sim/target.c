@@ -357,6 +357,22 @@ static bool bitband_target(const struct sim_target *t, uint32_t addr, uint32_t *
     return true;
 }
 
+/* One bit of a word through its bit-band alias: a read gives the bit in *val, a write sets or
+ * clears it by a read-modify-write of the whole word. */
+static enum sim_bus_result bitband_access(struct sim_target *t, uint32_t word, unsigned bit,
+                                          uint32_t *val, bool write, enum sim_initiator who)
+{
+    uint32_t w;
+    if (sim_bus_read(t, word, 4, &w, who) != SIM_BUS_OK)
+        return SIM_BUS_FAULT;
+    if (!write) {
+        *val = (w >> bit) & 1u;
+        return SIM_BUS_OK;
+    }
+    w = (*val & 1u) ? (w | (1u << bit)) : (w & ~(1u << bit));
+    return sim_bus_write(t, word, 4, w, who);
+}
+
 /* Word-wide peripheral and PPB registers: narrow reads take the addressed lanes. */
 static enum sim_bus_result read_word_reg(struct sim_target *t, uint32_t addr, unsigned size,
                                          uint32_t *val, enum sim_initiator who)
@@ -413,14 +429,10 @@ enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned s
         *val = get_le(&t->sram[addr - F1_SRAM_BASE], size);
         return SIM_BUS_OK;
     }
-    uint32_t word, w;
+    uint32_t word;
     unsigned bit;
-    if (bitband_target(t, addr, &word, &bit)) {
-        if (sim_bus_read(t, word, 4, &w, who) != SIM_BUS_OK)
-            return SIM_BUS_FAULT;
-        *val = (w >> bit) & 1u;
-        return SIM_BUS_OK;
-    }
+    if (bitband_target(t, addr, &word, &bit))
+        return bitband_access(t, word, bit, val, false, who);
     if (in_range(addr, F1_PERIPH_BASE, F1_PERIPH_END - F1_PERIPH_BASE) ||
         in_range(addr, F1_PPB_BASE, F1_PPB_END - F1_PPB_BASE))
         return read_word_reg(t, addr, size, val, who);
@@ -446,14 +458,10 @@ enum sim_bus_result sim_bus_write(struct sim_target *t, uint32_t addr, unsigned 
             sim_target_code_changed(t, addr, size);
         return SIM_BUS_OK;
     }
-    uint32_t word, w;
+    uint32_t word;
     unsigned bit;
-    if (bitband_target(t, addr, &word, &bit)) {
-        if (sim_bus_read(t, word, 4, &w, who) != SIM_BUS_OK)
-            return SIM_BUS_FAULT;
-        w = (val & 1u) ? (w | (1u << bit)) : (w & ~(1u << bit));
-        return sim_bus_write(t, word, 4, w, who);
-    }
+    if (bitband_target(t, addr, &word, &bit))
+        return bitband_access(t, word, bit, &val, true, who);
     if (in_range(addr, F1_PERIPH_BASE, F1_PERIPH_END - F1_PERIPH_BASE) ||
         in_range(addr, F1_PPB_BASE, F1_PPB_END - F1_PPB_BASE))
         return write_word_reg(t, addr, size, val, who);
