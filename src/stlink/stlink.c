@@ -758,16 +758,27 @@ int stlink_write_mem(struct stlink *sl, uint32_t addr, const uint8_t *buf, size_
 
 /* ---- debug registers, core registers, NRST, DAP ---- */
 
+/* Prepares the command for the 32-bit word at addr, which must be aligned; `what` receives the
+ * text for errors. */
+static int debug32_command(struct stlink *sl, const char *verb, uint8_t op, uint32_t addr,
+                           uint8_t cmd[STLINK_CMD_SIZE], char *what, size_t what_cap)
+{
+    snprintf(what, what_cap, "cannot %s memory at 0x%08x", verb, addr);
+    if (addr & 3u)
+        return ctx_fail(sl->ctx, STFLASH_ERR_INVALID_ARG, "%s: not a 32-bit aligned address", what);
+    cmd_init(cmd, STLINK_CMD_DEBUG, op);
+    le32_put(&cmd[2], addr);
+    return STFLASH_OK;
+}
+
 int stlink_read_debug32(struct stlink *sl, uint32_t addr, uint32_t *val)
 {
     char what[64];
-    snprintf(what, sizeof what, "cannot read memory at 0x%08x", addr);
-    if (addr & 3u)
-        return ctx_fail(sl->ctx, STFLASH_ERR_INVALID_ARG, "%s: not a 32-bit aligned address", what);
     uint8_t cmd[STLINK_CMD_SIZE], rep[8];
-    cmd_init(cmd, STLINK_CMD_DEBUG, STLINK_DEBUG_APIV2_READDEBUGREG);
-    le32_put(&cmd[2], addr);
-    int rc = checked_cmd(sl, cmd, rep, sizeof rep, what);
+    int rc = debug32_command(sl, "read", STLINK_DEBUG_APIV2_READDEBUGREG, addr, cmd, what,
+                             sizeof what);
+    if (rc == STFLASH_OK)
+        rc = checked_cmd(sl, cmd, rep, sizeof rep, what);
     if (rc != STFLASH_OK)
         return rc;
     *val = le32_get(&rep[4]);
@@ -777,12 +788,11 @@ int stlink_read_debug32(struct stlink *sl, uint32_t addr, uint32_t *val)
 int stlink_write_debug32(struct stlink *sl, uint32_t addr, uint32_t val)
 {
     char what[64];
-    snprintf(what, sizeof what, "cannot write memory at 0x%08x", addr);
-    if (addr & 3u)
-        return ctx_fail(sl->ctx, STFLASH_ERR_INVALID_ARG, "%s: not a 32-bit aligned address", what);
     uint8_t cmd[STLINK_CMD_SIZE], rep[2];
-    cmd_init(cmd, STLINK_CMD_DEBUG, STLINK_DEBUG_APIV2_WRITEDEBUGREG);
-    le32_put(&cmd[2], addr);
+    int rc = debug32_command(sl, "write", STLINK_DEBUG_APIV2_WRITEDEBUGREG, addr, cmd, what,
+                             sizeof what);
+    if (rc != STFLASH_OK)
+        return rc;
     le32_put(&cmd[6], val);
     return checked_cmd(sl, cmd, rep, sizeof rep, what);
 }
@@ -809,42 +819,41 @@ static int reg_fail(struct stlink *sl, uint8_t st, const char *what)
     return fail_status(sl, st, what);
 }
 
-int stlink_read_reg(struct stlink *sl, unsigned regsel, uint32_t *val)
+/* One core register command (READREG or WRITEREG, with val): its reply lands in rep. */
+static int reg_command(struct stlink *sl, const char *verb, uint8_t op, unsigned regsel,
+                       uint32_t val, uint8_t *rep, size_t rep_cap)
 {
     char name[40], what[80];
     reg_name(regsel, name, sizeof name);
-    snprintf(what, sizeof what, "cannot read core register %s", name);
+    snprintf(what, sizeof what, "cannot %s core register %s", verb, name);
     if (regsel > 0x7Fu)
         return ctx_fail(sl->ctx, STFLASH_ERR_INVALID_ARG, "%s: no such register", what);
-    uint8_t cmd[STLINK_CMD_SIZE], rep[8], st;
-    cmd_init(cmd, STLINK_CMD_DEBUG, STLINK_DEBUG_APIV2_READREG);
+    uint8_t cmd[STLINK_CMD_SIZE], st;
+    cmd_init(cmd, STLINK_CMD_DEBUG, op);
     cmd[2] = (uint8_t)regsel;
-    int rc = status_cmd(sl, cmd, rep, sizeof rep, &st);
+    if (op == STLINK_DEBUG_APIV2_WRITEREG)
+        le32_put(&cmd[3], val);
+    int rc = status_cmd(sl, cmd, rep, rep_cap, &st);
     if (rc != STFLASH_OK)
         return wrap_fail(sl, rc, what);
     if (st != STLINK_OK)
         return reg_fail(sl, st, what);
-    *val = le32_get(&rep[4]); /* API v2 and v3: status, three bytes of padding, value */
     return STFLASH_OK;
+}
+
+int stlink_read_reg(struct stlink *sl, unsigned regsel, uint32_t *val)
+{
+    uint8_t rep[8];
+    int rc = reg_command(sl, "read", STLINK_DEBUG_APIV2_READREG, regsel, 0, rep, sizeof rep);
+    if (rc == STFLASH_OK)
+        *val = le32_get(&rep[4]); /* API v2 and v3: status, three bytes of padding, value */
+    return rc;
 }
 
 int stlink_write_reg(struct stlink *sl, unsigned regsel, uint32_t val)
 {
-    char name[40], what[80];
-    reg_name(regsel, name, sizeof name);
-    snprintf(what, sizeof what, "cannot write core register %s", name);
-    if (regsel > 0x7Fu)
-        return ctx_fail(sl->ctx, STFLASH_ERR_INVALID_ARG, "%s: no such register", what);
-    uint8_t cmd[STLINK_CMD_SIZE], rep[2], st;
-    cmd_init(cmd, STLINK_CMD_DEBUG, STLINK_DEBUG_APIV2_WRITEREG);
-    cmd[2] = (uint8_t)regsel;
-    le32_put(&cmd[3], val);
-    int rc = status_cmd(sl, cmd, rep, sizeof rep, &st);
-    if (rc != STFLASH_OK)
-        return wrap_fail(sl, rc, what);
-    if (st != STLINK_OK)
-        return reg_fail(sl, st, what);
-    return STFLASH_OK;
+    uint8_t rep[2];
+    return reg_command(sl, "write", STLINK_DEBUG_APIV2_WRITEREG, regsel, val, rep, sizeof rep);
 }
 
 int stlink_drive_nrst(struct stlink *sl, int level)
