@@ -100,6 +100,20 @@ int net_connect(const char *host, const char *port, int64_t deadline, int *fd, i
     return NET_FAILED;
 }
 
+/* After a send or receive that failed: NET_OK to try again (interrupted, or the socket is ready
+ * again within the deadline), else what to return. */
+static int retry(int fd, short events, int64_t deadline)
+{
+    if (errno == EINTR)
+        return NET_OK;
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+        return NET_FAILED;
+    int w = net_wait(fd, events, deadline);
+    if (w > 0)
+        return NET_OK;
+    return w == 0 ? NET_TIMEOUT : NET_FAILED;
+}
+
 int net_send_all(int fd, const void *buf, size_t len, int64_t deadline)
 {
     const uint8_t *p = buf;
@@ -110,16 +124,9 @@ int net_send_all(int fd, const void *buf, size_t len, int64_t deadline)
             len -= (size_t)n;
             continue;
         }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            int w = net_wait(fd, POLLOUT, deadline);
-            if (w == 0)
-                return NET_TIMEOUT;
-            if (w > 0)
-                continue;
-        }
-        return NET_FAILED;
+        int rc = n < 0 ? retry(fd, POLLOUT, deadline) : NET_FAILED;
+        if (rc != NET_OK)
+            return rc;
     }
     return NET_OK;
 }
@@ -134,18 +141,9 @@ int net_recv_all(int fd, void *buf, size_t len, int64_t deadline)
             len -= (size_t)n;
             continue;
         }
-        if (n == 0)
-            return NET_CLOSED;
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            int w = net_wait(fd, POLLIN, deadline);
-            if (w == 0)
-                return NET_TIMEOUT;
-            if (w > 0)
-                continue;
-        }
-        return NET_FAILED;
+        int rc = n == 0 ? NET_CLOSED : retry(fd, POLLIN, deadline);
+        if (rc != NET_OK)
+            return rc;
     }
     return NET_OK;
 }
