@@ -16,12 +16,6 @@ SIM_OPTIONS=(--quiet)
 export STFLASH_SIM_STATE="$WORK/sim.state"
 unset STFLASH_PROBE
 
-cleanup() {
-    stop_all_sims
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
 fail() {
     echo "FAIL: $*" >&2
     for f in "$WORK"/out "$WORK"/err "$WORK"/sim*.err; do

@@ -9,12 +9,6 @@ set -euo pipefail
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stflash-compat.XXXXXX")
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/sim.sh"
 
-cleanup() {
-    stop_all_sims
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
 fail() {
     echo "FAIL: $*" >&2
     for f in "$WORK"/*.log "$WORK"/sim*.err; do

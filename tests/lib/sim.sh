@@ -1,6 +1,7 @@
 # Virtual-board daemons for the shell tests: start them on free ports, stop them, ask their
-# control port. Sourced by tests/cli/lib.sh and tests/compat/lib.sh, which provide WORK, fail
-# and STFLASH_SIM. SIM_OPTIONS: options given to every daemon (the command-line tests: --quiet).
+# control port; at exit, end them and remove the test's WORK folder. Sourced by tests/cli/lib.sh
+# and tests/compat/lib.sh, which provide WORK, fail and STFLASH_SIM. SIM_OPTIONS: options given
+# to every daemon (the command-line tests: --quiet).
 SIM_OPTIONS=()
 SIM_PIDS=() # every daemon started, and other processes to end with them
 SIM_PID=""  # the last daemon, with its ports:
@@ -33,8 +34,8 @@ stop_sim() {
     SIM_PID=""
 }
 
-# stop_all_sims: ends whatever is still running (for the EXIT trap).
-stop_all_sims() {
+# On exit: ends whatever is still running and removes WORK.
+cleanup() {
     local pid
     for pid in "${SIM_PIDS[@]}"; do
         if kill -0 "$pid" 2>/dev/null; then
@@ -42,7 +43,9 @@ stop_all_sims() {
             wait "$pid" 2>/dev/null || true
         fi
     done
+    rm -rf "$WORK"
 }
+trap cleanup EXIT
 
 # ctl COMMAND...: one command on the control port of the last daemon, prints the answer line.
 ctl() {
