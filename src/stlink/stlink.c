@@ -758,6 +758,27 @@ int stlink_write_mem(struct stlink *sl, uint32_t addr, const uint8_t *buf, size_
 
 /* ---- debug registers, core registers, NRST, DAP ---- */
 
+/* Sends a prepared read command whose reply is the status, three bytes of padding and the
+ * 32-bit value. */
+static int read_word(struct stlink *sl, const uint8_t cmd[STLINK_CMD_SIZE], const char *what,
+                     uint32_t *val)
+{
+    uint8_t rep[8];
+    int rc = checked_cmd(sl, cmd, rep, sizeof rep, what);
+    if (rc == STFLASH_OK)
+        *val = le32_get(&rep[4]);
+    return rc;
+}
+
+/* Sends a prepared write command with the 32-bit value in bytes 6-9; the reply is the status. */
+static int write_word(struct stlink *sl, uint8_t cmd[STLINK_CMD_SIZE], const char *what,
+                      uint32_t val)
+{
+    uint8_t rep[2];
+    le32_put(&cmd[6], val);
+    return checked_cmd(sl, cmd, rep, sizeof rep, what);
+}
+
 /* Prepares the command for the 32-bit word at addr, which must be aligned; `what` receives the
  * text for errors. */
 static int debug32_command(struct stlink *sl, const char *verb, uint8_t op, uint32_t addr,
@@ -774,27 +795,19 @@ static int debug32_command(struct stlink *sl, const char *verb, uint8_t op, uint
 int stlink_read_debug32(struct stlink *sl, uint32_t addr, uint32_t *val)
 {
     char what[64];
-    uint8_t cmd[STLINK_CMD_SIZE], rep[8];
+    uint8_t cmd[STLINK_CMD_SIZE];
     int rc = debug32_command(sl, "read", STLINK_DEBUG_APIV2_READDEBUGREG, addr, cmd, what,
                              sizeof what);
-    if (rc == STFLASH_OK)
-        rc = checked_cmd(sl, cmd, rep, sizeof rep, what);
-    if (rc != STFLASH_OK)
-        return rc;
-    *val = le32_get(&rep[4]);
-    return STFLASH_OK;
+    return rc == STFLASH_OK ? read_word(sl, cmd, what, val) : rc;
 }
 
 int stlink_write_debug32(struct stlink *sl, uint32_t addr, uint32_t val)
 {
     char what[64];
-    uint8_t cmd[STLINK_CMD_SIZE], rep[2];
+    uint8_t cmd[STLINK_CMD_SIZE];
     int rc = debug32_command(sl, "write", STLINK_DEBUG_APIV2_WRITEDEBUGREG, addr, cmd, what,
                              sizeof what);
-    if (rc != STFLASH_OK)
-        return rc;
-    le32_put(&cmd[6], val);
-    return checked_cmd(sl, cmd, rep, sizeof rep, what);
+    return rc == STFLASH_OK ? write_word(sl, cmd, what, val) : rc;
 }
 
 static void reg_name(unsigned regsel, char *out, size_t cap)
@@ -904,25 +917,17 @@ static int dap_command(struct stlink *sl, const char *verb, uint8_t op, uint16_t
 int stlink_read_dap(struct stlink *sl, uint16_t port, uint16_t addr, uint32_t *val)
 {
     char what[64];
-    uint8_t cmd[STLINK_CMD_SIZE], rep[8];
+    uint8_t cmd[STLINK_CMD_SIZE];
     int rc = dap_command(sl, "read", STLINK_DEBUG_APIV2_READ_DAP_REG, port, addr, cmd, what,
                          sizeof what);
-    if (rc == STFLASH_OK)
-        rc = checked_cmd(sl, cmd, rep, sizeof rep, what);
-    if (rc != STFLASH_OK)
-        return rc;
-    *val = le32_get(&rep[4]);
-    return STFLASH_OK;
+    return rc == STFLASH_OK ? read_word(sl, cmd, what, val) : rc;
 }
 
 int stlink_write_dap(struct stlink *sl, uint16_t port, uint16_t addr, uint32_t val)
 {
     char what[64];
-    uint8_t cmd[STLINK_CMD_SIZE], rep[2];
+    uint8_t cmd[STLINK_CMD_SIZE];
     int rc = dap_command(sl, "write", STLINK_DEBUG_APIV2_WRITE_DAP_REG, port, addr, cmd, what,
                          sizeof what);
-    if (rc != STFLASH_OK)
-        return rc;
-    le32_put(&cmd[6], val);
-    return checked_cmd(sl, cmd, rep, sizeof rep, what);
+    return rc == STFLASH_OK ? write_word(sl, cmd, what, val) : rc;
 }
