@@ -1,5 +1,6 @@
 #include "board_options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,31 +33,19 @@ int sim_parse_ulong(const char *s, unsigned long max, unsigned long *out)
     return 0;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Raw serial bytes, two hex digits each. */
 static int parse_hex_serial(const char *hex, struct sim_probe_config *p)
 {
     size_t n = strlen(hex);
     if (n == 0 || n % 2 || n / 2 > sizeof p->serial)
         return -1;
-    uint8_t raw[sizeof p->serial];
-    for (size_t i = 0; i < n / 2; i++) {
-        int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
+    for (size_t i = 0; i < n; i++)
+        if (!isxdigit((unsigned char)hex[i]))
             return -1;
-        raw[i] = (uint8_t)(hi << 4 | lo);
+    for (size_t i = 0; i < n / 2; i++) {
+        const char byte[3] = {hex[2 * i], hex[2 * i + 1], '\0'};
+        p->serial[i] = (uint8_t)strtoul(byte, NULL, 16);
     }
-    memcpy(p->serial, raw, n / 2);
     p->serial_len = n / 2;
     return 0;
 }
