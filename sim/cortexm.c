@@ -145,15 +145,12 @@ static unsigned preempting_exception(struct sim_target *t)
     struct cortexm *c = &t->core;
     if (!any_pending(c))
         return 0;
-    /* C_MASKINTS masks PendSV, SysTick and the external interrupts, not NMI or the faults
-     * (ARMv7-M C1.6.3, DHCSR). */
-    bool maskints = (c->dhcsr_ctrl & DHCSR_C_MASKINTS) && (c->dhcsr_ctrl & DHCSR_C_DEBUGEN);
+    if ((c->dhcsr_ctrl & DHCSR_C_MASKINTS) && (c->dhcsr_ctrl & DHCSR_C_DEBUGEN))
+        return 0;
     unsigned best = 0;
     int best_prio = 1000;
     for (unsigned exc = 2; exc < EXC_COUNT; exc++) {
         if (!bit_get(c->pending, exc) || !exc_enabled(c, exc))
-            continue;
-        if (maskints && exc >= EXC_PENDSV)
             continue;
         int p = exc_priority(c, exc);
         if (p < best_prio) {
