@@ -197,7 +197,11 @@ int stflash_reg_write(struct stflash_dev *dev, unsigned regsel, uint32_t val);
 
 struct stflash_write_options {
     bool mass_erase; /* erase the whole flash first instead of the touched pages */
-    bool no_verify;  /* skip the read-back verification */
+    bool no_verify;  /* skip the verification */
+    /* Erase and program every touched page, also those that already hold the image. By default
+     * (false) the pages whose content matches the image are compared on the target (CRC-32)
+     * and left alone, so writing the same firmware again erases and programs nothing. */
+    bool full;
 };
 
 /* Erases the pages [addr, addr + len) touches (both ends rounded out to pages). */
@@ -206,7 +210,9 @@ int stflash_flash_mass_erase(struct stflash_dev *dev);
 
 /*
  * Writes an image: segments in flash are programmed (erasing the pages they touch first, through
- * a loader running in target SRAM) and verified; segments in SRAM are written as they are.
+ * a loader running in target SRAM) and verified (by CRC-32 computed in target SRAM, or by reading
+ * back when that cannot run); pages that already hold the image are skipped unless opts->full.
+ * Segments in SRAM are written as they are.
  * Data outside every flash and SRAM region is refused before anything is touched. The flash
  * controller is locked again at the end, whatever happened. Errors name the address and cause.
  */

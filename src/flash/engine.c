@@ -7,11 +7,24 @@
  * and for the rest of a partially covered page what the flash holds now (read back before the
  * erase) or, when the caller asked for a mass erase, the erased value. Then: unlock, erase (page
  * by page, or one mass erase when asked or when every page is touched anyway), program run by
- * run, lock (always, also after a failure), verify the runs by read-back.
+ * run, lock (always, also after a failure), verify the runs.
+ *
+ * Unless the caller asks for a full write (or a mass erase), pages that already hold what the
+ * image puts there are left alone: before anything is read back or erased, a routine in target
+ * SRAM computes the CRC-32 of what the image covers in each touched page (flash/crc.c), and pages
+ * whose CRCs all match the image's are dropped from the job. Re-writing the same firmware then
+ * erases and programs nothing.
+ *
+ * Verification compares CRC-32s as well: one per run (or per image segment for flash_verify)
+ * computed on the target against the host's over the expected bytes. Only when one differs are
+ * the CRCs of its pages computed, and the first differing page read back to name the exact
+ * address. When the routine cannot be used (too little SRAM, or it fails) verification reads the
+ * whole range back over the probe, as it always did.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "flash/crc.h"
 #include "flash/flash.h"
 
 /* Read-back granularity of verification: one progress event per chunk. */
@@ -202,15 +215,159 @@ static int plan_fill(struct flash_dev *f, const struct stflash_image *img, struc
         }
     }
 
-    /* The image on top. Both lists are sorted: walk them together. */
-    size_t r = 0;
-    for (size_t i = 0; i < img->segment_count; i++) {
-        const struct stflash_segment *s = &img->segments[i];
-        while ((uint64_t)p->runs[r].addr + p->runs[r].len <= s->addr)
-            r++;
-        memcpy(p->runs[r].data + (s->addr - p->runs[r].addr), s->data, s->len);
+    /* The image on top: what each segment has inside each run (a segment may cross runs, or
+     * lie partly in pages left out as unchanged). Both lists are sorted: walk them together. */
+    seg = 0;
+    for (size_t r = 0; r < p->count; r++) {
+        struct run *run = &p->runs[r];
+        uint64_t rend = (uint64_t)run->addr + run->len;
+        while (seg < img->segment_count &&
+               (uint64_t)img->segments[seg].addr + img->segments[seg].len <= run->addr)
+            seg++;
+        for (size_t i = seg; i < img->segment_count && img->segments[i].addr < rend; i++) {
+            const struct stflash_segment *s = &img->segments[i];
+            uint64_t lo = s->addr > run->addr ? s->addr : run->addr;
+            uint64_t hi = (uint64_t)s->addr + s->len;
+            if (hi > rend)
+                hi = rend;
+            if (hi > lo)
+                memcpy(run->data + (lo - run->addr), s->data + (lo - s->addr), (size_t)(hi - lo));
+        }
     }
     return STFLASH_OK;
+}
+
+/* Cuts [addr, addr+len) at page boundaries into at most three CRC regions: the part of a first
+ * page not covered whole, the whole pages (one piece each), the part of a last page. Returns how
+ * many regions were written to r. */
+static size_t page_regions(const struct flash_dev *f, uint32_t addr, uint32_t len,
+                           struct flash_crc_region *r)
+{
+    size_t n = 0;
+    uint64_t a = addr, end = (uint64_t)addr + len;
+    uint64_t next = (uint64_t)page_of(f, addr) + f->page_size;
+    if (len == 0)
+        return 0;
+    if (a != page_of(f, addr) || end < next) {
+        uint64_t stop = end < next ? end : next;
+        r[n++] = (struct flash_crc_region){addr, (uint32_t)(stop - a), 0};
+        a = stop;
+    }
+    uint64_t whole = a + (end - a) / f->page_size * f->page_size;
+    if (whole > a) {
+        r[n++] = (struct flash_crc_region){(uint32_t)a, (uint32_t)(whole - a), f->page_size};
+        a = whole;
+    }
+    if (end > a)
+        r[n++] = (struct flash_crc_region){(uint32_t)a, (uint32_t)(end - a), 0};
+    return n;
+}
+
+/* The i-th piece of a CRC region: its address and length. */
+static void region_piece(const struct flash_crc_region *r, size_t i, uint32_t *addr, uint32_t *len)
+{
+    uint32_t step = r->piece == 0 || r->piece > r->len ? r->len : r->piece;
+    uint32_t off = (uint32_t)i * step;
+    *addr = r->addr + off;
+    *len = r->len - off < step ? r->len - off : step;
+}
+
+/* A note in the log when the CRC routine cannot be used, with the reason. */
+static void crc_unavailable(struct flash_dev *f, int rc, const char *instead)
+{
+    if (!f->ctx)
+        return;
+    ctx_log(f->ctx, rc == STFLASH_ERR_UNSUPPORTED ? STFLASH_LOG_INFO : STFLASH_LOG_WARN, "%s: %s",
+            instead, f->ctx->last_error);
+}
+
+/*
+ * Drops from the plan the pages that already hold what the image puts there: the CRC of every
+ * part of a page the image covers is computed on the target and compared with the image's. The
+ * bytes of a page the image does not cover are kept anyway, so they need no comparison. When the
+ * routine cannot be used every page stays in the plan.
+ */
+static int skip_unchanged(struct flash_dev *f, const struct stflash_image *img, struct plan *p)
+{
+    size_t nr = 0, np = 0;
+    struct flash_crc_region *regions = calloc(3 * img->segment_count + 1, sizeof *regions);
+    uint8_t *changed = calloc(f->size / f->page_size, 1);
+    uint32_t *crcs = NULL;
+    struct run *runs = NULL;
+    int rc = STFLASH_OK;
+    if (!regions || !changed) {
+        rc = ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory planning the flash job");
+        goto out;
+    }
+    for (size_t i = 0; i < img->segment_count; i++)
+        nr += page_regions(f, img->segments[i].addr, (uint32_t)img->segments[i].len, regions + nr);
+    for (size_t i = 0; i < nr; i++)
+        np += flash_crc_piece_count(&regions[i]);
+    crcs = calloc(np ? np : 1, sizeof *crcs);
+    if (!crcs) {
+        rc = ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory planning the flash job");
+        goto out;
+    }
+    int crc_rc = flash_crc_target(f, regions, nr, false, crcs);
+    if (crc_rc != STFLASH_OK) {
+        crc_unavailable(f, crc_rc, "cannot tell unchanged pages apart, writing every page");
+        goto out;
+    }
+
+    /* Regions were made segment by segment: walk the segments again to find each piece's data. */
+    size_t k = 0;
+    nr = 0;
+    for (size_t i = 0; i < img->segment_count; i++) {
+        const struct stflash_segment *s = &img->segments[i];
+        size_t n = page_regions(f, s->addr, (uint32_t)s->len, regions + nr);
+        for (size_t j = nr; j < nr + n; j++) {
+            size_t count = flash_crc_piece_count(&regions[j]);
+            for (size_t q = 0; q < count; q++, k++) {
+                uint32_t a, len;
+                region_piece(&regions[j], q, &a, &len);
+                if (crcs[k] != flash_crc32(0, s->data + (a - s->addr), len))
+                    changed[(a - f->base) / f->page_size] = 1;
+            }
+        }
+        nr += n;
+    }
+
+    /* The runs again, made of the changed pages only. */
+    runs = calloc(p->bytes / f->page_size + 1, sizeof *runs);
+    if (!runs) {
+        rc = ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory planning the flash job");
+        goto out;
+    }
+    size_t count = 0;
+    uint64_t bytes = 0;
+    for (size_t r = 0; r < p->count; r++)
+        for (uint32_t off = 0; off < p->runs[r].len; off += f->page_size) {
+            uint32_t page = p->runs[r].addr + off;
+            if (!changed[(page - f->base) / f->page_size])
+                continue;
+            struct run *last = count ? &runs[count - 1] : NULL;
+            if (last && (uint64_t)last->addr + last->len == page)
+                last->len += f->page_size;
+            else
+                runs[count++] = (struct run){page, f->page_size, NULL};
+            bytes += f->page_size;
+        }
+    if (f->ctx && bytes < p->bytes)
+        ctx_log(f->ctx, STFLASH_LOG_INFO,
+                "%llu of %llu touched pages already hold the image: not erased or programmed",
+                (unsigned long long)((p->bytes - bytes) / f->page_size),
+                (unsigned long long)(p->bytes / f->page_size));
+    free(p->runs);
+    p->runs = runs;
+    p->count = count;
+    p->bytes = bytes;
+    runs = NULL;
+out:
+    free(regions);
+    free(changed);
+    free(crcs);
+    free(runs);
+    return rc;
 }
 
 static int check_image(struct flash_dev *f, const struct stflash_image *img, const char *what)
@@ -279,7 +436,8 @@ static int program_runs(struct flash_dev *f, const struct plan *p)
     return STFLASH_OK;
 }
 
-/* Compares [addr, addr+len) with `want`. */
+/* Reads [addr, addr+len) back and compares it with `want`: STFLASH_ERR_VERIFY names the first
+ * differing byte. With done/total (done not NULL), a VERIFY progress event per chunk. */
 static int verify_range(struct flash_dev *f, uint32_t addr, const uint8_t *want, size_t len,
                         uint8_t *buf, uint64_t *done, uint64_t total)
 {
@@ -298,26 +456,124 @@ static int verify_range(struct flash_dev *f, uint32_t addr, const uint8_t *want,
                             "verify failed at 0x%08x: read 0x%02x, expected 0x%02x",
                             a + (uint32_t)k, buf[k], want[off + k]);
         }
-        *done += n;
-        ctx_progress(f->ctx, STFLASH_PHASE_VERIFY, *done, total, a);
+        if (done) {
+            *done += n;
+            ctx_progress(f->ctx, STFLASH_PHASE_VERIFY, *done, total, a);
+        }
     }
     return STFLASH_OK;
 }
 
-static int verify_runs(struct flash_dev *f, const struct plan *p)
+/* What the flash should hold at [addr, addr+len). */
+struct span {
+    uint32_t addr;
+    uint32_t len;
+    const uint8_t *want;
+};
+
+static int unstable(struct flash_dev *f, uint32_t addr, uint32_t len)
 {
-    if (p->bytes == 0)
+    return ctx_fail(f->ctx, STFLASH_ERR_VERIFY,
+                    "verify failed in 0x%08x-0x%08x: the CRC computed on the target differs from "
+                    "the image's, but the bytes read back match (unstable flash content?)",
+                    addr, addr + len - 1u);
+}
+
+/*
+ * The span's CRC differs: finds the first differing address. The CRCs of its pages tell which
+ * page differs first; only that page is read back. Returns STFLASH_ERR_VERIFY naming the address
+ * (or another error); never STFLASH_OK.
+ */
+static int locate_difference(struct flash_dev *f, const struct span *s, bool preserve, uint8_t *buf)
+{
+    struct flash_crc_region r[3];
+    size_t nr = page_regions(f, s->addr, s->len, r), np = 0;
+    for (size_t i = 0; i < nr; i++)
+        np += flash_crc_piece_count(&r[i]);
+    uint32_t *crcs = calloc(np ? np : 1, sizeof *crcs);
+    if (!crcs)
+        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory verifying");
+    int rc = flash_crc_target(f, r, nr, preserve, crcs);
+    if (rc != STFLASH_OK) {
+        crc_unavailable(f, rc, "cannot compute the CRC of each page, reading the range back");
+        free(crcs);
+        rc = verify_range(f, s->addr, s->want, s->len, buf, NULL, 0);
+        return rc != STFLASH_OK ? rc : unstable(f, s->addr, s->len);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < nr; i++) {
+        size_t count = flash_crc_piece_count(&r[i]);
+        for (size_t q = 0; q < count; q++, k++) {
+            uint32_t a, len;
+            region_piece(&r[i], q, &a, &len);
+            const uint8_t *want = s->want + (a - s->addr);
+            if (crcs[k] == flash_crc32(0, want, len))
+                continue;
+            free(crcs);
+            rc = verify_range(f, a, want, len, buf, NULL, 0);
+            return rc != STFLASH_OK ? rc : unstable(f, a, len);
+        }
+    }
+    /* Every page matches now: read the whole span back, to be sure. */
+    free(crcs);
+    rc = verify_range(f, s->addr, s->want, s->len, buf, NULL, 0);
+    return rc != STFLASH_OK ? rc : unstable(f, s->addr, s->len);
+}
+
+/*
+ * Verifies the spans (sorted, in flash): one CRC per span computed on the target, compared with
+ * the host's; the first span that differs is searched for the first differing address. Falls
+ * back to reading every span back when the routine cannot be used. VERIFY progress over total.
+ * preserve: the target's SRAM and registers are kept (see flash_crc_target).
+ */
+static int verify_spans(struct flash_dev *f, const struct span *s, size_t n, uint64_t total,
+                        bool preserve)
+{
+    if (n == 0 || total == 0)
         return STFLASH_OK;
     uint8_t *buf = malloc(VERIFY_CHUNK);
-    if (!buf)
-        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory verifying");
-    uint64_t done = 0;
+    struct flash_crc_region *regions = calloc(n, sizeof *regions);
+    uint32_t *crcs = calloc(n, sizeof *crcs);
     int rc = STFLASH_OK;
-    ctx_progress(f->ctx, STFLASH_PHASE_VERIFY, 0, p->bytes, p->runs[0].addr);
-    for (size_t i = 0; i < p->count && rc == STFLASH_OK; i++)
-        rc =
-            verify_range(f, p->runs[i].addr, p->runs[i].data, p->runs[i].len, buf, &done, p->bytes);
+    if (!buf || !regions || !crcs) {
+        rc = ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory verifying");
+        goto out;
+    }
+    ctx_progress(f->ctx, STFLASH_PHASE_VERIFY, 0, total, s[0].addr);
+    for (size_t i = 0; i < n; i++)
+        regions[i] = (struct flash_crc_region){s[i].addr, s[i].len, 0};
+    uint64_t done = 0;
+    int crc_rc = flash_crc_target(f, regions, n, preserve, crcs);
+    if (crc_rc != STFLASH_OK) {
+        crc_unavailable(f, crc_rc, "cannot verify by CRC on the target, reading back instead");
+        for (size_t i = 0; i < n && rc == STFLASH_OK; i++)
+            rc = verify_range(f, s[i].addr, s[i].want, s[i].len, buf, &done, total);
+        goto out;
+    }
+    for (size_t i = 0; i < n && rc == STFLASH_OK; i++) {
+        if (crcs[i] != flash_crc32(0, s[i].want, s[i].len)) {
+            rc = locate_difference(f, &s[i], preserve, buf);
+            break;
+        }
+        done += s[i].len;
+        ctx_progress(f->ctx, STFLASH_PHASE_VERIFY, done, total, s[i].addr);
+    }
+out:
     free(buf);
+    free(regions);
+    free(crcs);
+    return rc;
+}
+
+static int verify_runs(struct flash_dev *f, const struct plan *p)
+{
+    struct span *s = calloc(p->count ? p->count : 1, sizeof *s);
+    if (!s)
+        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory verifying");
+    for (size_t i = 0; i < p->count; i++)
+        s[i] = (struct span){p->runs[i].addr, p->runs[i].len, p->runs[i].data};
+    int rc = verify_spans(f, s, p->count, p->bytes, false);
+    free(s);
     return rc;
 }
 
@@ -333,6 +589,7 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
         return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG, "no image to write");
     bool mass = opts && opts->mass_erase;
     bool verify = !(opts && opts->no_verify);
+    bool full = opts && opts->full;
 
     rc = check_image(f, img, "program");
     if (rc != STFLASH_OK)
@@ -341,11 +598,14 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
     rc = plan_runs(f, img, &p);
     for (size_t i = 0; i < p.count && rc == STFLASH_OK && f->drv->check_writable; i++)
         rc = f->drv->check_writable(f, p.runs[i].addr, p.runs[i].len);
+    /* After a mass erase every page must be programmed: nothing to compare. */
+    if (rc == STFLASH_OK && !mass && !full && p.count)
+        rc = skip_unchanged(f, img, &p);
     if (rc == STFLASH_OK)
         rc = plan_fill(f, img, &p, mass);
-    if (rc != STFLASH_OK) {
+    if (rc != STFLASH_OK || (p.count == 0 && !mass)) {
         plan_free(&p);
-        return rc;
+        return rc; /* nothing to do when every page already holds the image */
     }
 
     /* Every page touched: one mass erase does what the page erases would (the bytes to keep are
@@ -375,17 +635,21 @@ int flash_verify(struct flash_dev *f, const struct stflash_image *img)
     rc = check_image(f, img, "verify");
     if (rc != STFLASH_OK)
         return rc;
-    uint64_t total = img->total_bytes, done = 0;
-    if (total == 0)
-        return STFLASH_OK;
-    uint8_t *buf = malloc(VERIFY_CHUNK);
-    if (!buf)
+    size_t n = 0;
+    uint64_t total = 0;
+    struct span *s = calloc(img->segment_count ? img->segment_count : 1, sizeof *s);
+    if (!s)
         return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory verifying");
-    ctx_progress(f->ctx, STFLASH_PHASE_VERIFY, 0, total, img->segments[0].addr);
-    for (size_t i = 0; i < img->segment_count && rc == STFLASH_OK; i++)
-        rc = verify_range(f, img->segments[i].addr, img->segments[i].data, img->segments[i].len,
-                          buf, &done, total);
-    free(buf);
+    for (size_t i = 0; i < img->segment_count; i++)
+        if (img->segments[i].len) {
+            s[n++] = (struct span){img->segments[i].addr, (uint32_t)img->segments[i].len,
+                                   img->segments[i].data};
+            total += img->segments[i].len;
+        }
+    /* The target may be in the middle of running its firmware: the CRC routine leaves SRAM and
+     * registers as it found them. */
+    rc = verify_spans(f, s, n, total, true);
+    free(s);
     return rc;
 }
 

@@ -81,14 +81,23 @@ int flash_mass_erase(struct flash_dev *f);
  * STFLASH_ERR_RANGE before anything is touched); erases the touched pages first (or the whole
  * flash when mass_erase), fills page gaps with the erased value, verifies unless no_verify.
  *
+ * Unless full or mass_erase, touched pages whose content already matches the image (CRC-32 of
+ * the bytes the image defines there, computed on the target: flash/crc.c) are left out of the
+ * job; when every page matches, nothing is erased or programmed and no progress is reported.
+ *
  * Bytes of a touched page that the image does not define are preserved: such partially covered
  * pages are read back before the erase and their other bytes programmed again with the image's
  * (READ progress events for that read-back). With mass_erase nothing is preserved: the bytes the
- * image leaves out end up erased. Verification reads back whole pages, preserved bytes included.
+ * image leaves out end up erased. Verification covers whole pages, preserved bytes included: a
+ * CRC-32 per run of pages computed on the target, or reading back when that cannot run. The
+ * core must be halted; the SRAM is not preserved.
  */
 int flash_write(struct flash_dev *f, const struct stflash_image *img,
                 const struct stflash_write_options *opts);
-/* Reads back and compares; STFLASH_ERR_VERIFY names the first differing address. */
+/* Compares the flash with the image (by CRC-32 on the target, reading back the first differing
+ * page only, or by reading everything back when the routine cannot run); STFLASH_ERR_VERIFY
+ * names the first differing address. The core must be halted; the SRAM and core registers the
+ * CRC routine uses are restored afterwards. */
 int flash_verify(struct flash_dev *f, const struct stflash_image *img);
 
 #endif
