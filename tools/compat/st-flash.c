@@ -641,7 +641,9 @@ static int do_write_main(struct session *s)
         if (flash)
             read_fault_status(s);
         stflash_ctx_set_progress(s->c.ctx, flash ? on_progress : NULL, s);
-        int rc = stflash_write_image(s->dev, img, NULL);
+        /* st-flash erases and programs every page it writes to, unchanged or not. */
+        const struct stflash_write_options wo = {.full = true};
+        int rc = stflash_write_image(s->dev, img, &wo);
         stflash_ctx_set_progress(s->c.ctx, NULL, NULL);
         if (rc != 0) {
             if (s->pages_shown)
