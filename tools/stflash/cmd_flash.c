@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-enum { OPT_FORMAT = 1, OPT_MASS_ERASE, OPT_NO_VERIFY, OPT_RESET, OPT_HALT, OPT_NO_RESET };
+enum { OPT_FORMAT = 1, OPT_MASS_ERASE, OPT_NO_VERIFY, OPT_RESET, OPT_HALT, OPT_NO_RESET, OPT_FULL };
 
 int parse_image_format(const char *text, enum stflash_image_format *fmt)
 {
@@ -62,7 +62,7 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
         {"format", 0, OPT_REQUIRED, OPT_FORMAT},   {"mass-erase", 0, OPT_NONE, OPT_MASS_ERASE},
         {"no-verify", 0, OPT_NONE, OPT_NO_VERIFY}, {"reset", 0, OPT_OPTIONAL, OPT_RESET},
         {"halt", 0, OPT_NONE, OPT_HALT},           {"no-reset", 0, OPT_NONE, OPT_NO_RESET},
-        {NULL, 0, OPT_NONE, 0},
+        {"full", 0, OPT_NONE, OPT_FULL},           {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
     int rc = cmd_begin(cli, "write", spec, argc, argv, first, &cl, 1, 2, "FILE [ADDR]");
@@ -82,6 +82,7 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
     struct stflash_write_options wo = {
         .mass_erase = cmd_has_opt(&cl, OPT_MASS_ERASE),
         .no_verify = cmd_has_opt(&cl, OPT_NO_VERIFY),
+        .full = cmd_has_opt(&cl, OPT_FULL),
     };
     if ((v && parse_image_format(v, &fmt)) ||
         (cl.nargs == 2 && parse_address(cl.args[1], "address", &addr)) ||
