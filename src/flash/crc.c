@@ -26,6 +26,7 @@
 #define CRC_ROOM_MIN 64u
 #define CRC_ROOM_MAX 16384u
 #define CRC_FLAG_BUILD_TABLE 1u
+#define CRC_PIECE_BLANK 0x80000000u /* descriptor piece length flag: blank check */
 
 /* Deadline of one run: cycles counted generously (a byte of the word loop takes 6, a byte
  * before or after the whole words 9, a piece about 40, the table 11k) at 2 MHz, a quarter of the
@@ -36,8 +37,8 @@
 #define CRC_MIN_KHZ 2000u
 #define CRC_MARGIN_MS 500u
 
-/* Core registers the routine and its start change: r0-r11, PC, xPSR, MSP, PSP. */
-static const unsigned saved_regs[] = {16, 17, 18, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15};
+/* Core registers the routine and its start change: r0-r12, PC, xPSR, MSP, PSP. */
+static const unsigned saved_regs[] = {16, 17, 18, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15};
 #define SAVED_REG_COUNT (sizeof saved_regs / sizeof saved_regs[0])
 
 /* Nibble table of the reflected polynomial 0xEDB88320. */
@@ -124,7 +125,7 @@ static int run_batch(struct flash_dev *f, const struct crc_layout *l, uint8_t *b
         uint8_t *d = buf + CRC_PARAMS + i * CRC_DESC;
         le32_put(d, desc[i].addr);
         le32_put(d + 4, desc[i].len);
-        le32_put(d + 8, desc[i].piece);
+        le32_put(d + 8, desc[i].piece | (desc[i].blank ? CRC_PIECE_BLANK : 0u));
     }
     uint32_t first = desc[0].addr;
     uint32_t last = desc[nd - 1].addr + desc[nd - 1].len - 1u;
@@ -168,7 +169,7 @@ static int run_all(struct flash_dev *f, const struct crc_layout *l,
         rc = ctx_fail(f->ctx, rc, "cannot load the CRC routine into SRAM at 0x%08x: %s", l->code,
                       last_error(f));
 
-    struct flash_crc_region cur = {0, 0, 0};
+    struct flash_crc_region cur = {0, 0, 0, false};
     size_t next = 0, done = 0;
     bool table_built = false;
     while (rc == STFLASH_OK && (next < n || cur.len)) {
@@ -196,7 +197,7 @@ static int run_all(struct flash_dev *f, const struct crc_layout *l,
             /* The first pieces of the region that fit; the rest goes to the next batch. */
             size_t m = (l->room - used - CRC_DESC) / 4u;
             uint32_t take = (uint32_t)m * cur.piece;
-            desc[nd++] = (struct flash_crc_region){cur.addr, take, cur.piece};
+            desc[nd++] = (struct flash_crc_region){cur.addr, take, cur.piece, cur.blank};
             np += m;
             bytes += take;
             cur.addr += take;

@@ -19,25 +19,27 @@
 uint32_t flash_crc32(uint32_t crc, const uint8_t *data, size_t len);
 
 /* A region of flash cut into pieces of `piece` bytes from addr (the last one shorter); piece 0
- * or piece >= len: one piece. A region of length 0 has no piece. */
+ * or piece >= len: one piece. A region of length 0 has no piece. With blank, the result of a
+ * piece is not its CRC but 0 when every byte of it is 0xFF (erased), something else otherwise. */
 struct flash_crc_region {
     uint32_t addr;
     uint32_t len;
     uint32_t piece;
+    bool blank;
 };
 
-/* The number of pieces (CRCs) of a region. */
+/* The number of pieces (results) of a region. */
 size_t flash_crc_piece_count(const struct flash_crc_region *r);
 
 /*
- * Computes on the target the CRC-32 of every piece of the n regions, in order, into crcs (one per
- * piece). The routine and its table go to the SRAM of f (sram_base, sram_size); the core must
- * be halted and is left halted. With preserve, the SRAM used and the core registers the routine
- * changes are saved before and written back after, so that the firmware can go on as if nothing
- * had happened (a job that programs need not: its loader uses the SRAM anyway).
- * Errors: STFLASH_ERR_UNSUPPORTED when the SRAM is too small, or whatever loading, running or
- * reading the routine meets (a timeout, a crash, a probe error), with a message naming the
- * address. Callers fall back to reading the flash back.
+ * Computes on the target the CRC-32 (or the blank check) of every piece of the n regions, in
+ * order, into crcs (one result per piece). The routine and its table go to the SRAM of f
+ * (sram_base, sram_size); the core must be halted and is left halted. With preserve, the SRAM used
+ * and the core registers the routine changes are saved before and written back after, so that the
+ * firmware can go on as if nothing had happened (a job that programs need not: its loader uses the
+ * SRAM anyway). Errors: STFLASH_ERR_UNSUPPORTED when the SRAM is too small, or whatever loading,
+ * running or reading the routine meets (a timeout, a crash, a probe error), with a message naming
+ * the address. Callers fall back to reading the flash back.
  */
 int flash_crc_target(struct flash_dev *f, const struct flash_crc_region *regions, size_t n,
                      bool preserve, uint32_t *crcs);

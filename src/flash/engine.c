@@ -13,7 +13,8 @@
  * image puts there are left alone: before anything is read back or erased, a routine in target
  * SRAM computes the CRC-32 of what the image covers in each touched page (flash/crc.c), and pages
  * whose CRCs all match the image's are dropped from the job. Re-writing the same firmware then
- * erases and programs nothing.
+ * erases and programs nothing. And when every page left out of the job reads erased (checked
+ * exactly by the same routine), one mass erase replaces the page erases.
  *
  * Verification compares CRC-32s as well: one per run (or per image segment for flash_verify)
  * computed on the target against the host's over the expected bytes. Only when one differs are
@@ -42,6 +43,7 @@ struct plan {
     size_t count;
     uint64_t bytes;          /* sum of the run lengths */
     uint64_t preserve_bytes; /* bytes of partially covered pages read back before erasing */
+    bool kept_not_erased;    /* a page left out as unchanged holds something else than 0xFF */
 };
 
 static void plan_free(struct plan *p)
@@ -250,16 +252,16 @@ static size_t page_regions(const struct flash_dev *f, uint32_t addr, uint32_t le
         return 0;
     if (a != page_of(f, addr) || end < next) {
         uint64_t stop = end < next ? end : next;
-        r[n++] = (struct flash_crc_region){addr, (uint32_t)(stop - a), 0};
+        r[n++] = (struct flash_crc_region){addr, (uint32_t)(stop - a), 0, false};
         a = stop;
     }
     uint64_t whole = a + (end - a) / f->page_size * f->page_size;
     if (whole > a) {
-        r[n++] = (struct flash_crc_region){(uint32_t)a, (uint32_t)(whole - a), f->page_size};
+        r[n++] = (struct flash_crc_region){(uint32_t)a, (uint32_t)(whole - a), f->page_size, false};
         a = whole;
     }
     if (end > a)
-        r[n++] = (struct flash_crc_region){(uint32_t)a, (uint32_t)(end - a), 0};
+        r[n++] = (struct flash_crc_region){(uint32_t)a, (uint32_t)(end - a), 0, false};
     return n;
 }
 
@@ -287,15 +289,18 @@ static void crc_unavailable(struct flash_dev *f, int rc, const char *instead)
  * bytes of a page the image does not cover are kept anyway, so they need no comparison. When the
  * routine cannot be used every page stays in the plan.
  */
+#define PAGE_CHANGED 1u    /* the page differs from the image */
+#define PAGE_NOT_ERASED 2u /* the image puts something else than 0xFF in the page */
+
 static int skip_unchanged(struct flash_dev *f, const struct stflash_image *img, struct plan *p)
 {
     size_t nr = 0, np = 0;
     struct flash_crc_region *regions = calloc(3 * img->segment_count + 1, sizeof *regions);
-    uint8_t *changed = calloc(f->size / f->page_size, 1);
+    uint8_t *pages = calloc(f->size / f->page_size, 1);
     uint32_t *crcs = NULL;
     struct run *runs = NULL;
     int rc = STFLASH_OK;
-    if (!regions || !changed) {
+    if (!regions || !pages) {
         rc = ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory planning the flash job");
         goto out;
     }
@@ -325,8 +330,13 @@ static int skip_unchanged(struct flash_dev *f, const struct stflash_image *img, 
             for (size_t q = 0; q < count; q++, k++) {
                 uint32_t a, len;
                 region_piece(&regions[j], q, &a, &len);
-                if (crcs[k] != flash_crc32(0, s->data + (a - s->addr), len))
-                    changed[(a - f->base) / f->page_size] = 1;
+                const uint8_t *want = s->data + (a - s->addr);
+                size_t pg = (a - f->base) / f->page_size;
+                if (crcs[k] != flash_crc32(0, want, len))
+                    pages[pg] |= PAGE_CHANGED;
+                for (uint32_t b = 0; b < len && !(pages[pg] & PAGE_NOT_ERASED); b++)
+                    if (want[b] != 0xFF)
+                        pages[pg] |= PAGE_NOT_ERASED;
             }
         }
         nr += n;
@@ -343,8 +353,13 @@ static int skip_unchanged(struct flash_dev *f, const struct stflash_image *img, 
     for (size_t r = 0; r < p->count; r++)
         for (uint32_t off = 0; off < p->runs[r].len; off += f->page_size) {
             uint32_t page = p->runs[r].addr + off;
-            if (!changed[(page - f->base) / f->page_size])
+            uint8_t state = pages[(page - f->base) / f->page_size];
+            if (!(state & PAGE_CHANGED)) {
+                /* Kept as it is: a mass erase would have to program it again. */
+                if (state & PAGE_NOT_ERASED)
+                    p->kept_not_erased = true;
                 continue;
+            }
             struct run *last = count ? &runs[count - 1] : NULL;
             if (last && (uint64_t)last->addr + last->len == page)
                 last->len += f->page_size;
@@ -364,7 +379,7 @@ static int skip_unchanged(struct flash_dev *f, const struct stflash_image *img, 
     runs = NULL;
 out:
     free(regions);
-    free(changed);
+    free(pages);
     free(crcs);
     free(runs);
     return rc;
@@ -381,6 +396,54 @@ static int check_image(struct flash_dev *f, const struct stflash_image *img, con
             return rc;
     }
     return STFLASH_OK;
+}
+
+/*
+ * Whether one mass erase can replace the page erases of the plan: when every page outside the
+ * runs (not touched, or left out as unchanged) is erased already, erasing it again changes
+ * nothing, and a mass erase costs one page erase. The pages are checked on the target, exactly
+ * (every byte 0xFF), and the whole flash must be writable (a mass erase is refused otherwise).
+ */
+static bool rest_is_blank(struct flash_dev *f, const struct plan *p)
+{
+    if (!f->drv->mass_erase || p->count == 0 || p->bytes < 2u * f->page_size)
+        return false; /* nothing to gain */
+    if (p->kept_not_erased)
+        return false; /* known without looking */
+    char saved[sizeof f->ctx->last_error];
+    if (f->ctx)
+        memcpy(saved, f->ctx->last_error, sizeof saved);
+    bool blank = false;
+    struct flash_crc_region *regions = calloc(p->count + 1, sizeof *regions);
+    uint32_t *results = calloc(p->count + 1, sizeof *results);
+    if (!regions || !results)
+        goto out;
+    if (f->drv->check_writable && f->drv->check_writable(f, f->base, f->size) != STFLASH_OK)
+        goto out;
+    size_t n = 0;
+    uint64_t at = f->base;
+    for (size_t i = 0; i <= p->count; i++) {
+        uint64_t next = i < p->count ? p->runs[i].addr : flash_end(f);
+        if (next > at)
+            regions[n++] = (struct flash_crc_region){(uint32_t)at, (uint32_t)(next - at), 0, true};
+        if (i < p->count)
+            at = (uint64_t)p->runs[i].addr + p->runs[i].len;
+    }
+    if (flash_crc_target(f, regions, n, false, results) != STFLASH_OK)
+        goto out;
+    blank = true;
+    for (size_t i = 0; i < n; i++)
+        blank = blank && results[i] == 0;
+    if (blank && f->ctx)
+        ctx_log(f->ctx, STFLASH_LOG_INFO,
+                "the rest of the flash is erased: one mass erase instead of %llu page erases",
+                (unsigned long long)(p->bytes / f->page_size));
+out:
+    free(regions);
+    free(results);
+    if (f->ctx)
+        memcpy(f->ctx->last_error, saved, sizeof saved);
+    return blank;
 }
 
 /* ---- phases ---- */
@@ -541,7 +604,7 @@ static int verify_spans(struct flash_dev *f, const struct span *s, size_t n, uin
     }
     ctx_progress(f->ctx, STFLASH_PHASE_VERIFY, 0, total, s[0].addr);
     for (size_t i = 0; i < n; i++)
-        regions[i] = (struct flash_crc_region){s[i].addr, s[i].len, 0};
+        regions[i] = (struct flash_crc_region){s[i].addr, s[i].len, 0, false};
     uint64_t done = 0;
     int crc_rc = flash_crc_target(f, regions, n, preserve, crcs);
     if (crc_rc != STFLASH_OK) {
@@ -608,10 +671,13 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
         return rc; /* nothing to do when every page already holds the image */
     }
 
-    /* Every page touched: one mass erase does what the page erases would (the bytes to keep are
-     * in the run buffers already), in the time of one page erase. */
+    /* Every page touched, or every other page erased already: one mass erase does what the
+     * page erases would (the bytes to keep are in the run buffers already), in the time of one
+     * page erase. */
     if (!mass && f->drv->mass_erase && p.bytes == f->size)
         mass = true;
+    else if (!mass && !full)
+        mass = rest_is_blank(f, &p);
 
     rc = f->drv->unlock(f);
     if (rc == STFLASH_OK)

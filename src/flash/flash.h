@@ -84,6 +84,8 @@ int flash_mass_erase(struct flash_dev *f);
  * Unless full or mass_erase, touched pages whose content already matches the image (CRC-32 of
  * the bytes the image defines there, computed on the target: flash/crc.c) are left out of the
  * job; when every page matches, nothing is erased or programmed and no progress is reported.
+ * Unless full, when every page outside the job reads erased (all 0xFF, checked on the target)
+ * and the whole flash is writable, one mass erase replaces two or more page erases.
  *
  * Bytes of a touched page that the image does not define are preserved: such partially covered
  * pages are read back before the erase and their other bytes programmed again with the image's

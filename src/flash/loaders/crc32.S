@@ -18,13 +18,18 @@
  *          +8  number of descriptors
  *          +12 output address (word aligned): one CRC per piece, in order
  *          +16 the descriptors, 12 bytes each:
- *                +0 first address, +4 length in bytes, +8 piece length (0: the whole region)
+ *                +0 first address, +4 length in bytes, +8 piece length (0: the whole region),
+ *                   bit 31 set for a blank check instead of a CRC
  *              a region is cut into pieces of the piece length from its first address, the last
  *              piece shorter; a region of length 0 has no piece.
- * Exit (BKPT): r0 = number of CRCs written.
+ * Exit (BKPT): r0 = number of results written.
  *
  * Per piece, bytes are taken one at a time up to a word boundary, then a word at a time (four
  * table steps per word, least significant byte first as in memory), then the last bytes.
+ *
+ * A blank check gives 0 when every byte of the piece is 0xFF (erased flash), something else
+ * otherwise: the complement of the AND of its bytes, one instruction per word (the exact answer,
+ * where comparing with the CRC of erased bytes would only be nearly certain).
  */
     .syntax unified
     .cpu cortex-m0
@@ -32,11 +37,11 @@
     .text
 
     @ Registers:
-    @   r0  next descriptor       r1  table                 r2  CRC register
+    @   r0  next descriptor       r1  table                 r2  CRC register (blank: AND)
     @   r3  end of the whole words of the piece             r4  scratch
     @   r5  address being read    r6  end of the piece      r7  end of the region
     @   r8  descriptors left      r9  next output           r10 piece length
-    @   r11 CRCs written
+    @   r11 results written       r12 piece length field as given (bit 31: blank check)
 
     @ One byte at [r5] into the CRC.
     .macro crc_byte
@@ -101,7 +106,9 @@ descriptor:
     bmi     finished
     mov     r8, r4
     ldm     r0!, {r5, r6, r7}       @ first address, length, piece length
-    cmp     r7, #0
+    mov     r12, r7
+    lsls    r7, r7, #1              @ without the blank-check flag
+    lsrs    r7, r7, #1
     bne     1f
     movs    r7, r6                  @ 0: one piece
 1:  mov     r10, r7
@@ -117,6 +124,9 @@ piece:
     movs    r6, r7                  @ ... or of the region
 1:  movs    r2, #0
     mvns    r2, r2                  @ CRC register = 0xFFFFFFFF
+    mov     r4, r12
+    lsls    r4, r4, #1              @ the blank-check flag into the carry
+    bcs     bhead
 
 head:                               @ single bytes up to a word boundary
     cmp     r5, r6
@@ -149,8 +159,44 @@ tail:                               @ the bytes after the last whole word
     crc_byte
     b       tail
 
+    @ Blank check: the AND of every byte into r2.
+bhead:                              @ single bytes up to a word boundary
+    cmp     r5, r6
+    bhs     done
+    lsls    r4, r5, #30
+    beq     bwords
+    ldrb    r4, [r5]
+    adds    r5, r5, #1
+    mvns    r4, r4
+    uxtb    r4, r4                  @ the bits of the byte that are 0
+    bics    r2, r2, r4
+    b       bhead
+
+bwords:
+    subs    r3, r6, r5
+    lsrs    r3, r3, #2
+    lsls    r3, r3, #2
+    adds    r3, r3, r5              @ end of the whole words
+    cmp     r5, r3
+    bhs     btail
+bword:
+    ldm     r5!, {r4}
+    ands    r2, r2, r4
+    cmp     r5, r3
+    blo     bword
+
+btail:
+    cmp     r5, r6
+    bhs     done
+    ldrb    r4, [r5]
+    adds    r5, r5, #1
+    mvns    r4, r4
+    uxtb    r4, r4
+    bics    r2, r2, r4
+    b       btail
+
 done:
-    mvns    r2, r2                  @ final XOR
+    mvns    r2, r2                  @ CRC: final XOR; blank check: 0 when all bytes are 0xFF
     mov     r4, r9
     stm     r4!, {r2}
     mov     r9, r4

@@ -773,11 +773,10 @@ static void test_crc32_host(void **state)
     assert_int_equal(flash_crc32(0, check, 9), 0xCBF43926u);
     assert_int_equal(flash_crc32(0, check, 0), 0);
     assert_int_equal(flash_crc32(flash_crc32(0, check, 4), check + 4, 5), 0xCBF43926u);
-    const struct flash_crc_region r[] = {{0x08000000u, 0, 0},
-                                         {0x08000000u, 10, 0},
-                                         {0x08000000u, 10, 4},
-                                         {0x08000000u, 12, 4},
-                                         {0x08000000u, 3, 4}};
+    const struct flash_crc_region r[] = {
+        {0x08000000u, 0, 0, false},  {0x08000000u, 10, 0, false}, {0x08000000u, 10, 4, false},
+        {0x08000000u, 12, 4, false}, {0x08000000u, 3, 4, true},
+    };
     assert_int_equal(flash_crc_piece_count(&r[0]), 0);
     assert_int_equal(flash_crc_piece_count(&r[1]), 1);
     assert_int_equal(flash_crc_piece_count(&r[2]), 3);
@@ -787,21 +786,30 @@ static void test_crc32_host(void **state)
 
 /* The routine's CRCs equal the host's for any alignment, length and piece size, also when the
  * pieces need several runs of the routine (the F100 with 4 KiB of SRAM has room for about 170
- * CRCs per run; the whole flash in 256-byte pieces makes 512). */
+ * results per run; the whole flash in 256-byte pieces makes 512); blank checks say 0 exactly
+ * when every byte is 0xFF. */
 static void test_crc_on_target(void **state)
 {
     struct fixture *fx = *state;
     prefill(fx, 21);
+    memset(fx->sd.t.flash + 0x3000, 0xFF, 0x400);
+    fx->sd.t.flash[0x3155] = 0xFE; /* one bit programmed in an erased page */
     const uint32_t end = FLASH_BASE + fx->size;
     const struct flash_crc_region r[] = {
-        {FLASH_BASE, fx->size, 256},
-        {FLASH_BASE + 1u, 1, 0},
-        {FLASH_BASE + 3u, 1021, 0},
-        {FLASH_BASE + 0x1002u, 4099, 333},
-        {FLASH_BASE + 0x2000u, 0, 0},
-        {FLASH_BASE + 0x2001u, 6, 2},
-        {end - 7u, 7, 0},
-        {FLASH_BASE, fx->size, 0},
+        {FLASH_BASE, fx->size, 256, false},
+        {FLASH_BASE + 1u, 1, 0, false},
+        {FLASH_BASE + 3u, 1021, 0, false},
+        {FLASH_BASE + 0x1002u, 4099, 333, false},
+        {FLASH_BASE + 0x2000u, 0, 0, false},
+        {FLASH_BASE + 0x2001u, 6, 2, false},
+        {end - 7u, 7, 0, false},
+        {FLASH_BASE + 0x3000u, 0x400, 0x100, true}, /* 0, not 0, 0, 0 */
+        {FLASH_BASE + 0x3001u, 7, 0, true},         /* 0 */
+        {FLASH_BASE + 0x3150u, 0x10, 0, true},      /* not 0 */
+        {FLASH_BASE + 0x33FEu, 2, 0, true},         /* 0 */
+        {FLASH_BASE + 0x33FFu, 2, 0, true},         /* not 0: 0x08003400 is not erased */
+        {FLASH_BASE, fx->size, 0, true},            /* not 0 */
+        {FLASH_BASE, fx->size, 0, false},
     };
     const size_t n = sizeof r / sizeof r[0];
     size_t np = 0;
@@ -815,7 +823,17 @@ static void test_crc_on_target(void **state)
         uint32_t step = r[i].piece ? r[i].piece : r[i].len;
         for (uint32_t off = 0; off < r[i].len; off += step, k++) {
             uint32_t len = r[i].len - off < step ? r[i].len - off : step;
-            uint32_t want = flash_crc32(0, fx->sd.t.flash + (r[i].addr - FLASH_BASE) + off, len);
+            const uint8_t *bytes = fx->sd.t.flash + (r[i].addr - FLASH_BASE) + off;
+            if (r[i].blank) {
+                bool erased = true;
+                for (uint32_t q = 0; q < len; q++)
+                    erased = erased && bytes[q] == 0xFF;
+                if ((crcs[k] == 0) != erased)
+                    fail_msg("blank check %zu (0x%08x, %u bytes): 0x%08x, erased %d", k,
+                             r[i].addr + off, len, crcs[k], erased);
+                continue;
+            }
+            uint32_t want = flash_crc32(0, bytes, len);
             if (crcs[k] != want)
                 fail_msg("piece %zu (0x%08x, %u bytes): 0x%08x, expected 0x%08x", k,
                          r[i].addr + off, len, crcs[k], want);
@@ -832,6 +850,14 @@ static void test_crc_on_target(void **state)
     double limit = 0.010 + (double)fx->size * 6.5 / 8e6;
     if (secs > limit)
         fail_msg("CRC of %u bytes took %.3f s of virtual time (limit %.3f)", fx->size, secs, limit);
+    /* A blank check: about one cycle a byte. */
+    t0 = fx->sd.t.now;
+    assert_int_equal(flash_crc_target(&fx->f, &r[n - 2], 1, false, crcs), STFLASH_OK);
+    secs = (double)(fx->sd.t.now - t0) / (double)SIM_PS_PER_S;
+    limit = 0.010 + (double)fx->size * 1.2 / 8e6;
+    if (secs > limit)
+        fail_msg("blank check of %u bytes took %.3f s of virtual time (limit %.3f)", fx->size, secs,
+                 limit);
     free(crcs);
 }
 
@@ -863,7 +889,7 @@ static void test_crc_preserves_target_state(void **state)
     assert_int_equal(dbg_write32(d, CM_DEMCR, CM_DEMCR_TRCENA | CM_DEMCR_VC_HARDERR), STFLASH_OK);
     assert_int_equal(dbg_read32(d, CM_DEMCR, &demcr_before), STFLASH_OK);
 
-    const struct flash_crc_region r = {FLASH_BASE + 5u, 10000, 1024};
+    const struct flash_crc_region r = {FLASH_BASE + 5u, 10000, 1024, false};
     uint32_t crcs[10];
     assert_int_equal(flash_crc_target(&fx->f, &r, 1, true, crcs), STFLASH_OK);
     assert_int_equal(crcs[9], flash_crc32(0, fx->sd.t.flash + 5 + 9 * 1024, 10000 - 9 * 1024));
@@ -901,7 +927,9 @@ static void test_verify_by_crc(void **state)
     assert_int_equal(check_phase(fx, STFLASH_PHASE_VERIFY, 0x2000 + 3 * 1024), 3);
     /* Only the kept bytes of the two partially covered pages were read, before the erase. */
     assert_int_equal(spy.flash_read, 2 * 1024);
-    assert_int_equal(spy.crc_loads, 2); /* the unchanged-page check, the verification */
+    /* The unchanged-page check, the blank check of the other pages (no: they hold the old
+     * firmware), the verification. */
+    assert_int_equal(spy.crc_loads, 3);
 
     spy_reset(fx, &spy, &stats);
     assert_int_equal(flash_verify(&fx->f, &im.image), STFLASH_OK);
@@ -1104,6 +1132,63 @@ static void test_unchanged_whole_flash(void **state)
     free_image(&im);
 }
 
+/* Every page the job leaves alone reads erased: one mass erase instead of the page erases, the
+ * bytes to keep included. Not when a page outside holds data, is write protected, or with full. */
+static void test_erased_rest_mass_erase(void **state)
+{
+    struct fixture *fx = *state;
+    struct spy spy;
+    struct sim_stats stats;
+    spy_install(fx, &spy, &stats);
+    const struct seg segs[] = {{0x08002001u, 20000, 281}};
+    assert_int_equal(write_segs(fx, segs, 1, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_locked(fx);
+    assert_int_equal(stats.mass_erases, 1);
+    assert_int_equal(stats.pages_erased, 0);
+    assert_non_null(strstr(spy.log, "one mass erase instead of 20 page erases"));
+    check_phase_order(fx);
+    assert_int_equal(check_phase(fx, STFLASH_PHASE_ERASE, fx->size), 2);
+
+    /* Data in the last page: page erases, the data kept. */
+    fx->sd.t.flash[fx->size - 3] = fx->expect[fx->size - 3] = 0x42;
+    const struct seg other[] = {{0x08002001u, 20000, 282}};
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(write_segs(fx, other, 1, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_int_equal(stats.mass_erases, 0);
+    assert_int_equal(stats.pages_erased, 20);
+
+    /* Erased again, but 0x0800f000-0x0800ffff write protected: a mass erase would be refused. */
+    memset(fx->sd.t.flash, 0xFF, fx->size);
+    memset(fx->expect, 0xFF, fx->size);
+    fx->sd.t.fpec.wrpr = 0xFFFF7FFFu;
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(write_segs(fx, segs, 1, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_int_equal(stats.mass_erases, 0);
+    assert_int_equal(stats.pages_erased, 20);
+
+    /* full: page erases, as asked. */
+    fx->sd.t.fpec.wrpr = 0xFFFFFFFFu;
+    memset(fx->sd.t.flash, 0xFF, fx->size);
+    const struct stflash_write_options full = {.full = true};
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(write_segs(fx, segs, 1, &full), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_int_equal(stats.mass_erases, 0);
+    assert_int_equal(stats.pages_erased, 20);
+
+    /* Pages 2-21 hold the image: changing pages 30-31 only must keep them, page erases. */
+    const struct seg more[] = {{0x08002001u, 20000, 281}, {0x08007800u, 0x800, 283}};
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(write_segs(fx, more, 2, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_int_equal(stats.mass_erases, 0);
+    assert_int_equal(stats.pages_erased, 2);
+    assert_int_equal(spy.crc_loads, 2); /* no blank check: the kept pages are known to hold data */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1149,6 +1234,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unchanged_pages_skipped, setup_f100_small, teardown),
         cmocka_unit_test_setup_teardown(test_unchanged_whole_flash, setup_f103_row_sram, teardown),
         cmocka_unit_test_setup_teardown(test_unchanged_whole_flash, setup_f100, teardown),
+        cmocka_unit_test_setup_teardown(test_erased_rest_mass_erase, setup_f103, teardown),
+        cmocka_unit_test_setup_teardown(test_erased_rest_mass_erase, setup_f100_small, teardown),
     };
     return cmocka_run_group_tests_name("flash", tests, NULL, NULL);
 }
