@@ -128,3 +128,16 @@ head -c 100 "$WORK/flash.bin" | cmp - "$WORK/small.bin" >/dev/null || fail "--ma
 tail -c +101 "$WORK/flash.bin" >"$WORK/rest.bin"
 all_ff "$WORK/rest.bin" || fail "--mass-erase did not erase the rest of the flash"
 pass "write --mass-erase --no-verify"
+
+# The same image twice: the second write finds its pages unchanged and leaves them alone;
+# --full writes them anyway.
+random_file "$WORK/same.bin" 5000
+expect_ok "${P[@]}" write "$WORK/same.bin" 0x08000400
+expect_ok "${P[@]}" -v write "$WORK/same.bin" 0x08000400
+expect_err "5 of 5 touched pages already hold the image: not erased or programmed"
+expect_out "verified"
+expect_ok "${P[@]}" -v write --full "$WORK/same.bin" 0x08000400
+expect_no_err "already hold the image"
+expect_err "program: 100% 5120 bytes"
+expect_ok "${P[@]}" verify "$WORK/same.bin" 0x08000400
+pass "the same image again: pages unchanged, left alone; --full writes them"
