@@ -6,20 +6,23 @@
  * (KEYR2, SR2, CR2, AR2: PM0075 §3, register map), used here for every address in bank 2.
  *
  * Erase is driven from the host register by register. Programming goes through a loader in
- * target SRAM (loaders/f1_program.S): the loader is written once per job, then the data are
- * streamed in two alternating job blocks: while the loader programs one block, the host writes
- * the next one over the probe, then waits for the loader's breakpoint and restarts it on the
- * block just written. SRAM layout from sram_base:
+ * target SRAM (loaders/f1_program.S), started once per job (a range of one bank): the data stream
+ * through a ring buffer in SRAM. The host writes a chunk into the ring and then the count of
+ * bytes written (wp) into the control block; the loader programs what has arrived and publishes
+ * the count of bytes programmed (rp); the host refills the ring as rp advances, polling it when
+ * the ring is full. The first chunk is small so that programming starts at once; the flash then
+ * never waits for the probe, and no restart costs probe round trips in the middle of a job.
+ * SRAM layout from sram_base:
  *
- *   loader code | stack (64 bytes, for an exception frame only) | block A | block B
+ *   loader code | stack (64 bytes, for an exception frame only) | control block (32) | ring
  *
- * A block is a 12-byte header (FPEC register block, flash address, half-word count) and the data;
- * the block size follows the SRAM available (up to 8 KiB of data), so a 4 KiB part works too.
- * The loader polls BSY after every half-word, which also serves clones that need it
+ * The ring is the largest power of two that fits the SRAM, up to 8 KiB (256 bytes at the least),
+ * so a 1 KiB part works too. The loader polls BSY after every half-word, which also serves
+ * clones that need it
  * (STFLASH_CLONE_POLL_BSY_EACH_HALFWORD, the APM32F103). Clones that program a 32-bit word in
  * one program time (STFLASH_CLONE_PROGRAM_32BIT, the GD32) get a word loader instead
- * (loaders/f1_program32.S, same job block and answers) for jobs of whole words: on the simulated
- * GD32F103 it halves the programming time. SRAM content is not preserved.
+ * (loaders/f1_program32.S, same control block and answers) for jobs of whole words: on the
+ * simulated GD32F103 it halves the programming time. SRAM content is not preserved.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -82,13 +85,26 @@
 
 /* SRAM layout. */
 #define LOADER_STACK 64u
-#define BLOCK_HEADER 12u
-#define BLOCK_DATA_MAX 8192u
-#define BLOCK_DATA_MIN 256u
+#define CTRL_SIZE 32u
+#define RING_MAX 8192u
+#define RING_MIN 256u
+/* The first chunk written into the ring, then the others (at most half the ring). */
+#define FIRST_CHUNK 256u
+#define CHUNK_MAX 2048u
+
+/* The loader's control block (loaders/f1_program.S). */
+#define CB_FPEC 0u
+#define CB_ADDR 4u
+#define CB_LEN 8u
+#define CB_RING 12u
+#define CB_SIZE 16u
+#define CB_WP 20u
+#define CB_RP 24u
+#define CB_STATE 28u
 
 /* Room for either loader. */
-#define LOADER_MAX_LEN                                                                            \
-    (F1_PROGRAM_LOADER_LEN > F1_PROGRAM32_LOADER_LEN ? F1_PROGRAM_LOADER_LEN                      \
+#define LOADER_MAX_LEN                                                                             \
+    (F1_PROGRAM_LOADER_LEN > F1_PROGRAM32_LOADER_LEN ? F1_PROGRAM_LOADER_LEN                       \
                                                      : F1_PROGRAM32_LOADER_LEN)
 
 struct f1_state {
@@ -97,9 +113,9 @@ struct f1_state {
     bool loader_running; /* started and not yet waited for */
     uint32_t code;       /* loader entry */
     uint32_t sp;
-    uint32_t block[2]; /* job block addresses */
-    uint32_t data_max; /* data bytes per block */
-    uint8_t *staging;  /* host copy of one block */
+    uint32_t ctrl;      /* control block */
+    uint32_t ring;      /* ring buffer */
+    uint32_t ring_size; /* bytes, a power of two */
 };
 
 static uint64_t now_ms(void)
@@ -208,14 +224,11 @@ static int unlock_bank(struct flash_dev *f, uint32_t regs)
 
 static void state_free(struct flash_dev *f)
 {
-    struct f1_state *s = f->drv_state;
-    if (s)
-        free(s->staging);
-    free(s);
+    free(f->drv_state);
     f->drv_state = NULL;
 }
 
-/* Places the loader, its stack and the two job blocks in SRAM. */
+/* Places the loader, its stack, the control block and the ring in SRAM. */
 static int state_get(struct flash_dev *f, struct f1_state **out)
 {
     if (f->drv_state) {
@@ -223,28 +236,24 @@ static int state_get(struct flash_dev *f, struct f1_state **out)
         return STFLASH_OK;
     }
     uint32_t code_size = (LOADER_MAX_LEN + 15u) & ~15u;
-    uint32_t fixed = code_size + LOADER_STACK;
-    uint32_t data = 0;
-    if (f->sram_size > fixed + 2u * (BLOCK_HEADER + BLOCK_DATA_MIN))
-        data = ((f->sram_size - fixed) / 2u - BLOCK_HEADER) & ~(BLOCK_DATA_MIN - 1u);
-    if (data > BLOCK_DATA_MAX)
-        data = BLOCK_DATA_MAX;
-    if (data < BLOCK_DATA_MIN)
+    uint32_t fixed = code_size + LOADER_STACK + CTRL_SIZE;
+    uint32_t ring = 0;
+    if (f->sram_size >= fixed + RING_MIN)
+        for (ring = RING_MAX; ring > f->sram_size - fixed;)
+            ring >>= 1;
+    if (ring < RING_MIN)
         return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
                         "not enough SRAM for the flash loader: %u bytes at 0x%08x, %u needed",
-                        f->sram_size, f->sram_base, fixed + 2u * (BLOCK_HEADER + BLOCK_DATA_MIN));
+                        f->sram_size, f->sram_base, fixed + RING_MIN);
     struct f1_state *s = calloc(1, sizeof *s);
-    if (s)
-        s->staging = malloc(BLOCK_HEADER + data);
-    if (!s || !s->staging) {
-        free(s);
+    if (!s)
         return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
-    }
     s->code = f->sram_base;
-    s->sp = f->sram_base + fixed; /* 8-byte aligned: fixed is a multiple of 16 */
-    s->block[0] = s->sp;
-    s->block[1] = s->sp + BLOCK_HEADER + data;
-    s->data_max = data;
+    s->sp =
+        f->sram_base + code_size + LOADER_STACK; /* 8-byte aligned: code_size is a multiple of 16 */
+    s->ctrl = s->sp;
+    s->ring = s->ctrl + CTRL_SIZE;
+    s->ring_size = ring;
     f->drv_state = s;
     *out = s;
     return STFLASH_OK;
@@ -416,12 +425,6 @@ static int f1_check_writable(struct flash_dev *f, uint32_t addr, uint32_t len)
 
 /* ---- program ---- */
 
-struct chunk {
-    uint32_t addr;
-    uint32_t len;
-    const uint8_t *data;
-};
-
 static unsigned loader_timeout_ms(uint32_t len)
 {
     uint64_t nominal_ms = (uint64_t)(len / 2u) * TPROG_MAX_US / 1000u;
@@ -442,40 +445,32 @@ static int stop_loader(struct flash_dev *f, struct f1_state *s, int rc)
     return rc;
 }
 
-/* Waits for the loader working on c and interprets its answer. */
-static int finish_chunk(struct flash_dev *f, struct f1_state *s, const struct chunk *c)
+/* The loader stopped with status r0 != 0 while programming [addr, addr+len) from data: names
+ * the failing unit and the cause. */
+static int loader_failure(struct flash_dev *f, struct f1_state *s, uint32_t addr, uint32_t len,
+                          const uint8_t *data, uint32_t r0)
 {
-    uint32_t r0 = 0, where = 0, got = 0;
-    int rc = cm_wait_routine(f->dbg, loader_timeout_ms(c->len), &r0);
-    s->loader_running = false;
-    if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot program 0x%08x-0x%08x: %s", c->addr,
-                        c->addr + c->len - 1u, f->ctx ? f->ctx->last_error : "");
-    if (r0 == 0) {
-        flash_program_progress(f, c->addr, c->len);
-        return STFLASH_OK;
-    }
+    uint32_t where = 0, got = 0;
     /* The word loader reports a word: its address and the 32 bits read back there. */
     bool words = s->loader_words;
     int digits = words ? 8 : 4;
     uint32_t mask = words ? 0xFFFFFFFFu : 0xFFFFu;
-    rc = f->dbg->ops->read_reg(f->dbg, 1, &where);
+    int rc = f->dbg->ops->read_reg(f->dbg, 1, &where);
     if (rc == STFLASH_OK)
         rc = f->dbg->ops->read_reg(f->dbg, 2, &got);
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc,
                         "cannot program 0x%08x-0x%08x: the loader failed (status 0x%x) and its "
                         "registers cannot be read: %s",
-                        c->addr, c->addr + c->len - 1u, r0, f->ctx ? f->ctx->last_error : "");
-    (void)write_reg(f, bank_regs(f, c->addr), FPEC_SR, SR_STICKY);
-    if (where < c->addr || where - c->addr >= c->len)
+                        addr, addr + len - 1u, r0, f->ctx ? f->ctx->last_error : "");
+    (void)write_reg(f, bank_regs(f, addr), FPEC_SR, SR_STICKY);
+    if (where < addr || where - addr >= len)
         return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
                         "cannot program 0x%08x-0x%08x: the loader failed (status 0x%x) at "
                         "0x%08x, outside its range",
-                        c->addr, c->addr + c->len - 1u, r0, where);
-    uint32_t want = words && c->len - (where - c->addr) >= 4u
-                        ? le32_get(c->data + (where - c->addr))
-                        : le16_get(c->data + (where - c->addr));
+                        addr, addr + len - 1u, r0, where);
+    uint32_t want = words && len - (where - addr) >= 4u ? le32_get(data + (where - addr))
+                                                        : le16_get(data + (where - addr));
     if ((r0 & LOADER_ERR_SR) && (r0 & SR_WRPRTERR))
         return ctx_fail(f->ctx, STFLASH_ERR_PROTECTED,
                         "cannot program 0x%08x: write protected (WRPRTERR)", where);
@@ -489,50 +484,97 @@ static int finish_chunk(struct flash_dev *f, struct f1_state *s, const struct ch
                         r0 & 0xFFu);
     if (r0 == LOADER_ERR_READBACK)
         return ctx_fail(f->ctx, STFLASH_ERR_VERIFY,
-                        "cannot program 0x%08x: reads back 0x%0*x instead of 0x%0*x", where,
-                        digits, got & mask, digits, want);
+                        "cannot program 0x%08x: reads back 0x%0*x instead of 0x%0*x", where, digits,
+                        got & mask, digits, want);
     return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
                     "cannot program 0x%08x: the loader reports status 0x%x", where, r0);
 }
 
-/* Writes chunk c into job block `slot` over the probe. */
-static int stage_chunk(struct flash_dev *f, struct f1_state *s, unsigned slot,
-                       const struct chunk *c)
+/*
+ * One job: [addr, addr+len) in one bank, through the ring. The loader is started on an empty
+ * ring and programs each chunk as it arrives; the host polls rp (and the loader's state) only
+ * when the ring is full, and gives up when rp stays still longer than a ring takes to program.
+ */
+static int program_job(struct flash_dev *f, struct f1_state *s, uint32_t addr, const uint8_t *data,
+                       uint32_t len)
 {
-    le32_put(s->staging, bank_regs(f, c->addr));
-    le32_put(s->staging + 4, c->addr);
-    le32_put(s->staging + 8, c->len / 2u);
-    memcpy(s->staging + BLOCK_HEADER, c->data, c->len);
-    int rc = dbg_write(f->dbg, s->block[slot], s->staging, BLOCK_HEADER + c->len);
+    uint8_t cb[CTRL_SIZE];
+    memset(cb, 0, sizeof cb);
+    le32_put(cb + CB_FPEC, bank_regs(f, addr));
+    le32_put(cb + CB_ADDR, addr);
+    le32_put(cb + CB_LEN, len);
+    le32_put(cb + CB_RING, s->ring);
+    le32_put(cb + CB_SIZE, s->ring_size);
+    int rc = dbg_write(f->dbg, s->ctrl, cb, sizeof cb);
     if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot load the data for 0x%08x into SRAM at 0x%08x: %s",
-                        c->addr, s->block[slot], f->ctx ? f->ctx->last_error : "");
-    return STFLASH_OK;
-}
-
-static int start_chunk(struct flash_dev *f, struct f1_state *s, unsigned slot,
-                       const struct chunk *c)
-{
-    uint32_t arg = s->block[slot];
-    int rc = cm_start_routine(f->dbg, s->code | 1u, s->sp, &arg, 1);
+        return ctx_fail(f->ctx, rc, "cannot load the job for 0x%08x into SRAM at 0x%08x: %s", addr,
+                        s->ctrl, f->ctx ? f->ctx->last_error : "");
+    uint32_t arg = s->ctrl;
+    rc = cm_start_routine(f->dbg, s->code | 1u, s->sp, &arg, 1);
     if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot start the flash loader for 0x%08x: %s", c->addr,
+        return ctx_fail(f->ctx, rc, "cannot start the flash loader for 0x%08x: %s", addr,
                         f->ctx ? f->ctx->last_error : "");
     s->loader_running = true;
-    return STFLASH_OK;
-}
 
-/* The next piece of [addr, end): at most one block, never across the bank boundary. */
-static struct chunk next_chunk(const struct flash_dev *f, const struct f1_state *s, uint32_t addr,
-                               uint64_t end, const uint8_t *data)
-{
-    uint64_t stop = addr + (uint64_t)s->data_max;
-    if (stop > end)
-        stop = end;
-    if (f->regs_bank2 && f->bank2_base && addr < f->bank2_base && stop > f->bank2_base)
-        stop = f->bank2_base;
-    struct chunk c = {addr, (uint32_t)(stop - addr), data};
-    return c;
+    uint32_t written = 0, programmed = 0, state = 0;
+    uint32_t chunk_max = s->ring_size / 2u < CHUNK_MAX ? s->ring_size / 2u : CHUNK_MAX;
+    uint32_t chunk = FIRST_CHUNK < chunk_max ? FIRST_CHUNK : chunk_max;
+    unsigned stall_ms = loader_timeout_ms(s->ring_size);
+    uint64_t moved = now_ms();
+    while (written < len && state == 0) {
+        uint32_t at = written & (s->ring_size - 1u);
+        uint32_t n = len - written;
+        if (n > chunk)
+            n = chunk;
+        if (n > s->ring_size - at)
+            n = s->ring_size - at;
+        if (written + n - programmed > s->ring_size) {
+            /* The ring is full: wait for the loader to take some. */
+            uint8_t st[8];
+            rc = dbg_read(f->dbg, s->ctrl + CB_RP, st, sizeof st);
+            if (rc != STFLASH_OK)
+                return stop_loader(f, s,
+                                   ctx_fail(f->ctx, rc, "cannot program 0x%08x-0x%08x: %s", addr,
+                                            addr + len - 1u, f->ctx ? f->ctx->last_error : ""));
+            uint32_t rp = le32_get(st);
+            state = le32_get(st + 4);
+            if (rp > programmed && rp <= written) {
+                flash_program_progress(f, addr + programmed, rp - programmed);
+                programmed = rp;
+                moved = now_ms();
+            } else if (state == 0 && now_ms() - moved > stall_ms) {
+                return stop_loader(
+                    f, s,
+                    ctx_fail(f->ctx, STFLASH_ERR_TIMEOUT,
+                             "cannot program 0x%08x-0x%08x: the flash loader stopped at 0x%08x "
+                             "(nothing programmed for %u ms)",
+                             addr, addr + len - 1u, addr + programmed, stall_ms));
+            }
+            continue;
+        }
+        rc = dbg_write(f->dbg, s->ring + at, data + written, n);
+        if (rc == STFLASH_OK)
+            rc = dbg_write32(f->dbg, s->ctrl + CB_WP, written + n);
+        if (rc != STFLASH_OK)
+            return stop_loader(
+                f, s,
+                ctx_fail(f->ctx, rc, "cannot load the data for 0x%08x into SRAM at 0x%08x: %s",
+                         addr + written, s->ring + at, f->ctx ? f->ctx->last_error : ""));
+        written += n;
+        chunk = chunk_max;
+    }
+
+    uint32_t r0 = 0;
+    rc = cm_wait_routine(f->dbg, loader_timeout_ms(len - programmed), &r0);
+    s->loader_running = false;
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot program 0x%08x-0x%08x: %s", addr, addr + len - 1u,
+                        f->ctx ? f->ctx->last_error : "");
+    if (r0 != 0)
+        return loader_failure(f, s, addr, len, data, r0);
+    if (programmed < len)
+        flash_program_progress(f, addr + programmed, len - programmed);
+    return STFLASH_OK;
 }
 
 static int f1_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, size_t len)
@@ -565,23 +607,16 @@ static int f1_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
         s->loader_words = words;
     }
 
+    /* One job per bank: the loader knows one FPEC register block. */
     uint64_t end = (uint64_t)addr + len;
-    struct chunk running = {0, 0, NULL};
-    unsigned slot = 0;
-    for (uint32_t a = addr; a < end;) {
-        struct chunk c = next_chunk(f, s, a, end, data + (a - addr));
-        rc = stage_chunk(f, s, slot, &c);
-        if (rc == STFLASH_OK && running.len)
-            rc = finish_chunk(f, s, &running);
-        if (rc == STFLASH_OK)
-            rc = start_chunk(f, s, slot, &c);
-        if (rc != STFLASH_OK)
-            return stop_loader(f, s, rc);
-        running = c;
-        slot ^= 1u;
-        a += c.len;
+    for (uint64_t a = addr; a < end && rc == STFLASH_OK;) {
+        uint64_t stop = end;
+        if (f->regs_bank2 && f->bank2_base && a < f->bank2_base && stop > f->bank2_base)
+            stop = f->bank2_base;
+        rc = program_job(f, s, (uint32_t)a, data + (a - addr), (uint32_t)(stop - a));
+        a = stop;
     }
-    return running.len ? finish_chunk(f, s, &running) : STFLASH_OK;
+    return rc;
 }
 
 const struct flash_driver flash_driver_f1 = {

@@ -1,32 +1,45 @@
 /*
  * Flash loader for the F0/F1/F3 flash program/erase controller (FPEC), run from target SRAM by
- * flash/f1.c. It programs one buffer of half-words and stops on a breakpoint.
+ * flash/f1.c. It programs one job (a range of one bank) from a ring buffer that the host fills
+ * over the probe while the loader runs, and stops on a breakpoint when the job is done or fails:
+ * the loader is started once per job, the data streams in, and the flash never waits for the
+ * probe once the ring holds data.
  *
  * Written in the ARMv6-M subset of Thumb-2 so that the same bytes run on the Cortex-M0 (F0),
  * Cortex-M3 (F1) and Cortex-M4 (F3). Position independent: no literal pool, no absolute address.
+ * f1_program32.S assembles the same source for word programming (F1_WORDS).
  *
- * Entry: r0 = address of a job block in SRAM:
+ * Entry: r0 = address of the control block in SRAM (word aligned):
  *          +0  FPEC register block of the bank being programmed (0x40022000, or +0x40 for bank 2
  *              of an F1 XL part: PM0075 §3, register map)
- *          +4  first flash address (half-word aligned)
- *          +8  number of half-words
- *          +12 the half-words themselves
+ *          +4  first flash address of the job (aligned to the unit)
+ *          +8  bytes to program (a multiple of the unit: 2, or 4 for words)
+ *          +12 ring address (SRAM, word aligned)
+ *          +16 ring size in bytes (a power of two)
+ *          +20 wp: bytes the host has put into the ring so far (written by the host only)
+ *          +24 rp: bytes programmed so far (written by the loader only; at most wp)
+ *          +28 state: 0 while running, 1 when done, 2 when failed (written before the BKPT)
+ *        Byte n of the job is at ring + (n mod ring size); the host may overwrite the ring
+ *        below rp.
  * Exit (BKPT): r0 = 0 on success, otherwise
  *          0x200 | FLASH_SR when the controller reports an error (PGERR 0x04, WRPRTERR 0x10;
  *          PM0075 §3.4), or
- *          0x100 when a programmed half-word reads back different;
- *        r1 = flash address of the failing half-word, r2 = the value read back there.
+ *          0x100 when a programmed unit reads back different;
+ *        r1 = flash address of the failing unit, r2 = the value read back there.
  *
- * Per half-word (PM0075 §2.3 "Main Flash memory programming"): FLASH_CR.PG is set once, the
- * half-word is written to its flash address, FLASH_SR.BSY is polled until clear (also required by
- * the APM32F103, which drops a half-word written while BSY is set), FLASH_SR.PGERR/WRPRTERR are
- * checked and the half-word is read back. Half-words equal to 0xFFFF are skipped: the engine only
- * hands over erased ranges, where 0xFFFF is already the content.
+ * Per unit (PM0075 §2.3 "Main Flash memory programming"): FLASH_CR.PG is set once, the unit is
+ * written to its flash address, FLASH_SR.BSY is polled until clear (also required by the
+ * APM32F103, which drops a half-word written while BSY is set), FLASH_SR.PGERR/WRPRTERR are
+ * checked and the unit is read back. Units of all ones (0xFFFF, 0xFFFFFFFF) are skipped: the
+ * engine only hands over erased ranges, where that is already the content. Word programming
+ * (F1_WORDS) is for the clones that accept a 32-bit store in one program time
+ * (STFLASH_CLONE_PROGRAM_32BIT, the GD32F1x).
  *
  * The core runs this at 8 MHz (HSI after reset), where each instruction between the end of one
- * half-word and the start of the next delays the flash: finding the next half-word to program
- * (skipping 0xFFFF) is therefore done while the controller is busy with the current one, and
- * the path from BSY clear to the next store is ten instructions.
+ * unit and the start of the next delays the flash: finding the next unit to program (skipping
+ * all-ones) is therefore done while the controller is busy with the current one, and the path
+ * from BSY clear to the next store is ten instructions. rp is published once per span (the data
+ * between rp and wp, up to the end of the ring), not per unit.
  */
     .syntax unified
     .cpu cortex-m0
@@ -37,31 +50,73 @@
     .equ FPEC_CR, 0x10          @ FLASH_CR offset (PM0075 §3.5)
     .equ CR_PG, 0x01            @ FLASH_CR.PG, bit 0 (PM0075 §3.5)
 
-    @ Registers in the loop:
-    @   r0  data in SRAM          r1  FPEC register block    r2  flash address of the block
+    .equ CB_FPEC, 0             @ the control block
+    .equ CB_ADDR, 4
+    .equ CB_LEN, 8
+    .equ CB_RING, 12
+    .equ CB_SIZE, 16
+    .equ CB_WP, 20
+    .equ CB_RP, 24
+    .equ CB_STATE, 28
+
+#ifdef F1_WORDS
+#define UNIT 4
+#define LDU ldr
+#define STU str
+#else
+#define UNIT 2
+#define LDU ldrh
+#define STU strh
+#endif
+
+    @ Registers in the span loop:
+    @   r0  data of the span      r1  FPEC register block    r2  flash address of the span
     @   r3  offset being programmed                          r4  its value
-    @   r5  offset of the next half-word to program          r7  its value
-    @   r6  scratch               r12 end offset (2 x count)
+    @   r5  offset of the next unit to program               r7  its value
+    @   r6  scratch               r8  control block          r12 span length
     .global f1_program
     .type f1_program, %function
     .thumb_func
 f1_program:
     cpsid   i                   @ no firmware interrupt handler may run in between
-    ldm     r0!, {r1, r2, r3}   @ r1 = FPEC block, r2 = destination, r3 = count; r0 = data
-    lsls    r3, r3, #1
-    mov     r12, r3
+    mov     r8, r0
+    ldr     r1, [r0, #CB_FPEC]
     movs    r7, #CR_PG
     str     r7, [r1, #FPEC_CR]  @ FLASH_CR = PG; LOCK is already clear
+
+span:                           @ the next span: from rp to wp or to the end of the ring
+    mov     r0, r8
+    ldr     r6, [r0, #CB_RP]
+    ldr     r5, [r0, #CB_LEN]
+    cmp     r6, r5
+    bhs     finished
+wait:
+    ldr     r7, [r0, #CB_WP]
+    cmp     r7, r6
+    beq     wait                @ nothing new yet
+    ldr     r5, [r0, #CB_SIZE]
+    subs    r4, r5, #1
+    ands    r4, r4, r6          @ where rp is in the ring
+    subs    r5, r5, r4          @ bytes up to the end of the ring
+    subs    r7, r7, r6          @ bytes available
+    cmp     r7, r5
+    bls     1f
+    movs    r7, r5
+1:  mov     r12, r7
+    ldr     r2, [r0, #CB_ADDR]
+    adds    r2, r2, r6
+    ldr     r3, [r0, #CB_RING]
+    adds    r0, r3, r4
     movs    r5, #0
-    bl      seek                @ the first half-word to program
+    bl      seek                @ the first unit to program
 
 next:
     cmp     r5, r12
-    bhs     done
+    bhs     spandone
     movs    r3, r5
     movs    r4, r7
-    strh    r4, [r2, r3]        @ programming starts: FLASH_SR.BSY set
-    adds    r5, r5, #2
+    STU     r4, [r2, r3]        @ programming starts: FLASH_SR.BSY set
+    adds    r5, r5, #UNIT
     bl      seek                @ meanwhile, find the next one
 busy:
     ldr     r6, [r1, #FPEC_SR]
@@ -69,7 +124,7 @@ busy:
     bcs     busy
     lsls    r6, r6, #28         @ SR bits 1-4: PGERR (2), WRPRTERR (4); bits 1 and 3 read 0
     bne     fail
-    ldrh    r6, [r2, r3]        @ read back
+    LDU     r6, [r2, r3]        @ read back
     cmp     r6, r4
     beq     next
 
@@ -82,30 +137,47 @@ fail:
     lsls    r7, r7, #8
     orrs    r6, r6, r7          @ 0x200 | FLASH_SR: never 0
 report:
-    ldrh    r7, [r2, r3]        @ what the failing half-word holds
+    LDU     r7, [r2, r3]        @ what the failing unit holds
     adds    r2, r2, r3          @ its address
     movs    r0, r6
     movs    r3, #0
     str     r3, [r1, #FPEC_CR]  @ PG off; writing 0 leaves LOCK alone (set-only, PM0075 §3.5)
+    mov     r3, r8
+    movs    r4, #2
+    str     r4, [r3, #CB_STATE]
     movs    r1, r2
     movs    r2, r7
     bkpt    #0
 
-done:
+spandone:                       @ programmed and read back: the host may reuse the ring there
+    mov     r3, r8
+    ldr     r6, [r3, #CB_RP]
+    add     r6, r12
+    str     r6, [r3, #CB_RP]
+    b       span
+
+finished:
+    movs    r6, #0
+    str     r6, [r1, #FPEC_CR]  @ PG off
+    movs    r6, #1
+    str     r6, [r0, #CB_STATE]
     movs    r0, #0
-    str     r0, [r1, #FPEC_CR]  @ PG off
     bkpt    #0
 
-    @ From offset r5, skips half-words equal to 0xFFFF; returns r5 = offset of the next
-    @ half-word to program (>= r12 when none is left) and r7 = its value. Uses r6.
+    @ From offset r5, skips units of all ones; returns r5 = offset of the next unit to program
+    @ (>= r12 when none is left) and r7 = its value. Uses r6.
 seek:
     cmp     r5, r12
     bhs     1f
-    ldrh    r7, [r0, r5]
+    LDU     r7, [r0, r5]
     adds    r6, r7, #1
+#ifdef F1_WORDS
+    bne     1f                  @ 0 exactly when r7 == 0xFFFFFFFF
+#else
     lsrs    r6, r6, #16         @ 1 exactly when r7 == 0xFFFF
     beq     1f
-    adds    r5, r5, #2
+#endif
+    adds    r5, r5, #UNIT
     b       seek
 1:  bx      lr
     .size f1_program, . - f1_program
