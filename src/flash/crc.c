@@ -59,6 +59,14 @@ uint32_t flash_crc32(uint32_t crc, const uint8_t *data, size_t len)
     return ~c;
 }
 
+uint32_t flash_crc_expected(const uint8_t *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (data[i] != 0xFF)
+            return flash_crc32(0, data, len);
+    return 0;
+}
+
 static uint32_t piece_len(const struct flash_crc_region *r)
 {
     return r->piece == 0 || r->piece > r->len ? r->len : r->piece;

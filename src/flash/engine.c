@@ -332,7 +332,7 @@ static int skip_unchanged(struct flash_dev *f, const struct stflash_image *img, 
                 region_piece(&regions[j], q, &a, &len);
                 const uint8_t *want = s->data + (a - s->addr);
                 size_t pg = (a - f->base) / f->page_size;
-                if (crcs[k] != flash_crc32(0, want, len))
+                if (crcs[k] != flash_crc_expected(want, len))
                     pages[pg] |= PAGE_CHANGED;
                 for (uint32_t b = 0; b < len && !(pages[pg] & PAGE_NOT_ERASED); b++)
                     if (want[b] != 0xFF)
@@ -570,7 +570,7 @@ static int locate_difference(struct flash_dev *f, const struct span *s, bool pre
             uint32_t a, len;
             region_piece(&r[i], q, &a, &len);
             const uint8_t *want = s->want + (a - s->addr);
-            if (crcs[k] == flash_crc32(0, want, len))
+            if (crcs[k] == flash_crc_expected(want, len))
                 continue;
             free(crcs);
             rc = verify_range(f, a, want, len, buf, NULL, 0);
@@ -614,7 +614,7 @@ static int verify_spans(struct flash_dev *f, const struct span *s, size_t n, uin
         goto out;
     }
     for (size_t i = 0; i < n && rc == STFLASH_OK; i++) {
-        if (crcs[i] != flash_crc32(0, s[i].want, s[i].len)) {
+        if (crcs[i] != flash_crc_expected(s[i].want, s[i].len)) {
             rc = locate_difference(f, &s[i], preserve, buf);
             break;
         }

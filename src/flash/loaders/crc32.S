@@ -25,11 +25,15 @@
  * Exit (BKPT): r0 = number of results written.
  *
  * Per piece, bytes are taken one at a time up to a word boundary, then a word at a time (four
- * table steps per word, least significant byte first as in memory), then the last bytes.
+ * table steps per word, least significant byte first as in memory), then the last bytes. A piece
+ * whose bytes are all 0xFF (erased flash) gives 0 instead of its CRC: the piece is first scanned
+ * for a byte that is not 0xFF, a word at a time (five instructions a word, and the scan stops at
+ * the first such byte, usually the first word of programmed flash), so erased flash is not put
+ * through the table. The host expects 0 for an image piece of 0xFF bytes.
  *
- * A blank check gives 0 when every byte of the piece is 0xFF (erased flash), something else
- * otherwise: the complement of the AND of its bytes, one instruction per word (the exact answer,
- * where comparing with the CRC of erased bytes would only be nearly certain).
+ * A blank check gives 0 when every byte of the piece is 0xFF (erased flash), 0xFFFFFFFF
+ * otherwise: the same scan, stopped at the first byte that is not 0xFF (the exact answer, where
+ * comparing with the CRC of erased bytes would only be nearly certain).
  */
     .syntax unified
     .cpu cortex-m0
@@ -37,7 +41,7 @@
     .text
 
     @ Registers:
-    @   r0  next descriptor       r1  table                 r2  CRC register (blank: AND)
+    @   r0  next descriptor       r1  table                 r2  CRC register
     @   r3  end of the whole words of the piece             r4  scratch
     @   r5  address being read    r6  end of the piece      r7  end of the region
     @   r8  descriptors left      r9  next output           r10 piece length
@@ -103,8 +107,9 @@ bit:
 descriptor:
     mov     r4, r8
     subs    r4, r4, #1
-    bmi     finished
-    mov     r8, r4
+    bpl     1f
+    b       finished                @ (out of reach of a conditional branch)
+1:  mov     r8, r4
     ldm     r0!, {r5, r6, r7}       @ first address, length, piece length
     mov     r12, r7
     lsls    r7, r7, #1              @ without the blank-check flag
@@ -122,11 +127,52 @@ piece:
     cmp     r6, r7
     bls     1f
     movs    r6, r7                  @ ... or of the region
-1:  movs    r2, #0
-    mvns    r2, r2                  @ CRC register = 0xFFFFFFFF
+1:  movs    r2, r5                  @ where the piece starts, while r5 looks for a byte that
+shead:                              @ is not 0xFF (erased flash)
+    cmp     r5, r6
+    bhs     erased
+    lsls    r4, r5, #30
+    beq     swords
+    ldrb    r4, [r5]
+    adds    r5, r5, #1
+    cmp     r4, #0xFF
+    bne     programmed
+    b       shead
+swords:
+    subs    r3, r6, r5
+    lsrs    r3, r3, #2
+    lsls    r3, r3, #2
+    adds    r3, r3, r5              @ end of the whole words
+    cmp     r5, r3
+    bhs     stail
+sword:
+    ldm     r5!, {r4}
+    adds    r4, r4, #1              @ 0 exactly when the word is 0xFFFFFFFF
+    bne     programmed
+    cmp     r5, r3
+    blo     sword
+stail:
+    cmp     r5, r6
+    bhs     erased
+    ldrb    r4, [r5]
+    adds    r5, r5, #1
+    cmp     r4, #0xFF
+    bne     programmed
+    b       stail
+erased:
+    movs    r2, #0
+    mvns    r2, r2                  @ the result is its complement: 0
+    b       done
+programmed:
     mov     r4, r12
     lsls    r4, r4, #1              @ the blank-check flag into the carry
-    bcs     bhead
+    bcc     2f
+    movs    r5, r6                  @ blank check: not erased, the rest need not be read
+    movs    r2, #0                  @ the result is its complement: 0xFFFFFFFF
+    b       done
+2:  movs    r5, r2                  @ CRC: from the start again, through the table
+    movs    r2, #0
+    mvns    r2, r2
 
 head:                               @ single bytes up to a word boundary
     cmp     r5, r6
@@ -159,44 +205,8 @@ tail:                               @ the bytes after the last whole word
     crc_byte
     b       tail
 
-    @ Blank check: the AND of every byte into r2.
-bhead:                              @ single bytes up to a word boundary
-    cmp     r5, r6
-    bhs     done
-    lsls    r4, r5, #30
-    beq     bwords
-    ldrb    r4, [r5]
-    adds    r5, r5, #1
-    mvns    r4, r4
-    uxtb    r4, r4                  @ the bits of the byte that are 0
-    bics    r2, r2, r4
-    b       bhead
-
-bwords:
-    subs    r3, r6, r5
-    lsrs    r3, r3, #2
-    lsls    r3, r3, #2
-    adds    r3, r3, r5              @ end of the whole words
-    cmp     r5, r3
-    bhs     btail
-bword:
-    ldm     r5!, {r4}
-    ands    r2, r2, r4
-    cmp     r5, r3
-    blo     bword
-
-btail:
-    cmp     r5, r6
-    bhs     done
-    ldrb    r4, [r5]
-    adds    r5, r5, #1
-    mvns    r4, r4
-    uxtb    r4, r4
-    bics    r2, r2, r4
-    b       btail
-
 done:
-    mvns    r2, r2                  @ CRC: final XOR; blank check: 0 when all bytes are 0xFF
+    mvns    r2, r2                  @ the CRC's final XOR
     mov     r4, r9
     stm     r4!, {r2}
     mov     r9, r4

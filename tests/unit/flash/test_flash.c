@@ -773,6 +773,11 @@ static void test_crc32_host(void **state)
     assert_int_equal(flash_crc32(0, check, 9), 0xCBF43926u);
     assert_int_equal(flash_crc32(0, check, 0), 0);
     assert_int_equal(flash_crc32(flash_crc32(0, check, 4), check + 4, 5), 0xCBF43926u);
+    const uint8_t erased[5] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    const uint8_t almost[5] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFE};
+    assert_int_equal(flash_crc_expected(erased, 5), 0);
+    assert_int_equal(flash_crc_expected(almost, 5), flash_crc32(0, almost, 5));
+    assert_int_equal(flash_crc_expected(check, 9), 0xCBF43926u);
     const struct flash_crc_region r[] = {
         {0x08000000u, 0, 0, false},  {0x08000000u, 10, 0, false}, {0x08000000u, 10, 4, false},
         {0x08000000u, 12, 4, false}, {0x08000000u, 3, 4, true},
@@ -803,12 +808,14 @@ static void test_crc_on_target(void **state)
         {FLASH_BASE + 0x2000u, 0, 0, false},
         {FLASH_BASE + 0x2001u, 6, 2, false},
         {end - 7u, 7, 0, false},
-        {FLASH_BASE + 0x3000u, 0x400, 0x100, true}, /* 0, not 0, 0, 0 */
-        {FLASH_BASE + 0x3001u, 7, 0, true},         /* 0 */
-        {FLASH_BASE + 0x3150u, 0x10, 0, true},      /* not 0 */
-        {FLASH_BASE + 0x33FEu, 2, 0, true},         /* 0 */
-        {FLASH_BASE + 0x33FFu, 2, 0, true},         /* not 0: 0x08003400 is not erased */
-        {FLASH_BASE, fx->size, 0, true},            /* not 0 */
+        {FLASH_BASE + 0x3000u, 0x400, 0x100, false}, /* 0 (erased), CRC, 0, 0 */
+        {FLASH_BASE + 0x2FFEu, 4, 0, false},         /* CRC */
+        {FLASH_BASE + 0x3000u, 0x400, 0x100, true},  /* 0, not 0, 0, 0 */
+        {FLASH_BASE + 0x3001u, 7, 0, true},          /* 0 */
+        {FLASH_BASE + 0x3150u, 0x10, 0, true},       /* not 0 */
+        {FLASH_BASE + 0x33FEu, 2, 0, true},          /* 0 */
+        {FLASH_BASE + 0x33FFu, 2, 0, true},          /* not 0: 0x08003400 is not erased */
+        {FLASH_BASE, fx->size, 0, true},             /* not 0 */
         {FLASH_BASE, fx->size, 0, false},
     };
     const size_t n = sizeof r / sizeof r[0];
@@ -833,7 +840,7 @@ static void test_crc_on_target(void **state)
                              r[i].addr + off, len, crcs[k], erased);
                 continue;
             }
-            uint32_t want = flash_crc32(0, bytes, len);
+            uint32_t want = flash_crc_expected(bytes, len);
             if (crcs[k] != want)
                 fail_msg("piece %zu (0x%08x, %u bytes): 0x%08x, expected 0x%08x", k,
                          r[i].addr + off, len, crcs[k], want);
@@ -850,11 +857,22 @@ static void test_crc_on_target(void **state)
     double limit = 0.010 + (double)fx->size * 6.5 / 8e6;
     if (secs > limit)
         fail_msg("CRC of %u bytes took %.3f s of virtual time (limit %.3f)", fx->size, secs, limit);
-    /* A blank check: about one cycle a byte. */
+    /* Erased flash: scanned, not put through the table (the last page holds data). */
+    memset(fx->sd.t.flash, 0xFF, fx->size - 1024);
+    t0 = fx->sd.t.now;
+    assert_int_equal(flash_crc_target(&fx->f, &r[n - 1], 1, false, crcs), STFLASH_OK);
+    assert_int_equal(crcs[0], flash_crc32(0, fx->sd.t.flash, fx->size));
+    secs = (double)(fx->sd.t.now - t0) / (double)SIM_PS_PER_S;
+    limit = 0.010 + (double)(fx->size - 1024) * 1.5 / 8e6 + 1024 * 6.5 / 8e6 +
+            (double)fx->size * 6.5 / 8e6;
+    if (secs > limit)
+        fail_msg("CRC of %u bytes, erased but the last 1024, took %.3f s (limit %.3f)", fx->size,
+                 secs, limit);
+    /* A blank check of erased flash: five instructions a word. */
     t0 = fx->sd.t.now;
     assert_int_equal(flash_crc_target(&fx->f, &r[n - 2], 1, false, crcs), STFLASH_OK);
     secs = (double)(fx->sd.t.now - t0) / (double)SIM_PS_PER_S;
-    limit = 0.010 + (double)fx->size * 1.2 / 8e6;
+    limit = 0.010 + (double)fx->size * 1.5 / 8e6;
     if (secs > limit)
         fail_msg("blank check of %u bytes took %.3f s of virtual time (limit %.3f)", fx->size, secs,
                  limit);
