@@ -1207,6 +1207,51 @@ static void test_erased_rest_mass_erase(void **state)
     assert_int_equal(spy.crc_loads, 2); /* no blank check: the kept pages are known to hold data */
 }
 
+/* ---- the loader's ring ---- */
+
+/* A small ring (512 bytes, with 1 KiB of SRAM) wraps many times in a job; the data arrive
+ * whole, the progress counts every byte once. */
+static void test_ring_wraps(void **state)
+{
+    struct fixture *fx = *state;
+    fx->f.sram_size = 1024;
+    prefill(fx, 29);
+    const struct seg s[] = {{0x08000400u, 0x3000, 291}, {0x08008001u, 999, 292}};
+    assert_int_equal(write_segs(fx, s, 2, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_locked(fx);
+    check_phase_order(fx);
+    assert_true(check_phase(fx, STFLASH_PHASE_PROGRAM, 0x3000 + 1024) > 10);
+}
+
+/* The loader stops in the middle of a job (here the core is halted behind its back): the host
+ * gives up when nothing is programmed for longer than a ring takes, names where it stopped. */
+static void halt_core_on_program(struct fixture *fx, const struct stflash_progress *p)
+{
+    if (p->phase == STFLASH_PHASE_PROGRAM && p->done > 0)
+        sim_bus_write(&fx->sd.t, CM_DHCSR, 4,
+                      CM_DHCSR_DBGKEY | CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_HALT, SIM_BY_DEBUG);
+}
+
+static void test_loader_stall(void **state)
+{
+    struct fixture *fx = *state;
+    fx->f.sram_size = 1024;
+    prefill(fx, 30);
+    const struct seg s[] = {{0x08000000u, 0x4000, 301}};
+    fx->hook = halt_core_on_program;
+    int rc = write_segs(fx, s, 1, NULL);
+    fx->hook = NULL;
+    assert_int_equal(rc, STFLASH_ERR_TIMEOUT);
+    const char *msg = stflash_last_error(fx->ctx);
+    if (strncmp(msg, "cannot program 0x08000000-0x08003fff: the flash loader stopped at 0x080",
+                71) ||
+        !strstr(msg, "(nothing programmed for "))
+        fail_msg("%s", msg);
+    assert_locked(fx);
+    assert_true(fx->sd.t.core.halted);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1254,6 +1299,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unchanged_whole_flash, setup_f100, teardown),
         cmocka_unit_test_setup_teardown(test_erased_rest_mass_erase, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_erased_rest_mass_erase, setup_f100_small, teardown),
+        cmocka_unit_test_setup_teardown(test_ring_wraps, setup_f103, teardown),
+        cmocka_unit_test_setup_teardown(test_loader_stall, setup_f103, teardown),
     };
     return cmocka_run_group_tests_name("flash", tests, NULL, NULL);
 }
