@@ -38,7 +38,7 @@
  * The core runs this at 8 MHz (HSI after reset), where each instruction between the end of one
  * unit and the start of the next delays the flash: finding the next unit to program (skipping
  * all-ones) is therefore done while the controller is busy with the current one, and the path
- * from BSY clear to the next store is ten instructions. rp is published once per span (the data
+ * from BSY clear to the next store is eight instructions. rp is published once per span (the data
  * between rp and wp, up to the end of the ring), not per unit.
  */
     .syntax unified
@@ -109,13 +109,13 @@ wait:
     adds    r0, r3, r4
     movs    r5, #0
     bl      seek                @ the first unit to program
-
-next:
     cmp     r5, r12
     bhs     spandone
+
+store:
+    STU     r7, [r2, r5]        @ programming starts: FLASH_SR.BSY set
     movs    r3, r5
     movs    r4, r7
-    STU     r4, [r2, r3]        @ programming starts: FLASH_SR.BSY set
     adds    r5, r5, #UNIT
     bl      seek                @ meanwhile, find the next one
 busy:
@@ -126,8 +126,12 @@ busy:
     bne     fail
     LDU     r6, [r2, r3]        @ read back
     cmp     r6, r4
-    beq     next
+    bne     differs
+    cmp     r5, r12
+    blo     store
+    b       spandone
 
+differs:
     movs    r6, #1              @ read back differs: 0x100
     lsls    r6, r6, #8
     b       report
