@@ -145,12 +145,14 @@ static unsigned preempting_exception(struct sim_target *t)
     struct cortexm *c = &t->core;
     if (!any_pending(c))
         return 0;
-    if ((c->dhcsr_ctrl & DHCSR_C_MASKINTS) && (c->dhcsr_ctrl & DHCSR_C_DEBUGEN))
-        return 0;
+    /* C_MASKINTS masks PendSV, SysTick and external interrupts, not NMI or faults (C1.6.2). */
+    bool maskints = (c->dhcsr_ctrl & DHCSR_C_MASKINTS) && (c->dhcsr_ctrl & DHCSR_C_DEBUGEN);
     unsigned best = 0;
     int best_prio = 1000;
     for (unsigned exc = 2; exc < EXC_COUNT; exc++) {
         if (!bit_get(c->pending, exc) || !exc_enabled(c, exc))
+            continue;
+        if (maskints && (exc == EXC_PENDSV || exc == EXC_SYSTICK || exc >= 16))
             continue;
         int p = exc_priority(c, exc);
         if (p < best_prio) {
@@ -314,9 +316,12 @@ int cortexm_attach(struct sim_target *t)
 
 /* ---- exception entry and return ---- */
 
+/* Lockup replaces the exception that could not be taken: nothing stays pending for it
+ * (B1.5.15), so a debugger that halts the core and runs code from RAM starts clean. */
 static void lockup(struct sim_target *t)
 {
     t->core.lockup = true;
+    bit_put(t->core.pending, EXC_HARDFAULT, false);
     reg_set(t, UC_ARM_REG_PC, 0xFFFFFFFFu);
 }
 
