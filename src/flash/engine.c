@@ -44,6 +44,7 @@ struct plan {
     uint64_t bytes;          /* sum of the run lengths */
     uint64_t preserve_bytes; /* bytes of partially covered pages read back before erasing */
     bool kept_not_erased;    /* a page left out as unchanged holds something else than 0xFF */
+    bool crc_failed;         /* the CRC routine could not be used for the comparison */
 };
 
 static void plan_free(struct plan *p)
@@ -316,6 +317,7 @@ static int skip_unchanged(struct flash_dev *f, const struct stflash_image *img, 
     int crc_rc = flash_crc_target(f, regions, nr, false, crcs);
     if (crc_rc != STFLASH_OK) {
         crc_unavailable(f, crc_rc, "cannot tell unchanged pages apart, writing every page");
+        p->crc_failed = true;
         goto out;
     }
 
@@ -408,8 +410,8 @@ static bool rest_is_blank(struct flash_dev *f, const struct plan *p)
 {
     if (!f->drv->mass_erase || p->count == 0 || p->bytes < 2u * f->page_size)
         return false; /* nothing to gain */
-    if (p->kept_not_erased)
-        return false; /* known without looking */
+    if (p->kept_not_erased || p->crc_failed)
+        return false; /* known without looking, or no way to look */
     char saved[sizeof f->ctx->last_error];
     if (f->ctx)
         memcpy(saved, f->ctx->last_error, sizeof saved);
