@@ -103,7 +103,7 @@ static const struct help_entry helps[] = {
      "  --mass-erase         erase the whole flash first\n"
      "  --no-verify          skip the verification\n"
      "  --full               erase and program every touched page, also those that already\n"
-     "                       hold the image\n"
+     "                       hold the image (no comparison with the flash first)\n"
      "  --reset[=METHOD]     how to reset the target afterwards: auto (default), hard (the\n"
      "                       NRST pin) or system (SYSRESETREQ)\n"
      "  --halt               after the reset, keep the core halted at the reset vector\n"
