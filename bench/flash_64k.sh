@@ -17,9 +17,16 @@ trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' 
 start_board() {
     "$sim" --port 0 --control-port 0 --quiet --chip stm32f103c8 >"$work/sim.out" 2>&1 &
     pid=$!
-    for _ in $(seq 200); do grep -q "ready on" "$work/sim.out" && break; sleep 0.05; done
-    port=$(sed -n 's/.*ready on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/sim.out")
-    ctl=$(sed -n 's/.*control port \([0-9]*\).*/\1/p' "$work/sim.out")
+    port="" ctl=""
+    for _ in $(seq 200); do
+        # The whole line: it may be read while still being written.
+        port=$(sed -n 's/.*ready on 127\.0\.0\.1:\([0-9]*\) (control port [0-9]*).*/\1/p' "$work/sim.out")
+        ctl=$(sed -n 's/.*ready on .*(control port \([0-9]*\)).*/\1/p' "$work/sim.out")
+        [ -n "$port" ] && [ -n "$ctl" ] && return
+        sleep 0.05
+    done
+    echo "bench: stflash-sim not ready: $(cat "$work/sim.out")" >&2
+    exit 1
 }
 
 stop_board() {
