@@ -50,6 +50,7 @@ void help_main(void)
           "  unlock                   remove read protection (erases the whole flash)\n"
           "  lock                     set read protection level 1\n"
           "  doctor                   check everything from the probe to the flash, with fixes\n"
+          "  gdbserver [--port N]     serve gdb (target extended-remote :4242)\n"
           "\n",
           stdout);
     fputs(global_options, stdout);
@@ -145,6 +146,15 @@ static const struct help_entry helps[] = {
      "  --reset=auto|hard|system   the same choice as one option\n"
      "\n"
      "Default: NRST when the probe reports it wired, else a software reset.\n"},
+    {"gdbserver",
+     "Usage: stflash gdbserver [--port N] [--bind ADDR]\n"
+     "Serve the GDB remote protocol for the target, one gdb at a time: registers, memory,\n"
+     "hardware breakpoints (the FPB), step, continue, Ctrl-C, and `load` into flash. The target\n"
+     "is halted when gdb connects; detach lets it run, kill resets it. Monitor commands: reset\n"
+     "(halts at the reset vector), reset halt, halt. Stop with Ctrl-C.\n"
+     "\n"
+     "  -p, --port N         TCP port (default 4242; 0: any free port, printed)\n"
+     "  --bind ADDR          IPv4 address to listen on (default 127.0.0.1, this computer only)\n"},
     {"options",
      "Usage: stflash options [--json] [CHANGES]\n"
      "Show the option bytes (STM32F0/F1/F3): read protection in force and stored, write-\n"

@@ -10,7 +10,7 @@
 #endif
 
 #define COMMAND_LIST                                                                               \
-    "probe, info, write, read, erase, verify, reset, options, unlock, lock or doctor"
+    "probe, info, write, read, erase, verify, reset, options, unlock, lock, doctor or gdbserver"
 
 struct command {
     const char *name;
@@ -21,7 +21,7 @@ static const struct command commands[] = {
     {"probe", cmd_probe}, {"info", cmd_info},       {"write", cmd_write},
     {"read", cmd_read},   {"erase", cmd_erase},     {"verify", cmd_verify},
     {"reset", cmd_reset}, {"options", cmd_options}, {"unlock", cmd_unlock},
-    {"lock", cmd_lock},   {"doctor", cmd_doctor},
+    {"lock", cmd_lock},   {"doctor", cmd_doctor}, {"gdbserver", cmd_gdbserver},
 };
 
 int main(int argc, char **argv)
