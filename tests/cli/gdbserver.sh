@@ -21,71 +21,19 @@ port=$(sed -n 's/^listening for gdb on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$WORK/s
 [ -n "$port" ] && [ "$port" -ne 0 ] || fail "no port in: $(cat "$WORK/server.out")"
 pass "gdbserver --port 0 listens on 127.0.0.1:$port"
 
-# Each pass of the firmware's loop: work(i) adds i to counter and records it in history[i % 8],
-# svc #0 counts in svc_count (0x2000000C), then marker(); i advances by `step` (1 after reset).
 gdb_session() {
     timeout 120 gdb-multiarch -nx -batch -x "$1" "$elf" >"$2" 2>&1 || {
         cp "$2" "$WORK/out"
         fail "gdb-multiarch session failed"
     }
 }
-cat >"$WORK/session.gdb" <<EOF2
-set pagination off
-set confirm off
-target extended-remote :$port
-load
-monitor reset
-hbreak marker
-continue
-printf "A counter=%u step=%d svc=%u\n", counter, step, *(unsigned int *)0x2000000C
-continue
-printf "B counter=%u svc=%u\n", counter, *(unsigned int *)0x2000000C
-set var step = 5
-continue
-printf "C counter=%u history6=%d svc=%u\n", counter, history[6], *(unsigned int *)0x2000000C
-stepi
-printf "D left_marker=%d\n", \$pc != (unsigned int)&marker
-info symbol \$pc
-hbreak work
-continue
-printf "E n=%d r0=%u\n", n, \$r0
-set var \$r0 = 100
-delete 2
-continue
-printf "F counter=%u history4=%d\n", counter, history[100 % 8]
-set var counter = 1000
-continue
-printf "G counter=%u\n", counter
-x/2wx 0x20000008
-printf "H pc_is_marker=%d xpsr_thumb=%d\n", \$pc == (unsigned int)&marker, (\$xpsr >> 24) & 1
-delete
-detach
-EOF2
+. "$(dirname "$0")/../lib/gdb_target.sh"
+gdb_target_script "$port" "$WORK/session.gdb" detach
 gdb_session "$WORK/session.gdb" "$WORK/gdb.log"
 cp "$WORK/gdb.log" "$WORK/out"
 
-expect_line() {
-    grep -qxF -- "$1" "$WORK/gdb.log" || fail "expected the line \"$1\" from gdb"
-}
-expect_out "Start address 0x"
+gdb_target_check "$WORK/gdb.log" "stflash gdbserver"
 expect_out "target reset, halted at the reset vector"
-# First stop: work(0) ran once, one SVC taken.
-expect_line "A counter=0 step=1 svc=1"
-expect_line "B counter=1 svc=2"
-# step = 5 written into SRAM: the next pass works on i = 1 + 5.
-expect_line "C counter=7 history6=7 svc=3"
-pass "load, hardware breakpoint, continue; a variable written by gdb changes the program's course"
-
-expect_line "D left_marker=1"
-grep -qE '^main \+ [0-9]+ in section \.text$' "$WORK/gdb.log" || fail "stepi did not return to main"
-# At work's entry the argument is i = 6 + 5 in r0; writing r0 = 100 makes it work(100).
-expect_line "E n=11 r0=11"
-expect_line "F counter=107 history4=107"
-expect_line "G counter=1016"
-grep -qE '^0x20000008 <fw_id>:[[:space:]]+0xf1d00003[[:space:]]+0x00000005$' "$WORK/gdb.log" ||
-    fail "x/2wx 0x20000008 should show fw_id 0xf1d00003 and svc_count 5"
-expect_line "H pc_is_marker=1 xpsr_thumb=1"
-pass "stepi, registers and memory read and written through stflash gdbserver"
 
 # After the detach the firmware runs on; a second gdb attaches (the target halts), sees counter
 # advanced, interrupts a continue with Ctrl-C (SIGINT to gdb), and loads the same image again.
