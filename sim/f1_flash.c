@@ -126,11 +126,6 @@ static bool page_write_protected(const struct sim_target *t, uint32_t offset)
     return f1_read_protected(t) && offset < F1_RDP_PROTECTED_BYTES;
 }
 
-static void flash_changed(struct sim_target *t, uint32_t addr, uint32_t len)
-{
-    sim_target_code_changed(t, addr, len);
-}
-
 static void page_erase(struct sim_target *t)
 {
     uint32_t page = t->chip->page_size;
@@ -146,7 +141,7 @@ static void page_erase(struct sim_target *t)
         return;
     }
     memset(&t->flash[off], 0xFF, page);
-    flash_changed(t, F1_FLASH_BASE + off, page);
+    sim_target_code_changed(t, F1_FLASH_BASE + off, page);
     start_busy(t, terase(t));
     if (t->stats)
         t->stats->pages_erased++;
@@ -155,7 +150,7 @@ static void page_erase(struct sim_target *t)
 static void mass_erase(struct sim_target *t)
 {
     memset(t->flash, 0xFF, t->flash_size);
-    flash_changed(t, F1_FLASH_BASE, t->flash_size);
+    sim_target_code_changed(t, F1_FLASH_BASE, t->flash_size);
     start_busy(t, terase(t));
     if (t->stats)
         t->stats->mass_erases++;
@@ -375,7 +370,7 @@ enum sim_bus_result f1_flash_write(struct sim_target *t, uint32_t addr, unsigned
             program_halfword(t, addr + 2, (uint16_t)(val >> 16));
     }
     if (who == SIM_BY_DEBUG)
-        flash_changed(t, addr, size);
+        sim_target_code_changed(t, addr, size);
     else if (t->dirty_hi <= t->dirty_lo) { /* dropped from Unicorn's cache when the run returns */
         t->dirty_lo = addr;
         t->dirty_hi = addr + size;

@@ -17,22 +17,17 @@ static uint32_t round_up_4k(uint32_t v)
     return (v + 0xFFFu) & ~0xFFFu;
 }
 
-static uint8_t *sysmem_page(struct sim_target *t)
-{
-    return t->sysmem;
-}
-
 /* Factory data and option bytes live in the system-memory page; keep the copy the core reads
  * there in step with the option-byte array. */
 static void sysmem_sync_optbytes(struct sim_target *t)
 {
     for (unsigned i = 0; i < 8; i++)
-        le16_put(&sysmem_page(t)[F1_OPTBYTES - F1_SYSMEM_PAGE + 2 * i], t->optbytes[i]);
+        le16_put(&t->sysmem[F1_OPTBYTES - F1_SYSMEM_PAGE + 2 * i], t->optbytes[i]);
 }
 
 static void sysmem_build(struct sim_target *t)
 {
-    uint8_t *p = sysmem_page(t);
+    uint8_t *p = t->sysmem;
     memset(p, 0xFF, F1_SYSMEM_PAGE_SIZE);
     /* A boot ROM stand-in for BOOT0 = 1: vector table, then a WFI loop at 0x1FFFF040. */
     le32_put(&p[0], F1_SRAM_BASE + 0x1000u);
@@ -157,12 +152,12 @@ static int map_memory(struct sim_target *t)
 {
     uc_engine *uc = t->uc;
     uint32_t rx = UC_PROT_READ | UC_PROT_EXEC;
-    uint8_t *boot = t->cfg.boot0 ? sysmem_page(t) : t->flash;
+    uint8_t *boot = t->cfg.boot0 ? t->sysmem : t->flash;
     uint32_t boot_size = t->cfg.boot0 ? F1_SYSMEM_PAGE_SIZE : round_up_4k(t->flash_size);
 
     if (uc_mem_map_ptr(uc, 0, boot_size, rx, boot) ||
         uc_mem_map_ptr(uc, F1_FLASH_BASE, round_up_4k(t->flash_size), rx, t->flash) ||
-        uc_mem_map_ptr(uc, F1_SYSMEM_PAGE, F1_SYSMEM_PAGE_SIZE, rx, sysmem_page(t)) ||
+        uc_mem_map_ptr(uc, F1_SYSMEM_PAGE, F1_SYSMEM_PAGE_SIZE, rx, t->sysmem) ||
         uc_mem_map_ptr(uc, F1_SRAM_BASE, round_up_4k(t->sram_size), UC_PROT_ALL, t->sram))
         return -1;
     if (map_window(t, 0, F1_SRAM_BITBAND, t->sram_size * 32u) ||
@@ -422,7 +417,7 @@ enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned s
         return SIM_BUS_OK;
     }
     if (in_range(addr, F1_SYSMEM_PAGE, F1_SYSMEM_PAGE_SIZE)) {
-        *val = get_le(&sysmem_page(t)[addr - F1_SYSMEM_PAGE], size);
+        *val = get_le(&t->sysmem[addr - F1_SYSMEM_PAGE], size);
         return SIM_BUS_OK;
     }
     if (in_range(addr, F1_SRAM_BASE, t->sram_size)) {

@@ -154,7 +154,6 @@ struct cortexm {
     /* run control bookkeeping */
     uint64_t step_budget;     /* instructions left in a single step, 0 = not stepping */
     bool stepping;
-    bool first_insn;          /* the next hooked instruction is the first of a run */
 };
 
 /* SW-DP and AHB-AP (ADIv5). */
