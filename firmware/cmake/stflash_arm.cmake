@@ -10,12 +10,10 @@ set(STFLASH_FW_COMMON_DIR "${STFLASH_FW_SOURCE_DIR}/common")
 
 find_program(STFLASH_ARM_GCC arm-none-eabi-gcc)
 find_program(STFLASH_ARM_OBJCOPY arm-none-eabi-objcopy)
-if(STFLASH_ARM_GCC AND STFLASH_ARM_OBJCOPY)
-  set(STFLASH_ARM_FOUND ON)
-else()
-  set(STFLASH_ARM_FOUND OFF)
-  message(WARNING "${CMAKE_CURRENT_SOURCE_DIR}: arm-none-eabi-gcc/objcopy not found, the STM32 "
-                  "programs will not be built (Debian: apt-get install gcc-arm-none-eabi)")
+if(NOT STFLASH_ARM_GCC OR NOT STFLASH_ARM_OBJCOPY)
+  message(FATAL_ERROR "arm-none-eabi-gcc/objcopy not found: the firmware, the examples and the "
+                      "tests need them (run scripts/install-deps.sh, or apt-get install "
+                      "gcc-arm-none-eabi libnewlib-arm-none-eabi)")
 endif()
 
 set(STFLASH_ARM_CFLAGS

@@ -3,11 +3,11 @@
 . "$(dirname "$0")/lib.sh"
 : "${STFLASH_ST_INFO:?path of stflash-st-info}"
 : "${STFLASH_ST_FLASH:?path of stflash-st-flash}"
-[ -f "${STFLASH_LIBUSB_DIR:-}/libusb-1.0.so.0" ] || { echo "SKIP: no stand-in libusb"; exit 77; }
+[ -f "${STFLASH_LIBUSB_DIR:-}/libusb-1.0.so.0" ] || fail "no stand-in libusb in ${STFLASH_LIBUSB_DIR:-}: build the stflash_libusb target"
 for t in st-info st-flash; do
-    command -v $t >/dev/null || { echo "SKIP: $t (stlink-tools) is not installed"; exit 77; }
+    command -v $t >/dev/null || fail "$t is not installed: install the Debian package stlink-tools"
 done
-st-info --version | grep -qx 'v1.7.0' || { echo "SKIP: stlink-tools is not 1.7.0"; exit 77; }
+st-info --version | grep -qx 'v1.7.0' || fail "the output is compared with stlink-tools 1.7.0, this is $(st-info --version)"
 
 # side TOOL PORT NAME ARGS...: runs the real tool (NAME=real) or ours (NAME=ours) against the
 # daemon on PORT; output in $WORK/NAME.{out,err,rc}.

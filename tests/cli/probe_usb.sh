@@ -2,7 +2,7 @@
 # The tool over USB: the stand-in libusb presents a daemon's probes as USB devices. Listing,
 # choosing by serial (whole, prefix, usb:), a write and read through USB.
 . "$(dirname "$0")/lib.sh"
-[ -f "${STFLASH_LIBUSB_DIR:-}/libusb-1.0.so.0" ] || { echo "SKIP: no stand-in libusb"; exit 77; }
+[ -f "${STFLASH_LIBUSB_DIR:-}/libusb-1.0.so.0" ] || fail "no stand-in libusb in ${STFLASH_LIBUSB_DIR:-}: build the stflash_libusb target"
 start_sim --serial-hex 533f6b064975524918500267 --board --chip stm32f100rb --probe v2-1
 export LD_LIBRARY_PATH="$STFLASH_LIBUSB_DIR" STFLASH_SIM_ADDR="127.0.0.1:$SIM_PORT"
 

@@ -4,7 +4,7 @@
 # write --halt, connect under reset, and a board whose NRST wire is missing.
 . "$(dirname "$0")/lib.sh"
 fw="$STFLASH_FW_DIR/led_toggle.bin"
-[ -f "$fw" ] || { echo "SKIP: no test firmware (arm-none-eabi-gcc missing)"; exit 77; }
+[ -f "$fw" ] || fail "no test firmware $fw: install gcc-arm-none-eabi and build"
 start_sim
 P=(--probe "tcp:127.0.0.1:$SIM_PORT")
 # The reset handler: the second word of the vector table.
