@@ -59,8 +59,9 @@ static void usage(FILE *out)
           "  --state FILE          keep flash and option bytes in FILE (loaded at start when it\n"
           "                        exists, saved at exit and by the control command 'save')\n"
           "\n"
-          "Control port commands: boards | status B | stats B | advance B MS | save B [FILE] |\n"
-          "quit   (B: board index or serial)\n",
+          "Control port commands: boards | status B | stats B | advance B MS | save B | quit\n"
+          "(B: board index or serial; save writes the --state file; anything else closes the\n"
+          "connection)\n",
           out);
 }
 

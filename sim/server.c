@@ -1,9 +1,17 @@
 /*
  * The daemon's network side: the stlink-server TCP protocol (src/transport/stlink_server_proto.h)
  * for probe clients, and a line-based control port for tests and benchmarks. One thread, poll().
+ *
+ * Hostile input: every request length is bounded before it is trusted; a client that stops
+ * reading is dropped once a reply cannot be delivered within SEND_DEADLINE_MS; a request left
+ * half-sent for PARTIAL_TIMEOUT_MS, or a connection with no open probe session idle for
+ * IDLE_TIMEOUT_MS, is closed; when every slot is taken the longest-idle client without a session
+ * makes room. The control port only speaks its own line protocol: anything else closes the
+ * connection, and it writes no file but the state file the operator named with --state.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -21,8 +29,15 @@
 #include "transport/stlink_server_proto.h"
 
 #define MAX_CLIENTS 32
+#define MAX_CONTROL_CLIENTS 8
 #define RX_CAP (STLINK_SERVER_USB_CMD_HDR + STLINK_SERVER_MAX_MSG + 64)
+#define CONTROL_LINE_MAX 256
 #define DEVICE_ID_BASE 0x1000u
+#define SEND_DEADLINE_MS 2000
+#define PARTIAL_TIMEOUT_MS 10000
+#define IDLE_TIMEOUT_MS 120000
+/* One `advance` may cost real time in proportion (the core executes): bounded per command. */
+#define ADVANCE_MAX_MS 10000
 
 enum client_kind { CLIENT_PROBE, CLIENT_CONTROL };
 
@@ -33,6 +48,8 @@ struct client {
     size_t rx_len;
     int board; /* opened board index, or -1 */
     uint32_t connect_id;
+    int64_t last_active_ms;  /* net_now_ms() of the last byte received */
+    int64_t partial_since_ms; /* when the pending partial request began, 0 when none */
 };
 
 struct sim_server {
@@ -138,10 +155,11 @@ void sim_server_free(struct sim_server *s)
     free(s);
 }
 
-/* Client sockets block: a reply goes out whole before the next client is served. */
+/* A reply goes out whole before the next client is served; a client that does not take it
+ * within the deadline is dropped by the caller. */
 static bool send_all(int fd, const void *buf, size_t len)
 {
-    return net_send_all(fd, buf, len, NET_NO_DEADLINE) == NET_OK;
+    return net_send_all(fd, buf, len, net_now_ms() + SEND_DEADLINE_MS) == NET_OK;
 }
 
 static void drop_client(struct sim_server *s, struct client *c)
@@ -155,10 +173,13 @@ static void drop_client(struct sim_server *s, struct client *c)
     c->fd = -1;
     c->board = -1;
     c->rx_len = 0;
+    c->partial_since_ms = 0;
 }
 
 /* ---- stlink-server requests ---- */
 
+/* The length of the request that starts at rx, once `have` bytes are in: at most the header
+ * length plus a 32-bit count, computed in size_t so that no length wraps. */
 static size_t request_length(const uint8_t *rx, size_t have)
 {
     switch (rx[0]) {
@@ -172,9 +193,10 @@ static size_t request_length(const uint8_t *rx, size_t have)
     case STLINK_SERVER_SEND_USB_CMD:
         if (have < STLINK_SERVER_USB_CMD_HDR)
             return STLINK_SERVER_USB_CMD_HDR;
-        return STLINK_SERVER_USB_CMD_HDR + (rx[STLINK_SERVER_USB_DIR] == STLINK_SERVER_DIR_OUT
-                                                ? le32_get(&rx[STLINK_SERVER_USB_LEN])
-                                                : 0);
+        return (size_t)STLINK_SERVER_USB_CMD_HDR +
+               (rx[STLINK_SERVER_USB_DIR] == STLINK_SERVER_DIR_OUT
+                    ? (size_t)le32_get(&rx[STLINK_SERVER_USB_LEN])
+                    : 0);
     default: return 1;
     }
 }
@@ -296,7 +318,7 @@ static bool serve_probe_client(struct sim_server *s, struct client *c)
         if (c->rx_len == 0)
             return true;
         size_t need = request_length(c->rx, c->rx_len);
-        if (need > sizeof c->rx)
+        if (need == 0 || need > sizeof c->rx)
             return false; /* longer than any valid request */
         if (c->rx_len < need)
             return true;
@@ -326,17 +348,54 @@ static int board_by_ref(struct sim_server *s, const char *ref)
     return -1;
 }
 
-static void control_line(struct sim_server *s, struct client *c, char *line)
+#define BINARY_LINE_ERROR "error not a control command (binary data); closing\n"
+
+static void send_text(int fd, const char *text)
 {
+    send_all(fd, text, strlen(text));
+}
+
+/* A control line is printable ASCII (tabs allowed) and starts with a known verb; anything else
+ * (an HTTP request, binary garbage) is not this protocol. */
+static bool control_line_is_text(const char *line)
+{
+    for (const unsigned char *p = (const unsigned char *)line; *p; p++)
+        if ((*p < 0x20 && *p != '\t' && *p != '\r') || *p >= 0x7f)
+            return false;
+    return true;
+}
+
+/* Answers one control line; false when the line is not this protocol (the caller closes). */
+static bool control_line(struct sim_server *s, struct client *c, char *line)
+{
+    if (!control_line_is_text(line)) {
+        send_text(c->fd, BINARY_LINE_ERROR);
+        return false;
+    }
     char *save = NULL;
     char *verb = strtok_r(line, " \t\r", &save);
     char *arg = strtok_r(NULL, " \t\r", &save);
     char *arg2 = strtok_r(NULL, " \t\r", &save);
+    char *extra = strtok_r(NULL, " \t\r", &save);
+    static const char *const verbs[] = {"boards", "status", "stats", "advance", "save", "quit"};
+    bool known = false;
+    for (size_t k = 0; verb && k < sizeof verbs / sizeof verbs[0]; k++)
+        known |= strcmp(verb, verbs[k]) == 0;
+    if (verb && !known) {
+        /* Also what an HTTP request line ("POST / HTTP/1.1") gets: nothing after it is read. */
+        char msg[160];
+        int n = snprintf(msg, sizeof msg,
+                         "error unknown command '%.40s' (boards, status, stats, advance, save, "
+                         "quit); closing\n",
+                         verb);
+        send_all(c->fd, msg, (size_t)n);
+        return false;
+    }
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
     if (!out)
-        return;
+        return false;
     int b = board_by_ref(s, arg);
 
     if (!verb) {
@@ -349,32 +408,43 @@ static void control_line(struct sim_server *s, struct client *c, char *line)
         s->quit = true;
         fputs("ok\n", out);
     } else if (b < 0) {
-        fprintf(out, "error no board '%s' (give an index or a serial)\n", arg ? arg : "");
+        fprintf(out, "error no board '%.40s' (give an index or a serial)\n", arg ? arg : "");
     } else if (strcmp(verb, "stats") == 0) {
         sim_board_write_stats_json(s->cfg.boards[b], out);
     } else if (strcmp(verb, "status") == 0) {
         sim_board_write_status_json(s->cfg.boards[b], out);
-    } else if (strcmp(verb, "advance") == 0 && arg2) {
+    } else if (strcmp(verb, "advance") == 0) {
         /* Let the board run for a number of virtual milliseconds with no client. */
-        sim_target_advance(&s->cfg.boards[b]->target, strtoull(arg2, NULL, 10) * SIM_PS_PER_MS);
-        sim_board_write_status_json(s->cfg.boards[b], out);
+        char *end = NULL;
+        unsigned long long ms = arg2 ? strtoull(arg2, &end, 10) : 0;
+        if (!arg2 || *end || arg2[0] == '-' || extra)
+            fputs("error usage: advance B MS\n", out);
+        else if (ms > ADVANCE_MAX_MS)
+            fprintf(out, "error advance %llu ms is more than %d ms at once; send several\n", ms,
+                    ADVANCE_MAX_MS);
+        else {
+            sim_target_advance(&s->cfg.boards[b]->target, (sim_ps)ms * SIM_PS_PER_MS);
+            sim_board_write_status_json(s->cfg.boards[b], out);
+        }
     } else if (strcmp(verb, "save") == 0) {
+        /* Only the state file the operator chose (--state): a client never names a path. */
         char err[512];
         struct sim_board *bd = s->cfg.boards[b];
-        const char *path = arg2 ? arg2 : bd->state_path;
-        if (!path)
+        if (arg2)
+            fputs("error save takes no file name: the board saves to the state file given "
+                  "with --state\n",
+                  out);
+        else if (!bd->state_path)
             fputs("error the board has no state file (start it with --state FILE)\n", out);
-        else if (sim_board_save(bd, path, err, sizeof err) != 0)
+        else if (sim_board_save(bd, bd->state_path, err, sizeof err) != 0)
             fprintf(out, "error %s\n", err);
         else
-            fprintf(out, "ok saved %s\n", path);
-    } else {
-        fprintf(out, "error unknown command '%s' (boards, status, stats, advance, save, quit)\n",
-                verb);
+            fprintf(out, "ok saved %s\n", bd->state_path);
     }
     fclose(out);
-    send_all(c->fd, text, len);
+    bool ok = send_all(c->fd, text, len);
     free(text);
+    return ok;
 }
 
 static bool serve_control_client(struct sim_server *s, struct client *c)
@@ -382,13 +452,54 @@ static bool serve_control_client(struct sim_server *s, struct client *c)
     for (;;) {
         uint8_t *nl = memchr(c->rx, '\n', c->rx_len);
         if (!nl)
-            return c->rx_len < sizeof c->rx;
+            return c->rx_len <= CONTROL_LINE_MAX; /* a longer line is no command */
+        if (nl - c->rx > CONTROL_LINE_MAX)
+            return false;
+        if (memchr(c->rx, '\0', (size_t)(nl - c->rx))) {
+            send_text(c->fd, BINARY_LINE_ERROR);
+            return false;
+        }
         *nl = '\0';
-        control_line(s, c, (char *)c->rx);
+        if (!control_line(s, c, (char *)c->rx))
+            return false;
         size_t used = (size_t)(nl - c->rx) + 1;
         memmove(c->rx, c->rx + used, c->rx_len - used);
         c->rx_len -= used;
+        if (s->quit)
+            return true;
     }
+}
+
+static int count_clients(const struct sim_server *s, enum client_kind kind)
+{
+    int n = 0;
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        n += s->clients[i].fd >= 0 && s->clients[i].kind == kind;
+    return n;
+}
+
+/* The slot for a new client: a free one, else the longest-idle client of `kind` (any kind
+ * when kind_full is false) that holds no probe session, which is closed; -1 when none. */
+static int free_slot(struct sim_server *s, enum client_kind kind, bool kind_full)
+{
+    int victim = -1;
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+        struct client *c = &s->clients[i];
+        if (c->fd < 0) {
+            if (!kind_full)
+                return i;
+            continue;
+        }
+        if (c->board >= 0 || (kind_full && c->kind != kind))
+            continue;
+        if (victim < 0 || c->last_active_ms < s->clients[victim].last_active_ms)
+            victim = i;
+    }
+    if (victim >= 0) {
+        logf_(s, "closing an idle client to make room for a new one\n");
+        drop_client(s, &s->clients[victim]);
+    }
+    return victim;
 }
 
 static void accept_client(struct sim_server *s, int lfd, enum client_kind kind)
@@ -398,12 +509,38 @@ static void accept_client(struct sim_server *s, int lfd, enum client_kind kind)
         return;
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    for (int i = 0; i < MAX_CLIENTS; i++)
-        if (s->clients[i].fd < 0) {
-            s->clients[i] = (struct client){.fd = fd, .kind = kind, .board = -1};
-            return;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
+        close(fd);
+        return;
+    }
+    bool kind_full = kind == CLIENT_CONTROL && count_clients(s, kind) >= MAX_CONTROL_CLIENTS;
+    int i = free_slot(s, kind, kind_full);
+    if (i < 0) {
+        close(fd);
+        return;
+    }
+    s->clients[i] = (struct client){
+        .fd = fd, .kind = kind, .board = -1, .last_active_ms = net_now_ms()};
+}
+
+/* Closes clients that hold a half-sent request too long, or sit idle with no session. */
+static void expire_clients(struct sim_server *s)
+{
+    int64_t now = net_now_ms();
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+        struct client *c = &s->clients[i];
+        if (c->fd < 0)
+            continue;
+        bool stuck = c->rx_len > 0 && c->partial_since_ms &&
+                     now - c->partial_since_ms > PARTIAL_TIMEOUT_MS;
+        bool idle = c->board < 0 && now - c->last_active_ms > IDLE_TIMEOUT_MS;
+        if (stuck || idle) {
+            logf_(s, "closing a client: %s\n",
+                  stuck ? "request left unfinished" : "idle with no probe session");
+            drop_client(s, c);
         }
-    close(fd);
+    }
 }
 
 int sim_server_run(struct sim_server *s, volatile int *stop_flag)
@@ -441,17 +578,27 @@ int sim_server_run(struct sim_server *s, volatile int *stop_flag)
                 continue;
             }
             struct client *c = &s->clients[map[k]];
+            if (c->fd != pfd[k].fd)
+                continue; /* closed (or replaced) earlier in this round */
             ssize_t got = recv(c->fd, c->rx + c->rx_len, sizeof c->rx - c->rx_len, 0);
+            if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+                continue;
             if (got <= 0) {
                 drop_client(s, c);
                 continue;
             }
+            c->last_active_ms = net_now_ms();
             c->rx_len += (size_t)got;
             bool ok = c->kind == CLIENT_PROBE ? serve_probe_client(s, c)
                                               : serve_control_client(s, c);
             if (!ok)
                 drop_client(s, c);
+            else if (c->rx_len == 0)
+                c->partial_since_ms = 0;
+            else if (!c->partial_since_ms)
+                c->partial_since_ms = c->last_active_ms;
         }
+        expire_clients(s);
     }
     return 0;
 }
