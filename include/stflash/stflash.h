@@ -20,10 +20,12 @@
 #include "stflash/chip.h"
 #include "stflash/error.h"
 #include "stflash/image.h"
+#include "stflash/version.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the library exports what is declared here */
 
 /* ---- context ---- */
 
@@ -299,6 +301,7 @@ typedef void (*stflash_check_fn)(void *user, const struct stflash_check *check);
 int stflash_doctor(struct stflash_ctx *ctx, const char *selector, stflash_check_fn fn,
                    void *user);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

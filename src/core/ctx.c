@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/ctx.h"
+#include "stflash/backend.h"
 
 int stflash_ctx_new(struct stflash_ctx **out)
 {
@@ -59,18 +60,45 @@ void ctx_log(struct stflash_ctx *ctx, enum stflash_log_level level, const char *
     va_end(ap);
 }
 
-int ctx_fail(struct stflash_ctx *ctx, int err, const char *fmt, ...)
+static int vfail(struct stflash_ctx *ctx, int err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static int vfail(struct stflash_ctx *ctx, int err, const char *fmt, va_list ap)
 {
     if (!ctx)
         return err;
     char msg[sizeof ctx->last_error];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     memcpy(ctx->last_error, msg, sizeof msg);
     ctx_log(ctx, STFLASH_LOG_DEBUG, "error: %s", msg);
     return err;
+}
+
+int ctx_fail(struct stflash_ctx *ctx, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err = vfail(ctx, err, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+/* The same two for back-ends outside the library (stflash/backend.h). */
+int stflash_ctx_fail(struct stflash_ctx *ctx, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err = vfail(ctx, err, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+void stflash_ctx_log(struct stflash_ctx *ctx, enum stflash_log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(ctx, level, fmt, ap);
+    va_end(ap);
 }
 
 void ctx_progress(struct stflash_ctx *ctx, enum stflash_phase phase, uint64_t done,

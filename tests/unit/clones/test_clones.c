@@ -22,6 +22,7 @@
 #include "f1_map.h"
 #include "flash/flash.h"
 #include "sim_dbg.h"
+#include "stflash/sim.h"
 #include "stflash/stflash.h"
 
 #define FLASH_BASE 0x08000000u
@@ -491,6 +492,7 @@ static void test_gd32_word_pgerr(void **state)
 
 int main(void)
 {
+    stflash_sim_register(); /* "sim:CHIP" selectors */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sim_identification),
         cmocka_unit_test(test_sim_apm32_drops_halfword_while_busy),
