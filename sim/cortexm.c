@@ -648,6 +648,22 @@ void cortexm_run(struct sim_target *t, sim_ps deadline)
 
 /* ---- core register transfer (DCRSR REGSEL, C1.6.3) ---- */
 
+/* DCRSR REGSEL of the floating-point registers (ARMv7-M C1.6.3, with the FP extension): FPSCR
+ * 0x21, S0-S31 0x40-0x5F. */
+#define REGSEL_FPSCR 0x21u
+#define REGSEL_S0 0x40u
+
+static int regsel_to_uc_fp(const struct sim_target *t, unsigned regsel)
+{
+    if (!t->cpu->has_fpu)
+        return -1;
+    if (regsel == REGSEL_FPSCR)
+        return UC_ARM_REG_FPSCR;
+    if (regsel >= REGSEL_S0 && regsel < REGSEL_S0 + 32u)
+        return UC_ARM_REG_S0 + (int)(regsel - REGSEL_S0);
+    return -1;
+}
+
 static int regsel_to_uc(unsigned regsel)
 {
     if (regsel <= 12)
@@ -679,6 +695,8 @@ int cortexm_read_core_reg(struct sim_target *t, unsigned regsel, uint32_t *val)
     }
     int reg = regsel_to_uc(regsel);
     if (reg < 0)
+        reg = regsel_to_uc_fp(t, regsel);
+    if (reg < 0)
         return -1;
     *val = reg_get(t, reg);
     if (regsel == 15)
@@ -701,6 +719,8 @@ int cortexm_write_core_reg(struct sim_target *t, unsigned regsel, uint32_t val)
         return 0;
     }
     int reg = regsel_to_uc(regsel);
+    if (reg < 0)
+        reg = regsel_to_uc_fp(t, regsel);
     if (reg < 0)
         return -1;
     if (regsel == 15)
