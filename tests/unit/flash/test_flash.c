@@ -65,7 +65,8 @@ static int open_chip(void **state, const char *sim_chip, uint16_t dev_id, uint32
     fx->size = fx->sd.t.flash_size;
     const struct stflash_chip_info *chip = stflash_chip_find(dev_id);
     assert_non_null(chip);
-    assert_int_equal(flash_dev_init(&fx->f, &fx->sd.dbg, chip, fx->size, 0), STFLASH_OK);
+    struct flash_dev_params params = {.flash_size = fx->size};
+    assert_int_equal(flash_dev_init(&fx->f, &fx->sd.dbg, chip, &params), STFLASH_OK);
     if (sram)
         fx->f.sram_size = sram;
     fx->expect = malloc(fx->size);
@@ -536,7 +537,9 @@ static void test_wrprterr_on_erase(void **state)
     struct fixture *fx = *state;
     prefill(fx, 11);
     assert_int_equal(fx->f.drv->unlock(&fx->f), STFLASH_OK);
-    int rc = fx->f.drv->erase_page(&fx->f, 0x08001400u);
+    struct flash_unit u;
+    assert_true(flash_map_unit_at(&fx->f.map, 0x08001400u, &u));
+    int rc = fx->f.drv->erase_unit(&fx->f, &u);
     assert_int_equal(fx->f.drv->lock(&fx->f), STFLASH_OK);
     assert_error(fx, rc, STFLASH_ERR_PROTECTED,
                  "cannot erase page 0x08001400: write protected (WRPRTERR)");
@@ -629,26 +632,28 @@ static void test_f100(void **state)
 static void test_option_bytes(void **state)
 {
     struct fixture *fx = *state;
-    struct f1_option_state st;
-    assert_int_equal(f1_option_read(&fx->f, &st), STFLASH_OK);
-    assert_int_equal(st.stored.rdp, F1_OB_RDP_NONE);
-    assert_false(st.read_protected);
-    assert_int_equal(st.wrpr, 0xFFFFFFFFu);
+    struct stflash_options o;
+    assert_int_equal(fpec_options_read(&fx->f, &o), STFLASH_OK);
+    assert_int_equal(o.rdp, F1_OB_RDP_NONE);
+    assert_int_equal(o.rdp_level, 0);
+    assert_int_equal(o.rdp_level_stored, 0);
+    assert_int_equal(o.wrp_in_force, 0xFFFFFFFFu);
 
-    struct f1_option_bytes ob = st.stored;
-    ob.wrp[0] = 0xFE; /* protect the first 4 KiB */
-    ob.data[1] = 0x5C;
-    assert_int_equal(f1_option_write(&fx->f, &ob), STFLASH_OK);
+    o.wrp &= ~1u; /* protect the first 4 KiB */
+    o.data1 = 0x5C;
+    assert_int_equal(fpec_options_write(&fx->f, &o), STFLASH_OK);
     assert_locked(fx);
     assert_false(fx->sd.t.fpec.cr & FLASH_CR_OPTWRE);
     assert_int_equal(fx->sd.t.optbytes[4], 0x01FE);
     assert_int_equal(fx->sd.t.optbytes[3], 0xA35C);
 
     sim_target_system_reset(&fx->sd.t); /* options load at reset */
-    assert_int_equal(f1_option_read(&fx->f, &st), STFLASH_OK);
-    assert_int_equal(st.wrpr, 0xFFFFFFFEu);
-    assert_int_equal(st.stored.data[1], 0x5C);
-    assert_int_equal((st.obr >> 18) & 0xFFu, 0x5C);
+    assert_int_equal(fpec_options_read(&fx->f, &o), STFLASH_OK);
+    assert_int_equal(o.wrp_in_force, 0xFFFFFFFEu);
+    assert_int_equal(o.data1, 0x5C);
+    uint32_t obr;
+    assert_int_equal(dbg_read32(&fx->sd.dbg, 0x40022000u + FPEC_OBR, &obr), STFLASH_OK);
+    assert_int_equal((obr >> 18) & 0xFFu, 0x5C); /* DATA1 at OBR[25:18] (PM0075 §3.7) */
 
     const struct seg s[] = {{0x08000800u, 4, 131}};
     assert_error(fx, write_segs(fx, s, 1, NULL), STFLASH_ERR_PROTECTED,
@@ -775,9 +780,9 @@ static void test_crc32_host(void **state)
     assert_int_equal(flash_crc32(flash_crc32(0, check, 4), check + 4, 5), 0xCBF43926u);
     const uint8_t erased[5] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
     const uint8_t almost[5] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFE};
-    assert_int_equal(flash_crc_expected(erased, 5), 0);
-    assert_int_equal(flash_crc_expected(almost, 5), flash_crc32(0, almost, 5));
-    assert_int_equal(flash_crc_expected(check, 9), 0xCBF43926u);
+    assert_int_equal(flash_crc_expected(erased, 5, 0xFF), 0);
+    assert_int_equal(flash_crc_expected(almost, 5, 0xFF), flash_crc32(0, almost, 5));
+    assert_int_equal(flash_crc_expected(check, 9, 0xFF), 0xCBF43926u);
     const struct flash_crc_region r[] = {
         {0x08000000u, 0, 0, false},  {0x08000000u, 10, 0, false}, {0x08000000u, 10, 4, false},
         {0x08000000u, 12, 4, false}, {0x08000000u, 3, 4, true},
@@ -840,7 +845,7 @@ static void test_crc_on_target(void **state)
                              r[i].addr + off, len, crcs[k], erased);
                 continue;
             }
-            uint32_t want = flash_crc_expected(bytes, len);
+            uint32_t want = flash_crc_expected(bytes, len, 0xFF);
             if (crcs[k] != want)
                 fail_msg("piece %zu (0x%08x, %u bytes): 0x%08x, expected 0x%08x", k,
                          r[i].addr + off, len, crcs[k], want);
