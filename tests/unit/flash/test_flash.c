@@ -771,6 +771,38 @@ static void spy_reset(struct fixture *fx, struct spy *s, struct sim_stats *stats
     fx->nev = 0;
 }
 
+/* The erased value 0x00 of the L0/L1 reaches the routine: with it, a piece of zeros answers 0
+ * (and the blank check says erased), a piece of 0xFF bytes is put through the CRC. */
+static void test_crc_erased_zero(void **state)
+{
+    struct fixture *fx = *state;
+    prefill(fx, 41);
+    memset(fx->sd.t.flash + 0x2000, 0x00, 0x400);
+    memset(fx->sd.t.flash + 0x2400, 0xFF, 0x400);
+    fx->sd.t.flash[0x27FF] = 0x00;
+    fx->f.map.erased = 0x00;
+    const struct flash_crc_region r[] = {
+        {0x08002000u, 0x800, 0x400, false}, /* zeros, then 0xFF bytes ending in a zero */
+        {0x08002000u, 0x400, 0, true},      /* blank check of the zeros */
+        {0x08002400u, 0x400, 0, true},      /* blank check of the 0xFF bytes */
+        {0x08002001u, 0x3FE, 0, false},     /* zeros, unaligned at both ends */
+    };
+    uint32_t crcs[5];
+    assert_int_equal(flash_crc_target(&fx->f, r, 4, false, crcs), STFLASH_OK);
+    assert_int_equal(crcs[0], 0);
+    assert_int_equal(crcs[1], flash_crc32(0, fx->sd.t.flash + 0x2400, 0x400));
+    assert_int_equal(crcs[1], flash_crc_expected(fx->sd.t.flash + 0x2400, 0x400, 0x00));
+    assert_int_equal(crcs[2], 0);
+    assert_int_not_equal(crcs[3], 0);
+    assert_int_equal(crcs[4], 0);
+    /* With 0xFF as the erased value the same zeros are content. */
+    fx->f.map.erased = 0xFF;
+    assert_int_equal(flash_crc_target(&fx->f, r, 4, false, crcs), STFLASH_OK);
+    assert_int_equal(crcs[0], flash_crc32(0, fx->sd.t.flash + 0x2000, 0x400));
+    assert_int_not_equal(crcs[2], 0);
+    assert_int_equal(crcs[3], 0xFFFFFFFFu);
+}
+
 static void test_crc32_host(void **state)
 {
     (void)state;
@@ -1283,6 +1315,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_f100, setup_f100_small, teardown),
         cmocka_unit_test_setup_teardown(test_option_bytes, setup_f103, teardown),
         cmocka_unit_test(test_crc32_host),
+        cmocka_unit_test_setup_teardown(test_crc_erased_zero, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_crc_on_target, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_crc_on_target, setup_f100, teardown),
         cmocka_unit_test_setup_teardown(test_crc_on_target, setup_f100_small, teardown),
