@@ -217,6 +217,7 @@ struct sim_target {
     int reset_request;      /* enum sim_reset_request, pending */
     int last_intno;         /* CPU exception Unicorn reported in the last run, or -1 */
     uint32_t dirty_lo, dirty_hi; /* flash the core changed during a run: cached code to drop */
+    uint64_t host_budget_cuts;   /* runs that ended on the host-time budget (sim/cortexm.c) */
 
     bool swd_disabled;      /* AFIO SWJ_CFG = 100 while running */
     bool debug_locked;      /* read protection level 2 loaded: the debug port is off for good */
