@@ -48,7 +48,7 @@ void help_main(void)
           "  reset [--halt]           reset the target\n"
           "  options [CHANGES]        show or change the option bytes (protections, watchdog)\n"
           "  unlock                   remove read protection (erases the whole flash)\n"
-          "  lock                     set read protection level 1\n"
+          "  lock                     set read protection level 1 (--allow-read-protect)\n"
           "  doctor                   check everything from the probe to the flash, with fixes\n"
           "  gdbserver [--port N]     serve gdb (target extended-remote :4242)\n"
           "\n",
@@ -181,9 +181,11 @@ static const struct help_entry helps[] = {
      "\n"
      "  -y, --yes            do not ask: on a terminal stflash asks before erasing, without\n"
      "                       one it needs --yes\n"},
-    {"lock", "Usage: stflash lock\n"
+    {"lock", "Usage: stflash lock --allow-read-protect\n"
              "Set read protection level 1: the debugger can no longer read the flash, and only\n"
-             "'stflash unlock' (which erases the flash) removes it. The target is reset.\n"},
+             "'stflash unlock' (which erases the flash) removes it. The target is reset.\n"
+             "\n"
+             "  --allow-read-protect  confirm (required, as for options --rdp 1)\n"},
     {"doctor",
      "Usage: stflash doctor [--json]\n"
      "Check, in order: probe found, probe opened, probe firmware, target voltage, SWD link,\n"
