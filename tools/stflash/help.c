@@ -147,14 +147,21 @@ static const struct help_entry helps[] = {
      "\n"
      "Default: NRST when the probe reports it wired, else a software reset.\n"},
     {"gdbserver",
-     "Usage: stflash gdbserver [--port N] [--bind ADDR]\n"
+     "Usage: stflash gdbserver [--port N] [--bind ADDR [--allow-remote]] [--idle-timeout SEC]\n"
      "Serve the GDB remote protocol for the target, one gdb at a time: registers, memory,\n"
      "hardware breakpoints (the FPB), step, continue, Ctrl-C, and `load` into flash. The target\n"
      "is halted when gdb connects; detach lets it run, kill resets it. Monitor commands: reset\n"
-     "(halts at the reset vector), reset halt, halt. Stop with Ctrl-C.\n"
+     "(halts at the reset vector), reset halt, halt. Another gdb connecting meanwhile is told\n"
+     "that the server is busy. Malformed packets are refused (NAK); a client that sends nothing\n"
+     "within 10 s of connecting, or leaves a packet unfinished for 10 s, is disconnected; a\n"
+     "vanished peer is found by TCP keepalive. Stop with Ctrl-C.\n"
      "\n"
      "  -p, --port N         TCP port (default 4242; 0: any free port, printed)\n"
-     "  --bind ADDR          IPv4 address to listen on (default 127.0.0.1, this computer only)\n"},
+     "  --bind ADDR          IPv4 address to listen on (default 127.0.0.1, this computer only)\n"
+     "  --allow-remote       permit a --bind address other than loopback (the protocol has no\n"
+     "                       authentication: whoever connects controls the target)\n"
+     "  --idle-timeout SEC   disconnect a gdb silent for SEC seconds while the target is halted\n"
+     "                       (default 0: never)\n"},
     {"options",
      "Usage: stflash options [--json] [CHANGES]\n"
      "Show the option bytes (STM32F0/F1/F3): read protection in force and stored, write-\n"
