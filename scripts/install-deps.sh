@@ -10,6 +10,7 @@ packages=(
     libcmocka-dev                             # unit tests
     gcc-arm-none-eabi libnewlib-arm-none-eabi # firmware, examples and on-target loaders
     openocd stlink-tools gdb-multiarch python3-pyocd srecord # peers for compatibility tests
+    clang libclang-rt-14-dev                  # the libFuzzer harnesses (tests/fuzz)
 )
 
 missing=()

@@ -25,6 +25,7 @@
 #include "core/le.h"
 #include "core/net.h"
 #include "server.h"
+#include "server_request.h"
 #include "stlink/stlink_proto.h"
 #include "transport/stlink_server_proto.h"
 
@@ -178,29 +179,6 @@ static void drop_client(struct sim_server *s, struct client *c)
 
 /* ---- stlink-server requests ---- */
 
-/* The length of the request that starts at rx, once `have` bytes are in: at most the header
- * length plus a 32-bit count, computed in size_t so that no length wraps. */
-static size_t request_length(const uint8_t *rx, size_t have)
-{
-    switch (rx[0]) {
-    case STLINK_SERVER_REFRESH_DEVICE_LIST: return STLINK_SERVER_REFRESH_REQ;
-    case STLINK_SERVER_GET_NB_DEV: return STLINK_SERVER_GET_NB_DEV_REQ;
-    case STLINK_SERVER_GET_DEV_INFO: return STLINK_SERVER_DEV_INFO_REQ;
-    case STLINK_SERVER_OPEN_DEV: return STLINK_SERVER_OPEN_REQ;
-    case STLINK_SERVER_CLOSE_DEV: return STLINK_SERVER_CLOSE_REQ;
-    case STLINK_SERVER_GET_SERVER_VERSION: return STLINK_SERVER_VERSION_REQ;
-    case STLINK_SERVER_GET_NB_OF_DEV_CLIENTS: return 8;
-    case STLINK_SERVER_SEND_USB_CMD:
-        if (have < STLINK_SERVER_USB_CMD_HDR)
-            return STLINK_SERVER_USB_CMD_HDR;
-        return (size_t)STLINK_SERVER_USB_CMD_HDR +
-               (rx[STLINK_SERVER_USB_DIR] == STLINK_SERVER_DIR_OUT
-                    ? (size_t)le32_get(&rx[STLINK_SERVER_USB_LEN])
-                    : 0);
-    default: return 1;
-    }
-}
-
 static bool board_in_use(struct sim_server *s, int index)
 {
     for (int i = 0; i < MAX_CLIENTS; i++)
@@ -317,7 +295,7 @@ static bool serve_probe_client(struct sim_server *s, struct client *c)
     for (;;) {
         if (c->rx_len == 0)
             return true;
-        size_t need = request_length(c->rx, c->rx_len);
+        size_t need = sim_request_length(c->rx, c->rx_len);
         if (need == 0 || need > sizeof c->rx)
             return false; /* longer than any valid request */
         if (c->rx_len < need)

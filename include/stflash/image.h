@@ -29,8 +29,10 @@ extern "C" {
 /* Hostile-input guard: an image never holds more than this many data bytes. */
 #define STFLASH_IMAGE_MAX_BYTES (64u * 1024u * 1024u)
 
-/* stflash_image_load() refuses files larger than this (ELF files carry debug data too). */
-#define STFLASH_IMAGE_MAX_FILE_BYTES (512u * 1024u * 1024u)
+/* stflash_image_load() refuses files larger than this, from their size before reading: room
+ * for an Intel HEX file of STFLASH_IMAGE_MAX_BYTES (2.75 bytes of text per data byte) and for
+ * ELF files, which carry debug data too. */
+#define STFLASH_IMAGE_MAX_FILE_BYTES (256u * 1024u * 1024u)
 
 enum stflash_image_format {
     STFLASH_IMAGE_AUTO = 0, /* detect from the content (see stflash_image_detect_format) */
@@ -76,14 +78,18 @@ struct stflash_image_region {
 };
 
 /*
- * Reads the file at `path` and parses it as `fmt` (AUTO: detected from the content). bin_base is
- * the address of the first byte when the file is (or is detected as) raw binary; it is ignored
- * otherwise. On success *out receives a new image owned by the caller.
+ * Reads the file at `path` ("-": standard input) and parses it as `fmt`. AUTO takes the format
+ * from the file name when it names one (stflash_image_format_from_path: then a file that does
+ * not parse as that format is an error whose message says so), and from the content otherwise.
+ * Only regular files and "-" are read: a FIFO, device, socket or directory is refused without
+ * waiting for it. bin_base is the address of the first byte when the file is (or is detected as)
+ * raw binary; it is ignored otherwise. On success *out receives a new image owned by the caller.
  *
  * Errors:
  *   STFLASH_ERR_INVALID_ARG  path or out is NULL, fmt is not a known format, or a binary of this
  *                            size does not fit in the 32-bit address space at bin_base
- *   STFLASH_ERR_IO           the file cannot be opened or read (errno is kept)
+ *   STFLASH_ERR_IO           the file cannot be opened or read, or is not a regular file
+ *                            (errno is kept: EISDIR for a directory, EINVAL for other kinds)
  *   STFLASH_ERR_ACCESS       permission denied on the file (errno is kept)
  *   STFLASH_ERR_NO_MEMORY    an allocation failed
  *   STFLASH_ERR_FORMAT       the content breaks its format (see the parse rules below), the file
@@ -110,7 +116,10 @@ int stflash_image_load(const char *path, enum stflash_image_format fmt, uint32_t
  *            tabs around a record are ignored; anything else that is not a record is an error.
  *            Hex digits may be upper or lower case. Every checksum is verified.
  *   AUTO     Text that is neither Intel HEX nor S-record is an error, never loaded as binary:
- *            pass STFLASH_IMAGE_BIN to flash such a file as raw bytes.
+ *            pass STFLASH_IMAGE_BIN to flash such a file as raw bytes. So is binary data mixed
+ *            with whole record lines (a damaged text file: the parser names the broken line).
+ *   UTF-16   Text in UTF-16 (with or without a byte order mark) is an error for AUTO, IHEX and
+ *            SREC, with a message saying so: no image format is UTF-16 text.
  *   BIN      The whole buffer at bin_base; has_entry is false.
  *   IHEX     Types 00 data, 01 end of file, 02 extended segment address, 03 start segment
  *            address (entry = CS * 16 + IP), 04 extended linear address, 05 start linear address.
@@ -138,11 +147,18 @@ int stflash_image_parse_buffer(const uint8_t *buf, size_t len, enum stflash_imag
 /*
  * Guesses the format of a buffer: ELF magic -> ELF; a first record starting with ':' -> IHEX;
  * 'S' and a digit -> SREC. Text (ASCII or UTF-8) with a line starting with ':' or 'S' and a digit
- * further down is reported as that format too, so that the parser reports the broken lines.
- * Anything else that is not text -> BIN. Returns STFLASH_IMAGE_AUTO when undecided: empty buffer,
- * or text that resembles no supported format. Never fails; buf may be NULL when len is 0.
+ * further down is reported as that format too, so that the parser reports the broken lines; so
+ * is binary data holding two whole record lines (or one that is half of it). Anything else that
+ * is not text -> BIN. Returns STFLASH_IMAGE_AUTO when undecided: empty buffer, UTF-16 text, or
+ * text that resembles no supported format. Never fails; buf may be NULL when len is 0.
  */
 enum stflash_image_format stflash_image_detect_format(const uint8_t *buf, size_t len);
+
+/*
+ * The format a file name promises, case-insensitively: .bin -> BIN; .hex, .ihex, .ihx -> IHEX;
+ * .srec, .s19, .s28, .s37, .mot -> SREC; .elf, .axf -> ELF; AUTO for any other name or NULL.
+ */
+enum stflash_image_format stflash_image_format_from_path(const char *path);
 
 /* Releases an image and everything it owns. NULL is accepted. */
 void stflash_image_free(struct stflash_image *img);

@@ -109,7 +109,9 @@ int cm_reset(struct dbg *d, enum cm_reset_kind kind, bool halt)
     if (rc != 0)
         return rc;
     uint32_t dhcsr;
-    (void)dbg_read32(d, CM_DHCSR, &dhcsr); /* clears the sticky S_RESET_ST */
+    rc = dbg_read32(d, CM_DHCSR, &dhcsr); /* clears the sticky S_RESET_ST */
+    if (rc != 0)
+        return rc;
 
     if (kind == CM_RESET_NRST) {
         rc = d->ops->set_nrst(d, 1);
@@ -118,8 +120,11 @@ int cm_reset(struct dbg *d, enum cm_reset_kind kind, bool halt)
         pause_ms(2);
         rc = d->ops->set_nrst(d, 0);
     } else {
-        /* The write resets the system: a fault answer to it is expected on some parts. */
-        (void)dbg_write32(d, CM_AIRCR, CM_AIRCR_VECTKEY | CM_AIRCR_SYSRESETREQ);
+        /* The write resets the system: a fault answer to it is expected on some parts, but a
+         * probe or link that is gone is not a reset. */
+        rc = dbg_write32(d, CM_AIRCR, CM_AIRCR_VECTKEY | CM_AIRCR_SYSRESETREQ);
+        if (rc == STFLASH_ERR_TARGET)
+            rc = 0;
     }
     if (rc != 0)
         return rc;
@@ -133,6 +138,10 @@ int cm_reset(struct dbg *d, enum cm_reset_kind kind, bool halt)
             break;
         if (rc == 0 && !(dhcsr & CM_DHCSR_S_RESET_ST) && (dhcsr & CM_DHCSR_S_HALT) && halt)
             break; /* the reset finished between two polls and the core sits at the vector */
+        /* Only the target may stop answering (SWD faults); a lost probe or connection is an
+         * error, never a reset done. */
+        if (rc != 0 && rc != STFLASH_ERR_TARGET)
+            return rc;
         if (rc != 0 && !halt && ++failed_reads >= 3) {
             /* The firmware started and took the SWD pins (or sleeps): the reset happened. */
             ctx_log(d->ctx, STFLASH_LOG_WARN,

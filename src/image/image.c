@@ -48,9 +48,7 @@ int img_fail_at(struct img_ctx *c, int code, unsigned long origin, const char *f
     return code;
 }
 
-static void set_error(struct stflash_image_error *err, const char *fmt, ...) IMG_PRINTF(2, 3);
-
-static void set_error(struct stflash_image_error *err, const char *fmt, ...)
+void img_set_error(struct stflash_image_error *err, const char *fmt, ...)
 {
     if (err == NULL)
         return;
@@ -61,7 +59,7 @@ static void set_error(struct stflash_image_error *err, const char *fmt, ...)
     err->line = 0;
 }
 
-static void clear_error(struct stflash_image_error *err)
+void img_clear_error(struct stflash_image_error *err)
 {
     if (err != NULL) {
         err->msg[0] = '\0';
@@ -259,25 +257,33 @@ int stflash_image_parse_buffer(const uint8_t *buf, size_t len, enum stflash_imag
                                uint32_t bin_base, struct stflash_image **out,
                                struct stflash_image_error *err)
 {
-    clear_error(err);
+    img_clear_error(err);
     if (out == NULL || (buf == NULL && len > 0)) {
-        set_error(err, "invalid argument");
+        img_set_error(err, "invalid argument");
         return STFLASH_ERR_INVALID_ARG;
+    }
+    /* Text in UTF-16 (what Windows PowerShell's '>' writes) is never a valid image, and as raw
+     * bytes it would be flashed: refuse it by name, unless raw bytes were asked for. */
+    if (fmt != STFLASH_IMAGE_BIN && fmt != STFLASH_IMAGE_ELF && img_is_utf16(buf, len)) {
+        img_set_error(err, "the input is UTF-16 text (what PowerShell's '>' writes), not ASCII: "
+                           "save it as ASCII or UTF-8 (Out-File -Encoding ascii, or "
+                           "iconv -f UTF-16 -t UTF-8)");
+        return STFLASH_ERR_FORMAT;
     }
     if (fmt == STFLASH_IMAGE_AUTO) {
         if (len == 0) {
-            set_error(err, "empty input");
+            img_set_error(err, "empty input");
             return STFLASH_ERR_FORMAT;
         }
         fmt = stflash_image_detect_format(buf, len);
         if (fmt == STFLASH_IMAGE_AUTO) {
-            set_error(err, "input is text but neither intel hex nor s-record (load it as binary "
+            img_set_error(err, "input is text but neither intel hex nor s-record (load it as binary "
                            "explicitly to flash it as raw bytes)");
             return STFLASH_ERR_FORMAT;
         }
     } else if (fmt != STFLASH_IMAGE_BIN && fmt != STFLASH_IMAGE_IHEX && fmt != STFLASH_IMAGE_SREC &&
                fmt != STFLASH_IMAGE_ELF) {
-        set_error(err, "unknown image format %d", (int)fmt);
+        img_set_error(err, "unknown image format %d", (int)fmt);
         return STFLASH_ERR_INVALID_ARG;
     }
 
@@ -292,10 +298,10 @@ int stflash_image_parse_buffer(const uint8_t *buf, size_t len, enum stflash_imag
              * records in conflict. */
             struct img_ctx loc = {.locate = true, .locate_addr = at};
             if (run_parser(&loc, fmt, buf, len, bin_base) == STFLASH_OK && loc.located_count == 2)
-                set_error(err, "overlapping data at 0x%08x (%s %lu and %s %lu)", (unsigned)at,
+                img_set_error(err, "overlapping data at 0x%08x (%s %lu and %s %lu)", (unsigned)at,
                           loc.origin_kind, loc.located[1], loc.origin_kind, loc.located[0]);
             else
-                set_error(err, "overlapping data at 0x%08x", (unsigned)at);
+                img_set_error(err, "overlapping data at 0x%08x", (unsigned)at);
             ctx_release(&loc);
             return STFLASH_ERR_OVERLAP;
         }
@@ -303,198 +309,10 @@ int stflash_image_parse_buffer(const uint8_t *buf, size_t len, enum stflash_imag
     if (rc == STFLASH_OK) {
         rc = build_image(&c, fmt, out);
         if (rc != STFLASH_OK)
-            set_error(err, "out of memory");
+            img_set_error(err, "out of memory");
     }
     ctx_release(&c);
     return rc;
-}
-
-/* ---- files ---- */
-
-static int errno_code(int e)
-{
-    return (e == EACCES || e == EPERM) ? STFLASH_ERR_ACCESS : STFLASH_ERR_IO;
-}
-
-static void set_errno_error(struct stflash_image_error *err, const char *what, const char *path,
-                            int e)
-{
-    char text[128];
-    if (strerror_r(e, text, sizeof text) != 0)
-        snprintf(text, sizeof text, "error %d", e);
-    set_error(err, "cannot %s '%s': %s", what, path, text);
-}
-
-/* Reads a whole file (regular or not) into a new buffer. */
-static int read_file(const char *path, uint8_t **data, size_t *len, struct stflash_image_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        int e = errno;
-        set_errno_error(err, "open", path, e);
-        errno = e;
-        return errno_code(e);
-    }
-    uint8_t *buf = NULL;
-    size_t cap = 0, n = 0;
-    int rc = STFLASH_OK;
-    /* Up to one byte past the limit is read, to tell a file of exactly the limit from a larger
-     * one. */
-    const size_t limit = (size_t)STFLASH_IMAGE_MAX_FILE_BYTES + 1;
-    for (;;) {
-        if (n == cap) {
-            if (cap >= limit)
-                break;
-            size_t ncap = cap ? cap * 2 : 65536;
-            if (ncap > limit)
-                ncap = limit;
-            uint8_t *nb = realloc(buf, ncap);
-            if (nb == NULL) {
-                set_error(err, "out of memory reading '%s'", path);
-                rc = STFLASH_ERR_NO_MEMORY;
-                break;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                int e = errno;
-                set_errno_error(err, "read", path, e);
-                errno = e;
-                rc = errno_code(e);
-            }
-            break;
-        }
-    }
-    if (rc == STFLASH_OK && n > STFLASH_IMAGE_MAX_FILE_BYTES) {
-        set_error(err, "file '%s' is larger than %u MiB", path,
-                  STFLASH_IMAGE_MAX_FILE_BYTES / (1024u * 1024u));
-        rc = STFLASH_ERR_FORMAT;
-    }
-    int e = errno;
-    fclose(f);
-    errno = e;
-    if (rc != STFLASH_OK) {
-        free(buf);
-        return rc;
-    }
-    *data = buf;
-    *len = n;
-    return STFLASH_OK;
-}
-
-int stflash_image_load(const char *path, enum stflash_image_format fmt, uint32_t bin_base,
-                       struct stflash_image **out, struct stflash_image_error *err)
-{
-    clear_error(err);
-    if (path == NULL || out == NULL) {
-        set_error(err, "invalid argument");
-        return STFLASH_ERR_INVALID_ARG;
-    }
-    uint8_t *buf;
-    size_t len;
-    int rc = read_file(path, &buf, &len, err);
-    if (rc != STFLASH_OK)
-        return rc;
-    rc = stflash_image_parse_buffer(buf, len, fmt, bin_base, out, err);
-    free(buf);
-    return rc;
-}
-
-/* ---- detection ---- */
-
-static bool is_hex_run(const uint8_t *p, size_t avail, size_t n)
-{
-    if (avail < n)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (img_hex_digit(p[i]) < 0)
-            return false;
-    return true;
-}
-
-static bool is_space(uint8_t ch)
-{
-    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f' || ch == 0x1a;
-}
-
-/* Printable ASCII, the usual control characters of text, and well-formed UTF-8. */
-static bool is_text(const uint8_t *p, size_t len)
-{
-    for (size_t i = 0; i < len;) {
-        uint8_t ch = p[i];
-        if ((ch >= 0x20 && ch < 0x7f) || is_space(ch)) {
-            i++;
-            continue;
-        }
-        size_t more;
-        if (ch >= 0xc2 && ch <= 0xdf)
-            more = 1;
-        else if (ch >= 0xe0 && ch <= 0xef)
-            more = 2;
-        else if (ch >= 0xf0 && ch <= 0xf4)
-            more = 3;
-        else
-            return false;
-        if (len - i - 1 < more)
-            return false;
-        for (size_t k = 1; k <= more; k++)
-            if ((p[i + k] & 0xc0) != 0x80)
-                return false;
-        i += more + 1;
-    }
-    return true;
-}
-
-static enum stflash_image_format record_start(const uint8_t *p, size_t avail, bool strong)
-{
-    if (avail >= 1 && p[0] == ':' && (!strong || is_hex_run(p + 1, avail - 1, 8)))
-        return STFLASH_IMAGE_IHEX;
-    if (avail >= 2 && p[0] == 'S' && p[1] >= '0' && p[1] <= '9' &&
-        (!strong || is_hex_run(p + 2, avail - 2, 4)))
-        return STFLASH_IMAGE_SREC;
-    return STFLASH_IMAGE_AUTO;
-}
-
-enum stflash_image_format stflash_image_detect_format(const uint8_t *buf, size_t len)
-{
-    if (buf == NULL || len == 0)
-        return STFLASH_IMAGE_AUTO;
-    if (len >= 4 && buf[0] == 0x7f && buf[1] == 'E' && buf[2] == 'L' && buf[3] == 'F')
-        return STFLASH_IMAGE_ELF;
-
-    size_t i = 0;
-    if (len >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf)
-        i = 3; /* UTF-8 byte order mark */
-    while (i < len && is_space(buf[i]))
-        i++;
-    /* A well-formed first record decides, whatever follows (the parser judges the rest). */
-    enum stflash_image_format f = record_start(buf + i, len - i, true);
-    if (f != STFLASH_IMAGE_AUTO)
-        return f;
-    if (!is_text(buf, len))
-        return STFLASH_IMAGE_BIN;
-    /* Text: any line that starts like a record makes it that format, so that the parser
-     * reports the lines that are not records instead of flashing the text. */
-    bool line_start = true;
-    for (i = 0; i < len; i++) {
-        if (buf[i] == '\n' || buf[i] == '\r') {
-            line_start = true;
-            continue;
-        }
-        if (line_start && (buf[i] == ' ' || buf[i] == '\t'))
-            continue;
-        if (line_start) {
-            f = record_start(buf + i, len - i, false);
-            if (f != STFLASH_IMAGE_AUTO)
-                return f;
-        }
-        line_start = false;
-    }
-    return STFLASH_IMAGE_AUTO;
 }
 
 /* ---- accessors ---- */

@@ -93,6 +93,14 @@ static inline uint32_t img_be_get(const uint8_t *p, unsigned n)
     return v;
 }
 
+/* The shared error helpers of the public functions (err may be NULL). */
+void img_set_error(struct stflash_image_error *err, const char *fmt, ...) IMG_PRINTF(2, 3);
+void img_clear_error(struct stflash_image_error *err);
+
+/* True when buf holds UTF-16 text: a UTF-16 byte order mark, or ASCII characters each followed
+ * (little-endian) or preceded (big-endian) by a zero byte. */
+bool img_is_utf16(const uint8_t *buf, size_t len);
+
 /* Describes a character for a message: "'g'" or "0x00". buf needs 8 bytes. */
 const char *img_char_desc(uint8_t ch, char buf[8]);
 

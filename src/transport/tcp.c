@@ -18,6 +18,7 @@
 #include "stlink/stlink_proto.h"
 #include "transport/stlink_server_proto.h"
 #include "transport/transport.h"
+#include "transport/tcp_reply.h"
 
 #define TCP_DEFAULT_HOST "127.0.0.1"
 #define TCP_CONNECT_MS 3000
@@ -39,11 +40,6 @@ struct conn {
     uint32_t api;
 };
 
-struct tcp_found {
-    struct stflash_probe_info info;
-    uint32_t device_id;
-    bool in_use;
-};
 
 struct tcp_transport {
     struct transport base;
@@ -250,35 +246,7 @@ static int conn_list(struct conn *c, const char *host, int port, struct tcp_foun
             free(found);
             return rc;
         }
-        struct tcp_found *f = &found[i];
-        struct stflash_probe_info *info = &f->info;
-        f->device_id = le32_get(&resp[STLINK_SERVER_INFO_DEVICE_ID]);
-        f->in_use = resp[STLINK_SERVER_INFO_IN_USE] != 0;
-        snprintf(info->transport, sizeof info->transport, "tcp");
-        const uint8_t *serial = &resp[STLINK_SERVER_INFO_SERIAL];
-        size_t slen = strnlen((const char *)serial, STLINK_SERVER_SERIAL_LEN);
-        memcpy(info->serial_raw, serial, slen);
-        info->serial_raw_len = slen;
-        memcpy(info->serial, serial, slen);
-        info->serial[slen] = '\0';
-        info->vid = le16_get(&resp[STLINK_SERVER_INFO_VID]);
-        info->pid = le16_get(&resp[STLINK_SERVER_INFO_PID]);
-        const char *name = info->vid == STLINK_VID ? transport_probe_name(info->pid) : NULL;
-        snprintf(info->name, sizeof info->name, "%s", name ? name : "unknown probe");
-        snprintf(info->location, sizeof info->location, "%s:%d", host, port);
-        if (info->vid != STLINK_VID) {
-            info->status = STFLASH_ERR_UNSUPPORTED;
-            snprintf(info->status_text, sizeof info->status_text, "%04x:%04x is not an ST-LINK",
-                     info->vid, info->pid);
-        } else {
-            info->status =
-                transport_pid_status(info->pid, info->status_text, sizeof info->status_text);
-        }
-        if (info->status == STFLASH_OK && f->in_use) {
-            info->status = STFLASH_ERR_BUSY;
-            snprintf(info->status_text, sizeof info->status_text,
-                     "in use by another client of the stlink-server");
-        }
+        tcp_decode_dev_info(resp, host, port, &found[i]);
     }
     *out = found;
     *count = n;

@@ -71,8 +71,16 @@ expect_out "not read protected: nothing to do"
 expect_ok "${P[@]}" verify "$WORK/img.bin" 0x08000000
 pass "unlock of an unprotected chip changes nothing"
 
+# lock needs the same permit as options --rdp 1; without it nothing changes.
+expect_rc 6 "${P[@]}" lock
+expect_err "confirm with --allow-read-protect"
+expect_ok "${P[@]}" options --json
+expect_json rdp_level_stored 0
+expect_ok "${P[@]}" -q read "$WORK/x.bin" 0x08000000 16
+pass "lock without --allow-read-protect: refused, nothing stored"
+
 # lock, then unlock again.
-expect_ok "${P[@]}" lock
+expect_ok "${P[@]}" lock --allow-read-protect
 expect_out "read protection level 1 set"
 expect_rc 6 "${P[@]}" read "$WORK/x.bin" 0x08000000 16
 expect_ok "${P[@]}" unlock --yes

@@ -70,3 +70,27 @@ expect_running "reset without NRST"
 expect_ok "${P[@]}" reset --system --halt
 expect_halted "reset --system --halt without NRST" "$reset_pc"
 pass "no NRST wire: --hard fails with exit 4, auto and system work"
+
+# The probe lost right after the reset request: no "reset, running", a failure naming the lost
+# connection. The relay passes the AIRCR write (its value 0x05fa0004) and its answer, then
+# closes both ends.
+reset_lost() {
+    local log="$WORK/proxy$#.out"
+    /usr/bin/python3 "$(dirname "$0")/cut_proxy.py" "$SIM_PORT" 0400fa05 >"$log" &
+    local proxy=$! deadline=$((SECONDS + 10))
+    SIM_PIDS+=("$proxy")
+    until grep -q "^port " "$log" 2>/dev/null; do
+        [ $SECONDS -lt $deadline ] || fail "the relay is not listening"
+        sleep 0.05
+    done
+    local port
+    port=$(sed -n 's/^port //p' "$log")
+    expect_rc 1 --probe "tcp:127.0.0.1:$port" reset "$@"
+    wait "$proxy" || true
+    grep -qx cut "$log" || fail "the relay never saw the reset request"
+    expect_err "closed the connection"
+    ! grep -qF "reset" "$WORK/out" || fail "a reset reported done after the probe was lost: $(cat "$WORK/out")"
+}
+reset_lost
+reset_lost --halt
+pass "the probe lost during a reset: exit 1, not reported done"

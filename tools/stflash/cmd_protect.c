@@ -297,11 +297,20 @@ int cmd_unlock(struct cli *cli, int argc, char **argv, int first)
 
 int cmd_lock(struct cli *cli, int argc, char **argv, int first)
 {
-    static const struct opt_spec spec[] = {{NULL, 0, OPT_NONE, 0}};
+    static const struct opt_spec spec[] = {{"allow-read-protect", 0, OPT_NONE, OPT_ALLOW_RP},
+                                           {NULL, 0, OPT_NONE, 0}};
     struct cmdline cl;
-    int rc = cmd_begin(cli, "lock", spec, argc, argv, first, &cl, 0, 0, "");
+    int rc = cmd_begin(cli, "lock", spec, argc, argv, first, &cl, 0, 0, "--allow-read-protect");
     if (rc)
         return rc == CMD_DONE ? EXIT_OK : rc;
+    /* The same permit as options --rdp 1, asked before the probe is opened. */
+    if (!cmd_has_opt(&cl, OPT_ALLOW_RP)) {
+        out_error("lock sets read protection: the debugger is locked out of the flash and only "
+                  "'stflash unlock', which erases the whole flash, removes it; confirm with "
+                  "--allow-read-protect");
+        session_done(cli);
+        return EXIT_PROTECTED;
+    }
     struct stflash_dev *dev = NULL;
     rc = session_open(cli, STFLASH_CONNECT_NORMAL, false, &dev);
     if (rc == EXIT_OK) {

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "out_file.h"
 
 enum { OPT_FORMAT = 1 };
 
@@ -43,37 +44,17 @@ static int output_format(const char *path, const char *given, enum stflash_image
     return EXIT_OK;
 }
 
-static int save(const char *path, enum stflash_image_format fmt, uint32_t addr, const uint8_t *data,
-                size_t len)
+/* Writes the data read into the output; the file is replaced only when all of it is written. */
+static int save(struct out_file *o, enum stflash_image_format fmt, uint32_t addr,
+                const uint8_t *data, size_t len)
 {
-    bool to_stdout = strcmp(path, "-") == 0;
-    FILE *f = to_stdout ? stdout : fopen(path, "wb");
-    if (!f) {
-        out_error("cannot create '%s': %s", path, strerror(errno));
-        return EXIT_FAILED;
-    }
     int rc = 0;
     errno = 0;
     if (fmt == STFLASH_IMAGE_IHEX)
-        rc = stflash_image_write_ihex(addr, data, len, 0, f);
-    else if (fwrite(data, 1, len, f) != len)
+        rc = stflash_image_write_ihex(addr, data, len, 0, o->f);
+    else if (fwrite(data, 1, len, o->f) != len)
         rc = STFLASH_ERR_IO;
-    int saved = errno;
-    if (rc == 0 && fflush(f) != 0) {
-        rc = STFLASH_ERR_IO;
-        saved = errno;
-    }
-    if (!to_stdout && fclose(f) != 0 && rc == 0) {
-        rc = STFLASH_ERR_IO;
-        saved = errno;
-    }
-    if (rc != 0) {
-        out_error("cannot write '%s': %s", path, saved ? strerror(saved) : stflash_strerror(rc));
-        if (!to_stdout)
-            remove(path);
-        return EXIT_FAILED;
-    }
-    return EXIT_OK;
+    return out_file_commit(o, rc == 0 ? 0 : errno ? errno : EIO);
 }
 
 int cmd_read(struct cli *cli, int argc, char **argv, int first)
@@ -113,6 +94,14 @@ int cmd_read(struct cli *cli, int argc, char **argv, int first)
         session_done(cli);
         return EXIT_FAILED;
     }
+    /* Before the probe: a path that cannot be written is known at once. */
+    struct out_file out;
+    rc = out_file_open(&out, path);
+    if (rc != EXIT_OK) {
+        free(buf);
+        session_done(cli);
+        return rc;
+    }
 
     struct stflash_dev *dev = NULL;
     rc = session_open(cli, STFLASH_CONNECT_NORMAL, false, &dev);
@@ -133,7 +122,7 @@ int cmd_read(struct cli *cli, int argc, char **argv, int first)
         if (lrc != 0) {
             rc = fail_lib(cli, lrc, false);
         } else {
-            rc = save(path, fmt, addr, buf, (size_t)size);
+            rc = save(&out, fmt, addr, buf, (size_t)size);
             if (rc == EXIT_OK && strcmp(path, "-") != 0)
                 out_result(cli, "read %llu byte%s at 0x%08x..0x%08x into %s (%s) in %.2f s",
                            (unsigned long long)size, size == 1 ? "" : "s", addr,
@@ -141,6 +130,7 @@ int cmd_read(struct cli *cli, int argc, char **argv, int first)
                            fmt == STFLASH_IMAGE_IHEX ? "intel hex" : "binary", secs);
         }
     }
+    out_file_abort(&out); /* after a commit, nothing left to drop */
     stflash_close(dev);
     free(buf);
     session_done(cli);

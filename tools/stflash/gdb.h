@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "stflash/stflash.h"
 
@@ -14,12 +15,20 @@
 
 /* ---- one client connection (gdb_packet.c) ---- */
 
+/* A packet must arrive whole within this time once its '$' is read. */
+#define GDB_PACKET_DEADLINE_MS 10000u
+
 struct gdb_conn {
     int fd;
     bool no_ack; /* after QStartNoAckMode */
     uint8_t in[4096];
     size_t in_len, in_pos;
+    unsigned long bad_packets;  /* refused with a NAK (bad checksum, too long) */
+    bool timed_out_in_packet;   /* the last GDB_READ_CLOSED was a packet left unfinished */
 };
+
+/* Monotonic milliseconds. */
+uint64_t now_ms(void);
 
 enum {
     GDB_READ_PACKET = 0,    /* a packet was read */
@@ -87,20 +96,42 @@ void gdb_flash_reset(struct gdb_flash *f);
 
 /* ---- the server (gdb_server.c) ---- */
 
+/* Connections refused while a client is served, kept until they have read the refusal. */
+#define GDB_REFUSED_MAX 4
+
+/* A new client must send its first packet within this time. */
+#define GDB_FIRST_PACKET_MS 10000u
+
 struct gdb_server {
     struct stflash_dev *dev;
+    const struct stflash_ctx *ctx; /* of dev: its last error explains failures in the log */
     struct stflash_target_info info;
     struct gdb_bkpts bkpts;
     struct gdb_flash flash;
-    volatile int *stop; /* set by a signal: end the session */
+    volatile int *stop;       /* set by a signal: end the session */
+    int listen_fd;            /* -1 when none: other clients are told the server is busy */
+    unsigned idle_timeout_ms; /* a client silent (and halted) this long is dropped; 0: never */
+    FILE *log;                /* where the server says what happened (NULL: nowhere) */
+    struct gdb_refused {
+        int fd;
+        uint64_t until; /* closed then at the latest (now_ms) */
+    } refused[GDB_REFUSED_MAX];
+    size_t refused_count;
 };
+
+/* Tells any client waiting on listen_fd that the server is busy, and closes the refused
+ * connections that have read it (gdb_busy.c). Never blocks. */
+void gdb_busy_poll(struct gdb_server *s);
+/* Closes every refused connection. */
+void gdb_busy_close_all(struct gdb_server *s);
 
 /* Answers the q, Q and v packets other than vCont and vKill (gdb_query.c). -1 when the
  * connection is lost. */
 int gdb_query(struct gdb_server *s, struct gdb_conn *c, char *pkt, size_t len);
 
-/* Serves one client on fd until it detaches or disconnects. Halts the target first. Returns
- * 0, or a library error code when the target stopped answering. */
+/* Serves one client on fd until it detaches, disconnects, stays silent past the idle timeout
+ * or leaves a packet unfinished. Halts the target first. Returns 0, or a library error code
+ * when the target stopped answering. */
 int gdb_serve(struct gdb_server *s, int fd);
 
 #endif

@@ -2,10 +2,19 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "gdb.h"
+#include "gdb_rsp.h"
+
+uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
 
 static const char hexdigits[] = "0123456789abcdef";
 
@@ -94,54 +103,50 @@ static int send_all(struct gdb_conn *c, const void *data, size_t len)
 
 int gdb_read(struct gdb_conn *c, char *buf, size_t cap, size_t *len, int timeout_ms)
 {
+    struct gdb_rsp r;
+    gdb_rsp_init(&r, buf, cap);
+    uint64_t packet_start = 0;
     for (;;) {
-        int ch = get_byte(c, timeout_ms);
-        if (ch == BYTE_TIMEOUT)
+        int wait = timeout_ms;
+        if (gdb_rsp_in_packet(&r)) {
+            /* A packet, once started, must end in time: a client that stops in the middle
+             * (or trickles bytes) does not hold the server. */
+            uint64_t spent = now_ms() - packet_start;
+            if (spent >= GDB_PACKET_DEADLINE_MS) {
+                c->timed_out_in_packet = true;
+                return GDB_READ_CLOSED;
+            }
+            wait = (int)(GDB_PACKET_DEADLINE_MS - spent);
+        }
+        int ch = get_byte(c, wait);
+        if (ch == BYTE_TIMEOUT) {
+            if (gdb_rsp_in_packet(&r))
+                continue; /* the deadline above decides */
             return GDB_READ_TIMEOUT;
+        }
         if (ch < 0)
             return GDB_READ_CLOSED;
-        if (ch == 0x03)
+        bool was_idle = !gdb_rsp_in_packet(&r);
+        switch (gdb_rsp_feed(&r, (uint8_t)ch)) {
+        case RSP_MORE:
+            if (was_idle && gdb_rsp_in_packet(&r))
+                packet_start = now_ms();
+            break;
+        case RSP_INTERRUPT:
             return GDB_READ_INTERRUPT;
-        if (ch != '$')
-            continue; /* acknowledgements and noise between packets */
-        size_t n = 0;
-        uint8_t sum = 0;
-        bool escape = false, overflow = false;
-        for (;;) {
-            ch = get_byte(c, 5000);
-            if (ch < 0)
+        case RSP_BAD:
+            c->bad_packets++;
+            if (!c->no_ack && send_all(c, "-", 1))
                 return GDB_READ_CLOSED;
-            if (ch == '#' && !escape)
-                break;
-            sum = (uint8_t)(sum + ch);
-            if (escape) {
-                ch ^= 0x20;
-                escape = false;
-            } else if (ch == '}') {
-                escape = true;
-                continue;
-            }
-            if (n + 1 < cap)
-                buf[n++] = (char)ch;
-            else
-                overflow = true;
-        }
-        int h1 = get_byte(c, 5000), h2 = h1 < 0 ? h1 : get_byte(c, 5000);
-        if (h1 < 0 || h2 < 0)
-            return GDB_READ_CLOSED;
-        int want = hexval(h1) << 4 | hexval(h2);
-        if (!c->no_ack) {
-            bool good = hexval(h1) >= 0 && hexval(h2) >= 0 && want == sum && !overflow;
-            if (send_all(c, good ? "+" : "-", 1))
+            if (gdb_rsp_in_packet(&r)) /* a '$' inside a packet started a new one */
+                packet_start = now_ms();
+            break;
+        case RSP_PACKET:
+            if (!c->no_ack && send_all(c, "+", 1))
                 return GDB_READ_CLOSED;
-            if (!good)
-                continue;
-        } else if (overflow) {
-            continue;
+            *len = r.len;
+            return GDB_READ_PACKET;
         }
-        buf[n] = '\0';
-        *len = n;
-        return GDB_READ_PACKET;
     }
 }
 
@@ -170,8 +175,11 @@ int gdb_send(struct gdb_conn *c, const char *data, size_t len)
             return -1;
         if (c->no_ack)
             return 0;
+        /* The acknowledgement must come within 5 s, whatever noise comes before it. */
+        uint64_t start = now_ms();
         for (;;) {
-            int ch = get_byte(c, 5000);
+            uint64_t spent = now_ms() - start;
+            int ch = spent < 5000 ? get_byte(c, (int)(5000 - spent)) : BYTE_TIMEOUT;
             if (ch < 0)
                 return -1;
             if (ch == '+')

@@ -115,10 +115,15 @@ static int flash_packet(struct gdb_server *s, struct gdb_conn *c, char *pkt, siz
         return gdb_send_str(c, "");
     int rc = gdb_flash_done(&s->flash, s->dev);
     if (rc) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "flash programming failed: %s\n", stflash_strerror(rc));
-        if (console(c, msg))
-            return -1;
+        /* Only a reply may answer vFlashDone (console output here would be taken as the
+         * reply, and every later one would be off by one): E01, which gdb reports as a load
+         * error; the reason goes to the server's log. */
+        if (s->log) {
+            const char *why = s->ctx ? stflash_last_error(s->ctx) : NULL;
+            fprintf(s->log, "stflash: gdb load: flash programming failed: %s\n",
+                    why && *why ? why : stflash_strerror(rc));
+            fflush(s->log);
+        }
         return gdb_send_str(c, "E01");
     }
     return gdb_send_str(c, "OK");

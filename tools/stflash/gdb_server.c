@@ -1,4 +1,5 @@
 /* The GDB server's session with one client: registers, memory, breakpoints, run control. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +12,22 @@ static char out[2 * GDB_PACKET_MAX + 2];
 static uint8_t mem[GDB_PACKET_MAX];
 
 enum { SESSION_GO_ON = 0, SESSION_END = 1, SESSION_LOST = -1 };
+
+static void say(struct gdb_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A line on the server's log. */
+static void say(struct gdb_server *s, const char *fmt, ...)
+{
+    if (!s->log)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("stflash: ", s->log);
+    vfprintf(s->log, fmt, ap);
+    fputc('\n', s->log);
+    fflush(s->log);
+    va_end(ap);
+}
 
 static int status(int send_rc)
 {
@@ -45,7 +62,11 @@ static int read_registers(struct gdb_server *s, struct gdb_conn *c)
 
 static int write_registers(struct gdb_server *s, struct gdb_conn *c, const char *hex, size_t len)
 {
-    for (unsigned i = 0; i < NREGS && len >= 8 * (i + 1); i++) {
+    /* All the registers of the target description, or none: a short G would leave some
+     * unwritten while gdb believes they were. */
+    if (len != 8 * NREGS)
+        return status(gdb_send_str(c, "E01"));
+    for (unsigned i = 0; i < NREGS; i++) {
         uint32_t v;
         if (!get_le32(hex + 8 * i, &v) || stflash_reg_write(s->dev, i, v))
             return status(gdb_send_str(c, "E01"));
@@ -129,6 +150,7 @@ static int run_until_stop(struct gdb_server *s, struct gdb_conn *c)
         int r = gdb_read(c, pkt, sizeof pkt, &len, 10);
         if (r == GDB_READ_CLOSED)
             return SESSION_LOST;
+        gdb_busy_poll(s);
         if (r == GDB_READ_INTERRUPT || *s->stop) {
             if (stflash_halt(s->dev))
                 return status(gdb_send_str(c, "E01"));
@@ -243,13 +265,36 @@ int gdb_serve(struct gdb_server *s, int fd)
     if (rc)
         return rc;
     int state = SESSION_GO_ON;
+    bool greeted = false; /* a first packet came */
+    uint64_t last = now_ms();
     while (state == SESSION_GO_ON && !*s->stop) {
         size_t len;
         int r = gdb_read(&c, pkt, sizeof pkt, &len, 200);
-        if (r == GDB_READ_CLOSED)
+        if (r == GDB_READ_CLOSED) {
+            if (c.timed_out_in_packet)
+                say(s, "gdb left a packet unfinished for %u s: disconnected",
+                    GDB_PACKET_DEADLINE_MS / 1000u);
             break;
-        if (r == GDB_READ_TIMEOUT)
+        }
+        if (r == GDB_READ_TIMEOUT) {
+            /* Only now: a client that has just closed is seen gone before a newcomer is
+             * refused. */
+            gdb_busy_poll(s);
+            uint64_t idle = now_ms() - last;
+            if (!greeted && idle >= GDB_FIRST_PACKET_MS) {
+                say(s, "the client sent nothing for %u s: disconnected (not gdb?)",
+                    GDB_FIRST_PACKET_MS / 1000u);
+                break;
+            }
+            if (s->idle_timeout_ms && idle >= s->idle_timeout_ms) {
+                say(s, "gdb idle for %u s: disconnected (--idle-timeout)",
+                    s->idle_timeout_ms / 1000u);
+                break;
+            }
             continue;
+        }
+        greeted = true;
+        last = now_ms();
         if (r == GDB_READ_INTERRUPT) {
             stflash_halt(s->dev);
             state = status(gdb_send_str(&c, "T02"));
@@ -257,6 +302,9 @@ int gdb_serve(struct gdb_server *s, int fd)
         }
         state = dispatch(s, &c, len);
     }
+    if (c.bad_packets)
+        say(s, "%lu malformed packet%s refused (bad checksum or too long)", c.bad_packets,
+            c.bad_packets == 1 ? "" : "s");
     if (state != SESSION_END) /* gone without detaching: leave no breakpoints behind */
         gdb_bkpt_clear(s->dev, &s->bkpts);
     gdb_flash_reset(&s->flash);

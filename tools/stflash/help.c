@@ -48,7 +48,7 @@ void help_main(void)
           "  reset [--halt]           reset the target\n"
           "  options [CHANGES]        show or change the option bytes (protections, watchdog)\n"
           "  unlock                   remove read protection (erases the whole flash)\n"
-          "  lock                     set read protection level 1\n"
+          "  lock                     set read protection level 1 (--allow-read-protect)\n"
           "  doctor                   check everything from the probe to the flash, with fixes\n"
           "  gdbserver [--port N]     serve gdb (target extended-remote :4242)\n"
           "\n",
@@ -147,14 +147,21 @@ static const struct help_entry helps[] = {
      "\n"
      "Default: NRST when the probe reports it wired, else a software reset.\n"},
     {"gdbserver",
-     "Usage: stflash gdbserver [--port N] [--bind ADDR]\n"
+     "Usage: stflash gdbserver [--port N] [--bind ADDR [--allow-remote]] [--idle-timeout SEC]\n"
      "Serve the GDB remote protocol for the target, one gdb at a time: registers, memory,\n"
      "hardware breakpoints (the FPB), step, continue, Ctrl-C, and `load` into flash. The target\n"
      "is halted when gdb connects; detach lets it run, kill resets it. Monitor commands: reset\n"
-     "(halts at the reset vector), reset halt, halt. Stop with Ctrl-C.\n"
+     "(halts at the reset vector), reset halt, halt. Another gdb connecting meanwhile is told\n"
+     "that the server is busy. Malformed packets are refused (NAK); a client that sends nothing\n"
+     "within 10 s of connecting, or leaves a packet unfinished for 10 s, is disconnected; a\n"
+     "vanished peer is found by TCP keepalive. Stop with Ctrl-C.\n"
      "\n"
      "  -p, --port N         TCP port (default 4242; 0: any free port, printed)\n"
-     "  --bind ADDR          IPv4 address to listen on (default 127.0.0.1, this computer only)\n"},
+     "  --bind ADDR          IPv4 address to listen on (default 127.0.0.1, this computer only)\n"
+     "  --allow-remote       permit a --bind address other than loopback (the protocol has no\n"
+     "                       authentication: whoever connects controls the target)\n"
+     "  --idle-timeout SEC   disconnect a gdb silent for SEC seconds while the target is halted\n"
+     "                       (default 0: never)\n"},
     {"options",
      "Usage: stflash options [--json] [CHANGES]\n"
      "Show the option bytes (STM32F0/F1/F3): read protection in force and stored, write-\n"
@@ -181,9 +188,11 @@ static const struct help_entry helps[] = {
      "\n"
      "  -y, --yes            do not ask: on a terminal stflash asks before erasing, without\n"
      "                       one it needs --yes\n"},
-    {"lock", "Usage: stflash lock\n"
+    {"lock", "Usage: stflash lock --allow-read-protect\n"
              "Set read protection level 1: the debugger can no longer read the flash, and only\n"
-             "'stflash unlock' (which erases the flash) removes it. The target is reset.\n"},
+             "'stflash unlock' (which erases the flash) removes it. The target is reset.\n"
+             "\n"
+             "  --allow-read-protect  confirm (required, as for options --rdp 1)\n"},
     {"doctor",
      "Usage: stflash doctor [--json]\n"
      "Check, in order: probe found, probe opened, probe firmware, target voltage, SWD link,\n"

@@ -79,7 +79,9 @@ int cli_parse(struct cli *cli, const char *command, const struct opt_spec *spec,
     bool options_done = false;
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];
-        if (options_done || a[0] != '-' || a[1] == '\0') {
+        /* "-1" is a (bad) number, not an option: let the argument's parser name it. */
+        bool negative = command && a[0] == '-' && a[1] >= '0' && a[1] <= '9';
+        if (options_done || a[0] != '-' || a[1] == '\0' || negative) {
             if (!command) { /* before the command: stop at it */
                 out->next = i;
                 return EXIT_OK;

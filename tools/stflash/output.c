@@ -6,6 +6,9 @@
 #include "cli.h"
 
 static void vline(FILE *f, const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void vline(FILE *f, const char *prefix, const char *fmt, va_list ap)
 {
     progress_break();
     fputs("stflash: ", f);

@@ -77,10 +77,10 @@ int session_load_image(struct cli *cli, const char *path, enum stflash_image_for
     struct stflash_image_error err;
     memset(&err, 0, sizeof err);
     struct stflash_image *img = NULL;
-    /* A .bin file is raw bytes whatever they look like (a short binary may look like text). */
-    size_t n = strlen(path);
-    if (fmt == STFLASH_IMAGE_AUTO && n >= 4 && strcasecmp(path + n - 4, ".bin") == 0)
-        fmt = STFLASH_IMAGE_BIN;
+    /* The library takes the format from the name (.bin, .hex, .srec, .elf ...) when it names
+     * one, and from the content otherwise. */
+    enum stflash_image_format named =
+        fmt == STFLASH_IMAGE_AUTO ? stflash_image_format_from_path(path) : STFLASH_IMAGE_AUTO;
     errno = 0;
     int rc = stflash_image_load(path, fmt, have_addr ? addr : 0x08000000u, &img, &err);
     if (rc != 0) {
@@ -92,7 +92,12 @@ int session_load_image(struct cli *cli, const char *path, enum stflash_image_for
             out_error("%s", why);
         else
             out_error("cannot load '%s': %s", path, why);
-        if (rc == STFLASH_ERR_FORMAT && fmt == STFLASH_IMAGE_AUTO)
+        if (strstr(why, "UTF-16"))
+            ; /* the message gives the fix; raw bytes of text are never what is wanted */
+        else if (rc == STFLASH_ERR_FORMAT && fmt == STFLASH_IMAGE_AUTO && named != STFLASH_IMAGE_AUTO)
+            out_hint("the format comes from the file name: regenerate the file, or give --format "
+                     "if it holds another format");
+        else if (rc == STFLASH_ERR_FORMAT && fmt == STFLASH_IMAGE_AUTO)
             out_hint("the format was detected from the content; to write the file as raw bytes, "
                      "add --format bin");
         else if (rc == STFLASH_ERR_UNSUPPORTED)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "image_test_util.h"
@@ -331,12 +332,89 @@ static void test_load_files(void **state)
     fclose(f);
     assert_int_equal(stflash_image_load(path, STFLASH_IMAGE_AUTO, 0, &img, &err),
                      STFLASH_ERR_FORMAT);
-    assert_string_equal(err.msg, "empty input");
+    snprintf(want, sizeof want, "'%s' is empty", path);
+    assert_string_equal(err.msg, want);
+    unlink(path);
+
+    /* A FIFO is refused at once, not waited on. */
+    snprintf(path, sizeof path, "%s/fifo.hex", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(stflash_image_load(path, STFLASH_IMAGE_AUTO, 0, &img, &err), STFLASH_ERR_IO);
+    assert_non_null(strstr(err.msg, "FIFO"));
+    unlink(path);
+
+    /* A name that promises a format holds the file to it: binary bytes first in a .hex. */
+    snprintf(path, sizeof path, "%s/damaged.hex", dir);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("\x01\x02\xff\n:0400000001020304F2\n:00000001FF\n", f);
+    fclose(f);
+    assert_int_equal(stflash_image_load(path, STFLASH_IMAGE_AUTO, 0, &img, &err),
+                     STFLASH_ERR_FORMAT);
+    assert_string_equal(err.msg, "not a valid intel hex file (the format its name gives): line 1: "
+                                 "expected ':' to start a record, got 0x01");
+    assert_int_equal(err.line, 1);
+    /* Forced to binary, it is raw bytes. */
+    assert_int_equal(stflash_image_load(path, STFLASH_IMAGE_BIN, 0, &img, &err), STFLASH_OK);
+    stflash_image_free(img);
     unlink(path);
 
     snprintf(path, sizeof path, "%s/fw.hex", dir);
     unlink(path);
     rmdir(dir);
+}
+
+static void test_utf16_and_damaged_text(void **state)
+{
+    (void)state;
+    struct stflash_image *img = NULL;
+    struct stflash_image_error err;
+    /* ":00000001FF\r\n" in UTF-16LE with a byte order mark, in UTF-16LE and UTF-16BE without. */
+    const char *text = ":00000001FF\r\n";
+    uint8_t le_bom[64], le[64], be[64];
+    size_t n = strlen(text);
+    le_bom[0] = 0xff;
+    le_bom[1] = 0xfe;
+    for (size_t i = 0; i < n; i++) {
+        le_bom[2 + 2 * i] = le[2 * i] = be[2 * i + 1] = (uint8_t)text[i];
+        le_bom[3 + 2 * i] = le[2 * i + 1] = be[2 * i] = 0;
+    }
+    const struct {
+        const uint8_t *p;
+        size_t len;
+    } cases[] = {{le_bom, 2 + 2 * n}, {le, 2 * n}, {be, 2 * n}};
+    static const enum stflash_image_format fmts[] = {STFLASH_IMAGE_AUTO, STFLASH_IMAGE_IHEX,
+                                                     STFLASH_IMAGE_SREC};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(stflash_image_detect_format(cases[i].p, cases[i].len), STFLASH_IMAGE_AUTO);
+        for (size_t k = 0; k < 3; k++) {
+            assert_int_equal(
+                stflash_image_parse_buffer(cases[i].p, cases[i].len, fmts[k], 0, &img, &err),
+                STFLASH_ERR_FORMAT);
+            assert_non_null(strstr(err.msg, "UTF-16 text"));
+        }
+    }
+    /* Binary bytes among record lines: damaged text, not a raw binary. */
+    static const char damaged[] = "\x80\x81garbage\x00\n:0400000001020304F2\n:00000001FF\n";
+    assert_int_equal(stflash_image_detect_format((const uint8_t *)damaged, sizeof damaged - 1),
+                     STFLASH_IMAGE_IHEX);
+    static const char damaged_srec[] = "\xfa\xfb\x00\r\nS107000001020304EE\r\nS9030000FC\r\n";
+    assert_int_equal(
+        stflash_image_detect_format((const uint8_t *)damaged_srec, sizeof damaged_srec - 1),
+        STFLASH_IMAGE_SREC);
+    /* One record line in a large binary is chance, not a damaged text file. */
+    uint8_t noise[4096];
+    fill_pattern(noise, sizeof noise, 7);
+    memcpy(noise + 100, "\n:00000001FF\n", 13);
+    assert_int_equal(stflash_image_detect_format(noise, sizeof noise), STFLASH_IMAGE_BIN);
+    /* Names. */
+    assert_int_equal(stflash_image_format_from_path("a/FW.HEX"), STFLASH_IMAGE_IHEX);
+    assert_int_equal(stflash_image_format_from_path("fw.s19"), STFLASH_IMAGE_SREC);
+    assert_int_equal(stflash_image_format_from_path("fw.axf"), STFLASH_IMAGE_ELF);
+    assert_int_equal(stflash_image_format_from_path("fw.bin"), STFLASH_IMAGE_BIN);
+    assert_int_equal(stflash_image_format_from_path("fw.img"), STFLASH_IMAGE_AUTO);
+    assert_int_equal(stflash_image_format_from_path("dir/.hex"), STFLASH_IMAGE_AUTO);
+    assert_int_equal(stflash_image_format_from_path(NULL), STFLASH_IMAGE_AUTO);
 }
 
 static void test_format_names(void **state)
@@ -378,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_accessors),
         cmocka_unit_test(test_check_regions),
         cmocka_unit_test(test_load_files),
+        cmocka_unit_test(test_utf16_and_damaged_text),
         cmocka_unit_test(test_format_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
