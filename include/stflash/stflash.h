@@ -63,7 +63,8 @@ void stflash_ctx_set_log(struct stflash_ctx *ctx, enum stflash_log_level max_lev
                          stflash_log_fn fn, void *user);
 void stflash_ctx_set_progress(struct stflash_ctx *ctx, stflash_progress_fn fn, void *user);
 
-/* The message of the last failure in this context, "" if none. Valid until the next call. */
+/* The message of the last failure in this context, whole whatever its length; "" if none.
+ * Valid until the next call. */
 const char *stflash_last_error(const struct stflash_ctx *ctx);
 
 /* ---- probes ---- */
