@@ -284,8 +284,8 @@ struct stflash_check {
                          "SWD link", "core", "chip", "clone", "read protection",
                          "write protection", "flash size" */
     enum stflash_verdict verdict;
-    char detail[256]; /* what was found */
-    char fix[512];    /* for WARN and FAIL: what to do, "" otherwise */
+    const char *detail; /* what was found, whole; valid during the callback only */
+    const char *fix;    /* for WARN and FAIL: what to do, "" otherwise; valid as detail */
 };
 
 typedef void (*stflash_check_fn)(void *user, const struct stflash_check *check);

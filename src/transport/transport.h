@@ -57,7 +57,8 @@ int tcp_open(struct stflash_ctx *ctx, const char *host, int port, const char *se
 
 /* The virtual board in this process (transport/simlocal.c). `spec` is what follows "sim" in the
  * selector: "" or ":CHIP[,OPTION...]" with the options rdp=0|1, flash-size-reg=N, flash-kib=N,
- * voltage=V, no-nrst, boot0, probe=v2|v2-1|v3, mode=dfu|mass|debug, serial=TEXT,
+ * voltage=V, no-nrst, boot0, probe=v2|v2-1|v3, probe-fw=VERSION, spurious-0d, wait-burst=N,
+ * stale-reply, mode=dfu|mass|debug, serial=TEXT,
  * serial-hex=HEX, state=FILE. The board's flash and option bytes persist in a state file
  * (state=, else $STFLASH_SIM_STATE, else $XDG_CACHE_HOME/stflash/sim-CHIP.state or
  * ~/.cache/stflash/sim-CHIP.state; the folders are created), loaded at open when it exists and

@@ -61,7 +61,7 @@ stop_sim
 # ---- point 9: a reply left in the IN endpoint by a killed client is drained at open ----
 random_file "$WORK/img.bin" 4096
 start_sim --stale-reply
-export STFLASH_SIM_ADDR="127.0.0.1:$SIM_PORT"
+export LD_LIBRARY_PATH="$STFLASH_LIBUSB_DIR" STFLASH_SIM_ADDR="127.0.0.1:$SIM_PORT"
 expect_ok info --json
 expect_json target.dev_id 0x410
 expect_ok write "$WORK/img.bin" 0x08000000
@@ -72,7 +72,7 @@ stop_sim
 
 # ---- point 10: a 12-byte serial is shown in hex even when its bytes are printable ----
 start_sim --serial-hex 414243444546474849504A4B
-export STFLASH_SIM_ADDR="127.0.0.1:$SIM_PORT"
+export LD_LIBRARY_PATH="$STFLASH_LIBUSB_DIR" STFLASH_SIM_ADDR="127.0.0.1:$SIM_PORT"
 expect_ok probe --json
 expect_json probes.0.serial 414243444546474849504A4B
 pass "USB: a 12-byte serial of printable bytes is shown as 24 hex digits"
