@@ -1,5 +1,5 @@
-# Install rules: the tools, their man pages, the udev rules, the library (one static archive
-# holding every layer), its public headers and its pkg-config file.
+# Install rules: the tools, their man pages, the udev rules, the libraries (libstflash shared and
+# static, libstflash-sim), their public headers, pkg-config files and CMake package.
 # Included from tools/CMakeLists.txt once the tool targets exist.
 include(GNUInstallDirs)
 
@@ -27,96 +27,79 @@ if(STFLASH_INSTALL_ST_NAMES)
   endforeach()
 endif()
 
-# ---- the library: every static layer `stflash` links, merged into one libstflash.a ----
+# ---- the libraries ----
+# libstflash (shared and static, no simulator), libstflash-sim (the virtual board, over
+# libstflash), their headers, pkg-config files and CMake package. Run when the whole project is
+# configured: libstflash-sim is defined under sim/, after this directory.
 
-# Walks the link dependencies of a target: static libraries built here go to <archives>,
-# pkg-config imported targets to <modules>, plain library names to <libs>.
-function(stflash_collect_deps target)
-  # pkg_check_modules(<PREFIX> ... <module>) targets of this project, by prefix.
-  set(stflash_pkg_modules_LIBUSB libusb-1.0)
-  set(stflash_pkg_modules_UNICORN unicorn)
-  get_target_property(deps ${target} LINK_LIBRARIES)
-  if(NOT deps)
-    return()
-  endif()
-  foreach(dep IN LISTS deps)
-    if(dep MATCHES "^PkgConfig::(.+)$")
-      set(var stflash_pkg_modules_${CMAKE_MATCH_1})
-      if(NOT DEFINED ${var})
-        message(WARNING "install: no pkg-config module known for ${dep}; add it to stflash.pc")
-      else()
-        list(APPEND STFLASH_DEP_MODULES ${${var}})
-      endif()
-    elseif(TARGET ${dep})
-      get_target_property(type ${dep} TYPE)
-      get_target_property(imported ${dep} IMPORTED)
-      if(type STREQUAL "STATIC_LIBRARY" AND NOT imported AND NOT dep IN_LIST STFLASH_DEP_ARCHIVES)
-        list(APPEND STFLASH_DEP_ARCHIVES ${dep})
-        stflash_collect_deps(${dep})
-      endif()
-    elseif(NOT dep MATCHES "^\\$<")
-      list(APPEND STFLASH_DEP_LIBS ${dep})
+# "-lfoo -pthread" for a list of plain library names and flags.
+function(stflash_pc_libs out)
+  set(text "")
+  foreach(l IN LISTS ARGN)
+    if(l MATCHES "^-")
+      string(APPEND text " ${l}")
+    else()
+      string(APPEND text " -l${l}")
     endif()
   endforeach()
-  set(STFLASH_DEP_ARCHIVES ${STFLASH_DEP_ARCHIVES} PARENT_SCOPE)
-  set(STFLASH_DEP_MODULES ${STFLASH_DEP_MODULES} PARENT_SCOPE)
-  set(STFLASH_DEP_LIBS ${STFLASH_DEP_LIBS} PARENT_SCOPE)
+  set(${out} "${text}" PARENT_SCOPE)
 endfunction()
 
-# Run when the whole project is configured: some layers (the virtual board the in-process
-# transport links) are defined after this directory.
-function(stflash_install_library)
-  include(GNUInstallDirs)
-  set(STFLASH_DEP_ARCHIVES stflash)
-  set(STFLASH_DEP_MODULES "")
-  set(STFLASH_DEP_LIBS "")
-  stflash_collect_deps(stflash)
-  list(REMOVE_DUPLICATES STFLASH_DEP_MODULES)
-  list(REMOVE_DUPLICATES STFLASH_DEP_LIBS)
-
-  set(bindir ${PROJECT_BINARY_DIR}/tools)
-  set(merged ${bindir}/libstflash-merged.a)
-  set(mri "create ${merged}\n")
-  foreach(a IN LISTS STFLASH_DEP_ARCHIVES)
-    string(APPEND mri "addlib $<TARGET_FILE:${a}>\n")
-  endforeach()
-  string(APPEND mri "save\nend\n")
-  file(GENERATE OUTPUT ${bindir}/libstflash-merged.mri CONTENT "${mri}")
-  add_custom_command(
-    OUTPUT ${merged}
-    COMMAND ${CMAKE_COMMAND} -E rm -f ${merged}
-    COMMAND ${CMAKE_COMMAND} -DAR=${CMAKE_AR} -DMRI=${bindir}/libstflash-merged.mri
-            -P ${PROJECT_SOURCE_DIR}/cmake/merge-archives.cmake
-    DEPENDS ${STFLASH_DEP_ARCHIVES} ${PROJECT_SOURCE_DIR}/cmake/merge-archives.cmake
-    COMMENT "Merging the library layers into libstflash.a"
-    VERBATIM)
-  add_custom_target(stflash_merged_archive ALL DEPENDS ${merged})
-
-  install(FILES ${merged} DESTINATION ${CMAKE_INSTALL_LIBDIR} RENAME libstflash.a)
-  install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/stflash DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-          FILES_MATCHING PATTERN "*.h")
-
-  # pkg-config: the archive is static, so its dependencies are public (Requires, Libs), and
-  # `pkg-config --libs stflash` is enough to link.
-  string(REPLACE ";" " " STFLASH_PC_REQUIRES "${STFLASH_DEP_MODULES}")
+# stflash_pc_file(<name> <description> <library> <requires> <modules> <libs>): writes and installs
+# <name>.pc for -l<library>, with <requires> public and the modules and libraries the shared
+# library needs private (they are for static linking only).
+function(stflash_pc_file name description library requires modules libs)
+  set(STFLASH_PC_NAME ${name})
+  set(STFLASH_PC_DESCRIPTION "${description}")
+  set(STFLASH_PC_LIBRARY ${library})
+  set(STFLASH_PC_REQUIRES "${requires}")
+  string(REPLACE ";" " " STFLASH_PC_REQUIRES_PRIVATE "${modules}")
+  stflash_pc_libs(STFLASH_PC_LIBS_PRIVATE ${libs})
   set(STFLASH_PC_LIBS "")
-  foreach(l IN LISTS STFLASH_DEP_LIBS)
-    if(l MATCHES "^-")
-      string(APPEND STFLASH_PC_LIBS " ${l}")
-    else()
-      string(APPEND STFLASH_PC_LIBS " -l${l}")
-    endif()
-  endforeach()
   if(STFLASH_SANITIZE)
-    # The archive was compiled with the sanitizers: programs linking it need their runtimes.
+    # Built with the sanitizers: programs linking the library need their runtimes.
     string(REPLACE ";" " " san "${STFLASH_SANITIZER_FLAGS}")
     string(APPEND STFLASH_PC_LIBS " ${san}")
   endif()
   file(RELATIVE_PATH STFLASH_PC_TO_PREFIX /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
   string(REGEX REPLACE "/$" "" STFLASH_PC_TO_PREFIX "${STFLASH_PC_TO_PREFIX}")
-  configure_file(${PROJECT_SOURCE_DIR}/cmake/stflash.pc.in ${bindir}/stflash.pc
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/stflash.pc.in ${PROJECT_BINARY_DIR}/lib/${name}.pc
                  @ONLY)
-  install(FILES ${bindir}/stflash.pc
-          DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+  install(FILES ${PROJECT_BINARY_DIR}/lib/${name}.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endfunction()
+
+function(stflash_install_library)
+  include(GNUInstallDirs)
+  include(CMakePackageConfigHelpers)
+  install(TARGETS stflash_shared stflash_sim_shared EXPORT stflashTargets
+          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  get_property(archive GLOBAL PROPERTY STFLASH_STATIC_ARCHIVE)
+  install(FILES ${archive} DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/stflash
+                    ${PROJECT_SOURCE_DIR}/sim/include/stflash
+                    ${STFLASH_GENERATED_INCLUDE}/stflash
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
+
+  get_property(modules GLOBAL PROPERTY STFLASH_LIBRARY_MODULES)
+  get_property(libs GLOBAL PROPERTY STFLASH_LIBRARY_LIBS)
+  stflash_pc_file(stflash "Program and debug STM32 microcontrollers through ST-LINK probes"
+                  stflash "" "${modules}" "${libs}")
+  get_property(modules GLOBAL PROPERTY STFLASH_SIM_LIBRARY_MODULES)
+  get_property(libs GLOBAL PROPERTY STFLASH_SIM_LIBRARY_LIBS)
+  stflash_pc_file(stflash-sim
+                  "The stflash virtual board in this process (sim probe selectors; Unicorn inside)"
+                  stflash-sim stflash "${modules}" "${libs}")
+
+  # CMake: find_package(stflash) gives stflash::stflash (libstflash.so) and stflash::sim.
+  set(cmakedir ${CMAKE_INSTALL_LIBDIR}/cmake/stflash)
+  install(EXPORT stflashTargets NAMESPACE stflash:: DESTINATION ${cmakedir})
+  configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/stflashConfig.cmake.in
+                                ${PROJECT_BINARY_DIR}/lib/stflashConfig.cmake
+                                INSTALL_DESTINATION ${cmakedir})
+  write_basic_package_version_file(${PROJECT_BINARY_DIR}/lib/stflashConfigVersion.cmake
+                                   VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion)
+  install(FILES ${PROJECT_BINARY_DIR}/lib/stflashConfig.cmake
+                ${PROJECT_BINARY_DIR}/lib/stflashConfigVersion.cmake
+          DESTINATION ${cmakedir})
 endfunction()
 cmake_language(DEFER DIRECTORY ${PROJECT_SOURCE_DIR} CALL stflash_install_library)

@@ -4,10 +4,12 @@
 #include <string.h>
 
 #include "board.h"
-#include "f1_map.h"
 #include "stlink/stlink_proto.h"
 
-#define STATE_MAGIC "stflash-sim-state 1\n"
+/* Version 2 names the family and the section of the option bytes; version 1 files (F1 boards,
+ * before there were families) hold the same bytes and are read as they are. */
+#define STATE_MAGIC "stflash-sim-state 2\n"
+#define STATE_MAGIC_V1 "stflash-sim-state 1\n"
 
 static double ps_to_s(sim_ps ps)
 {
@@ -18,19 +20,20 @@ static int load_firmware(struct sim_board *b, const char *path, uint32_t addr, c
                          size_t errlen)
 {
     struct sim_target *t = &b->target;
+    uint32_t base = t->family->flash_base;
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "cannot open firmware '%s': %s", path, strerror(errno));
         return -1;
     }
-    if (addr < F1_FLASH_BASE || addr - F1_FLASH_BASE >= t->flash_size) {
+    if (addr < base || addr - base >= t->flash_size) {
         fclose(f);
         snprintf(err, errlen, "firmware address 0x%08x is outside the flash (0x%08x, %u KiB)",
-                 addr, F1_FLASH_BASE, t->flash_size / 1024u);
+                 addr, base, t->flash_size / 1024u);
         return -1;
     }
-    uint32_t room = t->flash_size - (addr - F1_FLASH_BASE);
-    size_t n = fread(&t->flash[addr - F1_FLASH_BASE], 1, room, f);
+    uint32_t room = t->flash_size - (addr - base);
+    size_t n = fread(&t->flash[addr - base], 1, room, f);
     int extra = fgetc(f);
     fclose(f);
     if (extra != EOF) {
@@ -46,6 +49,14 @@ int sim_board_init(struct sim_board *b, const struct sim_board_config *cfg, char
                    size_t errlen)
 {
     memset(b, 0, sizeof *b);
+    const struct sim_family *fam = cfg->target.chip->family;
+    if (cfg->target.rdp_level > fam->max_rdp_level) {
+        snprintf(err, errlen,
+                 "the %s has no read protection level %d (its levels: 0 to %d); give --rdp 0 "
+                 "or 1",
+                 cfg->target.chip->name, cfg->target.rdp_level, fam->max_rdp_level);
+        return -1;
+    }
     if (sim_target_init(&b->target, &cfg->target) != 0) {
         snprintf(err, errlen, "cannot create the simulated %s", cfg->target.chip->name);
         return -1;
@@ -108,8 +119,11 @@ size_t sim_board_command(struct sim_board *b, const uint8_t cmd[16], const uint8
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (b->have_last_cmd)
-        sim_target_charge(&b->target, SIM_COST_HOST_GAP, elapsed_ps(&b->last_cmd_end, &now));
+    if (b->have_last_cmd) {
+        sim_ps gap = elapsed_ps(&b->last_cmd_end, &now);
+        sim_target_charge(&b->target, SIM_COST_HOST_GAP,
+                          gap < SIM_HOST_GAP_MAX_PS ? gap : SIM_HOST_GAP_MAX_PS);
+    }
     size_t n = sim_probe_command(&b->probe, cmd, out, out_len, reply, cap);
     clock_gettime(CLOCK_MONOTONIC, &b->last_cmd_end);
     b->have_last_cmd = true;
@@ -117,6 +131,9 @@ size_t sim_board_command(struct sim_board *b, const uint8_t cmd[16], const uint8
 }
 
 /* ---- state file: a text header, then the option bytes and the flash image ---- */
+
+/* The option-byte section: the 8 half-words of the F0/F1/F3 option area, low byte first. */
+#define OPTBYTES_SECTION_LEN 16u
 
 int sim_board_save(struct sim_board *b, const char *path, char *err, size_t errlen)
 {
@@ -128,8 +145,9 @@ int sim_board_save(struct sim_board *b, const char *path, char *err, size_t errl
         snprintf(err, errlen, "cannot write state file '%s': %s", tmp, strerror(errno));
         return -1;
     }
-    fprintf(f, STATE_MAGIC "chip %s\nflash %u\n\n", t->chip->name, t->flash_size);
-    uint8_t ob[16];
+    fprintf(f, STATE_MAGIC "chip %s\nfamily %s\nflash %u\n" SIM_OPTBYTES_SECTION " %u\n\n",
+            t->chip->name, t->family->name, t->flash_size, OPTBYTES_SECTION_LEN);
+    uint8_t ob[OPTBYTES_SECTION_LEN];
     for (unsigned i = 0; i < 8; i++) {
         ob[2 * i] = (uint8_t)t->optbytes[i];
         ob[2 * i + 1] = (uint8_t)(t->optbytes[i] >> 8);
@@ -153,13 +171,30 @@ int sim_board_load(struct sim_board *b, const char *path, char *err, size_t errl
         snprintf(err, errlen, "cannot open state file '%s': %s", path, strerror(errno));
         return -1;
     }
-    char magic[64], chip[64];
-    unsigned flash = 0;
+    char magic[64], chip[64], family[16] = "f1";
+    unsigned flash = 0, oblen = OPTBYTES_SECTION_LEN;
     int rc = -1;
-    uint8_t ob[16];
-    if (!fgets(magic, sizeof magic, f) || strcmp(magic, STATE_MAGIC) != 0 ||
-        fscanf(f, "chip %63s\nflash %u\n\n", chip, &flash) != 2) {
-        snprintf(err, errlen, "'%s' is not a virtual-board state file", path);
+    uint8_t ob[OPTBYTES_SECTION_LEN];
+    bool v1 = false, header_ok = false;
+    if (fgets(magic, sizeof magic, f)) {
+        v1 = strcmp(magic, STATE_MAGIC_V1) == 0;
+        if (v1)
+            header_ok = fscanf(f, "chip %63s\nflash %u\n\n", chip, &flash) == 2;
+        else if (strcmp(magic, STATE_MAGIC) == 0)
+            header_ok = fscanf(f, "chip %63s\nfamily %15s\nflash %u\n" SIM_OPTBYTES_SECTION
+                                  " %u\n\n",
+                               chip, family, &flash, &oblen) == 4;
+    }
+    if (!header_ok) {
+        snprintf(err, errlen, "'%s' is not a virtual-board state file (or one of a newer version)",
+                 path);
+        goto out;
+    }
+    if (strcmp(family, t->family->name) != 0 || oblen != OPTBYTES_SECTION_LEN) {
+        snprintf(err, errlen,
+                 "state file '%s' holds a board of the %s family, the board is a %s (%s); remove "
+                 "the file or start the board with the same chip",
+                 path, family, t->chip->name, t->family->name);
         goto out;
     }
     if (strcmp(chip, t->chip->name) != 0 || flash != t->flash_size) {
@@ -176,7 +211,7 @@ int sim_board_load(struct sim_board *b, const char *path, char *err, size_t errl
     for (unsigned i = 0; i < 8; i++)
         t->optbytes[i] = (uint16_t)(ob[2 * i] | ob[2 * i + 1] << 8);
     sim_target_optbytes_changed(t);
-    sim_target_code_changed(t, F1_FLASH_BASE, t->flash_size);
+    sim_target_code_changed(t, t->family->flash_base, t->flash_size);
     rc = 0;
 out:
     fclose(f);
@@ -204,8 +239,8 @@ void sim_board_write_stats_json(const struct sim_board *b, FILE *out)
             (unsigned long long)s->bytes_in, (unsigned long long)s->halfwords_programmed,
             (unsigned long long)s->pages_erased, (unsigned long long)s->mass_erases,
             (unsigned long long)s->option_erases,
-            ps_to_s(s->halfwords_programmed * SIM_F1_TPROG_PS +
-                    (s->pages_erased + s->mass_erases) * SIM_F1_ERASE_PS));
+            ps_to_s(s->halfwords_programmed * b->target.family->tprog_ps +
+                    (s->pages_erased + s->mass_erases) * b->target.family->erase_ps));
 }
 
 void sim_board_write_status_json(struct sim_board *b, FILE *out)
@@ -215,13 +250,12 @@ void sim_board_write_status_json(struct sim_board *b, FILE *out)
     cortexm_read_core_reg(t, 15, &pc);
     char serial[80];
     sim_probe_serial_text(&b->probe, serial, sizeof serial);
-    uint32_t odr = t->per.gpio[2][3];
     fprintf(out,
             "{\"serial\": \"%s\", \"chip\": \"%s\", \"virtual_s\": %.6f, \"halted\": %s, "
             "\"lockup\": %s, \"pc\": \"0x%08x\", \"swd_disabled\": %s, \"rdp_level\": %d, "
-            "\"led_pc13\": \"%s\", \"led_toggles\": %llu, \"probe_mode\": %u}\n",
+            "\"led_%s\": \"%s\", \"led_toggles\": %llu, \"probe_mode\": %u}\n",
             serial, t->chip->name, ps_to_s(t->now), t->core.halted ? "true" : "false",
             t->core.lockup ? "true" : "false", pc, t->swd_disabled ? "true" : "false",
-            f1_read_protected(t) ? 1 : 0, (odr & (1u << 13)) ? "off" : "on",
-            (unsigned long long)t->per.pc13_toggles, b->probe.mode);
+            sim_target_rdp_level(t), t->family->led, t->family->led_on(t) ? "on" : "off",
+            (unsigned long long)t->per.led_toggles, b->probe.mode);
 }

@@ -108,8 +108,12 @@ int sim_board_option(struct sim_board_config *b, const char *name, const char *v
 {
     unsigned long v;
     if (strcmp(name, "rdp") == 0) {
-        if (sim_parse_ulong(value, 1, &v) != 0)
-            return bad(hint, hint_len, "give 0 or 1");
+        int max = b->target.chip->family->max_rdp_level;
+        if (sim_parse_ulong(value, (unsigned long)max, &v) != 0) {
+            snprintf(hint, hint_len, "give 0 to %d (level 2 exists on the F0 and F3: the chip "
+                     "first)", max);
+            return -1;
+        }
         b->target.rdp_level = (int)v;
     } else if (strcmp(name, "flash-size-reg") == 0) {
         if (sim_parse_ulong(value, 0xFFFF, &v) != 0)

@@ -1,5 +1,6 @@
 /*
- * The parts the virtual board can be. Identification values: DBGMCU_IDCODE (RM0008 §31.6.1,
+ * The parts the virtual board can be, each in its family (family.h). Identification values of
+ * the F1 parts: DBGMCU_IDCODE (RM0008 §31.6.1,
  * RM0041 §26.6.1; bits [15:12] read 6 on silicon, as OpenOCD's "device id = 0x20036410" shows), SW-DP IDCODE and CPUID (RM0008 §31.6.3, §31.7; Cortex-M3 r1p1), ROM table
  * identification (stm32-chip-table.md §0: genuine F103 ROM PIDR 0x00000A0410), memory sizes from
  * the datasheets (DS5319 Table 2 for the F103x8, DS5667 for the F100xB).
@@ -12,6 +13,7 @@ static const struct sim_chip chips[] = {
     {
         .name = "stm32f103c8",
         .descr = "STM32F103C8 medium density (Blue Pill)",
+        .family = &sim_family_f1,
         .dev_id = 0x410,
         .idcode = 0x20036410u,
         .flash_kib = 64,
@@ -25,6 +27,7 @@ static const struct sim_chip chips[] = {
     {
         .name = "stm32f103cb",
         .descr = "STM32F103CB medium density",
+        .family = &sim_family_f1,
         .dev_id = 0x410,
         .idcode = 0x20036410u,
         .flash_kib = 128,
@@ -38,6 +41,7 @@ static const struct sim_chip chips[] = {
     {
         .name = "stm32f100rb",
         .descr = "STM32F100RB value line (STM32VLDiscovery)",
+        .family = &sim_family_f1,
         .dev_id = 0x420,
         .idcode = 0x10016420u,
         .flash_kib = 128,
@@ -47,6 +51,43 @@ static const struct sim_chip chips[] = {
         .cpuid = 0x411FC231u,
         .ap_idr = 0x14770011u,
         .rom_pidr = 0x00000A0420ull,
+    },
+    {
+        /* STM32F0 Discovery (RM0091, DS8668). DBGMCU_IDCODE 0x20006440: REV_ID 0x2000 (rev 2.0,
+         * RM0091 §32.4.1), bits [15:12] read 6 as on the F030R8 of stm32-chip-table.md Table 5.
+         * Cortex-M0 r0p0: SW-DP 0x0BB11477, CPUID 0x410CC200, AHB-AP IDR 0x04770021 (Cortex-M0
+         * TRM §4.1); the ROM table carries ST's designer code with partno = DEV_ID
+         * (stm32-chip-table.md §0). */
+        .name = "stm32f051r8",
+        .descr = "STM32F051R8 (STM32F0 Discovery)",
+        .family = &sim_family_f0,
+        .dev_id = 0x440,
+        .idcode = 0x20006440u,
+        .flash_kib = 64,
+        .sram_kib = 8,
+        .page_size = 1024,
+        .dp_idcode = 0x0BB11477u,
+        .cpuid = 0x410CC200u,
+        .ap_idr = 0x04770021u,
+        .rom_pidr = 0x00000A0440ull,
+    },
+    {
+        /* STM32F3 Discovery (RM0316, DS9118): 40 KiB SRAM and 8 KiB CCM SRAM at 0x10000000.
+         * DBGMCU_IDCODE 0x10036422: REV_ID 0x1003 (rev Y, RM0316 §33.6.1), bits [15:12] read 6.
+         * Cortex-M4F r0p1: SW-DP 0x2BA01477, CPUID 0x410FC241, AHB-AP IDR 0x24770011. */
+        .name = "stm32f303vc",
+        .descr = "STM32F303VC (STM32F3 Discovery)",
+        .family = &sim_family_f3,
+        .dev_id = 0x422,
+        .idcode = 0x10036422u,
+        .flash_kib = 256,
+        .sram_kib = 40,
+        .ccm_kib = 8,
+        .page_size = 2048,
+        .dp_idcode = 0x2BA01477u,
+        .cpuid = 0x410FC241u,
+        .ap_idr = 0x24770011u,
+        .rom_pidr = 0x00000A0422ull,
     },
     /*
      * Clones of the F103 (stm32-chip-table.md Table 5, stm32-targets.md "Clones of the F103").
@@ -64,6 +105,7 @@ static const struct sim_chip chips[] = {
          * r2p1 is an assumption (Table 5 says "M3"); its FPEC behaves as the F103's. */
         .name = "cks32f103c8",
         .descr = "CKS32F103C8 / CS32F103C8 clone (flash-size register 0)",
+        .family = &sim_family_f1,
         .dev_id = 0x410,
         .idcode = 0x20036410u,
         .flash_kib = 128,
@@ -86,6 +128,7 @@ static const struct sim_chip chips[] = {
          * erase are assumptions standing in for them. */
         .name = "gd32f103c8",
         .descr = "GigaDevice GD32F103C8 (flash and SRAM size in one word, 32-bit programming)",
+        .family = &sim_family_f1,
         .dev_id = 0x410,
         .idcode = 0x13030410u,
         .flash_kib = 64,
@@ -108,6 +151,7 @@ static const struct sim_chip chips[] = {
          * gets lost"; BMP #1148, #1203). */
         .name = "apm32f103c8",
         .descr = "Geehy APM32F103C8 clone (loses a half-word written while BSY is set)",
+        .family = &sim_family_f1,
         .dev_id = 0x410,
         .idcode = 0x20036410u,
         .flash_kib = 64,
@@ -126,6 +170,7 @@ static const struct sim_chip chips[] = {
          * BMP #990, #1006). CPUID r2p1 and DBGMCU_IDCODE bits [15:12] = 0 are assumptions. */
         .name = "ch32f103c8",
         .descr = "WCH CH32F103C8 clone (FLOCK, MODEKEYR, flash-size register 0)",
+        .family = &sim_family_f1,
         .dev_id = 0x410,
         .idcode = 0x20000410u,
         .flash_kib = 64,

@@ -1,8 +1,10 @@
 /*
- * The Cortex-M3 core around Unicorn: exception entry and return (Unicorn has no M-profile
+ * The Cortex-M core around Unicorn: exception entry and return (Unicorn has no M-profile
  * exception model), SysTick, faults, debug halt/step/breakpoints and core register transfer.
- * References: ARMv7-M Architecture Reference Manual (DDI 0403) B1.5 "Exception model",
- * C1.6 "Debug system registers", C1.11 "Flash Patch and Breakpoint unit"; PM0056 §4.
+ * The core's sim_core_model (sim/cores.c) sets what differs: priority bits, comparators, and on
+ * ARMv6-M no BASEPRI/FAULTMASK, HardFault for every fault. References: ARMv7-M Architecture
+ * Reference Manual (DDI 0403) B1.5 "Exception model", C1.6 "Debug system registers", C1.11
+ * "Flash Patch and Breakpoint unit"; ARMv6-M ARM (DDI 0419) B1.5, C1.6; PM0056 §4.
  */
 #include <string.h>
 
@@ -91,7 +93,8 @@ static bool any_pending(const struct cortexm *c)
     return c->pending[0] | c->pending[1] | c->pending[2];
 }
 
-/* Priority of an exception: lower runs first. The F1 implements 4 priority bits (PM0056 §4.3.7). */
+/* Priority of an exception: lower runs first. The priority registers keep only the bits the
+ * core implements (PM0056 §4.3.7: 4 on the STM32 M3/M4; ARMv6-M B3.4: 2 on the M0). */
 static int exc_priority(const struct cortexm *c, unsigned exc)
 {
     if (exc == EXC_NMI)
@@ -99,8 +102,8 @@ static int exc_priority(const struct cortexm *c, unsigned exc)
     if (exc == EXC_HARDFAULT)
         return -1;
     if (exc < 16)
-        return c->shpr[exc - 4] & 0xF0;
-    return c->nvic_prio[exc - 16] & 0xF0;
+        return c->shpr[exc - 4];
+    return c->nvic_prio[exc - 16];
 }
 
 static int group_priority(const struct cortexm *c, int prio)
@@ -129,12 +132,13 @@ static int execution_priority(struct sim_target *t)
             if (g < prio)
                 prio = g;
         }
-    uint32_t basepri = reg_get(t, UC_ARM_REG_BASEPRI) & 0xF0;
+    bool v7m = t->cpu->arch == SIM_ARMV7M; /* ARMv6-M has neither BASEPRI nor FAULTMASK */
+    uint32_t basepri = v7m ? reg_get(t, UC_ARM_REG_BASEPRI) & 0xF0 : 0;
     if (basepri && group_priority(c, (int)basepri) < prio)
         prio = group_priority(c, (int)basepri);
     if ((reg_get(t, UC_ARM_REG_PRIMASK) & 1u) && prio > 0)
         prio = 0;
-    if ((reg_get(t, UC_ARM_REG_FAULTMASK) & 1u) && prio > -1)
+    if (v7m && (reg_get(t, UC_ARM_REG_FAULTMASK) & 1u) && prio > -1)
         prio = -1;
     return prio;
 }
@@ -243,7 +247,7 @@ void cortexm_update_breakpoints(struct sim_target *t)
     c->bp_count = 0;
     if (!(c->fp_ctrl & 1u))
         return;
-    for (unsigned i = 0; i < 6; i++) {
+    for (unsigned i = 0; i < t->cpu->fpb_code; i++) {
         uint32_t comp = c->fp_comp[i];
         if (!(comp & 1u))
             continue;
@@ -441,8 +445,8 @@ void cortexm_reset(struct sim_target *t, bool power_on)
 
     memset(c, 0, sizeof *c);
     if (power_on) {
-        c->fp_ctrl = (6u << 4) | (2u << 8); /* NUM_CODE 6, NUM_LIT 2 */
-        c->dwt_ctrl = 4u << 28;             /* NUMCOMP 4 */
+        c->fp_ctrl = t->cpu->fpb_code << 4 | t->cpu->fpb_lit << 8; /* NUM_CODE, NUM_LIT */
+        c->dwt_ctrl = t->cpu->dwt_comp << 28;                      /* NUMCOMP */
     } else {
         /* A local reset leaves the debug logic alone (C1.4.1): a pending halt request stays. */
         c->dhcsr_ctrl = keep_ctrl;
@@ -457,6 +461,8 @@ void cortexm_reset(struct sim_target *t, bool power_on)
     }
     c->s_reset_st = true;
     c->syst_next_wrap = UINT64_MAX;
+    if (t->cpu->has_fpu)
+        c->fpccr = 0xC0000000u; /* ASPEN, LSPEN (ARMv7-M B3.2.22) */
     t->cycle_ps = SIM_PS_PER_S / SIM_CPU_RESET_HZ;
     cortexm_update_breakpoints(t);
 
@@ -642,6 +648,22 @@ void cortexm_run(struct sim_target *t, sim_ps deadline)
 
 /* ---- core register transfer (DCRSR REGSEL, C1.6.3) ---- */
 
+/* DCRSR REGSEL of the floating-point registers (ARMv7-M C1.6.3, with the FP extension): FPSCR
+ * 0x21, S0-S31 0x40-0x5F. */
+#define REGSEL_FPSCR 0x21u
+#define REGSEL_S0 0x40u
+
+static int regsel_to_uc_fp(const struct sim_target *t, unsigned regsel)
+{
+    if (!t->cpu->has_fpu)
+        return -1;
+    if (regsel == REGSEL_FPSCR)
+        return UC_ARM_REG_FPSCR;
+    if (regsel >= REGSEL_S0 && regsel < REGSEL_S0 + 32u)
+        return UC_ARM_REG_S0 + (int)(regsel - REGSEL_S0);
+    return -1;
+}
+
 static int regsel_to_uc(unsigned regsel)
 {
     if (regsel <= 12)
@@ -659,6 +681,11 @@ static int regsel_to_uc(unsigned regsel)
 
 int cortexm_read_core_reg(struct sim_target *t, unsigned regsel, uint32_t *val)
 {
+    if (regsel == 20 && t->cpu->arch == SIM_ARMV6M) {
+        /* ARMv6-M C1.6.3: CONTROL (SPSEL only on the M0) and PRIMASK. */
+        *val = (reg_get(t, UC_ARM_REG_CONTROL) & 2u) << 24 | (reg_get(t, UC_ARM_REG_PRIMASK) & 1u);
+        return 0;
+    }
     if (regsel == 20) {
         *val = (reg_get(t, UC_ARM_REG_CONTROL) & 3u) << 24 |
                (reg_get(t, UC_ARM_REG_FAULTMASK) & 1u) << 16 |
@@ -667,6 +694,8 @@ int cortexm_read_core_reg(struct sim_target *t, unsigned regsel, uint32_t *val)
         return 0;
     }
     int reg = regsel_to_uc(regsel);
+    if (reg < 0)
+        reg = regsel_to_uc_fp(t, regsel);
     if (reg < 0)
         return -1;
     *val = reg_get(t, reg);
@@ -677,6 +706,11 @@ int cortexm_read_core_reg(struct sim_target *t, unsigned regsel, uint32_t *val)
 
 int cortexm_write_core_reg(struct sim_target *t, unsigned regsel, uint32_t val)
 {
+    if (regsel == 20 && t->cpu->arch == SIM_ARMV6M) {
+        reg_set(t, UC_ARM_REG_PRIMASK, val & 1u);
+        reg_set(t, UC_ARM_REG_CONTROL, (val >> 24) & 2u);
+        return 0;
+    }
     if (regsel == 20) {
         reg_set(t, UC_ARM_REG_PRIMASK, val & 1u);
         reg_set(t, UC_ARM_REG_BASEPRI, (val >> 8) & 0xFFu);
@@ -685,6 +719,8 @@ int cortexm_write_core_reg(struct sim_target *t, unsigned regsel, uint32_t val)
         return 0;
     }
     int reg = regsel_to_uc(regsel);
+    if (reg < 0)
+        reg = regsel_to_uc_fp(t, regsel);
     if (reg < 0)
         return -1;
     if (regsel == 15)

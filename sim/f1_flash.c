@@ -1,10 +1,13 @@
 /*
- * The STM32F1 flash program/erase controller (FPEC) and option bytes, after RM0008 §3.3.3 and
+ * The flash program/erase controller (FPEC) and option bytes of the F1, after RM0008 §3.3.3 and
  * the STM32F10xxx flash programming manual PM0075 (§2.3 unlock, §2.3.3 programming, §2.3.4-5
- * erase, §2.4 protections, §2.5 option bytes, §3 registers). Busy periods follow the virtual
- * clock: tPROG per half-word and tERASE per erase (DS5319 "Flash memory characteristics").
- * Clones of the F103 add their own behaviour (enum sim_chip_quirk): word programming (GD32), a
- * write lost while BSY is set (APM32), FLOCK and FLASH_MODEKEYR (CH32), their own timings.
+ * erase, §2.4 protections, §2.5 option bytes, §3 registers), and of the F0 and F3, which keep
+ * its registers and differ where the family's sim_fpec_model says (RM0091 §3 and RM0316 §4:
+ * RDP levels 0xAA / other / 0xCC, FLASH_OBR layout, OBL_LAUNCH, mass erase when RDP goes back to
+ * level 0). Busy periods follow the virtual clock: tPROG per half-word and tERASE per erase (the
+ * family's datasheet figures). Clones of the F103 add their own behaviour (enum
+ * sim_chip_quirk): word programming (GD32), a write lost while BSY is set (APM32), FLOCK and
+ * FLASH_MODEKEYR (CH32), their own timings.
  */
 #include <string.h>
 
@@ -13,6 +16,9 @@
 
 /* PM0075 §2.4.1: with read protection on, the first 4 KiB of main flash are write protected. */
 #define F1_RDP_PROTECTED_BYTES 4096u
+
+/* F0/F3 FLASH_CR bit 13 (RM0091 §3.5.5, RM0316 §4.5.5): reload the option bytes with a reset. */
+#define FLASH_CR_OBL_LAUNCH (1u << 13)
 
 static uint8_t opt_byte(const struct sim_target *t, unsigned i, bool *error)
 {
@@ -25,10 +31,22 @@ static uint8_t opt_byte(const struct sim_target *t, unsigned i, bool *error)
     return v;
 }
 
-/* Option bytes are loaded into OBR and WRPR at every reset (PM0075 §2.5). */
+/* The protection level an RDP byte stands for; a pair that does not match its complement loads
+ * as 0xFF, level 1. */
+static int rdp_level_of(const struct sim_target *t, uint8_t rdp)
+{
+    const struct sim_fpec_model *m = &t->family->fpec;
+    if (rdp == m->rdp_level0)
+        return 0;
+    return m->rdp_level2 && rdp == m->rdp_level2 ? 2 : 1;
+}
+
+/* Option bytes are loaded into OBR and WRPR at every reset (PM0075 §2.5, RM0091 §3.2.2). */
 static void load_option_bytes(struct sim_target *t)
 {
     bool err = false;
+    /* Level 2 holds even when only the RDP byte, not its complement, reads 0xCC (RM0091 §4.1.1). */
+    uint8_t rdp_raw = (uint8_t)t->optbytes[0];
     uint8_t rdp = opt_byte(t, 0, &err);
     uint8_t user = opt_byte(t, 1, &err);
     uint8_t data0 = opt_byte(t, 2, &err);
@@ -42,20 +60,39 @@ static void load_option_bytes(struct sim_target *t)
         if (t->optbytes[i] != 0xFFFF &&
             ((t->optbytes[i] ^ (t->optbytes[i] >> 8)) & 0xFFu) != 0xFFu)
             err = true;
-    t->fpec.obr = (err ? FLASH_OBR_OPTERR : 0) | (rdp != F1_RDP_KEY ? FLASH_OBR_RDPRT : 0) |
-                  (uint32_t)user << 2 | (uint32_t)data0 << 10 | (uint32_t)data1 << 18;
+    int level = rdp_level_of(t, rdp);
+    if (t->family->fpec.rdp_level2 && rdp_raw == t->family->fpec.rdp_level2)
+        level = 2;
+    t->fpec.rdp_level = level;
+    if (t->family->fpec.f0_obr) /* RM0091 §3.5.7: RDPRT 00 level 0, 01 level 1, 11 level 2 */
+        t->fpec.obr = (err ? FLASH_OBR_OPTERR : 0) | (uint32_t)(level == 2 ? 3 : level) << 1 |
+                      (uint32_t)user << 8 | (uint32_t)data0 << 16 | (uint32_t)data1 << 24;
+    else
+        t->fpec.obr = (err ? FLASH_OBR_OPTERR : 0) | (level ? FLASH_OBR_RDPRT : 0) |
+                      (uint32_t)user << 2 | (uint32_t)data0 << 10 | (uint32_t)data1 << 18;
     t->fpec.wrpr = wrp;
 }
 
-/* A clone's own flash timings, else the F1's. */
+/* Option bytes as shipped (PM0075 §2.5, RM0091 §4.1): RDP level 0, everything else erased; or
+ * the RDP byte of the level asked for. */
+static void optbytes_default(struct sim_target *t, int rdp_level)
+{
+    const struct sim_fpec_model *m = &t->family->fpec;
+    for (unsigned i = 0; i < 8; i++)
+        t->optbytes[i] = 0x00FF; /* USER: WDG_SW, nRST_STOP, nRST_STDBY (and F0 nBOOT1...) set */
+    uint8_t rdp = rdp_level == 0 ? m->rdp_level0 : rdp_level == 2 ? m->rdp_level2 : 0xFF;
+    t->optbytes[0] = (uint16_t)(rdp | (uint16_t)(uint8_t)~rdp << 8);
+}
+
+/* A clone's own flash timings, else the family's. */
 static sim_ps tprog(const struct sim_target *t)
 {
-    return t->chip->tprog_ps ? t->chip->tprog_ps : SIM_F1_TPROG_PS;
+    return t->chip->tprog_ps ? t->chip->tprog_ps : t->family->tprog_ps;
 }
 
 static sim_ps terase(const struct sim_target *t)
 {
-    return t->chip->erase_ps ? t->chip->erase_ps : SIM_F1_ERASE_PS;
+    return t->chip->erase_ps ? t->chip->erase_ps : t->family->erase_ps;
 }
 
 static bool is_ch32(const struct sim_target *t)
@@ -63,7 +100,7 @@ static bool is_ch32(const struct sim_target *t)
     return t->chip->quirks & SIM_CHIP_CH32_FLOCK;
 }
 
-void f1_fpec_reset(struct sim_target *t)
+static void fpec_reset(struct sim_target *t)
 {
     memset(&t->fpec, 0, sizeof t->fpec);
     t->fpec.acr = 0x30;
@@ -72,12 +109,17 @@ void f1_fpec_reset(struct sim_target *t)
     load_option_bytes(t);
 }
 
-bool f1_read_protected(const struct sim_target *t)
+static int rdp_level(const struct sim_target *t)
 {
-    return t->fpec.obr & FLASH_OBR_RDPRT;
+    return t->fpec.rdp_level;
 }
 
-void f1_fpec_update(struct sim_target *t)
+static bool read_protected(const struct sim_target *t)
+{
+    return t->fpec.rdp_level > 0;
+}
+
+static void fpec_update(struct sim_target *t)
 {
     struct f1_fpec *f = &t->fpec;
     if ((f->sr & FLASH_SR_BSY) && t->now >= f->busy_until) {
@@ -102,7 +144,7 @@ static void start_busy(struct sim_target *t, sim_ps duration)
  * access stalls the bus until BSY clears. */
 static bool wait_not_busy(struct sim_target *t, enum sim_initiator who)
 {
-    f1_fpec_update(t);
+    fpec_update(t);
     if (!(t->fpec.sr & FLASH_SR_BSY))
         return true;
     if (who == SIM_BY_DEBUG)
@@ -110,7 +152,7 @@ static bool wait_not_busy(struct sim_target *t, enum sim_initiator who)
     if (t->stats)
         t->stats->cost_ps[SIM_COST_BSY_WAIT] += t->fpec.busy_until - t->now;
     t->now = t->fpec.busy_until;
-    f1_fpec_update(t);
+    fpec_update(t);
     return true;
 }
 
@@ -123,25 +165,25 @@ static bool page_write_protected(const struct sim_target *t, uint32_t offset)
         group = 31;
     if (!(t->fpec.wrpr & (1u << group)))
         return true;
-    return f1_read_protected(t) && offset < F1_RDP_PROTECTED_BYTES;
+    return read_protected(t) && offset < F1_RDP_PROTECTED_BYTES;
 }
 
 static void page_erase(struct sim_target *t)
 {
-    uint32_t page = t->chip->page_size;
+    uint32_t page = t->chip->page_size, base = t->family->flash_base;
     uint32_t addr = t->fpec.ar;
-    if (addr < F1_FLASH_BASE || addr - F1_FLASH_BASE >= t->flash_size) {
+    if (addr < base || addr - base >= t->flash_size) {
         start_busy(t, terase(t)); /* outside the array: nothing happens, time passes */
         return;
     }
-    uint32_t off = (addr - F1_FLASH_BASE) & ~(page - 1u);
+    uint32_t off = (addr - base) & ~(page - 1u);
     if (page_write_protected(t, off)) {
         t->fpec.sr |= FLASH_SR_WRPRTERR;
         t->fpec.cr &= ~FLASH_CR_STRT;
         return;
     }
     memset(&t->flash[off], 0xFF, page);
-    sim_target_code_changed(t, F1_FLASH_BASE + off, page);
+    sim_target_code_changed(t, base + off, page);
     start_busy(t, terase(t));
     if (t->stats)
         t->stats->pages_erased++;
@@ -150,7 +192,7 @@ static void page_erase(struct sim_target *t)
 static void mass_erase(struct sim_target *t)
 {
     memset(t->flash, 0xFF, t->flash_size);
-    sim_target_code_changed(t, F1_FLASH_BASE, t->flash_size);
+    sim_target_code_changed(t, t->family->flash_base, t->flash_size);
     start_busy(t, terase(t));
     if (t->stats)
         t->stats->mass_erases++;
@@ -158,9 +200,10 @@ static void mass_erase(struct sim_target *t)
 
 static void option_erase(struct sim_target *t)
 {
-    /* PM0075 §2.4.1: removing read protection erases the main flash first; the erase of the
-     * option bytes under level 1 is that removal's first step. */
-    if (f1_read_protected(t))
+    /* PM0075 §2.4.1: removing read protection erases the main flash first; on the F1 the erase
+     * of the option bytes under level 1 is that removal's first step (the F0/F3 erase it when RDP
+     * is programmed back to level 0: optbytes_write). */
+    if (!t->family->fpec.unlock_on_program && read_protected(t))
         mass_erase(t);
     for (unsigned i = 0; i < 8; i++)
         t->optbytes[i] = 0xFFFF;
@@ -173,7 +216,7 @@ static void option_erase(struct sim_target *t)
 enum sim_bus_result f1_fpec_read(struct sim_target *t, uint32_t off, uint32_t *val)
 {
     struct f1_fpec *f = &t->fpec;
-    f1_fpec_update(t);
+    fpec_update(t);
     switch (off) {
     case FLASH_ACR: *val = (f->acr & 0x1Fu) | ((f->acr & 0x10u) << 1); break;
     case FLASH_SR: *val = f->sr; break;
@@ -228,6 +271,18 @@ static enum sim_bus_result cr_write(struct sim_target *t, uint32_t val, enum sim
         return SIM_BUS_STALL;
     uint32_t writable = FLASH_CR_PG | FLASH_CR_PER | FLASH_CR_MER | FLASH_CR_OPTPG |
                         FLASH_CR_OPTER | FLASH_CR_ERRIE | FLASH_CR_EOPIE;
+    if (t->family->fpec.obl_launch && (val & FLASH_CR_OBL_LAUNCH)) {
+        /* RM0091 §3.5.5: the option bytes load again, through a system reset. The core's store
+         * completes first; the debugger's write resets at once. */
+        t->reset_request = SIM_RESET_OPTION_LOAD;
+        if (who == SIM_BY_CPU) {
+            t->stop = SIM_STOP_EXCEPTION;
+            uc_emu_stop(t->uc);
+        } else {
+            sim_target_do_reset_request(t);
+        }
+        return SIM_BUS_OK;
+    }
     uint32_t next = (f->cr & ~writable & ~FLASH_CR_STRT) | (val & writable);
     if (!(val & FLASH_CR_OPTWRE))
         next &= ~FLASH_CR_OPTWRE; /* OPTWRE can only be cleared by software */
@@ -254,7 +309,7 @@ enum sim_bus_result f1_fpec_write(struct sim_target *t, uint32_t off, uint32_t v
                                   enum sim_initiator who)
 {
     struct f1_fpec *f = &t->fpec;
-    f1_fpec_update(t);
+    fpec_update(t);
     switch (off) {
     case FLASH_ACR:
         f->acr = val & 0x1Fu;
@@ -295,7 +350,7 @@ enum sim_bus_result f1_fpec_write(struct sim_target *t, uint32_t off, uint32_t v
 static void program_halfword(struct sim_target *t, uint32_t addr, uint16_t hw)
 {
     struct f1_fpec *f = &t->fpec;
-    uint32_t off = addr - F1_FLASH_BASE;
+    uint32_t off = addr - t->family->flash_base;
     uint16_t cur = (uint16_t)(t->flash[off] | t->flash[off + 1] << 8);
     if (page_write_protected(t, off)) {
         f->sr |= FLASH_SR_WRPRTERR;
@@ -318,7 +373,7 @@ static void program_halfword(struct sim_target *t, uint32_t addr, uint16_t hw)
 static void program_word(struct sim_target *t, uint32_t addr, uint32_t w)
 {
     struct f1_fpec *f = &t->fpec;
-    uint32_t off = addr - F1_FLASH_BASE;
+    uint32_t off = addr - t->family->flash_base;
     if (page_write_protected(t, off)) {
         f->sr |= FLASH_SR_WRPRTERR;
         return;
@@ -342,11 +397,11 @@ static bool lost_while_busy(struct sim_target *t)
 {
     if (!(t->chip->quirks & SIM_CHIP_DROP_WHILE_BUSY))
         return false;
-    f1_fpec_update(t);
+    fpec_update(t);
     return t->fpec.sr & FLASH_SR_BSY;
 }
 
-enum sim_bus_result f1_flash_write(struct sim_target *t, uint32_t addr, unsigned size,
+static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsigned size,
                                    uint32_t val, enum sim_initiator who)
 {
     struct f1_fpec *f = &t->fpec;
@@ -381,7 +436,7 @@ enum sim_bus_result f1_flash_write(struct sim_target *t, uint32_t addr, unsigned
     return SIM_BUS_OK;
 }
 
-enum sim_bus_result f1_optbytes_write(struct sim_target *t, uint32_t addr, unsigned size,
+static enum sim_bus_result optbytes_write(struct sim_target *t, uint32_t addr, unsigned size,
                                       uint32_t val, enum sim_initiator who)
 {
     struct f1_fpec *f = &t->fpec;
@@ -393,15 +448,29 @@ enum sim_bus_result f1_optbytes_write(struct sim_target *t, uint32_t addr, unsig
         f->sr |= FLASH_SR_PGERR;
         return SIM_BUS_OK;
     }
-    unsigned i = (addr - F1_OPTBYTES) / 2u;
+    unsigned i = (addr - t->family->optbytes_base) / 2u;
     if (t->optbytes[i] != 0xFFFF) {
         f->sr |= FLASH_SR_PGERR;
         return SIM_BUS_OK;
     }
     /* The controller writes the data byte and computes its complement (PM0075 §2.5). */
     uint8_t v = (uint8_t)val;
+    /* RM0091 §3.3.1: going back from level 1 to level 0 (RDP programmed to 0xAA) mass-erases
+     * the main flash. */
+    if (i == 0 && t->family->fpec.unlock_on_program && v == t->family->fpec.rdp_level0 &&
+        read_protected(t))
+        mass_erase(t);
     t->optbytes[i] = (uint16_t)(v | (uint16_t)(uint8_t)~v << 8);
     sim_target_optbytes_changed(t);
     start_busy(t, tprog(t));
     return SIM_BUS_OK;
 }
+
+const struct sim_flash_ops sim_fpec_ops = {
+    .reset = fpec_reset,
+    .update = fpec_update,
+    .array_write = array_write,
+    .optbytes_write = optbytes_write,
+    .rdp_level = rdp_level,
+    .optbytes_default = optbytes_default,
+};

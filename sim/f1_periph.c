@@ -1,9 +1,9 @@
 /*
- * STM32F1 peripherals that firmware and debuggers touch: RCC (clock tree, enables), GPIO ports
- * A-E (the Blue Pill LED is PC13), AFIO (SWJ_CFG can switch the debug port off) and the flash
- * controller's register block. Other peripheral blocks read as zero and ignore writes; addresses
- * in no peripheral block answer with a bus error. References: RM0008 §3.3 Table 3 (memory map),
- * §7.3 (RCC), §9.2 (GPIO), §9.4 (AFIO).
+ * The F1 family (RM0008, RM0041): its memory map and the peripherals that firmware and debuggers
+ * touch: RCC (clock tree, enables), GPIO ports A-E (the Blue Pill LED is PC13), AFIO (SWJ_CFG
+ * can switch the debug port off) and the flash controller's register block. Other peripheral
+ * blocks read as zero and ignore writes; addresses in no peripheral block answer with a bus
+ * error. References: RM0008 §3.3 Table 3 (memory map), §7.3 (RCC), §9.2 (GPIO), §9.4 (AFIO).
  */
 #include <string.h>
 
@@ -39,12 +39,12 @@ static bool is_usart_sr(uint32_t addr)
            addr == 0x40004C00u || addr == 0x40005000u;
 }
 
-void f1_periph_reset(struct sim_target *t)
+static void f1_periph_reset(struct sim_target *t)
 {
-    struct f1_periph *p = &t->per;
+    struct sim_periph *p = &t->per;
     uint32_t csr = p->rcc[RCC_CSR];
-    uint64_t toggles = p->pc13_toggles;
-    sim_ps last = p->pc13_last_toggle;
+    uint64_t toggles = p->led_toggles;
+    sim_ps last = p->led_last_toggle;
     uint32_t dbgmcu_cr = p->dbgmcu_cr; /* DBGMCU is reset by power-on only (RM0008 §31.16.3) */
 
     memset(p, 0, sizeof *p);
@@ -55,13 +55,13 @@ void f1_periph_reset(struct sim_target *t)
         p->gpio[i][GPIO_CRL] = 0x44444444u;
         p->gpio[i][GPIO_CRH] = 0x44444444u;
     }
-    p->pc13_toggles = toggles;
-    p->pc13_last_toggle = last;
+    p->led_toggles = toggles;
+    p->led_last_toggle = last;
     p->dbgmcu_cr = dbgmcu_cr;
     cortexm_set_clock_hz(t, HSI_HZ);
 }
 
-uint32_t f1_core_clock_hz(const struct sim_target *t)
+static uint32_t f1_core_clock_hz(const struct sim_target *t)
 {
     uint32_t cfgr = t->per.rcc[RCC_CFGR];
     uint32_t sysclk;
@@ -111,19 +111,19 @@ static void rcc_write(struct sim_target *t, unsigned reg, uint32_t val)
 
 static void gpio_set_odr(struct sim_target *t, unsigned port, uint32_t odr)
 {
-    struct f1_periph *p = &t->per;
+    struct sim_periph *p = &t->per;
     uint32_t old = p->gpio[port][GPIO_ODR];
     p->gpio[port][GPIO_ODR] = odr & 0xFFFFu;
     if (port == 2 && ((old ^ odr) & (1u << 13))) {
-        p->pc13_toggles++;
-        p->pc13_last_toggle = t->now;
+        p->led_toggles++;
+        p->led_last_toggle = t->now;
     }
 }
 
 static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsigned reg,
                                        uint32_t *rd, const uint32_t *wr)
 {
-    struct f1_periph *p = &t->per;
+    struct sim_periph *p = &t->per;
     /* A port whose clock is off ignores writes and reads as zero. */
     bool clocked = p->rcc[RCC_APB2ENR] & (1u << (APB2ENR_IOPAEN_SHIFT + port));
     if (rd) {
@@ -157,7 +157,7 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
 static enum sim_bus_result afio_access(struct sim_target *t, unsigned reg, uint32_t *rd,
                                        const uint32_t *wr)
 {
-    struct f1_periph *p = &t->per;
+    struct sim_periph *p = &t->per;
     if (reg >= 8)
         return SIM_BUS_OK;
     if (rd) {
@@ -210,12 +210,13 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
     return SIM_BUS_FAULT;
 }
 
-enum sim_bus_result f1_periph_read(struct sim_target *t, uint32_t addr, uint32_t *val)
+static enum sim_bus_result f1_periph_read(struct sim_target *t, uint32_t addr, uint32_t *val,
+                                          enum sim_initiator who)
 {
-    return periph_access(t, addr, val, NULL, SIM_BY_CPU);
+    return periph_access(t, addr, val, NULL, who);
 }
 
-enum sim_bus_result f1_periph_write(struct sim_target *t, uint32_t addr, unsigned size,
+static enum sim_bus_result f1_periph_write(struct sim_target *t, uint32_t addr, unsigned size,
                                     uint32_t val, enum sim_initiator who)
 {
     uint32_t word = val;
@@ -225,3 +226,46 @@ enum sim_bus_result f1_periph_write(struct sim_target *t, uint32_t addr, unsigne
     }
     return periph_access(t, addr & ~3u, NULL, &word, who);
 }
+
+static void f1_reset_cause(struct sim_target *t, uint32_t flag)
+{
+    t->per.rcc[RCC_CSR] |= flag; /* RM0008 §7.3.10 */
+}
+
+/* The Blue Pill's LED on PC13 lights when the pin is low. */
+static bool f1_led_on(const struct sim_target *t)
+{
+    return !(t->per.gpio[2][GPIO_ODR] & (1u << 13));
+}
+
+/* RM0008 Table 3: APB1, APB2 and AHB up to the CRC unit. */
+static const struct sim_window f1_windows[] = {{F1_PERIPH_BASE, F1_PERIPH_END - F1_PERIPH_BASE}};
+
+const struct sim_family sim_family_f1 = {
+    .name = "f1",
+    .ref = "RM0008",
+    .core = &sim_core_m3,
+    .flash_base = F1_FLASH_BASE,
+    .sysmem_base = F1_SYSMEM_PAGE,
+    .flash_size_reg = F1_FLASH_SIZE_REG,
+    .uid_base = F1_UID_BASE,
+    .optbytes_base = F1_OPTBYTES,
+    .sram_base = F1_SRAM_BASE,
+    .bitband = true,
+    .windows = f1_windows,
+    .n_windows = sizeof f1_windows / sizeof f1_windows[0],
+    .dbgmcu_base = 0xE0042000u, /* RM0008 §31.6.1 */
+    .dbgmcu_core_zero = true,
+    .syst_calib = 9000u, /* PM0056 §4.5.4: 9 MHz reference at 72 MHz */
+    .tprog_ps = SIM_F1_TPROG_PS,
+    .erase_ps = SIM_F1_ERASE_PS,
+    .flash = &sim_fpec_ops,
+    .fpec = {.rdp_level0 = F1_RDP_KEY},
+    .max_rdp_level = 1,
+    .periph_reset = f1_periph_reset,
+    .periph_read = f1_periph_read,
+    .periph_write = f1_periph_write,
+    .reset_cause = f1_reset_cause,
+    .led = "pc13",
+    .led_on = f1_led_on,
+};

@@ -1,9 +1,12 @@
 /*
- * The private peripheral bus of the Cortex-M3 (0xE0000000-0xE00FFFFF): system control space,
- * SysTick, NVIC, debug registers, FPB, DWT, ITM, TPIU and ETM identification, the STM32 DBGMCU and
- * the CoreSight ROM table. References: ARMv7-M ARM (DDI 0403) B3.2-B3.4, C1.6-C1.11; Cortex-M3
- * TRM (DDI 0337) table 3-1 and chapter 8-11 for the component IDs; RM0008 §31 for DBGMCU and the
- * STM32F1 ROM table.
+ * The private peripheral bus of the core (0xE0000000-0xE00FFFFF): system control space,
+ * SysTick, NVIC, debug registers, FPB/BPU, DWT, ITM, TPIU and ETM identification, the STM32
+ * DBGMCU where the family puts it there, and the CoreSight ROM table. What the core has is its
+ * sim_core_model's (sim/cores.c): the ARMv6-M parts (Cortex-M0) lack VTOR, the configurable
+ * faults, BASEPRI, CYCCNT, the feature registers and STIR. References: ARMv7-M ARM (DDI 0403)
+ * B3.2-B3.4, C1.6-C1.11; ARMv6-M ARM (DDI 0419) B3.2-B3.4, C1.6-C1.8; Cortex-M3 TRM (DDI 0337)
+ * table 3-1, Cortex-M4 TRM (DDI 0439) table 4-1; RM0008 §31, RM0091 §32, RM0316 §33 for
+ * DBGMCU and the STM32 ROM table.
  */
 #include "target.h"
 
@@ -11,34 +14,22 @@
 #define DWT_BASE 0xE0001000u
 #define FPB_BASE 0xE0002000u
 #define SCS_BASE 0xE000E000u
-#define TPIU_BASE 0xE0040000u
-#define ETM_BASE 0xE0041000u
-#define DBGMCU_BASE 0xE0042000u
+#define PPB_DBGMCU 0xE0042000u
 #define ROM_BASE 0xE00FF000u
 
-/* Identification registers of a CoreSight component: PIDR4..0 packed low to high as PIDR0 in
- * bits [7:0] ... PIDR4 in bits [39:32]; CIDR as a 32-bit word. */
-struct component_id {
-    uint32_t base;
-    uint64_t pidr;
-    uint32_t cidr;
-};
+#define DEMCR_V7M_BITS 0x010F07F1u /* TRCENA, MON_*, VC_* (C1.6.5) */
+#define DEMCR_V6M_BITS 0x01000401u /* DWTENA, VC_HARDERR, VC_CORERESET (ARMv6-M C1.6.5) */
 
-static const struct component_id arm_components[] = {
-    {ITM_BASE, 0x04003BB001ull, 0xB105E00Du},
-    {DWT_BASE, 0x04003BB002ull, 0xB105E00Du},
-    {FPB_BASE, 0x04002BB003ull, 0xB105E00Du},
-    {SCS_BASE, 0x04000BB000ull, 0xB105E00Du},
-    {TPIU_BASE, 0x04000BB923ull, 0xB105900Du},
-    {ETM_BASE, 0x04003BB924ull, 0xB105900Du},
-};
+static bool is_v6m(const struct sim_target *t)
+{
+    return t->cpu->arch == SIM_ARMV6M;
+}
 
-/* ROM table entries (ADIv5 §10.2.1): signed offsets from the table base, present bit set. */
-static const uint32_t rom_entries[] = {
-    (SCS_BASE - ROM_BASE) | 3u,  (DWT_BASE - ROM_BASE) | 3u,  (FPB_BASE - ROM_BASE) | 3u,
-    (ITM_BASE - ROM_BASE) | 3u,  (TPIU_BASE - ROM_BASE) | 3u, (ETM_BASE - ROM_BASE) | 3u,
-    0u,
-};
+/* The bits of an 8-bit priority field the core implements (B3.4.8: the high bits). */
+static uint8_t prio_mask(const struct sim_target *t)
+{
+    return (uint8_t)(0xFFu << (8u - t->cpu->prio_bits));
+}
 
 static bool id_register(uint32_t off, uint64_t pidr, uint32_t cidr, uint32_t *val)
 {
@@ -57,11 +48,11 @@ static bool id_register(uint32_t off, uint64_t pidr, uint32_t cidr, uint32_t *va
     return false;
 }
 
-static const struct component_id *component_at(uint32_t addr)
+static const struct sim_component *component_at(const struct sim_target *t, uint32_t addr)
 {
-    for (unsigned i = 0; i < sizeof arm_components / sizeof arm_components[0]; i++)
-        if ((addr & ~0xFFFu) == arm_components[i].base)
-            return &arm_components[i];
+    for (unsigned i = 0; i < t->cpu->n_components; i++)
+        if ((addr & ~0xFFFu) == t->cpu->components[i].base)
+            return &t->cpu->components[i];
     return NULL;
 }
 
@@ -213,6 +204,8 @@ static void aircr_write(struct sim_target *t, uint32_t val, enum sim_initiator w
     struct cortexm *c = &t->core;
     if ((val >> 16) != 0x05FAu)
         return;
+    if (is_v6m(t))
+        val &= 6u; /* ARMv6-M B3.2.6: no PRIGROUP, no VECTRESET */
     c->aircr_prigroup = (val >> 8) & 7u;
     if (val & 2u) { /* VECTCLRACTIVE */
         c->active[0] = c->active[1] = c->active[2] = 0;
@@ -220,7 +213,7 @@ static void aircr_write(struct sim_target *t, uint32_t val, enum sim_initiator w
     if (val & 5u) {
         /* SYSRESETREQ (bit 2) resets the system, VECTRESET (bit 0) the core only. A request from
          * the running core takes effect when the current instruction completes. */
-        t->reset_request = (val & 4u) ? 2 : 1;
+        t->reset_request = (val & 4u) ? SIM_RESET_SYSTEM : SIM_RESET_CORE;
         if (who == SIM_BY_CPU) {
             t->stop = SIM_STOP_EXCEPTION;
             uc_emu_stop(t->uc);
@@ -232,9 +225,51 @@ static void aircr_write(struct sim_target *t, uint32_t val, enum sim_initiator w
 
 /* ---- the register file ---- */
 
+/* SCB registers an ARMv6-M core does not have (B3.2.2): SHPR1, CFSR, HFSR, MMFAR, BFAR, AFSR,
+ * the feature registers, CPACR and the MPU; they read as zero and ignore writes here. */
+static bool v6m_absent(uint32_t off)
+{
+    return off == 0x004 || off == 0xD08 || off == 0xD18 || (off >= 0xD28 && off <= 0xD3C &&
+           off != 0xD30) || (off >= 0xD40 && off < 0xDC0) || off == 0xF00;
+}
+
+/* The FPv4-SP of the Cortex-M4F (ARMv7-M B3.2.20, Cortex-M4 TRM §7.3): CPACR, FPCCR, FPCAR,
+ * FPDSCR as storage, MVFR0/1 as the TRM gives them. Floating-point instructions themselves
+ * are not run: they take the NOCP UsageFault. */
+static bool fpu_register(struct sim_target *t, uint32_t off, uint32_t *rd, const uint32_t *wr)
+{
+    struct cortexm *c = &t->core;
+    uint32_t *r;
+    switch (off) {
+    case 0xD88: r = &c->cpacr; break;
+    case 0xF34: r = &c->fpccr; break;
+    case 0xF38: r = &c->fpcar; break;
+    case 0xF3C: r = &c->fpdscr; break;
+    case 0xF40:
+    case 0xF44:
+        if (rd)
+            *rd = off == 0xF40 ? 0x10110021u : 0x11000011u;
+        return true;
+    default: return false;
+    }
+    if (rd)
+        *rd = *r;
+    else if (off == 0xD88)
+        *r = *wr & 0x00F00000u; /* CP10, CP11 */
+    else
+        *r = *wr;
+    return true;
+}
+
 static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t *val)
 {
     struct cortexm *c = &t->core;
+    if (is_v6m(t) && v6m_absent(off)) {
+        *val = 0;
+        return SIM_BUS_OK;
+    }
+    if (t->cpu->has_fpu && fpu_register(t, off, val, NULL))
+        return SIM_BUS_OK;
     if (off >= 0x100 && off < 0x200) { /* ISER, ICER: enabled IRQs, one bit per IRQ */
         unsigned w = ((off - 0x100) % 0x80) / 4;
         *val = w < 3 ? c->nvic_enabled[w] : 0;
@@ -269,7 +304,7 @@ static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t
         break;
     case 0x014: *val = c->syst_rvr; break;
     case 0x018: *val = systick_cvr(t); break;
-    case 0x01C: *val = 9000u; break; /* SYST_CALIB: TENMS for 9 MHz reference (PM0056 §4.5.4) */
+    case 0x01C: *val = t->family->syst_calib; break; /* SYST_CALIB (PM0056 §4.5.4) */
     case 0xD00: *val = t->chip->cpuid; break;
     case 0xD04: {
         unsigned pend = highest_pending(c);
@@ -282,7 +317,7 @@ static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t
     case 0xD08: *val = c->vtor; break;
     case 0xD0C: *val = 0xFA050000u | c->aircr_prigroup << 8; break;
     case 0xD10: *val = c->scr; break;
-    case 0xD14: *val = c->ccr; break;
+    case 0xD14: *val = is_v6m(t) ? 0x208u : c->ccr; break; /* v6-M: STKALIGN, UNALIGN_TRP */
     case 0xD24: *val = c->shcsr; break;
     case 0xD28: *val = c->cfsr; break;
     case 0xD2C: *val = c->hfsr; break;
@@ -299,7 +334,7 @@ static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t
     case 0xD54: *val = 0; break;
     case 0xD58: *val = 0x01000000u; break;
     case 0xD5C: *val = 0; break;
-    case 0xD60: *val = 0x01141110u; break;
+    case 0xD60: *val = t->cpu->id_isar0; break;
     case 0xD64: *val = 0x02111000u; break;
     case 0xD68: *val = 0x21112231u; break;
     case 0xD6C: *val = 0x01111110u; break;
@@ -311,7 +346,7 @@ static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t
     case 0xDF8: *val = c->dcrdr; break;
     case 0xDFC: *val = c->demcr; break;
     default:
-        if (id_register(off, arm_components[3].pidr, arm_components[3].cidr, val))
+        if (id_register(off, t->cpu->components[0].pidr, t->cpu->components[0].cidr, val))
             return SIM_BUS_OK;
         if (off < 0xD00 || (off >= 0xD90 && off < 0xDC0) || off == 0xF00) {
             *val = 0; /* reserved or write-only: reads as zero */
@@ -332,6 +367,10 @@ static enum sim_bus_result scb_write(struct sim_target *t, uint32_t off, uint32_
                                      enum sim_initiator who)
 {
     struct cortexm *c = &t->core;
+    if (is_v6m(t) && v6m_absent(off))
+        return SIM_BUS_OK;
+    if (t->cpu->has_fpu && fpu_register(t, off, NULL, &val))
+        return SIM_BUS_OK;
     if (off >= 0x100 && off < 0x200) {
         unsigned w = ((off - 0x100) % 0x80) / 4;
         if (w < 3) {
@@ -353,12 +392,12 @@ static enum sim_bus_result scb_write(struct sim_target *t, uint32_t off, uint32_
     }
     if (off >= 0x400 && off < 0x460) {
         for (unsigned i = 0; i < 4; i++)
-            c->nvic_prio[off - 0x400 + i] = (uint8_t)((val >> (8 * i)) & 0xF0u);
+            c->nvic_prio[off - 0x400 + i] = (uint8_t)((val >> (8 * i)) & prio_mask(t));
         return SIM_BUS_OK;
     }
     if (off >= 0xD18 && off <= 0xD20) {
         for (unsigned i = 0; i < 4; i++)
-            c->shpr[off - 0xD18 + i] = (uint8_t)((val >> (8 * i)) & 0xF0u);
+            c->shpr[off - 0xD18 + i] = (uint8_t)((val >> (8 * i)) & prio_mask(t));
         return SIM_BUS_OK;
     }
     switch (off) {
@@ -399,7 +438,7 @@ static enum sim_bus_result scb_write(struct sim_target *t, uint32_t off, uint32_
         break;
     case 0xDF4: dcrsr_write(t, val); break;
     case 0xDF8: c->dcrdr = val; break;
-    case 0xDFC: c->demcr = val & 0x010F07F1u; break;
+    case 0xDFC: c->demcr = val & (is_v6m(t) ? DEMCR_V6M_BITS : DEMCR_V7M_BITS); break;
     case 0xF00:
         cortexm_set_pending(t, 16u + (val & 0x1FFu));
         break;
@@ -423,7 +462,7 @@ static enum sim_bus_result dwt_access(struct sim_target *t, uint32_t off, uint32
                                       const uint32_t *wr)
 {
     struct cortexm *c = &t->core;
-    if (off >= 0x20 && off < 0x60) {
+    if (off >= 0x20 && off < 0x20 + 16u * t->cpu->dwt_comp) {
         unsigned n = (off - 0x20) / 16, reg = (off - 0x20) % 16;
         uint32_t *r = reg == 0 ? &c->dwt_comp[n] : reg == 4 ? &c->dwt_mask[n]
                                                  : reg == 8 ? &c->dwt_function[n] : NULL;
@@ -437,6 +476,8 @@ static enum sim_bus_result dwt_access(struct sim_target *t, uint32_t off, uint32
     case 0x00:
         if (rd) {
             *rd = c->dwt_ctrl;
+        } else if (is_v6m(t)) {
+            /* ARMv6-M C1.8.2: DWT_CTRL holds NUMCOMP only; no CYCCNT. */
         } else {
             uint32_t cnt = dwt_cyccnt(t);
             c->dwt_ctrl = (c->dwt_ctrl & 0xF0000000u) | (*wr & 0x007F1FFFu);
@@ -445,7 +486,10 @@ static enum sim_bus_result dwt_access(struct sim_target *t, uint32_t off, uint32
         }
         return SIM_BUS_OK;
     case 0x04:
-        if (rd) {
+        if (is_v6m(t)) {
+            if (rd)
+                *rd = 0;
+        } else if (rd) {
             *rd = dwt_cyccnt(t);
         } else {
             c->dwt_cyccnt_base = *wr;
@@ -473,11 +517,12 @@ static enum sim_bus_result fpb_access(struct sim_target *t, uint32_t off, uint32
         else if (*wr & 2u) /* KEY must be written as one */
             c->fp_ctrl = (c->fp_ctrl & ~1u) | (*wr & 1u);
     } else if (off == 0x004) {
+        /* ARMv6-M's BPU has no remapping: BP_REMAP is reserved. */
         if (rd)
-            *rd = c->fp_remap;
-        else
+            *rd = is_v6m(t) ? 0 : c->fp_remap;
+        else if (!is_v6m(t))
             c->fp_remap = *wr & 0x1FFFFFE0u;
-    } else if (off >= 0x008 && off < 0x028) {
+    } else if (off >= 0x008 && off < 0x008 + 4u * (t->cpu->fpb_code + t->cpu->fpb_lit)) {
         uint32_t *comp = &c->fp_comp[(off - 0x008) / 4];
         if (rd)
             *rd = *comp;
@@ -504,13 +549,16 @@ static enum sim_bus_result itm_access(struct sim_target *t, uint32_t off, uint32
     return SIM_BUS_OK;
 }
 
-static enum sim_bus_result dbgmcu_access(struct sim_target *t, uint32_t off, uint32_t *rd,
-                                         const uint32_t *wr, enum sim_initiator who)
+/* DBGMCU (RM0008 §31.16, RM0091 §32.9, RM0316 §33.16): IDCODE, CR, and on the F0/F3 the
+ * APB1/APB2 freeze registers. The family says where it is and whether the core sees IDCODE. */
+enum sim_bus_result dbgmcu_access(struct sim_target *t, uint32_t off, uint32_t *rd,
+                                  const uint32_t *wr, enum sim_initiator who)
 {
     if (off == 0x0) {
         if (rd) {
             /* F1 errata (ES0340 §2.3?): the core reads zero unless a debugger is attached. */
-            bool visible = who == SIM_BY_DEBUG || (t->core.dhcsr_ctrl & 1u);
+            bool visible = !t->family->dbgmcu_core_zero || who == SIM_BY_DEBUG ||
+                           (t->core.dhcsr_ctrl & 1u);
             *rd = visible ? t->chip->idcode : 0;
         }
         return SIM_BUS_OK;
@@ -522,13 +570,24 @@ static enum sim_bus_result dbgmcu_access(struct sim_target *t, uint32_t off, uin
             t->per.dbgmcu_cr = *wr & 0x001FFFE7u;
         return SIM_BUS_OK;
     }
+    if ((off == 0x8 || off == 0xC) && t->family->dbgmcu_freeze) {
+        if (rd)
+            *rd = t->per.dbgmcu_fz[off / 4 - 2];
+        else
+            t->per.dbgmcu_fz[off / 4 - 2] = *wr;
+        return SIM_BUS_OK;
+    }
     return SIM_BUS_FAULT;
 }
 
+/* ROM table entries (ADIv5 §10.2.1): signed offsets from the table base, present bit set; a
+ * zero entry ends the table. */
 static enum sim_bus_result rom_read(struct sim_target *t, uint32_t off, uint32_t *val)
 {
-    if (off < sizeof rom_entries) {
-        *val = rom_entries[off / 4];
+    if (off / 4 <= t->cpu->n_components) {
+        *val = off / 4 < t->cpu->n_components
+                   ? (t->cpu->components[off / 4].base - ROM_BASE) | 3u
+                   : 0u;
         return SIM_BUS_OK;
     }
     if (off == 0xFCC) {
@@ -548,11 +607,11 @@ static enum sim_bus_result ppb_access(struct sim_target *t, uint32_t addr, uint3
 
     if (block == SCS_BASE)
         return rd ? scb_read(t, off, rd) : scb_write(t, off, *wr, who);
-    if (block == DBGMCU_BASE)
+    if (block == PPB_DBGMCU && t->family->dbgmcu_base == PPB_DBGMCU)
         return dbgmcu_access(t, off, rd, wr, who);
     if (block == ROM_BASE)
         return rd ? rom_read(t, off, rd) : SIM_BUS_OK;
-    const struct component_id *comp = component_at(addr);
+    const struct sim_component *comp = component_at(t, addr);
     if (!comp)
         return SIM_BUS_FAULT;
     if (rd && id_register(off, comp->pidr, comp->cidr, rd))

@@ -6,40 +6,47 @@
 #include <string.h>
 
 #include "core/le.h"
-#include "f1_map.h"
 #include "target.h"
 
-_Static_assert(sizeof(((struct sim_target *)0)->sysmem) == F1_SYSMEM_PAGE_SIZE,
-               "the system-memory page buffer covers the whole mapped page");
+#define SIM_SRAM_BITBAND 0x22000000u
+#define SIM_PERIPH_BASE 0x40000000u
+#define SIM_PERIPH_BITBAND 0x42000000u
+#define SIM_PPB_BASE 0xE0000000u
+#define SIM_PPB_END 0xE0100000u
+#define SIM_SYSMEM_END 0x20000000u
 
 static uint32_t round_up_4k(uint32_t v)
 {
     return (v + 0xFFFu) & ~0xFFFu;
 }
 
-/* Factory data and option bytes live in the system-memory page; keep the copy the core reads
- * there in step with the option-byte array. */
+/* Factory data and option bytes live in system memory; keep the copy the core reads there in
+ * step with the option-byte array. */
 static void sysmem_sync_optbytes(struct sim_target *t)
 {
+    uint32_t off = t->family->optbytes_base - t->family->sysmem_base;
     for (unsigned i = 0; i < 8; i++)
-        le16_put(&t->sysmem[F1_OPTBYTES - F1_SYSMEM_PAGE + 2 * i], t->optbytes[i]);
+        le16_put(&t->sysmem[off + 2 * i], t->optbytes[i]);
 }
 
 static void sysmem_build(struct sim_target *t)
 {
+    const struct sim_family *fam = t->family;
     uint8_t *p = t->sysmem;
-    memset(p, 0xFF, F1_SYSMEM_PAGE_SIZE);
-    /* A boot ROM stand-in for BOOT0 = 1: vector table, then a WFI loop at 0x1FFFF040. */
-    le32_put(&p[0], F1_SRAM_BASE + 0x1000u);
-    le32_put(&p[4], F1_SYSMEM_PAGE + 0x40u + 1u);
+    uint32_t base = fam->sysmem_base;
+    memset(p, 0xFF, sizeof t->sysmem);
+    /* A boot ROM stand-in for BOOT0 = 1: vector table, then a WFI loop at base + 0x40. */
+    le32_put(&p[0], fam->sram_base + 0x1000u);
+    le32_put(&p[4], base + 0x40u + 1u);
     le16_put(&p[0x40], 0xBF30); /* wfi */
-    le16_put(&p[0x42], 0xE7FD); /* b 0x1FFFF040 */
-    /* RM0008 §30.2: flash size in KiB; the upper half-word is reserved and reads 0xFFFF. The
-     * GD32 keeps its SRAM size in KiB there (stm32-chip-table.md Table 5). */
-    le16_put(&p[F1_FLASH_SIZE_REG - F1_SYSMEM_PAGE], (uint16_t)t->cfg.flash_size_reg);
-    le16_put(&p[F1_FLASH_SIZE_REG - F1_SYSMEM_PAGE + 2],
+    le16_put(&p[0x42], 0xE7FD); /* b base + 0x40 */
+    /* RM0008 §30.2, RM0091 §33.2, RM0316 §34.2: flash size in KiB; the upper half-word is
+     * reserved and reads 0xFFFF. The GD32 keeps its SRAM size in KiB there (stm32-chip-table.md
+     * Table 5). */
+    le16_put(&p[fam->flash_size_reg - base], (uint16_t)t->cfg.flash_size_reg);
+    le16_put(&p[fam->flash_size_reg - base + 2],
              (t->chip->quirks & SIM_CHIP_FSZ_WORD_SRAM) ? (uint16_t)t->chip->sram_kib : 0xFFFF);
-    memcpy(&p[F1_UID_BASE - F1_SYSMEM_PAGE], t->uid, sizeof t->uid);
+    memcpy(&p[fam->uid_base - base], t->uid, sizeof t->uid);
     sysmem_sync_optbytes(t);
 }
 
@@ -91,16 +98,32 @@ static int map_window(struct sim_target *t, unsigned i, uint32_t base, uint32_t 
                        &t->windows[i]) != UC_ERR_OK;
 }
 
+static bool in_range(uint32_t addr, uint32_t base, uint32_t size)
+{
+    return addr >= base && addr - base < size;
+}
+
+/* The memory aliased at address 0 by the boot pins: flash, or system memory with BOOT0 high. */
+static uint32_t boot_alias_size(const struct sim_target *t)
+{
+    return t->cfg.boot0 ? t->sysmem_size : t->flash_size;
+}
+
+static uint32_t unalias(const struct sim_target *t, uint32_t addr)
+{
+    if (in_range(addr, 0, boot_alias_size(t)))
+        addr += t->cfg.boot0 ? t->family->sysmem_base : t->family->flash_base;
+    return addr;
+}
+
 /* The host memory behind a flash or system-memory address, or NULL. */
 static uint8_t *rom_host_ptr(struct sim_target *t, uint32_t addr)
 {
-    uint32_t boot_size = t->cfg.boot0 ? F1_SYSMEM_PAGE_SIZE : t->flash_size;
-    if (addr < boot_size)
-        addr += t->cfg.boot0 ? F1_SYSMEM_PAGE : F1_FLASH_BASE;
-    if (addr >= F1_FLASH_BASE && addr - F1_FLASH_BASE < t->flash_size)
-        return &t->flash[addr - F1_FLASH_BASE];
-    if (addr >= F1_SYSMEM_PAGE && addr - F1_SYSMEM_PAGE < F1_SYSMEM_PAGE_SIZE)
-        return &t->sysmem[addr - F1_SYSMEM_PAGE];
+    addr = unalias(t, addr);
+    if (in_range(addr, t->family->flash_base, t->flash_size))
+        return &t->flash[addr - t->family->flash_base];
+    if (in_range(addr, t->family->sysmem_base, t->sysmem_size))
+        return &t->sysmem[addr - t->family->sysmem_base];
     return NULL;
 }
 
@@ -148,22 +171,40 @@ static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address, int s
     return false;
 }
 
+/* The size of the peripheral bit-band region: the family's window at 0x40000000 (ARMv7-M
+ * B3.1.3: the alias covers at most 1 MiB). */
+static uint32_t periph_bitband_size(const struct sim_target *t)
+{
+    const struct sim_family *fam = t->family;
+    for (unsigned i = 0; i < fam->n_windows; i++)
+        if (fam->windows[i].base == SIM_PERIPH_BASE)
+            return fam->windows[i].size;
+    return 0;
+}
+
 static int map_memory(struct sim_target *t)
 {
     uc_engine *uc = t->uc;
+    const struct sim_family *fam = t->family;
     uint32_t rx = UC_PROT_READ | UC_PROT_EXEC;
     uint8_t *boot = t->cfg.boot0 ? t->sysmem : t->flash;
-    uint32_t boot_size = t->cfg.boot0 ? F1_SYSMEM_PAGE_SIZE : round_up_4k(t->flash_size);
+    uint32_t boot_size = t->cfg.boot0 ? t->sysmem_size : round_up_4k(t->flash_size);
 
     if (uc_mem_map_ptr(uc, 0, boot_size, rx, boot) ||
-        uc_mem_map_ptr(uc, F1_FLASH_BASE, round_up_4k(t->flash_size), rx, t->flash) ||
-        uc_mem_map_ptr(uc, F1_SYSMEM_PAGE, F1_SYSMEM_PAGE_SIZE, rx, t->sysmem) ||
-        uc_mem_map_ptr(uc, F1_SRAM_BASE, round_up_4k(t->sram_size), UC_PROT_ALL, t->sram))
+        uc_mem_map_ptr(uc, fam->flash_base, round_up_4k(t->flash_size), rx, t->flash) ||
+        uc_mem_map_ptr(uc, fam->sysmem_base, t->sysmem_size, rx, t->sysmem) ||
+        uc_mem_map_ptr(uc, fam->sram_base, round_up_4k(t->sram_size), UC_PROT_ALL, t->sram))
         return -1;
-    if (map_window(t, 0, F1_SRAM_BITBAND, t->sram_size * 32u) ||
-        map_window(t, 1, F1_PERIPH_BASE, F1_PERIPH_END - F1_PERIPH_BASE) ||
-        map_window(t, 2, F1_PERIPH_BITBAND, (F1_PERIPH_END - F1_PERIPH_BASE) * 32u) ||
-        map_window(t, 3, F1_PPB_BASE, F1_PPB_END - F1_PPB_BASE))
+    if (t->ccm && uc_mem_map_ptr(uc, fam->ccm_base, round_up_4k(t->ccm_size), UC_PROT_ALL, t->ccm))
+        return -1;
+    unsigned w = 0;
+    for (unsigned i = 0; i < fam->n_windows; i++)
+        if (map_window(t, w++, fam->windows[i].base, fam->windows[i].size))
+            return -1;
+    if (fam->bitband && (map_window(t, w++, SIM_SRAM_BITBAND, t->sram_size * 32u) ||
+                         map_window(t, w++, SIM_PERIPH_BITBAND, periph_bitband_size(t) * 32u)))
+        return -1;
+    if (map_window(t, w++, SIM_PPB_BASE, SIM_PPB_END - SIM_PPB_BASE))
         return -1;
     if (uc_hook_add(uc, &t->hook_wprot, UC_HOOK_MEM_WRITE_PROT, (void *)on_write_prot, t, 1, 0) ||
         uc_hook_add(uc, &t->hook_unmapped, UC_HOOK_MEM_UNMAPPED, (void *)on_unmapped, t, 1, 0))
@@ -176,29 +217,34 @@ int sim_target_init(struct sim_target *t, const struct sim_target_config *cfg)
     memset(t, 0, sizeof *t);
     t->cfg = *cfg;
     t->chip = cfg->chip;
+    t->family = cfg->chip->family;
+    t->cpu = t->family->core;
+    if (cfg->rdp_level < 0 || cfg->rdp_level > t->family->max_rdp_level)
+        return -1;
     t->flash_size = (cfg->flash_kib ? cfg->flash_kib : cfg->chip->flash_kib) * 1024u;
     if (t->cfg.flash_size_reg == UINT32_MAX) /* the chip's own value: 0 on some clones */
         t->cfg.flash_size_reg =
             (cfg->chip->quirks & SIM_CHIP_FSZ_READS_ZERO) ? 0 : t->flash_size / 1024u;
     t->sram_size = cfg->chip->sram_kib * 1024u;
+    t->ccm_size = cfg->chip->ccm_kib * 1024u;
+    t->sysmem_size = SIM_SYSMEM_END - t->family->sysmem_base;
+    if (t->sysmem_size > sizeof t->sysmem)
+        return -1;
     t->flash = malloc(round_up_4k(t->flash_size));
     t->sram = calloc(1, round_up_4k(t->sram_size));
-    if (!t->flash || !t->sram)
+    t->ccm = t->ccm_size ? calloc(1, round_up_4k(t->ccm_size)) : NULL;
+    if (!t->flash || !t->sram || (t->ccm_size && !t->ccm))
         goto fail;
     memset(t->flash, 0xFF, round_up_4k(t->flash_size));
     /* A fixed, chip-specific unique ID (RM0008 §30.1: lot number and wafer coordinates). */
     for (unsigned i = 0; i < sizeof t->uid; i++)
         t->uid[i] = (uint8_t)(0x30 + i * 7 + cfg->chip->dev_id);
-    /* Option bytes as shipped: RDP level 0 (0xA5), everything else erased (PM0075 §2.5). */
-    for (unsigned i = 0; i < 8; i++)
-        t->optbytes[i] = 0x00FF;
-    t->optbytes[0] = cfg->rdp_level ? 0x00FF : 0x5AA5;
-    t->optbytes[1] = 0x00FF; /* USER: WDG_SW, nRST_STOP, nRST_STDBY set */
+    t->family->flash->optbytes_default(t, cfg->rdp_level);
     sysmem_build(t);
 
     if (uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &t->uc))
         goto fail;
-    if (uc_ctl_set_cpu_model(t->uc, UC_CPU_ARM_CORTEX_M3) || map_memory(t) || cortexm_attach(t))
+    if (uc_ctl_set_cpu_model(t->uc, t->cpu->uc_model) || map_memory(t) || cortexm_attach(t))
         goto fail;
     sim_target_power_on_reset(t);
     return 0;
@@ -213,15 +259,18 @@ void sim_target_release(struct sim_target *t)
         uc_close(t->uc);
     free(t->flash);
     free(t->sram);
+    free(t->ccm);
     t->uc = NULL;
-    t->flash = t->sram = NULL;
+    t->flash = t->sram = t->ccm = NULL;
 }
 
 static void reset_common(struct sim_target *t, bool power_on)
 {
-    f1_periph_reset(t);
-    f1_fpec_reset(t);
+    t->family->periph_reset(t);
+    t->family->flash->reset(t);
     t->swd_disabled = false;
+    /* Level 2 turns the debug port off for good once the options load (RM0091 §3.3.1). */
+    t->debug_locked = t->family->flash->rdp_level(t) == 2;
     cortexm_reset(t, power_on);
 }
 
@@ -239,11 +288,14 @@ void sim_target_system_reset(struct sim_target *t)
 void sim_target_do_reset_request(struct sim_target *t)
 {
     int kind = t->reset_request;
-    t->reset_request = 0;
-    if (kind == 2) {
+    t->reset_request = SIM_RESET_NONE;
+    if (kind == SIM_RESET_SYSTEM) {
         sim_target_system_reset(t);
-        t->per.rcc[9] |= 1u << 28; /* RCC_CSR SFTRSTF (RM0008 §7.3.10) */
-    } else if (kind == 1) {
+        t->family->reset_cause(t, 1u << 28); /* RCC_CSR SFTRSTF (RM0008 §7.3.10) */
+    } else if (kind == SIM_RESET_OPTION_LOAD) {
+        sim_target_system_reset(t);
+        t->family->reset_cause(t, 1u << 25); /* RCC_CSR OBLRSTF (RM0091 §6.4.10) */
+    } else if (kind == SIM_RESET_CORE) {
         cortexm_reset(t, false);
     }
 }
@@ -256,17 +308,22 @@ void sim_target_set_nrst(struct sim_target *t, bool low)
         /* Held in reset: peripherals and pins in their reset state, SWD pins restored. */
         t->swd_disabled = false;
         t->core.in_reset = true;
-        f1_periph_reset(t);
+        t->family->periph_reset(t);
     } else if (t->core.in_reset) {
         t->core.in_reset = false;
         sim_target_system_reset(t);
-        t->per.rcc[9] |= 1u << 26; /* RCC_CSR PINRSTF (RM0008 §7.3.10) */
+        t->family->reset_cause(t, 1u << 26); /* RCC_CSR PINRSTF (RM0008 §7.3.10) */
     }
 }
 
 bool sim_target_link_up(const struct sim_target *t)
 {
-    return t->cfg.voltage_mv >= 1700 && !t->swd_disabled;
+    return t->cfg.voltage_mv >= 1700 && !t->swd_disabled && !t->debug_locked;
+}
+
+int sim_target_rdp_level(const struct sim_target *t)
+{
+    return t->family->flash->rdp_level(t);
 }
 
 void sim_target_charge(struct sim_target *t, enum sim_cost kind, sim_ps dt)
@@ -290,22 +347,26 @@ void sim_target_run_until(struct sim_target *t, sim_ps deadline)
         return;
     }
     cortexm_run(t, deadline);
-    f1_fpec_update(t);
+    t->family->flash->update(t);
 }
 
 void sim_target_code_changed(struct sim_target *t, uint32_t addr, uint32_t len)
 {
+    uint32_t flash = t->family->flash_base;
     uc_ctl_remove_cache(t->uc, addr, (uint64_t)addr + len);
-    if (addr >= F1_FLASH_BASE && addr < F1_FLASH_BASE + t->flash_size && !t->cfg.boot0)
-        uc_ctl_remove_cache(t->uc, addr - F1_FLASH_BASE, (uint64_t)addr - F1_FLASH_BASE + len);
+    if (in_range(addr, flash, t->flash_size) && !t->cfg.boot0)
+        uc_ctl_remove_cache(t->uc, addr - flash, (uint64_t)addr - flash + len);
 }
 
 void sim_target_drop_all_code(struct sim_target *t)
 {
-    sim_target_code_changed(t, F1_FLASH_BASE, t->flash_size);
-    uc_ctl_remove_cache(t->uc, F1_SYSMEM_PAGE, (uint64_t)F1_SYSMEM_PAGE + F1_SYSMEM_PAGE_SIZE);
-    uc_ctl_remove_cache(t->uc, 0, F1_SYSMEM_PAGE_SIZE);
-    uc_ctl_remove_cache(t->uc, F1_SRAM_BASE, (uint64_t)F1_SRAM_BASE + t->sram_size);
+    const struct sim_family *fam = t->family;
+    sim_target_code_changed(t, fam->flash_base, t->flash_size);
+    uc_ctl_remove_cache(t->uc, fam->sysmem_base, (uint64_t)fam->sysmem_base + t->sysmem_size);
+    uc_ctl_remove_cache(t->uc, 0, t->sysmem_size);
+    uc_ctl_remove_cache(t->uc, fam->sram_base, (uint64_t)fam->sram_base + t->sram_size);
+    if (t->ccm)
+        uc_ctl_remove_cache(t->uc, fam->ccm_base, (uint64_t)fam->ccm_base + t->ccm_size);
 }
 
 /* ---- the bus ---- */
@@ -325,24 +386,22 @@ static void put_le(uint8_t *p, unsigned size, uint32_t v)
         p[0] = (uint8_t)v;
 }
 
-/* Bit-band alias (ARMv7-M ARM B3.1.3, RM0008 §3.3.2): one word per bit of the region below. */
-static bool in_range(uint32_t addr, uint32_t base, uint32_t size)
-{
-    return addr >= base && addr - base < size;
-}
-
 /* The word and the bit that a bit-band alias address (SRAM or peripherals) stands for; false
  * outside the alias regions. */
 static bool bitband_target(const struct sim_target *t, uint32_t addr, uint32_t *word,
                            unsigned *bit)
 {
+    /* Bit-band alias (ARMv7-M ARM B3.1.3, RM0008 §3.3.2): one word per bit of the region
+     * below. The Cortex-M0 has none (ARMv6-M). */
     uint32_t alias, region;
-    if (in_range(addr, F1_SRAM_BITBAND, t->sram_size * 32u)) {
-        alias = F1_SRAM_BITBAND;
-        region = F1_SRAM_BASE;
-    } else if (in_range(addr, F1_PERIPH_BITBAND, (F1_PERIPH_END - F1_PERIPH_BASE) * 32u)) {
-        alias = F1_PERIPH_BITBAND;
-        region = F1_PERIPH_BASE;
+    if (!t->family->bitband) {
+        return false;
+    } else if (in_range(addr, SIM_SRAM_BITBAND, t->sram_size * 32u)) {
+        alias = SIM_SRAM_BITBAND;
+        region = t->family->sram_base;
+    } else if (in_range(addr, SIM_PERIPH_BITBAND, periph_bitband_size(t) * 32u)) {
+        alias = SIM_PERIPH_BITBAND;
+        region = SIM_PERIPH_BASE;
     } else {
         return false;
     }
@@ -373,8 +432,8 @@ static enum sim_bus_result read_word_reg(struct sim_target *t, uint32_t addr, un
                                          uint32_t *val, enum sim_initiator who)
 {
     uint32_t word = 0, base = addr & ~3u;
-    enum sim_bus_result r = base >= F1_PPB_BASE ? scs_read(t, base, &word, who)
-                                                : f1_periph_read(t, base, &word);
+    enum sim_bus_result r = base >= SIM_PPB_BASE ? scs_read(t, base, &word, who)
+                                                 : t->family->periph_read(t, base, &word, who);
     if (r != SIM_BUS_OK)
         return r;
     word >>= 8u * (addr & 3u);
@@ -386,7 +445,7 @@ static enum sim_bus_result write_word_reg(struct sim_target *t, uint32_t addr, u
                                           uint32_t val, enum sim_initiator who)
 {
     uint32_t base = addr & ~3u;
-    if (base >= F1_PPB_BASE) {
+    if (base >= SIM_PPB_BASE) {
         uint32_t word = val;
         if (size < 4) { /* byte-wide PPB registers (priorities) are plain storage: merge */
             uint32_t shift = 8u * (addr & 3u), mask = ((1u << (8u * size)) - 1u) << shift;
@@ -396,40 +455,60 @@ static enum sim_bus_result write_word_reg(struct sim_target *t, uint32_t addr, u
         }
         return scs_write(t, base, word, who);
     }
-    return f1_periph_write(t, addr, size, val, who);
+    return t->family->periph_write(t, addr, size, val, who);
+}
+
+/* Inside one of the family's peripheral windows or the PPB. */
+static bool in_registers(const struct sim_target *t, uint32_t addr)
+{
+    const struct sim_family *fam = t->family;
+    for (unsigned i = 0; i < fam->n_windows; i++)
+        if (in_range(addr, fam->windows[i].base, fam->windows[i].size))
+            return true;
+    return in_range(addr, SIM_PPB_BASE, SIM_PPB_END - SIM_PPB_BASE);
+}
+
+/* A word of memory Unicorn holds for the core (SRAM, CCM SRAM), or NULL. */
+static uint8_t *ram_host_ptr(struct sim_target *t, uint32_t addr, unsigned size)
+{
+    const struct sim_family *fam = t->family;
+    if (in_range(addr, fam->sram_base, t->sram_size) && addr - fam->sram_base + size <= t->sram_size)
+        return &t->sram[addr - fam->sram_base];
+    if (t->ccm && in_range(addr, fam->ccm_base, t->ccm_size) &&
+        addr - fam->ccm_base + size <= t->ccm_size)
+        return &t->ccm[addr - fam->ccm_base];
+    return NULL;
 }
 
 enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned size,
                                  uint32_t *val, enum sim_initiator who)
 {
-    uint32_t boot_size = t->cfg.boot0 ? F1_SYSMEM_PAGE_SIZE : t->flash_size;
-
-    if (in_range(addr, 0, boot_size))
-        addr += t->cfg.boot0 ? F1_SYSMEM_PAGE : F1_FLASH_BASE;
-    if (in_range(addr, F1_FLASH_BASE, t->flash_size)) {
-        /* RM0008 §2.3.? / PM0075 §2.4.1: with read protection active, the debugger cannot read
+    const struct sim_family *fam = t->family;
+    addr = unalias(t, addr);
+    if (in_range(addr, fam->flash_base, t->flash_size)) {
+        /* PM0075 §2.4.1, RM0091 §3.3.1: with read protection active, the debugger cannot read
          * the main flash memory. */
-        if (who == SIM_BY_DEBUG && f1_read_protected(t))
+        if (who == SIM_BY_DEBUG && fam->flash->rdp_level(t) > 0)
             return SIM_BUS_FAULT;
-        if (who == SIM_BY_DEBUG && (t->fpec.sr & FLASH_SR_BSY) && t->now < t->fpec.busy_until)
-            return SIM_BUS_STALL;
-        *val = get_le(&t->flash[addr - F1_FLASH_BASE], size);
+        if (who == SIM_BY_DEBUG && t->now < t->fpec.busy_until)
+            return SIM_BUS_STALL; /* the flash is busy programming or erasing */
+        *val = get_le(&t->flash[addr - fam->flash_base], size);
         return SIM_BUS_OK;
     }
-    if (in_range(addr, F1_SYSMEM_PAGE, F1_SYSMEM_PAGE_SIZE)) {
-        *val = get_le(&t->sysmem[addr - F1_SYSMEM_PAGE], size);
+    if (in_range(addr, fam->sysmem_base, t->sysmem_size)) {
+        *val = get_le(&t->sysmem[addr - fam->sysmem_base], size);
         return SIM_BUS_OK;
     }
-    if (in_range(addr, F1_SRAM_BASE, t->sram_size)) {
-        *val = get_le(&t->sram[addr - F1_SRAM_BASE], size);
+    uint8_t *ram = ram_host_ptr(t, addr, size);
+    if (ram) {
+        *val = get_le(ram, size);
         return SIM_BUS_OK;
     }
     uint32_t word;
     unsigned bit;
     if (bitband_target(t, addr, &word, &bit))
         return bitband_access(t, word, bit, val, false, who);
-    if (in_range(addr, F1_PERIPH_BASE, F1_PERIPH_END - F1_PERIPH_BASE) ||
-        in_range(addr, F1_PPB_BASE, F1_PPB_END - F1_PPB_BASE))
+    if (in_registers(t, addr))
         return read_word_reg(t, addr, size, val, who);
     return SIM_BUS_FAULT;
 }
@@ -437,18 +516,17 @@ enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned s
 enum sim_bus_result sim_bus_write(struct sim_target *t, uint32_t addr, unsigned size,
                                   uint32_t val, enum sim_initiator who)
 {
-    uint32_t boot_size = t->cfg.boot0 ? F1_SYSMEM_PAGE_SIZE : t->flash_size;
-
-    if (in_range(addr, 0, boot_size))
-        addr += t->cfg.boot0 ? F1_SYSMEM_PAGE : F1_FLASH_BASE;
-    if (in_range(addr, F1_FLASH_BASE, t->flash_size))
-        return f1_flash_write(t, addr, size, val, who);
-    if (in_range(addr, F1_OPTBYTES, 16))
-        return f1_optbytes_write(t, addr, size, val, who);
-    if (in_range(addr, F1_SYSMEM_PAGE, F1_SYSMEM_PAGE_SIZE))
+    const struct sim_family *fam = t->family;
+    addr = unalias(t, addr);
+    if (in_range(addr, fam->flash_base, t->flash_size))
+        return fam->flash->array_write(t, addr, size, val, who);
+    if (in_range(addr, fam->optbytes_base, 16))
+        return fam->flash->optbytes_write(t, addr, size, val, who);
+    if (in_range(addr, fam->sysmem_base, t->sysmem_size))
         return SIM_BUS_OK; /* ROM: writes are ignored */
-    if (in_range(addr, F1_SRAM_BASE, t->sram_size)) {
-        put_le(&t->sram[addr - F1_SRAM_BASE], size, val);
+    uint8_t *ram = ram_host_ptr(t, addr, size);
+    if (ram) {
+        put_le(ram, size, val);
         if (who == SIM_BY_DEBUG)
             sim_target_code_changed(t, addr, size);
         return SIM_BUS_OK;
@@ -457,8 +535,7 @@ enum sim_bus_result sim_bus_write(struct sim_target *t, uint32_t addr, unsigned 
     unsigned bit;
     if (bitband_target(t, addr, &word, &bit))
         return bitband_access(t, word, bit, &val, true, who);
-    if (in_range(addr, F1_PERIPH_BASE, F1_PERIPH_END - F1_PERIPH_BASE) ||
-        in_range(addr, F1_PPB_BASE, F1_PPB_END - F1_PPB_BASE))
+    if (in_registers(t, addr))
         return write_word_reg(t, addr, size, val, who);
     return SIM_BUS_FAULT;
 }

@@ -1,7 +1,8 @@
 /*
- * The simulated STM32 target: a Cortex-M3 (Unicorn) with the system control space, debug
- * components, the F1 flash controller and the few peripherals firmware and debuggers touch.
- * Internal to the simulator; every module of the target shares this one state structure.
+ * The simulated STM32 target: a Cortex-M core (Unicorn) with the system control space, debug
+ * components, the flash controller and the few peripherals firmware and debuggers touch, all as
+ * the chip's family (family.h) describes them. Internal to the simulator; every module of the
+ * target shares this one state structure.
  */
 #ifndef STFLASH_SIM_TARGET_H
 #define STFLASH_SIM_TARGET_H
@@ -11,24 +12,28 @@
 #include <stdint.h>
 #include <unicorn/unicorn.h>
 
+#include "bus.h"
+#include "family.h"
 #include "vclock.h"
 
 /* A simulated part: identification and geometry. */
 struct sim_chip {
     const char *name;  /* command-line name, e.g. "stm32f103c8" */
     const char *descr; /* e.g. "STM32F103C8 (Blue Pill)" */
+    const struct sim_family *family;
     uint16_t dev_id;   /* DBGMCU_IDCODE[11:0] */
     uint32_t idcode;   /* the whole DBGMCU_IDCODE: REV_ID, reserved bits as silicon reads them,
                           DEV_ID */
     uint32_t flash_kib;
     uint32_t sram_kib;
+    uint32_t ccm_kib;  /* core-coupled SRAM at the family's ccm_base, 0 if none */
     uint32_t page_size;
     uint32_t dp_idcode; /* SW-DP DPIDR */
     uint32_t cpuid;     /* SCB CPUID */
     uint32_t ap_idr;    /* AHB-AP IDR */
     uint64_t rom_pidr;  /* CoreSight ROM table peripheral ID (PIDR4..0) */
     /* How a clone differs from the ST part it replaces (0 on ST parts): enum sim_chip_quirk,
-     * and its flash timings (0: the F1's, SIM_F1_TPROG_PS and SIM_F1_ERASE_PS). */
+     * and its flash timings (0: the family's tprog_ps and erase_ps). */
     uint32_t quirks;
     sim_ps tprog_ps; /* one program operation (a half-word, or a word with WORD_PROGRAM) */
     sim_ps erase_ps; /* page, mass and option-byte erase */
@@ -54,6 +59,9 @@ enum sim_chip_quirk {
     SIM_CHIP_CH32_FLOCK = 1u << 4,
 };
 
+/* The largest system-memory area a family maps below 0x20000000 (F3: from 0x1FFFD800). */
+#define SIM_SYSMEM_MAX 0x3000u
+
 const struct sim_chip *sim_chip_find(const char *name);
 const struct sim_chip *sim_chip_at(size_t i); /* NULL past the end */
 
@@ -63,23 +71,10 @@ struct sim_target_config {
     uint32_t flash_kib;      /* physical flash; 0 = the chip's */
     uint32_t flash_size_reg; /* value of the flash-size register; UINT32_MAX = the chip's
                                 own (the physical size, 0 on SIM_CHIP_FSZ_READS_ZERO clones) */
-    int rdp_level;           /* 0 or 1 at power-up */
+    int rdp_level;           /* 0 or 1 at power-up; 2 on families that have it */
     bool nrst_wired;         /* the probe's NRST line reaches the chip */
     bool boot0;              /* BOOT0 high: boot from system memory */
     uint32_t voltage_mv;     /* target supply; 0 = unpowered */
-};
-
-/* Access outcome on the bus. */
-enum sim_bus_result {
-    SIM_BUS_OK = 0,
-    SIM_BUS_FAULT,  /* the access is answered with an AHB error */
-    SIM_BUS_STALL,  /* the slave stalls (caller decides how to wait) */
-};
-
-/* Who is on the bus: some rules differ for the core and the debugger. */
-enum sim_initiator {
-    SIM_BY_CPU,
-    SIM_BY_DEBUG,
 };
 
 /* Why the core stopped running inside Unicorn. */
@@ -92,7 +87,8 @@ enum sim_stop {
     SIM_STOP_BUS_FAULT,
 };
 
-/* F1 flash program/erase controller (RM0008 §3.3, PM0075 §3). */
+/* The flash program/erase controller of the F0, F1 and F3 (RM0008 §3.3, PM0075 §3; RM0091 §3;
+ * RM0316 §4), as f1_flash.c models it. */
 struct f1_fpec {
     uint32_t acr;
     uint32_t sr;
@@ -106,19 +102,23 @@ struct f1_fpec {
     bool key_locked_up; /* wrong key sequence: locked until reset */
     sim_ps busy_until;
     bool eop_pending;   /* EOP to set when BSY clears */
+    int rdp_level;      /* read protection loaded at the last reset: 0, 1 or 2 */
 };
 
-/* F1 peripherals a firmware or debugger touches. */
-struct f1_periph {
-    uint32_t rcc[10];       /* RCC_CR .. RCC_CSR */
-    uint32_t gpio[5][7];    /* GPIOA..E: CRL, CRH, IDR, ODR, BSRR, BRR, LCKR */
-    uint32_t afio[8];
-    uint32_t dbgmcu_cr;
-    uint64_t pc13_toggles;  /* Blue Pill LED changes seen */
-    sim_ps pc13_last_toggle;
+/* The peripherals a firmware or debugger touches, as one family or the other lays them out
+ * (f1_periph.c, f0_f3_periph.c): register values by the family's own indexes. */
+struct sim_periph {
+    uint32_t rcc[14];       /* F1: RCC_CR .. RCC_CSR; F0/F3: .. RCC_CR2 */
+    uint32_t gpio[6][11];   /* F1: GPIOA..E CRL .. LCKR; F0/F3: GPIOA..F MODER .. BRR */
+    uint32_t afio[8];       /* F1 AFIO */
+    uint32_t syscfg[8];     /* F0/F3 SYSCFG */
+    uint32_t dbgmcu_cr;     /* DBGMCU_CR, reset by power-on only */
+    uint32_t dbgmcu_fz[2];  /* F0: DBGMCU_APB1_FZ, DBGMCU_APB2_FZ */
+    uint64_t led_toggles;   /* changes of the board's user LED seen */
+    sim_ps led_last_toggle;
 };
 
-/* Cortex-M3 system control space and debug state (ARMv7-M ARM B3, C1). */
+/* System control space and debug state of the core (ARMv7-M ARM B3, C1; ARMv6-M ARM B3, C1). */
 struct cortexm {
     bool halted;
     bool sleeping;       /* WFI/WFE */
@@ -133,6 +133,7 @@ struct cortexm {
     uint32_t dfsr;
     uint32_t hfsr, cfsr, mmfar, bfar;
     uint32_t vtor, aircr_prigroup, scr, ccr;
+    uint32_t cpacr, fpccr, fpcar, fpdscr; /* FPv4-SP (Cortex-M4F) */
     uint8_t shpr[12];        /* system handler priorities 4..15 */
     uint32_t shcsr;
     uint32_t nvic_enabled[3];
@@ -165,6 +166,14 @@ struct sim_dap {
     uint32_t tar;
 };
 
+/* A reset asked for by a register write, done when the current instruction completes. */
+enum sim_reset_request {
+    SIM_RESET_NONE,
+    SIM_RESET_CORE,        /* AIRCR VECTRESET */
+    SIM_RESET_SYSTEM,      /* AIRCR SYSRESETREQ */
+    SIM_RESET_OPTION_LOAD, /* FLASH_CR OBL_LAUNCH (F0/F3) */
+};
+
 /* A memory-mapped I/O window as Unicorn's callbacks see it. */
 struct sim_mmio_window {
     struct sim_target *t;
@@ -176,14 +185,22 @@ struct sim_target {
     const struct sim_chip *chip;
     uc_engine *uc;
     uc_hook hook_code, hook_intr, hook_wprot, hook_unmapped;
-    struct sim_mmio_window windows[4]; /* bit-band SRAM, peripherals, bit-band peripherals, PPB */
+    /* bit-band SRAM, the family's peripheral windows, bit-band peripherals, PPB */
+    struct sim_mmio_window windows[8];
 
+    const struct sim_family *family;
+    const struct sim_core_model *cpu;
     uint8_t *flash;
     uint32_t flash_size;
     uint8_t *sram;
     uint32_t sram_size;
-    uint8_t sysmem[4096];   /* the 4 KiB page at 0x1FFFF000: boot ROM, factory data, option bytes */
-    uint16_t optbytes[8];   /* option bytes at 0x1FFFF800: value | complement << 8 */
+    uint8_t *ccm;
+    uint32_t ccm_size;
+    /* System memory from the family's sysmem_base to 0x20000000: boot ROM, factory data (flash
+     * size, UID), option bytes. */
+    uint8_t sysmem[SIM_SYSMEM_MAX];
+    uint32_t sysmem_size;
+    uint16_t optbytes[8];   /* option bytes: value | complement << 8 */
     uint8_t uid[12];
 
     sim_ps now;             /* board time */
@@ -197,15 +214,16 @@ struct sim_target {
         unsigned size;
         uint8_t bytes[4];
     } rom_fixup; /* what flash must hold after a core store the controller handled */
-    int reset_request;      /* 1: core reset (VECTRESET), 2: system reset, pending */
+    int reset_request;      /* enum sim_reset_request, pending */
     int last_intno;         /* CPU exception Unicorn reported in the last run, or -1 */
     uint32_t dirty_lo, dirty_hi; /* flash the core changed during a run: cached code to drop */
 
     bool swd_disabled;      /* AFIO SWJ_CFG = 100 while running */
+    bool debug_locked;      /* read protection level 2 loaded: the debug port is off for good */
 
     struct cortexm core;
     struct f1_fpec fpec;
-    struct f1_periph per;
+    struct sim_periph per;
     struct sim_dap dap;
 
     struct sim_stats *stats; /* the current client session's, or NULL */
@@ -230,6 +248,7 @@ void sim_target_optbytes_changed(struct sim_target *t);
 void sim_target_code_changed(struct sim_target *t, uint32_t addr, uint32_t len);
 void sim_target_drop_all_code(struct sim_target *t);
 void sim_target_charge(struct sim_target *t, enum sim_cost kind, sim_ps dt);
+int sim_target_rdp_level(const struct sim_target *t); /* loaded at the last reset: 0, 1, 2 */
 
 /* cortexm.c: core state, exceptions, run control, core registers */
 int cortexm_attach(struct sim_target *t);
@@ -250,24 +269,15 @@ enum sim_bus_result scs_read(struct sim_target *t, uint32_t addr, uint32_t *val,
 enum sim_bus_result scs_write(struct sim_target *t, uint32_t addr, uint32_t val,
                               enum sim_initiator who);
 
-/* f1_flash.c: FPEC registers, flash array writes, option bytes */
-void f1_fpec_reset(struct sim_target *t);
+/* f1_flash.c: FPEC registers, flash array writes, option bytes (F0, F1, F3) */
 enum sim_bus_result f1_fpec_read(struct sim_target *t, uint32_t off, uint32_t *val);
 enum sim_bus_result f1_fpec_write(struct sim_target *t, uint32_t off, uint32_t val,
                                   enum sim_initiator who);
-enum sim_bus_result f1_flash_write(struct sim_target *t, uint32_t addr, unsigned size,
-                                   uint32_t val, enum sim_initiator who);
-enum sim_bus_result f1_optbytes_write(struct sim_target *t, uint32_t addr, unsigned size,
-                                      uint32_t val, enum sim_initiator who);
-bool f1_read_protected(const struct sim_target *t);
-void f1_fpec_update(struct sim_target *t);
 
-/* f1_periph.c: RCC, GPIO, AFIO, DBGMCU */
-void f1_periph_reset(struct sim_target *t);
-enum sim_bus_result f1_periph_read(struct sim_target *t, uint32_t addr, uint32_t *val);
-enum sim_bus_result f1_periph_write(struct sim_target *t, uint32_t addr, unsigned size,
-                                    uint32_t val, enum sim_initiator who);
-uint32_t f1_core_clock_hz(const struct sim_target *t);
+
+/* scs.c: DBGMCU, wherever the family puts it */
+enum sim_bus_result dbgmcu_access(struct sim_target *t, uint32_t off, uint32_t *rd,
+                                  const uint32_t *wr, enum sim_initiator who);
 
 /* dap.c: DP and AP registers as seen through the probe */
 void dap_reset(struct sim_target *t);

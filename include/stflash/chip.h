@@ -15,6 +15,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the library exports what is declared here */
 
 /* Product families. L4P is the L4+ (L4Rx/L4Sx/L4Px/L4Qx). U0, U3 and WBA are listed too because
  * their DEV_IDs are known; they are not part of any other family. */
@@ -259,6 +260,7 @@ const struct stflash_clone_info *stflash_clone_identify_rom(uint32_t dev_id, uin
 size_t stflash_clone_count(void);
 const struct stflash_clone_info *stflash_clone_at(size_t i);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

@@ -8,6 +8,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the library exports what is declared here */
 
 enum stflash_error {
     STFLASH_OK = 0,
@@ -34,6 +35,7 @@ const char *stflash_strerror(int err);
 /* The enumerator's name, e.g. "STFLASH_ERR_PROTECTED". */
 const char *stflash_error_name(int err);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

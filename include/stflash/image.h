@@ -24,6 +24,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the library exports what is declared here */
 
 /* Hostile-input guard: an image never holds more than this many data bytes. */
 #define STFLASH_IMAGE_MAX_BYTES (64u * 1024u * 1024u)
@@ -211,6 +212,7 @@ int stflash_image_write_ihex(uint32_t addr, const uint8_t *data, size_t len, uns
  */
 int stflash_image_write_ihex_image(const struct stflash_image *img, unsigned record_len, FILE *f);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

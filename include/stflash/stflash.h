@@ -20,10 +20,12 @@
 #include "stflash/chip.h"
 #include "stflash/error.h"
 #include "stflash/image.h"
+#include "stflash/version.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the library exports what is declared here */
 
 /* ---- context ---- */
 
@@ -80,6 +82,7 @@ const char *stflash_last_error(const struct stflash_ctx *ctx);
  *                                ~/.cache/stflash/sim-CHIP.state) so consecutive commands see
  *                                the same chip. Options: rdp=0|1, flash-size-reg=N,
  *                                flash-kib=N, voltage=V, no-nrst, boot0, probe=v2|v2-1|v3,
+ *                                probe-fw=VERSION, spurious-0d, wait-burst=N, stale-reply,
  *                                mode=dfu|mass|debug, serial=TEXT, serial-hex=HEX, state=FILE
  *                                (board options take effect when the state file is created)
  */
@@ -157,7 +160,8 @@ struct stflash_target_info {
     uint32_t flash_size_reg_raw; /* what the register read, in KiB */
     bool flash_size_assumed; /* the register was unreadable or implausible */
     bool flash_size_unreadable; /* reading the register failed (read protection on some parts) */
-    uint32_t page_size;      /* 0 for sectored flash */
+    uint32_t page_size;      /* erase unit at flash_base (the smallest sector of sectored flash);
+                                units elsewhere may differ: stflash_flash_unit() */
     uint32_t sram_base, sram_size;
     bool flash_supported;    /* a flash driver exists for this part */
     int rdp_level;           /* read protection in force: 0, 1 (2 = permanent); -1 unknown */
@@ -205,8 +209,16 @@ struct stflash_write_options {
     bool full;
 };
 
-/* Erases the pages [addr, addr + len) touches (both ends rounded out to pages). */
+/* Erases the erase units (pages or sectors) [addr, addr + len) touches (both ends rounded out to
+ * units). STFLASH_ERR_RANGE when part of the range is not flash (outside, or in a hole between
+ * banks). */
 int stflash_flash_erase(struct stflash_dev *dev, uint32_t addr, uint32_t len);
+
+/* The erase unit (page or sector) holding addr: its first address and size. Units differ in size
+ * on sectored flash and on some clones. Errors: STFLASH_ERR_RANGE (not flash),
+ * STFLASH_ERR_UNSUPPORTED (no flash driver for the part). */
+int stflash_flash_unit(struct stflash_dev *dev, uint32_t addr, uint32_t *unit_addr,
+                       uint32_t *unit_size);
 int stflash_flash_mass_erase(struct stflash_dev *dev);
 
 /*
@@ -226,9 +238,10 @@ int stflash_verify_image(struct stflash_dev *dev, const struct stflash_image *im
 /* ---- protection and option bytes (F0/F1/F3) ---- */
 
 struct stflash_options {
-    int rdp_level;        /* in force (loaded at the last reset): 0 or 1 */
-    int rdp_level_stored; /* what the next reset loads */
-    uint8_t rdp;          /* stored RDP byte: 0xA5 = level 0 */
+    int rdp_level;        /* in force (loaded at the last reset): 0, 1 or 2 */
+    int rdp_level_stored; /* what the next reset loads; the level stflash_options_write stores */
+    uint8_t rdp;          /* stored RDP byte (read only): F1 0xA5 = level 0; F0/F3 0xAA = level
+                             0, 0xCC = level 2, anything else level 1 */
     bool wdg_sw;          /* watchdog started by software (not at reset) */
     bool nrst_stop;       /* no reset when entering Stop mode */
     bool nrst_stdby;      /* no reset when entering Standby mode */
@@ -240,7 +253,8 @@ struct stflash_options {
 };
 
 /* Reads the option bytes, as in force and as stored. Works under read protection. The option
- * functions support the STM32F1 family today (STFLASH_ERR_UNSUPPORTED for others). */
+ * functions support the F0, F1 and F3 families (STFLASH_ERR_UNSUPPORTED for others, and for
+ * option-byte changes on the GD32F1x0/F3x0/E23x, whose option writes differ). */
 int stflash_options_read(struct stflash_dev *dev, struct stflash_options *out);
 
 /* Permission to write the dangerous fields; without it such a write is refused. */
@@ -250,21 +264,26 @@ enum stflash_options_permit {
     STFLASH_PERMIT_RDP_LEVEL2 = 1u << 2,    /* set RDP to level 2: PERMANENT, no way back */
 };
 
-/* The RDP byte of level 2 on the parts that have it (not the STM32F1). */
+/* The RDP byte of level 2 on the parts that have it (F0, F3; not the STM32F1). */
 #define STFLASH_RDP_LEVEL2 0xCCu
 
 /*
- * Stores new option bytes (rdp, wdg_sw, nrst_*, data0/1, wrp of *opts) and resets the target so
- * they take effect; the result is read back and checked. Changing RDP from level 1 to 0 erases
- * the whole flash (the hardware does it): use stflash_unlock for that, this refuses it.
+ * Stores new option bytes (rdp_level_stored, wdg_sw, nrst_*, data0/1, wrp of *opts; the RDP
+ * byte is the family's encoding of the level, the user bits opts does not describe are kept)
+ * and resets the target so they take effect (on the F0/F3 through the option-byte loader,
+ * FLASH_CR.OBL_LAUNCH); the result is read back and checked. Changing RDP from level 1 to 0
+ * erases the whole flash (the hardware does it): use stflash_unlock for that, this refuses it.
  * Errors: STFLASH_ERR_PROTECTED (a dangerous change without its permit, the message names it),
- * STFLASH_ERR_UNSUPPORTED (not an F0/F1/F3), STFLASH_ERR_VERIFY (the reset loaded other values).
+ * STFLASH_ERR_UNSUPPORTED (not an F0/F1/F3, level 2 on an F1, a clone whose option writes are
+ * not handled: refused before anything is erased), STFLASH_ERR_VERIFY (the reset loaded other
+ * values).
  */
 int stflash_options_write(struct stflash_dev *dev, const struct stflash_options *opts,
                           unsigned permits);
 
 /* Removes read protection level 1: erases the option bytes (which erases the whole flash), stores
- * RDP = 0xA5 keeping the other options, resets the target and checks that level 0 is in force. */
+ * the level 0 RDP byte (0xA5 on the F1, 0xAA on the F0/F3) keeping the other options, resets
+ * the target and checks that level 0 is in force. */
 int stflash_unlock(struct stflash_dev *dev);
 
 /* Sets read protection level 1 (the debugger can no longer read the flash) and resets. */
@@ -300,6 +319,7 @@ typedef void (*stflash_check_fn)(void *user, const struct stflash_check *check);
 int stflash_doctor(struct stflash_ctx *ctx, const char *selector, stflash_check_fn fn,
                    void *user);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

@@ -2,12 +2,14 @@
  * Target identification: SW-DP IDCODE, CPUID, DBGMCU_IDCODE (at the address the core type
  * implies), the chip table row, F1 clones (ROM-table designer and PARTNO, DP IDCODE, REV_ID) and
  * the flash size register with its fallbacks (stm32-chip-table.md §0, RM0008 §30.2; the GD32's
- * SRAM size beside it, Table 5).
+ * SRAM size beside it, Table 5); the flash facts (unit size, driver, protection) come from the
+ * family descriptor of the chip row's controller style (flash/family.h).
  */
 #include <string.h>
 
 #include "api/dev.h"
 #include "arm/cortexm.h"
+#include "flash/family.h"
 
 #define ROM_TABLE 0xE00FF000u
 
@@ -113,23 +115,39 @@ static void clone_sram_size(struct stflash_dev *dev, const struct stflash_chip_i
     t->sram_size = kib * 1024u;
 }
 
-/* Protection in force, from FLASH_OBR and FLASH_WRPR of the FPEC (PM0075 §3.7-3.8; RM0091
- * §3.5.8 for the F0's two-bit RDPRT). */
-static void protection(struct stflash_dev *dev, const struct stflash_chip_info *chip)
+/* The erase unit at the flash base, whether a driver can program this part (its family exists
+ * and handles the clone's quirks), and the protection in force as the family decodes it. */
+static void flash_facts(struct stflash_dev *dev, const struct stflash_chip_info *chip)
 {
     struct stflash_target_info *t = &dev->target;
+    uint32_t quirks = dev->clone ? dev->clone->quirks : 0;
     t->rdp_level = -1;
-    if (chip->flash_ctrl != STFLASH_CTRL_F0_F1_F3)
+    struct flash_map map;
+    struct flash_map_params mp = {
+        .flash_size = t->flash_size,
+        .page_size = dev->clone ? dev->clone->page_size : 0,
+        .quirks = quirks,
+    };
+    struct flash_unit u;
+    if (flash_map_from_chip(&map, chip, &mp, NULL, 0) == STFLASH_OK &&
+        flash_map_unit_at(&map, chip->flash_base, &u))
+        t->page_size = u.size;
+    const struct flash_family *fam = flash_family_find(chip->flash_ctrl);
+    t->flash_supported = fam && !flash_family_unhandled_quirks(fam, quirks);
+    if (!t->flash_supported || !fam->protection)
         return;
-    uint32_t obr, wrpr;
-    if (read32(dev, chip->flash_regs + 0x1Cu, &obr) || read32(dev, chip->flash_regs + 0x20u, &wrpr))
-        return;
-    if (chip->family == STFLASH_FAMILY_F1)
-        t->rdp_level = (obr >> 1) & 1u;
-    else
-        t->rdp_level = ((obr >> 1) & 3u) == 0 ? 0 : ((obr >> 1) & 3u) == 1 ? 1 : 2;
-    t->wrp_mask = ~wrpr;
-    t->wrp_group_size = 4096u;
+    char saved[sizeof dev->ctx->last_error];
+    memcpy(saved, dev->ctx->last_error, sizeof saved);
+    struct flash_dev f;
+    struct flash_dev_params fp = {t->flash_size, dev->clone, dev->volts};
+    struct flash_protection prot;
+    if (flash_dev_init(&f, dev_dbg(dev), chip, &fp) == STFLASH_OK &&
+        fam->protection(&f, &prot) == STFLASH_OK) {
+        t->rdp_level = prot.rdp_level;
+        t->wrp_mask = prot.wrp_mask;
+        t->wrp_group_size = prot.wrp_group_size;
+    }
+    memcpy(dev->ctx->last_error, saved, sizeof saved); /* detection goes on without them */
 }
 
 int detect_target(struct stflash_dev *dev)
@@ -172,12 +190,9 @@ int detect_target(struct stflash_dev *dev)
     t->clone_name = dev->clone ? dev->clone->name : NULL;
     t->flash_base = chip->flash_base;
     flash_size(dev, chip);
-    t->page_size = dev->clone && dev->clone->page_size ? dev->clone->page_size
-                                                       : chip->geom.page_size;
     t->sram_base = chip->sram_base;
     t->sram_size = chip->sram_size;
     clone_sram_size(dev, chip);
-    t->flash_supported = chip->flash_ctrl == STFLASH_CTRL_F0_F1_F3;
-    protection(dev, chip);
+    flash_facts(dev, chip);
     return STFLASH_OK;
 }

@@ -5,6 +5,7 @@
 
 #include "api/dev.h"
 #include "arm/cortexm.h"
+#include "flash/family.h"
 
 int dev_flash_setup(struct stflash_dev *dev, struct flash_dev *f)
 {
@@ -14,17 +15,29 @@ int dev_flash_setup(struct stflash_dev *dev, struct flash_dev *f)
         return ctx_fail(dev->ctx, STFLASH_ERR_UNSUPPORTED,
                         "cannot program flash: the part (DBGMCU_IDCODE 0x%08x) is not known",
                         t->dbgmcu_idcode);
-    if (!t->flash_supported)
+    if (!flash_family_find(chip->flash_ctrl))
         return ctx_fail(dev->ctx, STFLASH_ERR_UNSUPPORTED,
                         "flash programming of %s (%s flash controller) is not supported yet; "
                         "memory, registers and reset work",
                         chip->name, stflash_flash_ctrl_name(chip->flash_ctrl));
-    int rc = flash_dev_init(f, dev_dbg(dev), chip, t->flash_size,
-                            dev->clone ? dev->clone->quirks : 0);
+    /* The family refuses a clone quirk it does not handle, before anything is touched. */
+    struct flash_dev_params p = {t->flash_size, dev->clone, dev->volts};
+    return flash_dev_init(f, dev_dbg(dev), chip, &p);
+}
+
+int stflash_flash_unit(struct stflash_dev *dev, uint32_t addr, uint32_t *unit_addr,
+                       uint32_t *unit_size)
+{
+    struct flash_dev f;
+    int rc = dev_flash_setup(dev, &f);
     if (rc != 0)
         return rc;
-    if (t->page_size)
-        f->page_size = t->page_size; /* a clone's own page size */
+    struct flash_unit u;
+    if (!flash_map_unit_at(&f.map, addr, &u))
+        return ctx_fail(dev->ctx, STFLASH_ERR_RANGE, "0x%08x is not in the flash of %s", addr,
+                        f.chip->name);
+    *unit_addr = u.addr;
+    *unit_size = u.size;
     return STFLASH_OK;
 }
 
@@ -41,10 +54,16 @@ int stflash_flash_erase(struct stflash_dev *dev, uint32_t addr, uint32_t len)
     int rc = dev_flash(dev, &f);
     if (rc != 0)
         return rc;
-    if (addr < f.base || len > f.size || addr - f.base > f.size - len)
+    uint32_t bad, base = flash_map_base(&f.map);
+    if (!flash_map_covers(&f.map, addr, len, &bad))
         return ctx_fail(dev->ctx, STFLASH_ERR_RANGE,
-                        "cannot erase 0x%08x..0x%08x: the flash is 0x%08x..0x%08x", addr,
-                        addr + len, f.base, f.base + f.size);
+                        "cannot erase 0x%08x..0x%08x: 0x%08x is not flash (the flash is "
+                        "0x%08x..0x%08x%s)",
+                        addr, addr + len, bad, base, (uint32_t)flash_map_end(&f.map),
+                        f.map.banks > 1 && f.map.regions > 1 &&
+                                flash_map_bytes(&f.map) < flash_map_end(&f.map) - base
+                            ? ", with a hole between its banks"
+                            : "");
     return flash_erase_range(&f, addr, len);
 }
 

@@ -39,7 +39,7 @@ static int enumerate(struct stflash_ctx *ctx, const struct selector *sel, struct
     int rc;
     switch (sel->kind) {
     case SELECT_TCP: rc = tcp_enumerate(ctx, sel->host, sel->port, collect, v); break;
-    case SELECT_SIM: rc = simlocal_enumerate(ctx, sel->sim_spec, collect, v); break;
+    case SELECT_SIM: rc = sim_backend_enumerate(ctx, sel->sim_spec, collect, v); break;
     default: rc = usb_enumerate(ctx, collect, v); break;
     }
     if (rc == 0 && v->oom)
@@ -121,7 +121,7 @@ int dev_open_transport(struct stflash_ctx *ctx, const struct selector *sel,
 {
     switch (sel->kind) {
     case SELECT_TCP: return tcp_open(ctx, sel->host, sel->port, probe->serial, tr);
-    case SELECT_SIM: return simlocal_open(ctx, sel->sim_spec, tr);
+    case SELECT_SIM: return sim_backend_open(ctx, sel->sim_spec, tr);
     default: return usb_open(ctx, probe->serial, tr);
     }
 }

@@ -6,6 +6,7 @@
 
 #include "api/selector.h"
 #include "transport/stlink_server_proto.h"
+#include "transport/transport.h"
 
 #define SELECTOR_FORMS                                                                            \
     "give a serial (or its start), usb:[SERIAL], tcp:[HOST][:PORT][/SERIAL] or "                  \
@@ -68,6 +69,8 @@ int selector_parse(struct stflash_ctx *ctx, const char *text, struct selector *o
     } else if (strncmp(text, "sim", 3) == 0 &&
                (text[3] == '\0' || text[3] == ':' || text[3] == ',')) {
         sel.kind = SELECT_SIM;
+        if (sim_backend_check(ctx) != STFLASH_OK) /* libstflash-sim not linked */
+            return STFLASH_ERR_UNSUPPORTED;
         if (copy_field(ctx, sel.sim_spec, sizeof sel.sim_spec, text + 3, strlen(text + 3),
                        "the virtual-board specification") != 0)
             return STFLASH_ERR_INVALID_ARG;

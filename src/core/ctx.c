@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/ctx.h"
+#include "stflash/backend.h"
 
 int stflash_ctx_new(struct stflash_ctx **out)
 {
@@ -91,31 +92,60 @@ void ctx_log(struct stflash_ctx *ctx, enum stflash_log_level level, const char *
     va_end(ap);
 }
 
-int ctx_fail(struct stflash_ctx *ctx, int err, const char *fmt, ...)
+static int vfail(struct stflash_ctx *ctx, int err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static int vfail(struct stflash_ctx *ctx, int err, const char *fmt, va_list ap)
 {
     if (!ctx)
         return err;
-    va_list ap;
-    va_start(ap, fmt);
+    va_list again;
+    va_copy(again, ap);
     /* Formatted before the old message is freed: the arguments may point into it. */
     char *msg = vformat(fmt, ap);
-    va_end(ap);
     if (!msg) {
         char fallback[sizeof ctx->last_error];
-        va_start(ap, fmt);
-        vsnprintf(fallback, sizeof fallback, fmt, ap);
-        va_end(ap);
+        vsnprintf(fallback, sizeof fallback, fmt, again);
         msg = strdup(fallback);
         if (!msg) {
             free(ctx->error);
             ctx->error = NULL;
             memcpy(ctx->last_error, fallback, sizeof fallback);
-            return err;
         }
     }
-    set_error(ctx, msg);
-    ctx_log(ctx, STFLASH_LOG_DEBUG, "error: %s", ctx->error);
+    va_end(again);
+    if (msg) {
+        set_error(ctx, msg);
+        ctx_log(ctx, STFLASH_LOG_DEBUG, "error: %s", ctx->error);
+    }
     return err;
+}
+
+int ctx_fail(struct stflash_ctx *ctx, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err = vfail(ctx, err, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+/* The same two for back-ends outside the library (stflash/backend.h). */
+int stflash_ctx_fail(struct stflash_ctx *ctx, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err = vfail(ctx, err, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+void stflash_ctx_log(struct stflash_ctx *ctx, enum stflash_log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(ctx, level, fmt, ap);
+    va_end(ap);
 }
 
 char *ctx_error_save(const struct stflash_ctx *ctx)

@@ -5,7 +5,10 @@
  * SRAM layout from sram_base:
  *
  *   routine | stack (64 bytes, for an exception frame only) | table (1 KiB, built by the
- *   routine) | parameter block (16 bytes) | descriptors (12 bytes each) | CRCs (4 bytes each)
+ *   routine) | parameter block | descriptors (12 bytes each) | CRCs (4 bytes each)
+ *
+ * The parameter block and descriptors are laid out in loaders/loader_abi.h (CRC_PB_*), which the
+ * routine includes too.
  *
  * The descriptors and CRCs share the rest of the SRAM: regions with more pieces than fit are
  * done in several runs of the routine (batches), the table built by the first one only.
@@ -17,16 +20,15 @@
 #include "core/le.h"
 #include "crc32_loader.h"
 #include "flash/crc.h"
+#include "flash/loaders/loader_abi.h"
 
 #define CRC_STACK 64u
 #define CRC_TABLE 1024u
-#define CRC_PARAMS 16u
-#define CRC_DESC 12u
+#define CRC_PARAMS ((uint32_t)CRC_PB_BYTES)
+#define CRC_DESC ((uint32_t)CRC_DESC_BYTES)
 /* At the least one descriptor and a few CRCs per batch; at the most 16 KiB of them. */
 #define CRC_ROOM_MIN 64u
 #define CRC_ROOM_MAX 16384u
-#define CRC_FLAG_BUILD_TABLE 1u
-#define CRC_PIECE_BLANK 0x80000000u /* descriptor piece length flag: blank check */
 
 /* Deadline of one run: cycles counted generously (a byte of the word loop takes 6, a byte
  * before or after the whole words 9, a piece about 40, the table 11k) at 2 MHz, a quarter of the
@@ -59,10 +61,10 @@ uint32_t flash_crc32(uint32_t crc, const uint8_t *data, size_t len)
     return ~c;
 }
 
-uint32_t flash_crc_expected(const uint8_t *data, size_t len)
+uint32_t flash_crc_expected(const uint8_t *data, size_t len, uint8_t erased)
 {
     for (size_t i = 0; i < len; i++)
-        if (data[i] != 0xFF)
+        if (data[i] != erased)
             return flash_crc32(0, data, len);
     return 0;
 }
@@ -125,15 +127,16 @@ static int run_batch(struct flash_dev *f, const struct crc_layout *l, uint8_t *b
                      bool build_table, uint32_t *crcs)
 {
     uint32_t out = l->params + CRC_PARAMS + (uint32_t)(nd * CRC_DESC);
-    le32_put(buf, l->table);
-    le32_put(buf + 4, build_table ? CRC_FLAG_BUILD_TABLE : 0u);
-    le32_put(buf + 8, (uint32_t)nd);
-    le32_put(buf + 12, out);
+    le32_put(buf + CRC_PB_TABLE, l->table);
+    le32_put(buf + CRC_PB_FLAGS, build_table ? (uint32_t)CRC_FLAG_BUILD_TABLE : 0u);
+    le32_put(buf + CRC_PB_COUNT, (uint32_t)nd);
+    le32_put(buf + CRC_PB_OUT, out);
+    le32_put(buf + CRC_PB_ERASED, flash_map_erased_pattern(&f->map, 4));
     for (size_t i = 0; i < nd; i++) {
         uint8_t *d = buf + CRC_PARAMS + i * CRC_DESC;
         le32_put(d, desc[i].addr);
         le32_put(d + 4, desc[i].len);
-        le32_put(d + 8, desc[i].piece | (desc[i].blank ? CRC_PIECE_BLANK : 0u));
+        le32_put(d + 8, desc[i].piece | (desc[i].blank ? (uint32_t)CRC_PIECE_BLANK : 0u));
     }
     uint32_t first = desc[0].addr;
     uint32_t last = desc[nd - 1].addr + desc[nd - 1].len - 1u;

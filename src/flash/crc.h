@@ -18,15 +18,15 @@
  */
 uint32_t flash_crc32(uint32_t crc, const uint8_t *data, size_t len);
 
-/* What the routine answers for a piece of flash holding `data`: 0 when every byte is 0xFF (the
- * routine does not compute the CRC of erased flash), the CRC-32 otherwise. As with any CRC
+/* What the routine answers for a piece of flash holding `data`: 0 when every byte is the erased
+ * value (the routine does not compute the CRC of erased flash), the CRC-32 otherwise. As with any CRC
  * comparison, different content gives the same answer with a probability of 2^-32. */
-uint32_t flash_crc_expected(const uint8_t *data, size_t len);
+uint32_t flash_crc_expected(const uint8_t *data, size_t len, uint8_t erased);
 
 /* A region of flash cut into pieces of `piece` bytes from addr (the last one shorter); piece 0
  * or piece >= len: one piece. A region of length 0 has no piece. The result of a piece is
  * flash_crc_expected() of its content; with blank, it is an exact blank check instead: 0 when
- * every byte is 0xFF, something else otherwise. */
+ * every byte is the erased value (f->map.erased), something else otherwise. */
 struct flash_crc_region {
     uint32_t addr;
     uint32_t len;

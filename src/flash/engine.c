@@ -1,37 +1,41 @@
 /*
- * The flash engine: turns an image into page-aligned jobs for a flash driver.
+ * The flash engine: turns an image into jobs of whole erase units for a flash driver. Units come
+ * from the erase map (flash/erase_map.h): pages or sectors of any size, in regions with holes
+ * between banks, and an erased value of 0xFF or 0x00.
  *
  * A write job is planned before the target is touched: the segments are checked against the
- * flash range and the driver's write protection check, the pages they touch are grouped into runs
- * of consecutive pages, and each run gets a buffer holding the whole pages: the image's bytes,
- * and for the rest of a partially covered page what the flash holds now (read back before the
- * erase) or, when the caller asked for a mass erase, the erased value. Then: unlock, erase (page
- * by page, or one mass erase when asked or when every page is touched anyway), program run by
- * run, lock (always, also after a failure), verify the runs.
+ * map (holes included) and the driver's write protection check, the units they touch are grouped
+ * into runs of consecutive units, and each run gets a buffer holding the whole units: the image's
+ * bytes, and for the rest of a partially covered unit what the flash holds now (read back before
+ * the erase) or, when the caller asked for a mass erase, the erased value. Then: unlock, erase
+ * (unit by unit, or one mass erase when asked or when every unit is touched anyway), program run
+ * by run, lock (always, also after a failure), verify the runs.
  *
- * Unless the caller asks for a full write (or a mass erase), pages that already hold what the
+ * Unless the caller asks for a full write (or a mass erase), units that already hold what the
  * image puts there are left alone: before anything is read back or erased, a routine in target
- * SRAM computes the CRC-32 of what the image covers in each touched page (flash/crc.c), and pages
+ * SRAM computes the CRC-32 of what the image covers in each touched unit (flash/crc.c), and units
  * whose CRCs all match the image's are dropped from the job. Re-writing the same firmware then
- * erases and programs nothing. And when every page left out of the job reads erased (checked
- * exactly by the same routine), one mass erase replaces the page erases.
+ * erases and programs nothing. And when every unit left out of the job reads erased (checked
+ * exactly by the same routine), one mass erase replaces the unit erases.
  *
  * Verification compares CRC-32s as well: one per run (or per image segment for flash_verify)
  * computed on the target against the host's over the expected bytes. Only when one differs are
- * the CRCs of its pages computed, and the first differing page read back to name the exact
+ * the CRCs of its units computed, and the first differing unit read back to name the exact
  * address. When the routine cannot be used (too little SRAM, or it fails) verification reads the
  * whole range back over the probe, as it always did.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "flash/crc.h"
+#include "flash/family.h"
 #include "flash/flash.h"
 
 /* Read-back granularity of verification: one progress event per chunk. */
 #define VERIFY_CHUNK 4096u
 
-/* Consecutive touched pages, programmed by one driver call. */
+/* Consecutive touched units, programmed by one driver call. */
 struct run {
     uint32_t addr;
     uint32_t len;
@@ -42,8 +46,9 @@ struct plan {
     struct run *runs;
     size_t count;
     uint64_t bytes;          /* sum of the run lengths */
-    uint64_t preserve_bytes; /* bytes of partially covered pages read back before erasing */
-    bool kept_not_erased;    /* a page left out as unchanged holds something else than 0xFF */
+    size_t units;            /* erase units in the runs */
+    uint64_t preserve_bytes; /* bytes of partially covered units read back before erasing */
+    bool kept_not_erased;    /* a unit left out as unchanged holds something else than erased */
     bool crc_failed;         /* the CRC routine could not be used for the comparison */
 };
 
@@ -60,40 +65,48 @@ static int check_dev(struct flash_dev *f)
 {
     if (!f || !f->dbg || !f->drv)
         return STFLASH_ERR_INVALID_ARG;
-    if (f->page_size == 0)
-        return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
-                        "the flash engine handles uniform pages only (no page size given)");
-    if ((f->page_size & (f->page_size - 1u)) || f->unit == 0 || (f->unit & (f->unit - 1u)) ||
-        f->page_size % f->unit || f->size % f->page_size)
-        return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG,
-                        "inconsistent flash geometry: page %u bytes, unit %u, size %u",
-                        f->page_size, f->unit, f->size);
+    char why[128];
+    if (flash_map_check(&f->map, why, sizeof why) != STFLASH_OK)
+        return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG, "inconsistent erase map: %s", why);
     return STFLASH_OK;
 }
 
 static uint64_t flash_end(const struct flash_dev *f)
 {
-    return (uint64_t)f->base + f->size;
+    return flash_map_end(&f->map);
 }
 
 static int out_of_range(struct flash_dev *f, const char *what, uint32_t addr, uint64_t len)
 {
-    uint64_t end = (uint64_t)addr + len;
-    uint32_t bad;
-    if (addr < f->base)
-        bad = addr;
-    else if (end > flash_end(f))
-        bad = addr >= flash_end(f) ? addr : (uint32_t)flash_end(f);
-    else
+    uint32_t bad, base = flash_map_base(&f->map);
+    if (flash_map_covers(&f->map, addr, len, &bad))
         return STFLASH_OK;
+    if (bad >= base && bad < flash_end(f))
+        return ctx_fail(f->ctx, STFLASH_ERR_RANGE,
+                        "cannot %s 0x%08x: in the hole between the flash banks (no flash there)",
+                        what, bad);
     return ctx_fail(f->ctx, STFLASH_ERR_RANGE,
-                    "cannot %s 0x%08x: outside the flash (0x%08x-0x%08x)", what, bad, f->base,
+                    "cannot %s 0x%08x: outside the flash (0x%08x-0x%08x)", what, bad, base,
                     (uint32_t)(flash_end(f) - 1u));
 }
 
-static uint32_t page_of(const struct flash_dev *f, uint32_t addr)
+/* The unit holding addr; addr is known to be flash (checked when the job was planned). */
+static struct flash_unit unit_at(const struct flash_dev *f, uint32_t addr)
 {
-    return f->base + (addr - f->base) / f->page_size * f->page_size;
+    struct flash_unit u = {addr, f->map.program_unit, 0, 0, 0};
+    (void)flash_map_unit_at(&f->map, addr, &u);
+    return u;
+}
+
+/* One past the end of the map region holding addr (a flash address). */
+static uint64_t region_end(const struct flash_dev *f, uint32_t addr)
+{
+    for (size_t i = 0; i < f->map.regions; i++) {
+        const struct flash_region *r = &f->map.region[i];
+        if (addr >= r->base && addr - r->base < r->size)
+            return (uint64_t)r->base + r->size;
+    }
+    return addr;
 }
 
 /* Ends a job: locks the controller whatever happened; the first failure's message is kept. */
@@ -125,7 +138,7 @@ void flash_program_progress(struct flash_dev *f, uint32_t addr, uint32_t len)
 
 /* ---- planning ---- */
 
-/* Groups the pages the segments touch into runs of consecutive pages (segments are sorted). */
+/* Groups the units the segments touch into runs of consecutive units (segments are sorted). */
 static int plan_runs(struct flash_dev *f, const struct stflash_image *img, struct plan *p)
 {
     size_t cap = img->segment_count ? img->segment_count : 1;
@@ -136,8 +149,10 @@ static int plan_runs(struct flash_dev *f, const struct stflash_image *img, struc
         const struct stflash_segment *s = &img->segments[i];
         if (s->len == 0)
             continue;
-        uint32_t first = page_of(f, s->addr);
-        uint64_t end = (uint64_t)page_of(f, (uint32_t)(s->addr + s->len - 1u)) + f->page_size;
+        uint32_t first;
+        uint64_t end;
+        if (!flash_map_round(&f->map, s->addr, s->len, &first, &end))
+            return out_of_range(f, "program", s->addr, s->len);
         struct run *last = p->count ? &p->runs[p->count - 1] : NULL;
         if (last && (uint64_t)last->addr + last->len >= first) {
             if (end > (uint64_t)last->addr + last->len)
@@ -148,17 +163,20 @@ static int plan_runs(struct flash_dev *f, const struct stflash_image *img, struc
             p->count++;
         }
     }
-    for (size_t i = 0; i < p->count; i++)
+    for (size_t i = 0; i < p->count; i++) {
         p->bytes += p->runs[i].len;
+        p->units += flash_map_units_in(&f->map, p->runs[i].addr,
+                                       (uint64_t)p->runs[i].addr + p->runs[i].len);
+    }
     return STFLASH_OK;
 }
 
-/* Bytes of the page at `page` that the image defines. */
-static uint32_t page_coverage(const struct flash_dev *f, const struct stflash_image *img,
-                              size_t *seg, uint32_t page)
+/* Bytes of the unit at `page` (of `size` bytes) that the image defines. */
+static uint32_t unit_coverage(const struct stflash_image *img, size_t *seg, uint32_t page,
+                              uint32_t size)
 {
-    uint64_t pend = (uint64_t)page + f->page_size, covered = 0;
-    /* Segments ending before this page are done with for every later page too. */
+    uint64_t pend = (uint64_t)page + size, covered = 0;
+    /* Segments ending before this unit are done with for every later unit too. */
     while (*seg < img->segment_count &&
            (uint64_t)img->segments[*seg].addr + img->segments[*seg].len <= page)
         (*seg)++;
@@ -179,10 +197,10 @@ static uint32_t page_coverage(const struct flash_dev *f, const struct stflash_im
 static int plan_fill(struct flash_dev *f, const struct stflash_image *img, struct plan *p,
                      bool mass_erase)
 {
-    uint8_t erased = 0xFF;
+    uint8_t erased = f->map.erased;
     size_t seg = 0;
 
-    /* Which pages need their current content: count first, for the READ progress total. */
+    /* Which units need their current content: count first, for the READ progress total. */
     for (size_t r = 0; r < p->count; r++) {
         struct run *run = &p->runs[r];
         run->data = malloc(run->len);
@@ -191,9 +209,12 @@ static int plan_fill(struct flash_dev *f, const struct stflash_image *img, struc
         memset(run->data, erased, run->len);
         if (mass_erase)
             continue;
-        for (uint32_t off = 0; off < run->len; off += f->page_size)
-            if (page_coverage(f, img, &seg, run->addr + off) < f->page_size)
-                p->preserve_bytes += f->page_size;
+        for (uint32_t off = 0; off < run->len;) {
+            struct flash_unit u = unit_at(f, run->addr + off);
+            if (unit_coverage(img, &seg, u.addr, u.size) < u.size)
+                p->preserve_bytes += u.size;
+            off += u.size;
+        }
     }
 
     uint64_t done = 0;
@@ -202,24 +223,25 @@ static int plan_fill(struct flash_dev *f, const struct stflash_image *img, struc
         seg = 0;
         for (size_t r = 0; r < p->count; r++) {
             struct run *run = &p->runs[r];
-            for (uint32_t off = 0; off < run->len; off += f->page_size) {
-                uint32_t page = run->addr + off;
-                if (page_coverage(f, img, &seg, page) == f->page_size)
+            for (uint32_t off = 0; off < run->len;) {
+                struct flash_unit u = unit_at(f, run->addr + off);
+                off += u.size;
+                if (unit_coverage(img, &seg, u.addr, u.size) == u.size)
                     continue;
-                int rc = dbg_read(f->dbg, page, run->data + off, f->page_size);
+                int rc = dbg_read(f->dbg, u.addr, run->data + (u.addr - run->addr), u.size);
                 if (rc != STFLASH_OK)
                     return ctx_fail(f->ctx, rc,
-                                    "cannot read page 0x%08x to keep the bytes the image leaves "
-                                    "out: %s",
-                                    page, f->ctx ? f->ctx->last_error : "");
-                done += f->page_size;
-                ctx_progress(f->ctx, STFLASH_PHASE_READ, done, p->preserve_bytes, page);
+                                    "cannot read the unit at 0x%08x to keep the bytes the image "
+                                    "leaves out: %s",
+                                    u.addr, f->ctx ? f->ctx->last_error : "");
+                done += u.size;
+                ctx_progress(f->ctx, STFLASH_PHASE_READ, done, p->preserve_bytes, u.addr);
             }
         }
     }
 
     /* The image on top: what each segment has inside each run (a segment may cross runs, or
-     * lie partly in pages left out as unchanged). Both lists are sorted: walk them together. */
+     * lie partly in units left out as unchanged). Both lists are sorted: walk them together. */
     seg = 0;
     for (size_t r = 0; r < p->count; r++) {
         struct run *run = &p->runs[r];
@@ -240,29 +262,32 @@ static int plan_fill(struct flash_dev *f, const struct stflash_image *img, struc
     return STFLASH_OK;
 }
 
-/* Cuts [addr, addr+len) at page boundaries into at most three CRC regions: the part of a first
- * page not covered whole, the whole pages (one piece each), the part of a last page. Returns how
- * many regions were written to r. */
-static size_t page_regions(const struct flash_dev *f, uint32_t addr, uint32_t len,
+/* The most CRC regions unit_regions makes of one span. */
+#define UNIT_REGIONS_MAX (FLASH_MAP_MAX_REGIONS + 2u)
+
+/* Cuts [addr, addr+len) (flash, no hole) at unit boundaries into CRC regions: the part of a
+ * first unit not covered whole, the whole units of each map region (one piece each), the part of
+ * a last unit. Returns how many regions were written to r (at most UNIT_REGIONS_MAX). */
+static size_t unit_regions(const struct flash_dev *f, uint32_t addr, uint32_t len,
                            struct flash_crc_region *r)
 {
     size_t n = 0;
     uint64_t a = addr, end = (uint64_t)addr + len;
-    uint64_t next = (uint64_t)page_of(f, addr) + f->page_size;
-    if (len == 0)
-        return 0;
-    if (a != page_of(f, addr) || end < next) {
-        uint64_t stop = end < next ? end : next;
-        r[n++] = (struct flash_crc_region){addr, (uint32_t)(stop - a), 0, false};
-        a = stop;
-    }
-    uint64_t whole = a + (end - a) / f->page_size * f->page_size;
-    if (whole > a) {
-        r[n++] = (struct flash_crc_region){(uint32_t)a, (uint32_t)(whole - a), f->page_size, false};
+    while (a < end && n < UNIT_REGIONS_MAX) {
+        struct flash_unit u = unit_at(f, (uint32_t)a);
+        uint64_t uend = (uint64_t)u.addr + u.size;
+        if (a != u.addr || end < uend) {
+            uint64_t stop = end < uend ? end : uend;
+            r[n++] = (struct flash_crc_region){(uint32_t)a, (uint32_t)(stop - a), 0, false};
+            a = stop;
+            continue;
+        }
+        uint64_t rend = region_end(f, (uint32_t)a);
+        uint64_t stop = end < rend ? end : rend;
+        uint64_t whole = a + (stop - a) / u.size * u.size;
+        r[n++] = (struct flash_crc_region){(uint32_t)a, (uint32_t)(whole - a), u.size, false};
         a = whole;
     }
-    if (end > a)
-        r[n++] = (struct flash_crc_region){(uint32_t)a, (uint32_t)(end - a), 0, false};
     return n;
 }
 
@@ -285,19 +310,20 @@ static void crc_unavailable(struct flash_dev *f, int rc, const char *instead)
 }
 
 /*
- * Drops from the plan the pages that already hold what the image puts there: the CRC of every
- * part of a page the image covers is computed on the target and compared with the image's. The
- * bytes of a page the image does not cover are kept anyway, so they need no comparison. When the
- * routine cannot be used every page stays in the plan.
+ * Drops from the plan the units that already hold what the image puts there: the CRC of every
+ * part of a unit the image covers is computed on the target and compared with the image's. The
+ * bytes of a unit the image does not cover are kept anyway, so they need no comparison. When the
+ * routine cannot be used every unit stays in the plan.
  */
-#define PAGE_CHANGED 1u    /* the page differs from the image */
-#define PAGE_NOT_ERASED 2u /* the image puts something else than 0xFF in the page */
+#define UNIT_CHANGED 1u    /* the unit differs from the image */
+#define UNIT_NOT_ERASED 2u /* the image puts something else than the erased value in the unit */
 
 static int skip_unchanged(struct flash_dev *f, const struct stflash_image *img, struct plan *p)
 {
     size_t nr = 0, np = 0;
-    struct flash_crc_region *regions = calloc(3 * img->segment_count + 1, sizeof *regions);
-    uint8_t *pages = calloc(f->size / f->page_size, 1);
+    struct flash_crc_region *regions =
+        calloc(UNIT_REGIONS_MAX * img->segment_count + 1, sizeof *regions);
+    uint8_t *pages = calloc(flash_map_unit_count(&f->map) + 1, 1);
     uint32_t *crcs = NULL;
     struct run *runs = NULL;
     int rc = STFLASH_OK;
@@ -306,7 +332,7 @@ static int skip_unchanged(struct flash_dev *f, const struct stflash_image *img, 
         goto out;
     }
     for (size_t i = 0; i < img->segment_count; i++)
-        nr += page_regions(f, img->segments[i].addr, (uint32_t)img->segments[i].len, regions + nr);
+        nr += unit_regions(f, img->segments[i].addr, (uint32_t)img->segments[i].len, regions + nr);
     for (size_t i = 0; i < nr; i++)
         np += flash_crc_piece_count(&regions[i]);
     crcs = calloc(np ? np : 1, sizeof *crcs);
@@ -316,7 +342,10 @@ static int skip_unchanged(struct flash_dev *f, const struct stflash_image *img, 
     }
     int crc_rc = flash_crc_target(f, regions, nr, false, crcs);
     if (crc_rc != STFLASH_OK) {
-        crc_unavailable(f, crc_rc, "cannot tell unchanged pages apart, writing every page");
+        char what[96];
+        snprintf(what, sizeof what, "cannot tell unchanged %ss apart, writing every %s",
+                 flash_map_unit_noun(&f->map), flash_map_unit_noun(&f->map));
+        crc_unavailable(f, crc_rc, what);
         p->crc_failed = true;
         goto out;
     }
@@ -326,58 +355,61 @@ static int skip_unchanged(struct flash_dev *f, const struct stflash_image *img, 
     nr = 0;
     for (size_t i = 0; i < img->segment_count; i++) {
         const struct stflash_segment *s = &img->segments[i];
-        size_t n = page_regions(f, s->addr, (uint32_t)s->len, regions + nr);
+        size_t n = unit_regions(f, s->addr, (uint32_t)s->len, regions + nr);
         for (size_t j = nr; j < nr + n; j++) {
             size_t count = flash_crc_piece_count(&regions[j]);
             for (size_t q = 0; q < count; q++, k++) {
                 uint32_t a, len;
                 region_piece(&regions[j], q, &a, &len);
                 const uint8_t *want = s->data + (a - s->addr);
-                size_t pg = (a - f->base) / f->page_size;
-                if (crcs[k] != flash_crc_expected(want, len))
-                    pages[pg] |= PAGE_CHANGED;
-                for (uint32_t b = 0; b < len && !(pages[pg] & PAGE_NOT_ERASED); b++)
-                    if (want[b] != 0xFF)
-                        pages[pg] |= PAGE_NOT_ERASED;
+                size_t pg = unit_at(f, a).index;
+                if (crcs[k] != flash_crc_expected(want, len, f->map.erased))
+                    pages[pg] |= UNIT_CHANGED;
+                for (uint32_t b = 0; b < len && !(pages[pg] & UNIT_NOT_ERASED); b++)
+                    if (want[b] != f->map.erased)
+                        pages[pg] |= UNIT_NOT_ERASED;
             }
         }
         nr += n;
     }
 
-    /* The runs again, made of the changed pages only. */
-    runs = calloc(p->bytes / f->page_size + 1, sizeof *runs);
+    /* The runs again, made of the changed units only. */
+    runs = calloc(p->units + 1, sizeof *runs);
     if (!runs) {
         rc = ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory planning the flash job");
         goto out;
     }
-    size_t count = 0;
+    size_t count = 0, units = 0;
     uint64_t bytes = 0;
     for (size_t r = 0; r < p->count; r++)
-        for (uint32_t off = 0; off < p->runs[r].len; off += f->page_size) {
-            uint32_t page = p->runs[r].addr + off;
-            uint8_t state = pages[(page - f->base) / f->page_size];
-            if (!(state & PAGE_CHANGED)) {
+        for (uint32_t off = 0; off < p->runs[r].len;) {
+            struct flash_unit u = unit_at(f, p->runs[r].addr + off);
+            off += u.size;
+            uint8_t state = pages[u.index];
+            if (!(state & UNIT_CHANGED)) {
                 /* Kept as it is: a mass erase would have to program it again. */
-                if (state & PAGE_NOT_ERASED)
+                if (state & UNIT_NOT_ERASED)
                     p->kept_not_erased = true;
                 continue;
             }
             struct run *last = count ? &runs[count - 1] : NULL;
-            if (last && (uint64_t)last->addr + last->len == page)
-                last->len += f->page_size;
+            if (last && (uint64_t)last->addr + last->len == u.addr)
+                last->len += u.size;
             else
-                runs[count++] = (struct run){page, f->page_size, NULL};
-            bytes += f->page_size;
+                runs[count++] = (struct run){u.addr, u.size, NULL};
+            bytes += u.size;
+            units++;
         }
-    if (f->ctx && bytes < p->bytes)
+    if (f->ctx && units < p->units)
         ctx_log(f->ctx, STFLASH_LOG_INFO,
-                "%llu of %llu touched pages already hold the image: not erased or programmed",
-                (unsigned long long)((p->bytes - bytes) / f->page_size),
-                (unsigned long long)(p->bytes / f->page_size));
+                "%llu of %llu touched %ss already hold the image: not erased or programmed",
+                (unsigned long long)(p->units - units), (unsigned long long)p->units,
+                flash_map_unit_noun(&f->map));
     free(p->runs);
     p->runs = runs;
     p->count = count;
     p->bytes = bytes;
+    p->units = units;
     runs = NULL;
 out:
     free(regions);
@@ -401,14 +433,15 @@ static int check_image(struct flash_dev *f, const struct stflash_image *img, con
 }
 
 /*
- * Whether one mass erase can replace the page erases of the plan: when every page outside the
+ * Whether one mass erase can replace the unit erases of the plan: when every unit outside the
  * runs (not touched, or left out as unchanged) is erased already, erasing it again changes
- * nothing, and a mass erase costs one page erase. The pages are checked on the target, exactly
- * (every byte 0xFF), and the whole flash must be writable (a mass erase is refused otherwise).
+ * nothing, and a mass erase costs about one unit erase. The units are checked on the target,
+ * exactly (every byte the erased value), and the whole flash must be writable (a mass erase is
+ * refused otherwise).
  */
 static bool rest_is_blank(struct flash_dev *f, const struct plan *p)
 {
-    if (!f->drv->mass_erase || p->count == 0 || p->bytes < 2u * f->page_size)
+    if (!f->drv->mass_erase || p->count == 0 || p->units < 2u)
         return false; /* nothing to gain */
     if (p->kept_not_erased || p->crc_failed)
         return false; /* known without looking, or no way to look */
@@ -416,20 +449,32 @@ static bool rest_is_blank(struct flash_dev *f, const struct plan *p)
     if (f->ctx)
         memcpy(saved, f->ctx->last_error, sizeof saved);
     bool blank = false;
-    struct flash_crc_region *regions = calloc(p->count + 1, sizeof *regions);
-    uint32_t *results = calloc(p->count + 1, sizeof *results);
+    size_t cap = p->count + f->map.regions + 1;
+    struct flash_crc_region *regions = calloc(cap, sizeof *regions);
+    uint32_t *results = calloc(cap, sizeof *results);
     if (!regions || !results)
         goto out;
-    if (f->drv->check_writable && f->drv->check_writable(f, f->base, f->size) != STFLASH_OK)
-        goto out;
-    size_t n = 0;
-    uint64_t at = f->base;
-    for (size_t i = 0; i <= p->count; i++) {
-        uint64_t next = i < p->count ? p->runs[i].addr : flash_end(f);
-        if (next > at)
-            regions[n++] = (struct flash_crc_region){(uint32_t)at, (uint32_t)(next - at), 0, true};
-        if (i < p->count)
-            at = (uint64_t)p->runs[i].addr + p->runs[i].len;
+    for (size_t i = 0; i < f->map.regions; i++) {
+        const struct flash_region *r = &f->map.region[i];
+        if (f->drv->check_writable && f->drv->check_writable(f, r->base, r->size) != STFLASH_OK)
+            goto out;
+    }
+    /* What lies outside the runs, region by region (holes are no flash). */
+    size_t n = 0, k = 0;
+    for (size_t i = 0; i < f->map.regions; i++) {
+        const struct flash_region *r = &f->map.region[i];
+        uint64_t at = r->base, rend = (uint64_t)r->base + r->size;
+        while (k < p->count && (uint64_t)p->runs[k].addr + p->runs[k].len <= at)
+            k++;
+        for (size_t j = k; at < rend; j++) {
+            uint64_t next = j < p->count && p->runs[j].addr < rend ? p->runs[j].addr : rend;
+            if (next > at)
+                regions[n++] =
+                    (struct flash_crc_region){(uint32_t)at, (uint32_t)(next - at), 0, true};
+            if (next >= rend)
+                break;
+            at = (uint64_t)p->runs[j].addr + p->runs[j].len;
+        }
     }
     if (flash_crc_target(f, regions, n, false, results) != STFLASH_OK)
         goto out;
@@ -438,8 +483,8 @@ static bool rest_is_blank(struct flash_dev *f, const struct plan *p)
         blank = blank && results[i] == 0;
     if (blank && f->ctx)
         ctx_log(f->ctx, STFLASH_LOG_INFO,
-                "the rest of the flash is erased: one mass erase instead of %llu page erases",
-                (unsigned long long)(p->bytes / f->page_size));
+                "the rest of the flash is erased: one mass erase instead of %llu %s erases",
+                (unsigned long long)p->units, flash_map_unit_noun(&f->map));
 out:
     free(regions);
     free(results);
@@ -450,7 +495,7 @@ out:
 
 /* ---- phases ---- */
 
-static int erase_pages(struct flash_dev *f, const struct run *runs, size_t count)
+static int erase_units(struct flash_dev *f, const struct run *runs, size_t count)
 {
     uint64_t total = 0, done = 0;
     for (size_t i = 0; i < count; i++)
@@ -459,23 +504,34 @@ static int erase_pages(struct flash_dev *f, const struct run *runs, size_t count
         return STFLASH_OK;
     ctx_progress(f->ctx, STFLASH_PHASE_ERASE, 0, total, runs[0].addr);
     for (size_t i = 0; i < count; i++) {
-        for (uint32_t off = 0; off < runs[i].len; off += f->page_size) {
-            int rc = f->drv->erase_page(f, runs[i].addr + off);
+        for (uint32_t off = 0; off < runs[i].len;) {
+            struct flash_unit u = unit_at(f, runs[i].addr + off);
+            int rc = f->drv->erase_unit(f, &u);
             if (rc != STFLASH_OK)
                 return rc;
-            done += f->page_size;
-            ctx_progress(f->ctx, STFLASH_PHASE_ERASE, done, total, runs[i].addr + off);
+            off += u.size;
+            done += u.size;
+            ctx_progress(f->ctx, STFLASH_PHASE_ERASE, done, total, u.addr);
         }
     }
     return STFLASH_OK;
 }
 
+/* The whole flash: the driver's mass erase, or every unit of every region when it has none. */
 static int mass_erase_phase(struct flash_dev *f)
 {
-    ctx_progress(f->ctx, STFLASH_PHASE_ERASE, 0, f->size, f->base);
+    if (!f->drv->mass_erase) {
+        struct run all[FLASH_MAP_MAX_REGIONS];
+        for (size_t i = 0; i < f->map.regions; i++)
+            all[i] = (struct run){f->map.region[i].base, f->map.region[i].size, NULL};
+        return erase_units(f, all, f->map.regions);
+    }
+    uint64_t total = flash_map_bytes(&f->map);
+    uint32_t base = flash_map_base(&f->map);
+    ctx_progress(f->ctx, STFLASH_PHASE_ERASE, 0, total, base);
     int rc = f->drv->mass_erase(f);
     if (rc == STFLASH_OK)
-        ctx_progress(f->ctx, STFLASH_PHASE_ERASE, f->size, f->size, f->base);
+        ctx_progress(f->ctx, STFLASH_PHASE_ERASE, total, total, base);
     return rc;
 }
 
@@ -545,14 +601,14 @@ static int unstable(struct flash_dev *f, uint32_t addr, uint32_t len)
 }
 
 /*
- * The span's CRC differs: finds the first differing address. The CRCs of its pages tell which
- * page differs first; only that page is read back. Returns STFLASH_ERR_VERIFY naming the address
+ * The span's CRC differs: finds the first differing address. The CRCs of its units tell which
+ * unit differs first; only that unit is read back. Returns STFLASH_ERR_VERIFY naming the address
  * (or another error); never STFLASH_OK.
  */
 static int locate_difference(struct flash_dev *f, const struct span *s, bool preserve, uint8_t *buf)
 {
-    struct flash_crc_region r[3];
-    size_t nr = page_regions(f, s->addr, s->len, r), np = 0;
+    struct flash_crc_region r[UNIT_REGIONS_MAX];
+    size_t nr = unit_regions(f, s->addr, s->len, r), np = 0;
     for (size_t i = 0; i < nr; i++)
         np += flash_crc_piece_count(&r[i]);
     uint32_t *crcs = calloc(np ? np : 1, sizeof *crcs);
@@ -560,7 +616,9 @@ static int locate_difference(struct flash_dev *f, const struct span *s, bool pre
         return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory verifying");
     int rc = flash_crc_target(f, r, nr, preserve, crcs);
     if (rc != STFLASH_OK) {
-        crc_unavailable(f, rc, "cannot compute the CRC of each page, reading the range back");
+        crc_unavailable(f, rc, f->map.sectors
+                                   ? "cannot compute the CRC of each sector, reading the range back"
+                                   : "cannot compute the CRC of each page, reading the range back");
         free(crcs);
         rc = verify_range(f, s->addr, s->want, s->len, buf, NULL, 0);
         return rc != STFLASH_OK ? rc : unstable(f, s->addr, s->len);
@@ -572,14 +630,14 @@ static int locate_difference(struct flash_dev *f, const struct span *s, bool pre
             uint32_t a, len;
             region_piece(&r[i], q, &a, &len);
             const uint8_t *want = s->want + (a - s->addr);
-            if (crcs[k] == flash_crc_expected(want, len))
+            if (crcs[k] == flash_crc_expected(want, len, f->map.erased))
                 continue;
             free(crcs);
             rc = verify_range(f, a, want, len, buf, NULL, 0);
             return rc != STFLASH_OK ? rc : unstable(f, a, len);
         }
     }
-    /* Every page matches now: read the whole span back, to be sure. */
+    /* Every unit matches now: read the whole span back, to be sure. */
     free(crcs);
     rc = verify_range(f, s->addr, s->want, s->len, buf, NULL, 0);
     return rc != STFLASH_OK ? rc : unstable(f, s->addr, s->len);
@@ -616,7 +674,7 @@ static int verify_spans(struct flash_dev *f, const struct span *s, size_t n, uin
         goto out;
     }
     for (size_t i = 0; i < n && rc == STFLASH_OK; i++) {
-        if (crcs[i] != flash_crc_expected(s[i].want, s[i].len)) {
+        if (crcs[i] != flash_crc_expected(s[i].want, s[i].len, f->map.erased)) {
             rc = locate_difference(f, &s[i], preserve, buf);
             break;
         }
@@ -663,27 +721,27 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
     rc = plan_runs(f, img, &p);
     for (size_t i = 0; i < p.count && rc == STFLASH_OK && f->drv->check_writable; i++)
         rc = f->drv->check_writable(f, p.runs[i].addr, p.runs[i].len);
-    /* After a mass erase every page must be programmed: nothing to compare. */
+    /* After a mass erase every unit must be programmed: nothing to compare. */
     if (rc == STFLASH_OK && !mass && !full && p.count)
         rc = skip_unchanged(f, img, &p);
     if (rc == STFLASH_OK)
         rc = plan_fill(f, img, &p, mass);
     if (rc != STFLASH_OK || (p.count == 0 && !mass)) {
         plan_free(&p);
-        return rc; /* nothing to do when every page already holds the image */
+        return rc; /* nothing to do when every unit already holds the image */
     }
 
-    /* Every page touched, or every other page erased already: one mass erase does what the
-     * page erases would (the bytes to keep are in the run buffers already), in the time of one
-     * page erase. */
-    if (!mass && f->drv->mass_erase && p.bytes == f->size)
+    /* Every unit touched, or every other unit erased already: one mass erase does what the
+     * unit erases would (the bytes to keep are in the run buffers already), in the time of one
+     * unit erase. */
+    if (!mass && f->drv->mass_erase && p.bytes == flash_map_bytes(&f->map))
         mass = true;
     else if (!mass && !full)
         mass = rest_is_blank(f, &p);
 
     rc = f->drv->unlock(f);
     if (rc == STFLASH_OK)
-        rc = mass ? mass_erase_phase(f) : erase_pages(f, p.runs, p.count);
+        rc = mass ? mass_erase_phase(f) : erase_units(f, p.runs, p.count);
     if (rc == STFLASH_OK)
         rc = program_runs(f, &p);
     rc = finish(f, rc);
@@ -732,8 +790,10 @@ int flash_erase_range(struct flash_dev *f, uint32_t addr, uint32_t len)
     if (rc != STFLASH_OK)
         return rc;
     struct run run;
-    run.addr = page_of(f, addr);
-    run.len = page_of(f, addr + len - 1u) + f->page_size - run.addr;
+    uint64_t hi;
+    if (!flash_map_round(&f->map, addr, len, &run.addr, &hi))
+        return out_of_range(f, "erase", addr, len);
+    run.len = (uint32_t)(hi - run.addr);
     run.data = NULL;
     if (f->drv->check_writable) {
         rc = f->drv->check_writable(f, run.addr, run.len);
@@ -742,7 +802,7 @@ int flash_erase_range(struct flash_dev *f, uint32_t addr, uint32_t len)
     }
     rc = f->drv->unlock(f);
     if (rc == STFLASH_OK)
-        rc = erase_pages(f, &run, 1);
+        rc = erase_units(f, &run, 1);
     return finish(f, rc);
 }
 
@@ -758,36 +818,45 @@ int flash_mass_erase(struct flash_dev *f)
 }
 
 int flash_dev_init(struct flash_dev *f, struct dbg *d, const struct stflash_chip_info *chip,
-                   uint32_t flash_size, uint32_t quirks)
+                   const struct flash_dev_params *p)
 {
-    if (!f || !d || !chip || flash_size == 0)
+    if (!f || !d || !chip || !p || p->flash_size == 0)
         return STFLASH_ERR_INVALID_ARG;
     memset(f, 0, sizeof *f);
     f->dbg = d;
     f->ctx = d->ctx;
-    switch (chip->flash_ctrl) {
-    case STFLASH_CTRL_F0_F1_F3:
-        f->drv = &flash_driver_f1;
-        break;
-    default:
+    f->chip = chip;
+    f->fam = flash_family_find(chip->flash_ctrl);
+    if (!f->fam)
         return ctx_fail(d->ctx, STFLASH_ERR_UNSUPPORTED, "no flash driver for %s (%s controller)",
                         chip->name, stflash_flash_ctrl_name(chip->flash_ctrl));
-    }
-    if (chip->geom.page_size == 0)
+    f->drv = f->fam->driver;
+    f->quirks = p->clone ? p->clone->quirks : 0;
+    uint32_t unhandled = flash_family_unhandled_quirks(f->fam, f->quirks);
+    if (unhandled)
         return ctx_fail(d->ctx, STFLASH_ERR_UNSUPPORTED,
-                        "no flash driver for the sectored flash of %s", chip->name);
-    f->base = chip->flash_base;
-    f->size = flash_size;
-    f->page_size = chip->geom.page_size;
-    f->unit = chip->program_unit;
-    f->regs = chip->flash_regs;
-    if (chip->bank2_base && chip->flash_regs_bank2 &&
-        (uint64_t)chip->flash_base + flash_size > chip->bank2_base) {
-        f->bank2_base = chip->bank2_base;
-        f->regs_bank2 = chip->flash_regs_bank2;
-    }
+                        "cannot program the flash of the %s: it needs %s, which the %s driver "
+                        "does not handle (nothing was erased)",
+                        p->clone->name, flash_quirk_describe(unhandled), f->fam->name);
+    struct flash_map_params mp = {
+        .flash_size = p->flash_size,
+        .page_size = p->clone ? p->clone->page_size : 0,
+        .quirks = f->quirks,
+    };
+    char why[160];
+    if (flash_map_from_chip(&f->map, chip, &mp, why, sizeof why) != STFLASH_OK)
+        return ctx_fail(d->ctx, STFLASH_ERR_UNSUPPORTED, "cannot lay out the flash of %s: %s",
+                        p->clone ? p->clone->name : chip->name, why);
     f->sram_base = chip->sram_base;
     f->sram_size = chip->sram_size_min ? chip->sram_size_min : chip->sram_size;
-    f->quirks = quirks;
+    f->volts = p->volts;
+    if (f->drv->probe) {
+        int rc = f->drv->probe(f);
+        if (rc != STFLASH_OK)
+            return rc;
+        if (flash_map_check(&f->map, why, sizeof why) != STFLASH_OK)
+            return ctx_fail(d->ctx, STFLASH_ERR_TARGET, "the flash layout read from %s is "
+                            "inconsistent: %s", chip->name, why);
+    }
     return STFLASH_OK;
 }

@@ -1,6 +1,7 @@
 /*
  * Transports carry ST-LINK command blocks to a probe: USB (libusb; the only file that includes
- * libusb.h), an stlink-server over TCP, or the virtual board in this process. Internal.
+ * libusb.h), an stlink-server over TCP, or the virtual board in this process when a program
+ * registered it (stflash/backend.h). Internal.
  */
 #ifndef STFLASH_TRANSPORT_TRANSPORT_H
 #define STFLASH_TRANSPORT_TRANSPORT_H
@@ -55,19 +56,14 @@ int tcp_enumerate(struct stflash_ctx *ctx, const char *host, int port, transport
 int tcp_open(struct stflash_ctx *ctx, const char *host, int port, const char *serial,
              struct transport **out);
 
-/* The virtual board in this process (transport/simlocal.c). `spec` is what follows "sim" in the
- * selector: "" or ":CHIP[,OPTION...]" with the options rdp=0|1, flash-size-reg=N, flash-kib=N,
- * voltage=V, no-nrst, boot0, probe=v2|v2-1|v3, probe-fw=VERSION, spurious-0d, wait-burst=N,
- * stale-reply, mode=dfu|mass|debug, serial=TEXT,
- * serial-hex=HEX, state=FILE. The board's flash and option bytes persist in a state file
- * (state=, else $STFLASH_SIM_STATE, else $XDG_CACHE_HOME/stflash/sim-CHIP.state or
- * ~/.cache/stflash/sim-CHIP.state; the folders are created), loaded at open when it exists and
- * saved at close: rdp= therefore only matters while the file does not exist yet. An open board
- * is locked: a second open of the same state file is STFLASH_ERR_BUSY. A malformed spec is
- * STFLASH_ERR_INVALID_ARG, an unknown chip STFLASH_ERR_NOT_FOUND. */
-int simlocal_enumerate(struct stflash_ctx *ctx, const char *spec, transport_found_fn fn,
-                       void *user);
-int simlocal_open(struct stflash_ctx *ctx, const char *spec, struct transport **out);
+/* The virtual board in this process, through the back-end a program registered with
+ * stflash_register_sim_backend (transport/sim_backend.c; libstflash-sim provides one). `spec` is
+ * what follows "sim" in the selector. Each fails with STFLASH_ERR_UNSUPPORTED, naming what to
+ * link, when no back-end is registered (sim_backend_check: only that). */
+int sim_backend_check(struct stflash_ctx *ctx);
+int sim_backend_enumerate(struct stflash_ctx *ctx, const char *spec, transport_found_fn fn,
+                          void *user);
+int sim_backend_open(struct stflash_ctx *ctx, const char *spec, struct transport **out);
 
 /* ---- helpers shared by the transports (transport/transport.c) ---- */
 

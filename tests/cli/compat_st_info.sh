@@ -62,3 +62,9 @@ grep -q "unknown command '--bogus'" "$WORK/ours.err" || fail "no message for an 
 STFLASH_PROBE="tcp:127.0.0.1:$P/5354534D0000000000000002" side st-info $P ours --chipid
 grep -qx 0x0410 "$WORK/ours.out" || fail "STFLASH_PROBE did not choose the probe"
 pass "unknown command refused; STFLASH_PROBE chooses the probe"
+
+# The in-process virtual board named by STFLASH_PROBE: the single-value options read its chip.
+STFLASH_PROBE="sim:stm32f100rb" side st-info $P ours --chipid
+[ "$(cat "$WORK/ours.rc")" = 0 ] && grep -qx 0x0420 "$WORK/ours.out" ||
+    fail "STFLASH_PROBE=sim:stm32f100rb --chipid did not read the F100's 0x0420"
+pass "STFLASH_PROBE=sim reaches the in-process board"

@@ -7,6 +7,8 @@ set -euo pipefail
 : "${STFLASH_FW_DIR:?folder of the built firmware}"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stflash-compat.XXXXXX")
+# The OpenOCD target configuration of the board under test (the F0 and F3 tests change it).
+OCD_TARGET=stm32f1x.cfg
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/sim.sh"
 
 fail() {
@@ -66,7 +68,7 @@ ocd_hla() {
     timeout 120 openocd -c 'adapter driver hla' -c 'hla_layout stlink' -c 'hla_device_desc "ST-LINK"' \
         -c 'hla_vid_pid 0x0483 0x3748' -c "hla_stlink_backend tcp $SIM_PORT" \
         -c 'transport select hla_swd' -c 'gdb_port disabled' -c 'telnet_port disabled' \
-        -c 'tcl_port disabled' -f target/stm32f1x.cfg -c init "${OCD_CMDS[@]}" -c shutdown >"$log" 2>&1
+        -c 'tcl_port disabled' -f "target/$OCD_TARGET" -c init "${OCD_CMDS[@]}" -c shutdown >"$log" 2>&1
 }
 
 # ocd_dap LOG COMMANDS...: OpenOCD 0.12 with the DAP-level stlink-dap driver over TCP.
@@ -76,7 +78,7 @@ ocd_dap() {
     as_commands "$@"
     timeout 120 openocd -f interface/stlink-dap.cfg -c "st-link backend tcp $SIM_PORT" \
         -c 'transport select dapdirect_swd' -c 'gdb_port disabled' -c 'telnet_port disabled' \
-        -c 'tcl_port disabled' -f target/stm32f1x.cfg -c init "${OCD_CMDS[@]}" -c shutdown >"$log" 2>&1
+        -c 'tcl_port disabled' -f "target/$OCD_TARGET" -c init "${OCD_CMDS[@]}" -c shutdown >"$log" 2>&1
 }
 
 # ---- clients over the stand-in libusb (sim/libusb): the daemon's probes appear as USB devices ----
@@ -157,7 +159,7 @@ ocd_usb() {
     shift
     as_commands "$@"
     with_usb timeout 120 openocd -f interface/stlink.cfg -c 'gdb_port disabled' \
-        -c 'telnet_port disabled' -c 'tcl_port disabled' -f target/stm32f1x.cfg -c init \
+        -c 'telnet_port disabled' -c 'tcl_port disabled' -f "target/$OCD_TARGET" -c init \
         "${OCD_CMDS[@]}" -c shutdown >"$log" 2>&1
 }
 
@@ -169,5 +171,5 @@ ocd_usbdap() {
     as_commands "$@"
     with_usb timeout 120 openocd -f interface/stlink-dap.cfg -c 'transport select dapdirect_swd' \
         -c 'gdb_port disabled' -c 'telnet_port disabled' -c 'tcl_port disabled' \
-        -f target/stm32f1x.cfg -c init "${OCD_CMDS[@]}" -c shutdown >"$log" 2>&1
+        -f "target/$OCD_TARGET" -c init "${OCD_CMDS[@]}" -c shutdown >"$log" 2>&1
 }

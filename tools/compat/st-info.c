@@ -172,9 +172,11 @@ static int do_serial(struct compat *c)
 
 static int do_target(struct compat *c, const struct options *o, const char *what)
 {
-    char serial[64];
-    if (pick_probe(c, serial, sizeof serial, c->selector, sizeof c->selector) != 0)
+    char serial[64], sel[sizeof c->selector];
+    /* Into a buffer of its own: the exact selector may be made from c->selector. */
+    if (pick_probe(c, serial, sizeof serial, sel, sizeof sel) != 0)
         return COMPAT_EXIT_FAIL;
+    memcpy(c->selector, sel, sizeof sel);
     c->have_selector = true;
     struct stflash_dev *dev = NULL;
     int rc = compat_open(c, o->connect, o->khz, 0, false, &dev);

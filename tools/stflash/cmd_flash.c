@@ -235,19 +235,40 @@ int cmd_erase(struct cli *cli, int argc, char **argv, int first)
         }
     } else if (rc == EXIT_OK) {
         uint64_t lo = addr, hi = (uint64_t)addr + size; /* [lo, hi) */
-        bool inside =
-            t.flash_size && lo >= t.flash_base && hi <= (uint64_t)t.flash_base + t.flash_size;
-        if (inside && t.page_size) {
-            uint64_t plo = t.flash_base + (lo - t.flash_base) / t.page_size * t.page_size;
-            uint64_t phi =
-                t.flash_base + (hi - t.flash_base + t.page_size - 1) / t.page_size * t.page_size;
-            if (plo != lo || phi != hi)
-                out_note(cli,
-                         "erasing whole pages: 0x%08llx..0x%08llx (%llu-byte pages) covers "
-                         "0x%08llx..0x%08llx",
-                         (unsigned long long)plo, (unsigned long long)(phi - 1),
-                         (unsigned long long)t.page_size, (unsigned long long)lo,
-                         (unsigned long long)(hi - 1));
+        /* Rounded out to the erase units (pages or sectors) the range touches. */
+        uint32_t ulo = 0, usz = 0, uhi = 0, hsz = 0;
+        unsigned long long units = 0;
+        bool rounded = stflash_flash_unit(dev, (uint32_t)lo, &ulo, &usz) == 0 &&
+                       stflash_flash_unit(dev, (uint32_t)(hi - 1), &uhi, &hsz) == 0;
+        if (rounded) {
+            for (uint64_t a = ulo; a < (uint64_t)uhi + hsz; units++) {
+                uint32_t ua, us;
+                if (stflash_flash_unit(dev, (uint32_t)a, &ua, &us) != 0) {
+                    rounded = false; /* a hole: the erase names it */
+                    break;
+                }
+                a = (uint64_t)ua + us;
+            }
+        }
+        if (rounded) {
+            uint64_t plo = ulo, phi = (uint64_t)uhi + hsz;
+            if (plo != lo || phi != hi) {
+                if (usz == hsz)
+                    out_note(cli,
+                             "erasing whole pages: 0x%08llx..0x%08llx (%llu-byte pages) covers "
+                             "0x%08llx..0x%08llx",
+                             (unsigned long long)plo, (unsigned long long)(phi - 1),
+                             (unsigned long long)usz, (unsigned long long)lo,
+                             (unsigned long long)(hi - 1));
+                else
+                    out_note(cli,
+                             "erasing whole units: 0x%08llx..0x%08llx (units of %llu to %llu "
+                             "bytes) covers 0x%08llx..0x%08llx",
+                             (unsigned long long)plo, (unsigned long long)(phi - 1),
+                             (unsigned long long)(usz < hsz ? usz : hsz),
+                             (unsigned long long)(usz < hsz ? hsz : usz), (unsigned long long)lo,
+                             (unsigned long long)(hi - 1));
+            }
             lo = plo;
             hi = phi;
         }
@@ -255,13 +276,12 @@ int cmd_erase(struct cli *cli, int argc, char **argv, int first)
         int lrc = stflash_flash_erase(dev, addr, (uint32_t)size);
         if (lrc != 0) {
             rc = fail_lib(cli, lrc, false);
-        } else if (t.page_size) {
-            unsigned long long pages = (hi - lo) / t.page_size;
+        } else if (rounded) {
             out_result(cli, "erased 0x%08llx..0x%08llx (%llu page%s) in %.2f s",
-                       (unsigned long long)lo, (unsigned long long)(hi - 1), pages,
-                       pages == 1 ? "" : "s", now_seconds() - t0);
+                       (unsigned long long)lo, (unsigned long long)(hi - 1), units,
+                       units == 1 ? "" : "s", now_seconds() - t0);
         } else {
-            out_result(cli, "erased the sectors holding 0x%08llx..0x%08llx in %.2f s",
+            out_result(cli, "erased the units holding 0x%08llx..0x%08llx in %.2f s",
                        (unsigned long long)lo, (unsigned long long)(hi - 1), now_seconds() - t0);
         }
     }

@@ -197,7 +197,7 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
     if (rc == EXIT_OK && change) {
         struct stflash_options n = o;
         if (cmd_has_opt(&cl, OPT_RDP))
-            n.rdp = rdp == 2 ? STFLASH_RDP_LEVEL2 : rdp ? 0x00 : 0xa5;
+            n.rdp_level_stored = (int)rdp; /* the library stores the family's RDP byte */
         if (cmd_has_opt(&cl, OPT_WRP))
             n.wrp = ~wrp;
         if (cmd_has_opt(&cl, OPT_WDG_SW))

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "stflash/sim.h"
 
 #ifndef STFLASH_CLI_VERSION
 #define STFLASH_CLI_VERSION "unknown"
@@ -29,6 +30,7 @@ int main(int argc, char **argv)
     struct cli cli;
     memset(&cli, 0, sizeof cli);
     cli.connect = STFLASH_CONNECT_NORMAL;
+    stflash_sim_register(); /* --probe sim: the virtual board of libstflash-sim */
 
     const char *env = getenv("STFLASH_PROBE");
     if (env && *env) {

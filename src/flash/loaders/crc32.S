@@ -12,27 +12,24 @@
  * Written in the ARMv6-M subset of Thumb-2 so that the same bytes run on the Cortex-M0, M3 and
  * M4; position independent, no stack use, no literal pool.
  *
- * Entry: r0 = address of a parameter block in SRAM (word aligned):
- *          +0  table address (1 KiB, word aligned)
- *          +4  flags: bit 0 = build the table first
- *          +8  number of descriptors
- *          +12 output address (word aligned): one CRC per piece, in order
- *          +16 the descriptors, 12 bytes each:
- *                +0 first address, +4 length in bytes, +8 piece length (0: the whole region),
- *                   bit 31 set for a blank check instead of a CRC
- *              a region is cut into pieces of the piece length from its first address, the last
- *              piece shorter; a region of length 0 has no piece.
+ * Entry: r0 = address of a parameter block in SRAM (word aligned), laid out in loader_abi.h
+ *        (CRC_PB_*): table address (1 KiB), flags (bit 0: build the table first), number of
+ *        descriptors, output address (one result per piece, in order), the erased byte in all
+ *        four bytes; then the descriptors, 12 bytes each: first address, length in bytes, piece
+ *        length (0: the whole region) with bit 31 set for a blank check instead of a CRC.
+ *        A region is cut into pieces of the piece length from its first address, the last piece
+ *        shorter; a region of length 0 has no piece.
  * Exit (BKPT): r0 = number of results written.
  *
  * Per piece, bytes are taken one at a time up to a word boundary, then a word at a time (four
  * table steps per word, least significant byte first as in memory), then the last bytes. A piece
- * whose bytes are all 0xFF (erased flash) gives 0 instead of its CRC: the piece is first scanned
- * for a byte that is not 0xFF, a word at a time (five instructions a word, and the scan stops at
+ * whose bytes are all erased (0xFF, or 0x00 on the L0/L1) gives 0 instead of its CRC: the piece
+ * is first scanned for a byte that is not erased, a word at a time (five instructions a word, and the scan stops at
  * the first such byte, usually the first word of programmed flash), so erased flash is not put
- * through the table. The host expects 0 for an image piece of 0xFF bytes.
+ * through the table. The host expects 0 for an image piece of erased bytes.
  *
- * A blank check gives 0 when every byte of the piece is 0xFF (erased flash), 0xFFFFFFFF
- * otherwise: the same scan, stopped at the first byte that is not 0xFF (the exact answer, where
+ * A blank check gives 0 when every byte of the piece is erased, 0xFFFFFFFF otherwise: the
+ * same scan, stopped at the first byte that is not erased (the exact answer, where
  * comparing with the CRC of erased bytes would only be nearly certain).
  */
     .syntax unified
@@ -40,12 +37,20 @@
     .thumb
     .text
 
+#include "loader_abi.h"
+    .if CRC_PB_TABLE != 0 || CRC_PB_FLAGS != 4 || CRC_PB_COUNT != 8 || CRC_PB_OUT != 12
+    .error "crc32.S loads the parameter block with ldm in this order"
+    .endif
+    .if CRC_PB_ERASED != 16 || CRC_PB_BYTES != 20 || CRC_DESC_BYTES != 12
+    .error "crc32.S loads the erased pattern and the descriptors with ldm in this order"
+    .endif
+
     @ Registers:
     @   r0  next descriptor       r1  table                 r2  CRC register
     @   r3  end of the whole words of the piece             r4  scratch
     @   r5  address being read    r6  end of the piece      r7  end of the region
-    @   r8  descriptors left      r9  next output           r10 piece length
-    @   r11 results written       r12 piece length field as given (bit 31: blank check)
+    @   r8  descriptors left      r9  next output           r10 erased pattern (a word)
+    @   r11 results written       r12 piece length (bit 31: blank check)
 
     @ One byte at [r5] into the CRC.
     .macro crc_byte
@@ -72,9 +77,11 @@
     .type crc32_pieces, %function
     .thumb_func
 crc32_pieces:
-    ldm     r0!, {r1, r2, r3, r4}   @ table, flags, descriptor count, output; r0 = descriptors
+    ldm     r0!, {r1, r2, r3, r4}   @ table, flags, descriptor count, output
     mov     r8, r3
     mov     r9, r4
+    ldm     r0!, {r5}               @ erased pattern; r0 = descriptors
+    mov     r10, r5
     movs    r4, #0
     mov     r11, r4
     lsrs    r2, r2, #1              @ flag bit 0 into the carry
@@ -111,31 +118,33 @@ descriptor:
     b       finished                @ (out of reach of a conditional branch)
 1:  mov     r8, r4
     ldm     r0!, {r5, r6, r7}       @ first address, length, piece length
-    mov     r12, r7
-    lsls    r7, r7, #1              @ without the blank-check flag
-    lsrs    r7, r7, #1
+    lsls    r4, r7, #1              @ without the blank-check flag
     bne     1f
-    movs    r7, r6                  @ 0: one piece
-1:  mov     r10, r7
+    orrs    r7, r7, r6              @ 0: one piece, the whole region (the flag kept)
+1:  mov     r12, r7
     adds    r7, r5, r6              @ end of the region
 
 piece:
     cmp     r5, r7
     bhs     descriptor
-    mov     r6, r10
+    mov     r6, r12
+    lsls    r6, r6, #1
+    lsrs    r6, r6, #1              @ the piece length without the flag
     adds    r6, r5, r6              @ end of the piece ...
     cmp     r6, r7
     bls     1f
     movs    r6, r7                  @ ... or of the region
 1:  movs    r2, r5                  @ where the piece starts, while r5 looks for a byte that
-shead:                              @ is not 0xFF (erased flash)
+shead:                              @ is not erased
     cmp     r5, r6
     bhs     erased
     lsls    r4, r5, #30
     beq     swords
     ldrb    r4, [r5]
     adds    r5, r5, #1
-    cmp     r4, #0xFF
+    mov     r3, r10
+    uxtb    r3, r3                  @ the erased byte
+    cmp     r4, r3
     bne     programmed
     b       shead
 swords:
@@ -147,16 +156,18 @@ swords:
     bhs     stail
 sword:
     ldm     r5!, {r4}
-    adds    r4, r4, #1              @ 0 exactly when the word is 0xFFFFFFFF
+    cmp     r4, r10                 @ an erased word?
     bne     programmed
     cmp     r5, r3
     blo     sword
-stail:
+stail:                              @ r3 is free again: the erased byte
     cmp     r5, r6
     bhs     erased
     ldrb    r4, [r5]
     adds    r5, r5, #1
-    cmp     r4, #0xFF
+    mov     r3, r10
+    uxtb    r3, r3
+    cmp     r4, r3
     bne     programmed
     b       stail
 erased:

@@ -9,35 +9,29 @@
  * Cortex-M3 (F1) and Cortex-M4 (F3). Position independent: no literal pool, no absolute address.
  * f1_program32.S assembles the same source for word programming (F1_WORDS).
  *
- * Entry: r0 = address of the control block in SRAM (word aligned):
- *          +0  FPEC register block of the bank being programmed (0x40022000, or +0x40 for bank 2
- *              of an F1 XL part: PM0075 §3, register map)
- *          +4  first flash address of the job (aligned to the unit)
- *          +8  bytes to program (a multiple of the unit: 2, or 4 for words)
- *          +12 ring address (SRAM, word aligned)
- *          +16 ring size in bytes (a power of two)
- *          +20 wp: bytes the host has put into the ring so far (written by the host only)
- *          +24 rp: bytes programmed so far (written by the loader only; at most wp)
- *          +28 state: 0 while running, 1 when done, 2 when failed (written before the BKPT)
- *        Byte n of the job is at ring + (n mod ring size); the host may overwrite the ring
- *        below rp.
+ * Entry: r0 = the control block (loaders/loader_abi.h, LDR_CB_*, shared with the runner in
+ *        flash/loader.c): the FPEC register block of the bank being programmed (0x40022000, or
+ *        +0x40 for bank 2 of an F1 XL part: PM0075 §3, register map), the job (first address,
+ *        length: units of 2 bytes, or 4 for words), the ring (address, power-of-two size), wp,
+ *        rp, state, and the erased unit (0xFFFF, or 0xFFFFFFFF for words).
  * Exit (BKPT): r0 = 0 on success, otherwise
- *          0x200 | FLASH_SR when the controller reports an error (PGERR 0x04, WRPRTERR 0x10;
- *          PM0075 §3.4), or
- *          0x100 when a programmed unit reads back different;
+ *          LDR_ERR_STATUS | FLASH_SR when the controller reports an error (PGERR 0x04,
+ *          WRPRTERR 0x10; PM0075 §3.4), or
+ *          LDR_ERR_READBACK when a programmed unit reads back different;
  *        r1 = flash address of the failing unit, r2 = the value read back there.
  *
  * Per unit (PM0075 §2.3 "Main Flash memory programming"): FLASH_CR.PG is set once, the unit is
  * written to its flash address, FLASH_SR.BSY is polled until clear (also required by the
  * APM32F103, which drops a half-word written while BSY is set), FLASH_SR.PGERR/WRPRTERR are
- * checked and the unit is read back. Units of all ones (0xFFFF, 0xFFFFFFFF) are skipped: the
- * engine only hands over erased ranges, where that is already the content. Word programming
+ * checked and the unit is read back. Erased units (the control block's pattern: all ones on
+ * these parts) are skipped: the engine only hands over erased ranges, where that is already the
+ * content. Word programming
  * (F1_WORDS) is for the clones that accept a 32-bit store in one program time
  * (STFLASH_CLONE_PROGRAM_32BIT, the GD32F1x).
  *
  * The core runs this at 8 MHz (HSI after reset), where each instruction between the end of one
  * unit and the start of the next delays the flash: finding the next unit to program (skipping
- * all-ones) is therefore done while the controller is busy with the current one, and the path
+ * erased units) is therefore done while the controller is busy with the current one, and the path
  * from BSY clear to the next store is eight instructions. rp is published once per span (the data
  * between rp and wp, up to the end of the ring), not per unit.
  */
@@ -50,14 +44,10 @@
     .equ FPEC_CR, 0x10          @ FLASH_CR offset (PM0075 §3.5)
     .equ CR_PG, 0x01            @ FLASH_CR.PG, bit 0 (PM0075 §3.5)
 
-    .equ CB_FPEC, 0             @ the control block
-    .equ CB_ADDR, 4
-    .equ CB_LEN, 8
-    .equ CB_RING, 12
-    .equ CB_SIZE, 16
-    .equ CB_WP, 20
-    .equ CB_RP, 24
-    .equ CB_STATE, 28
+#include "loader_abi.h"
+    .if LDR_ERR_READBACK & 0xFF || LDR_ERR_STATUS & 0xFF || LDR_ERR_STATUS >> 16
+    .error "the status codes are built with movs and a shift of 8"
+    .endif
 
 #ifdef F1_WORDS
 #define UNIT 4
@@ -73,28 +63,31 @@
     @   r0  data of the span      r1  FPEC register block    r2  flash address of the span
     @   r3  offset being programmed                          r4  its value
     @   r5  offset of the next unit to program               r7  its value
-    @   r6  scratch               r8  control block          r12 span length
+    @   r6  scratch               r8  control block          r9  erased unit
+    @   r12 span length
     .global f1_program
     .type f1_program, %function
     .thumb_func
 f1_program:
     cpsid   i                   @ no firmware interrupt handler may run in between
     mov     r8, r0
-    ldr     r1, [r0, #CB_FPEC]
+    ldr     r1, [r0, #LDR_CB_ERASED]
+    mov     r9, r1
+    ldr     r1, [r0, #LDR_CB_REGS]
     movs    r7, #CR_PG
     str     r7, [r1, #FPEC_CR]  @ FLASH_CR = PG; LOCK is already clear
 
 span:                           @ the next span: from rp to wp or to the end of the ring
     mov     r0, r8
-    ldr     r6, [r0, #CB_RP]
-    ldr     r5, [r0, #CB_LEN]
+    ldr     r6, [r0, #LDR_CB_RP]
+    ldr     r5, [r0, #LDR_CB_LEN]
     cmp     r6, r5
     bhs     finished
 wait:
-    ldr     r7, [r0, #CB_WP]
+    ldr     r7, [r0, #LDR_CB_WP]
     cmp     r7, r6
     beq     wait                @ nothing new yet
-    ldr     r5, [r0, #CB_SIZE]
+    ldr     r5, [r0, #LDR_CB_SIZE]
     subs    r4, r5, #1
     ands    r4, r4, r6          @ where rp is in the ring
     subs    r5, r5, r4          @ bytes up to the end of the ring
@@ -103,9 +96,9 @@ wait:
     bls     1f
     movs    r7, r5
 1:  mov     r12, r7
-    ldr     r2, [r0, #CB_ADDR]
+    ldr     r2, [r0, #LDR_CB_ADDR]
     adds    r2, r2, r6
-    ldr     r3, [r0, #CB_RING]
+    ldr     r3, [r0, #LDR_CB_RING]
     adds    r0, r3, r4
     movs    r5, #0
     bl      seek                @ the first unit to program
@@ -132,14 +125,14 @@ busy:
     b       spandone
 
 differs:
-    movs    r6, #1              @ read back differs: 0x100
-    lsls    r6, r6, #8
+    movs    r6, #(LDR_ERR_READBACK >> 8)
+    lsls    r6, r6, #8          @ LDR_ERR_READBACK
     b       report
 fail:
     ldr     r6, [r1, #FPEC_SR]
-    movs    r7, #2
+    movs    r7, #(LDR_ERR_STATUS >> 8)
     lsls    r7, r7, #8
-    orrs    r6, r6, r7          @ 0x200 | FLASH_SR: never 0
+    orrs    r6, r6, r7          @ LDR_ERR_STATUS | FLASH_SR: never 0
 report:
     LDU     r7, [r2, r3]        @ what the failing unit holds
     adds    r2, r2, r3          @ its address
@@ -147,40 +140,35 @@ report:
     movs    r3, #0
     str     r3, [r1, #FPEC_CR]  @ PG off; writing 0 leaves LOCK alone (set-only, PM0075 §3.5)
     mov     r3, r8
-    movs    r4, #2
-    str     r4, [r3, #CB_STATE]
+    movs    r4, #LDR_STATE_FAILED
+    str     r4, [r3, #LDR_CB_STATE]
     movs    r1, r2
     movs    r2, r7
     bkpt    #0
 
 spandone:                       @ programmed and read back: the host may reuse the ring there
     mov     r3, r8
-    ldr     r6, [r3, #CB_RP]
+    ldr     r6, [r3, #LDR_CB_RP]
     add     r6, r12
-    str     r6, [r3, #CB_RP]
+    str     r6, [r3, #LDR_CB_RP]
     b       span
 
 finished:
     movs    r6, #0
     str     r6, [r1, #FPEC_CR]  @ PG off
-    movs    r6, #1
-    str     r6, [r0, #CB_STATE]
+    movs    r6, #LDR_STATE_DONE
+    str     r6, [r0, #LDR_CB_STATE]
     movs    r0, #0
     bkpt    #0
 
-    @ From offset r5, skips units of all ones; returns r5 = offset of the next unit to program
-    @ (>= r12 when none is left) and r7 = its value. Uses r6.
+    @ From offset r5, skips erased units (r9); returns r5 = offset of the next unit to program
+    @ (>= r12 when none is left) and r7 = its value.
 seek:
     cmp     r5, r12
     bhs     1f
     LDU     r7, [r0, r5]
-    adds    r6, r7, #1
-#ifdef F1_WORDS
-    bne     1f                  @ 0 exactly when r7 == 0xFFFFFFFF
-#else
-    lsrs    r6, r6, #16         @ 1 exactly when r7 == 0xFFFF
-    beq     1f
-#endif
+    cmp     r7, r9
+    bne     1f
     adds    r5, r5, #UNIT
     b       seek
 1:  bx      lr

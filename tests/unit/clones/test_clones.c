@@ -22,6 +22,7 @@
 #include "f1_map.h"
 #include "flash/flash.h"
 #include "sim_dbg.h"
+#include "stflash/sim.h"
 #include "stflash/stflash.h"
 
 #define FLASH_BASE 0x08000000u
@@ -419,14 +420,26 @@ static void test_apm32_writer_without_bsy_polling(void **state)
 
 /* ---- GD32 word programming through the flash driver ---- */
 
+/* The clone row of that name. */
+static const struct stflash_clone_info *clone_named(const char *name)
+{
+    for (size_t i = 0; i < stflash_clone_count(); i++)
+        if (strcmp(stflash_clone_at(i)->name, name) == 0)
+            return stflash_clone_at(i);
+    fail_msg("no clone row named %s", name);
+    return NULL;
+}
+
+/* The simulated GD32F103 driven as the GD32F103 it is (word programming), or as a genuine F1
+ * (clone NULL: half-words). */
 static void gd32_open(struct sim_dbg *sd, struct stflash_ctx **ctx, struct flash_dev *f,
-                      uint32_t quirks)
+                      const struct stflash_clone_info *clone)
 {
     assert_int_equal(stflash_ctx_new(ctx), STFLASH_OK);
     assert_int_equal(sim_dbg_open(sd, "gd32f103c8", *ctx, NULL), 0);
-    assert_int_equal(flash_dev_init(f, &sd->dbg, stflash_chip_find(0x410), sd->t.flash_size,
-                                    quirks),
-                     STFLASH_OK);
+    struct flash_dev_params p = {.flash_size = sd->t.flash_size, .clone = clone};
+    assert_int_equal(flash_dev_init(f, &sd->dbg, stflash_chip_find(0x410), &p), STFLASH_OK);
+    assert_true(!clone || (f->quirks & STFLASH_CLONE_PROGRAM_32BIT));
 }
 
 static void gd32_close(struct sim_dbg *sd, struct stflash_ctx *ctx)
@@ -448,12 +461,12 @@ static void test_gd32_words_faster(void **state)
     struct stflash_segment seg = {FLASH_BASE, len, data};
     struct stflash_image img = {&seg, 1, len, false, 0, STFLASH_IMAGE_BIN};
     double took[2];
-    const uint32_t quirks[2] = {0, STFLASH_CLONE_PROGRAM_32BIT};
+    const struct stflash_clone_info *as[2] = {NULL, clone_named("GD32F103")};
     for (unsigned i = 0; i < 2; i++) {
         struct sim_dbg sd;
         struct stflash_ctx *ctx;
         struct flash_dev f;
-        gd32_open(&sd, &ctx, &f, quirks[i]);
+        gd32_open(&sd, &ctx, &f, as[i]);
         double start = sim_dbg_seconds(&sd);
         int rc = flash_write(&f, &img, NULL);
         if (rc != STFLASH_OK)
@@ -475,7 +488,7 @@ static void test_gd32_word_pgerr(void **state)
     struct sim_dbg sd;
     struct stflash_ctx *ctx;
     struct flash_dev f;
-    gd32_open(&sd, &ctx, &f, STFLASH_CLONE_PROGRAM_32BIT);
+    gd32_open(&sd, &ctx, &f, clone_named("GD32F103"));
     memset(sd.t.flash + 0x400, 0x5A, 0x400); /* old content, the erase deliberately skipped */
     uint8_t data[64];
     memset(data, 0xFF, sizeof data);
@@ -491,6 +504,7 @@ static void test_gd32_word_pgerr(void **state)
 
 int main(void)
 {
+    stflash_sim_register(); /* "sim:CHIP" selectors */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sim_identification),
         cmocka_unit_test(test_sim_apm32_drops_halfword_while_busy),

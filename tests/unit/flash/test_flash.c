@@ -65,7 +65,8 @@ static int open_chip(void **state, const char *sim_chip, uint16_t dev_id, uint32
     fx->size = fx->sd.t.flash_size;
     const struct stflash_chip_info *chip = stflash_chip_find(dev_id);
     assert_non_null(chip);
-    assert_int_equal(flash_dev_init(&fx->f, &fx->sd.dbg, chip, fx->size, 0), STFLASH_OK);
+    struct flash_dev_params params = {.flash_size = fx->size};
+    assert_int_equal(flash_dev_init(&fx->f, &fx->sd.dbg, chip, &params), STFLASH_OK);
     if (sram)
         fx->f.sram_size = sram;
     fx->expect = malloc(fx->size);
@@ -536,7 +537,9 @@ static void test_wrprterr_on_erase(void **state)
     struct fixture *fx = *state;
     prefill(fx, 11);
     assert_int_equal(fx->f.drv->unlock(&fx->f), STFLASH_OK);
-    int rc = fx->f.drv->erase_page(&fx->f, 0x08001400u);
+    struct flash_unit u;
+    assert_true(flash_map_unit_at(&fx->f.map, 0x08001400u, &u));
+    int rc = fx->f.drv->erase_unit(&fx->f, &u);
     assert_int_equal(fx->f.drv->lock(&fx->f), STFLASH_OK);
     assert_error(fx, rc, STFLASH_ERR_PROTECTED,
                  "cannot erase page 0x08001400: write protected (WRPRTERR)");
@@ -629,26 +632,28 @@ static void test_f100(void **state)
 static void test_option_bytes(void **state)
 {
     struct fixture *fx = *state;
-    struct f1_option_state st;
-    assert_int_equal(f1_option_read(&fx->f, &st), STFLASH_OK);
-    assert_int_equal(st.stored.rdp, F1_OB_RDP_NONE);
-    assert_false(st.read_protected);
-    assert_int_equal(st.wrpr, 0xFFFFFFFFu);
+    struct stflash_options o;
+    assert_int_equal(fpec_options_read(&fx->f, &o), STFLASH_OK);
+    assert_int_equal(o.rdp, F1_OB_RDP_NONE);
+    assert_int_equal(o.rdp_level, 0);
+    assert_int_equal(o.rdp_level_stored, 0);
+    assert_int_equal(o.wrp_in_force, 0xFFFFFFFFu);
 
-    struct f1_option_bytes ob = st.stored;
-    ob.wrp[0] = 0xFE; /* protect the first 4 KiB */
-    ob.data[1] = 0x5C;
-    assert_int_equal(f1_option_write(&fx->f, &ob), STFLASH_OK);
+    o.wrp &= ~1u; /* protect the first 4 KiB */
+    o.data1 = 0x5C;
+    assert_int_equal(fpec_options_write(&fx->f, &o), STFLASH_OK);
     assert_locked(fx);
     assert_false(fx->sd.t.fpec.cr & FLASH_CR_OPTWRE);
     assert_int_equal(fx->sd.t.optbytes[4], 0x01FE);
     assert_int_equal(fx->sd.t.optbytes[3], 0xA35C);
 
     sim_target_system_reset(&fx->sd.t); /* options load at reset */
-    assert_int_equal(f1_option_read(&fx->f, &st), STFLASH_OK);
-    assert_int_equal(st.wrpr, 0xFFFFFFFEu);
-    assert_int_equal(st.stored.data[1], 0x5C);
-    assert_int_equal((st.obr >> 18) & 0xFFu, 0x5C);
+    assert_int_equal(fpec_options_read(&fx->f, &o), STFLASH_OK);
+    assert_int_equal(o.wrp_in_force, 0xFFFFFFFEu);
+    assert_int_equal(o.data1, 0x5C);
+    uint32_t obr;
+    assert_int_equal(dbg_read32(&fx->sd.dbg, 0x40022000u + FPEC_OBR, &obr), STFLASH_OK);
+    assert_int_equal((obr >> 18) & 0xFFu, 0x5C); /* DATA1 at OBR[25:18] (PM0075 §3.7) */
 
     const struct seg s[] = {{0x08000800u, 4, 131}};
     assert_error(fx, write_segs(fx, s, 1, NULL), STFLASH_ERR_PROTECTED,
@@ -766,6 +771,38 @@ static void spy_reset(struct fixture *fx, struct spy *s, struct sim_stats *stats
     fx->nev = 0;
 }
 
+/* The erased value 0x00 of the L0/L1 reaches the routine: with it, a piece of zeros answers 0
+ * (and the blank check says erased), a piece of 0xFF bytes is put through the CRC. */
+static void test_crc_erased_zero(void **state)
+{
+    struct fixture *fx = *state;
+    prefill(fx, 41);
+    memset(fx->sd.t.flash + 0x2000, 0x00, 0x400);
+    memset(fx->sd.t.flash + 0x2400, 0xFF, 0x400);
+    fx->sd.t.flash[0x27FF] = 0x00;
+    fx->f.map.erased = 0x00;
+    const struct flash_crc_region r[] = {
+        {0x08002000u, 0x800, 0x400, false}, /* zeros, then 0xFF bytes ending in a zero */
+        {0x08002000u, 0x400, 0, true},      /* blank check of the zeros */
+        {0x08002400u, 0x400, 0, true},      /* blank check of the 0xFF bytes */
+        {0x08002001u, 0x3FE, 0, false},     /* zeros, unaligned at both ends */
+    };
+    uint32_t crcs[5];
+    assert_int_equal(flash_crc_target(&fx->f, r, 4, false, crcs), STFLASH_OK);
+    assert_int_equal(crcs[0], 0);
+    assert_int_equal(crcs[1], flash_crc32(0, fx->sd.t.flash + 0x2400, 0x400));
+    assert_int_equal(crcs[1], flash_crc_expected(fx->sd.t.flash + 0x2400, 0x400, 0x00));
+    assert_int_equal(crcs[2], 0);
+    assert_int_not_equal(crcs[3], 0);
+    assert_int_equal(crcs[4], 0);
+    /* With 0xFF as the erased value the same zeros are content. */
+    fx->f.map.erased = 0xFF;
+    assert_int_equal(flash_crc_target(&fx->f, r, 4, false, crcs), STFLASH_OK);
+    assert_int_equal(crcs[0], flash_crc32(0, fx->sd.t.flash + 0x2000, 0x400));
+    assert_int_not_equal(crcs[2], 0);
+    assert_int_equal(crcs[3], 0xFFFFFFFFu);
+}
+
 static void test_crc32_host(void **state)
 {
     (void)state;
@@ -775,9 +812,9 @@ static void test_crc32_host(void **state)
     assert_int_equal(flash_crc32(flash_crc32(0, check, 4), check + 4, 5), 0xCBF43926u);
     const uint8_t erased[5] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
     const uint8_t almost[5] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFE};
-    assert_int_equal(flash_crc_expected(erased, 5), 0);
-    assert_int_equal(flash_crc_expected(almost, 5), flash_crc32(0, almost, 5));
-    assert_int_equal(flash_crc_expected(check, 9), 0xCBF43926u);
+    assert_int_equal(flash_crc_expected(erased, 5, 0xFF), 0);
+    assert_int_equal(flash_crc_expected(almost, 5, 0xFF), flash_crc32(0, almost, 5));
+    assert_int_equal(flash_crc_expected(check, 9, 0xFF), 0xCBF43926u);
     const struct flash_crc_region r[] = {
         {0x08000000u, 0, 0, false},  {0x08000000u, 10, 0, false}, {0x08000000u, 10, 4, false},
         {0x08000000u, 12, 4, false}, {0x08000000u, 3, 4, true},
@@ -840,7 +877,7 @@ static void test_crc_on_target(void **state)
                              r[i].addr + off, len, crcs[k], erased);
                 continue;
             }
-            uint32_t want = flash_crc_expected(bytes, len);
+            uint32_t want = flash_crc_expected(bytes, len, 0xFF);
             if (crcs[k] != want)
                 fail_msg("piece %zu (0x%08x, %u bytes): 0x%08x, expected 0x%08x", k,
                          r[i].addr + off, len, crcs[k], want);
@@ -1278,6 +1315,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_f100, setup_f100_small, teardown),
         cmocka_unit_test_setup_teardown(test_option_bytes, setup_f103, teardown),
         cmocka_unit_test(test_crc32_host),
+        cmocka_unit_test_setup_teardown(test_crc_erased_zero, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_crc_on_target, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_crc_on_target, setup_f100, teardown),
         cmocka_unit_test_setup_teardown(test_crc_on_target, setup_f100_small, teardown),

@@ -1,4 +1,5 @@
-/* The ST-LINK client against the virtual board in this process (transport/simlocal.c). */
+/* The ST-LINK client against the virtual board in this process (sim/simlocal.c, registered with
+ * the library through stflash_sim_register; transport/sim_backend.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include "board_checks.h"
+#include "stflash/sim.h"
 #include "stlink/stlink.h"
 #include "stlink/stlink_proto.h"
 
@@ -26,6 +28,7 @@ static int setup(void **state)
     static struct fixture f;
     memset(&f, 0, sizeof f);
     assert_int_equal(stflash_ctx_new(&f.ctx), STFLASH_OK);
+    assert_int_equal(stflash_sim_register(), STFLASH_OK);
     snprintf(f.dir, sizeof f.dir, "/tmp/stflash-simlocal.XXXXXX");
     assert_non_null(mkdtemp(f.dir));
     *state = &f;
@@ -65,7 +68,7 @@ static void test_connect_and_memory(void **state)
 {
     struct fixture *f = *state;
     struct transport *tr = NULL;
-    assert_int_equal(simlocal_open(f->ctx, spec(f, "", "board.state"), &tr), STFLASH_OK);
+    assert_int_equal(sim_backend_open(f->ctx, spec(f, "", "board.state"), &tr), STFLASH_OK);
     assert_string_equal(tr->info.transport, "sim");
     assert_int_equal(tr->info.pid, STLINK_PID_V2);
     struct stlink sl;
@@ -99,7 +102,7 @@ static void test_probe_models(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct transport *tr = NULL;
-        assert_int_equal(simlocal_open(f->ctx, spec(f, cases[i].options, "m.state"), &tr),
+        assert_int_equal(sim_backend_open(f->ctx, spec(f, cases[i].options, "m.state"), &tr),
                          STFLASH_OK);
         assert_int_equal(tr->info.pid, cases[i].pid);
         struct stlink sl;
@@ -116,7 +119,7 @@ static void test_unpowered_target(void **state)
 {
     struct fixture *f = *state;
     struct transport *tr = NULL;
-    assert_int_equal(simlocal_open(f->ctx, spec(f, "voltage=0", "off.state"), &tr), STFLASH_OK);
+    assert_int_equal(sim_backend_open(f->ctx, spec(f, "voltage=0", "off.state"), &tr), STFLASH_OK);
     struct stlink sl;
     assert_int_equal(stlink_init(&sl, tr), STFLASH_OK);
     assert_int_equal(stlink_enter_swd(&sl), STFLASH_ERR_TARGET);
@@ -128,7 +131,7 @@ static void test_read_protected_flash(void **state)
 {
     struct fixture *f = *state;
     struct transport *tr = NULL;
-    assert_int_equal(simlocal_open(f->ctx, spec(f, "rdp=1", "rdp.state"), &tr), STFLASH_OK);
+    assert_int_equal(sim_backend_open(f->ctx, spec(f, "rdp=1", "rdp.state"), &tr), STFLASH_OK);
     struct stlink sl;
     assert_int_equal(stlink_init(&sl, tr), STFLASH_OK);
     assert_int_equal(stlink_enter_swd(&sl), STFLASH_OK);
@@ -138,7 +141,7 @@ static void test_read_protected_flash(void **state)
     transport_close(tr);
 
     /* the state file now carries the protection: rdp=0 does not lift it */
-    assert_int_equal(simlocal_open(f->ctx, spec(f, "rdp=0", "rdp.state"), &tr), STFLASH_OK);
+    assert_int_equal(sim_backend_open(f->ctx, spec(f, "rdp=0", "rdp.state"), &tr), STFLASH_OK);
     assert_int_equal(stlink_init(&sl, tr), STFLASH_OK);
     assert_int_equal(stlink_enter_swd(&sl), STFLASH_OK);
     assert_int_equal(stlink_read_mem(&sl, 0x08000000, buf, sizeof buf), STFLASH_ERR_TARGET);
@@ -152,12 +155,12 @@ static void test_busy_while_open(void **state)
     const char *s = spec(f, "", "busy.state");
     char copy[256];
     snprintf(copy, sizeof copy, "%s", s);
-    assert_int_equal(simlocal_open(f->ctx, copy, &tr), STFLASH_OK);
-    assert_int_equal(simlocal_open(f->ctx, copy, &second), STFLASH_ERR_BUSY);
+    assert_int_equal(sim_backend_open(f->ctx, copy, &tr), STFLASH_OK);
+    assert_int_equal(sim_backend_open(f->ctx, copy, &second), STFLASH_ERR_BUSY);
     assert_null(second);
     assert_non_null(strstr(stflash_last_error(f->ctx), "in use"));
     transport_close(tr);
-    assert_int_equal(simlocal_open(f->ctx, copy, &second), STFLASH_OK);
+    assert_int_equal(sim_backend_open(f->ctx, copy, &second), STFLASH_OK);
     transport_close(second);
 }
 
@@ -179,7 +182,7 @@ static void test_enumerate(void **state)
     struct seen seen = {0};
     char copy[256];
     snprintf(copy, sizeof copy, "%s", spec(f, "serial=BENCH7", "e.state"));
-    assert_int_equal(simlocal_enumerate(f->ctx, copy, on_found, &seen), STFLASH_OK);
+    assert_int_equal(sim_backend_enumerate(f->ctx, copy, on_found, &seen), STFLASH_OK);
     assert_int_equal(seen.count, 1);
     assert_string_equal(seen.info.transport, "sim");
     assert_string_equal(seen.info.serial, "BENCH7");
@@ -190,16 +193,16 @@ static void test_enumerate(void **state)
     assert_int_equal(seen.info.status, STFLASH_OK);
 
     struct transport *tr = NULL;
-    assert_int_equal(simlocal_open(f->ctx, copy, &tr), STFLASH_OK);
+    assert_int_equal(sim_backend_open(f->ctx, copy, &tr), STFLASH_OK);
     seen.count = 0;
-    assert_int_equal(simlocal_enumerate(f->ctx, copy, on_found, &seen), STFLASH_OK);
+    assert_int_equal(sim_backend_enumerate(f->ctx, copy, on_found, &seen), STFLASH_OK);
     assert_int_equal(seen.info.status, STFLASH_ERR_BUSY);
     transport_close(tr);
 
     /* a binary serial is shown as hex digits */
     snprintf(copy, sizeof copy, "%s", spec(f, "serial-hex=533f6b064975524918500267", "e.state"));
     seen.count = 0;
-    assert_int_equal(simlocal_enumerate(f->ctx, copy, on_found, &seen), STFLASH_OK);
+    assert_int_equal(sim_backend_enumerate(f->ctx, copy, on_found, &seen), STFLASH_OK);
     assert_string_equal(seen.info.serial, "533F6B064975524918500267");
     assert_int_equal(seen.info.serial_raw_len, 12);
     assert_int_equal(seen.info.serial_raw[1], 0x3F);
@@ -215,7 +218,7 @@ static void test_default_state_paths(void **state)
     setenv("XDG_CACHE_HOME", xdg, 1);
 
     struct transport *tr = NULL;
-    assert_int_equal(simlocal_open(f->ctx, ":STM32F100RB", &tr), STFLASH_OK);
+    assert_int_equal(sim_backend_open(f->ctx, ":STM32F100RB", &tr), STFLASH_OK);
     assert_int_equal(tr->info.pid, STLINK_PID_V2);
     struct stlink sl;
     assert_int_equal(stlink_init(&sl, tr), STFLASH_OK);
@@ -228,7 +231,7 @@ static void test_default_state_paths(void **state)
 
     snprintf(env_path, sizeof env_path, "%s/from-env.state", f->dir);
     setenv("STFLASH_SIM_STATE", env_path, 1);
-    assert_int_equal(simlocal_open(f->ctx, "", &tr), STFLASH_OK);
+    assert_int_equal(sim_backend_open(f->ctx, "", &tr), STFLASH_OK);
     assert_string_equal(tr->info.location, env_path);
     transport_close(tr);
     assert_true(exists(env_path));
@@ -240,18 +243,45 @@ static void test_bad_specs(void **state)
 {
     struct fixture *f = *state;
     struct transport *tr = NULL;
-    assert_int_equal(simlocal_open(f->ctx, ":nochip", &tr), STFLASH_ERR_NOT_FOUND);
+    assert_int_equal(sim_backend_open(f->ctx, ":nochip", &tr), STFLASH_ERR_NOT_FOUND);
     assert_non_null(strstr(stflash_last_error(f->ctx), "nochip"));
     assert_non_null(strstr(stflash_last_error(f->ctx), "stm32f103c8"));
-    assert_int_equal(simlocal_open(f->ctx, spec(f, "rdp=2", "x.state"), &tr),
+    assert_int_equal(sim_backend_open(f->ctx, spec(f, "rdp=2", "x.state"), &tr),
                      STFLASH_ERR_INVALID_ARG);
     assert_non_null(strstr(stflash_last_error(f->ctx), "rdp"));
-    assert_int_equal(simlocal_open(f->ctx, spec(f, "probe=v9", "x.state"), &tr),
+    assert_int_equal(sim_backend_open(f->ctx, spec(f, "probe=v9", "x.state"), &tr),
                      STFLASH_ERR_INVALID_ARG);
-    assert_int_equal(simlocal_open(f->ctx, spec(f, "frobnicate", "x.state"), &tr),
+    assert_int_equal(sim_backend_open(f->ctx, spec(f, "frobnicate", "x.state"), &tr),
                      STFLASH_ERR_INVALID_ARG);
-    assert_int_equal(simlocal_open(f->ctx, "garbage", &tr), STFLASH_ERR_INVALID_ARG);
+    assert_int_equal(sim_backend_open(f->ctx, "garbage", &tr), STFLASH_ERR_INVALID_ARG);
     assert_null(tr);
+}
+
+/* Without the virtual board registered, "sim" says what to link; a back-end missing a member is
+ * refused. */
+static void test_not_registered(void **state)
+{
+    struct fixture *f = *state;
+    struct transport *tr = NULL;
+    assert_int_equal(stflash_register_sim_backend(NULL), STFLASH_OK);
+    assert_int_equal(sim_backend_open(f->ctx, spec(f, "", "none.state"), &tr),
+                     STFLASH_ERR_UNSUPPORTED);
+    assert_null(tr);
+    assert_non_null(strstr(stflash_last_error(f->ctx), "not part of this program"));
+    assert_non_null(strstr(stflash_last_error(f->ctx), "libstflash-sim"));
+    assert_int_equal(sim_backend_check(f->ctx), STFLASH_ERR_UNSUPPORTED);
+    assert_int_equal(sim_backend_enumerate(f->ctx, "", on_found, NULL), STFLASH_ERR_UNSUPPORTED);
+
+    struct stflash_backend partial = *stflash_sim_backend();
+    partial.xfer = NULL;
+    assert_int_equal(stflash_register_sim_backend(&partial), STFLASH_ERR_INVALID_ARG);
+    assert_int_equal(sim_backend_check(f->ctx), STFLASH_ERR_UNSUPPORTED);
+
+    assert_int_equal(stflash_sim_register(), STFLASH_OK);
+    assert_int_equal(sim_backend_check(f->ctx), STFLASH_OK);
+    assert_int_equal(sim_backend_open(f->ctx, spec(f, "", "back.state"), &tr), STFLASH_OK);
+    assert_string_equal(tr->info.name, "ST-LINK/V2");
+    transport_close(tr);
 }
 
 int main(void)
@@ -260,7 +290,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(test_connect_and_memory),   T(test_probe_models),    T(test_unpowered_target),
         T(test_read_protected_flash), T(test_busy_while_open), T(test_enumerate),
-        T(test_default_state_paths),  T(test_bad_specs),
+        T(test_default_state_paths),  T(test_bad_specs),       T(test_not_registered),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,8 @@
 /*
  * The virtual board in this process: a simulated ST-LINK wired to a simulated STM32 (sim/), with
  * its flash and option bytes kept in a state file so that consecutive commands see the same chip.
+ * It reaches the library as the back-end of "sim" selectors (stflash/backend.h), registered by
+ * stflash_sim_register (stflash/sim.h); the library itself never links the simulator.
  *
  * Selector spec: "" or ":CHIP[,OPTION...]" (CHIP may be left out: ":rdp=1"). Options:
  *   rdp=0|1             read protection at power-up
@@ -32,8 +34,8 @@
 
 #include "board.h"
 #include "board_options.h"
+#include "stflash/sim.h"
 #include "stlink/stlink_proto.h"
-#include "transport/transport.h"
 
 #define SIM_STATE_ENV "STFLASH_SIM_STATE"
 #define SIM_PATH_MAX 4096
@@ -44,8 +46,9 @@ struct sim_spec {
 };
 
 struct simlocal {
-    struct transport base;
+    struct stflash_ctx *ctx;
     struct sim_board board;
+    char serial[64];
     char state_path[SIM_PATH_MAX];
     int lock_fd;
 };
@@ -54,7 +57,7 @@ struct simlocal {
 
 static int bad_option(struct stflash_ctx *ctx, const char *opt, const char *hint)
 {
-    return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG, "virtual board option '%s': %s", opt, hint);
+    return stflash_ctx_fail(ctx, STFLASH_ERR_INVALID_ARG, "virtual board option '%s': %s", opt, hint);
 }
 
 /* One NAME=VALUE or flag option after the chip. */
@@ -98,7 +101,7 @@ static int default_state_path(struct stflash_ctx *ctx, const struct sim_spec *s,
     const char *env = getenv(SIM_STATE_ENV);
     if (env && *env) {
         if (strlen(env) >= cap)
-            return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG, "%s is too long", SIM_STATE_ENV);
+            return stflash_ctx_fail(ctx, STFLASH_ERR_INVALID_ARG, "%s is too long", SIM_STATE_ENV);
         snprintf(out, cap, "%s", env);
         return STFLASH_OK;
     }
@@ -116,11 +119,11 @@ static int default_state_path(struct stflash_ctx *ctx, const struct sim_spec *s,
     else if (home && *home)
         n = snprintf(out, cap, "%s/.cache/stflash/%s", home, name);
     else
-        return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
+        return stflash_ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
                         "cannot place the virtual board's state file: set %s or HOME",
                         SIM_STATE_ENV);
     if (n < 0 || (size_t)n >= cap)
-        return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
+        return stflash_ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
                         "cannot place the virtual board's state file: path too long");
     return STFLASH_OK;
 }
@@ -141,7 +144,7 @@ static int pick_chip(struct stflash_ctx *ctx, const char *tok, struct sim_board_
         size_t used = strlen(known);
         snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "", sim_chip_at(i)->name);
     }
-    return ctx_fail(ctx, STFLASH_ERR_NOT_FOUND, "the virtual board has no chip '%s' (it has %s)",
+    return stflash_ctx_fail(ctx, STFLASH_ERR_NOT_FOUND, "the virtual board has no chip '%s' (it has %s)",
                     tok, known);
 }
 
@@ -154,13 +157,13 @@ static int parse_spec(struct stflash_ctx *ctx, const char *spec, struct sim_spec
     if (!spec)
         spec = "";
     if (*spec && *spec != ':')
-        return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
+        return stflash_ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
                         "virtual board '%s': write sim, sim:CHIP or sim:CHIP,OPTION...", spec);
     if (*spec)
         spec++;
     char *copy = strdup(spec);
     if (!copy)
-        return ctx_fail(ctx, STFLASH_ERR_NO_MEMORY, "out of memory");
+        return stflash_ctx_fail(ctx, STFLASH_ERR_NO_MEMORY, "out of memory");
     int rc = STFLASH_OK;
     bool first = true;
     char *save = NULL;
@@ -190,7 +193,7 @@ static void spec_info(const struct sim_spec *s, struct stflash_probe_info *info)
     info->serial_raw_len = s->cfg.probe.serial_len;
     info->vid = STLINK_VID;
     info->pid = sim_probe_pid(&probe);
-    snprintf(info->name, sizeof info->name, "%s", transport_probe_name(info->pid));
+    /* info->name: the library names the probe from its PID. */
     /* The state file, or its end when the whole path does not fit. */
     size_t len = strlen(s->state_path), cap = sizeof info->location;
     if (len < cap) {
@@ -219,7 +222,7 @@ static int make_parent_dirs(struct stflash_ctx *ctx, const char *path)
             char keep = *p;
             *p = '\0';
             if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-                return ctx_fail(ctx, STFLASH_ERR_IO,
+                return stflash_ctx_fail(ctx, STFLASH_ERR_IO,
                                 "cannot create the folder '%s' for the virtual board's state: %s",
                                 dir, strerror(errno));
             *p = keep;
@@ -249,40 +252,40 @@ static int take_lock(const char *state, bool create, bool *busy)
 
 /* ---- the transport ---- */
 
-static int sim_xfer(struct transport *tr, const uint8_t cmd[16], const uint8_t *out, size_t out_len,
+static int sim_xfer(void *link, const uint8_t cmd[16], const uint8_t *out, size_t out_len,
                     uint8_t *in, size_t in_len)
 {
-    struct simlocal *t = (struct simlocal *)tr;
+    struct simlocal *t = link;
     uint8_t scratch[16] = {0};
     size_t n = sim_board_command(&t->board, cmd, out_len ? out : scratch, out_len,
                                  in_len ? in : scratch, in_len);
     if (n < in_len)
-        return ctx_fail(tr->ctx, STFLASH_ERR_IO,
-                        "virtual probe %s: command %02x %02x answered %zu bytes, %zu expected",
-                        tr->info.serial, cmd[0], cmd[1], n, in_len);
+        return stflash_ctx_fail(t->ctx, STFLASH_ERR_IO,
+                                "virtual probe %s: command %02x %02x answered %zu bytes, %zu "
+                                "expected",
+                                t->serial, cmd[0], cmd[1], n, in_len);
     return STFLASH_OK;
 }
 
-static void sim_close(struct transport *tr)
+static void sim_close(void *link)
 {
-    struct simlocal *t = (struct simlocal *)tr;
+    struct simlocal *t = link;
     char err[512];
     sim_board_session_end(&t->board);
     if (sim_board_save(&t->board, t->state_path, err, sizeof err) != 0)
-        ctx_log(tr->ctx, STFLASH_LOG_WARN, "virtual board: %s", err);
+        stflash_ctx_log(t->ctx, STFLASH_LOG_WARN, "virtual board: %s", err);
     sim_board_release(&t->board);
     if (t->lock_fd >= 0)
         close(t->lock_fd);
     free(t);
 }
 
-static const struct transport_ops sim_ops = {sim_xfer, sim_close};
-
-int simlocal_enumerate(struct stflash_ctx *ctx, const char *spec, transport_found_fn fn, void *user)
+static int sim_enumerate(struct stflash_ctx *ctx, const char *spec, stflash_probe_found_fn fn,
+                         void *user)
 {
     struct sim_spec *s = malloc(sizeof *s);
     if (!s)
-        return ctx_fail(ctx, STFLASH_ERR_NO_MEMORY, "out of memory");
+        return stflash_ctx_fail(ctx, STFLASH_ERR_NO_MEMORY, "out of memory");
     int rc = parse_spec(ctx, spec, s);
     if (rc == STFLASH_OK) {
         struct stflash_probe_info info;
@@ -302,13 +305,15 @@ int simlocal_enumerate(struct stflash_ctx *ctx, const char *spec, transport_foun
     return rc;
 }
 
-int simlocal_open(struct stflash_ctx *ctx, const char *spec, struct transport **out)
+static int sim_open(struct stflash_ctx *ctx, const char *spec, void **link,
+                    struct stflash_probe_info *info)
 {
     struct sim_spec *s = malloc(sizeof *s);
     struct simlocal *t = calloc(1, sizeof *t);
     int rc = STFLASH_OK;
     if (!s || !t) {
-        rc = ctx_fail(ctx, STFLASH_ERR_NO_MEMORY, "cannot open the virtual board: out of memory");
+        rc = stflash_ctx_fail(ctx, STFLASH_ERR_NO_MEMORY,
+                              "cannot open the virtual board: out of memory");
         goto fail;
     }
     t->lock_fd = -1;
@@ -321,28 +326,28 @@ int simlocal_open(struct stflash_ctx *ctx, const char *spec, struct transport **
     bool busy;
     t->lock_fd = take_lock(s->state_path, true, &busy);
     if (t->lock_fd < 0) {
-        rc = busy ? ctx_fail(ctx, STFLASH_ERR_BUSY,
-                             "cannot open the virtual board with state file '%s': in use by "
-                             "another program",
-                             s->state_path)
-                  : ctx_fail(ctx, STFLASH_ERR_IO,
-                             "cannot open the virtual board: cannot lock '%s.lock': %s",
-                             s->state_path, strerror(errno));
+        rc = busy ? stflash_ctx_fail(ctx, STFLASH_ERR_BUSY,
+                                     "cannot open the virtual board with state file '%s': in use "
+                                     "by another program",
+                                     s->state_path)
+                  : stflash_ctx_fail(ctx, STFLASH_ERR_IO,
+                                     "cannot open the virtual board: cannot lock '%s.lock': %s",
+                                     s->state_path, strerror(errno));
         goto fail;
     }
     snprintf(t->state_path, sizeof t->state_path, "%s", s->state_path);
     s->cfg.state_path = t->state_path;
     char err[512];
     if (sim_board_init(&t->board, &s->cfg, err, sizeof err) != 0) {
-        rc = ctx_fail(ctx, STFLASH_ERR_IO, "cannot open the virtual board: %s", err);
+        rc = stflash_ctx_fail(ctx, STFLASH_ERR_IO, "cannot open the virtual board: %s", err);
         goto fail;
     }
     sim_board_session_begin(&t->board);
-    t->base.ops = &sim_ops;
-    t->base.ctx = ctx;
-    spec_info(s, &t->base.info);
+    t->ctx = ctx;
+    spec_info(s, info);
+    snprintf(t->serial, sizeof t->serial, "%s", info->serial);
     free(s);
-    *out = &t->base;
+    *link = t;
     return STFLASH_OK;
 fail:
     if (t && t->lock_fd >= 0)
@@ -350,4 +355,16 @@ fail:
     free(t);
     free(s);
     return rc;
+}
+
+static const struct stflash_backend sim_backend = {sim_enumerate, sim_open, sim_xfer, sim_close};
+
+const struct stflash_backend *stflash_sim_backend(void)
+{
+    return &sim_backend;
+}
+
+int stflash_sim_register(void)
+{
+    return stflash_register_sim_backend(&sim_backend);
 }

@@ -1,0 +1,77 @@
+/*
+ * The processor cores of the simulated parts: what differs between a Cortex-M0, M3 and M4 for a
+ * debugger and for the firmware. References: ARMv6-M ARM (DDI 0419) B3.2 (no VTOR, 2-bit
+ * priorities, HardFault only), C1.7-C1.8 (DWT with 2 comparators and no CYCCNT, BPU); Cortex-M0
+ * TRM (DDI 0432) §4.1 and §8 (BPU with 4 comparators, component IDs); ARMv7-M ARM (DDI 0403) B3,
+ * C1; Cortex-M3 TRM (DDI 0337) table 3-1; Cortex-M4 TRM (DDI 0439) table 2-1 and §8-11
+ * (component IDs). PM0056 §4.3.7: STM32 Cortex-M3/M4 parts implement 4 priority bits.
+ */
+#include <unicorn/unicorn.h>
+
+#include "family.h"
+
+#define CIDR_GENERIC 0xB105E00Du /* component class 0xE: generic IP */
+#define CIDR_CORESIGHT 0xB105900Du
+
+static const struct sim_component m0_components[] = {
+    {0xE000E000u, 0x04000BB008ull, CIDR_GENERIC}, /* SCS */
+    {0xE0001000u, 0x04000BB00Aull, CIDR_GENERIC}, /* DWT */
+    {0xE0002000u, 0x04000BB00Bull, CIDR_GENERIC}, /* BPU */
+};
+
+static const struct sim_component m3_components[] = {
+    {0xE000E000u, 0x04000BB000ull, CIDR_GENERIC},   /* SCS */
+    {0xE0001000u, 0x04003BB002ull, CIDR_GENERIC},   /* DWT */
+    {0xE0002000u, 0x04002BB003ull, CIDR_GENERIC},   /* FPB */
+    {0xE0000000u, 0x04003BB001ull, CIDR_GENERIC},   /* ITM */
+    {0xE0040000u, 0x04000BB923ull, CIDR_CORESIGHT}, /* TPIU */
+    {0xE0041000u, 0x04003BB924ull, CIDR_CORESIGHT}, /* ETM */
+};
+
+static const struct sim_component m4_components[] = {
+    {0xE000E000u, 0x04000BB00Cull, CIDR_GENERIC},   /* SCS */
+    {0xE0001000u, 0x04003BB002ull, CIDR_GENERIC},   /* DWT */
+    {0xE0002000u, 0x04002BB003ull, CIDR_GENERIC},   /* FPB */
+    {0xE0000000u, 0x04003BB001ull, CIDR_GENERIC},   /* ITM */
+    {0xE0040000u, 0x04000BB9A1ull, CIDR_CORESIGHT}, /* TPIU */
+    {0xE0041000u, 0x04000BB925ull, CIDR_CORESIGHT}, /* ETM */
+};
+
+const struct sim_core_model sim_core_m0 = {
+    .name = "Cortex-M0",
+    .uc_model = UC_CPU_ARM_CORTEX_M0,
+    .arch = SIM_ARMV6M,
+    .prio_bits = 2,
+    .fpb_code = 4,
+    .fpb_lit = 0,
+    .dwt_comp = 2,
+    .components = m0_components,
+    .n_components = sizeof m0_components / sizeof m0_components[0],
+};
+
+const struct sim_core_model sim_core_m3 = {
+    .name = "Cortex-M3",
+    .uc_model = UC_CPU_ARM_CORTEX_M3,
+    .arch = SIM_ARMV7M,
+    .prio_bits = 4,
+    .fpb_code = 6,
+    .fpb_lit = 2,
+    .dwt_comp = 4,
+    .id_isar0 = 0x01141110u,
+    .components = m3_components,
+    .n_components = sizeof m3_components / sizeof m3_components[0],
+};
+
+const struct sim_core_model sim_core_m4 = {
+    .name = "Cortex-M4F",
+    .uc_model = UC_CPU_ARM_CORTEX_M4,
+    .arch = SIM_ARMV7M,
+    .prio_bits = 4,
+    .fpb_code = 6,
+    .fpb_lit = 2,
+    .dwt_comp = 4,
+    .has_fpu = true,
+    .id_isar0 = 0x01101110u,
+    .components = m4_components,
+    .n_components = sizeof m4_components / sizeof m4_components[0],
+};

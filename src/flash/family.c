@@ -1,0 +1,42 @@
+/* The family descriptors, one per flash-controller style that has a driver, and the quirk check. */
+#include <stddef.h>
+
+#include "flash/family.h"
+
+static const struct flash_family *const families[] = {
+    &flash_family_fpec,
+};
+
+const struct flash_family *flash_family_find(enum stflash_flash_ctrl ctrl)
+{
+    for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
+        if (families[i]->ctrl == ctrl)
+            return families[i];
+    return NULL;
+}
+
+uint32_t flash_family_unhandled_quirks(const struct flash_family *fam, uint32_t quirks)
+{
+    return fam ? quirks & ~fam->quirks : quirks;
+}
+
+const char *flash_quirk_describe(uint32_t quirks)
+{
+    static const struct {
+        uint32_t bit;
+        const char *text;
+    } names[] = {
+        {STFLASH_CLONE_FLASH_SIZE_MAY_BE_ZERO, "a flash-size register that may read 0"},
+        {STFLASH_CLONE_PROGRAM_32BIT, "32-bit word programming"},
+        {STFLASH_CLONE_POLL_BSY_EACH_HALFWORD, "BSY to be polled after every half-word"},
+        {STFLASH_CLONE_FLASH_SIZE_REG_HAS_SRAM, "the SRAM size in the flash-size register"},
+        {STFLASH_CLONE_FAST_PAGE_MODE, "a fast page mode"},
+        {STFLASH_CLONE_F0_STYLE_OPTIONS, "option bits at F0-style offsets"},
+        {STFLASH_CLONE_OPTION_WRITE_32BIT, "32-bit option-byte writes"},
+        {STFLASH_CLONE_BANK2_4K_PAGES, "4 KiB pages above 512 KiB"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (quirks & names[i].bit)
+            return names[i].text;
+    return "an unknown quirk";
+}

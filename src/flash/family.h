@@ -1,0 +1,64 @@
+/*
+ * Family descriptors: one per flash-controller style (enum stflash_flash_ctrl). Detection,
+ * protection, option bytes and the engine all ask the descriptor of the chip row's style, so no
+ * family knowledge lives outside its own files. Adding a family is one driver file that defines
+ * its descriptor, plus its line in flash/family.c (docs/porting.md). Internal.
+ */
+#ifndef STFLASH_FLASH_FAMILY_H
+#define STFLASH_FLASH_FAMILY_H
+
+#include <stdint.h>
+
+#include "flash/flash.h"
+#include "stflash/chip.h"
+#include "stflash/stflash.h"
+
+/* Protection in force (loaded at the last reset), for the target info. */
+struct flash_protection {
+    int rdp_level;           /* 0, 1 or 2 */
+    uint32_t wrp_mask;       /* bit n set = group n write protected */
+    uint32_t wrp_group_size; /* bytes per group */
+};
+
+struct flash_family {
+    const char *name;
+    enum stflash_flash_ctrl ctrl;
+    const struct flash_driver *driver;
+    /* Clone quirks (enum stflash_clone_quirk) the driver handles: a part with any other quirk is
+     * refused before anything is touched. */
+    uint32_t quirks;
+    /* Clone quirks under which options_write stores the right bytes: option-byte changes on a
+     * part with any other quirk are refused before the option bytes are erased. */
+    uint32_t option_quirks;
+
+    /* The rest is optional (NULL: not supported for this family yet). */
+
+    /* Protection in force, from the option registers (reads only). */
+    int (*protection)(struct flash_dev *f, struct flash_protection *out);
+    /* The option bytes as loaded and as stored, decoded. Works under read protection. */
+    int (*options_read)(struct flash_dev *f, struct stflash_options *out);
+    /* Stores the option bytes described by o, keeping the stored bits o does not describe. The
+     * RDP byte is the one for o->rdp_level_stored (options_rdp_byte). Beware: under read
+     * protection, erasing the option bytes erases the whole flash. Does not load them. */
+    int (*options_write)(struct flash_dev *f, const struct stflash_options *o);
+    /* Makes the stored option bytes take effect (a system reset, or the option-byte loader) and
+     * leaves the core halted at its reset vector. */
+    int (*options_load)(struct flash_dev *f);
+    /* The RDP byte meaning `level` (0, 1, 2); STFLASH_ERR_UNSUPPORTED with a message when the
+     * family has no such level. */
+    int (*options_rdp_byte)(struct flash_dev *f, int level, uint8_t *byte);
+};
+
+/* The descriptor of a controller style; NULL when no driver exists for it yet. */
+const struct flash_family *flash_family_find(enum stflash_flash_ctrl ctrl);
+
+/* The quirks of `quirks` that the family does not handle (0: none). */
+uint32_t flash_family_unhandled_quirks(const struct flash_family *fam, uint32_t quirks);
+
+/* A readable name of the first quirk set in `quirks` ("pages above 512 KiB are 4 KiB", ...). */
+const char *flash_quirk_describe(uint32_t quirks);
+
+/* The descriptors (flash/family.c lists them). */
+extern const struct flash_family flash_family_fpec; /* F0/F1/F3: flash/f1.c, flash/fpec_options.c */
+
+#endif

@@ -1,0 +1,196 @@
+/* The loader runner (flash/loader.h): SRAM layout, the ring, progress, deadlines. */
+#include <string.h>
+#include <time.h>
+
+#include "arm/cortexm.h"
+#include "core/le.h"
+#include "flash/loader.h"
+#include "flash/loaders/loader_abi.h"
+
+#define LOADER_STACK 64u
+#define CTRL_SIZE ((uint32_t)LDR_CB_BYTES)
+#define RING_MAX 8192u
+#define RING_MIN 256u
+/* The first chunk written into the ring, then the others (at most half the ring). */
+#define FIRST_CHUNK 256u
+#define CHUNK_MAX 2048u
+/* Added to every deadline: probe round trips and a descheduled host. */
+#define LOADER_MARGIN_MS 1000u
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static const char *last_error(struct flash_dev *f)
+{
+    return f->ctx ? f->ctx->last_error : "";
+}
+
+int flash_loader_init(struct flash_dev *f, struct flash_loader *l, uint32_t code_max)
+{
+    uint32_t code_size = (code_max + 15u) & ~15u;
+    uint32_t fixed = code_size + LOADER_STACK + CTRL_SIZE;
+    uint32_t ring = 0;
+    if (f->sram_size >= fixed + RING_MIN)
+        for (ring = RING_MAX; ring > f->sram_size - fixed;)
+            ring >>= 1;
+    if (ring < RING_MIN)
+        return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
+                        "not enough SRAM for the flash loader: %u bytes at 0x%08x, %u needed",
+                        f->sram_size, f->sram_base, fixed + RING_MIN);
+    memset(l, 0, sizeof *l);
+    l->code = f->sram_base;
+    /* 8-byte aligned: code_size is a multiple of 16 */
+    l->sp = f->sram_base + code_size + LOADER_STACK;
+    l->ctrl = l->sp;
+    l->ring = l->ctrl + CTRL_SIZE;
+    l->ring_size = ring;
+    return STFLASH_OK;
+}
+
+int flash_loader_load(struct flash_dev *f, struct flash_loader *l, const uint8_t *code,
+                      uint32_t len)
+{
+    if (l->loaded == code)
+        return STFLASH_OK;
+    int rc = dbg_write(f->dbg, l->code, code, len);
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot load the flash loader into SRAM at 0x%08x: %s",
+                        l->code, last_error(f));
+    l->loaded = code;
+    return STFLASH_OK;
+}
+
+int flash_loader_stop(struct flash_dev *f, struct flash_loader *l)
+{
+    if (!l->running)
+        return STFLASH_OK;
+    int rc = cm_halt(f->dbg);
+    if (rc == STFLASH_OK)
+        l->running = false;
+    return rc;
+}
+
+/* A failure in the middle of a job: the loader is halted, the failure's message kept. */
+static int abort_job(struct flash_dev *f, struct flash_loader *l, int rc)
+{
+    char saved[sizeof f->ctx->last_error];
+    if (f->ctx)
+        memcpy(saved, f->ctx->last_error, sizeof saved);
+    (void)flash_loader_stop(f, l);
+    if (f->ctx)
+        memcpy(f->ctx->last_error, saved, sizeof saved);
+    return rc;
+}
+
+/* Twice the datasheet's worst case for len bytes, plus the margin. */
+static unsigned job_timeout_ms(const struct flash_loader_job *job, uint32_t len)
+{
+    uint32_t unit = job->unit ? job->unit : 1u;
+    uint64_t nominal_ms = (uint64_t)(len / unit) * job->unit_us / 1000u;
+    return (unsigned)(2u * nominal_ms + LOADER_MARGIN_MS);
+}
+
+int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
+                     const struct flash_loader_job *job, struct flash_loader_stop *stop)
+{
+    uint32_t addr = job->addr, len = job->len;
+    uint8_t cb[CTRL_SIZE];
+    memset(cb, 0, sizeof cb);
+    memset(stop, 0, sizeof *stop);
+    le32_put(cb + LDR_CB_REGS, job->regs);
+    le32_put(cb + LDR_CB_ADDR, addr);
+    le32_put(cb + LDR_CB_LEN, len);
+    le32_put(cb + LDR_CB_RING, l->ring);
+    le32_put(cb + LDR_CB_SIZE, l->ring_size);
+    le32_put(cb + LDR_CB_ERASED, job->erased);
+    le32_put(cb + LDR_CB_ARG, job->arg);
+    int rc = dbg_write(f->dbg, l->ctrl, cb, sizeof cb);
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot load the job for 0x%08x into SRAM at 0x%08x: %s", addr,
+                        l->ctrl, last_error(f));
+    uint32_t arg = l->ctrl;
+    rc = cm_start_routine(f->dbg, l->code | 1u, l->sp, &arg, 1);
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot start the flash loader for 0x%08x: %s", addr,
+                        last_error(f));
+    l->running = true;
+
+    uint32_t written = 0, programmed = 0, state = LDR_STATE_RUNNING;
+    uint32_t chunk_max = l->ring_size / 2u < CHUNK_MAX ? l->ring_size / 2u : CHUNK_MAX;
+    uint32_t chunk = FIRST_CHUNK < chunk_max ? FIRST_CHUNK : chunk_max;
+    unsigned stall_ms = job_timeout_ms(job, l->ring_size);
+    uint64_t moved = now_ms();
+    while (written < len && state == LDR_STATE_RUNNING) {
+        uint32_t at = written & (l->ring_size - 1u);
+        uint32_t n = len - written;
+        if (n > chunk)
+            n = chunk;
+        if (n > l->ring_size - at)
+            n = l->ring_size - at;
+        if (written + n - programmed > l->ring_size) {
+            /* The ring is full: wait for the loader to take some. */
+            uint8_t st[8];
+            rc = dbg_read(f->dbg, l->ctrl + LDR_CB_RP, st, sizeof st);
+            if (rc != STFLASH_OK)
+                return abort_job(f, l,
+                                 ctx_fail(f->ctx, rc, "cannot program 0x%08x-0x%08x: %s", addr,
+                                          addr + len - 1u, last_error(f)));
+            uint32_t rp = le32_get(st);
+            state = le32_get(st + 4);
+            if (rp > programmed && rp <= written) {
+                flash_program_progress(f, addr + programmed, rp - programmed);
+                programmed = rp;
+                moved = now_ms();
+            } else if (state == LDR_STATE_RUNNING && now_ms() - moved > stall_ms) {
+                return abort_job(
+                    f, l,
+                    ctx_fail(f->ctx, STFLASH_ERR_TIMEOUT,
+                             "cannot program 0x%08x-0x%08x: the flash loader stopped at 0x%08x "
+                             "(nothing programmed for %u ms)",
+                             addr, addr + len - 1u, addr + programmed, stall_ms));
+            }
+            continue;
+        }
+        rc = dbg_write(f->dbg, l->ring + at, job->data + written, n);
+        if (rc == STFLASH_OK)
+            rc = dbg_write32(f->dbg, l->ctrl + LDR_CB_WP, written + n);
+        if (rc != STFLASH_OK)
+            return abort_job(
+                f, l,
+                ctx_fail(f->ctx, rc, "cannot load the data for 0x%08x into SRAM at 0x%08x: %s",
+                         addr + written, l->ring + at, last_error(f)));
+        written += n;
+        chunk = chunk_max;
+    }
+
+    uint32_t r0 = 0;
+    rc = cm_wait_routine(f->dbg, job_timeout_ms(job, len - programmed), &r0);
+    l->running = false;
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot program 0x%08x-0x%08x: %s", addr, addr + len - 1u,
+                        last_error(f));
+    if (r0 != 0) {
+        stop->status = r0;
+        rc = f->dbg->ops->read_reg(f->dbg, 1, &stop->addr);
+        if (rc == STFLASH_OK)
+            rc = f->dbg->ops->read_reg(f->dbg, 2, &stop->value);
+        if (rc != STFLASH_OK)
+            return ctx_fail(f->ctx, rc,
+                            "cannot program 0x%08x-0x%08x: the loader failed (status 0x%x) and "
+                            "its registers cannot be read: %s",
+                            addr, addr + len - 1u, r0, last_error(f));
+        if (stop->addr < addr || stop->addr - addr >= len)
+            return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
+                            "cannot program 0x%08x-0x%08x: the loader failed (status 0x%x) at "
+                            "0x%08x, outside its range",
+                            addr, addr + len - 1u, r0, stop->addr);
+        return STFLASH_OK;
+    }
+    if (programmed < len)
+        flash_program_progress(f, addr + programmed, len - programmed);
+    return STFLASH_OK;
+}

@@ -1,0 +1,74 @@
+/*
+ * The loader runner, shared by every flash driver: a loader (loaders/<family>_program.S) is put
+ * into target SRAM with a stack, its control block and a ring buffer (layout and status codes in
+ * loaders/loader_abi.h), started once per job, and fed: the host writes a chunk into the ring and
+ * then the count of bytes written (wp) into the control block; the loader programs what has
+ * arrived and publishes the count of bytes programmed (rp); the host refills the ring as rp
+ * advances, polling it only when the ring is full. The first chunk is small so that programming
+ * starts at once; the flash then never waits for the probe. SRAM layout from sram_base:
+ *
+ *   loader code | stack (64 bytes, for an exception frame only) | control block | ring
+ *
+ * The ring is the largest power of two that fits the SRAM, up to 8 KiB (256 bytes at the least),
+ * so a 1 KiB part works too. SRAM content is not preserved. Internal.
+ */
+#ifndef STFLASH_FLASH_LOADER_H
+#define STFLASH_FLASH_LOADER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "flash/flash.h"
+
+struct flash_loader {
+    uint32_t code;      /* loader entry (SRAM) */
+    uint32_t sp;        /* initial stack pointer */
+    uint32_t ctrl;      /* control block */
+    uint32_t ring;      /* ring buffer */
+    uint32_t ring_size; /* bytes, a power of two */
+    const uint8_t *loaded; /* the loader in SRAM now, NULL before the first */
+    bool running;          /* started and not yet waited for */
+};
+
+/* One job: [addr, addr+len) of one bank, from data. */
+struct flash_loader_job {
+    uint32_t regs;   /* the bank's controller registers (LDR_CB_REGS) */
+    uint32_t addr;
+    uint32_t len;    /* a multiple of the program unit */
+    const uint8_t *data;
+    uint32_t erased; /* an erased program unit (LDR_CB_ERASED) */
+    uint32_t arg;    /* family-specific (LDR_CB_ARG) */
+    uint32_t unit_us; /* longest time one program unit may take (datasheet), for the deadlines */
+    uint32_t unit;    /* bytes per program unit */
+};
+
+/* How a job ended when the loader reported a failure: its status (r0 != 0), the address where it
+ * stopped (r1) and what that unit reads back (r2). The driver turns them into a message. */
+struct flash_loader_stop {
+    uint32_t status;
+    uint32_t addr;
+    uint32_t value;
+};
+
+/* Lays out SRAM for a loader of at most code_max bytes. STFLASH_ERR_UNSUPPORTED when the SRAM of
+ * f is too small (the message says how much is needed). */
+int flash_loader_init(struct flash_dev *f, struct flash_loader *l, uint32_t code_max);
+
+/* Puts the loader `code` into SRAM unless it is there already. */
+int flash_loader_load(struct flash_dev *f, struct flash_loader *l, const uint8_t *code,
+                      uint32_t len);
+
+/*
+ * Runs one job: starts the loader, keeps the ring full, reports PROGRAM progress as rp advances,
+ * waits for the end. STFLASH_OK with stop->status 0 when done; STFLASH_OK with stop->status != 0
+ * when the loader reported a failure (the driver names it); otherwise an error naming the
+ * address where the loader stopped (STFLASH_ERR_TIMEOUT when rp stayed still longer than a ring
+ * takes to program) or the probe failure. The core must be halted; it is left halted.
+ */
+int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
+                     const struct flash_loader_job *job, struct flash_loader_stop *stop);
+
+/* Halts a loader that is still running (after a failure in the middle of a job). */
+int flash_loader_stop(struct flash_dev *f, struct flash_loader *l);
+
+#endif

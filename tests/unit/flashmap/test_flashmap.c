@@ -1,0 +1,437 @@
+/*
+ * The erase map (flash/erase_map.c) built from chip rows and by hand: regions of mixed unit
+ * sizes, holes between banks, the erased value 0x00, rounding of ranges whose ends straddle a
+ * unit, the GD32 XL's 4 KiB pages above 512 KiB; the family lookup and the refusal of clone
+ * quirks a family does not handle; the F0/F3 and F1 option-byte decode and encode.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "flash/erase_map.h"
+#include "flash/f1.h"
+#include "flash/family.h"
+#include "stflash/chip.h"
+
+#define KIB(n) ((uint32_t)(n) * 1024u)
+
+static const struct stflash_clone_info *clone_named(const char *name)
+{
+    for (size_t i = 0; i < stflash_clone_count(); i++)
+        if (strcmp(stflash_clone_at(i)->name, name) == 0)
+            return stflash_clone_at(i);
+    fail_msg("no clone row named %s", name);
+    return NULL;
+}
+
+static void build(struct flash_map *m, uint16_t dev_id, uint32_t size, uint32_t quirks,
+                  uint32_t page, bool dual)
+{
+    const struct stflash_chip_info *chip = stflash_chip_find(dev_id);
+    assert_non_null(chip);
+    struct flash_map_params p = {size, page, quirks, dual};
+    char why[160] = "";
+    if (flash_map_from_chip(m, chip, &p, why, sizeof why) != STFLASH_OK)
+        fail_msg("map of 0x%03x, %u bytes: %s", dev_id, size, why);
+}
+
+static void assert_unit(const struct flash_map *m, uint32_t addr, uint32_t unit_addr,
+                        uint32_t size, unsigned bank, size_t in_bank)
+{
+    struct flash_unit u;
+    if (!flash_map_unit_at(m, addr, &u))
+        fail_msg("0x%08x: no unit", addr);
+    assert_int_equal(u.addr, unit_addr);
+    assert_int_equal(u.size, size);
+    assert_int_equal(u.bank, bank);
+    assert_int_equal(u.index_in_bank, in_bank);
+}
+
+/* ---- maps from chip rows ---- */
+
+static void test_f103_uniform(void **state)
+{
+    (void)state;
+    struct flash_map m;
+    build(&m, 0x410, KIB(64), 0, 0, false);
+    assert_int_equal(m.regions, 1);
+    assert_int_equal(m.banks, 1);
+    assert_int_equal(m.bank[0].regs, 0x40022000u);
+    assert_int_equal(flash_map_unit_count(&m), 64);
+    assert_int_equal(m.erased, 0xFF);
+    assert_int_equal(m.program_unit, 2);
+    assert_unit(&m, 0x08000000u, 0x08000000u, KIB(1), 0, 0);
+    assert_unit(&m, 0x0800FFFFu, 0x0800FC00u, KIB(1), 0, 63);
+    assert_false(flash_map_unit_at(&m, 0x08010000u, NULL));
+    assert_false(flash_map_unit_at(&m, 0x07FFFFFFu, NULL));
+    assert_string_equal(flash_map_unit_noun(&m), "page");
+}
+
+/* F1 XL: bank 1 is 512 KiB up to 0x08080000, bank 2 the rest with its own registers at +0x40. */
+static void test_f1_xl_banks(void **state)
+{
+    (void)state;
+    struct flash_map m;
+    build(&m, 0x430, KIB(768), 0, 0, false);
+    assert_int_equal(m.banks, 2);
+    assert_int_equal(m.bank[0].base, 0x08000000u);
+    assert_int_equal(m.bank[0].size, KIB(512));
+    assert_int_equal(m.bank[1].base, 0x08080000u);
+    assert_int_equal(m.bank[1].size, KIB(256));
+    assert_int_equal(m.bank[1].regs, 0x40022040u);
+    assert_unit(&m, 0x08080000u, 0x08080000u, KIB(2), 1, 0);
+    assert_int_equal(flash_map_bank_of(&m, 0x0807FFFFu), 0);
+    assert_int_equal(flash_map_bank_of(&m, 0x08080000u), 1);
+    assert_int_equal(flash_map_unit_count(&m), 384);
+}
+
+/* GD32F10x/F30x XL: pages above 512 KiB are 4 KiB (STFLASH_CLONE_BANK2_4K_PAGES). */
+static void test_gd32_xl_4k_above_512k(void **state)
+{
+    (void)state;
+    const struct stflash_clone_info *gd = clone_named("GD32F10x/F30x XL density");
+    assert_true(gd->quirks & STFLASH_CLONE_BANK2_4K_PAGES);
+    struct flash_map m;
+    build(&m, 0x430, KIB(1024), gd->quirks, gd->page_size, false);
+    assert_int_equal(m.regions, 2);
+    assert_int_equal(m.region[0].unit, KIB(2));
+    assert_int_equal(m.region[1].base, 0x08080000u);
+    assert_int_equal(m.region[1].unit, KIB(4));
+    assert_unit(&m, 0x0807F800u, 0x0807F800u, KIB(2), 0, 255);
+    assert_unit(&m, 0x08080800u, 0x08080000u, KIB(4), 1, 0);
+    assert_unit(&m, 0x080FFFFFu, 0x080FF000u, KIB(4), 1, 127);
+    assert_int_equal(flash_map_unit_count(&m), 256 + 128);
+    /* A range over the bank boundary is rounded out to a 2 KiB page below, 4 KiB above. */
+    uint32_t lo;
+    uint64_t hi;
+    assert_true(flash_map_round(&m, 0x0807FC00u, 0x800u, &lo, &hi));
+    assert_int_equal(lo, 0x0807F800u);
+    assert_int_equal(hi, 0x08081000u);
+    assert_int_equal(flash_map_units_in(&m, lo, hi), 2);
+    /* The same row as a genuine part: 2 KiB everywhere. */
+    build(&m, 0x430, KIB(1024), 0, 0, false);
+    assert_unit(&m, 0x08080800u, 0x08080800u, KIB(2), 1, 1);
+}
+
+/* Sectored F4 (0x413): 4 x 16 KiB, 64 KiB, then 128 KiB sectors, cut to the flash size. */
+static void test_f4_sectors(void **state)
+{
+    (void)state;
+    struct flash_map m;
+    build(&m, 0x413, KIB(512), 0, 0, false);
+    assert_true(m.sectors);
+    assert_string_equal(flash_map_unit_noun(&m), "sector");
+    assert_int_equal(m.regions, 3);
+    assert_int_equal(flash_map_unit_count(&m), 4 + 1 + 3);
+    assert_unit(&m, 0x08000000u, 0x08000000u, KIB(16), 0, 0);
+    assert_unit(&m, 0x0800C123u, 0x0800C000u, KIB(16), 0, 3);
+    assert_unit(&m, 0x08010000u, 0x08010000u, KIB(64), 0, 4);
+    assert_unit(&m, 0x0807FFFFu, 0x08060000u, KIB(128), 0, 7);
+    assert_int_equal(flash_map_end(&m), 0x08080000u);
+    /* A range from inside sector 3 to inside sector 5: three sectors of three sizes. */
+    uint32_t lo;
+    uint64_t hi;
+    assert_true(flash_map_round(&m, 0x0800D000u, 0x14000u, &lo, &hi));
+    assert_int_equal(lo, 0x0800C000u);
+    assert_int_equal(hi, 0x08040000u);
+    assert_int_equal(flash_map_units_in(&m, lo, hi), 3);
+    /* A flash size that ends inside a sector fits no layout. */
+    const struct stflash_chip_info *chip = stflash_chip_find(0x413);
+    struct flash_map_params p = {KIB(72), 0, 0, false};
+    char why[160];
+    assert_int_equal(flash_map_from_chip(&m, chip, &p, why, sizeof why), STFLASH_ERR_INVALID_ARG);
+    assert_non_null(strstr(why, "sector boundary"));
+}
+
+/* F42x/F43x (0x419), 2 MiB: two banks of 12 sectors; bank 2 at 0x08100000, the sector numbers
+ * start again in bank 2. */
+static void test_f4_dual_bank(void **state)
+{
+    (void)state;
+    struct flash_map m;
+    build(&m, 0x419, KIB(2048), 0, 0, false);
+    assert_int_equal(m.banks, 2);
+    assert_int_equal(m.bank[1].base, 0x08100000u);
+    assert_int_equal(flash_map_unit_count(&m), 24);
+    assert_unit(&m, 0x08104000u, 0x08104000u, KIB(16), 1, 1);
+    assert_unit(&m, 0x080E0000u, 0x080E0000u, KIB(128), 0, 11);
+}
+
+/* Holes between banks (STFLASH_CHIP_BANK2_GAP): a map built by hand, with mixed units, a hole,
+ * and the erased value 0x00 of the L0/L1. */
+static void test_holes_and_erased_zero(void **state)
+{
+    (void)state;
+    struct flash_map m;
+    memset(&m, 0, sizeof m);
+    m.program_unit = 4;
+    m.erased = 0x00;
+    assert_int_equal(flash_map_add(&m, 0x08000000u, KIB(32), KIB(8), 0), STFLASH_OK);
+    assert_int_equal(flash_map_add(&m, 0x08008000u, KIB(32), KIB(32), 0), STFLASH_OK);
+    assert_int_equal(flash_map_add(&m, 0x08100000u, KIB(64), KIB(8), 1), STFLASH_OK);
+    m.bank[1].regs = 0x40022100u;
+    char why[128];
+    assert_int_equal(flash_map_check(&m, why, sizeof why), STFLASH_OK);
+    /* Overlapping and misfit regions are refused. */
+    assert_int_equal(flash_map_add(&m, 0x08100000u, KIB(8), KIB(8), 1), STFLASH_ERR_INVALID_ARG);
+    assert_int_equal(flash_map_add(&m, 0x08200000u, KIB(12), KIB(8), 1),
+                     STFLASH_ERR_INVALID_ARG);
+
+    assert_int_equal(flash_map_bytes(&m), KIB(128));
+    assert_int_equal(flash_map_end(&m), 0x08110000u);
+    assert_int_equal(flash_map_unit_count(&m), 4 + 1 + 8);
+    assert_unit(&m, 0x08100000u, 0x08100000u, KIB(8), 1, 0);
+    struct flash_unit u;
+    assert_true(flash_map_unit_at(&m, 0x08100000u, &u));
+    assert_int_equal(u.index, 5);
+    assert_false(flash_map_unit_at(&m, 0x08010000u, NULL)); /* the hole */
+    uint32_t bad = 0;
+    assert_true(flash_map_covers(&m, 0x08000000u, KIB(64), &bad));
+    assert_false(flash_map_covers(&m, 0x0800F000u, 0x2000u, &bad));
+    assert_int_equal(bad, 0x08010000u);
+    assert_false(flash_map_covers(&m, 0x080FF000u, 0x2000u, &bad));
+    assert_int_equal(bad, 0x080FF000u);
+    assert_false(flash_map_covers(&m, 0x0810F000u, 0x2000u, &bad));
+    assert_int_equal(bad, 0x08110000u);
+    uint32_t lo;
+    uint64_t hi;
+    assert_false(flash_map_round(&m, 0x0800F000u, 0x2000u, &lo, &hi));
+    assert_true(flash_map_round(&m, 0x08100001u, 1, &lo, &hi));
+    assert_int_equal(lo, 0x08100000u);
+    assert_int_equal(hi, 0x08102000u);
+
+    assert_int_equal(flash_map_erased_pattern(&m, 4), 0);
+    m.erased = 0xFF;
+    assert_int_equal(flash_map_erased_pattern(&m, 2), 0xFFFFu);
+    assert_int_equal(flash_map_erased_pattern(&m, 4), 0xFFFFFFFFu);
+    /* A program unit that does not divide a unit. */
+    m.program_unit = 3;
+    assert_int_equal(flash_map_check(&m, why, sizeof why), STFLASH_ERR_INVALID_ARG);
+}
+
+/* Ranges whose ends straddle units: rounded out on both sides, not at all when aligned. */
+static void test_round_straddle(void **state)
+{
+    (void)state;
+    struct flash_map m;
+    build(&m, 0x414, KIB(256), 0, 0, false); /* 2 KiB pages */
+    uint32_t lo;
+    uint64_t hi;
+    assert_true(flash_map_round(&m, 0x08000801u, 0x1000u, &lo, &hi));
+    assert_int_equal(lo, 0x08000800u);
+    assert_int_equal(hi, 0x08002000u);
+    assert_int_equal(flash_map_units_in(&m, lo, hi), 3);
+    assert_true(flash_map_round(&m, 0x08001000u, 0x800u, &lo, &hi));
+    assert_int_equal(lo, 0x08001000u);
+    assert_int_equal(hi, 0x08001800u);
+    assert_false(flash_map_round(&m, 0x0803F800u, 0x801u, &lo, &hi)); /* past the end */
+    assert_false(flash_map_round(&m, 0x08000000u, 0, &lo, &hi));
+}
+
+/* The L0/L1 rows carry the erased value 0x00 into the map. */
+static void test_l0_erased_zero(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < stflash_chip_count(); i++) {
+        const struct stflash_chip_info *c = stflash_chip_at(i);
+        if (c->flash_ctrl != STFLASH_CTRL_L0_L1)
+            continue;
+        struct flash_map m;
+        build(&m, c->dev_id, c->flash_size_max, 0, 0, false);
+        assert_int_equal(m.erased, c->erased_value);
+        assert_int_equal(m.erased, 0x00);
+        return;
+    }
+    fail_msg("no L0/L1 row in the chip table");
+}
+
+/* Every row of the chip table at its largest size gives a consistent map. */
+static void test_every_row(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < stflash_chip_count(); i++) {
+        const struct stflash_chip_info *c = stflash_chip_at(i);
+        struct flash_map m;
+        struct flash_map_params p = {c->flash_size_max, 0, 0, false};
+        char why[160] = "";
+        if (flash_map_from_chip(&m, c, &p, why, sizeof why) != STFLASH_OK)
+            fail_msg("0x%03x %s: %s", c->dev_id, c->name, why);
+        if (flash_map_bytes(&m) != c->flash_size_max)
+            fail_msg("0x%03x: %llu bytes mapped of %u", c->dev_id,
+                     (unsigned long long)flash_map_bytes(&m), c->flash_size_max);
+        if (c->dual_geom.banks) {
+            p.dual_bank = true;
+            if (flash_map_from_chip(&m, c, &p, why, sizeof why) != STFLASH_OK)
+                fail_msg("0x%03x dual bank: %s", c->dev_id, why);
+            assert_int_equal(m.banks, c->dual_geom.banks);
+        }
+    }
+}
+
+/* ---- family descriptors and quirks ---- */
+
+static void test_family_lookup(void **state)
+{
+    (void)state;
+    const struct flash_family *fam = flash_family_find(STFLASH_CTRL_F0_F1_F3);
+    assert_ptr_equal(fam, &flash_family_fpec);
+    assert_non_null(fam->driver);
+    assert_non_null(fam->driver->erase_unit);
+    assert_non_null(fam->options_read);
+    assert_null(flash_family_find(STFLASH_CTRL_F2_F4));
+    assert_null(flash_family_find(STFLASH_CTRL_UNKNOWN));
+    /* Every F0/F1/F3 row reaches it. */
+    static const uint16_t f0[] = {0x440, 0x444, 0x445, 0x448, 0x442};
+    static const uint16_t f3[] = {0x422, 0x432, 0x438, 0x439, 0x446};
+    for (size_t i = 0; i < 5; i++) {
+        assert_ptr_equal(flash_family_find(stflash_chip_find(f0[i])->flash_ctrl), fam);
+        assert_ptr_equal(flash_family_find(stflash_chip_find(f3[i])->flash_ctrl), fam);
+    }
+}
+
+/* Every clone of the table is handled by the F0/F1/F3 family for flashing; a made-up quirk is
+ * not, and is named. Option writes are refused for the F0-style GD32 lines. */
+static void test_quirks(void **state)
+{
+    (void)state;
+    const struct flash_family *fam = &flash_family_fpec;
+    for (size_t i = 0; i < stflash_clone_count(); i++)
+        assert_int_equal(flash_family_unhandled_quirks(fam, stflash_clone_at(i)->quirks), 0);
+    assert_int_equal(flash_family_unhandled_quirks(fam, 1u << 30), 1u << 30);
+    assert_int_equal(flash_family_unhandled_quirks(NULL, STFLASH_CLONE_PROGRAM_32BIT),
+                     STFLASH_CLONE_PROGRAM_32BIT);
+    assert_string_equal(flash_quirk_describe(STFLASH_CLONE_BANK2_4K_PAGES),
+                        "4 KiB pages above 512 KiB");
+    assert_string_equal(flash_quirk_describe(1u << 30), "an unknown quirk");
+    const struct stflash_clone_info *e23 = clone_named("GD32E23x");
+    const struct stflash_clone_info *f1x0 = clone_named("GD32F1x0");
+    assert_true(e23->quirks & ~fam->option_quirks);
+    assert_true(f1x0->quirks & ~fam->option_quirks);
+    assert_false(clone_named("GD32F103")->quirks & ~fam->option_quirks);
+}
+
+/* ---- F0/F3 and F1 option bytes ---- */
+
+/* Factory F051: RDP 0xAA, USER 0xFF, data 0xFF, no WRP (RM0091 §4.1); OBR with USER in
+ * [15:8], DATA0 in [23:16], DATA1 in [31:24]. */
+static void test_f0_decode(void **state)
+{
+    (void)state;
+    const uint16_t raw[8] = {0x55AA, 0x00FF, 0x8877, 0x00FF, 0x00FF, 0x00FF, 0x00FF, 0x00FF};
+    struct stflash_options o;
+    uint32_t obr = 0x00FFFF00u | 0x77u << 16; /* level 0, USER 0xFF, DATA0 0x77, DATA1 0x00 */
+    fpec_options_decode(FPEC_OB_F0, obr, 0xFFFFFFFFu, raw, &o);
+    assert_int_equal(o.rdp_level, 0);
+    assert_int_equal(o.rdp_level_stored, 0);
+    assert_int_equal(o.rdp, 0xAA);
+    assert_true(o.wdg_sw && o.nrst_stop && o.nrst_stdby);
+    assert_int_equal(o.data0, 0x77);
+    assert_int_equal(o.wrp, 0xFFFFFFFFu);
+    assert_false(o.option_error);
+
+    /* RDPRT [2:1]: 01 level 1, 11 level 2; OPTERR bit 0. */
+    fpec_options_decode(FPEC_OB_F0, 0x2u, 0xFFFFFFFEu, raw, &o);
+    assert_int_equal(o.rdp_level, 1);
+    assert_int_equal(o.wrp_in_force, 0xFFFFFFFEu);
+    fpec_options_decode(FPEC_OB_F0, 0x6u | 1u, 0xFFFFFFFFu, raw, &o);
+    assert_int_equal(o.rdp_level, 2);
+    assert_true(o.option_error);
+    /* The same OBR read as an F1's: bit 1 alone is RDPRT, bit 2 WDG_SW. */
+    fpec_options_decode(FPEC_OB_F1, 0x4u, 0xFFFFFFFFu, raw, &o);
+    assert_int_equal(o.rdp_level, 0);
+    assert_int_equal(o.rdp_level_stored, 1); /* 0xAA is not the F1's 0xA5 */
+}
+
+static void test_rdp_bytes(void **state)
+{
+    (void)state;
+    uint8_t b;
+    assert_int_equal(fpec_rdp_byte_of(FPEC_OB_F0, 0, &b), STFLASH_OK);
+    assert_int_equal(b, 0xAA);
+    assert_int_equal(fpec_rdp_byte_of(FPEC_OB_F0, 2, &b), STFLASH_OK);
+    assert_int_equal(b, 0xCC);
+    assert_int_equal(fpec_rdp_byte_of(FPEC_OB_F0, 1, &b), STFLASH_OK);
+    assert_int_equal(fpec_rdp_level_of(FPEC_OB_F0, b), 1);
+    assert_int_equal(fpec_rdp_byte_of(FPEC_OB_F1, 0, &b), STFLASH_OK);
+    assert_int_equal(b, 0xA5);
+    assert_int_equal(fpec_rdp_byte_of(FPEC_OB_F1, 2, &b), STFLASH_ERR_UNSUPPORTED);
+    assert_int_equal(fpec_rdp_byte_of(FPEC_OB_F1, 3, &b), STFLASH_ERR_INVALID_ARG);
+    for (unsigned v = 0; v < 256; v++) {
+        int l0 = fpec_rdp_level_of(FPEC_OB_F0, (uint8_t)v);
+        assert_int_equal(l0, v == 0xAA ? 0 : v == 0xCC ? 2 : 1);
+        assert_int_equal(fpec_rdp_level_of(FPEC_OB_F1, (uint8_t)v), v == 0xA5 ? 0 : 1);
+    }
+}
+
+/* Encode: the RDP byte of the level, the three user bits, the other stored user bits kept
+ * (nBOOT1, VDDA_MONITOR, RAM_PARITY_CHECK on the F0), data and WRP as given. */
+static void test_encode(void **state)
+{
+    (void)state;
+    struct fpec_option_bytes stored = {0xAA, 0x70, {1, 2}, {0xFF, 0xFF, 0xFF, 0xFF}}, out;
+    struct stflash_options o;
+    memset(&o, 0, sizeof o);
+    o.rdp_level_stored = 1;
+    o.wdg_sw = true;
+    o.nrst_stdby = true;
+    o.data0 = 0x12;
+    o.data1 = 0x34;
+    o.wrp = 0xFFFFFF0Fu;
+    assert_int_equal(fpec_options_encode(FPEC_OB_F0, &o, &stored, &out), STFLASH_OK);
+    assert_int_equal(fpec_rdp_level_of(FPEC_OB_F0, out.rdp), 1);
+    assert_int_equal(out.user, 0x70 | 0x1 | 0x4);
+    assert_int_equal(out.data[0], 0x12);
+    assert_int_equal(out.data[1], 0x34);
+    assert_int_equal(out.wrp[0], 0x0F);
+    assert_int_equal(out.wrp[3], 0xFF);
+    o.rdp_level_stored = 0;
+    assert_int_equal(fpec_options_encode(FPEC_OB_F0, &o, &stored, &out), STFLASH_OK);
+    assert_int_equal(out.rdp, 0xAA);
+    assert_int_equal(fpec_options_encode(FPEC_OB_F1, &o, &stored, &out), STFLASH_OK);
+    assert_int_equal(out.rdp, 0xA5);
+    o.rdp_level_stored = 2;
+    assert_int_equal(fpec_options_encode(FPEC_OB_F0, &o, &stored, &out), STFLASH_OK);
+    assert_int_equal(out.rdp, 0xCC);
+    assert_int_equal(fpec_options_encode(FPEC_OB_F1, &o, &stored, &out), STFLASH_ERR_UNSUPPORTED);
+
+    /* Decoding what was encoded gives the options back. */
+    o.rdp_level_stored = 1;
+    assert_int_equal(fpec_options_encode(FPEC_OB_F0, &o, &stored, &out), STFLASH_OK);
+    const uint8_t v[8] = {out.rdp,    out.user,   out.data[0], out.data[1],
+                          out.wrp[0], out.wrp[1], out.wrp[2],  out.wrp[3]};
+    uint16_t raw[8];
+    for (unsigned i = 0; i < 8; i++)
+        raw[i] = (uint16_t)(v[i] | (uint8_t)~v[i] << 8);
+    struct stflash_options back;
+    fpec_options_decode(FPEC_OB_F0, 0x2u, o.wrp, raw, &back);
+    assert_int_equal(back.rdp_level_stored, 1);
+    assert_true(back.wdg_sw && !back.nrst_stop && back.nrst_stdby);
+    assert_int_equal(back.data0, 0x12);
+    assert_int_equal(back.data1, 0x34);
+    assert_int_equal(back.wrp, o.wrp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_f103_uniform),
+        cmocka_unit_test(test_f1_xl_banks),
+        cmocka_unit_test(test_gd32_xl_4k_above_512k),
+        cmocka_unit_test(test_f4_sectors),
+        cmocka_unit_test(test_f4_dual_bank),
+        cmocka_unit_test(test_holes_and_erased_zero),
+        cmocka_unit_test(test_round_straddle),
+        cmocka_unit_test(test_l0_erased_zero),
+        cmocka_unit_test(test_every_row),
+        cmocka_unit_test(test_family_lookup),
+        cmocka_unit_test(test_quirks),
+        cmocka_unit_test(test_f0_decode),
+        cmocka_unit_test(test_rdp_bytes),
+        cmocka_unit_test(test_encode),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
