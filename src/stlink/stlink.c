@@ -394,8 +394,8 @@ static const char *mode_name(uint8_t mode)
 }
 
 /* Leaves DFU mode with one DFU_EXIT, as the proven clients do: the firmware switches without
- * answering, and asking again at once only adds commands it may not expect. Whether it left is
- * seen at SWD entry (an error there names the probe mode). */
+ * answering, and asking again at once only adds commands it may not expect. A probe that stays
+ * in DFU fails at SWD entry. */
 static int leave_dfu(struct stlink *sl)
 {
     ctx_log(sl->ctx, STFLASH_LOG_INFO, "probe is in DFU mode: leaving it");
@@ -567,12 +567,18 @@ int stlink_enter_swd(struct stlink *sl)
     if (rc != STFLASH_OK)
         return wrap_fail(sl, rc, "cannot enter SWD mode");
     if (st != STLINK_OK) {
-        if (status_error(st) == STFLASH_ERR_TARGET || status_is_silent_entry(st))
+        if (status_error(st) == STFLASH_ERR_TARGET || status_is_silent_entry(st)) {
+            char why[40];
+            if (status_is_silent_entry(st))
+                snprintf(why, sizeof why, "status 0x%02x: asleep?", st);
+            else
+                snprintf(why, sizeof why, "%s", stlink_status_ident(st));
             return ctx_fail(sl->ctx, STFLASH_ERR_TARGET,
                             "cannot enter SWD mode: the target does not answer on SWD (%s); check "
                             "the wiring (SWDIO, SWCLK, GND) and the target supply, and connect "
-                            "under reset if its firmware disables SWD",
-                            stlink_status_ident(st));
+                            "under reset if its firmware disables SWD or puts the chip to sleep",
+                            why);
+        }
         return fail_status(sl, st, "cannot enter SWD mode");
     }
     if (sl->features & STLINK_F_INIT_AP) {

@@ -159,6 +159,9 @@ static void test_sleeping_target_statuses_at_entry(void **state)
         /* a target error: the caller retries under reset */
         assert_int_equal(stlink_enter_swd(&f->sl), STFLASH_ERR_TARGET);
         assert_non_null(strstr(stflash_last_error(f->ctx), "does not answer on SWD"));
+        char code[16];
+        snprintf(code, sizeof code, "status 0x%02x", statuses[i]);
+        assert_non_null(strstr(stflash_last_error(f->ctx), code));
         mock_done(&f->mock);
         mock_release(&f->mock);
     }
