@@ -65,9 +65,36 @@ bool sim_board_flag(struct sim_board_config *b, const char *name)
         b->target.nrst_wired = false;
     else if (strcmp(name, "boot0") == 0)
         b->target.boot0 = true;
+    else if (strcmp(name, "spurious-0d") == 0)
+        b->probe.spurious_0d = true;
+    else if (strcmp(name, "stale-reply") == 0)
+        b->probe.stale_reply = true;
     else
         return false;
     return true;
+}
+
+/* "V2J21", "V3J7" (any case): the probe generation and its J number. A V2 firmware on a V3
+ * probe (or the reverse) picks the generation of the firmware; a V2-1 keeps its identity. */
+static int parse_probe_fw(const char *value, struct sim_probe_config *p)
+{
+    char gen = 0, j = 0;
+    unsigned jtag = 0;
+    int used = 0;
+    if (sscanf(value, "%*[vV]%c%c%u%n", &gen, &j, &jtag, &used) != 3 || value[used] != '\0')
+        return -1;
+    if ((j != 'J' && j != 'j') || (gen != '2' && gen != '3'))
+        return -1;
+    /* V2 J11 is the first with debug API v2 (older ones are refused by clients); the field
+     * has 6 bits. V3 firmware starts at J1. */
+    if (gen == '2' ? jtag < 11 || jtag > 63 : jtag < 1 || jtag > 63)
+        return -1;
+    if (gen == '3')
+        p->kind = SIM_PROBE_V3;
+    else if (p->kind == SIM_PROBE_V3)
+        p->kind = SIM_PROBE_V2;
+    p->fw_jtag = (uint8_t)jtag;
+    return 0;
 }
 
 static int bad(char *hint, size_t hint_len, const char *text)
@@ -110,6 +137,15 @@ int sim_board_option(struct sim_board_config *b, const char *name, const char *v
         if (i < 0)
             return bad(hint, hint_len, "give v2, v2-1 or v3");
         b->probe.kind = kind_of[i];
+        b->probe.fw_jtag = 0; /* the model's own firmware until --probe-fw says otherwise */
+    } else if (strcmp(name, "probe-fw") == 0) {
+        if (parse_probe_fw(value, &b->probe) != 0)
+            return bad(hint, hint_len,
+                       "give a firmware version such as V2J21, V2J26, V2J37 or V3J7 (V2 from J11)");
+    } else if (strcmp(name, "wait-burst") == 0) {
+        if (sim_parse_ulong(value, 1000, &v) != 0)
+            return bad(hint, hint_len, "give a number of WAIT answers from 0 to 1000");
+        b->probe.wait_burst = (unsigned)v;
     } else if (strcmp(name, "probe-mode") == 0) {
         static const char *const modes[] = {"mass", "dfu", "debug", NULL};
         static const uint8_t mode_of[] = {STLINK_MODE_MASS, STLINK_MODE_DFU, STLINK_MODE_DEBUG};

@@ -16,13 +16,14 @@ void sim_board_defaults(struct sim_board_config *b, size_t index);
 /* Parses a whole number from 0 to max (decimal, 0x hex or 0 octal); -1 when it is not one. */
 int sim_parse_ulong(const char *s, unsigned long max, unsigned long *out);
 
-/* Applies a board option without a value (no-nrst, boot0); false when `name` is not one. */
+/* Applies a board option without a value (no-nrst, boot0, spurious-0d, stale-reply); false when
+ * `name` is not one. */
 bool sim_board_flag(struct sim_board_config *b, const char *name);
 
 /*
  * Applies a board option with a value: rdp (up to the level the chip chosen so far has),
  * flash-size-reg, flash-kib, voltage, probe,
- * probe-mode, serial, serial-hex. Returns 0, 1 when `name` is not one of them, or -1 with a hint
+ * probe-fw, wait-burst, probe-mode, serial, serial-hex. Returns 0, 1 when `name` is not one of them, or -1 with a hint
  * such as "give 0 or 1" in `hint` when the value is not valid (the board is then unchanged).
  */
 int sim_board_option(struct sim_board_config *b, const char *name, const char *value, char *hint,

@@ -45,6 +45,50 @@ void sim_probe_init(struct sim_probe *p, const struct sim_probe_config *cfg,
     p->mode = cfg->start_mode;
     p->swd_khz = cfg->kind == SIM_PROBE_V3 ? 1000 : SIM_SWD_DEFAULT_KHZ;
     p->last_rw_status = STLINK_OK;
+    if (cfg->stale_reply) {
+        /* the status reply of a command whose client was killed before reading it */
+        p->in_fifo[0] = STLINK_OK;
+        p->in_fifo[1] = 0;
+        p->in_fifo_len = 2;
+    }
+}
+
+/* The firmware's J number: the configured one, else the kind's default. */
+static unsigned fw_jtag(const struct sim_probe *p)
+{
+    return p->cfg.fw_jtag ? p->cfg.fw_jtag : versions[p->cfg.kind].jtag;
+}
+
+/* Commands that came with a firmware version (real-stlink-firmware facts, kept in
+ * docs/virtual-board.md): what older firmware answers as an unknown command. */
+enum fw_feature {
+    FW_VOLTAGE,     /* GET_TARGET_VOLTAGE: V2 J13 */
+    FW_RW_STATUS2,  /* GETLASTRWSTATUS2: V2 J15 */
+    FW_SWD_FREQ,    /* SWD_SET_FREQ: V2 J22 (V3 uses SET_COM_FREQ) */
+    FW_DAP_REG,     /* READ/WRITE_DAP_REG: V2 J24 */
+    FW_MEM16,       /* READMEM/WRITEMEM_16BIT: V2 J26 */
+    FW_INIT_AP,     /* INIT_AP / CLOSE_AP: V2 J28 */
+    FW_RW_MISC,     /* RW_MISC_OUT/IN: V2 J32, V3 J2 */
+    FW_RW8_512,     /* 8-bit transfers of up to 512 bytes: V3 J6 */
+};
+
+static bool fw_has(const struct sim_probe *p, enum fw_feature f)
+{
+    static const uint8_t v2_from[] = {
+        [FW_VOLTAGE] = 13, [FW_RW_STATUS2] = 15, [FW_SWD_FREQ] = 22, [FW_DAP_REG] = 24,
+        [FW_MEM16] = 26,   [FW_INIT_AP] = 28,    [FW_RW_MISC] = 32,  [FW_RW8_512] = 255,
+    };
+    unsigned j = fw_jtag(p);
+    if (versions[p->cfg.kind].major >= 3) {
+        if (f == FW_SWD_FREQ)
+            return false;
+        if (f == FW_RW_MISC)
+            return j >= 2;
+        if (f == FW_RW8_512)
+            return j >= 6;
+        return true;
+    }
+    return j >= v2_from[f];
 }
 
 uint16_t sim_probe_pid(const struct sim_probe *p)
@@ -115,7 +159,26 @@ static uint8_t bus_access(struct sim_probe *p, uint32_t addr, unsigned size, uin
 
 static uint32_t max_rw8(const struct sim_probe *p)
 {
-    return p->cfg.kind == SIM_PROBE_V3 ? STLINK_V3_MAX_RW8 : STLINK_V2_MAX_RW8;
+    return fw_has(p, FW_RW8_512) ? STLINK_V3_MAX_RW8 : STLINK_V2_MAX_RW8;
+}
+
+/* --wait-burst: after every 8 memory commands the next `wait_burst` answer WAIT with nothing
+ * transferred. The address GETLASTRWSTATUS2 then gives is the last of the command's (the AP's
+ * posted writes report a stall on a later transfer than the one that stalled, ADIv5 IHI0031
+ * §4.3.3): a client learns nothing from it and must repeat the whole command. */
+static bool wait_burst_now(struct sim_probe *p)
+{
+    if (!p->cfg.wait_burst)
+        return false;
+    if (p->waits_left) {
+        p->waits_left--;
+        return true;
+    }
+    if (++p->mem_commands % 8u == 0) {
+        p->waits_left = p->cfg.wait_burst - 1u;
+        return true;
+    }
+    return false;
 }
 
 /* Reads or writes `len` bytes in units of `size`. The AP's TAR auto-increments only inside a
@@ -132,6 +195,9 @@ static void memory_command(struct sim_probe *p, uint32_t addr, uint32_t len, uns
         memset(rd, 0, len);
     if (!sim_target_link_up(t)) {
         status = STLINK_SWD_DP_ERROR;
+    } else if (len && wait_burst_now(p)) {
+        status = STLINK_SWD_AP_WAIT;
+        fault = addr + (increment ? len - size : 0);
     } else if ((addr | len) & (size - 1u)) {
         status = STLINK_SWD_AP_FAULT; /* misaligned for the access size */
         fault = addr;
@@ -347,6 +413,15 @@ static size_t read_all_regs(struct sim_probe *p, uint8_t *reply, size_t cap)
     return n;
 }
 
+/* --spurious-0d: every third successful register write answers 0x0D (write-verify error)
+ * though it was carried out, as some ST-LINK firmware does on register writes. */
+static uint8_t spurious_0d(struct sim_probe *p, uint8_t st)
+{
+    if (!p->cfg.spurious_0d || st != STLINK_OK)
+        return st;
+    return ++p->reg_writes % 3u == 0 ? STLINK_JTAG_WRITE_VERIF_ERROR : st;
+}
+
 static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *out,
                         size_t out_len, uint8_t *reply, size_t cap)
 {
@@ -374,6 +449,10 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
         p->mode = STLINK_MODE_DEBUG;
         return status_reply(reply, cap, STLINK_OK);
     case STLINK_DEBUG_EXIT:
+        /* STLINK-V3 firmware (seen on V3J15) stops answering USB when it gets DEBUG_EXIT
+         * outside debug mode, e.g. after a failed SWD entry, until the device is reset. */
+        if (ver->major >= 3 && p->mode != STLINK_MODE_DEBUG)
+            p->hung = true;
         p->mode = STLINK_MODE_MASS;
         return 0;
     case STLINK_DEBUG_READCOREID: {
@@ -412,7 +491,7 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
         if (st == STLINK_OK && cortexm_write_core_reg(t, cmd[2], le32_get(&cmd[3])) != 0)
             st = STLINK_FALSE;
         p->swd_transfers += 3;
-        return status_reply(reply, cap, st);
+        return status_reply(reply, cap, spurious_0d(p, st));
     }
     case STLINK_DEBUG_APIV2_READALLREGS:
         return read_all_regs(p, reply, cap);
@@ -429,18 +508,20 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
         if (st == STLINK_OK)
             st = bus_access(p, le32_get(&cmd[2]), 4, NULL, le32_get(&cmd[6]));
         p->swd_transfers += 3;
-        return status_reply(reply, cap, st);
+        return status_reply(reply, cap, spurious_0d(p, st));
     }
     case STLINK_DEBUG_APIV2_GETLASTRWSTATUS:
         return status_reply(reply, cap, p->last_rw_status);
     case STLINK_DEBUG_APIV2_GETLASTRWSTATUS2: {
+        if (!fw_has(p, FW_RW_STATUS2))
+            return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
         uint8_t buf[12] = {p->last_rw_status};
         le32_put(&buf[4], p->last_rw_fault);
         memcpy(reply, buf, cap < 12 ? cap : 12);
         return cap < 12 ? cap : 12;
     }
     case STLINK_DEBUG_APIV2_SWD_SET_FREQ:
-        if (ver->major != 2 || ver->jtag < 22)
+        if (!fw_has(p, FW_SWD_FREQ))
             return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
         p->swd_khz = v2_divisor_khz(le16_get(&cmd[2]));
         return status_reply(reply, cap, STLINK_OK);
@@ -456,6 +537,8 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
         p->swd_khz = v3_pick_khz(le32_get(&cmd[4]));
         return word_reply(reply, cap, STLINK_OK, p->swd_khz);
     case STLINK_DEBUG_APIV2_READ_DAP_REG: {
+        if (!fw_has(p, FW_DAP_REG))
+            return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
         uint32_t v = 0;
         uint8_t st = link_status(p);
         if (st == STLINK_OK) {
@@ -466,6 +549,8 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
         return word_reply(reply, cap, st, v);
     }
     case STLINK_DEBUG_APIV2_WRITE_DAP_REG: {
+        if (!fw_has(p, FW_DAP_REG))
+            return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
         uint8_t st = link_status(p);
         if (st == STLINK_OK) {
             int rc = dap_write(t, le16_get(&cmd[2]), le16_get(&cmd[4]), le32_get(&cmd[6]));
@@ -475,14 +560,16 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
         return status_reply(reply, cap, st);
     }
     case STLINK_DEBUG_APIV2_INIT_AP:
-        if (ver->major == 2 && ver->jtag < 28)
+        if (!fw_has(p, FW_INIT_AP))
             return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
         return status_reply(reply, cap, cmd[2] == 0 ? link_status(p) : STLINK_BAD_AP_ERROR);
     case STLINK_DEBUG_APIV2_CLOSE_AP_DBG:
-        return status_reply(reply, cap, STLINK_OK);
+        return status_reply(reply, cap, fw_has(p, FW_INIT_AP) ? STLINK_OK : STLINK_JTAG_UNKNOWN_CMD);
     case STLINK_DEBUG_APIV2_RW_MISC_OUT:
-        if (ver->major == 2 && ver->jtag < 32)
+        if (!fw_has(p, FW_RW_MISC)) {
+            p->rw_misc_items = 0;
             return 0;
+        }
         rw_misc_out(p, cmd, out, out_len);
         return 0;
     case STLINK_DEBUG_APIV2_RW_MISC_IN:
@@ -498,8 +585,16 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
         break;
     }
     if (cmd[1] == STLINK_DEBUG_APIV2_READMEM_16BIT || cmd[1] == STLINK_DEBUG_APIV2_WRITEMEM_16BIT) {
-        if (ver->major == 2 && ver->jtag < 26)
-            return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
+        if (!fw_has(p, FW_MEM16)) {
+            /* Unknown to this firmware: nothing reaches the target, and a client that asks
+             * for the status hears so instead of a stale OK. */
+            p->last_rw_status = STLINK_JTAG_UNKNOWN_CMD;
+            p->last_rw_fault = le32_get(&cmd[2]);
+            size_t n = cmd[1] == STLINK_DEBUG_APIV2_READMEM_16BIT ? le16_get(&cmd[6]) : 0;
+            n = n < cap ? n : cap;
+            memset(reply, 0, n);
+            return n;
+        }
     }
     if (!in_debug(p)) {
         /* memory commands outside debug mode: nothing reaches the target */
@@ -512,7 +607,7 @@ static size_t version_reply(struct sim_probe *p, uint8_t *reply, size_t cap)
 {
     const struct version_info *v = &versions[p->cfg.kind];
     uint8_t buf[6];
-    be16_put(buf, (uint16_t)(v->major << 12 | (v->jtag & 0x3F) << 6 | (v->swim_or_msd & 0x3F)));
+    be16_put(buf, (uint16_t)(v->major << 12 | (fw_jtag(p) & 0x3F) << 6 | (v->swim_or_msd & 0x3F)));
     le16_put(&buf[2], STLINK_VID);
     le16_put(&buf[4], v->pid);
     size_t n = cap < 6 ? cap : 6;
@@ -527,7 +622,7 @@ static size_t version_ex_reply(struct sim_probe *p, uint8_t *reply, size_t cap)
     if (v->major >= 3) {
         buf[0] = v->major;
         buf[1] = v->swim_or_msd;
-        buf[2] = v->jtag;
+        buf[2] = (uint8_t)fw_jtag(p);
         buf[3] = v->msd;
         buf[4] = v->bridge;
         le16_put(&buf[8], STLINK_VID);
@@ -540,6 +635,12 @@ static size_t version_ex_reply(struct sim_probe *p, uint8_t *reply, size_t cap)
 
 static size_t voltage_reply(struct sim_probe *p, uint8_t *reply, size_t cap)
 {
+    if (!fw_has(p, FW_VOLTAGE)) {
+        /* unknown before J13: no measurement (a zero reference) */
+        size_t n = cap < 8 ? cap : 8;
+        memset(reply, 0, n);
+        return n;
+    }
     /* volts = 2 * 1.2 * reading / ref: the probe measures half the target voltage against its
      * 1.2 V reference with a 12-bit converter. */
     const uint32_t ref = 1638;
@@ -562,11 +663,66 @@ static sim_ps usb_byte_ps(const struct sim_probe *p)
     return p->cfg.kind == SIM_PROBE_V3 ? SIM_USB_HS_BYTE_PS : SIM_USB_FS_BYTE_PS;
 }
 
+/* What USB does to the probe (enum sim_probe_usb_cmd); false for a firmware command. */
+static bool usb_command(struct sim_probe *p, const uint8_t cmd[16], uint8_t *reply, size_t cap,
+                        size_t *n)
+{
+    *n = 0;
+    if (cmd[0] == SIM_PROBE_USB_RESET) {
+        /* The firmware restarts: endpoints flushed, out of debug mode, answering again. */
+        p->hung = false;
+        p->in_fifo_len = 0;
+        p->mode = STLINK_MODE_MASS;
+        return true;
+    }
+    if (cmd[0] == SIM_PROBE_USB_READ_IN) {
+        if (cap == 0)
+            return true;
+        size_t k = p->hung ? 0 : p->in_fifo_len;
+        if (k + 1 > cap)
+            k = cap - 1;
+        reply[0] = (uint8_t)k;
+        memcpy(reply + 1, p->in_fifo, k);
+        memmove(p->in_fifo, p->in_fifo + k, p->in_fifo_len - k);
+        p->in_fifo_len -= k;
+        *n = k + 1;
+        return true;
+    }
+    return false;
+}
+
+/* A reply goes into the IN endpoint behind what is still there: the client gets the oldest
+ * data (a short packet, the rest of its buffer zero) and the new reply waits its turn. */
+static size_t queue_reply(struct sim_probe *p, uint8_t *reply, size_t n, size_t cap)
+{
+    if (p->in_fifo_len == 0 || n == 0)
+        return n;
+    uint8_t fresh[SIM_PROBE_STALE_MAX];
+    size_t keep = n < sizeof fresh ? n : sizeof fresh; /* a longer reply overflows the queue */
+    memcpy(fresh, reply, keep);
+    size_t old = p->in_fifo_len < cap ? p->in_fifo_len : cap;
+    memset(reply, 0, n);
+    memcpy(reply, p->in_fifo, old);
+    memcpy(p->in_fifo, fresh, keep);
+    p->in_fifo_len = keep;
+    return n;
+}
+
 size_t sim_probe_command(struct sim_probe *p, const uint8_t cmd[16], const uint8_t *out,
                          size_t out_len, uint8_t *reply, size_t cap)
 {
     struct sim_target *t = p->target;
     size_t n = 0;
+
+    if (usb_command(p, cmd, reply, cap, &n))
+        return n;
+    if (p->hung) {
+        /* Nothing is executed and nothing answers. */
+        if (p->trace)
+            fprintf(p->trace, "[%12.6f] cmd %02x %02x ignored: the probe hangs until a USB "
+                              "reset\n", (double)t->now / (double)SIM_PS_PER_S, cmd[0], cmd[1]);
+        return 0;
+    }
 
     sim_target_charge(t, SIM_COST_USB_LATENCY, usb_cmd_ps(p));
     sim_target_charge(t, SIM_COST_USB_DATA, (STLINK_CMD_SIZE + out_len) * usb_byte_ps(p));
@@ -600,6 +756,7 @@ size_t sim_probe_command(struct sim_probe *p, const uint8_t cmd[16], const uint8
     default: break;
     }
 
+    n = queue_reply(p, reply, n, cap);
     if (p->swd_transfers)
         sim_target_charge(t, SIM_COST_SWD,
                           p->swd_transfers * SIM_SWD_CYCLES_PER_TRANSFER *

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "libusb/usb_events.h"
 #include "target.h"
 
 enum sim_probe_kind {
@@ -19,8 +20,22 @@ enum sim_probe_kind {
     SIM_PROBE_V3,   /* STLINK-V3SET, 0483:374f, firmware V3J7M3 */
 };
 
+/* The largest stale reply the IN endpoint holds. */
+#define SIM_PROBE_STALE_MAX 63u
+
 struct sim_probe_config {
     enum sim_probe_kind kind;
+    /* Firmware version; 0: the kind's default (V2J37, V2J37M26, V3J7). Each version has exactly
+     * the commands its J number brings (sim/probe.c, fw_has). */
+    uint8_t fw_jtag;
+    /* Every third core or debug register write answers 0x0D (write-verify error) though it
+     * worked, as some firmware does. */
+    bool spurious_0d;
+    /* After every 8 memory commands, the next wait_burst ones answer WAIT, transferring
+     * nothing. 0: only when the target itself stalls. */
+    unsigned wait_burst;
+    /* The IN endpoint holds the reply of a command whose client died before reading it. */
+    bool stale_reply;
     uint8_t serial[32]; /* as the USB string descriptor carries it: ASCII or 12 raw bytes */
     size_t serial_len;
     uint8_t start_mode; /* enum stlink_mode at power-up */
@@ -39,6 +54,15 @@ struct sim_probe {
     uint32_t rw_misc_items;
     uint8_t rw_misc_reply[8u * 1227u];
     FILE *trace;            /* every command decoded, for diagnosing clients; or NULL */
+    /* V3 firmware that got DEBUG_EXIT outside debug mode answers nothing until a USB reset. */
+    bool hung;
+    unsigned reg_writes;    /* counts register writes, for spurious_0d */
+    unsigned mem_commands;  /* counts memory commands, for wait_burst */
+    unsigned waits_left;    /* WAIT answers still due in the current burst */
+    /* Replies still in the IN endpoint: each command's reply queues behind them (the client
+     * reads old data) until a bulk IN read without a command drains them. */
+    uint8_t in_fifo[SIM_PROBE_STALE_MAX];
+    size_t in_fifo_len;
 };
 
 void sim_probe_init(struct sim_probe *p, const struct sim_probe_config *cfg,

@@ -65,7 +65,8 @@ void stflash_ctx_set_log(struct stflash_ctx *ctx, enum stflash_log_level max_lev
                          stflash_log_fn fn, void *user);
 void stflash_ctx_set_progress(struct stflash_ctx *ctx, stflash_progress_fn fn, void *user);
 
-/* The message of the last failure in this context, "" if none. Valid until the next call. */
+/* The message of the last failure in this context, whole whatever its length; "" if none.
+ * Valid until the next call. */
 const char *stflash_last_error(const struct stflash_ctx *ctx);
 
 /* ---- probes ---- */
@@ -81,6 +82,7 @@ const char *stflash_last_error(const struct stflash_ctx *ctx);
  *                                ~/.cache/stflash/sim-CHIP.state) so consecutive commands see
  *                                the same chip. Options: rdp=0|1, flash-size-reg=N,
  *                                flash-kib=N, voltage=V, no-nrst, boot0, probe=v2|v2-1|v3,
+ *                                probe-fw=VERSION, spurious-0d, wait-burst=N, stale-reply,
  *                                mode=dfu|mass|debug, serial=TEXT, serial-hex=HEX, state=FILE
  *                                (board options take effect when the state file is created)
  */
@@ -301,8 +303,8 @@ struct stflash_check {
                          "SWD link", "core", "chip", "clone", "read protection",
                          "write protection", "flash size" */
     enum stflash_verdict verdict;
-    char detail[256]; /* what was found */
-    char fix[512];    /* for WARN and FAIL: what to do, "" otherwise */
+    const char *detail; /* what was found, whole; valid during the callback only */
+    const char *fix;    /* for WARN and FAIL: what to do, "" otherwise; valid as detail */
 };
 
 typedef void (*stflash_check_fn)(void *user, const struct stflash_check *check);

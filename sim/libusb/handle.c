@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "usb_events.h"
 #include "usb_sim.h"
 
 /* A probe whose device node the user may not open: STFLASH_SIM_DENY lists serials (comma
@@ -135,12 +136,15 @@ int LIBUSB_CALL libusb_clear_halt(libusb_device_handle *dev_handle, unsigned cha
 
 int LIBUSB_CALL libusb_reset_device(libusb_device_handle *dev_handle)
 {
-    /* A port reset loses whatever was in transit on the bulk endpoints; the probe keeps its
-     * session (and its mode), as the device re-enumerates with the same descriptors. */
+    /* A port reset loses whatever was in transit on the bulk endpoints and restarts the probe
+     * firmware (out of debug mode; a hung V3 answers again); the device re-enumerates with the
+     * same descriptors, so the handle stays valid. */
     usbsim_lock();
     stlink_pipe_reset(&dev_handle->pipe, dev_handle->dev->usb->ver_major);
+    const uint8_t cmd[16] = {SIM_PROBE_USB_RESET};
+    int rc = daemon_usb_cmd(&dev_handle->link, cmd, STLINK_SERVER_DIR_OUT, NULL, 0, NULL, 0);
     usbsim_unlock();
-    return LIBUSB_SUCCESS;
+    return rc == LIBUSB_SUCCESS ? LIBUSB_SUCCESS : LIBUSB_ERROR_NOT_FOUND;
 }
 
 /* No kernel driver ever binds to the simulated probes. */

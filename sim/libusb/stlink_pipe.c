@@ -3,6 +3,7 @@
 
 #include "core/le.h"
 #include "stlink/stlink_proto.h"
+#include "usb_events.h"
 #include "usb_sim.h"
 
 void stlink_pipe_reset(struct stlink_pipe *p, int ver_major)
@@ -92,11 +93,27 @@ int stlink_pipe_out(struct stlink_pipe *p, struct daemon_link *l, const uint8_t 
     return LIBUSB_SUCCESS;
 }
 
-int stlink_pipe_in(struct stlink_pipe *p, uint8_t *buf, size_t cap)
+/* Asks the probe for the bytes its IN endpoint holds without a command pending. */
+static int stale_in(struct daemon_link *l, uint8_t *buf, size_t cap)
+{
+    const uint8_t cmd[16] = {SIM_PROBE_USB_READ_IN};
+    uint8_t rep[SIM_PROBE_USB_READ_IN_LEN];
+    int rc = daemon_usb_cmd(l, cmd, STLINK_SERVER_DIR_IN, NULL, 0, rep, sizeof rep);
+    if (rc != LIBUSB_SUCCESS)
+        return rc;
+    size_t n = rep[0] < sizeof rep - 1 ? rep[0] : sizeof rep - 1;
+    if (n == 0)
+        return LIBUSB_ERROR_TIMEOUT;
+    n = n < cap ? n : cap; /* a real short read would overflow; the rest is dropped */
+    memcpy(buf, rep + 1, n);
+    return (int)n;
+}
+
+int stlink_pipe_in(struct stlink_pipe *p, struct daemon_link *l, uint8_t *buf, size_t cap)
 {
     size_t left = p->reply_len - p->reply_pos;
     if (left == 0)
-        return LIBUSB_ERROR_TIMEOUT;
+        return p->collecting ? LIBUSB_ERROR_TIMEOUT : stale_in(l, buf, cap);
     size_t n = left < cap ? left : cap;
     memcpy(buf, p->reply + p->reply_pos, n);
     p->reply_pos += n;

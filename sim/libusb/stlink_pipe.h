@@ -31,8 +31,9 @@ void stlink_pipe_reset(struct stlink_pipe *p, int ver_major);
 /* Bytes the client sent on the OUT endpoint. Returns a libusb error code. */
 int stlink_pipe_out(struct stlink_pipe *p, struct daemon_link *l, const uint8_t *buf, size_t len);
 
-/* Copies up to `cap` bytes of the pending reply; the bytes count, or LIBUSB_ERROR_TIMEOUT when
- * the probe has nothing to send. */
-int stlink_pipe_in(struct stlink_pipe *p, uint8_t *buf, size_t cap);
+/* Copies up to `cap` bytes of the pending reply; with none, whatever the probe's IN endpoint
+ * still holds from before (a reply its earlier client never read). The bytes count, or
+ * LIBUSB_ERROR_TIMEOUT when the probe has nothing to send. */
+int stlink_pipe_in(struct stlink_pipe *p, struct daemon_link *l, uint8_t *buf, size_t cap);
 
 #endif

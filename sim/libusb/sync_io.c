@@ -15,7 +15,7 @@ int usbsim_bulk(libusb_device_handle *h, uint8_t endpoint, uint8_t *data, int le
         return rc;
     }
     if (endpoint == u->ep_in) {
-        int n = stlink_pipe_in(&h->pipe, data, (size_t)length);
+        int n = stlink_pipe_in(&h->pipe, &h->link, data, (size_t)length);
         if (n < 0)
             return n;
         *transferred = n;

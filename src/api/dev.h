@@ -16,6 +16,7 @@ struct stflash_dev {
     struct stflash_target_info target;
     const struct stflash_clone_info *clone;
     double volts;
+    bool attached; /* SWD entered: the core has to be let go at close */
 };
 
 static inline struct dbg *dev_dbg(struct stflash_dev *dev)

@@ -39,15 +39,22 @@ static void report(struct ladder *l, const char *step, enum stflash_verdict verd
     memset(&c, 0, sizeof c);
     c.step = step;
     c.verdict = verdict;
-    va_list ap;
+    /* The detail whole, however long (it often carries an error message). */
+    va_list ap, again;
     va_start(ap, fmt);
-    vsnprintf(c.detail, sizeof c.detail, fmt, ap);
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *detail = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (detail)
+        vsnprintf(detail, (size_t)n + 1, fmt, again);
+    va_end(again);
     va_end(ap);
-    if (fix)
-        snprintf(c.fix, sizeof c.fix, "%s", fix);
+    c.detail = detail ? detail : "(out of memory for the detail)";
+    c.fix = fix ? fix : "";
     if (verdict == STFLASH_CHECK_FAIL)
         l->failures++;
     l->fn(l->user, &c);
+    free(detail);
 }
 
 /* Reports every step after `from` as skipped. */

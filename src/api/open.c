@@ -232,6 +232,7 @@ int stflash_open(struct stflash_ctx *ctx, const struct stflash_open_options *opt
         rc = silent_target(dev);
     if (rc != 0)
         goto fail;
+    dev->attached = true;
     rc = detect_target(dev);
     if (rc == 0 && opts->halt && opts->connect == STFLASH_CONNECT_NORMAL)
         rc = cm_halt(dev_dbg(dev));
@@ -249,7 +250,14 @@ void stflash_close(struct stflash_dev *dev)
     if (!dev)
         return;
     if (dev->tr) {
-        (void)stlink_exit_debug(&dev->sl);
+        /* Best effort: the probe may be gone; the first error of the session is kept. */
+        char *saved = ctx_error_save(dev->ctx);
+        if (dev->attached && cm_detach(dev_dbg(dev)) != 0)
+            ctx_log(dev->ctx, STFLASH_LOG_DEBUG, "detach: %s", stflash_last_error(dev->ctx));
+        /* Only the mode the probe is in is left: never DEBUG_EXIT outside debug mode. */
+        if (dev->sl.tr && stlink_leave(&dev->sl) != 0)
+            ctx_log(dev->ctx, STFLASH_LOG_DEBUG, "close: %s", stflash_last_error(dev->ctx));
+        ctx_error_restore(dev->ctx, saved);
         transport_close(dev->tr);
     }
     free(dev);

@@ -100,6 +100,18 @@ static int set_vector_catch(struct dbg *d, uint32_t set, uint32_t clear)
     return rc;
 }
 
+int cm_detach(struct dbg *d)
+{
+    /* ARMv7-M ARM C1.6.5 (DEMCR vector catch bits), C1.6.3 (DHCSR C_DEBUGEN). */
+    int rc = set_vector_catch(d, 0, CM_DEMCR_VC_ALL);
+    bool halted = true;
+    if (rc == 0)
+        rc = cm_is_halted(d, &halted);
+    if (rc == 0 && !halted)
+        rc = dbg_write32(d, CM_DHCSR, CM_DHCSR_DBGKEY);
+    return rc;
+}
+
 int cm_reset(struct dbg *d, enum cm_reset_kind kind, bool halt)
 {
     int rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN | (halt ? CM_DHCSR_C_HALT : 0));

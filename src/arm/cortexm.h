@@ -30,6 +30,8 @@
 #define CM_DHCSR_S_RESET_ST (1u << 25)
 
 #define CM_DEMCR_VC_CORERESET (1u << 0)
+/* VC_CORERESET and VC_MMERR..VC_HARDERR (bits 4-10): every vector catch. */
+#define CM_DEMCR_VC_ALL (0x7F0u | CM_DEMCR_VC_CORERESET)
 #define CM_DEMCR_VC_HARDERR (1u << 10)
 #define CM_DEMCR_TRCENA (1u << 24)
 
@@ -54,6 +56,11 @@ enum cm_reset_kind {
     CM_RESET_SYSTEM, /* AIRCR SYSRESETREQ */
     CM_RESET_NRST,   /* pulse the NRST line */
 };
+
+/* Leaves the core to itself before the probe lets go: every vector catch disarmed, and halting
+ * debug off (DHCSR C_DEBUGEN cleared) when the core runs, so a BKPT or a fault in the firmware
+ * no longer stops it for a debugger that is gone. A halted core stays halted. */
+int cm_detach(struct dbg *d);
 
 /* Resets the target; with halt, the core stops at the reset vector (DEMCR VC_CORERESET). */
 int cm_reset(struct dbg *d, enum cm_reset_kind kind, bool halt);

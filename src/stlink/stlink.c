@@ -16,8 +16,6 @@
 #include "stlink/stlink_proto.h"
 
 #define STLINK_DEFAULT_WAIT_MS 500u
-/* How long a probe may stay in DFU mode after DFU_EXIT before it counts as stuck. */
-#define STLINK_DFU_EXIT_MS 1000u
 /* Back-off between retries of a WAIT answer: doubles from the first value up to the last. */
 #define STLINK_BACKOFF_FIRST_MS 1u
 #define STLINK_BACKOFF_MAX_MS 32u
@@ -150,6 +148,22 @@ static bool status_is_link(uint8_t st)
     return st == STLINK_SWD_DP_ERROR || st == STLINK_SWD_DP_PARITY_ERROR;
 }
 
+/* Statuses the firmware gives at SWD entry when the target does not answer the line reset:
+ * 0x04, 0x05 and 0x09 are seen on a target asleep in a low-power mode (an L0 answers 0x09),
+ * like the SWD errors: a retry under reset may reach it. */
+static bool status_is_silent_entry(uint8_t st)
+{
+    return st == 0x04 || st == 0x05 || st == 0x09;
+}
+
+/* A register write answered 0x0D (write-verify error) was carried out: some firmware gives
+ * that status spuriously on register writes (real-stlink-firmware facts in
+ * docs/troubleshooting.md), so it counts as success there, and only there. */
+static uint8_t register_write_status(uint8_t st)
+{
+    return st == STLINK_JTAG_WRITE_VERIF_ERROR ? STLINK_OK : st;
+}
+
 /* The error an unsuccessful status maps to. */
 static int status_error(uint8_t st)
 {
@@ -275,6 +289,13 @@ static int read_version(struct stlink *sl)
     unsigned jtag = (word >> 6) & 0x3Fu;
     unsigned low = word & 0x3Fu;
     uint16_t vid = le16_get(&rep[2]), pid = le16_get(&rep[4]);
+    if (vid != STLINK_VID)
+        /* Every ST-LINK repeats ST's vendor ID here: anything else is not this reply (an old
+         * one left in the endpoint, or a probe that does not answer). */
+        return ctx_fail(sl->ctx, STFLASH_ERR_PROBE,
+                        "cannot read the probe version: the answer (%02x %02x %02x %02x %02x "
+                        "%02x) is not a version",
+                        rep[0], rep[1], rep[2], rep[3], rep[4], rep[5]);
 
     if (hw == 1 || pid == STLINK_PID_V1)
         return ctx_fail(sl->ctx, STFLASH_ERR_UNSUPPORTED,
@@ -372,33 +393,29 @@ static const char *mode_name(uint8_t mode)
     }
 }
 
-/* Leaves DFU (and the bootloader mode), then checks the probe really left it. */
-static int leave_dfu(struct stlink *sl, uint8_t mode)
+/* Leaves DFU mode with one DFU_EXIT, as the proven clients do: the firmware switches without
+ * answering, and asking again at once only adds commands it may not expect. A probe that stays
+ * in DFU fails at SWD entry. */
+static int leave_dfu(struct stlink *sl)
 {
-    ctx_log(sl->ctx, STFLASH_LOG_INFO, "probe is in %s mode: leaving it", mode_name(mode));
-    uint64_t deadline = now_ms() + STLINK_DFU_EXIT_MS;
-    unsigned backoff = 10;
-    for (;;) {
-        int rc = send_no_reply(sl, STLINK_CMD_DFU, STLINK_DFU_EXIT, "cannot leave DFU mode");
-        if (rc != STFLASH_OK)
-            return rc;
-        rc = stlink_current_mode(sl, &mode);
-        if (rc != STFLASH_OK)
-            return rc;
-        if (mode != STLINK_MODE_DFU && mode != STLINK_MODE_BOOTLOADER)
-            return STFLASH_OK;
-        if (!back_off(deadline, &backoff))
-            return ctx_fail(sl->ctx, STFLASH_ERR_PROBE,
-                            "the probe stays in %s mode after DFU_EXIT: unplug and replug it, or "
-                            "update its firmware with STM32CubeProgrammer",
-                            mode_name(mode));
-    }
+    ctx_log(sl->ctx, STFLASH_LOG_INFO, "probe is in DFU mode: leaving it");
+    return send_no_reply(sl, STLINK_CMD_DFU, STLINK_DFU_EXIT, "cannot leave DFU mode");
 }
 
 int stlink_init(struct stlink *sl, struct transport *tr)
 {
     struct stlink s = {.tr = tr, .ctx = tr->ctx, .wait_timeout_ms = STLINK_DEFAULT_WAIT_MS};
     int rc = read_version(&s);
+    if ((rc == STFLASH_ERR_TIMEOUT || rc == STFLASH_ERR_IO || rc == STFLASH_ERR_PROBE) &&
+        tr->reset) {
+        /* A probe that stopped answering (an STLINK-V3 after DEBUG_EXIT outside debug mode)
+         * or holds an old reply answers again after a USB reset of the device. */
+        ctx_log(s.ctx, STFLASH_LOG_WARN, "%s; resetting the probe's USB device and retrying",
+                stflash_last_error(s.ctx));
+        rc = tr->reset(tr);
+        if (rc == STFLASH_OK)
+            rc = read_version(&s);
+    }
     if (rc != STFLASH_OK)
         return rc;
     char ver[32];
@@ -413,8 +430,12 @@ int stlink_init(struct stlink *sl, struct transport *tr)
     s.initial_mode = mode;
     switch (mode) {
     case STLINK_MODE_DFU:
+        rc = leave_dfu(&s);
+        break;
     case STLINK_MODE_BOOTLOADER:
-        rc = leave_dfu(&s, mode);
+        /* No client sends anything for this mode: DFU_EXIT is not its way out. */
+        ctx_log(s.ctx, STFLASH_LOG_INFO, "probe reports %s mode (0x%02x): left as it is",
+                mode_name(mode), mode);
         break;
     case STLINK_MODE_SWIM:
         ctx_log(s.ctx, STFLASH_LOG_INFO, "probe is in SWIM mode: leaving it");
@@ -546,12 +567,18 @@ int stlink_enter_swd(struct stlink *sl)
     if (rc != STFLASH_OK)
         return wrap_fail(sl, rc, "cannot enter SWD mode");
     if (st != STLINK_OK) {
-        if (status_error(st) == STFLASH_ERR_TARGET)
+        if (status_error(st) == STFLASH_ERR_TARGET || status_is_silent_entry(st)) {
+            char why[40];
+            if (status_is_silent_entry(st))
+                snprintf(why, sizeof why, "status 0x%02x: asleep?", st);
+            else
+                snprintf(why, sizeof why, "%s", stlink_status_ident(st));
             return ctx_fail(sl->ctx, STFLASH_ERR_TARGET,
                             "cannot enter SWD mode: the target does not answer on SWD (%s); check "
                             "the wiring (SWDIO, SWCLK, GND) and the target supply, and connect "
-                            "under reset if its firmware disables SWD",
-                            stlink_status_ident(st));
+                            "under reset if its firmware disables SWD or puts the chip to sleep",
+                            why);
+        }
         return fail_status(sl, st, "cannot enter SWD mode");
     }
     if (sl->features & STLINK_F_INIT_AP) {
@@ -567,6 +594,27 @@ int stlink_enter_swd(struct stlink *sl)
 int stlink_exit_debug(struct stlink *sl)
 {
     return send_no_reply(sl, STLINK_CMD_DEBUG, STLINK_DEBUG_EXIT, "cannot leave debug mode");
+}
+
+int stlink_leave(struct stlink *sl)
+{
+    uint8_t mode;
+    int rc = stlink_current_mode(sl, &mode);
+    if (rc != STFLASH_OK)
+        return rc;
+    if (mode == STLINK_MODE_DEBUG)
+        return stlink_exit_debug(sl);
+    if (mode == STLINK_MODE_SWIM)
+        return send_no_reply(sl, STLINK_CMD_SWIM, STLINK_SWIM_EXIT, "cannot leave SWIM mode");
+    return STFLASH_OK; /* nothing to leave: DEBUG_EXIT here would hang a V3 */
+}
+
+/* Enters SWD again after the link was lost (the firmware dropped it after line errors): what
+ * the proven clients do before giving up on a failed status poll. */
+static int reenter_swd(struct stlink *sl)
+{
+    ctx_log(sl->ctx, STFLASH_LOG_INFO, "SWD link error: entering SWD again");
+    return stlink_enter_swd(sl);
 }
 
 int stlink_read_idcode(struct stlink *sl, uint32_t *idcode)
@@ -608,8 +656,8 @@ static int last_rw_status(struct stlink *sl, uint8_t *status, uint32_t *fault, b
 }
 
 /*
- * One memory command of `n` bytes (within every limit), then its status. WAIT resumes from the
- * address the probe stopped at (or repeats the command) until the deadline. A read lands in
+ * One memory command of `n` bytes (within every limit), then its status. WAIT repeats the whole
+ * command until the deadline; a lost SWD link is entered again once. A read lands in
  * `rd` (a scratch buffer: it may hold partial data on failure).
  */
 static int mem_piece(struct stlink *sl, uint32_t addr, uint8_t *rd, const uint8_t *wr, size_t n,
@@ -618,12 +666,12 @@ static int mem_piece(struct stlink *sl, uint32_t addr, uint8_t *rd, const uint8_
     const char *verb = wr ? "write" : "read";
     uint64_t deadline = now_ms() + sl->wait_timeout_ms;
     unsigned backoff = STLINK_BACKOFF_FIRST_MS;
-    size_t done = 0;
+    bool reentered = false;
     char what[80];
 
     for (;;) {
-        uint32_t a = addr + (uint32_t)done;
-        size_t len = n - done;
+        uint32_t a = addr;
+        size_t len = n;
         uint8_t cmd[STLINK_CMD_SIZE];
         cmd_init(cmd, STLINK_CMD_DEBUG, mem_opcode(wr != NULL, width));
         le32_put(&cmd[2], a);
@@ -633,14 +681,14 @@ static int mem_piece(struct stlink *sl, uint32_t addr, uint8_t *rd, const uint8_
 
         int rc;
         if (wr) {
-            rc = exchange(sl, cmd, wr + done, len, NULL, 0);
+            rc = exchange(sl, cmd, wr, len, NULL, 0);
         } else if (len == 1) {
             uint8_t one[2]; /* a one-byte read answers two bytes */
             rc = exchange(sl, cmd, NULL, 0, one, sizeof one);
             if (rc == STFLASH_OK)
-                rd[done] = one[0];
+                rd[0] = one[0];
         } else {
-            rc = exchange(sl, cmd, NULL, 0, rd + done, len);
+            rc = exchange(sl, cmd, NULL, 0, rd, len);
         }
         if (rc != STFLASH_OK)
             return wrap_fail(sl, rc, what);
@@ -656,13 +704,16 @@ static int mem_piece(struct stlink *sl, uint32_t addr, uint8_t *rd, const uint8_
 
         bool inside = have_fault && fault >= a && fault - a < len;
         if (stlink_status_is_wait(st)) {
-            /* The bytes before the stalled address were transferred: go on from there. */
-            if (inside && (fault - a) % width == 0)
-                done += fault - a;
+            /* The whole piece again: what the address after a WAIT means is not defined (a
+             * posted write reports a later transfer than the stalled one). */
             if (back_off(deadline, &backoff))
                 continue;
-            snprintf(what, sizeof what, "cannot %s memory at 0x%08x", verb, addr + (uint32_t)done);
             return fail_status(sl, st, what);
+        }
+        if (status_is_link(st) && !reentered) {
+            reentered = true;
+            if (reenter_swd(sl) == STFLASH_OK)
+                continue; /* else the original status is the error */
         }
         snprintf(what, sizeof what, "cannot %s memory at 0x%08x", verb, inside ? fault : a);
         return fail_status(sl, st, what);
@@ -770,13 +821,18 @@ static int read_word(struct stlink *sl, const uint8_t cmd[STLINK_CMD_SIZE], cons
     return rc;
 }
 
-/* Sends a prepared write command with the 32-bit value in bytes 6-9; the reply is the status. */
+/* Sends a prepared register write command with the 32-bit value in bytes 6-9; the reply is the
+ * status (a spurious 0x0D counts as success). */
 static int write_word(struct stlink *sl, uint8_t cmd[STLINK_CMD_SIZE], const char *what,
                       uint32_t val)
 {
-    uint8_t rep[2];
+    uint8_t rep[2], st;
     le32_put(&cmd[6], val);
-    return checked_cmd(sl, cmd, rep, sizeof rep, what);
+    int rc = status_cmd(sl, cmd, rep, sizeof rep, &st);
+    if (rc != STFLASH_OK)
+        return wrap_fail(sl, rc, what);
+    st = register_write_status(st);
+    return st == STLINK_OK ? STFLASH_OK : fail_status(sl, st, what);
 }
 
 /* Prepares the command for the 32-bit word at addr, which must be aligned; `what` receives the
@@ -849,6 +905,8 @@ static int reg_command(struct stlink *sl, const char *verb, uint8_t op, unsigned
     int rc = status_cmd(sl, cmd, rep, rep_cap, &st);
     if (rc != STFLASH_OK)
         return wrap_fail(sl, rc, what);
+    if (op == STLINK_DEBUG_APIV2_WRITEREG)
+        st = register_write_status(st);
     if (st != STLINK_OK)
         return reg_fail(sl, st, what);
     return STFLASH_OK;

@@ -40,8 +40,10 @@ struct stlink {
     uint8_t initial_mode; /* enum stlink_mode the probe was in when opened */
 };
 
-/* Reads the version (GET_VERSION, GET_VERSION_EX on V3) and leaves DFU, mass-storage or SWIM
- * mode (logged at INFO). Refuses API v1 firmware with a message naming the update tool. */
+/* Reads the version (GET_VERSION, GET_VERSION_EX on V3), after a USB reset of the probe and
+ * once more when the first read fails or is garbled (the transport's reset), and leaves DFU
+ * (one DFU_EXIT), debug or SWIM mode (logged at INFO). Refuses API v1 firmware with a message
+ * naming the update tool. */
 int stlink_init(struct stlink *sl, struct transport *tr);
 
 /* The firmware version as ST writes it: "V2J37S7", "V2J37M26", "V3J7M3B5S1". */
@@ -56,6 +58,10 @@ int stlink_set_swd_khz(struct stlink *sl, uint32_t khz, uint32_t *actual);
 /* Enters SWD debug mode. STFLASH_ERR_TARGET when the target does not answer. */
 int stlink_enter_swd(struct stlink *sl);
 int stlink_exit_debug(struct stlink *sl);
+/* Leaves the mode the probe is in now (read with GET_CURRENT_MODE): DEBUG_EXIT only in debug
+ * mode (STLINK-V3 firmware stops answering USB when it gets one elsewhere), SWIM exit in SWIM
+ * mode, nothing otherwise. */
+int stlink_leave(struct stlink *sl);
 int stlink_current_mode(struct stlink *sl, uint8_t *mode);
 
 int stlink_read_idcode(struct stlink *sl, uint32_t *idcode);

@@ -56,7 +56,10 @@ int transport_pid_status(uint16_t pid, char *text, size_t cap)
 
 void transport_serial_text(const uint8_t *raw, size_t len, char *out, size_t cap)
 {
-    bool printable = len > 0;
+    /* A 12-byte serial (a 26-byte string descriptor) is the binary form ST-LINK/V2 probes
+     * carry: hex even when its bytes happen to be printable, so the same probe always prints
+     * the same way (and the way other tools print it). */
+    bool printable = len > 0 && len != TRANSPORT_BINARY_SERIAL_LEN;
     for (size_t i = 0; i < len; i++)
         if (raw[i] < 0x20 || raw[i] > 0x7E)
             printable = false;

@@ -31,6 +31,10 @@ struct transport {
     const struct transport_ops *ops;
     struct stflash_ctx *ctx;
     struct stflash_probe_info info; /* what was opened */
+    /* Resets the probe's USB device (its firmware restarts, its endpoints are flushed) and keeps
+     * the transport usable; set by the USB transport only (the others allocate the struct
+     * zeroed: NULL, they cannot). */
+    int (*reset)(struct transport *t);
 };
 
 /* Called once per probe found; the info is valid during the call only. */
@@ -70,7 +74,11 @@ const char *transport_probe_name(uint16_t pid);
  * (ST-LINK/V1: unsupported; STLINK-V3 in its USB bootloader: how to get it out). */
 int transport_pid_status(uint16_t pid, char *text, size_t cap);
 
-/* The serial as printed: ASCII when every byte is printable, else uppercase hex digits. */
+/* Length of the binary serial of ST-LINK/V2 probes (12 bytes, shown as 24 hex digits). */
+#define TRANSPORT_BINARY_SERIAL_LEN 12u
+
+/* The serial as printed: uppercase hex digits for a 12-byte (binary) serial or one with a byte
+ * that is not printable, else ASCII. */
 void transport_serial_text(const uint8_t *raw, size_t len, char *out, size_t cap);
 
 /* "ST-LINK/V2 serial 5354534D0000000000000001 (usb 1-1.2)", for messages. */

@@ -28,6 +28,10 @@
 #define USB_INTERFACE 0
 #define USB_CONFIGURATION 1
 #define USB_TIMEOUT_MS 3000u
+/* Draining the IN endpoint at open: each read waits this long for a stale reply, and at most
+ * this many are read (a killed client leaves at most one reply, of up to one memory block). */
+#define USB_DRAIN_TIMEOUT_MS 10u
+#define USB_DRAIN_MAX_READS 4
 #define USB_EP_IN 0x81u
 #define USB_EP_OUT_V2 0x02u
 #define USB_EP_OUT 0x01u
@@ -291,6 +295,48 @@ static void usb_close(struct transport *tr)
 
 static const struct transport_ops usb_ops = {usb_xfer, usb_close};
 
+/*
+ * Reads and drops what the IN endpoint still holds: a client killed between a command and its
+ * reply (Ctrl-C) leaves that reply there, and the next client would take it for the answer to
+ * its own first command.
+ */
+static void drain_in(struct usb_transport *t)
+{
+    const size_t cap = STLINK_MAX_RW32 + 64; /* a whole memory reply fits: no overflow */
+    uint8_t *junk = malloc(cap);
+    if (!junk)
+        return;
+    for (int i = 0; i < USB_DRAIN_MAX_READS; i++) {
+        int done = 0;
+        int rc = libusb_bulk_transfer(t->handle, t->ep_in, junk, (int)cap, &done,
+                                      USB_DRAIN_TIMEOUT_MS);
+        if (rc != 0 && rc != LIBUSB_ERROR_OVERFLOW)
+            break; /* nothing (more) waiting */
+        ctx_log(t->base.ctx, STFLASH_LOG_INFO,
+                "%s: dropped %d bytes of an old reply left in the probe", t->what, done);
+    }
+    free(junk);
+}
+
+/* transport.reset: a USB port reset restarts the probe firmware and flushes its endpoints. */
+static int usb_reset(struct transport *tr)
+{
+    struct usb_transport *t = (struct usb_transport *)tr;
+    int rc = libusb_reset_device(t->handle);
+    if (rc == LIBUSB_ERROR_NOT_FOUND || rc == LIBUSB_ERROR_NO_DEVICE) {
+        t->gone = true;
+        return ctx_fail(tr->ctx, STFLASH_ERR_IO,
+                        "%s: the probe left the bus after a USB reset; run the command again "
+                        "(or unplug and replug the probe)",
+                        t->what);
+    }
+    if (rc != 0)
+        return ctx_fail(tr->ctx, STFLASH_ERR_IO, "%s: USB reset failed: %s", t->what,
+                        libusb_strerror(rc));
+    drain_in(t);
+    return STFLASH_OK;
+}
+
 /* Opens and claims a found probe. */
 static int open_found(struct stflash_ctx *ctx, libusb_context *usb, const struct usb_found *f,
                       struct usb_transport **out)
@@ -340,7 +386,9 @@ static int open_found(struct stflash_ctx *ctx, libusb_context *usb, const struct
     t->handle = h;
     t->ep_in = USB_EP_IN;
     t->ep_out = f->info.pid == STLINK_PID_V2 ? USB_EP_OUT_V2 : USB_EP_OUT;
+    t->base.reset = usb_reset;
     snprintf(t->what, sizeof t->what, "%s", what);
+    drain_in(t);
     *out = t;
     return STFLASH_OK;
 }

@@ -41,7 +41,7 @@ struct probe_row {
     const struct stflash_probe_info *info;
     bool opened;
     int open_rc;
-    char open_error[512];
+    char *open_error; /* whole, however long (heap) */
     struct stflash_probe_details details;
     struct stflash_target_info target;
 };
@@ -66,8 +66,7 @@ static void look_at(struct cli *cli, struct probe_row *r)
     }
     if (r->open_rc != 0) {
         const char *m = stflash_last_error(cli->ctx);
-        snprintf(r->open_error, sizeof r->open_error, "%s",
-                 m && *m ? m : stflash_strerror(r->open_rc));
+        r->open_error = strdup(m && *m ? m : stflash_strerror(r->open_rc));
     } else {
         r->opened = true;
     }
@@ -90,7 +89,7 @@ static void probe_text(const struct probe_row *rows, size_t n)
             continue;
         }
         if (!r->opened) {
-            printf("  %-9s %s\n", "target:", r->open_error);
+            printf("  %-9s %s\n", "target:", r->open_error ? r->open_error : "out of memory");
             continue;
         }
         char fw[32];
@@ -199,6 +198,8 @@ int cmd_probe(struct cli *cli, int argc, char **argv, int first)
         out_hint("check the USB cable (some are charge-only) and that the probe's LED is lit");
         rc = EXIT_NO_PROBE;
     }
+    for (size_t i = 0; i < n; i++)
+        free(rows[i].open_error);
     free(rows);
     stflash_probe_list_free(list);
     session_done(cli);
