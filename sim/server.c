@@ -25,6 +25,7 @@
 #include "core/le.h"
 #include "core/net.h"
 #include "server.h"
+#include "libusb/usb_events.h"
 #include "server_request.h"
 #include "stlink/stlink_proto.h"
 #include "transport/stlink_server_proto.h"
@@ -214,7 +215,14 @@ static bool handle_usb_cmd(struct sim_server *s, struct client *c, const uint8_t
     if (dir == STLINK_SERVER_DIR_TRACE) {
         /* no SWO capture: the trace endpoint has nothing */
     } else {
+        bool was_hung = b->probe.hung;
         sim_board_command(b, &rx[STLINK_SERVER_USB_CMD], out, out_len, resp + 4, in_cap);
+        if (was_hung && b->probe.hung && rx[STLINK_SERVER_USB_CMD] != SIM_PROBE_USB_READ_IN) {
+            /* A probe that answers nothing: on USB the transfer times out, which is what the
+             * server reports (the status word alone), not a reply of zeros. */
+            free(resp);
+            return reply_status(c, STLINK_SERVER_ERR_TIMEOUT);
+        }
     }
     le32_put(resp, STLINK_SERVER_OK);
     bool ok = send_all(c->fd, resp, 4 + in_cap);

@@ -157,6 +157,8 @@ int daemon_usb_cmd(struct daemon_link *l, const uint8_t cmd[16], uint8_t dir, co
     uint8_t status[4];
     if (!send_all(l->fd, msg, msg_len) || !recv_all(l->fd, status, sizeof status))
         goto broken;
+    if (le32_get(status) == STLINK_SERVER_ERR_TIMEOUT)
+        return LIBUSB_ERROR_TIMEOUT; /* the probe answers nothing (hung firmware) */
     if (le32_get(status) != STLINK_SERVER_OK)
         return LIBUSB_ERROR_IO;
     if (dir == STLINK_SERVER_DIR_IN && !recv_all(l->fd, in, in_len))

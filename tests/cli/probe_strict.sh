@@ -47,8 +47,14 @@ expect_err "not powered"
 expect_no_err "version"
 pass "V3 with an unpowered target: the probe still answers after a failed SWD entry"
 
-# ---- point 9: a hung V3 on USB answers again after a USB reset ----
+# ---- a hung V3 over TCP: the server reports the timeout (no reply of zeros taken as one) ----
 hang_probe
+expect_rc 4 "${T[@]}" info
+expect_err "timeout"
+expect_err "the probe itself does not answer"
+pass "TCP: a hung probe is reported as not answering, with the fix"
+
+# ---- point 9: a hung V3 on USB answers again after a USB reset ----
 export LD_LIBRARY_PATH="$STFLASH_LIBUSB_DIR" STFLASH_SIM_ADDR="127.0.0.1:$SIM_PORT"
 expect_ok probe --json
 expect_out "not powered"

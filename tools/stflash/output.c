@@ -115,7 +115,10 @@ static void hint_for(int rc, bool opening, const char *msg)
         break;
     case STFLASH_ERR_TARGET:
     case STFLASH_ERR_TIMEOUT:
-        if (opening && !mentions(msg, "wiring", "power"))
+        if (opening && mentions(msg, "probe version", NULL))
+            out_hint("the probe itself does not answer: unplug it and plug it in again (its "
+                     "firmware may hang after a command another program sent)");
+        else if (opening && !mentions(msg, "wiring", "power"))
             out_hint("check the SWD wiring (SWDIO, SWCLK, GND) and the target's power; if its "
                      "firmware disables SWD or sleeps, retry with --connect under-reset (needs "
                      "the NRST wire)");
