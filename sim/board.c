@@ -132,8 +132,31 @@ size_t sim_board_command(struct sim_board *b, const uint8_t cmd[16], const uint8
 
 /* ---- state file: a text header, then the option bytes and the flash image ---- */
 
-/* The option-byte section: the 8 half-words of the F0/F1/F3 option area, low byte first. */
 #define OPTBYTES_SECTION_LEN 16u
+
+/* The options' section: the 8 half-words of the F0/F1/F3 option area, low byte first, or what
+ * the family's flash controller keeps (flash ops state_*). */
+#define STATE_SECTION_MAX 64u
+
+static const char *section_name(const struct sim_target *t)
+{
+    return t->family->flash->state_section ? t->family->flash->state_section
+                                           : SIM_OPTBYTES_SECTION;
+}
+
+static unsigned options_section(const struct sim_target *t, uint8_t *out)
+{
+    const struct sim_flash_ops *ops = t->family->flash;
+    if (ops->state_get) {
+        ops->state_get(t, out);
+        return ops->state_len;
+    }
+    for (unsigned i = 0; i < 8; i++) {
+        out[2 * i] = (uint8_t)t->optbytes[i];
+        out[2 * i + 1] = (uint8_t)(t->optbytes[i] >> 8);
+    }
+    return OPTBYTES_SECTION_LEN;
+}
 
 int sim_board_save(struct sim_board *b, const char *path, char *err, size_t errlen)
 {
@@ -145,14 +168,11 @@ int sim_board_save(struct sim_board *b, const char *path, char *err, size_t errl
         snprintf(err, errlen, "cannot write state file '%s': %s", tmp, strerror(errno));
         return -1;
     }
-    fprintf(f, STATE_MAGIC "chip %s\nfamily %s\nflash %u\n" SIM_OPTBYTES_SECTION " %u\n\n",
-            t->chip->name, t->family->name, t->flash_size, OPTBYTES_SECTION_LEN);
-    uint8_t ob[OPTBYTES_SECTION_LEN];
-    for (unsigned i = 0; i < 8; i++) {
-        ob[2 * i] = (uint8_t)t->optbytes[i];
-        ob[2 * i + 1] = (uint8_t)(t->optbytes[i] >> 8);
-    }
-    bool ok = fwrite(ob, 1, sizeof ob, f) == sizeof ob &&
+    uint8_t ob[STATE_SECTION_MAX];
+    unsigned oblen = options_section(t, ob);
+    fprintf(f, STATE_MAGIC "chip %s\nfamily %s\nflash %u\n%s %u\n\n", t->chip->name,
+            t->family->name, t->flash_size, section_name(t), oblen);
+    bool ok = fwrite(ob, 1, oblen, f) == oblen &&
               fwrite(t->flash, 1, t->flash_size, f) == t->flash_size;
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, path) != 0) {
@@ -171,26 +191,28 @@ int sim_board_load(struct sim_board *b, const char *path, char *err, size_t errl
         snprintf(err, errlen, "cannot open state file '%s': %s", path, strerror(errno));
         return -1;
     }
-    char magic[64], chip[64], family[16] = "f1";
+    char magic[64], chip[64], family[16] = "f1", section[16] = SIM_OPTBYTES_SECTION;
     unsigned flash = 0, oblen = OPTBYTES_SECTION_LEN;
     int rc = -1;
-    uint8_t ob[OPTBYTES_SECTION_LEN];
+    uint8_t ob[STATE_SECTION_MAX];
+    const struct sim_flash_ops *ops = t->family->flash;
+    unsigned want_len = ops->state_get ? ops->state_len : OPTBYTES_SECTION_LEN;
     bool v1 = false, header_ok = false;
     if (fgets(magic, sizeof magic, f)) {
         v1 = strcmp(magic, STATE_MAGIC_V1) == 0;
         if (v1)
             header_ok = fscanf(f, "chip %63s\nflash %u\n\n", chip, &flash) == 2;
         else if (strcmp(magic, STATE_MAGIC) == 0)
-            header_ok = fscanf(f, "chip %63s\nfamily %15s\nflash %u\n" SIM_OPTBYTES_SECTION
-                                  " %u\n\n",
-                               chip, family, &flash, &oblen) == 4;
+            header_ok = fscanf(f, "chip %63s\nfamily %15s\nflash %u\n%15s %u\n\n", chip, family,
+                               &flash, section, &oblen) == 5;
     }
     if (!header_ok) {
         snprintf(err, errlen, "'%s' is not a virtual-board state file (or one of a newer version)",
                  path);
         goto out;
     }
-    if (strcmp(family, t->family->name) != 0 || oblen != OPTBYTES_SECTION_LEN) {
+    if (strcmp(family, t->family->name) != 0 || strcmp(section, section_name(t)) != 0 ||
+        oblen != want_len) {
         snprintf(err, errlen,
                  "state file '%s' holds a board of the %s family, the board is a %s (%s); remove "
                  "the file or start the board with the same chip",
@@ -204,12 +226,15 @@ int sim_board_load(struct sim_board *b, const char *path, char *err, size_t errl
                  path, chip, flash, t->chip->name, t->flash_size);
         goto out;
     }
-    if (fread(ob, 1, sizeof ob, f) != sizeof ob || fread(t->flash, 1, flash, f) != flash) {
+    if (fread(ob, 1, oblen, f) != oblen || fread(t->flash, 1, flash, f) != flash) {
         snprintf(err, errlen, "state file '%s' is truncated", path);
         goto out;
     }
-    for (unsigned i = 0; i < 8; i++)
-        t->optbytes[i] = (uint16_t)(ob[2 * i] | ob[2 * i + 1] << 8);
+    if (ops->state_put)
+        ops->state_put(t, ob);
+    else
+        for (unsigned i = 0; i < 8; i++)
+            t->optbytes[i] = (uint16_t)(ob[2 * i] | ob[2 * i + 1] << 8);
     sim_target_optbytes_changed(t);
     sim_target_code_changed(t, t->family->flash_base, t->flash_size);
     rc = 0;
@@ -222,6 +247,12 @@ out:
 
 static const char *cost_names[SIM_COST_COUNT] = {"host_gap_s", "usb_latency_s", "usb_data_s",
                                                  "swd_s", "bsy_wait_s"};
+
+/* Bytes one program operation writes (tprog_ps is per operation). */
+static unsigned program_bytes(const struct sim_target *t)
+{
+    return t->family->flash->program_bytes ? t->family->flash->program_bytes : 2u;
+}
 
 void sim_board_write_stats_json(const struct sim_board *b, FILE *out)
 {
@@ -239,7 +270,8 @@ void sim_board_write_stats_json(const struct sim_board *b, FILE *out)
             (unsigned long long)s->bytes_in, (unsigned long long)s->halfwords_programmed,
             (unsigned long long)s->pages_erased, (unsigned long long)s->mass_erases,
             (unsigned long long)s->option_erases,
-            ps_to_s(s->halfwords_programmed * b->target.family->tprog_ps +
+            ps_to_s(s->halfwords_programmed * 2u / program_bytes(&b->target) *
+                        b->target.family->tprog_ps +
                     (s->pages_erased + s->mass_erases) * b->target.family->erase_ps));
 }
 

@@ -89,6 +89,43 @@ static const struct sim_chip chips[] = {
         .ap_idr = 0x24770011u,
         .rom_pidr = 0x00000A0422ull,
     },
+    {
+        /* Nucleo-G071RB (RM0444, DS12232): Cortex-M0+, 128 KiB flash in 64 pages of 2 KiB,
+         * 36 KiB SRAM. DBGMCU_IDCODE 0x20006460: REV_ID 0x2000 (rev B, RM0444 §40.9.1), bits
+         * [15:12] as on the F0. Cortex-M0+ r0p1: SW-DP 0x0BC11477 (RM0444 §40.5.5), CPUID
+         * 0x410CC601, AHB-AP IDR 0x04770031 (Cortex-M0+ TRM §4.1); ROM table partno = DEV_ID. */
+        .name = "stm32g071rb",
+        .descr = "STM32G071RB (Nucleo-G071RB)",
+        .family = &sim_family_g0,
+        .dev_id = 0x460,
+        .idcode = 0x20006460u,
+        .flash_kib = 128,
+        .sram_kib = 36,
+        .page_size = 2048,
+        .dp_idcode = 0x0BC11477u,
+        .cpuid = 0x410CC601u,
+        .ap_idr = 0x04770031u,
+        .rom_pidr = 0x00000A0460ull,
+    },
+    {
+        /* Nucleo-L476RG (RM0351, DS10198): Cortex-M4F, 1 MiB flash in two banks of 256 pages
+         * of 2 KiB, 96 KiB SRAM1 at 0x20000000 and 32 KiB SRAM2 at 0x10000000. DBGMCU_IDCODE
+         * 0x10076415: REV_ID 0x1007 (rev 4, RM0351 §48.6.1). Cortex-M4F r0p1: SW-DP 0x2BA01477,
+         * CPUID 0x410FC241, AHB-AP IDR 0x24770011. */
+        .name = "stm32l476rg",
+        .descr = "STM32L476RG (Nucleo-L476RG, two flash banks)",
+        .family = &sim_family_l4,
+        .dev_id = 0x415,
+        .idcode = 0x10076415u,
+        .flash_kib = 1024,
+        .sram_kib = 96,
+        .ccm_kib = 32,
+        .page_size = 2048,
+        .dp_idcode = 0x2BA01477u,
+        .cpuid = 0x410FC241u,
+        .ap_idr = 0x24770011u,
+        .rom_pidr = 0x00000A0415ull,
+    },
     /*
      * Clones of the F103 (stm32-chip-table.md Table 5, stm32-targets.md "Clones of the F103").
      * Each answers DEV_ID 0x410 and differs in what identifies it and in one flash behaviour.

@@ -49,6 +49,21 @@ const struct sim_core_model sim_core_m0 = {
     .n_components = sizeof m0_components / sizeof m0_components[0],
 };
 
+/* Cortex-M0+ (DDI 0484 §1.3, §4.1): ARMv6-M with the VTOR option STM32 parts implement, BPU with
+ * 4 comparators, DWT with 2; the SCS, DWT and BPU part numbers are the Cortex-M0's. */
+const struct sim_core_model sim_core_m0p = {
+    .name = "Cortex-M0+",
+    .uc_model = UC_CPU_ARM_CORTEX_M0,
+    .arch = SIM_ARMV6M,
+    .prio_bits = 2,
+    .fpb_code = 4,
+    .fpb_lit = 0,
+    .dwt_comp = 2,
+    .has_vtor = true,
+    .components = m0_components,
+    .n_components = sizeof m0_components / sizeof m0_components[0],
+};
+
 const struct sim_core_model sim_core_m3 = {
     .name = "Cortex-M3",
     .uc_model = UC_CPU_ARM_CORTEX_M3,

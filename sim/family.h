@@ -41,12 +41,13 @@ struct sim_core_model {
     unsigned fpb_lit;        /* FPB literal comparators */
     unsigned dwt_comp;       /* DWT comparators */
     bool has_fpu;            /* CPACR, MVFR: an FPv4-SP on the M4F */
+    bool has_vtor;           /* VTOR on an ARMv6-M core (the Cortex-M0+ option STM32 parts have) */
     uint32_t id_isar0;       /* ID_ISAR0 (ARMv7-M only; the other feature registers agree) */
     const struct sim_component *components; /* SCS first; the ROM table lists them in order */
     unsigned n_components;
 };
 
-extern const struct sim_core_model sim_core_m0, sim_core_m3, sim_core_m4;
+extern const struct sim_core_model sim_core_m0, sim_core_m0p, sim_core_m3, sim_core_m4;
 
 /* A window of memory-mapped registers: Unicorn hands every access inside it to the bus. */
 struct sim_window {
@@ -64,6 +65,22 @@ struct sim_fpec_model {
                                 (RM0091 §3.3.1); else when the options are erased (PM0075 §2.4.1) */
 };
 
+/* How the L4-style flash controller (sim/l4_flash.c: L4, G0) differs from one family to the
+ * other: option-register layout and defaults, page-number field, bank bit, CFGBSY. */
+struct sim_l4_model {
+    uint32_t optr_default;   /* FLASH_OPTR as shipped (RDP 0xAA) */
+    uint32_t optr_writable;  /* its implemented bits; the others read as in optr_default */
+    uint32_t wrp_field;      /* WRPxyR: the STRT field mask (END is the same << 16) */
+    unsigned pnb_bits;       /* FLASH_CR.PNB width, from bit 3 */
+    uint32_t cr_bker;        /* FLASH_CR.BKER, 0 on single-bank parts */
+    uint32_t optr_dualbank;  /* OPTR bit making parts below the largest size dual bank, or 0 */
+    bool dual_bank_at_max;   /* the largest part is always two banks (L47x 1 MiB) */
+    bool bank2_options;      /* PCROP2/WRP2 registers (+0x44..+0x50), bank-2 option bytes at
+                                0x1FFFF800 */
+    bool pcrop1b;            /* G0: PCROP1B registers at +0x34/+0x38 */
+    bool cfgbsy;             /* FLASH_SR.CFGBSY (bit 18, RM0444 §3.7.4) */
+};
+
 /* A flash controller model: its registers are reached through the family's peripherals; the bus
  * hands it the stores into flash and option bytes. */
 struct sim_flash_ops {
@@ -75,9 +92,19 @@ struct sim_flash_ops {
                                           uint32_t val, enum sim_initiator who);
     int (*rdp_level)(const struct sim_target *t); /* loaded at the last reset: 0, 1 or 2 */
     void (*optbytes_default)(struct sim_target *t, int rdp_level); /* as shipped, or locked */
+    /* Optional (NULL: the F0/F1/F3 ones). Whether a debugger read of the array must wait; the
+     * copy of the option bytes in system memory; the state file's section of the options. */
+    bool (*array_busy)(const struct sim_target *t);
+    void (*sysmem_sync)(struct sim_target *t, uint8_t *sysmem);
+    const char *state_section;
+    unsigned state_len;
+    void (*state_get)(const struct sim_target *t, uint8_t *out);
+    void (*state_put)(struct sim_target *t, const uint8_t *in);
+    unsigned program_bytes;  /* bytes per program operation (the stats' floor); 0: 2 */
 };
 
 extern const struct sim_flash_ops sim_fpec_ops; /* F0, F1, F3: f1_flash.c */
+extern const struct sim_flash_ops sim_l4flash_ops; /* L4, G0: l4_flash.c */
 
 struct sim_family {
     const char *name;        /* "f1": also the family line of the state file */
@@ -101,10 +128,11 @@ struct sim_family {
     uint32_t syst_calib;     /* SYST_CALIB: TENMS of the HCLK/8 reference at the top clock */
 
     /* Flash controller timings (the datasheet's typical values); a chip row may override. */
-    sim_ps tprog_ps;         /* one program operation: a half-word */
+    sim_ps tprog_ps;         /* one program operation: a half-word (a double word on L4/G0) */
     sim_ps erase_ps;         /* page, mass and option-byte erase */
     const struct sim_flash_ops *flash;
     struct sim_fpec_model fpec;
+    struct sim_l4_model l4;  /* families of sim_l4flash_ops */
     int max_rdp_level;       /* 1, or 2 where level 2 exists */
 
     /* Peripherals: reset, the accesses the bus does not decode itself (word-aligned reads,
@@ -120,6 +148,7 @@ struct sim_family {
 };
 
 extern const struct sim_family sim_family_f0, sim_family_f1, sim_family_f3;
+extern const struct sim_family sim_family_g0, sim_family_l4; /* g0_l4_periph.c */
 
 /* The state file's section of the option bytes: name and length of the block that follows the
  * header (sim/board.c). Every family of the F0/F1/F3 flash controller stores its 8 half-words. */

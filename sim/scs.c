@@ -227,9 +227,9 @@ static void aircr_write(struct sim_target *t, uint32_t val, enum sim_initiator w
 
 /* SCB registers an ARMv6-M core does not have (B3.2.2): SHPR1, CFSR, HFSR, MMFAR, BFAR, AFSR,
  * the feature registers, CPACR and the MPU; they read as zero and ignore writes here. */
-static bool v6m_absent(uint32_t off)
+static bool v6m_absent(const struct sim_target *t, uint32_t off)
 {
-    return off == 0x004 || off == 0xD08 || off == 0xD18 || (off >= 0xD28 && off <= 0xD3C &&
+    return off == 0x004 || (off == 0xD08 && !t->cpu->has_vtor) || off == 0xD18 || (off >= 0xD28 && off <= 0xD3C &&
            off != 0xD30) || (off >= 0xD40 && off < 0xDC0) || off == 0xF00;
 }
 
@@ -264,7 +264,7 @@ static bool fpu_register(struct sim_target *t, uint32_t off, uint32_t *rd, const
 static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t *val)
 {
     struct cortexm *c = &t->core;
-    if (is_v6m(t) && v6m_absent(off)) {
+    if (is_v6m(t) && v6m_absent(t, off)) {
         *val = 0;
         return SIM_BUS_OK;
     }
@@ -367,7 +367,7 @@ static enum sim_bus_result scb_write(struct sim_target *t, uint32_t off, uint32_
                                      enum sim_initiator who)
 {
     struct cortexm *c = &t->core;
-    if (is_v6m(t) && v6m_absent(off))
+    if (is_v6m(t) && v6m_absent(t, off))
         return SIM_BUS_OK;
     if (t->cpu->has_fpu && fpu_register(t, off, NULL, &val))
         return SIM_BUS_OK;

@@ -24,6 +24,10 @@ static uint32_t round_up_4k(uint32_t v)
  * step with the option-byte array. */
 static void sysmem_sync_optbytes(struct sim_target *t)
 {
+    if (t->family->flash->sysmem_sync) {
+        t->family->flash->sysmem_sync(t, t->sysmem);
+        return;
+    }
     uint32_t off = t->family->optbytes_base - t->family->sysmem_base;
     for (unsigned i = 0; i < 8; i++)
         le16_put(&t->sysmem[off + 2 * i], t->optbytes[i]);
@@ -267,6 +271,7 @@ void sim_target_release(struct sim_target *t)
 static void reset_common(struct sim_target *t, bool power_on)
 {
     t->family->periph_reset(t);
+    t->power_on = power_on;
     t->family->flash->reset(t);
     t->swd_disabled = false;
     /* Level 2 turns the debug port off for good once the options load (RM0091 §3.3.1). */
@@ -490,7 +495,8 @@ enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned s
          * the main flash memory. */
         if (who == SIM_BY_DEBUG && fam->flash->rdp_level(t) > 0)
             return SIM_BUS_FAULT;
-        if (who == SIM_BY_DEBUG && t->now < t->fpec.busy_until)
+        if (who == SIM_BY_DEBUG && (fam->flash->array_busy ? fam->flash->array_busy(t)
+                                                           : t->now < t->fpec.busy_until))
             return SIM_BUS_STALL; /* the flash is busy programming or erasing */
         *val = get_le(&t->flash[addr - fam->flash_base], size);
         return SIM_BUS_OK;

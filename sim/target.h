@@ -59,8 +59,9 @@ enum sim_chip_quirk {
     SIM_CHIP_CH32_FLOCK = 1u << 4,
 };
 
-/* The largest system-memory area a family maps below 0x20000000 (F3: from 0x1FFFD800). */
-#define SIM_SYSMEM_MAX 0x3000u
+/* The largest system-memory area a family maps below 0x20000000 (G0, L4: from 0x1FFF0000, with
+ * the bank-2 option bytes of the L4 at 0x1FFFF800). */
+#define SIM_SYSMEM_MAX 0x10000u
 
 const struct sim_chip *sim_chip_find(const char *name);
 const struct sim_chip *sim_chip_at(size_t i); /* NULL past the end */
@@ -105,10 +106,30 @@ struct f1_fpec {
     int rdp_level;      /* read protection loaded at the last reset: 0, 1 or 2 */
 };
 
+/* The L4-style flash controller of the L4 and G0 (RM0351 §3, RM0444 §3), as l4_flash.c models
+ * it. The option registers FLASH_OPTR (+0x20) to +0x50 are kept by offset: opt[] what the
+ * registers hold (loaded at reset, changed by software), optnv[] the option bytes stored. */
+#define SIM_L4_OPT_WORDS 13u /* FLASH_OPTR .. FLASH_WRP2BR */
+struct l4_flash {
+    uint32_t acr;
+    uint32_t sr;
+    uint32_t cr;
+    uint32_t opt[SIM_L4_OPT_WORDS];
+    uint32_t loaded[SIM_L4_OPT_WORDS]; /* as the last option load left them */
+    int key_stage, optkey_stage;
+    bool key_locked_up;  /* wrong key sequence: locked until reset */
+    bool half_written;   /* the first word of a double word is latched */
+    uint32_t half_addr, half_val;
+    sim_ps busy_until;
+    bool eop_pending;
+    bool obl_pending;    /* OBL_LAUNCH: the coming reset loads the option bytes */
+    int rdp_level;       /* loaded at the last option load: 0, 1 or 2 */
+};
+
 /* The peripherals a firmware or debugger touches, as one family or the other lays them out
  * (f1_periph.c, f0_f3_periph.c): register values by the family's own indexes. */
 struct sim_periph {
-    uint32_t rcc[14];       /* F1: RCC_CR .. RCC_CSR; F0/F3: .. RCC_CR2 */
+    uint32_t rcc[40];       /* F1: RCC_CR .. RCC_CSR; F0/F3: .. RCC_CR2; G0/L4: by offset / 4 */
     uint32_t gpio[6][11];   /* F1: GPIOA..E CRL .. LCKR; F0/F3: GPIOA..F MODER .. BRR */
     uint32_t afio[8];       /* F1 AFIO */
     uint32_t syscfg[8];     /* F0/F3 SYSCFG */
@@ -201,6 +222,7 @@ struct sim_target {
     uint8_t sysmem[SIM_SYSMEM_MAX];
     uint32_t sysmem_size;
     uint16_t optbytes[8];   /* option bytes: value | complement << 8 */
+    uint32_t optnv[SIM_L4_OPT_WORDS]; /* L4-style option bytes (struct l4_flash) */
     uint8_t uid[12];
 
     sim_ps now;             /* board time */
@@ -221,9 +243,11 @@ struct sim_target {
 
     bool swd_disabled;      /* AFIO SWJ_CFG = 100 while running */
     bool debug_locked;      /* read protection level 2 loaded: the debug port is off for good */
+    bool power_on;          /* the reset under way is a power-on reset */
 
     struct cortexm core;
     struct f1_fpec fpec;
+    struct l4_flash l4f;
     struct sim_periph per;
     struct sim_dap dap;
 
@@ -275,6 +299,10 @@ enum sim_bus_result f1_fpec_read(struct sim_target *t, uint32_t off, uint32_t *v
 enum sim_bus_result f1_fpec_write(struct sim_target *t, uint32_t off, uint32_t val,
                                   enum sim_initiator who);
 
+/* l4_flash.c: the L4-style flash registers (L4, G0) */
+enum sim_bus_result l4_flash_read(struct sim_target *t, uint32_t off, uint32_t *val);
+enum sim_bus_result l4_flash_write(struct sim_target *t, uint32_t off, uint32_t val,
+                                   enum sim_initiator who);
 
 /* scs.c: DBGMCU, wherever the family puts it */
 enum sim_bus_result dbgmcu_access(struct sim_target *t, uint32_t off, uint32_t *rd,

@@ -5,6 +5,7 @@
 
 static const struct flash_family *const families[] = {
     &flash_family_fpec,
+    &flash_family_l4,
 };
 
 const struct flash_family *flash_family_find(enum stflash_flash_ctrl ctrl)

@@ -60,5 +60,6 @@ const char *flash_quirk_describe(uint32_t quirks);
 
 /* The descriptors (flash/family.c lists them). */
 extern const struct flash_family flash_family_fpec; /* F0/F1/F3: flash/f1.c, flash/fpec_options.c */
+extern const struct flash_family flash_family_l4;   /* L4-style: flash/l4.c, flash/l4_options.c */
 
 #endif

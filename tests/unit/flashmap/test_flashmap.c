@@ -15,6 +15,7 @@
 #include "flash/erase_map.h"
 #include "flash/f1.h"
 #include "flash/family.h"
+#include "flash/l4.h"
 #include "stflash/chip.h"
 
 #define KIB(n) ((uint32_t)(n) * 1024u)
@@ -293,6 +294,40 @@ static void test_family_lookup(void **state)
     }
 }
 
+/* L4-style WRP areas and the 32-group mask: an area maps to the groups it touches, a mask of up
+ * to two runs per bank maps back to areas (page numbers relative to the bank), a third run or a
+ * run in a bank without WRP2 registers is refused. */
+static void test_l4_wrp(void **state)
+{
+    (void)state;
+    const struct flash_family *fam = flash_family_find(STFLASH_CTRL_L4_STYLE);
+    assert_ptr_equal(fam, &flash_family_l4);
+    struct l4_traits g0, l4;
+    l4_traits_of(stflash_chip_find(0x460), &g0);
+    l4_traits_of(stflash_chip_find(0x415), &l4);
+    assert_int_equal(l4.cr_bker, 1u << 11);
+    assert_int_equal(g0.cr_bker, 0);
+    assert_int_equal(g0.nrst_stop, 13);
+    /* G071: 128 KiB, 4 KiB groups = 2 pages; pages 2-5 protected by WRP1A. */
+    uint32_t wrp[4] = {0x00050002u, 0x7Fu, 0x7Fu, 0x7Fu};
+    assert_int_equal(l4_wrp_mask(&g0, wrp, 128 * 1024, 128 * 1024, 2048), 0xFFFFFFF9u);
+    uint32_t out[4];
+    assert_int_equal(l4_wrp_areas(&g0, 0xFFFFFFF9u, 128 * 1024, 128 * 1024, 2048, out), 0);
+    assert_int_equal(out[0], 0x00050002u);
+    assert_true((out[1] & 0x7Fu) > ((out[1] >> 16) & 0x7Fu)); /* B unused: STRT > END */
+    assert_int_equal(l4_wrp_areas(&g0, 0xFFFFFFFFu, 128 * 1024, 128 * 1024, 2048, out), 0);
+    assert_int_equal(out[0], 0x7Fu);
+    assert_int_equal(l4_wrp_areas(&g0, 0x7FFFFFF6u, 128 * 1024, 128 * 1024, 2048, out),
+                     STFLASH_ERR_UNSUPPORTED); /* three runs in one bank */
+    /* L476: 1 MiB in two banks, 32 KiB groups = 16 pages; group 16 is bank 2's pages 0-15. */
+    assert_int_equal(l4_wrp_areas(&l4, ~(1u << 16), 1024 * 1024, 512 * 1024, 2048, out), 0);
+    assert_int_equal(out[0], 0xFFu);
+    assert_int_equal(out[2], 0x000F0000u);
+    assert_int_equal(l4_wrp_mask(&l4, out, 1024 * 1024, 512 * 1024, 2048), ~(1u << 16));
+    assert_int_equal(l4_wrp_areas(&g0, ~(1u << 31), 1024 * 1024, 512 * 1024, 2048, out),
+                     STFLASH_ERR_UNSUPPORTED); /* no WRP2 on a single-bank G0 */
+}
+
 /* Every clone of the table is handled by the F0/F1/F3 family for flashing; a made-up quirk is
  * not, and is named. Option writes are refused for the F0-style GD32 lines. */
 static void test_quirks(void **state)
@@ -429,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_every_row),
         cmocka_unit_test(test_family_lookup),
         cmocka_unit_test(test_quirks),
+        cmocka_unit_test(test_l4_wrp),
         cmocka_unit_test(test_f0_decode),
         cmocka_unit_test(test_rdp_bytes),
         cmocka_unit_test(test_encode),

@@ -1,0 +1,394 @@
+/*
+ * The G0 and L4 families: their memory maps and the peripherals that firmware and debuggers
+ * touch. Both have the L4-style flash controller (l4_flash.c) at 0x40022000, RCC at 0x40021000
+ * with the reset flags in RCC_CSR bits 25-31, GPIO in the MODER/AFR layout (the G0's on the
+ * IOPORT bus at 0x50000000, the L4's on AHB2 at 0x48000000) and SYSCFG at 0x40010000; the G0
+ * (Cortex-M0+) has DBGMCU at 0x40015800, the L4 (Cortex-M4F) in the PPB. Other registers of the
+ * peripheral buses read as zero and ignore writes. References: RM0444 §2.2 Table 6 (G0 memory
+ * map), §5.4 (RCC), §7.4 (GPIO), §40.9 (DBGMCU); RM0351 §2.2.2 Table 1 (L4 memory map), §6.4
+ * (RCC), §8.4 (GPIO), §48.6 (DBGMCU).
+ */
+#include <string.h>
+
+#include "target.h"
+
+#define RCC_BASE 0x40021000u
+#define FLASH_REGS 0x40022000u
+#define SYSCFG_BASE 0x40010000u
+#define G0_DBGMCU_BASE 0x40015800u
+#define G0_GPIO_BASE 0x50000000u
+#define L4_GPIO_BASE 0x48000000u
+#define GPIO_PORTS 6u /* A..F (the L4's G and H read as zero) */
+
+/* RCC registers by offset (RM0444 §5.4, RM0351 §6.4). */
+#define RCC_CR 0x00u
+#define RCC_CFGR 0x08u
+#define RCC_PLLCFGR 0x0Cu
+#define G0_RCC_IOPENR 0x34u
+#define G0_RCC_CSR 0x60u
+#define L4_RCC_AHB2ENR 0x4Cu
+#define L4_RCC_CSR 0x94u
+
+enum gpio_reg { GPIO_MODER, GPIO_OTYPER, GPIO_OSPEEDR, GPIO_PUPDR, GPIO_IDR, GPIO_ODR, GPIO_BSRR,
+                GPIO_LCKR, GPIO_AFRL, GPIO_AFRH, GPIO_BRR, GPIO_COUNT };
+
+#define HSI16_HZ 16000000u
+#define HSE_HZ 8000000u /* the Nucleo boards' 8 MHz from the ST-LINK's MCO */
+#define SWD_MODER_MASK 0x3C000000u /* PA13, PA14 */
+#define LED_PIN 5u                 /* PA5: LD4 on the Nucleo-G071RB (UM2324), LD2 on the
+                                      Nucleo-L476RG (UM1724) */
+
+static bool is_g0(const struct sim_target *t)
+{
+    return t->family == &sim_family_g0;
+}
+
+static uint32_t *rcc(struct sim_target *t, uint32_t off)
+{
+    return &t->per.rcc[off / 4u];
+}
+
+static uint32_t rcc_csr_off(const struct sim_target *t)
+{
+    return is_g0(t) ? G0_RCC_CSR : L4_RCC_CSR;
+}
+
+/* GPIOA after reset (RM0444 §7.4.1, RM0351 §8.4.1): analog mode but PA13 (SWDIO) and PA14
+ * (SWCLK) in alternate-function mode, pulled up and down (the L4 pulls PA15 up too). */
+static uint32_t gpioa_moder_reset(const struct sim_target *t)
+{
+    return is_g0(t) ? 0xEBFFFFFFu : 0xABFFFFFFu;
+}
+
+static bool led_on(const struct sim_target *t)
+{
+    return t->per.gpio[0][GPIO_ODR] & (1u << LED_PIN);
+}
+
+/* MSI ranges 0-11 (RM0351 §6.4.1). */
+static const uint32_t msi_hz[12] = {100000u, 200000u, 400000u, 800000u, 1000000u, 2000000u,
+                                    4000000u, 8000000u, 16000000u, 24000000u, 32000000u,
+                                    48000000u};
+
+static uint32_t pll_hz(struct sim_target *t, uint32_t src_hz)
+{
+    uint32_t pll = *rcc(t, RCC_PLLCFGR);
+    uint32_t m = ((pll >> 4) & 7u) + 1u, n = (pll >> 8) & 0x7Fu;
+    /* PLLR: G0 [31:29] + 1 (RM0444 §5.4.4); L4 [26:25], (R + 1) * 2 (RM0351 §6.4.4). */
+    uint32_t r = is_g0(t) ? ((pll >> 29) & 7u) + 1u : (((pll >> 25) & 3u) + 1u) * 2u;
+    return n ? (uint32_t)((uint64_t)src_hz * n / m / r) : src_hz;
+}
+
+static uint32_t core_clock_hz(struct sim_target *t)
+{
+    uint32_t cr = *rcc(t, RCC_CR), cfgr = *rcc(t, RCC_CFGR), sysclk;
+    uint32_t range = ((cr & 8u) ? (cr >> 4) : (*rcc(t, L4_RCC_CSR) >> 8)) & 0xFu; /* MSIRGSEL */
+    uint32_t msi = msi_hz[range < 12u ? range : 11u];
+    if (is_g0(t)) {
+        uint32_t hsisys = HSI16_HZ >> ((cr >> 11) & 7u); /* HSIDIV */
+        switch ((cfgr >> 3) & 7u) { /* SWS */
+        case 1: sysclk = HSE_HZ; break;
+        case 2: sysclk = pll_hz(t, (*rcc(t, RCC_PLLCFGR) & 3u) == 3u ? HSE_HZ : HSI16_HZ); break;
+        default: sysclk = hsisys; break;
+        }
+    } else {
+        uint32_t src = *rcc(t, RCC_PLLCFGR) & 3u;
+        switch ((cfgr >> 2) & 3u) { /* SWS */
+        case 1: sysclk = HSI16_HZ; break;
+        case 2: sysclk = HSE_HZ; break;
+        case 3: sysclk = pll_hz(t, src == 1 ? msi : src == 3 ? HSE_HZ : HSI16_HZ); break;
+        default: sysclk = msi; break;
+        }
+    }
+    uint32_t hpre = (cfgr >> (is_g0(t) ? 8 : 4)) & 0xFu;
+    static const uint16_t ahb_div[8] = {2, 4, 8, 16, 64, 128, 256, 512};
+    return (hpre & 8u) ? sysclk / ahb_div[hpre & 7u] : sysclk;
+}
+
+static void periph_reset(struct sim_target *t)
+{
+    struct sim_periph *p = &t->per;
+    uint32_t csr = *rcc(t, rcc_csr_off(t));
+    uint64_t toggles = p->led_toggles;
+    sim_ps last = p->led_last_toggle;
+    /* DBGMCU is reset by power-on only (RM0444 §40.9.2, RM0351 §48.6.2). */
+    uint32_t dbgmcu_cr = p->dbgmcu_cr, fz0 = p->dbgmcu_fz[0], fz1 = p->dbgmcu_fz[1];
+
+    memset(p, 0, sizeof *p);
+    if (is_g0(t)) {
+        *rcc(t, RCC_CR) = 0x00000500u;      /* HSION, HSIRDY; HSISYS = HSI16 */
+        *rcc(t, 0x38u) = 0x00000100u;       /* RCC_AHBENR: FLASHEN */
+        *rcc(t, G0_RCC_CSR) = csr ? csr : 0x0C000000u; /* PWRRSTF | PINRSTF */
+    } else {
+        *rcc(t, RCC_CR) = 0x00000063u;      /* MSION, MSIRDY, MSIRANGE 6 (4 MHz) */
+        *rcc(t, 0x48u) = 0x00000100u;       /* RCC_AHB1ENR: FLASHEN */
+        *rcc(t, L4_RCC_CSR) = csr ? csr : 0x0C000600u; /* BORRSTF | PINRSTF, MSISRANGE 6 */
+    }
+    *rcc(t, RCC_PLLCFGR) = 0x00001000u;
+    for (unsigned port = 0; port < GPIO_PORTS; port++)
+        p->gpio[port][GPIO_MODER] = 0xFFFFFFFFu;
+    p->gpio[0][GPIO_MODER] = gpioa_moder_reset(t);
+    p->gpio[0][GPIO_OSPEEDR] = 0x0C000000u;
+    p->gpio[0][GPIO_PUPDR] = is_g0(t) ? 0x24000000u : 0x64000000u;
+    p->led_toggles = toggles;
+    p->led_last_toggle = last;
+    p->dbgmcu_cr = dbgmcu_cr;
+    p->dbgmcu_fz[0] = fz0;
+    p->dbgmcu_fz[1] = fz1;
+    cortexm_set_clock_hz(t, core_clock_hz(t));
+}
+
+static void rcc_write(struct sim_target *t, uint32_t off, uint32_t val)
+{
+    switch (off) {
+    case RCC_CR: {
+        /* Oscillators and the PLL report ready at once: start-up time is not modelled. MSI
+         * (bit 0 -> 1, L4), HSI16 (8 -> 10), HSE (16 -> 17), PLL (24 -> 25). */
+        uint32_t ready = 0;
+        if (!is_g0(t) && (val & 1u))
+            ready |= 1u << 1;
+        if ((val & (1u << 8)) || is_g0(t))
+            ready |= 1u << 10;
+        if (val & (1u << 16))
+            ready |= 1u << 17;
+        if (val & (1u << 24))
+            ready |= 1u << 25;
+        *rcc(t, RCC_CR) = (val & ~((1u << 1) | (1u << 10) | (1u << 17) | (1u << 25))) | ready |
+                          (is_g0(t) ? 1u << 8 : 0);
+        cortexm_set_clock_hz(t, core_clock_hz(t));
+        break;
+    }
+    case RCC_CFGR: {
+        /* SWS follows SW: G0 SW [2:0] -> SWS [5:3]; L4 SW [1:0] -> SWS [3:2]. */
+        uint32_t v = is_g0(t) ? (val & ~0x38u) | ((val & 7u) << 3) : (val & ~0xCu) | ((val & 3u) << 2);
+        *rcc(t, RCC_CFGR) = v;
+        cortexm_set_clock_hz(t, core_clock_hz(t));
+        break;
+    }
+    default:
+        if (off == rcc_csr_off(t)) { /* RMVF (bit 23) clears the reset flags */
+            uint32_t *csr = rcc(t, off);
+            *csr = (val & (1u << 23)) ? *csr & 0x00FFFFFFu : (*csr & 0xFE000000u) | (val & 0x00FFFFFFu);
+        } else {
+            *rcc(t, off) = val;
+        }
+        if (off == RCC_PLLCFGR)
+            cortexm_set_clock_hz(t, core_clock_hz(t));
+        break;
+    }
+}
+
+static void gpio_set_odr(struct sim_target *t, unsigned port, uint32_t odr)
+{
+    struct sim_periph *p = &t->per;
+    uint32_t old = p->gpio[port][GPIO_ODR];
+    p->gpio[port][GPIO_ODR] = odr & 0xFFFFu;
+    if (port == 0 && ((old ^ odr) & (1u << LED_PIN))) {
+        p->led_toggles++;
+        p->led_last_toggle = t->now;
+    }
+}
+
+static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsigned reg,
+                                       uint32_t *rd, const uint32_t *wr)
+{
+    struct sim_periph *p = &t->per;
+    /* A port whose clock is off ignores writes and reads as zero (RCC_IOPENR on the G0,
+     * RCC_AHB2ENR on the L4: bit n for port n). */
+    bool clocked = *rcc(t, is_g0(t) ? G0_RCC_IOPENR : L4_RCC_AHB2ENR) & (1u << port);
+    if (rd) {
+        if (!clocked || reg == GPIO_BSRR || reg == GPIO_BRR)
+            *rd = 0;
+        else if (reg == GPIO_IDR)
+            *rd = p->gpio[port][GPIO_ODR];
+        else
+            *rd = p->gpio[port][reg];
+        return SIM_BUS_OK;
+    }
+    if (!clocked)
+        return SIM_BUS_OK;
+    uint32_t odr = p->gpio[port][GPIO_ODR];
+    switch (reg) {
+    case GPIO_ODR: gpio_set_odr(t, port, *wr); break;
+    case GPIO_BSRR: gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16)); break;
+    case GPIO_BRR: gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu)); break;
+    case GPIO_IDR: break;
+    case GPIO_MODER:
+        p->gpio[port][reg] = *wr;
+        /* PA13/PA14 are SWDIO/SWCLK only in alternate-function mode: firmware that makes them
+         * anything else cuts the debugger off until reset. */
+        if (port == 0)
+            t->swd_disabled = (*wr & SWD_MODER_MASK) != (gpioa_moder_reset(t) & SWD_MODER_MASK);
+        break;
+    default: p->gpio[port][reg] = *wr; break;
+    }
+    return SIM_BUS_OK;
+}
+
+/* USART/LPUART ISR (+0x1C) reads "transmitter empty, transfer complete" so firmware that prints
+ * does not wait forever (RM0444 §33.8.8, RM0351 §40.8.8: TXE bit 7, TC bit 6). */
+static bool is_usart_isr(uint32_t addr)
+{
+    return addr == 0x4001381Cu || addr == 0x4000441Cu || addr == 0x4000481Cu ||
+           addr == 0x40004C1Cu || addr == 0x4000501Cu || addr == 0x4000801Cu;
+}
+
+static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, uint32_t *rd,
+                                         const uint32_t *wr, enum sim_initiator who)
+{
+    uint32_t block = addr & ~0x3FFu, off = addr & 0x3FFu;
+    uint32_t gpio = is_g0(t) ? G0_GPIO_BASE : L4_GPIO_BASE;
+
+    if (block == RCC_BASE) {
+        if (off >= sizeof t->per.rcc) {
+            if (rd)
+                *rd = 0;
+            return SIM_BUS_OK;
+        }
+        if (rd)
+            *rd = *rcc(t, off);
+        else
+            rcc_write(t, off, *wr);
+        return SIM_BUS_OK;
+    }
+    if (block == FLASH_REGS)
+        return rd ? l4_flash_read(t, off, rd) : l4_flash_write(t, off, *wr, who);
+    if (block >= gpio && block < gpio + GPIO_PORTS * 0x400u) {
+        if (off >= 4u * GPIO_COUNT) {
+            if (rd)
+                *rd = 0;
+            return SIM_BUS_OK;
+        }
+        return gpio_access(t, (block - gpio) / 0x400u, off / 4, rd, wr);
+    }
+    if (block == SYSCFG_BASE && off < sizeof t->per.syscfg) {
+        if (rd)
+            *rd = t->per.syscfg[off / 4];
+        else
+            t->per.syscfg[off / 4] = *wr;
+        return SIM_BUS_OK;
+    }
+    if (block == G0_DBGMCU_BASE && t->family->dbgmcu_base == G0_DBGMCU_BASE)
+        return dbgmcu_access(t, off, rd, wr, who);
+    if (rd)
+        *rd = is_usart_isr(addr) ? 0xC0u : 0;
+    return SIM_BUS_OK;
+}
+
+static enum sim_bus_result periph_read(struct sim_target *t, uint32_t addr, uint32_t *val,
+                                       enum sim_initiator who)
+{
+    return periph_access(t, addr, val, NULL, who);
+}
+
+static enum sim_bus_result periph_write(struct sim_target *t, uint32_t addr, unsigned size,
+                                        uint32_t val, enum sim_initiator who)
+{
+    uint32_t word = val;
+    if (size < 4) /* narrow writes to 32-bit registers: the bus replicates the data */
+        word = size == 1 ? val * 0x01010101u : (val & 0xFFFFu) * 0x00010001u;
+    return periph_access(t, addr & ~3u, NULL, &word, who);
+}
+
+static void reset_cause(struct sim_target *t, uint32_t flag)
+{
+    *rcc(t, rcc_csr_off(t)) |= flag; /* RM0444 §5.4.25, RM0351 §6.4.29 */
+}
+
+/* G0: APB and AHB (to RNG/AES at 0x40026000), IOPORT. */
+static const struct sim_window g0_windows[] = {
+    {0x40000000u, 0x26400u},
+    {G0_GPIO_BASE, GPIO_PORTS * 0x400u},
+};
+
+/* L4: APB1, APB2, AHB1 (to TSC at 0x40024000), AHB2 GPIOA..H. */
+static const struct sim_window l4_windows[] = {
+    {0x40000000u, 0x24400u},
+    {L4_GPIO_BASE, 0x2000u},
+};
+
+const struct sim_family sim_family_g0 = {
+    .name = "g0",
+    .ref = "RM0444",
+    .core = &sim_core_m0p,
+    .flash_base = 0x08000000u,
+    .sysmem_base = 0x1FFF0000u,    /* RM0444 §3.3.1 Table 9: system memory, OTP, options */
+    .flash_size_reg = 0x1FFF75E0u, /* RM0444 §41.1 */
+    .uid_base = 0x1FFF7590u,       /* RM0444 §41.2 */
+    .optbytes_base = 0x1FFF7800u,  /* RM0444 §3.4.1 */
+    .sram_base = 0x20000000u,
+    .bitband = false, /* ARMv6-M */
+    .windows = g0_windows,
+    .n_windows = sizeof g0_windows / sizeof g0_windows[0],
+    .dbgmcu_base = G0_DBGMCU_BASE,
+    .dbgmcu_freeze = true, /* DBGMCU_APB_FZ1, _FZ2 */
+    .syst_calib = 8000u,   /* 64 MHz / 8 */
+    /* DS12232 "Flash memory characteristics": 64-bit programming 85 us typical, page and mass
+     * erase 22 ms typical. */
+    .tprog_ps = 85ull * SIM_PS_PER_US,
+    .erase_ps = 22ull * SIM_PS_PER_MS,
+    .flash = &sim_l4flash_ops,
+    /* RM0444 §3.7.8 FLASH_OPTR: shipped 0xFFFFFEAA; RDP [7:0] to IRHEN bit 29. PNB [8:3] for
+     * the 64 pages of the G07x (§3.7.5). WRP1AR/BR STRT [5:0], END [21:16]. */
+    .l4 =
+        {
+            .optr_default = 0xFFFFFEAAu,
+            .optr_writable = 0x3F4FFFFFu,
+            .wrp_field = 0x3Fu,
+            .pnb_bits = 6,
+            .pcrop1b = true,
+            .cfgbsy = true,
+        },
+    .max_rdp_level = 2,
+    .periph_reset = periph_reset,
+    .periph_read = periph_read,
+    .periph_write = periph_write,
+    .reset_cause = reset_cause,
+    .led = "pa5",
+    .led_on = led_on,
+};
+
+const struct sim_family sim_family_l4 = {
+    .name = "l4",
+    .ref = "RM0351",
+    .core = &sim_core_m4,
+    .flash_base = 0x08000000u,
+    .sysmem_base = 0x1FFF0000u,    /* RM0351 §3.3.1 Table 7: system memory, OTP, options */
+    .flash_size_reg = 0x1FFF75E0u, /* RM0351 §49.2 */
+    .uid_base = 0x1FFF7590u,       /* RM0351 §49.1 */
+    .optbytes_base = 0x1FFF7800u,  /* RM0351 §3.4.1 */
+    .sram_base = 0x20000000u,
+    .ccm_base = 0x10000000u,       /* SRAM2 (RM0351 §2.4) */
+    .bitband = true,
+    .windows = l4_windows,
+    .n_windows = sizeof l4_windows / sizeof l4_windows[0],
+    .dbgmcu_base = 0xE0042000u, /* RM0351 §48.6.1 */
+    .dbgmcu_freeze = true,      /* DBGMCU_APB1FZR1, APB1FZR2 */
+    .syst_calib = 10000u,       /* 80 MHz / 8 */
+    /* DS10198 "Flash memory characteristics": 64-bit programming 81.69 us typical, page erase
+     * 22.02 ms, mass erase 22.13 ms typical. */
+    .tprog_ps = 81690ull * 1000ull,
+    .erase_ps = 22020ull * SIM_PS_PER_US,
+    .flash = &sim_l4flash_ops,
+    /* RM0351 §3.7.8 FLASH_OPTR: shipped 0xFFEFF8AA; RDP, BOR_LEV, nRST_*, IWDG_*, WWDG_SW, BFB2
+     * (20), DUALBANK (21), nBOOT1, SRAM2_PE, SRAM2_RST. PNB [10:3], BKER bit 11 (§3.7.5). The
+     * 1 MiB parts are always two banks of 512 KiB; DUALBANK splits the 256/512 KiB ones. */
+    .l4 =
+        {
+            .optr_default = 0xFFEFF8AAu,
+            .optr_writable = 0x03BF77FFu,
+            .wrp_field = 0xFFu,
+            .pnb_bits = 8,
+            .cr_bker = 1u << 11,
+            .optr_dualbank = 1u << 21,
+            .dual_bank_at_max = true,
+            .bank2_options = true,
+        },
+    .max_rdp_level = 2,
+    .periph_reset = periph_reset,
+    .periph_read = periph_read,
+    .periph_write = periph_write,
+    .reset_cause = reset_cause,
+    .led = "pa5",
+    .led_on = led_on,
+};

@@ -1,0 +1,598 @@
+/*
+ * The L4-style flash controller and its option bytes, as the L4 (RM0351 §3) and the G0 (RM0444
+ * §3) have it; the family's sim_l4_model says where they differ. Registers (RM0351 §3.7, RM0444
+ * §3.7): ACR +0x00, KEYR +0x08, OPTKEYR +0x0C, SR +0x10, CR +0x14, OPTR +0x20, PCROP1SR/ER
+ * +0x24/+0x28, WRP1AR/BR +0x2C/+0x30, the G0's PCROP1BSR/ER +0x34/+0x38, the L4's bank-2
+ * PCROP2SR/ER and WRP2AR/BR +0x44..+0x50.
+ *
+ * Programming (RM0351 §3.3.7, RM0444 §3.3.7): with CR.PG set, a double word is written as two
+ * 32-bit words in order, the first at an address aligned to 8; the second starts the operation
+ * (BSY for tPROG). Errors: SIZERR (a byte or half-word write), PGAERR (misaligned, or the second
+ * word not at the next address), PROGERR (the double word not erased, unless all zeros are
+ * written), WRPERR (write protected area), PGSERR (PG set with an error flag still set, or with
+ * PER/MER). Page erase: PER, PNB (and BKER on dual-bank parts), STRT. Mass erase: MER1 / MER2,
+ * STRT. Option bytes: the option registers are written after the OPTKEYR sequence, OPTSTRT
+ * stores them (going from level 1 back to level 0 mass-erases the flash first, RM0351 §3.5.1),
+ * OBL_LAUNCH reloads them through a reset. The G0 has CFGBSY (RM0444 §3.7.4), set from the first
+ * word of a double word or from STRT until the operation ends. EOP is set only with EOPIE.
+ * Fast programming (FSTPG) is not modelled: setting it is refused with PGSERR.
+ */
+#include <string.h>
+
+#include "core/le.h"
+#include "target.h"
+
+#define REG_ACR 0x00u
+#define REG_KEYR 0x08u
+#define REG_OPTKEYR 0x0Cu
+#define REG_SR 0x10u
+#define REG_CR 0x14u
+#define REG_OPT_FIRST 0x20u /* FLASH_OPTR */
+#define REG_OPT_END (REG_OPT_FIRST + 4u * SIM_L4_OPT_WORDS)
+
+/* Option register indexes (offset - 0x20) / 4. */
+enum { OPT_OPTR = 0, OPT_PCROP1SR = 1, OPT_PCROP1ER = 2, OPT_WRP1AR = 3, OPT_WRP1BR = 4,
+       OPT_PCROP1BSR = 5, OPT_PCROP1BER = 6, OPT_PCROP2SR = 9, OPT_PCROP2ER = 10,
+       OPT_WRP2AR = 11, OPT_WRP2BR = 12 };
+
+#define KEY1 0x45670123u
+#define KEY2 0xCDEF89ABu
+#define OPTKEY1 0x08192A3Bu
+#define OPTKEY2 0x4C5D6E7Fu
+
+#define SR_EOP (1u << 0)
+#define SR_OPERR (1u << 1)
+#define SR_PROGERR (1u << 3)
+#define SR_WRPERR (1u << 4)
+#define SR_PGAERR (1u << 5)
+#define SR_SIZERR (1u << 6)
+#define SR_PGSERR (1u << 7)
+#define SR_MISERR (1u << 8)
+#define SR_FASTERR (1u << 9)
+#define SR_RDERR (1u << 14)
+#define SR_OPTVERR (1u << 15)
+#define SR_BSY (1u << 16)
+#define SR_CFGBSY (1u << 18)
+#define SR_CLEARABLE 0xC3FBu
+/* Flags that make the next program operation fail with PGSERR (RM0351 §3.7.5 PGSERR). */
+#define SR_PROG_ERRORS (SR_PROGERR | SR_WRPERR | SR_PGAERR | SR_SIZERR | SR_PGSERR | SR_MISERR | \
+                        SR_FASTERR)
+
+#define CR_PG (1u << 0)
+#define CR_PER (1u << 1)
+#define CR_MER1 (1u << 2)
+#define CR_MER2 (1u << 15)
+#define CR_STRT (1u << 16)
+#define CR_OPTSTRT (1u << 17)
+#define CR_FSTPG (1u << 18)
+#define CR_EOPIE (1u << 24)
+#define CR_ERRIE (1u << 25)
+#define CR_RDERRIE (1u << 26)
+#define CR_OBL_LAUNCH (1u << 27)
+#define CR_OPTLOCK (1u << 30)
+#define CR_LOCK (1u << 31)
+
+#define RDP_LEVEL0 0xAAu
+#define RDP_LEVEL2 0xCCu
+
+static const struct sim_l4_model *model(const struct sim_target *t)
+{
+    return &t->family->l4;
+}
+
+static sim_ps tprog(const struct sim_target *t)
+{
+    return t->chip->tprog_ps ? t->chip->tprog_ps : t->family->tprog_ps;
+}
+
+static sim_ps terase(const struct sim_target *t)
+{
+    return t->chip->erase_ps ? t->chip->erase_ps : t->family->erase_ps;
+}
+
+/* ---- option registers and their defaults ---- */
+
+/* The default of each option word: OPTR as shipped, PCROP areas empty (start above end), WRP
+ * areas empty (STRT above END, RM0351 §3.5.2, RM0444 §3.4.2). */
+static uint32_t opt_default(const struct sim_target *t, unsigned i)
+{
+    const struct sim_l4_model *m = model(t);
+    switch (i) {
+    case OPT_OPTR: return m->optr_default;
+    case OPT_PCROP1SR: case OPT_PCROP1BSR: case OPT_PCROP2SR: return 0x0000FFFFu;
+    case OPT_WRP1AR: case OPT_WRP1BR: case OPT_WRP2AR: case OPT_WRP2BR: return m->wrp_field;
+    default: return 0;
+    }
+}
+
+/* The bits of option word i that exist on this part (0: the register is reserved). */
+static uint32_t opt_writable(const struct sim_target *t, unsigned i)
+{
+    const struct sim_l4_model *m = model(t);
+    switch (i) {
+    case OPT_OPTR: return m->optr_writable;
+    case OPT_PCROP1SR: case OPT_PCROP1ER: return i == OPT_PCROP1ER ? 0x8000FFFFu : 0xFFFFu;
+    case OPT_WRP1AR: case OPT_WRP1BR: return m->wrp_field | m->wrp_field << 16;
+    case OPT_PCROP1BSR: case OPT_PCROP1BER: return m->pcrop1b ? 0xFFFFu : 0;
+    case OPT_PCROP2SR: case OPT_PCROP2ER: return m->bank2_options ? 0xFFFFu : 0;
+    case OPT_WRP2AR: case OPT_WRP2BR:
+        return m->bank2_options ? m->wrp_field | m->wrp_field << 16 : 0;
+    default: return 0;
+    }
+}
+
+static int rdp_level_of(uint8_t rdp)
+{
+    return rdp == RDP_LEVEL0 ? 0 : rdp == RDP_LEVEL2 ? 2 : 1;
+}
+
+/* Option bytes as shipped, or with the RDP byte of the level asked for. */
+static void optbytes_default(struct sim_target *t, int rdp_level)
+{
+    for (unsigned i = 0; i < SIM_L4_OPT_WORDS; i++)
+        t->optnv[i] = opt_default(t, i);
+    uint8_t rdp = rdp_level == 0 ? RDP_LEVEL0 : rdp_level == 2 ? RDP_LEVEL2 : 0xBB;
+    t->optnv[OPT_OPTR] = (t->optnv[OPT_OPTR] & ~0xFFu) | rdp;
+}
+
+/* The option-byte loader (at reset and OBL_LAUNCH): the registers take the stored values. */
+static void load_options(struct sim_target *t)
+{
+    for (unsigned i = 0; i < SIM_L4_OPT_WORDS; i++) {
+        uint32_t w = opt_writable(t, i);
+        t->l4f.opt[i] = (t->optnv[i] & w) | (opt_default(t, i) & ~w);
+        t->l4f.loaded[i] = t->l4f.opt[i];
+    }
+    t->l4f.rdp_level = rdp_level_of((uint8_t)t->l4f.opt[OPT_OPTR]);
+}
+
+/* System memory holds each option word as a double word: the value, then its complement
+ * (RM0351 §3.4.1 Table 11, RM0444 §3.4.1 Table 12): bank 1 from 0x1FFF7800 in register order
+ * (+0x20 .. +0x38), bank 2 of the L4 from 0x1FFFF808 (+0x44 .. +0x50). */
+static void sysmem_sync(struct sim_target *t, uint8_t *sysmem)
+{
+    const struct sim_family *fam = t->family;
+    for (unsigned i = 0; i < SIM_L4_OPT_WORDS; i++) {
+        if (!opt_writable(t, i))
+            continue;
+        uint32_t addr = i < 7 ? fam->optbytes_base + 8u * i : 0x1FFFF808u + 8u * (i - 9);
+        if (addr < fam->sysmem_base || addr - fam->sysmem_base + 8u > SIM_SYSMEM_MAX)
+            continue;
+        uint32_t w = opt_writable(t, i);
+        uint32_t v = (t->optnv[i] & w) | (opt_default(t, i) & ~w);
+        le32_put(&sysmem[addr - fam->sysmem_base], v);
+        le32_put(&sysmem[addr - fam->sysmem_base + 4], ~v);
+    }
+}
+
+static void state_get(const struct sim_target *t, uint8_t *out)
+{
+    for (unsigned i = 0; i < SIM_L4_OPT_WORDS; i++)
+        le32_put(&out[4 * i], t->optnv[i]);
+}
+
+static void state_put(struct sim_target *t, const uint8_t *in)
+{
+    for (unsigned i = 0; i < SIM_L4_OPT_WORDS; i++)
+        t->optnv[i] = le32_get(&in[4 * i]);
+}
+
+/* ---- geometry ---- */
+
+/* Bytes per bank: two halves on dual-bank parts (RM0351 §3.3.1: the 1 MiB L47x always; smaller
+ * ones with OPTR.DUALBANK), else the whole flash. */
+static uint32_t bank_size(const struct sim_target *t)
+{
+    const struct sim_l4_model *m = model(t);
+    bool dual = (m->dual_bank_at_max && t->flash_size == t->chip->flash_kib * 1024u) ||
+                (m->optr_dualbank && (t->l4f.opt[OPT_OPTR] & m->optr_dualbank));
+    return dual ? t->flash_size / 2u : t->flash_size;
+}
+
+/* Whether the page at flash offset off lies in an active WRP area of its bank: pages STRT to
+ * END (STRT <= END) are protected (RM0351 §3.5.2, RM0444 §3.4.2). */
+static bool write_protected(const struct sim_target *t, uint32_t off)
+{
+    uint32_t bsize = bank_size(t), page = t->chip->page_size;
+    unsigned bank = off / bsize;
+    uint32_t pn = (off % bsize) / page;
+    unsigned regs[2] = {bank ? OPT_WRP2AR : OPT_WRP1AR, bank ? OPT_WRP2BR : OPT_WRP1BR};
+    if (bank && !model(t)->bank2_options)
+        return false;
+    for (unsigned i = 0; i < 2; i++) {
+        uint32_t v = t->l4f.opt[regs[i]], f = model(t)->wrp_field;
+        uint32_t strt = v & f, end = (v >> 16) & f;
+        if (strt <= end && pn >= strt && pn <= end)
+            return true;
+    }
+    return false;
+}
+
+/* RM0351 Table 24, RM0444 Table 20: under level 1 with a debugger attached, the main flash can
+ * neither be read nor be programmed or erased. */
+static bool debug_blocked(const struct sim_target *t)
+{
+    return t->l4f.rdp_level > 0 && (t->core.dhcsr_ctrl & 1u);
+}
+
+/* ---- time ---- */
+
+static void flash_update(struct sim_target *t)
+{
+    struct l4_flash *f = &t->l4f;
+    if ((f->sr & SR_BSY) && t->now >= f->busy_until) {
+        f->sr &= ~(SR_BSY | SR_CFGBSY);
+        f->cr &= ~(CR_STRT | CR_OPTSTRT);
+        if (f->eop_pending && (f->cr & CR_EOPIE))
+            f->sr |= SR_EOP;
+        f->eop_pending = false;
+    }
+}
+
+static bool array_busy(const struct sim_target *t)
+{
+    return t->now < t->l4f.busy_until;
+}
+
+static void start_busy(struct sim_target *t, sim_ps duration)
+{
+    struct l4_flash *f = &t->l4f;
+    sim_ps from = (f->sr & SR_BSY) && f->busy_until > t->now ? f->busy_until : t->now;
+    f->busy_until = from + duration;
+    f->sr |= SR_BSY | (model(t)->cfgbsy ? SR_CFGBSY : 0);
+    f->eop_pending = true;
+}
+
+/* A debugger access to a busy controller is answered later (the probe retries); the core's
+ * access stalls the bus until the operation ends. */
+static bool wait_not_busy(struct sim_target *t, enum sim_initiator who)
+{
+    flash_update(t);
+    if (!(t->l4f.sr & SR_BSY))
+        return true;
+    if (who == SIM_BY_DEBUG)
+        return false;
+    if (t->stats)
+        t->stats->cost_ps[SIM_COST_BSY_WAIT] += t->l4f.busy_until - t->now;
+    t->now = t->l4f.busy_until;
+    flash_update(t);
+    return true;
+}
+
+/* The option bytes load at power-on and on OBL_LAUNCH, not at other resets (RM0351 §3.4.2,
+ * RM0444 §3.4.2): the option registers and the level in force survive a system reset. */
+static void flash_reset(struct sim_target *t)
+{
+    struct l4_flash keep = t->l4f;
+    memset(&t->l4f, 0, sizeof t->l4f);
+    t->l4f.acr = 0x00000600u; /* ICEN, DCEN (RM0351 §3.7.1) */
+    t->l4f.cr = CR_LOCK | CR_OPTLOCK;
+    if (t->power_on || keep.obl_pending) {
+        load_options(t);
+    } else {
+        memcpy(t->l4f.opt, keep.loaded, sizeof keep.loaded);
+        memcpy(t->l4f.loaded, keep.loaded, sizeof keep.loaded);
+        t->l4f.rdp_level = keep.rdp_level;
+    }
+}
+
+static int rdp_level(const struct sim_target *t)
+{
+    return t->l4f.rdp_level;
+}
+
+/* ---- erase ---- */
+
+static void erase_bytes(struct sim_target *t, uint32_t off, uint32_t len)
+{
+    memset(&t->flash[off], 0xFF, len);
+    sim_target_code_changed(t, t->family->flash_base + off, len);
+}
+
+static void page_erase(struct sim_target *t)
+{
+    struct l4_flash *f = &t->l4f;
+    const struct sim_l4_model *m = model(t);
+    uint32_t pnb = (f->cr >> 3) & ((1u << m->pnb_bits) - 1u);
+    unsigned bank = m->cr_bker && (f->cr & m->cr_bker) ? 1u : 0u;
+    uint32_t bsize = bank_size(t), page = t->chip->page_size;
+    uint32_t off = bank * bsize + pnb * page;
+    if ((bank && bsize == t->flash_size) || pnb * page >= bsize || write_protected(t, off) ||
+        debug_blocked(t)) {
+        f->sr |= SR_WRPERR; /* no such page, or protected: nothing is erased */
+        f->cr &= ~CR_STRT;
+        return;
+    }
+    erase_bytes(t, off, page);
+    start_busy(t, terase(t));
+    if (t->stats)
+        t->stats->pages_erased++;
+}
+
+/* MER1 / MER2: the banks; refused when a WRP area of the bank is active (RM0351 §3.3.6). */
+static void mass_erase_banks(struct sim_target *t, bool b1, bool b2, bool check_wrp)
+{
+    uint32_t bsize = bank_size(t), page = t->chip->page_size;
+    if (bsize == t->flash_size) { /* a single bank: MER1 and MER2 both erase it */
+        b1 = b1 || b2;
+        b2 = false;
+    }
+    for (unsigned b = 0; check_wrp && b < 2; b++)
+        if ((b ? b2 : b1))
+            for (uint32_t off = b * bsize; off < (b + 1) * bsize; off += page)
+                if (write_protected(t, off) || debug_blocked(t)) {
+                    t->l4f.sr |= SR_WRPERR;
+                    t->l4f.cr &= ~CR_STRT;
+                    return;
+                }
+    if (b1)
+        erase_bytes(t, 0, bsize);
+    if (b2)
+        erase_bytes(t, bsize, bsize);
+    start_busy(t, terase(t));
+    if (t->stats)
+        t->stats->mass_erases++;
+}
+
+/* OPTSTRT: the option registers become the stored option bytes. Going from level 1 back to 0
+ * erases the whole flash first (RM0351 §3.5.1, RM0444 §3.4.1); level 2 can never be left. */
+static void option_program(struct sim_target *t)
+{
+    struct l4_flash *f = &t->l4f;
+    int stored = rdp_level_of((uint8_t)t->optnv[OPT_OPTR]);
+    int want = rdp_level_of((uint8_t)f->opt[OPT_OPTR]);
+    if (stored == 2 || f->rdp_level == 2) {
+        f->sr |= SR_OPERR;
+        f->cr &= ~CR_OPTSTRT;
+        return;
+    }
+    sim_ps dt = terase(t);
+    if (want == 0 && (stored > 0 || f->rdp_level > 0)) {
+        erase_bytes(t, 0, t->flash_size);
+        dt += terase(t);
+        if (t->stats)
+            t->stats->mass_erases++;
+    }
+    for (unsigned i = 0; i < SIM_L4_OPT_WORDS; i++)
+        t->optnv[i] = f->opt[i] & opt_writable(t, i);
+    sim_target_optbytes_changed(t);
+    start_busy(t, dt);
+    if (t->stats)
+        t->stats->option_erases++;
+}
+
+/* ---- registers ---- */
+
+enum sim_bus_result l4_flash_read(struct sim_target *t, uint32_t off, uint32_t *val)
+{
+    struct l4_flash *f = &t->l4f;
+    flash_update(t);
+    if (off >= REG_OPT_FIRST && off < REG_OPT_END) {
+        unsigned i = (off - REG_OPT_FIRST) / 4u;
+        *val = opt_writable(t, i) ? f->opt[i] : 0;
+        return SIM_BUS_OK;
+    }
+    switch (off) {
+    case REG_ACR: *val = f->acr; break;
+    case REG_SR: *val = f->sr; break;
+    case REG_CR: *val = f->cr; break;
+    default: *val = 0; break; /* KEYR, OPTKEYR write-only; ECCR and the rest: 0 */
+    }
+    return SIM_BUS_OK;
+}
+
+/* KEYR / OPTKEYR: a wrong key locks the controller until the next reset and answers with a bus
+ * error (RM0351 §3.3.5). */
+static enum sim_bus_result key_write(struct sim_target *t, int *stage, uint32_t k1, uint32_t k2,
+                                     uint32_t val, uint32_t clears)
+{
+    struct l4_flash *f = &t->l4f;
+    if (f->key_locked_up)
+        return SIM_BUS_FAULT;
+    if (*stage == 0 && val == k1) {
+        *stage = 1;
+    } else if (*stage == 1 && val == k2) {
+        *stage = 0;
+        f->cr &= ~clears;
+    } else {
+        *stage = 0;
+        f->key_locked_up = true;
+        f->cr |= CR_LOCK | CR_OPTLOCK;
+        return SIM_BUS_FAULT;
+    }
+    return SIM_BUS_OK;
+}
+
+static void obl_launch(struct sim_target *t, enum sim_initiator who)
+{
+    /* RM0351 §3.7.6: the option bytes load again, through a system reset. The core's store
+     * completes first; the debugger's write resets at once. */
+    t->reset_request = SIM_RESET_OPTION_LOAD;
+    t->l4f.obl_pending = true;
+    if (who == SIM_BY_CPU) {
+        t->stop = SIM_STOP_EXCEPTION;
+        uc_emu_stop(t->uc);
+    } else {
+        sim_target_do_reset_request(t);
+    }
+}
+
+static enum sim_bus_result cr_write(struct sim_target *t, uint32_t val, enum sim_initiator who)
+{
+    struct l4_flash *f = &t->l4f;
+    const struct sim_l4_model *m = model(t);
+    if (f->cr & CR_LOCK)
+        return SIM_BUS_OK; /* locked: writes have no effect */
+    if (!wait_not_busy(t, who))
+        return SIM_BUS_STALL;
+    if ((val & CR_OBL_LAUNCH) && !(f->cr & CR_OPTLOCK)) {
+        obl_launch(t, who);
+        return SIM_BUS_OK;
+    }
+    uint32_t writable = CR_PG | CR_PER | CR_MER1 | (((1u << m->pnb_bits) - 1u) << 3) | m->cr_bker |
+                        (m->cr_bker ? CR_MER2 : 0) | CR_FSTPG | CR_EOPIE | CR_ERRIE | CR_RDERRIE;
+    uint32_t next = (f->cr & (CR_LOCK | CR_OPTLOCK)) | (val & writable) | (val & (CR_LOCK | CR_OPTLOCK));
+    if (!(next & CR_PG))
+        f->half_written = false;
+    f->cr = next;
+    if (val & CR_OPTSTRT) {
+        if (!(f->cr & CR_OPTLOCK))
+            option_program(t);
+        return SIM_BUS_OK;
+    }
+    if (!(val & CR_STRT))
+        return SIM_BUS_OK;
+    uint32_t ops = next & (CR_PG | CR_PER | CR_MER1 | CR_MER2 | CR_FSTPG);
+    if (f->sr & SR_PROG_ERRORS || (ops & (CR_PG | CR_FSTPG)) ||
+        ((ops & CR_PER) && (ops & (CR_MER1 | CR_MER2)))) {
+        f->sr |= SR_PGSERR; /* RM0351 §3.7.5: a wrong combination, or errors not cleared */
+        return SIM_BUS_OK;
+    }
+    f->cr |= CR_STRT;
+    if (ops & (CR_MER1 | CR_MER2))
+        mass_erase_banks(t, ops & CR_MER1, ops & CR_MER2, true);
+    else if (ops & CR_PER)
+        page_erase(t);
+    else
+        f->cr &= ~CR_STRT;
+    return SIM_BUS_OK;
+}
+
+enum sim_bus_result l4_flash_write(struct sim_target *t, uint32_t off, uint32_t val,
+                                   enum sim_initiator who)
+{
+    struct l4_flash *f = &t->l4f;
+    flash_update(t);
+    if (off >= REG_OPT_FIRST && off < REG_OPT_END) {
+        unsigned i = (off - REG_OPT_FIRST) / 4u;
+        if (f->cr & CR_OPTLOCK)
+            return SIM_BUS_OK;
+        uint32_t w = opt_writable(t, i);
+        f->opt[i] = (val & w) | (opt_default(t, i) & ~w);
+        return SIM_BUS_OK;
+    }
+    switch (off) {
+    case REG_ACR:
+        f->acr = val & 0x00007F07u;
+        return SIM_BUS_OK;
+    case REG_KEYR:
+        if (!(f->cr & CR_LOCK))
+            return SIM_BUS_OK;
+        return key_write(t, &f->key_stage, KEY1, KEY2, val, CR_LOCK);
+    case REG_OPTKEYR:
+        if (f->cr & CR_LOCK)
+            return SIM_BUS_OK; /* the options unlock only with the controller unlocked */
+        return key_write(t, &f->optkey_stage, OPTKEY1, OPTKEY2, val, CR_OPTLOCK);
+    case REG_SR:
+        f->sr &= ~(val & SR_CLEARABLE);
+        return SIM_BUS_OK;
+    case REG_CR:
+        return cr_write(t, val, who);
+    default:
+        return SIM_BUS_OK;
+    }
+}
+
+/* ---- the array ---- */
+
+static void program_doubleword(struct sim_target *t, uint32_t addr, uint32_t lo, uint32_t hi)
+{
+    struct l4_flash *f = &t->l4f;
+    uint32_t off = addr - t->family->flash_base;
+    if (write_protected(t, off) || debug_blocked(t)) {
+        f->sr |= SR_WRPERR;
+        return;
+    }
+    uint32_t cur_lo = le32_get(&t->flash[off]), cur_hi = le32_get(&t->flash[off + 4]);
+    /* RM0351 §3.3.7: the double word must read erased, unless all zeros are written. */
+    if ((cur_lo != 0xFFFFFFFFu || cur_hi != 0xFFFFFFFFu) && (lo != 0 || hi != 0)) {
+        f->sr |= SR_PROGERR;
+        return;
+    }
+    le32_put(&t->flash[off], lo);
+    le32_put(&t->flash[off + 4], hi);
+    start_busy(t, tprog(t));
+    if (t->stats)
+        t->stats->halfwords_programmed += 4;
+}
+
+static void note_code_change(struct sim_target *t, uint32_t addr, unsigned size,
+                             enum sim_initiator who)
+{
+    if (who == SIM_BY_DEBUG) {
+        sim_target_code_changed(t, addr, size);
+    } else if (t->dirty_hi <= t->dirty_lo) { /* dropped from Unicorn's cache when the run returns */
+        t->dirty_lo = addr;
+        t->dirty_hi = addr + size;
+    } else {
+        t->dirty_lo = addr < t->dirty_lo ? addr : t->dirty_lo;
+        t->dirty_hi = addr + size > t->dirty_hi ? addr + size : t->dirty_hi;
+    }
+}
+
+static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsigned size,
+                                       uint32_t val, enum sim_initiator who)
+{
+    struct l4_flash *f = &t->l4f;
+    if (!(f->cr & CR_PG) || (f->cr & CR_LOCK))
+        return SIM_BUS_OK; /* not programming: the array ignores the write */
+    if (!wait_not_busy(t, who))
+        return SIM_BUS_STALL;
+    if (f->sr & SR_PROG_ERRORS || (f->cr & (CR_PER | CR_MER1 | CR_MER2 | CR_FSTPG))) {
+        f->sr |= SR_PGSERR;
+        f->half_written = false;
+        return SIM_BUS_OK;
+    }
+    if (size != 4) {
+        f->sr |= SR_SIZERR;
+        f->half_written = false;
+        return SIM_BUS_OK;
+    }
+    if (!f->half_written) {
+        if (addr & 7u) {
+            f->sr |= SR_PGAERR;
+            return SIM_BUS_OK;
+        }
+        f->half_written = true;
+        f->half_addr = addr;
+        f->half_val = val;
+        if (model(t)->cfgbsy)
+            f->sr |= SR_CFGBSY;
+        return SIM_BUS_OK;
+    }
+    f->half_written = false;
+    if (addr != f->half_addr + 4u) {
+        f->sr |= SR_PGAERR;
+        f->sr &= ~SR_CFGBSY;
+        return SIM_BUS_OK;
+    }
+    program_doubleword(t, f->half_addr, f->half_val, val);
+    if (!(f->sr & SR_BSY))
+        f->sr &= ~SR_CFGBSY;
+    note_code_change(t, f->half_addr, 8, who);
+    return SIM_BUS_OK;
+}
+
+/* The option bytes in system memory are written through the registers only. */
+static enum sim_bus_result optbytes_write(struct sim_target *t, uint32_t addr, unsigned size,
+                                          uint32_t val, enum sim_initiator who)
+{
+    (void)t, (void)addr, (void)size, (void)val, (void)who;
+    return SIM_BUS_OK;
+}
+
+const struct sim_flash_ops sim_l4flash_ops = {
+    .reset = flash_reset,
+    .update = flash_update,
+    .array_write = array_write,
+    .optbytes_write = optbytes_write,
+    .rdp_level = rdp_level,
+    .optbytes_default = optbytes_default,
+    .array_busy = array_busy,
+    .sysmem_sync = sysmem_sync,
+    .state_section = "optr",
+    .state_len = 4u * SIM_L4_OPT_WORDS,
+    .state_get = state_get,
+    .state_put = state_put,
+    .program_bytes = 8,
+};

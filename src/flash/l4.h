@@ -1,0 +1,112 @@
+/*
+ * The L4-style flash controller (STFLASH_CTRL_L4_STYLE: L4, L4+, G0, G4, WB, WL, C0): what
+ * flash/l4.c (erase, program, bank layout) and flash/l4_options.c (option bytes) share. RM0351
+ * §3.7 (L4), RM0432 §3.7 (L4+), RM0444 §3.7 (G0), RM0440 §5.7 (G4), RM0434 §3.10 (WB), RM0453
+ * §3.7 (WL), RM0490 §3.7 (C0): the same register offsets from the block the chip row names
+ * (0x40022000, 0x58004000 on WB/WL), 64-bit double-word programming, pages erased by number.
+ * Internal.
+ */
+#ifndef STFLASH_FLASH_L4_H
+#define STFLASH_FLASH_L4_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "flash/family.h"
+#include "flash/flash.h"
+
+#define L4_KEYR 0x08u
+#define L4_OPTKEYR 0x0Cu
+#define L4_SR 0x10u
+#define L4_CR 0x14u
+#define L4_OPTR 0x20u
+#define L4_WRP1AR 0x2Cu
+#define L4_WRP1BR 0x30u
+#define L4_WRP2AR 0x4Cu
+#define L4_WRP2BR 0x50u
+
+#define L4_KEY1 0x45670123u
+#define L4_KEY2 0xCDEF89ABu
+#define L4_OPTKEY1 0x08192A3Bu
+#define L4_OPTKEY2 0x4C5D6E7Fu
+
+/* FLASH_SR (RM0351 §3.7.5, RM0444 §3.7.4): the flags are cleared by writing 1. */
+#define L4_SR_EOP (1u << 0)
+#define L4_SR_OPERR (1u << 1)
+#define L4_SR_PROGERR (1u << 3)
+#define L4_SR_WRPERR (1u << 4)
+#define L4_SR_PGAERR (1u << 5)
+#define L4_SR_SIZERR (1u << 6)
+#define L4_SR_PGSERR (1u << 7)
+#define L4_SR_MISERR (1u << 8)
+#define L4_SR_FASTERR (1u << 9)
+#define L4_SR_RDERR (1u << 14)
+#define L4_SR_OPTVERR (1u << 15)
+#define L4_SR_ERRORS 0xC3FAu
+#define L4_SR_BSY (1u << 16)   /* BSY1 on the G0 */
+#define L4_SR_CFGBSY (1u << 18) /* G0, G4, WB, WL, C0; reserved (0) on the L4 */
+#define L4_SR_BUSY (L4_SR_BSY | L4_SR_CFGBSY)
+
+/* FLASH_CR (RM0351 §3.7.6, RM0444 §3.7.5). LOCK and OPTLOCK are set-only. */
+#define L4_CR_PG (1u << 0)
+#define L4_CR_PER (1u << 1)
+#define L4_CR_MER1 (1u << 2)
+#define L4_CR_PNB_SHIFT 3u
+#define L4_CR_MER2 (1u << 15)
+#define L4_CR_STRT (1u << 16)
+#define L4_CR_OPTSTRT (1u << 17)
+#define L4_CR_OBL_LAUNCH (1u << 27)
+#define L4_CR_OPTLOCK (1u << 30)
+#define L4_CR_LOCK (1u << 31)
+
+#define L4_RDP_LEVEL0 0xAAu
+#define L4_RDP_LEVEL1 0xBBu /* any value but 0xAA and 0xCC */
+#define L4_RDP_LEVEL2 0xCCu
+
+/* Deadlines: page erase 22 ms typical, 40 ms at most on the G0 (DS12232); mass erase about as
+ * long; an option change that goes back to level 0 includes a mass erase. */
+#define L4_IDLE_TIMEOUT_MS 100u
+#define L4_ERASE_TIMEOUT_MS 200u
+#define L4_MASS_ERASE_TIMEOUT_MS 1000u
+
+/* What differs between the families of the style (from the chip row's family). */
+struct l4_traits {
+    uint32_t cr_bker;     /* FLASH_CR.BKER: bit 11 (L4, L4+, G4), bit 13 (G0B1); 0 if none */
+    uint32_t bank2_pnb;   /* added to bank-2 page numbers (G0B1: 256) */
+    uint32_t wrp_field;   /* WRPxyR STRT mask (END the same << 16) */
+    unsigned nrst_stop;   /* OPTR bit: 12 (L4, L4+, G4, WB, WL), 13 (G0, C0) */
+    unsigned nrst_stdby;  /* 13, or 14 (G0, C0) */
+    bool wrp_bank2;       /* WRP2AR/WRP2BR exist (dual-bank L4, G4, G0B1) */
+};
+
+void l4_traits_of(const struct stflash_chip_info *chip, struct l4_traits *t);
+
+/* Register helpers of flash/l4.c. */
+uint32_t l4_regs(const struct flash_dev *f);
+int l4_wait_idle(struct flash_dev *f, unsigned timeout_ms, uint32_t *sr, const char *what,
+                 uint32_t addr);
+int l4_unlock_ctrl(struct flash_dev *f);
+int l4_lock(struct flash_dev *f);
+
+/* ---- option bytes (flash/l4_options.c) ---- */
+
+int l4_rdp_level_of(uint8_t rdp);
+
+/* The 32-bit WRP mask of stflash_options (bit n clear: group n of flash_size / 32 bytes holds a
+ * protected page) from the WRP area registers (wrp[0..1] bank 1 A/B, wrp[2..3] bank 2), for a
+ * flash of `flash_size` bytes split into banks of `bank_size` with `page` bytes per page. */
+uint32_t l4_wrp_mask(const struct l4_traits *tr, const uint32_t wrp[4], uint32_t flash_size,
+                     uint32_t bank_size, uint32_t page);
+
+/* The WRP area registers for a mask (the inverse of l4_wrp_mask, at group granularity): at most
+ * two runs of protected groups per bank. STFLASH_ERR_UNSUPPORTED when the mask needs more. */
+int l4_wrp_areas(const struct l4_traits *tr, uint32_t mask, uint32_t flash_size,
+                 uint32_t bank_size, uint32_t page, uint32_t wrp[4]);
+
+int l4_protection(struct flash_dev *f, struct flash_protection *out);
+int l4_options_read(struct flash_dev *f, struct stflash_options *out);
+int l4_options_write(struct flash_dev *f, const struct stflash_options *o);
+int l4_options_load(struct flash_dev *f);
+int l4_rdp_byte(struct flash_dev *f, int level, uint8_t *byte);
+
+#endif

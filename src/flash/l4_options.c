@@ -1,0 +1,333 @@
+/*
+ * Option bytes of the L4-style controller (flash/l4.h): FLASH_OPTR and the WRP area registers.
+ * RM0351 §3.4 (L4), RM0444 §3.4 (G0): the option registers show what the last option load put
+ * in force; software changes them after the OPTKEYR sequence (§3.4.2 "Option bytes
+ * programming"), FLASH_CR.OPTSTRT stores them (going from level 1 back to level 0 erases the
+ * whole flash first, RM0351 §3.5.1), and FLASH_CR.OBL_LAUNCH loads them through a reset. A
+ * system reset does not load them. RDP 0xAA is level 0, 0xCC level 2, anything else level 1.
+ *
+ * stflash_options maps onto them thus: rdp_level from FLASH_OPTR (in force), rdp and
+ * rdp_level_stored from the option-byte copy in system memory at the row's ob_base (what the
+ * next load takes), wdg_sw = IWDG_SW (bit 16), nrst_stop / nrst_stdby = nRST_STOP / nRST_STDBY
+ * (bits 12/13, 13/14 on the G0 and C0); the other OPTR bits (BOR level, nBOOT0/nBOOT1/nSWBOOT0,
+ * DUALBANK, BFB2, DBANK...) are kept as they are. The WRP areas (pages STRT to END of a bank,
+ * two per bank) are shown as the 32-bit group mask, one bit per 1/32 of the flash.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "arm/cortexm.h"
+#include "core/le.h"
+#include "flash/l4.h"
+
+/* How long the option-byte load (a reset) may take to show after OBL_LAUNCH. */
+#define OBL_RESET_TIMEOUT_MS 500u
+
+static const char *last_error(struct flash_dev *f)
+{
+    return f->ctx ? f->ctx->last_error : "";
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+int l4_rdp_level_of(uint8_t rdp)
+{
+    return rdp == L4_RDP_LEVEL0 ? 0 : rdp == L4_RDP_LEVEL2 ? 2 : 1;
+}
+
+int l4_rdp_byte(struct flash_dev *f, int level, uint8_t *byte)
+{
+    switch (level) {
+    case 0: *byte = L4_RDP_LEVEL0; return STFLASH_OK;
+    case 1: *byte = L4_RDP_LEVEL1; return STFLASH_OK;
+    case 2: *byte = L4_RDP_LEVEL2; return STFLASH_OK;
+    default:
+        return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG,
+                        "no read protection level %d: give 0, 1 or 2", level);
+    }
+}
+
+/* ---- WRP areas and the group mask ---- */
+
+uint32_t l4_wrp_mask(const struct l4_traits *tr, const uint32_t wrp[4], uint32_t flash_size,
+                     uint32_t bank_size, uint32_t page)
+{
+    uint32_t group = flash_size / 32u, mask = 0xFFFFFFFFu;
+    if (group == 0 || page == 0)
+        return mask;
+    for (unsigned i = 0; i < 4; i++) {
+        uint32_t strt = wrp[i] & tr->wrp_field, end = (wrp[i] >> 16) & tr->wrp_field;
+        if (strt > end || (i >= 2 && bank_size >= flash_size))
+            continue;
+        uint64_t lo = (uint64_t)(i / 2) * bank_size + (uint64_t)strt * page;
+        uint64_t hi = (uint64_t)(i / 2) * bank_size + (uint64_t)(end + 1) * page;
+        if (hi > flash_size)
+            hi = flash_size;
+        for (uint64_t a = lo / group * group; a < hi; a += group)
+            mask &= ~(1u << (a / group));
+    }
+    return mask;
+}
+
+int l4_wrp_areas(const struct l4_traits *tr, uint32_t mask, uint32_t flash_size,
+                 uint32_t bank_size, uint32_t page, uint32_t wrp[4])
+{
+    uint32_t group = flash_size / 32u, off = tr->wrp_field; /* STRT > END: no area */
+    for (unsigned i = 0; i < 4; i++)
+        wrp[i] = off;
+    if (mask == 0xFFFFFFFFu)
+        return STFLASH_OK;
+    if (group == 0 || page == 0 || group % page)
+        return STFLASH_ERR_UNSUPPORTED;
+    unsigned used[2] = {0, 0};
+    for (unsigned g = 0; g < 32;) {
+        if (mask & (1u << g)) {
+            g++;
+            continue;
+        }
+        unsigned start = g;
+        uint32_t bank = (uint32_t)((uint64_t)start * group / bank_size);
+        while (g < 32 && !(mask & (1u << g)) && (uint64_t)g * group / bank_size == bank)
+            g++;
+        if (bank > 1 || used[bank] == 2 || (bank == 1 && !tr->wrp_bank2))
+            return STFLASH_ERR_UNSUPPORTED;
+        uint32_t first = (start * group - bank * bank_size) / page;
+        uint32_t last = (g * group - bank * bank_size) / page - 1u;
+        if (last > tr->wrp_field)
+            return STFLASH_ERR_UNSUPPORTED;
+        wrp[2 * bank + used[bank]++] = first | last << 16;
+    }
+    return STFLASH_OK;
+}
+
+/* ---- reading ---- */
+
+static const uint32_t wrp_offs[4] = {L4_WRP1AR, L4_WRP1BR, L4_WRP2AR, L4_WRP2BR};
+
+/* The layout the mask is computed on: flash bytes, bank size, page size. */
+static void layout(const struct flash_dev *f, uint32_t *size, uint32_t *bank, uint32_t *page)
+{
+    *size = (uint32_t)flash_map_bytes(&f->map);
+    *bank = f->map.banks > 1 ? f->map.bank[0].size : *size;
+    *page = f->map.regions ? f->map.region[0].unit : 0;
+}
+
+static int read_registers(struct flash_dev *f, uint32_t *optr, uint32_t wrp[4])
+{
+    struct l4_traits tr;
+    l4_traits_of(f->chip, &tr);
+    uint32_t regs = l4_regs(f);
+    int rc = dbg_read32(f->dbg, regs + L4_OPTR, optr);
+    for (unsigned i = 0; i < 4 && rc == STFLASH_OK; i++) {
+        wrp[i] = tr.wrp_field; /* no area */
+        if (i < 2 || (tr.wrp_bank2 && f->map.banks > 1))
+            rc = dbg_read32(f->dbg, regs + wrp_offs[i], &wrp[i]);
+    }
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot read the option registers at 0x%08x: %s",
+                        regs + L4_OPTR, last_error(f));
+    return STFLASH_OK;
+}
+
+static uint32_t mask_of(const struct flash_dev *f, const uint32_t wrp[4])
+{
+    struct l4_traits tr;
+    uint32_t size, bank, page;
+    l4_traits_of(f->chip, &tr);
+    layout(f, &size, &bank, &page);
+    return l4_wrp_mask(&tr, wrp, size, bank, page);
+}
+
+int l4_protection(struct flash_dev *f, struct flash_protection *out)
+{
+    uint32_t optr, wrp[4];
+    int rc = read_registers(f, &optr, wrp);
+    if (rc != STFLASH_OK)
+        return rc;
+    out->rdp_level = l4_rdp_level_of((uint8_t)optr);
+    out->wrp_mask = ~mask_of(f, wrp);
+    out->wrp_group_size = (uint32_t)flash_map_bytes(&f->map) / 32u;
+    return STFLASH_OK;
+}
+
+int l4_options_read(struct flash_dev *f, struct stflash_options *out)
+{
+    struct l4_traits tr;
+    l4_traits_of(f->chip, &tr);
+    uint32_t optr, stored = 0, wrp[4];
+    int rc = read_registers(f, &optr, wrp);
+    if (rc != STFLASH_OK)
+        return rc;
+    /* The stored USER/RDP word (RM0351 §3.4.1 Table 11): value, then its complement. */
+    uint8_t ob[8];
+    rc = dbg_read(f->dbg, f->chip->ob_base, ob, sizeof ob);
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot read the option bytes at 0x%08x: %s",
+                        f->chip->ob_base, last_error(f));
+    stored = le32_get(ob);
+    memset(out, 0, sizeof *out);
+    out->rdp_level = l4_rdp_level_of((uint8_t)optr);
+    out->rdp = (uint8_t)stored;
+    out->rdp_level_stored = l4_rdp_level_of(out->rdp);
+    out->wdg_sw = optr & (1u << 16);
+    out->nrst_stop = optr & (1u << tr.nrst_stop);
+    out->nrst_stdby = optr & (1u << tr.nrst_stdby);
+    out->wrp = mask_of(f, wrp);
+    out->wrp_in_force = out->wrp;
+    out->wrp_group_size = (uint32_t)flash_map_bytes(&f->map) / 32u;
+    out->option_error = (le32_get(ob + 4) ^ stored) != 0xFFFFFFFFu;
+    return STFLASH_OK;
+}
+
+/* ---- writing ---- */
+
+static int opt_fail(struct flash_dev *f, int rc, const char *what)
+{
+    return ctx_fail(f->ctx, rc, "cannot %s at 0x%08x: %s", what, l4_regs(f) + L4_OPTR,
+                    last_error(f));
+}
+
+/* Controller unlocked, then OPTKEY1/OPTKEY2 into FLASH_OPTKEYR: OPTLOCK clear. */
+static int unlock_options(struct flash_dev *f)
+{
+    uint32_t cr = 0;
+    int rc = l4_unlock_ctrl(f);
+    if (rc != STFLASH_OK)
+        return rc;
+    rc = dbg_write32(f->dbg, l4_regs(f) + L4_OPTKEYR, L4_OPTKEY1);
+    if (rc == STFLASH_OK)
+        rc = dbg_write32(f->dbg, l4_regs(f) + L4_OPTKEYR, L4_OPTKEY2);
+    if (rc == STFLASH_OK)
+        rc = dbg_read32(f->dbg, l4_regs(f) + L4_CR, &cr);
+    if (rc != STFLASH_OK)
+        return opt_fail(f, rc, "unlock the option bytes");
+    if (cr & L4_CR_OPTLOCK)
+        return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
+                        "cannot unlock the option bytes: OPTLOCK stays set (FLASH_CR 0x%08x)", cr);
+    return STFLASH_OK;
+}
+
+static int option_job(struct flash_dev *f, uint32_t optr, const uint32_t wrp[4], unsigned nwrp)
+{
+    uint32_t regs = l4_regs(f), sr;
+    int rc = unlock_options(f);
+    if (rc != STFLASH_OK)
+        return rc;
+    rc = dbg_write32(f->dbg, regs + L4_OPTR, optr);
+    for (unsigned i = 0; i < nwrp && rc == STFLASH_OK; i++)
+        rc = dbg_write32(f->dbg, regs + wrp_offs[i], wrp[i]);
+    if (rc == STFLASH_OK)
+        rc = dbg_write32(f->dbg, regs + L4_CR, L4_CR_OPTSTRT);
+    if (rc != STFLASH_OK)
+        return opt_fail(f, rc, "program the option bytes");
+    /* Going back to level 0 includes a mass erase. */
+    rc = l4_wait_idle(f, L4_MASS_ERASE_TIMEOUT_MS, &sr, "program the option bytes at",
+                      f->chip->ob_base);
+    if (rc == STFLASH_OK && (sr & L4_SR_ERRORS))
+        rc = ctx_fail(f->ctx, STFLASH_ERR_TARGET,
+                      "cannot program the option bytes at 0x%08x: FLASH_SR 0x%08x%s",
+                      f->chip->ob_base, sr,
+                      (sr & L4_SR_OPERR) ? " (OPERR: level 2 options can never change)" : "");
+    if (rc != STFLASH_OK)
+        return rc;
+    uint8_t ob[4];
+    rc = dbg_read(f->dbg, f->chip->ob_base, ob, sizeof ob);
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot verify the option bytes at 0x%08x: %s",
+                        f->chip->ob_base, last_error(f));
+    if (le32_get(ob) != optr)
+        return ctx_fail(f->ctx, STFLASH_ERR_VERIFY,
+                        "the option bytes at 0x%08x read back 0x%08x instead of 0x%08x",
+                        f->chip->ob_base, le32_get(ob), optr);
+    return STFLASH_OK;
+}
+
+int l4_options_write(struct flash_dev *f, const struct stflash_options *o)
+{
+    struct l4_traits tr;
+    l4_traits_of(f->chip, &tr);
+    uint32_t optr, wrp[4], size, bank, page;
+    int rc = read_registers(f, &optr, wrp);
+    if (rc != STFLASH_OK)
+        return rc;
+    if (l4_rdp_level_of((uint8_t)optr) == 2)
+        return ctx_fail(f->ctx, STFLASH_ERR_PROTECTED,
+                        "the chip runs at read protection level 2 (FLASH_OPTR 0x%08x): its option "
+                        "bytes can never be changed again",
+                        optr);
+    if (o->data0 || o->data1)
+        return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
+                        "the %s has no user data option bytes: leave --data0/--data1 out",
+                        f->chip->name);
+    uint8_t rdp;
+    rc = l4_rdp_byte(f, o->rdp_level_stored, &rdp);
+    if (rc != STFLASH_OK)
+        return rc;
+    uint32_t user = 1u << 16 | 1u << tr.nrst_stop | 1u << tr.nrst_stdby;
+    uint32_t want = (optr & ~0xFFu & ~user) | rdp | (o->wdg_sw ? 1u << 16 : 0) |
+                    (o->nrst_stop ? 1u << tr.nrst_stop : 0) |
+                    (o->nrst_stdby ? 1u << tr.nrst_stdby : 0);
+    unsigned nwrp = 0;
+    uint32_t areas[4] = {0, 0, 0, 0};
+    if (o->wrp != mask_of(f, wrp)) {
+        layout(f, &size, &bank, &page);
+        if (l4_wrp_areas(&tr, o->wrp, size, bank, page, areas) != STFLASH_OK)
+            return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
+                            "the WRP bits 0x%08x need more than the two write-protected areas "
+                            "per bank the %s has (nothing was changed)",
+                            o->wrp, f->chip->name);
+        nwrp = tr.wrp_bank2 && f->map.banks > 1 ? 4u : 2u;
+    }
+    rc = option_job(f, want, areas, nwrp);
+    int lrc = l4_lock(f);
+    return rc != STFLASH_OK ? rc : lrc;
+}
+
+/*
+ * OBL_LAUNCH (RM0351 §3.7.6, RM0444 §3.7.5) loads the option bytes through a reset; the write
+ * that sets it may be answered with a fault. The reset vector catch stops the core at its reset
+ * vector, S_RESET_ST (sticky, cleared by the read before the launch) shows the reset. Reads that
+ * fail while the chip resets are retried until the deadline; when the core is found running
+ * (its debug state lost), it is halted again. A system reset does not load the options, so there
+ * is no other way: when no reset shows, the caller is told to power-cycle the board.
+ */
+int l4_options_load(struct flash_dev *f)
+{
+    uint32_t demcr = 0, dhcsr = 0;
+    int rc = dbg_read32(f->dbg, CM_DEMCR, &demcr);
+    if (rc == STFLASH_OK)
+        rc = dbg_write32(f->dbg, CM_DEMCR, demcr | CM_DEMCR_VC_CORERESET);
+    if (rc == STFLASH_OK)
+        rc = dbg_read32(f->dbg, CM_DHCSR, &dhcsr); /* clears S_RESET_ST */
+    if (rc == STFLASH_OK)
+        rc = unlock_options(f);
+    if (rc != STFLASH_OK) {
+        (void)l4_lock(f);
+        return rc;
+    }
+    (void)dbg_write32(f->dbg, l4_regs(f) + L4_CR, L4_CR_OBL_LAUNCH);
+    uint64_t deadline = now_ms() + OBL_RESET_TIMEOUT_MS;
+    bool reset = false, halted = false;
+    while (!(reset && halted) && now_ms() <= deadline) {
+        if (dbg_read32(f->dbg, CM_DHCSR, &dhcsr) != STFLASH_OK)
+            continue; /* the chip is resetting */
+        reset = reset || (dhcsr & CM_DHCSR_S_RESET_ST);
+        halted = dhcsr & CM_DHCSR_S_HALT;
+        if (reset && !halted && !(dhcsr & CM_DHCSR_C_DEBUGEN))
+            (void)cm_halt(f->dbg); /* the debug state went with the reset: take the core again */
+    }
+    if (reset && !halted)
+        halted = cm_halt(f->dbg) == STFLASH_OK;
+    if (reset && halted)
+        return STFLASH_OK;
+    (void)l4_lock(f);
+    return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
+                    "no reset seen within %u ms of OBL_LAUNCH (FLASH_CR bit 27): the option "
+                    "bytes are stored but not loaded",
+                    OBL_RESET_TIMEOUT_MS);
+}
