@@ -518,6 +518,13 @@ static int f4_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
                         "width or outside the flash",
                         addr, len, unit);
     struct flash_loader *l = NULL;
+    if (!f->drv_state && f->volts > 0.0) /* the first program call of the job */
+        ctx_log(f->ctx, STFLASH_LOG_INFO, "programming x%u (PSIZE %u) for a %.2f V supply",
+                8u * unit, (unsigned)psize, f->volts);
+    else if (!f->drv_state)
+        ctx_log(f->ctx, STFLASH_LOG_INFO,
+                "programming x%u (PSIZE %u): the supply voltage is not known, 2.7-3.6 V assumed",
+                8u * unit, (unsigned)psize);
     int rc = state_get(f, &l);
     if (rc != STFLASH_OK)
         return rc;

@@ -263,9 +263,10 @@ int cmd_erase(struct cli *cli, int argc, char **argv, int first)
                              (unsigned long long)(hi - 1));
                 else
                     out_note(cli,
-                             "erasing whole units: 0x%08llx..0x%08llx (units of %llu to %llu "
+                             "erasing whole %ss: 0x%08llx..0x%08llx (%ss of %llu to %llu "
                              "bytes) covers 0x%08llx..0x%08llx",
-                             (unsigned long long)plo, (unsigned long long)(phi - 1),
+                             flash_unit_noun(&t), (unsigned long long)plo,
+                             (unsigned long long)(phi - 1), flash_unit_noun(&t),
                              (unsigned long long)(usz < hsz ? usz : hsz),
                              (unsigned long long)(usz < hsz ? hsz : usz), (unsigned long long)lo,
                              (unsigned long long)(hi - 1));
