@@ -492,7 +492,9 @@ static void mark_changed(struct sim_target *t, uint32_t addr, unsigned size,
     }
 }
 
-/* RM0090 §3.5.4: with PG set, an access of the PSIZE width programs; bits only go from 1 to 0
+/* RM0090 §3.5.4: with PG set, an access of the PSIZE width programs (SER or MER may be set as
+ * well: "if an erase and a program operation are requested simultaneously, the erase operation
+ * is performed first"); bits only go from 1 to 0
  * (a write over programmed bits leaves the AND of both), an access of another width is refused
  * with PGPERR, one that crosses its alignment (and so may cross a 128-bit row) with PGAERR. A
  * write without PG is a sequence error (PGSERR). */
@@ -502,7 +504,7 @@ static enum sim_bus_result f4_array_write(struct sim_target *t, uint32_t addr, u
     struct f4_flash *f = &t->f4;
     if (!wait_not_busy(t, who))
         return SIM_BUS_STALL;
-    if (!(f->cr & CR_PG) || (f->cr & (CR_SER | CR_MER | CR_MER1))) {
+    if (!(f->cr & CR_PG)) {
         flag_error(t, SR_PGSERR);
         return SIM_BUS_OK;
     }
