@@ -249,11 +249,6 @@ static const char *cost_names[SIM_COST_COUNT] = {"host_gap_s", "usb_latency_s", 
                                                  "swd_s", "bsy_wait_s"};
 
 /* Bytes one program operation writes (tprog_ps is per operation). */
-static unsigned program_bytes(const struct sim_target *t)
-{
-    return t->family->flash->program_bytes ? t->family->flash->program_bytes : 2u;
-}
-
 void sim_board_write_stats_json(const struct sim_board *b, FILE *out)
 {
     const struct sim_stats *s = b->in_session ? &b->session : &b->last_session;
@@ -265,14 +260,14 @@ void sim_board_write_stats_json(const struct sim_board *b, FILE *out)
     fprintf(out,
             ", \"commands\": %llu, \"bytes_out\": %llu, \"bytes_in\": %llu, "
             "\"halfwords_programmed\": %llu, \"pages_erased\": %llu, \"mass_erases\": %llu, "
-            "\"option_erases\": %llu, \"floor_s\": %.6f}\n",
+            "\"option_erases\": %llu, \"program_ops\": %llu, \"bytes_programmed\": %llu, "
+            "\"sectors_erased\": %llu, \"floor_s\": %.6f}\n",
             (unsigned long long)s->commands, (unsigned long long)s->bytes_out,
             (unsigned long long)s->bytes_in, (unsigned long long)s->halfwords_programmed,
             (unsigned long long)s->pages_erased, (unsigned long long)s->mass_erases,
-            (unsigned long long)s->option_erases,
-            ps_to_s(s->halfwords_programmed * 2u / program_bytes(&b->target) *
-                        b->target.family->tprog_ps +
-                    (s->pages_erased + s->mass_erases) * b->target.family->erase_ps));
+            (unsigned long long)s->option_erases, (unsigned long long)s->program_ops,
+            (unsigned long long)s->bytes_programmed, (unsigned long long)s->sectors_erased,
+            ps_to_s(b->target.family->flash->floor(&b->target, s)));
 }
 
 void sim_board_write_status_json(struct sim_board *b, FILE *out)

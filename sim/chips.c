@@ -127,6 +127,63 @@ static const struct sim_chip chips[] = {
         .rom_pidr = 0x00000A0415ull,
     },
     /*
+     * The F4 parts (RM0090, RM0383): Cortex-M4F r0p1 (CPUID 0x410FC241), SW-DP 0x2BA01477, AHB-AP
+     * IDR 0x24770011 as the F303's; DBGMCU_IDCODE bits [15:12] read 6 as on the other ST parts
+     * here. "page_size" is the smallest sector: the sectors are 16, 64 and 128 KiB
+     * (sim/f4_flash.c).
+     */
+    {
+        /* STM32F4DISCOVERY (DS8626): 1 MiB in 4x16 + 64 + 7x128 KiB, 128 KiB SRAM (112 + 16
+         * contiguous) and 64 KiB CCM SRAM. REV_ID 0x1007 (revision 2, RM0090 §38.6.1). */
+        .name = "stm32f407vg",
+        .descr = "STM32F407VG (STM32F4DISCOVERY)",
+        .family = &sim_family_f40x,
+        .dev_id = 0x413,
+        .idcode = 0x10076413u,
+        .flash_kib = 1024,
+        .sram_kib = 128,
+        .ccm_kib = 64,
+        .page_size = 16384,
+        .dp_idcode = 0x2BA01477u,
+        .cpuid = 0x410FC241u,
+        .ap_idr = 0x24770011u,
+        .rom_pidr = 0x00000A0413ull,
+    },
+    {
+        /* 32F429IDISCOVERY (DS9405): 2 MiB in two banks of 4x16 + 64 + 7x128 KiB (bank 2 at
+         * 0x08100000, sectors 12-23), 192 KiB SRAM (112 + 16 + 64 contiguous) and 64 KiB CCM.
+         * REV_ID 0x2001 (revision 3, RM0090 §38.6.1). */
+        .name = "stm32f429zi",
+        .descr = "STM32F429ZI (32F429IDISCOVERY), two banks",
+        .family = &sim_family_f42x,
+        .dev_id = 0x419,
+        .idcode = 0x20016419u,
+        .flash_kib = 2048,
+        .sram_kib = 192,
+        .ccm_kib = 64,
+        .page_size = 16384,
+        .dp_idcode = 0x2BA01477u,
+        .cpuid = 0x410FC241u,
+        .ap_idr = 0x24770011u,
+        .rom_pidr = 0x00000A0419ull,
+    },
+    {
+        /* NUCLEO-F411RE (DS10314): 512 KiB in 4x16 + 64 + 3x128 KiB, 128 KiB SRAM, no CCM.
+         * REV_ID 0x1000 (revision A, RM0383 §23.6.1). */
+        .name = "stm32f411re",
+        .descr = "STM32F411RE (NUCLEO-F411RE)",
+        .family = &sim_family_f411,
+        .dev_id = 0x431,
+        .idcode = 0x10006431u,
+        .flash_kib = 512,
+        .sram_kib = 128,
+        .page_size = 16384,
+        .dp_idcode = 0x2BA01477u,
+        .cpuid = 0x410FC241u,
+        .ap_idr = 0x24770011u,
+        .rom_pidr = 0x00000A0431ull,
+    },
+    /*
      * Clones of the F103 (stm32-chip-table.md Table 5, stm32-targets.md "Clones of the F103").
      * Each answers DEV_ID 0x410 and differs in what identifies it and in one flash behaviour.
      * AP IDR 0x24770011 is the Cortex-M3 r2 AHB-AP's: reported for the CKS32 (revision > 1),

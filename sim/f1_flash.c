@@ -466,6 +466,18 @@ static enum sim_bus_result optbytes_write(struct sim_target *t, uint32_t addr, u
     return SIM_BUS_OK;
 }
 
+static sim_ps busy_until(const struct sim_target *t)
+{
+    return t->fpec.busy_until;
+}
+
+/* Half-words at the family's tPROG, page and mass erases at its tERASE. */
+static sim_ps work_floor(const struct sim_target *t, const struct sim_stats *s)
+{
+    return s->halfwords_programmed * t->family->tprog_ps +
+           (s->pages_erased + s->mass_erases) * t->family->erase_ps;
+}
+
 const struct sim_flash_ops sim_fpec_ops = {
     .reset = fpec_reset,
     .update = fpec_update,
@@ -473,4 +485,6 @@ const struct sim_flash_ops sim_fpec_ops = {
     .optbytes_write = optbytes_write,
     .rdp_level = rdp_level,
     .optbytes_default = optbytes_default,
+    .busy_until = busy_until,
+    .floor = work_floor,
 };

@@ -81,6 +81,20 @@ struct sim_l4_model {
     bool cfgbsy;             /* FLASH_SR.CFGBSY (bit 18, RM0444 §3.7.4) */
 };
 
+/* How the F2/F4 flash controller (sim/f4_flash.c) differs from one line to the other (RM0090 §3
+ * for the F405/407 and F42x/43x, RM0383 §3 for the F411). Erase times are the datasheet's typical
+ * figures by parallelism: index 0 x8, 1 x16, 2 x32 (x64 needs an external Vpp the boards lack
+ * and is timed as x32). */
+struct sim_f4_model {
+    bool dual_bank;          /* 2 MiB parts: bank 2 from 1 MiB, SNB 0b1xxxx, MER1 bit 15, OPTCR1 */
+    uint32_t latency_mask;   /* FLASH_ACR LATENCY: 3 bits on the F40x, 4 on the F42x/F411 */
+    uint32_t optcr_mask;     /* FLASH_OPTCR bits that exist besides OPTLOCK/OPTSTRT */
+    bool rderr;              /* FLASH_SR bit 8 RDERR (parts with PCROP: F42x, F411) */
+    sim_ps sector_erase_ps[3][3]; /* [16 KiB, 64 KiB, 128 KiB][x8, x16, x32] */
+    sim_ps mass_erase_ps[3];      /* tME: the whole array (MER, or MER|MER1) */
+    sim_ps bank_erase_ps[3];      /* one bank of a dual-bank part (MER or MER1 alone) */
+};
+
 /* A flash controller model: its registers are reached through the family's peripherals; the bus
  * hands it the stores into flash and option bytes. */
 struct sim_flash_ops {
@@ -92,19 +106,23 @@ struct sim_flash_ops {
                                           uint32_t val, enum sim_initiator who);
     int (*rdp_level)(const struct sim_target *t); /* loaded at the last reset: 0, 1 or 2 */
     void (*optbytes_default)(struct sim_target *t, int rdp_level); /* as shipped, or locked */
-    /* Optional (NULL: the F0/F1/F3 ones). Whether a debugger read of the array must wait; the
-     * copy of the option bytes in system memory; the state file's section of the options. */
-    bool (*array_busy)(const struct sim_target *t);
-    void (*sysmem_sync)(struct sim_target *t, uint8_t *sysmem);
+    sim_ps (*busy_until)(const struct sim_target *t); /* end of the operation in progress */
+    /* The least time the flash work of a session needs: its operations at their typical times. */
+    sim_ps (*floor)(const struct sim_target *t, const struct sim_stats *s);
+    /* Writes the option bytes (the target's optbytes[]) into system memory as the core reads
+     * them; NULL: the 8 half-words as they are, at the family's optbytes_base. */
+    void (*optbytes_sync)(struct sim_target *t);
+    /* Optional (NULL: the 8 half-words of the F0/F1/F3 option area): the state file's section
+     * of the options, its length, and how they go in and out. */
     const char *state_section;
     unsigned state_len;
     void (*state_get)(const struct sim_target *t, uint8_t *out);
     void (*state_put)(struct sim_target *t, const uint8_t *in);
-    unsigned program_bytes;  /* bytes per program operation (the stats' floor); 0: 2 */
 };
 
 extern const struct sim_flash_ops sim_fpec_ops; /* F0, F1, F3: f1_flash.c */
 extern const struct sim_flash_ops sim_l4flash_ops; /* L4, G0: l4_flash.c */
+extern const struct sim_flash_ops sim_f4_flash_ops; /* F2/F4: f4_flash.c */
 
 struct sim_family {
     const char *name;        /* "f1": also the family line of the state file */
@@ -128,10 +146,11 @@ struct sim_family {
     uint32_t syst_calib;     /* SYST_CALIB: TENMS of the HCLK/8 reference at the top clock */
 
     /* Flash controller timings (the datasheet's typical values); a chip row may override. */
-    sim_ps tprog_ps;         /* one program operation: a half-word (a double word on L4/G0) */
-    sim_ps erase_ps;         /* page, mass and option-byte erase */
+    sim_ps tprog_ps;         /* one program operation: a half-word (F2/F4: one access; L4/G0: a double word) */
+    sim_ps erase_ps;         /* page, mass and option-byte erase (F2/F4: see struct sim_f4_model) */
     const struct sim_flash_ops *flash;
     struct sim_fpec_model fpec;
+    struct sim_f4_model f4;
     struct sim_l4_model l4;  /* families of sim_l4flash_ops */
     int max_rdp_level;       /* 1, or 2 where level 2 exists */
 
@@ -149,9 +168,11 @@ struct sim_family {
 
 extern const struct sim_family sim_family_f0, sim_family_f1, sim_family_f3;
 extern const struct sim_family sim_family_g0, sim_family_l4; /* g0_l4_periph.c */
+extern const struct sim_family sim_family_f40x, sim_family_f42x, sim_family_f411;
 
 /* The state file's section of the option bytes: name and length of the block that follows the
- * header (sim/board.c). Every family of the F0/F1/F3 flash controller stores its 8 half-words. */
+ * header (sim/board.c). Every family of the F0/F1/F3 flash controller stores its 8 half-words;
+ * the F2/F4 controller stores its option words there (sim/f4_flash.c says how). */
 #define SIM_OPTBYTES_SECTION "optbytes"
 
 #endif

@@ -149,14 +149,16 @@ static void load_options(struct sim_target *t)
 /* System memory holds each option word as a double word: the value, then its complement
  * (RM0351 §3.4.1 Table 11, RM0444 §3.4.1 Table 12): bank 1 from 0x1FFF7800 in register order
  * (+0x20 .. +0x38), bank 2 of the L4 from 0x1FFFF808 (+0x44 .. +0x50). */
-static void sysmem_sync(struct sim_target *t, uint8_t *sysmem)
+/* The option bytes as the core reads them in system memory: each word, then its complement. */
+static void optbytes_sync(struct sim_target *t)
 {
     const struct sim_family *fam = t->family;
+    uint8_t *sysmem = t->sysmem;
     for (unsigned i = 0; i < SIM_L4_OPT_WORDS; i++) {
         if (!opt_writable(t, i))
             continue;
         uint32_t addr = i < 7 ? fam->optbytes_base + 8u * i : 0x1FFFF808u + 8u * (i - 9);
-        if (addr < fam->sysmem_base || addr - fam->sysmem_base + 8u > SIM_SYSMEM_MAX)
+        if (addr < fam->sysmem_base || addr - fam->sysmem_base + 8u > t->sysmem_size)
             continue;
         uint32_t w = opt_writable(t, i);
         uint32_t v = (t->optnv[i] & w) | (opt_default(t, i) & ~w);
@@ -229,9 +231,17 @@ static void flash_update(struct sim_target *t)
     }
 }
 
-static bool array_busy(const struct sim_target *t)
+static sim_ps busy_until(const struct sim_target *t)
 {
-    return t->now < t->l4f.busy_until;
+    return t->l4f.busy_until;
+}
+
+/* Double words at the family's tPROG, page and mass erases at its tERASE (the stats count
+ * programmed half-words: four to a double word). */
+static sim_ps work_floor(const struct sim_target *t, const struct sim_stats *s)
+{
+    return s->halfwords_programmed / 4u * t->family->tprog_ps +
+           (s->pages_erased + s->mass_erases) * t->family->erase_ps;
 }
 
 static void start_busy(struct sim_target *t, sim_ps duration)
@@ -588,11 +598,11 @@ const struct sim_flash_ops sim_l4flash_ops = {
     .optbytes_write = optbytes_write,
     .rdp_level = rdp_level,
     .optbytes_default = optbytes_default,
-    .array_busy = array_busy,
-    .sysmem_sync = sysmem_sync,
+    .busy_until = busy_until,
+    .floor = work_floor,
+    .optbytes_sync = optbytes_sync,
     .state_section = "optr",
     .state_len = 4u * SIM_L4_OPT_WORDS,
     .state_get = state_get,
     .state_put = state_put,
-    .program_bytes = 8,
 };

@@ -149,7 +149,8 @@ static uint8_t bus_access(struct sim_probe *p, uint32_t addr, unsigned size, uin
             return STLINK_OK;
         if (r == SIM_BUS_FAULT)
             return STLINK_SWD_AP_FAULT;
-        sim_ps wait = t->fpec.busy_until > t->now ? t->fpec.busy_until - t->now : SIM_PS_PER_US;
+        sim_ps busy = t->family->flash->busy_until(t);
+        sim_ps wait = busy > t->now ? busy - t->now : SIM_PS_PER_US;
         if (waited + wait > PROBE_WAIT_BUDGET_PS)
             return STLINK_SWD_AP_WAIT;
         sim_target_charge(t, SIM_COST_BSY_WAIT, wait);

@@ -24,8 +24,8 @@ static uint32_t round_up_4k(uint32_t v)
  * step with the option-byte array. */
 static void sysmem_sync_optbytes(struct sim_target *t)
 {
-    if (t->family->flash->sysmem_sync) {
-        t->family->flash->sysmem_sync(t, t->sysmem);
+    if (t->family->flash->optbytes_sync) {
+        t->family->flash->optbytes_sync(t);
         return;
     }
     uint32_t off = t->family->optbytes_base - t->family->sysmem_base;
@@ -38,7 +38,7 @@ static void sysmem_build(struct sim_target *t)
     const struct sim_family *fam = t->family;
     uint8_t *p = t->sysmem;
     uint32_t base = fam->sysmem_base;
-    memset(p, 0xFF, sizeof t->sysmem);
+    memset(p, 0xFF, t->sysmem_size);
     /* A boot ROM stand-in for BOOT0 = 1: vector table, then a WFI loop at base + 0x40. */
     le32_put(&p[0], fam->sram_base + 0x1000u);
     le32_put(&p[4], base + 0x40u + 1u);
@@ -232,12 +232,13 @@ int sim_target_init(struct sim_target *t, const struct sim_target_config *cfg)
     t->sram_size = cfg->chip->sram_kib * 1024u;
     t->ccm_size = cfg->chip->ccm_kib * 1024u;
     t->sysmem_size = SIM_SYSMEM_END - t->family->sysmem_base;
-    if (t->sysmem_size > sizeof t->sysmem)
+    if (t->sysmem_size > SIM_SYSMEM_MAX)
         return -1;
+    t->sysmem = malloc(t->sysmem_size);
     t->flash = malloc(round_up_4k(t->flash_size));
     t->sram = calloc(1, round_up_4k(t->sram_size));
     t->ccm = t->ccm_size ? calloc(1, round_up_4k(t->ccm_size)) : NULL;
-    if (!t->flash || !t->sram || (t->ccm_size && !t->ccm))
+    if (!t->sysmem || !t->flash || !t->sram || (t->ccm_size && !t->ccm))
         goto fail;
     memset(t->flash, 0xFF, round_up_4k(t->flash_size));
     /* A fixed, chip-specific unique ID (RM0008 §30.1: lot number and wafer coordinates). */
@@ -264,8 +265,9 @@ void sim_target_release(struct sim_target *t)
     free(t->flash);
     free(t->sram);
     free(t->ccm);
+    free(t->sysmem);
     t->uc = NULL;
-    t->flash = t->sram = t->ccm = NULL;
+    t->flash = t->sram = t->ccm = t->sysmem = NULL;
 }
 
 static void reset_common(struct sim_target *t, bool power_on)
@@ -495,8 +497,7 @@ enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned s
          * the main flash memory. */
         if (who == SIM_BY_DEBUG && fam->flash->rdp_level(t) > 0)
             return SIM_BUS_FAULT;
-        if (who == SIM_BY_DEBUG && (fam->flash->array_busy ? fam->flash->array_busy(t)
-                                                           : t->now < t->fpec.busy_until))
+        if (who == SIM_BY_DEBUG && t->now < fam->flash->busy_until(t))
             return SIM_BUS_STALL; /* the flash is busy programming or erasing */
         *val = get_le(&t->flash[addr - fam->flash_base], size);
         return SIM_BUS_OK;

@@ -59,8 +59,8 @@ enum sim_chip_quirk {
     SIM_CHIP_CH32_FLOCK = 1u << 4,
 };
 
-/* The largest system-memory area a family maps below 0x20000000 (G0, L4: from 0x1FFF0000, with
- * the bank-2 option bytes of the L4 at 0x1FFFF800). */
+/* The largest system-memory area a family maps below 0x20000000 (F2/F4, G0, L4: from
+ * 0x1FFF0000, with the bank-2 option bytes of the L4 at 0x1FFFF800). */
 #define SIM_SYSMEM_MAX 0x10000u
 
 const struct sim_chip *sim_chip_find(const char *name);
@@ -126,11 +126,31 @@ struct l4_flash {
     int rdp_level;       /* loaded at the last option load: 0, 1 or 2 */
 };
 
+/* The flash interface of the F2 and F4 (RM0090 §3, RM0383 §3), as f4_flash.c models it. The
+ * option bytes themselves are the target's optbytes[] (f4_flash.c says the layout). */
+struct f4_flash {
+    uint32_t acr;
+    uint32_t sr;
+    uint32_t cr;
+    uint32_t optcr;
+    uint32_t optcr1;
+    int key_stage;       /* 0: nothing, 1: KEY1 written */
+    int optkey_stage;
+    bool cr_locked_up;   /* wrong KEYR sequence: FLASH_CR locked until reset */
+    bool opt_locked_up;  /* wrong OPTKEYR sequence: FLASH_OPTCR locked until reset */
+    sim_ps busy_until;
+    bool busy;
+    int rdp_level;       /* read protection loaded at the last reset: 0, 1 or 2 */
+};
+
 /* The peripherals a firmware or debugger touches, as one family or the other lays them out
  * (f1_periph.c, f0_f3_periph.c): register values by the family's own indexes. */
 struct sim_periph {
-    uint32_t rcc[40];       /* F1: RCC_CR .. RCC_CSR; F0/F3: .. RCC_CR2; G0/L4: by offset / 4 */
-    uint32_t gpio[6][11];   /* F1: GPIOA..E CRL .. LCKR; F0/F3: GPIOA..F MODER .. BRR */
+    uint32_t rcc[40];       /* F1: RCC_CR .. RCC_CSR; F0/F3: .. RCC_CR2; F4: .. RCC_DCKCFGR;
+                               G0/L4: by offset / 4 */
+    uint32_t gpio[11][11];  /* F1: GPIOA..E CRL .. LCKR; F0/F3: GPIOA..F MODER .. BRR;
+                               F4: GPIOA..K MODER .. AFRH */
+    uint32_t pwr[2];        /* F4: PWR_CR, PWR_CSR */
     uint32_t afio[8];       /* F1 AFIO */
     uint32_t syscfg[8];     /* F0/F3 SYSCFG */
     uint32_t dbgmcu_cr;     /* DBGMCU_CR, reset by power-on only */
@@ -219,9 +239,9 @@ struct sim_target {
     uint32_t ccm_size;
     /* System memory from the family's sysmem_base to 0x20000000: boot ROM, factory data (flash
      * size, UID), option bytes. */
-    uint8_t sysmem[SIM_SYSMEM_MAX];
+    uint8_t *sysmem;
     uint32_t sysmem_size;
-    uint16_t optbytes[8];   /* option bytes: value | complement << 8 */
+    uint16_t optbytes[8];   /* F0/F1/F3 option bytes: value | complement << 8; F2/F4: f4_flash.c */
     uint32_t optnv[SIM_L4_OPT_WORDS]; /* L4-style option bytes (struct l4_flash) */
     uint8_t uid[12];
 
@@ -248,6 +268,7 @@ struct sim_target {
     struct cortexm core;
     struct f1_fpec fpec;
     struct l4_flash l4f;
+    struct f4_flash f4;
     struct sim_periph per;
     struct sim_dap dap;
 
@@ -303,6 +324,13 @@ enum sim_bus_result f1_fpec_write(struct sim_target *t, uint32_t off, uint32_t v
 enum sim_bus_result l4_flash_read(struct sim_target *t, uint32_t off, uint32_t *val);
 enum sim_bus_result l4_flash_write(struct sim_target *t, uint32_t off, uint32_t val,
                                    enum sim_initiator who);
+/* f4_flash.c: the F2/F4 flash interface registers (0x40023C00) and the bank-2 option bytes of
+ * dual-bank parts as the core reads them at 0x1FFEC000 */
+enum sim_bus_result f4_flash_read(struct sim_target *t, uint32_t off, uint32_t *val);
+enum sim_bus_result f4_flash_write(struct sim_target *t, uint32_t off, uint32_t val,
+                                   enum sim_initiator who);
+uint32_t f4_bank2_optbytes_read(const struct sim_target *t, uint32_t off);
+
 
 /* scs.c: DBGMCU, wherever the family puts it */
 enum sim_bus_result dbgmcu_access(struct sim_target *t, uint32_t off, uint32_t *rd,

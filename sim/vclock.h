@@ -60,6 +60,12 @@ struct sim_stats {
     uint64_t pages_erased;
     uint64_t mass_erases;
     uint64_t option_erases;
+    /* The F2/F4 controller: program operations (one access of the PSIZE width each), the bytes
+     * they wrote, sectors erased, and the typical time of all its operations. */
+    uint64_t program_ops;
+    uint64_t bytes_programmed;
+    uint64_t sectors_erased;
+    sim_ps flash_work_ps;
 };
 
 #endif

@@ -235,7 +235,7 @@ int stflash_write_image(struct stflash_dev *dev, const struct stflash_image *img
 /* Compares target memory with the image. STFLASH_ERR_VERIFY names the first differing address. */
 int stflash_verify_image(struct stflash_dev *dev, const struct stflash_image *img);
 
-/* ---- protection and option bytes (F0/F1/F3) ---- */
+/* ---- protection and option bytes (F0/F1/F3, F2/F4/F7) ---- */
 
 struct stflash_options {
     int rdp_level;        /* in force (loaded at the last reset): 0, 1 or 2 */
@@ -250,11 +250,17 @@ struct stflash_options {
     uint32_t wrp_in_force;
     uint32_t wrp_group_size; /* bytes per WRP bit */
     bool option_error;       /* a byte and its complement disagreed at the last reset */
+    /* Fields some families have, each present when its flag says so. */
+    bool has_data;  /* data0 and data1 exist (F0/F1/F3) */
+    bool has_bor;   /* bor_level exists (F2/F4/F7 BOR_LEV, kept as stored by writes) */
+    int bor_level;  /* brown-out reset threshold: 1, 2 or 3 (highest), 0 = off */
 };
 
 /* Reads the option bytes, as in force and as stored. Works under read protection. The option
- * functions support the F0, F1 and F3 families (STFLASH_ERR_UNSUPPORTED for others, and for
- * option-byte changes on the GD32F1x0/F3x0/E23x, whose option writes differ). */
+ * functions support the F0, F1, F2, F3, F4 and F7 families (STFLASH_ERR_UNSUPPORTED for others,
+ * and for option-byte changes on the GD32F1x0/F3x0/E23x, whose option writes differ). On the
+ * F2/F4/F7 the options are FLASH_OPTCR: wrp has one bit per sector (wrp_group_size 0), bits 12-23
+ * for bank 2 of the F42x/F43x (FLASH_OPTCR1). */
 int stflash_options_read(struct stflash_dev *dev, struct stflash_options *out);
 
 /* Permission to write the dangerous fields; without it such a write is refused. */

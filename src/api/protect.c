@@ -40,6 +40,14 @@ static int store_and_load(struct stflash_dev *dev, struct flash_dev *f,
         rc = f->fam->options_write(f, want);
     if (rc != 0)
         return rc;
+    /* What the family stored: write-protection bits of groups the chip does not have (beyond
+     * its sectors, on the F2/F4/F7) read back as not protected whatever want asked. */
+    struct stflash_options stored = *want;
+    if (want->rdp_level_stored != 2) {
+        rc = f->fam->options_read(f, &stored);
+        if (rc != 0)
+            return rc;
+    }
     rc = f->fam->options_load(f);
     if (rc != 0)
         return ctx_fail(dev->ctx, rc, "the option bytes are stored, but the reset that loads them "
@@ -54,12 +62,12 @@ static int store_and_load(struct stflash_dev *dev, struct flash_dev *f,
     rc = f->fam->options_read(f, &now);
     if (rc != 0)
         return rc;
-    if (now.rdp_level != want->rdp_level_stored || now.wrp_in_force != want->wrp)
+    if (now.rdp_level != want->rdp_level_stored || now.wrp_in_force != stored.wrp)
         return ctx_fail(dev->ctx, STFLASH_ERR_VERIFY,
                         "after the reset the chip runs with read protection level %d and "
-                        "FLASH_WRPR 0x%08x, not the stored level %d and 0x%08x: power-cycle the "
-                        "board and check with 'stflash options'",
-                        now.rdp_level, now.wrp_in_force, want->rdp_level_stored, want->wrp);
+                        "write protection 0x%08x, not the stored level %d and 0x%08x: "
+                        "power-cycle the board and check with 'stflash options'",
+                        now.rdp_level, now.wrp_in_force, want->rdp_level_stored, stored.wrp);
     /* the target info of this session follows the new state */
     dev->target.rdp_level = now.rdp_level;
     dev->target.wrp_mask = ~now.wrp_in_force;

@@ -495,6 +495,37 @@ out:
 
 /* ---- phases ---- */
 
+/* The units a job erases, by size: "erasing 3 sectors: 2 x 16 KiB, 1 x 128 KiB". */
+static void log_erase_plan(struct flash_dev *f, const struct run *runs, size_t count)
+{
+    struct {
+        uint32_t size;
+        size_t n;
+    } by[FLASH_MAP_MAX_REGIONS] = {{0, 0}};
+    size_t kinds = 0, units = 0;
+    for (size_t i = 0; i < count; i++)
+        for (uint32_t off = 0; off < runs[i].len;) {
+            struct flash_unit u = unit_at(f, runs[i].addr + off);
+            size_t k = 0;
+            while (k < kinds && by[k].size != u.size)
+                k++;
+            if (k == kinds && kinds < FLASH_MAP_MAX_REGIONS)
+                by[kinds++].size = u.size;
+            if (k < kinds)
+                by[k].n++;
+            units++;
+            off += u.size;
+        }
+    char text[256];
+    int n = snprintf(text, sizeof text, "erasing %zu %s%s:", units, flash_map_unit_noun(&f->map),
+                     units == 1 ? "" : "s");
+    for (size_t k = 0; k < kinds && n > 0 && (size_t)n < sizeof text; k++)
+        n += snprintf(text + n, sizeof text - (size_t)n, "%s %zu x %u %s", k ? "," : "", by[k].n,
+                      by[k].size % 1024u ? by[k].size : by[k].size / 1024u,
+                      by[k].size % 1024u ? "bytes" : "KiB");
+    ctx_log(f->ctx, STFLASH_LOG_INFO, "%s", text);
+}
+
 static int erase_units(struct flash_dev *f, const struct run *runs, size_t count)
 {
     uint64_t total = 0, done = 0;
@@ -502,6 +533,7 @@ static int erase_units(struct flash_dev *f, const struct run *runs, size_t count
         total += runs[i].len;
     if (total == 0)
         return STFLASH_OK;
+    log_erase_plan(f, runs, count);
     ctx_progress(f->ctx, STFLASH_PHASE_ERASE, 0, total, runs[0].addr);
     for (size_t i = 0; i < count; i++) {
         for (uint32_t off = 0; off < runs[i].len;) {

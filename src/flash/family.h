@@ -61,5 +61,7 @@ const char *flash_quirk_describe(uint32_t quirks);
 /* The descriptors (flash/family.c lists them). */
 extern const struct flash_family flash_family_fpec; /* F0/F1/F3: flash/f1.c, flash/fpec_options.c */
 extern const struct flash_family flash_family_l4;   /* L4-style: flash/l4.c, flash/l4_options.c */
+extern const struct flash_family flash_family_f2_f4; /* F2/F4: flash/f4.c, flash/f4_options.c */
+extern const struct flash_family flash_family_f7;    /* F7: the same files */
 
 #endif

@@ -96,6 +96,7 @@ void fpec_options_decode(enum fpec_ob_layout layout, uint32_t obr, uint32_t wrpr
     o->wrp_in_force = wrpr;
     o->wrp_group_size = WRP_GROUP_SIZE;
     o->option_error = obr & 1u; /* OPTERR, bit 0 on both layouts */
+    o->has_data = true;
 }
 
 int fpec_options_encode(enum fpec_ob_layout layout, const struct stflash_options *o,

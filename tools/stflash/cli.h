@@ -123,6 +123,8 @@ int exit_code_for(int rc, bool opening);
 
 /* Human sizes: "64 KiB", "1.5 MiB", "100 bytes". */
 void fmt_size(char *buf, size_t cap, uint64_t bytes);
+/* "sector" for sectored flash (F2/F4/F7 and others whose chip row lists sectors), else "page". */
+const char *flash_unit_noun(const struct stflash_target_info *t);
 /* Firmware version "V2J37S7", "V2J37M26", "V3J7M3". */
 void fmt_firmware(char *buf, size_t cap, const struct stflash_probe_details *d);
 

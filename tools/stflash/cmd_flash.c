@@ -255,16 +255,18 @@ int cmd_erase(struct cli *cli, int argc, char **argv, int first)
             if (plo != lo || phi != hi) {
                 if (usz == hsz)
                     out_note(cli,
-                             "erasing whole pages: 0x%08llx..0x%08llx (%llu-byte pages) covers "
+                             "erasing whole %ss: 0x%08llx..0x%08llx (%llu-byte %ss) covers "
                              "0x%08llx..0x%08llx",
-                             (unsigned long long)plo, (unsigned long long)(phi - 1),
-                             (unsigned long long)usz, (unsigned long long)lo,
+                             flash_unit_noun(&t), (unsigned long long)plo,
+                             (unsigned long long)(phi - 1), (unsigned long long)usz,
+                             flash_unit_noun(&t), (unsigned long long)lo,
                              (unsigned long long)(hi - 1));
                 else
                     out_note(cli,
-                             "erasing whole units: 0x%08llx..0x%08llx (units of %llu to %llu "
+                             "erasing whole %ss: 0x%08llx..0x%08llx (%ss of %llu to %llu "
                              "bytes) covers 0x%08llx..0x%08llx",
-                             (unsigned long long)plo, (unsigned long long)(phi - 1),
+                             flash_unit_noun(&t), (unsigned long long)plo,
+                             (unsigned long long)(phi - 1), flash_unit_noun(&t),
                              (unsigned long long)(usz < hsz ? usz : hsz),
                              (unsigned long long)(usz < hsz ? hsz : usz), (unsigned long long)lo,
                              (unsigned long long)(hi - 1));
@@ -277,9 +279,9 @@ int cmd_erase(struct cli *cli, int argc, char **argv, int first)
         if (lrc != 0) {
             rc = fail_lib(cli, lrc, false);
         } else if (rounded) {
-            out_result(cli, "erased 0x%08llx..0x%08llx (%llu page%s) in %.2f s",
+            out_result(cli, "erased 0x%08llx..0x%08llx (%llu %s%s) in %.2f s",
                        (unsigned long long)lo, (unsigned long long)(hi - 1), units,
-                       units == 1 ? "" : "s", now_seconds() - t0);
+                       flash_unit_noun(&t), units == 1 ? "" : "s", now_seconds() - t0);
         } else {
             out_result(cli, "erased the units holding 0x%08llx..0x%08llx in %.2f s",
                        (unsigned long long)lo, (unsigned long long)(hi - 1), now_seconds() - t0);

@@ -253,7 +253,10 @@ static void info_text(const struct cli *cli, const struct stflash_probe_details 
     if (t->page_size) {
         char page[32];
         fmt_size(page, sizeof page, t->page_size);
-        snprintf(buf, sizeof buf, "%s pages", page);
+        if (strcmp(flash_unit_noun(t), "sector") == 0)
+            snprintf(buf, sizeof buf, "sectors from %s", page);
+        else
+            snprintf(buf, sizeof buf, "%s pages", page);
     } else {
         snprintf(buf, sizeof buf, "sectors");
     }

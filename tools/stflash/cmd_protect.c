@@ -67,11 +67,13 @@ static void describe_wrp(char *buf, size_t cap, uint32_t groups, uint32_t group_
         unsigned j = i;
         while (j + 1 < 32 && (groups & (1u << (j + 1))))
             j++;
+        /* Without a group size each bit is a sector (F2/F4/F7: sectors differ in size). */
+        const char *noun = group_size ? "group" : "sector";
         char which[32], where[48] = "";
         if (j > i)
-            snprintf(which, sizeof which, "groups %u-%u", i, j);
+            snprintf(which, sizeof which, "%ss %u-%u", noun, i, j);
         else
-            snprintf(which, sizeof which, "group %u", i);
+            snprintf(which, sizeof which, "%s %u", noun, i);
         if (group_size)
             snprintf(where, sizeof where, " (0x%08x..0x%08x)", flash_base + i * group_size,
                      flash_base + (j + 1) * group_size - 1);
@@ -96,8 +98,12 @@ static void options_text(const struct stflash_options *o, uint32_t flash_base)
         describe_wrp(wrp, sizeof wrp, ~o->wrp, o->wrp_group_size, flash_base);
         printf("%-18s %s after the next reset\n", "", wrp);
     }
-    printf("%-18s WRP 0x%08x (bit clear = group protected), %u-byte groups\n", "", o->wrp,
-           o->wrp_group_size);
+    if (o->wrp_group_size)
+        printf("%-18s WRP 0x%08x (bit clear = group protected), %u-byte groups\n", "", o->wrp,
+               o->wrp_group_size);
+    else
+        printf("%-18s nWRP 0x%08x (bit clear = sector protected), one bit per sector\n", "",
+               o->wrp);
     printf("%-18s %s (WDG_SW %d)\n",
            "watchdog:", o->wdg_sw ? "started by software" : "started at reset (hardware)",
            o->wdg_sw);
@@ -105,7 +111,14 @@ static void options_text(const struct stflash_options *o, uint32_t flash_base)
            o->nrst_stop ? "no reset entering Stop" : "reset entering Stop");
     printf("%-18s %d (%s)\n", "nRST_STDBY:", o->nrst_stdby,
            o->nrst_stdby ? "no reset entering Standby" : "reset entering Standby");
-    printf("%-18s 0x%02x 0x%02x\n", "user data:", o->data0, o->data1);
+    if (o->has_bor)
+        printf("%-18s %s\n", "brown-out reset:",
+               o->bor_level == 0   ? "off (BOR_LEV 11)"
+               : o->bor_level == 1 ? "level 1 (BOR_LEV 10)"
+               : o->bor_level == 2 ? "level 2 (BOR_LEV 01)"
+                                   : "level 3 (BOR_LEV 00)");
+    if (o->has_data)
+        printf("%-18s 0x%02x 0x%02x\n", "user data:", o->data0, o->data1);
     if (o->option_error)
         printf("%-18s a byte and its complement disagreed at the last reset (OPTERR)\n",
                "option error:");
@@ -115,12 +128,15 @@ static void options_json(const struct stflash_options *o)
 {
     printf("{\"rdp_level\": %d, \"rdp_level_stored\": %d, \"rdp\": \"0x%02x\", \"wrp\": "
            "\"0x%08x\", \"wrp_in_force\": \"0x%08x\", \"write_protected_groups\": \"0x%08x\", "
-           "\"wrp_group_size\": %u, \"wdg_sw\": %s, \"nrst_stop\": %s, \"nrst_stdby\": %s, "
-           "\"data0\": %u, \"data1\": %u, \"option_error\": %s}\n",
+           "\"wrp_group_size\": %u, \"wdg_sw\": %s, \"nrst_stop\": %s, \"nrst_stdby\": %s, ",
            o->rdp_level, o->rdp_level_stored, o->rdp, o->wrp, o->wrp_in_force, ~o->wrp_in_force,
            o->wrp_group_size, o->wdg_sw ? "true" : "false", o->nrst_stop ? "true" : "false",
-           o->nrst_stdby ? "true" : "false", o->data0, o->data1,
-           o->option_error ? "true" : "false");
+           o->nrst_stdby ? "true" : "false");
+    if (o->has_data)
+        printf("\"data0\": %u, \"data1\": %u, ", o->data0, o->data1);
+    if (o->has_bor)
+        printf("\"bor_level\": %d, ", o->bor_level);
+    printf("\"option_error\": %s}\n", o->option_error ? "true" : "false");
 }
 
 int cmd_options(struct cli *cli, int argc, char **argv, int first)
@@ -193,6 +209,11 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
             lrc = stflash_options_read(dev, &o);
         if (lrc != 0)
             rc = fail_lib(cli, lrc, false);
+    }
+    if (rc == EXIT_OK && change && !o.has_data &&
+        (cmd_has_opt(&cl, OPT_DATA0) || cmd_has_opt(&cl, OPT_DATA1))) {
+        out_error("this chip has no user data option bytes: leave out --data0 and --data1");
+        rc = EXIT_USAGE;
     }
     if (rc == EXIT_OK && change) {
         struct stflash_options n = o;

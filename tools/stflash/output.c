@@ -166,6 +166,12 @@ void fmt_size(char *buf, size_t cap, uint64_t bytes)
         snprintf(buf, cap, "%llu byte%s", (unsigned long long)bytes, bytes == 1 ? "" : "s");
 }
 
+const char *flash_unit_noun(const struct stflash_target_info *t)
+{
+    const struct stflash_chip_info *c = t->chip;
+    return c && c->geom.page_size == 0 && c->geom.sectors[0].count ? "sector" : "page";
+}
+
 void fmt_firmware(char *buf, size_t cap, const struct stflash_probe_details *d)
 {
     /* ST's naming: V2J37S7 (V2, SWIM), V2J37M26 (V2-1, mass storage), V3J7M3S1 (V3). */

@@ -14,6 +14,7 @@
 
 #include "flash/erase_map.h"
 #include "flash/f1.h"
+#include "flash/f4.h"
 #include "flash/family.h"
 #include "flash/l4.h"
 #include "stflash/chip.h"
@@ -283,7 +284,12 @@ static void test_family_lookup(void **state)
     assert_non_null(fam->driver);
     assert_non_null(fam->driver->erase_unit);
     assert_non_null(fam->options_read);
-    assert_null(flash_family_find(STFLASH_CTRL_F2_F4));
+    assert_ptr_equal(flash_family_find(STFLASH_CTRL_F2_F4), &flash_family_f2_f4);
+    assert_ptr_equal(flash_family_find(STFLASH_CTRL_F7), &flash_family_f7);
+    assert_ptr_equal(flash_family_f2_f4.driver, flash_family_f7.driver);
+    assert_non_null(flash_family_f2_f4.driver->probe);
+    assert_non_null(flash_family_f2_f4.options_write);
+    assert_null(flash_family_find(STFLASH_CTRL_L0_L1));
     assert_null(flash_family_find(STFLASH_CTRL_UNKNOWN));
     /* Every F0/F1/F3 row reaches it. */
     static const uint16_t f0[] = {0x440, 0x444, 0x445, 0x448, 0x442};
@@ -450,6 +456,196 @@ static void test_encode(void **state)
     assert_int_equal(back.wrp, o.wrp);
 }
 
+/* ---- F2/F4/F7 ---- */
+
+/* PSIZE from the measured supply (RM0090 Table 6): x32 from 2.7 V, x16 from 2.1 V, x8 below;
+ * an unmeasured supply (0, or -1 from a probe that cannot tell) is taken as the usual 3.3 V. */
+static void test_f4_psize(void **state)
+{
+    (void)state;
+    assert_int_equal(f4_psize_for_volts(3.3), F4_PSIZE_X32);
+    assert_int_equal(f4_psize_for_volts(3.6), F4_PSIZE_X32);
+    assert_int_equal(f4_psize_for_volts(2.7), F4_PSIZE_X32);
+    assert_int_equal(f4_psize_for_volts(2.69), F4_PSIZE_X16);
+    assert_int_equal(f4_psize_for_volts(2.1), F4_PSIZE_X16);
+    assert_int_equal(f4_psize_for_volts(2.09), F4_PSIZE_X8);
+    assert_int_equal(f4_psize_for_volts(1.8), F4_PSIZE_X8);
+    assert_int_equal(f4_psize_for_volts(0.0), F4_PSIZE_X32);
+    assert_int_equal(f4_psize_for_volts(-1.0), F4_PSIZE_X32);
+}
+
+/* FLASH_CR for a sector erase: SER, SNB [7:3] with SNB[4] for bank 2 (RM0090 §3.9.8: sector 12
+ * is 0b10000, sector 23 0b11011), PSIZE [9:8]; a mass erase sets MER1 (bit 15) on two banks. */
+static void test_f4_cr_values(void **state)
+{
+    (void)state;
+    assert_int_equal(f4_sector_erase_cr(0, 0, F4_PSIZE_X32), 0x202u);
+    assert_int_equal(f4_sector_erase_cr(0, 11, F4_PSIZE_X32), 0x2u | 11u << 3 | 0x200u);
+    assert_int_equal(f4_sector_erase_cr(1, 0, F4_PSIZE_X32), 0x2u | 0x10u << 3 | 0x200u);
+    assert_int_equal(f4_sector_erase_cr(1, 11, F4_PSIZE_X8), 0x2u | 0x1Bu << 3);
+    assert_int_equal(f4_sector_erase_cr(0, 5, F4_PSIZE_X16), 0x2u | 5u << 3 | 0x100u);
+    assert_int_equal(f4_mass_erase_cr(1, F4_PSIZE_X32), 0x204u);
+    assert_int_equal(f4_mass_erase_cr(2, F4_PSIZE_X32), 0x8204u);
+    assert_int_equal(f4_mass_erase_cr(2, F4_PSIZE_X8), 0x8004u);
+}
+
+static void layout(struct flash_map *m, uint16_t dev_id, uint32_t size, uint32_t optcr,
+                   enum f4_psize psize)
+{
+    char why[160] = "";
+    if (f4_map_layout(m, stflash_chip_find(dev_id), size, optcr, psize, why, sizeof why) !=
+        STFLASH_OK)
+        fail_msg("layout of 0x%03x, %u bytes, OPTCR 0x%08x: %s", dev_id, size, optcr, why);
+}
+
+/* The bank layouts the probe rebuilds from FLASH_OPTCR, with the sector numbers the driver puts
+ * into SNB and the nWRP bits that cover them. */
+static void test_f4_layouts(void **state)
+{
+    (void)state;
+    struct flash_map m;
+    const struct stflash_chip_info *f429 = stflash_chip_find(0x419);
+    /* F429, 2 MiB: two banks of 12 sectors whatever DB1M says. */
+    layout(&m, 0x419, KIB(2048), 0, F4_PSIZE_X32);
+    assert_int_equal(m.banks, 2);
+    assert_int_equal(m.program_unit, 4);
+    assert_unit(&m, 0x08100000u, 0x08100000u, KIB(16), 1, 0);
+    assert_unit(&m, 0x081E0000u, 0x081E0000u, KIB(128), 1, 11);
+    struct flash_unit u;
+    assert_true(flash_map_unit_at(&m, 0x08104000u, &u));
+    assert_int_equal(f4_sector_erase_cr(u.bank, (unsigned)u.index_in_bank, F4_PSIZE_X32) >> 3 &
+                         0x1Fu,
+                     0x11u);
+    assert_int_equal(f4_wrp_bit(f429, &m, &u), 13);
+    /* F429, 1 MiB: one bank of 4x16+64+7x128 KiB, or with DB1M two of 4x16+64+3x128 KiB, bank
+     * 2 at 0x08080000 (RM0090 §3.3 Table 7). */
+    layout(&m, 0x419, KIB(1024), 0, F4_PSIZE_X16);
+    assert_int_equal(m.banks, 1);
+    assert_int_equal(m.program_unit, 2);
+    assert_int_equal(flash_map_unit_count(&m), 12);
+    assert_unit(&m, 0x080E0000u, 0x080E0000u, KIB(128), 0, 11);
+    layout(&m, 0x419, KIB(1024), F4_OPTCR_DB1M, F4_PSIZE_X32);
+    assert_int_equal(m.banks, 2);
+    assert_int_equal(m.bank[1].base, 0x08080000u);
+    assert_int_equal(flash_map_unit_count(&m), 16);
+    assert_unit(&m, 0x08080000u, 0x08080000u, KIB(16), 1, 0);
+    assert_unit(&m, 0x080E0000u, 0x080E0000u, KIB(128), 1, 7);
+    assert_true(flash_map_unit_at(&m, 0x080E0000u, &u));
+    assert_int_equal(f4_sector_erase_cr(u.bank, (unsigned)u.index_in_bank, F4_PSIZE_X32) >> 3 &
+                         0x1Fu,
+                     0x17u);
+    /* F407: one layout, DB1M means nothing there. */
+    layout(&m, 0x413, KIB(1024), F4_OPTCR_DB1M, F4_PSIZE_X8);
+    assert_int_equal(m.banks, 1);
+    assert_int_equal(m.program_unit, 1);
+    assert_int_equal(flash_map_unit_count(&m), 12);
+    /* F767, 2 MiB: nDBANK set is one bank of 4x32+128+7x256 KiB; clear, two banks of
+     * 4x16+64+7x128 KiB with one nWRP bit per two sectors (RM0410 §3.3.1, §3.4.2). */
+    const struct stflash_chip_info *f767 = stflash_chip_find(0x451);
+    layout(&m, 0x451, KIB(2048), F7_OPTCR_NDBANK, F4_PSIZE_X32);
+    assert_int_equal(m.banks, 1);
+    assert_unit(&m, 0x08000000u, 0x08000000u, KIB(32), 0, 0);
+    assert_unit(&m, 0x081C0000u, 0x081C0000u, KIB(256), 0, 11);
+    assert_true(flash_map_unit_at(&m, 0x081C0000u, &u));
+    assert_int_equal(f4_wrp_bit(f767, &m, &u), 11);
+    layout(&m, 0x451, KIB(2048), 0, F4_PSIZE_X32);
+    assert_int_equal(m.banks, 2);
+    assert_unit(&m, 0x08100000u, 0x08100000u, KIB(16), 1, 0);
+    assert_true(flash_map_unit_at(&m, 0x081E0000u, &u));
+    assert_int_equal(f4_wrp_bit(f767, &m, &u), 11);
+    assert_true(flash_map_unit_at(&m, 0x08004000u, &u));
+    assert_int_equal(f4_wrp_bit(f767, &m, &u), 0);
+    /* F413: sectors 14 and 15 share nWRP bit 14. */
+    const struct stflash_chip_info *f413 = stflash_chip_find(0x463);
+    layout(&m, 0x463, KIB(1536), 0, F4_PSIZE_X32);
+    assert_true(flash_map_unit_at(&m, 0x08160000u, &u));
+    assert_int_equal(u.index, 15);
+    assert_int_equal(f4_wrp_bit(f413, &m, &u), 14);
+    assert_int_equal(f4_nwrp_bits(f413), 15);
+    assert_int_equal(f4_nwrp_bits(f429), 12);
+    assert_true(f4_has_optcr1_wrp(f429));
+    assert_false(f4_has_optcr1_wrp(f767));
+    assert_false(f4_has_optcr1_wrp(stflash_chip_find(0x413)));
+}
+
+/* FLASH_OPTCR decode: the factory value of an F407 (0x0FFFAAED: RDP 0xAA, no WRP, BOR off,
+ * WDG_SW, nRST_STOP, nRST_STDBY; RM0090 §3.9.10 reset value) and variations. */
+static void test_f4_options_decode(void **state)
+{
+    (void)state;
+    struct stflash_options o;
+    f4_options_decode(0x0FFFAAEDu, 0, false, 12, &o);
+    assert_int_equal(o.rdp, 0xAA);
+    assert_int_equal(o.rdp_level, 0);
+    assert_int_equal(o.rdp_level_stored, 0);
+    assert_true(o.wdg_sw && o.nrst_stop && o.nrst_stdby);
+    assert_int_equal(o.wrp, 0xFFFFFFFFu);
+    assert_int_equal(o.wrp_in_force, 0xFFFFFFFFu);
+    assert_int_equal(o.wrp_group_size, 0);
+    assert_true(o.has_bor);
+    assert_false(o.has_data);
+    assert_int_equal(o.bor_level, 0); /* BOR_LEV 11: off */
+    /* Level 2, sectors 0 and 5 protected, BOR level 3 (BOR_LEV 00), WDG_SW clear. */
+    f4_options_decode(0x0FDECC00u | 0xC0u, 0, false, 12, &o);
+    assert_int_equal(o.rdp_level, 2);
+    assert_int_equal(o.wrp, ~0x21u);
+    assert_int_equal(o.bor_level, 3);
+    assert_false(o.wdg_sw);
+    assert_true(o.nrst_stop && o.nrst_stdby);
+    /* Every byte but 0xAA and 0xCC is level 1. */
+    for (unsigned v = 0; v < 256; v++) {
+        f4_options_decode(v << 8, 0, false, 12, &o);
+        assert_int_equal(o.rdp_level, v == 0xAA ? 0 : v == 0xCC ? 2 : 1);
+    }
+    /* F429 bank 2: OPTCR1 nWRP into bits 12-23. */
+    f4_options_decode(0x0FFFAAEDu, 0x0FFEFFFFu, true, 12, &o);
+    assert_int_equal(o.wrp, ~(1u << 12));
+    /* F413: 15 nWRP bits. */
+    f4_options_decode(0x3FFFAAEDu & ~(1u << 30), 0, false, 15, &o);
+    assert_int_equal(o.wrp, ~(1u << 14));
+}
+
+/* Encode keeps what stflash_options does not describe (BOR_LEV, DB1M, SPRMOD, nDBANK) and
+ * clears OPTLOCK/OPTSTRT; decoding the result gives the options back. */
+static void test_f4_options_encode(void **state)
+{
+    (void)state;
+    struct stflash_options o, back;
+    uint32_t optcr = 0xCFFFAAE5u | F4_OPTCR_OPTLOCK, optcr1 = 0x0FFF0000u, v, v1;
+    f4_options_decode(optcr, optcr1, true, 12, &o);
+    o.rdp_level_stored = 1;
+    o.wdg_sw = false;
+    o.nrst_stdby = false;
+    o.wrp = ~(0x3u | 1u << 20);
+    assert_int_equal(f4_options_encode(&o, optcr, optcr1, true, 12, &v, &v1), STFLASH_OK);
+    assert_int_equal(v & 3u, 0);                          /* OPTLOCK, OPTSTRT clear */
+    assert_int_equal(v & 0xF000000Cu, optcr & 0xF000000Cu); /* DB1M, SPRMOD, BOR_LEV kept */
+    assert_int_equal((v >> 8) & 0xFFu, F4_RDP_LEVEL1);
+    assert_int_equal((v >> 16) & 0xFFFu, 0xFFCu);
+    assert_int_equal((v1 >> 16) & 0xFFFu, 0xEFFu);
+    f4_options_decode(v, v1, true, 12, &back);
+    assert_int_equal(back.rdp_level_stored, 1);
+    assert_false(back.wdg_sw);
+    assert_true(back.nrst_stop);
+    assert_false(back.nrst_stdby);
+    assert_int_equal(back.wrp, o.wrp);
+    assert_int_equal(back.bor_level, o.bor_level);
+    o.rdp_level_stored = 0;
+    assert_int_equal(f4_options_encode(&o, optcr, optcr1, true, 12, &v, &v1), STFLASH_OK);
+    assert_int_equal((v >> 8) & 0xFFu, 0xAA);
+    o.rdp_level_stored = 2;
+    assert_int_equal(f4_options_encode(&o, optcr, optcr1, false, 12, &v, &v1), STFLASH_OK);
+    assert_int_equal((v >> 8) & 0xFFu, 0xCC);
+    assert_int_equal(v1, optcr1); /* no OPTCR1 nWRP: left alone */
+    o.rdp_level_stored = 3;
+    assert_int_equal(f4_options_encode(&o, optcr, optcr1, true, 12, &v, &v1),
+                     STFLASH_ERR_INVALID_ARG);
+    uint8_t b;
+    assert_int_equal(f4_rdp_byte_of(1, &b), STFLASH_OK);
+    assert_int_equal(f4_rdp_level_of(b), 1);
+    assert_int_equal(f4_rdp_byte_of(-1, &b), STFLASH_ERR_INVALID_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -468,6 +664,11 @@ int main(void)
         cmocka_unit_test(test_f0_decode),
         cmocka_unit_test(test_rdp_bytes),
         cmocka_unit_test(test_encode),
+        cmocka_unit_test(test_f4_psize),
+        cmocka_unit_test(test_f4_cr_values),
+        cmocka_unit_test(test_f4_layouts),
+        cmocka_unit_test(test_f4_options_decode),
+        cmocka_unit_test(test_f4_options_encode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,169 @@
+/*
+ * Flash loader for the F2/F4/F7 flash interface, run from target SRAM by flash/f4.c. It programs
+ * one job from a ring buffer that the host fills over the probe while the loader runs, and stops
+ * on a breakpoint when the job is done or fails (the same scheme and answers as f1_program.S).
+ *
+ * The program width (FLASH_CR.PSIZE) is chosen by the host from the supply voltage (RM0090 §3.6.2
+ * Table 6), and every store must have that width or the controller sets PGPERR: this source is
+ * assembled once per width, x32 here (words), x16 by f4_program16.S and x8 by f4_program8.S
+ * (F4_UNIT 2 or 1).
+ *
+ * Written in the ARMv6-M subset of Thumb-2 (it runs on the Cortex-M3, M4 and M7 alike), position
+ * independent: no literal pool, no absolute address.
+ *
+ * Entry: r0 = the control block (loaders/loader_abi.h, LDR_CB_*): the flash interface register
+ *        block (0x40023C00, every bank), the job (first address, length in units), the ring,
+ *        wp, rp, state, the erased unit, and in LDR_CB_ARG the FLASH_CR value to program with
+ *        (PG | PSIZE << 8).
+ * Exit (BKPT): r0 = 0 on success, otherwise
+ *          LDR_ERR_STATUS | FLASH_SR when the controller reports an error (OPERR 0x02, WRPERR
+ *          0x10, PGAERR 0x20, PGPERR 0x40, PGSERR 0x80, RDERR 0x100; RM0090 §3.9.4), or
+ *          LDR_ERR_READBACK when a programmed unit reads back different;
+ *        r1 = flash address of the failing unit, r2 = the value read back there.
+ *
+ * Per unit (RM0090 §3.6.4 "Programming"): FLASH_CR = PG | PSIZE once, the unit is stored at its
+ * flash address, FLASH_SR.BSY (bit 16) is polled until clear, the error flags are checked and the
+ * unit is read back. Erased units are skipped (the engine hands over erased ranges only), and the
+ * next unit to program is found while the controller is busy with the current one.
+ */
+    .syntax unified
+    .cpu cortex-m0
+    .thumb
+    .text
+
+    .equ F4_SR, 0x0C            @ FLASH_SR offset (RM0090 §3.9.4)
+    .equ F4_CR, 0x10            @ FLASH_CR offset (RM0090 §3.9.5)
+
+#include "loader_abi.h"
+    .if LDR_ERR_READBACK & 0xFF || LDR_ERR_STATUS & 0xFF || LDR_ERR_STATUS >> 16
+    .error "the status codes are built with movs and a shift of 8"
+    .endif
+
+#ifndef F4_UNIT
+#define F4_UNIT 4
+#endif
+#if F4_UNIT == 4
+#define LDU ldr
+#define STU str
+#elif F4_UNIT == 2
+#define LDU ldrh
+#define STU strh
+#else
+#define LDU ldrb
+#define STU strb
+#endif
+
+    @ Registers in the span loop:
+    @   r0  data of the span      r1  register block         r2  flash address of the span
+    @   r3  offset being programmed                          r4  its value
+    @   r5  offset of the next unit to program               r7  its value
+    @   r6  scratch               r8  control block          r9  erased unit
+    @   r12 span length
+    .global f4_program
+    .type f4_program, %function
+    .thumb_func
+f4_program:
+    cpsid   i                   @ no firmware interrupt handler may run in between
+    mov     r8, r0
+    ldr     r1, [r0, #LDR_CB_ERASED]
+    mov     r9, r1
+    ldr     r7, [r0, #LDR_CB_ARG]
+    ldr     r1, [r0, #LDR_CB_REGS]
+    str     r7, [r1, #F4_CR]    @ FLASH_CR = PG | PSIZE; LOCK is already clear
+
+span:                           @ the next span: from rp to wp or to the end of the ring
+    mov     r0, r8
+    ldr     r6, [r0, #LDR_CB_RP]
+    ldr     r5, [r0, #LDR_CB_LEN]
+    cmp     r6, r5
+    bhs     finished
+wait:
+    ldr     r7, [r0, #LDR_CB_WP]
+    cmp     r7, r6
+    beq     wait                @ nothing new yet
+    ldr     r5, [r0, #LDR_CB_SIZE]
+    subs    r4, r5, #1
+    ands    r4, r4, r6          @ where rp is in the ring
+    subs    r5, r5, r4          @ bytes up to the end of the ring
+    subs    r7, r7, r6          @ bytes available
+    cmp     r7, r5
+    bls     1f
+    movs    r7, r5
+1:  mov     r12, r7
+    ldr     r2, [r0, #LDR_CB_ADDR]
+    adds    r2, r2, r6
+    ldr     r3, [r0, #LDR_CB_RING]
+    adds    r0, r3, r4
+    movs    r5, #0
+    bl      seek                @ the first unit to program
+    cmp     r5, r12
+    bhs     spandone
+
+store:
+    STU     r7, [r2, r5]        @ programming starts: FLASH_SR.BSY set
+    movs    r3, r5
+    movs    r4, r7
+    adds    r5, r5, #F4_UNIT
+    bl      seek                @ meanwhile, find the next one
+busy:
+    ldr     r6, [r1, #F4_SR]
+    lsrs    r6, r6, #1          @ EOP (bit 0) out
+    lsls    r6, r6, #16         @ BSY (bit 16) into bit 31, SR bits 1-15 into bits 16-30
+    bmi     busy
+    bne     fail                @ an error flag (bits 2, 3 and 9-15 read 0)
+    LDU     r6, [r2, r3]        @ read back
+    cmp     r6, r4
+    bne     differs
+    cmp     r5, r12
+    blo     store
+    b       spandone
+
+differs:
+    movs    r6, #(LDR_ERR_READBACK >> 8)
+    lsls    r6, r6, #8          @ LDR_ERR_READBACK
+    b       report
+fail:
+    ldr     r6, [r1, #F4_SR]
+    movs    r7, #(LDR_ERR_STATUS >> 8)
+    lsls    r7, r7, #8
+    orrs    r6, r6, r7          @ LDR_ERR_STATUS | FLASH_SR: never 0
+report:
+    LDU     r7, [r2, r3]        @ what the failing unit holds
+    adds    r2, r2, r3          @ its address
+    movs    r0, r6
+    movs    r3, #0
+    str     r3, [r1, #F4_CR]    @ PG off; writing 0 leaves LOCK alone (set-only, RM0090 §3.9.5)
+    mov     r3, r8
+    movs    r4, #LDR_STATE_FAILED
+    str     r4, [r3, #LDR_CB_STATE]
+    movs    r1, r2
+    movs    r2, r7
+    bkpt    #0
+
+spandone:                       @ programmed and read back: the host may reuse the ring there
+    mov     r3, r8
+    ldr     r6, [r3, #LDR_CB_RP]
+    add     r6, r12
+    str     r6, [r3, #LDR_CB_RP]
+    b       span
+
+finished:
+    movs    r6, #0
+    str     r6, [r1, #F4_CR]    @ PG off
+    movs    r6, #LDR_STATE_DONE
+    str     r6, [r0, #LDR_CB_STATE]
+    movs    r0, #0
+    bkpt    #0
+
+    @ From offset r5, skips erased units (r9); returns r5 = offset of the next unit to program
+    @ (>= r12 when none is left) and r7 = its value.
+seek:
+    cmp     r5, r12
+    bhs     1f
+    LDU     r7, [r0, r5]
+    cmp     r7, r9
+    bne     1f
+    adds    r5, r5, #F4_UNIT
+    b       seek
+1:  bx      lr
+    .size f4_program, . - f4_program

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# pyOCD 0.13.1 with its built-in stm32f439xi target (the F439 is the F429 with crypto: the same
+# die, DEV_ID 0x419, the same flash) on the virtual STM32F429ZI, through the stand-in libusb: it
+# finds the Cortex-M4 and its FPU, erases the sectors an image needs with its own flash algorithm
+# running on the core, and programs it; OpenOCD reads the flash back byte-exact.
+. "$(dirname "$0")/lib.sh"
+need_pyocd
+need_tool openocd openocd
+OCD_TARGET=stm32f4x.cfg
+# 40 000 bytes: sectors 0-2 (16 KiB each), the last one partly.
+/usr/bin/python3 -c 'import random, sys; r = random.Random(429); open(sys.argv[1], "wb").write(bytes(r.getrandbits(8) for _ in range(40000)))' \
+    "$WORK/image.bin"
+
+# The board starts with other firmware in flash: programming has to erase it.
+start_sim --chip stm32f429zi --firmware "$STFLASH_FW_DIR/image_65536.bin"
+with_usb timeout 120 /usr/bin/python3 /usr/bin/pyocd-flashtool -t stm32f439xi -hp "$WORK/image.bin" \
+    >"$WORK/flash.log" 2>"$WORK/flash.log.err" ||
+    fail "pyocd-flashtool failed: $(tail -n 5 "$WORK/flash.log.err")"
+expect_log "$WORK/flash.log.err" "CPU core is Cortex-M4 r0p1"
+expect_log "$WORK/flash.log.err" "FPU present"
+expect_log "$WORK/flash.log.err" "Programmed 40000 bytes (3 pages)"
+[ "$(json_get "$(ctl stats 0)" sectors_erased)" -ge 3 ] || fail "expected sector erases: $(ctl stats 0)"
+ocd_hla "$WORK/readback.log" halt "flash read_bank 0 $WORK/flash.bin 0 65536" ||
+    fail "openocd could not read the flash back"
+/usr/bin/python3 - "$WORK/flash.bin" "$WORK/image.bin" "$STFLASH_FW_DIR/image_65536.bin" <<'PY' ||
+import sys
+flash, image, old = (open(p, 'rb').read() for p in sys.argv[1:4])
+# The image, then sector 2's erased rest, then sector 3 as the old firmware left it.
+want = image + b'\xff' * (48 * 1024 - len(image)) + old[48 * 1024:64 * 1024]
+sys.exit(0 if flash == want else "flash differs from the image and the kept sector 3")
+PY
+    fail "flash contents after pyOCD"
+pass "pyocd-flashtool stm32f439xi: Cortex-M4 found; sectors 0-2 erased and programmed byte-exact, sector 3 kept"
