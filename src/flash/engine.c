@@ -136,6 +136,52 @@ void flash_program_progress(struct flash_dev *f, uint32_t addr, uint32_t len)
     ctx_progress(f->ctx, STFLASH_PHASE_PROGRAM, f->prog_done, f->prog_total, addr);
 }
 
+/*
+ * The flash must answer where a job ends. The flash size in use may be more than the chip has: a
+ * --flash-size larger than the real one, or the size assumed when the flash-size register reads
+ * 0. Past the physical end a read faults on the bus, and a job there would erase units, then
+ * fail half-way (the CRC routine and the loader crash on the fault). So the last word of the
+ * range is read before anything is erased; when it faults, the end of the flash is searched unit
+ * by unit (bisection from the base, which must answer) to name it with the --flash-size to give.
+ */
+static int check_flash_answers(struct flash_dev *f, const char *what, uint32_t addr, uint64_t len)
+{
+    if (len == 0)
+        return STFLASH_OK;
+    uint32_t last = (uint32_t)((addr + len - 1u) & ~(uint64_t)3u), word;
+    int rc = dbg_read32(f->dbg, last, &word);
+    if (rc == STFLASH_OK || rc != STFLASH_ERR_TARGET)
+        return rc == STFLASH_OK ? rc
+                                : ctx_fail(f->ctx, rc, "cannot %s 0x%08x: %s", what, addr,
+                                           f->ctx ? f->ctx->last_error : "");
+    char why[sizeof f->ctx->last_error];
+    snprintf(why, sizeof why, "%s", f->ctx ? f->ctx->last_error : "");
+    uint32_t base = flash_map_base(&f->map);
+    if (dbg_read32(f->dbg, base, &word) != STFLASH_OK)
+        return ctx_fail(f->ctx, STFLASH_ERR_TARGET, "cannot %s 0x%08x: reading the flash faults "
+                        "(%s)", what, addr, why);
+    /* lo answers, hi faults; both unit starts (or the faulting word). */
+    uint32_t lo = base, hi = last;
+    for (;;) {
+        struct flash_unit u = unit_at(f, lo + (hi - lo) / 2u);
+        if (u.addr <= lo)
+            break;
+        if (dbg_read32(f->dbg, u.addr, &word) == STFLASH_OK)
+            lo = u.addr;
+        else
+            hi = u.addr;
+    }
+    struct flash_unit u = unit_at(f, lo);
+    uint32_t end = u.addr + u.size;
+    return ctx_fail(f->ctx, STFLASH_ERR_RANGE,
+                    "cannot %s 0x%08x: no flash answers at 0x%08x (%s); the flash ends at 0x%08x "
+                    "(%u KiB), not at 0x%08x as the flash size in use (%u KiB) says: give the "
+                    "chip's real size with --flash-size %uk",
+                    what, addr, last, why, end - 1u, (end - base) / 1024u,
+                    (uint32_t)(flash_end(f) - 1u), (uint32_t)(flash_map_bytes(&f->map) / 1024u),
+                    (end - base) / 1024u);
+}
+
 /* ---- planning ---- */
 
 /* Groups the units the segments touch into runs of consecutive units (segments are sorted). */
@@ -719,6 +765,8 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
         return rc;
     struct plan p = {0};
     rc = plan_runs(f, img, &p);
+    for (size_t i = 0; i < p.count && rc == STFLASH_OK; i++)
+        rc = check_flash_answers(f, "program", p.runs[i].addr, p.runs[i].len);
     for (size_t i = 0; i < p.count && rc == STFLASH_OK && f->drv->check_writable; i++)
         rc = f->drv->check_writable(f, p.runs[i].addr, p.runs[i].len);
     /* After a mass erase every unit must be programmed: nothing to compare. */
@@ -759,6 +807,9 @@ int flash_verify(struct flash_dev *f, const struct stflash_image *img)
     if (!img)
         return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG, "no image to verify");
     rc = check_image(f, img, "verify");
+    for (size_t i = 0; i < img->segment_count && rc == STFLASH_OK; i++)
+        rc = check_flash_answers(f, "verify", img->segments[i].addr,
+                                 img->segments[i].len);
     if (rc != STFLASH_OK)
         return rc;
     size_t n = 0;
@@ -795,6 +846,9 @@ int flash_erase_range(struct flash_dev *f, uint32_t addr, uint32_t len)
         return out_of_range(f, "erase", addr, len);
     run.len = (uint32_t)(hi - run.addr);
     run.data = NULL;
+    rc = check_flash_answers(f, "erase", run.addr, run.len);
+    if (rc != STFLASH_OK)
+        return rc;
     if (f->drv->check_writable) {
         rc = f->drv->check_writable(f, run.addr, run.len);
         if (rc != STFLASH_OK)
