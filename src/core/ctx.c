@@ -34,6 +34,12 @@ void stflash_ctx_set_progress(struct stflash_ctx *ctx, stflash_progress_fn fn, v
     ctx->progress_user = user;
 }
 
+void stflash_cancel(struct stflash_ctx *ctx)
+{
+    if (ctx)
+        ctx->cancel = 1;
+}
+
 const char *stflash_last_error(const struct stflash_ctx *ctx)
 {
     return ctx->last_error;

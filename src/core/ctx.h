@@ -2,6 +2,8 @@
 #ifndef STFLASH_CORE_CTX_H
 #define STFLASH_CORE_CTX_H
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 
 #include "stflash/stflash.h"
@@ -13,7 +15,14 @@ struct stflash_ctx {
     stflash_progress_fn progress_fn;
     void *progress_user;
     char last_error[512];
+    volatile sig_atomic_t cancel; /* stflash_cancel() was called */
 };
+
+/* Whether stflash_cancel() asked the operation under way to stop. */
+static inline bool ctx_cancelled(const struct stflash_ctx *ctx)
+{
+    return ctx && ctx->cancel;
+}
 
 /* Logs a message at a level (dropped above the context's level). */
 void ctx_log(struct stflash_ctx *ctx, enum stflash_log_level level, const char *fmt, ...)
