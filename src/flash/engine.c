@@ -833,10 +833,11 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
     struct plan p = {0};
     if (rc == STFLASH_OK)
         rc = plan_runs(f, &work, &p);
-    for (size_t i = 0; i < p.count && rc == STFLASH_OK; i++)
-        rc = check_flash_answers(f, "program", p.runs[i].addr, p.runs[i].len);
+    /* Protection first: under read protection the flash cannot be read at all. */
     for (size_t i = 0; i < p.count && rc == STFLASH_OK && f->drv->check_writable; i++)
         rc = f->drv->check_writable(f, p.runs[i].addr, p.runs[i].len);
+    for (size_t i = 0; i < p.count && rc == STFLASH_OK; i++)
+        rc = check_flash_answers(f, "program", p.runs[i].addr, p.runs[i].len);
     /* After a mass erase every unit must be programmed: nothing to compare. */
     if (rc == STFLASH_OK && !mass && !full && p.count)
         rc = skip_unchanged(f, &work, &p);
@@ -967,14 +968,14 @@ int flash_erase_range(struct flash_dev *f, uint32_t addr, uint32_t len)
         return out_of_range(f, "erase", addr, len);
     run.len = (uint32_t)(hi - run.addr);
     run.data = NULL;
-    rc = check_flash_answers(f, "erase", run.addr, run.len);
-    if (rc != STFLASH_OK)
-        return rc;
     if (f->drv->check_writable) {
         rc = f->drv->check_writable(f, run.addr, run.len);
         if (rc != STFLASH_OK)
             return rc;
     }
+    rc = check_flash_answers(f, "erase", run.addr, run.len);
+    if (rc != STFLASH_OK)
+        return rc;
     rc = f->drv->unlock(f);
     if (rc == STFLASH_OK)
         rc = erase_units(f, &run, 1);
