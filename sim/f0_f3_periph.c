@@ -270,11 +270,13 @@ static const struct sim_window f3_windows[] = {
 };
 
 /* F0/F3 option bytes (RM0091 §4.1, RM0316 §4.1): 0xAA level 0, 0xCC level 2; FLASH_OBR with
- * RDPRT [2:1]; OBL_LAUNCH; level 1 left by programming RDP back to 0xAA (mass erase). */
-#define F0_F3_FPEC                                                                              \
+ * RDPRT [2:1]; OBL_LAUNCH; level 1 left by programming RDP back to 0xAA (mass erase). The F0
+ * loads new option bytes only at a power-on reset or through OBL_LAUNCH, not at a system reset
+ * (RM0091 §4); the F3 loads them at every system reset (RM0316 §4). */
+#define F0_F3_FPEC(por_only)                                                                    \
     {                                                                                           \
         .rdp_level0 = 0xAA, .rdp_level2 = 0xCC, .obl_launch = true, .f0_obr = true,             \
-        .unlock_on_program = true,                                                              \
+        .unlock_on_program = true, .load_on_por_only = (por_only),                              \
     }
 
 const struct sim_family sim_family_f0 = {
@@ -298,7 +300,7 @@ const struct sim_family sim_family_f0 = {
     .tprog_ps = 53500ull * 1000ull,
     .erase_ps = 20ull * SIM_PS_PER_MS,
     .flash = &sim_fpec_ops,
-    .fpec = F0_F3_FPEC,
+    .fpec = F0_F3_FPEC(true),
     .max_rdp_level = 2,
     .periph_reset = periph_reset,
     .periph_read = periph_read,
@@ -330,7 +332,7 @@ const struct sim_family sim_family_f3 = {
     .tprog_ps = 53500ull * 1000ull,
     .erase_ps = 20ull * SIM_PS_PER_MS,
     .flash = &sim_fpec_ops,
-    .fpec = F0_F3_FPEC,
+    .fpec = F0_F3_FPEC(false),
     .max_rdp_level = 2,
     .periph_reset = periph_reset,
     .periph_read = periph_read,

@@ -41,7 +41,8 @@ static int rdp_level_of(const struct sim_target *t, uint8_t rdp)
     return m->rdp_level2 && rdp == m->rdp_level2 ? 2 : 1;
 }
 
-/* Option bytes are loaded into OBR and WRPR at every reset (PM0075 §2.5, RM0091 §3.2.2). */
+/* Option bytes are loaded into OBR and WRPR at every reset on the F1 and F3 (PM0075 §2.5,
+ * RM0316 §4), at a power-on reset or OBL_LAUNCH on the F0 (RM0091 §4). */
 static void load_option_bytes(struct sim_target *t)
 {
     bool err = false;
@@ -102,11 +103,19 @@ static bool is_ch32(const struct sim_target *t)
 
 static void fpec_reset(struct sim_target *t)
 {
+    struct f1_fpec kept = t->fpec;
     memset(&t->fpec, 0, sizeof t->fpec);
     t->fpec.acr = 0x30;
     /* The CH32's fast page mode is locked at reset too (FLOCK, bit 15). */
     t->fpec.cr = FLASH_CR_LOCK | (is_ch32(t) ? FLASH_CR_FLOCK : 0);
-    load_option_bytes(t);
+    if (t->reset_loads_options || !t->family->fpec.load_on_por_only) {
+        load_option_bytes(t);
+    } else {
+        /* RM0091 §4: a system reset keeps what the last option-byte load put in force. */
+        t->fpec.obr = kept.obr;
+        t->fpec.wrpr = kept.wrpr;
+        t->fpec.rdp_level = kept.rdp_level;
+    }
 }
 
 static int rdp_level(const struct sim_target *t)

@@ -63,6 +63,9 @@ struct sim_fpec_model {
                                 DATA1 [31:24] (RM0091 §3.5.7); else the F1's (PM0075 §3.6) */
     bool unlock_on_program;  /* leaving level 1 mass-erases when RDP is programmed to level 0
                                 (RM0091 §3.3.1); else when the options are erased (PM0075 §2.4.1) */
+    bool load_on_por_only;   /* a system reset keeps the loaded options: only a power-on reset or
+                                OBL_LAUNCH loads new ones (F0, RM0091 §4); else every reset loads
+                                them (F1 PM0075 §2.5, F3 RM0316 §4) */
 };
 
 /* How the L4-style flash controller (sim/l4_flash.c: L4, G0) differs from one family to the
@@ -98,7 +101,9 @@ struct sim_f4_model {
 /* A flash controller model: its registers are reached through the family's peripherals; the bus
  * hands it the stores into flash and option bytes. */
 struct sim_flash_ops {
-    void (*reset)(struct sim_target *t); /* registers at reset, option bytes loaded */
+    /* Registers at reset; the option bytes loaded when t->reset_loads_options (or when the family
+     * loads them at every reset). */
+    void (*reset)(struct sim_target *t);
     void (*update)(struct sim_target *t); /* time has passed: operations that ended */
     enum sim_bus_result (*array_write)(struct sim_target *t, uint32_t addr, unsigned size,
                                        uint32_t val, enum sim_initiator who);

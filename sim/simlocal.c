@@ -5,7 +5,7 @@
  * stflash_sim_register (stflash/sim.h); the library itself never links the simulator.
  *
  * Selector spec: "" or ":CHIP[,OPTION...]" (CHIP may be left out: ":rdp=1"). Options:
- *   rdp=0|1             read protection at power-up
+ *   rdp=0|1|2           read protection at power-up (level 2 on the F0/F3)
  *   flash-size-reg=N    value of the flash-size register in KiB (0 and 0xFFFF model clones)
  *   flash-kib=N         physical flash size in KiB
  *   voltage=V           target supply in volts (0: unpowered)

@@ -270,11 +270,13 @@ void sim_target_release(struct sim_target *t)
     t->flash = t->sram = t->ccm = t->sysmem = NULL;
 }
 
-static void reset_common(struct sim_target *t, bool power_on)
+static void reset_common(struct sim_target *t, bool power_on, bool option_load)
 {
     t->family->periph_reset(t);
     t->power_on = power_on;
+    t->reset_loads_options = power_on || option_load;
     t->family->flash->reset(t);
+    t->reset_loads_options = false;
     t->swd_disabled = false;
     /* Level 2 turns the debug port off for good once the options load (RM0091 §3.3.1). */
     t->debug_locked = t->family->flash->rdp_level(t) == 2;
@@ -284,12 +286,12 @@ static void reset_common(struct sim_target *t, bool power_on)
 void sim_target_power_on_reset(struct sim_target *t)
 {
     dap_reset(t);
-    reset_common(t, true);
+    reset_common(t, true, false);
 }
 
 void sim_target_system_reset(struct sim_target *t)
 {
-    reset_common(t, false);
+    reset_common(t, false, false);
 }
 
 void sim_target_do_reset_request(struct sim_target *t)
@@ -300,7 +302,7 @@ void sim_target_do_reset_request(struct sim_target *t)
         sim_target_system_reset(t);
         t->family->reset_cause(t, 1u << 28); /* RCC_CSR SFTRSTF (RM0008 §7.3.10) */
     } else if (kind == SIM_RESET_OPTION_LOAD) {
-        sim_target_system_reset(t);
+        reset_common(t, false, true);
         t->family->reset_cause(t, 1u << 25); /* RCC_CSR OBLRSTF (RM0091 §6.4.10) */
     } else if (kind == SIM_RESET_CORE) {
         cortexm_reset(t, false);

@@ -257,6 +257,7 @@ struct sim_target {
         uint8_t bytes[4];
     } rom_fixup; /* what flash must hold after a core store the controller handled */
     int reset_request;      /* enum sim_reset_request, pending */
+    bool reset_loads_options; /* the reset under way is a power-on or option-load reset */
     int last_intno;         /* CPU exception Unicorn reported in the last run, or -1 */
     uint32_t dirty_lo, dirty_hi; /* flash the core changed during a run: cached code to drop */
     uint64_t host_budget_cuts;   /* runs that ended on the host-time budget (sim/cortexm.c) */

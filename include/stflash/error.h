@@ -27,6 +27,7 @@ enum stflash_error {
     STFLASH_ERR_ACCESS = -13,       /* permission denied (USB device node, file) */
     STFLASH_ERR_OVERLAP = -14,      /* two pieces of data claim the same address */
     STFLASH_ERR_RANGE = -15,        /* an address lies outside every known memory region */
+    STFLASH_ERR_CANCELLED = -16,    /* stflash_cancel() stopped the operation at a safe point */
 };
 
 /* Short lowercase description, e.g. "read protection active". */

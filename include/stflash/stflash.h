@@ -65,6 +65,13 @@ void stflash_ctx_set_log(struct stflash_ctx *ctx, enum stflash_log_level max_lev
                          stflash_log_fn fn, void *user);
 void stflash_ctx_set_progress(struct stflash_ctx *ctx, stflash_progress_fn fn, void *user);
 
+/* Asks the operation under way in this context to stop at its next safe point; safe to call from
+ * a signal handler (SIGINT, SIGTERM). A flash write stops between erase units, never in the
+ * middle of an erase or a program operation, locks the flash controller, leaves the core halted
+ * and fails with STFLASH_ERR_CANCELLED, its message saying what was written and what was not.
+ * The request stays: later flash jobs in this context stop before they erase anything. */
+void stflash_cancel(struct stflash_ctx *ctx);
+
 /* The message of the last failure in this context, whole whatever its length; "" if none.
  * Valid until the next call. */
 const char *stflash_last_error(const struct stflash_ctx *ctx);

@@ -20,6 +20,15 @@ int dev_flash_setup(struct stflash_dev *dev, struct flash_dev *f)
                         "flash programming of %s (%s flash controller) is not supported yet; "
                         "memory, registers and reset work",
                         chip->name, stflash_flash_ctrl_name(chip->flash_ctrl));
+    /* No part of this DEV_ID has more flash than flash_size_max: a larger --flash-size would lay
+     * out units the chip does not have (checked before anything is touched). */
+    if (dev->opts.flash_size_override && chip->flash_size_max &&
+        dev->opts.flash_size_override > chip->flash_size_max)
+        return ctx_fail(dev->ctx, STFLASH_ERR_INVALID_ARG,
+                        "--flash-size %u KiB is more than any %s has (%u KiB at most): give the "
+                        "chip's real flash size",
+                        dev->opts.flash_size_override / 1024u, chip->name,
+                        chip->flash_size_max / 1024u);
     /* The family refuses a clone quirk it does not handle, before anything is touched. */
     struct flash_dev_params p = {t->flash_size, dev->clone, dev->volts};
     return flash_dev_init(f, dev_dbg(dev), chip, &p);

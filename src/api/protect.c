@@ -49,6 +49,14 @@ static int store_and_load(struct stflash_dev *dev, struct flash_dev *f,
             return rc;
     }
     rc = f->fam->options_load(f);
+    if (rc == STFLASH_ERR_TARGET && want->rdp_level_stored == 2) {
+        /* Level 2 closes the debug port as the options load: the silence is the new state. */
+        ctx_log(dev->ctx, STFLASH_LOG_INFO, "the debug port closed as read protection level 2 "
+                                            "loaded (%s)",
+                stflash_last_error(dev->ctx));
+        dev->target.rdp_level = 2;
+        return STFLASH_OK;
+    }
     if (rc != 0)
         return ctx_fail(dev->ctx, rc, "the option bytes are stored, but the reset that loads them "
                                       "failed (%s): power-cycle the board",

@@ -37,6 +37,12 @@ void stflash_ctx_set_progress(struct stflash_ctx *ctx, stflash_progress_fn fn, v
     ctx->progress_user = user;
 }
 
+void stflash_cancel(struct stflash_ctx *ctx)
+{
+    if (ctx)
+        ctx->cancel = 1;
+}
+
 /* Whether the fixed copy still mirrors the whole message (it is its prefix). */
 static bool legacy_copy_current(const struct stflash_ctx *ctx)
 {

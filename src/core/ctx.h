@@ -2,6 +2,8 @@
 #ifndef STFLASH_CORE_CTX_H
 #define STFLASH_CORE_CTX_H
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -23,7 +25,14 @@ struct stflash_ctx {
      * `error` when such code put a different message back. New code uses stflash_last_error(),
      * ctx_error_save() and ctx_error_restore(). */
     char last_error[CTX_LEGACY_ERROR_LEN];
+    volatile sig_atomic_t cancel; /* stflash_cancel() was called */
 };
+
+/* Whether stflash_cancel() asked the operation under way to stop. */
+static inline bool ctx_cancelled(const struct stflash_ctx *ctx)
+{
+    return ctx && ctx->cancel;
+}
 
 /* Logs a message of any length at a level (dropped above the context's level). */
 void ctx_log(struct stflash_ctx *ctx, enum stflash_log_level level, const char *fmt, ...)

@@ -23,6 +23,7 @@ static const struct error_text error_texts[] = {
     {STFLASH_ERR_ACCESS, "STFLASH_ERR_ACCESS", "permission denied"},
     {STFLASH_ERR_OVERLAP, "STFLASH_ERR_OVERLAP", "overlapping data"},
     {STFLASH_ERR_RANGE, "STFLASH_ERR_RANGE", "address out of range"},
+    {STFLASH_ERR_CANCELLED, "STFLASH_ERR_CANCELLED", "interrupted"},
 };
 
 static const struct error_text *find(int err)

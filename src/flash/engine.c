@@ -31,6 +31,7 @@
 #include "flash/crc.h"
 #include "flash/family.h"
 #include "flash/flash.h"
+#include "flash/recovery.h"
 
 /* Read-back granularity of verification: one progress event per chunk. */
 #define VERIFY_CHUNK 4096u
@@ -134,6 +135,52 @@ void flash_program_progress(struct flash_dev *f, uint32_t addr, uint32_t len)
     if (f->prog_done > f->prog_total)
         f->prog_done = f->prog_total;
     ctx_progress(f->ctx, STFLASH_PHASE_PROGRAM, f->prog_done, f->prog_total, addr);
+}
+
+/*
+ * The flash must answer where a job ends. The flash size in use may be more than the chip has: a
+ * --flash-size larger than the real one, or the size assumed when the flash-size register reads
+ * 0. Past the physical end a read faults on the bus, and a job there would erase units, then
+ * fail half-way (the CRC routine and the loader crash on the fault). So the last word of the
+ * range is read before anything is erased; when it faults, the end of the flash is searched unit
+ * by unit (bisection from the base, which must answer) to name it with the --flash-size to give.
+ */
+static int check_flash_answers(struct flash_dev *f, const char *what, uint32_t addr, uint64_t len)
+{
+    if (len == 0)
+        return STFLASH_OK;
+    uint32_t last = (uint32_t)((addr + len - 1u) & ~(uint64_t)3u), word;
+    int rc = dbg_read32(f->dbg, last, &word);
+    if (rc == STFLASH_OK || rc != STFLASH_ERR_TARGET)
+        return rc == STFLASH_OK ? rc
+                                : ctx_fail(f->ctx, rc, "cannot %s 0x%08x: %s", what, addr,
+                                           f->ctx ? f->ctx->last_error : "");
+    char why[sizeof f->ctx->last_error];
+    snprintf(why, sizeof why, "%s", f->ctx ? f->ctx->last_error : "");
+    uint32_t base = flash_map_base(&f->map);
+    if (dbg_read32(f->dbg, base, &word) != STFLASH_OK)
+        return ctx_fail(f->ctx, STFLASH_ERR_TARGET, "cannot %s 0x%08x: reading the flash faults "
+                        "(%s)", what, addr, why);
+    /* lo answers, hi faults; both unit starts (or the faulting word). */
+    uint32_t lo = base, hi = last;
+    for (;;) {
+        struct flash_unit u = unit_at(f, lo + (hi - lo) / 2u);
+        if (u.addr <= lo)
+            break;
+        if (dbg_read32(f->dbg, u.addr, &word) == STFLASH_OK)
+            lo = u.addr;
+        else
+            hi = u.addr;
+    }
+    struct flash_unit u = unit_at(f, lo);
+    uint32_t end = u.addr + u.size;
+    return ctx_fail(f->ctx, STFLASH_ERR_RANGE,
+                    "cannot %s 0x%08x: no flash answers at 0x%08x (%s); the flash ends at 0x%08x "
+                    "(%u KiB), not at 0x%08x as the flash size in use (%u KiB) says: give the "
+                    "chip's real size with --flash-size %uk",
+                    what, addr, last, why, end - 1u, (end - base) / 1024u,
+                    (uint32_t)(flash_end(f) - 1u), (uint32_t)(flash_map_bytes(&f->map) / 1024u),
+                    (end - base) / 1024u);
 }
 
 /* ---- planning ---- */
@@ -526,6 +573,12 @@ static void log_erase_plan(struct flash_dev *f, const struct run *runs, size_t c
     ctx_log(f->ctx, STFLASH_LOG_INFO, "%s", text);
 }
 
+/* A cancel request (stflash_cancel) before the next unit: the job stops there. */
+static int cancelled_before(struct flash_dev *f, const char *what, uint32_t addr)
+{
+    return ctx_fail(f->ctx, STFLASH_ERR_CANCELLED, "interrupted before %s 0x%08x", what, addr);
+}
+
 static int erase_units(struct flash_dev *f, const struct run *runs, size_t count)
 {
     uint64_t total = 0, done = 0;
@@ -538,6 +591,8 @@ static int erase_units(struct flash_dev *f, const struct run *runs, size_t count
     for (size_t i = 0; i < count; i++) {
         for (uint32_t off = 0; off < runs[i].len;) {
             struct flash_unit u = unit_at(f, runs[i].addr + off);
+            if (ctx_cancelled(f->ctx))
+                return cancelled_before(f, "erasing", u.addr);
             int rc = f->drv->erase_unit(f, &u);
             if (rc != STFLASH_OK)
                 return rc;
@@ -560,6 +615,8 @@ static int mass_erase_phase(struct flash_dev *f)
     }
     uint64_t total = flash_map_bytes(&f->map);
     uint32_t base = flash_map_base(&f->map);
+    if (ctx_cancelled(f->ctx))
+        return cancelled_before(f, "the mass erase at", base);
     ctx_progress(f->ctx, STFLASH_PHASE_ERASE, 0, total, base);
     int rc = f->drv->mass_erase(f);
     if (rc == STFLASH_OK)
@@ -576,6 +633,8 @@ static int program_runs(struct flash_dev *f, const struct plan *p)
     ctx_progress(f->ctx, STFLASH_PHASE_PROGRAM, 0, p->bytes, p->runs[0].addr);
     for (size_t i = 0; i < p->count; i++) {
         uint64_t expect = f->prog_done + p->runs[i].len;
+        if (ctx_cancelled(f->ctx))
+            return cancelled_before(f, "programming", p->runs[i].addr);
         int rc = f->drv->program(f, p->runs[i].addr, p->runs[i].data, p->runs[i].len);
         if (rc != STFLASH_OK)
             return rc;
@@ -734,6 +793,48 @@ static int verify_runs(struct flash_dev *f, const struct plan *p)
 
 /* ---- the jobs ---- */
 
+/* The first address of the plan not programmed after `done` bytes (runs in order). */
+static uint32_t stop_address(const struct plan *p, uint64_t done)
+{
+    for (size_t i = 0; i < p->count; i++) {
+        if (done < p->runs[i].len)
+            return p->runs[i].addr + (uint32_t)done;
+        done -= p->runs[i].len;
+    }
+    return p->count ? p->runs[p->count - 1].addr + p->runs[p->count - 1].len : 0;
+}
+
+/* A job stopped by stflash_cancel: what was written and what was not. */
+static int interrupted(struct flash_dev *f, const struct plan *p, int erased, uint64_t programmed,
+                       const struct flash_recovery *rec)
+{
+    const struct run *first = &p->runs[0], *last = &p->runs[p->count - 1];
+    uint32_t end = last->addr + last->len - 1u, at = stop_address(p, programmed);
+    char done[160], kept[640] = "";
+    if (programmed)
+        snprintf(done, sizeof done, "programmed %llu of %llu bytes (0x%08x-0x%08x)",
+                 (unsigned long long)programmed, (unsigned long long)p->bytes, first->addr,
+                 at - 1u);
+    else
+        snprintf(done, sizeof done, "%s",
+                 erased == 2   ? "erased, nothing programmed"
+                 : erased == 1 ? "part of the touched units erased, nothing programmed"
+                               : "nothing erased or programmed");
+    if (rec->saved)
+        snprintf(kept, sizeof kept, "; the bytes of partly covered %ss that the image leaves out "
+                 "are kept in %s and the next write to this chip restores them",
+                 flash_map_unit_noun(&f->map), rec->path);
+    if (programmed >= p->bytes)
+        return ctx_fail(f->ctx, STFLASH_ERR_CANCELLED,
+                        "interrupted before verifying: %s; not verified; the flash controller "
+                        "is locked and the core halted; run the same command again to check%s",
+                        done, kept);
+    return ctx_fail(f->ctx, STFLASH_ERR_CANCELLED,
+                    "interrupted: %s; not written: 0x%08x-0x%08x%s; the flash controller is "
+                    "locked and the core halted; run the same command again to finish%s",
+                    done, at, end, erased == 2 ? " (erased)" : "", kept);
+}
+
 int flash_write(struct flash_dev *f, const struct stflash_image *img,
                 const struct stflash_write_options *opts)
 {
@@ -742,25 +843,59 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
         return rc;
     if (!img)
         return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG, "no image to write");
-    bool mass = opts && opts->mass_erase;
+    bool mass = opts && opts->mass_erase, erase_all = mass;
     bool verify = !(opts && opts->no_verify);
     bool full = opts && opts->full;
 
     rc = check_image(f, img, "program");
     if (rc != STFLASH_OK)
         return rc;
+    /* The bytes an interrupted job kept for this chip go back in, unless the whole flash is to
+     * be erased anyway. */
+    struct flash_recovery rec;
+    struct stflash_image work = *img;
+    uint64_t restored = 0;
+    flash_recovery_open(f, &rec);
+    if (!erase_all)
+        rc = flash_recovery_merge(f, &rec, img, &work, &restored);
+    if (restored)
+        ctx_log(f->ctx, STFLASH_LOG_WARN,
+                "restoring %llu byte(s) that an interrupted write had kept in %s",
+                (unsigned long long)restored, rec.path);
     struct plan p = {0};
-    rc = plan_runs(f, img, &p);
+    if (rc == STFLASH_OK)
+        rc = plan_runs(f, &work, &p);
+    /* Protection first: under read protection the flash cannot be read at all. */
     for (size_t i = 0; i < p.count && rc == STFLASH_OK && f->drv->check_writable; i++)
         rc = f->drv->check_writable(f, p.runs[i].addr, p.runs[i].len);
+    for (size_t i = 0; i < p.count && rc == STFLASH_OK; i++)
+        rc = check_flash_answers(f, "program", p.runs[i].addr, p.runs[i].len);
     /* After a mass erase every unit must be programmed: nothing to compare. */
     if (rc == STFLASH_OK && !mass && !full && p.count)
-        rc = skip_unchanged(f, img, &p);
+        rc = skip_unchanged(f, &work, &p);
     if (rc == STFLASH_OK)
-        rc = plan_fill(f, img, &p, mass);
+        rc = plan_fill(f, &work, &p, mass);
+    /* Before anything is erased: the bytes of the touched units the caller's image leaves out
+     * (kept from the flash, or restored) go to the recovery file. */
+    if (rc == STFLASH_OK && !erase_all && p.count) {
+        struct flash_recovery_span *runs = calloc(p.count, sizeof *runs);
+        if (!runs)
+            rc = ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory planning the flash job");
+        for (size_t i = 0; runs && i < p.count; i++)
+            runs[i] = (struct flash_recovery_span){p.runs[i].addr, p.runs[i].len,
+                                                   p.runs[i].data};
+        if (runs)
+            rc = flash_recovery_save(f, &rec, img, runs, p.count);
+        free(runs);
+    }
+    if (rc == STFLASH_OK && ctx_cancelled(f->ctx) && (p.count || mass))
+        rc = ctx_fail(f->ctx, STFLASH_ERR_CANCELLED, "interrupted: nothing erased or programmed");
     if (rc != STFLASH_OK || (p.count == 0 && !mass)) {
-        plan_free(&p);
-        return rc; /* nothing to do when every unit already holds the image */
+        /* Nothing to do when every unit already holds the image: a file left over holds
+         * nothing the flash lacks. */
+        if (rc == STFLASH_OK)
+            flash_recovery_clear(f, &rec);
+        goto out;
     }
 
     /* Every unit touched, or every other unit erased already: one mass erase does what the
@@ -772,14 +907,35 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
         mass = rest_is_blank(f, &p);
 
     rc = f->drv->unlock(f);
-    if (rc == STFLASH_OK)
+    int erased = 0; /* 0 nothing, 1 some units, 2 every unit of the job */
+    if (rc == STFLASH_OK) {
         rc = mass ? mass_erase_phase(f) : erase_units(f, p.runs, p.count);
+        erased = rc == STFLASH_OK ? 2 : mass ? 0 : 1;
+    }
     if (rc == STFLASH_OK)
         rc = program_runs(f, &p);
+    uint64_t programmed = f->prog_done;
+    if (rc == STFLASH_OK && verify && ctx_cancelled(f->ctx))
+        rc = STFLASH_ERR_CANCELLED;
     rc = finish(f, rc);
+    if (rc == STFLASH_ERR_CANCELLED)
+        rc = interrupted(f, &p, erased, programmed, &rec);
     if (rc == STFLASH_OK && verify)
         rc = verify_runs(f, &p);
+    if (rc == STFLASH_OK)
+        flash_recovery_clear(f, &rec);
+out:
+    if (rc != STFLASH_OK && rc != STFLASH_ERR_CANCELLED && rec.saved && f->ctx) {
+        size_t n = strlen(f->ctx->last_error);
+        snprintf(f->ctx->last_error + n, sizeof f->ctx->last_error - n,
+                 "; the bytes the image leaves out in the %ss it touches are kept in %s: the "
+                 "next write to this chip restores them",
+                 flash_map_unit_noun(&f->map), rec.path);
+    }
     plan_free(&p);
+    if (work.segments != img->segments)
+        free(work.segments);
+    flash_recovery_free(&rec);
     return rc;
 }
 
@@ -791,6 +947,9 @@ int flash_verify(struct flash_dev *f, const struct stflash_image *img)
     if (!img)
         return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG, "no image to verify");
     rc = check_image(f, img, "verify");
+    for (size_t i = 0; i < img->segment_count && rc == STFLASH_OK; i++)
+        rc = check_flash_answers(f, "verify", img->segments[i].addr,
+                                 img->segments[i].len);
     if (rc != STFLASH_OK)
         return rc;
     size_t n = 0;
@@ -809,6 +968,20 @@ int flash_verify(struct flash_dev *f, const struct stflash_image *img)
     rc = verify_spans(f, s, n, total, true);
     free(s);
     return rc;
+}
+
+/* An erase the caller asked for: what an interrupted write kept is not to come back into the
+ * flash the caller just erased. */
+static void forget_recovery(struct flash_dev *f)
+{
+    struct flash_recovery rec;
+    flash_recovery_open(f, &rec);
+    if (rec.count) {
+        ctx_log(f->ctx, STFLASH_LOG_INFO, "the flash was erased: %s is not needed any more",
+                rec.path);
+        flash_recovery_clear(f, &rec);
+    }
+    flash_recovery_free(&rec);
 }
 
 int flash_erase_range(struct flash_dev *f, uint32_t addr, uint32_t len)
@@ -832,10 +1005,16 @@ int flash_erase_range(struct flash_dev *f, uint32_t addr, uint32_t len)
         if (rc != STFLASH_OK)
             return rc;
     }
+    rc = check_flash_answers(f, "erase", run.addr, run.len);
+    if (rc != STFLASH_OK)
+        return rc;
     rc = f->drv->unlock(f);
     if (rc == STFLASH_OK)
         rc = erase_units(f, &run, 1);
-    return finish(f, rc);
+    rc = finish(f, rc);
+    if (rc == STFLASH_OK)
+        forget_recovery(f);
+    return rc;
 }
 
 int flash_mass_erase(struct flash_dev *f)
@@ -846,7 +1025,10 @@ int flash_mass_erase(struct flash_dev *f)
     rc = f->drv->unlock(f);
     if (rc == STFLASH_OK)
         rc = mass_erase_phase(f);
-    return finish(f, rc);
+    rc = finish(f, rc);
+    if (rc == STFLASH_OK)
+        forget_recovery(f);
+    return rc;
 }
 
 int flash_dev_init(struct flash_dev *f, struct dbg *d, const struct stflash_chip_info *chip,

@@ -363,15 +363,22 @@ static int obl_launch(struct flash_dev *f)
     /* The chip resets on this write: a fault answer to it is expected. */
     (void)fpec_write_reg(f, regs, FPEC_CR, CR_OPTWRE | CR_OBL_LAUNCH);
     uint64_t deadline = now_ms() + OBL_RESET_TIMEOUT_MS;
-    bool reset = false, halted = false;
+    bool reset = false, halted = false, answered = false;
     while (!(reset && halted) && now_ms() <= deadline) {
         if (dbg_read32(f->dbg, CM_DHCSR, &dhcsr) != STFLASH_OK)
             continue;
+        answered = true;
         reset = reset || (dhcsr & CM_DHCSR_S_RESET_ST);
         halted = dhcsr & CM_DHCSR_S_HALT;
     }
     if (reset && halted)
         return STFLASH_OK;
+    if (!answered)
+        /* Level 2 switches the debug port off as it loads (RM0091 §3.3.1, RM0316 §4.3.1): no
+         * system reset can be asked for then, and the caller knows whether that was expected. */
+        return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
+                        "the target stopped answering on SWD after OBL_LAUNCH (%s)",
+                        last_error(f));
     ctx_log(f->ctx, STFLASH_LOG_INFO,
             "no reset seen after OBL_LAUNCH within %u ms: resetting the system instead",
             OBL_RESET_TIMEOUT_MS);

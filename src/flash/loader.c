@@ -87,6 +87,36 @@ static int abort_job(struct flash_dev *f, struct flash_loader *l, int rc)
     return rc;
 }
 
+/* A cancel request during a job: everything fed (up to a unit boundary) is programmed, then the
+ * loader, waiting for more data, is halted. STFLASH_ERR_CANCELLED names where it stopped. */
+static int stop_at_unit(struct flash_dev *f, struct flash_loader *l,
+                        const struct flash_loader_job *job, uint32_t written, uint32_t programmed,
+                        unsigned stall_ms)
+{
+    uint64_t moved = now_ms();
+    while (programmed < written) {
+        uint8_t st[8];
+        int rc = dbg_read(f->dbg, l->ctrl + LDR_CB_RP, st, sizeof st);
+        if (rc != STFLASH_OK)
+            return abort_job(f, l, ctx_fail(f->ctx, rc, "cannot program 0x%08x: %s",
+                                            job->addr + programmed, last_error(f)));
+        uint32_t rp = le32_get(st), state = le32_get(st + 4);
+        if (rp > programmed && rp <= written) {
+            flash_program_progress(f, job->addr + programmed, rp - programmed);
+            programmed = rp;
+            moved = now_ms();
+        } else if (state != LDR_STATE_RUNNING || now_ms() - moved > stall_ms) {
+            break; /* a failure or a stall: the loader is halted where it is */
+        }
+    }
+    int rc = flash_loader_stop(f, l);
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "interrupted, but the flash loader cannot be halted: %s",
+                        last_error(f));
+    return ctx_fail(f->ctx, STFLASH_ERR_CANCELLED, "interrupted at 0x%08x",
+                    job->addr + programmed);
+}
+
 /* Twice the datasheet's worst case for len bytes, plus the margin. */
 static unsigned job_timeout_ms(const struct flash_loader_job *job, uint32_t len)
 {
@@ -125,9 +155,22 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
     uint32_t chunk = FIRST_CHUNK < chunk_max ? FIRST_CHUNK : chunk_max;
     unsigned stall_ms = job_timeout_ms(job, l->ring_size);
     uint64_t moved = now_ms();
-    while (written < len && state == LDR_STATE_RUNNING) {
+    /* Fed up to here: the job's end, or after a cancel request the end of the erase unit being
+     * fed, so the job stops between units with everything fed programmed. */
+    uint32_t end = len;
+    while (written < end && state == LDR_STATE_RUNNING) {
+        if (end == len && ctx_cancelled(f->ctx)) {
+            struct flash_unit u;
+            end = written;
+            if (written > 0 && flash_map_unit_at(&f->map, addr + written - 1u, &u))
+                end = u.addr + u.size - addr;
+            if (end > len)
+                end = len;
+            if (written >= end)
+                break;
+        }
         uint32_t at = written & (l->ring_size - 1u);
-        uint32_t n = len - written;
+        uint32_t n = end - written;
         if (n > chunk)
             n = chunk;
         if (n > l->ring_size - at)
@@ -167,6 +210,8 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
         written += n;
         chunk = chunk_max;
     }
+    if (end < len && state == LDR_STATE_RUNNING)
+        return stop_at_unit(f, l, job, written, programmed, stall_ms);
 
     uint32_t r0 = 0;
     rc = cm_wait_routine(f->dbg, job_timeout_ms(job, len - programmed), &r0);

@@ -14,6 +14,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/stflash-cli.XXXXXX")
 SIM_OPTIONS=(--quiet)
 # The in-process virtual board keeps its flash here: one state file per test.
 export STFLASH_SIM_STATE="$WORK/sim.state"
+# Recovery files of interrupted writes (src/flash/recovery.h) stay in the test's folder.
+export XDG_STATE_HOME="$WORK/state"
 unset STFLASH_PROBE
 
 fail() {

@@ -7,6 +7,7 @@ set -euo pipefail
 : "${STFLASH_FW_DIR:?folder of the built firmware}"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stflash-compat.XXXXXX")
+export XDG_STATE_HOME="$WORK/state" # recovery files of the stflash tools stay here
 # The OpenOCD target configuration of the board under test (the F0 and F3 tests change it).
 OCD_TARGET=stm32f1x.cfg
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/sim.sh"

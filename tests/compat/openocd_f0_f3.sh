@@ -62,9 +62,11 @@ ocd_hla "$WORK/unlock.log" halt 'flash probe 0' 'stm32f1x unlock 0' || fail "unl
 expect_log "$WORK/unlock.log" "stm32x unlocked."
 [ "$(json_get "$(ctl status 0)" rdp_level)" = 1 ] || fail "protection dropped before the reset"
 [ "$(json_get "$(ctl stats 0)" mass_erases)" = 1 ] || fail "unlock did not mass-erase: $(ctl stats 0)"
-ocd_hla "$WORK/after.log" 'reset halt' 'stm32f1x options_read 0' "flash read_bank 0 $WORK/after.bin" ||
-    fail "session after the reset failed"
+# The F0 loads new option bytes only at power-on or through OBL_LAUNCH, not at a system reset
+# (RM0091 §4); the F3 at every reset (RM0316 §4). OpenOCD's options_load sets OBL_LAUNCH.
+ocd_hla "$WORK/after.log" halt 'stm32f1x options_load 0' 'reset halt' 'stm32f1x options_read 0' \
+    "flash read_bank 0 $WORK/after.bin" || fail "session after the option-byte load failed"
 expect_log "$WORK/after.log" "read protection: off"
 printf '' >"$WORK/empty.bin"
 expect_image_then_erased "$WORK/after.bin" "$WORK/empty.bin"
-pass "$chip: level 1 refuses reads; unlock mass-erases; level 0 after reset"
+pass "$chip: level 1 refuses reads; unlock mass-erases; level 0 after OBL_LAUNCH"

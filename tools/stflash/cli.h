@@ -17,6 +17,7 @@ enum cli_exit {
     EXIT_TARGET = 4,    /* the target does not respond */
     EXIT_VERIFY = 5,    /* verification failed */
     EXIT_PROTECTED = 6, /* read or write protection */
+    EXIT_INTERRUPTED = 128, /* plus the signal: a write stopped by Ctrl-C (130) or SIGTERM (143) */
 };
 
 /* Global options and the library context. */

@@ -1,10 +1,44 @@
 /* write, verify and erase: the flash operations. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
 enum { OPT_FORMAT = 1, OPT_MASS_ERASE, OPT_NO_VERIFY, OPT_RESET, OPT_HALT, OPT_NO_RESET, OPT_FULL };
+
+/* Ctrl-C (SIGINT) or SIGTERM during a write: the library stops at its next safe point (between
+ * erase units), locks the flash controller and says what was written; a second signal ends the
+ * process at once. */
+static struct stflash_ctx *volatile interrupt_ctx;
+static volatile sig_atomic_t interrupt_signal;
+
+static void on_interrupt(int sig)
+{
+    interrupt_signal = sig;
+    if (interrupt_ctx)
+        stflash_cancel(interrupt_ctx);
+    signal(sig, SIG_DFL);
+}
+
+static void catch_interrupts(struct stflash_ctx *ctx, struct sigaction old[2])
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    interrupt_ctx = ctx;
+    interrupt_signal = 0;
+    sigaction(SIGINT, &sa, &old[0]);
+    sigaction(SIGTERM, &sa, &old[1]);
+}
+
+static void release_interrupts(const struct sigaction old[2])
+{
+    sigaction(SIGINT, &old[0], NULL);
+    sigaction(SIGTERM, &old[1], NULL);
+    interrupt_ctx = NULL;
+}
 
 int parse_image_format(const char *text, enum stflash_image_format *fmt)
 {
@@ -104,9 +138,16 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
     rc = session_open(cli, STFLASH_CONNECT_NORMAL, true, &dev);
     if (rc == EXIT_OK) {
         double t0 = now_seconds();
+        struct sigaction old[2];
+        catch_interrupts(cli->ctx, old);
         int lrc = stflash_write_image(dev, img, &wo);
+        release_interrupts(old);
         double secs = now_seconds() - t0;
-        if (lrc != 0) {
+        if (lrc == STFLASH_ERR_CANCELLED) {
+            /* 128 + the signal, as a shell reports a command a signal ended. */
+            (void)fail_lib(cli, lrc, false);
+            rc = EXIT_INTERRUPTED + (interrupt_signal == SIGTERM ? SIGTERM : SIGINT);
+        } else if (lrc != 0) {
             rc = fail_lib(cli, lrc, false);
         } else {
             char rate[64];

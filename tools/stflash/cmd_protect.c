@@ -232,13 +232,22 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         if (cmd_has_opt(&cl, OPT_DATA1))
             n.data1 = (uint8_t)d1;
         int lrc = stflash_options_write(dev, &n, permits);
-        if (lrc == 0)
+        bool level2 = lrc == 0 && n.rdp_level_stored == 2;
+        if (lrc == 0 && !level2)
             lrc = stflash_options_read(dev, &o);
         if (lrc != 0)
             rc = fail_lib(cli, lrc, false);
+        else if (level2)
+            out_result(cli, "read protection level 2 set: the debug port is closed for good and "
+                            "the option bytes can never be changed again");
         else
             out_result(cli, "option bytes written; the target was reset to load them (it is "
                             "halted at its reset vector)");
+        if (level2) {
+            stflash_close(dev);
+            session_done(cli);
+            return rc;
+        }
     }
     if (rc == EXIT_OK && !cli->quiet) {
         if (cli->json)
