@@ -74,6 +74,7 @@ struct sim_target_config {
     int rdp_level;           /* 0 or 1 at power-up; 2 on families that have it */
     bool nrst_wired;         /* the probe's NRST line reaches the chip */
     bool boot0;              /* BOOT0 high: boot from system memory */
+    bool wdg_hw;             /* option bit WDG_SW = 0: the IWDG starts at every reset */
     uint32_t voltage_mv;     /* target supply; 0 = unpowered */
 };
 
@@ -116,6 +117,15 @@ struct sim_periph {
     uint32_t dbgmcu_fz[2];  /* F0: DBGMCU_APB1_FZ, DBGMCU_APB2_FZ */
     uint64_t led_toggles;   /* changes of the board's user LED seen */
     sim_ps led_last_toggle;
+};
+
+/* The independent watchdog (sim/iwdg.c). */
+struct sim_iwdg {
+    bool running;       /* started by KR 0xCCCC or by the WDG_SW option bit at reset */
+    bool access;        /* KR 0x5555 written: PR and RLR accept writes */
+    uint32_t pr, rlr;
+    sim_ps expires;     /* board time when the counter reaches zero */
+    uint64_t expiries;  /* resets it caused since the board started */
 };
 
 /* System control space and debug state of the core (ARMv7-M ARM B3, C1; ARMv6-M ARM B3, C1). */
@@ -226,6 +236,7 @@ struct sim_target {
     struct f1_fpec fpec;
     struct sim_periph per;
     struct sim_dap dap;
+    struct sim_iwdg iwdg;
 
     struct sim_stats *stats; /* the current client session's, or NULL */
 };
@@ -279,6 +290,16 @@ enum sim_bus_result f1_fpec_write(struct sim_target *t, uint32_t off, uint32_t v
 /* scs.c: DBGMCU, wherever the family puts it */
 enum sim_bus_result dbgmcu_access(struct sim_target *t, uint32_t off, uint32_t *rd,
                                   const uint32_t *wr, enum sim_initiator who);
+
+/* iwdg.c: the independent watchdog at 0x40003000 (F0, F1, F3) */
+void sim_iwdg_reset(struct sim_target *t);
+bool sim_iwdg_frozen(const struct sim_target *t);
+void sim_iwdg_halted_for(struct sim_target *t, sim_ps dt);
+sim_ps sim_iwdg_deadline(const struct sim_target *t);
+bool sim_iwdg_expired(struct sim_target *t);
+enum sim_bus_result sim_iwdg_access(struct sim_target *t, uint32_t off, uint32_t *rd,
+                                    const uint32_t *wr);
+#define SIM_IWDG_BASE 0x40003000u
 
 /* dap.c: DP and AP registers as seen through the probe */
 void dap_reset(struct sim_target *t);
