@@ -6,6 +6,7 @@
 #include "api/dev.h"
 #include "api/selector.h"
 #include "arm/cortexm.h"
+#include "flash/watchdog.h"
 
 struct probe_vec {
     struct stflash_probe_info *items;
@@ -234,6 +235,13 @@ int stflash_open(struct stflash_ctx *ctx, const struct stflash_open_options *opt
         goto fail;
     dev->attached = true;
     rc = detect_target(dev);
+    /* Watchdogs stop while the core is halted from now on (flash/watchdog.h); the firmware does
+     * not see the bits. A chip that refuses them is still usable: said, not fatal. */
+    if (rc == 0 && watchdog_freeze(dev_dbg(dev), dev->target.chip) != 0)
+        ctx_log(ctx, STFLASH_LOG_WARN,
+                "cannot set the DBGMCU watchdog-freeze bits (%s): a running watchdog may reset "
+                "the chip while it is halted",
+                stflash_last_error(ctx));
     if (rc == 0 && opts->halt && opts->connect == STFLASH_CONNECT_NORMAL)
         rc = cm_halt(dev_dbg(dev));
     if (rc != 0)
