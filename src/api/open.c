@@ -177,6 +177,15 @@ static int silent_target(struct stflash_dev *dev)
                         "SWDIO, SWCLK and GND wires, and whether the probe's RST pin reaches the "
                         "board's NRST; %s",
                         BOOT0_PROCEDURE);
+    /* Hot plug is a promise to leave the target as it is (the look-only commands): no reset
+     * unless asked for. */
+    if (dev->opts.connect == STFLASH_CONNECT_HOT_PLUG)
+        return ctx_fail(ctx, STFLASH_ERR_TARGET,
+                        "the target does not answer on SWD: its firmware probably disabled or "
+                        "remapped the SWD pins (e.g. AFIO SWJ_CFG on an F1) or sleeps in a "
+                        "low-power mode, or the SWDIO, SWCLK and GND wires are not connected. It "
+                        "was left as it is (no reset, no halt); to look at it, connect under reset "
+                        "with --connect under-reset (it then stays halted at its reset vector)");
     ctx_log(ctx, STFLASH_LOG_WARN,
             "the target does not answer on SWD: its firmware probably disabled or remapped the "
             "SWD pins (e.g. AFIO SWJ_CFG on an F1) or sleeps in a low-power mode; retrying "
