@@ -97,7 +97,7 @@ static void periph_reset(struct sim_target *t)
     memset(p, 0, sizeof *p);
     p->rcc[RCC_CR] = 0x00000083u;     /* HSION, HSIRDY, HSITRIM = 16 */
     p->rcc[RCC_AHBENR] = 0x00000014u; /* SRAMEN, FLITFEN */
-    p->rcc[RCC_CSR] = csr ? csr : 0x0C000000u; /* PORRSTF | PINRSTF after power-on */
+    p->rcc[RCC_CSR] = csr; /* reset flags survive a system reset; power-on: sim_target_power_on_reset */
     p->gpio[0][GPIO_MODER] = GPIOA_MODER_RESET;
     p->gpio[0][GPIO_OSPEEDR] = GPIOA_OSPEEDR_RESET;
     p->gpio[0][GPIO_PUPDR] = GPIOA_PUPDR_RESET;

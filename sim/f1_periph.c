@@ -50,7 +50,7 @@ static void f1_periph_reset(struct sim_target *t)
     memset(p, 0, sizeof *p);
     p->rcc[RCC_CR] = 0x00000083u; /* HSION, HSIRDY, HSITRIM = 16 */
     p->rcc[RCC_AHBENR] = 0x00000014u;
-    p->rcc[RCC_CSR] = csr ? csr : 0x0C000000u; /* PORRSTF | PINRSTF after power-on */
+    p->rcc[RCC_CSR] = csr; /* reset flags survive a system reset; power-on: sim_target_power_on_reset */
     for (unsigned i = 0; i < 5; i++) {
         p->gpio[i][GPIO_CRL] = 0x44444444u;
         p->gpio[i][GPIO_CRH] = 0x44444444u;

@@ -280,7 +280,9 @@ static void reset_common(struct sim_target *t, bool power_on)
 void sim_target_power_on_reset(struct sim_target *t)
 {
     dap_reset(t);
+    t->per.rcc[9] = 0; /* F0/F1/F3 RCC_CSR: the flags start afresh (periph_reset keeps them) */
     reset_common(t, true);
+    t->family->reset_cause(t, (1u << 27) | (1u << 26)); /* PORRSTF | PINRSTF (RM0008 §7.3.10) */
 }
 
 void sim_target_system_reset(struct sim_target *t)

@@ -6,7 +6,7 @@
 #include "api/dev.h"
 #include "api/selector.h"
 #include "arm/cortexm.h"
-#include "flash/watchdog.h"
+#include "flash/sysregs.h"
 
 struct probe_vec {
     struct stflash_probe_info *items;
@@ -244,7 +244,7 @@ int stflash_open(struct stflash_ctx *ctx, const struct stflash_open_options *opt
         goto fail;
     dev->attached = true;
     rc = detect_target(dev);
-    /* Watchdogs stop while the core is halted from now on (flash/watchdog.h); the firmware does
+    /* Watchdogs stop while the core is halted from now on (flash/sysregs.h); the firmware does
      * not see the bits. A chip that refuses them is still usable: said, not fatal. */
     if (rc == 0 && watchdog_freeze(dev_dbg(dev), dev->target.chip) != 0)
         ctx_log(ctx, STFLASH_LOG_WARN,

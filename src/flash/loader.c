@@ -6,7 +6,7 @@
 #include "core/le.h"
 #include "flash/loader.h"
 #include "flash/loaders/loader_abi.h"
-#include "flash/watchdog.h"
+#include "flash/sysregs.h"
 
 #define LOADER_STACK 64u
 #define CTRL_SIZE ((uint32_t)LDR_CB_BYTES)
@@ -116,7 +116,7 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
                         l->ctrl, last_error(f));
     uint32_t arg = l->ctrl;
     /* The core runs the loader: the DBGMCU freeze no longer holds the watchdog, so it is
-     * reloaded now and every time data moves (flash/watchdog.h). */
+     * reloaded now and every time data moves (flash/sysregs.h). */
     rc = watchdog_reload(f->dbg, f->chip);
     if (rc == STFLASH_OK)
         rc = cm_start_routine(f->dbg, l->code | 1u, l->sp, &arg, 1);
