@@ -134,29 +134,40 @@ static void pause_ms(unsigned ms)
 }
 
 /* Connect under reset: NRST held low while SWD is entered and a halt at the reset vector is
- * armed, then released (the pins are SWD again while the chip is in reset). */
+ * armed, then released (the pins are SWD again while the chip is in reset). The first NRST drive
+ * comes before SWD entry, where some probe firmware does not know the pin yet: its answer is
+ * ignored, and NRST is driven low again once in SWD mode. On failure the reset vector catch is
+ * disarmed, so that the next reset does not leave the board halted ("looks bricked"). */
 int dev_connect_under_reset(struct stflash_dev *dev)
 {
     struct dbg *d = dev_dbg(dev);
-    int rc = stlink_drive_nrst(&dev->sl, STLINK_NRST_LOW);
-    if (rc != 0)
-        return rc;
+    if (stlink_drive_nrst(&dev->sl, STLINK_NRST_LOW) != 0)
+        ctx_log(dev->ctx, STFLASH_LOG_DEBUG, "NRST before SWD entry: %s",
+                stflash_last_error(dev->ctx));
     pause_ms(2);
-    rc = stlink_enter_swd(&dev->sl);
+    int rc = stlink_enter_swd(&dev->sl);
+    if (rc == 0)
+        rc = stlink_drive_nrst(&dev->sl, STLINK_NRST_LOW);
     if (rc == 0)
         rc = dbg_write32(d, CM_DHCSR, CM_DHCSR_DBGKEY | CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_HALT);
     uint32_t demcr = 0;
+    bool armed = false;
     if (rc == 0)
         rc = dbg_read32(d, CM_DEMCR, &demcr);
-    if (rc == 0)
+    if (rc == 0) {
         rc = dbg_write32(d, CM_DEMCR, demcr | CM_DEMCR_VC_CORERESET);
+        armed = rc == 0;
+    }
     int rel = stlink_drive_nrst(&dev->sl, STLINK_NRST_HIGH);
     if (rc == 0)
         rc = rel;
     if (rc == 0)
         rc = cm_wait_halt(d, 500);
-    if (rc == 0)
-        rc = dbg_write32(d, CM_DEMCR, demcr & ~CM_DEMCR_VC_CORERESET);
+    if (rc == 0 || armed) {
+        int disarm = dbg_write32(d, CM_DEMCR, demcr & ~CM_DEMCR_VC_CORERESET);
+        if (rc == 0)
+            rc = disarm;
+    }
     return rc;
 }
 
