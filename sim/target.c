@@ -356,6 +356,8 @@ void sim_target_run_until(struct sim_target *t, sim_ps deadline)
         sim_ps wdg = sim_iwdg_deadline(t);
         cortexm_run(t, wdg > t->now && wdg < deadline ? wdg : deadline);
         t->family->flash->update(t);
+        if (t->family->periph_update)
+            t->family->periph_update(t);
         if (sim_iwdg_expired(t)) {
             sim_target_system_reset(t);
             t->family->reset_cause(t, 1u << 29); /* RCC_CSR IWDGRSTF (RM0008 §7.3.10) */

@@ -115,6 +115,10 @@ struct sim_periph {
     uint32_t syscfg[8];     /* F0/F3 SYSCFG */
     uint32_t dbgmcu_cr;     /* DBGMCU_CR, reset by power-on only */
     uint32_t dbgmcu_fz[2];  /* F0: DBGMCU_APB1_FZ, DBGMCU_APB2_FZ */
+    uint32_t dma[2 + 4 * 7]; /* F1 DMA1: ISR, IFCR, then CCR CNDTR CPAR CMAR per channel */
+    uint32_t dma_len[7];    /* CNDTR as last written: the CIRC reload value */
+    uint32_t adc_cr2;       /* F1 ADC1_CR2 */
+    sim_ps adc_next;        /* time of the next conversion in continuous mode */
     uint64_t led_toggles;   /* changes of the board's user LED seen */
     sim_ps led_last_toggle;
 };
@@ -290,6 +294,13 @@ enum sim_bus_result f1_fpec_write(struct sim_target *t, uint32_t off, uint32_t v
 /* scs.c: DBGMCU, wherever the family puts it */
 enum sim_bus_result dbgmcu_access(struct sim_target *t, uint32_t off, uint32_t *rd,
                                   const uint32_t *wr, enum sim_initiator who);
+
+/* f1_dma.c: DMA1 and ADC1 of the F1 */
+enum sim_bus_result f1_dma_access(struct sim_target *t, uint32_t off, uint32_t *rd,
+                                  const uint32_t *wr);
+enum sim_bus_result f1_adc_access(struct sim_target *t, uint32_t off, uint32_t *rd,
+                                  const uint32_t *wr);
+void f1_dma_update(struct sim_target *t);
 
 /* iwdg.c: the independent watchdog at 0x40003000 (F0, F1, F3) */
 void sim_iwdg_reset(struct sim_target *t);
