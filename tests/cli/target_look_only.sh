@@ -47,3 +47,11 @@ pass "SWD disabled by the firmware: look-only commands say so and leave it runni
 expect_ok "${P[@]}" --connect under-reset info
 expect_out "STM32F1 medium density"
 pass "--connect under-reset looks at it when asked"
+
+# That left it halted at the reset vector, with SWD on: doctor does not call it healthy.
+[ "$(board_field 0 halted)" = True ] || fail "--connect under-reset info did not leave the core halted"
+expect_ok "${P[@]}" doctor
+expect_out "halted at its reset vector by a vector catch"
+expect_out "stflash reset"
+! grep -qi "all checks passed" "$WORK/out" || fail "doctor says all checks passed on a board halted before its firmware ran"
+pass "doctor reports a board left halted at its reset vector, however it got there"
