@@ -65,6 +65,8 @@ bool sim_board_flag(struct sim_board_config *b, const char *name)
         b->target.nrst_wired = false;
     else if (strcmp(name, "boot0") == 0)
         b->target.boot0 = true;
+    else if (strcmp(name, "wdg-hw") == 0)
+        b->target.wdg_hw = true;
     else if (strcmp(name, "spurious-0d") == 0)
         b->probe.spurious_0d = true;
     else if (strcmp(name, "stale-reply") == 0)

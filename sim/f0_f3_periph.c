@@ -36,7 +36,7 @@ enum gpio_reg { GPIO_MODER, GPIO_OTYPER, GPIO_OSPEEDR, GPIO_PUPDR, GPIO_IDR, GPI
 /* Peripheral blocks of the F0 and F3 (RM0091 Table 1, RM0316 Table 2) that read as zero here. */
 static const uint32_t quiet_blocks[] = {
     0x40000000u, 0x40000400u, 0x40000800u, 0x40001000u, 0x40001400u, 0x40002000u,
-    0x40002800u, 0x40002C00u, 0x40003000u, 0x40003400u, 0x40003800u, 0x40003C00u,
+    0x40002800u, 0x40002C00u, 0x40003400u, 0x40003800u, 0x40003C00u,
     0x40004000u, 0x40004400u, 0x40004800u, 0x40004C00u, 0x40005000u, 0x40005400u,
     0x40005800u, 0x40005C00u, 0x40006000u, 0x40006400u, 0x40006C00u, 0x40007000u,
     0x40007400u, 0x40007800u, 0x40010400u, 0x40012400u, 0x40012C00u, 0x40013000u,
@@ -97,7 +97,7 @@ static void periph_reset(struct sim_target *t)
     memset(p, 0, sizeof *p);
     p->rcc[RCC_CR] = 0x00000083u;     /* HSION, HSIRDY, HSITRIM = 16 */
     p->rcc[RCC_AHBENR] = 0x00000014u; /* SRAMEN, FLITFEN */
-    p->rcc[RCC_CSR] = csr ? csr : 0x0C000000u; /* PORRSTF | PINRSTF after power-on */
+    p->rcc[RCC_CSR] = csr; /* reset flags survive a system reset; power-on: sim_target_power_on_reset */
     p->gpio[0][GPIO_MODER] = GPIOA_MODER_RESET;
     p->gpio[0][GPIO_OSPEEDR] = GPIOA_OSPEEDR_RESET;
     p->gpio[0][GPIO_PUPDR] = GPIOA_PUPDR_RESET;
@@ -224,6 +224,8 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
             t->per.syscfg[off / 4] = *wr;
         return SIM_BUS_OK;
     }
+    if (block == SIM_IWDG_BASE)
+        return off < 0x10u ? sim_iwdg_access(t, off, rd, wr) : SIM_BUS_OK;
     if (block == F0_DBGMCU_BASE && t->family->dbgmcu_base == F0_DBGMCU_BASE)
         return dbgmcu_access(t, off, rd, wr, who);
     for (unsigned i = 0; i < sizeof quiet_blocks / sizeof quiet_blocks[0]; i++)

@@ -271,6 +271,15 @@ static void unlock_options(struct sim_target *t)
         t->fpec.cr |= FLASH_CR_OPTWRE;
 }
 
+/* PM0075 §2.3 (and RM0091 §3.2.2): the HSI oscillator must be on for program and erase; the
+ * FPEC is clocked by it. With RCC_CR HSION and HSIRDY both 0 (the firmware switched to HSE and
+ * turned the HSI off) the operation is refused here with PGERR, the silicon's behaviour being
+ * undefined. RCC_CR is the first RCC register on the F0, F1 and F3 alike. */
+static bool hsi_off(const struct sim_target *t)
+{
+    return !(t->per.rcc[0] & 0x3u);
+}
+
 static enum sim_bus_result cr_write(struct sim_target *t, uint32_t val, enum sim_initiator who)
 {
     struct f1_fpec *f = &t->fpec;
@@ -300,7 +309,9 @@ static enum sim_bus_result cr_write(struct sim_target *t, uint32_t val, enum sim
     if (is_ch32(t) && (val & FLASH_CR_FLOCK))
         next |= FLASH_CR_FLOCK; /* set-only, like LOCK; FLASH_MODEKEYR clears it */
     f->cr = next;
-    if (val & FLASH_CR_STRT) {
+    if ((val & FLASH_CR_STRT) && hsi_off(t)) {
+        f->sr |= FLASH_SR_PGERR;
+    } else if (val & FLASH_CR_STRT) {
         f->cr |= FLASH_CR_STRT;
         if (next & FLASH_CR_MER)
             mass_erase(t);
@@ -420,8 +431,8 @@ static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsi
         return SIM_BUS_OK;
     if (!wait_not_busy(t, who))
         return SIM_BUS_STALL;
-    if (size == 1 || (addr & 1u)) {
-        f->sr |= FLASH_SR_PGERR; /* the FPEC programs half-words only */
+    if (size == 1 || (addr & 1u) || hsi_off(t)) {
+        f->sr |= FLASH_SR_PGERR; /* half-words only, and with the HSI on */
         return SIM_BUS_OK;
     }
     if (size == 4 && !(addr & 3u) && (t->chip->quirks & SIM_CHIP_WORD_PROGRAM)) {

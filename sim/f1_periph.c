@@ -24,11 +24,11 @@ enum gpio_reg { GPIO_CRL, GPIO_CRH, GPIO_IDR, GPIO_ODR, GPIO_BSRR, GPIO_BRR, GPI
 /* Peripheral blocks present on the F1 (RM0008 Table 3) that read as zero here. */
 static const uint32_t quiet_blocks[] = {
     0x40000000u, 0x40000400u, 0x40000800u, 0x40000C00u, 0x40001000u, 0x40001400u,
-    0x40002800u, 0x40002C00u, 0x40003000u, 0x40003800u, 0x40003C00u, 0x40004400u,
+    0x40002800u, 0x40002C00u, 0x40003800u, 0x40003C00u, 0x40004400u,
     0x40004800u, 0x40004C00u, 0x40005000u, 0x40005400u, 0x40005800u, 0x40005C00u,
     0x40006000u, 0x40006400u, 0x40006800u, 0x40006C00u, 0x40007000u, 0x40007400u,
-    0x40010400u, 0x40012400u, 0x40012800u, 0x40012C00u, 0x40013000u, 0x40013400u,
-    0x40013800u, 0x40013C00u, 0x40018000u, 0x40020000u, 0x40020400u, 0x40023000u,
+    0x40010400u, 0x40012800u, 0x40012C00u, 0x40013000u, 0x40013400u,
+    0x40013800u, 0x40013C00u, 0x40018000u, 0x40020400u, 0x40023000u,
 };
 
 /* USART status registers read "transmitter empty, transfer complete" so firmware that prints
@@ -50,7 +50,7 @@ static void f1_periph_reset(struct sim_target *t)
     memset(p, 0, sizeof *p);
     p->rcc[RCC_CR] = 0x00000083u; /* HSION, HSIRDY, HSITRIM = 16 */
     p->rcc[RCC_AHBENR] = 0x00000014u;
-    p->rcc[RCC_CSR] = csr ? csr : 0x0C000000u; /* PORRSTF | PINRSTF after power-on */
+    p->rcc[RCC_CSR] = csr; /* reset flags survive a system reset; power-on: sim_target_power_on_reset */
     for (unsigned i = 0; i < 5; i++) {
         p->gpio[i][GPIO_CRL] = 0x44444444u;
         p->gpio[i][GPIO_CRH] = 0x44444444u;
@@ -199,6 +199,12 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
         }
         return gpio_access(t, (block - F1_GPIOA_BASE) / 0x400u, off / 4, rd, wr);
     }
+    if (block == 0x40020000u) /* DMA1 (RM0008 Table 3) */
+        return f1_dma_access(t, off, rd, wr);
+    if (block == 0x40012400u) /* ADC1 */
+        return f1_adc_access(t, off, rd, wr);
+    if (block == SIM_IWDG_BASE)
+        return off < 0x10u ? sim_iwdg_access(t, off, rd, wr) : SIM_BUS_OK;
     if (block == F1_AFIO_BASE)
         return afio_access(t, off / 4, rd, wr);
     for (unsigned i = 0; i < sizeof quiet_blocks / sizeof quiet_blocks[0]; i++)
@@ -266,6 +272,7 @@ const struct sim_family sim_family_f1 = {
     .periph_read = f1_periph_read,
     .periph_write = f1_periph_write,
     .reset_cause = f1_reset_cause,
+    .periph_update = f1_dma_update,
     .led = "pc13",
     .led_on = f1_led_on,
 };

@@ -167,6 +167,7 @@ struct sim_family {
     enum sim_bus_result (*periph_write)(struct sim_target *t, uint32_t addr, unsigned size,
                                         uint32_t val, enum sim_initiator who);
     void (*reset_cause)(struct sim_target *t, uint32_t rcc_csr_flag); /* RCC_CSR flag bits */
+    void (*periph_update)(struct sim_target *t); /* time has passed (NULL: nothing runs alone) */
     const char *led;         /* "pc13": the board's user LED, for the status report */
     bool (*led_on)(const struct sim_target *t);
 };

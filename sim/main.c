@@ -53,6 +53,7 @@ static void usage(FILE *out)
           "  --firmware FILE[@ADDR] raw binary preloaded into flash (default 0x08000000)\n"
           "  --no-nrst             the probe's NRST wire does not reach the chip\n"
           "  --boot0               BOOT0 high: the chip boots its system memory\n"
+          "  --wdg-hw              option bit WDG_SW = 0: the watchdog runs from every reset\n"
           "  --voltage V           target supply in volts (default 3.3; 0 = unpowered)\n"
           "  --probe v2|v2-1|v3    probe model (default v2: 0483:3748, firmware V2J37S7)\n"
           "  --probe-fw VERSION    probe firmware, e.g. V2J21, V2J24, V2J26, V2J29, V2J37, V3J7\n"

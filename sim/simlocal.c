@@ -11,6 +11,7 @@
  *   voltage=V           target supply in volts (0: unpowered)
  *   no-nrst             the probe's NRST wire does not reach the chip
  *   boot0               BOOT0 high: the chip boots its system memory
+ *   wdg-hw              option bit WDG_SW = 0: the watchdog runs from every reset
  *   probe=v2|v2-1|v3    probe model
  *   mode=dfu|mass|debug probe mode at power-up
  *   serial=TEXT         probe serial (ASCII); serial-hex=HEX for raw bytes
@@ -70,7 +71,7 @@ static int parse_option(struct stflash_ctx *ctx, char *opt, struct sim_spec *s)
         if (!sim_board_flag(&s->cfg, opt))
             return bad_option(ctx, opt,
                               "unknown (rdp=, flash-size-reg=, flash-kib=, voltage=, no-nrst, "
-                              "boot0, probe=, mode=, serial=, serial-hex=, state=)");
+                              "boot0, wdg-hw, probe=, mode=, serial=, serial-hex=, state=)");
         return STFLASH_OK;
     }
     if (strcmp(opt, "state") == 0) {

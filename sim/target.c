@@ -245,6 +245,8 @@ int sim_target_init(struct sim_target *t, const struct sim_target_config *cfg)
     for (unsigned i = 0; i < sizeof t->uid; i++)
         t->uid[i] = (uint8_t)(0x30 + i * 7 + cfg->chip->dev_id);
     t->family->flash->optbytes_default(t, cfg->rdp_level);
+    if (cfg->wdg_hw) /* USER bit 0 WDG_SW = 0, its complement bit set (PM0075 §2.5) */
+        t->optbytes[1] = (uint16_t)((t->optbytes[1] & ~0x0001u) | 0x0100u);
     sysmem_build(t);
 
     if (uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &t->uc))
@@ -277,6 +279,7 @@ static void reset_common(struct sim_target *t, bool power_on, bool option_load)
     t->reset_loads_options = power_on || option_load;
     t->family->flash->reset(t);
     t->reset_loads_options = false;
+    sim_iwdg_reset(t); /* after the option bytes load: WDG_SW may start it */
     t->swd_disabled = false;
     /* Level 2 turns the debug port off for good once the options load (RM0091 §3.3.1). */
     t->debug_locked = t->family->flash->rdp_level(t) == 2;
@@ -286,7 +289,10 @@ static void reset_common(struct sim_target *t, bool power_on, bool option_load)
 void sim_target_power_on_reset(struct sim_target *t)
 {
     dap_reset(t);
+    if (t->family->flash == &sim_fpec_ops)
+        t->per.rcc[9] = 0; /* F0/F1/F3 RCC_CSR: the flags start afresh (periph_reset keeps them) */
     reset_common(t, true, false);
+    t->family->reset_cause(t, (1u << 27) | (1u << 26)); /* PORRSTF | PINRSTF (RM0008 §7.3.10) */
 }
 
 void sim_target_system_reset(struct sim_target *t)
@@ -355,8 +361,18 @@ void sim_target_run_until(struct sim_target *t, sim_ps deadline)
         t->now = deadline;
         return;
     }
-    cortexm_run(t, deadline);
-    t->family->flash->update(t);
+    /* Run up to the watchdog's expiry at most, so that its reset comes on time. */
+    while (t->now < deadline) {
+        sim_ps wdg = sim_iwdg_deadline(t);
+        cortexm_run(t, wdg > t->now && wdg < deadline ? wdg : deadline);
+        t->family->flash->update(t);
+        if (t->family->periph_update)
+            t->family->periph_update(t);
+        if (sim_iwdg_expired(t)) {
+            sim_target_system_reset(t);
+            t->family->reset_cause(t, 1u << 29); /* RCC_CSR IWDGRSTF (RM0008 §7.3.10) */
+        }
+    }
 }
 
 void sim_target_code_changed(struct sim_target *t, uint32_t addr, uint32_t len)

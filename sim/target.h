@@ -75,6 +75,7 @@ struct sim_target_config {
     int rdp_level;           /* 0 or 1 at power-up; 2 on families that have it */
     bool nrst_wired;         /* the probe's NRST line reaches the chip */
     bool boot0;              /* BOOT0 high: boot from system memory */
+    bool wdg_hw;             /* option bit WDG_SW = 0: the IWDG starts at every reset */
     uint32_t voltage_mv;     /* target supply; 0 = unpowered */
 };
 
@@ -155,8 +156,21 @@ struct sim_periph {
     uint32_t syscfg[8];     /* F0/F3 SYSCFG */
     uint32_t dbgmcu_cr;     /* DBGMCU_CR, reset by power-on only */
     uint32_t dbgmcu_fz[2];  /* F0: DBGMCU_APB1_FZ, DBGMCU_APB2_FZ */
+    uint32_t dma[2 + 4 * 7]; /* F1 DMA1: ISR, IFCR, then CCR CNDTR CPAR CMAR per channel */
+    uint32_t dma_len[7];    /* CNDTR as last written: the CIRC reload value */
+    uint32_t adc_cr2;       /* F1 ADC1_CR2 */
+    sim_ps adc_next;        /* time of the next conversion in continuous mode */
     uint64_t led_toggles;   /* changes of the board's user LED seen */
     sim_ps led_last_toggle;
+};
+
+/* The independent watchdog (sim/iwdg.c). */
+struct sim_iwdg {
+    bool running;       /* started by KR 0xCCCC or by the WDG_SW option bit at reset */
+    bool access;        /* KR 0x5555 written: PR and RLR accept writes */
+    uint32_t pr, rlr;
+    sim_ps expires;     /* board time when the counter reaches zero */
+    uint64_t expiries;  /* resets it caused since the board started */
 };
 
 /* System control space and debug state of the core (ARMv7-M ARM B3, C1; ARMv6-M ARM B3, C1). */
@@ -272,6 +286,7 @@ struct sim_target {
     struct f4_flash f4;
     struct sim_periph per;
     struct sim_dap dap;
+    struct sim_iwdg iwdg;
 
     struct sim_stats *stats; /* the current client session's, or NULL */
 };
@@ -336,6 +351,23 @@ uint32_t f4_bank2_optbytes_read(const struct sim_target *t, uint32_t off);
 /* scs.c: DBGMCU, wherever the family puts it */
 enum sim_bus_result dbgmcu_access(struct sim_target *t, uint32_t off, uint32_t *rd,
                                   const uint32_t *wr, enum sim_initiator who);
+
+/* f1_dma.c: DMA1 and ADC1 of the F1 */
+enum sim_bus_result f1_dma_access(struct sim_target *t, uint32_t off, uint32_t *rd,
+                                  const uint32_t *wr);
+enum sim_bus_result f1_adc_access(struct sim_target *t, uint32_t off, uint32_t *rd,
+                                  const uint32_t *wr);
+void f1_dma_update(struct sim_target *t);
+
+/* iwdg.c: the independent watchdog at 0x40003000 (F0, F1, F3) */
+void sim_iwdg_reset(struct sim_target *t);
+bool sim_iwdg_frozen(const struct sim_target *t);
+void sim_iwdg_halted_for(struct sim_target *t, sim_ps dt);
+sim_ps sim_iwdg_deadline(const struct sim_target *t);
+bool sim_iwdg_expired(struct sim_target *t);
+enum sim_bus_result sim_iwdg_access(struct sim_target *t, uint32_t off, uint32_t *rd,
+                                    const uint32_t *wr);
+#define SIM_IWDG_BASE 0x40003000u
 
 /* dap.c: DP and AP registers as seen through the probe */
 void dap_reset(struct sim_target *t);

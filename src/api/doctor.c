@@ -196,7 +196,19 @@ static void check_core(struct ladder *l, struct stflash_dev *dev)
                         : (dhcsr & (1u << 18))      ? "sleeping"
                                                     : "running";
     const char *core = stflash_core_name(stflash_core_from_cpuid(cpuid));
-    if (dhcsr & CM_DHCSR_S_LOCKUP)
+    uint32_t dfsr = 0;
+    /* Halted by the reset vector catch before this run of doctor (a connect under reset, or
+     * reset --halt): the firmware has not run since, so whatever it does to SWD is not seen now.
+     * DFSR.VCATCH: ARMv7-M C1.6.1. */
+    if ((dhcsr & CM_DHCSR_S_HALT) && dev->opts.connect != STFLASH_CONNECT_UNDER_RESET &&
+        dbg_read32(dev_dbg(dev), CM_DFSR, &dfsr) == 0 && (dfsr & (1u << 3)))
+        report(l, "core", STFLASH_CHECK_WARN,
+               "run 'stflash reset' and then doctor again to see what the firmware does when it "
+               "runs (e.g. disables the SWD pins)",
+               "%s (CPUID 0x%08x), halted at its reset vector by a vector catch (a connect "
+               "under reset or reset --halt before): its firmware has not run since",
+               core, cpuid);
+    else if (dhcsr & CM_DHCSR_S_LOCKUP)
         report(l, "core", STFLASH_CHECK_WARN,
                "write a firmware with a valid vector table, or check the one there: a fault "
                "inside a fault handler locks the core up (erased flash does it too)",

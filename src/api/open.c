@@ -6,6 +6,7 @@
 #include "api/dev.h"
 #include "api/selector.h"
 #include "arm/cortexm.h"
+#include "flash/sysregs.h"
 
 struct probe_vec {
     struct stflash_probe_info *items;
@@ -133,29 +134,40 @@ static void pause_ms(unsigned ms)
 }
 
 /* Connect under reset: NRST held low while SWD is entered and a halt at the reset vector is
- * armed, then released (the pins are SWD again while the chip is in reset). */
+ * armed, then released (the pins are SWD again while the chip is in reset). The first NRST drive
+ * comes before SWD entry, where some probe firmware does not know the pin yet: its answer is
+ * ignored, and NRST is driven low again once in SWD mode. On failure the reset vector catch is
+ * disarmed, so that the next reset does not leave the board halted ("looks bricked"). */
 int dev_connect_under_reset(struct stflash_dev *dev)
 {
     struct dbg *d = dev_dbg(dev);
-    int rc = stlink_drive_nrst(&dev->sl, STLINK_NRST_LOW);
-    if (rc != 0)
-        return rc;
+    if (stlink_drive_nrst(&dev->sl, STLINK_NRST_LOW) != 0)
+        ctx_log(dev->ctx, STFLASH_LOG_DEBUG, "NRST before SWD entry: %s",
+                stflash_last_error(dev->ctx));
     pause_ms(2);
-    rc = stlink_enter_swd(&dev->sl);
+    int rc = stlink_enter_swd(&dev->sl);
+    if (rc == 0)
+        rc = stlink_drive_nrst(&dev->sl, STLINK_NRST_LOW);
     if (rc == 0)
         rc = dbg_write32(d, CM_DHCSR, CM_DHCSR_DBGKEY | CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_HALT);
     uint32_t demcr = 0;
+    bool armed = false;
     if (rc == 0)
         rc = dbg_read32(d, CM_DEMCR, &demcr);
-    if (rc == 0)
+    if (rc == 0) {
         rc = dbg_write32(d, CM_DEMCR, demcr | CM_DEMCR_VC_CORERESET);
+        armed = rc == 0;
+    }
     int rel = stlink_drive_nrst(&dev->sl, STLINK_NRST_HIGH);
     if (rc == 0)
         rc = rel;
     if (rc == 0)
         rc = cm_wait_halt(d, 500);
-    if (rc == 0)
-        rc = dbg_write32(d, CM_DEMCR, demcr & ~CM_DEMCR_VC_CORERESET);
+    if (rc == 0 || armed) {
+        int disarm = dbg_write32(d, CM_DEMCR, demcr & ~CM_DEMCR_VC_CORERESET);
+        if (rc == 0)
+            rc = disarm;
+    }
     return rc;
 }
 
@@ -176,6 +188,15 @@ static int silent_target(struct stflash_dev *dev)
                         "SWDIO, SWCLK and GND wires, and whether the probe's RST pin reaches the "
                         "board's NRST; %s",
                         BOOT0_PROCEDURE);
+    /* Hot plug is a promise to leave the target as it is (the look-only commands): no reset
+     * unless asked for. */
+    if (dev->opts.connect == STFLASH_CONNECT_HOT_PLUG)
+        return ctx_fail(ctx, STFLASH_ERR_TARGET,
+                        "the target does not answer on SWD: its firmware probably disabled or "
+                        "remapped the SWD pins (e.g. AFIO SWJ_CFG on an F1) or sleeps in a "
+                        "low-power mode, or the SWDIO, SWCLK and GND wires are not connected. It "
+                        "was left as it is (no reset, no halt); to look at it, connect under reset "
+                        "with --connect under-reset (it then stays halted at its reset vector)");
     ctx_log(ctx, STFLASH_LOG_WARN,
             "the target does not answer on SWD: its firmware probably disabled or remapped the "
             "SWD pins (e.g. AFIO SWJ_CFG on an F1) or sleeps in a low-power mode; retrying "
@@ -234,6 +255,13 @@ int stflash_open(struct stflash_ctx *ctx, const struct stflash_open_options *opt
         goto fail;
     dev->attached = true;
     rc = detect_target(dev);
+    /* Watchdogs stop while the core is halted from now on (flash/sysregs.h); the firmware does
+     * not see the bits. A chip that refuses them is still usable: said, not fatal. */
+    if (rc == 0 && watchdog_freeze(dev_dbg(dev), dev->target.chip) != 0)
+        ctx_log(ctx, STFLASH_LOG_WARN,
+                "cannot set the DBGMCU watchdog-freeze bits (%s): a running watchdog may reset "
+                "the chip while it is halted",
+                stflash_last_error(ctx));
     if (rc == 0 && opts->halt && opts->connect == STFLASH_CONNECT_NORMAL)
         rc = cm_halt(dev_dbg(dev));
     if (rc != 0)

@@ -1,6 +1,7 @@
 /* Memory, registers and run control of an opened target. */
 #include "api/dev.h"
 #include "arm/cortexm.h"
+#include "flash/sysregs.h"
 
 static bool touches_flash(const struct stflash_target_info *t, uint32_t addr, size_t len)
 {
@@ -62,17 +63,48 @@ int stflash_reg_write(struct stflash_dev *dev, unsigned regsel, uint32_t val)
     return stlink_write_reg(&dev->sl, regsel, val);
 }
 
+/* A reset that DHCSR.S_RESET_ST did not show: the RCC_CSR reset flags (cleared before it) tell
+ * whether it happened. Unknown families: a run after the reset is taken on trust, a halt is not. */
+static int check_reset_happened(struct stflash_dev *dev, enum stflash_reset how, bool halt,
+                                bool flags_cleared)
+{
+    uint32_t flags = 0;
+    if (flags_cleared && reset_flags_read(dev_dbg(dev), dev->target.chip, &flags) == 0 && flags)
+        return STFLASH_OK;
+    if (!flags_cleared && !halt) {
+        ctx_log(dev->ctx, STFLASH_LOG_WARN,
+                "the reset was not confirmed (DHCSR.S_RESET_ST not seen, no reset flags known "
+                "for this part)");
+        return STFLASH_OK;
+    }
+    uint32_t demcr;
+    if (halt && dbg_read32(dev_dbg(dev), CM_DEMCR, &demcr) == 0) /* no vector catch left armed */
+        (void)dbg_write32(dev_dbg(dev), CM_DEMCR, demcr & ~CM_DEMCR_VC_CORERESET);
+    if (how == STFLASH_RESET_HARD)
+        return ctx_fail(dev->ctx, STFLASH_ERR_TARGET,
+                        "the target did not reset when NRST was pulsed: the probe's RST pin "
+                        "is probably not wired to the board's reset (NRST/R pin); wire it, or "
+                        "reset by software (--reset=system)");
+    return ctx_fail(dev->ctx, STFLASH_ERR_TARGET,
+                    "the target did not reset: DHCSR.S_RESET_ST was not seen and %s",
+                    flags_cleared ? "RCC_CSR shows no reset flag"
+                                  : "the reset flags of this part are not known");
+}
+
 int stflash_reset(struct stflash_dev *dev, enum stflash_reset how, bool halt)
 {
     struct dbg *d = dev_dbg(dev);
-    if (how == STFLASH_RESET_HARD) {
-        int rc = cm_reset(d, CM_RESET_NRST, halt);
-        if (rc == STFLASH_ERR_TIMEOUT)
-            return ctx_fail(dev->ctx, STFLASH_ERR_TARGET,
-                            "the target did not reset when NRST was pulsed: the probe's RST pin "
-                            "is probably not wired to the board's reset (NRST/R pin); wire it, or "
-                            "reset by software (--reset=system)");
-        return rc;
-    }
-    return cm_reset(d, CM_RESET_SYSTEM, halt);
+    /* RMVF first, so that a flag after the reset is this reset's (RM0008 §7.3.10). */
+    bool flags_cleared = reset_flags_clear(d, dev->target.chip) == STFLASH_OK;
+    bool seen = false;
+    int rc = cm_reset_observed(d, how == STFLASH_RESET_HARD ? CM_RESET_NRST : CM_RESET_SYSTEM,
+                               halt, &seen);
+    if (rc == STFLASH_ERR_TIMEOUT && how == STFLASH_RESET_HARD)
+        return ctx_fail(dev->ctx, STFLASH_ERR_TARGET,
+                        "the target did not reset when NRST was pulsed: the probe's RST pin "
+                        "is probably not wired to the board's reset (NRST/R pin); wire it, or "
+                        "reset by software (--reset=system)");
+    if (rc == STFLASH_OK && !seen)
+        rc = check_reset_happened(dev, how, halt, flags_cleared);
+    return rc;
 }

@@ -112,8 +112,9 @@ int cm_detach(struct dbg *d)
     return rc;
 }
 
-int cm_reset(struct dbg *d, enum cm_reset_kind kind, bool halt)
+int cm_reset_observed(struct dbg *d, enum cm_reset_kind kind, bool halt, bool *seen)
 {
+    *seen = false;
     int rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN | (halt ? CM_DHCSR_C_HALT : 0));
     if (rc == 0)
         rc = set_vector_catch(d, halt ? CM_DEMCR_VC_CORERESET : 0,
@@ -121,7 +122,7 @@ int cm_reset(struct dbg *d, enum cm_reset_kind kind, bool halt)
     if (rc != 0)
         return rc;
     uint32_t dhcsr;
-    rc = dbg_read32(d, CM_DHCSR, &dhcsr); /* clears the sticky S_RESET_ST */
+    rc = dbg_read32(d, CM_DHCSR, &dhcsr); /* clears the sticky S_RESET_ST of an older reset */
     if (rc != 0)
         return rc;
 
@@ -141,15 +142,21 @@ int cm_reset(struct dbg *d, enum cm_reset_kind kind, bool halt)
     if (rc != 0)
         return rc;
 
-    /* Wait for the reset to be seen (S_RESET_ST), then for the halt when asked. */
+    /* S_RESET_ST is cleared by every read of DHCSR (ARMv7-M C1.6.2), so it is kept here as it
+     * is read: the poll that sees it may not be the one that sees the halt. A halt alone proves
+     * nothing (C_HALT was requested before the reset), so the wait goes on until the reset is
+     * seen; at the deadline the caller looks for other evidence (RCC_CSR reset flags). */
     uint64_t start = now_ms();
     unsigned failed_reads = 0;
+    bool halted = false;
     for (;;) {
         rc = dbg_read32(d, CM_DHCSR, &dhcsr);
-        if (rc == 0 && (dhcsr & CM_DHCSR_S_RESET_ST) && (!halt || (dhcsr & CM_DHCSR_S_HALT)))
-            break;
-        if (rc == 0 && !(dhcsr & CM_DHCSR_S_RESET_ST) && (dhcsr & CM_DHCSR_S_HALT) && halt)
-            break; /* the reset finished between two polls and the core sits at the vector */
+        if (rc == 0) {
+            *seen = *seen || (dhcsr & CM_DHCSR_S_RESET_ST);
+            halted = (dhcsr & CM_DHCSR_S_HALT) != 0;
+            if (*seen && (!halt || halted))
+                break;
+        }
         /* Only the target may stop answering (SWD faults); a lost probe or connection is an
          * error, never a reset done. */
         if (rc != 0 && rc != STFLASH_ERR_TARGET)
@@ -159,18 +166,35 @@ int cm_reset(struct dbg *d, enum cm_reset_kind kind, bool halt)
             ctx_log(d->ctx, STFLASH_LOG_WARN,
                     "the target stopped answering on SWD after the reset: its firmware "
                     "probably disables or remaps the SWD pins");
+            *seen = true;
             return STFLASH_OK;
         }
-        if (now_ms() - start > RESET_TIMEOUT_MS)
-            return ctx_fail(d->ctx, STFLASH_ERR_TIMEOUT,
-                            "the target did not come out of reset within %u ms",
-                            RESET_TIMEOUT_MS);
+        if (now_ms() - start > RESET_TIMEOUT_MS) {
+            if (halt && !halted) {
+                (void)set_vector_catch(d, 0, CM_DEMCR_VC_CORERESET);
+                return ctx_fail(d->ctx, STFLASH_ERR_TIMEOUT,
+                                "the target did not come out of reset within %u ms",
+                                RESET_TIMEOUT_MS);
+            }
+            break; /* not seen: the caller decides */
+        }
         pause_ms(1);
     }
     if (halt)
         return set_vector_catch(d, 0, CM_DEMCR_VC_CORERESET);
     /* A halt request survives a local reset: make sure the core runs. */
     return write_dhcsr(d, CM_DHCSR_C_DEBUGEN);
+}
+
+int cm_reset(struct dbg *d, enum cm_reset_kind kind, bool halt)
+{
+    bool seen;
+    int rc = cm_reset_observed(d, kind, halt, &seen);
+    if (rc == 0 && !seen)
+        return ctx_fail(d->ctx, STFLASH_ERR_TIMEOUT,
+                        "the target did not signal a reset (DHCSR.S_RESET_ST) within %u ms",
+                        RESET_TIMEOUT_MS);
+    return rc;
 }
 
 int cm_start_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args,

@@ -62,8 +62,14 @@ enum cm_reset_kind {
  * no longer stops it for a debugger that is gone. A halted core stays halted. */
 int cm_detach(struct dbg *d);
 
-/* Resets the target; with halt, the core stops at the reset vector (DEMCR VC_CORERESET). */
+/* Resets the target; with halt, the core stops at the reset vector (DEMCR VC_CORERESET). Fails
+ * unless DHCSR.S_RESET_ST is seen. */
 int cm_reset(struct dbg *d, enum cm_reset_kind kind, bool halt);
+
+/* The same, but when S_RESET_ST is not seen by the deadline (and, with halt, the core is halted)
+ * it returns STFLASH_OK with *seen false: the caller checks other evidence of a reset (RCC_CSR
+ * reset flags), since "halted" alone may be the halt requested before the reset. */
+int cm_reset_observed(struct dbg *d, enum cm_reset_kind kind, bool halt, bool *seen);
 
 /*
  * Runs a routine already loaded in RAM: sets r0..r(n-1) from args, SP to sp, PC to entry, xPSR

@@ -21,6 +21,7 @@
 #include "crc32_loader.h"
 #include "flash/crc.h"
 #include "flash/loaders/loader_abi.h"
+#include "flash/sysregs.h"
 
 #define CRC_STACK 64u
 #define CRC_TABLE 1024u
@@ -145,7 +146,9 @@ static int run_batch(struct flash_dev *f, const struct crc_layout *l, uint8_t *b
         return ctx_fail(f->ctx, rc, "cannot load the CRC job into SRAM at 0x%08x: %s", l->params,
                         last_error(f));
     uint32_t arg = l->params, r0 = 0;
-    rc = cm_run_routine(f->dbg, l->code | 1u, l->sp, &arg, 1,
+    rc = watchdog_reload(f->dbg, f->chip); /* the routine runs unfrozen (flash/sysregs.h) */
+    if (rc == STFLASH_OK)
+        rc = cm_run_routine(f->dbg, l->code | 1u, l->sp, &arg, 1,
                         run_timeout_ms(bytes, np, build_table), &r0);
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot compute the CRC of 0x%08x-0x%08x on the target: %s",

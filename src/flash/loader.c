@@ -6,6 +6,7 @@
 #include "core/le.h"
 #include "flash/loader.h"
 #include "flash/loaders/loader_abi.h"
+#include "flash/sysregs.h"
 
 #define LOADER_STACK 64u
 #define CTRL_SIZE ((uint32_t)LDR_CB_BYTES)
@@ -144,7 +145,11 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
         return ctx_fail(f->ctx, rc, "cannot load the job for 0x%08x into SRAM at 0x%08x: %s", addr,
                         l->ctrl, last_error(f));
     uint32_t arg = l->ctrl;
-    rc = cm_start_routine(f->dbg, l->code | 1u, l->sp, &arg, 1);
+    /* The core runs the loader: the DBGMCU freeze no longer holds the watchdog, so it is
+     * reloaded now and every time data moves (flash/sysregs.h). */
+    rc = watchdog_reload(f->dbg, f->chip);
+    if (rc == STFLASH_OK)
+        rc = cm_start_routine(f->dbg, l->code | 1u, l->sp, &arg, 1);
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot start the flash loader for 0x%08x: %s", addr,
                         last_error(f));
@@ -186,6 +191,11 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
             uint32_t rp = le32_get(st);
             state = le32_get(st + 4);
             if (rp > programmed && rp <= written) {
+                rc = watchdog_reload(f->dbg, f->chip);
+                if (rc != STFLASH_OK)
+                    return abort_job(f, l,
+                                     ctx_fail(f->ctx, rc, "cannot program 0x%08x-0x%08x: %s",
+                                              addr, addr + len - 1u, last_error(f)));
                 flash_program_progress(f, addr + programmed, rp - programmed);
                 programmed = rp;
                 moved = now_ms();
@@ -202,6 +212,8 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
         rc = dbg_write(f->dbg, l->ring + at, job->data + written, n);
         if (rc == STFLASH_OK)
             rc = dbg_write32(f->dbg, l->ctrl + LDR_CB_WP, written + n);
+        if (rc == STFLASH_OK)
+            rc = watchdog_reload(f->dbg, f->chip);
         if (rc != STFLASH_OK)
             return abort_job(
                 f, l,

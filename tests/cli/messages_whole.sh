@@ -15,7 +15,7 @@ error_ends() {
 # Firmware that disables SWD, no NRST wire: the BOOT0 procedure, to its last step.
 P=(--probe "sim:stm32f103c8,no-nrst,state=$WORK/swd.state")
 expect_ok "${P[@]}" write "$swd_off"
-expect_rc 4 "${P[@]}" info
+expect_rc 4 "${P[@]}" erase 0x0800fc00 1k
 expect_err "holding NRST low did not help"
 error_ends "and use --connect under-reset"
 expect_rc 4 "${P[@]}" --connect under-reset info

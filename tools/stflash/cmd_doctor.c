@@ -8,6 +8,7 @@ struct doctor {
     const struct cli *cli;
     size_t count;
     int exit_code; /* of the first failed step */
+    size_t warnings;
 };
 
 static const char *verdict_name(enum stflash_verdict v)
@@ -41,6 +42,8 @@ static int step_exit_code(const char *step)
 static void on_check(void *user, const struct stflash_check *c)
 {
     struct doctor *d = user;
+    if (c->verdict == STFLASH_CHECK_WARN)
+        d->warnings++;
     if (c->verdict == STFLASH_CHECK_FAIL && d->exit_code == EXIT_OK)
         d->exit_code = step_exit_code(c->step);
     if (d->cli->json) {
@@ -69,7 +72,7 @@ int cmd_doctor(struct cli *cli, int argc, char **argv, int first)
     int rc = cmd_begin(cli, "doctor", spec, argc, argv, first, &cl, 0, 0, "[--json]");
     if (rc)
         return rc == CMD_DONE ? EXIT_OK : rc;
-    struct doctor d = {cli, 0, EXIT_OK};
+    struct doctor d = {cli, 0, EXIT_OK, 0};
     if (cli->json)
         fputs("{\"checks\": [", stdout);
     int n = stflash_doctor(cli->ctx, cli->selector, on_check, &d);
@@ -81,6 +84,9 @@ int cmd_doctor(struct cli *cli, int argc, char **argv, int first)
         rc = d.exit_code != EXIT_OK ? d.exit_code : EXIT_FAILED;
         if (!cli->json)
             out_error("%d check%s failed: see the fix above", n, n == 1 ? "" : "s");
+    } else if (!cli->json && d.warnings) {
+        out_result(cli, "no check failed, %zu warning%s: see the fix above", d.warnings,
+                   d.warnings == 1 ? "" : "s");
     } else if (!cli->json) {
         out_result(cli, "all checks passed");
     }

@@ -5,7 +5,8 @@
 
 #include "cli.h"
 
-enum { OPT_FORMAT = 1, OPT_MASS_ERASE, OPT_NO_VERIFY, OPT_RESET, OPT_HALT, OPT_NO_RESET, OPT_FULL };
+enum { OPT_FORMAT = 1, OPT_MASS_ERASE, OPT_NO_VERIFY, OPT_RESET, OPT_HALT, OPT_NO_RESET, OPT_FULL,
+       OPT_NO_RESET_BEFORE };
 
 /* Ctrl-C (SIGINT) or SIGTERM during a write: the library stops at its next safe point (between
  * erase units), locks the flash controller and says what was written; a second signal ends the
@@ -96,7 +97,8 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
         {"format", 0, OPT_REQUIRED, OPT_FORMAT},   {"mass-erase", 0, OPT_NONE, OPT_MASS_ERASE},
         {"no-verify", 0, OPT_NONE, OPT_NO_VERIFY}, {"reset", 0, OPT_OPTIONAL, OPT_RESET},
         {"halt", 0, OPT_NONE, OPT_HALT},           {"no-reset", 0, OPT_NONE, OPT_NO_RESET},
-        {"full", 0, OPT_NONE, OPT_FULL},           {NULL, 0, OPT_NONE, 0},
+        {"full", 0, OPT_NONE, OPT_FULL},           {"no-reset-before", 0, OPT_NONE, OPT_NO_RESET_BEFORE},
+        {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
     int rc = cmd_begin(cli, "write", spec, argc, argv, first, &cl, 1, 2, "FILE [ADDR]");
@@ -110,6 +112,13 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
      * used the SRAM, so the old program cannot simply go on): running, or halted at the reset
      * vector with --halt; --no-reset leaves the core halted where the write left it. */
     bool do_reset = !cmd_has_opt(&cl, OPT_NO_RESET);
+    /* Before the write the target is reset and halted at its reset vector (as OpenOCD's
+     * 'reset init' and pyOCD's 'load' do): the running firmware may have turned the HSI off,
+     * which the F1 flash controller needs (PM0075 §2.3), may run DMA into the SRAM the loader
+     * uses, and leaves its clocks and interrupts in force. --no-reset-before, or a hot-plug
+     * connect, writes into the target as it is (only halted). */
+    bool reset_before = !cmd_has_opt(&cl, OPT_NO_RESET_BEFORE) &&
+                        !(cli->connect_given && cli->connect == STFLASH_CONNECT_HOT_PLUG);
     enum stflash_reset how = STFLASH_RESET_AUTO;
     const char *reset_arg = cmd_opt_value(&cl, OPT_RESET);
     bool halt = cmd_has_opt(&cl, OPT_HALT);
@@ -140,7 +149,9 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
         double t0 = now_seconds();
         struct sigaction old[2];
         catch_interrupts(cli->ctx, old);
-        int lrc = stflash_write_image(dev, img, &wo);
+        int lrc = reset_before ? stflash_reset(dev, how, true) : 0;
+        if (lrc == 0)
+            lrc = stflash_write_image(dev, img, &wo);
         release_interrupts(old);
         double secs = now_seconds() - t0;
         if (lrc == STFLASH_ERR_CANCELLED) {

@@ -104,7 +104,8 @@ int cmd_read(struct cli *cli, int argc, char **argv, int first)
     }
 
     struct stflash_dev *dev = NULL;
-    rc = session_open(cli, STFLASH_CONNECT_NORMAL, false, &dev);
+    /* Only looked at: hot-plug unless another mode was asked for, never halted or reset. */
+    rc = session_open(cli, STFLASH_CONNECT_HOT_PLUG, false, &dev);
     if (rc == EXIT_OK) {
         double t0 = now_seconds();
         size_t done = 0;

@@ -109,7 +109,11 @@ static const struct help_entry helps[] = {
      "                       NRST pin) or system (SYSRESETREQ)\n"
      "  --halt               after the reset, keep the core halted at the reset vector\n"
      "  --no-reset           no reset: the core stays halted where the write left it\n"
+     "  --no-reset-before    write into the target as it is (halted, not reset first)\n"
      "\n"
+     "Before a write the target is reset and halted at its reset vector (its firmware may\n"
+     "have switched off the clock the flash needs, or run DMA into SRAM), unless\n"
+     "--no-reset-before or --connect hot-plug says otherwise (METHOD as for --reset).\n"
      "After a write the target is reset and runs the new firmware, unless --halt or\n"
      "--no-reset says otherwise.\n"
      "ADDR: hexadecimal with 0x, or decimal.\n"},
