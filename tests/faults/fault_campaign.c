@@ -2,8 +2,8 @@
  * The fault campaign on the in-process virtual board: RUNS writes of a small random image (one to
  * three pages, not page aligned), each with one injected fault (sim/faults.h) at a random point,
  * each in its own process with a deadline. Each outcome is classified:
- *   verified  the write reported success and the flash, read back over a fault-free connection,
- *             holds the image
+ *   verified  the write reported success and the flash (the board's state, saved when the write
+ *             closed it) holds the image
  *   failed    the write reported a failure with a message; running it again without the fault
  *             then succeeds and the flash holds the image
  *   corrupt   the write reported success but the flash differs (silent corruption)
@@ -71,7 +71,7 @@ static void plan_run(uint64_t *s, unsigned index, struct run *r)
         snprintf(r->fault, sizeof r->fault, "%s:%u", k, 1u + rng(s) % 600u);
         break;
     case 2: /* wait */
-        snprintf(r->fault, sizeof r->fault, "%s:%u", k, 1u + rng(s) % 40u);
+        snprintf(r->fault, sizeof r->fault, "%s:%u", k, 1u + rng(s) % 16u);
         break;
     case 3: { /* ap-fault: the image, the loader's SRAM or the flash controller */
         static const uint32_t areas[][2] = {{0x20000000u, 0x1000u}, {0x40022000u, 0x20u}};
@@ -122,24 +122,28 @@ static int write_once(const char *state, const char *fault, const struct stflash
     return rc;
 }
 
-/* Reads the image's range back over a fault-free connection: 1 when it matches, 0 when not,
- * -1 when it cannot be read. */
+/* What the flash holds, from the board's state file (saved when the board is closed: its flash
+ * image is the file's last `flash` bytes, sim/board.c): 1 when the image's range matches, 0 when
+ * not, -1 when the file cannot be read. Cheaper than a second connection to the board. */
 static int flash_holds(const char *state, const uint8_t *data, uint32_t addr, uint32_t len)
 {
-    struct stflash_ctx *ctx;
-    if (stflash_ctx_new(&ctx) != STFLASH_OK)
+    FILE *f = fopen(state, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open the state file %s: %s\n", state, strerror(errno));
         return -1;
-    struct stflash_dev *dev = NULL;
+    }
+    char line[128];
+    unsigned flash = 0;
+    while (fgets(line, sizeof line, f) && line[0] != '\n')
+        sscanf(line, "flash %u", &flash);
     uint8_t *back = malloc(len);
     int res = -1;
-    if (back && open_board(ctx, state, NULL, &dev) == STFLASH_OK &&
-        stflash_mem_read(dev, addr, back, len) == STFLASH_OK)
+    if (back && flash >= addr - FLASH_BASE + len && fseek(f, -(long)flash, SEEK_END) == 0 &&
+        fseek(f, (long)(addr - FLASH_BASE), SEEK_CUR) == 0 && fread(back, 1, len, f) == len)
         res = memcmp(back, data, len) == 0;
     else
-        fprintf(stderr, "read back: %s\n", stflash_last_error(ctx));
-    if (dev)
-        stflash_close(dev);
-    stflash_ctx_free(ctx);
+        fprintf(stderr, "cannot read the flash from the state file %s\n", state);
+    fclose(f);
     free(back);
     return res;
 }
@@ -161,8 +165,8 @@ static enum outcome child(const struct run *r, const char *state)
     unlink(state); /* a blank chip */
     char msg[1024];
     int rc = write_once(state, r->fault, img, msg, sizeof msg);
-    int holds = flash_holds(state, data, r->addr, r->len);
     enum outcome o;
+    int holds = rc == STFLASH_OK ? flash_holds(state, data, r->addr, r->len) : 0;
     if (holds < 0) {
         o = SETUP;
     } else if (rc == STFLASH_OK) {
