@@ -43,6 +43,7 @@ int LIBUSB_CALL libusb_bulk_transfer(libusb_device_handle *dev_handle, unsigned 
 {
     int done = 0;
     usbsim_lock();
+    dev_handle->link.reply_timeout_ms = timeout;
     int rc = usbsim_bulk(dev_handle, endpoint, data, length, &done);
     usbsim_unlock();
     if (actual_length)

@@ -93,7 +93,7 @@ for transport in tcp usb; do
            cat "$WORK/err" "$WORK/fault.err" 2>/dev/null >&2 || true ;;
         esac
         [ -z "${FAULT_CAMPAIGN_VERBOSE:-}" ] ||
-            echo "$transport $f $addr_hex+$len $outcome $(head -n 1 "$WORK/fault.err" 2>/dev/null)"
+            echo "$transport $f $addr_hex+$len $outcome $(grep -m1 "^stflash:" "$WORK/fault.err" 2>/dev/null || true)"
         rm -f "$WORK/fault.err"
     done
 done
