@@ -14,6 +14,17 @@ RUN_DEADLINE=40
     fail "no stand-in libusb in ${STFLASH_LIBUSB_DIR:-}: build the stflash_libusb target"
 start_sim
 RANDOM=$SEED
+
+# The control command: a spec it does not know is refused with the forms it takes (the
+# connection stays: the line is its protocol); the board's status names the armed fault.
+ctl fault 0 bogus:1 | grep -q "^error fault 'bogus:1': give none, disconnect:N" ||
+    fail "fault with an unknown kind: $(ctl fault 0 bogus:1)"
+ctl fault 0 power:0 | grep -q "^error" || fail "fault power:0 accepted"
+ctl fault 0 | grep -q "^error usage: fault B SPEC" || fail "fault without a spec accepted"
+ctl fault 0 pgerr:0x08001000 | grep -q "^ok fault pgerr:0x08001000" || fail "fault pgerr refused"
+ctl status 0 | grep -q '"fault": "pgerr:0x08001000"' || fail "status does not name the fault"
+ctl fault 0 disconnect:random/7 | grep -qE "^ok fault disconnect:[0-9]+$" ||
+    fail "fault disconnect:random/7 refused"
 KINDS=(disconnect silence wait ap-fault reset power pgerr wrprterr bsy flip stall short)
 declare -A COUNT
 
