@@ -164,7 +164,7 @@ int main(int argc, char **argv)
         } else if (strcmp(opt, "--state") == 0) {
             b->state_path = val;
         } else {
-            char hint[96];
+            char hint[256];
             int rc = board_option ? sim_board_option(b, opt + 2, val, hint, sizeof hint) : 1;
             if (rc > 0)
                 return fail("unknown option '%s' (see --help)", opt);

@@ -417,7 +417,7 @@ static bool control_line(struct sim_server *s, struct client *c, char *line)
     } else if (strcmp(verb, "fault") == 0) {
         /* Arms an injected fault (sim/faults.h) on the board, replacing the one before. */
         struct sim_fault_plan plan;
-        char hint[200];
+        char hint[256];
         if (!arg2 || extra)
             fputs("error usage: fault B SPEC\n", out);
         else if (sim_fault_parse(arg2, &plan, hint, sizeof hint) != 0)

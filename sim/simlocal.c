@@ -86,7 +86,7 @@ static int parse_option(struct stflash_ctx *ctx, char *opt, struct sim_spec *s)
         name = "probe-mode";
     else if (strcmp(opt, "probe-mode") == 0)
         name = ""; /* not a key of the selector */
-    char hint[96];
+    char hint[256];
     int rc = sim_board_option(&s->cfg, name, val, hint, sizeof hint);
     if (rc > 0)
         return bad_option(ctx, opt, "unknown option");

@@ -12,6 +12,13 @@ SEED=${2:-1}
 RUN_DEADLINE=40
 [ -f "${STFLASH_LIBUSB_DIR:-}/libusb-1.0.so.0" ] ||
     fail "no stand-in libusb in ${STFLASH_LIBUSB_DIR:-}: build the stflash_libusb target"
+# The daemon's --fault: a bad spec stops it at start with the forms it takes.
+set +e
+"$STFLASH_SIM" --port 0 --control-port -1 --fault flip >"$WORK/bad.out" 2>"$WORK/bad.err"
+bad_rc=$?
+set -e
+[ "$bad_rc" -ne 0 ] && grep -q "flip:ADDR" "$WORK/bad.err" ||
+    fail "stflash-sim --fault flip: exit $bad_rc, $(cat "$WORK/bad.err")"
 start_sim
 RANDOM=$SEED
 
