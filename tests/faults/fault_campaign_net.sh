@@ -77,7 +77,9 @@ holds() {
 for transport in tcp usb; do
     for ((i = 0; i < RUNS; i++)); do
         n_kinds=$([ "$transport" = usb ] && echo 12 || echo 10)
-        kind=${KINDS[$((i % n_kinds))]}
+        # usb starts with its own kinds (stall, short), so that a short campaign has them
+        first=$([ "$transport" = usb ] && echo 10 || echo 0)
+        kind=${KINDS[$(((first + i) % n_kinds))]}
         len=$((2 * (1 + RANDOM % 1536)))
         addr=$((0x08001000 + 2 * (RANDOM % 2048)))
         head -c "$len" /dev/urandom >"$WORK/img.bin"
