@@ -62,6 +62,9 @@ int sim_board_init(struct sim_board *b, const struct sim_board_config *cfg, char
         return -1;
     }
     sim_probe_init(&b->probe, &cfg->probe, &b->target);
+    b->target.faults = &b->faults;
+    b->wait_burst = cfg->probe.wait_burst;
+    sim_board_arm_fault(b, &cfg->fault);
     if (cfg->state_path) {
         b->state_path = strdup(cfg->state_path);
         FILE *f = fopen(cfg->state_path, "rb");
@@ -86,6 +89,14 @@ void sim_board_release(struct sim_board *b)
     sim_target_release(&b->target);
     free(b->state_path);
     b->state_path = NULL;
+}
+
+void sim_board_arm_fault(struct sim_board *b, const struct sim_fault_plan *plan)
+{
+    sim_faults_arm(&b->faults, plan);
+    /* WAIT bursts are the probe model's own (--wait-burst). */
+    b->probe.cfg.wait_burst = plan->kind == SIM_FAULT_WAIT ? plan->arg : b->wait_burst;
+    b->probe.waits_left = 0;
 }
 
 void sim_board_session_begin(struct sim_board *b)
@@ -277,14 +288,17 @@ void sim_board_write_status_json(struct sim_board *b, FILE *out)
     cortexm_read_core_reg(t, 15, &pc);
     char serial[80];
     sim_probe_serial_text(&b->probe, serial, sizeof serial);
+    char fault[48];
+    sim_faults_describe(&b->faults, fault, sizeof fault);
     fprintf(out,
             "{\"serial\": \"%s\", \"chip\": \"%s\", \"virtual_s\": %.6f, \"halted\": %s, "
             "\"lockup\": %s, \"pc\": \"0x%08x\", \"swd_disabled\": %s, \"rdp_level\": %d, "
             "\"led_%s\": \"%s\", \"led_toggles\": %llu, \"probe_mode\": %u, "
-            "\"host_budget_cuts\": %llu, \"watchdog_resets\": %llu}\n",
+            "\"host_budget_cuts\": %llu, \"watchdog_resets\": %llu, \"fault\": \"%s\"}\n",
             serial, t->chip->name, ps_to_s(t->now), t->core.halted ? "true" : "false",
             t->core.lockup ? "true" : "false", pc, t->swd_disabled ? "true" : "false",
             sim_target_rdp_level(t), t->family->led, t->family->led_on(t) ? "on" : "off",
             (unsigned long long)t->per.led_toggles, b->probe.mode,
-            (unsigned long long)t->host_budget_cuts, (unsigned long long)t->iwdg.expiries);
+            (unsigned long long)t->host_budget_cuts, (unsigned long long)t->iwdg.expiries,
+            fault);
 }

@@ -18,6 +18,7 @@ struct sim_board_config {
     const char *state_path;    /* load at start if it exists, save on request and at exit */
     const char *firmware_path; /* raw binary preloaded into flash, or NULL */
     uint32_t firmware_addr;
+    struct sim_fault_plan fault; /* injected at start (sim/faults.h) */
 };
 
 struct sim_board {
@@ -30,6 +31,8 @@ struct sim_board {
     struct sim_stats session;      /* the session in progress */
     struct sim_stats last_session; /* the last one that ended */
     unsigned sessions;
+    struct sim_faults faults;
+    unsigned wait_burst; /* the configured one, restored when a wait fault is replaced */
 };
 
 /* Builds the board; on failure returns -1 with a message in err. */
@@ -43,6 +46,9 @@ void sim_board_session_end(struct sim_board *b);
 /* One probe command, charging the host's real time since the previous command first. */
 size_t sim_board_command(struct sim_board *b, const uint8_t cmd[16], const uint8_t *out,
                          size_t out_len, uint8_t *reply, size_t cap);
+
+/* Arms an injected fault (sim/faults.h), replacing the one before. */
+void sim_board_arm_fault(struct sim_board *b, const struct sim_fault_plan *plan);
 
 int sim_board_save(struct sim_board *b, const char *path, char *err, size_t errlen);
 int sim_board_load(struct sim_board *b, const char *path, char *err, size_t errlen);

@@ -148,6 +148,9 @@ int sim_board_option(struct sim_board_config *b, const char *name, const char *v
         if (sim_parse_ulong(value, 1000, &v) != 0)
             return bad(hint, hint_len, "give a number of WAIT answers from 0 to 1000");
         b->probe.wait_burst = (unsigned)v;
+    } else if (strcmp(name, "fault") == 0) {
+        if (sim_fault_parse(value, &b->fault, hint, hint_len) != 0)
+            return -1;
     } else if (strcmp(name, "probe-mode") == 0) {
         static const char *const modes[] = {"mass", "dfu", "debug", NULL};
         static const uint8_t mode_of[] = {STLINK_MODE_MASS, STLINK_MODE_DFU, STLINK_MODE_DEBUG};

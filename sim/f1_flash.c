@@ -108,6 +108,8 @@ static void fpec_reset(struct sim_target *t)
     t->fpec.acr = 0x30;
     /* The CH32's fast page mode is locked at reset too (FLOCK, bit 15). */
     t->fpec.cr = FLASH_CR_LOCK | (is_ch32(t) ? FLASH_CR_FLOCK : 0);
+    if (t->faults)
+        sim_faults_fpec_reset(t->faults);
     if (t->reset_loads_options || !t->family->fpec.load_on_por_only) {
         load_option_bytes(t);
     } else {
@@ -131,6 +133,8 @@ static bool read_protected(const struct sim_target *t)
 static void fpec_update(struct sim_target *t)
 {
     struct f1_fpec *f = &t->fpec;
+    if (t->faults && t->faults->bsy_stuck) /* injected: BSY never clears until a reset */
+        return;
     if ((f->sr & FLASH_SR_BSY) && t->now >= f->busy_until) {
         f->sr &= ~FLASH_SR_BSY;
         f->cr &= ~FLASH_CR_STRT;
@@ -367,6 +371,20 @@ enum sim_bus_result f1_fpec_write(struct sim_target *t, uint32_t off, uint32_t v
     }
 }
 
+/* An injected fault (sim/faults.h) on the half-word about to be programmed: false when nothing
+ * is to be programmed (the error flag, if any, is set); *hw may come back with bits left at 1. */
+static bool fault_allows(struct sim_target *t, uint32_t addr, uint16_t *hw)
+{
+    if (!t->faults)
+        return true;
+    switch (sim_faults_program(t->faults, addr, hw)) {
+    case SIM_FAULT_PROGRAM_OK: return true;
+    case SIM_FAULT_PROGRAM_PGERR: t->fpec.sr |= FLASH_SR_PGERR; return false;
+    case SIM_FAULT_PROGRAM_WRPRTERR: t->fpec.sr |= FLASH_SR_WRPRTERR; return false;
+    default: return false;
+    }
+}
+
 static void program_halfword(struct sim_target *t, uint32_t addr, uint16_t hw)
 {
     struct f1_fpec *f = &t->fpec;
@@ -381,6 +399,8 @@ static void program_halfword(struct sim_target *t, uint32_t addr, uint16_t hw)
         f->sr |= FLASH_SR_PGERR;
         return;
     }
+    if (!fault_allows(t, addr, &hw))
+        return;
     t->flash[off] = (uint8_t)hw;
     t->flash[off + 1] = (uint8_t)(hw >> 8);
     start_busy(t, tprog(t));
@@ -405,6 +425,10 @@ static void program_word(struct sim_target *t, uint32_t addr, uint32_t w)
             return;
         }
     }
+    uint16_t lo = (uint16_t)w, hi = (uint16_t)(w >> 16);
+    if (!fault_allows(t, addr, &lo) || !fault_allows(t, addr + 2, &hi))
+        return;
+    w = (uint32_t)lo | (uint32_t)hi << 16;
     for (unsigned i = 0; i < 4; i++)
         t->flash[off + i] = (uint8_t)(w >> (8 * i));
     start_busy(t, tprog(t));

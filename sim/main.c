@@ -61,6 +61,9 @@ static void usage(FILE *out)
           "  --spurious-0d         every third register write answers 0x0D (write-verify\n"
           "                        error) though it worked, as some firmware does\n"
           "  --wait-burst N        after every 8 memory commands, N answer WAIT (nothing moved)\n"
+          "  --fault SPEC          inject one fault (sim/faults.h): disconnect:N, silence:N,\n"
+          "                        wait:N, reset:N, power:N, bsy:N (N a count or random/SEED),\n"
+          "                        ap-fault:ADDR, pgerr:ADDR, wrprterr:ADDR, flip:ADDR\n"
           "  --stale-reply         the probe's IN endpoint holds a reply left by a client that\n"
           "                        was killed (USB: drained by a bulk IN read)\n"
           "  --probe-mode M        probe mode at start: mass (default), dfu, debug\n"
@@ -69,7 +72,8 @@ static void usage(FILE *out)
           "  --state FILE          keep flash and option bytes in FILE (loaded at start when it\n"
           "                        exists, saved at exit and by the control command 'save')\n"
           "\n"
-          "Control port commands: boards | status B | stats B | advance B MS | save B | quit\n"
+          "Control port commands: boards | status B | stats B | advance B MS | save B |\n"
+          "fault B SPEC | quit\n"
           "(B: board index or serial; save writes the --state file; anything else closes the\n"
           "connection)\n",
           out);
@@ -162,7 +166,7 @@ int main(int argc, char **argv)
         } else if (strcmp(opt, "--state") == 0) {
             b->state_path = val;
         } else {
-            char hint[96];
+            char hint[256];
             int rc = board_option ? sim_board_option(b, opt + 2, val, hint, sizeof hint) : 1;
             if (rc > 0)
                 return fail("unknown option '%s' (see --help)", opt);

@@ -142,6 +142,8 @@ static uint8_t bus_access(struct sim_probe *p, uint32_t addr, unsigned size, uin
 {
     struct sim_target *t = p->target;
     sim_ps waited = 0;
+    if (t->faults && sim_faults_ap_fault(t->faults, addr, size))
+        return STLINK_SWD_AP_FAULT;
     for (;;) {
         enum sim_bus_result r = rd ? sim_bus_read(t, addr, size, rd, SIM_BY_DEBUG)
                                    : sim_bus_write(t, addr, size, wr, SIM_BY_DEBUG);
@@ -724,6 +726,20 @@ size_t sim_probe_command(struct sim_probe *p, const uint8_t cmd[16], const uint8
                               "reset\n", (double)t->now / (double)SIM_PS_PER_S, cmd[0], cmd[1]);
         return 0;
     }
+    if (t->faults) {
+        /* A reset or power loss injected while programming happens between two commands. */
+        enum sim_fault_reset r = sim_faults_take_reset(t->faults);
+        if (r == SIM_FAULT_RESET_SYSTEM)
+            sim_target_system_reset(t);
+        else if (r == SIM_FAULT_RESET_POWER)
+            sim_target_power_on_reset(t);
+        if (!sim_faults_command(t->faults)) {
+            if (p->trace)
+                fprintf(p->trace, "[%12.6f] cmd %02x %02x ignored: the probe is gone (injected "
+                                  "fault)\n", (double)t->now / (double)SIM_PS_PER_S, cmd[0], cmd[1]);
+            return 0;
+        }
+    }
 
     sim_target_charge(t, SIM_COST_USB_LATENCY, usb_cmd_ps(p));
     sim_target_charge(t, SIM_COST_USB_DATA, (STLINK_CMD_SIZE + out_len) * usb_byte_ps(p));
@@ -757,6 +773,8 @@ size_t sim_probe_command(struct sim_probe *p, const uint8_t cmd[16], const uint8
     default: break;
     }
 
+    if (t->faults && t->faults->reply_dropped)
+        n = 0; /* executed, but its reply never comes (injected fault) */
     n = queue_reply(p, reply, n, cap);
     if (p->swd_transfers)
         sim_target_charge(t, SIM_COST_SWD,

@@ -224,6 +224,15 @@ static bool handle_usb_cmd(struct sim_server *s, struct client *c, const uint8_t
             return reply_status(c, STLINK_SERVER_ERR_TIMEOUT);
         }
     }
+    if (b->faults.gone || b->faults.reply_dropped) {
+        /* Injected faults: a probe that is gone drops the connection; a reply that never comes
+         * leaves the client waiting (until its own deadline). */
+        free(resp);
+        if (b->faults.gone)
+            logf_(s, "board %d: the probe is gone (injected fault): connection closed\n",
+                  c->board);
+        return !b->faults.gone;
+    }
     le32_put(resp, STLINK_SERVER_OK);
     bool ok = send_all(c->fd, resp, 4 + in_cap);
     free(resp);
@@ -363,7 +372,8 @@ static bool control_line(struct sim_server *s, struct client *c, char *line)
     char *arg = strtok_r(NULL, " \t\r", &save);
     char *arg2 = strtok_r(NULL, " \t\r", &save);
     char *extra = strtok_r(NULL, " \t\r", &save);
-    static const char *const verbs[] = {"boards", "status", "stats", "advance", "save", "quit"};
+    static const char *const verbs[] = {"boards", "status", "stats", "advance", "save", "fault",
+                                        "quit"};
     bool known = false;
     for (size_t k = 0; verb && k < sizeof verbs / sizeof verbs[0]; k++)
         known |= strcmp(verb, verbs[k]) == 0;
@@ -372,7 +382,7 @@ static bool control_line(struct sim_server *s, struct client *c, char *line)
         char msg[160];
         int n = snprintf(msg, sizeof msg,
                          "error unknown command '%.40s' (boards, status, stats, advance, save, "
-                         "quit); closing\n",
+                         "fault, quit); closing\n",
                          verb);
         send_all(c->fd, msg, (size_t)n);
         return false;
@@ -411,6 +421,20 @@ static bool control_line(struct sim_server *s, struct client *c, char *line)
         else {
             sim_target_advance(&s->cfg.boards[b]->target, (sim_ps)ms * SIM_PS_PER_MS);
             sim_board_write_status_json(s->cfg.boards[b], out);
+        }
+    } else if (strcmp(verb, "fault") == 0) {
+        /* Arms an injected fault (sim/faults.h) on the board, replacing the one before. */
+        struct sim_fault_plan plan;
+        char hint[256];
+        if (!arg2 || extra)
+            fputs("error usage: fault B SPEC\n", out);
+        else if (sim_fault_parse(arg2, &plan, hint, sizeof hint) != 0)
+            fprintf(out, "error fault '%.40s': %s\n", arg2, hint);
+        else {
+            sim_board_arm_fault(s->cfg.boards[b], &plan);
+            char what[48];
+            sim_faults_describe(&s->cfg.boards[b]->faults, what, sizeof what);
+            fprintf(out, "ok fault %s\n", what);
         }
     } else if (strcmp(verb, "save") == 0) {
         /* Only the state file the operator chose (--state): a client never names a path. */

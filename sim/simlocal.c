@@ -15,6 +15,7 @@
  *   probe=v2|v2-1|v3    probe model
  *   mode=dfu|mass|debug probe mode at power-up
  *   serial=TEXT         probe serial (ASCII); serial-hex=HEX for raw bytes
+ *   fault=SPEC          an injected fault (sim/faults.h), e.g. disconnect:40, power:random/7
  *   state=FILE          the state file (else STFLASH_SIM_STATE, else
  *                       $XDG_CACHE_HOME/stflash/sim-CHIP.state or ~/.cache/stflash/...)
  * The state file carries the flash and the option bytes, read protection included: it is loaded
@@ -71,7 +72,7 @@ static int parse_option(struct stflash_ctx *ctx, char *opt, struct sim_spec *s)
         if (!sim_board_flag(&s->cfg, opt))
             return bad_option(ctx, opt,
                               "unknown (rdp=, flash-size-reg=, flash-kib=, voltage=, no-nrst, "
-                              "boot0, wdg-hw, probe=, mode=, serial=, serial-hex=, state=)");
+                              "boot0, wdg-hw, probe=, mode=, serial=, serial-hex=, fault=, state=)");
         return STFLASH_OK;
     }
     if (strcmp(opt, "state") == 0) {
@@ -86,7 +87,7 @@ static int parse_option(struct stflash_ctx *ctx, char *opt, struct sim_spec *s)
         name = "probe-mode";
     else if (strcmp(opt, "probe-mode") == 0)
         name = ""; /* not a key of the selector */
-    char hint[96];
+    char hint[256];
     int rc = sim_board_option(&s->cfg, name, val, hint, sizeof hint);
     if (rc > 0)
         return bad_option(ctx, opt, "unknown option");
@@ -260,6 +261,13 @@ static int sim_xfer(void *link, const uint8_t cmd[16], const uint8_t *out, size_
     uint8_t scratch[16] = {0};
     size_t n = sim_board_command(&t->board, cmd, out_len ? out : scratch, out_len,
                                  in_len ? in : scratch, in_len);
+    if (t->board.faults.gone)
+        return stflash_ctx_fail(t->ctx, STFLASH_ERR_IO,
+                                "virtual probe %s: the probe is gone (disconnected)", t->serial);
+    if (t->board.faults.reply_dropped)
+        return stflash_ctx_fail(t->ctx, STFLASH_ERR_TIMEOUT,
+                                "virtual probe %s: command %02x %02x was never answered",
+                                t->serial, cmd[0], cmd[1]);
     if (n < in_len)
         return stflash_ctx_fail(t->ctx, STFLASH_ERR_IO,
                                 "virtual probe %s: command %02x %02x answered %zu bytes, %zu "

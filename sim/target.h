@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <unicorn/unicorn.h>
 
+#include "faults.h"
+
 #include "bus.h"
 #include "family.h"
 #include "vclock.h"
@@ -289,6 +291,7 @@ struct sim_target {
     struct sim_iwdg iwdg;
 
     struct sim_stats *stats; /* the current client session's, or NULL */
+    struct sim_faults *faults; /* injected faults (sim/faults.h), or NULL */
 };
 
 /* target.c */

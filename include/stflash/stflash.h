@@ -90,6 +90,7 @@ const char *stflash_last_error(const struct stflash_ctx *ctx);
  *                                the same chip. Options: rdp=0|1, flash-size-reg=N,
  *                                flash-kib=N, voltage=V, no-nrst, boot0, probe=v2|v2-1|v3,
  *                                probe-fw=VERSION, spurious-0d, wait-burst=N, stale-reply,
+ *                                fault=SPEC (an injected fault, docs/virtual-board.md),
  *                                mode=dfu|mass|debug, serial=TEXT, serial-hex=HEX, state=FILE
  *                                (board options take effect when the state file is created)
  */

@@ -155,7 +155,16 @@ int daemon_usb_cmd(struct daemon_link *l, const uint8_t cmd[16], uint8_t dir, co
         msg_len += out_len;
     }
     uint8_t status[4];
-    if (!send_all(l->fd, msg, msg_len) || !recv_all(l->fd, status, sizeof status))
+    if (!send_all(l->fd, msg, msg_len))
+        goto broken;
+    int64_t deadline = net_now_ms() + (l->reply_timeout_ms ? l->reply_timeout_ms : IO_TIMEOUT_MS);
+    int got = net_recv_all(l->fd, status, sizeof status, deadline);
+    if (got == NET_TIMEOUT) {
+        close(l->fd);
+        l->fd = -1;
+        return LIBUSB_ERROR_TIMEOUT;
+    }
+    if (got != NET_OK)
         goto broken;
     if (le32_get(status) == STLINK_SERVER_ERR_TIMEOUT)
         return LIBUSB_ERROR_TIMEOUT; /* the probe answers nothing (hung firmware) */

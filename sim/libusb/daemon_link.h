@@ -25,6 +25,8 @@ struct daemon_link {
     int fd; /* -1 when closed */
     uint32_t connect_id;
     size_t max_msg; /* largest request or response the server accepts */
+    /* How long a command waits for its answer: the client's transfer timeout (0: 60 s). */
+    unsigned reply_timeout_ms;
 };
 
 /* The daemon's probe list; 0 probes when no daemon answers. */
@@ -37,7 +39,9 @@ void daemon_close(struct daemon_link *l);
 
 /* One ST-LINK command with its data phase: dir is enum stlink_server_usb_dir; `out` is sent for
  * STLINK_SERVER_DIR_OUT, `in` receives in_len bytes for STLINK_SERVER_DIR_IN. A broken
- * connection reads as LIBUSB_ERROR_NO_DEVICE (the probe is gone), a refusal as LIBUSB_ERROR_IO. */
+ * connection reads as LIBUSB_ERROR_NO_DEVICE (the probe is gone), a refusal as LIBUSB_ERROR_IO,
+ * no answer within reply_timeout_ms as LIBUSB_ERROR_TIMEOUT (the link is then closed: a late
+ * answer would be taken for the next command's). */
 int daemon_usb_cmd(struct daemon_link *l, const uint8_t cmd[16], uint8_t dir, const uint8_t *out,
                    size_t out_len, uint8_t *in, size_t in_len);
 

@@ -1,4 +1,5 @@
 /* Synchronous transfers, and the bulk endpoint routing they share with asynchronous ones. */
+#include "usb_faults.h"
 #include "usb_sim.h"
 
 int usbsim_bulk(libusb_device_handle *h, uint8_t endpoint, uint8_t *data, int length,
@@ -15,9 +16,18 @@ int usbsim_bulk(libusb_device_handle *h, uint8_t endpoint, uint8_t *data, int le
         return rc;
     }
     if (endpoint == u->ep_in) {
+        enum usb_fault fault = usb_fault_next_in();
+        if (fault == USB_FAULT_STALL) {
+            h->pipe.reply_len = h->pipe.reply_pos = 0; /* the reply is lost with the packet */
+            return LIBUSB_ERROR_PIPE;
+        }
         int n = stlink_pipe_in(&h->pipe, &h->link, data, (size_t)length);
         if (n < 0)
             return n;
+        if (fault == USB_FAULT_SHORT && n > 1) {
+            n /= 2; /* half arrives; the rest of the reply is lost */
+            h->pipe.reply_len = h->pipe.reply_pos = 0;
+        }
         *transferred = n;
         return LIBUSB_SUCCESS;
     }
@@ -33,6 +43,7 @@ int LIBUSB_CALL libusb_bulk_transfer(libusb_device_handle *dev_handle, unsigned 
 {
     int done = 0;
     usbsim_lock();
+    dev_handle->link.reply_timeout_ms = timeout;
     int rc = usbsim_bulk(dev_handle, endpoint, data, length, &done);
     usbsim_unlock();
     if (actual_length)

@@ -188,6 +188,7 @@ static bool try_finish(struct usbsim_transfer *t, const struct timespec *now)
     } else {
         is_in = (x->endpoint & LIBUSB_ENDPOINT_IN) != 0;
         int done = 0;
+        x->dev_handle->link.reply_timeout_ms = x->timeout;
         rc = usbsim_bulk(x->dev_handle, x->endpoint, x->buffer, x->length, &done);
         if (rc == LIBUSB_ERROR_TIMEOUT) {
             if (!t->has_deadline || !usbsim_time_passed(&t->deadline, now))

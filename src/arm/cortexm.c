@@ -38,7 +38,9 @@ int cm_is_halted(struct dbg *d, bool *halted)
     return rc;
 }
 
-int cm_wait_halt(struct dbg *d, unsigned timeout_ms)
+/* Waits for the core to halt; *reset_seen (when given) tells whether DHCSR showed a reset on the
+ * way (S_RESET_ST, sticky until read: ARMv7-M ARM C1.6.2). */
+static int wait_halt(struct dbg *d, unsigned timeout_ms, bool *reset_seen)
 {
     uint64_t start = now_ms();
     for (unsigned polls = 0;; polls++) {
@@ -46,6 +48,8 @@ int cm_wait_halt(struct dbg *d, unsigned timeout_ms)
         int rc = dbg_read32(d, CM_DHCSR, &v);
         if (rc != 0)
             return rc;
+        if (reset_seen && (v & CM_DHCSR_S_RESET_ST))
+            *reset_seen = true;
         if (v & CM_DHCSR_S_HALT)
             return 0;
         uint64_t elapsed = now_ms() - start;
@@ -197,10 +201,17 @@ int cm_reset(struct dbg *d, enum cm_reset_kind kind, bool halt)
     return rc;
 }
 
+int cm_wait_halt(struct dbg *d, unsigned timeout_ms)
+{
+    return wait_halt(d, timeout_ms, NULL);
+}
+
 int cm_start_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args,
                      unsigned n)
 {
-    int rc = 0;
+    /* Reading DHCSR clears a stale S_RESET_ST: one seen while the routine runs is its own. */
+    uint32_t dhcsr;
+    int rc = dbg_read32(d, CM_DHCSR, &dhcsr);
     for (unsigned i = 0; i < n && rc == 0; i++)
         rc = d->ops->write_reg(d, i, args[i]);
     /* The active stack pointer is enough: the routine runs in thread mode and never returns
@@ -226,7 +237,12 @@ int cm_start_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t 
 
 int cm_wait_routine(struct dbg *d, unsigned timeout_ms, uint32_t *r0)
 {
-    int rc = cm_wait_halt(d, timeout_ms);
+    bool reset_seen = false;
+    int rc = wait_halt(d, timeout_ms, &reset_seen);
+    if (reset_seen && (rc == STFLASH_OK || rc == STFLASH_ERR_TARGET || rc == STFLASH_ERR_TIMEOUT))
+        return ctx_fail(d->ctx, STFLASH_ERR_TARGET,
+                        "the target was reset while the routine in RAM ran (a supply dip, NRST "
+                        "or a watchdog): its work is cut short");
     if (rc == STFLASH_ERR_TIMEOUT) {
         uint32_t pc = 0;
         (void)write_dhcsr(d, CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_HALT);

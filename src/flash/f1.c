@@ -66,6 +66,13 @@ static uint32_t bank_regs_at(const struct flash_dev *f, unsigned bank)
     return f->map.bank[bank].regs;
 }
 
+/* A failed read of FLASH_SR: a probe that does not answer (STFLASH_ERR_TIMEOUT from the transport)
+ * must not read as a controller still busy. */
+static int sr_read_failed(int rc)
+{
+    return rc == STFLASH_ERR_TIMEOUT ? STFLASH_ERR_IO : rc;
+}
+
 /* Polls FLASH_SR until BSY clears. *sr gets the last value read. STFLASH_ERR_TIMEOUT without a
  * message: the caller names the operation. */
 int fpec_wait_idle(struct flash_dev *f, uint32_t regs, unsigned timeout_ms, uint32_t *sr)
@@ -74,14 +81,14 @@ int fpec_wait_idle(struct flash_dev *f, uint32_t regs, unsigned timeout_ms, uint
     for (;;) {
         int rc = dbg_read32(f->dbg, regs + FPEC_SR, sr);
         if (rc != STFLASH_OK)
-            return rc;
+            return sr_read_failed(rc);
         if (!(*sr & SR_BSY))
             return STFLASH_OK;
         if (now_ms() > deadline) {
             /* One last look: the host may have been descheduled past the deadline. */
             rc = dbg_read32(f->dbg, regs + FPEC_SR, sr);
             if (rc != STFLASH_OK)
-                return rc;
+                return sr_read_failed(rc);
             return (*sr & SR_BSY) ? STFLASH_ERR_TIMEOUT : STFLASH_OK;
         }
     }

@@ -1,0 +1,45 @@
+/* Injected USB faults (usb_faults.h), read from the environment at the first bulk IN. */
+#include "usb_faults.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool parsed;
+static enum usb_fault kind;
+static unsigned long at, seen;
+
+static void parse(void)
+{
+    parsed = true;
+    const char *env = getenv("STFLASH_SIM_USB_FAULT");
+    if (!env || !*env)
+        return;
+    const char *colon = strchr(env, ':');
+    char *end = NULL;
+    unsigned long n = colon ? strtoul(colon + 1, &end, 10) : 0;
+    if (!colon || end == colon + 1 || *end || n == 0) {
+        fprintf(stderr, "libusb (stflash-sim): STFLASH_SIM_USB_FAULT='%s' is not stall:N or "
+                        "short:N (N from 1); no fault injected\n", env);
+        return;
+    }
+    size_t name_len = (size_t)(colon - env);
+    if (name_len == 5 && strncmp(env, "stall", 5) == 0)
+        kind = USB_FAULT_STALL;
+    else if (name_len == 5 && strncmp(env, "short", 5) == 0)
+        kind = USB_FAULT_SHORT;
+    else
+        fprintf(stderr, "libusb (stflash-sim): STFLASH_SIM_USB_FAULT='%s': the kinds are stall "
+                        "and short; no fault injected\n", env);
+    at = n;
+}
+
+enum usb_fault usb_fault_next_in(void)
+{
+    if (!parsed)
+        parse();
+    if (kind == USB_FAULT_NONE)
+        return USB_FAULT_NONE;
+    return ++seen == at ? kind : USB_FAULT_NONE;
+}
