@@ -138,7 +138,21 @@ size_t sim_board_command(struct sim_board *b, const uint8_t cmd[16], const uint8
     size_t n = sim_probe_command(&b->probe, cmd, out, out_len, reply, cap);
     clock_gettime(CLOCK_MONOTONIC, &b->last_cmd_end);
     b->have_last_cmd = true;
+    b->unsaved = true;
     return n;
+}
+
+int sim_board_autosave(struct sim_board *b, unsigned idle_ms, char *err, size_t errlen)
+{
+    if (!b->state_path || !b->unsaved)
+        return 0;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (elapsed_ps(&b->last_cmd_end, &now) < (sim_ps)idle_ms * SIM_PS_PER_MS)
+        return 0;
+    int rc = sim_board_save(b, b->state_path, err, errlen);
+    b->unsaved = false; /* a failure is reported once per pause, not at every poll */
+    return rc;
 }
 
 /* ---- state file: a text header, then the option bytes and the flash image ---- */
@@ -191,6 +205,8 @@ int sim_board_save(struct sim_board *b, const char *path, char *err, size_t errl
         remove(tmp);
         return -1;
     }
+    if (b->state_path && strcmp(path, b->state_path) == 0)
+        b->unsaved = false;
     return 0;
 }
 

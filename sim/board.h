@@ -28,6 +28,7 @@ struct sim_board {
     bool in_session;
     bool have_last_cmd;
     struct timespec last_cmd_end;
+    bool unsaved; /* commands ran since the state file was last written */
     struct sim_stats session;      /* the session in progress */
     struct sim_stats last_session; /* the last one that ended */
     unsigned sessions;
@@ -51,6 +52,11 @@ size_t sim_board_command(struct sim_board *b, const uint8_t cmd[16], const uint8
 void sim_board_arm_fault(struct sim_board *b, const struct sim_fault_plan *plan);
 
 int sim_board_save(struct sim_board *b, const char *path, char *err, size_t errlen);
+
+/* Writes the state file when commands ran since it was last written and the board has been
+ * idle for idle_ms (0: at once), so that a daemon that is killed keeps what it acknowledged up
+ * to its last pause. 0 when nothing needed saving or the save worked; -1 with err otherwise. */
+int sim_board_autosave(struct sim_board *b, unsigned idle_ms, char *err, size_t errlen);
 int sim_board_load(struct sim_board *b, const char *path, char *err, size_t errlen);
 
 /* Machine-readable reports for the control port and benchmarks. */

@@ -40,6 +40,7 @@
 #define IDLE_TIMEOUT_MS 120000
 /* One `advance` may cost real time in proportion (the core executes): bounded per command. */
 #define ADVANCE_MAX_MS 10000
+#define AUTOSAVE_IDLE_MS 500
 
 enum client_kind { CLIENT_PROBE, CLIENT_CONTROL };
 
@@ -553,6 +554,17 @@ static void expire_clients(struct sim_server *s)
     }
 }
 
+/* A board with a state file writes it once its clients pause (AUTOSAVE_IDLE_MS), so that a
+ * daemon killed without a chance to save keeps the flash it acknowledged before that pause. */
+static void autosave_boards(struct sim_server *s)
+{
+    for (size_t k = 0; k < s->cfg.nboards; k++) {
+        char err[512];
+        if (sim_board_autosave(s->cfg.boards[k], AUTOSAVE_IDLE_MS, err, sizeof err) != 0)
+            logf_(s, "board %zu: %s\n", k, err);
+    }
+}
+
 int sim_server_run(struct sim_server *s, volatile int *stop_flag)
 {
     while (!s->quit && !(stop_flag && *stop_flag)) {
@@ -609,6 +621,7 @@ int sim_server_run(struct sim_server *s, volatile int *stop_flag)
                 c->partial_since_ms = c->last_active_ms;
         }
         expire_clients(s);
+        autosave_boards(s);
     }
     return 0;
 }
