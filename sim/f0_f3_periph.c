@@ -237,23 +237,6 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
     return SIM_BUS_FAULT;
 }
 
-static enum sim_bus_result periph_read(struct sim_target *t, uint32_t addr, uint32_t *val,
-                                       enum sim_initiator who)
-{
-    return periph_access(t, addr, val, NULL, who);
-}
-
-static enum sim_bus_result periph_write(struct sim_target *t, uint32_t addr, unsigned size,
-                                        uint32_t val, enum sim_initiator who)
-{
-    uint32_t word = val;
-    if (size < 4) {
-        /* Narrow writes to 32-bit registers: the bus replicates the data on every lane. */
-        word = size == 1 ? val * 0x01010101u : (val & 0xFFFFu) * 0x00010001u;
-    }
-    return periph_access(t, addr & ~3u, NULL, &word, who);
-}
-
 static void reset_cause(struct sim_target *t, uint32_t flag)
 {
     t->per.rcc[RCC_CSR] |= flag; /* RM0091 §6.4.10 */
@@ -305,8 +288,7 @@ const struct sim_family sim_family_f0 = {
     .fpec = F0_F3_FPEC(true),
     .max_rdp_level = 2,
     .periph_reset = periph_reset,
-    .periph_read = periph_read,
-    .periph_write = periph_write,
+    .periph_access = periph_access,
     .reset_cause = reset_cause,
     .led = "pc9",
     .led_on = led_on,
@@ -337,8 +319,7 @@ const struct sim_family sim_family_f3 = {
     .fpec = F0_F3_FPEC(false),
     .max_rdp_level = 2,
     .periph_reset = periph_reset,
-    .periph_read = periph_read,
-    .periph_write = periph_write,
+    .periph_access = periph_access,
     .reset_cause = reset_cause,
     .led = "pe9",
     .led_on = led_on,

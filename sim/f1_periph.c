@@ -216,23 +216,6 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
     return SIM_BUS_FAULT;
 }
 
-static enum sim_bus_result f1_periph_read(struct sim_target *t, uint32_t addr, uint32_t *val,
-                                          enum sim_initiator who)
-{
-    return periph_access(t, addr, val, NULL, who);
-}
-
-static enum sim_bus_result f1_periph_write(struct sim_target *t, uint32_t addr, unsigned size,
-                                    uint32_t val, enum sim_initiator who)
-{
-    uint32_t word = val;
-    if (size < 4) {
-        /* Narrow writes to 32-bit registers: the bus replicates the data on every lane. */
-        word = size == 1 ? val * 0x01010101u : (val & 0xFFFFu) * 0x00010001u;
-    }
-    return periph_access(t, addr & ~3u, NULL, &word, who);
-}
-
 static void f1_reset_cause(struct sim_target *t, uint32_t flag)
 {
     t->per.rcc[RCC_CSR] |= flag; /* RM0008 §7.3.10 */
@@ -269,8 +252,7 @@ const struct sim_family sim_family_f1 = {
     .fpec = {.rdp_level0 = F1_RDP_KEY},
     .max_rdp_level = 1,
     .periph_reset = f1_periph_reset,
-    .periph_read = f1_periph_read,
-    .periph_write = f1_periph_write,
+    .periph_access = periph_access,
     .reset_cause = f1_reset_cause,
     .periph_update = f1_dma_update,
     .led = "pc13",

@@ -267,23 +267,6 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
     return SIM_BUS_OK;
 }
 
-static enum sim_bus_result periph_read(struct sim_target *t, uint32_t addr, uint32_t *val,
-                                       enum sim_initiator who)
-{
-    return periph_access(t, addr, val, NULL, who);
-}
-
-static enum sim_bus_result periph_write(struct sim_target *t, uint32_t addr, unsigned size,
-                                        uint32_t val, enum sim_initiator who)
-{
-    uint32_t word = val;
-    if (size < 4) {
-        /* Narrow writes to 32-bit registers: the bus replicates the data on every lane. */
-        word = size == 1 ? val * 0x01010101u : (val & 0xFFFFu) * 0x00010001u;
-    }
-    return periph_access(t, addr & ~3u, NULL, &word, who);
-}
-
 static void reset_cause(struct sim_target *t, uint32_t flag)
 {
     t->per.rcc[RCC_CSR] |= flag; /* RM0090 §7.3.21: SFTRSTF bit 28, PINRSTF bit 26 */
@@ -320,8 +303,8 @@ static const struct sim_window f42x_windows[] = {
     .sram_base = 0x20000000u, .ccm_base = 0x10000000u, .bitband = true,                         \
     .dbgmcu_base = 0xE0042000u, .dbgmcu_freeze = true,                                          \
     .tprog_ps = 16ull * SIM_PS_PER_US, .erase_ps = MS(250), .flash = &sim_f4_flash_ops,         \
-    .max_rdp_level = 2, .periph_reset = periph_reset, .periph_read = periph_read,               \
-    .periph_write = periph_write, .reset_cause = reset_cause, .led_on = led_on
+    .max_rdp_level = 2, .periph_reset = periph_reset, .periph_access = periph_access,    \
+    .reset_cause = reset_cause, .led_on = led_on
 
 const struct sim_family sim_family_f40x = {
     .name = "f40x",

@@ -159,13 +159,12 @@ struct sim_family {
     struct sim_l4_model l4;  /* families of sim_l4flash_ops */
     int max_rdp_level;       /* 1, or 2 where level 2 exists */
 
-    /* Peripherals: reset, the accesses the bus does not decode itself (word-aligned reads,
-     * writes of any size), the clock the core runs at, the LED the board's status reports. */
+    /* Peripherals: reset, the accesses the bus does not decode itself (one word-aligned word:
+     * read into *rd when rd is set, write *wr when wr is set; the bus takes the lanes of a
+     * narrow read and replicates a narrow write on every lane), the LED the status reports. */
     void (*periph_reset)(struct sim_target *t);
-    enum sim_bus_result (*periph_read)(struct sim_target *t, uint32_t addr, uint32_t *val,
-                                       enum sim_initiator who);
-    enum sim_bus_result (*periph_write)(struct sim_target *t, uint32_t addr, unsigned size,
-                                        uint32_t val, enum sim_initiator who);
+    enum sim_bus_result (*periph_access)(struct sim_target *t, uint32_t addr, uint32_t *rd,
+                                         const uint32_t *wr, enum sim_initiator who);
     void (*reset_cause)(struct sim_target *t, uint32_t rcc_csr_flag); /* RCC_CSR flag bits */
     void (*periph_update)(struct sim_target *t); /* time has passed (NULL: nothing runs alone) */
     const char *led;         /* "pc13": the board's user LED, for the status report */

@@ -275,21 +275,6 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
     return SIM_BUS_OK;
 }
 
-static enum sim_bus_result periph_read(struct sim_target *t, uint32_t addr, uint32_t *val,
-                                       enum sim_initiator who)
-{
-    return periph_access(t, addr, val, NULL, who);
-}
-
-static enum sim_bus_result periph_write(struct sim_target *t, uint32_t addr, unsigned size,
-                                        uint32_t val, enum sim_initiator who)
-{
-    uint32_t word = val;
-    if (size < 4) /* narrow writes to 32-bit registers: the bus replicates the data */
-        word = size == 1 ? val * 0x01010101u : (val & 0xFFFFu) * 0x00010001u;
-    return periph_access(t, addr & ~3u, NULL, &word, who);
-}
-
 static void reset_cause(struct sim_target *t, uint32_t flag)
 {
     *rcc(t, rcc_csr_off(t)) |= flag; /* RM0444 §5.4.25, RM0351 §6.4.29 */
@@ -341,8 +326,7 @@ const struct sim_family sim_family_g0 = {
         },
     .max_rdp_level = 2,
     .periph_reset = periph_reset,
-    .periph_read = periph_read,
-    .periph_write = periph_write,
+    .periph_access = periph_access,
     .reset_cause = reset_cause,
     .led = "pa5",
     .led_on = led_on,
@@ -386,8 +370,7 @@ const struct sim_family sim_family_l4 = {
         },
     .max_rdp_level = 2,
     .periph_reset = periph_reset,
-    .periph_read = periph_read,
-    .periph_write = periph_write,
+    .periph_access = periph_access,
     .reset_cause = reset_cause,
     .led = "pa5",
     .led_on = led_on,

@@ -458,7 +458,7 @@ static enum sim_bus_result read_word_reg(struct sim_target *t, uint32_t addr, un
 {
     uint32_t word = 0, base = addr & ~3u;
     enum sim_bus_result r = base >= SIM_PPB_BASE ? scs_read(t, base, &word, who)
-                                                 : t->family->periph_read(t, base, &word, who);
+                                                 : t->family->periph_access(t, base, &word, NULL, who);
     if (r != SIM_BUS_OK)
         return r;
     word >>= 8u * (addr & 3u);
@@ -480,7 +480,11 @@ static enum sim_bus_result write_word_reg(struct sim_target *t, uint32_t addr, u
         }
         return scs_write(t, base, word, who);
     }
-    return t->family->periph_write(t, addr, size, val, who);
+    /* Narrow writes to 32-bit peripheral registers: the bus replicates the data on every lane. */
+    uint32_t word = size == 4   ? val
+                    : size == 1 ? val * 0x01010101u
+                                : (val & 0xFFFFu) * 0x00010001u;
+    return t->family->periph_access(t, base, NULL, &word, who);
 }
 
 /* Inside one of the family's peripheral windows or the PPB. */
