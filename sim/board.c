@@ -130,11 +130,8 @@ size_t sim_board_command(struct sim_board *b, const uint8_t cmd[16], const uint8
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (b->have_last_cmd) {
-        sim_ps gap = elapsed_ps(&b->last_cmd_end, &now);
-        sim_target_charge(&b->target, SIM_COST_HOST_GAP,
-                          gap < SIM_HOST_GAP_MAX_PS ? gap : SIM_HOST_GAP_MAX_PS);
-    }
+    if (b->have_last_cmd)
+        sim_target_charge(&b->target, SIM_COST_HOST_GAP, elapsed_ps(&b->last_cmd_end, &now));
     size_t n = sim_probe_command(&b->probe, cmd, out, out_len, reply, cap);
     clock_gettime(CLOCK_MONOTONIC, &b->last_cmd_end);
     b->have_last_cmd = true;

@@ -14,11 +14,6 @@ typedef uint64_t sim_ps; /* virtual time, picoseconds */
 #define SIM_PS_PER_MS 1000000000ull
 #define SIM_PS_PER_S 1000000000000ull
 
-/* The host time charged between two commands of a session is capped: the core executes the
- * charged time before the next command is answered, and a client that paused for minutes (a
- * debugger waiting on its user) must not make the board answer late. */
-#define SIM_HOST_GAP_MAX_PS (1ull * SIM_PS_PER_S)
-
 /* USB full speed (ST-LINK/V2, V2-1): per command round trip, and per byte moved either way. */
 #define SIM_USB_FS_CMD_PS (300ull * SIM_PS_PER_US)
 #define SIM_USB_FS_BYTE_PS (1ull * SIM_PS_PER_US)
