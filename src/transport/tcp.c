@@ -48,12 +48,27 @@ struct tcp_transport {
     char what[200];
 };
 
+/* A connection the server ended: by closing it, or by a reset (it went away with data unread);
+ * the user sees one message for both. */
+static int connection_lost(struct conn *c, const char *what)
+{
+    return ctx_fail(c->ctx, STFLASH_ERR_IO, "%s: %s: the server closed the connection", c->where,
+                    what);
+}
+
+static bool peer_reset(int rc)
+{
+    return rc == NET_FAILED && (errno == ECONNRESET || errno == EPIPE);
+}
+
 static int send_all(struct conn *c, const uint8_t *buf, size_t len, int64_t deadline,
                     const char *what)
 {
     int rc = net_send_all(c->fd, buf, len, deadline);
     if (rc == NET_TIMEOUT)
         return ctx_fail(c->ctx, STFLASH_ERR_TIMEOUT, "%s: %s: send timed out", c->where, what);
+    if (peer_reset(rc))
+        return connection_lost(c, what);
     if (rc != NET_OK)
         return ctx_fail(c->ctx, STFLASH_ERR_IO, "%s: %s: cannot send: %s", c->where, what,
                         strerror(errno));
@@ -63,9 +78,8 @@ static int send_all(struct conn *c, const uint8_t *buf, size_t len, int64_t dead
 static int recv_all(struct conn *c, uint8_t *buf, size_t len, int64_t deadline, const char *what)
 {
     int rc = net_recv_all(c->fd, buf, len, deadline);
-    if (rc == NET_CLOSED)
-        return ctx_fail(c->ctx, STFLASH_ERR_IO, "%s: %s: the server closed the connection",
-                        c->where, what);
+    if (rc == NET_CLOSED || peer_reset(rc))
+        return connection_lost(c, what);
     if (rc == NET_TIMEOUT)
         return ctx_fail(c->ctx, STFLASH_ERR_TIMEOUT, "%s: %s: no answer within %d ms", c->where,
                         what, TCP_REQUEST_MS);
