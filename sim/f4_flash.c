@@ -406,12 +406,12 @@ static enum sim_bus_result cr_write(struct sim_target *t, uint32_t val, enum sim
         return SIM_BUS_OK;
     bool mer = f->cr & CR_MER, mer1 = f->cr & CR_MER1, ser = f->cr & CR_SER;
     f->cr |= CR_STRT;
-    if (ser && (mer || mer1)) /* RM0090 §3.5.3 note: neither erase is performed */
-        flag_error(t, SR_PGSERR);
+    /* RM0090 §3.6.3 note: with MERx and SER both set, the mass erase is performed (a client
+     * that leaves SER from a sector erase and then sets MER gets its mass erase). */
+    if (mer || mer1)
+        mass_erase(t, mer, mer1);
     else if (ser)
         sector_erase(t);
-    else if (mer || mer1)
-        mass_erase(t, mer, mer1);
     if (!f->busy)
         f->cr &= ~CR_STRT;
     return SIM_BUS_OK;

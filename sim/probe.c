@@ -244,11 +244,11 @@ static size_t mem_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *ou
 
     switch (cmd[1]) {
     case STLINK_DEBUG_READMEM_32BIT: is_read = true; break;
-    case STLINK_DEBUG_WRITEMEM_32BIT: break;
+    case STLINK_DEBUG_WRITEMEM_32BIT: limit = STLINK_MAX_WRITE32; break;
     case STLINK_DEBUG_READMEM_32BIT_NO_ADDR_INC: is_read = true; increment = false; break;
-    case STLINK_DEBUG_WRITEMEM_32BIT_NO_ADDR_INC: increment = false; break;
+    case STLINK_DEBUG_WRITEMEM_32BIT_NO_ADDR_INC: increment = false; limit = STLINK_MAX_WRITE32; break;
     case STLINK_DEBUG_APIV2_READMEM_16BIT: is_read = true; size = 2; break;
-    case STLINK_DEBUG_APIV2_WRITEMEM_16BIT: size = 2; break;
+    case STLINK_DEBUG_APIV2_WRITEMEM_16BIT: size = 2; limit = STLINK_MAX_WRITE32; break;
     case STLINK_DEBUG_READMEM_8BIT: is_read = true; size = 1; limit = max_rw8(p); break;
     case STLINK_DEBUG_WRITEMEM_8BIT: size = 1; limit = max_rw8(p); break;
     default: return 0;
@@ -265,9 +265,10 @@ static size_t mem_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *ou
         return 0;
     }
     if (!is_read) {
-        uint8_t buf[STLINK_MAX_RW32];
-        memset(buf, 0, sizeof buf);
-        memcpy(buf, out, out_len < len ? out_len : len);
+        uint8_t buf[STLINK_MAX_WRITE32];
+        size_t have = out_len < len ? out_len : len;
+        memcpy(buf, out, have);
+        memset(buf + have, 0, len - have); /* a short data phase writes zeros */
         memory_command(p, addr, len, size, increment, NULL, buf);
         return 0;
     }

@@ -32,7 +32,7 @@
 
 #define MAX_CLIENTS 32
 #define MAX_CONTROL_CLIENTS 8
-#define RX_CAP (STLINK_SERVER_USB_CMD_HDR + STLINK_SERVER_MAX_MSG + 64)
+#define RX_CAP (STLINK_SERVER_USB_CMD_HDR + STLINK_SERVER_MAX_OUT + 64)
 #define CONTROL_LINE_MAX 256
 #define DEVICE_ID_BASE 0x1000u
 #define SEND_DEADLINE_MS 2000
@@ -202,7 +202,7 @@ static bool handle_usb_cmd(struct sim_server *s, struct client *c, const uint8_t
     uint8_t dir = rx[STLINK_SERVER_USB_DIR];
     if (c->board < 0 || le32_get(&rx[STLINK_SERVER_USB_CONNECT_ID]) != c->connect_id)
         return reply_status(c, STLINK_SERVER_ERR_BAD_PARAM);
-    if (len > STLINK_SERVER_MAX_MSG)
+    if (len > (dir == STLINK_SERVER_DIR_OUT ? STLINK_SERVER_MAX_OUT : STLINK_SERVER_MAX_MSG))
         return reply_status(c, STLINK_SERVER_ERR_BAD_PARAM);
     struct sim_board *b = s->cfg.boards[c->board];
     static const uint8_t none[1];

@@ -142,9 +142,12 @@ int daemon_usb_cmd(struct daemon_link *l, const uint8_t cmd[16], uint8_t dir, co
     if (l->fd < 0)
         return LIBUSB_ERROR_NO_DEVICE;
     size_t data_len = dir == STLINK_SERVER_DIR_OUT ? out_len : in_len;
-    if (data_len > l->max_msg)
+    size_t limit = l->max_msg;
+    if (dir == STLINK_SERVER_DIR_OUT && l->max_msg == STLINK_SERVER_MAX_MSG)
+        limit = STLINK_SERVER_MAX_OUT; /* the daemon takes a write's whole data phase */
+    if (data_len > limit)
         return LIBUSB_ERROR_IO;
-    uint8_t msg[STLINK_SERVER_USB_CMD_HDR + STLINK_SERVER_MAX_MSG] = {STLINK_SERVER_SEND_USB_CMD};
+    uint8_t msg[STLINK_SERVER_USB_CMD_HDR + STLINK_SERVER_MAX_OUT] = {STLINK_SERVER_SEND_USB_CMD};
     le32_put(&msg[STLINK_SERVER_USB_CONNECT_ID], l->connect_id);
     memcpy(&msg[STLINK_SERVER_USB_CMD], cmd, STLINK_CMD_SIZE);
     msg[STLINK_SERVER_USB_DIR] = dir;

@@ -21,7 +21,7 @@ struct stlink_pipe {
     size_t data_need, data_have;
     size_t reply_len, reply_pos;
     uint32_t rw_misc_items; /* of the last RW_MISC_OUT: sizes the RW_MISC_IN reply */
-    uint8_t data[STLINK_SERVER_MAX_MSG];
+    uint8_t data[STLINK_SERVER_MAX_OUT];
     uint8_t reply[STLINK_SERVER_MAX_MSG];
 };
 

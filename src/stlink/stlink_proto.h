@@ -24,8 +24,12 @@
 #define STLINK_PID_V3PWR 0x3757u
 
 #define STLINK_CMD_SIZE 16
-/* Largest data phase of a 16/32-bit memory command. */
+/* Largest data phase of a 16/32-bit memory command stflash sends: reads above it fail on V2
+ * firmware, so both directions stay within it. */
 #define STLINK_MAX_RW32 6144u
+/* Largest 16/32-bit memory write the probe firmware takes in one command: clients hand their
+ * flash loaders 32 KiB of data in one write on real probes (docs/virtual-board.md, "Probe"). */
+#define STLINK_MAX_WRITE32 32768u
 /* Largest 8-bit memory transfer: V2/V2-1, and V3 (from firmware J6 on). */
 #define STLINK_V2_MAX_RW8 64u
 #define STLINK_V3_MAX_RW8 512u

@@ -11,6 +11,10 @@
 #define STLINK_SERVER_DEFAULT_PORT 7184
 /* OpenOCD sizes its socket buffers at 10240 bytes: a request or response must fit. */
 #define STLINK_SERVER_MAX_MSG 10240u
+/* The virtual board's daemon also takes a memory write's whole data phase in one request (up to
+ * STLINK_MAX_WRITE32, src/stlink/stlink_proto.h), so clients that send large writes through the
+ * stand-in libusb reach the probe as they would over USB. */
+#define STLINK_SERVER_MAX_OUT 32768u
 
 enum stlink_server_cmd {
     STLINK_SERVER_REFRESH_DEVICE_LIST = 0x00,

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # stlink-tools 1.7.0 over the stand-in libusb on the virtual STM32F407VG: st-info identifies the
-# chip, st-flash reads the preloaded firmware back byte-exact and mass-erases the flash (FLASH_CR
-# MER). Its write is not run: st-flash hands the F4 loader 32 KiB of data in one 32-bit memory
-# command, beyond the 6144 bytes the simulated probe takes per command and the 10240-byte message
-# of the stlink-server protocol the stand-in libusb speaks (docs/virtual-board.md).
+# chip, st-flash reads the preloaded firmware back byte-exact, writes an image across sector
+# boundaries (its loader gets 32 KiB per 32-bit memory write) and mass-erases the flash (FLASH_CR
+# MER).
 . "$(dirname "$0")/lib.sh"
 need_tool st-flash stlink-tools
 need_tool st-info stlink-tools
@@ -25,6 +24,18 @@ pass "stm32f407vg: st-info --probe"
 run_usb "$WORK/read.log" st-flash read "$WORK/read.bin" 0x08000000 65536 || fail "st-flash read failed"
 expect_equal_files "$WORK/read.bin" "$firmware"
 pass "stm32f407vg: st-flash read: the preloaded 64 KiB byte-exact"
+
+# 100 KiB + 12 at 0x08004000: sectors 1-5 (16, 16, 16, 64 and 128 KiB) of which the last is
+# touched in part; what st-flash leaves of the preloaded firmware before the image stays.
+/usr/bin/python3 -c 'import random, sys; r = random.Random(7); open(sys.argv[1], "wb").write(bytes(r.getrandbits(8) for _ in range(100 * 1024 + 12)))' "$WORK/image.bin"
+run_usb "$WORK/write.log" st-flash write "$WORK/image.bin" 0x08004000 || fail "st-flash write failed: $(tail -5 "$WORK/write.log")"
+expect_log "$WORK/write.log" "Flash written and verified! jolly good!"
+run_usb "$WORK/wread.log" st-flash read "$WORK/wread.bin" 0x08004000 $((100 * 1024 + 12)) || fail "st-flash read failed"
+expect_equal_files "$WORK/wread.bin" "$WORK/image.bin"
+run_usb "$WORK/head.log" st-flash read "$WORK/head.bin" 0x08000000 16384 || fail "st-flash read failed"
+head -c 16384 "$firmware" >"$WORK/head_expected.bin"
+expect_equal_files "$WORK/head.bin" "$WORK/head_expected.bin"
+pass "stm32f407vg: st-flash write at 0x08004000: 100 KiB across five sectors byte-exact, sector 0 kept"
 
 run_usb "$WORK/erase.log" st-flash erase || fail "st-flash erase failed"
 [ "$(json_get "$(ctl stats 0)" mass_erases)" = 1 ] || fail "expected a mass erase: $(ctl stats 0)"

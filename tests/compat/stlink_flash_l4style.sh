@@ -9,9 +9,8 @@ need_tool st-info stlink-tools
 chip=${1:?stm32g071rb or stm32l476rg}
 case "$chip" in
 stm32g071rb) chipid=0x0460 kib=128 page=2048 base=$((0x08000000)) size=$((10 * 2048 + 1000)) ;;
-# st-flash hands the L4 loader its whole buffer (up to 32 KiB) in one WRITEMEM_32BIT, which the
-# probe's 6144-byte limit refuses (docs/virtual-board.md): the image stays within one transfer.
-stm32l476rg) chipid=0x0415 kib=1024 page=2048 base=$((0x08080000 - 2 * 2048)) size=6144 ;;
+# 40 KiB across the bank boundary: st-flash hands its loader 32 KiB per 32-bit memory write.
+stm32l476rg) chipid=0x0415 kib=1024 page=2048 base=$((0x08080000 - 2 * 2048)) size=$((40 * 1024 + 24)) ;;
 *) fail "chip '$chip': give stm32g071rb or stm32l476rg" ;;
 esac
 bytes=$((kib * 1024))
