@@ -51,6 +51,9 @@ struct plan {
     uint64_t preserve_bytes; /* bytes of partially covered units read back before erasing */
     bool kept_not_erased;    /* a unit left out as unchanged holds something else than erased */
     bool crc_failed;         /* the CRC routine could not be used for the comparison */
+    uint8_t *unit_state;     /* per unit of the map, what the comparison saw (UNIT_* flags) */
+    struct run *erase_runs;  /* the units of the runs that need an erase (no data) */
+    size_t erase_count;
 };
 
 static void plan_free(struct plan *p)
@@ -58,8 +61,11 @@ static void plan_free(struct plan *p)
     for (size_t i = 0; i < p->count; i++)
         free(p->runs[i].data);
     free(p->runs);
-    p->runs = NULL;
-    p->count = 0;
+    free(p->unit_state);
+    free(p->erase_runs);
+    p->runs = p->erase_runs = NULL;
+    p->unit_state = NULL;
+    p->count = p->erase_count = 0;
 }
 
 static int check_dev(struct flash_dev *f)
@@ -364,6 +370,7 @@ static void crc_unavailable(struct flash_dev *f, int rc, const char *instead)
  */
 #define UNIT_CHANGED 1u    /* the unit differs from the image */
 #define UNIT_NOT_ERASED 2u /* the image puts something else than the erased value in the unit */
+#define UNIT_HAS_DATA 4u   /* the flash holds something else than the erased value there */
 
 static int skip_unchanged(struct flash_dev *f, const struct stflash_image *img, struct plan *p)
 {
@@ -412,6 +419,8 @@ static int skip_unchanged(struct flash_dev *f, const struct stflash_image *img, 
                 size_t pg = unit_at(f, a).index;
                 if (crcs[k] != flash_crc_expected(want, len, f->map.erased))
                     pages[pg] |= UNIT_CHANGED;
+                if (crcs[k] != 0)
+                    pages[pg] |= UNIT_HAS_DATA;
                 for (uint32_t b = 0; b < len && !(pages[pg] & UNIT_NOT_ERASED); b++)
                     if (want[b] != f->map.erased)
                         pages[pg] |= UNIT_NOT_ERASED;
@@ -457,6 +466,8 @@ static int skip_unchanged(struct flash_dev *f, const struct stflash_image *img, 
     p->count = count;
     p->bytes = bytes;
     p->units = units;
+    p->unit_state = pages;
+    pages = NULL;
     runs = NULL;
 out:
     free(regions);
@@ -464,6 +475,64 @@ out:
     free(crcs);
     free(runs);
     return rc;
+}
+
+/*
+ * The runs' units that need an erase into p->erase_runs. A unit the comparison found erased
+ * wherever the image covers it is checked whole on the target (the CRC routine's exact blank
+ * check) and, erased, is programmed without an erase: on a blank chip nothing is erased. When
+ * the check cannot run, every unit is erased.
+ */
+static void plan_erase_runs(struct flash_dev *f, struct plan *p)
+{
+    p->erase_runs = calloc(p->units + 1, sizeof *p->erase_runs);
+    struct flash_crc_region *regions = calloc(p->units + 1, sizeof *regions);
+    uint32_t *blank = calloc(p->units + 1, sizeof *blank);
+    size_t n = 0, units = 0, left_out = 0;
+    if (!p->erase_runs || !regions || !blank) {
+        free(p->erase_runs); /* out of memory: every unit is erased */
+        p->erase_runs = NULL;
+        goto out;
+    }
+    for (size_t r = 0; r < p->count; r++)
+        for (uint32_t off = 0; off < p->runs[r].len;) {
+            struct flash_unit u = unit_at(f, p->runs[r].addr + off);
+            off += u.size;
+            if (p->unit_state && !(p->unit_state[u.index] & UNIT_HAS_DATA))
+                regions[n++] = (struct flash_crc_region){u.addr, u.size, 0, true};
+        }
+    if (n) {
+        char saved[sizeof f->ctx->last_error];
+        if (f->ctx)
+            memcpy(saved, f->ctx->last_error, sizeof saved);
+        if (flash_crc_target(f, regions, n, false, blank) != STFLASH_OK)
+            for (size_t i = 0; i < n; i++)
+                blank[i] = 1; /* unknown: erased like the others */
+        if (f->ctx)
+            memcpy(f->ctx->last_error, saved, sizeof saved);
+    }
+    size_t k = 0;
+    for (size_t r = 0; r < p->count; r++)
+        for (uint32_t off = 0; off < p->runs[r].len;) {
+            struct flash_unit u = unit_at(f, p->runs[r].addr + off);
+            off += u.size;
+            units++;
+            if (k < n && regions[k].addr == u.addr && blank[k++] == 0) {
+                left_out++;
+                continue;
+            }
+            struct run *last = p->erase_count ? &p->erase_runs[p->erase_count - 1] : NULL;
+            if (last && (uint64_t)last->addr + last->len == u.addr)
+                last->len += u.size;
+            else
+                p->erase_runs[p->erase_count++] = (struct run){u.addr, u.size, NULL};
+        }
+    if (left_out && f->ctx)
+        ctx_log(f->ctx, STFLASH_LOG_INFO, "%zu of %zu %ss to program are erased already: not erased",
+                left_out, units, flash_map_unit_noun(&f->map));
+out:
+    free(regions);
+    free(blank);
 }
 
 static int check_image(struct flash_dev *f, const struct stflash_image *img, const char *what)
@@ -898,18 +967,26 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
         goto out;
     }
 
+    /* Units erased already need no erase (unless the caller asked for a full erase). */
+    if (!mass && !full)
+        plan_erase_runs(f, &p);
+    const struct run *to_erase = p.erase_runs ? p.erase_runs : p.runs;
+    size_t n_erase = p.erase_runs ? p.erase_count : p.count;
+    uint64_t erase_bytes = 0;
+    for (size_t i = 0; i < n_erase; i++)
+        erase_bytes += to_erase[i].len;
     /* Every unit touched, or every other unit erased already: one mass erase does what the
      * unit erases would (the bytes to keep are in the run buffers already), in the time of one
-     * unit erase. */
-    if (!mass && f->drv->mass_erase && p.bytes == flash_map_bytes(&f->map))
+     * unit erase where the datasheet says so. */
+    if (!mass && f->drv->mass_erase && erase_bytes == flash_map_bytes(&f->map))
         mass = true;
-    else if (!mass && !full)
+    else if (!mass && !full && n_erase && f->drv->mass_erase_quick)
         mass = rest_is_blank(f, &p);
 
     rc = f->drv->unlock(f);
     int erased = 0; /* 0 nothing, 1 some units, 2 every unit of the job */
     if (rc == STFLASH_OK) {
-        rc = mass ? mass_erase_phase(f) : erase_units(f, p.runs, p.count);
+        rc = mass ? mass_erase_phase(f) : erase_units(f, to_erase, n_erase);
         erased = rc == STFLASH_OK ? 2 : mass ? 0 : 1;
     }
     if (rc == STFLASH_OK)

@@ -430,6 +430,7 @@ static const struct flash_driver flash_driver_f1 = {
     .lock = fpec_lock,
     .erase_unit = f1_erase_unit,
     .mass_erase = f1_mass_erase,
+    .mass_erase_quick = true, /* DS5319 "Flash memory characteristics": tME = tERASE, 20-40 ms */
     .program = f1_program,
     .check_writable = f1_check_writable,
 };

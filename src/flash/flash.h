@@ -35,6 +35,10 @@ struct flash_driver {
     int (*erase_unit)(struct flash_dev *f, const struct flash_unit *u);
     /* Erases every bank. Optional (may be NULL): the engine erases unit by unit then. */
     int (*mass_erase)(struct flash_dev *f);
+    /* The datasheet's mass erase takes about the time of one unit erase (F0/F1/F3, L4-style),
+     * so that one mass erase may replace several unit erases when the rest of the flash is
+     * erased already. Sectored flash (F2/F4/F7: a 1 MiB mass erase takes 8-16 s) leaves it false. */
+    bool mass_erase_quick;
     /* Programs len bytes at addr: both multiples of the program unit, inside one region run
      * without holes, the range erased before. Drivers program through a loader in target SRAM
      * (flash/loader.h). */

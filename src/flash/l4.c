@@ -437,6 +437,7 @@ static const struct flash_driver flash_driver_l4 = {
     .lock = l4_lock,
     .erase_unit = l4_erase_unit,
     .mass_erase = l4_mass_erase,
+    .mass_erase_quick = true, /* DS10198, DS12232 "Flash memory characteristics": tME about tERASE */
     .program = l4_program,
     .check_writable = l4_check_writable,
 };

@@ -37,7 +37,7 @@ random_file "$WORK/background.bin" $bg
 expect_ok "${P[@]}" -v write "$WORK/background.bin" $FLASH
 expect_out "verified"
 expect_err "programming x32 (PSIZE 2) for a 3.30 V supply"
-expect_err "the rest of the flash is erased: one mass erase instead of 7 sector erases"
+expect_err "7 of 7 sectors to program are erased already: not erased"
 expect_ok "${P[@]}" -q read "$WORK/flash.bin" $FLASH $bg
 expect_same "$WORK/flash.bin" "$WORK/background.bin"
 cp "$WORK/background.bin" "$WORK/expected.bin"

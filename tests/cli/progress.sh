@@ -5,6 +5,10 @@
 P=(--probe sim:stm32f103c8)
 random_file "$WORK/img.bin" 65536
 
+# Over other firmware (every byte inverted): the flash must be erased first.
+/usr/bin/python3 -c 'import sys; d = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "wb").write(bytes(b ^ 0xFF for b in d))' "$WORK/img.bin" "$WORK/inv.bin"
+expect_ok "${P[@]}" -q write "$WORK/inv.bin" 0x08000000
 expect_ok "${P[@]}" write "$WORK/img.bin" 0x08000000
 for phase in erase program verify; do
     grep -qE "^$phase: 100% 65536 bytes in [0-9]+\.[0-9]{2} s" "$WORK/err" ||

@@ -620,6 +620,7 @@ static void test_failure_mid_job(void **state)
 {
     struct fixture *fx = *state;
     const struct seg s[] = {{0x08001800u, 0x1000, 141}};
+    prefill(fx, 14); /* other firmware: the pages must be erased */
     fx->hook = protect_on_program;
     int rc = write_segs(fx, s, 1, NULL);
     assert_error(fx, rc, STFLASH_ERR_PROTECTED,
@@ -630,6 +631,7 @@ static void test_failure_mid_job(void **state)
     assert_int_equal(check_phase(fx, STFLASH_PHASE_VERIFY, 0), 0);
 
     fx->sd.t.fpec.wrpr = 0xFFFFFFFFu;
+    prefill(fx, 15);
     fx->hook = protect_on_erase;
     rc = write_segs(fx, s, 1, NULL);
     assert_error(fx, rc, STFLASH_ERR_PROTECTED,
@@ -1197,7 +1199,14 @@ static void test_unchanged_whole_flash(void **state)
     spy_install(fx, &spy, &stats);
     const struct seg segs[] = {{FLASH_BASE, fx->size, 271}};
     assert_int_equal(write_segs(fx, segs, 1, NULL), STFLASH_OK);
+    assert_int_equal(stats.mass_erases + stats.pages_erased, 0); /* blank: nothing to erase */
+    assert_flash_as_expected(fx);
+    /* Over other firmware in every page: one mass erase. */
+    prefill(fx, 272);
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(write_segs(fx, segs, 1, NULL), STFLASH_OK);
     assert_int_equal(stats.mass_erases, 1);
+    assert_int_equal(stats.pages_erased, 0);
     assert_flash_as_expected(fx);
 
     spy_reset(fx, &spy, &stats);
@@ -1221,8 +1230,18 @@ static void test_unchanged_whole_flash(void **state)
     free_image(&im);
 }
 
+/* Fills the pages of [addr, addr+len) with pattern(seed), in the flash and in expect: firmware
+ * that a write over them has to erase. */
+static void fill_pages(struct fixture *fx, uint32_t addr, uint32_t len, uint32_t seed)
+{
+    uint32_t from = (addr - FLASH_BASE) & ~1023u, to = (addr - FLASH_BASE + len + 1023u) & ~1023u;
+    for (uint32_t i = from; i < to; i++)
+        fx->sd.t.flash[i] = fx->expect[i] = pattern(i, seed);
+}
+
 /* Every page the job leaves alone reads erased: one mass erase instead of the page erases, the
- * bytes to keep included. Not when a page outside holds data, is write protected, or with full. */
+ * bytes to keep included. Not when a page outside holds data, is write protected, or with full.
+ * Pages that read erased already are not erased at all. */
 static void test_erased_rest_mass_erase(void **state)
 {
     struct fixture *fx = *state;
@@ -1230,6 +1249,13 @@ static void test_erased_rest_mass_erase(void **state)
     struct sim_stats stats;
     spy_install(fx, &spy, &stats);
     const struct seg segs[] = {{0x08002001u, 20000, 281}};
+    assert_int_equal(write_segs(fx, segs, 1, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_int_equal(stats.mass_erases + stats.pages_erased, 0); /* blank pages */
+    assert_non_null(strstr(spy.log, "20 of 20 pages to program are erased already: not erased"));
+
+    fill_pages(fx, 0x08002001u, 20000, 280);
+    spy_reset(fx, &spy, &stats);
     assert_int_equal(write_segs(fx, segs, 1, NULL), STFLASH_OK);
     assert_flash_as_expected(fx);
     assert_locked(fx);
@@ -1251,6 +1277,7 @@ static void test_erased_rest_mass_erase(void **state)
     /* Erased again, but 0x0800f000-0x0800ffff write protected: a mass erase would be refused. */
     memset(fx->sd.t.flash, 0xFF, fx->size);
     memset(fx->expect, 0xFF, fx->size);
+    fill_pages(fx, 0x08002001u, 20000, 284);
     fx->sd.t.fpec.wrpr = 0xFFFF7FFFu;
     spy_reset(fx, &spy, &stats);
     assert_int_equal(write_segs(fx, segs, 1, NULL), STFLASH_OK);
@@ -1261,15 +1288,18 @@ static void test_erased_rest_mass_erase(void **state)
     /* full: page erases, as asked. */
     fx->sd.t.fpec.wrpr = 0xFFFFFFFFu;
     memset(fx->sd.t.flash, 0xFF, fx->size);
-    const struct stflash_write_options full = {.full = true};
+    memset(fx->expect, 0xFF, fx->size);
+    const struct stflash_write_options full = {.full = true}; /* erases blank pages too */
     spy_reset(fx, &spy, &stats);
     assert_int_equal(write_segs(fx, segs, 1, &full), STFLASH_OK);
     assert_flash_as_expected(fx);
     assert_int_equal(stats.mass_erases, 0);
     assert_int_equal(stats.pages_erased, 20);
 
-    /* Pages 2-21 hold the image: changing pages 30-31 only must keep them, page erases. */
+    /* Pages 2-21 hold the image: changing pages 30-31 (other firmware) only must keep them,
+     * page erases. */
     const struct seg more[] = {{0x08002001u, 20000, 281}, {0x08007800u, 0x800, 283}};
+    fill_pages(fx, 0x08007800u, 0x800, 285);
     spy_reset(fx, &spy, &stats);
     assert_int_equal(write_segs(fx, more, 2, NULL), STFLASH_OK);
     assert_flash_as_expected(fx);

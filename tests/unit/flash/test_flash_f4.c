@@ -117,6 +117,20 @@ static void assert_error(struct fixture *fx, int rc, int want, const char *text)
 
 /* A background over sectors 0-5, then one byte in sector 5 (128 KiB): only that sector is
  * erased, and its other 131071 bytes are the background still. */
+/* Sectors that read erased are programmed without an erase; over firmware, only the sectors
+ * the image touches are erased (16 + 16 + 16 KiB here), never the 8-s mass erase. */
+static void test_blank_sectors_not_erased(void **state)
+{
+    struct fixture *fx = *state;
+    fx->erase_total = 0;
+    assert_int_equal(write_seg(fx, 0x08000000u, 40000, 6), STFLASH_OK);
+    assert_int_equal(fx->erase_total, 0);
+    assert_pattern(fx, 0x08000000u, 40000, 6);
+    assert_int_equal(write_seg(fx, 0x08000000u, 40000, 7), STFLASH_OK);
+    assert_int_equal(fx->erase_total, 48 * KIB);
+    assert_pattern(fx, 0x08000000u, 40000, 7);
+}
+
 static void test_one_byte_in_128k_sector(void **state)
 {
     struct fixture *fx = *state;
@@ -195,13 +209,15 @@ static void test_write_protection(void **state)
     assert_pattern(fx, 0x08008000u, 64, 5);
 }
 
-/* F429: a write across the bank boundary erases sector 11 (bank 1) and sector 12 (bank 2, SNB
- * 0b10000) only; a mass erase clears both banks (MER | MER1). */
+/* F429: a write across the bank boundary over firmware erases sector 11 (bank 1) and sector 12
+ * (bank 2, SNB 0b10000) only; a mass erase clears both banks (MER | MER1). */
 static void test_f429_bank_boundary(void **state)
 {
     struct fixture *fx = *state;
     assert_int_equal(fx->f.map.banks, 2);
     assert_int_equal(write_seg(fx, 0x08100000u + 16 * KIB, 32, 2), STFLASH_OK); /* sector 13 */
+    /* Firmware in sectors 11 and 12 (blank sectors are programmed without an erase). */
+    assert_int_equal(write_seg(fx, 0x080FFF00u, 512, 3), STFLASH_OK);
     fx->erase_total = 0;
     assert_int_equal(write_seg(fx, 0x080FFFF0u, 32, 4), STFLASH_OK);
     assert_int_equal(fx->erase_total, 128 * KIB + 16 * KIB);
@@ -216,6 +232,7 @@ static void test_f429_bank_boundary(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_blank_sectors_not_erased, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_one_byte_in_128k_sector, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_x8_below_2v1, setup_f407_x8, teardown),
         cmocka_unit_test_setup_teardown(test_readback_failure_named, setup_f407, teardown),

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Benchmark: stflash, OpenOCD 0.12, st-flash 1.7.0 and pyOCD 0.13 writing (and verifying) an image
+# at 0x08000000 on simulated parts of the sectored and double-word flash families:
+#
+#   f407-64k, f407-512k     a 64 KiB / 512 KiB image on a blank STM32F407VG (F4-Discovery)
+#   f407-64k-over, ...-over the image written over other firmware of the same size (the image with
+#                           every byte inverted)
+#   l476-64k, l476-64k-over a 64 KiB image on an STM32L476RG, blank and over other firmware
+#   g071-64k, g071-64k-over the same on an STM32G071RB
+#
+# The floor of a case is the physical minimum of the job: the program units the image holds that
+# are not erased x tPROG, plus the cheapest erase the job needs: none on a blank chip, else the
+# touched units' erases or one mass erase, whichever is shorter. Figures (typical, as the virtual
+# board uses them): F407 x32 word 16 us, sectors 16/64/128 KiB 250/550/1000 ms, mass erase 8 s
+# (DS8626 Table 42); L476 double word 81.69 us, page 22.02 ms, mass erase 22.02 ms (DS10198 "Flash
+# memory characteristics"); G071 double word 85 us, page and mass erase 22 ms (DS12232). pyOCD
+# runs its stm32f412xg target on the F407 (same 1 MiB sector layout) and stm32l475xg on the L476;
+# it has no G0 target.
+#
+#   bench/family_cases.sh [BUILD_DIR] [CASE...]     (default: build, every case)
+set -euo pipefail
+build=$(cd "${1:-build}" && pwd)
+shift || true
+cases=("$@")
+[ ${#cases[@]} -gt 0 ] || cases=(f407-64k f407-64k-over f407-512k f407-512k-over l476-64k l476-64k-over g071-64k g071-64k-over)
+work=$(mktemp -d)
+. "$(dirname "$0")/lib.sh"
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+
+cmd_stflash='"$stflash" --probe "tcp:127.0.0.1:$port" write "$image" 0x08000000'
+cmd_openocd='openocd -c "adapter driver hla" -c "hla_layout stlink" \
+    -c "hla_device_desc \"ST-LINK\"" -c "hla_vid_pid 0x0483 0x3748" \
+    -c "hla_stlink_backend tcp $port" -c "transport select hla_swd" -c "gdb_port disabled" \
+    -c "telnet_port disabled" -c "tcl_port disabled" -f target/$ocd_cfg -c init \
+    -c "reset halt" -c "flash write_image erase $image 0x08000000" \
+    -c "verify_image $image 0x08000000" -c shutdown'
+cmd_stlink="$usb_prefix"' st-flash write "$image" 0x08000000'
+cmd_pyocd="$usb_prefix"' /usr/bin/python3 /usr/bin/pyocd-flashtool -t $pyocd_target -hp "$image"'
+
+# floor FAMILY IMAGE FIRST: seconds.
+floor() {
+    /usr/bin/python3 - "$@" <<'PY'
+import sys
+family, image, first = sys.argv[1], sys.argv[2], sys.argv[3]
+KIB = 1024
+if family == "f4":
+    unit, tprog, mass = 4, 16e-6, 8.0
+    sectors = [(16 * KIB, 0.25)] * 4 + [(64 * KIB, 0.55)] + [(128 * KIB, 1.0)] * 7
+else:
+    unit, tprog, mass = 8, (81.69e-6 if family == "l476" else 85e-6), 0.022
+    sectors = [(2 * KIB, 0.02202 if family == "l476" else 0.022)] * 512
+data = open(image, "rb").read()
+data += b"\xff" * (-len(data) % unit)
+units = sum(1 for i in range(0, len(data), unit) if data[i:i + unit] != b"\xff" * unit)
+erase = 0.0
+if first:
+    old = open(first, "rb").read()
+    at, needed = 0, 0.0
+    for size, t in sectors:
+        if at >= len(old):
+            break
+        if any(b != 0xFF for b in old[at:at + size]):
+            needed += t
+        at += size
+    erase = min(needed, mass)
+print(f"{units * tprog + erase:.6f}")
+PY
+}
+
+table_head
+for c in "${cases[@]}"; do
+    over=""
+    case $c in
+    *-over) over=1 ;;
+    esac
+    case $c in
+    f407-64k | f407-64k-over) fam=f4 chip=stm32f407vg size=65536 ocd_cfg=stm32f4x.cfg pyocd_target=stm32f412xg ;;
+    f407-512k | f407-512k-over) fam=f4 chip=stm32f407vg size=524288 ocd_cfg=stm32f4x.cfg pyocd_target=stm32f412xg ;;
+    l476-64k | l476-64k-over) fam=l476 chip=stm32l476rg size=65536 ocd_cfg=stm32l4x.cfg pyocd_target=stm32l475xg ;;
+    g071-64k | g071-64k-over) fam=g071 chip=stm32g071rb size=65536 ocd_cfg=stm32g0x.cfg pyocd_target="" ;;
+    *) echo "bench: unknown case $c" >&2; exit 2 ;;
+    esac
+    image="$work/image_$size.bin"
+    /usr/bin/python3 -c 'import random, sys; r = random.Random(1); open(sys.argv[1], "wb").write(bytes(r.getrandbits(8) for _ in range(int(sys.argv[2]))))' "$image" "$size"
+    first=""
+    if [ -n "$over" ]; then
+        first="$work/inverted_$size.bin"
+        /usr/bin/python3 -c 'import sys; d = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "wb").write(bytes(b ^ 0xFF for b in d))' "$image" "$first"
+    fi
+    fl=$(floor "$fam" "$image" "$first")
+    img=$image
+    row "$c" "stflash (tcp)" "$cmd_stflash" "$chip" "$img" "$first" "$fl"
+    row "$c" "OpenOCD 0.12 hla (tcp)" "$cmd_openocd" "$chip" "$img" "$first" "$fl"
+    row "$c" "st-flash 1.7.0 (usb)" "$cmd_stlink" "$chip" "$img" "$first" "$fl"
+    if [ -n "$pyocd_target" ]; then
+        row "$c" "pyOCD 0.13 $pyocd_target (usb)" "$cmd_pyocd" "$chip" "$img" "$first" "$fl"
+    fi
+done
