@@ -140,6 +140,7 @@ struct gdb_server {
     volatile int *stop;       /* set by a signal: end the session */
     int listen_fd;            /* -1 when none: other clients are told the server is busy */
     unsigned idle_timeout_ms; /* a client silent (and halted) this long is dropped; 0: never */
+    bool reset_on_connect;    /* reset (and halt) the target when a client connects */
     FILE *log;                /* where the server says what happened (NULL: nowhere) */
     struct gdb_refused {
         int fd;

@@ -273,7 +273,8 @@ int gdb_serve(struct gdb_server *s, int fd)
     struct gdb_conn c;
     memset(&c, 0, sizeof c);
     c.fd = fd;
-    int rc = stflash_halt(s->dev);
+    int rc = s->reset_on_connect ? stflash_reset(s->dev, STFLASH_RESET_AUTO, true)
+                                 : stflash_halt(s->dev);
     if (rc == 0)
         rc = stflash_hwbreak_init(s->dev, &s->hw);
     if (rc == 0)
