@@ -320,8 +320,17 @@ void cortexm_update_watchpoints(struct sim_target *t)
     if (t->core.demcr & DEMCR_TRCENA)
         for (unsigned n = 0; n < t->cpu->dwt_comp && n < 4; n++)
             any |= dwt_watches(t, n, true) || dwt_watches(t, n, false);
+    t->core.watch_update = false;
     if (any == (t->hook_watch != 0))
+        return; /* the hook reads the comparators as they are */
+    if (t->core.in_run) {
+        /* The firmware itself set or cleared the last comparator: Unicorn's hooks and
+         * translated code are changed once the run returns, after this instruction. */
+        t->core.watch_update = true;
+        t->stop = SIM_STOP_EXCEPTION;
+        uc_emu_stop(t->uc);
         return;
+    }
     /* The hook costs every access something: it exists only while a comparator watches. Code
      * translated before it came or went is dropped so that the change applies at once. */
     if (any) {
@@ -516,7 +525,9 @@ void cortexm_reset(struct sim_target *t, bool power_on)
     memcpy(dwt_mask, c->dwt_mask, sizeof dwt_mask);
     memcpy(dwt_fn, c->dwt_function, sizeof dwt_fn);
 
+    bool in_run = c->in_run;
     memset(c, 0, sizeof *c);
+    c->in_run = in_run;
     if (power_on) {
         c->fp_ctrl = t->cpu->fpb_code << 4 | t->cpu->fpb_lit << 8; /* NUM_CODE, NUM_LIT */
         c->dwt_ctrl = t->cpu->dwt_comp << 28;                      /* NUMCOMP */
@@ -687,7 +698,11 @@ void cortexm_run(struct sim_target *t, sim_ps deadline)
         t->stop = SIM_STOP_NONE;
         t->last_intno = -1;
         uint32_t pc = reg_get(t, UC_ARM_REG_PC);
+        c->in_run = true;
         uc_err err = uc_emu_start(t->uc, pc | 1u, 0xFFFFFFFFull, 0, 0);
+        c->in_run = false;
+        if (c->watch_update)
+            cortexm_update_watchpoints(t);
         sim_target_apply_rom_fixup(t);
         if (t->dirty_hi > t->dirty_lo) {
             sim_target_code_changed(t, t->dirty_lo, t->dirty_hi - t->dirty_lo);

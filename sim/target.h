@@ -208,6 +208,8 @@ struct cortexm {
     unsigned bp_count;
     uint32_t dwt_ctrl, dwt_comp[4], dwt_mask[4], dwt_function[4];
     bool watch_pending;       /* a comparator matched: halt before the next instruction */
+    bool in_run;              /* Unicorn is running the core (sim/cortexm.c) */
+    bool watch_update;        /* the comparators changed during a run: apply after it */
     uint32_t dwt_cyccnt_base; /* CYCCNT = base + cycles since base time when enabled */
     sim_ps dwt_cyccnt_time;
     uint32_t itm_tcr, itm_ter, itm_tpr;

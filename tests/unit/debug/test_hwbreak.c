@@ -191,6 +191,34 @@ static void watch_on(const char *chip, unsigned comparators)
     board_close(&b);
 }
 
+/* The firmware programs comparator 0 itself (COMP, MASK, FUNCTION = write), then writes the
+ * watched word: the core halts after that store. */
+static void watch_set_by_firmware(void **state)
+{
+    (void)state;
+    struct board b;
+    board_open(&b, "stm32f103cb");
+    struct stflash_hwbreak hb;
+    assert_int_equal(stflash_hwbreak_init(b.dev, &hb), 0); /* DEMCR.TRCENA on */
+    /* str r1,[r0]; str r2,[r0,#4]; str r3,[r0,#8]; str r3,[r1]; b . */
+    static const uint8_t code[] = {0x01, 0x60, 0x42, 0x60, 0x83, 0x60, 0x0B, 0x60, 0xFE, 0xE7};
+    assert_int_equal(stflash_mem_write(b.dev, CODE, code, sizeof code), 0);
+    assert_int_equal(stflash_reg_write(b.dev, 0, 0xE0001020u), 0); /* DWT_COMP0 */
+    assert_int_equal(stflash_reg_write(b.dev, 1, DATA), 0);
+    assert_int_equal(stflash_reg_write(b.dev, 2, 2), 0);
+    assert_int_equal(stflash_reg_write(b.dev, 3, 6), 0);
+    assert_int_equal(stflash_reg_write(b.dev, 15, CODE), 0);
+    assert_int_equal(stflash_write32(b.dev, DFSR, 0x1Fu), 0);
+    assert_int_equal(run_to_halt(b.dev), CODE + 8);
+    uint32_t dfsr, fn;
+    assert_int_equal(stflash_read32(b.dev, DFSR, &dfsr), 0);
+    assert_true(dfsr & 4u);
+    assert_int_equal(stflash_read32(b.dev, 0xE0001028u, &fn), 0);
+    assert_int_equal(fn, (1u << 24) | 6u); /* MATCHED */
+    stflash_hwbreak_clear(b.dev, &hb);
+    board_close(&b);
+}
+
 /* Cortex-M3 (ARMv7-M DWT, 4 comparators) and Cortex-M0 (ARMv6-M, 2). */
 static void watch_m3(void **state)
 {
@@ -211,6 +239,7 @@ int main(void)
         cmocka_unit_test(fpb_v1),        cmocka_unit_test(fpb_v2),
         cmocka_unit_test(fpb_ctrl_fields), cmocka_unit_test(dwt_encoding),
         cmocka_unit_test(watch_m3),      cmocka_unit_test(watch_m0),
+        cmocka_unit_test(watch_set_by_firmware),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
