@@ -54,8 +54,8 @@ struct stflash_dwt_setting {
  * number of low bits ignored, C1.8.10), so len must be a power of two and addr a multiple of
  * it; ARMv6-M and ARMv7-M use the same FUNCTION values for data addresses (ARMv6-M ARM C1.8.4,
  * ARMv7-M ARM C1.8.17). max_mask_bits is the largest MASK the core takes (0: 31).
- * Errors: STFLASH_ERR_INVALID_ARG naming nothing else (len 0, not a power of two, misaligned,
- * larger than the mask allows, unknown kind).
+ * Errors: STFLASH_ERR_INVALID_ARG (len 0 or not a power of two, addr not a multiple of len,
+ * a block larger than the mask allows, an unknown kind).
  */
 int stflash_dwt_watchpoint(uint32_t addr, uint32_t len, enum stflash_watch_kind kind,
                            unsigned max_mask_bits, struct stflash_dwt_setting *out);
