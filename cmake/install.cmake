@@ -3,20 +3,20 @@
 # Included from tools/CMakeLists.txt once the tool targets exist.
 include(GNUInstallDirs)
 
-install(TARGETS stflash_cli stflash-st-info stflash-st-flash
+install(TARGETS stflash_cli stflash-st-info stflash-st-flash stflash-st-util
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 install(FILES ${PROJECT_SOURCE_DIR}/man/stflash.1 ${PROJECT_SOURCE_DIR}/man/stflash-st-info.1
-              ${PROJECT_SOURCE_DIR}/man/stflash-st-flash.1
+              ${PROJECT_SOURCE_DIR}/man/stflash-st-flash.1 ${PROJECT_SOURCE_DIR}/man/stflash-st-util.1
         DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 
 # The library's hint for "permission denied" names <prefix>/lib/udev/rules.d.
 install(FILES ${PROJECT_SOURCE_DIR}/udev/49-stflash.rules DESTINATION lib/udev/rules.d)
 
 if(STFLASH_INSTALL_ST_NAMES)
-  # st-info and st-flash as links to the front-ends: these shadow stlink-tools when installed
+  # st-info, st-flash and st-util as links to the front-ends: these shadow stlink-tools when installed
   # in the same directory, which is why they are off by default.
-  foreach(name st-info st-flash)
+  foreach(name st-info st-flash st-util)
     install(CODE "
       set(dir \"\$ENV{DESTDIR}${CMAKE_INSTALL_FULL_BINDIR}\")
       execute_process(COMMAND \"${CMAKE_COMMAND}\" -E create_symlink stflash-${name} \"\${dir}/${name}\")

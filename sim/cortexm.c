@@ -24,6 +24,7 @@
 /* DFSR bits (C1.6.1) */
 #define DFSR_HALTED (1u << 0)
 #define DFSR_BKPT (1u << 1)
+#define DFSR_DWTTRAP (1u << 2)
 #define DFSR_VCATCH (1u << 3)
 
 /* DHCSR control bits (C1.6.2) */
@@ -189,6 +190,10 @@ void cortexm_halt(struct sim_target *t, uint32_t dfsr_reason)
     c->lockup = false;
     c->dhcsr_ctrl |= DHCSR_C_HALT;
     c->dfsr |= dfsr_reason;
+    if (c->watch_pending) { /* the access was the last instruction run (a step) */
+        c->dfsr |= DFSR_DWTTRAP;
+        c->watch_pending = false;
+    }
 }
 
 void cortexm_debug_resume(struct sim_target *t)
@@ -269,6 +274,76 @@ static bool is_breakpoint(const struct cortexm *c, uint32_t addr)
     return false;
 }
 
+/* ---- watchpoints: DWT address comparators (ARMv7-M C1.8.10, C1.8.17; ARMv6-M C1.8) ---- */
+
+#define DWT_FUNCTION_MATCHED (1u << 24)
+#define DEMCR_TRCENA (1u << 24) /* DWTENA on ARMv6-M: the same bit */
+
+/* FUNCTION 5 watches reads, 6 writes, 7 both (the data-address values of both architectures). */
+static bool dwt_watches(const struct sim_target *t, unsigned n, bool write)
+{
+    unsigned fn = t->core.dwt_function[n] & 0xFu;
+    return fn == 7u || fn == (write ? 6u : 5u);
+}
+
+static void on_data_access(uc_engine *uc, uc_mem_type type, uint64_t address, int size,
+                           int64_t value, void *user)
+{
+    (void)uc;
+    (void)value;
+    struct sim_target *t = user;
+    struct cortexm *c = &t->core;
+    bool write = type == UC_MEM_WRITE;
+    uint32_t first = (uint32_t)address, last = first + (uint32_t)(size > 0 ? size - 1 : 0);
+    bool hit = false;
+    for (unsigned n = 0; n < t->cpu->dwt_comp && n < 4; n++) {
+        if (!dwt_watches(t, n, write))
+            continue;
+        /* The comparator matches addresses equal to COMP with the low MASK bits ignored; an
+         * access matches when any byte of it does. */
+        uint32_t ignore = c->dwt_mask[n] >= 32 ? 0xFFFFFFFFu : (1u << c->dwt_mask[n]) - 1u;
+        uint32_t lo = c->dwt_comp[n] & ~ignore, hi = lo | ignore;
+        if (first <= hi && last >= lo) {
+            c->dwt_function[n] |= DWT_FUNCTION_MATCHED;
+            hit = true;
+        }
+    }
+    /* Data watchpoints are imprecise: the core halts once the access completes, before the
+     * next instruction (on_code), with the PC at that instruction. */
+    if (hit && (c->dhcsr_ctrl & DHCSR_C_DEBUGEN))
+        c->watch_pending = true;
+}
+
+void cortexm_update_watchpoints(struct sim_target *t)
+{
+    bool any = false;
+    if (t->core.demcr & DEMCR_TRCENA)
+        for (unsigned n = 0; n < t->cpu->dwt_comp && n < 4; n++)
+            any |= dwt_watches(t, n, true) || dwt_watches(t, n, false);
+    t->core.watch_update = false;
+    if (any == (t->hook_watch != 0))
+        return; /* the hook reads the comparators as they are */
+    if (t->core.in_run) {
+        /* The firmware itself set or cleared the last comparator: Unicorn's hooks and
+         * translated code are changed once the run returns, after this instruction. */
+        t->core.watch_update = true;
+        t->stop = SIM_STOP_EXCEPTION;
+        uc_emu_stop(t->uc);
+        return;
+    }
+    /* The hook costs every access something: it exists only while a comparator watches. Code
+     * translated before it came or went is dropped so that the change applies at once. */
+    if (any) {
+        if (uc_hook_add(t->uc, &t->hook_watch, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+                        (void *)on_data_access, t, 1, 0) != UC_ERR_OK)
+            t->hook_watch = 0;
+    } else {
+        uc_hook_del(t->uc, t->hook_watch);
+        t->hook_watch = 0;
+    }
+    sim_target_drop_all_code(t);
+}
+
 /* ---- the per-instruction hook: virtual time, breakpoints, stepping, preemption ---- */
 
 static void on_code(uc_engine *uc, uint64_t address, uint32_t size, void *user)
@@ -277,6 +352,12 @@ static void on_code(uc_engine *uc, uint64_t address, uint32_t size, void *user)
     struct cortexm *c = &t->core;
 
     sim_target_apply_rom_fixup(t);
+    if (c->watch_pending) {
+        c->watch_pending = false;
+        t->stop = SIM_STOP_WATCHPOINT;
+        uc_emu_stop(uc);
+        return;
+    }
     if (c->bp_count && is_breakpoint(c, (uint32_t)address)) {
         t->stop = SIM_STOP_BREAKPOINT;
         uc_emu_stop(uc);
@@ -444,7 +525,9 @@ void cortexm_reset(struct sim_target *t, bool power_on)
     memcpy(dwt_mask, c->dwt_mask, sizeof dwt_mask);
     memcpy(dwt_fn, c->dwt_function, sizeof dwt_fn);
 
+    bool in_run = c->in_run;
     memset(c, 0, sizeof *c);
+    c->in_run = in_run;
     if (power_on) {
         c->fp_ctrl = t->cpu->fpb_code << 4 | t->cpu->fpb_lit << 8; /* NUM_CODE, NUM_LIT */
         c->dwt_ctrl = t->cpu->dwt_comp << 28;                      /* NUMCOMP */
@@ -466,6 +549,7 @@ void cortexm_reset(struct sim_target *t, bool power_on)
         c->fpccr = 0xC0000000u; /* ASPEN, LSPEN (ARMv7-M B3.2.22) */
     t->cycle_ps = SIM_PS_PER_S / SIM_CPU_RESET_HZ;
     cortexm_update_breakpoints(t);
+    cortexm_update_watchpoints(t);
 
     uint32_t sp = 0, pc = 0;
     sim_bus_read(t, 0, 4, &sp, SIM_BY_CPU);
@@ -614,7 +698,11 @@ void cortexm_run(struct sim_target *t, sim_ps deadline)
         t->stop = SIM_STOP_NONE;
         t->last_intno = -1;
         uint32_t pc = reg_get(t, UC_ARM_REG_PC);
+        c->in_run = true;
         uc_err err = uc_emu_start(t->uc, pc | 1u, 0xFFFFFFFFull, 0, 0);
+        c->in_run = false;
+        if (c->watch_update)
+            cortexm_update_watchpoints(t);
         sim_target_apply_rom_fixup(t);
         if (t->dirty_hi > t->dirty_lo) {
             sim_target_code_changed(t, t->dirty_lo, t->dirty_hi - t->dirty_lo);
@@ -651,6 +739,9 @@ void cortexm_run(struct sim_target *t, sim_ps deadline)
             break;
         case SIM_STOP_STEP:
             cortexm_halt(t, DFSR_HALTED);
+            break;
+        case SIM_STOP_WATCHPOINT:
+            cortexm_halt(t, DFSR_DWTTRAP);
             break;
         case SIM_STOP_DEADLINE:
         case SIM_STOP_EXCEPTION:

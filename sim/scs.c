@@ -17,6 +17,7 @@
 #define PPB_DBGMCU 0xE0042000u
 #define ROM_BASE 0xE00FF000u
 
+#define DWT_FUNCTION_MATCHED (1u << 24)
 #define DEMCR_V7M_BITS 0x010F07F1u /* TRCENA, MON_*, VC_* (C1.6.5) */
 #define DEMCR_V6M_BITS 0x01000401u /* DWTENA, VC_HARDERR, VC_CORERESET (ARMv6-M C1.6.5) */
 
@@ -438,7 +439,10 @@ static enum sim_bus_result scb_write(struct sim_target *t, uint32_t off, uint32_
         break;
     case 0xDF4: dcrsr_write(t, val); break;
     case 0xDF8: c->dcrdr = val; break;
-    case 0xDFC: c->demcr = val & (is_v6m(t) ? DEMCR_V6M_BITS : DEMCR_V7M_BITS); break;
+    case 0xDFC:
+        c->demcr = val & (is_v6m(t) ? DEMCR_V6M_BITS : DEMCR_V7M_BITS);
+        cortexm_update_watchpoints(t); /* TRCENA (DWTENA on ARMv6-M) turns the DWT on */
+        break;
     case 0xF00:
         cortexm_set_pending(t, 16u + (val & 0x1FFu));
         break;
@@ -466,10 +470,17 @@ static enum sim_bus_result dwt_access(struct sim_target *t, uint32_t off, uint32
         unsigned n = (off - 0x20) / 16, reg = (off - 0x20) % 16;
         uint32_t *r = reg == 0 ? &c->dwt_comp[n] : reg == 4 ? &c->dwt_mask[n]
                                                  : reg == 8 ? &c->dwt_function[n] : NULL;
-        if (rd)
+        if (rd) {
             *rd = r ? *r : 0;
-        else if (r)
-            *r = *wr;
+            if (reg == 8)
+                c->dwt_function[n] &= ~DWT_FUNCTION_MATCHED; /* cleared by the read (C1.8.17) */
+        } else if (r) {
+            if (reg == 8) /* MATCHED is read-only */
+                *r = (*wr & ~DWT_FUNCTION_MATCHED) | (*r & DWT_FUNCTION_MATCHED);
+            else
+                *r = reg == 4 ? *wr & 0x1Fu : *wr; /* MASK: bits [4:0] */
+            cortexm_update_watchpoints(t);
+        }
         return SIM_BUS_OK;
     }
     switch (off) {

@@ -89,6 +89,7 @@ enum sim_stop {
     SIM_STOP_STEP,
     SIM_STOP_EXCEPTION,
     SIM_STOP_BUS_FAULT,
+    SIM_STOP_WATCHPOINT, /* a DWT comparator matched a data access (sim/cortexm.c) */
 };
 
 /* The flash program/erase controller of the F0, F1 and F3 (RM0008 §3.3, PM0075 §3; RM0091 §3;
@@ -206,6 +207,9 @@ struct cortexm {
     uint32_t bp_addr[16];
     unsigned bp_count;
     uint32_t dwt_ctrl, dwt_comp[4], dwt_mask[4], dwt_function[4];
+    bool watch_pending;       /* a comparator matched: halt before the next instruction */
+    bool in_run;              /* Unicorn is running the core (sim/cortexm.c) */
+    bool watch_update;        /* the comparators changed during a run: apply after it */
     uint32_t dwt_cyccnt_base; /* CYCCNT = base + cycles since base time when enabled */
     sim_ps dwt_cyccnt_time;
     uint32_t itm_tcr, itm_ter, itm_tpr;
@@ -242,6 +246,7 @@ struct sim_target {
     const struct sim_chip *chip;
     uc_engine *uc;
     uc_hook hook_code, hook_intr, hook_wprot, hook_unmapped;
+    uc_hook hook_watch; /* data accesses, only while a DWT comparator watches (0: none) */
     /* bit-band SRAM, the family's peripheral windows, bit-band peripherals, PPB */
     struct sim_mmio_window windows[8];
 
@@ -326,6 +331,8 @@ int cortexm_read_core_reg(struct sim_target *t, unsigned regsel, uint32_t *val);
 int cortexm_write_core_reg(struct sim_target *t, unsigned regsel, uint32_t val);
 void cortexm_set_clock_hz(struct sim_target *t, uint32_t hz);
 void cortexm_update_breakpoints(struct sim_target *t);
+/* The DWT comparators changed: watch data accesses while any is set to halt on one. */
+void cortexm_update_watchpoints(struct sim_target *t);
 void cortexm_timers_update(struct sim_target *t);
 
 /* scs.c: the private peripheral bus 0xE0000000-0xE00FFFFF */

@@ -6,8 +6,8 @@ build=$1
 prefix="$WORK/prefix"
 cmake --install "$build" --prefix "$prefix" >"$WORK/install.log" 2>&1 || fail "cmake --install failed: $(tail "$WORK/install.log")"
 
-for f in bin/stflash bin/stflash-st-info bin/stflash-st-flash share/man/man1/stflash.1 \
-    share/man/man1/stflash-st-info.1 share/man/man1/stflash-st-flash.1 \
+for f in bin/stflash bin/stflash-st-info bin/stflash-st-flash bin/stflash-st-util share/man/man1/stflash.1 \
+    share/man/man1/stflash-st-info.1 share/man/man1/stflash-st-flash.1 share/man/man1/stflash-st-util.1 \
     lib/udev/rules.d/49-stflash.rules include/stflash/stflash.h include/stflash/error.h \
     include/stflash/chip.h include/stflash/image.h include/stflash/version.h \
     include/stflash/backend.h include/stflash/sim.h; do
@@ -32,7 +32,7 @@ done
 pass "udev rules"
 
 if command -v man >/dev/null; then
-    for page in stflash stflash-st-info stflash-st-flash; do
+    for page in stflash stflash-st-info stflash-st-flash stflash-st-util; do
         MANWIDTH=100 man -l "$prefix/share/man/man1/$page.1" >"$WORK/man.txt" 2>"$WORK/man.err" ||
             fail "man $page: $(cat "$WORK/man.err")"
         [ ! -s "$WORK/man.err" ] || fail "man $page warns: $(cat "$WORK/man.err")"

@@ -92,6 +92,22 @@ regs = request(s, b"g")
 check(regs is not None and len(regs) == 8 * 17, "g returns the 17 registers")
 check(request(s, b"G" + regs) == b"OK", "a whole G packet: OK")
 
+# Bad hex and truncated data in memory and register packets: E01, never a partial write.
+check(request(s, b"mzz,4") == b"E01", "m with a bad hex address: E01")
+check(request(s, b"m20000000,4g") == b"E01", "m with a bad hex length: E01")
+check(request(s, b"M20000000,4:11223344") == b"OK", "a whole M packet: OK")
+check(request(s, b"M20000000,4:5566") == b"E01", "M with fewer bytes than its length: E01")
+check(request(s, b"M20000000,4:55667x88") == b"E01", "M with a bad hex digit: E01")
+check(request(s, b"X20000000,4:\x99\x99") == b"E01", "X with fewer bytes than its length: E01")
+check(request(s, b"X20000000,4") == b"E01", "X without its data: E01")
+check(request(s, b"m20000000,4") == b"11223344", "the refused writes changed nothing")
+check(request(s, b"P0=zz") == b"E01", "P with bad hex: E01")
+check(request(s, b"P0=0102") == b"E01", "P with a short value: E01")
+check(request(s, b"p999") == b"E01", "p of a register that does not exist: E01")
+check(request(s, b"Z2,20000001,4") == b"E01", "a misaligned watchpoint: E01")
+check(request(s, b"Z2,20000000,3") == b"E01", "a watchpoint of 3 bytes: E01")
+check(request(s, b"qRcmd,7") == b"E01", "qRcmd with an odd number of hex digits: E01")
+
 # A second client while this one is connected: told the server is busy.
 t = connect()
 busy = recv_until(t, lambda d: b"#" in d, 5)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "stflash/debug.h"
 #include "stflash/stflash.h"
 
 /* Largest packet payload accepted and announced in qSupported (PacketSize). */
@@ -51,24 +52,45 @@ bool gdb_hex_decode(uint8_t *out, const char *in, size_t len);
 /* Parses a hex number ending at a character of `ends` (or the end); *next after it. */
 bool gdb_parse_hex(const char *s, const char *ends, uint32_t *val, const char **next);
 
-/* ---- hardware breakpoints through the Flash Patch and Breakpoint unit (gdb_bkpt.c) ---- */
+/* ---- the registers of the core (gdb_regs.c) ---- */
 
-#define GDB_FPB_MAX 16
+#define GDB_REGS_MAX 48
+#define GDB_G_REGS 17 /* r0-r15, xpsr: what g and G carry; the others go by p and P */
 
-struct gdb_bkpts {
-    unsigned count; /* code comparators the FPB has */
-    bool used[GDB_FPB_MAX];
-    uint32_t addr[GDB_FPB_MAX];
+enum gdb_reg_how {
+    GDB_REG_DIRECT,  /* one DCRSR selector */
+    GDB_REG_SPECIAL, /* byte sel of selector 20 (PRIMASK 0, BASEPRI 1, FAULTMASK 2, CONTROL 3) */
+    GDB_REG_DOUBLE,  /* selectors sel (low word) and sel + 1 (high word) */
 };
 
-/* Reads how many comparators there are and clears them. */
-int gdb_bkpt_init(struct stflash_dev *dev, struct gdb_bkpts *b);
-/* 0, STFLASH_ERR_* from the probe, or -1 when every comparator is used / the address is not
- * in the code region. */
-int gdb_bkpt_insert(struct stflash_dev *dev, struct gdb_bkpts *b, uint32_t addr);
-int gdb_bkpt_remove(struct stflash_dev *dev, struct gdb_bkpts *b, uint32_t addr);
-/* Removes every breakpoint and disables the FPB. */
-void gdb_bkpt_clear(struct stflash_dev *dev, struct gdb_bkpts *b);
+struct gdb_reg {
+    const char *name;
+    unsigned bits;
+    enum gdb_reg_how how;
+    unsigned sel;
+    const char *type;    /* gdb's type name */
+    const char *feature; /* the target-description feature it belongs to */
+};
+
+struct gdb_core {
+    const char *name; /* "Cortex-M4", ... */
+    bool v6m;         /* ARMv6-M: no BASEPRI, no FAULTMASK, DWT without CYCCNT */
+    bool fpu;         /* floating-point registers */
+    struct gdb_reg regs[GDB_REGS_MAX];
+    unsigned nregs;   /* gdb's register numbers are the indexes */
+    char xml[6144];   /* the target description */
+    size_t xml_len;
+};
+
+/* Reads CPUID and MVFR0 and lays out the registers and the target description. */
+int gdb_core_detect(struct stflash_dev *dev, struct gdb_core *k);
+/* Writes k->xml from k->regs; -1 when it does not fit. */
+int gdb_core_describe(struct gdb_core *k);
+/* Register regnum as gdb wants it: 2 * bits / 8 hex digits (NUL-terminated) into hex. */
+int gdb_reg_read(struct stflash_dev *dev, const struct gdb_core *k, unsigned regnum, char *hex);
+/* From len hex digits, exactly the register's size. */
+int gdb_reg_write(struct stflash_dev *dev, const struct gdb_core *k, unsigned regnum,
+                  const char *hex, size_t len);
 
 /* ---- flash loading (gdb_flash.c) ---- */
 
@@ -83,11 +105,15 @@ struct gdb_flash {
     size_t count;
 };
 
-/* The qXfer:memory-map:read document of the target. */
-int gdb_memory_map(const struct stflash_target_info *ti, char *out, size_t cap);
-/* vFlashErase: records a range (rounded out to pages). 0, or -1 when out of memory / range. */
-int gdb_flash_erase(struct gdb_flash *f, const struct stflash_target_info *ti, uint32_t addr,
-                    uint32_t len);
+/* The qXfer:memory-map:read document of the target: the flash as its erase map lays it out
+ * (one region per run of equal erase units, with their size as blocksize), SRAM, system memory.
+ * Length written, or -1 when it does not fit. */
+int gdb_memory_map(struct stflash_dev *dev, const struct stflash_target_info *ti, char *out,
+                   size_t cap);
+/* vFlashErase: records a range (rounded out to erase units). 0, or -1 when out of memory or
+ * outside the flash. */
+int gdb_flash_erase(struct gdb_flash *f, struct stflash_dev *dev,
+                    const struct stflash_target_info *ti, uint32_t addr, uint32_t len);
 /* vFlashWrite: data into an erased range. -1 when outside every erased range. */
 int gdb_flash_write(struct gdb_flash *f, uint32_t addr, const uint8_t *data, size_t len);
 /* vFlashDone: programs the collected ranges (stflash_write_image), then forgets them. */
@@ -106,11 +132,15 @@ struct gdb_server {
     struct stflash_dev *dev;
     const struct stflash_ctx *ctx; /* of dev: its last error explains failures in the log */
     struct stflash_target_info info;
-    struct gdb_bkpts bkpts;
+    struct stflash_hwbreak hw;   /* breakpoints and watchpoints set for gdb */
+    struct gdb_core core;        /* of the connected target, read when a client connects */
+    char *memory_map;            /* qXfer:memory-map document, made at the first request */
+    size_t memory_map_len;
     struct gdb_flash flash;
     volatile int *stop;       /* set by a signal: end the session */
     int listen_fd;            /* -1 when none: other clients are told the server is busy */
     unsigned idle_timeout_ms; /* a client silent (and halted) this long is dropped; 0: never */
+    bool reset_on_connect;    /* reset (and halt) the target when a client connects */
     FILE *log;                /* where the server says what happened (NULL: nowhere) */
     struct gdb_refused {
         int fd;
@@ -128,6 +158,10 @@ void gdb_busy_close_all(struct gdb_server *s);
 /* Answers the q, Q and v packets other than vCont and vKill (gdb_query.c). -1 when the
  * connection is lost. */
 int gdb_query(struct gdb_server *s, struct gdb_conn *c, char *pkt, size_t len);
+
+/* qRcmd (gdb's `monitor`): hex is the command, hex encoded; its output goes out as O packets,
+ * then the final reply, OK or E01 (gdb_monitor.c). -1 when the connection is lost. */
+int gdb_monitor(struct gdb_server *s, struct gdb_conn *c, const char *hex);
 
 /* Serves one client on fd until it detaches, disconnects, stays silent past the idle timeout
  * or leaves a packet unfinished. Halts the target first. Returns 0, or a library error code

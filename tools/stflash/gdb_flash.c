@@ -1,43 +1,107 @@
 /* Flash loading for gdb's `load`: the memory map gdb asks for, then vFlashErase / vFlashWrite
  * collected into page-aligned ranges (0xff where nothing is written, as erased flash reads) and
  * programmed at vFlashDone with stflash_write_image. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gdb.h"
 
-int gdb_memory_map(const struct stflash_target_info *ti, char *out, size_t cap)
+/* Appends to out; false when it does not fit. */
+static bool append(char *out, size_t cap, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static bool append(char *out, size_t cap, size_t *n, const char *fmt, ...)
 {
-    uint32_t block = ti->page_size ? ti->page_size : 0x400u;
-    int n = snprintf(out, cap,
+    va_list ap;
+    va_start(ap, fmt);
+    int w = *n < cap ? vsnprintf(out + *n, cap - *n, fmt, ap) : -1;
+    va_end(ap);
+    if (w < 0 || (size_t)w >= cap - *n)
+        return false;
+    *n += (size_t)w;
+    return true;
+}
+
+/* The flash regions: consecutive erase units of one size make one region; holes between banks
+ * (addresses no unit holds) are left out. Without a flash driver, one region of page_size
+ * (gdb then refuses nothing, and vFlashDone reports why it cannot program). */
+static bool flash_regions(struct stflash_dev *dev, const struct stflash_target_info *ti,
+                          char *out, size_t cap, size_t *n)
+{
+    static const char region[] = "<memory type=\"flash\" start=\"0x%x\" length=\"0x%x\">"
+                                 "<property name=\"blocksize\">0x%x</property></memory>\n";
+    uint64_t end = (uint64_t)ti->flash_base + ti->flash_size;
+    uint64_t start = 0, addr = ti->flash_base;
+    uint32_t size = 0, step = ti->page_size ? ti->page_size : 0x400u;
+    if (!ti->flash_supported) /* no erase map without a driver */
+        addr = end;
+    while (addr < end) {
+        uint32_t ua, us;
+        if (stflash_flash_unit(dev, (uint32_t)addr, &ua, &us) != 0 || us == 0 || ua != addr) {
+            if (size && !append(out, cap, n, region, (unsigned)start, (unsigned)(addr - start),
+                                size))
+                return false;
+            size = 0;
+            addr += step; /* a hole between banks: look further on */
+            continue;
+        }
+        if (us != size) {
+            if (size && !append(out, cap, n, region, (unsigned)start, (unsigned)(addr - start),
+                                size))
+                return false;
+            start = addr;
+            size = us;
+        }
+        addr += us;
+    }
+    if (size && !append(out, cap, n, region, (unsigned)start,
+                        (unsigned)((addr < end ? addr : end) - start), size))
+        return false;
+    if (!strstr(out, "type=\"flash\"") && ti->flash_size)
+        return append(out, cap, n, region, ti->flash_base, ti->flash_size, step);
+    return true;
+}
+
+int gdb_memory_map(struct stflash_dev *dev, const struct stflash_target_info *ti, char *out,
+                   size_t cap)
+{
+    size_t n = 0;
+    if (cap)
+        out[0] = '\0';
+    bool ok = append(out, cap, &n,
                      "<?xml version=\"1.0\"?>\n"
                      "<!DOCTYPE memory-map PUBLIC \"+//IDN gnu.org//DTD GDB Memory Map V1.0//EN\" "
                      "\"http://sourceware.org/gdb/gdb-memory-map.dtd\">\n"
-                     "<memory-map>\n"
-                     "<memory type=\"rom\" start=\"0x0\" length=\"0x%x\"/>\n"
-                     "<memory type=\"flash\" start=\"0x%x\" length=\"0x%x\">"
-                     "<property name=\"blocksize\">0x%x</property></memory>\n"
-                     "<memory type=\"rom\" start=\"0x1fff0000\" length=\"0x10000\"/>\n"
-                     "<memory type=\"ram\" start=\"0x%x\" length=\"0x%x\"/>\n"
-                     "<memory type=\"ram\" start=\"0x40000000\" length=\"0x20000000\"/>\n"
-                     "<memory type=\"ram\" start=\"0xe0000000\" length=\"0x20000000\"/>\n"
-                     "</memory-map>\n",
-                     ti->flash_size, ti->flash_base, ti->flash_size, block, ti->sram_base,
-                     ti->sram_size);
-    return n < 0 || (size_t)n >= cap ? -1 : n;
+                     "<memory-map>\n");
+    /* Below the flash: its alias at 0 on the STM32 (boot from flash), read-only to gdb. */
+    if (ok && ti->flash_base)
+        ok = append(out, cap, &n, "<memory type=\"rom\" start=\"0x0\" length=\"0x%x\"/>\n",
+                    ti->flash_base < ti->flash_size ? ti->flash_base : ti->flash_size);
+    ok = ok && flash_regions(dev, ti, out, cap, &n);
+    ok = ok && append(out, cap, &n,
+                      "<memory type=\"rom\" start=\"0x1fff0000\" length=\"0x10000\"/>\n"
+                      "<memory type=\"ram\" start=\"0x%x\" length=\"0x%x\"/>\n"
+                      "<memory type=\"ram\" start=\"0x40000000\" length=\"0x20000000\"/>\n"
+                      "<memory type=\"ram\" start=\"0xe0000000\" length=\"0x20000000\"/>\n"
+                      "</memory-map>\n",
+                      ti->sram_base, ti->sram_size);
+    return ok ? (int)n : -1;
 }
 
-int gdb_flash_erase(struct gdb_flash *f, const struct stflash_target_info *ti, uint32_t addr,
-                    uint32_t len)
+int gdb_flash_erase(struct gdb_flash *f, struct stflash_dev *dev,
+                    const struct stflash_target_info *ti, uint32_t addr, uint32_t len)
 {
-    uint32_t page = ti->page_size ? ti->page_size : 0x400u;
     uint64_t end = (uint64_t)addr + len;
     uint64_t fend = (uint64_t)ti->flash_base + ti->flash_size;
     if (len == 0 || addr < ti->flash_base || end > fend)
         return -1;
-    uint32_t start = addr - (addr - ti->flash_base) % page;
-    end = end + (page - (end - ti->flash_base) % page) % page;
+    /* Rounded out to the erase units at both ends (sectors differ in size on sectored flash). */
+    uint32_t start, unit_addr, unit_size;
+    if (stflash_flash_unit(dev, addr, &start, &unit_size) != 0 ||
+        stflash_flash_unit(dev, (uint32_t)(end - 1), &unit_addr, &unit_size) != 0)
+        return -1;
+    end = (uint64_t)unit_addr + unit_size;
     if (end > fend)
         end = fend;
     for (size_t i = 0; i < f->count; i++) {

@@ -5,8 +5,6 @@
 
 #include "gdb.h"
 
-#define NREGS 17 /* r0-r15, xpsr */
-
 static char pkt[GDB_PACKET_MAX + 1];
 static char out[2 * GDB_PACKET_MAX + 2];
 static uint8_t mem[GDB_PACKET_MAX];
@@ -34,60 +32,38 @@ static int status(int send_rc)
     return send_rc ? SESSION_LOST : SESSION_GO_ON;
 }
 
-static void put_le32(char *hex, uint32_t v)
-{
-    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
-    gdb_hex_encode(hex, b, 4);
-}
-
-static bool get_le32(const char *hex, uint32_t *v)
-{
-    uint8_t b[4];
-    if (!gdb_hex_decode(b, hex, 4))
-        return false;
-    *v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-    return true;
-}
-
 static int read_registers(struct gdb_server *s, struct gdb_conn *c)
 {
-    for (unsigned i = 0; i < NREGS; i++) {
-        uint32_t v;
-        if (stflash_reg_read(s->dev, i, &v))
+    for (unsigned i = 0; i < GDB_G_REGS; i++)
+        if (gdb_reg_read(s->dev, &s->core, i, out + 8 * i))
             return status(gdb_send_str(c, "E01"));
-        put_le32(out + 8 * i, v);
-    }
     return status(gdb_send_str(c, out));
 }
 
 static int write_registers(struct gdb_server *s, struct gdb_conn *c, const char *hex, size_t len)
 {
-    /* All the registers of the target description, or none: a short G would leave some
-     * unwritten while gdb believes they were. */
-    if (len != 8 * NREGS)
+    /* All the registers g carries, or none: a short G would leave some unwritten while gdb
+     * believes they were. */
+    if (len != 8 * GDB_G_REGS)
         return status(gdb_send_str(c, "E01"));
-    for (unsigned i = 0; i < NREGS; i++) {
-        uint32_t v;
-        if (!get_le32(hex + 8 * i, &v) || stflash_reg_write(s->dev, i, v))
+    for (unsigned i = 0; i < GDB_G_REGS; i++)
+        if (gdb_reg_write(s->dev, &s->core, i, hex + 8 * i, 8))
             return status(gdb_send_str(c, "E01"));
-    }
     return status(gdb_send_str(c, "OK"));
 }
 
 static int one_register(struct gdb_server *s, struct gdb_conn *c, const char *args, bool write)
 {
-    uint32_t n, v;
+    uint32_t n;
     const char *next;
-    if (!gdb_parse_hex(args, write ? "=" : "", &n, &next) || n >= NREGS)
+    if (!gdb_parse_hex(args, write ? "=" : "", &n, &next) || n >= s->core.nregs ||
+        (write && next[-1] != '='))
         return status(gdb_send_str(c, "E01"));
-    if (write) {
-        if (strlen(next) != 8 || !get_le32(next, &v) || stflash_reg_write(s->dev, n, v))
-            return status(gdb_send_str(c, "E01"));
-        return status(gdb_send_str(c, "OK"));
-    }
-    if (stflash_reg_read(s->dev, n, &v))
+    if (write)
+        return status(gdb_send_str(
+            c, gdb_reg_write(s->dev, &s->core, n, next, strlen(next)) ? "E01" : "OK"));
+    if (gdb_reg_read(s->dev, &s->core, n, out))
         return status(gdb_send_str(c, "E01"));
-    put_le32(out, v);
     return status(gdb_send_str(c, out));
 }
 
@@ -122,7 +98,8 @@ static int memory(struct gdb_server *s, struct gdb_conn *c, char kind, size_t le
     return status(gdb_send_str(c, "OK"));
 }
 
-/* Z1/z1 (and Z0/z0: software breakpoints in flash are not possible, the FPB serves both). */
+/* Z0/z0 and Z1/z1 through the FPB (software breakpoints in flash are not possible, so the FPB
+ * serves Z0 there too); Z2/Z3/Z4 watchpoints through the DWT (include/stflash/debug.h). */
 static int breakpoint(struct gdb_server *s, struct gdb_conn *c)
 {
     uint32_t type, addr, kind;
@@ -130,14 +107,49 @@ static int breakpoint(struct gdb_server *s, struct gdb_conn *c)
     if (!gdb_parse_hex(pkt + 1, ",", &type, &next) || !gdb_parse_hex(next, ",", &addr, &next) ||
         !gdb_parse_hex(next, ";", &kind, NULL))
         return status(gdb_send_str(c, "E01"));
+    bool insert = pkt[0] == 'Z';
+    int rc;
+    if (type >= 2 && type <= 4) {
+        static const enum stflash_watch_kind kinds[] = {STFLASH_WATCH_WRITE, STFLASH_WATCH_READ,
+                                                        STFLASH_WATCH_ACCESS};
+        enum stflash_watch_kind wk = kinds[type - 2];
+        rc = insert ? stflash_watch_insert(s->dev, &s->hw, addr, kind, wk)
+                    : stflash_watch_remove(s->dev, &s->hw, addr, kind, wk);
+        if (rc == STFLASH_ERR_INVALID_ARG)
+            say(s, "watchpoint of %u bytes at 0x%08x refused: the DWT watches aligned blocks "
+                   "of 1, 2, 4, ... bytes", kind, addr);
+        return status(gdb_send_str(c, rc ? "E01" : "OK"));
+    }
     if (type > 1)
-        return status(gdb_send_str(c, "")); /* watchpoints: not supported */
-    if (pkt[0] == 'z')
-        return status(gdb_send_str(c, gdb_bkpt_remove(s->dev, &s->bkpts, addr) ? "E01" : "OK"));
-    /* Software breakpoints outside the code region: gdb writes the instruction itself. */
+        return status(gdb_send_str(c, "")); /* not supported */
+    if (!insert)
+        return status(
+            gdb_send_str(c, stflash_hwbreak_remove(s->dev, &s->hw, addr) ? "E01" : "OK"));
+    /* Software breakpoints in SRAM: gdb writes the BKPT instruction itself. */
     if (type == 0 && addr >= 0x20000000u)
         return status(gdb_send_str(c, ""));
-    return status(gdb_send_str(c, gdb_bkpt_insert(s->dev, &s->bkpts, addr) ? "E01" : "OK"));
+    return status(gdb_send_str(c, stflash_hwbreak_insert(s->dev, &s->hw, addr) ? "E01" : "OK"));
+}
+
+#define DFSR 0xE000ED30u
+#define DFSR_DWTTRAP (1u << 2)
+
+/* The stop reply after a halt: SIGTRAP, naming the watched address when a DWT comparator
+ * stopped the core (DFSR.DWTTRAP, ARMv7-M C1.6.1); DFSR is cleared for the next stop. */
+static int stop_reply(struct gdb_server *s, struct gdb_conn *c)
+{
+    uint32_t dfsr = 0;
+    if (stflash_read32(s->dev, DFSR, &dfsr) == 0 && dfsr)
+        stflash_write32(s->dev, DFSR, dfsr); /* write-one-to-clear */
+    int hit = -1;
+    if ((dfsr & DFSR_DWTTRAP) && stflash_watch_hit(s->dev, &s->hw, &hit) == 0 && hit >= 0) {
+        static const char *const names[] = {"watch", "rwatch", "awatch"};
+        char reply[48];
+        snprintf(reply, sizeof reply, "T05%s:%08x;", names[s->hw.wp[hit].kind],
+                 (unsigned)s->hw.wp[hit].addr);
+        return status(gdb_send_str(c, reply));
+    }
+    return status(gdb_send_str(c, "T05"));
 }
 
 /* Lets the target run until it halts or gdb interrupts it, then sends the stop reply. */
@@ -160,13 +172,15 @@ static int run_until_stop(struct gdb_server *s, struct gdb_conn *c)
         if (stflash_is_halted(s->dev, &halted))
             return status(gdb_send_str(c, "E01"));
         if (halted)
-            return status(gdb_send_str(c, "T05"));
+            return stop_reply(s, c);
     }
 }
 
 static int step(struct gdb_server *s, struct gdb_conn *c)
 {
-    return status(gdb_send_str(c, stflash_step(s->dev) ? "E01" : "T05"));
+    if (stflash_step(s->dev))
+        return status(gdb_send_str(c, "E01"));
+    return stop_reply(s, c);
 }
 
 /* c [ADDR], s [ADDR], C SIG[;ADDR], S SIG[;ADDR]. */
@@ -229,19 +243,19 @@ static int dispatch(struct gdb_server *s, struct gdb_conn *c, size_t len)
         return resume(s, c);
     case 'D':
         /* gdb removed its breakpoints; the target runs on. */
-        gdb_bkpt_clear(s->dev, &s->bkpts);
+        stflash_hwbreak_clear(s->dev, &s->hw);
         stflash_run(s->dev);
         gdb_send_str(c, "OK");
         return SESSION_END;
     case 'k':
-        gdb_bkpt_clear(s->dev, &s->bkpts);
+        stflash_hwbreak_clear(s->dev, &s->hw);
         stflash_reset(s->dev, STFLASH_RESET_AUTO, false);
         return SESSION_GO_ON; /* no reply; gdb may stay connected (extended-remote) */
     case 'v':
         if (strncmp(pkt, "vCont;", 6) == 0)
             return vcont(s, c);
         if (strncmp(pkt, "vKill", 5) == 0) {
-            gdb_bkpt_clear(s->dev, &s->bkpts);
+            stflash_hwbreak_clear(s->dev, &s->hw);
             int rc = stflash_reset(s->dev, STFLASH_RESET_AUTO, false);
             return status(gdb_send_str(c, rc ? "E01" : "OK"));
         }
@@ -259,9 +273,12 @@ int gdb_serve(struct gdb_server *s, int fd)
     struct gdb_conn c;
     memset(&c, 0, sizeof c);
     c.fd = fd;
-    int rc = stflash_halt(s->dev);
+    int rc = s->reset_on_connect ? stflash_reset(s->dev, STFLASH_RESET_AUTO, true)
+                                 : stflash_halt(s->dev);
     if (rc == 0)
-        rc = gdb_bkpt_init(s->dev, &s->bkpts);
+        rc = stflash_hwbreak_init(s->dev, &s->hw);
+    if (rc == 0)
+        rc = gdb_core_detect(s->dev, &s->core);
     if (rc)
         return rc;
     int state = SESSION_GO_ON;
@@ -306,7 +323,7 @@ int gdb_serve(struct gdb_server *s, int fd)
         say(s, "%lu malformed packet%s refused (bad checksum or too long)", c.bad_packets,
             c.bad_packets == 1 ? "" : "s");
     if (state != SESSION_END) /* gone without detaching: leave no breakpoints behind */
-        gdb_bkpt_clear(s->dev, &s->bkpts);
+        stflash_hwbreak_clear(s->dev, &s->hw);
     gdb_flash_reset(&s->flash);
     return 0;
 }

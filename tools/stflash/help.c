@@ -152,10 +152,11 @@ static const struct help_entry helps[] = {
      "Default: NRST when the probe reports it wired, else a software reset.\n"},
     {"gdbserver",
      "Usage: stflash gdbserver [--port N] [--bind ADDR [--allow-remote]] [--idle-timeout SEC]\n"
-     "Serve the GDB remote protocol for the target, one gdb at a time: registers, memory,\n"
-     "hardware breakpoints (the FPB), step, continue, Ctrl-C, and `load` into flash. The target\n"
+     "Serve the GDB remote protocol for the target, one gdb at a time: registers of the core\n"
+     "(msp, psp, primask, basepri, faultmask, control, FPU), memory, hardware breakpoints (the\n"
+     "FPB), watchpoints (the DWT), step, continue, Ctrl-C, and `load` into flash. The target\n"
      "is halted when gdb connects; detach lets it run, kill resets it. Monitor commands: reset\n"
-     "(halts at the reset vector), reset halt, halt. Another gdb connecting meanwhile is told\n"
+     "[halt|run], halt, resume, erase, info, help. Another gdb connecting meanwhile is told\n"
      "that the server is busy. Malformed packets are refused (NAK); a client that sends nothing\n"
      "within 10 s of connecting, or leaves a packet unfinished for 10 s, is disconnected; a\n"
      "vanished peer is found by TCP keepalive. Stop with Ctrl-C.\n"

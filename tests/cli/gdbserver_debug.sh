@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# stflash gdbserver on in-process virtual boards, gdb-multiarch in batch mode: DWT watchpoints
+# (watch, rwatch, awatch) stop the firmware (firmware/gdb_target.c) with the watched address and
+# value; the system registers ($msp, $psp, $primask, $basepri, $faultmask, $control) read and
+# written; the target description per core (Cortex-M0 without BASEPRI/FAULTMASK, Cortex-M4F with
+# the FPU registers); the memory map from the erase map (F4 sectors); monitor commands; load on
+# a read-protected chip fails with an error and the session goes on.
+. "$(dirname "$0")/lib.sh"
+command -v gdb-multiarch >/dev/null || fail "gdb-multiarch not found: install the Debian package gdb-multiarch"
+elf="$STFLASH_FW_DIR/gdb_target.elf"
+[ -f "$elf" ] || fail "no $elf: build the firmware"
+
+SERVER_PID=""
+# serve SELECTOR: a gdbserver on a free port; sets PORT.
+serve() {
+    [ -n "$SERVER_PID" ] && { kill "$SERVER_PID"; wait "$SERVER_PID" || true; }
+    "$STFLASH" --probe "$1" gdbserver --port 0 >"$WORK/server.out" 2>"$WORK/server.err" &
+    SERVER_PID=$!
+    SIM_PIDS+=("$SERVER_PID")
+    local deadline=$((SECONDS + 20))
+    until grep -q "listening for gdb on 127.0.0.1:" "$WORK/server.out" 2>/dev/null; do
+        kill -0 "$SERVER_PID" 2>/dev/null || fail "stflash gdbserver exited: $(cat "$WORK/server.err")"
+        [ $SECONDS -lt $deadline ] || fail "stflash gdbserver not listening after 20 s"
+        sleep 0.05
+    done
+    PORT=$(sed -n 's/^listening for gdb on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$WORK/server.out")
+}
+# gdb_run LOG ARGS...: gdb-multiarch in batch mode (each -ex runs even when one before failed).
+gdb_run() {
+    local log=$1
+    shift
+    timeout 120 gdb-multiarch -nx -batch -ex "set pagination off" -ex "set confirm off" \
+        -ex "target extended-remote :$PORT" "$@" >"$log" 2>&1 || true
+    cp "$log" "$WORK/out"
+}
+line() { grep -qxF -- "$1" "$WORK/out" || fail "expected the line \"$1\" from gdb"; }
+
+# ---- Cortex-M3 (F103): watchpoints, system registers, monitor commands ----
+serve "sim:stm32f103cb,state=$WORK/f1.state"
+cat >"$WORK/watch.gdb" <<'GDB'
+load
+monitor reset
+hbreak marker
+continue
+delete
+watch counter
+continue
+printf "W counter=%u pc_in_work=%d\n", counter, $pc >= (unsigned)&work && $pc < (unsigned)&marker
+delete
+rwatch step
+continue
+delete
+awatch history[3]
+continue
+printf "X history3=%d\n", history[3]
+delete
+printf "R sp_is_msp=%d psp=%u primask=%u basepri=%u faultmask=%u control=%u\n", $sp == $msp, $psp, $primask, $basepri, $faultmask, $control
+set $primask = 1
+set $basepri = 0x40
+set $faultmask = 1
+printf "S primask=%u basepri=%u faultmask=%u\n", $primask, $basepri, $faultmask
+set $primask = 0
+set $basepri = 0
+set $faultmask = 0
+set $psp = 0x20000800
+printf "T psp=%#x primask=%u\n", $psp, $primask
+monitor info
+monitor reset run
+monitor halt
+info mem
+monitor frobnicate
+GDB
+gdb_run "$WORK/watch.log" -x "$WORK/watch.gdb" "$elf"
+grep -qF "Hardware watchpoint 2: counter" "$WORK/out" || fail "watch counter was not set"
+# After the first marker() counter is 0; work(1) makes it 1: the write stops the core in work().
+grep -A3 "^Hardware watchpoint 2: counter$" "$WORK/out" | grep -qxF "Old value = 0" ||
+    fail "the write watchpoint did not report the old value 0"
+grep -A4 "^Hardware watchpoint 2: counter$" "$WORK/out" | grep -qxF "New value = 1" ||
+    fail "the write watchpoint did not report the new value 1"
+line "W counter=1 pc_in_work=1"
+pass "watch: the write to counter stops in work() with old and new value"
+grep -A3 "^Hardware read watchpoint 3: step$" "$WORK/out" | grep -qxF "Value = 1" ||
+    fail "rwatch step did not stop with its value"
+pass "rwatch: the loop's read of step stops the core"
+# Passes i = 1, 2, 3: counter 1, 3, 6; history[3] written with 6.
+grep -A4 "^Hardware access (read/write) watchpoint 4: history\[3\]$" "$WORK/out" | grep -qxF "New value = 6" ||
+    fail "awatch history[3] did not stop at the write of 6"
+line "X history3=6"
+pass "awatch: the write of history[3] stops the core"
+line "R sp_is_msp=1 psp=0 primask=0 basepri=0 faultmask=0 control=0"
+line "S primask=1 basepri=64 faultmask=1"
+line "T psp=0x20000800 primask=0"
+pass "msp, psp, primask, basepri, faultmask, control read and written"
+grep -qF "Cortex-M3, CPUID 0x411fc231" "$WORK/out" || fail "monitor info does not name the core"
+grep -qF "breakpoints: 6 (FPBv1), watchpoints: 4 (DWT)" "$WORK/out" || fail "monitor info: no FPB/DWT line"
+grep -qF "target reset and running" "$WORK/out" || fail "monitor reset run"
+grep -qF "target halted" "$WORK/out" || fail "monitor halt"
+grep -qF "unknown monitor command 'frobnicate': 'monitor help' lists them" "$WORK/out" ||
+    fail "an unknown monitor command is not answered with a message"
+grep -qE '0x08000000 0x08020000 flash blocksize 0x400' "$WORK/out" || fail "memory map: F103 flash of 1 KiB pages"
+pass "monitor info, reset run, halt, unknown command; memory map"
+
+# ---- Cortex-M4F (F429): FPU registers, sectors in the memory map ----
+serve "sim:stm32f429zi,state=$WORK/f4.state"
+gdb_run "$WORK/f4.log" -ex "info mem" -ex 'set $s3 = 1.5' -ex 'set $s2 = 0' \
+    -ex 'printf "F s3=%f fpscr=%u\n", $s3, $fpscr' -ex 'print $d1' \
+    -ex 'printf "G basepri=%u faultmask=%u\n", $basepri, $faultmask' -ex "monitor info"
+line "F s3=1.500000 fpscr=0"
+# d1 is s3:s2, 0x3fc00000_00000000.
+grep -qE '^\$[0-9]+ = 0\.125$' "$WORK/out" || fail "d1 does not hold s3 = 1.5 in its high word"
+line "G basepri=0 faultmask=0"
+grep -qE '0x08000000 0x08010000 flash blocksize 0x4000' "$WORK/out" || fail "memory map: 16 KiB sectors"
+grep -qE '0x08010000 0x08020000 flash blocksize 0x10000' "$WORK/out" || fail "memory map: 64 KiB sector"
+grep -qE '0x08020000 0x08100000 flash blocksize 0x20000' "$WORK/out" || fail "memory map: 128 KiB sectors"
+grep -qE '0x08100000 0x08110000 flash blocksize 0x4000' "$WORK/out" || fail "memory map: bank 2"
+grep -qF "Cortex-M4 with FPU" "$WORK/out" || fail "monitor info does not name the M4 with FPU"
+pass "Cortex-M4F: s0-s31 (through d0-d15) and fpscr; the F4 sectors in the memory map"
+
+# ---- Cortex-M0 (F051): no BASEPRI, FAULTMASK or FPU ----
+serve "sim:stm32f051r8,state=$WORK/f0.state"
+gdb_run "$WORK/f0.log" -ex 'printf "M primask=%u control=%u\n", $primask, $control' \
+    -ex 'print $basepri' -ex 'print $faultmask' -ex 'print $fpscr' -ex "monitor info"
+line "M primask=0 control=0"
+grep -c '^\$[0-9]* = void$' "$WORK/out" | grep -qx 3 || fail "the Cortex-M0 shows basepri, faultmask or fpscr"
+grep -qF "breakpoints: 4 (FPBv1), watchpoints: 2 (DWT)" "$WORK/out" || fail "monitor info on the M0"
+pass "Cortex-M0: primask and control, no basepri, faultmask or FPU registers"
+
+# ---- load on a read-protected chip: an error, and the session goes on ----
+serve "sim:stm32f103cb,rdp=1,state=$WORK/rdp.state"
+gdb_run "$WORK/rdp.log" -ex load -ex 'set {int}0x20000100 = 0x1234' \
+    -ex 'printf "after load sram=%#x\n", *(int *)0x20000100' \
+    -ex 'monitor info' -ex 'info registers pc' "$elf"
+grep -qiE "error|failed" "$WORK/out" || fail "load on a protected chip showed no error"
+line "after load sram=0x1234"
+grep -qF "read protection: level 1" "$WORK/out" || fail "monitor info after the failed load"
+grep -qE '^pc +0x[0-9a-f]+' "$WORK/out" || fail "registers unreadable after the failed load"
+grep -qF "flash programming failed" "$WORK/server.err" || fail "the server did not log why the load failed"
+pass "load on a read-protected chip: gdb shows an error, later replies stay in step"
