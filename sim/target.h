@@ -191,6 +191,7 @@ struct cortexm {
     uint32_t hfsr, cfsr, mmfar, bfar;
     uint32_t vtor, aircr_prigroup, scr, ccr;
     uint32_t cpacr, fpccr, fpcar, fpdscr; /* FPv4-SP (Cortex-M4F) */
+    uint32_t csselr;         /* cache size selection (Cortex-M7) */
     uint8_t shpr[12];        /* system handler priorities 4..15 */
     uint32_t shcsr;
     uint32_t nvic_enabled[3];
