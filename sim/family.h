@@ -128,6 +128,14 @@ struct sim_f4_model {
     sim_ps sector_erase_ps[3][3]; /* [16 KiB, 64 KiB, 128 KiB][x8, x16, x32] */
     sim_ps mass_erase_ps[3];      /* tME: the whole array (MER, or MER|MER1) */
     sim_ps bank_erase_ps[3];      /* one bank of a dual-bank part (MER or MER1 alone) */
+    /* The F76x/F77x (RM0410 §3.3-§3.4, §3.7): FLASH_OPTCR.nDBANK (bit 29) loaded at reset
+     * chooses one bank of 32/128/256 KiB sectors (1) or two of 16/64/128 KiB with one nWRP bit
+     * per two sectors (0); FLASH_OPTCR1 holds BOOT_ADD0/1. Zero on the F2/F4. */
+    bool ndbank;
+    uint32_t acr_mask;       /* FLASH_ACR bits; 0: LATENCY (latency_mask), PRFTEN .. DCRST */
+    uint32_t optcr_default;  /* FLASH_OPTCR as shipped (RDP level 0); 0: the F4's */
+    uint32_t optcr1_default; /* FLASH_OPTCR1 as shipped */
+    sim_ps single_bank_erase_ps[3][3]; /* nDBANK = 1: [32, 128, 256 KiB][x8, x16, x32] */
 };
 
 /* A flash controller model: its registers are reached through the family's peripherals; the bus
@@ -206,6 +214,7 @@ struct sim_family {
 extern const struct sim_family sim_family_f0, sim_family_f1, sim_family_f3;
 extern const struct sim_family sim_family_g0, sim_family_l4; /* g0_l4_periph.c */
 extern const struct sim_family sim_family_f40x, sim_family_f42x, sim_family_f411;
+extern const struct sim_family sim_family_f76x; /* f4_periph.c */
 
 /* The state file's section of the option bytes: name and length of the block that follows the
  * header (sim/board.c). Every family of the F0/F1/F3 flash controller stores its 8 half-words;
