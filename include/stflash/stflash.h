@@ -262,6 +262,13 @@ struct stflash_options {
     bool has_data;  /* data0 and data1 exist (F0/F1/F3) */
     bool has_bor;   /* bor_level exists (F2/F4/F7 BOR_LEV, kept as stored by writes) */
     int bor_level;  /* brown-out reset threshold: 1, 2 or 3 (highest), 0 = off */
+    /* F7 (RM0410 §3.4): the boot addresses, and on the F76x/F77x the bank layout and dual boot. */
+    bool has_boot_add;   /* boot_add0 and boot_add1 exist (FLASH_OPTCR1) */
+    uint32_t boot_add0;  /* address booted with BOOT0 low: BOOT_ADD0 << 14 */
+    uint32_t boot_add1;  /* address booted with BOOT0 high: BOOT_ADD1 << 14 */
+    bool has_ndbank;     /* ndbank and ndboot exist (F76x/F77x) */
+    bool ndbank;         /* nDBANK: 1 one bank, 0 two banks; the layout follows at the next reset */
+    bool ndboot;         /* nDBOOT: 0 boots from either bank (dual boot) */
 };
 
 /* Reads the option bytes, as in force and as stored. Works under read protection. The option
