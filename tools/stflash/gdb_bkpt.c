@@ -1,6 +1,7 @@
 /* Hardware breakpoints: the code comparators of the Flash Patch and Breakpoint unit (ARMv7-M
- * C1.11). A comparator matches a word of the code region (below 0x20000000); its REPLACE field
- * chooses the half-word that breaks. */
+ * C1.11). A version 1 comparator matches a word of the code region (below 0x20000000); its
+ * REPLACE field chooses the half-word that breaks. A version 2 comparator (FP_CTRL.REV = 1, the
+ * Cortex-M7's) holds the half-word address itself, BPADDR [31:1], and BE in bit 0 (C1.11.5). */
 #include <string.h>
 
 #include "gdb.h"
@@ -22,13 +23,14 @@ int gdb_bkpt_init(struct stflash_dev *dev, struct gdb_bkpts *b)
     /* NUM_CODE: bits [14:12] high, [7:4] low. */
     unsigned n = ((ctrl >> 8) & 0x70u) | ((ctrl >> 4) & 0xFu);
     b->count = n > GDB_FPB_MAX ? GDB_FPB_MAX : n;
+    b->v2 = (ctrl >> 28) == 1u; /* REV */
     gdb_bkpt_clear(dev, b);
     return 0;
 }
 
 int gdb_bkpt_insert(struct stflash_dev *dev, struct gdb_bkpts *b, uint32_t addr)
 {
-    if (addr >= 0x20000000u || (addr & 1u))
+    if ((!b->v2 && addr >= 0x20000000u) || (addr & 1u))
         return -1;
     for (unsigned i = 0; i < b->count; i++)
         if (b->used[i] && b->addr[i] == addr)
@@ -36,8 +38,9 @@ int gdb_bkpt_insert(struct stflash_dev *dev, struct gdb_bkpts *b, uint32_t addr)
     for (unsigned i = 0; i < b->count; i++) {
         if (b->used[i])
             continue;
-        uint32_t comp = (addr & 0x1FFFFFFCu) | ((addr & 2u) ? FP_REPLACE_UPPER : FP_REPLACE_LOWER) |
-                        1u;
+        uint32_t comp = b->v2 ? addr | 1u
+                              : (addr & 0x1FFFFFFCu) |
+                                    ((addr & 2u) ? FP_REPLACE_UPPER : FP_REPLACE_LOWER) | 1u;
         int rc = stflash_write32(dev, FP_COMP0 + 4u * i, comp);
         if (rc == 0)
             rc = stflash_write32(dev, FP_CTRL, FP_CTRL_KEY | FP_CTRL_ENABLE);
