@@ -275,7 +275,9 @@ struct stflash_options {
  * functions support the F0, F1, F2, F3, F4 and F7 families (STFLASH_ERR_UNSUPPORTED for others,
  * and for option-byte changes on the GD32F1x0/F3x0/E23x, whose option writes differ). On the
  * F2/F4/F7 the options are FLASH_OPTCR: wrp has one bit per sector (wrp_group_size 0), bits 12-23
- * for bank 2 of the F42x/F43x (FLASH_OPTCR1). */
+ * for bank 2 of the F42x/F43x (FLASH_OPTCR1); the F7 adds the boot addresses, the F76x/F77x
+ * nDBANK and nDBOOT (a device opened before an nDBANK change keeps the old flash layout: open it
+ * again). */
 int stflash_options_read(struct stflash_dev *dev, struct stflash_options *out);
 
 /* Permission to write the dangerous fields; without it such a write is refused. */
