@@ -48,7 +48,7 @@ static void usage(FILE *out)
           "                        model clones and early silicon; default: the physical size,\n"
           "                        0 on the cks32f103c8 and ch32f103c8 clones)\n"
           "  --rdp 0|1|2           read protection level at power-up (default 0; level 2,\n"
-          "                        debug locked for good, on the F0, F3 and F4 only: --chip\n"
+          "                        debug locked for good, on the F0, F3, F4, F7 only: --chip\n"
           "                        first)\n"
           "  --firmware FILE[@ADDR] raw binary preloaded into flash (default 0x08000000)\n"
           "  --no-nrst             the probe's NRST wire does not reach the chip\n"

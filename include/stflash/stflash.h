@@ -262,13 +262,22 @@ struct stflash_options {
     bool has_data;  /* data0 and data1 exist (F0/F1/F3) */
     bool has_bor;   /* bor_level exists (F2/F4/F7 BOR_LEV, kept as stored by writes) */
     int bor_level;  /* brown-out reset threshold: 1, 2 or 3 (highest), 0 = off */
+    /* F7 (RM0410 §3.4): the boot addresses, and on the F76x/F77x the bank layout and dual boot. */
+    bool has_boot_add;   /* boot_add0 and boot_add1 exist (FLASH_OPTCR1) */
+    uint32_t boot_add0;  /* address booted with BOOT0 low: BOOT_ADD0 << 14 */
+    uint32_t boot_add1;  /* address booted with BOOT0 high: BOOT_ADD1 << 14 */
+    bool has_ndbank;     /* ndbank and ndboot exist (F76x/F77x) */
+    bool ndbank;         /* nDBANK: 1 one bank, 0 two banks; the layout follows at the next reset */
+    bool ndboot;         /* nDBOOT: 0 boots from either bank (dual boot) */
 };
 
 /* Reads the option bytes, as in force and as stored. Works under read protection. The option
  * functions support the F0, F1, F2, F3, F4 and F7 families (STFLASH_ERR_UNSUPPORTED for others,
  * and for option-byte changes on the GD32F1x0/F3x0/E23x, whose option writes differ). On the
  * F2/F4/F7 the options are FLASH_OPTCR: wrp has one bit per sector (wrp_group_size 0), bits 12-23
- * for bank 2 of the F42x/F43x (FLASH_OPTCR1). */
+ * for bank 2 of the F42x/F43x (FLASH_OPTCR1); the F7 adds the boot addresses, the F76x/F77x
+ * nDBANK and nDBOOT (a device opened before an nDBANK change keeps the old flash layout: open it
+ * again). */
 int stflash_options_read(struct stflash_dev *dev, struct stflash_options *out);
 
 /* Permission to write the dangerous fields; without it such a write is refused. */

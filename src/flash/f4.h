@@ -74,6 +74,7 @@
 #define F4_OPTCR_NWRP_SHIFT 16u /* nWRP [27:16], one bit per sector */
 #define F4_OPTCR_NWRP_MASK (0xFFFu << F4_OPTCR_NWRP_SHIFT)
 #define F7_OPTCR_NDBANK (1u << 29) /* F76x/F77x: 1 = single bank */
+#define F7_OPTCR_NDBOOT (1u << 28) /* F76x/F77x: 0 = dual boot */
 #define F4_OPTCR_DB1M (1u << 30)   /* F42x/F43x 1 MiB: 1 = dual bank */
 #define F4_OPTCR_SPRMOD (1u << 31) /* F42x/F401/F411: nWRP bits select PCROP when set */
 

@@ -8,9 +8,10 @@
  * it is done; the values are in force from then on and loaded again at every reset. OPTCR holds
  * RDP [15:8] (0xAA level 0, 0xCC level 2, anything else level 1), nWRP [27:16] (a clear bit
  * write-protects its sector), BOR_LEV [3:2], WDG_SW, nRST_STOP and nRST_STDBY; the other bits
- * (DB1M, SPRMOD, BFB2, nDBANK, nDBOOT, the F7's WWDG_SW and IWDG_STOP/STDBY) are kept as they
- * are. Going from level 1 to level 0 makes the chip mass erase its flash before BSY clears
- * (up to 32 s at x8, DS8626 tME), hence the long deadline.
+ * (DB1M, SPRMOD, BFB2, the F7's WWDG_SW and IWDG_STOP/STDBY) are kept as they are. The F7's
+ * boot addresses (FLASH_OPTCR1 BOOT_ADD0/1) and the F76x/F77x's nDBANK and nDBOOT are read and
+ * written as struct stflash_options says. Going from level 1 to level 0 makes the chip mass
+ * erase its flash before BSY clears (up to 32 s at x8, DS8626 tME), hence the long deadline.
  */
 #include <string.h>
 
@@ -100,12 +101,55 @@ int f4_options_encode(const struct stflash_options *o, uint32_t optcr, uint32_t 
     return STFLASH_OK;
 }
 
-/* OPTCR, and OPTCR1 where it holds bank-2 nWRP bits (0xFFFFFFFF elsewhere). */
+static bool is_f7(const struct stflash_chip_info *chip)
+{
+    return chip && chip->flash_ctrl == STFLASH_CTRL_F7;
+}
+
+/* The F76x/F77x: nDBANK and nDBOOT (RM0410 §3.7.6). */
+static bool has_ndbank(const struct stflash_chip_info *chip)
+{
+    return is_f7(chip) && chip->dual_geom.banks > 1;
+}
+
+/* The F7's fields of FLASH_OPTCR and FLASH_OPTCR1 (BOOT_ADD0 [15:0], BOOT_ADD1 [31:16], each
+ * the boot address >> 14; RM0410 §3.7.7). */
+static void f7_options_decode(const struct stflash_chip_info *chip, uint32_t optcr,
+                              uint32_t optcr1, struct stflash_options *o)
+{
+    if (!is_f7(chip))
+        return;
+    o->has_boot_add = true;
+    o->boot_add0 = (optcr1 & 0xFFFFu) << 14;
+    o->boot_add1 = (optcr1 >> 16) << 14;
+    if (has_ndbank(chip)) {
+        o->has_ndbank = true;
+        o->ndbank = optcr & F7_OPTCR_NDBANK;
+        o->ndboot = optcr & F7_OPTCR_NDBOOT;
+    }
+}
+
+/* Only the fields opts says it has: a caller that did not read them keeps them as stored. */
+static void f7_options_encode(const struct stflash_chip_info *chip,
+                              const struct stflash_options *o, uint32_t *optcr,
+                              uint32_t *optcr1)
+{
+    if (!is_f7(chip))
+        return;
+    if (o->has_boot_add)
+        *optcr1 = (o->boot_add0 >> 14 & 0xFFFFu) | (o->boot_add1 >> 14) << 16;
+    if (has_ndbank(chip) && o->has_ndbank)
+        *optcr = (*optcr & ~(F7_OPTCR_NDBANK | F7_OPTCR_NDBOOT)) |
+                 (o->ndbank ? F7_OPTCR_NDBANK : 0u) | (o->ndboot ? F7_OPTCR_NDBOOT : 0u);
+}
+
+/* OPTCR, and OPTCR1 where it holds bank-2 nWRP bits or the F7's boot addresses (0xFFFFFFFF
+ * elsewhere). */
 static int read_optcr(struct flash_dev *f, uint32_t *optcr, uint32_t *optcr1)
 {
     *optcr1 = 0xFFFFFFFFu;
     int rc = dbg_read32(f->dbg, regs_of(f) + F4_OPTCR, optcr);
-    if (rc == STFLASH_OK && f4_has_optcr1_wrp(f->chip))
+    if (rc == STFLASH_OK && (f4_has_optcr1_wrp(f->chip) || is_f7(f->chip)))
         rc = dbg_read32(f->dbg, regs_of(f) + F4_OPTCR1, optcr1);
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot read FLASH_OPTCR at 0x%08x: %s",
@@ -129,9 +173,11 @@ int f4_options_read(struct flash_dev *f, struct stflash_options *out)
 {
     uint32_t optcr, optcr1;
     int rc = read_optcr(f, &optcr, &optcr1);
-    if (rc == STFLASH_OK)
+    if (rc == STFLASH_OK) {
         f4_options_decode(optcr, optcr1, f4_has_optcr1_wrp(f->chip), f4_nwrp_bits(f->chip),
                                out);
+        f7_options_decode(f->chip, optcr, optcr1, out);
+    }
     return rc;
 }
 
@@ -182,7 +228,7 @@ static uint32_t described(unsigned bits)
 static int options_job(struct flash_dev *f, uint32_t optcr, uint32_t v, uint32_t v1,
                        unsigned timeout_ms)
 {
-    bool has1 = f4_has_optcr1_wrp(f->chip);
+    bool has1 = f4_has_optcr1_wrp(f->chip) || is_f7(f->chip);
     int rc = unlock_options(f);
     if (rc != STFLASH_OK)
         return rc;
@@ -218,8 +264,10 @@ static int options_job(struct flash_dev *f, uint32_t optcr, uint32_t v, uint32_t
     if (rc != STFLASH_OK)
         return rc;
     uint32_t m = described(f4_nwrp_bits(f->chip));
-    if ((got & m) != (v & m) ||
-        (has1 && (got1 & F4_OPTCR_NWRP_MASK) != (v1 & F4_OPTCR_NWRP_MASK)))
+    uint32_t m1 = is_f7(f->chip) ? 0xFFFFFFFFu : F4_OPTCR_NWRP_MASK;
+    if (has_ndbank(f->chip))
+        m |= F7_OPTCR_NDBANK | F7_OPTCR_NDBOOT;
+    if ((got & m) != (v & m) || (has1 && (got1 & m1) != (v1 & m1)))
         return ctx_fail(f->ctx, STFLASH_ERR_VERIFY,
                         "FLASH_OPTCR reads back 0x%08x instead of 0x%08x after programming", got,
                         v);
@@ -243,6 +291,13 @@ int f4_options_write(struct flash_dev *f, const struct stflash_options *o)
         uint8_t b;
         return f4_rdp_byte(f, o->rdp_level_stored, &b); /* names the problem */
     }
+    if (is_f7(f->chip) && o->has_boot_add && ((o->boot_add0 | o->boot_add1) & 0x3FFFu ||
+                           (o->boot_add0 | o->boot_add1) >= 1u << 30))
+        return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG,
+                        "boot addresses 0x%08x and 0x%08x: each must be a multiple of 16 KiB "
+                        "(0x4000) below 0x40000000 (RM0410 §3.4.1 BOOT_ADDx)",
+                        o->boot_add0, o->boot_add1);
+    f7_options_encode(f->chip, o, &v, &v1);
     /* Leaving level 1 for level 0 mass erases the flash first. */
     bool mass = f4_rdp_level_of(rdp) != 0 && o->rdp_level_stored == 0;
     rc = options_job(f, optcr, v, v1, mass ? F4_MASS_ERASE_TIMEOUT_MS : OPTION_TIMEOUT_MS);

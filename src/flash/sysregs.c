@@ -25,6 +25,9 @@ static const struct family_regs table[] = {
     {STFLASH_FAMILY_F3, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40021024u},
     {STFLASH_FAMILY_F2, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40023874u},
     {STFLASH_FAMILY_F4, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40023874u},
+    /* RM0410 §40.16.4 DBGMCU_APB1_FZ: DBG_IWDG_STOP bit 12, DBG_WWDG_STOP bit 11; §5.3.21
+     * RCC_CSR (RCC at 0x40023800, as on the F4). */
+    {STFLASH_FAMILY_F7, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40023874u},
 };
 
 static const struct family_regs *find(const struct stflash_chip_info *chip)

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # stflash on the F4 boards (the STM32F407VG of the F4-Discovery: 1 MiB in 4x16+64+7x128 KiB
-# sectors; the STM32F429ZI: two banks of 12 sectors, bank 2 at 0x08100000), in-process or over
+# sectors; the STM32F429ZI: two banks of 12 sectors, bank 2 at 0x08100000; the STM32F411RE of the
+# NUCLEO-F411RE: 512 KiB in 4x16+64+3x128 KiB sectors), in-process or over
 # TCP: info, round trips across sector boundaries (and the bank boundary), a one-byte write that
 # keeps the rest of its 16 KiB and 128 KiB sectors, range erase of only the sectors touched, mass
 # erase, the program width from the supply voltage (x16, x8), option bytes (write protection per
 # sector, BOR, no user data), lock and unlock.
 . "$(dirname "$0")/lib.sh"
-chip=${1:?stm32f407vg or stm32f429zi}
+chip=${1:?stm32f407vg, stm32f429zi or stm32f411re}
 mode=${2:-sim}
 case "$chip" in
-stm32f407vg) mib=1 dev=0x413 name="STM32F40x/F41x" ;;
-stm32f429zi) mib=2 dev=0x419 name="STM32F42x/F43x" ;;
-*) fail "chip '$chip': give stm32f407vg or stm32f429zi" ;;
+stm32f407vg) kib=1024 flash_text="1 MiB" dev=0x413 name="STM32F40x/F41x" ;;
+stm32f429zi) kib=2048 flash_text="2 MiB" dev=0x419 name="STM32F42x/F43x" ;;
+stm32f411re) kib=512 flash_text="512 KiB" dev=0x431 name="STM32F411" ;;
+*) fail "chip '$chip': give stm32f407vg, stm32f429zi or stm32f411re" ;;
 esac
 case "$mode" in
 sim) P=(--probe "sim:$chip") ;;
@@ -27,7 +29,7 @@ KIB=1024
 expect_ok "${P[@]}" info
 expect_out "$name"
 expect_out "DEV_ID:            $dev"
-expect_out "$mib MiB ($((mib * 1024 * KIB)) bytes) at 0x08000000, sectors from 16 KiB"
+expect_out "$flash_text ($((kib * KIB)) bytes) at 0x08000000, sectors from 16 KiB"
 expect_out "read protection:   level 0"
 pass "$chip/$mode: info"
 
@@ -162,7 +164,7 @@ expect_out "read protection removed"
 expect_ok "${P[@]}" options --json
 expect_json rdp_level 0
 expect_json nrst_stop false
-expect_ok "${P[@]}" -q read "$WORK/flash.bin" $FLASH $((mib * 1024 * KIB))
+expect_ok "${P[@]}" -q read "$WORK/flash.bin" $FLASH $((kib * KIB))
 all_ff "$WORK/flash.bin" || fail "the flash is not erased after unlock"
 pass "$chip/$mode: lock and unlock (the chip erases its flash)"
 
@@ -170,8 +172,8 @@ pass "$chip/$mode: lock and unlock (the chip erases its flash)"
 expect_ok "${P[@]}" -q write "$WORK/background.bin" $FLASH
 [ "$chip" = stm32f429zi ] && expect_ok "${P[@]}" -q write "$WORK/bank.bin" 0x080e0000
 expect_ok "${P[@]}" erase
-expect_out "erased the whole flash ($mib MiB at 0x08000000)"
-expect_ok "${P[@]}" -q read "$WORK/flash.bin" $FLASH $((mib * 1024 * KIB))
+expect_out "erased the whole flash ($flash_text at 0x08000000)"
+expect_ok "${P[@]}" -q read "$WORK/flash.bin" $FLASH $((kib * KIB))
 all_ff "$WORK/flash.bin" || fail "flash not blank after mass erase"
 pass "$chip/$mode: mass erase"
 

@@ -17,6 +17,10 @@ enum {
     OPT_ALLOW_WP,
     OPT_PERMANENT_RDP2,
     OPT_ALLOW_RP,
+    OPT_NDBANK,
+    OPT_NDBOOT,
+    OPT_BOOT_ADD0,
+    OPT_BOOT_ADD1,
 };
 
 /* A number from 0 to max. */
@@ -119,6 +123,16 @@ static void options_text(const struct stflash_options *o, uint32_t flash_base)
                                    : "level 3 (BOR_LEV 00)");
     if (o->has_data)
         printf("%-18s 0x%02x 0x%02x\n", "user data:", o->data0, o->data1);
+    if (o->has_ndbank) {
+        printf("%-18s %s (nDBANK %d)\n", "bank layout:", o->ndbank ? "one bank" : "two banks",
+               o->ndbank);
+        printf("%-18s %s (nDBOOT %d)\n", "dual boot:", o->ndboot ? "off" : "on", o->ndboot);
+    }
+    if (o->has_boot_add)
+        printf("%-18s 0x%08x with BOOT0 low (BOOT_ADD0 0x%04x), 0x%08x with BOOT0 high "
+               "(BOOT_ADD1 0x%04x)\n",
+               "boot address:", o->boot_add0, o->boot_add0 >> 14, o->boot_add1,
+               o->boot_add1 >> 14);
     if (o->option_error)
         printf("%-18s a byte and its complement disagreed at the last reset (OPTERR)\n",
                "option error:");
@@ -136,6 +150,12 @@ static void options_json(const struct stflash_options *o)
         printf("\"data0\": %u, \"data1\": %u, ", o->data0, o->data1);
     if (o->has_bor)
         printf("\"bor_level\": %d, ", o->bor_level);
+    if (o->has_ndbank)
+        printf("\"ndbank\": %s, \"ndboot\": %s, ", o->ndbank ? "true" : "false",
+               o->ndboot ? "true" : "false");
+    if (o->has_boot_add)
+        printf("\"boot_add0\": \"0x%08x\", \"boot_add1\": \"0x%08x\", ", o->boot_add0,
+               o->boot_add1);
     printf("\"option_error\": %s}\n", o->option_error ? "true" : "false");
 }
 
@@ -152,6 +172,10 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         {"dangerous-write-protect", 0, OPT_NONE, OPT_ALLOW_WP},
         {"allow-read-protect", 0, OPT_NONE, OPT_ALLOW_RP},
         {"permanent-rdp2", 0, OPT_NONE, OPT_PERMANENT_RDP2},
+        {"ndbank", 0, OPT_REQUIRED, OPT_NDBANK},
+        {"ndboot", 0, OPT_REQUIRED, OPT_NDBOOT},
+        {"boot-add0", 0, OPT_REQUIRED, OPT_BOOT_ADD0},
+        {"boot-add1", 0, OPT_REQUIRED, OPT_BOOT_ADD1},
         {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
@@ -186,6 +210,19 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         change = true;
     if (!bad && (v = cmd_opt_value(&cl, OPT_DATA1)) && !(bad = parse_small(v, "data1", 255, &d1)))
         change = true;
+    uint32_t ndbank = 0, ndboot = 0, boot0 = 0, boot1 = 0;
+    if (!bad && (v = cmd_opt_value(&cl, OPT_NDBANK)) &&
+        !(bad = parse_small(v, "nDBANK", 1, &ndbank)))
+        change = true;
+    if (!bad && (v = cmd_opt_value(&cl, OPT_NDBOOT)) &&
+        !(bad = parse_small(v, "nDBOOT", 1, &ndboot)))
+        change = true;
+    if (!bad && (v = cmd_opt_value(&cl, OPT_BOOT_ADD0)) &&
+        !(bad = parse_address(v, "boot address", &boot0)))
+        change = true;
+    if (!bad && (v = cmd_opt_value(&cl, OPT_BOOT_ADD1)) &&
+        !(bad = parse_address(v, "boot address", &boot1)))
+        change = true;
     if (bad) {
         session_done(cli);
         return EXIT_USAGE;
@@ -215,6 +252,18 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         out_error("this chip has no user data option bytes: leave out --data0 and --data1");
         rc = EXIT_USAGE;
     }
+    if (rc == EXIT_OK && change && !o.has_ndbank &&
+        (cmd_has_opt(&cl, OPT_NDBANK) || cmd_has_opt(&cl, OPT_NDBOOT))) {
+        out_error("this chip has no nDBANK/nDBOOT option bits (only the STM32F76x/F77x): leave "
+                  "out --ndbank and --ndboot");
+        rc = EXIT_USAGE;
+    }
+    if (rc == EXIT_OK && change && !o.has_boot_add &&
+        (cmd_has_opt(&cl, OPT_BOOT_ADD0) || cmd_has_opt(&cl, OPT_BOOT_ADD1))) {
+        out_error("this chip has no boot address option bytes (only the STM32F7): leave out "
+                  "--boot-add0 and --boot-add1");
+        rc = EXIT_USAGE;
+    }
     if (rc == EXIT_OK && change) {
         struct stflash_options n = o;
         if (cmd_has_opt(&cl, OPT_RDP))
@@ -231,6 +280,14 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
             n.data0 = (uint8_t)d0;
         if (cmd_has_opt(&cl, OPT_DATA1))
             n.data1 = (uint8_t)d1;
+        if (cmd_has_opt(&cl, OPT_NDBANK))
+            n.ndbank = ndbank;
+        if (cmd_has_opt(&cl, OPT_NDBOOT))
+            n.ndboot = ndboot;
+        if (cmd_has_opt(&cl, OPT_BOOT_ADD0))
+            n.boot_add0 = boot0;
+        if (cmd_has_opt(&cl, OPT_BOOT_ADD1))
+            n.boot_add1 = boot1;
         int lrc = stflash_options_write(dev, &n, permits);
         bool level2 = lrc == 0 && n.rdp_level_stored == 2;
         if (lrc == 0 && !level2)

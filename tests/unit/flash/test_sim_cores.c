@@ -1,0 +1,165 @@
+/*
+ * The core models of the virtual board (sim/cores.c, sim/scs.c) as a debugger reads them: the
+ * Cortex-M7 of the simulated STM32F767ZI (CPUID, FPv5-DP feature registers, caches, FPB version
+ * 2, the MCU/processor/PPB ROM tables, Cortex-M7 TRM DDI 0489) next to the Cortex-M4F of the
+ * STM32F407VG, whose FPB version 1 keeps its comparator layout (ARMv7-M C1.11).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "sim_dbg.h"
+#include "stflash/stflash.h"
+
+struct fixture {
+    struct stflash_ctx *ctx;
+    struct sim_dbg sd;
+};
+
+static int open_chip(void **state, const char *chip)
+{
+    struct fixture *fx = calloc(1, sizeof *fx);
+    assert_non_null(fx);
+    assert_int_equal(stflash_ctx_new(&fx->ctx), STFLASH_OK);
+    assert_int_equal(sim_dbg_open(&fx->sd, chip, fx->ctx, NULL), 0);
+    *state = fx;
+    return 0;
+}
+
+static int setup_f767(void **state)
+{
+    return open_chip(state, "stm32f767zi");
+}
+
+static int setup_f407(void **state)
+{
+    return open_chip(state, "stm32f407vg");
+}
+
+static int teardown(void **state)
+{
+    struct fixture *fx = *state;
+    sim_dbg_close(&fx->sd);
+    stflash_ctx_free(fx->ctx);
+    free(fx);
+    return 0;
+}
+
+static uint32_t rd(struct fixture *fx, uint32_t addr)
+{
+    uint32_t v = 0;
+    assert_int_equal(dbg_read32(&fx->sd.dbg, addr, &v), 0);
+    return v;
+}
+
+static void wr(struct fixture *fx, uint32_t addr, uint32_t v)
+{
+    assert_int_equal(dbg_write32(&fx->sd.dbg, addr, v), 0);
+}
+
+static void test_m7_identification_and_fpu(void **state)
+{
+    struct fixture *fx = *state;
+    assert_int_equal(rd(fx, 0xE000ED00), 0x411FC270); /* CPUID: Cortex-M7 r1p0 */
+    assert_int_equal(rd(fx, 0xE000EF40), 0x10110221); /* MVFR0: single and double precision */
+    assert_int_equal(rd(fx, 0xE000EF44), 0x12000011); /* MVFR1 */
+    assert_int_equal(rd(fx, 0xE000EF48), 0x00000040); /* MVFR2 */
+    assert_int_equal(rd(fx, 0xE000ED60), 0x01101110); /* ID_ISAR0 */
+    assert_int_equal(rd(fx, 0xE000ED64), 0x02112000); /* ID_ISAR1 */
+    wr(fx, 0xE000ED88, 0x00F00000);                   /* CPACR: CP10, CP11 full access */
+    assert_int_equal(rd(fx, 0xE000ED88), 0x00F00000);
+}
+
+static void test_m7_caches(void **state)
+{
+    struct fixture *fx = *state;
+    assert_int_equal(rd(fx, 0xE000ED78), 0x09000003); /* CLIDR: separate I and D at level 1 */
+    assert_int_equal(rd(fx, 0xE000ED7C), 0x8303C003); /* CTR */
+    wr(fx, 0xE000ED84, 0);                            /* CSSELR: level 1 data cache */
+    assert_int_equal(rd(fx, 0xE000ED80), 0xF00FE019); /* 16 KiB, 4 ways, 32-byte lines */
+    wr(fx, 0xE000ED84, 1);                            /* level 1 instruction cache */
+    assert_int_equal(rd(fx, 0xE000ED84), 1);
+    assert_int_equal(rd(fx, 0xE000ED80), 0xF01FE009); /* 16 KiB, 2 ways */
+    assert_int_equal(rd(fx, 0xE000ED14), 0x00040200); /* CCR: BP, STKALIGN */
+    wr(fx, 0xE000ED14, 0x00030200);                   /* enable IC and DC */
+    assert_int_equal(rd(fx, 0xE000ED14), 0x00070200); /* BP stays one */
+    for (uint32_t a = 0xE000EF50; a <= 0xE000EF78; a += 4)
+        wr(fx, a, 0x20000000); /* ICIALLU .. BPIALL: accepted */
+}
+
+static void test_m7_fpb_v2(void **state)
+{
+    struct fixture *fx = *state;
+    /* REV 1, NUM_CODE 8, NUM_LIT 0 */
+    assert_int_equal(rd(fx, 0xE0002000) & ~1u, 0x10000080);
+    wr(fx, 0xE0002008, 0x2000F00Bu); /* BPADDR anywhere, BE: no REPLACE field to mask */
+    assert_int_equal(rd(fx, 0xE0002008), 0x2000F00Bu);
+    wr(fx, 0xE0002024, 0x08000043u); /* the eighth comparator exists */
+    assert_int_equal(rd(fx, 0xE0002024), 0x08000043u);
+    assert_int_equal(rd(fx, 0xE0002028), 0); /* the ninth does not */
+    wr(fx, 0xE0002004, 0x20000000u);         /* FP_REMAP: no remapping on the M7 */
+    assert_int_equal(rd(fx, 0xE0002004), 0);
+}
+
+/* ROM table entries and the part number in PIDR0/PIDR1. */
+static uint32_t partno(struct fixture *fx, uint32_t base)
+{
+    return (rd(fx, base + 0xFE0) & 0xFFu) | (rd(fx, base + 0xFE4) & 0xFu) << 8;
+}
+
+static void test_m7_rom_tables(void **state)
+{
+    struct fixture *fx = *state;
+    /* MCU ROM table (ST's IDs): the processor table and the TPIU. */
+    assert_int_equal(partno(fx, 0xE00FD000), 0x451);
+    assert_int_equal(rd(fx, 0xE00FD000), 0x00001003);
+    assert_int_equal(rd(fx, 0xE00FD004), 0xFFF43003);
+    assert_int_equal(rd(fx, 0xE00FD008), 0);
+    assert_int_equal(rd(fx, 0xE00FDFCC), 1);
+    /* Processor ROM table 0x4C8: the PPB table, the ETM, the CTI absent. */
+    assert_int_equal(partno(fx, 0xE00FE000), 0x4C8);
+    assert_int_equal(rd(fx, 0xE00FE000), 0x00001003);
+    assert_int_equal(rd(fx, 0xE00FE004), 0xFFF43003);
+    assert_int_equal(rd(fx, 0xE00FE008), 0xFFF44002);
+    assert_int_equal(rd(fx, 0xE00FE010), 0);
+    /* PPB ROM table 0x4C7: SCS, DWT, FPB, ITM; TPIU and ETM not present here. */
+    assert_int_equal(partno(fx, 0xE00FF000), 0x4C7);
+    assert_int_equal(rd(fx, 0xE00FF000), 0xFFF0F003);
+    assert_int_equal(rd(fx, 0xE00FF008), 0xFFF03003);
+    assert_int_equal(rd(fx, 0xE00FF010), 0xFFF41002);
+    assert_int_equal(rd(fx, 0xE00FF014), 0xFFF42002);
+    assert_int_equal(rd(fx, 0xE00FF018), 0);
+    assert_int_equal(partno(fx, 0xE0002000), 0x00E); /* FPB v2 */
+    assert_int_equal(partno(fx, 0xE0041000), 0x975); /* ETM-M7 */
+    assert_int_equal(partno(fx, 0xE0040000), 0x9A9); /* TPIU */
+}
+
+static void test_m4_fpb_v1_unchanged(void **state)
+{
+    struct fixture *fx = *state;
+    assert_int_equal(rd(fx, 0xE0002000) & ~1u, 0x00000260); /* REV 0, 6 code, 2 literal */
+    wr(fx, 0xE0002008, 0xFFFFFFFFu); /* COMP[28:2], REPLACE, ENABLE */
+    assert_int_equal(rd(fx, 0xE0002008), 0xDFFFFFFDu);
+    wr(fx, 0xE0002004, 0x20000020u);
+    assert_int_equal(rd(fx, 0xE0002004), 0x00000020u);
+    assert_int_equal(rd(fx, 0xE000EF40), 0x10110021); /* FPv4-SP */
+    assert_int_equal(rd(fx, 0xE000ED14), 0);           /* CCR as before: no caches */
+    assert_int_equal(partno(fx, 0xE00FF000), 0x413);   /* the PPB table is ST's */
+    assert_int_equal(rd(fx, 0xE00FF010), 0xFFF41003);  /* TPIU listed there */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_m7_identification_and_fpu, setup_f767, teardown),
+        cmocka_unit_test_setup_teardown(test_m7_caches, setup_f767, teardown),
+        cmocka_unit_test_setup_teardown(test_m7_fpb_v2, setup_f767, teardown),
+        cmocka_unit_test_setup_teardown(test_m7_rom_tables, setup_f767, teardown),
+        cmocka_unit_test_setup_teardown(test_m4_fpb_v1_unchanged, setup_f407, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
