@@ -262,6 +262,11 @@ struct stflash_options {
     bool has_data;  /* data0 and data1 exist (F0/F1/F3) */
     bool has_bor;   /* bor_level exists (F2/F4/F7 BOR_LEV, kept as stored by writes) */
     int bor_level;  /* brown-out reset threshold: 1, 2 or 3 (highest), 0 = off */
+    bool has_boot_addr;   /* boot_addr0/1 exist (H7 BOOT_ADD0/1; read only here) */
+    uint32_t boot_addr0;  /* where the core boots with BOOT0 low */
+    uint32_t boot_addr1;  /* ... and high */
+    bool has_swap_bank;   /* swap_bank exists (H7 SWAP_BANK_OPT; read only here) */
+    bool swap_bank;       /* bank 2 is mapped at the flash base */
 };
 
 /* Reads the option bytes, as in force and as stored. Works under read protection. The option
