@@ -46,6 +46,8 @@ bool sim_iwdg_frozen(const struct sim_target *t)
 {
     if (!t->core.halted)
         return false;
+    if (t->family->flash == &sim_h7_flash_ops) /* DBGMCU_APB4FZ1 (+0x54) WDGLSD1, RM0433 §60 */
+        return (t->per.dbgmcu_h7[0x54 / 4] >> 18) & 1u;
     if (t->family->dbgmcu_freeze)
         return (t->per.dbgmcu_fz[0] >> 12) & 1u;
     return (t->per.dbgmcu_cr >> 8) & 1u;
