@@ -100,13 +100,15 @@ expect_out "brown-out reset:   off (BOR_LEV 00)"
 expect_ok "${P[@]}" options --json
 expect_json rdp_level 0
 expect_json swap_bank false
+# H743: one bit per sector, bank 2 from bit 8; H7A3: one bit per 64 KiB (two WPSGN bits of
+# four 8 KiB sectors), bank 2 from bit 16.
 if [ "$chip" = stm32h743zi ]; then
-    bit=9 what="sector 1 of bank 2" wrp=0xfffffdff
-    prot_at=$((0x08100000 + S))
+    bit=9 wrp=0xfffffdff
 else
-    bit=16 what="sector 0 of bank 2" wrp=0xfffeffff
-    prot_at=$((0x08100000 + S))
+    bit=16 wrp=0xfffeffff
 fi
+what="sector 1 of bank 2"
+prot_at=$((0x08100000 + S))
 expect_ok "${P[@]}" options --wrp $((1 << bit)) --dangerous-write-protect
 expect_ok "${P[@]}" options --json
 expect_json wrp $wrp
