@@ -184,6 +184,27 @@ static const struct sim_chip chips[] = {
         .rom_pidr = 0x00000A0431ull,
     },
     {
+        /* NUCLEO-F767ZI (DS11532, RM0410): 2 MiB, one bank of 4x32 + 128 + 7x256 KiB as
+         * shipped (nDBANK = 1) or two of 4x16 + 64 + 7x128 KiB (bank 2 at 0x08100000); 512 KiB
+         * SRAM from 0x20000000 (DTCM 128 + SRAM1 368 + SRAM2 16). Cortex-M7 r1p0 (CPUID
+         * 0x411FC270), SW-DP 0x5BA02477 (stm32-chip-table.md §1.5), the Cortex-M7 AHB-AP IDR
+         * 0x74770001, REV_ID 0x1001 (revision Z, RM0410 §40.6.1). The ROM table with ST's IDs
+         * is the MCU table at 0xE00FD000 (sim/cores.c). "page_size": the smallest sector of
+         * the layout as shipped. */
+        .name = "stm32f767zi",
+        .descr = "STM32F767ZI (NUCLEO-F767ZI), single or dual bank",
+        .family = &sim_family_f76x,
+        .dev_id = 0x451,
+        .idcode = 0x10016451u,
+        .flash_kib = 2048,
+        .sram_kib = 512,
+        .page_size = 32768,
+        .dp_idcode = 0x5BA02477u,
+        .cpuid = 0x411FC270u,
+        .ap_idr = 0x74770001u,
+        .rom_pidr = 0x00000A0451ull,
+    },
+    {
         /* NUCLEO-H743ZI (RM0433, DS12110): 2 MiB in two banks of 8 x 128 KiB (bank 2 at
          * 0x08100000, registers at 0x52002100), DTCM 128 KiB at 0x20000000 and AXI SRAM 512 KiB
          * at 0x24000000. DBGMCU_IDCODE 0x20036450: REV_ID 0x2003 (revision V, RM0433 §60 DBGMCU

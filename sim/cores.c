@@ -90,3 +90,70 @@ const struct sim_core_model sim_core_m4 = {
     .components = m4_components,
     .n_components = sizeof m4_components / sizeof m4_components[0],
 };
+
+/*
+ * Cortex-M7 (DDI 0489): ARMv7E-M with the FPv5 double-precision unit the STM32F76x/F77x have
+ * (RM0410 §1: "single and double precision FPU"), FPB version 2 with 8 instruction comparators
+ * and no literal ones or remapping (§9.3), DWT with 4 comparators, L1 instruction and data
+ * caches of 16 KiB each on the F76x (RM0410 §2.1). The debugger's ROM table is the MCU one at
+ * 0xE00FD000 (the silicon vendor's IDs); it lists the processor ROM table at 0xE00FE000 and the
+ * TPIU; the processor table lists the PPB ROM table at 0xE00FF000 and the ETM (§9.1.1-§9.1.2,
+ * tables 9.1-9.4); the CTI is not implemented on the F7, whose DBGMCU sits at its address.
+ */
+static const struct sim_component m7_components[] = {
+    {0xE000E000u, 0x04000BB000ull, CIDR_GENERIC},   /* SCS */
+    {0xE0001000u, 0x04000BB002ull, CIDR_GENERIC},   /* DWT */
+    {0xE0002000u, 0x04000BB00Eull, CIDR_GENERIC},   /* FPB v2 */
+    {0xE0000000u, 0x04000BB001ull, CIDR_GENERIC},   /* ITM */
+    {0xE0040000u, 0x04000BB9A9ull, CIDR_CORESIGHT}, /* TPIU: listed by the MCU ROM table */
+    {0xE0041000u, 0x04000BB975ull, CIDR_CORESIGHT}, /* ETM-M7: by the processor ROM table */
+};
+
+static const struct sim_rom_table m7_rom_tables[] = {
+    /* MCU ROM table: the processor ROM table (+0x1000), the TPIU (0xE0040000). */
+    {0xE00FD000u, 0, {0x00001003u, 0xFFF43003u, 0, 0}},
+    /* Processor ROM table (TRM table 9.2): PPB ROM table, ETM, CTI absent, reserved absent. */
+    {0xE00FE000u, 0x04000BB4C8ull, {0x00001003u, 0xFFF43003u, 0xFFF44002u, 0x1FF02002u}},
+};
+
+/* Processor feature registers (TRM §3.3.1, table 3-4): ID_PFR0 .. ID_ISAR4. */
+static const uint32_t m7_id_regs[13] = {
+    0x00000030u, 0x00000200u, 0x00100000u, 0x00000000u, /* PFR0, PFR1, DFR0, AFR0 */
+    0x00101030u, 0x00000000u, 0x01000000u, 0x00000000u, /* MMFR0-3 */
+    0x01101110u, 0x02112000u, 0x20232231u, 0x01111131u, 0x01310132u, /* ISAR0-4 */
+};
+
+/* FPv5 with double precision (TRM §7.2.3 table 7-3). */
+static const uint32_t m7_mvfr_dp[3] = {0x10110221u, 0x12000011u, 0x00000040u};
+
+/* 16 KiB instruction cache, 2-way, 32-byte lines; 16 KiB data cache, 4-way, 32-byte lines,
+ * write-back/write-through/read/write-allocate (TRM §4.1.2-§4.1.4). */
+static const struct sim_cache_model m7_cache_16k = {
+    .clidr = 0x09000003u,
+    .ctr = 0x8303C003u,
+    .ccsidr_d = 0xF00FE019u,
+    .ccsidr_i = 0xF01FE009u,
+};
+
+const struct sim_core_model sim_core_m7 = {
+    .name = "Cortex-M7",
+    .uc_model = UC_CPU_ARM_CORTEX_M7,
+    .arch = SIM_ARMV7M,
+    .prio_bits = 4,
+    .fpb_code = 8,
+    .fpb_lit = 0,
+    .dwt_comp = 4,
+    .has_fpu = true,
+    .id_isar0 = 0x01101110u,
+    .components = m7_components,
+    .n_components = sizeof m7_components / sizeof m7_components[0],
+    .fpb_rev = 1,
+    .id_regs = m7_id_regs,
+    .mvfr = m7_mvfr_dp,
+    .ccr_reset = 0x00040200u, /* BP (branch prediction, always on), STKALIGN: TRM §3.3.5 */
+    .cache = &m7_cache_16k,
+    .rom_tables = m7_rom_tables,
+    .n_rom_tables = sizeof m7_rom_tables / sizeof m7_rom_tables[0],
+    .ppb_rom_pidr = 0x04000BB4C7ull, /* TRM table 9.3 */
+    .ppb_rom_absent = 1u << 4 | 1u << 5, /* TPIU, ETM */
+};

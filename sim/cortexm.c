@@ -252,6 +252,10 @@ void cortexm_update_breakpoints(struct sim_target *t)
         uint32_t comp = c->fp_comp[i];
         if (!(comp & 1u))
             continue;
+        if (t->cpu->fpb_rev) { /* FPBv2 (ARMv7-M C1.11.5): BPADDR[31:1] of a halfword */
+            c->bp_addr[c->bp_count++] = comp & ~1u;
+            continue;
+        }
         uint32_t base = comp & 0x1FFFFFFCu;
         unsigned replace = comp >> 30;
         if (replace & 1u)
@@ -447,6 +451,7 @@ void cortexm_reset(struct sim_target *t, bool power_on)
     memset(c, 0, sizeof *c);
     if (power_on) {
         c->fp_ctrl = t->cpu->fpb_code << 4 | t->cpu->fpb_lit << 8; /* NUM_CODE, NUM_LIT */
+        c->fp_ctrl |= t->cpu->fpb_rev << 28;                       /* REV */
         c->dwt_ctrl = t->cpu->dwt_comp << 28;                      /* NUMCOMP */
     } else {
         /* A local reset leaves the debug logic alone (C1.4.1): a pending halt request stays. */
@@ -461,6 +466,7 @@ void cortexm_reset(struct sim_target *t, bool power_on)
         memcpy(c->dwt_function, dwt_fn, sizeof dwt_fn);
     }
     c->s_reset_st = true;
+    c->ccr = t->cpu->ccr_reset;
     c->syst_next_wrap = UINT64_MAX;
     if (t->cpu->has_fpu)
         c->fpccr = 0xC0000000u; /* ASPEN, LSPEN (ARMv7-M B3.2.22) */

@@ -120,7 +120,9 @@ int dap_read(struct sim_target *t, unsigned port, unsigned addr, uint32_t *val)
         break;
     }
     case AP_CFG: *val = 0; break;
-    case AP_BASE: *val = 0xE00FF003u; break; /* ROM table present */
+    case AP_BASE: /* ROM table present: the topmost one (the Cortex-M7's MCU ROM table) */
+        *val = (t->cpu->n_rom_tables ? t->cpu->rom_tables[0].base : 0xE00FF000u) | 3u;
+        break;
     case AP_IDR: *val = t->chip->ap_idr; break;
     default: *val = 0; break;
     }

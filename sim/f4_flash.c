@@ -12,6 +12,12 @@
  * (bank 2's at 0x1FFEC008), each in the low half-word of a 64-bit row whose other bits are
  * reserved; here the half-word after each holds its complement, as the F0/F1/F3 store theirs,
  * and the rest of the row reads erased.
+ *
+ * The F76x/F77x (RM0410 §3) reuse this controller with what struct sim_f4_model says differs:
+ * the bank layout chosen by nDBANK at reset (one bank of 32/128/256 KiB sectors, or two banks
+ * of 16/64/128 KiB with SNB[4] for bank 2, MER1 = bit 2 and MER2 = bit 15), one nWRP bit per
+ * two sectors in dual-bank mode, FLASH_OPTCR1 = BOOT_ADD0/1, and four option rows at
+ * 0x1FFF0000: OPTCR[15:0], OPTCR[31:16], OPTCR1[15:0], OPTCR1[31:16] (optbytes[0..3]).
  */
 #include <string.h>
 
@@ -60,6 +66,7 @@
 #define OPTCR_RDP_SHIFT 8u
 #define OPTCR_NWRP_SHIFT 16u
 #define OPTCR_SPRMOD (1u << 31)
+#define OPTCR_NDBANK (1u << 29) /* F76x/F77x: 1 = one bank (RM0410 §3.7.6) */
 
 #define RDP_LEVEL0 0xAAu
 #define RDP_LEVEL2 0xCCu
@@ -89,25 +96,38 @@ static int level_of(uint8_t rdp)
     return rdp == RDP_LEVEL0 ? 0 : rdp == RDP_LEVEL2 ? 2 : 1;
 }
 
-/* ---- geometry: RM0090 §3.3 Tables 5-7, RM0383 §3.3 Table 4 ---- */
+/* ---- geometry: RM0090 §3.3 Tables 5-7, RM0383 §3.3 Table 4, RM0410 §3.3.1 Tables 3-4 ---- */
+
+static bool dual(const struct sim_target *t)
+{
+    return t->f4.dual_bank;
+}
 
 static uint32_t bank_size(const struct sim_target *t)
 {
-    return model(t)->dual_bank ? t->flash_size / 2u : t->flash_size;
+    return dual(t) ? t->flash_size / 2u : t->flash_size;
 }
 
-/* Sector n of a bank: four of 16 KiB, one of 64 KiB, then 128 KiB each. */
+/* The smallest sector: 16 KiB, or 32 KiB on the single-bank F76x/F77x. */
+static uint32_t sector_unit(const struct sim_target *t)
+{
+    return model(t)->ndbank && !dual(t) ? 32u * KIB : 16u * KIB;
+}
+
+/* Sector n of a bank: four of one unit, one of four units, then eight units each (16/64/128
+ * KiB, or 32/128/256 KiB). */
 static bool sector_in_bank(const struct sim_target *t, unsigned n, uint32_t *off, uint32_t *size)
 {
+    uint32_t u = sector_unit(t);
     if (n < 4) {
-        *off = n * 16u * KIB;
-        *size = 16u * KIB;
+        *off = n * u;
+        *size = u;
     } else if (n == 4) {
-        *off = 64u * KIB;
-        *size = 64u * KIB;
+        *off = 4u * u;
+        *size = 4u * u;
     } else {
-        *off = 128u * KIB * (n - 4u);
-        *size = 128u * KIB;
+        *off = 8u * u * (n - 4u);
+        *size = 8u * u;
     }
     return *off + *size <= bank_size(t);
 }
@@ -118,8 +138,8 @@ static bool sector_of_snb(const struct sim_target *t, unsigned snb, unsigned *ba
                           uint32_t *off, uint32_t *size)
 {
     unsigned n = snb & 0xFu;
-    *bank = model(t)->dual_bank ? (snb >> 4) & 1u : 0u;
-    if (!model(t)->dual_bank && snb > 0xFu)
+    *bank = dual(t) ? (snb >> 4) & 1u : 0u;
+    if (!dual(t) && snb > 0xFu)
         return false;
     if (!sector_in_bank(t, n, off, size))
         return false;
@@ -130,19 +150,26 @@ static bool sector_of_snb(const struct sim_target *t, unsigned snb, unsigned *ba
 /* The bank and sector number of a flash offset. */
 static void sector_at(const struct sim_target *t, uint32_t off, unsigned *bank, unsigned *n)
 {
+    uint32_t u = sector_unit(t);
     *bank = off / bank_size(t);
     uint32_t in_bank = off % bank_size(t);
-    if (in_bank < 64u * KIB)
-        *n = in_bank / (16u * KIB);
-    else if (in_bank < 128u * KIB)
+    if (in_bank < 4u * u)
+        *n = in_bank / u;
+    else if (in_bank < 8u * u)
         *n = 4;
     else
-        *n = 4u + in_bank / (128u * KIB);
+        *n = 4u + in_bank / (8u * u);
 }
 
-/* nWRPi cleared: sector i of the bank is write protected (RM0090 §3.6.4; SPRMOD = 0). */
+/* nWRPi cleared: sector i of the bank is write protected (RM0090 §3.6.4; SPRMOD = 0). The
+ * dual-bank F76x/F77x count the sectors of both banks 0-23 and give one bit to each pair of
+ * them, in FLASH_OPTCR (RM0410 §3.4.2). */
 static bool sector_write_protected(const struct sim_target *t, unsigned bank, unsigned n)
 {
+    if (model(t)->ndbank) {
+        unsigned bit = dual(t) ? (bank * 12u + n) / 2u : n;
+        return !((t->f4.optcr >> OPTCR_NWRP_SHIFT) & (1u << bit));
+    }
     uint32_t nwrp = (bank ? t->f4.optcr1 : t->f4.optcr) >> OPTCR_NWRP_SHIFT;
     return !(nwrp & (1u << n));
 }
@@ -216,8 +243,12 @@ static void load_option_bytes(struct sim_target *t)
 {
     struct f4_flash *f = &t->f4;
     f->optcr = (optcr_nv(t) & model(t)->optcr_mask) | OPTCR_OPTLOCK;
-    f->optcr1 = model(t)->dual_bank ? optcr1_nv(t) & 0x0FFF0000u : 0;
+    if (model(t)->ndbank)
+        f->optcr1 = optcr1_nv(t); /* BOOT_ADD0 [15:0], BOOT_ADD1 [31:16] */
+    else
+        f->optcr1 = model(t)->dual_bank ? optcr1_nv(t) & 0x0FFF0000u : 0;
     f->rdp_level = level_of((uint8_t)(optcr_nv(t) >> OPTCR_RDP_SHIFT));
+    f->dual_bank = model(t)->dual_bank || (model(t)->ndbank && !(optcr_nv(t) & OPTCR_NDBANK));
 }
 
 /* As shipped (RM0090 §3.9.6, §3.9.7 reset values): FLASH_OPTCR 0x0FFFAAED, OPTCR1 0x0FFF0000;
@@ -231,6 +262,13 @@ static void f4_optbytes_default(struct sim_target *t, int rdp_level)
     t->optbytes[1] = 0x0FFF;
     t->optbytes[2] = 0x0000;
     t->optbytes[3] = 0x0FFF;
+    if (model(t)->optcr_default) {
+        uint32_t optcr = model(t)->optcr_default, optcr1 = model(t)->optcr1_default;
+        t->optbytes[0] = (uint16_t)((optcr & 0x00FCu) | (uint16_t)rdp << 8);
+        t->optbytes[1] = (uint16_t)(optcr >> 16);
+        t->optbytes[2] = (uint16_t)optcr1;
+        t->optbytes[3] = (uint16_t)(optcr1 >> 16);
+    }
 }
 
 static void put_row(uint8_t *p, uint16_t v)
@@ -245,6 +283,10 @@ static void f4_optbytes_sync(struct sim_target *t)
     uint8_t *p = &t->sysmem[t->family->optbytes_base - t->family->sysmem_base];
     put_row(p, t->optbytes[0]);
     put_row(p + 8, t->optbytes[1]);
+    if (model(t)->ndbank) { /* BOOT_ADD0, BOOT_ADD1 (RM0410 §3.4.1) */
+        put_row(p + 16, t->optbytes[2]);
+        put_row(p + 24, t->optbytes[3]);
+    }
 }
 
 uint32_t f4_bank2_optbytes_read(const struct sim_target *t, uint32_t off)
@@ -280,8 +322,12 @@ static void option_start(struct sim_target *t)
     uint32_t optcr = f->optcr & model(t)->optcr_mask;
     t->optbytes[0] = (uint16_t)(optcr & 0xFFFCu);
     t->optbytes[1] = (uint16_t)(optcr >> 16);
-    if (model(t)->dual_bank)
+    if (model(t)->ndbank) {
+        t->optbytes[2] = (uint16_t)f->optcr1;
+        t->optbytes[3] = (uint16_t)(f->optcr1 >> 16);
+    } else if (model(t)->dual_bank) {
         t->optbytes[3] = (uint16_t)((f->optcr1 >> 16) & 0x0FFFu);
+    }
     sim_target_optbytes_changed(t);
     start_busy(t, duration);
     if (t->stats)
@@ -335,9 +381,9 @@ static enum sim_bus_result key_write(int *stage, bool *locked_up, uint32_t val, 
 
 static uint32_t cr_writable(const struct sim_target *t)
 {
-    uint32_t snb_bits = model(t)->dual_bank ? 0x1Fu : 0xFu;
+    uint32_t snb_bits = dual(t) ? 0x1Fu : 0xFu;
     return CR_PG | CR_SER | CR_MER | snb_bits << CR_SNB_SHIFT | 3u << CR_PSIZE_SHIFT |
-           (model(t)->dual_bank ? CR_MER1 : 0) | CR_EOPIE | CR_ERRIE;
+           (dual(t) ? CR_MER1 : 0) | CR_EOPIE | CR_ERRIE;
 }
 
 static void sector_erase(struct sim_target *t)
@@ -354,8 +400,11 @@ static void sector_erase(struct sim_target *t)
     }
     memset(&t->flash[off], 0xFF, size);
     sim_target_code_changed(t, t->family->flash_base + off, size);
-    unsigned kind = size == 16u * KIB ? 0 : size == 64u * KIB ? 1 : 2;
-    start_busy(t, model(t)->sector_erase_ps[kind][psize_index(t)]);
+    uint32_t u = sector_unit(t);
+    unsigned kind = size == u ? 0 : size == 4u * u ? 1 : 2;
+    const sim_ps(*times)[3] = u == 16u * KIB ? model(t)->sector_erase_ps
+                                              : model(t)->single_bank_erase_ps;
+    start_busy(t, times[kind][psize_index(t)]);
     if (t->stats)
         t->stats->sectors_erased++;
 }
@@ -364,16 +413,16 @@ static void sector_erase(struct sim_target *t)
  * sector of them is write protected (RM0090 §3.5.3). */
 static void mass_erase(struct sim_target *t, bool bank1, bool bank2)
 {
-    unsigned nbanks = model(t)->dual_bank ? 2u : 1u;
+    unsigned nbanks = dual(t) ? 2u : 1u;
     bool which[2] = {bank1, bank2};
     if (level1_blocks(t)) {
         flag_error(t, SR_WRPERR);
         return;
     }
     for (unsigned b = 0; b < nbanks; b++) {
-        uint32_t nwrp = (b ? t->f4.optcr1 : t->f4.optcr) >> OPTCR_NWRP_SHIFT, o, s;
+        uint32_t o, s;
         for (unsigned n = 0; which[b] && sector_in_bank(t, n, &o, &s); n++)
-            if (!(nwrp & (1u << n))) {
+            if (sector_write_protected(t, b, n)) {
                 flag_error(t, SR_WRPERR);
                 return;
             }
@@ -421,12 +470,13 @@ static enum sim_bus_result optcr_write(struct sim_target *t, uint32_t off, uint3
                                        enum sim_initiator who)
 {
     struct f4_flash *f = &t->f4;
-    if ((f->optcr & OPTCR_OPTLOCK) || (off == F4_OPTCR1 && !model(t)->dual_bank))
+    bool has_optcr1 = model(t)->dual_bank || model(t)->ndbank;
+    if ((f->optcr & OPTCR_OPTLOCK) || (off == F4_OPTCR1 && !has_optcr1))
         return SIM_BUS_OK;
     if (!wait_not_busy(t, who))
         return SIM_BUS_STALL;
     if (off == F4_OPTCR1) {
-        f->optcr1 = val & 0x0FFF0000u;
+        f->optcr1 = model(t)->ndbank ? val : val & 0x0FFF0000u;
         return SIM_BUS_OK;
     }
     f->optcr = (val & model(t)->optcr_mask) | (val & OPTCR_OPTLOCK);
@@ -444,8 +494,9 @@ enum sim_bus_result f4_flash_write(struct sim_target *t, uint32_t off, uint32_t 
     f4_update(t);
     switch (off) {
     case F4_ACR:
-        /* LATENCY, PRFTEN, ICEN, DCEN, ICRST, DCRST (RM0090 §3.9.1) */
-        f->acr = val & (model(t)->latency_mask | 0x1F00u);
+        /* LATENCY, PRFTEN, ICEN, DCEN, ICRST, DCRST (RM0090 §3.9.1); the F7's own bits */
+        f->acr = val & (model(t)->acr_mask ? model(t)->acr_mask
+                                           : model(t)->latency_mask | 0x1F00u);
         return SIM_BUS_OK;
     case F4_KEYR:
         if (!(f->cr & CR_LOCK))

@@ -4,6 +4,10 @@
  * interface at 0x40023C00 (f4_flash.c), and the peripherals firmware and debuggers touch: RCC
  * at 0x40023800 (RM0090 §7.3), GPIO A-K on AHB1 from 0x40020000 (§8.4), PWR (§5.4), SYSCFG
  * (§9.2), DBGMCU in the PPB (§38.16). Other blocks of the APB and AHB buses read as zero.
+ *
+ * The F76x/F77x (RM0410, DS11532) share this map of RCC, GPIO, PWR, SYSCFG and the flash
+ * interface (RM0410 §2.2.2 Table 1) with a Cortex-M7 core, no bit-band regions and no CCM,
+ * system memory from 0x1FF00000 and the USARTs' status in USART_ISR (+0x1C, RM0410 §34.8.8).
  */
 #include <string.h>
 
@@ -43,6 +47,9 @@ static void led_pin(const struct sim_target *t, unsigned *port, unsigned *pin)
     if (t->family == &sim_family_f42x) {
         *port = 6;
         *pin = 13;
+    } else if (t->family == &sim_family_f76x) { /* PB0: green LD1, NUCLEO-F767ZI */
+        *port = 1;
+        *pin = 0;
     } else if (t->family == &sim_family_f411) {
         *port = 0;
         *pin = 5;
@@ -200,13 +207,15 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
 }
 
 /* USART_SR (+0x00) reads "transmitter empty, transfer complete" (RM0090 §30.6.1: TXE bit 7,
- * TC bit 6) so firmware that prints does not wait forever. */
-static bool is_usart_sr(uint32_t addr)
+ * TC bit 6) so firmware that prints does not wait forever; on the F7 the same bits are in
+ * USART_ISR (+0x1C). */
+static bool is_usart_sr(const struct sim_target *t, uint32_t addr)
 {
     static const uint32_t usarts[] = {0x40011000u, 0x40004400u, 0x40004800u, 0x40004C00u,
                                       0x40005000u, 0x40011400u, 0x40007800u, 0x40007C00u};
+    uint32_t sr = t->family == &sim_family_f76x ? 0x1Cu : 0x00u;
     for (unsigned i = 0; i < sizeof usarts / sizeof usarts[0]; i++)
-        if (addr == usarts[i])
+        if (addr == usarts[i] + sr)
             return true;
     return false;
 }
@@ -263,7 +272,7 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
     }
     /* Everything else on APB1, APB2, AHB1 and AHB2 reads as zero and ignores writes. */
     if (rd)
-        *rd = is_usart_sr(addr) ? 0xC0u : 0;
+        *rd = is_usart_sr(t, addr) ? 0xC0u : 0;
     return SIM_BUS_OK;
 }
 
@@ -349,4 +358,49 @@ const struct sim_family sim_family_f411 = {
            .mass_erase_ps = {MS(8000), MS(5500), MS(4000)},
            .bank_erase_ps = {MS(8000), MS(5500), MS(4000)}},
     .led = "pa5",
+};
+
+/* Sector erase times by parallelism x8 / x16 / x32 for the F76x/F77x (DS11532, table "Flash
+ * memory programming", typical values): the dual-bank layout's 16/64/128 KiB sectors as on the
+ * F4, the single-bank layout's 32/128/256 KiB sectors; mass and bank erase 16 / 11 / 8 s; tPROG
+ * 16 us per access. */
+#define F7_SINGLE_BANK_ERASE {{MS(400), MS(300), MS(250)}, {MS(1200), MS(700), MS(550)}, \
+                              {MS(2000), MS(1300), MS(1000)}}
+
+/* NUCLEO-F767ZI (RM0410, DS11532): Cortex-M7 at 216 MHz, 2 MiB of flash whose layout FLASH_OPTCR
+ * nDBANK chooses, system memory and OTP from 0x1FF00000 (RM0410 §2.2.2 Table 1), flash size and
+ * UID at 0x1FF0F442 / 0x1FF0F420 (§45.1-§45.2), the option rows at 0x1FFF0000 (§3.4.1). */
+const struct sim_family sim_family_f76x = {
+    .name = "f76x",
+    .ref = "RM0410",
+    .core = &sim_core_m7,
+    .flash_base = 0x08000000u,
+    .sysmem_base = 0x1FF00000u,
+    .flash_size_reg = 0x1FF0F442u,
+    .uid_base = 0x1FF0F420u,
+    .optbytes_base = 0x1FFF0000u,
+    .sram_base = 0x20000000u, /* DTCM 128 KiB, SRAM1 368 KiB, SRAM2 16 KiB in a row */
+    .windows = f4_windows,
+    .n_windows = sizeof f4_windows / sizeof f4_windows[0],
+    .dbgmcu_base = 0xE0042000u, /* RM0410 §40.16 */
+    .dbgmcu_freeze = true,
+    .syst_calib = 27000u, /* 216 MHz / 8 */
+    .tprog_ps = 16ull * SIM_PS_PER_US,
+    .erase_ps = MS(250),
+    .flash = &sim_f4_flash_ops,
+    /* RM0410 §3.7: FLASH_ACR LATENCY [3:0], PRFTEN 8, ARTEN 9, ARTRST 11; FLASH_OPTCR reset
+     * 0xFFFFAAFD (BOR off, watchdogs by software, nDBOOT, nDBANK: one bank), FLASH_OPTCR1 reset
+     * 0x00400080 (BOOT_ADD0 0x0080: flash on ITCM at 0x00200000, BOOT_ADD1 0x0040: system
+     * memory at 0x00100000). FLASH_SR has no RDERR on these parts. */
+    .f4 = {.latency_mask = 0xFu, .optcr_mask = 0xFFFFFFFCu, .sector_erase_ps = F4_SECTOR_ERASE,
+           .mass_erase_ps = {MS(16000), MS(11000), MS(8000)},
+           .bank_erase_ps = {MS(16000), MS(11000), MS(8000)},
+           .ndbank = true, .acr_mask = 0xB0Fu, .optcr_default = 0xFFFFAAFDu,
+           .optcr1_default = 0x00400080u, .single_bank_erase_ps = F7_SINGLE_BANK_ERASE},
+    .max_rdp_level = 2,
+    .periph_reset = periph_reset,
+    .periph_access = periph_access,
+    .reset_cause = reset_cause,
+    .led = "pb0",
+    .led_on = led_on,
 };

@@ -22,6 +22,22 @@ enum sim_arch {
     SIM_ARMV7M, /* Cortex-M3/M4 (ARMv7-M ARM, DDI 0403) */
 };
 
+/* A ROM table above the PPB ROM table at 0xE00FF000 (the Cortex-M7's two levels, DDI 0489 §9.1):
+ * its base, its ID (0: the chip row's rom_pidr, for the MCU table the silicon vendor owns) and
+ * its entries as they read (offset from the base | FORMAT | PRESENT, ADIv5 §10.2.1). */
+struct sim_rom_table {
+    uint32_t base;
+    uint64_t pidr;
+    uint32_t entries[4]; /* up to the first zero */
+};
+
+/* The level 1 caches of a core (ARMv7-M B3.2.2 CLIDR, CTR, CCSIDR, CSSELR; Cortex-M7 TRM
+ * DDI 0489 §4.1.2-§4.1.5). */
+struct sim_cache_model {
+    uint32_t clidr, ctr;
+    uint32_t ccsidr_d, ccsidr_i; /* selected by CSSELR.InD */
+};
+
 /* A CoreSight component in the private peripheral bus, listed in the ROM table. */
 struct sim_component {
     uint32_t base;
@@ -45,9 +61,25 @@ struct sim_core_model {
     uint32_t id_isar0;       /* ID_ISAR0 (ARMv7-M only; the other feature registers agree) */
     const struct sim_component *components; /* SCS first; the ROM table lists them in order */
     unsigned n_components;
+    /* Cortex-M7 (DDI 0489) and later; zero/NULL on the M0-M4. */
+    unsigned fpb_rev;        /* FP_CTRL.REV: 0 FPBv1 (COMP[28:2], REPLACE), 1 FPBv2 (BPADDR, BE) */
+    const uint32_t *id_regs; /* ID_PFR0 .. ID_ISAR4 (0xD40-0xD70); NULL: the Cortex-M3/M4's */
+    const uint32_t *mvfr;    /* MVFR0, MVFR1, MVFR2; NULL: the FPv4-SP's MVFR0/1 */
+    uint32_t ccr_reset;      /* CCR at reset (the M7's BP, STKALIGN) */
+    const struct sim_cache_model *cache; /* NULL: no caches, their registers read as zero */
+    /* ROM tables above the PPB one, the first being the one the AHB-AP BASE points to; then
+     * the PPB ROM table reads ppb_rom_pidr. None: AP BASE points to the PPB ROM table, which
+     * reads the chip row's rom_pidr. */
+    const struct sim_rom_table *rom_tables;
+    unsigned n_rom_tables;
+    uint64_t ppb_rom_pidr;
+    /* Components (bit n: components[n]) a ROM table above lists: their PPB ROM table entry
+     * reads "not present" (Cortex-M7 TRM table 9.4: TPIU, ETM). */
+    uint32_t ppb_rom_absent;
 };
 
 extern const struct sim_core_model sim_core_m0, sim_core_m0p, sim_core_m3, sim_core_m4;
+extern const struct sim_core_model sim_core_m7;
 
 /* A window of memory-mapped registers: Unicorn hands every access inside it to the bus. */
 struct sim_window {
@@ -96,6 +128,14 @@ struct sim_f4_model {
     sim_ps sector_erase_ps[3][3]; /* [16 KiB, 64 KiB, 128 KiB][x8, x16, x32] */
     sim_ps mass_erase_ps[3];      /* tME: the whole array (MER, or MER|MER1) */
     sim_ps bank_erase_ps[3];      /* one bank of a dual-bank part (MER or MER1 alone) */
+    /* The F76x/F77x (RM0410 §3.3-§3.4, §3.7): FLASH_OPTCR.nDBANK (bit 29) loaded at reset
+     * chooses one bank of 32/128/256 KiB sectors (1) or two of 16/64/128 KiB with one nWRP bit
+     * per two sectors (0); FLASH_OPTCR1 holds BOOT_ADD0/1. Zero on the F2/F4. */
+    bool ndbank;
+    uint32_t acr_mask;       /* FLASH_ACR bits; 0: LATENCY (latency_mask), PRFTEN .. DCRST */
+    uint32_t optcr_default;  /* FLASH_OPTCR as shipped (RDP level 0); 0: the F4's */
+    uint32_t optcr1_default; /* FLASH_OPTCR1 as shipped */
+    sim_ps single_bank_erase_ps[3][3]; /* nDBANK = 1: [32, 128, 256 KiB][x8, x16, x32] */
 };
 
 /* How the H7 flash interface (sim/h7_flash.c) differs from one line to the other: RM0433 §4
@@ -194,6 +234,7 @@ struct sim_family {
 extern const struct sim_family sim_family_f0, sim_family_f1, sim_family_f3;
 extern const struct sim_family sim_family_g0, sim_family_l4; /* g0_l4_periph.c */
 extern const struct sim_family sim_family_f40x, sim_family_f42x, sim_family_f411;
+extern const struct sim_family sim_family_f76x; /* f4_periph.c */
 extern const struct sim_family sim_family_h743, sim_family_h7a3; /* h7_periph.c */
 
 /* The state file's section of the option bytes: name and length of the block that follows the

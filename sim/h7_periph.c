@@ -270,10 +270,10 @@ static const struct sim_window h7a3_windows[] = {
 #define US(x) ((sim_ps)(x) * SIM_PS_PER_US)
 #define MS(x) ((sim_ps)(x) * SIM_PS_PER_MS)
 
-/* What the two lines share. The core is the Cortex-M4F model until the Cortex-M7 model lands
- * (sim/cores.c): the identification values (CPUID, DP IDCODE) are the M7's (sim/chips.c). */
+/* What the two lines share: the Cortex-M7 (sim/cores.c; 16 KiB L1 caches on both, RM0433 §2.1,
+ * RM0455 §2.1), the memory map, the flash interface. */
 #define H7_COMMON                                                                                  \
-    .core = &sim_core_m4, .flash_base = 0x08000000u,                                               \
+    .core = &sim_core_m7, .flash_base = 0x08000000u,                                               \
     .sysmem_base = 0x1FF00000u, /* RM0433 Table 7: system memory */                                \
     .optbytes_base = 0x1FF1F000u, /* no option-byte area in memory: a harmless spot */             \
     .sram_base = 0x20000000u, .ccm_base = 0x24000000u, .bitband = false,                           \

@@ -6,7 +6,8 @@
  * faults, BASEPRI, CYCCNT, the feature registers and STIR. References: ARMv7-M ARM (DDI 0403)
  * B3.2-B3.4, C1.6-C1.11; ARMv6-M ARM (DDI 0419) B3.2-B3.4, C1.6-C1.8; Cortex-M3 TRM (DDI 0337)
  * table 3-1, Cortex-M4 TRM (DDI 0439) table 4-1; RM0008 §31, RM0091 §32, RM0316 §33 for
- * DBGMCU and the STM32 ROM table.
+ * DBGMCU and the STM32 ROM table. The Cortex-M7 (DDI 0489) adds caches (§4.1), FPB version 2
+ * (§9.3, ARMv7-M C1.11) and a ROM table above the PPB one (§9.1).
  */
 #include "target.h"
 
@@ -247,8 +248,11 @@ static bool fpu_register(struct sim_target *t, uint32_t off, uint32_t *rd, const
     case 0xF3C: r = &c->fpdscr; break;
     case 0xF40:
     case 0xF44:
-        if (rd)
-            *rd = off == 0xF40 ? 0x10110021u : 0x11000011u;
+    case 0xF48:
+        if (rd && t->cpu->mvfr)
+            *rd = t->cpu->mvfr[(off - 0xF40) / 4]; /* FPv5 (Cortex-M7 TRM §7.2.3) */
+        else if (rd)
+            *rd = off == 0xF40 ? 0x10110021u : off == 0xF44 ? 0x11000011u : 0u;
         return true;
     default: return false;
     }
@@ -261,6 +265,33 @@ static bool fpu_register(struct sim_target *t, uint32_t off, uint32_t *rd, const
     return true;
 }
 
+/* The level 1 caches of the Cortex-M7 (ARMv7-M B3.2.2, Cortex-M7 TRM §4.1): CLIDR, CTR, CCSIDR
+ * of the cache CSSELR selects; the maintenance operations (0xF50-0xF78: ICIALLU .. BPIALL) are
+ * accepted and do nothing, the simulated memory being coherent. The TCM and AHB control
+ * registers (0xF90-0xFA8: ITCMCR .. ABFSR) read as zero and ignore writes. */
+static bool cache_register(struct sim_target *t, uint32_t off, uint32_t *rd, const uint32_t *wr)
+{
+    const struct sim_cache_model *m = t->cpu->cache;
+    uint32_t v = 0;
+    switch (off) {
+    case 0xD78: v = m->clidr; break;
+    case 0xD7C: v = m->ctr; break;
+    case 0xD80: v = (t->core.csselr & 1u) ? m->ccsidr_i : m->ccsidr_d; break;
+    case 0xD84:
+        if (wr)
+            t->core.csselr = *wr & 1u; /* level 1 only: Level reads as zero */
+        v = t->core.csselr;
+        break;
+    default:
+        if ((off >= 0xF50 && off <= 0xF78) || (off >= 0xF90 && off <= 0xFA8))
+            break;
+        return false;
+    }
+    if (rd)
+        *rd = v;
+    return true;
+}
+
 static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t *val)
 {
     struct cortexm *c = &t->core;
@@ -270,6 +301,12 @@ static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t
     }
     if (t->cpu->has_fpu && fpu_register(t, off, val, NULL))
         return SIM_BUS_OK;
+    if (t->cpu->cache && cache_register(t, off, val, NULL))
+        return SIM_BUS_OK;
+    if (t->cpu->id_regs && off >= 0xD40 && off <= 0xD70) {
+        *val = t->cpu->id_regs[(off - 0xD40) / 4];
+        return SIM_BUS_OK;
+    }
     if (off >= 0x100 && off < 0x200) { /* ISER, ICER: enabled IRQs, one bit per IRQ */
         unsigned w = ((off - 0x100) % 0x80) / 4;
         *val = w < 3 ? c->nvic_enabled[w] : 0;
@@ -371,6 +408,8 @@ static enum sim_bus_result scb_write(struct sim_target *t, uint32_t off, uint32_
         return SIM_BUS_OK;
     if (t->cpu->has_fpu && fpu_register(t, off, NULL, &val))
         return SIM_BUS_OK;
+    if (t->cpu->cache && cache_register(t, off, NULL, &val))
+        return SIM_BUS_OK;
     if (off >= 0x100 && off < 0x200) {
         unsigned w = ((off - 0x100) % 0x80) / 4;
         if (w < 3) {
@@ -425,7 +464,10 @@ static enum sim_bus_result scb_write(struct sim_target *t, uint32_t off, uint32_
     case 0xD08: c->vtor = val & 0x3FFFFF80u; break;
     case 0xD0C: aircr_write(t, val, who); break;
     case 0xD10: c->scr = val & 0x16u; break;
-    case 0xD14: c->ccr = val & 0x31Bu; break;
+    case 0xD14:
+        /* Cortex-M7 TRM §3.3.5: DC (16), IC (17) enable the caches; BP (18) is always one. */
+        c->ccr = t->cpu->cache ? (val & 0x3031Bu) | 0x40000u : val & 0x31Bu;
+        break;
     case 0xD24: c->shcsr = val & 0x70000u; break;
     case 0xD28: c->cfsr &= ~val; break;
     case 0xD2C: c->hfsr &= ~val; break;
@@ -517,17 +559,19 @@ static enum sim_bus_result fpb_access(struct sim_target *t, uint32_t off, uint32
         else if (*wr & 2u) /* KEY must be written as one */
             c->fp_ctrl = (c->fp_ctrl & ~1u) | (*wr & 1u);
     } else if (off == 0x004) {
-        /* ARMv6-M's BPU has no remapping: BP_REMAP is reserved. */
+        /* ARMv6-M's BPU has no remapping: BP_REMAP is reserved; an FPBv2 without remapping
+         * (the Cortex-M7's, RMPSPT = 0) reads FP_REMAP as zero. */
+        bool remap = !is_v6m(t) && t->cpu->fpb_rev == 0;
         if (rd)
-            *rd = is_v6m(t) ? 0 : c->fp_remap;
-        else if (!is_v6m(t))
+            *rd = remap ? c->fp_remap : 0;
+        else if (remap)
             c->fp_remap = *wr & 0x1FFFFFE0u;
     } else if (off >= 0x008 && off < 0x008 + 4u * (t->cpu->fpb_code + t->cpu->fpb_lit)) {
         uint32_t *comp = &c->fp_comp[(off - 0x008) / 4];
         if (rd)
             *rd = *comp;
-        else
-            *comp = *wr & 0xDFFFFFFDu;
+        else /* FPBv1: COMP[28:2], REPLACE[31:30], ENABLE; FPBv2: BPADDR[31:1], BE */
+            *comp = t->cpu->fpb_rev ? *wr : *wr & 0xDFFFFFFDu;
     } else if (rd) {
         *rd = 0;
     }
@@ -585,8 +629,10 @@ enum sim_bus_result dbgmcu_access(struct sim_target *t, uint32_t off, uint32_t *
 static enum sim_bus_result rom_read(struct sim_target *t, uint32_t off, uint32_t *val)
 {
     if (off / 4 <= t->cpu->n_components) {
-        *val = off / 4 < t->cpu->n_components
-                   ? (t->cpu->components[off / 4].base - ROM_BASE) | 3u
+        unsigned n = off / 4;
+        bool absent = (t->cpu->ppb_rom_absent >> n) & 1u;
+        *val = n < t->cpu->n_components
+                   ? (t->cpu->components[n].base - ROM_BASE) | (absent ? 2u : 3u)
                    : 0u;
         return SIM_BUS_OK;
     }
@@ -594,10 +640,29 @@ static enum sim_bus_result rom_read(struct sim_target *t, uint32_t off, uint32_t
         *val = 1u; /* MEMTYPE: system memory present */
         return SIM_BUS_OK;
     }
-    if (id_register(off, t->chip->rom_pidr, 0xB105100Du, val))
+    uint64_t pidr = t->cpu->n_rom_tables ? t->cpu->ppb_rom_pidr : t->chip->rom_pidr;
+    if (id_register(off, pidr, 0xB105100Du, val))
         return SIM_BUS_OK;
     *val = 0;
     return SIM_BUS_OK;
+}
+
+/* A ROM table above the PPB one (sim_rom_table): its entries, MEMTYPE and IDs. */
+static bool upper_rom_read(struct sim_target *t, uint32_t block, uint32_t off, uint32_t *val)
+{
+    for (unsigned i = 0; i < t->cpu->n_rom_tables; i++) {
+        const struct sim_rom_table *r = &t->cpu->rom_tables[i];
+        if (r->base != block)
+            continue;
+        if (off < sizeof r->entries)
+            *val = r->entries[off / 4];
+        else if (off == 0xFCC)
+            *val = 1u; /* MEMTYPE: system memory present */
+        else if (!id_register(off, r->pidr ? r->pidr : t->chip->rom_pidr, 0xB105100Du, val))
+            *val = 0;
+        return true;
+    }
+    return false;
 }
 
 static enum sim_bus_result ppb_access(struct sim_target *t, uint32_t addr, uint32_t *rd,
@@ -611,6 +676,8 @@ static enum sim_bus_result ppb_access(struct sim_target *t, uint32_t addr, uint3
         return dbgmcu_access(t, off, rd, wr, who);
     if (block == ROM_BASE)
         return rd ? rom_read(t, off, rd) : SIM_BUS_OK;
+    if (t->cpu->n_rom_tables && rd && upper_rom_read(t, block, off, rd))
+        return SIM_BUS_OK;
     const struct sim_component *comp = component_at(t, addr);
     if (!comp)
         return SIM_BUS_FAULT;

@@ -62,8 +62,8 @@ enum sim_chip_quirk {
 };
 
 /* The largest system-memory area a family maps below 0x20000000 (F2/F4, G0, L4: from
- * 0x1FFF0000, with the bank-2 option bytes of the L4 at 0x1FFFF800; H7: from 0x1FF00000). */
-#define SIM_SYSMEM_MAX 0x100000u
+ * 0x1FFF0000, with the bank-2 option bytes of the L4 at 0x1FFFF800; F7, H7: from 0x1FF00000). */
+#define SIM_SYSMEM_MAX 0x100000u /* the F7's and the H7's from 0x1FF00000 */
 
 const struct sim_chip *sim_chip_find(const char *name);
 const struct sim_chip *sim_chip_at(size_t i); /* NULL past the end */
@@ -144,6 +144,7 @@ struct f4_flash {
     sim_ps busy_until;
     bool busy;
     int rdp_level;       /* read protection loaded at the last reset: 0, 1 or 2 */
+    bool dual_bank;      /* two banks: the F42x, or the F76x with nDBANK = 0 at the last reset */
 };
 
 /* The H7 flash interface (RM0433 §4, RM0455 §4), as h7_flash.c models it: two banks, each with
@@ -215,6 +216,7 @@ struct cortexm {
     uint32_t hfsr, cfsr, mmfar, bfar;
     uint32_t vtor, aircr_prigroup, scr, ccr;
     uint32_t cpacr, fpccr, fpcar, fpdscr; /* FPv4-SP (Cortex-M4F) */
+    uint32_t csselr;         /* cache size selection (Cortex-M7) */
     uint8_t shpr[12];        /* system handler priorities 4..15 */
     uint32_t shcsr;
     uint32_t nvic_enabled[3];

@@ -25,6 +25,9 @@ static const struct family_regs table[] = {
     {STFLASH_FAMILY_F3, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40021024u},
     {STFLASH_FAMILY_F2, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40023874u},
     {STFLASH_FAMILY_F4, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40023874u},
+    /* RM0410 §40.16.4 DBGMCU_APB1_FZ: DBG_IWDG_STOP bit 12, DBG_WWDG_STOP bit 11; §5.3.21
+     * RCC_CSR (RCC at 0x40023800, as on the F4). */
+    {STFLASH_FAMILY_F7, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40023874u},
     /* H7: DBGMCU at 0x5C001000 (RM0433 §60 DBGMCU registers): DBGMCU_APB4FZ1 (+0x54) bit 18
      * WDGLSD1 freezes IWDG1 (the WWDG1 freeze is in DBGMCU_APB3FZ1); IWDG1 at 0x58004800
      * (RM0433 §2.3 memory map). The reset flags are in RCC_RSR, RMVF at bit 16 (RM0433 §8
