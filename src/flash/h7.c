@@ -326,11 +326,16 @@ static int h7_erase_unit(struct flash_dev *f, const struct flash_unit *u)
     return rc;
 }
 
-/* Both banks erased at once: a bank erase (BER) started in each, then both waited for. */
+static int h7_check_writable(struct flash_dev *f, uint32_t addr, uint32_t len);
+
+/* Both banks erased at once: a bank erase (BER) started in each, then both waited for. A
+ * protected sector refuses its bank's erase (RM0433 §4.3.10): the protection is checked first,
+ * so that one bank is not erased while the other refuses. */
 static int h7_mass_erase(struct flash_dev *f)
 {
     uint32_t cr = h7_bank_erase_cr(layout(f));
-    int rc = STFLASH_OK;
+    uint32_t base = flash_map_base(&f->map);
+    int rc = h7_check_writable(f, base, (uint32_t)(flash_map_end(&f->map) - base));
     for (unsigned b = 0; b < f->map.banks && rc == STFLASH_OK; b++)
         rc = start_erase(f, b, cr, "erase the bank at", f->map.bank[b].base);
     for (unsigned b = 0; b < f->map.banks; b++) {
