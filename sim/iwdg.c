@@ -40,6 +40,11 @@ void sim_iwdg_reset(struct sim_target *t)
         w->running = true;
         reload(t);
     }
+    /* H7: FLASH_OPTSR IWDG1_SW (bit 4) = 0 starts IWDG1 at every reset (RM0433 §4.4.2). */
+    if (t->family->flash == &sim_h7_flash_ops && !(t->h7f.optsr_cur & (1u << 4))) {
+        w->running = true;
+        reload(t);
+    }
 }
 
 bool sim_iwdg_frozen(const struct sim_target *t)

@@ -25,6 +25,7 @@ ocd_hla "$WORK/flash.log" 'reset halt' 'flash probe 0' 'flash probe 1' 'flash in
     "verify_image $image 0x08000000" "flash read_bank 0 $WORK/read1.bin" ||
     fail "openocd session failed"
 expect_log "$WORK/flash.log" "Cortex-M7 r1p1 processor detected"
+expect_log "$WORK/flash.log" "target has 8 breakpoints, 4 watchpoints"
 expect_log "$WORK/flash.log" "Device: STM32H74x/75x"
 expect_log "$WORK/flash.log" "flash size probed value 2048k"
 expect_log "$WORK/flash.log" "STM32H7 flash has dual banks"
