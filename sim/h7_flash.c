@@ -289,19 +289,39 @@ enum sim_bus_result h7_flash_read(struct sim_target *t, uint32_t off, uint32_t *
     uint32_t r = off & 0xFFu;
     h7_update(t);
     switch (r) {
-    case R_ACR: *val = f->acr; break;
-    case R_CR: *val = f->bank[b].cr; break;
-    case R_SR: *val = sr_value(t, b); break;
-    case R_OPTCR: *val = f->optcr; break;
+    case R_ACR:
+        *val = f->acr;
+        break;
+    case R_CR:
+        *val = f->bank[b].cr;
+        break;
+    case R_SR:
+        *val = sr_value(t, b);
+        break;
+    case R_OPTCR:
+        *val = f->optcr;
+        break;
     case R_OPTSR_CUR:
         *val = f->optsr_cur | (t->now < f->opt_busy_until ? OPTSR_OPT_BUSY : 0u);
         break;
-    case R_OPTSR_PRG: *val = f->optsr_prg; break;
-    case R_WPSN_CUR: *val = f->wpsn_cur[b]; break;
-    case R_WPSN_PRG: *val = f->wpsn_prg[b]; break;
-    case R_BOOT_CUR: *val = f->boot_cur; break;
-    case R_BOOT_PRG: *val = f->boot_prg; break;
-    default: *val = 0; break; /* KEYR, OPTKEYR, CCR, OPTCCR are write-only; others not modelled */
+    case R_OPTSR_PRG:
+        *val = f->optsr_prg;
+        break;
+    case R_WPSN_CUR:
+        *val = f->wpsn_cur[b];
+        break;
+    case R_WPSN_PRG:
+        *val = f->wpsn_prg[b];
+        break;
+    case R_BOOT_CUR:
+        *val = f->boot_cur;
+        break;
+    case R_BOOT_PRG:
+        *val = f->boot_prg;
+        break;
+    default:
+        *val = 0;
+        break; /* KEYR, OPTKEYR, CCR, OPTCCR are write-only; others not modelled */
     }
     return SIM_BUS_OK;
 }

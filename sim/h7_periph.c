@@ -1,10 +1,11 @@
 /*
  * The H7 families: the H743 (RM0433, DS12110) and the H7A3 (RM0455, DS13195). Their memory map
- * (RM0433 §2.3.2 Table 7, RM0455 §2.3), the flash interface at 0x52002000 (h7_flash.c), and the
- * peripherals firmware and debuggers touch: RCC at 0x58024400 (RM0433 §8.7), GPIO A-K on AHB4
- * from 0x58020000 (§11.4), PWR at 0x58024800 (§6.8), IWDG1 at 0x58004800 (sim/iwdg.c), DBGMCU at
- * 0x5C001000 (RM0433 §60 DBGMCU registers: IDCODE, CR and the freeze registers, among them DBGMCU_APB4FZ1 whose
- * bit 18 freezes IWDG1). Other blocks of the APB/AHB buses read as zero.
+ * (RM0433 and RM0455 §2 "Memory and bus architecture"), the flash interface at 0x52002000
+ * (h7_flash.c), and the peripherals firmware and debuggers touch: RCC at 0x58024400 (RM0433 §8
+ * RCC registers), GPIO A-K on AHB4 from 0x58020000 (§11 GPIO registers), PWR at 0x58024800 (§6
+ * PWR registers), IWDG1 at 0x58004800 (sim/iwdg.c), DBGMCU at 0x5C001000 (RM0433 §60 DBGMCU
+ * registers: IDCODE, CR and the freeze registers, among them DBGMCU_APB4FZ1 whose bit 18 freezes
+ * IWDG1). Other blocks of the APB/AHB buses read as zero.
  *
  * Memory: the DTCM at 0x20000000 (128 KiB) is the target's SRAM, the AXI SRAM at 0x24000000 its
  * second SRAM (the family's ccm_base). The ITCM at 0x00000000 is not modelled: address 0 aliases
@@ -24,8 +25,19 @@ static int rcc_slot(uint32_t off)
     return off == 0xD0u ? RCC_RSR : off == 0xE0u ? RCC_AHB4ENR : off < 0x98u ? (int)(off / 4) : -1;
 }
 
-enum gpio_reg { GPIO_MODER, GPIO_OTYPER, GPIO_OSPEEDR, GPIO_PUPDR, GPIO_IDR, GPIO_ODR, GPIO_BSRR,
-                GPIO_LCKR, GPIO_AFRL, GPIO_AFRH, GPIO_COUNT };
+enum gpio_reg {
+    GPIO_MODER,
+    GPIO_OTYPER,
+    GPIO_OSPEEDR,
+    GPIO_PUPDR,
+    GPIO_IDR,
+    GPIO_ODR,
+    GPIO_BSRR,
+    GPIO_LCKR,
+    GPIO_AFRL,
+    GPIO_AFRH,
+    GPIO_COUNT
+};
 
 #define RCC_BASE 0x58024400u
 #define PWR_BASE 0x58024800u
@@ -34,10 +46,11 @@ enum gpio_reg { GPIO_MODER, GPIO_OTYPER, GPIO_OSPEEDR, GPIO_PUPDR, GPIO_IDR, GPI
 #define IWDG1_BASE 0x58004800u
 #define FLASH_REGS 0x52002000u
 #define DBGMCU_BASE 0x5C001000u
-#define FSIZE_PAGE 0x08FFF000u /* H7A3: UID at +0x800, flash size at +0x80C (RM0455 §62 device electronic signature) */
+/* H7A3: UID at +0x800, flash size at +0x80C (RM0455 §62 device electronic signature). */
+#define FSIZE_PAGE 0x08FFF000u
 #define HSI_HZ 64000000u
 
-/* GPIO reset values (RM0433 §11.4.1): every pin analog, but PA13/PA14/PA15 and PB3/PB4 in
+/* GPIO reset values (RM0433 §11 GPIOx_MODER): every pin analog, but PA13/PA14/PA15 and PB3/PB4 in
  * alternate-function mode (debug pins). */
 #define GPIOA_MODER_RESET 0xABFFFFFFu
 #define GPIOB_MODER_RESET 0xFFFFFEBFu
@@ -68,7 +81,7 @@ static void periph_reset(struct sim_target *t)
     memcpy(dbg, p->dbgmcu_h7, sizeof dbg); /* DBGMCU is reset by power-on only */
 
     memset(p, 0, sizeof *p);
-    p->rcc[RCC_CR] = 0x00000025u; /* HSION, HSIRDY, HSIDIVF (RM0433 §8.7.2) */
+    p->rcc[RCC_CR] = 0x00000025u; /* HSION, HSIRDY, HSIDIVF (RM0433 §8 RCC_CR) */
     p->rcc[RCC_RSR] = rsr;
     for (unsigned i = 0; i < GPIO_PORTS; i++)
         p->gpio[i][GPIO_MODER] = GPIO_MODER_RESET;
@@ -98,25 +111,33 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
     /* A port whose clock is off (RCC_AHB4ENR GPIOxEN, bits 0-10) ignores writes, reads zero. */
     bool clocked = p->rcc[RCC_AHB4ENR] & (1u << port);
     if (rd) {
-        *rd = !clocked ? 0 : reg == GPIO_IDR ? p->gpio[port][GPIO_ODR]
-                           : reg == GPIO_BSRR ? 0
-                                              : p->gpio[port][reg];
+        *rd = !clocked           ? 0
+              : reg == GPIO_IDR  ? p->gpio[port][GPIO_ODR]
+              : reg == GPIO_BSRR ? 0
+                                 : p->gpio[port][reg];
         return SIM_BUS_OK;
     }
     if (!clocked)
         return SIM_BUS_OK;
     uint32_t odr = p->gpio[port][GPIO_ODR];
     switch (reg) {
-    case GPIO_ODR: gpio_set_odr(t, port, *wr); break;
-    case GPIO_BSRR: gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16)); break;
-    case GPIO_IDR: break;
+    case GPIO_ODR:
+        gpio_set_odr(t, port, *wr);
+        break;
+    case GPIO_BSRR:
+        gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16));
+        break;
+    case GPIO_IDR:
+        break;
     case GPIO_MODER:
         p->gpio[port][reg] = *wr;
         /* PA13/PA14 are SWDIO/SWCLK only in alternate-function mode. */
         if (port == 0)
             t->swd_disabled = (*wr & SWD_MODER_MASK) != (GPIOA_MODER_RESET & SWD_MODER_MASK);
         break;
-    default: p->gpio[port][reg] = *wr; break;
+    default:
+        p->gpio[port][reg] = *wr;
+        break;
     }
     return SIM_BUS_OK;
 }
@@ -139,7 +160,7 @@ static enum sim_bus_result rcc_access(struct sim_target *t, int reg, uint32_t *r
         /* Oscillators and PLLs report ready at once (ON bit n, RDY bit n + 1 or n + 2 for HSI). */
         uint32_t v = *wr, ready = 0;
         if (v & 1u)
-            ready |= 1u << 2; /* HSIRDY */
+            ready |= 1u << 2;                                      /* HSIRDY */
         static const unsigned on_bits[] = {7, 12, 16, 24, 26, 28}; /* CSI, HSI48, HSE, PLL1-3 */
         for (unsigned i = 0; i < sizeof on_bits / sizeof on_bits[0]; i++)
             if (v & (1u << on_bits[i]))
@@ -147,12 +168,16 @@ static enum sim_bus_result rcc_access(struct sim_target *t, int reg, uint32_t *r
         r[RCC_CR] = (v & 0x15FD03BBu) | ready | (1u << 5);
         break;
     }
-    case RCC_CFGR: r[RCC_CFGR] = (*wr & ~0x38u) | ((*wr & 7u) << 3); break; /* SWS follows SW */
+    case RCC_CFGR:
+        r[RCC_CFGR] = (*wr & ~0x38u) | ((*wr & 7u) << 3);
+        break; /* SWS follows SW */
     case RCC_RSR:
         if (*wr & RSR_RMVF)
             r[RCC_RSR] = 0;
         break;
-    default: r[reg] = *wr; break;
+    default:
+        r[reg] = *wr;
+        break;
     }
     return SIM_BUS_OK;
 }
@@ -181,8 +206,8 @@ static uint32_t fsize_page_read(const struct sim_target *t, uint32_t off)
 {
     if (off >= 0x800u && off < 0x80Cu) {
         unsigned i = off - 0x800u;
-        return (uint32_t)t->uid[i] | (uint32_t)t->uid[i + 1] << 8 |
-               (uint32_t)t->uid[i + 2] << 16 | (uint32_t)t->uid[i + 3] << 24;
+        return (uint32_t)t->uid[i] | (uint32_t)t->uid[i + 1] << 8 | (uint32_t)t->uid[i + 2] << 16 |
+               (uint32_t)t->uid[i + 3] << 24;
     }
     if (off == 0x80Cu)
         return 0xFFFF0000u | (t->cfg.flash_size_reg & 0xFFFFu);
@@ -208,7 +233,7 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
     }
     if (block == PWR_BASE) {
         /* PWR_CSR1 (+0x04) ACTVOSRDY and PWR_D3CR (+0x18) VOSRDY (bit 13) read set: the voltage
-         * scaling is ready at once (RM0433 §6.8.2, §6.8.6). Others are storage. */
+         * scaling is ready at once (RM0433 §6 PWR_CSR1, PWR_D3CR). Others are storage. */
         if (rd)
             *rd = off == 0x04 || off == 0x18 ? (1u << 13) | t->per.pwr[off == 0x18] : 0;
         else if (off == 0x18)
@@ -225,11 +250,10 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
         return SIM_BUS_OK;
     }
     /* Everything else reads as zero and ignores writes; USART_ISR (+0x1C) reads TXE and TC so
-     * that firmware that prints does not wait forever (RM0433 §48.7.8). */
+     * that firmware that prints does not wait forever (RM0433 §48 USART_ISR). */
     if (rd)
-        *rd = (addr & 0xFFFF03FFu) == 0x4000001Cu || (addr & 0xFFFF03FFu) == 0x4001001Cu
-                  ? 0xC0u
-                  : 0;
+        *rd =
+            (addr & 0xFFFF03FFu) == 0x4000001Cu || (addr & 0xFFFF03FFu) == 0x4001001Cu ? 0xC0u : 0;
     return SIM_BUS_OK;
 }
 
@@ -260,24 +284,21 @@ static const struct sim_window h743_windows[] = {
 
 /* The H7A3 adds the page with its UID and flash-size register. */
 static const struct sim_window h7a3_windows[] = {
-    {0x40000000u, 0x80000u},
-    {0x52000000u, 0x8000u},
-    {0x58000000u, 0x30000u},
-    {0x5C000000u, 0x5000u},
-    {FSIZE_PAGE, 0x1000u},
+    {0x40000000u, 0x80000u}, {0x52000000u, 0x8000u}, {0x58000000u, 0x30000u},
+    {0x5C000000u, 0x5000u},  {FSIZE_PAGE, 0x1000u},
 };
 
-#define US(x) ((sim_ps)(x) * SIM_PS_PER_US)
-#define MS(x) ((sim_ps)(x) * SIM_PS_PER_MS)
+#define US(x) ((sim_ps)(x)*SIM_PS_PER_US)
+#define MS(x) ((sim_ps)(x)*SIM_PS_PER_MS)
 
 /* What the two lines share: the Cortex-M7 (sim/cores.c; 16 KiB L1 caches on both, RM0433 §2.1,
  * RM0455 §2.1), the memory map, the flash interface. */
 #define H7_COMMON                                                                                  \
     .core = &sim_core_m7, .flash_base = 0x08000000u,                                               \
-    .sysmem_base = 0x1FF00000u, /* RM0433 Table 7: system memory */                                \
-    .optbytes_base = 0x1FF1F000u, /* no option-byte area in memory: a harmless spot */             \
-    .sram_base = 0x20000000u, .ccm_base = 0x24000000u, .bitband = false,                           \
-    .dbgmcu_base = DBGMCU_BASE, .flash = &sim_h7_flash_ops, .max_rdp_level = 2,  \
+    .sysmem_base = 0x1FF00000u,       /* RM0433 Table 7: system memory */                          \
+        .optbytes_base = 0x1FF1F000u, /* no option-byte area in memory: a harmless spot */         \
+        .sram_base = 0x20000000u, .ccm_base = 0x24000000u, .bitband = false,                       \
+    .dbgmcu_base = DBGMCU_BASE, .flash = &sim_h7_flash_ops, .max_rdp_level = 2,                    \
     .periph_reset = periph_reset, .periph_access = periph_access, .reset_cause = reset_cause,      \
     .led = "pb0", .led_on = led_on
 
@@ -295,8 +316,13 @@ const struct sim_family sim_family_h743 = {
     /* DS12110 "Flash memory programming": by parallelism x8/x16/x32/x64, typical: tprog (a
      * 266-bit flash word with its ECC) 290/180/130/100 us, tERASE128KB 2/1.8/1.1/1 s, tME (one
      * bank) 13/8/6/5 s. */
-    .h7 = {.word_bytes = 32, .sector_size = 128u * 1024u, .psize = true, .cr_start = 1u << 7,
-           .snb_shift = 8, .snb_bits = 3, .wps_per_bit = 1,
+    .h7 = {.word_bytes = 32,
+           .sector_size = 128u * 1024u,
+           .psize = true,
+           .cr_start = 1u << 7,
+           .snb_shift = 8,
+           .snb_bits = 3,
+           .wps_per_bit = 1,
            .tprog_ps = {US(290), US(180), US(130), US(100)},
            .sector_erase_ps = {MS(2000), MS(1800), MS(1100), MS(1000)},
            .bank_erase_ps = {MS(13000), MS(8000), MS(6000), MS(5000)}},
@@ -316,8 +342,14 @@ const struct sim_family sim_family_h7a3 = {
     /* DS13195 "Flash memory programming" (typical; one parallelism): tprog of a 137-bit flash
      * word 50 us, tERASE8KB 2 ms, bank erase (1 MiB) 0.5 s. Figures not checked against the
      * datasheet's current revision. */
-    .h7 = {.word_bytes = 16, .sector_size = 8u * 1024u, .psize = false, .cr_start = 1u << 5,
-           .snb_shift = 6, .snb_bits = 7, .wps_per_bit = 4, .fsize_window = FSIZE_PAGE,
+    .h7 = {.word_bytes = 16,
+           .sector_size = 8u * 1024u,
+           .psize = false,
+           .cr_start = 1u << 5,
+           .snb_shift = 6,
+           .snb_bits = 7,
+           .wps_per_bit = 4,
+           .fsize_window = FSIZE_PAGE,
            .tprog_ps = {US(50), US(50), US(50), US(50)},
            .sector_erase_ps = {MS(2), MS(2), MS(2), MS(2)},
            .bank_erase_ps = {MS(500), MS(500), MS(500), MS(500)}},

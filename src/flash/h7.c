@@ -39,13 +39,21 @@
                                                      : H7_PROGRAM16_LOADER_LEN)
 
 static const struct h7_layout layout_h743 = {
-    .cr_start = H7_CR_START, .snb_shift = H7_CR_SNB_SHIFT, .snb_mask = 0x7u, .psize = true,
-    .wps_per_bit = 1, .wps_bits = 8,
+    .cr_start = H7_CR_START,
+    .snb_shift = H7_CR_SNB_SHIFT,
+    .snb_mask = 0x7u,
+    .psize = true,
+    .wps_per_bit = 1,
+    .wps_bits = 8,
 };
 
 static const struct h7_layout layout_h7ab = {
-    .cr_start = H7AB_CR_START, .snb_shift = H7AB_CR_SNB_SHIFT, .snb_mask = 0x7Fu,
-    .psize = false, .wps_per_bit = 4, .wps_bits = 32,
+    .cr_start = H7AB_CR_START,
+    .snb_shift = H7AB_CR_SNB_SHIFT,
+    .snb_mask = 0x7Fu,
+    .psize = false,
+    .wps_per_bit = 4,
+    .wps_bits = 32,
 };
 
 static const char *last_error(struct flash_dev *f)
@@ -197,8 +205,7 @@ static int status_error(struct flash_dev *f, unsigned bank, uint32_t sr, const c
 static int unlock_bank(struct flash_dev *f, unsigned bank)
 {
     uint32_t regs = bank_regs(f, bank), cr, sr;
-    int rc = idle_or_fail(f, regs, H7_IDLE_TIMEOUT_MS, &sr, "unlock the flash controller at",
-                          regs);
+    int rc = idle_or_fail(f, regs, H7_IDLE_TIMEOUT_MS, &sr, "unlock the flash controller at", regs);
     if (rc != STFLASH_OK)
         return rc;
     rc = dbg_read32(f->dbg, regs + H7_CR, &cr);
@@ -211,8 +218,8 @@ static int unlock_bank(struct flash_dev *f, unsigned bank)
         rc = dbg_read32(f->dbg, regs + H7_CR, &cr);
         if (rc == STFLASH_OK && (cr & H7_CR_LOCK))
             return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                            "flash bank %u stays locked (FLASH_CR%u 0x%08x at 0x%08x)%s",
-                            bank + 1, bank + 1, cr, regs + H7_CR,
+                            "flash bank %u stays locked (FLASH_CR%u 0x%08x at 0x%08x)%s", bank + 1,
+                            bank + 1, cr, regs + H7_CR,
                             krc != STFLASH_OK ? ": the key sequence was refused, as after a wrong "
                                                 "key (locked until reset)"
                                               : "");
@@ -312,8 +319,7 @@ static int finish_erase(struct flash_dev *f, unsigned bank, unsigned timeout_ms,
     if (rc == STFLASH_OK)
         rc = dbg_write32(f->dbg, regs + H7_CCR, H7_SR_EOP);
     if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot finish the erase at 0x%08x: %s", addr,
-                        last_error(f));
+        return ctx_fail(f->ctx, rc, "cannot finish the erase at 0x%08x: %s", addr, last_error(f));
     return STFLASH_OK;
 }
 
@@ -339,8 +345,8 @@ static int h7_mass_erase(struct flash_dev *f)
     for (unsigned b = 0; b < f->map.banks && rc == STFLASH_OK; b++)
         rc = start_erase(f, b, cr, "erase the bank at", f->map.bank[b].base);
     for (unsigned b = 0; b < f->map.banks; b++) {
-        int brc = finish_erase(f, b, H7_MASS_ERASE_TIMEOUT_MS, "erase the bank at",
-                               f->map.bank[b].base);
+        int brc =
+            finish_erase(f, b, H7_MASS_ERASE_TIMEOUT_MS, "erase the bank at", f->map.bank[b].base);
         if (rc == STFLASH_OK)
             rc = brc;
     }

@@ -74,7 +74,7 @@
 #define H7_SR_CRCEND (1u << 27)
 #define H7_SR_CRCRDERR (1u << 28)
 #define H7_SR_ERRORS                                                                               \
-    (H7_SR_WRPERR | H7_SR_PGSERR | H7_SR_STRBERR | H7_SR_INCERR | H7_SR_OPERR | H7_SR_RDPERR |    \
+    (H7_SR_WRPERR | H7_SR_PGSERR | H7_SR_STRBERR | H7_SR_INCERR | H7_SR_OPERR | H7_SR_RDPERR |     \
      H7_SR_RDSERR | H7_SR_SNECCERR | H7_SR_DBECCERR | H7_SR_CRCRDERR)
 #define H7_SR_BUSY (H7_SR_BSY | H7_SR_WBNE | H7_SR_QW)
 
@@ -105,12 +105,12 @@
 
 /* What differs between the two H7 controller styles. */
 struct h7_layout {
-    uint32_t cr_start;   /* FLASH_CR.START */
-    unsigned snb_shift;  /* FLASH_CR.SNB / SSN */
-    uint32_t snb_mask;   /* its width, unshifted */
-    bool psize;          /* FLASH_CR.PSIZE exists (set to x64) */
+    uint32_t cr_start;    /* FLASH_CR.START */
+    unsigned snb_shift;   /* FLASH_CR.SNB / SSN */
+    uint32_t snb_mask;    /* its width, unshifted */
+    bool psize;           /* FLASH_CR.PSIZE exists (set to x64) */
     unsigned wps_per_bit; /* sectors one WPSN bit protects: 1 (RM0433), 4 (RM0455 WPSGN) */
-    unsigned wps_bits;   /* WPSN bits per bank: 8 (RM0433), 32 (RM0455) */
+    unsigned wps_bits;    /* WPSN bits per bank: 8 (RM0433), 32 (RM0455) */
 };
 
 /* The layout of a controller style (STFLASH_CTRL_H7 or STFLASH_CTRL_H7AB). */
@@ -141,9 +141,9 @@ unsigned h7_wrp_bit(const struct h7_layout *l, const struct flash_unit *u);
 
 /* The option registers as read or to be written. */
 struct h7_optregs {
-    uint32_t optsr;    /* FLASH_OPTSR_CUR or _PRG */
-    uint32_t wpsn[2];  /* FLASH_WPSN_CUR1R/2R or _PRG (WPSGN on the H7A3) */
-    uint32_t boot;     /* FLASH_BOOT_CURR or _PRGR: BOOT_ADD0 [15:0], BOOT_ADD1 [31:16] */
+    uint32_t optsr;   /* FLASH_OPTSR_CUR or _PRG */
+    uint32_t wpsn[2]; /* FLASH_WPSN_CUR1R/2R or _PRG (WPSGN on the H7A3) */
+    uint32_t boot;    /* FLASH_BOOT_CURR or _PRGR: BOOT_ADD0 [15:0], BOOT_ADD1 [31:16] */
 };
 
 /* Decodes the option registers: RDP, IWDG1_SW, nRST_STOP/STBY, BOR_LEV, SWAP_BANK, the boot

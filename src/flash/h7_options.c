@@ -149,9 +149,9 @@ static int read_regs(struct flash_dev *f, bool prg, struct h7_optregs *r)
     for (unsigned b = 0; b < banks_of(f) && rc == STFLASH_OK; b++)
         rc = dbg_read32(f->dbg, regs_of(f, b) + (prg ? H7_WPSN_PRG : H7_WPSN_CUR), &r->wpsn[b]);
     if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot read the option registers (FLASH_OPTSR_%s at 0x%08x): %s",
-                        prg ? "PRG" : "CUR", regs1(f) + (prg ? H7_OPTSR_PRG : H7_OPTSR_CUR),
-                        last_error(f));
+        return ctx_fail(
+            f->ctx, rc, "cannot read the option registers (FLASH_OPTSR_%s at 0x%08x): %s",
+            prg ? "PRG" : "CUR", regs1(f) + (prg ? H7_OPTSR_PRG : H7_OPTSR_CUR), last_error(f));
     return STFLASH_OK;
 }
 
@@ -221,8 +221,9 @@ static int unlock_options(struct flash_dev *f)
                             optcr);
     }
     if (rc == STFLASH_ERR_TIMEOUT)
-        return ctx_fail(f->ctx, rc, "cannot unlock the option bytes: an option change is still "
-                                    "under way after %u ms (FLASH_OPTSR_CUR 0x%08x)",
+        return ctx_fail(f->ctx, rc,
+                        "cannot unlock the option bytes: an option change is still "
+                        "under way after %u ms (FLASH_OPTSR_CUR 0x%08x)",
                         H7_IDLE_TIMEOUT_MS, optsr);
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot unlock the option bytes at 0x%08x: %s",
@@ -252,8 +253,9 @@ static int options_job(struct flash_dev *f, const struct h7_optregs *v, unsigned
     uint32_t optsr = 0;
     rc = wait_opt_idle(f, timeout_ms, &optsr);
     if (rc == STFLASH_ERR_TIMEOUT)
-        return ctx_fail(f->ctx, rc, "the option bytes are still being programmed after %u ms "
-                                    "(FLASH_OPTSR_CUR 0x%08x)",
+        return ctx_fail(f->ctx, rc,
+                        "the option bytes are still being programmed after %u ms "
+                        "(FLASH_OPTSR_CUR 0x%08x)",
                         timeout_ms, optsr);
     if (rc != STFLASH_OK && h7_rdp_level_of((uint8_t)(v->optsr >> H7_OPTSR_RDP_SHIFT)) == 2)
         return STFLASH_OK; /* the debug port may be closed already */

@@ -18,7 +18,7 @@
 #include "flash/h7.h"
 #include "stflash/chip.h"
 
-#define KIB(n) ((uint32_t)(n) * 1024u)
+#define KIB(n) ((uint32_t)(n)*1024u)
 
 static const struct h7_layout *h743(void)
 {
@@ -212,10 +212,14 @@ static void test_family(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cr_values),         cmocka_unit_test(test_sr_flags),
-        cmocka_unit_test(test_rdp),               cmocka_unit_test(test_decode_h743),
-        cmocka_unit_test(test_decode_h7a3),       cmocka_unit_test(test_encode),
-        cmocka_unit_test(test_wrp_bit_and_maps),  cmocka_unit_test(test_family),
+        cmocka_unit_test(test_cr_values),
+        cmocka_unit_test(test_sr_flags),
+        cmocka_unit_test(test_rdp),
+        cmocka_unit_test(test_decode_h743),
+        cmocka_unit_test(test_decode_h7a3),
+        cmocka_unit_test(test_encode),
+        cmocka_unit_test(test_wrp_bit_and_maps),
+        cmocka_unit_test(test_family),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
