@@ -204,6 +204,44 @@ static const struct sim_chip chips[] = {
         .ap_idr = 0x74770001u,
         .rom_pidr = 0x00000A0451ull,
     },
+    {
+        /* NUCLEO-H743ZI (RM0433, DS12110): 2 MiB in two banks of 8 x 128 KiB (bank 2 at
+         * 0x08100000, registers at 0x52002100), DTCM 128 KiB at 0x20000000 and AXI SRAM 512 KiB
+         * at 0x24000000. DBGMCU_IDCODE 0x20036450: REV_ID 0x2003 (revision V, RM0433 §60 DBGMCU
+         * IDCODE). SW-DP v2 0x6BA02477; Cortex-M7 r1p1 CPUID 0x411FC271; AP0 (the core's
+         * AHB-AP) IDR 0x84770001. */
+        .name = "stm32h743zi",
+        .descr = "STM32H743ZI (NUCLEO-H743ZI), two banks",
+        .family = &sim_family_h743,
+        .dev_id = 0x450,
+        .idcode = 0x20036450u,
+        .flash_kib = 2048,
+        .sram_kib = 128,
+        .ccm_kib = 512,
+        .page_size = 131072,
+        .dp_idcode = 0x6BA02477u,
+        .cpuid = 0x411FC271u,
+        .ap_idr = 0x84770001u,
+        .rom_pidr = 0x00000A0450ull,
+    },
+    {
+        /* NUCLEO-H7A3ZI-Q (RM0455, DS13195): 2 MiB in two banks of 128 x 8 KiB, DTCM 128 KiB,
+         * AXI SRAM 1 MiB. DBGMCU_IDCODE 0x10016480 (REV_ID 0x1001, revision Z); the flash-size
+         * register at 0x08FFF80C. Debug identification as the H743's. */
+        .name = "stm32h7a3zi",
+        .descr = "STM32H7A3ZI (NUCLEO-H7A3ZI-Q), two banks of 8 KiB sectors",
+        .family = &sim_family_h7a3,
+        .dev_id = 0x480,
+        .idcode = 0x10016480u,
+        .flash_kib = 2048,
+        .sram_kib = 128,
+        .ccm_kib = 1024,
+        .page_size = 8192,
+        .dp_idcode = 0x6BA02477u,
+        .cpuid = 0x411FC271u,
+        .ap_idr = 0x84770001u,
+        .rom_pidr = 0x00000A0480ull,
+    },
     /*
      * Clones of the F103 (stm32-chip-table.md Table 5, stm32-targets.md "Clones of the F103").
      * Each answers DEV_ID 0x410 and differs in what identifies it and in one flash behaviour.

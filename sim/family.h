@@ -138,6 +138,24 @@ struct sim_f4_model {
     sim_ps single_bank_erase_ps[3][3]; /* nDBANK = 1: [32, 128, 256 KiB][x8, x16, x32] */
 };
 
+/* How the H7 flash interface (sim/h7_flash.c) differs from one line to the other: RM0433 §4
+ * (H743: 256-bit flash words, 128 KiB sectors, FLASH_CR with PSIZE and SNB [10:8]) and RM0455 §4
+ * (H7A3: 128-bit flash words, 8 KiB sectors, FLASH_CR without PSIZE, START bit 5, SSN [12:6],
+ * one WPSGN bit per 4 sectors). Times are the datasheets' typical figures; program and erase
+ * times by parallelism (index PSIZE: x8, x16, x32, x64) on the H743, one figure on the H7A3. */
+struct sim_h7_model {
+    unsigned word_bytes;     /* flash word: 32 or 16 */
+    uint32_t sector_size;    /* 128 KiB or 8 KiB */
+    bool psize;              /* FLASH_CR.PSIZE [5:4] exists */
+    uint32_t cr_start;       /* FLASH_CR.START */
+    unsigned snb_shift, snb_bits;
+    unsigned wps_per_bit;    /* sectors per WPSN bit: 1 or 4 */
+    uint32_t fsize_window;   /* H7A3: the page at 0x08FFF000 holding UID and flash size, else 0 */
+    sim_ps tprog_ps[4];      /* one flash word */
+    sim_ps sector_erase_ps[4];
+    sim_ps bank_erase_ps[4];
+};
+
 /* A flash controller model: its registers are reached through the family's peripherals; the bus
  * hands it the stores into flash and option bytes. */
 struct sim_flash_ops {
@@ -168,6 +186,7 @@ struct sim_flash_ops {
 extern const struct sim_flash_ops sim_fpec_ops; /* F0, F1, F3: f1_flash.c */
 extern const struct sim_flash_ops sim_l4flash_ops; /* L4, G0: l4_flash.c */
 extern const struct sim_flash_ops sim_f4_flash_ops; /* F2/F4: f4_flash.c */
+extern const struct sim_flash_ops sim_h7_flash_ops; /* H7: h7_flash.c */
 
 struct sim_family {
     const char *name;        /* "f1": also the family line of the state file */
@@ -197,6 +216,7 @@ struct sim_family {
     struct sim_fpec_model fpec;
     struct sim_f4_model f4;
     struct sim_l4_model l4;  /* families of sim_l4flash_ops */
+    struct sim_h7_model h7;  /* families of sim_h7_flash_ops */
     int max_rdp_level;       /* 1, or 2 where level 2 exists */
 
     /* Peripherals: reset, the accesses the bus does not decode itself (one word-aligned word:
@@ -215,6 +235,7 @@ extern const struct sim_family sim_family_f0, sim_family_f1, sim_family_f3;
 extern const struct sim_family sim_family_g0, sim_family_l4; /* g0_l4_periph.c */
 extern const struct sim_family sim_family_f40x, sim_family_f42x, sim_family_f411;
 extern const struct sim_family sim_family_f76x; /* f4_periph.c */
+extern const struct sim_family sim_family_h743, sim_family_h7a3; /* h7_periph.c */
 
 /* The state file's section of the option bytes: name and length of the block that follows the
  * header (sim/board.c). Every family of the F0/F1/F3 flash controller stores its 8 half-words;

@@ -40,12 +40,19 @@ void sim_iwdg_reset(struct sim_target *t)
         w->running = true;
         reload(t);
     }
+    /* H7: FLASH_OPTSR IWDG1_SW (bit 4) = 0 starts IWDG1 at every reset (RM0433 §4.4.2). */
+    if (t->family->flash == &sim_h7_flash_ops && !(t->h7f.optsr_cur & (1u << 4))) {
+        w->running = true;
+        reload(t);
+    }
 }
 
 bool sim_iwdg_frozen(const struct sim_target *t)
 {
     if (!t->core.halted)
         return false;
+    if (t->family->flash == &sim_h7_flash_ops) /* DBGMCU_APB4FZ1 (+0x54) WDGLSD1, RM0433 §60 */
+        return (t->per.dbgmcu_h7[0x54 / 4] >> 18) & 1u;
     if (t->family->dbgmcu_freeze)
         return (t->per.dbgmcu_fz[0] >> 12) & 1u;
     return (t->per.dbgmcu_cr >> 8) & 1u;

@@ -15,6 +15,8 @@
 #define SIM_PPB_END 0xE0100000u
 #define SIM_SYSMEM_END 0x20000000u
 
+static bool in_range(uint32_t addr, uint32_t base, uint32_t size);
+
 static uint32_t round_up_4k(uint32_t v)
 {
     return (v + 0xFFFu) & ~0xFFFu;
@@ -47,10 +49,14 @@ static void sysmem_build(struct sim_target *t)
     /* RM0008 §30.2, RM0091 §33.2, RM0316 §34.2: flash size in KiB; the upper half-word is
      * reserved and reads 0xFFFF. The GD32 keeps its SRAM size in KiB there (stm32-chip-table.md
      * Table 5). */
-    le16_put(&p[fam->flash_size_reg - base], (uint16_t)t->cfg.flash_size_reg);
-    le16_put(&p[fam->flash_size_reg - base + 2],
-             (t->chip->quirks & SIM_CHIP_FSZ_WORD_SRAM) ? (uint16_t)t->chip->sram_kib : 0xFFFF);
-    memcpy(&p[fam->uid_base - base], t->uid, sizeof t->uid);
+    if (in_range(fam->flash_size_reg, base, t->sysmem_size - 4u)) { /* the H7A3's is not */
+        le16_put(&p[fam->flash_size_reg - base], (uint16_t)t->cfg.flash_size_reg);
+        le16_put(&p[fam->flash_size_reg - base + 2], (t->chip->quirks & SIM_CHIP_FSZ_WORD_SRAM)
+                                                         ? (uint16_t)t->chip->sram_kib
+                                                         : 0xFFFF);
+    }
+    if (in_range(fam->uid_base, base, t->sysmem_size - sizeof t->uid))
+        memcpy(&p[fam->uid_base - base], t->uid, sizeof t->uid);
     sysmem_sync_optbytes(t);
 }
 

@@ -62,8 +62,8 @@ enum sim_chip_quirk {
 };
 
 /* The largest system-memory area a family maps below 0x20000000 (F2/F4, G0, L4: from
- * 0x1FFF0000, with the bank-2 option bytes of the L4 at 0x1FFFF800; F7: from 0x1FF00000). */
-#define SIM_SYSMEM_MAX 0x100000u /* the F7's from 0x1FF00000 */
+ * 0x1FFF0000, with the bank-2 option bytes of the L4 at 0x1FFFF800; F7, H7: from 0x1FF00000). */
+#define SIM_SYSMEM_MAX 0x100000u /* the F7's and the H7's from 0x1FF00000 */
 
 const struct sim_chip *sim_chip_find(const char *name);
 const struct sim_chip *sim_chip_at(size_t i); /* NULL past the end */
@@ -148,6 +148,29 @@ struct f4_flash {
     bool dual_bank;      /* two banks: the F42x, or the F76x with nDBANK = 0 at the last reset */
 };
 
+/* The H7 flash interface (RM0433 §4, RM0455 §4), as h7_flash.c models it: two banks, each with
+ * its own KEYR/CR/SR and write buffer, and the shared option registers. The option bytes stored
+ * are the target's optnv[0..3] (h7_flash.c says the layout). */
+struct h7_bank {
+    uint32_t cr, sr;
+    int key_stage;
+    bool locked_up;      /* wrong KEYR sequence: FLASH_CR locked until reset */
+    uint32_t wb_addr;    /* the flash word the write buffer holds */
+    uint32_t wb_mask;    /* its bytes written so far (bit n: byte n) */
+    uint8_t wb[32];
+    sim_ps busy_until;
+    bool busy;
+};
+struct h7_flash {
+    struct h7_bank bank[2];
+    uint32_t acr, optcr;
+    uint32_t optsr_cur, optsr_prg, wpsn_cur[2], wpsn_prg[2], boot_cur, boot_prg;
+    int optkey_stage;
+    bool opt_locked_up;
+    sim_ps opt_busy_until;
+    int rdp_level;       /* loaded at the last reset: 0, 1 or 2 */
+};
+
 /* The peripherals a firmware or debugger touches, as one family or the other lays them out
  * (f1_periph.c, f0_f3_periph.c): register values by the family's own indexes. */
 struct sim_periph {
@@ -160,6 +183,7 @@ struct sim_periph {
     uint32_t syscfg[8];     /* F0/F3 SYSCFG */
     uint32_t dbgmcu_cr;     /* DBGMCU_CR, reset by power-on only */
     uint32_t dbgmcu_fz[2];  /* F0: DBGMCU_APB1_FZ, DBGMCU_APB2_FZ */
+    uint32_t dbgmcu_h7[24]; /* H7: DBGMCU +0x04 .. +0x5C by offset / 4 (CR, the freeze registers) */
     uint32_t dma[2 + 4 * 7]; /* F1 DMA1: ISR, IFCR, then CCR CNDTR CPAR CMAR per channel */
     uint32_t dma_len[7];    /* CNDTR as last written: the CIRC reload value */
     uint32_t adc_cr2;       /* F1 ADC1_CR2 */
@@ -293,6 +317,7 @@ struct sim_target {
     struct f1_fpec fpec;
     struct l4_flash l4f;
     struct f4_flash f4;
+    struct h7_flash h7f;
     struct sim_periph per;
     struct sim_dap dap;
     struct sim_iwdg iwdg;
@@ -358,6 +383,10 @@ enum sim_bus_result f4_flash_read(struct sim_target *t, uint32_t off, uint32_t *
 enum sim_bus_result f4_flash_write(struct sim_target *t, uint32_t off, uint32_t val,
                                    enum sim_initiator who);
 uint32_t f4_bank2_optbytes_read(const struct sim_target *t, uint32_t off);
+/* h7_flash.c: the H7 flash interface registers (0x52002000, bank 2 at +0x100) */
+enum sim_bus_result h7_flash_read(struct sim_target *t, uint32_t off, uint32_t *val);
+enum sim_bus_result h7_flash_write(struct sim_target *t, uint32_t off, uint32_t val,
+                                   enum sim_initiator who);
 
 
 /* scs.c: DBGMCU, wherever the family puts it */

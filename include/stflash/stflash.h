@@ -269,6 +269,11 @@ struct stflash_options {
     bool has_ndbank;     /* ndbank and ndboot exist (F76x/F77x) */
     bool ndbank;         /* nDBANK: 1 one bank, 0 two banks; the layout follows at the next reset */
     bool ndboot;         /* nDBOOT: 0 boots from either bank (dual boot) */
+    bool has_boot_addr;   /* boot_addr0/1 exist (H7 BOOT_ADD0/1; read only here) */
+    uint32_t boot_addr0;  /* where the core boots with BOOT0 low */
+    uint32_t boot_addr1;  /* ... and high */
+    bool has_swap_bank;   /* swap_bank exists (H7 SWAP_BANK_OPT; read only here) */
+    bool swap_bank;       /* bank 2 is mapped at the flash base */
 };
 
 /* Reads the option bytes, as in force and as stored. Works under read protection. The option

@@ -28,6 +28,11 @@ static const struct family_regs table[] = {
     /* RM0410 §40.16.4 DBGMCU_APB1_FZ: DBG_IWDG_STOP bit 12, DBG_WWDG_STOP bit 11; §5.3.21
      * RCC_CSR (RCC at 0x40023800, as on the F4). */
     {STFLASH_FAMILY_F7, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40023874u},
+    /* H7: DBGMCU at 0x5C001000 (RM0433 §60 DBGMCU registers): DBGMCU_APB4FZ1 (+0x54) bit 18
+     * WDGLSD1 freezes IWDG1 (the WWDG1 freeze is in DBGMCU_APB3FZ1); IWDG1 at 0x58004800
+     * (RM0433 §2.3 memory map). The reset flags are in RCC_RSR, RMVF at bit 16 (RM0433 §8
+     * RCC_RSR), not in the RCC_CSR layout: no RCC_CSR here. */
+    {STFLASH_FAMILY_H7, 0x5C001054u, 1u << 18, 0x58004800u, 0},
 };
 
 static const struct family_regs *find(const struct stflash_chip_info *chip)
@@ -59,7 +64,7 @@ int watchdog_reload(struct dbg *d, const struct stflash_chip_info *chip)
 int reset_flags_clear(struct dbg *d, const struct stflash_chip_info *chip)
 {
     const struct family_regs *w = find(chip);
-    if (!w)
+    if (!w || !w->rcc_csr)
         return STFLASH_ERR_UNSUPPORTED;
     uint32_t v;
     int rc = dbg_read32(d, w->rcc_csr, &v);
@@ -69,7 +74,7 @@ int reset_flags_clear(struct dbg *d, const struct stflash_chip_info *chip)
 int reset_flags_read(struct dbg *d, const struct stflash_chip_info *chip, uint32_t *flags)
 {
     const struct family_regs *w = find(chip);
-    if (!w)
+    if (!w || !w->rcc_csr)
         return STFLASH_ERR_UNSUPPORTED;
     uint32_t v;
     int rc = dbg_read32(d, w->rcc_csr, &v);

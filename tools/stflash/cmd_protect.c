@@ -115,12 +115,23 @@ static void options_text(const struct stflash_options *o, uint32_t flash_base)
            o->nrst_stop ? "no reset entering Stop" : "reset entering Stop");
     printf("%-18s %d (%s)\n", "nRST_STDBY:", o->nrst_stdby,
            o->nrst_stdby ? "no reset entering Standby" : "reset entering Standby");
-    if (o->has_bor)
+    if (o->has_bor && o->has_swap_bank) /* H7: BOR_LEV counts up, 00 = off (RM0433 §4.4.2) */
+        printf("%-18s %s (BOR_LEV %d%d)\n", "brown-out reset:",
+               o->bor_level == 0 ? "off" : o->bor_level == 1 ? "level 1"
+                                       : o->bor_level == 2 ? "level 2" : "level 3",
+               (o->bor_level >> 1) & 1, o->bor_level & 1);
+    else if (o->has_bor)
         printf("%-18s %s\n", "brown-out reset:",
                o->bor_level == 0   ? "off (BOR_LEV 11)"
                : o->bor_level == 1 ? "level 1 (BOR_LEV 10)"
                : o->bor_level == 2 ? "level 2 (BOR_LEV 01)"
                                    : "level 3 (BOR_LEV 00)");
+    if (o->has_boot_addr)
+        printf("%-18s 0x%08x with BOOT0 low, 0x%08x with BOOT0 high (BOOT_ADD0/1)\n",
+               "boot address:", o->boot_addr0, o->boot_addr1);
+    if (o->has_swap_bank)
+        printf("%-18s %d (%s)\n", "SWAP_BANK:", o->swap_bank,
+               o->swap_bank ? "bank 2 at the flash base" : "bank 1 at the flash base");
     if (o->has_data)
         printf("%-18s 0x%02x 0x%02x\n", "user data:", o->data0, o->data1);
     if (o->has_ndbank) {
@@ -156,6 +167,11 @@ static void options_json(const struct stflash_options *o)
     if (o->has_boot_add)
         printf("\"boot_add0\": \"0x%08x\", \"boot_add1\": \"0x%08x\", ", o->boot_add0,
                o->boot_add1);
+    if (o->has_boot_addr)
+        printf("\"boot_addr0\": \"0x%08x\", \"boot_addr1\": \"0x%08x\", ", o->boot_addr0,
+               o->boot_addr1);
+    if (o->has_swap_bank)
+        printf("\"swap_bank\": %s, ", o->swap_bank ? "true" : "false");
     printf("\"option_error\": %s}\n", o->option_error ? "true" : "false");
 }
 
