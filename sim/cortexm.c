@@ -133,7 +133,7 @@ static int execution_priority(struct sim_target *t)
             if (g < prio)
                 prio = g;
         }
-    bool v7m = t->cpu->arch == SIM_ARMV7M; /* ARMv6-M has neither BASEPRI nor FAULTMASK */
+    bool v7m = t->cpu->arch != SIM_ARMV6M; /* ARMv6-M has neither BASEPRI nor FAULTMASK */
     uint32_t basepri = v7m ? reg_get(t, UC_ARM_REG_BASEPRI) & 0xF0 : 0;
     if (basepri && group_priority(c, (int)basepri) < prio)
         prio = group_priority(c, (int)basepri);
@@ -252,6 +252,10 @@ void cortexm_update_breakpoints(struct sim_target *t)
         uint32_t comp = c->fp_comp[i];
         if (!(comp & 1u))
             continue;
+        if (t->cpu->fpb_v2) { /* BPADDR[31:1] | BE (ARMv8-M C1.11.5) */
+            c->bp_addr[c->bp_count++] = comp & ~1u;
+            continue;
+        }
         uint32_t base = comp & 0x1FFFFFFCu;
         unsigned replace = comp >> 30;
         if (replace & 1u)
@@ -447,6 +451,8 @@ void cortexm_reset(struct sim_target *t, bool power_on)
     memset(c, 0, sizeof *c);
     if (power_on) {
         c->fp_ctrl = t->cpu->fpb_code << 4 | t->cpu->fpb_lit << 8; /* NUM_CODE, NUM_LIT */
+        if (t->cpu->fpb_v2)
+            c->fp_ctrl |= 1u << 28; /* REV: FPB version 2 */
         c->dwt_ctrl = t->cpu->dwt_comp << 28;                      /* NUMCOMP */
     } else {
         /* A local reset leaves the debug logic alone (C1.4.1): a pending halt request stays. */

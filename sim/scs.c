@@ -153,6 +153,13 @@ static uint32_t read_ipsr(struct sim_target *t)
 
 /* ---- debug registers (C1.6) ---- */
 
+/* Whether secure invasive debug is allowed (ARMv8-M: DHCSR.S_SDE, DAUTHSTATUS): always, unless
+ * the flash controller closes it (TrustZone with RDP 0.5 or above). */
+static bool secure_debug(const struct sim_target *t)
+{
+    return !t->family->flash->secure_debug || t->family->flash->secure_debug(t);
+}
+
 static uint32_t dhcsr_read(struct sim_target *t)
 {
     struct cortexm *c = &t->core;
@@ -163,6 +170,8 @@ static uint32_t dhcsr_read(struct sim_target *t)
     v |= c->lockup ? 1u << 19 : 0;
     v |= c->s_retire_st ? 1u << 24 : 0;
     v |= (c->s_reset_st || c->in_reset) ? 1u << 25 : 0;
+    if (t->cpu->arch == SIM_ARMV8M_MAIN && secure_debug(t))
+        v |= 1u << 20; /* S_SDE (ARMv8-M C1.6.3): halting the Secure state is allowed */
     c->s_retire_st = false;
     c->s_reset_st = false;
     return v;
@@ -249,6 +258,12 @@ static bool fpu_register(struct sim_target *t, uint32_t off, uint32_t *rd, const
     case 0xF44:
         if (rd)
             *rd = off == 0xF40 ? 0x10110021u : 0x11000011u;
+        return true;
+    case 0xF48: /* MVFR2 (ARMv8-M D1.2.104): FPv5 VMINNM/VMAXNM, VRINT, VCVT */
+        if (t->cpu->arch != SIM_ARMV8M_MAIN)
+            return false;
+        if (rd)
+            *rd = 0x00000040u;
         return true;
     default: return false;
     }
@@ -350,6 +365,12 @@ static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t
             return SIM_BUS_OK;
         if (off < 0xD00 || (off >= 0xD90 && off < 0xDC0) || off == 0xF00) {
             *val = 0; /* reserved or write-only: reads as zero */
+            return SIM_BUS_OK;
+        }
+        if (off == 0xFB8 && t->cpu->arch == SIM_ARMV8M_MAIN) {
+            /* DAUTHSTATUS (ARMv8-M D1.2.8): non-secure invasive and non-invasive debug
+             * implemented and allowed; the secure ones as S_SDE says. */
+            *val = secure_debug(t) ? 0xFFu : 0x0Fu;
             return SIM_BUS_OK;
         }
         if (off >= 0xFBC && off < 0xFD0) {
@@ -517,17 +538,19 @@ static enum sim_bus_result fpb_access(struct sim_target *t, uint32_t off, uint32
         else if (*wr & 2u) /* KEY must be written as one */
             c->fp_ctrl = (c->fp_ctrl & ~1u) | (*wr & 1u);
     } else if (off == 0x004) {
-        /* ARMv6-M's BPU has no remapping: BP_REMAP is reserved. */
+        /* ARMv6-M's BPU has no remapping: BP_REMAP is reserved; FPBv2 has none either
+         * (ARMv8-M C1.11.4: RMPSPT 0). */
+        bool remap = !is_v6m(t) && !t->cpu->fpb_v2;
         if (rd)
-            *rd = is_v6m(t) ? 0 : c->fp_remap;
-        else if (!is_v6m(t))
+            *rd = remap ? c->fp_remap : 0;
+        else if (remap)
             c->fp_remap = *wr & 0x1FFFFFE0u;
     } else if (off >= 0x008 && off < 0x008 + 4u * (t->cpu->fpb_code + t->cpu->fpb_lit)) {
         uint32_t *comp = &c->fp_comp[(off - 0x008) / 4];
         if (rd)
             *rd = *comp;
         else
-            *comp = *wr & 0xDFFFFFFDu;
+            *comp = *wr & (t->cpu->fpb_v2 ? 0xFFFFFFFFu : 0xDFFFFFFDu);
     } else if (rd) {
         *rd = 0;
     }
@@ -607,7 +630,7 @@ static enum sim_bus_result ppb_access(struct sim_target *t, uint32_t addr, uint3
 
     if (block == SCS_BASE)
         return rd ? scb_read(t, off, rd) : scb_write(t, off, *wr, who);
-    if (block == PPB_DBGMCU && t->family->dbgmcu_base == PPB_DBGMCU)
+    if (block == t->family->dbgmcu_base) /* 0xE0042000, or 0xE0044000 on the Cortex-M33 parts */
         return dbgmcu_access(t, off, rd, wr, who);
     if (block == ROM_BASE)
         return rd ? rom_read(t, off, rd) : SIM_BUS_OK;

@@ -129,6 +129,27 @@ struct l4_flash {
     int rdp_level;       /* loaded at the last option load: 0, 1 or 2 */
 };
 
+/* The TrustZone flash controller of the L5 and U5 (RM0438 §6, RM0456 §7), as l5u5_flash.c models
+ * it from the non-secure side. The option registers FLASH_OPTR (+0x40) to FLASH_WRP2BR (+0x6C)
+ * are kept by offset: opt[] what the registers hold, the target's optnv[] the stored options. */
+#define SIM_L5U5_OPT_WORDS 12u
+struct l5u5_flash {
+    uint32_t acr;
+    uint32_t sr;         /* FLASH_NSSR */
+    uint32_t cr;         /* FLASH_NSCR */
+    uint32_t opt[SIM_L5U5_OPT_WORDS];
+    uint32_t loaded[SIM_L5U5_OPT_WORDS]; /* as the last option load left them */
+    int key_stage, optkey_stage;
+    bool key_locked_up;
+    unsigned nbuf;       /* words of the program unit latched so far */
+    uint32_t buf_addr, buf[4];
+    sim_ps busy_until;
+    bool eop_pending;
+    bool obl_pending;
+    int rdp_level;       /* loaded: 0, 1 or 2 (0.5 counts as 0 for the non-secure flash) */
+    bool rdp_half;       /* RDP 0x55 loaded with TZEN: secure debug closed */
+};
+
 /* The flash interface of the F2 and F4 (RM0090 §3, RM0383 §3), as f4_flash.c models it. The
  * option bytes themselves are the target's optbytes[] (f4_flash.c says the layout). */
 struct f4_flash {
@@ -286,6 +307,7 @@ struct sim_target {
     struct f1_fpec fpec;
     struct l4_flash l4f;
     struct f4_flash f4;
+    struct l5u5_flash l5u5f;
     struct sim_periph per;
     struct sim_dap dap;
     struct sim_iwdg iwdg;
@@ -338,6 +360,11 @@ enum sim_bus_result scs_write(struct sim_target *t, uint32_t addr, uint32_t val,
 enum sim_bus_result f1_fpec_read(struct sim_target *t, uint32_t off, uint32_t *val);
 enum sim_bus_result f1_fpec_write(struct sim_target *t, uint32_t off, uint32_t val,
                                   enum sim_initiator who);
+
+/* l5u5_flash.c: the non-secure flash registers of the L5 and U5 */
+enum sim_bus_result l5u5_flash_read(struct sim_target *t, uint32_t off, uint32_t *val);
+enum sim_bus_result l5u5_flash_write(struct sim_target *t, uint32_t off, uint32_t val,
+                                     enum sim_initiator who);
 
 /* l4_flash.c: the L4-style flash registers (L4, G0) */
 enum sim_bus_result l4_flash_read(struct sim_target *t, uint32_t off, uint32_t *val);
