@@ -63,5 +63,6 @@ extern const struct flash_family flash_family_fpec; /* F0/F1/F3: flash/f1.c, fla
 extern const struct flash_family flash_family_l4;   /* L4-style: flash/l4.c, flash/l4_options.c */
 extern const struct flash_family flash_family_f2_f4; /* F2/F4: flash/f4.c, flash/f4_options.c */
 extern const struct flash_family flash_family_f7;    /* F7: the same files */
+extern const struct flash_family flash_family_l5u5; /* L5/U5: flash/l5u5.c, flash/l5u5_options.c */
 
 #endif
