@@ -17,6 +17,8 @@ enum {
     OPT_ALLOW_WP,
     OPT_PERMANENT_RDP2,
     OPT_ALLOW_RP,
+    OPT_TZEN,
+    OPT_ALLOW_TZ,
 };
 
 /* A number from 0 to max. */
@@ -88,7 +90,11 @@ static void describe_wrp(char *buf, size_t cap, uint32_t groups, uint32_t group_
 static void options_text(const struct stflash_options *o, uint32_t flash_base)
 {
     char wrp[512];
-    printf("%-18s level %d (RDP byte 0x%02x)", "read protection:", o->rdp_level, o->rdp);
+    if (o->rdp_half)
+        printf("%-18s level 0.5 (RDP byte 0x%02x): secure side closed to the debugger",
+               "read protection:", o->rdp);
+    else
+        printf("%-18s level %d (RDP byte 0x%02x)", "read protection:", o->rdp_level, o->rdp);
     if (o->rdp_level_stored != o->rdp_level)
         printf(", level %d after the next reset", o->rdp_level_stored);
     putchar('\n');
@@ -119,6 +125,9 @@ static void options_text(const struct stflash_options *o, uint32_t flash_base)
                                    : "level 3 (BOR_LEV 00)");
     if (o->has_data)
         printf("%-18s 0x%02x 0x%02x\n", "user data:", o->data0, o->data1);
+    if (o->has_trustzone)
+        printf("%-18s %s (TZEN %d)\n", "TrustZone:",
+               o->tzen ? "on: secure flash is written by the secure side only" : "off", o->tzen);
     if (o->option_error)
         printf("%-18s a byte and its complement disagreed at the last reset (OPTERR)\n",
                "option error:");
@@ -136,6 +145,9 @@ static void options_json(const struct stflash_options *o)
         printf("\"data0\": %u, \"data1\": %u, ", o->data0, o->data1);
     if (o->has_bor)
         printf("\"bor_level\": %d, ", o->bor_level);
+    if (o->has_trustzone)
+        printf("\"tzen\": %s, \"rdp_half\": %s, ", o->tzen ? "true" : "false",
+               o->rdp_half ? "true" : "false");
     printf("\"option_error\": %s}\n", o->option_error ? "true" : "false");
 }
 
@@ -152,6 +164,8 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         {"dangerous-write-protect", 0, OPT_NONE, OPT_ALLOW_WP},
         {"allow-read-protect", 0, OPT_NONE, OPT_ALLOW_RP},
         {"permanent-rdp2", 0, OPT_NONE, OPT_PERMANENT_RDP2},
+        {"tzen", 0, OPT_REQUIRED, OPT_TZEN},
+        {"allow-trustzone", 0, OPT_NONE, OPT_ALLOW_TZ},
         {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
@@ -160,7 +174,7 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         return rc == CMD_DONE ? EXIT_OK : rc;
 
     /* What to change, checked before the probe is opened. */
-    uint32_t rdp = 0, wrp = 0, wdg = 0, stop = 0, stdby = 0, d0 = 0, d1 = 0;
+    uint32_t rdp = 0, wrp = 0, wdg = 0, stop = 0, stdby = 0, d0 = 0, d1 = 0, tzen = 0;
     const char *v;
     bool change = false;
     int bad = 0;
@@ -186,6 +200,8 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         change = true;
     if (!bad && (v = cmd_opt_value(&cl, OPT_DATA1)) && !(bad = parse_small(v, "data1", 255, &d1)))
         change = true;
+    if (!bad && (v = cmd_opt_value(&cl, OPT_TZEN)) && !(bad = parse_small(v, "TZEN", 1, &tzen)))
+        change = true;
     if (bad) {
         session_done(cli);
         return EXIT_USAGE;
@@ -197,7 +213,8 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
     }
     unsigned permits = (cmd_has_opt(&cl, OPT_ALLOW_WP) ? STFLASH_PERMIT_WRITE_PROTECT : 0u) |
                        (cmd_has_opt(&cl, OPT_ALLOW_RP) ? STFLASH_PERMIT_READ_PROTECT : 0u) |
-                       (cmd_has_opt(&cl, OPT_PERMANENT_RDP2) ? STFLASH_PERMIT_RDP_LEVEL2 : 0u);
+                       (cmd_has_opt(&cl, OPT_PERMANENT_RDP2) ? STFLASH_PERMIT_RDP_LEVEL2 : 0u) |
+                       (cmd_has_opt(&cl, OPT_ALLOW_TZ) ? STFLASH_PERMIT_TRUSTZONE : 0u);
 
     struct stflash_dev *dev = NULL;
     rc = session_open(cli, change ? STFLASH_CONNECT_NORMAL : STFLASH_CONNECT_HOT_PLUG, false, &dev);
@@ -215,8 +232,14 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         out_error("this chip has no user data option bytes: leave out --data0 and --data1");
         rc = EXIT_USAGE;
     }
+    if (rc == EXIT_OK && change && !o.has_trustzone && cmd_has_opt(&cl, OPT_TZEN)) {
+        out_error("this chip has no TrustZone option (TZEN): leave out --tzen");
+        rc = EXIT_USAGE;
+    }
     if (rc == EXIT_OK && change) {
         struct stflash_options n = o;
+        if (cmd_has_opt(&cl, OPT_TZEN))
+            n.tzen = tzen;
         if (cmd_has_opt(&cl, OPT_RDP))
             n.rdp_level_stored = (int)rdp; /* the library stores the family's RDP byte */
         if (cmd_has_opt(&cl, OPT_WRP))
