@@ -139,6 +139,8 @@ struct sim_flash_ops {
     void (*optbytes_sync)(struct sim_target *t);
     /* Optional (NULL: allowed): whether secure invasive debug is allowed (ARMv8-M cores). */
     bool (*secure_debug)(const struct sim_target *t);
+    /* Optional (NULL: off): TrustZone is on (TZEN), so the core runs in the Secure state. */
+    bool (*trustzone)(const struct sim_target *t);
     /* Optional (NULL: the 8 half-words of the F0/F1/F3 option area): the state file's section
      * of the options, its length, and how they go in and out. */
     const char *state_section;

@@ -303,6 +303,13 @@ static bool secure_debug(const struct sim_target *t)
     return !(f->opt[OPT_OPTR] & OPTR_TZEN) || (f->rdp_level == 0 && !f->rdp_half);
 }
 
+/* DSCSR.CDS: with TrustZone on the core runs (and resets into) the Secure state; with TZEN 0
+ * everything is non-secure (RM0438 §6.5, RM0456 §7.5). */
+static bool trustzone(const struct sim_target *t)
+{
+    return t->l5u5f.opt[OPT_OPTR] & OPTR_TZEN;
+}
+
 /* ---- erase ---- */
 
 static void erase_bytes(struct sim_target *t, uint32_t off, uint32_t len)
@@ -610,6 +617,7 @@ const struct sim_flash_ops sim_l5u5_flash_ops = {
     .floor = work_floor,
     .optbytes_sync = optbytes_sync,
     .secure_debug = secure_debug,
+    .trustzone = trustzone,
     .state_section = "l5u5opt",
     .state_len = 4u * SIM_L5U5_OPT_WORDS,
     .state_get = state_get,

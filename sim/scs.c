@@ -357,6 +357,12 @@ static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t
     case 0xD88: *val = 0; break; /* CPACR: no coprocessors */
     case 0xD90: *val = 0; break; /* MPU_TYPE: no MPU on the F1 */
     case 0xDF0: *val = dhcsr_read(t); break;
+    case 0xE08: /* DSCSR (ARMv8-M D1.2.61): CDS, the core's Secure state; SBRSEL(EN) kept */
+        if (t->cpu->arch != SIM_ARMV8M_MAIN)
+            return SIM_BUS_FAULT;
+        *val = (c->dscsr & 3u) |
+               (t->family->flash->trustzone && t->family->flash->trustzone(t) ? 1u << 16 : 0);
+        break;
     case 0xDF4: *val = 0; break; /* DCRSR is write-only */
     case 0xDF8: *val = c->dcrdr; break;
     case 0xDFC: *val = c->demcr; break;
@@ -460,6 +466,11 @@ static enum sim_bus_result scb_write(struct sim_target *t, uint32_t off, uint32_
     case 0xDF4: dcrsr_write(t, val); break;
     case 0xDF8: c->dcrdr = val; break;
     case 0xDFC: c->demcr = val & (is_v6m(t) ? DEMCR_V6M_BITS : DEMCR_V7M_BITS); break;
+    case 0xE08:
+        if (t->cpu->arch != SIM_ARMV8M_MAIN)
+            return SIM_BUS_FAULT;
+        c->dscsr = val & 3u; /* SBRSELEN, SBRSEL: the banked registers a debugger selects */
+        break;
     case 0xF00:
         cortexm_set_pending(t, 16u + (val & 0x1FFu));
         break;

@@ -224,6 +224,7 @@ struct cortexm {
     uint32_t syst_cvr_frozen; /* value while disabled */
     /* FPB and DWT (C1.11, C1.8). */
     uint32_t fp_ctrl, fp_remap, fp_comp[8];
+    uint32_t dscsr;      /* ARMv8-M DSCSR SBRSELEN/SBRSEL */
     uint32_t bp_addr[16];
     unsigned bp_count;
     uint32_t dwt_ctrl, dwt_comp[4], dwt_mask[4], dwt_function[4];
