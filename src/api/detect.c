@@ -141,8 +141,12 @@ static void flash_facts(struct stflash_dev *dev, const struct stflash_chip_info 
     struct flash_dev f;
     struct flash_dev_params fp = {t->flash_size, dev->clone, dev->volts};
     struct flash_protection prot;
-    if (flash_dev_init(&f, dev_dbg(dev), chip, &fp) == STFLASH_OK &&
-        fam->protection(&f, &prot) == STFLASH_OK) {
+    bool ready = flash_dev_init(&f, dev_dbg(dev), chip, &fp) == STFLASH_OK;
+    /* A layout an option bit chooses (the L5's DBANK: 2 or 4 KiB pages) is the driver probe's. */
+    if (ready && fam->driver->probe && fam->driver->probe(&f) == STFLASH_OK &&
+        flash_map_unit_at(&f.map, chip->flash_base, &u))
+        t->page_size = u.size;
+    if (ready && fam->protection(&f, &prot) == STFLASH_OK) {
         t->rdp_level = prot.rdp_level;
         t->wrp_mask = prot.wrp_mask;
         t->wrp_group_size = prot.wrp_group_size;
