@@ -59,6 +59,7 @@ struct gdb_bkpts {
     unsigned count; /* code comparators the FPB has */
     bool used[GDB_FPB_MAX];
     uint32_t addr[GDB_FPB_MAX];
+    bool v2;        /* FPB version 2 (FP_CTRL.REV 1: Cortex-M7, M33): FP_COMPn = address | BE */
 };
 
 /* Reads how many comparators there are and clears them. */

@@ -22,22 +22,24 @@ int gdb_bkpt_init(struct stflash_dev *dev, struct gdb_bkpts *b)
     /* NUM_CODE: bits [14:12] high, [7:4] low. */
     unsigned n = ((ctrl >> 8) & 0x70u) | ((ctrl >> 4) & 0xFu);
     b->count = n > GDB_FPB_MAX ? GDB_FPB_MAX : n;
+    b->v2 = (ctrl >> 28) == 1u; /* REV (ARMv8-M C1.11.2) */
     gdb_bkpt_clear(dev, b);
     return 0;
 }
 
 int gdb_bkpt_insert(struct stflash_dev *dev, struct gdb_bkpts *b, uint32_t addr)
 {
-    if (addr >= 0x20000000u || (addr & 1u))
-        return -1;
+    if ((!b->v2 && addr >= 0x20000000u) || (addr & 1u))
+        return -1; /* FPBv1 compares the code region only; v2 any address */
     for (unsigned i = 0; i < b->count; i++)
         if (b->used[i] && b->addr[i] == addr)
             return 0; /* already there */
     for (unsigned i = 0; i < b->count; i++) {
         if (b->used[i])
             continue;
-        uint32_t comp = (addr & 0x1FFFFFFCu) | ((addr & 2u) ? FP_REPLACE_UPPER : FP_REPLACE_LOWER) |
-                        1u;
+        uint32_t comp = b->v2 ? addr | 1u /* BPADDR[31:1] | BE */
+                              : (addr & 0x1FFFFFFCu) |
+                                    ((addr & 2u) ? FP_REPLACE_UPPER : FP_REPLACE_LOWER) | 1u;
         int rc = stflash_write32(dev, FP_COMP0 + 4u * i, comp);
         if (rc == 0)
             rc = stflash_write32(dev, FP_CTRL, FP_CTRL_KEY | FP_CTRL_ENABLE);
