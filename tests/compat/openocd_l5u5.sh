@@ -25,6 +25,13 @@ image="$WORK/image.bin"
 hbase=0x$(printf %08x $base)
 
 start_sim --chip "$chip"
+# Through the DAP (stlink-dap): the ARMv8-M banked registers; with TrustZone off the core runs
+# Non-secure, so MSP_NS is the live MSP (the erased vector table gives 0xfffffffc) and MSP_S 0.
+ocd_dap "$WORK/dap.log" 'reset halt' 'reg msp_ns' 'reg msp_s' || fail "openocd dap session failed"
+expect_log "$WORK/dap.log" "CPU in Non-Secure state"
+expect_log "$WORK/dap.log" "msp_ns (/32): 0xfffffffc"
+expect_log "$WORK/dap.log" "msp_s (/32): 0x00000000"
+pass "$chip: stlink-dap: Non-secure state, banked stack pointers"
 ocd_hla "$WORK/flash.log" 'reset halt' 'flash probe 0' 'stm32l4x mass_erase 0' \
     "flash write_image $image $hbase" "verify_image $image $hbase" \
     "flash read_bank 0 $WORK/read1.bin" || fail "openocd session failed"
