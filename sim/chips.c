@@ -134,8 +134,7 @@ static const struct sim_chip chips[] = {
      */
     {
         /* Nucleo-U575ZI-Q (RM0456, DS13737): 2 MiB in two banks of 128 pages of 8 KiB (bank 2
-         * at 0x08100000), 768 KiB SRAM1-3 contiguous at 0x20000000. REV_ID 0x2001 (rev X,
-         * RM0456 §75.12.4). */
+         * at 0x08100000), 768 KiB SRAM1-3 contiguous at 0x20000000. REV_ID 0x2001. */
         .name = "stm32u575zi",
         .descr = "STM32U575ZI (Nucleo-U575ZI-Q, two flash banks, TrustZone)",
         .family = &sim_family_u5,
@@ -152,7 +151,7 @@ static const struct sim_chip chips[] = {
     {
         /* Nucleo-L552ZE-Q (RM0438, DS12736): 512 KiB, two banks of 128 pages of 2 KiB with
          * OPTR.DBANK (as shipped) or one bank of 128 pages of 4 KiB; 256 KiB SRAM1-2 contiguous.
-         * REV_ID 0x2000 (rev Z, RM0438 §40.4.4). */
+         * REV_ID 0x2000. */
         .name = "stm32l552ze",
         .descr = "STM32L552ZE (Nucleo-L552ZE-Q, DBANK, TrustZone)",
         .family = &sim_family_l5,
