@@ -127,6 +127,45 @@ static const struct sim_chip chips[] = {
         .rom_pidr = 0x00000A0415ull,
     },
     /*
+     * The Cortex-M33 parts (RM0438, RM0456): SW-DPv2 DPIDR 0x0BE12477 and the AHB5-AP (IDR
+     * 0x14770015) on AP0, as the Cortex-M33 TRM (100230) §A and RM0438 §40.3 / RM0456 §75.3 give
+     * them; CPUID r0p2 (L5) and r0p4 (U5); DBGMCU_IDCODE at 0xE0044000 with REV_ID in [31:16]
+     * and bits [15:12] reading 0; ROM table partno = DEV_ID. "page_size" is the dual-bank page.
+     */
+    {
+        /* Nucleo-U575ZI-Q (RM0456, DS13737): 2 MiB in two banks of 128 pages of 8 KiB (bank 2
+         * at 0x08100000), 768 KiB SRAM1-3 contiguous at 0x20000000. REV_ID 0x2001. */
+        .name = "stm32u575zi",
+        .descr = "STM32U575ZI (Nucleo-U575ZI-Q, two flash banks, TrustZone)",
+        .family = &sim_family_u5,
+        .dev_id = 0x482,
+        .idcode = 0x20010482u,
+        .flash_kib = 2048,
+        .sram_kib = 768,
+        .page_size = 8192,
+        .dp_idcode = 0x0BE12477u,
+        .cpuid = 0x410FD214u,
+        .ap_idr = 0x14770015u,
+        .rom_pidr = 0x00000A0482ull,
+    },
+    {
+        /* Nucleo-L552ZE-Q (RM0438, DS12736): 512 KiB, two banks of 128 pages of 2 KiB with
+         * OPTR.DBANK (as shipped) or one bank of 128 pages of 4 KiB; 256 KiB SRAM1-2 contiguous.
+         * REV_ID 0x2000. */
+        .name = "stm32l552ze",
+        .descr = "STM32L552ZE (Nucleo-L552ZE-Q, DBANK, TrustZone)",
+        .family = &sim_family_l5,
+        .dev_id = 0x472,
+        .idcode = 0x20000472u,
+        .flash_kib = 512,
+        .sram_kib = 256,
+        .page_size = 2048,
+        .dp_idcode = 0x0BE12477u,
+        .cpuid = 0x410FD212u,
+        .ap_idr = 0x14770015u,
+        .rom_pidr = 0x00000A0472ull,
+    },
+    /*
      * The F4 parts (RM0090, RM0383): Cortex-M4F r0p1 (CPUID 0x410FC241), SW-DP 0x2BA01477, AHB-AP
      * IDR 0x24770011 as the F303's; DBGMCU_IDCODE bits [15:12] read 6 as on the other ST parts
      * here. "page_size" is the smallest sector: the sectors are 16, 64 and 128 KiB

@@ -5,6 +5,8 @@
  * TRM (DDI 0432) §4.1 and §8 (BPU with 4 comparators, component IDs); ARMv7-M ARM (DDI 0403) B3,
  * C1; Cortex-M3 TRM (DDI 0337) table 3-1; Cortex-M4 TRM (DDI 0439) table 2-1 and §8-11
  * (component IDs). PM0056 §4.3.7: STM32 Cortex-M3/M4 parts implement 4 priority bits.
+ * Cortex-M33: ARMv8-M ARM (DDI 0553) C1, Cortex-M33 TRM (100230) §3.2 and Appendix A (component
+ * IDs, FPB with 8 instruction comparators, DWT with 4); PM0264 §4.4 (4 priority bits on STM32).
  */
 #include <unicorn/unicorn.h>
 
@@ -156,4 +158,33 @@ const struct sim_core_model sim_core_m7 = {
     .n_rom_tables = sizeof m7_rom_tables / sizeof m7_rom_tables[0],
     .ppb_rom_pidr = 0x04000BB4C7ull, /* TRM table 9.3 */
     .ppb_rom_absent = 1u << 4 | 1u << 5, /* TPIU, ETM */
+};
+
+/* Cortex-M33 (TRM 100230 table A-1): every PPB component has part number 0xD21 and is a CoreSight
+ * component (class 0x9) telling its kind in DEVARCH. The ETM and CTI sit at 0xE0041000 and
+ * 0xE0042000, which is why the STM32 parts with this core move DBGMCU to 0xE0044000. */
+static const struct sim_component m33_components[] = {
+    {0xE000E000u, 0x04000BBD21ull, CIDR_CORESIGHT}, /* SCS */
+    {0xE0001000u, 0x04000BBD21ull, CIDR_CORESIGHT}, /* DWT */
+    {0xE0002000u, 0x04000BBD21ull, CIDR_CORESIGHT}, /* FPB */
+    {0xE0000000u, 0x04000BBD21ull, CIDR_CORESIGHT}, /* ITM */
+    {0xE0041000u, 0x04000BBD21ull, CIDR_CORESIGHT}, /* ETM */
+    {0xE0042000u, 0x04000BBD21ull, CIDR_CORESIGHT}, /* CTI */
+};
+
+/* Cortex-M33 with FPv5-SP (the STM32L5 and U5 configuration, PM0264 §2.1): Unicorn's
+ * Cortex-M33 runs it; the debugger sees FPBv2 and the ARMv8-M DHCSR. */
+const struct sim_core_model sim_core_m33 = {
+    .name = "Cortex-M33",
+    .uc_model = UC_CPU_ARM_CORTEX_M33,
+    .arch = SIM_ARMV8M_MAIN,
+    .prio_bits = 4,
+    .fpb_code = 8,
+    .fpb_lit = 0,
+    .dwt_comp = 4,
+    .has_fpu = true,
+    .fpb_rev = 1, /* FPB version 2 (ARMv8-M C1.11) */
+    .id_isar0 = 0x01101110u,
+    .components = m33_components,
+    .n_components = sizeof m33_components / sizeof m33_components[0],
 };

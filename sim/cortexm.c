@@ -134,7 +134,7 @@ static int execution_priority(struct sim_target *t)
             if (g < prio)
                 prio = g;
         }
-    bool v7m = t->cpu->arch == SIM_ARMV7M; /* ARMv6-M has neither BASEPRI nor FAULTMASK */
+    bool v7m = t->cpu->arch != SIM_ARMV6M; /* ARMv6-M has neither BASEPRI nor FAULTMASK */
     uint32_t basepri = v7m ? reg_get(t, UC_ARM_REG_BASEPRI) & 0xF0 : 0;
     if (basepri && group_priority(c, (int)basepri) < prio)
         prio = group_priority(c, (int)basepri);
@@ -797,8 +797,37 @@ static int regsel_to_uc(unsigned regsel)
     }
 }
 
+/* ARMv8-M DCRSR.REGSEL 0x18-0x1F and 0x22/0x23 (ARMv8-M ARM C1.6.4): the banked stack pointers,
+ * their limits and the special registers of each security state. The state the core runs in
+ * (DSCSR.CDS: Secure with TrustZone on, else Non-secure) has the live registers; the other
+ * bank and the stack limits read as zero and ignore writes. Returns the live regsel (13 SP is not
+ * used: 17 MSP, 18 PSP, 20 CONTROL/FAULTMASK/BASEPRI/PRIMASK), 0 for a zero register, or -1. */
+static int v8m_banked(const struct sim_target *t, unsigned regsel)
+{
+    if (t->cpu->arch != SIM_ARMV8M_MAIN || regsel < 0x18 || regsel > 0x23 ||
+        regsel == 0x20 || regsel == 0x21)
+        return -1;
+    bool secure = t->family->flash->trustzone && t->family->flash->trustzone(t);
+    switch (regsel) {
+    case 0x18: return secure ? 0 : 17; /* MSP_NS */
+    case 0x19: return secure ? 0 : 18; /* PSP_NS */
+    case 0x1A: return secure ? 17 : 0; /* MSP_S */
+    case 0x1B: return secure ? 18 : 0; /* PSP_S */
+    case 0x22: return secure ? 20 : 0; /* CONTROL_S, FAULTMASK_S, BASEPRI_S, PRIMASK_S */
+    case 0x23: return secure ? 0 : 20; /* the same, Non-secure */
+    default: return 0;                 /* MSPLIM_S, PSPLIM_S, MSPLIM_NS, PSPLIM_NS */
+    }
+}
+
 int cortexm_read_core_reg(struct sim_target *t, unsigned regsel, uint32_t *val)
 {
+    int banked = v8m_banked(t, regsel);
+    if (banked == 0) {
+        *val = 0;
+        return 0;
+    }
+    if (banked > 0)
+        regsel = (unsigned)banked;
     if (regsel == 20 && t->cpu->arch == SIM_ARMV6M) {
         /* ARMv6-M C1.6.3: CONTROL (SPSEL only on the M0) and PRIMASK. */
         *val = (reg_get(t, UC_ARM_REG_CONTROL) & 2u) << 24 | (reg_get(t, UC_ARM_REG_PRIMASK) & 1u);
@@ -824,6 +853,11 @@ int cortexm_read_core_reg(struct sim_target *t, unsigned regsel, uint32_t *val)
 
 int cortexm_write_core_reg(struct sim_target *t, unsigned regsel, uint32_t val)
 {
+    int banked = v8m_banked(t, regsel);
+    if (banked == 0)
+        return 0;
+    if (banked > 0)
+        regsel = (unsigned)banked;
     if (regsel == 20 && t->cpu->arch == SIM_ARMV6M) {
         reg_set(t, UC_ARM_REG_PRIMASK, val & 1u);
         reg_set(t, UC_ARM_REG_CONTROL, (val >> 24) & 2u);

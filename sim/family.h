@@ -20,6 +20,8 @@ struct sim_target;
 enum sim_arch {
     SIM_ARMV6M, /* Cortex-M0/M0+ (ARMv6-M ARM, DDI 0419) */
     SIM_ARMV7M, /* Cortex-M3/M4 (ARMv7-M ARM, DDI 0403) */
+    SIM_ARMV8M_MAIN, /* Cortex-M33 (ARMv8-M ARM, DDI 0553): ARMv7-M's system registers, plus
+                        the debug authentication and security bits of DHCSR */
 };
 
 /* A ROM table above the PPB ROM table at 0xE00FF000 (the Cortex-M7's two levels, DDI 0489 §9.1):
@@ -61,7 +63,7 @@ struct sim_core_model {
     uint32_t id_isar0;       /* ID_ISAR0 (ARMv7-M only; the other feature registers agree) */
     const struct sim_component *components; /* SCS first; the ROM table lists them in order */
     unsigned n_components;
-    /* Cortex-M7 (DDI 0489) and later; zero/NULL on the M0-M4. */
+    /* Cortex-M7 (DDI 0489), M33 and later; zero/NULL on the M0-M4. */
     unsigned fpb_rev;        /* FP_CTRL.REV: 0 FPBv1 (COMP[28:2], REPLACE), 1 FPBv2 (BPADDR, BE) */
     const uint32_t *id_regs; /* ID_PFR0 .. ID_ISAR4 (0xD40-0xD70); NULL: the Cortex-M3/M4's */
     const uint32_t *mvfr;    /* MVFR0, MVFR1, MVFR2; NULL: the FPv4-SP's MVFR0/1 */
@@ -80,6 +82,7 @@ struct sim_core_model {
 
 extern const struct sim_core_model sim_core_m0, sim_core_m0p, sim_core_m3, sim_core_m4;
 extern const struct sim_core_model sim_core_m7;
+extern const struct sim_core_model sim_core_m33;
 
 /* A window of memory-mapped registers: Unicorn hands every access inside it to the bus. */
 struct sim_window {
@@ -156,6 +159,21 @@ struct sim_h7_model {
     sim_ps bank_erase_ps[4];
 };
 
+/* How the TrustZone flash controller (sim/l5u5_flash.c: L5, U5) differs from one family to the
+ * other (RM0438 §6, RM0456 §7): the program unit, FLASH_OPTR layout and defaults, page sizes by
+ * bank mode, the page-number width. */
+struct sim_l5u5_model {
+    unsigned unit;           /* bytes per program operation: 8 (L5 double word), 16 (U5 quad word) */
+    uint32_t optr_default;   /* FLASH_OPTR as shipped (RDP 0xAA, TZEN 0) */
+    uint32_t optr_writable;  /* its implemented bits */
+    unsigned pnb_bits;       /* FLASH_NSCR.PNB width, from bit 3 */
+    uint32_t optr_dbank;     /* OPTR bit selecting two banks (L5 DBANK, U5 DUALBANK) */
+    bool dual_bank_at_max;   /* the largest part is always two banks (U5) */
+    uint32_t page_single;    /* page size in single-bank mode */
+    uint32_t page_dual;      /* page size in dual-bank mode */
+    uint32_t wm_field;       /* SECWMxR1 / WRPxyR page fields (END or PEND the same << 16) */
+};
+
 /* A flash controller model: its registers are reached through the family's peripherals; the bus
  * hands it the stores into flash and option bytes. */
 struct sim_flash_ops {
@@ -175,6 +193,10 @@ struct sim_flash_ops {
     /* Writes the option bytes (the target's optbytes[]) into system memory as the core reads
      * them; NULL: the 8 half-words as they are, at the family's optbytes_base. */
     void (*optbytes_sync)(struct sim_target *t);
+    /* Optional (NULL: allowed): whether secure invasive debug is allowed (ARMv8-M cores). */
+    bool (*secure_debug)(const struct sim_target *t);
+    /* Optional (NULL: off): TrustZone is on (TZEN), so the core runs in the Secure state. */
+    bool (*trustzone)(const struct sim_target *t);
     /* Optional (NULL: the 8 half-words of the F0/F1/F3 option area): the state file's section
      * of the options, its length, and how they go in and out. */
     const char *state_section;
@@ -187,6 +209,7 @@ extern const struct sim_flash_ops sim_fpec_ops; /* F0, F1, F3: f1_flash.c */
 extern const struct sim_flash_ops sim_l4flash_ops; /* L4, G0: l4_flash.c */
 extern const struct sim_flash_ops sim_f4_flash_ops; /* F2/F4: f4_flash.c */
 extern const struct sim_flash_ops sim_h7_flash_ops; /* H7: h7_flash.c */
+extern const struct sim_flash_ops sim_l5u5_flash_ops; /* L5, U5: l5u5_flash.c */
 
 struct sim_family {
     const char *name;        /* "f1": also the family line of the state file */
@@ -196,6 +219,7 @@ struct sim_family {
     /* Memory map. */
     uint32_t flash_base;
     uint32_t sysmem_base;    /* system memory (boot ROM) up to 0x20000000, option bytes included */
+    uint32_t sysmem_end;     /* where it ends: 0 for 0x20000000 */
     uint32_t flash_size_reg; /* u16, KiB */
     uint32_t uid_base;       /* 96 bits */
     uint32_t optbytes_base;  /* 8 half-words, value | complement << 8 */
@@ -217,6 +241,7 @@ struct sim_family {
     struct sim_f4_model f4;
     struct sim_l4_model l4;  /* families of sim_l4flash_ops */
     struct sim_h7_model h7;  /* families of sim_h7_flash_ops */
+    struct sim_l5u5_model l5u5; /* families of sim_l5u5_flash_ops */
     int max_rdp_level;       /* 1, or 2 where level 2 exists */
 
     /* Peripherals: reset, the accesses the bus does not decode itself (one word-aligned word:
@@ -236,6 +261,7 @@ extern const struct sim_family sim_family_g0, sim_family_l4; /* g0_l4_periph.c *
 extern const struct sim_family sim_family_f40x, sim_family_f42x, sim_family_f411;
 extern const struct sim_family sim_family_f76x; /* f4_periph.c */
 extern const struct sim_family sim_family_h743, sim_family_h7a3; /* h7_periph.c */
+extern const struct sim_family sim_family_l5, sim_family_u5; /* l5u5_periph.c */
 
 /* The state file's section of the option bytes: name and length of the block that follows the
  * header (sim/board.c). Every family of the F0/F1/F3 flash controller stores its 8 half-words;

@@ -155,6 +155,13 @@ static uint32_t read_ipsr(struct sim_target *t)
 
 /* ---- debug registers (C1.6) ---- */
 
+/* Whether secure invasive debug is allowed (ARMv8-M: DHCSR.S_SDE, DAUTHSTATUS): always, unless
+ * the flash controller closes it (TrustZone with RDP 0.5 or above). */
+static bool secure_debug(const struct sim_target *t)
+{
+    return !t->family->flash->secure_debug || t->family->flash->secure_debug(t);
+}
+
 static uint32_t dhcsr_read(struct sim_target *t)
 {
     struct cortexm *c = &t->core;
@@ -165,6 +172,8 @@ static uint32_t dhcsr_read(struct sim_target *t)
     v |= c->lockup ? 1u << 19 : 0;
     v |= c->s_retire_st ? 1u << 24 : 0;
     v |= (c->s_reset_st || c->in_reset) ? 1u << 25 : 0;
+    if (t->cpu->arch == SIM_ARMV8M_MAIN && secure_debug(t))
+        v |= 1u << 20; /* S_SDE (ARMv8-M C1.6.3): halting the Secure state is allowed */
     c->s_retire_st = false;
     c->s_reset_st = false;
     return v;
@@ -252,8 +261,10 @@ static bool fpu_register(struct sim_target *t, uint32_t off, uint32_t *rd, const
     case 0xF48:
         if (rd && t->cpu->mvfr)
             *rd = t->cpu->mvfr[(off - 0xF40) / 4]; /* FPv5 (Cortex-M7 TRM §7.2.3) */
+        else if (rd && off == 0xF48) /* MVFR2 (ARMv8-M D1.2.104): FPv5 VMINNM/VMAXNM, VRINT */
+            *rd = t->cpu->arch == SIM_ARMV8M_MAIN ? 0x00000040u : 0u;
         else if (rd)
-            *rd = off == 0xF40 ? 0x10110021u : off == 0xF44 ? 0x11000011u : 0u;
+            *rd = off == 0xF40 ? 0x10110021u : 0x11000011u;
         return true;
     default: return false;
     }
@@ -380,6 +391,12 @@ static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t
     case 0xD88: *val = 0; break; /* CPACR: no coprocessors */
     case 0xD90: *val = 0; break; /* MPU_TYPE: no MPU on the F1 */
     case 0xDF0: *val = dhcsr_read(t); break;
+    case 0xE08: /* DSCSR (ARMv8-M D1.2.61): CDS, the core's Secure state; SBRSEL(EN) kept */
+        if (t->cpu->arch != SIM_ARMV8M_MAIN)
+            return SIM_BUS_FAULT;
+        *val = (c->dscsr & 3u) |
+               (t->family->flash->trustzone && t->family->flash->trustzone(t) ? 1u << 16 : 0);
+        break;
     case 0xDF4: *val = 0; break; /* DCRSR is write-only */
     case 0xDF8: *val = c->dcrdr; break;
     case 0xDFC: *val = c->demcr; break;
@@ -388,6 +405,12 @@ static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t
             return SIM_BUS_OK;
         if (off < 0xD00 || (off >= 0xD90 && off < 0xDC0) || off == 0xF00) {
             *val = 0; /* reserved or write-only: reads as zero */
+            return SIM_BUS_OK;
+        }
+        if (off == 0xFB8 && t->cpu->arch == SIM_ARMV8M_MAIN) {
+            /* DAUTHSTATUS (ARMv8-M D1.2.8): non-secure invasive and non-invasive debug
+             * implemented and allowed; the secure ones as S_SDE says. */
+            *val = secure_debug(t) ? 0xFFu : 0x0Fu;
             return SIM_BUS_OK;
         }
         if (off >= 0xFBC && off < 0xFD0) {
@@ -484,6 +507,11 @@ static enum sim_bus_result scb_write(struct sim_target *t, uint32_t off, uint32_
     case 0xDFC:
         c->demcr = val & (is_v6m(t) ? DEMCR_V6M_BITS : DEMCR_V7M_BITS);
         cortexm_update_watchpoints(t); /* TRCENA (DWTENA on ARMv6-M) turns the DWT on */
+        break;
+    case 0xE08:
+        if (t->cpu->arch != SIM_ARMV8M_MAIN)
+            return SIM_BUS_FAULT;
+        c->dscsr = val & 3u; /* SBRSELEN, SBRSEL: the banked registers a debugger selects */
         break;
     case 0xF00:
         cortexm_set_pending(t, 16u + (val & 0x1FFu));
@@ -683,7 +711,7 @@ static enum sim_bus_result ppb_access(struct sim_target *t, uint32_t addr, uint3
 
     if (block == SCS_BASE)
         return rd ? scb_read(t, off, rd) : scb_write(t, off, *wr, who);
-    if (block == PPB_DBGMCU && t->family->dbgmcu_base == PPB_DBGMCU)
+    if (block == t->family->dbgmcu_base) /* 0xE0042000, or 0xE0044000 on the Cortex-M33 parts */
         return dbgmcu_access(t, off, rd, wr, who);
     if (block == ROM_BASE)
         return rd ? rom_read(t, off, rd) : SIM_BUS_OK;

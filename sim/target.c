@@ -237,7 +237,8 @@ int sim_target_init(struct sim_target *t, const struct sim_target_config *cfg)
             (cfg->chip->quirks & SIM_CHIP_FSZ_READS_ZERO) ? 0 : t->flash_size / 1024u;
     t->sram_size = cfg->chip->sram_kib * 1024u;
     t->ccm_size = cfg->chip->ccm_kib * 1024u;
-    t->sysmem_size = SIM_SYSMEM_END - t->family->sysmem_base;
+    t->sysmem_size = (t->family->sysmem_end ? t->family->sysmem_end : SIM_SYSMEM_END) -
+                     t->family->sysmem_base;
     if (t->sysmem_size > SIM_SYSMEM_MAX)
         return -1;
     t->sysmem = malloc(t->sysmem_size);

@@ -130,6 +130,27 @@ struct l4_flash {
     int rdp_level;       /* loaded at the last option load: 0, 1 or 2 */
 };
 
+/* The TrustZone flash controller of the L5 and U5 (RM0438 §6, RM0456 §7), as l5u5_flash.c models
+ * it from the non-secure side. The option registers FLASH_OPTR (+0x40) to FLASH_WRP2BR (+0x6C)
+ * are kept by offset: opt[] what the registers hold, the target's optnv[] the stored options. */
+#define SIM_L5U5_OPT_WORDS 12u
+struct l5u5_flash {
+    uint32_t acr;
+    uint32_t sr;         /* FLASH_NSSR */
+    uint32_t cr;         /* FLASH_NSCR */
+    uint32_t opt[SIM_L5U5_OPT_WORDS];
+    uint32_t loaded[SIM_L5U5_OPT_WORDS]; /* as the last option load left them */
+    int key_stage, optkey_stage;
+    bool key_locked_up;
+    unsigned nbuf;       /* words of the program unit latched so far */
+    uint32_t buf_addr, buf[4];
+    sim_ps busy_until;
+    bool eop_pending;
+    bool obl_pending;
+    int rdp_level;       /* loaded: 0, 1 or 2 (0.5 counts as 0 for the non-secure flash) */
+    bool rdp_half;       /* RDP 0x55 loaded with TZEN: secure debug closed */
+};
+
 /* The flash interface of the F2 and F4 (RM0090 §3, RM0383 §3), as f4_flash.c models it. The
  * option bytes themselves are the target's optbytes[] (f4_flash.c says the layout). */
 struct f4_flash {
@@ -230,6 +251,7 @@ struct cortexm {
     uint32_t syst_cvr_frozen; /* value while disabled */
     /* FPB and DWT (C1.11, C1.8). */
     uint32_t fp_ctrl, fp_remap, fp_comp[8];
+    uint32_t dscsr;      /* ARMv8-M DSCSR SBRSELEN/SBRSEL */
     uint32_t bp_addr[16];
     unsigned bp_count;
     uint32_t dwt_ctrl, dwt_comp[4], dwt_mask[4], dwt_function[4];
@@ -318,6 +340,7 @@ struct sim_target {
     struct l4_flash l4f;
     struct f4_flash f4;
     struct h7_flash h7f;
+    struct l5u5_flash l5u5f;
     struct sim_periph per;
     struct sim_dap dap;
     struct sim_iwdg iwdg;
@@ -372,6 +395,11 @@ enum sim_bus_result scs_write(struct sim_target *t, uint32_t addr, uint32_t val,
 enum sim_bus_result f1_fpec_read(struct sim_target *t, uint32_t off, uint32_t *val);
 enum sim_bus_result f1_fpec_write(struct sim_target *t, uint32_t off, uint32_t val,
                                   enum sim_initiator who);
+
+/* l5u5_flash.c: the non-secure flash registers of the L5 and U5 */
+enum sim_bus_result l5u5_flash_read(struct sim_target *t, uint32_t off, uint32_t *val);
+enum sim_bus_result l5u5_flash_write(struct sim_target *t, uint32_t off, uint32_t val,
+                                     enum sim_initiator who);
 
 /* l4_flash.c: the L4-style flash registers (L4, G0) */
 enum sim_bus_result l4_flash_read(struct sim_target *t, uint32_t off, uint32_t *val);

@@ -274,6 +274,10 @@ struct stflash_options {
     uint32_t boot_addr1;  /* ... and high */
     bool has_swap_bank;   /* swap_bank exists (H7 SWAP_BANK_OPT; read only here) */
     bool swap_bank;       /* bank 2 is mapped at the flash base */
+    bool has_trustzone; /* tzen and rdp_half exist (L5, U5: FLASH_OPTR.TZEN) */
+    bool tzen;          /* TrustZone on: secure flash only the secure side programs */
+    bool rdp_half;      /* read protection level 0.5 (RDP 0x55 with TrustZone on): rdp_level
+                           is 0, the non-secure flash open, the secure side closed to debug */
 };
 
 /* Reads the option bytes, as in force and as stored. Works under read protection. The option
@@ -290,6 +294,8 @@ enum stflash_options_permit {
     STFLASH_PERMIT_WRITE_PROTECT = 1u << 0, /* clear WRP bits (protect flash pages) */
     STFLASH_PERMIT_READ_PROTECT = 1u << 1,  /* set RDP to level 1 */
     STFLASH_PERMIT_RDP_LEVEL2 = 1u << 2,    /* set RDP to level 2: PERMANENT, no way back */
+    STFLASH_PERMIT_TRUSTZONE = 1u << 3,     /* turn TrustZone on (TZEN): the flash becomes secure
+                                               and only a full-erase regression turns it off */
 };
 
 /* The RDP byte of level 2 on the parts that have it (F0, F3; not the STM32F1). */
@@ -311,7 +317,8 @@ int stflash_options_write(struct stflash_dev *dev, const struct stflash_options 
 
 /* Removes read protection level 1: erases the option bytes (which erases the whole flash), stores
  * the level 0 RDP byte (0xA5 on the F1, 0xAA on the F0/F3) keeping the other options, resets
- * the target and checks that level 0 is in force. */
+ * the target and checks that level 0 is in force. On the L5/U5 it also leaves level 0.5 and
+ * turns TrustZone off (TZEN clears only in this regression). */
 int stflash_unlock(struct stflash_dev *dev);
 
 /* Sets read protection level 1 (the debugger can no longer read the flash) and resets. */

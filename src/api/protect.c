@@ -109,6 +109,17 @@ int stflash_options_write(struct stflash_dev *dev, const struct stflash_options 
         return ctx_fail(dev->ctx, STFLASH_ERR_PROTECTED,
                         "setting read protection locks the debugger out of the flash and only "
                         "a full erase removes it: confirm with --allow-read-protect");
+    if (cur.has_trustzone && opts->tzen && !cur.tzen && !(permits & STFLASH_PERMIT_TRUSTZONE))
+        return ctx_fail(dev->ctx, STFLASH_ERR_PROTECTED,
+                        "turning TrustZone on makes the whole flash secure: stflash, which "
+                        "programs through the non-secure registers, can no longer write it, and "
+                        "only a read protection regression (which erases the flash) turns it off: "
+                        "confirm with --allow-trustzone");
+    if (cur.has_trustzone && !opts->tzen && cur.tzen)
+        return ctx_fail(dev->ctx, STFLASH_ERR_PROTECTED,
+                        "TrustZone turns off only while read protection goes from level 1 back "
+                        "to 0, which erases the whole flash: run 'stflash lock "
+                        "--allow-read-protect', then 'stflash unlock --yes' (it clears TZEN)");
     uint32_t newly_protected = cur.wrp & ~opts->wrp;
     if (newly_protected && !(permits & STFLASH_PERMIT_WRITE_PROTECT))
         return ctx_fail(dev->ctx, STFLASH_ERR_PROTECTED,
@@ -127,7 +138,7 @@ int stflash_unlock(struct stflash_dev *dev)
         rc = f.fam->options_read(&f, &cur);
     if (rc != 0)
         return rc;
-    if (cur.rdp_level == 0 && cur.rdp_level_stored == 0) {
+    if (cur.rdp_level == 0 && cur.rdp_level_stored == 0 && !cur.rdp_half) {
         ctx_log(dev->ctx, STFLASH_LOG_INFO, "the chip is not read protected: nothing to do");
         return STFLASH_OK;
     }
@@ -137,6 +148,8 @@ int stflash_unlock(struct stflash_dev *dev)
                         "be unlocked");
     struct stflash_options want = cur;
     want.rdp_level_stored = 0;
+    want.rdp_half = false;
+    want.tzen = false; /* TrustZone clears only in this regression (RM0438 §6.6.2, RM0456 §7.6.2) */
     ctx_log(dev->ctx, STFLASH_LOG_INFO,
             "removing read protection: the chip erases its whole flash");
     rc = store_and_load(dev, &f, &want);

@@ -33,6 +33,11 @@ static const struct family_regs table[] = {
      * (RM0433 §2.3 memory map). The reset flags are in RCC_RSR, RMVF at bit 16 (RM0433 §8
      * RCC_RSR), not in the RCC_CSR layout: no RCC_CSR here. */
     {STFLASH_FAMILY_H7, 0x5C001054u, 1u << 18, 0x58004800u, 0},
+    /* RM0438 §40.4.5 / RM0456 §75.5.5 DBGMCU_APB1FZR1 (DBGMCU at 0xE0044000 on the Cortex-M33
+     * parts): DBG_IWDG_STOP bit 12, DBG_WWDG_STOP bit 11; IWDG at 0x40003000; RCC_CSR with RMVF
+     * bit 23: RM0438 §9.8.30 (RCC at 0x40021000), RM0456 §11.8.49 (RCC at 0x46020C00). */
+    {STFLASH_FAMILY_L5, 0xE0044008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40021094u},
+    {STFLASH_FAMILY_U5, 0xE0044008u, (1u << 12) | (1u << 11), 0x40003000u, 0x46020CF4u},
 };
 
 static const struct family_regs *find(const struct stflash_chip_info *chip)
@@ -61,6 +66,12 @@ int watchdog_reload(struct dbg *d, const struct stflash_chip_info *chip)
     return w ? dbg_write32(d, w->iwdg_kr, IWDG_KR_RELOAD) : STFLASH_OK;
 }
 
+/* RCC_CSR.RMVF: bit 24, bit 23 on the L5 and U5 (RM0438 §9.8.30, RM0456 §11.8.49). */
+static uint32_t rmvf_of(enum stflash_family family)
+{
+    return family == STFLASH_FAMILY_L5 || family == STFLASH_FAMILY_U5 ? 1u << 23 : RCC_CSR_RMVF;
+}
+
 int reset_flags_clear(struct dbg *d, const struct stflash_chip_info *chip)
 {
     const struct family_regs *w = find(chip);
@@ -68,7 +79,7 @@ int reset_flags_clear(struct dbg *d, const struct stflash_chip_info *chip)
         return STFLASH_ERR_UNSUPPORTED;
     uint32_t v;
     int rc = dbg_read32(d, w->rcc_csr, &v);
-    return rc ? rc : dbg_write32(d, w->rcc_csr, v | RCC_CSR_RMVF);
+    return rc ? rc : dbg_write32(d, w->rcc_csr, v | rmvf_of(w->family));
 }
 
 int reset_flags_read(struct dbg *d, const struct stflash_chip_info *chip, uint32_t *flags)

@@ -21,6 +21,8 @@ enum {
     OPT_NDBOOT,
     OPT_BOOT_ADD0,
     OPT_BOOT_ADD1,
+    OPT_TZEN,
+    OPT_ALLOW_TZ,
 };
 
 /* A number from 0 to max. */
@@ -92,7 +94,11 @@ static void describe_wrp(char *buf, size_t cap, uint32_t groups, uint32_t group_
 static void options_text(const struct stflash_options *o, uint32_t flash_base)
 {
     char wrp[512];
-    printf("%-18s level %d (RDP byte 0x%02x)", "read protection:", o->rdp_level, o->rdp);
+    if (o->rdp_half)
+        printf("%-18s level 0.5 (RDP byte 0x%02x): secure side closed to the debugger",
+               "read protection:", o->rdp);
+    else
+        printf("%-18s level %d (RDP byte 0x%02x)", "read protection:", o->rdp_level, o->rdp);
     if (o->rdp_level_stored != o->rdp_level)
         printf(", level %d after the next reset", o->rdp_level_stored);
     putchar('\n');
@@ -144,6 +150,9 @@ static void options_text(const struct stflash_options *o, uint32_t flash_base)
                "(BOOT_ADD1 0x%04x)\n",
                "boot address:", o->boot_add0, o->boot_add0 >> 14, o->boot_add1,
                o->boot_add1 >> 14);
+    if (o->has_trustzone)
+        printf("%-18s %s (TZEN %d)\n", "TrustZone:",
+               o->tzen ? "on: secure flash is written by the secure side only" : "off", o->tzen);
     if (o->option_error)
         printf("%-18s a byte and its complement disagreed at the last reset (OPTERR)\n",
                "option error:");
@@ -172,6 +181,9 @@ static void options_json(const struct stflash_options *o)
                o->boot_addr1);
     if (o->has_swap_bank)
         printf("\"swap_bank\": %s, ", o->swap_bank ? "true" : "false");
+    if (o->has_trustzone)
+        printf("\"tzen\": %s, \"rdp_half\": %s, ", o->tzen ? "true" : "false",
+               o->rdp_half ? "true" : "false");
     printf("\"option_error\": %s}\n", o->option_error ? "true" : "false");
 }
 
@@ -192,6 +204,8 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         {"ndboot", 0, OPT_REQUIRED, OPT_NDBOOT},
         {"boot-add0", 0, OPT_REQUIRED, OPT_BOOT_ADD0},
         {"boot-add1", 0, OPT_REQUIRED, OPT_BOOT_ADD1},
+        {"tzen", 0, OPT_REQUIRED, OPT_TZEN},
+        {"allow-trustzone", 0, OPT_NONE, OPT_ALLOW_TZ},
         {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
@@ -200,7 +214,7 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         return rc == CMD_DONE ? EXIT_OK : rc;
 
     /* What to change, checked before the probe is opened. */
-    uint32_t rdp = 0, wrp = 0, wdg = 0, stop = 0, stdby = 0, d0 = 0, d1 = 0;
+    uint32_t rdp = 0, wrp = 0, wdg = 0, stop = 0, stdby = 0, d0 = 0, d1 = 0, tzen = 0;
     const char *v;
     bool change = false;
     int bad = 0;
@@ -239,6 +253,8 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
     if (!bad && (v = cmd_opt_value(&cl, OPT_BOOT_ADD1)) &&
         !(bad = parse_address(v, "boot address", &boot1)))
         change = true;
+    if (!bad && (v = cmd_opt_value(&cl, OPT_TZEN)) && !(bad = parse_small(v, "TZEN", 1, &tzen)))
+        change = true;
     if (bad) {
         session_done(cli);
         return EXIT_USAGE;
@@ -250,7 +266,8 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
     }
     unsigned permits = (cmd_has_opt(&cl, OPT_ALLOW_WP) ? STFLASH_PERMIT_WRITE_PROTECT : 0u) |
                        (cmd_has_opt(&cl, OPT_ALLOW_RP) ? STFLASH_PERMIT_READ_PROTECT : 0u) |
-                       (cmd_has_opt(&cl, OPT_PERMANENT_RDP2) ? STFLASH_PERMIT_RDP_LEVEL2 : 0u);
+                       (cmd_has_opt(&cl, OPT_PERMANENT_RDP2) ? STFLASH_PERMIT_RDP_LEVEL2 : 0u) |
+                       (cmd_has_opt(&cl, OPT_ALLOW_TZ) ? STFLASH_PERMIT_TRUSTZONE : 0u);
 
     struct stflash_dev *dev = NULL;
     rc = session_open(cli, change ? STFLASH_CONNECT_NORMAL : STFLASH_CONNECT_HOT_PLUG, false, &dev);
@@ -280,8 +297,14 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
                   "--boot-add0 and --boot-add1");
         rc = EXIT_USAGE;
     }
+    if (rc == EXIT_OK && change && !o.has_trustzone && cmd_has_opt(&cl, OPT_TZEN)) {
+        out_error("this chip has no TrustZone option (TZEN): leave out --tzen");
+        rc = EXIT_USAGE;
+    }
     if (rc == EXIT_OK && change) {
         struct stflash_options n = o;
+        if (cmd_has_opt(&cl, OPT_TZEN))
+            n.tzen = tzen;
         if (cmd_has_opt(&cl, OPT_RDP))
             n.rdp_level_stored = (int)rdp; /* the library stores the family's RDP byte */
         if (cmd_has_opt(&cl, OPT_WRP))

@@ -189,12 +189,16 @@ static const struct help_entry helps[] = {
      "  --dangerous-write-protect  permit protecting flash groups that are not protected now\n"
      "  --allow-read-protect   permit setting read protection\n"
      "  --rdp 2 --permanent-rdp2  level 2 locks the chip for good (parts that have it; the\n"
-     "                       STM32F1 does not)\n"},
+     "                       STM32F1 does not)\n"
+     "  --tzen 1 --allow-trustzone  turn TrustZone on (L5, U5; at level 0 only): the flash\n"
+     "                       becomes secure and stflash can no longer write it; it turns off\n"
+     "                       only through 'stflash lock' then 'stflash unlock' (erases all)\n"},
     {"unlock",
      "Usage: stflash unlock [--yes]\n"
      "Remove read protection level 1: the chip erases its whole flash (the hardware does it),\n"
      "then the target is reset and checked to run at level 0; it is left halted at its reset\n"
-     "vector. A chip that is not read protected is left alone.\n"
+     "vector. A chip that is not read protected is left alone. On the L5/U5 it also leaves\n"
+     "level 0.5 and turns TrustZone off (TZEN clears only in this regression).\n"
      "\n"
      "  -y, --yes            do not ask: on a terminal stflash asks before erasing, without\n"
      "                       one it needs --yes\n"},

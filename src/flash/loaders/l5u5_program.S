@@ -1,0 +1,171 @@
+/*
+ * Flash loader for the TrustZone flash controller of the L5 and U5 through its non-secure
+ * registers, run from target SRAM by flash/l5u5.c through the shared loader runner
+ * (flash/loader.h). It programs one job (a range of one bank) from the ring buffer the host fills
+ * while it runs, and stops on a breakpoint when the job is done or fails. This source builds the
+ * U5's quad-word loader (L5U5_UNIT 16, RM0456 §7.3.7); l5u5_program8.S the L5's double-word one
+ * (RM0438 §6.3.7).
+ *
+ * ARMv6-M Thumb, position independent (no literal pool).
+ *
+ * Entry: r0 = the control block (loaders/loader_abi.h, LDR_CB_*): the non-secure register block
+ *        (0x40022000), the job (first address aligned to the unit, length a multiple of it), the
+ *        ring (address, power-of-two size), wp, rp, state, and the erased word (0xFFFFFFFF).
+ * Exit (BKPT): r0 = 0 on success, otherwise
+ *          LDR_ERR_STATUS | FLASH_NSSR[15:0] << 16 when the controller reports an error (OPERR 1,
+ *          PROGERR 3, WRPERR 4, PGAERR 5, SIZERR 6, PGSERR 7, OPTWERR 13: RM0438 §6.9.7, RM0456
+ *          §7.9.7), or LDR_ERR_READBACK when a programmed unit reads back different;
+ *        r1 = flash address of the failing unit, r2 = its first word as read back.
+ *
+ * Per unit: FLASH_NSCR.PG is set once, the unit's 32-bit words are written in order to their
+ * flash addresses (the last one starts the operation), NSSR.NSBSY (bit 16) is polled until clear
+ * (the U5's WDW, bit 17, and the bits above are left alone), the error flags checked and the unit
+ * read back. Units that read erased in the image are skipped (the engine hands over erased
+ * ranges only). The next unit to program is found while the controller is busy with this one;
+ * rp is published once per span.
+ */
+    .syntax unified
+    .cpu cortex-m0
+    .thumb
+    .text
+
+#ifndef L5U5_UNIT
+#define L5U5_UNIT 16
+#endif
+    .equ FLASH_NSSR, 0x20       @ RM0438 §6.9.7, RM0456 §7.9.7
+    .equ FLASH_NSCR, 0x28       @ RM0438 §6.9.9, RM0456 §7.9.9
+    .equ CR_PG, 0x01
+    .equ UNIT, L5U5_UNIT
+
+#include "loader_abi.h"
+    .if LDR_ERR_READBACK & 0xFF || LDR_ERR_STATUS & 0xFF || LDR_ERR_STATUS >> 16
+    .error "the status codes are built with movs and a shift of 8"
+    .endif
+
+    @ Registers in the span loop:
+    @   r0  data of the span      r1  register block         r2  flash address of the span
+    @   r3  offset being programmed                          r4, r6, r7  scratch
+    @   r5  offset of the next unit to program
+    @   r8  control block         r9  erased word            r12 span length
+    .global l5u5_program
+    .type l5u5_program, %function
+    .thumb_func
+l5u5_program:
+    cpsid   i                   @ no firmware interrupt handler may run in between
+    mov     r8, r0
+    ldr     r1, [r0, #LDR_CB_ERASED]
+    mov     r9, r1
+    ldr     r1, [r0, #LDR_CB_REGS]
+    movs    r7, #CR_PG
+    str     r7, [r1, #FLASH_NSCR] @ NSCR = PG; LOCK and OPTLOCK are set-only
+
+span:                           @ the next span: from rp to wp or to the end of the ring
+    mov     r0, r8
+    ldr     r6, [r0, #LDR_CB_RP]
+    ldr     r5, [r0, #LDR_CB_LEN]
+    cmp     r6, r5
+    bhs     finished
+wait:
+    ldr     r7, [r0, #LDR_CB_WP]
+    cmp     r7, r6
+    beq     wait                @ nothing new yet
+    ldr     r5, [r0, #LDR_CB_SIZE]
+    subs    r4, r5, #1
+    ands    r4, r4, r6          @ where rp is in the ring
+    subs    r5, r5, r4          @ bytes up to the end of the ring
+    subs    r7, r7, r6          @ bytes available
+    cmp     r7, r5
+    bls     1f
+    movs    r7, r5
+1:  mov     r12, r7
+    ldr     r2, [r0, #LDR_CB_ADDR]
+    adds    r2, r2, r6
+    ldr     r3, [r0, #LDR_CB_RING]
+    adds    r0, r3, r4
+    movs    r5, #0
+    bl      seek                @ the first unit to program
+    cmp     r5, r12
+    bhs     spandone
+
+store:
+    movs    r3, r5
+    .rept UNIT / 4
+    ldr     r7, [r0, r3]
+    str     r7, [r2, r3]        @ the last word starts programming: NSBSY set
+    adds    r3, r3, #4
+    .endr
+    movs    r3, r5
+    adds    r5, r5, #UNIT
+    bl      seek                @ meanwhile, find the next one
+busy:
+    ldr     r6, [r1, #FLASH_NSSR]
+    lsrs    r4, r6, #17         @ NSBSY (bit 16) into the carry flag
+    bcs     busy
+    lsrs    r4, r6, #1
+    lsls    r4, r4, #17         @ NSSR bits 15:1: the error flags (EOP, bit 0, left out)
+    bne     fail
+    movs    r4, r3              @ read back
+    .rept UNIT / 4
+    ldr     r6, [r2, r4]
+    ldr     r7, [r0, r4]
+    cmp     r6, r7
+    bne     differs
+    adds    r4, r4, #4
+    .endr
+    cmp     r5, r12
+    blo     store
+    b       spandone
+
+differs:
+    movs    r6, #(LDR_ERR_READBACK >> 8)
+    lsls    r6, r6, #8          @ LDR_ERR_READBACK
+    b       report
+fail:
+    lsls    r6, r6, #16         @ FLASH_NSSR[15:0] << 16
+    movs    r7, #(LDR_ERR_STATUS >> 8)
+    lsls    r7, r7, #8
+    orrs    r6, r6, r7          @ LDR_ERR_STATUS | ...: never 0
+report:
+    ldr     r7, [r2, r3]        @ what the failing unit holds (first word)
+    adds    r2, r2, r3          @ its address
+    movs    r0, r6
+    movs    r3, #0
+    str     r3, [r1, #FLASH_NSCR] @ PG off
+    mov     r3, r8
+    movs    r4, #LDR_STATE_FAILED
+    str     r4, [r3, #LDR_CB_STATE]
+    movs    r1, r2
+    movs    r2, r7
+    bkpt    #0
+
+spandone:                       @ programmed and read back: the host may reuse the ring there
+    mov     r3, r8
+    ldr     r6, [r3, #LDR_CB_RP]
+    add     r6, r12
+    str     r6, [r3, #LDR_CB_RP]
+    b       span
+
+finished:
+    movs    r6, #0
+    str     r6, [r1, #FLASH_NSCR] @ PG off
+    movs    r6, #LDR_STATE_DONE
+    str     r6, [r0, #LDR_CB_STATE]
+    movs    r0, #0
+    bkpt    #0
+
+    @ From offset r5, skips units that are erased (every word equal to r9); returns r5 = offset
+    @ of the next unit to program (>= r12 when none is left). Uses r4, r7.
+seek:
+    cmp     r5, r12
+    bhs     9f
+    movs    r4, r5
+    .rept UNIT / 4
+    ldr     r7, [r0, r4]
+    cmp     r7, r9
+    bne     9f
+    adds    r4, r4, #4
+    .endr
+    adds    r5, r5, #UNIT
+    b       seek
+9:  bx      lr
+    .size l5u5_program, . - l5u5_program
