@@ -128,6 +128,7 @@ struct sim_flash_ops {
 extern const struct sim_flash_ops sim_fpec_ops; /* F0, F1, F3: f1_flash.c */
 extern const struct sim_flash_ops sim_l4flash_ops; /* L4, G0: l4_flash.c */
 extern const struct sim_flash_ops sim_f4_flash_ops; /* F2/F4: f4_flash.c */
+extern const struct sim_flash_ops sim_l0l1_flash_ops; /* L0, L1: l0l1_flash.c */
 
 struct sim_family {
     const char *name;        /* "f1": also the family line of the state file */
@@ -140,6 +141,11 @@ struct sim_family {
     uint32_t flash_size_reg; /* u16, KiB */
     uint32_t uid_base;       /* 96 bits */
     uint32_t optbytes_base;  /* 8 half-words, value | complement << 8 */
+    uint32_t optbytes_len;   /* bytes from optbytes_base whose stores reach the controller
+                                (0: the 16 of the 8 half-words) */
+    uint32_t sysmem_len;     /* bytes of system memory from sysmem_base (0: up to 0x20000000) */
+    uint32_t eeprom_base;    /* data EEPROM (L0/L1, size from the chip row), 0 if none */
+    bool erased_zero;        /* erased flash reads 0x00 (L0/L1), else 0xFF */
     uint32_t sram_base;
     uint32_t ccm_base;       /* core-coupled SRAM, when the chip row has some */
     bool bitband;            /* SRAM and peripheral bit-band aliases (ARMv7-M B3.1.3) */
@@ -174,6 +180,7 @@ struct sim_family {
 extern const struct sim_family sim_family_f0, sim_family_f1, sim_family_f3;
 extern const struct sim_family sim_family_g0, sim_family_l4; /* g0_l4_periph.c */
 extern const struct sim_family sim_family_f40x, sim_family_f42x, sim_family_f411;
+extern const struct sim_family sim_family_l0, sim_family_l1; /* l0l1_periph.c */
 
 /* The state file's section of the option bytes: name and length of the block that follows the
  * header (sim/board.c). Every family of the F0/F1/F3 flash controller stores its 8 half-words;

@@ -8,6 +8,7 @@ static const struct flash_family *const families[] = {
     &flash_family_l4,
     &flash_family_f2_f4,
     &flash_family_f7,
+    &flash_family_l0l1,
 };
 
 const struct flash_family *flash_family_find(enum stflash_flash_ctrl ctrl)

@@ -47,6 +47,11 @@ struct flash_family {
     /* The RDP byte meaning `level` (0, 1, 2); STFLASH_ERR_UNSUPPORTED with a message when the
      * family has no such level. */
     int (*options_rdp_byte)(struct flash_dev *f, int level, uint8_t *byte);
+    /* A data EEPROM apart from the flash (L0/L1): its range (*size 0 when the part has none),
+     * and a writer of [addr, addr+len) inside it that keeps the bytes around and locks the
+     * controller again at the end. */
+    void (*eeprom_range)(const struct stflash_chip_info *chip, uint32_t *base, uint32_t *size);
+    int (*eeprom_write)(struct flash_dev *f, uint32_t addr, const uint8_t *data, size_t len);
 };
 
 /* The descriptor of a controller style; NULL when no driver exists for it yet. */
@@ -63,5 +68,6 @@ extern const struct flash_family flash_family_fpec; /* F0/F1/F3: flash/f1.c, fla
 extern const struct flash_family flash_family_l4;   /* L4-style: flash/l4.c, flash/l4_options.c */
 extern const struct flash_family flash_family_f2_f4; /* F2/F4: flash/f4.c, flash/f4_options.c */
 extern const struct flash_family flash_family_f7;    /* F7: the same files */
+extern const struct flash_family flash_family_l0l1; /* L0/L1: flash/l0l1.c, flash/l0l1_options.c */
 
 #endif

@@ -25,7 +25,19 @@ static const struct family_regs table[] = {
     {STFLASH_FAMILY_F3, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40021024u},
     {STFLASH_FAMILY_F2, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40023874u},
     {STFLASH_FAMILY_F4, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40023874u},
+    /* RM0377 §27.9.4 DBG_APB1_FZ (0x40015808): DBG_IWDG_STOP bit 12, DBG_WWDG_STOP bit 11; §23
+     * IWDG; §7.3.21 RCC_CSR at RCC + 0x50, RMVF bit 23 (the flags in bits 24-31). */
+    {STFLASH_FAMILY_L0, 0x40015808u, (1u << 12) | (1u << 11), 0x40003000u, 0x40021050u},
+    /* RM0038 §30.16.4 DBGMCU_APB1_FZ: bits 12 and 11; §20 IWDG; §6.3.14 RCC_CSR at RCC
+     * (0x40023800) + 0x34, RMVF bit 24 as on the F1. */
+    {STFLASH_FAMILY_L1, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40023834u},
 };
+
+/* RCC_CSR.RMVF: bit 23 on the L0 (RM0377 §7.3.21), bit 24 elsewhere (RCC_CSR_RMVF). */
+static uint32_t rmvf_of(const struct stflash_chip_info *chip)
+{
+    return chip->family == STFLASH_FAMILY_L0 ? 1u << 23 : RCC_CSR_RMVF;
+}
 
 static const struct family_regs *find(const struct stflash_chip_info *chip)
 {
@@ -60,7 +72,7 @@ int reset_flags_clear(struct dbg *d, const struct stflash_chip_info *chip)
         return STFLASH_ERR_UNSUPPORTED;
     uint32_t v;
     int rc = dbg_read32(d, w->rcc_csr, &v);
-    return rc ? rc : dbg_write32(d, w->rcc_csr, v | RCC_CSR_RMVF);
+    return rc ? rc : dbg_write32(d, w->rcc_csr, v | rmvf_of(chip));
 }
 
 int reset_flags_read(struct dbg *d, const struct stflash_chip_info *chip, uint32_t *flags)
