@@ -343,6 +343,8 @@ static bool mem_read32(struct sim_target *t, uint32_t addr, uint32_t *v)
 static const int frame_regs[6] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2,
                                   UC_ARM_REG_R3, UC_ARM_REG_R12, UC_ARM_REG_LR};
 
+static void raise_fault(struct sim_target *t, uint32_t cfsr_bits, uint32_t bfar);
+
 static void exception_entry(struct sim_target *t, unsigned exc)
 {
     struct cortexm *c = &t->core;
@@ -382,6 +384,13 @@ static void exception_entry(struct sim_target *t, unsigned exc)
     reg_set(t, UC_ARM_REG_PC, vector | 1u);
     bit_put(c->pending, exc, false);
     bit_put(c->active, exc, true);
+    /* A vector with bit 0 clear sets EPSR.T to 0: the handler's first instruction takes an
+     * INVSTATE UsageFault (ARMv7-M B1.5.6, ARMv6-M B1.5.6), which locks the core up inside
+     * HardFault or NMI and escalates to HardFault elsewhere. */
+    if (!(vector & 1u)) {
+        raise_fault(t, CFSR_INVSTATE, 0);
+        return;
+    }
     if (exc == EXC_HARDFAULT && (c->demcr & DEMCR_VC_HARDERR) &&
         (c->dhcsr_ctrl & DHCSR_C_DEBUGEN))
         cortexm_halt(t, DFSR_VCATCH);
@@ -483,6 +492,11 @@ void cortexm_reset(struct sim_target *t, bool power_on)
         reg_set(t, r, 0);
     reg_set(t, UC_ARM_REG_PC, pc | 1u);
     sim_target_drop_all_code(t);
+    /* EPSR.T comes from bit 0 of the reset vector (ARMv7-M B1.5.5, ARMv6-M B1.5.5): a vector
+     * with it clear (an erased 0x00 vector table on the L0/L1) faults at the first instruction,
+     * and a HardFault vector with it clear then locks the core up. */
+    if (!(pc & 1u))
+        raise_fault(t, CFSR_INVSTATE, 0);
 
     if ((c->dhcsr_ctrl & DHCSR_C_DEBUGEN) && (c->demcr & DEMCR_VC_CORERESET))
         cortexm_halt(t, DFSR_VCATCH);
