@@ -8,7 +8,7 @@
  * into PEKEYR clear PELOCK (FLASH_PECR and the data EEPROM become writable); then PRGKEY1/PRGKEY2
  * into PRGKEYR clear PRGLOCK (program memory) and OPTKEY1/OPTKEY2 into OPTKEYR clear OPTLOCK
  * (option bytes). A wrong key locks everything until the next reset and answers with a bus
- * error. Setting PELOCK sets the other two as well.
+ * error. Setting PELOCK sets the other two as well and clears the operation bits.
  *
  * Program memory (erased value 0x00, RM0377 §3.3.1), 32-bit stores only (SIZERR otherwise):
  *  - page erase: PECR = ERASE | PROG, a word written anywhere in the page;
@@ -336,10 +336,15 @@ static enum sim_bus_result pecr_write(struct sim_target *t, uint32_t val, enum s
         obl_launch(t, who);
         return SIM_BUS_OK;
     }
-    uint32_t locks = f->pecr & PECR_LOCKS;
-    if (val & PECR_PELOCK)
-        locks = PECR_LOCKS;
-    locks |= val & (PECR_PRGLOCK | PECR_OPTLOCK); /* set-only */
+    if (val & PECR_PELOCK) {
+        /* Locking returns FLASH_PECR to its reset value 0x00000007 (RM0377 §3.7.2): the
+         * operation bits clear with it, so a word written after the next unlock is a word
+         * program, not one more word of a half-page. */
+        f->pecr = PECR_LOCKS;
+        f->hp_count = 0;
+        return SIM_BUS_OK;
+    }
+    uint32_t locks = (f->pecr & PECR_LOCKS) | (val & (PECR_PRGLOCK | PECR_OPTLOCK)); /* set-only */
     f->pecr = locks | (val & PECR_WRITABLE);
     if (!(f->pecr & PECR_FPRG))
         f->hp_count = 0; /* leaving half-page mode drops what was latched */

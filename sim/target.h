@@ -202,6 +202,7 @@ struct cortexm {
     bool halted;
     bool sleeping;       /* WFI/WFE */
     bool lockup;
+    bool epsr_t_clear;   /* EPSR.T is 0 (a vector with bit 0 clear): the next instruction faults */
     bool in_reset;       /* NRST held low */
     uint32_t dhcsr_ctrl; /* C_DEBUGEN, C_HALT, C_STEP, C_MASKINTS */
     bool s_reset_st;     /* sticky: a reset happened since last read */
