@@ -194,8 +194,10 @@ int sim_board_save(struct sim_board *b, const char *path, char *err, size_t errl
     unsigned oblen = options_section(t, ob);
     fprintf(f, STATE_MAGIC "chip %s\nfamily %s\nflash %u\n%s %u\n\n", t->chip->name,
             t->family->name, t->flash_size, section_name(t), oblen);
+    /* The data EEPROM of the L0/L1 follows the flash image (its size is the chip's). */
     bool ok = fwrite(ob, 1, oblen, f) == oblen &&
-              fwrite(t->flash, 1, t->flash_size, f) == t->flash_size;
+              fwrite(t->flash, 1, t->flash_size, f) == t->flash_size &&
+              (!t->eeprom || fwrite(t->eeprom, 1, t->eeprom_size, f) == t->eeprom_size);
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, path) != 0) {
         snprintf(err, errlen, "cannot write state file '%s': %s", path, strerror(errno));
@@ -250,7 +252,8 @@ int sim_board_load(struct sim_board *b, const char *path, char *err, size_t errl
                  path, chip, flash, t->chip->name, t->flash_size);
         goto out;
     }
-    if (fread(ob, 1, oblen, f) != oblen || fread(t->flash, 1, flash, f) != flash) {
+    if (fread(ob, 1, oblen, f) != oblen || fread(t->flash, 1, flash, f) != flash ||
+        (t->eeprom && fread(t->eeprom, 1, t->eeprom_size, f) != t->eeprom_size)) {
         snprintf(err, errlen, "state file '%s' is truncated", path);
         goto out;
     }
@@ -261,6 +264,8 @@ int sim_board_load(struct sim_board *b, const char *path, char *err, size_t errl
             t->optbytes[i] = (uint16_t)(ob[2 * i] | ob[2 * i + 1] << 8);
     sim_target_optbytes_changed(t);
     sim_target_code_changed(t, t->family->flash_base, t->flash_size);
+    if (t->eeprom)
+        sim_target_code_changed(t, t->family->eeprom_base, t->eeprom_size);
     rc = 0;
 out:
     fclose(f);

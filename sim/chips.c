@@ -126,6 +126,44 @@ static const struct sim_chip chips[] = {
         .ap_idr = 0x24770011u,
         .rom_pidr = 0x00000A0415ull,
     },
+    {
+        /* Nucleo-L053R8 (RM0367, DS10182): Cortex-M0+, 64 KiB flash in 512 pages of 128 bytes,
+         * 8 KiB SRAM, 2 KiB data EEPROM. DBGMCU_IDCODE 0x20006417: REV_ID 0x2000 (rev B, RM0367
+         * §27.4.1), bits [15:12] as on the F0. Cortex-M0+ r0p1: SW-DP 0x0BC11477, CPUID
+         * 0x410CC601, AHB-AP IDR 0x04770031 (Cortex-M0+ TRM §4.1); ROM table partno = DEV_ID. */
+        .name = "stm32l053r8",
+        .descr = "STM32L053R8 (Nucleo-L053R8, data EEPROM)",
+        .family = &sim_family_l0,
+        .dev_id = 0x417,
+        .idcode = 0x20006417u,
+        .flash_kib = 64,
+        .sram_kib = 8,
+        .page_size = 128,
+        .dp_idcode = 0x0BC11477u,
+        .cpuid = 0x410CC601u,
+        .ap_idr = 0x04770031u,
+        .rom_pidr = 0x00000A0417ull,
+        .eeprom_bytes = 2048,
+    },
+    {
+        /* Nucleo-L152RE (RM0038, DS10030): Cortex-M3, 512 KiB flash in two banks of 1024 pages
+         * of 256 bytes (bank 2 at 0x08040000), 80 KiB SRAM, 16 KiB data EEPROM. DBGMCU_IDCODE
+         * 0x10006437: REV_ID 0x1000 (rev A, RM0038 §30.6.1). Cortex-M3 r2p0: SW-DP 0x2BA01477,
+         * CPUID 0x412FC230, AHB-AP IDR 0x24770011. */
+        .name = "stm32l152re",
+        .descr = "STM32L152RE (Nucleo-L152RE, two banks, data EEPROM)",
+        .family = &sim_family_l1,
+        .dev_id = 0x437,
+        .idcode = 0x10006437u,
+        .flash_kib = 512,
+        .sram_kib = 80,
+        .page_size = 256,
+        .dp_idcode = 0x2BA01477u,
+        .cpuid = 0x412FC230u,
+        .ap_idr = 0x24770011u,
+        .rom_pidr = 0x00000A0437ull,
+        .eeprom_bytes = 16384,
+    },
     /*
      * The Cortex-M33 parts (RM0438, RM0456): SW-DPv2 DPIDR 0x0BE12477 and the AHB5-AP (IDR
      * 0x14770015) on AP0, as the Cortex-M33 TRM (100230) §A and RM0438 §40.3 / RM0456 §75.3 give

@@ -467,6 +467,10 @@ static void exception_entry(struct sim_target *t, unsigned exc)
     reg_set(t, UC_ARM_REG_PC, vector | 1u);
     bit_put(c->pending, exc, false);
     bit_put(c->active, exc, true);
+    /* A vector with bit 0 clear sets EPSR.T to 0 (ARMv7-M B1.5.6, ARMv6-M B1.5.6): the
+     * handler's first instruction takes an INVSTATE fault, which locks the core up inside
+     * HardFault or NMI. */
+    c->epsr_t_clear = !(vector & 1u);
     if (exc == EXC_HARDFAULT && (c->demcr & DEMCR_VC_HARDERR) &&
         (c->dhcsr_ctrl & DHCSR_C_DEBUGEN))
         cortexm_halt(t, DFSR_VCATCH);
@@ -573,6 +577,11 @@ void cortexm_reset(struct sim_target *t, bool power_on)
         reg_set(t, r, 0);
     reg_set(t, UC_ARM_REG_PC, pc | 1u);
     sim_target_drop_all_code(t);
+    /* EPSR.T comes from bit 0 of the reset vector (ARMv7-M B1.5.5, ARMv6-M B1.5.5): a vector
+     * with it clear (an erased 0x00 vector table on the L0/L1) faults at the first instruction
+     * the core runs, unless a debugger sets the T bit first; a HardFault vector with it clear
+     * then locks the core up. */
+    c->epsr_t_clear = !(pc & 1u);
 
     if ((c->dhcsr_ctrl & DHCSR_C_DEBUGEN) && (c->demcr & DEMCR_VC_CORERESET))
         cortexm_halt(t, DFSR_VCATCH);
@@ -688,6 +697,11 @@ void cortexm_run(struct sim_target *t, sim_ps deadline)
             cortexm_timers_update(t);
             if (any_pending(c) && preempting_exception(t))
                 c->sleeping = false;
+            continue;
+        }
+        if (c->epsr_t_clear) { /* the first instruction with EPSR.T clear */
+            c->epsr_t_clear = false;
+            raise_fault(t, CFSR_INVSTATE, 0);
             continue;
         }
         unsigned exc = preempting_exception(t);
@@ -877,6 +891,8 @@ int cortexm_write_core_reg(struct sim_target *t, unsigned regsel, uint32_t val)
         return -1;
     if (regsel == 15)
         val |= 1u; /* Unicorn takes bit 0 of the PC as the Thumb state; M-profile is Thumb only */
+    if (regsel == 16)
+        t->core.epsr_t_clear = !(val & XPSR_T); /* the debugger sets EPSR.T */
     reg_set(t, reg, val);
     return 0;
 }

@@ -210,6 +210,7 @@ extern const struct sim_flash_ops sim_l4flash_ops; /* L4, G0: l4_flash.c */
 extern const struct sim_flash_ops sim_f4_flash_ops; /* F2/F4: f4_flash.c */
 extern const struct sim_flash_ops sim_h7_flash_ops; /* H7: h7_flash.c */
 extern const struct sim_flash_ops sim_l5u5_flash_ops; /* L5, U5: l5u5_flash.c */
+extern const struct sim_flash_ops sim_l0l1_flash_ops; /* L0, L1: l0l1_flash.c */
 
 struct sim_family {
     const char *name;        /* "f1": also the family line of the state file */
@@ -223,6 +224,11 @@ struct sim_family {
     uint32_t flash_size_reg; /* u16, KiB */
     uint32_t uid_base;       /* 96 bits */
     uint32_t optbytes_base;  /* 8 half-words, value | complement << 8 */
+    uint32_t optbytes_len;   /* bytes from optbytes_base whose stores reach the controller
+                                (0: the 16 of the 8 half-words) */
+    uint32_t sysmem_len;     /* bytes of system memory from sysmem_base (0: up to 0x20000000) */
+    uint32_t eeprom_base;    /* data EEPROM (L0/L1, size from the chip row), 0 if none */
+    bool erased_zero;        /* erased flash reads 0x00 (L0/L1), else 0xFF */
     uint32_t sram_base;
     uint32_t ccm_base;       /* core-coupled SRAM, when the chip row has some */
     bool bitband;            /* SRAM and peripheral bit-band aliases (ARMv7-M B3.1.3) */
@@ -262,6 +268,7 @@ extern const struct sim_family sim_family_f40x, sim_family_f42x, sim_family_f411
 extern const struct sim_family sim_family_f76x; /* f4_periph.c */
 extern const struct sim_family sim_family_h743, sim_family_h7a3; /* h7_periph.c */
 extern const struct sim_family sim_family_l5, sim_family_u5; /* l5u5_periph.c */
+extern const struct sim_family sim_family_l0, sim_family_l1; /* l0l1_periph.c */
 
 /* The state file's section of the option bytes: name and length of the block that follows the
  * header (sim/board.c). Every family of the F0/F1/F3 flash controller stores its 8 half-words;

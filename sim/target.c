@@ -134,6 +134,8 @@ static uint8_t *rom_host_ptr(struct sim_target *t, uint32_t addr)
         return &t->flash[addr - t->family->flash_base];
     if (in_range(addr, t->family->sysmem_base, t->sysmem_size))
         return &t->sysmem[addr - t->family->sysmem_base];
+    if (t->eeprom && in_range(addr, t->family->eeprom_base, t->eeprom_size))
+        return &t->eeprom[addr - t->family->eeprom_base];
     return NULL;
 }
 
@@ -207,6 +209,9 @@ static int map_memory(struct sim_target *t)
         return -1;
     if (t->ccm && uc_mem_map_ptr(uc, fam->ccm_base, round_up_4k(t->ccm_size), UC_PROT_ALL, t->ccm))
         return -1;
+    /* The data EEPROM: read like flash, stores go to the flash controller. */
+    if (t->eeprom && uc_mem_map_ptr(uc, fam->eeprom_base, round_up_4k(t->eeprom_size), rx, t->eeprom))
+        return -1;
     unsigned w = 0;
     for (unsigned i = 0; i < fam->n_windows; i++)
         if (map_window(t, w++, fam->windows[i].base, fam->windows[i].size))
@@ -237,17 +242,25 @@ int sim_target_init(struct sim_target *t, const struct sim_target_config *cfg)
             (cfg->chip->quirks & SIM_CHIP_FSZ_READS_ZERO) ? 0 : t->flash_size / 1024u;
     t->sram_size = cfg->chip->sram_kib * 1024u;
     t->ccm_size = cfg->chip->ccm_kib * 1024u;
-    t->sysmem_size = (t->family->sysmem_end ? t->family->sysmem_end : SIM_SYSMEM_END) -
-                     t->family->sysmem_base;
-    if (t->sysmem_size > SIM_SYSMEM_MAX)
+    t->sysmem_size = t->family->sysmem_len
+                         ? t->family->sysmem_len
+                         : (t->family->sysmem_end ? t->family->sysmem_end : SIM_SYSMEM_END) -
+                               t->family->sysmem_base;
+    if (!t->family->sysmem_len && t->sysmem_size > SIM_SYSMEM_MAX)
         return -1;
+    t->eeprom_size = t->family->eeprom_base ? cfg->chip->eeprom_bytes : 0;
+    if (t->eeprom_size) {
+        t->eeprom = calloc(1, round_up_4k(t->eeprom_size)); /* erased: 0x00 (RM0377 §3.3.1) */
+        if (!t->eeprom)
+            goto fail;
+    }
     t->sysmem = malloc(t->sysmem_size);
     t->flash = malloc(round_up_4k(t->flash_size));
     t->sram = calloc(1, round_up_4k(t->sram_size));
     t->ccm = t->ccm_size ? calloc(1, round_up_4k(t->ccm_size)) : NULL;
     if (!t->sysmem || !t->flash || !t->sram || (t->ccm_size && !t->ccm))
         goto fail;
-    memset(t->flash, 0xFF, round_up_4k(t->flash_size));
+    memset(t->flash, t->family->erased_zero ? 0x00 : 0xFF, round_up_4k(t->flash_size));
     /* A fixed, chip-specific unique ID (RM0008 §30.1: lot number and wafer coordinates). */
     for (unsigned i = 0; i < sizeof t->uid; i++)
         t->uid[i] = (uint8_t)(0x30 + i * 7 + cfg->chip->dev_id);
@@ -275,8 +288,9 @@ void sim_target_release(struct sim_target *t)
     free(t->sram);
     free(t->ccm);
     free(t->sysmem);
+    free(t->eeprom);
     t->uc = NULL;
-    t->flash = t->sram = t->ccm = t->sysmem = NULL;
+    t->flash = t->sram = t->ccm = t->sysmem = t->eeprom = NULL;
 }
 
 static void reset_common(struct sim_target *t, bool power_on, bool option_load)
@@ -535,6 +549,15 @@ enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned s
         *val = get_le(&t->sysmem[addr - fam->sysmem_base], size);
         return SIM_BUS_OK;
     }
+    if (t->eeprom && in_range(addr, fam->eeprom_base, t->eeprom_size)) {
+        /* RM0377 §3.4.1: under level 1 the debugger cannot read the data EEPROM either. */
+        if (who == SIM_BY_DEBUG && fam->flash->rdp_level(t) > 0)
+            return SIM_BUS_FAULT;
+        if (who == SIM_BY_DEBUG && t->now < fam->flash->busy_until(t))
+            return SIM_BUS_STALL;
+        *val = get_le(&t->eeprom[addr - fam->eeprom_base], size);
+        return SIM_BUS_OK;
+    }
     uint8_t *ram = ram_host_ptr(t, addr, size);
     if (ram) {
         *val = get_le(ram, size);
@@ -556,7 +579,9 @@ enum sim_bus_result sim_bus_write(struct sim_target *t, uint32_t addr, unsigned 
     addr = unalias(t, addr);
     if (in_range(addr, fam->flash_base, t->flash_size))
         return fam->flash->array_write(t, addr, size, val, who);
-    if (in_range(addr, fam->optbytes_base, 16))
+    if (t->eeprom && in_range(addr, fam->eeprom_base, t->eeprom_size))
+        return fam->flash->array_write(t, addr, size, val, who);
+    if (in_range(addr, fam->optbytes_base, fam->optbytes_len ? fam->optbytes_len : 16))
         return fam->flash->optbytes_write(t, addr, size, val, who);
     if (in_range(addr, fam->sysmem_base, t->sysmem_size))
         return SIM_BUS_OK; /* ROM: writes are ignored */

@@ -39,6 +39,7 @@ struct sim_chip {
     uint32_t quirks;
     sim_ps tprog_ps; /* one program operation (a half-word, or a word with WORD_PROGRAM) */
     sim_ps erase_ps; /* page, mass and option-byte erase */
+    uint32_t eeprom_bytes; /* data EEPROM at the family's eeprom_base (L0/L1), 0 if none */
 };
 
 /* Behaviours of the clones of the F103 (stm32-chip-table.md Table 5, stm32-targets.md "Clones
@@ -151,6 +152,27 @@ struct l5u5_flash {
     bool rdp_half;       /* RDP 0x55 loaded with TZEN: secure debug closed */
 };
 
+/* The L0/L1 flash controller (RM0377 §3, RM0038 §3), as l0l1_flash.c models it. The option
+ * words stored at 0x1FF80000 (value | complement << 16) are ob[]: +0x00 .. +0x1C, then +0x80 and
+ * +0x84 (WRPR4 of the L1 categories 5 and 6). */
+#define SIM_LX_OB_WORDS 10u
+struct l0l1_flash {
+    uint32_t acr;
+    uint32_t pecr;
+    uint32_t sr;
+    uint32_t obr;        /* FLASH_OBR: loaded at the last option load */
+    uint32_t wrpr[4];    /* FLASH_WRPR1..4: loaded at the last option load */
+    int pekey_stage, prgkey_stage, optkey_stage;
+    bool key_locked_up;  /* wrong key sequence: locked until reset */
+    unsigned hp_count;   /* words of the half-page latched so far */
+    uint32_t hp_base;
+    uint32_t hp_words[32];
+    sim_ps busy_until;
+    bool eop_pending;
+    bool obl_pending;    /* OBL_LAUNCH: the coming reset loads the option bytes */
+    int rdp_level;       /* loaded at the last option load: 0, 1 or 2 */
+};
+
 /* The flash interface of the F2 and F4 (RM0090 §3, RM0383 §3), as f4_flash.c models it. The
  * option bytes themselves are the target's optbytes[] (f4_flash.c says the layout). */
 struct f4_flash {
@@ -227,6 +249,7 @@ struct cortexm {
     bool halted;
     bool sleeping;       /* WFI/WFE */
     bool lockup;
+    bool epsr_t_clear;   /* EPSR.T is 0 (a vector with bit 0 clear): the next instruction faults */
     bool in_reset;       /* NRST held low */
     uint32_t dhcsr_ctrl; /* C_DEBUGEN, C_HALT, C_STEP, C_MASKINTS */
     bool s_reset_st;     /* sticky: a reset happened since last read */
@@ -312,6 +335,9 @@ struct sim_target {
     uint32_t sysmem_size;
     uint16_t optbytes[8];   /* F0/F1/F3 option bytes: value | complement << 8; F2/F4: f4_flash.c */
     uint32_t optnv[SIM_L4_OPT_WORDS]; /* L4-style option bytes (struct l4_flash) */
+    uint32_t lxob[SIM_LX_OB_WORDS];   /* L0/L1 option words (struct l0l1_flash) */
+    uint8_t *eeprom;        /* data EEPROM at the family's eeprom_base (L0/L1), or NULL */
+    uint32_t eeprom_size;
     uint8_t uid[12];
 
     sim_ps now;             /* board time */
@@ -341,6 +367,7 @@ struct sim_target {
     struct f4_flash f4;
     struct h7_flash h7f;
     struct l5u5_flash l5u5f;
+    struct l0l1_flash lxf;
     struct sim_periph per;
     struct sim_dap dap;
     struct sim_iwdg iwdg;
@@ -415,6 +442,10 @@ uint32_t f4_bank2_optbytes_read(const struct sim_target *t, uint32_t off);
 enum sim_bus_result h7_flash_read(struct sim_target *t, uint32_t off, uint32_t *val);
 enum sim_bus_result h7_flash_write(struct sim_target *t, uint32_t off, uint32_t val,
                                    enum sim_initiator who);
+/* l0l1_flash.c: the L0/L1 flash registers (0x40022000 on the L0, 0x40023C00 on the L1) */
+enum sim_bus_result l0l1_flash_read(struct sim_target *t, uint32_t off, uint32_t *val);
+enum sim_bus_result l0l1_flash_write(struct sim_target *t, uint32_t off, uint32_t val,
+                                     enum sim_initiator who);
 
 
 /* scs.c: DBGMCU, wherever the family puts it */

@@ -88,16 +88,59 @@ static bool in_flash(const struct stflash_target_info *t, const struct stflash_s
     return t->flash_size && s->addr >= t->flash_base && s->addr - t->flash_base < t->flash_size;
 }
 
+/* The data EEPROM of the part (L0/L1: flash/family.h eeprom_range); false when it has none. */
+static bool eeprom_of(const struct stflash_dev *dev, uint32_t *base, uint32_t *size)
+{
+    const struct stflash_chip_info *chip = dev->target.chip;
+    const struct flash_family *fam = chip ? flash_family_find(chip->flash_ctrl) : NULL;
+    *base = *size = 0;
+    if (fam && fam->eeprom_range && fam->eeprom_write)
+        fam->eeprom_range(chip, base, size);
+    return *size != 0;
+}
+
+static bool in_eeprom(const struct stflash_dev *dev, const struct stflash_segment *s)
+{
+    uint32_t base, size;
+    return eeprom_of(dev, &base, &size) && s->addr >= base && s->addr - base < size;
+}
+
+/* Writes the image's data EEPROM segments through the family (after the flash). */
+static int write_eeprom(struct stflash_dev *dev, const struct stflash_image *img)
+{
+    struct flash_dev f;
+    bool setup = false;
+    int rc = STFLASH_OK;
+    for (size_t i = 0; rc == 0 && i < img->segment_count; i++) {
+        const struct stflash_segment *s = &img->segments[i];
+        if (!in_eeprom(dev, s))
+            continue;
+        if (dev->target.rdp_level > 0)
+            return ctx_fail(dev->ctx, STFLASH_ERR_PROTECTED,
+                            "cannot write the data EEPROM: " RDP_HINT);
+        if (!setup) {
+            rc = dev_flash(dev, &f);
+            setup = rc == 0;
+        }
+        if (rc == 0)
+            rc = f.fam->eeprom_write(&f, s->addr, s->data, s->len);
+    }
+    return rc;
+}
+
 /* Refuses data outside flash and SRAM before anything is touched. */
 static int check_image(struct stflash_dev *dev, const struct stflash_image *img)
 {
     const struct stflash_target_info *t = &dev->target;
-    struct stflash_image_region regions[2];
+    struct stflash_image_region regions[3];
     size_t n = 0;
     if (t->flash_size)
         regions[n++] = (struct stflash_image_region){t->flash_base, t->flash_size, "flash"};
     if (t->sram_size)
         regions[n++] = (struct stflash_image_region){t->sram_base, t->sram_size, "SRAM"};
+    uint32_t ee_base, ee_size;
+    if (eeprom_of(dev, &ee_base, &ee_size))
+        regions[n++] = (struct stflash_image_region){ee_base, ee_size, "data EEPROM"};
     struct stflash_image_error err;
     int rc = stflash_image_check_regions(img, regions, n, &err);
     if (rc != 0)
@@ -152,9 +195,11 @@ int stflash_write_image(struct stflash_dev *dev, const struct stflash_image *img
         }
     }
     free(part.segments);
+    if (rc == 0)
+        rc = write_eeprom(dev, img);
     for (size_t i = 0; rc == 0 && i < img->segment_count; i++) {
         const struct stflash_segment *s = &img->segments[i];
-        if (!in_flash(&dev->target, s))
+        if (!in_flash(&dev->target, s) && !in_eeprom(dev, s))
             rc = stlink_write_mem(&dev->sl, s->addr, s->data, s->len);
     }
     return rc;

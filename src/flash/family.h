@@ -47,6 +47,11 @@ struct flash_family {
     /* The RDP byte meaning `level` (0, 1, 2); STFLASH_ERR_UNSUPPORTED with a message when the
      * family has no such level. */
     int (*options_rdp_byte)(struct flash_dev *f, int level, uint8_t *byte);
+    /* A data EEPROM apart from the flash (L0/L1): its range (*size 0 when the part has none),
+     * and a writer of [addr, addr+len) inside it that keeps the bytes around and locks the
+     * controller again at the end. */
+    void (*eeprom_range)(const struct stflash_chip_info *chip, uint32_t *base, uint32_t *size);
+    int (*eeprom_write)(struct flash_dev *f, uint32_t addr, const uint8_t *data, size_t len);
 };
 
 /* The descriptor of a controller style; NULL when no driver exists for it yet. */
@@ -66,5 +71,6 @@ extern const struct flash_family flash_family_f7;    /* F7: the same files */
 extern const struct flash_family flash_family_h7;    /* H74x/H75x/H72x/H73x: flash/h7.c, h7_options.c */
 extern const struct flash_family flash_family_h7ab;  /* H7A3/H7B3/H7B0: the same files */
 extern const struct flash_family flash_family_l5u5; /* L5/U5: flash/l5u5.c, flash/l5u5_options.c */
+extern const struct flash_family flash_family_l0l1; /* L0/L1: flash/l0l1.c, flash/l0l1_options.c */
 
 #endif

@@ -289,7 +289,8 @@ static void test_family_lookup(void **state)
     assert_ptr_equal(flash_family_f2_f4.driver, flash_family_f7.driver);
     assert_non_null(flash_family_f2_f4.driver->probe);
     assert_non_null(flash_family_f2_f4.options_write);
-    assert_null(flash_family_find(STFLASH_CTRL_L0_L1));
+    assert_ptr_equal(flash_family_find(STFLASH_CTRL_L0_L1), &flash_family_l0l1);
+    assert_non_null(flash_family_l0l1.eeprom_write);
     assert_null(flash_family_find(STFLASH_CTRL_UNKNOWN));
     /* Every F0/F1/F3 row reaches it. */
     static const uint16_t f0[] = {0x440, 0x444, 0x445, 0x448, 0x442};
