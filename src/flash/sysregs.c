@@ -25,7 +25,42 @@ static const struct family_regs table[] = {
     {STFLASH_FAMILY_F3, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40021024u},
     {STFLASH_FAMILY_F2, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40023874u},
     {STFLASH_FAMILY_F4, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40023874u},
+    /* The L4-style families: DBG_IWDG_STOP bit 12, DBG_WWDG_STOP bit 11 of DBGMCU_APB1FZR1
+     * (DBGMCU_APB_FZ1 on the G0); IWDG at 0x40003000; RCC_CSR with RMVF at bit 23 and the reset
+     * flags in bits 25-31 (OBLRSTF to LPWRRSTF; the L4 and L4+ add FWRSTF at bit 24), csr_bits
+     * below. L4: RM0351 §48.16.4, §6.4.29; L4+: RM0432 (the same registers and bits); G0:
+     * RM0444 §40.9.4 (DBGMCU at 0x40015800), §5.4.26 (RCC_CSR at +0x60); G4: RM0440 §46.6.4,
+     * §7.4.28; WB: RM0434 §38.13.6 (APB1FZR1 at +0x3C), §7.4.33 (RCC at 0x58000000). */
+    {STFLASH_FAMILY_L4, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40021094u},
+    {STFLASH_FAMILY_L4P, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40021094u},
+    {STFLASH_FAMILY_G0, 0x40015808u, (1u << 12) | (1u << 11), 0x40003000u, 0x40021060u},
+    {STFLASH_FAMILY_G4, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40021094u},
+    {STFLASH_FAMILY_WB, 0xE004203Cu, (1u << 12) | (1u << 11), 0x40003000u, 0x58000094u},
 };
+
+/* RCC_CSR where RMVF and the reset flags are not the F families' (RCC_CSR_RMVF at bit 24,
+ * RCC_CSR_RESET_FLAGS): the references are the table's above. */
+static const struct {
+    enum stflash_family family;
+    uint32_t rmvf, flags;
+} csr_bits[] = {
+    {STFLASH_FAMILY_L4, 1u << 23, 0xFF000000u},
+    {STFLASH_FAMILY_L4P, 1u << 23, 0xFF000000u},
+    {STFLASH_FAMILY_G0, 1u << 23, 0xFE000000u},
+    {STFLASH_FAMILY_G4, 1u << 23, 0xFE000000u},
+    {STFLASH_FAMILY_WB, 1u << 23, 0xFE000000u},
+};
+
+static void csr_bits_of(enum stflash_family family, uint32_t *rmvf, uint32_t *flags)
+{
+    *rmvf = RCC_CSR_RMVF;
+    *flags = RCC_CSR_RESET_FLAGS;
+    for (size_t i = 0; i < sizeof csr_bits / sizeof csr_bits[0]; i++)
+        if (csr_bits[i].family == family) {
+            *rmvf = csr_bits[i].rmvf;
+            *flags = csr_bits[i].flags;
+        }
+}
 
 static const struct family_regs *find(const struct stflash_chip_info *chip)
 {
@@ -60,7 +95,9 @@ int reset_flags_clear(struct dbg *d, const struct stflash_chip_info *chip)
         return STFLASH_ERR_UNSUPPORTED;
     uint32_t v;
     int rc = dbg_read32(d, w->rcc_csr, &v);
-    return rc ? rc : dbg_write32(d, w->rcc_csr, v | RCC_CSR_RMVF);
+    uint32_t rmvf, flags;
+    csr_bits_of(chip->family, &rmvf, &flags);
+    return rc ? rc : dbg_write32(d, w->rcc_csr, v | rmvf);
 }
 
 int reset_flags_read(struct dbg *d, const struct stflash_chip_info *chip, uint32_t *flags)
@@ -71,6 +108,10 @@ int reset_flags_read(struct dbg *d, const struct stflash_chip_info *chip, uint32
     uint32_t v;
     int rc = dbg_read32(d, w->rcc_csr, &v);
     if (rc == STFLASH_OK)
-        *flags = v & RCC_CSR_RESET_FLAGS;
+    {
+        uint32_t rmvf, mask;
+        csr_bits_of(chip->family, &rmvf, &mask);
+        *flags = v & mask;
+    }
     return rc;
 }

@@ -16,6 +16,7 @@ enum {
     OPT_DATA1,
     OPT_ALLOW_WP,
     OPT_PERMANENT_RDP2,
+    OPT_DUAL_BANK,
     OPT_ALLOW_RP,
 };
 
@@ -119,6 +120,9 @@ static void options_text(const struct stflash_options *o, uint32_t flash_base)
                                    : "level 3 (BOR_LEV 00)");
     if (o->has_data)
         printf("%-18s 0x%02x 0x%02x\n", "user data:", o->data0, o->data1);
+    if (o->has_dual_bank)
+        printf("%-18s %d (%s)\n", "dual bank:", o->dual_bank,
+               o->dual_bank ? "two banks" : "one bank");
     if (o->option_error)
         printf("%-18s a byte and its complement disagreed at the last reset (OPTERR)\n",
                "option error:");
@@ -136,6 +140,8 @@ static void options_json(const struct stflash_options *o)
         printf("\"data0\": %u, \"data1\": %u, ", o->data0, o->data1);
     if (o->has_bor)
         printf("\"bor_level\": %d, ", o->bor_level);
+    if (o->has_dual_bank)
+        printf("\"dual_bank\": %s, ", o->dual_bank ? "true" : "false");
     printf("\"option_error\": %s}\n", o->option_error ? "true" : "false");
 }
 
@@ -152,6 +158,7 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         {"dangerous-write-protect", 0, OPT_NONE, OPT_ALLOW_WP},
         {"allow-read-protect", 0, OPT_NONE, OPT_ALLOW_RP},
         {"permanent-rdp2", 0, OPT_NONE, OPT_PERMANENT_RDP2},
+        {"dual-bank", 0, OPT_REQUIRED, OPT_DUAL_BANK},
         {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
@@ -160,7 +167,7 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         return rc == CMD_DONE ? EXIT_OK : rc;
 
     /* What to change, checked before the probe is opened. */
-    uint32_t rdp = 0, wrp = 0, wdg = 0, stop = 0, stdby = 0, d0 = 0, d1 = 0;
+    uint32_t rdp = 0, wrp = 0, wdg = 0, stop = 0, stdby = 0, d0 = 0, d1 = 0, dual = 0;
     const char *v;
     bool change = false;
     int bad = 0;
@@ -185,6 +192,9 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
     if (!bad && (v = cmd_opt_value(&cl, OPT_DATA0)) && !(bad = parse_small(v, "data0", 255, &d0)))
         change = true;
     if (!bad && (v = cmd_opt_value(&cl, OPT_DATA1)) && !(bad = parse_small(v, "data1", 255, &d1)))
+        change = true;
+    if (!bad && (v = cmd_opt_value(&cl, OPT_DUAL_BANK)) &&
+        !(bad = parse_small(v, "dual-bank", 1, &dual)))
         change = true;
     if (bad) {
         session_done(cli);
@@ -215,6 +225,11 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         out_error("this chip has no user data option bytes: leave out --data0 and --data1");
         rc = EXIT_USAGE;
     }
+    if (rc == EXIT_OK && change && !o.has_dual_bank && cmd_has_opt(&cl, OPT_DUAL_BANK)) {
+        out_error("the %s has no dual-bank option bit: leave out --dual-bank",
+                  t.chip ? t.chip->name : "target");
+        rc = EXIT_USAGE;
+    }
     if (rc == EXIT_OK && change) {
         struct stflash_options n = o;
         if (cmd_has_opt(&cl, OPT_RDP))
@@ -231,6 +246,8 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
             n.data0 = (uint8_t)d0;
         if (cmd_has_opt(&cl, OPT_DATA1))
             n.data1 = (uint8_t)d1;
+        if (cmd_has_opt(&cl, OPT_DUAL_BANK))
+            n.dual_bank = dual;
         int lrc = stflash_options_write(dev, &n, permits);
         bool level2 = lrc == 0 && n.rdp_level_stored == 2;
         if (lrc == 0 && !level2)
