@@ -127,6 +127,24 @@ static const struct sim_chip chips[] = {
         .rom_pidr = 0x00000A0415ull,
     },
     {
+        /* Nucleo-G0B1RE (RM0444, DS13560): Cortex-M0+, 512 KiB flash in two banks of 128 pages
+         * of 2 KiB as shipped (OPTR.DUAL_BANK = 1; one bank of 256 pages with 0), 144 KiB SRAM.
+         * DBGMCU_IDCODE 0x10006467: REV_ID 0x1000 (RM0444 §40.9.1). Cortex-M0+ r0p1 as the
+         * G071's. */
+        .name = "stm32g0b1re",
+        .descr = "STM32G0B1RE (Nucleo-G0B1RE, two flash banks as shipped)",
+        .family = &sim_family_g0b1,
+        .dev_id = 0x467,
+        .idcode = 0x10006467u,
+        .flash_kib = 512,
+        .sram_kib = 144,
+        .page_size = 2048,
+        .dp_idcode = 0x0BC11477u,
+        .cpuid = 0x410CC601u,
+        .ap_idr = 0x04770031u,
+        .rom_pidr = 0x00000A0467ull,
+    },
+    {
         /* Nucleo-G474RE (RM0440, DS12288): Cortex-M4F, 512 KiB flash (two banks of 128 pages of
          * 2 KiB as shipped, OPTR.DBANK = 1; one bank of 128 pages of 4 KiB with DBANK = 0), 128
          * KiB SRAM (SRAM1 80 + SRAM2 16 + CCM SRAM 32, the CCM also at 0x10000000; the model

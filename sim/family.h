@@ -84,6 +84,9 @@ struct sim_l4_model {
     bool cfgbsy;             /* FLASH_SR.CFGBSY (bit 18, RM0444 §3.7.4) */
     uint32_t single_bank_page; /* page bytes when optr_dualbank is clear (G4 cat 3: 4 KiB,
                                   RM0440 §5.3.1); 0: the chip row's page size in both modes */
+    uint32_t bank2_pnb;      /* G0B1: bank 2's page numbers start here (256; its pages are
+                                also reached by their number in the bank), and its operations
+                                set BSY2; 0: numbered from 0 in each bank */
     uint32_t sfr_default;    /* WB FLASH_SFR (+0x80) as the wireless stack left it: SFSA [7:0],
                                 FSD bit 8 (RM0434 §3.10.17); 0: no such register */
 };
@@ -181,6 +184,7 @@ struct sim_family {
 
 extern const struct sim_family sim_family_f0, sim_family_f1, sim_family_f3;
 extern const struct sim_family sim_family_g0, sim_family_l4; /* g0_l4_periph.c */
+extern const struct sim_family sim_family_g0b1;              /* g0_l4_periph.c */
 extern const struct sim_family sim_family_g4, sim_family_wb; /* g0_l4_periph.c */
 extern const struct sim_family sim_family_f40x, sim_family_f42x, sim_family_f411;
 

@@ -47,7 +47,7 @@ enum gpio_reg { GPIO_MODER, GPIO_OTYPER, GPIO_OSPEEDR, GPIO_PUPDR, GPIO_IDR, GPI
 
 static bool is_g0(const struct sim_target *t)
 {
-    return t->family == &sim_family_g0;
+    return t->family == &sim_family_g0 || t->family == &sim_family_g0b1;
 }
 
 static bool is_g4(const struct sim_target *t)
@@ -363,6 +363,52 @@ const struct sim_family sim_family_g0 = {
             .pnb_bits = 6,
             .pcrop1b = true,
             .cfgbsy = true,
+        },
+    .max_rdp_level = 2,
+    .periph_reset = periph_reset,
+    .periph_access = periph_access,
+    .reset_cause = reset_cause,
+    .led = "pa5",
+    .led_on = led_on,
+};
+
+/* The G0B1 (RM0444, DS13560): the G0 with two banks. */
+const struct sim_family sim_family_g0b1 = {
+    .name = "g0b1",
+    .ref = "RM0444",
+    .core = &sim_core_m0p,
+    .flash_base = 0x08000000u,
+    .sysmem_base = 0x1FFF0000u,
+    .flash_size_reg = 0x1FFF75E0u,
+    .uid_base = 0x1FFF7590u,
+    .optbytes_base = 0x1FFF7800u,
+    .sram_base = 0x20000000u,
+    .bitband = false,
+    .windows = g0_windows,
+    .n_windows = sizeof g0_windows / sizeof g0_windows[0],
+    .dbgmcu_base = G0_DBGMCU_BASE,
+    .dbgmcu_freeze = true,
+    .syst_calib = 8000u,
+    /* DS13560 "Flash memory characteristics": as the G071's (DS12232), 85 us per double word
+     * and 22 ms per page or mass erase typical. */
+    .tprog_ps = 85ull * SIM_PS_PER_US,
+    .erase_ps = 22ull * SIM_PS_PER_MS,
+    .flash = &sim_l4flash_ops,
+    /* RM0444 §3.7.8 FLASH_OPTR on the G0B1: shipped 0xFFFFFEAA with DUAL_BANK (bit 21) set and
+     * nSWAP_BANK (bit 20); PNB [12:3], BKER bit 13, bank 2's pages from 256 (§3.7.5); WRP and
+     * PCROP of bank 2 at +0x44..+0x50; WRPxyR STRT [6:0]. */
+    .l4 =
+        {
+            .optr_default = 0xFFFFFEAAu,
+            .optr_writable = 0x3F7FFFFFu,
+            .wrp_field = 0x7Fu,
+            .pnb_bits = 10,
+            .cr_bker = 1u << 13,
+            .optr_dualbank = 1u << 21,
+            .bank2_options = true,
+            .pcrop1b = true,
+            .cfgbsy = true,
+            .bank2_pnb = 256,
         },
     .max_rdp_level = 2,
     .periph_reset = periph_reset,

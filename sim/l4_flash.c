@@ -17,7 +17,9 @@
  * word of a double word or from STRT until the operation ends. EOP is set only with EOPIE.
  * Fast programming (FSTPG) is not modelled: setting it is refused with PGSERR.
  *
- * The G4 (RM0440 §5) has the L4's registers; its bank mode (OPTR.DBANK) also sets the page size:
+ * The G0B1 (RM0444 §3) has two banks with OPTR.DUAL_BANK: BKER at bit 13, bank 2's pages numbered
+ * from 256 (the bank taken from BKER, the page from PNB's low bits), BSY2 (bit 17) for its
+ * operations. The G4 (RM0440 §5) has the L4's registers; its bank mode (OPTR.DBANK) also sets the page size:
  * 2 KiB in each of two banks, or 4 KiB in one (§5.3.1). The WB (RM0434 §3) has the G0's PCROP1B
  * and CFGBSY, and FLASH_SFR (+0x80): the pages from SFSA up hold the wireless stack and CPU1
  * (the core and its debug port) cannot read, program or erase them unless FSD is set (§3.5.3):
@@ -62,6 +64,8 @@ enum { OPT_OPTR = 0, OPT_PCROP1SR = 1, OPT_PCROP1ER = 2, OPT_WRP1AR = 3, OPT_WRP
 #define SR_RDERR (1u << 14)
 #define SR_OPTVERR (1u << 15)
 #define SR_BSY (1u << 16)
+#define SR_BSY2 (1u << 17) /* G0B1: an operation in bank 2 (RM0444 §3.7.4) */
+#define SR_BUSY (SR_BSY | SR_BSY2)
 #define SR_CFGBSY (1u << 18)
 #define SR_CLEARABLE 0xC3FBu
 /* Flags that make the next program operation fail with PGSERR (RM0351 §3.7.5 PGSERR). */
@@ -264,8 +268,8 @@ static bool debug_blocked(const struct sim_target *t)
 static void flash_update(struct sim_target *t)
 {
     struct l4_flash *f = &t->l4f;
-    if ((f->sr & SR_BSY) && t->now >= f->busy_until) {
-        f->sr &= ~(SR_BSY | SR_CFGBSY);
+    if ((f->sr & SR_BUSY) && t->now >= f->busy_until) {
+        f->sr &= ~(SR_BUSY | SR_CFGBSY);
         f->cr &= ~(CR_STRT | CR_OPTSTRT);
         if (f->eop_pending && (f->cr & CR_EOPIE))
             f->sr |= SR_EOP;
@@ -286,12 +290,14 @@ static sim_ps work_floor(const struct sim_target *t, const struct sim_stats *s)
            (s->pages_erased + s->mass_erases) * t->family->erase_ps;
 }
 
-static void start_busy(struct sim_target *t, sim_ps duration)
+/* An operation on the flash at offset off (BSY2 when it is in the G0B1's bank 2). */
+static void start_busy(struct sim_target *t, sim_ps duration, uint32_t off)
 {
     struct l4_flash *f = &t->l4f;
-    sim_ps from = (f->sr & SR_BSY) && f->busy_until > t->now ? f->busy_until : t->now;
+    sim_ps from = (f->sr & SR_BUSY) && f->busy_until > t->now ? f->busy_until : t->now;
+    bool bank2 = model(t)->bank2_pnb && bank_size(t) < t->flash_size && off >= bank_size(t);
     f->busy_until = from + duration;
-    f->sr |= SR_BSY | (model(t)->cfgbsy ? SR_CFGBSY : 0);
+    f->sr |= (bank2 ? SR_BSY2 : SR_BSY) | (model(t)->cfgbsy ? SR_CFGBSY : 0);
     f->eop_pending = true;
 }
 
@@ -300,7 +306,7 @@ static void start_busy(struct sim_target *t, sim_ps duration)
 static bool wait_not_busy(struct sim_target *t, enum sim_initiator who)
 {
     flash_update(t);
-    if (!(t->l4f.sr & SR_BSY))
+    if (!(t->l4f.sr & SR_BUSY))
         return true;
     if (who == SIM_BY_DEBUG)
         return false;
@@ -348,6 +354,10 @@ static enum sim_bus_result page_erase(struct sim_target *t)
     uint32_t pnb = (f->cr >> 3) & ((1u << m->pnb_bits) - 1u);
     unsigned bank = m->cr_bker && (f->cr & m->cr_bker) ? 1u : 0u;
     uint32_t bsize = bank_size(t), page = page_size(t);
+    /* G0B1: RM0444 §3.3.1 numbers bank 2's pages from 256 (PNB bit 8); the bank is BKER's and
+     * the page in it PNB's low bits, so bank-relative numbers with BKER reach the same page. */
+    if (bank && m->bank2_pnb)
+        pnb &= bsize / page - 1u;
     uint32_t off = bank * bsize + pnb * page;
     if (!(bank && bsize == t->flash_size) && pnb * page < bsize && off >= secure_start(t)) {
         f->cr &= ~CR_STRT; /* a secure page: aborted with a bus error (RM0434 §3.3.7) */
@@ -360,7 +370,7 @@ static enum sim_bus_result page_erase(struct sim_target *t)
         return SIM_BUS_OK;
     }
     erase_bytes(t, off, page);
-    start_busy(t, terase(t));
+    start_busy(t, terase(t), off);
     if (t->stats)
         t->stats->pages_erased++;
     return SIM_BUS_OK;
@@ -386,7 +396,7 @@ static void mass_erase_banks(struct sim_target *t, bool b1, bool b2, bool check_
         erase_bytes(t, 0, bsize);
     if (b2)
         erase_bytes(t, bsize, bsize);
-    start_busy(t, terase(t));
+    start_busy(t, terase(t), b1 ? 0 : bsize);
     if (t->stats)
         t->stats->mass_erases++;
 }
@@ -413,7 +423,7 @@ static void option_program(struct sim_target *t)
     for (unsigned i = 0; i < SIM_L4_OPT_WORDS; i++)
         t->optnv[i] = f->opt[i] & opt_writable(t, i);
     sim_target_optbytes_changed(t);
-    start_busy(t, dt);
+    start_busy(t, dt, 0);
     if (t->stats)
         t->stats->option_erases++;
 }
@@ -573,7 +583,7 @@ static void program_doubleword(struct sim_target *t, uint32_t addr, uint32_t lo,
     }
     le32_put(&t->flash[off], lo);
     le32_put(&t->flash[off + 4], hi);
-    start_busy(t, tprog(t));
+    start_busy(t, tprog(t), off);
     if (t->stats)
         t->stats->halfwords_programmed += 4;
 }
@@ -633,7 +643,7 @@ static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsi
         return SIM_BUS_FAULT;
     }
     program_doubleword(t, f->half_addr, f->half_val, val);
-    if (!(f->sr & SR_BSY))
+    if (!(f->sr & SR_BUSY))
         f->sr &= ~SR_CFGBSY;
     note_code_change(t, f->half_addr, 8, who);
     return SIM_BUS_OK;

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# stflash on the virtual STM32G474RE and STM32WB55RG, in-process (sim) or through the daemon (tcp).
+# stflash on the virtual STM32G474RE, STM32G0B1RE and STM32WB55RG, in-process (sim) or through the
+# daemon (tcp).
 # G474: the bank mode of OPTR.DBANK (RM0440 §5.3.1) read at connect: two banks of 2 KiB pages as
 # shipped, one bank of 4 KiB pages after 'options --dual-bank 0' and back; in each mode an image
 # across 0x08040000 written and read back and a range erase there taking the right pages (BKER
-# selects bank 2 in dual-bank mode); a WRP area in bank 2; lock and unlock.
+# selects bank 2 in dual-bank mode); a WRP area in bank 2; lock and unlock. G0B1: the same with
+# OPTR.DUAL_BANK (RM0444 §3.3.1): 2 KiB pages in both modes, bank 2's pages numbered from 256
+# with BKER at bit 13.
 # WB55: the wireless stack's secure area from FLASH_SFR.SFSA (RM0434 §3.5.3) reported by info,
 # writes and erases reaching it refused before anything changes unless --allow-wireless-stack
 # (then the chip refuses), 'erase' keeping it; a round trip below it; option bytes; lock and
 # unlock.
 . "$(dirname "$0")/lib.sh"
-chip=${1:?stm32g474re or stm32wb55rg}
+chip=${1:?stm32g474re, stm32g0b1re or stm32wb55rg}
 mode=${2:?sim or tcp}
 case "$mode" in
 sim) P=(--probe "sim:$chip") ;;
@@ -64,14 +67,15 @@ lock_unlock() {
 }
 
 case "$chip" in
-stm32g474re)
+stm32g474re | stm32g0b1re)
+    if [ "$chip" = stm32g474re ]; then fam=STM32G4 dev=0x469 single=4096; else fam=STM32G0 dev=0x467 single=2048; fi
     expect_ok "${P[@]}" info
-    expect_out "family:            STM32G4"
-    expect_out "DEV_ID:            0x469"
+    expect_out "family:            $fam"
+    expect_out "DEV_ID:            $dev"
     expect_out "512 KiB (524288 bytes) at 0x08000000, 2 KiB pages"
     expect_ok "${P[@]}" options
     expect_out "dual bank:         1 (two banks)"
-    pass "$chip/$mode: info and options: two banks of 2 KiB pages as shipped (DBANK = 1)"
+    pass "$chip/$mode: info and options: two banks of 2 KiB pages as shipped"
 
     round_trip $((0x08030000)) $((128 * 1024)) 2048 "two banks"
 
@@ -88,10 +92,10 @@ stm32g474re)
     expect_ok "${P[@]}" options --dual-bank 0
     expect_out "dual bank:         0 (one bank)"
     expect_ok "${P[@]}" info
-    expect_out "512 KiB (524288 bytes) at 0x08000000, 4 KiB pages"
-    pass "$chip/$mode: options --dual-bank 0: one bank of 4 KiB pages"
+    expect_out "512 KiB (524288 bytes) at 0x08000000, $((single / 1024)) KiB pages"
+    pass "$chip/$mode: options --dual-bank 0: one bank of $((single / 1024)) KiB pages"
 
-    round_trip $((0x08030000)) $((128 * 1024)) 4096 "one bank"
+    round_trip $((0x08030000)) $((128 * 1024)) "$single" "one bank"
     expect_rc 2 "${P[@]}" options --dual-bank 2
     expect_ok "${P[@]}" options --dual-bank 1
     expect_out "dual bank:         1 (two banks)"
@@ -161,5 +165,5 @@ stm32wb55rg)
 
     lock_unlock $stack
     ;;
-*) fail "chip '$chip': give stm32g474re or stm32wb55rg" ;;
+*) fail "chip '$chip': give stm32g474re, stm32g0b1re or stm32wb55rg" ;;
 esac
