@@ -128,7 +128,7 @@ static int write_reg(struct flash_dev *f, uint32_t off, uint32_t val)
 
 /* ---- bank layout ---- */
 
-/* The dual-bank option of the row's family in FLASH_OPTR, or -1 when the part has none:
+/* The dual-bank option bit of the row's family in FLASH_OPTR, 0 when the part has none:
  * L4 DUALBANK (bit 21, 256/512 KiB parts; the 1 MiB parts are always two banks, RM0351
  * §3.3.1), L4+ DBANK (bit 22 on the largest parts, DB1M/DB512K bit 21 below, RM0432 §3.4.1),
  * G4 DBANK (bit 22, RM0440 §5.3.1), G0B1 DUAL_BANK (bit 21, RM0444 §3.3.1). */
@@ -145,6 +145,7 @@ uint32_t l4_dual_bank_bit(const struct stflash_chip_info *c, uint32_t size)
     }
 }
 
+/* Whether the part runs with two banks (1) or one (0), or -1 when it has no bank mode. */
 static int dual_bank_of(const struct flash_dev *f, uint32_t optr, uint32_t size)
 {
     const struct stflash_chip_info *c = f->chip;
