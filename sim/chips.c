@@ -203,6 +203,64 @@ static const struct sim_chip chips[] = {
         .ap_idr = 0x14770015u,
         .rom_pidr = 0x00000A0472ull,
     },
+    {
+        /* Nucleo-G0B1RE (RM0444, DS13560): Cortex-M0+, 512 KiB flash in two banks of 128 pages
+         * of 2 KiB as shipped (OPTR.DUAL_BANK = 1; one bank of 256 pages with 0), 144 KiB SRAM.
+         * DBGMCU_IDCODE 0x10006467: REV_ID 0x1000 (RM0444 §40.9.1). Cortex-M0+ r0p1 as the
+         * G071's. */
+        .name = "stm32g0b1re",
+        .descr = "STM32G0B1RE (Nucleo-G0B1RE, two flash banks as shipped)",
+        .family = &sim_family_g0b1,
+        .dev_id = 0x467,
+        .idcode = 0x10006467u,
+        .flash_kib = 512,
+        .sram_kib = 144,
+        .page_size = 2048,
+        .dp_idcode = 0x0BC11477u,
+        .cpuid = 0x410CC601u,
+        .ap_idr = 0x04770031u,
+        .rom_pidr = 0x00000A0467ull,
+    },
+    {
+        /* Nucleo-G474RE (RM0440, DS12288): Cortex-M4F, 512 KiB flash (two banks of 128 pages of
+         * 2 KiB as shipped, OPTR.DBANK = 1; one bank of 128 pages of 4 KiB with DBANK = 0), 128
+         * KiB SRAM (SRAM1 80 + SRAM2 16 + CCM SRAM 32, the CCM also at 0x10000000; the model
+         * keeps the two views apart). DBGMCU_IDCODE 0x20016469: REV_ID 0x2001 (rev Y, RM0440
+         * §46.6.1). Cortex-M4F r0p1: SW-DP 0x2BA01477 (RM0440 §46.8.3), CPUID 0x410FC241, AHB-AP
+         * IDR 0x24770011. */
+        .name = "stm32g474re",
+        .descr = "STM32G474RE (Nucleo-G474RE, two flash banks as shipped)",
+        .family = &sim_family_g4,
+        .dev_id = 0x469,
+        .idcode = 0x20016469u,
+        .flash_kib = 512,
+        .sram_kib = 128,
+        .ccm_kib = 32,
+        .page_size = 2048,
+        .dp_idcode = 0x2BA01477u,
+        .cpuid = 0x410FC241u,
+        .ap_idr = 0x24770011u,
+        .rom_pidr = 0x00000A0469ull,
+    },
+    {
+        /* Nucleo-WB55RG (RM0434, DS11929): Cortex-M4F (CPU1; the Cortex-M0+ CPU2 that runs the
+         * wireless stack is not modelled), 1 MiB flash in 256 pages of 4 KiB with the stack's
+         * secure area from FLASH_SFR.SFSA up, 256 KiB SRAM (SRAM1 192 + SRAM2a 32 + SRAM2b 32).
+         * DBGMCU_IDCODE 0x20016495: REV_ID 0x2001 (RM0434 §38.13.1). SW-DP 0x6BA02477
+         * (DPv2, RM0434 §38.8.3), CPUID 0x410FC241, AHB-AP IDR 0x24770011. */
+        .name = "stm32wb55rg",
+        .descr = "STM32WB55RG (Nucleo-WB55RG, wireless stack from page 0xCB)",
+        .family = &sim_family_wb,
+        .dev_id = 0x495,
+        .idcode = 0x20016495u,
+        .flash_kib = 1024,
+        .sram_kib = 256,
+        .page_size = 4096,
+        .dp_idcode = 0x6BA02477u,
+        .cpuid = 0x410FC241u,
+        .ap_idr = 0x24770011u,
+        .rom_pidr = 0x00000A0495ull,
+    },
     /*
      * The F4 parts (RM0090, RM0383): Cortex-M4F r0p1 (CPUID 0x410FC241), SW-DP 0x2BA01477, AHB-AP
      * IDR 0x24770011 as the F303's; DBGMCU_IDCODE bits [15:12] read 6 as on the other ST parts

@@ -117,6 +117,13 @@ struct sim_l4_model {
                                 0x1FFFF800 */
     bool pcrop1b;            /* G0: PCROP1B registers at +0x34/+0x38 */
     bool cfgbsy;             /* FLASH_SR.CFGBSY (bit 18, RM0444 §3.7.4) */
+    uint32_t single_bank_page; /* page bytes when optr_dualbank is clear (G4 cat 3: 4 KiB,
+                                  RM0440 §5.3.1); 0: the chip row's page size in both modes */
+    uint32_t bank2_pnb;      /* G0B1: bank 2's page numbers start here (256; its pages are
+                                also reached by their number in the bank), and its operations
+                                set BSY2; 0: numbered from 0 in each bank */
+    uint32_t sfr_default;    /* WB FLASH_SFR (+0x80) as the wireless stack left it: SFSA [7:0],
+                                FSD bit 8 (RM0434 §3.10.17); 0: no such register */
 };
 
 /* How the F2/F4 flash controller (sim/f4_flash.c) differs from one line to the other (RM0090 §3
@@ -197,6 +204,9 @@ struct sim_flash_ops {
     bool (*secure_debug)(const struct sim_target *t);
     /* Optional (NULL: off): TrustZone is on (TZEN), so the core runs in the Secure state. */
     bool (*trustzone)(const struct sim_target *t);
+    /* Optional: whether the debugger reads addr of the flash as zero (the WB's secure area above
+     * FLASH_SFR.SFSA, RM0434 §3.5.3); NULL: the whole flash reads as it is. */
+    bool (*array_hidden)(const struct sim_target *t, uint32_t addr);
     /* Optional (NULL: the 8 half-words of the F0/F1/F3 option area): the state file's section
      * of the options, its length, and how they go in and out. */
     const char *state_section;
@@ -206,7 +216,7 @@ struct sim_flash_ops {
 };
 
 extern const struct sim_flash_ops sim_fpec_ops; /* F0, F1, F3: f1_flash.c */
-extern const struct sim_flash_ops sim_l4flash_ops; /* L4, G0: l4_flash.c */
+extern const struct sim_flash_ops sim_l4flash_ops; /* L4, G0, G4, WB: l4_flash.c */
 extern const struct sim_flash_ops sim_f4_flash_ops; /* F2/F4: f4_flash.c */
 extern const struct sim_flash_ops sim_h7_flash_ops; /* H7: h7_flash.c */
 extern const struct sim_flash_ops sim_l5u5_flash_ops; /* L5, U5: l5u5_flash.c */
@@ -237,6 +247,7 @@ struct sim_family {
     uint32_t dbgmcu_base;    /* DBGMCU_IDCODE: in the PPB (0xE0042000) or a peripheral */
     bool dbgmcu_core_zero;   /* the core reads DBGMCU_IDCODE as 0 without a debugger (F1 errata) */
     bool dbgmcu_freeze;      /* DBGMCU_APB1_FZ, DBGMCU_APB2_FZ at +0x8, +0xC (F0, F3) */
+    uint32_t dbgmcu_fz_off;  /* where those two sit when not at +0x8 (WB: APB1FZR1 +0x3C) */
     uint32_t syst_calib;     /* SYST_CALIB: TENMS of the HCLK/8 reference at the top clock */
 
     /* Flash controller timings (the datasheet's typical values); a chip row may override. */
@@ -264,6 +275,8 @@ struct sim_family {
 
 extern const struct sim_family sim_family_f0, sim_family_f1, sim_family_f3;
 extern const struct sim_family sim_family_g0, sim_family_l4; /* g0_l4_periph.c */
+extern const struct sim_family sim_family_g0b1;              /* g0_l4_periph.c */
+extern const struct sim_family sim_family_g4, sim_family_wb; /* g0_l4_periph.c */
 extern const struct sim_family sim_family_f40x, sim_family_f42x, sim_family_f411;
 extern const struct sim_family sim_family_f76x; /* f4_periph.c */
 extern const struct sim_family sim_family_h743, sim_family_h7a3; /* h7_periph.c */

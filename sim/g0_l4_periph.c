@@ -1,12 +1,14 @@
 /*
- * The G0 and L4 families: their memory maps and the peripherals that firmware and debuggers
- * touch. Both have the L4-style flash controller (l4_flash.c) at 0x40022000, RCC at 0x40021000
- * with the reset flags in RCC_CSR bits 25-31, GPIO in the MODER/AFR layout (the G0's on the
- * IOPORT bus at 0x50000000, the L4's on AHB2 at 0x48000000) and SYSCFG at 0x40010000; the G0
- * (Cortex-M0+) has DBGMCU at 0x40015800, the L4 (Cortex-M4F) in the PPB. Other registers of the
- * peripheral buses read as zero and ignore writes. References: RM0444 §2.2 Table 6 (G0 memory
- * map), §5.4 (RCC), §7.4 (GPIO), §40.9 (DBGMCU); RM0351 §2.2.2 Table 1 (L4 memory map), §6.4
- * (RCC), §8.4 (GPIO), §48.6 (DBGMCU).
+ * The G0, L4, G4 and WB families: their memory maps and the peripherals that firmware and
+ * debuggers touch. All have the L4-style flash controller (l4_flash.c) at 0x40022000 (WB:
+ * 0x58004000), RCC at 0x40021000 (WB: 0x58000000) with the reset flags in RCC_CSR bits 25-31,
+ * GPIO in the MODER/AFR layout (the G0's on the IOPORT bus at 0x50000000, the others' on AHB2 at
+ * 0x48000000) and SYSCFG at 0x40010000; the G0 (Cortex-M0+) has DBGMCU at 0x40015800, the others
+ * (Cortex-M4F) in the PPB. Other registers of the peripheral buses read as zero and ignore
+ * writes. References: RM0444 §2.2 Table 6 (G0 memory map), §5.4 (RCC), §7.4 (GPIO), §40.9
+ * (DBGMCU); RM0351 §2.2.2 Table 1 (L4 memory map), §6.4 (RCC), §8.4 (GPIO), §48.6 (DBGMCU);
+ * RM0440 §2.2.2 Table 3 (G4 memory map), §7.4 (RCC), §9.4 (GPIO), §46.6 (DBGMCU); RM0434 §2.2.2
+ * Table 4 (WB memory map), §7.4 (RCC), §9.4 (GPIO), §38.13 (DBGMCU).
  */
 #include <string.h>
 
@@ -14,6 +16,8 @@
 
 #define RCC_BASE 0x40021000u
 #define FLASH_REGS 0x40022000u
+#define WB_RCC_BASE 0x58000000u   /* AHB4 on the WB (RM0434 §2.2.2) */
+#define WB_FLASH_REGS 0x58004000u
 #define SYSCFG_BASE 0x40010000u
 #define G0_DBGMCU_BASE 0x40015800u
 #define G0_GPIO_BASE 0x50000000u
@@ -34,13 +38,37 @@ enum gpio_reg { GPIO_MODER, GPIO_OTYPER, GPIO_OSPEEDR, GPIO_PUPDR, GPIO_IDR, GPI
 
 #define HSI16_HZ 16000000u
 #define HSE_HZ 8000000u /* the Nucleo boards' 8 MHz from the ST-LINK's MCO */
+#define G4_HSE_HZ 24000000u /* the 24 MHz crystal of the Nucleo-G474RE (UM2505 §6.7.1) */
+#define WB_HSE_HZ 32000000u /* the 32 MHz HSE32 crystal of the Nucleo-WB55RG (UM2435 §7.6) */
 #define SWD_MODER_MASK 0x3C000000u /* PA13, PA14 */
 #define LED_PIN 5u                 /* PA5: LD4 on the Nucleo-G071RB (UM2324), LD2 on the
-                                      Nucleo-L476RG (UM1724) */
+                                      Nucleo-L476RG (UM1724) and Nucleo-G474RE (UM2505); PB5:
+                                      LED1 on the Nucleo-WB55RG (UM2435) */
 
 static bool is_g0(const struct sim_target *t)
 {
-    return t->family == &sim_family_g0;
+    return t->family == &sim_family_g0 || t->family == &sim_family_g0b1;
+}
+
+static bool is_g4(const struct sim_target *t)
+{
+    return t->family == &sim_family_g4;
+}
+
+static bool is_wb(const struct sim_target *t)
+{
+    return t->family == &sim_family_wb;
+}
+
+static uint32_t hse_hz(const struct sim_target *t)
+{
+    return is_g4(t) ? G4_HSE_HZ : is_wb(t) ? WB_HSE_HZ : HSE_HZ;
+}
+
+/* The port of the board's LED: GPIOB on the Nucleo-WB55RG, GPIOA elsewhere. */
+static unsigned led_port(const struct sim_target *t)
+{
+    return is_wb(t) ? 1u : 0u;
 }
 
 static uint32_t *rcc(struct sim_target *t, uint32_t off)
@@ -62,7 +90,7 @@ static uint32_t gpioa_moder_reset(const struct sim_target *t)
 
 static bool led_on(const struct sim_target *t)
 {
-    return t->per.gpio[0][GPIO_ODR] & (1u << LED_PIN);
+    return t->per.gpio[led_port(t)][GPIO_ODR] & (1u << LED_PIN);
 }
 
 /* MSI ranges 0-11 (RM0351 §6.4.1). */
@@ -73,9 +101,11 @@ static const uint32_t msi_hz[12] = {100000u, 200000u, 400000u, 800000u, 1000000u
 static uint32_t pll_hz(struct sim_target *t, uint32_t src_hz)
 {
     uint32_t pll = *rcc(t, RCC_PLLCFGR);
-    uint32_t m = ((pll >> 4) & 7u) + 1u, n = (pll >> 8) & 0x7Fu;
-    /* PLLR: G0 [31:29] + 1 (RM0444 §5.4.4); L4 [26:25], (R + 1) * 2 (RM0351 §6.4.4). */
-    uint32_t r = is_g0(t) ? ((pll >> 29) & 7u) + 1u : (((pll >> 25) & 3u) + 1u) * 2u;
+    /* PLLM [6:4] + 1; [7:4] + 1 on the G4 (RM0440 §7.4.4). */
+    uint32_t m = ((pll >> 4) & (is_g4(t) ? 0xFu : 7u)) + 1u, n = (pll >> 8) & 0x7Fu;
+    /* PLLR: G0 and WB [31:29] + 1 (RM0444 §5.4.4, RM0434 §7.4.4); L4 and G4 [26:25],
+     * (R + 1) * 2 (RM0351 §6.4.4, RM0440 §7.4.4). */
+    uint32_t r = is_g0(t) || is_wb(t) ? ((pll >> 29) & 7u) + 1u : (((pll >> 25) & 3u) + 1u) * 2u;
     return n ? (uint32_t)((uint64_t)src_hz * n / m / r) : src_hz;
 }
 
@@ -87,16 +117,16 @@ static uint32_t core_clock_hz(struct sim_target *t)
     if (is_g0(t)) {
         uint32_t hsisys = HSI16_HZ >> ((cr >> 11) & 7u); /* HSIDIV */
         switch ((cfgr >> 3) & 7u) { /* SWS */
-        case 1: sysclk = HSE_HZ; break;
-        case 2: sysclk = pll_hz(t, (*rcc(t, RCC_PLLCFGR) & 3u) == 3u ? HSE_HZ : HSI16_HZ); break;
+        case 1: sysclk = hse_hz(t); break;
+        case 2: sysclk = pll_hz(t, (*rcc(t, RCC_PLLCFGR) & 3u) == 3u ? hse_hz(t) : HSI16_HZ); break;
         default: sysclk = hsisys; break;
         }
     } else {
         uint32_t src = *rcc(t, RCC_PLLCFGR) & 3u;
         switch ((cfgr >> 2) & 3u) { /* SWS */
         case 1: sysclk = HSI16_HZ; break;
-        case 2: sysclk = HSE_HZ; break;
-        case 3: sysclk = pll_hz(t, src == 1 ? msi : src == 3 ? HSE_HZ : HSI16_HZ); break;
+        case 2: sysclk = hse_hz(t); break;
+        case 3: sysclk = pll_hz(t, src == 1 ? msi : src == 3 ? hse_hz(t) : HSI16_HZ); break;
         default: sysclk = msi; break;
         }
     }
@@ -119,6 +149,12 @@ static void periph_reset(struct sim_target *t)
         *rcc(t, RCC_CR) = 0x00000500u;      /* HSION, HSIRDY; HSISYS = HSI16 */
         *rcc(t, 0x38u) = 0x00000100u;       /* RCC_AHBENR: FLASHEN */
         *rcc(t, G0_RCC_CSR) = csr ? csr : 0x0C000000u; /* PWRRSTF | PINRSTF */
+    } else if (is_g4(t)) {
+        /* RM0440 §7.4.1, §7.4.3: HSION, HSIRDY; SW = SWS = HSI16 (there is no MSI). */
+        *rcc(t, RCC_CR) = 0x00000500u;
+        *rcc(t, RCC_CFGR) = 0x00000005u;
+        *rcc(t, 0x48u) = 0x00000100u;       /* RCC_AHB1ENR: FLASHEN */
+        *rcc(t, L4_RCC_CSR) = csr ? csr : 0x0C000000u; /* BORRSTF | PINRSTF */
     } else {
         *rcc(t, RCC_CR) = 0x00000063u;      /* MSION, MSIRDY, MSIRANGE 6 (4 MHz) */
         *rcc(t, 0x48u) = 0x00000100u;       /* RCC_AHB1ENR: FLASHEN */
@@ -128,7 +164,11 @@ static void periph_reset(struct sim_target *t)
     for (unsigned port = 0; port < GPIO_PORTS; port++)
         p->gpio[port][GPIO_MODER] = 0xFFFFFFFFu;
     p->gpio[0][GPIO_MODER] = gpioa_moder_reset(t);
+    if (is_wb(t))
+        p->gpio[1][GPIO_MODER] = 0xFFFFFEBFu; /* PB3, PB4: JTDO, NJTRST (RM0434 §9.4.1) */
     p->gpio[0][GPIO_OSPEEDR] = 0x0C000000u;
+    if (is_wb(t))
+        p->gpio[1][GPIO_PUPDR] = 0x00000100u; /* PB4 pulled up */
     p->gpio[0][GPIO_PUPDR] = is_g0(t) ? 0x24000000u : 0x64000000u;
     p->led_toggles = toggles;
     p->led_last_toggle = last;
@@ -143,9 +183,9 @@ static void rcc_write(struct sim_target *t, uint32_t off, uint32_t val)
     switch (off) {
     case RCC_CR: {
         /* Oscillators and the PLL report ready at once: start-up time is not modelled. MSI
-         * (bit 0 -> 1, L4), HSI16 (8 -> 10), HSE (16 -> 17), PLL (24 -> 25). */
+         * (bit 0 -> 1, L4 and WB), HSI16 (8 -> 10), HSE (16 -> 17), PLL (24 -> 25). */
         uint32_t ready = 0;
-        if (!is_g0(t) && (val & 1u))
+        if (!is_g0(t) && !is_g4(t) && (val & 1u))
             ready |= 1u << 1;
         if ((val & (1u << 8)) || is_g0(t))
             ready |= 1u << 10;
@@ -183,7 +223,7 @@ static void gpio_set_odr(struct sim_target *t, unsigned port, uint32_t odr)
     struct sim_periph *p = &t->per;
     uint32_t old = p->gpio[port][GPIO_ODR];
     p->gpio[port][GPIO_ODR] = odr & 0xFFFFu;
-    if (port == 0 && ((old ^ odr) & (1u << LED_PIN))) {
+    if (port == led_port(t) && ((old ^ odr) & (1u << LED_PIN))) {
         p->led_toggles++;
         p->led_last_toggle = t->now;
     }
@@ -239,7 +279,7 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
     uint32_t block = addr & ~0x3FFu, off = addr & 0x3FFu;
     uint32_t gpio = is_g0(t) ? G0_GPIO_BASE : L4_GPIO_BASE;
 
-    if (block == RCC_BASE) {
+    if (block == (is_wb(t) ? WB_RCC_BASE : RCC_BASE)) {
         if (off >= sizeof t->per.rcc) {
             if (rd)
                 *rd = 0;
@@ -251,7 +291,7 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
             rcc_write(t, off, *wr);
         return SIM_BUS_OK;
     }
-    if (block == FLASH_REGS)
+    if (block == (is_wb(t) ? WB_FLASH_REGS : FLASH_REGS))
         return rd ? l4_flash_read(t, off, rd) : l4_flash_write(t, off, *wr, who);
     if (block >= gpio && block < gpio + GPIO_PORTS * 0x400u) {
         if (off >= 4u * GPIO_COUNT) {
@@ -332,6 +372,52 @@ const struct sim_family sim_family_g0 = {
     .led_on = led_on,
 };
 
+/* The G0B1 (RM0444, DS13560): the G0 with two banks. */
+const struct sim_family sim_family_g0b1 = {
+    .name = "g0b1",
+    .ref = "RM0444",
+    .core = &sim_core_m0p,
+    .flash_base = 0x08000000u,
+    .sysmem_base = 0x1FFF0000u,
+    .flash_size_reg = 0x1FFF75E0u,
+    .uid_base = 0x1FFF7590u,
+    .optbytes_base = 0x1FFF7800u,
+    .sram_base = 0x20000000u,
+    .bitband = false,
+    .windows = g0_windows,
+    .n_windows = sizeof g0_windows / sizeof g0_windows[0],
+    .dbgmcu_base = G0_DBGMCU_BASE,
+    .dbgmcu_freeze = true,
+    .syst_calib = 8000u,
+    /* DS13560 "Flash memory characteristics": as the G071's (DS12232), 85 us per double word
+     * and 22 ms per page or mass erase typical. */
+    .tprog_ps = 85ull * SIM_PS_PER_US,
+    .erase_ps = 22ull * SIM_PS_PER_MS,
+    .flash = &sim_l4flash_ops,
+    /* RM0444 §3.7.8 FLASH_OPTR on the G0B1: shipped 0xFFFFFEAA with DUAL_BANK (bit 21) set and
+     * nSWAP_BANK (bit 20); PNB [12:3], BKER bit 13, bank 2's pages from 256 (§3.7.5); WRP and
+     * PCROP of bank 2 at +0x44..+0x50; WRPxyR STRT [6:0]. */
+    .l4 =
+        {
+            .optr_default = 0xFFFFFEAAu,
+            .optr_writable = 0x3F7FFFFFu,
+            .wrp_field = 0x7Fu,
+            .pnb_bits = 10,
+            .cr_bker = 1u << 13,
+            .optr_dualbank = 1u << 21,
+            .bank2_options = true,
+            .pcrop1b = true,
+            .cfgbsy = true,
+            .bank2_pnb = 256,
+        },
+    .max_rdp_level = 2,
+    .periph_reset = periph_reset,
+    .periph_access = periph_access,
+    .reset_cause = reset_cause,
+    .led = "pa5",
+    .led_on = led_on,
+};
+
 const struct sim_family sim_family_l4 = {
     .name = "l4",
     .ref = "RM0351",
@@ -373,5 +459,109 @@ const struct sim_family sim_family_l4 = {
     .periph_access = periph_access,
     .reset_cause = reset_cause,
     .led = "pa5",
+    .led_on = led_on,
+};
+
+/* G4: APB1, APB2, AHB1 (to CRC at 0x40023000 and beyond), AHB2 GPIOA..G. */
+static const struct sim_window g4_windows[] = {
+    {0x40000000u, 0x24400u},
+    {L4_GPIO_BASE, 0x2000u},
+};
+
+/* WB: APB1, APB2, AHB1; AHB2 GPIOA..E, H; AHB4 RCC, PWR, EXTI, IPCC, HSEM, FLASH. */
+static const struct sim_window wb_windows[] = {
+    {0x40000000u, 0x24400u},
+    {L4_GPIO_BASE, 0x2000u},
+    {WB_RCC_BASE, 0x4400u},
+};
+
+const struct sim_family sim_family_g4 = {
+    .name = "g4",
+    .ref = "RM0440",
+    .core = &sim_core_m4,
+    .flash_base = 0x08000000u,
+    .sysmem_base = 0x1FFF0000u,    /* RM0440 §5.3.1 Table 9: system memory, OTP, options */
+    .flash_size_reg = 0x1FFF75E0u, /* RM0440 §47.2 */
+    .uid_base = 0x1FFF7590u,       /* RM0440 §47.1 */
+    .optbytes_base = 0x1FFF7800u,  /* RM0440 §5.4.1 */
+    .sram_base = 0x20000000u,
+    .ccm_base = 0x10000000u,       /* CCM SRAM (RM0440 §2.4) */
+    .bitband = true,
+    .windows = g4_windows,
+    .n_windows = sizeof g4_windows / sizeof g4_windows[0],
+    .dbgmcu_base = 0xE0042000u, /* RM0440 §46.6.1 */
+    .dbgmcu_freeze = true,      /* DBGMCU_APB1FZR1, APB1FZR2 */
+    .syst_calib = 21250u,       /* 170 MHz / 8 */
+    /* DS12288 "Flash memory characteristics": 64-bit programming 81.7 us typical, page erase
+     * 22.02 ms, mass erase 22.13 ms typical. */
+    .tprog_ps = 81700ull * 1000ull,
+    .erase_ps = 22020ull * SIM_PS_PER_US,
+    .flash = &sim_l4flash_ops,
+    /* RM0440 §5.7.8 FLASH_OPTR: shipped 0xFFEFF8AA (DBANK set); RDP, BOR_LEV, nRST_STOP/STDBY/
+     * SHDW, IWDG_*, WWDG_SW, BFB2 (20), DBANK (22), nBOOT1, SRAM_PE, CCMSRAM_RST, nSWBOOT0,
+     * nBOOT0, NRST_MODE, IRHEN. PNB [9:3], BKER bit 11 (§5.7.5); WRPxyR STRT [6:0]. DBANK = 1:
+     * two banks of 2 KiB pages; DBANK = 0: one bank of 4 KiB pages (§5.3.1). */
+    .l4 =
+        {
+            .optr_default = 0xFFEFF8AAu,
+            .optr_writable = 0x7FDF77FFu,
+            .wrp_field = 0x7Fu,
+            .pnb_bits = 7,
+            .cr_bker = 1u << 11,
+            .optr_dualbank = 1u << 22,
+            .bank2_options = true,
+            .single_bank_page = 4096u,
+        },
+    .max_rdp_level = 2,
+    .periph_reset = periph_reset,
+    .periph_access = periph_access,
+    .reset_cause = reset_cause,
+    .led = "pa5",
+    .led_on = led_on,
+};
+
+const struct sim_family sim_family_wb = {
+    .name = "wb",
+    .ref = "RM0434",
+    .core = &sim_core_m4,
+    .flash_base = 0x08000000u,
+    .sysmem_base = 0x1FFF0000u,    /* RM0434 §3.3.1 Table 6: system memory, OTP, options */
+    .flash_size_reg = 0x1FFF75E0u, /* RM0434 §39.1.2 */
+    .uid_base = 0x1FFF7590u,       /* RM0434 §39.1.1 */
+    .optbytes_base = 0x1FFF8000u,  /* RM0434 §3.4.1 */
+    .sram_base = 0x20000000u,
+    .bitband = true,
+    .windows = wb_windows,
+    .n_windows = sizeof wb_windows / sizeof wb_windows[0],
+    .dbgmcu_base = 0xE0042000u, /* RM0434 §38.13.1 */
+    .dbgmcu_freeze = true,      /* DBGMCU_APB1FZR1 +0x3C, C2APB1FZR1 +0x40 (RM0434 §38.13.6) */
+    .dbgmcu_fz_off = 0x3Cu,
+    .syst_calib = 8000u,        /* 64 MHz / 8 */
+    /* DS11929 "Flash memory characteristics": 64-bit programming 81.7 us typical, page (4 KiB)
+     * erase 22.02 ms, mass erase 22.13 ms typical. */
+    .tprog_ps = 81700ull * 1000ull,
+    .erase_ps = 22020ull * SIM_PS_PER_US,
+    .flash = &sim_l4flash_ops,
+    /* RM0434 §3.10.8 FLASH_OPTR: RDP, ESE (8, set by the wireless firmware, read only here),
+     * BOR_LEV [11:9], nRST_STOP/STDBY/SHDW, IWDG_*, WWDG_SW, nBOOT1, SRAM2_PE, SRAM2_RST,
+     * nSWBOOT0, nBOOT0, AGC_TRIM [31:29]. PNB [10:3], one bank (§3.10.6); PCROP1B at +0x34/+0x38;
+     * WRP1xR STRT [7:0]; CFGBSY (§3.10.5). FLASH_SFR: the SFSA page 0xCB of a board shipped with
+     * the BLE stack (pages 0xCB-0xFF, from 0x080CB000, are the stack's and the FUS's), FSD = 0.
+     */
+    .l4 =
+        {
+            .optr_default = 0x0F8F71AAu,
+            .optr_writable = 0xEF8F7EFFu,
+            .wrp_field = 0xFFu,
+            .pnb_bits = 8,
+            .pcrop1b = true,
+            .cfgbsy = true,
+            .sfr_default = 0x000000CBu,
+        },
+    .max_rdp_level = 2,
+    .periph_reset = periph_reset,
+    .periph_access = periph_access,
+    .reset_cause = reset_cause,
+    .led = "pb5",
     .led_on = led_on,
 };

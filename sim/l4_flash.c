@@ -16,6 +16,15 @@
  * OBL_LAUNCH reloads them through a reset. The G0 has CFGBSY (RM0444 §3.7.4), set from the first
  * word of a double word or from STRT until the operation ends. EOP is set only with EOPIE.
  * Fast programming (FSTPG) is not modelled: setting it is refused with PGSERR.
+ *
+ * The G0B1 (RM0444 §3) has two banks with OPTR.DUAL_BANK: BKER at bit 13, bank 2's pages numbered
+ * from 256 (the bank taken from BKER, the page from PNB's low bits), BSY2 (bit 17) for its
+ * operations. The G4 (RM0440 §5) has the L4's registers; its bank mode (OPTR.DBANK) also sets the page size:
+ * 2 KiB in each of two banks, or 4 KiB in one (§5.3.1). The WB (RM0434 §3) has the G0's PCROP1B
+ * and CFGBSY, and FLASH_SFR (+0x80): the pages from SFSA up hold the wireless stack and CPU1
+ * (the core and its debug port) cannot read, program or erase them unless FSD is set (§3.5.3):
+ * reads give zero, a program or erase of them answers a bus error, and so does a mass erase
+ * while the secure area exists (the erase would take it too).
  */
 #include <string.h>
 
@@ -28,6 +37,9 @@
 #define REG_SR 0x10u
 #define REG_CR 0x14u
 #define REG_OPT_FIRST 0x20u /* FLASH_OPTR */
+#define REG_SFR 0x80u       /* WB FLASH_SFR (RM0434 §3.10.17) */
+#define SFR_SFSA 0xFFu
+#define SFR_FSD (1u << 8)
 #define REG_OPT_END (REG_OPT_FIRST + 4u * SIM_L4_OPT_WORDS)
 
 /* Option register indexes (offset - 0x20) / 4. */
@@ -52,6 +64,8 @@ enum { OPT_OPTR = 0, OPT_PCROP1SR = 1, OPT_PCROP1ER = 2, OPT_WRP1AR = 3, OPT_WRP
 #define SR_RDERR (1u << 14)
 #define SR_OPTVERR (1u << 15)
 #define SR_BSY (1u << 16)
+#define SR_BSY2 (1u << 17) /* G0B1: an operation in bank 2 (RM0444 §3.7.4) */
+#define SR_BUSY (SR_BSY | SR_BSY2)
 #define SR_CFGBSY (1u << 18)
 #define SR_CLEARABLE 0xC3FBu
 /* Flags that make the next program operation fail with PGSERR (RM0351 §3.7.5 PGSERR). */
@@ -126,13 +140,18 @@ static int rdp_level_of(uint8_t rdp)
     return rdp == RDP_LEVEL0 ? 0 : rdp == RDP_LEVEL2 ? 2 : 1;
 }
 
-/* Option bytes as shipped, or with the RDP byte of the level asked for. */
+static uint32_t secure_start(const struct sim_target *t);
+
+/* Option bytes as shipped, or with the RDP byte of the level asked for. A WB ships with its
+ * wireless stack in the secure area: stand-in bytes that are not erased. */
 static void optbytes_default(struct sim_target *t, int rdp_level)
 {
     for (unsigned i = 0; i < SIM_L4_OPT_WORDS; i++)
         t->optnv[i] = opt_default(t, i);
     uint8_t rdp = rdp_level == 0 ? RDP_LEVEL0 : rdp_level == 2 ? RDP_LEVEL2 : 0xBB;
     t->optnv[OPT_OPTR] = (t->optnv[OPT_OPTR] & ~0xFFu) | rdp;
+    for (uint32_t off = secure_start(t); off < t->flash_size; off++)
+        t->flash[off] = (uint8_t)(0x5A ^ (off * 7u));
 }
 
 /* The option-byte loader (at reset and OBL_LAUNCH): the registers take the stored values. */
@@ -181,6 +200,33 @@ static void state_put(struct sim_target *t, const uint8_t *in)
 
 /* ---- geometry ---- */
 
+static uint32_t bank_size(const struct sim_target *t);
+
+/* Page bytes: the G4's bank mode chooses between two sizes (RM0440 §5.3.1). */
+static uint32_t page_size(const struct sim_target *t)
+{
+    const struct sim_l4_model *m = model(t);
+    if (m->single_bank_page && bank_size(t) == t->flash_size)
+        return m->single_bank_page;
+    return t->chip->page_size;
+}
+
+/* The flash offset where the WB's secure area starts (FLASH_SFR.SFSA, unless FSD), or the flash
+ * size when there is none. */
+static uint32_t secure_start(const struct sim_target *t)
+{
+    uint32_t sfr = model(t)->sfr_default;
+    if (!sfr || (sfr & SFR_FSD))
+        return t->flash_size;
+    uint32_t off = (sfr & SFR_SFSA) * t->chip->page_size;
+    return off < t->flash_size ? off : t->flash_size;
+}
+
+static bool array_hidden(const struct sim_target *t, uint32_t addr)
+{
+    return addr - t->family->flash_base >= secure_start(t);
+}
+
 /* Bytes per bank: two halves on dual-bank parts (RM0351 §3.3.1: the 1 MiB L47x always; smaller
  * ones with OPTR.DUALBANK), else the whole flash. */
 static uint32_t bank_size(const struct sim_target *t)
@@ -195,7 +241,7 @@ static uint32_t bank_size(const struct sim_target *t)
  * END (STRT <= END) are protected (RM0351 §3.5.2, RM0444 §3.4.2). */
 static bool write_protected(const struct sim_target *t, uint32_t off)
 {
-    uint32_t bsize = bank_size(t), page = t->chip->page_size;
+    uint32_t bsize = bank_size(t), page = page_size(t);
     unsigned bank = off / bsize;
     uint32_t pn = (off % bsize) / page;
     unsigned regs[2] = {bank ? OPT_WRP2AR : OPT_WRP1AR, bank ? OPT_WRP2BR : OPT_WRP1BR};
@@ -222,8 +268,8 @@ static bool debug_blocked(const struct sim_target *t)
 static void flash_update(struct sim_target *t)
 {
     struct l4_flash *f = &t->l4f;
-    if ((f->sr & SR_BSY) && t->now >= f->busy_until) {
-        f->sr &= ~(SR_BSY | SR_CFGBSY);
+    if ((f->sr & SR_BUSY) && t->now >= f->busy_until) {
+        f->sr &= ~(SR_BUSY | SR_CFGBSY);
         f->cr &= ~(CR_STRT | CR_OPTSTRT);
         if (f->eop_pending && (f->cr & CR_EOPIE))
             f->sr |= SR_EOP;
@@ -244,12 +290,14 @@ static sim_ps work_floor(const struct sim_target *t, const struct sim_stats *s)
            (s->pages_erased + s->mass_erases) * t->family->erase_ps;
 }
 
-static void start_busy(struct sim_target *t, sim_ps duration)
+/* An operation on the flash at offset off (BSY2 when it is in the G0B1's bank 2). */
+static void start_busy(struct sim_target *t, sim_ps duration, uint32_t off)
 {
     struct l4_flash *f = &t->l4f;
-    sim_ps from = (f->sr & SR_BSY) && f->busy_until > t->now ? f->busy_until : t->now;
+    sim_ps from = (f->sr & SR_BUSY) && f->busy_until > t->now ? f->busy_until : t->now;
+    bool bank2 = model(t)->bank2_pnb && bank_size(t) < t->flash_size && off >= bank_size(t);
     f->busy_until = from + duration;
-    f->sr |= SR_BSY | (model(t)->cfgbsy ? SR_CFGBSY : 0);
+    f->sr |= (bank2 ? SR_BSY2 : SR_BSY) | (model(t)->cfgbsy ? SR_CFGBSY : 0);
     f->eop_pending = true;
 }
 
@@ -258,7 +306,7 @@ static void start_busy(struct sim_target *t, sim_ps duration)
 static bool wait_not_busy(struct sim_target *t, enum sim_initiator who)
 {
     flash_update(t);
-    if (!(t->l4f.sr & SR_BSY))
+    if (!(t->l4f.sr & SR_BUSY))
         return true;
     if (who == SIM_BY_DEBUG)
         return false;
@@ -299,30 +347,39 @@ static void erase_bytes(struct sim_target *t, uint32_t off, uint32_t len)
     sim_target_code_changed(t, t->family->flash_base + off, len);
 }
 
-static void page_erase(struct sim_target *t)
+static enum sim_bus_result page_erase(struct sim_target *t)
 {
     struct l4_flash *f = &t->l4f;
     const struct sim_l4_model *m = model(t);
     uint32_t pnb = (f->cr >> 3) & ((1u << m->pnb_bits) - 1u);
     unsigned bank = m->cr_bker && (f->cr & m->cr_bker) ? 1u : 0u;
-    uint32_t bsize = bank_size(t), page = t->chip->page_size;
+    uint32_t bsize = bank_size(t), page = page_size(t);
+    /* G0B1: RM0444 §3.3.1 numbers bank 2's pages from 256 (PNB bit 8); the bank is BKER's and
+     * the page in it PNB's low bits, so bank-relative numbers with BKER reach the same page. */
+    if (bank && m->bank2_pnb)
+        pnb &= bsize / page - 1u;
     uint32_t off = bank * bsize + pnb * page;
+    if (!(bank && bsize == t->flash_size) && pnb * page < bsize && off >= secure_start(t)) {
+        f->cr &= ~CR_STRT; /* a secure page: aborted with a bus error (RM0434 §3.3.7) */
+        return SIM_BUS_FAULT;
+    }
     if ((bank && bsize == t->flash_size) || pnb * page >= bsize || write_protected(t, off) ||
         debug_blocked(t)) {
         f->sr |= SR_WRPERR; /* no such page, or protected: nothing is erased */
         f->cr &= ~CR_STRT;
-        return;
+        return SIM_BUS_OK;
     }
     erase_bytes(t, off, page);
-    start_busy(t, terase(t));
+    start_busy(t, terase(t), off);
     if (t->stats)
         t->stats->pages_erased++;
+    return SIM_BUS_OK;
 }
 
 /* MER1 / MER2: the banks; refused when a WRP area of the bank is active (RM0351 §3.3.6). */
 static void mass_erase_banks(struct sim_target *t, bool b1, bool b2, bool check_wrp)
 {
-    uint32_t bsize = bank_size(t), page = t->chip->page_size;
+    uint32_t bsize = bank_size(t), page = page_size(t);
     if (bsize == t->flash_size) { /* a single bank: MER1 and MER2 both erase it */
         b1 = b1 || b2;
         b2 = false;
@@ -339,7 +396,7 @@ static void mass_erase_banks(struct sim_target *t, bool b1, bool b2, bool check_
         erase_bytes(t, 0, bsize);
     if (b2)
         erase_bytes(t, bsize, bsize);
-    start_busy(t, terase(t));
+    start_busy(t, terase(t), b1 ? 0 : bsize);
     if (t->stats)
         t->stats->mass_erases++;
 }
@@ -358,7 +415,7 @@ static void option_program(struct sim_target *t)
     }
     sim_ps dt = terase(t);
     if (want == 0 && (stored > 0 || f->rdp_level > 0)) {
-        erase_bytes(t, 0, t->flash_size);
+        erase_bytes(t, 0, secure_start(t)); /* the WB's wireless stack stays */
         dt += terase(t);
         if (t->stats)
             t->stats->mass_erases++;
@@ -366,7 +423,7 @@ static void option_program(struct sim_target *t)
     for (unsigned i = 0; i < SIM_L4_OPT_WORDS; i++)
         t->optnv[i] = f->opt[i] & opt_writable(t, i);
     sim_target_optbytes_changed(t);
-    start_busy(t, dt);
+    start_busy(t, dt, 0);
     if (t->stats)
         t->stats->option_erases++;
 }
@@ -386,6 +443,7 @@ enum sim_bus_result l4_flash_read(struct sim_target *t, uint32_t off, uint32_t *
     case REG_ACR: *val = f->acr; break;
     case REG_SR: *val = f->sr; break;
     case REG_CR: *val = f->cr; break;
+    case REG_SFR: *val = model(t)->sfr_default; break; /* 0 where the register is not */
     default: *val = 0; break; /* KEYR, OPTKEYR write-only; ECCR and the rest: 0 */
     }
     return SIM_BUS_OK;
@@ -459,10 +517,14 @@ static enum sim_bus_result cr_write(struct sim_target *t, uint32_t val, enum sim
         return SIM_BUS_OK;
     }
     f->cr |= CR_STRT;
+    if ((ops & (CR_MER1 | CR_MER2)) && secure_start(t) < t->flash_size) {
+        f->cr &= ~CR_STRT; /* the secure area would go too: refused (RM0434 §3.3.7) */
+        return SIM_BUS_FAULT;
+    }
     if (ops & (CR_MER1 | CR_MER2))
         mass_erase_banks(t, ops & CR_MER1, ops & CR_MER2, true);
     else if (ops & CR_PER)
-        page_erase(t);
+        return page_erase(t);
     else
         f->cr &= ~CR_STRT;
     return SIM_BUS_OK;
@@ -521,7 +583,7 @@ static void program_doubleword(struct sim_target *t, uint32_t addr, uint32_t lo,
     }
     le32_put(&t->flash[off], lo);
     le32_put(&t->flash[off + 4], hi);
-    start_busy(t, tprog(t));
+    start_busy(t, tprog(t), off);
     if (t->stats)
         t->stats->halfwords_programmed += 4;
 }
@@ -576,8 +638,12 @@ static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsi
         f->sr &= ~SR_CFGBSY;
         return SIM_BUS_OK;
     }
+    if (f->half_addr - t->family->flash_base >= secure_start(t)) {
+        f->sr &= ~SR_CFGBSY; /* the secure area: a bus error, nothing written (RM0434 §3.5.3) */
+        return SIM_BUS_FAULT;
+    }
     program_doubleword(t, f->half_addr, f->half_val, val);
-    if (!(f->sr & SR_BSY))
+    if (!(f->sr & SR_BUSY))
         f->sr &= ~SR_CFGBSY;
     note_code_change(t, f->half_addr, 8, who);
     return SIM_BUS_OK;
@@ -601,6 +667,7 @@ const struct sim_flash_ops sim_l4flash_ops = {
     .busy_until = busy_until,
     .floor = work_floor,
     .optbytes_sync = optbytes_sync,
+    .array_hidden = array_hidden,
     .state_section = "optr",
     .state_len = 4u * SIM_L4_OPT_WORDS,
     .state_get = state_get,

@@ -653,11 +653,12 @@ enum sim_bus_result dbgmcu_access(struct sim_target *t, uint32_t off, uint32_t *
             t->per.dbgmcu_cr = *wr & 0x001FFFE7u;
         return SIM_BUS_OK;
     }
-    if ((off == 0x8 || off == 0xC) && t->family->dbgmcu_freeze) {
+    uint32_t fz = t->family->dbgmcu_fz_off ? t->family->dbgmcu_fz_off : 0x8u;
+    if ((off == fz || off == fz + 4u) && t->family->dbgmcu_freeze) {
         if (rd)
-            *rd = t->per.dbgmcu_fz[off / 4 - 2];
+            *rd = t->per.dbgmcu_fz[(off - fz) / 4];
         else
-            t->per.dbgmcu_fz[off / 4 - 2] = *wr;
+            t->per.dbgmcu_fz[(off - fz) / 4] = *wr;
         return SIM_BUS_OK;
     }
     return SIM_BUS_FAULT;

@@ -542,6 +542,10 @@ enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned s
             return SIM_BUS_FAULT;
         if (who == SIM_BY_DEBUG && t->now < fam->flash->busy_until(t))
             return SIM_BUS_STALL; /* the flash is busy programming or erasing */
+        if (who == SIM_BY_DEBUG && fam->flash->array_hidden && fam->flash->array_hidden(t, addr)) {
+            *val = 0;
+            return SIM_BUS_OK;
+        }
         *val = get_le(&t->flash[addr - fam->flash_base], size);
         return SIM_BUS_OK;
     }

@@ -127,6 +127,10 @@ struct stflash_open_options {
     enum stflash_connect connect;
     bool halt;                    /* halt after attaching (ignored for hot-plug) */
     uint32_t flash_size_override; /* bytes; 0: read the flash-size register */
+    /* STM32WB/WL: let writes and erases reach the wireless stack's secure area (from
+     * FLASH_SFR.SFSA up; stflash_target_info secure_flash_start). Without it they are refused
+     * before anything is touched, and a mass erase keeps that area. */
+    bool allow_wireless_stack;
 };
 
 struct stflash_dev;
@@ -175,6 +179,9 @@ struct stflash_target_info {
     int rdp_level;           /* read protection in force: 0, 1 (2 = permanent); -1 unknown */
     uint32_t wrp_mask;       /* write protection in force: bit n set = group n protected */
     uint32_t wrp_group_size; /* bytes per write-protection group, 0 if unknown */
+    /* STM32WB/WL: first address of the wireless stack's secure area (FLASH_SFR.SFSA), which
+     * the core cannot read, program or erase; 0: none (other parts, or its security disabled). */
+    uint32_t secure_flash_start;
 };
 
 int stflash_target_info(struct stflash_dev *dev, struct stflash_target_info *out);
@@ -278,6 +285,11 @@ struct stflash_options {
     bool tzen;          /* TrustZone on: secure flash only the secure side programs */
     bool rdp_half;      /* read protection level 0.5 (RDP 0x55 with TrustZone on): rdp_level
                            is 0, the non-secure flash open, the secure side closed to debug */
+    /* dual_bank exists: the option bit choosing two banks (L4 DUALBANK on parts below 1 MiB,
+     * L4+ DBANK/DB1M, G4 DBANK, G0B1 DUAL_BANK); the bank layout and page numbers follow it
+     * from the next option load. */
+    bool has_dual_bank;
+    bool dual_bank;
 };
 
 /* Reads the option bytes, as in force and as stored. Works under read protection. The option

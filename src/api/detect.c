@@ -139,13 +139,18 @@ static void flash_facts(struct stflash_dev *dev, const struct stflash_chip_info 
     char saved[sizeof dev->ctx->last_error];
     memcpy(saved, dev->ctx->last_error, sizeof saved);
     struct flash_dev f;
-    struct flash_dev_params fp = {t->flash_size, dev->clone, dev->volts};
+    struct flash_dev_params fp = {t->flash_size, dev->clone, dev->volts,
+                                  dev->opts.allow_wireless_stack};
     struct flash_protection prot;
-    bool ready = flash_dev_init(&f, dev_dbg(dev), chip, &fp) == STFLASH_OK;
-    /* The driver's map follows the layout options (F42x DB1M, F76x nDBANK). */
-    if (ready && flash_map_unit_at(&f.map, chip->flash_base, &u))
+    if (flash_dev_init(&f, dev_dbg(dev), chip, &fp) != STFLASH_OK) {
+        memcpy(dev->ctx->last_error, saved, sizeof saved);
+        return;
+    }
+    /* The layout the driver read from the chip (a bank mode can change the page size). */
+    if (flash_map_unit_at(&f.map, chip->flash_base, &u))
         t->page_size = u.size;
-    if (ready && fam->protection(&f, &prot) == STFLASH_OK) {
+    t->secure_flash_start = f.secure_start;
+    if (fam->protection(&f, &prot) == STFLASH_OK) {
         t->rdp_level = prot.rdp_level;
         t->wrp_mask = prot.wrp_mask;
         t->wrp_group_size = prot.wrp_group_size;

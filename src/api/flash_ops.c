@@ -30,7 +30,8 @@ int dev_flash_setup(struct stflash_dev *dev, struct flash_dev *f)
                         dev->opts.flash_size_override / 1024u, chip->name,
                         chip->flash_size_max / 1024u);
     /* The family refuses a clone quirk it does not handle, before anything is touched. */
-    struct flash_dev_params p = {t->flash_size, dev->clone, dev->volts};
+    struct flash_dev_params p = {t->flash_size, dev->clone, dev->volts,
+                                 dev->opts.allow_wireless_stack};
     return flash_dev_init(f, dev_dbg(dev), chip, &p);
 }
 

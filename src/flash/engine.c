@@ -1141,6 +1141,7 @@ int flash_dev_init(struct flash_dev *f, struct dbg *d, const struct stflash_chip
     f->sram_base = chip->sram_base;
     f->sram_size = chip->sram_size_min ? chip->sram_size_min : chip->sram_size;
     f->volts = p->volts;
+    f->allow_secure = p->allow_wireless_stack;
     if (f->drv->probe) {
         int rc = f->drv->probe(f);
         if (rc != STFLASH_OK)

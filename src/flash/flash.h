@@ -66,6 +66,13 @@ struct flash_dev {
      * driver through flash_program_progress(); total 0 outside a job. */
     uint64_t prog_done;
     uint64_t prog_total;
+    /* WB/WL: the first address of the wireless stack's secure area (FLASH_SFR.SFSA), which the
+     * driver neither erases nor programs unless allow_secure; 0: no such area. */
+    uint32_t secure_start;
+    bool allow_secure;
+    /* L4/L4+/G4 with SYSCFG_MEMRMP.FB_MODE: bank 2 is mapped first, so the map's bank 0 is the
+     * controller's bank 2 (BKER = 1, WRP2xR). */
+    bool banks_swapped;
 };
 
 /* What flash_dev_init needs beyond the chip row. */
@@ -73,6 +80,7 @@ struct flash_dev_params {
     uint32_t flash_size; /* bytes in use */
     const struct stflash_clone_info *clone; /* NULL for genuine parts */
     double volts;                           /* 0: unknown */
+    bool allow_wireless_stack; /* WB/WL: the secure area may be erased and programmed */
 };
 
 /*

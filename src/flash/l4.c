@@ -71,6 +71,28 @@ void l4_traits_of(const struct stflash_chip_info *chip, struct l4_traits *t)
     }
 }
 
+uint32_t l4_page_erase_cr(const struct l4_traits *t, unsigned bank, uint32_t index_in_bank,
+                          bool swapped)
+{
+    bool bank2 = (bank != 0) != swapped;
+    uint32_t pnb = index_in_bank + (bank2 ? t->bank2_pnb : 0);
+    return L4_CR_PER | pnb << L4_CR_PNB_SHIFT | (bank2 ? t->cr_bker : 0);
+}
+
+uint32_t l4_secure_start(enum stflash_family family, uint32_t sfr, uint32_t base, uint32_t size,
+                         uint32_t page)
+{
+    uint32_t sfsa, fsd;
+    switch (family) {
+    case STFLASH_FAMILY_WB: sfsa = sfr & 0xFFu, fsd = sfr & (1u << 8); break;
+    case STFLASH_FAMILY_WL: sfsa = sfr & 0x7Fu, fsd = sfr & (1u << 7); break;
+    default: return 0;
+    }
+    if (fsd || (uint64_t)sfsa * page >= size)
+        return 0;
+    return base + sfsa * page;
+}
+
 uint32_t l4_regs(const struct flash_dev *f)
 {
     return f->map.bank[0].regs;
@@ -106,28 +128,84 @@ static int write_reg(struct flash_dev *f, uint32_t off, uint32_t val)
 
 /* ---- bank layout ---- */
 
-/* The dual-bank option of the row's family in FLASH_OPTR, or -1 when the part has none:
+/* The dual-bank option bit of the row's family in FLASH_OPTR, 0 when the part has none:
  * L4 DUALBANK (bit 21, 256/512 KiB parts; the 1 MiB parts are always two banks, RM0351
  * §3.3.1), L4+ DBANK (bit 22 on the largest parts, DB1M/DB512K bit 21 below, RM0432 §3.4.1),
  * G4 DBANK (bit 22, RM0440 §5.3.1), G0B1 DUAL_BANK (bit 21, RM0444 §3.3.1). */
+uint32_t l4_dual_bank_bit(const struct stflash_chip_info *c, uint32_t size)
+{
+    if (!(c->flags & STFLASH_CHIP_DUAL_BANK_OPTION))
+        return 0;
+    switch (c->family) {
+    case STFLASH_FAMILY_L4: return size == c->flash_size_max ? 0 : 1u << 21;
+    case STFLASH_FAMILY_L4P: return size == c->flash_size_max ? 1u << 22 : 1u << 21;
+    case STFLASH_FAMILY_G4: return 1u << 22;
+    case STFLASH_FAMILY_G0: return 1u << 21;
+    default: return 0;
+    }
+}
+
+/* Whether the part runs with two banks (1) or one (0), or -1 when it has no bank mode. */
 static int dual_bank_of(const struct flash_dev *f, uint32_t optr, uint32_t size)
 {
     const struct stflash_chip_info *c = f->chip;
     if (!(c->flags & STFLASH_CHIP_DUAL_BANK_OPTION))
         return -1;
-    switch (c->family) {
-    case STFLASH_FAMILY_L4: return size == c->flash_size_max || (optr & (1u << 21));
-    case STFLASH_FAMILY_L4P:
-        return (optr & (size == c->flash_size_max ? 1u << 22 : 1u << 21)) != 0;
-    case STFLASH_FAMILY_G4: return (optr & (1u << 22)) != 0;
-    case STFLASH_FAMILY_G0: return (optr & (1u << 21)) != 0;
-    default: return -1;
-    }
+    uint32_t bit = l4_dual_bank_bit(c, size);
+    if (c->family == STFLASH_FAMILY_L4 && !bit)
+        return 1; /* the 1 MiB L47x/L49x: always two banks */
+    return bit ? (optr & bit) != 0 : -1;
+}
+
+/* WB/WL: where the wireless stack's secure area starts (FLASH_SFR), kept in f->secure_start. */
+static int probe_secure_area(struct flash_dev *f)
+{
+    enum stflash_family fam = f->chip->family;
+    if (fam != STFLASH_FAMILY_WB && fam != STFLASH_FAMILY_WL)
+        return STFLASH_OK;
+    uint32_t sfr, regs = l4_regs(f);
+    int rc = dbg_read32(f->dbg, regs + L4_SFR, &sfr);
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot read FLASH_SFR at 0x%08x: %s", regs + L4_SFR,
+                        last_error(f));
+    f->secure_start = l4_secure_start(fam, sfr, flash_map_base(&f->map),
+                                      (uint32_t)flash_map_bytes(&f->map),
+                                      f->map.regions ? f->map.region[0].unit : 0);
+    return STFLASH_OK;
+}
+
+/* L4/L4+/G4 in dual-bank mode: whether SYSCFG_MEMRMP.FB_MODE maps bank 2 first. */
+static int probe_bank_swap(struct flash_dev *f)
+{
+    enum stflash_family fam = f->chip->family;
+    if (f->map.banks < 2 ||
+        (fam != STFLASH_FAMILY_L4 && fam != STFLASH_FAMILY_L4P && fam != STFLASH_FAMILY_G4))
+        return STFLASH_OK;
+    uint32_t memrmp;
+    int rc = dbg_read32(f->dbg, L4_SYSCFG_MEMRMP, &memrmp);
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot read SYSCFG_MEMRMP at 0x%08x: %s", L4_SYSCFG_MEMRMP,
+                        last_error(f));
+    f->banks_swapped = memrmp & L4_MEMRMP_FB_MODE;
+    return STFLASH_OK;
 }
 
 /* Reads FLASH_OPTR and lays the map out in the bank mode it selects: the row's dual layout
- * (dual_geom), its always-dual geometry, or one bank of the row's pages. */
+ * (dual_geom), its always-dual geometry, or one bank of the row's pages. Then the bank swap and
+ * the secure area, which depend on that layout. */
+static int l4_probe_layout(struct flash_dev *f);
+
 static int l4_probe(struct flash_dev *f)
+{
+    int rc = l4_probe_layout(f);
+    if (rc == STFLASH_OK)
+        rc = probe_bank_swap(f);
+    if (rc == STFLASH_OK)
+        rc = probe_secure_area(f);
+    return rc;
+}
+
+static int l4_probe_layout(struct flash_dev *f)
 {
     uint32_t optr, regs = l4_regs(f);
     int rc = dbg_read32(f->dbg, regs + L4_OPTR, &optr);
@@ -314,22 +392,58 @@ static int l4_erase_unit(struct flash_dev *f, const struct flash_unit *u)
 {
     struct l4_traits tr;
     l4_traits_of(f->chip, &tr);
-    uint32_t pnb = (uint32_t)u->index_in_bank + (u->bank ? tr.bank2_pnb : 0);
-    uint32_t bits = L4_CR_PER | pnb << L4_CR_PNB_SHIFT | (u->bank ? tr.cr_bker : 0);
+    uint32_t bits =
+        l4_page_erase_cr(&tr, u->bank, (uint32_t)u->index_in_bank, f->banks_swapped);
     return run_op(f, bits, L4_ERASE_TIMEOUT_MS, "erase page", u->addr);
 }
 
-/* MER1 (and MER2 on a dual-bank layout): every bank in one operation. */
+/* MER1 (and MER2 on a dual-bank layout): every bank in one operation. With the wireless stack's
+ * secure area in the flash (WB/WL) a mass erase would take the stack too, and CPU1 may not start
+ * one (RM0434 §3.3.7): the pages below it are erased one by one instead, unless the secure area
+ * was allowed, when the mass erase is asked for and the chip decides. */
 static int l4_mass_erase(struct flash_dev *f)
 {
+    if (f->secure_start && !f->allow_secure) {
+        ctx_log(f->ctx, STFLASH_LOG_INFO,
+                "erasing the pages below 0x%08x: the wireless stack from there up is kept "
+                "(FLASH_SFR.SFSA; --allow-wireless-stack to erase it too)",
+                f->secure_start);
+        struct flash_unit u;
+        for (uint32_t a = flash_map_base(&f->map); a < f->secure_start; a += u.size) {
+            if (!flash_map_unit_at(&f->map, a, &u))
+                return ctx_fail(f->ctx, STFLASH_ERR_RANGE, "0x%08x is not in the flash map", a);
+            int rc = l4_erase_unit(f, &u);
+            if (rc != STFLASH_OK)
+                return rc;
+        }
+        return STFLASH_OK;
+    }
     uint32_t bits = L4_CR_MER1 | (f->map.banks > 1 ? L4_CR_MER2 : 0);
     return run_op(f, bits, L4_MASS_ERASE_TIMEOUT_MS, "mass erase the flash at",
                   flash_map_base(&f->map));
 }
 
+/* WB/WL: the secure area is refused before anything is touched unless allowed. */
+static int check_secure_area(struct flash_dev *f, uint32_t addr, uint32_t len)
+{
+    if (!f->secure_start || f->allow_secure || (uint64_t)addr + len <= f->secure_start)
+        return STFLASH_OK;
+    uint32_t first = addr > f->secure_start ? addr : f->secure_start;
+    return ctx_fail(f->ctx, STFLASH_ERR_PROTECTED,
+                    "cannot write or erase 0x%08x: the flash from 0x%08x up holds the wireless "
+                    "stack (FLASH_SFR.SFSA page 0x%02x), which CPU2 protects; nothing was changed. "
+                    "Give --allow-wireless-stack to try anyway (the chip refuses it unless its "
+                    "security is disabled)",
+                    first, f->secure_start,
+                    (f->secure_start - flash_map_base(&f->map)) / f->map.region[0].unit);
+}
+
 /* The WRP areas (RM0351 §3.5.2, RM0444 §3.4.2): pages STRT to END of a bank, when STRT <= END. */
 static int l4_check_writable(struct flash_dev *f, uint32_t addr, uint32_t len)
 {
+    int src = check_secure_area(f, addr, len);
+    if (src != STFLASH_OK)
+        return src;
     struct l4_traits tr;
     l4_traits_of(f->chip, &tr);
     static const uint32_t offs[4] = {L4_WRP1AR, L4_WRP1BR, L4_WRP2AR, L4_WRP2BR};
@@ -343,7 +457,9 @@ static int l4_check_writable(struct flash_dev *f, uint32_t addr, uint32_t len)
         uint32_t strt = v & tr.wrp_field, end = (v >> 16) & tr.wrp_field;
         if (strt > end)
             continue;
-        const struct flash_bank *b = &f->map.bank[i / 2 < f->map.banks ? i / 2 : 0];
+        /* WRP1 is the controller's bank 1: the map's second bank when FB_MODE swaps them. */
+        unsigned mb = (i / 2) ^ (f->banks_swapped ? 1u : 0u);
+        const struct flash_bank *b = &f->map.bank[mb < f->map.banks ? mb : 0];
         struct flash_unit u;
         if (!flash_map_unit_at(&f->map, b->base, &u))
             continue;

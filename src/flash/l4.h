@@ -24,6 +24,12 @@
 #define L4_WRP1BR 0x30u
 #define L4_WRP2AR 0x4Cu
 #define L4_WRP2BR 0x50u
+#define L4_SFR 0x80u /* WB, WL: secure flash start (RM0434 §3.10.17, RM0453 §3.7.16) */
+
+/* SYSCFG_MEMRMP.FB_MODE (bit 8): bank 2 mapped at 0x08000000, bank 1 after it (RM0351 §9.2.1,
+ * RM0432 §10.2.1, RM0440 §9.1.1); set by the boot loader when OPTR.BFB2 boots from bank 2. */
+#define L4_SYSCFG_MEMRMP 0x40010000u
+#define L4_MEMRMP_FB_MODE (1u << 8)
 
 #define L4_KEY1 0x45670123u
 #define L4_KEY2 0xCDEF89ABu
@@ -80,6 +86,21 @@ struct l4_traits {
 };
 
 void l4_traits_of(const struct stflash_chip_info *chip, struct l4_traits *t);
+
+/* The FLASH_OPTR bit that makes a part of `size` bytes dual bank (dual_bank_of in flash/l4.c
+ * says which), or 0 when its bank mode is fixed. */
+uint32_t l4_dual_bank_bit(const struct stflash_chip_info *c, uint32_t size);
+
+/* FLASH_CR for erasing page `index_in_bank` of the map's bank `bank` (PER, PNB and BKER); with
+ * `swapped` (FB_MODE) the map's first bank is the controller's bank 2. */
+uint32_t l4_page_erase_cr(const struct l4_traits *t, unsigned bank, uint32_t index_in_bank,
+                          bool swapped);
+
+/* The first address of the secure area that FLASH_SFR `sfr` describes on a `family` part with
+ * `page`-byte pages from `base`, or 0 when there is none (FSD set, or SFSA past the flash):
+ * WB SFSA [7:0], FSD bit 8 (RM0434 §3.10.17); WL SFSA [6:0], FSD bit 7 (RM0453 §3.7.16). */
+uint32_t l4_secure_start(enum stflash_family family, uint32_t sfr, uint32_t base, uint32_t size,
+                         uint32_t page);
 
 /* Register helpers of flash/l4.c. */
 uint32_t l4_regs(const struct flash_dev *f);

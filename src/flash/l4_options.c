@@ -181,6 +181,9 @@ int l4_options_read(struct flash_dev *f, struct stflash_options *out)
     out->wrp_in_force = out->wrp;
     out->wrp_group_size = (uint32_t)flash_map_bytes(&f->map) / 32u;
     out->option_error = (le32_get(ob + 4) ^ stored) != 0xFFFFFFFFu;
+    uint32_t dbit = l4_dual_bank_bit(f->chip, (uint32_t)flash_map_bytes(&f->map));
+    out->has_dual_bank = dbit != 0;
+    out->dual_bank = optr & dbit;
     return STFLASH_OK;
 }
 
@@ -272,6 +275,11 @@ int l4_options_write(struct flash_dev *f, const struct stflash_options *o)
     uint32_t want = (optr & ~0xFFu & ~user) | rdp | (o->wdg_sw ? 1u << 16 : 0) |
                     (o->nrst_stop ? 1u << tr.nrst_stop : 0) |
                     (o->nrst_stdby ? 1u << tr.nrst_stdby : 0);
+    /* The bank mode (the caller read the options first, so has_dual_bank says the part has
+     * one): it takes effect with the next option load, and the pages are numbered by it. */
+    uint32_t dbit = l4_dual_bank_bit(f->chip, (uint32_t)flash_map_bytes(&f->map));
+    if (o->has_dual_bank && dbit)
+        want = o->dual_bank ? want | dbit : want & ~dbit;
     unsigned nwrp = 0;
     uint32_t areas[4] = {0, 0, 0, 0};
     if (o->wrp != mask_of(f, wrp)) {

@@ -24,7 +24,8 @@ int watchdog_reload(struct dbg *d, const struct stflash_chip_info *chip);
 
 /* RCC_CSR reset flags (RM0008 §7.3.10; the same bits on the F0, F2, F3, F4): the cause of the
  * last reset, kept until RMVF clears them. They tell whether a reset really happened when
- * DHCSR.S_RESET_ST was not seen. */
+ * DHCSR.S_RESET_ST was not seen. The L4-style families have RMVF at bit 23 and their own flags
+ * (flash/sysregs.c has the line of each). */
 #define RCC_CSR_RMVF (1u << 24)
 #define RCC_CSR_PINRSTF (1u << 26)
 #define RCC_CSR_RESET_FLAGS 0xFC000000u /* PINRSTF, PORRSTF, SFTRSTF, IWDGRSTF, WWDGRSTF, LPWRRSTF */

@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
 # OpenOCD 0.12 with its own target configuration (target/stm32g0x.cfg, target/stm32l4x.cfg), hla
-# over the daemon's TCP port, on the virtual STM32G071RB (Cortex-M0+) and STM32L476RG (Cortex-M4F,
-# two banks): identification, mass erase, an image written, verified and read back byte-exact, a
-# page erase (in bank 2 on the L476), and the level 1 unlock (a mass erase when RDP goes back to
-# 0xAA, RM0444 §3.4.1, RM0351 §3.5.1).
+# over the daemon's TCP port, on the virtual STM32G071RB (Cortex-M0+), STM32G0B1RE (Cortex-M0+, two
+# banks) and STM32L476RG (Cortex-M4F, two banks): identification, mass erase, an image written,
+# verified and read back byte-exact, a page erase (in bank 2 on the G0B1 and L476), and the level 1
+# unlock (a mass erase when RDP goes back to 0xAA, RM0444 §3.4.1, RM0351 §3.5.1).
 . "$(dirname "$0")/lib.sh"
-chip=${1:?stm32g071rb or stm32l476rg}
+chip=${1:?stm32g071rb, stm32g0b1re or stm32l476rg}
 case "$chip" in
 stm32g071rb) OCD_TARGET=stm32g0x.cfg core="Cortex-M0+ r0p1" bps="4 breakpoints, 2 watchpoints"
              idcode=0x20006460 kib=128 page=2048 erase_at=$((0x08000000 + 2048)) ;;
 stm32l476rg) OCD_TARGET=stm32l4x.cfg core="Cortex-M4 r0p1" bps="6 breakpoints, 4 watchpoints"
              idcode=0x10076415 kib=1024 page=2048 erase_at=$((0x08080000 + 2048)) ;;
-*) fail "chip '$chip': give stm32g071rb or stm32l476rg" ;;
+stm32g0b1re) OCD_TARGET=stm32g0x.cfg core="Cortex-M0+ r0p1" bps="4 breakpoints, 2 watchpoints"
+             idcode=0x10006467 kib=512 page=2048 erase_at=$((0x08040000 + 2048)) ;;
+*) fail "chip '$chip': give stm32g071rb, stm32g0b1re or stm32l476rg" ;;
 esac
 flash_bytes=$((kib * 1024))
 # An image over several pages, ending inside one (a multiple of the double word OpenOCD
 # programs); on the L476 it runs across the bank boundary at 0x08080000.
-if [ "$chip" = stm32l476rg ]; then base=$((0x08080000 - 3 * page)); else base=$((0x08000000)); fi
+case "$chip" in
+stm32l476rg) base=$((0x08080000 - 3 * page)) ;;
+stm32g0b1re) base=$((0x08040000 - 3 * page)) ;;
+*) base=$((0x08000000)) ;;
+esac
 size=$((6 * page + 336))
 /usr/bin/python3 -c 'import random, sys; r = random.Random(sys.argv[2]); open(sys.argv[1], "wb").write(bytes(r.getrandbits(8) for _ in range(int(sys.argv[3]))))' \
     "$WORK/image.bin" "$chip" "$size"

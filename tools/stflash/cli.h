@@ -28,6 +28,7 @@ struct cli {
     enum stflash_connect connect;
     bool connect_given;
     uint32_t flash_size; /* --flash-size, 0 = read the register */
+    bool allow_wireless_stack; /* --allow-wireless-stack (STM32WB/WL secure area) */
     int verbose;
     bool quiet;
     bool json;
@@ -56,6 +57,7 @@ enum {
     GOPT_JSON,
     GOPT_HELP,
     GOPT_VERSION,
+    GOPT_ALLOW_WIRELESS_STACK,
 };
 
 struct parsed_opt {

@@ -282,8 +282,14 @@ int cmd_erase(struct cli *cli, int argc, char **argv, int first)
         } else {
             char sz[32];
             fmt_size(sz, sizeof sz, t.flash_size);
-            out_result(cli, "erased the whole flash (%s at 0x%08x) in %.2f s", sz, t.flash_base,
-                       now_seconds() - t0);
+            if (t.secure_flash_start && !cli->allow_wireless_stack)
+                out_result(cli, "erased the flash below the wireless stack (0x%08x..0x%08x; "
+                                "from 0x%08x up it is kept) in %.2f s",
+                           t.flash_base, t.secure_flash_start - 1u, t.secure_flash_start,
+                           now_seconds() - t0);
+            else
+                out_result(cli, "erased the whole flash (%s at 0x%08x) in %.2f s", sz,
+                           t.flash_base, now_seconds() - t0);
         }
     } else if (rc == EXIT_OK) {
         uint64_t lo = addr, hi = (uint64_t)addr + size; /* [lo, hi) */

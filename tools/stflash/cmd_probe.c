@@ -57,6 +57,7 @@ static void look_at(struct cli *cli, struct probe_row *r)
     o.connect = STFLASH_CONNECT_HOT_PLUG;
     o.halt = false;
     o.flash_size_override = cli->flash_size;
+    o.allow_wireless_stack = cli->allow_wireless_stack;
     struct stflash_dev *dev = NULL;
     r->open_rc = stflash_open(cli->ctx, &o, &dev);
     if (r->open_rc == 0) {
@@ -276,6 +277,10 @@ static void info_text(const struct cli *cli, const struct stflash_probe_details 
         printf("%-18s the flash-size register cannot be read (read protection?)\n", "");
     if (!t->flash_supported)
         printf("%-18s not supported for this part yet\n", "flash writes:");
+    if (t->secure_flash_start)
+        printf("%-18s from 0x%08x (FLASH_SFR.SFSA): CPU2's secure area, kept by write and "
+               "erase unless --allow-wireless-stack\n",
+               "wireless stack:", t->secure_flash_start);
     fmt_size(size, sizeof size, t->sram_size);
     printf("%-18s %s (%u bytes) at 0x%08x\n", "SRAM:", size, t->sram_size, t->sram_base);
     if (t->rdp_level < 0)
@@ -341,9 +346,9 @@ static void info_json(const struct cli *cli, const struct stflash_probe_details 
            cli->flash_size ? "true" : "false", t->flash_size_reg_raw, t->page_size,
            t->flash_supported ? "true" : "false", t->sram_base, t->sram_size);
     printf("\"flash_size_unreadable\": %s, \"rdp_level\": %d, \"write_protected_groups\": "
-           "\"0x%08x\", \"wrp_group_size\": %u, \"halted\": %s}}\n",
+           "\"0x%08x\", \"wrp_group_size\": %u, \"secure_flash_start\": %u, \"halted\": %s}}\n",
            t->flash_size_unreadable ? "true" : "false", t->rdp_level, t->wrp_mask,
-           t->wrp_group_size,
+           t->wrp_group_size, t->secure_flash_start,
            halted < 0 ? "null"
            : halted   ? "true"
                       : "false");

@@ -16,6 +16,7 @@ enum {
     OPT_DATA1,
     OPT_ALLOW_WP,
     OPT_PERMANENT_RDP2,
+    OPT_DUAL_BANK,
     OPT_ALLOW_RP,
     OPT_NDBANK,
     OPT_NDBOOT,
@@ -153,6 +154,9 @@ static void options_text(const struct stflash_options *o, uint32_t flash_base)
     if (o->has_trustzone)
         printf("%-18s %s (TZEN %d)\n", "TrustZone:",
                o->tzen ? "on: secure flash is written by the secure side only" : "off", o->tzen);
+    if (o->has_dual_bank)
+        printf("%-18s %d (%s)\n", "dual bank:", o->dual_bank,
+               o->dual_bank ? "two banks" : "one bank");
     if (o->option_error)
         printf("%-18s a byte and its complement disagreed at the last reset (OPTERR)\n",
                "option error:");
@@ -184,6 +188,8 @@ static void options_json(const struct stflash_options *o)
     if (o->has_trustzone)
         printf("\"tzen\": %s, \"rdp_half\": %s, ", o->tzen ? "true" : "false",
                o->rdp_half ? "true" : "false");
+    if (o->has_dual_bank)
+        printf("\"dual_bank\": %s, ", o->dual_bank ? "true" : "false");
     printf("\"option_error\": %s}\n", o->option_error ? "true" : "false");
 }
 
@@ -206,6 +212,7 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         {"boot-add1", 0, OPT_REQUIRED, OPT_BOOT_ADD1},
         {"tzen", 0, OPT_REQUIRED, OPT_TZEN},
         {"allow-trustzone", 0, OPT_NONE, OPT_ALLOW_TZ},
+        {"dual-bank", 0, OPT_REQUIRED, OPT_DUAL_BANK},
         {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
@@ -214,7 +221,7 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         return rc == CMD_DONE ? EXIT_OK : rc;
 
     /* What to change, checked before the probe is opened. */
-    uint32_t rdp = 0, wrp = 0, wdg = 0, stop = 0, stdby = 0, d0 = 0, d1 = 0, tzen = 0;
+    uint32_t rdp = 0, wrp = 0, wdg = 0, stop = 0, stdby = 0, d0 = 0, d1 = 0, tzen = 0, dual = 0;
     const char *v;
     bool change = false;
     int bad = 0;
@@ -254,6 +261,8 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         !(bad = parse_address(v, "boot address", &boot1)))
         change = true;
     if (!bad && (v = cmd_opt_value(&cl, OPT_TZEN)) && !(bad = parse_small(v, "TZEN", 1, &tzen)))
+    if (!bad && (v = cmd_opt_value(&cl, OPT_DUAL_BANK)) &&
+        !(bad = parse_small(v, "dual-bank", 1, &dual)))
         change = true;
     if (bad) {
         session_done(cli);
@@ -301,6 +310,11 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         out_error("this chip has no TrustZone option (TZEN): leave out --tzen");
         rc = EXIT_USAGE;
     }
+    if (rc == EXIT_OK && change && !o.has_dual_bank && cmd_has_opt(&cl, OPT_DUAL_BANK)) {
+        out_error("the %s has no dual-bank option bit: leave out --dual-bank",
+                  t.chip ? t.chip->name : "target");
+        rc = EXIT_USAGE;
+    }
     if (rc == EXIT_OK && change) {
         struct stflash_options n = o;
         if (cmd_has_opt(&cl, OPT_TZEN))
@@ -327,6 +341,8 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
             n.boot_add0 = boot0;
         if (cmd_has_opt(&cl, OPT_BOOT_ADD1))
             n.boot_add1 = boot1;
+        if (cmd_has_opt(&cl, OPT_DUAL_BANK))
+            n.dual_bank = dual;
         int lrc = stflash_options_write(dev, &n, permits);
         bool level2 = lrc == 0 && n.rdp_level_stored == 2;
         if (lrc == 0 && !level2)

@@ -12,7 +12,9 @@ const struct opt_spec cli_global_opts[] = {
     {"connect", 0, OPT_REQUIRED, GOPT_CONNECT}, {"flash-size", 0, OPT_REQUIRED, GOPT_FLASH_SIZE},
     {"verbose", 'v', OPT_NONE, GOPT_VERBOSE},   {"quiet", 'q', OPT_NONE, GOPT_QUIET},
     {"json", 0, OPT_NONE, GOPT_JSON},           {"help", 'h', OPT_NONE, GOPT_HELP},
-    {"version", 0, OPT_NONE, GOPT_VERSION},     {NULL, 0, OPT_NONE, 0},
+    {"version", 0, OPT_NONE, GOPT_VERSION},
+    {"allow-wireless-stack", 0, OPT_NONE, GOPT_ALLOW_WIRELESS_STACK},
+    {NULL, 0, OPT_NONE, 0},
 };
 
 #define SELECTOR_FORMS "SERIAL, usb:SERIAL, tcp:[HOST][:PORT][/SERIAL] or sim[:CHIP][,OPTION...]"
@@ -196,6 +198,9 @@ int cli_global_option(struct cli *cli, int id, const char *name, const char *val
         return EXIT_OK;
     case GOPT_JSON:
         cli->json = true;
+        return EXIT_OK;
+    case GOPT_ALLOW_WIRELESS_STACK:
+        cli->allow_wireless_stack = true;
         return EXIT_OK;
     default:
         out_error("option '%s' is not allowed here", name);

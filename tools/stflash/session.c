@@ -65,6 +65,7 @@ int session_open(struct cli *cli, enum stflash_connect default_connect, bool hal
     o.connect = cli->connect_given ? cli->connect : default_connect;
     o.halt = halt;
     o.flash_size_override = cli->flash_size;
+    o.allow_wireless_stack = cli->allow_wireless_stack;
     int rc = stflash_open(cli->ctx, &o, out);
     if (rc != 0)
         return fail_lib(cli, rc, true);

@@ -335,6 +335,36 @@ static void test_l4_wrp(void **state)
                      STFLASH_ERR_UNSUPPORTED); /* no WRP2 on a single-bank G0 */
 }
 
+/* L4-style page erase FLASH_CR (PER, PNB, BKER) by bank, with SYSCFG_MEMRMP.FB_MODE swapping
+ * the banks; the G0B1's bank-2 page numbers start at 256 with BKER at bit 13. The WB/WL secure
+ * area from FLASH_SFR: SFSA pages up unless FSD, none past the flash. */
+static void test_l4_bank_and_secure_area(void **state)
+{
+    (void)state;
+    struct l4_traits g4, g0b1;
+    l4_traits_of(stflash_chip_find(0x469), &g4);
+    l4_traits_of(stflash_chip_find(0x467), &g0b1);
+    assert_int_equal(l4_page_erase_cr(&g4, 0, 5, false), 0x2u | 5u << 3);
+    assert_int_equal(l4_page_erase_cr(&g4, 1, 5, false), 0x2u | 5u << 3 | 1u << 11);
+    assert_int_equal(l4_page_erase_cr(&g4, 0, 5, true), 0x2u | 5u << 3 | 1u << 11);
+    assert_int_equal(l4_page_erase_cr(&g4, 1, 127, true), 0x2u | 127u << 3);
+    assert_int_equal(l4_page_erase_cr(&g0b1, 1, 3, false), 0x2u | 259u << 3 | 1u << 13);
+    assert_int_equal(l4_dual_bank_bit(stflash_chip_find(0x469), 512 * 1024), 1u << 22);
+    assert_int_equal(l4_dual_bank_bit(stflash_chip_find(0x415), 1024 * 1024), 0);
+    assert_int_equal(l4_dual_bank_bit(stflash_chip_find(0x415), 256 * 1024), 1u << 21);
+    assert_int_equal(l4_dual_bank_bit(stflash_chip_find(0x495), 1024 * 1024), 0);
+    /* WB55: 4 KiB pages, SFSA 0xCB; FSD (bit 8) disables it; SFSA 0xFF... past 1 MiB: none. */
+    uint32_t base = 0x08000000u, mib = 1024u * 1024u;
+    assert_int_equal(l4_secure_start(STFLASH_FAMILY_WB, 0xCBu, base, mib, 4096), 0x080CB000u);
+    assert_int_equal(l4_secure_start(STFLASH_FAMILY_WB, 0x1CBu, base, mib, 4096), 0);
+    assert_int_equal(l4_secure_start(STFLASH_FAMILY_WB, 0xCBu, base, 512u * 1024u, 4096), 0);
+    /* WL: 2 KiB pages, SFSA [6:0], FSD bit 7; another family has no such area. */
+    assert_int_equal(l4_secure_start(STFLASH_FAMILY_WL, 0x70u, base, 256u * 1024u, 2048),
+                     0x08038000u);
+    assert_int_equal(l4_secure_start(STFLASH_FAMILY_WL, 0xF0u, base, 256u * 1024u, 2048), 0);
+    assert_int_equal(l4_secure_start(STFLASH_FAMILY_G4, 0x10u, base, mib, 2048), 0);
+}
+
 /* Every clone of the table is handled by the F0/F1/F3 family for flashing; a made-up quirk is
  * not, and is named. Option writes are refused for the F0-style GD32 lines. */
 static void test_quirks(void **state)
@@ -662,6 +692,7 @@ int main(void)
         cmocka_unit_test(test_family_lookup),
         cmocka_unit_test(test_quirks),
         cmocka_unit_test(test_l4_wrp),
+        cmocka_unit_test(test_l4_bank_and_secure_area),
         cmocka_unit_test(test_f0_decode),
         cmocka_unit_test(test_rdp_bytes),
         cmocka_unit_test(test_encode),
