@@ -111,7 +111,7 @@ expect_same "$WORK/flash.bin" "$WORK/bank.bin"
 # Bank 2 far in: sector 17 (bank 2's sector 5, 128 KiB at 0x08120000).
 random_file "$WORK/b2.bin" 70000
 expect_ok "${P[@]}" -v write "$WORK/b2.bin" 0x08121000
-expect_err "erasing 1 sector: 1 x 128 KiB"
+expect_err "1 of 1 sectors to program are erased already: not erased"
 expect_ok "${P[@]}" -q read "$WORK/flash.bin" 0x08121000 70000
 expect_same "$WORK/flash.bin" "$WORK/b2.bin"
 expect_ok "${P[@]}" -q read "$WORK/flash.bin" $FLASH $bg
@@ -151,7 +151,7 @@ expect_ok "${P[@]}" info
 expect_out "sectors from 32 KiB"
 random_file "$WORK/img.bin" 70000
 expect_ok "${P[@]}" -v write "$WORK/img.bin" 0x0801c000
-expect_err "one mass erase instead of 2 sector erases"
+expect_err "2 of 2 sectors to program are erased already: not erased"
 expect_ok "${P[@]}" -q read "$WORK/flash.bin" 0x0801c000 70000
 expect_same "$WORK/flash.bin" "$WORK/img.bin"
 expect_rc 1 "${P[@]}" options --boot-add0 0x08001000

@@ -261,6 +261,7 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         !(bad = parse_address(v, "boot address", &boot1)))
         change = true;
     if (!bad && (v = cmd_opt_value(&cl, OPT_TZEN)) && !(bad = parse_small(v, "TZEN", 1, &tzen)))
+        change = true;
     if (!bad && (v = cmd_opt_value(&cl, OPT_DUAL_BANK)) &&
         !(bad = parse_small(v, "dual-bank", 1, &dual)))
         change = true;

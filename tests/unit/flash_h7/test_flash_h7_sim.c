@@ -120,6 +120,9 @@ static void test_h743_banks(void **state)
     assert_int_equal(fx->f.map.program_unit, 32);
     /* Something in sector 0, so that the engine does not turn the erases into a mass erase. */
     assert_int_equal(write_seg(fx, FLASH_BASE, 64, 1), STFLASH_OK);
+    /* Firmware in the two sectors (sectors that read erased are programmed without an erase). */
+    assert_int_equal(write_seg(fx, BANK2 - 128 * KIB, 64, 2), STFLASH_OK);
+    assert_int_equal(write_seg(fx, BANK2 + 128 * KIB - 64, 64, 2), STFLASH_OK);
     fx->erase_total = 0;
     assert_int_equal(write_seg(fx, BANK2 - 100, 200, 7), STFLASH_OK);
     assert_int_equal(fx->erase_total, 256 * KIB);
@@ -202,6 +205,8 @@ static void test_h7a3(void **state)
     struct fixture *fx = *state;
     assert_int_equal(fx->f.map.program_unit, 16);
     assert_int_equal(write_seg(fx, FLASH_BASE, 64, 1), STFLASH_OK);
+    assert_int_equal(write_seg(fx, BANK2 - 8 * KIB, 32, 2), STFLASH_OK);
+    assert_int_equal(write_seg(fx, BANK2 + 8 * KIB - 32, 32, 2), STFLASH_OK);
     fx->erase_total = 0;
     assert_int_equal(write_seg(fx, BANK2 - 24, 56, 3), STFLASH_OK);
     assert_int_equal(fx->erase_total, 16 * KIB);
