@@ -82,7 +82,7 @@ int f4_options_encode(const struct stflash_options *o, uint32_t optcr, uint32_t 
                            bool has_optcr1, unsigned bits, uint32_t *new_optcr,
                            uint32_t *new_optcr1)
 {
-    uint8_t rdp;
+    uint8_t rdp = 0;
     if (f4_rdp_byte_of(o->rdp_level_stored, &rdp) != STFLASH_OK)
         return STFLASH_ERR_INVALID_ARG;
     uint32_t m = field_mask(bits) << F4_OPTCR_NWRP_SHIFT;

@@ -118,7 +118,7 @@ void h7_options_decode(const struct h7_layout *l, unsigned banks, const struct h
 int h7_options_encode(const struct h7_layout *l, unsigned banks, const struct stflash_options *o,
                       const struct h7_optregs *cur, struct h7_optregs *out)
 {
-    uint8_t rdp;
+    uint8_t rdp = 0;
     if (h7_rdp_byte_of(o->rdp_level_stored, &rdp) != STFLASH_OK)
         return STFLASH_ERR_INVALID_ARG;
     uint32_t v = cur->optsr & ~(DESCRIBED | STATUS_BITS);

@@ -267,7 +267,7 @@ int l4_options_write(struct flash_dev *f, const struct stflash_options *o)
         return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
                         "the %s has no user data option bytes: leave --data0/--data1 out",
                         f->chip->name);
-    uint8_t rdp;
+    uint8_t rdp = 0;
     rc = l4_rdp_byte(f, o->rdp_level_stored, &rdp);
     if (rc != STFLASH_OK)
         return rc;

@@ -205,7 +205,7 @@ int l5u5_options_write(struct flash_dev *f, const struct stflash_options *o)
         return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
                         "the %s has no user data option bytes: leave --data0/--data1 out",
                         f->chip->name);
-    uint8_t rdp;
+    uint8_t rdp = 0;
     if (o->rdp_half && o->rdp_level_stored == 0 && o->tzen)
         rdp = L5U5_RDP_LEVEL05;
     else if ((rc = l5u5_rdp_byte(f, o->rdp_level_stored, &rdp)) != STFLASH_OK)

@@ -171,8 +171,8 @@ int stflash_image_load(const char *path, enum stflash_image_format fmt, uint32_t
         img_set_error(err, "invalid argument");
         return STFLASH_ERR_INVALID_ARG;
     }
-    int fd;
-    uint64_t size;
+    int fd = -1;
+    uint64_t size = 0;
     int rc = open_image(path, &fd, &size, err);
     if (rc != STFLASH_OK)
         return rc;
