@@ -14,7 +14,7 @@
 # board uses them): F407 x32 word 16 us, sectors 16/64/128 KiB 250/550/1000 ms, mass erase 8 s
 # (DS8626 Table 42); L476 double word 81.69 us, page 22.02 ms, mass erase 22.02 ms (DS10198 "Flash
 # memory characteristics"); G071 double word 85 us, page and mass erase 22 ms (DS12232). pyOCD
-# runs its stm32f412xg target on the F407 (same 1 MiB sector layout) and stm32l475xg on the L476;
+# runs its stm32f439xi target on the F407 (the same first 1 MiB of sectors; its stm32f412xg target puts its buffer at 0x20020000, past the F407's 128 KiB of SRAM) and stm32l475xg on the L476;
 # it has no G0 target.
 #
 #   bench/family_cases.sh [BUILD_DIR] [CASE...]     (default: build, every case)
@@ -74,8 +74,8 @@ for c in "${cases[@]}"; do
     *-over) over=1 ;;
     esac
     case $c in
-    f407-64k | f407-64k-over) fam=f4 chip=stm32f407vg size=65536 ocd_cfg=stm32f4x.cfg pyocd_target=stm32f412xg ;;
-    f407-512k | f407-512k-over) fam=f4 chip=stm32f407vg size=524288 ocd_cfg=stm32f4x.cfg pyocd_target=stm32f412xg ;;
+    f407-64k | f407-64k-over) fam=f4 chip=stm32f407vg size=65536 ocd_cfg=stm32f4x.cfg pyocd_target=stm32f439xi ;;
+    f407-512k | f407-512k-over) fam=f4 chip=stm32f407vg size=524288 ocd_cfg=stm32f4x.cfg pyocd_target=stm32f439xi ;;
     l476-64k | l476-64k-over) fam=l476 chip=stm32l476rg size=65536 ocd_cfg=stm32l4x.cfg pyocd_target=stm32l475xg ;;
     g071-64k | g071-64k-over) fam=g071 chip=stm32g071rb size=65536 ocd_cfg=stm32g0x.cfg pyocd_target="" ;;
     *) echo "bench: unknown case $c" >&2; exit 2 ;;

@@ -986,11 +986,17 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
     rc = f->drv->unlock(f);
     int erased = 0; /* 0 nothing, 1 some units, 2 every unit of the job */
     if (rc == STFLASH_OK) {
+        /* The first run goes to SRAM while the erase keeps the flash busy (flash/flash.h). */
+        if (p.count)
+            f->stage = (struct flash_stage){.active = true, .addr = p.runs[0].addr,
+                                            .data = p.runs[0].data, .len = p.runs[0].len};
         rc = mass ? mass_erase_phase(f) : erase_units(f, to_erase, n_erase);
+        f->stage.active = false;
         erased = rc == STFLASH_OK ? 2 : mass ? 0 : 1;
     }
     if (rc == STFLASH_OK)
         rc = program_runs(f, &p);
+    f->stage = (struct flash_stage){0};
     uint64_t programmed = f->prog_done;
     if (rc == STFLASH_OK && verify && ctx_cancelled(f->ctx))
         rc = STFLASH_ERR_CANCELLED;

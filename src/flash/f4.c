@@ -139,6 +139,9 @@ int f4_wait_idle(struct flash_dev *f, unsigned timeout_ms, uint32_t *sr)
             return rc;
         if (!(*sr & F4_SR_BSY))
             return STFLASH_OK;
+        rc = flash_stage_step(f); /* the link is idle while the flash is busy */
+        if (rc != STFLASH_OK)
+            return rc;
         if (now_ms() > deadline) {
             /* One last look: the host may have been descheduled past the deadline. */
             rc = dbg_read32(f->dbg, regs_of(f) + F4_SR, sr);
@@ -506,6 +509,38 @@ static int loader_failure(struct flash_dev *f, unsigned unit, const struct flash
                     "cannot program 0x%08x: the loader reports status 0x%x", where, r0);
 }
 
+/* The loader session of this job, its program width said once, the loader for it in SRAM. */
+static int program_session(struct flash_dev *f, struct flash_loader **l)
+{
+    enum f4_psize psize = psize_of(f);
+    unsigned unit = 1u << psize;
+    if (!f->drv_state && f->volts > 0.0) /* the first use in this job */
+        ctx_log(f->ctx, STFLASH_LOG_INFO, "programming x%u (PSIZE %u) for a %.2f V supply",
+                8u * unit, (unsigned)psize, f->volts);
+    else if (!f->drv_state)
+        ctx_log(f->ctx, STFLASH_LOG_INFO,
+                "programming x%u (PSIZE %u): the supply voltage is not known, 2.7-3.6 V assumed",
+                8u * unit, (unsigned)psize);
+    int rc = state_get(f, l);
+    if (rc != STFLASH_OK)
+        return rc;
+    return psize == F4_PSIZE_X32   ? flash_loader_load(f, *l, f4_program_loader, F4_PROGRAM_LOADER_LEN)
+           : psize == F4_PSIZE_X16 ? flash_loader_load(f, *l, f4_program16_loader,
+                                                       F4_PROGRAM16_LOADER_LEN)
+                                   : flash_loader_load(f, *l, f4_program8_loader,
+                                                       F4_PROGRAM8_LOADER_LEN);
+}
+
+/* During an erase (flash_stage_step): the loader and the first data into SRAM. */
+static int f4_stage(struct flash_dev *f, bool *more)
+{
+    struct flash_loader *l = NULL;
+    int rc = program_session(f, &l);
+    if (rc != STFLASH_OK)
+        return rc;
+    return flash_loader_stage(f, l, more);
+}
+
 static int f4_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, size_t len)
 {
     if (len == 0)
@@ -517,26 +552,12 @@ static int f4_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
                         "cannot program 0x%08x (%zu bytes): not aligned to the %u-byte program "
                         "width or outside the flash",
                         addr, len, unit);
-    struct flash_loader *l = NULL;
-    if (!f->drv_state && f->volts > 0.0) /* the first program call of the job */
-        ctx_log(f->ctx, STFLASH_LOG_INFO, "programming x%u (PSIZE %u) for a %.2f V supply",
-                8u * unit, (unsigned)psize, f->volts);
-    else if (!f->drv_state)
-        ctx_log(f->ctx, STFLASH_LOG_INFO,
-                "programming x%u (PSIZE %u): the supply voltage is not known, 2.7-3.6 V assumed",
-                8u * unit, (unsigned)psize);
-    int rc = state_get(f, &l);
-    if (rc != STFLASH_OK)
-        return rc;
-    rc = cm_halt(f->dbg);
+    int rc = cm_halt(f->dbg);
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot halt the core to program 0x%08x: %s", addr,
                         last_error(f));
-    rc = psize == F4_PSIZE_X32   ? flash_loader_load(f, l, f4_program_loader, F4_PROGRAM_LOADER_LEN)
-         : psize == F4_PSIZE_X16 ? flash_loader_load(f, l, f4_program16_loader,
-                                                     F4_PROGRAM16_LOADER_LEN)
-                                 : flash_loader_load(f, l, f4_program8_loader,
-                                                     F4_PROGRAM8_LOADER_LEN);
+    struct flash_loader *l = NULL;
+    rc = program_session(f, &l);
     if (rc != STFLASH_OK)
         return rc;
     /* One register block for every bank: one job covers the whole range. */
@@ -566,6 +587,7 @@ static const struct flash_driver flash_driver_f4 = {
     .mass_erase = f4_mass_erase,
     .program = f4_program,
     .check_writable = f4_check_writable,
+    .stage = f4_stage,
 };
 
 /* The F2/F4 and the F7: the same driver and option bytes; no clone quirks. */

@@ -47,6 +47,23 @@ struct flash_driver {
      * address, when part of [addr, addr+len) cannot be erased or programmed. The engine asks
      * before touching anything, so that a job does not stop half-way with units erased. */
     int (*check_writable)(struct flash_dev *f, uint32_t addr, uint32_t len);
+    /* Optional (may be NULL): puts the next piece of the job's first program run
+     * (f->stage) into SRAM ahead of its program call, with the loader, while an erase keeps the
+     * flash busy (flash_stage_step; flash_loader_stage). Clears *more when nothing is left to
+     * put there. */
+    int (*stage)(struct flash_dev *f, bool *more);
+};
+
+/* The first program run of a write, put into the loader's ring while the erase before it runs:
+ * the probe's link is idle during an erase (a 128 KiB F4 sector takes about a second), and the
+ * program phase then starts with its ring full. Set by the engine for the erase phase only. */
+struct flash_stage {
+    bool active;         /* the erase phase of a write is running: staging allowed */
+    uint32_t addr;       /* the run */
+    const uint8_t *data;
+    uint32_t len;
+    uint32_t ring;       /* where the staged bytes are (the ring of the loader that staged) */
+    uint32_t staged;     /* bytes [0, staged) of the run are at ring, not yet used */
 };
 
 struct flash_dev {
@@ -73,6 +90,7 @@ struct flash_dev {
     /* L4/L4+/G4 with SYSCFG_MEMRMP.FB_MODE: bank 2 is mapped first, so the map's bank 0 is the
      * controller's bank 2 (BKER = 1, WRP2xR). */
     bool banks_swapped;
+    struct flash_stage stage;
 };
 
 /* What flash_dev_init needs beyond the chip row. */
@@ -96,6 +114,11 @@ int flash_dev_init(struct flash_dev *f, struct dbg *d, const struct stflash_chip
 /* Drivers call this when len bytes at addr are programmed: emits a PROGRAM progress event of the
  * current job (nothing outside a job). */
 void flash_program_progress(struct flash_dev *f, uint32_t addr, uint32_t len);
+
+/* Drivers call this between two looks at a busy flash controller during an erase: one piece of
+ * the first program run goes to SRAM (the driver's stage op), at most a few milliseconds of link
+ * time; nothing outside the erase phase of a write. */
+int flash_stage_step(struct flash_dev *f);
 
 /* The engine (flash/engine.c). All of them unlock, work, and lock again even on failure. */
 int flash_erase_range(struct flash_dev *f, uint32_t addr, uint32_t len);

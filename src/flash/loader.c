@@ -10,11 +10,14 @@
 
 #define LOADER_STACK 64u
 #define CTRL_SIZE ((uint32_t)LDR_CB_BYTES)
-#define RING_MAX 8192u
+#define RING_MAX 65536u
 #define RING_MIN 256u
 /* The first chunk written into the ring, then the others (at most half the ring). */
 #define FIRST_CHUNK 256u
 #define CHUNK_MAX 2048u
+/* A piece put into the ring during an erase: about 8 ms of a 1.8 MHz SWD link, so that the end
+ * of the erase is seen soon after it comes. */
+#define STAGE_CHUNK 1024u
 /* Added to every deadline: probe round trips and a descheduled or heavily loaded host (the
  * deadline only ends a loader that made no progress; a healthy job never waits for it). */
 #define LOADER_MARGIN_MS 3000u
@@ -76,6 +79,57 @@ int flash_loader_stop(struct flash_dev *f, struct flash_loader *l)
     return rc;
 }
 
+int flash_stage_step(struct flash_dev *f)
+{
+    if (!f->stage.active || !f->drv->stage)
+        return STFLASH_OK;
+    bool more = false;
+    int rc = f->drv->stage(f, &more);
+    if (rc != STFLASH_OK || !more)
+        f->stage.active = false; /* full, or the probe failed: the erase's own look tells */
+    return rc;
+}
+
+int flash_loader_stage(struct flash_dev *f, struct flash_loader *l, bool *more)
+{
+    struct flash_stage *st = &f->stage;
+    *more = false;
+    if (!st->active || !st->data)
+        return STFLASH_OK;
+    if (st->ring != l->ring) {
+        st->ring = l->ring;
+        st->staged = 0;
+    }
+    uint32_t limit = st->len < l->ring_size ? st->len : l->ring_size;
+    uint32_t n = limit - st->staged;
+    if (n > STAGE_CHUNK)
+        n = STAGE_CHUNK;
+    if (n > 0) {
+        int rc = dbg_write(f->dbg, l->ring + st->staged, st->data + st->staged, n);
+        if (rc != STFLASH_OK) {
+            st->staged = 0;
+            return ctx_fail(f->ctx, rc, "cannot load the data for 0x%08x into SRAM at 0x%08x: %s",
+                            st->addr + st->staged, l->ring + st->staged, last_error(f));
+        }
+        st->staged += n;
+    }
+    *more = st->staged < limit;
+    return STFLASH_OK;
+}
+
+/* Bytes of the job already in the ring (flash_loader_stage), handed over once. */
+static uint32_t take_staged(struct flash_dev *f, const struct flash_loader *l,
+                            const struct flash_loader_job *job)
+{
+    struct flash_stage *st = &f->stage;
+    uint32_t n = 0;
+    if (st->staged && st->ring == l->ring && st->data == job->data && st->addr == job->addr)
+        n = st->staged < job->len ? st->staged : job->len;
+    st->staged = 0;
+    st->data = NULL;
+    return n;
+}
+
 /* A failure in the middle of a job: the loader is halted, the failure's message kept. */
 static int abort_job(struct flash_dev *f, struct flash_loader *l, int rc)
 {
@@ -130,6 +184,7 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
                      const struct flash_loader_job *job, struct flash_loader_stop *stop)
 {
     uint32_t addr = job->addr, len = job->len;
+    uint32_t staged = take_staged(f, l, job);
     uint8_t cb[CTRL_SIZE];
     memset(cb, 0, sizeof cb);
     memset(stop, 0, sizeof *stop);
@@ -140,6 +195,7 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
     le32_put(cb + LDR_CB_SIZE, l->ring_size);
     le32_put(cb + LDR_CB_ERASED, job->erased);
     le32_put(cb + LDR_CB_ARG, job->arg);
+    le32_put(cb + LDR_CB_WP, staged);
     int rc = dbg_write(f->dbg, l->ctrl, cb, sizeof cb);
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot load the job for 0x%08x into SRAM at 0x%08x: %s", addr,
@@ -155,9 +211,9 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
                         last_error(f));
     l->running = true;
 
-    uint32_t written = 0, programmed = 0, state = LDR_STATE_RUNNING;
+    uint32_t written = staged, programmed = 0, state = LDR_STATE_RUNNING;
     uint32_t chunk_max = l->ring_size / 2u < CHUNK_MAX ? l->ring_size / 2u : CHUNK_MAX;
-    uint32_t chunk = FIRST_CHUNK < chunk_max ? FIRST_CHUNK : chunk_max;
+    uint32_t chunk = FIRST_CHUNK < chunk_max && !staged ? FIRST_CHUNK : chunk_max;
     unsigned stall_ms = job_timeout_ms(job, l->ring_size);
     uint64_t moved = now_ms();
     /* Fed up to here: the job's end, or after a cancel request the end of the erase unit being

@@ -9,8 +9,9 @@
  *
  *   loader code | stack (64 bytes, for an exception frame only) | control block | ring
  *
- * The ring is the largest power of two that fits the SRAM, up to 8 KiB (256 bytes at the least),
- * so a 1 KiB part works too. SRAM content is not preserved. Internal.
+ * The ring is the largest power of two that fits the SRAM, up to 64 KiB (256 bytes at the least),
+ * so a 1 KiB part works too, and the whole first run of a job can be put in place while its
+ * erase runs (flash_loader_stage). SRAM content is not preserved. Internal.
  */
 #ifndef STFLASH_FLASH_LOADER_H
 #define STFLASH_FLASH_LOADER_H
@@ -67,6 +68,13 @@ int flash_loader_load(struct flash_dev *f, struct flash_loader *l, const uint8_t
  */
 int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
                      const struct flash_loader_job *job, struct flash_loader_stop *stop);
+
+/*
+ * Puts the next piece (at most 2 KiB) of f->stage's run into the ring, before the loader runs it
+ * (the core halted, during an erase); the run's first flash_loader_run then starts with those
+ * bytes in place. *more is cleared when the ring or the run is full.
+ */
+int flash_loader_stage(struct flash_dev *f, struct flash_loader *l, bool *more);
 
 /* Halts a loader that is still running (after a failure in the middle of a job). */
 int flash_loader_stop(struct flash_dev *f, struct flash_loader *l);

@@ -7,6 +7,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,13 +28,27 @@ struct fixture {
     struct sim_dbg sd;
     struct flash_dev f;
     uint64_t erase_total; /* bytes of the last ERASE phase */
+    /* When set: at the start of the PROGRAM phase, is the first run already in SRAM? */
+    const uint8_t *stage_want;
+    size_t stage_len;
+    int staged; /* -1 not looked, 0 absent, 1 in SRAM */
 };
+
+static bool holds(const uint8_t *hay, size_t n, const uint8_t *needle, size_t m)
+{
+    for (size_t i = 0; i + m <= n; i++)
+        if (hay[i] == needle[0] && memcmp(hay + i, needle, m) == 0)
+            return true;
+    return false;
+}
 
 static void on_progress(void *user, const struct stflash_progress *p)
 {
     struct fixture *fx = user;
     if (p->phase == STFLASH_PHASE_ERASE)
         fx->erase_total = p->total;
+    if (p->phase == STFLASH_PHASE_PROGRAM && p->done == 0 && fx->stage_want && fx->staged < 0)
+        fx->staged = holds(fx->sd.t.sram, fx->sd.t.sram_size, fx->stage_want, fx->stage_len);
 }
 
 static int open_chip(void **state, const char *sim_chip, uint16_t dev_id, double volts)
@@ -129,6 +144,29 @@ static void test_blank_sectors_not_erased(void **state)
     assert_int_equal(write_seg(fx, 0x08000000u, 40000, 7), STFLASH_OK);
     assert_int_equal(fx->erase_total, 48 * KIB);
     assert_pattern(fx, 0x08000000u, 40000, 7);
+}
+
+/* Over other firmware: while the three sectors are erased (0.75 s), the 40000 bytes of the run go
+ * into the loader's ring, so programming starts with its data in SRAM (flash/loader.h). */
+static void test_run_staged_during_erase(void **state)
+{
+    struct fixture *fx = *state;
+    assert_int_equal(write_seg(fx, FLASH_BASE, 40000, 6), STFLASH_OK);
+    uint8_t *want = malloc(40000);
+    assert_non_null(want);
+    for (uint32_t k = 0; k < 40000; k++)
+        want[k] = pattern(k, 7);
+    fx->stage_want = want;
+    fx->stage_len = 40000;
+    fx->staged = -1;
+    int rc = write_seg(fx, FLASH_BASE, 40000, 7);
+    fx->stage_want = NULL;
+    free(want);
+    assert_int_equal(rc, STFLASH_OK);
+    assert_int_equal(fx->erase_total, 48 * KIB);
+    assert_int_equal(fx->staged, 1);
+    assert_pattern(fx, FLASH_BASE, 40000, 7);
+    assert_int_equal(flash_at(fx, FLASH_BASE + 48 * KIB), 0xFF);
 }
 
 static void test_one_byte_in_128k_sector(void **state)
@@ -233,6 +271,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_blank_sectors_not_erased, setup_f407, teardown),
+        cmocka_unit_test_setup_teardown(test_run_staged_during_erase, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_one_byte_in_128k_sector, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_x8_below_2v1, setup_f407_x8, teardown),
         cmocka_unit_test_setup_teardown(test_readback_failure_named, setup_f407, teardown),
