@@ -65,6 +65,7 @@ int sim_board_init(struct sim_board *b, const struct sim_board_config *cfg, char
     b->target.faults = &b->faults;
     b->wait_burst = cfg->probe.wait_burst;
     sim_board_arm_fault(b, &cfg->fault);
+    bool loaded = false;
     if (cfg->state_path) {
         b->state_path = strdup(cfg->state_path);
         FILE *f = fopen(cfg->state_path, "rb");
@@ -72,12 +73,23 @@ int sim_board_init(struct sim_board *b, const struct sim_board_config *cfg, char
             fclose(f);
             if (sim_board_load(b, cfg->state_path, err, errlen) != 0)
                 goto fail;
+            loaded = true;
         }
     }
     if (cfg->firmware_path &&
         load_firmware(b, cfg->firmware_path, cfg->firmware_addr, err, errlen) != 0)
         goto fail;
     sim_target_power_on_reset(&b->target);
+    /* The state file's option bytes win over rdp= (they are the board's now): said when they
+     * differ, so that a board option is never dropped in silence. */
+    if (loaded && cfg->rdp_given &&
+        b->target.family->flash->rdp_level(&b->target) != cfg->target.rdp_level)
+        snprintf(b->note, sizeof b->note,
+                 "board option rdp=%d not applied: the state file '%s' holds this board's option "
+                 "bytes (read protection level %d); remove the file to start a new board with "
+                 "it, or change the level with 'stflash options' or 'lock'/'unlock'",
+                 cfg->target.rdp_level, cfg->state_path,
+                 b->target.family->flash->rdp_level(&b->target));
     return 0;
 fail:
     sim_board_release(b);

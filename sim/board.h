@@ -19,6 +19,7 @@ struct sim_board_config {
     const char *firmware_path; /* raw binary preloaded into flash, or NULL */
     uint32_t firmware_addr;
     struct sim_fault_plan fault; /* injected at start (sim/faults.h) */
+    bool rdp_given; /* rdp= was given (a state file's option bytes win over it: b->note) */
 };
 
 struct sim_board {
@@ -34,6 +35,7 @@ struct sim_board {
     unsigned sessions;
     struct sim_faults faults;
     unsigned wait_burst; /* the configured one, restored when a wait fault is replaced */
+    char note[512];      /* after init: a board option the state file overrode, or "" */
 };
 
 /* Builds the board; on failure returns -1 with a message in err. */

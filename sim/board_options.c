@@ -61,18 +61,19 @@ static int pick(const char *value, const char *const *names)
 
 bool sim_board_flag(struct sim_board_config *b, const char *name)
 {
-    if (strcmp(name, "no-nrst") == 0)
+    if (strcmp(name, "no-nrst") == 0) {
         b->target.nrst_wired = false;
-    else if (strcmp(name, "boot0") == 0)
+    } else if (strcmp(name, "boot0") == 0) {
         b->target.boot0 = true;
-    else if (strcmp(name, "wdg-hw") == 0)
+    } else if (strcmp(name, "wdg-hw") == 0) {
         b->target.wdg_hw = true;
-    else if (strcmp(name, "spurious-0d") == 0)
+    } else if (strcmp(name, "spurious-0d") == 0) {
         b->probe.spurious_0d = true;
-    else if (strcmp(name, "stale-reply") == 0)
+    } else if (strcmp(name, "stale-reply") == 0) {
         b->probe.stale_reply = true;
-    else
+    } else {
         return false;
+    }
     return true;
 }
 
@@ -117,6 +118,7 @@ int sim_board_option(struct sim_board_config *b, const char *name, const char *v
             return -1;
         }
         b->target.rdp_level = (int)v;
+        b->rdp_given = true;
     } else if (strcmp(name, "flash-size-reg") == 0) {
         if (sim_parse_ulong(value, 0xFFFF, &v) != 0)
             return bad(hint, hint_len, "give a value from 0 to 0xFFFF (KiB)");

@@ -39,6 +39,7 @@ static void usage(FILE *out)
           "  --quiet               no session log on stderr\n"
           "  --trace               log every probe command on stderr\n"
           "  --list-chips          list the simulated parts and exit\n"
+          "  --version             print the version and exit\n"
           "  --help                this text\n"
           "\n"
           "Board options (apply to the current board; --board starts the next one):\n"
@@ -114,6 +115,9 @@ int main(int argc, char **argv)
         if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
             usage(stdout);
             return 0;
+        } else if (strcmp(opt, "--version") == 0) {
+            printf("stflash-sim %s\n", STFLASH_SIM_VERSION);
+            return 0;
         } else if (strcmp(opt, "--list-chips") == 0) {
             for (size_t k = 0; sim_chip_at(k); k++)
                 printf("%-12s %s (DEV_ID 0x%03x, %u KiB flash, %u KiB SRAM)\n",
@@ -188,6 +192,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "stflash-sim: board %zu: %s\n", k, err);
             return 1;
         }
+        if (boards[k].note[0])
+            fprintf(stderr, "stflash-sim: board %zu: %s\n", k, boards[k].note);
         board_ptrs[k] = &boards[k];
         if (trace)
             boards[k].probe.trace = stderr;

@@ -158,9 +158,12 @@ static int parse_spec(struct stflash_ctx *ctx, const char *spec, struct sim_spec
 
     if (!spec)
         spec = "";
-    if (*spec && *spec != ':')
+    if (*spec && *spec != ':' && *spec != ',')
         return stflash_ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
-                        "virtual board '%s': write sim, sim:CHIP or sim:CHIP,OPTION...", spec);
+                        "virtual board '%s': write sim, sim:CHIP, sim:CHIP,OPTION... or "
+                        "sim,OPTION...", spec);
+    /* "sim,OPTION": the default chip with options; "sim:CHIP[,OPTION]". */
+    bool chip_named = *spec == ':';
     if (*spec)
         spec++;
     char *copy = strdup(spec);
@@ -171,7 +174,7 @@ static int parse_spec(struct stflash_ctx *ctx, const char *spec, struct sim_spec
     char *save = NULL;
     for (char *tok = strtok_r(copy, ",", &save); tok && rc == STFLASH_OK;
          tok = strtok_r(NULL, ",", &save), first = false) {
-        if (first && !strchr(tok, '=')) {
+        if (first && chip_named && !strchr(tok, '=')) {
             if (!sim_board_flag(b, tok))
                 rc = pick_chip(ctx, tok, b);
             continue;
@@ -351,6 +354,8 @@ static int sim_open(struct stflash_ctx *ctx, const char *spec, void **link,
         rc = stflash_ctx_fail(ctx, STFLASH_ERR_IO, "cannot open the virtual board: %s", err);
         goto fail;
     }
+    if (t->board.note[0])
+        stflash_ctx_log(ctx, STFLASH_LOG_WARN, "virtual board: %s", t->board.note);
     sim_board_session_begin(&t->board);
     t->ctx = ctx;
     spec_info(s, info);

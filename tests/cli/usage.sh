@@ -23,6 +23,10 @@ expect_ok --version
 grep -qE '^stflash [0-9]+\.[0-9]+\.[0-9]+$' "$WORK/out" || fail "bad --version output: $(cat "$WORK/out")"
 pass "version"
 
+"$STFLASH_SIM" --version >"$WORK/out" 2>"$WORK/err" || fail "stflash-sim --version failed: $(cat "$WORK/err")"
+grep -qE '^stflash-sim [0-9]+\.[0-9]+\.[0-9]+$' "$WORK/out" || fail "bad stflash-sim --version output: $(cat "$WORK/out")"
+pass "stflash-sim --version"
+
 # usage_error MESSAGE ARGS...: exit 2, the message on stderr, nothing on stdout.
 usage_error() {
     local msg=$1
@@ -63,6 +67,8 @@ usage_error "option '--json' is for probe, info, options and doctor only" "${P[@
 usage_error "option '--version' goes before the command" "${P[@]}" info --version
 usage_error "give one reset method" "${P[@]}" reset --hard --system
 usage_error "unknown reset method 'sideways'" "${P[@]}" reset --reset=sideways
+usage_error "--no-reset contradicts --reset" "${P[@]}" write --reset=hard --no-reset a.bin
+usage_error "--no-reset contradicts --halt" "${P[@]}" write --halt --no-reset a.bin
 STFLASH_PROBE="tcp:x:y" usage_error "STFLASH_PROBE" info
 [ ! -e "$STFLASH_SIM_STATE" ] || fail "a usage error touched the virtual board"
 pass "usage errors exit 2 with a message, before opening anything"
@@ -73,6 +79,16 @@ for f in 4000 4M 1800k 1.8M 950kHz; do
 done
 expect_json probe.swd_khz 950
 pass "SWD clock forms"
+
+# The virtual board's options without a chip name: the default chip (the grammar of --help).
+expect_ok --probe "sim,rdp=1,state=$WORK/rdp1.state" info
+expect_out "level 1"
+pass "sim,OPTION: the default chip with an option"
+# A board option its state file overrides is said, not dropped in silence.
+expect_ok --probe "sim,rdp=0,state=$WORK/rdp1.state" info
+expect_out "level 1"
+expect_err "board option rdp=0 not applied"
+pass "a board option the state file overrides is reported"
 
 # A binary file with an address carried by the format: ADDR is refused.
 printf ':00000001FF\n' >"$WORK/empty.hex"

@@ -127,6 +127,14 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
         .no_verify = cmd_has_opt(&cl, OPT_NO_VERIFY),
         .full = cmd_has_opt(&cl, OPT_FULL),
     };
+    /* Asked for a reset and for none: say so rather than pick one. */
+    if (!do_reset && (reset_arg || halt)) {
+        out_error("--no-reset contradicts %s: the write ends with no reset, so there is no "
+                  "reset to choose or to halt after; keep one of them",
+                  reset_arg ? "--reset" : "--halt");
+        session_done(cli);
+        return EXIT_USAGE;
+    }
     if ((v && parse_image_format(v, &fmt)) ||
         (cl.nargs == 2 && parse_address(cl.args[1], "address", &addr)) ||
         (reset_arg && *reset_arg && parse_reset_method(reset_arg, &how))) {
