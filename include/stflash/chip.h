@@ -174,6 +174,10 @@ const struct stflash_chip_info *stflash_chip_identify(uint32_t idcode, uint32_t 
 size_t stflash_chip_count(void);
 const struct stflash_chip_info *stflash_chip_at(size_t i);
 
+/* 1 when stflash programs the flash of this chip (write, erase), 0 when it only identifies it
+ * and reaches its memory, registers and reset. */
+int stflash_chip_can_program(const struct stflash_chip_info *chip);
+
 /* "STM32F1", "STM32L4+", ...; "unknown" for values outside the enum. Never NULL. */
 const char *stflash_family_name(enum stflash_family family);
 

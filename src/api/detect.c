@@ -132,7 +132,7 @@ static void flash_facts(struct stflash_dev *dev, const struct stflash_chip_info 
     if (flash_map_from_chip(&map, chip, &mp, NULL, 0) == STFLASH_OK &&
         flash_map_unit_at(&map, chip->flash_base, &u))
         t->page_size = u.size;
-    const struct flash_family *fam = flash_family_find(chip->flash_ctrl);
+    const struct flash_family *fam = flash_family_for_chip(chip);
     t->flash_supported = fam && !flash_family_unhandled_quirks(fam, quirks);
     if (!t->flash_supported || !fam->protection)
         return;

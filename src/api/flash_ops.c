@@ -15,7 +15,7 @@ int dev_flash_setup(struct stflash_dev *dev, struct flash_dev *f)
         return ctx_fail(dev->ctx, STFLASH_ERR_UNSUPPORTED,
                         "cannot program flash: the part (DBGMCU_IDCODE 0x%08x) is not known",
                         t->dbgmcu_idcode);
-    if (!flash_family_find(chip->flash_ctrl))
+    if (!flash_family_for_chip(chip))
         return ctx_fail(dev->ctx, STFLASH_ERR_UNSUPPORTED,
                         "flash programming of %s (%s flash controller) is not supported yet; "
                         "memory, registers and reset work",

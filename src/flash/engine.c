@@ -1123,7 +1123,7 @@ int flash_dev_init(struct flash_dev *f, struct dbg *d, const struct stflash_chip
     f->dbg = d;
     f->ctx = d->ctx;
     f->chip = chip;
-    f->fam = flash_family_find(chip->flash_ctrl);
+    f->fam = flash_family_for_chip(chip);
     if (!f->fam)
         return ctx_fail(d->ctx, STFLASH_ERR_UNSUPPORTED, "no flash driver for %s (%s controller)",
                         chip->name, stflash_flash_ctrl_name(chip->flash_ctrl));

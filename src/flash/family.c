@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "flash/family.h"
+#include "stflash/chip.h"
 
 static const struct flash_family *const families[] = {
     &flash_family_fpec,
@@ -20,6 +21,19 @@ const struct flash_family *flash_family_find(enum stflash_flash_ctrl ctrl)
         if (families[i]->ctrl == ctrl)
             return families[i];
     return NULL;
+}
+
+const struct flash_family *flash_family_for_chip(const struct stflash_chip_info *chip)
+{
+    const struct flash_family *fam = chip ? flash_family_find(chip->flash_ctrl) : NULL;
+    if (fam && fam->families && !(fam->families & (1u << chip->family)))
+        return NULL;
+    return fam;
+}
+
+int stflash_chip_can_program(const struct stflash_chip_info *chip)
+{
+    return flash_family_for_chip(chip) != NULL;
 }
 
 uint32_t flash_family_unhandled_quirks(const struct flash_family *fam, uint32_t quirks)

@@ -30,6 +30,9 @@ struct flash_family {
     /* Clone quirks under which options_write stores the right bytes: option-byte changes on a
      * part with any other quirk are refused before the option bytes are erased. */
     uint32_t option_quirks;
+    /* The families (bit 1 << enum stflash_family) whose parts the driver programs when it knows
+     * only some of those sharing its controller style; 0: every family of `ctrl`. */
+    uint32_t families;
 
     /* The rest is optional (NULL: not supported for this family yet). */
 
@@ -56,6 +59,8 @@ struct flash_family {
 
 /* The descriptor of a controller style; NULL when no driver exists for it yet. */
 const struct flash_family *flash_family_find(enum stflash_flash_ctrl ctrl);
+/* The descriptor whose driver programs this chip, or NULL (stflash_chip_can_program). */
+const struct flash_family *flash_family_for_chip(const struct stflash_chip_info *chip);
 
 /* The quirks of `quirks` that the family does not handle (0: none). */
 uint32_t flash_family_unhandled_quirks(const struct flash_family *fam, uint32_t quirks);

@@ -450,6 +450,7 @@ const struct flash_family flash_family_l5u5 = {
     .name = "L5/U5",
     .ctrl = STFLASH_CTRL_L5_U5,
     .driver = &flash_driver_l5u5,
+    .families = 1u << STFLASH_FAMILY_L5 | 1u << STFLASH_FAMILY_U5, /* not the U3 and WBA */
     .protection = l5u5_protection,
     .options_read = l5u5_options_read,
     .options_write = l5u5_options_write,

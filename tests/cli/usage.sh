@@ -8,7 +8,7 @@ expect_out "Exit status:"
 for code in "0  success" "2  usage error" "3  no probe" "4  the target" "5  verification" "6  read or write protection"; do
     expect_out "$code"
 done
-for cmd in probe info write read erase verify reset options unlock lock doctor gdbserver; do
+for cmd in probe info write read erase verify reset options unlock lock doctor gdbserver chips; do
     expect_ok "$cmd" --help
     expect_out "Usage: stflash $cmd"
     expect_out "Exit status:"
@@ -63,7 +63,7 @@ usage_error "bad probe selector 'tcp:host:port'" --probe tcp:host:port info
 usage_error "bad probe selector 'ftp:x'" --probe ftp:x info
 usage_error "option '--probe' needs a value" info --probe
 usage_error "option '--halt' takes no value" reset --halt=yes
-usage_error "option '--json' is for probe, info, options and doctor only" "${P[@]}" --json reset
+usage_error "option '--json' is for probe, info, options, doctor and chips only" "${P[@]}" --json reset
 usage_error "option '--version' goes before the command" "${P[@]}" info --version
 usage_error "give one reset method" "${P[@]}" reset --hard --system
 usage_error "unknown reset method 'sideways'" "${P[@]}" reset --reset=sideways

@@ -184,6 +184,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv, int first);
 int cmd_erase(struct cli *cli, int argc, char **argv, int first);
 int cmd_read(struct cli *cli, int argc, char **argv, int first);
 int cmd_reset(struct cli *cli, int argc, char **argv, int first);
+int cmd_chips(struct cli *cli, int argc, char **argv, int first);
 int cmd_options(struct cli *cli, int argc, char **argv, int first);
 int cmd_unlock(struct cli *cli, int argc, char **argv, int first);
 int cmd_lock(struct cli *cli, int argc, char **argv, int first);

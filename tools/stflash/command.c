@@ -16,8 +16,10 @@ int cmd_begin(struct cli *cli, const char *command, const struct opt_spec *spec,
         return CMD_DONE;
     }
     if (cli->json && strcmp(command, "probe") != 0 && strcmp(command, "info") != 0 &&
-        strcmp(command, "options") != 0 && strcmp(command, "doctor") != 0) {
-        out_error("option '--json' is for probe, info, options and doctor only, not for '%s'",
+        strcmp(command, "options") != 0 && strcmp(command, "doctor") != 0 &&
+        strcmp(command, "chips") != 0) {
+        out_error("option '--json' is for probe, info, options, doctor and chips only, not for "
+                  "'%s'",
                   command);
         return EXIT_USAGE;
     }

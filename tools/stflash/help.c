@@ -18,7 +18,7 @@ static const char global_options[] =
     "                       secure area (from FLASH_SFR.SFSA up), which they keep otherwise\n"
     "  -v, --verbose        more messages (-vv: every probe command)\n"
     "  -q, --quiet          only errors\n"
-    "  --json               machine-readable output (probe, info, options, doctor)\n"
+    "  --json               machine-readable output (probe, info, options, doctor, chips)\n"
     "  -h, --help           help (also after a command: stflash write --help)\n";
 
 static const char exit_codes[] = "Exit status:\n"
@@ -53,6 +53,7 @@ void help_main(void)
           "  lock                     set read protection level 1 (--allow-read-protect)\n"
           "  doctor                   check everything from the probe to the flash, with fixes\n"
           "  gdbserver [--port N]     serve gdb (target extended-remote :4242)\n"
+          "  chips                    the parts stflash knows, and which it programs\n"
           "\n",
           stdout);
     fputs(global_options, stdout);
@@ -211,6 +212,11 @@ static const struct help_entry helps[] = {
              "'stflash unlock' (which erases the flash) removes it. The target is reset.\n"
              "\n"
              "  --allow-read-protect  confirm (required, as for options --rdp 1)\n"},
+    {"chips",
+     "Usage: stflash chips [--json]\n"
+     "List the chip table: each DEV_ID with its family, part numbers, core, the flash and SRAM of\n"
+     "its largest part, the erase units, and whether stflash programs its flash (the others are\n"
+     "identified, and their memory, registers and reset work). No probe is opened.\n"},
     {"doctor",
      "Usage: stflash doctor [--json]\n"
      "Check, in order: probe found, probe opened, probe firmware, target voltage, SWD link,\n"

@@ -11,7 +11,8 @@
 #endif
 
 #define COMMAND_LIST                                                                               \
-    "probe, info, write, read, erase, verify, reset, options, unlock, lock, doctor or gdbserver"
+    "probe, info, write, read, erase, verify, reset, options, unlock, lock, doctor, gdbserver or "  \
+    "chips"
 
 struct command {
     const char *name;
@@ -23,6 +24,7 @@ static const struct command commands[] = {
     {"read", cmd_read},   {"erase", cmd_erase},     {"verify", cmd_verify},
     {"reset", cmd_reset}, {"options", cmd_options}, {"unlock", cmd_unlock},
     {"lock", cmd_lock},   {"doctor", cmd_doctor}, {"gdbserver", cmd_gdbserver},
+    {"chips", cmd_chips},
 };
 
 int main(int argc, char **argv)
