@@ -10,6 +10,10 @@ install(FILES ${PROJECT_SOURCE_DIR}/man/stflash.1 ${PROJECT_SOURCE_DIR}/man/stfl
               ${PROJECT_SOURCE_DIR}/man/stflash-st-flash.1 ${PROJECT_SOURCE_DIR}/man/stflash-st-util.1
         DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 
+# Shell completion, where bash-completion looks for it.
+install(FILES ${PROJECT_SOURCE_DIR}/completions/stflash.bash
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME stflash)
+
 # The library's hint for "permission denied" names <prefix>/lib/udev/rules.d.
 install(FILES ${PROJECT_SOURCE_DIR}/udev/49-stflash.rules DESTINATION lib/udev/rules.d)
 

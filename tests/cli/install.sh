@@ -55,3 +55,16 @@ STFLASH_PROBE="sim:stm32f103c8,state=$WORK/installed.state" "$prefix/bin/stflash
     --probe >"$WORK/out" 2>"$WORK/err" || fail "the installed stflash-st-info failed"
 expect_out "chipid:     0x0410"
 pass "the installed tools run, with the virtual board"
+
+# bash completion: commands, a command's options (from its --help), virtual chips.
+comp="$prefix/share/bash-completion/completions/stflash"
+[ -e "$comp" ] || fail "not installed: share/bash-completion/completions/stflash"
+complete_words() { # WORD...: what completing the last word offers
+    PATH="$prefix/bin:$PATH" bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _stflash; printf "%s\n" "${COMPREPLY[@]}"' \
+        _ "$comp" "$@"
+}
+[ "$(complete_words stflash wr)" = write ] || fail "completing 'wr': $(complete_words stflash wr)"
+complete_words stflash write --no- | grep -qx -- --no-verify || fail "completing write --no-: $(complete_words stflash write --no-)"
+complete_words stflash --probe sim:stm32f40 | grep -qx sim:stm32f407vg || fail "completing --probe sim:stm32f40: $(complete_words stflash --probe sim:stm32f40)"
+complete_words stflash --probe sim:stm32f103c8 ch | grep -qx chips || fail "completing a command after --probe"
+pass "bash completion: commands, options of a command, virtual chips"
