@@ -8,7 +8,7 @@ expect_out "Exit status:"
 for code in "0  success" "2  usage error" "3  no probe" "4  the target" "5  verification" "6  read or write protection"; do
     expect_out "$code"
 done
-for cmd in probe info write read erase verify reset options unlock lock doctor gdbserver chips; do
+for cmd in probe info write read erase verify reset options unlock lock doctor gdbserver chips mem regs halt resume; do
     expect_ok "$cmd" --help
     expect_out "Usage: stflash $cmd"
     expect_out "Exit status:"

@@ -54,6 +54,10 @@ void help_main(void)
           "  doctor                   check everything from the probe to the flash, with fixes\n"
           "  gdbserver [--port N]     serve gdb (target extended-remote :4242)\n"
           "  chips                    the parts stflash knows, and which it programs\n"
+          "  mem read ADDR [WORDS]    print 32-bit words of memory (no halt, no reset)\n"
+          "  mem write ADDR VALUE...  store 32-bit words (RAM, peripherals; not flash)\n"
+          "  regs                     print the core registers of a halted core\n"
+          "  halt | resume            stop the core, or let it run\n"
           "\n",
           stdout);
     fputs(global_options, stdout);
@@ -217,6 +221,23 @@ static const struct help_entry helps[] = {
      "List the chip table: each DEV_ID with its family, part numbers, core, the flash and SRAM of\n"
      "its largest part, the erase units, and whether stflash programs its flash (the others are\n"
      "identified, and their memory, registers and reset work). No probe is opened.\n"},
+    {"mem",
+     "Usage: stflash mem read ADDR [WORDS]\n"
+     "       stflash mem write ADDR VALUE...\n"
+     "Read WORDS 32-bit words (default 1, at most 4096) from ADDR and print them, four a line;\n"
+     "or store each VALUE as a 32-bit word from ADDR on (SRAM, peripheral registers). ADDR is a\n"
+     "multiple of 4. Flash is not written by stores: use write. The target is attached\n"
+     "without a halt or a reset (--connect hot-plug unless --connect says otherwise).\n"},
+    {"regs",
+     "Usage: stflash regs\n"
+     "Print r0-r12, sp, lr, pc, xpsr, msp, psp, control, faultmask, basepri and primask of a\n"
+     "halted core (stflash halt stops it; a running core is refused, not halted).\n"},
+    {"halt",
+     "Usage: stflash halt\n"
+     "Stop the core where it is and print its pc. No reset.\n"},
+    {"resume",
+     "Usage: stflash resume\n"
+     "Let a halted core run on from where it stopped. No reset.\n"},
     {"doctor",
      "Usage: stflash doctor [--json]\n"
      "Check, in order: probe found, probe opened, probe firmware, target voltage, SWD link,\n"

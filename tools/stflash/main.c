@@ -11,8 +11,8 @@
 #endif
 
 #define COMMAND_LIST                                                                               \
-    "probe, info, write, read, erase, verify, reset, options, unlock, lock, doctor, gdbserver or "  \
-    "chips"
+    "probe, info, write, read, erase, verify, reset, options, unlock, lock, doctor, gdbserver, "   \
+    "chips, mem, regs, halt or resume"
 
 struct command {
     const char *name;
@@ -24,7 +24,8 @@ static const struct command commands[] = {
     {"read", cmd_read},   {"erase", cmd_erase},     {"verify", cmd_verify},
     {"reset", cmd_reset}, {"options", cmd_options}, {"unlock", cmd_unlock},
     {"lock", cmd_lock},   {"doctor", cmd_doctor}, {"gdbserver", cmd_gdbserver},
-    {"chips", cmd_chips},
+    {"chips", cmd_chips}, {"mem", cmd_mem}, {"regs", cmd_regs}, {"halt", cmd_halt},
+    {"resume", cmd_resume},
 };
 
 int main(int argc, char **argv)
