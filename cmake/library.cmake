@@ -19,6 +19,7 @@
 function(stflash_library_layers out target)
   set(pkg_LIBUSB libusb-1.0)
   set(pkg_UNICORN unicorn)
+  set(pkg_ZLIB zlib)
   set(layers ${${out}})
   get_target_property(deps ${target} LINK_LIBRARIES)
   if(NOT deps)

@@ -15,6 +15,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "arm/cortexm.h"
 #include "core/le.h"
@@ -44,22 +45,18 @@
 static const unsigned saved_regs[] = {16, 17, 18, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15};
 #define SAVED_REG_COUNT (sizeof saved_regs / sizeof saved_regs[0])
 
-/* Nibble table of the reflected polynomial 0xEDB88320. */
-static const uint32_t crc_nibble[16] = {
-    0x00000000u, 0x1db71064u, 0x3b6e20c8u, 0x26d930acu, 0x76dc4190u, 0x6b6b51f4u,
-    0x4db26158u, 0x5005713cu, 0xedb88320u, 0xf00f9344u, 0xd6d6a3e8u, 0xcb61b38cu,
-    0x9b64c2b0u, 0x86d3d2d4u, 0xa00ae278u, 0xbdbdf21cu,
-};
-
+/* zlib's crc32: the reflected polynomial 0xEDB88320 with inverted start and end, the CRC-32 the
+ * routine computes (loaders/crc32.S). Fed in pieces zlib's uInt length can hold. */
 uint32_t flash_crc32(uint32_t crc, const uint8_t *data, size_t len)
 {
-    uint32_t c = ~crc;
-    for (size_t i = 0; i < len; i++) {
-        c ^= data[i];
-        c = (c >> 4) ^ crc_nibble[c & 0xFu];
-        c = (c >> 4) ^ crc_nibble[c & 0xFu];
+    uLong c = crc;
+    while (len > 0) {
+        uInt n = len > 0x40000000u ? 0x40000000u : (uInt)len;
+        c = crc32(c, data, n);
+        data += n;
+        len -= n;
     }
-    return ~c;
+    return (uint32_t)c;
 }
 
 uint32_t flash_crc_expected(const uint8_t *data, size_t len, uint8_t erased)
