@@ -290,6 +290,12 @@ struct stflash_options {
      * from the next option load. */
     bool has_dual_bank;
     bool dual_bank;
+    /* H5 (RM0481 §7.6.11): the lifecycle state that replaces RDP (open 0xED, provisioning 0x17,
+     * iROT-provisioned 0x2E, TZ-closed 0xC6, closed 0x72, locked 0x5C); rdp_level is the level
+     * that matches it (0 open, 2 locked, 1 the others). A change needs
+     * STFLASH_PERMIT_PRODUCT_STATE. */
+    bool has_product_state;
+    uint8_t product_state;
 };
 
 /* Reads the option bytes, as in force and as stored. Works under read protection. The option
@@ -308,6 +314,8 @@ enum stflash_options_permit {
     STFLASH_PERMIT_RDP_LEVEL2 = 1u << 2,    /* set RDP to level 2: PERMANENT, no way back */
     STFLASH_PERMIT_TRUSTZONE = 1u << 3,     /* turn TrustZone on (TZEN): the flash becomes secure
                                                and only a full-erase regression turns it off */
+    STFLASH_PERMIT_PRODUCT_STATE = 1u << 4, /* change the H5's product state: most changes close
+                                               the debugger or cannot be undone */
 };
 
 /* The RDP byte of level 2 on the parts that have it (F0, F3; not the STM32F1). */
