@@ -21,8 +21,8 @@
 #include "flash/loaders/loader_abi.h"
 #include "h5_program_loader.h"
 
-/* tPROG of a quad word: 66 us typical on the H56x (DS14258 "Flash memory characteristics"); the
- * loader runner takes a margin above it as the pace of one unit. */
+/* tPROG of a quad word at most, with a margin over the 66 us typical the virtual board uses (not
+ * checked against DS14258): the loader runner takes it as the pace of one unit. */
 #define TPROG_MAX_US 150u
 
 static const struct l4_ctrl_flag sr_flags[] = {

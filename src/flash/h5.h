@@ -84,8 +84,8 @@
 /* WRPxR: one bit per group of four sectors, 0 = protected (RM0481 §7.11). */
 #define H5_WRP_SECTORS_PER_BIT 4u
 
-/* Deadlines: sector erase 1.9 ms typical (DS14258 "Flash memory characteristics"), bank erase
- * longer; an option change with a product-state regression erases the flash. */
+/* Deadlines: a sector erase takes milliseconds, a bank erase longer; an option change with a
+ * product-state regression erases the flash. Generous, as the datasheet figures are not checked. */
 #define H5_IDLE_TIMEOUT_MS 100u
 #define H5_ERASE_TIMEOUT_MS 200u
 #define H5_MASS_ERASE_TIMEOUT_MS 4000u
