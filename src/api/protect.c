@@ -106,6 +106,7 @@ int stflash_options_write(struct stflash_dev *dev, const struct stflash_options 
         ps_opts = *opts;
         ps_opts.rdp_level_stored = h5_product_state_level(opts->product_state);
         opts = &ps_opts;
+        permits |= STFLASH_PERMIT_READ_PROTECT; /* the product-state permit says it all */
     } else if (cur.has_product_state && opts->rdp_level_stored != cur.rdp_level_stored &&
                !(permits & STFLASH_PERMIT_PRODUCT_STATE)) {
         return ctx_fail(dev->ctx, STFLASH_ERR_PROTECTED,

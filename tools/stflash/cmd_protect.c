@@ -356,6 +356,14 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
                   t.chip ? t.chip->name : "target");
         rc = EXIT_USAGE;
     }
+    if (rc == EXIT_OK && change && o.has_product_state && cmd_has_opt(&cl, OPT_PRODUCT_STATE) &&
+        !strcmp(product_state_name((uint8_t)pstate), "not a product state")) {
+        out_error("0x%02x is no product state of the %s: give open 0xED, provisioning 0x17, "
+                  "iROT-provisioned 0x2E, TZ-closed 0xC6, closed 0x72 or locked 0x5C (RM0481 "
+                  "§7.6.11)",
+                  pstate, t.chip ? t.chip->name : "target");
+        rc = EXIT_USAGE;
+    }
     if (rc == EXIT_OK && change && !o.has_swap_bank && cmd_has_opt(&cl, OPT_SWAP_BANK)) {
         out_error("the %s has no SWAP_BANK option bit (H5, H7): leave out --swap-bank",
                   t.chip ? t.chip->name : "target");
