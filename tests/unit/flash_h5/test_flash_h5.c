@@ -253,6 +253,20 @@ static void test_product_state_write(void **state)
     assert_int_equal(o.rdp_level, 1);
 }
 
+/* TrustZone on (OPTSR2.TZEN 0xB4, set in the simulated option registers): the whole flash is
+ * the secure registers', refused before anything is touched with the way out named. */
+static void test_trustzone_refused(void **state)
+{
+    struct fixture *fx = *state;
+    assert_int_equal(write_seg(fx, FLASH_BASE + 16, 16, 3), STFLASH_OK);
+    fx->sd.t.h5f.cur[1] = 0xB4000000u;
+    assert_error(fx, write_seg(fx, BANK2, 16, 4), STFLASH_ERR_PROTECTED,
+                 "cannot write 0x08100000: TrustZone is on (FLASH_OPTSR2_CUR.TZEN 0xb4)");
+    assert_non_null(strstr(stflash_last_error(fx->ctx), "secure-aware tool"));
+    assert_int_equal(flash_at(fx, BANK2), 0xFF);
+    assert_pattern(fx, FLASH_BASE + 16, 16, 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +277,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_second_program_named, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_protection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_product_state_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trustzone_refused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
