@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "core/le.h"
+#include "flash_common.h"
 #include "target.h"
 
 #define REG_ACR 0x00u
@@ -87,15 +88,7 @@ static const uint32_t cur_offs[SIM_H5_OPT_WORDS] = {0x50u, 0x70u, 0xE8u, 0x1E8u}
 static const uint32_t opt_shipped[SIM_H5_OPT_WORDS] = {0x2D30EDD8u, 0xC3000000u, 0xFFFFFFFFu,
                                                        0xFFFFFFFFu};
 
-static sim_ps tprog(const struct sim_target *t)
-{
-    return t->chip->tprog_ps ? t->chip->tprog_ps : t->family->tprog_ps;
-}
 
-static sim_ps terase(const struct sim_target *t)
-{
-    return t->chip->erase_ps ? t->chip->erase_ps : t->family->erase_ps;
-}
 
 static uint8_t product_state(uint32_t optsr)
 {
@@ -229,24 +222,12 @@ static sim_ps work_floor(const struct sim_target *t, const struct sim_stats *s)
 
 static void start_busy(struct sim_target *t, sim_ps duration)
 {
-    struct h5_flash *f = &t->h5f;
-    sim_ps from = (f->sr & SR_BSY) && f->busy_until > t->now ? f->busy_until : t->now;
-    f->busy_until = from + duration;
-    f->sr |= SR_BSY;
+    sim_flash_start_busy(t, &t->h5f.sr, SR_BSY, &t->h5f.busy_until, duration);
 }
 
 static bool wait_not_busy(struct sim_target *t, enum sim_initiator who)
 {
-    flash_update(t);
-    if (!(t->h5f.sr & SR_BSY))
-        return true;
-    if (who == SIM_BY_DEBUG)
-        return false;
-    if (t->stats)
-        t->stats->cost_ps[SIM_COST_BSY_WAIT] += t->h5f.busy_until - t->now;
-    t->now = t->h5f.busy_until;
-    flash_update(t);
-    return true;
+    return sim_flash_wait_idle(t, who, &t->h5f.sr, SR_BSY, &t->h5f.busy_until, flash_update);
 }
 
 /* The options load at every reset (RM0481 §7.4). */
@@ -269,11 +250,6 @@ static bool trustzone(const struct sim_target *t)
 
 /* ---- erase ---- */
 
-static void erase_bytes(struct sim_target *t, uint32_t off, uint32_t len)
-{
-    memset(&t->flash[off], 0xFF, len);
-    sim_target_code_changed(t, t->family->flash_base + off, len);
-}
 
 /* Erases sectors [first, first + n) of the physical bank pb, unless one is refused. */
 static void erase_sectors(struct sim_target *t, unsigned pb, uint32_t first, uint32_t n)
@@ -291,7 +267,7 @@ static void erase_sectors(struct sim_target *t, unsigned pb, uint32_t first, uin
             f->cr &= ~CR_STRT;
             return;
         }
-    erase_bytes(t, base + first * SECTOR, n * SECTOR);
+    sim_flash_erase_bytes(t, base + first * SECTOR, n * SECTOR);
 }
 
 static void start_erase(struct sim_target *t, uint32_t ops)
@@ -315,7 +291,7 @@ static void start_erase(struct sim_target *t, uint32_t ops)
             t->stats->pages_erased++;
     }
     if (!(f->sr & SR_PROG_ERRORS))
-        start_busy(t, terase(t));
+        start_busy(t, sim_flash_terase(t));
 }
 
 /* OPTSTRT: the _PRG registers become the stored options, within the product-state rules of the
@@ -328,10 +304,10 @@ static void option_program(struct sim_target *t)
         f->sr |= SR_OPTCHANGEERR;
         return;
     }
-    sim_ps dt = terase(t);
+    sim_ps dt = sim_flash_terase(t);
     if (want == PS_OPEN && now != PS_OPEN) { /* the regression erases the flash */
-        erase_bytes(t, 0, t->flash_size);
-        dt += terase(t);
+        sim_flash_erase_bytes(t, 0, t->flash_size);
+        dt += sim_flash_terase(t);
         if (t->stats)
             t->stats->mass_erases++;
     }
@@ -486,24 +462,11 @@ static void program_quad_word(struct sim_target *t)
         le32_put(&t->flash[off + 4 * i], le32_get(&t->flash[off + 4 * i]) & f->buf[i]);
     if (!erased && !(f->eccdetr & ECCD)) /* the first double error is the one kept */
         f->eccdetr = ECCD | (phys_bank(t, off, &in) ? ECC_BK : 0) | ((in / 16u) & 0xFFFFu);
-    start_busy(t, tprog(t));
+    start_busy(t, sim_flash_tprog(t));
     if (t->stats)
         t->stats->halfwords_programmed += 8u;
 }
 
-static void note_code_change(struct sim_target *t, uint32_t addr, unsigned size,
-                             enum sim_initiator who)
-{
-    if (who == SIM_BY_DEBUG) {
-        sim_target_code_changed(t, addr, size);
-    } else if (t->dirty_hi <= t->dirty_lo) {
-        t->dirty_lo = addr;
-        t->dirty_hi = addr + size;
-    } else {
-        t->dirty_lo = addr < t->dirty_lo ? addr : t->dirty_lo;
-        t->dirty_hi = addr + size > t->dirty_hi ? addr + size : t->dirty_hi;
-    }
-}
 
 static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsigned size,
                                        uint32_t val, enum sim_initiator who)
@@ -535,22 +498,16 @@ static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsi
         return SIM_BUS_OK;
     f->nbuf = 0;
     program_quad_word(t);
-    note_code_change(t, f->buf_addr, 16u, who);
+    sim_flash_note_store(t, f->buf_addr, 16u, who);
     return SIM_BUS_OK;
 }
 
-static enum sim_bus_result optbytes_write(struct sim_target *t, uint32_t addr, unsigned size,
-                                          uint32_t val, enum sim_initiator who)
-{
-    (void)t, (void)addr, (void)size, (void)val, (void)who;
-    return SIM_BUS_OK;
-}
 
 const struct sim_flash_ops sim_h5_flash_ops = {
     .reset = flash_reset,
     .update = flash_update,
     .array_write = array_write,
-    .optbytes_write = optbytes_write,
+    .optbytes_write = sim_flash_no_optbytes,
     .rdp_level = rdp_level,
     .optbytes_default = optbytes_default,
     .busy_until = busy_until,
