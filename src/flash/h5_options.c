@@ -95,9 +95,10 @@ static int wrp_of_mask(struct flash_dev *f, uint32_t mask, uint32_t wrp[2])
     uint32_t span = H5_WRP_SECTORS_PER_BIT * 8192u, bank = size / 2u;
     if (group == 0 || group % span)
         return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
-                        "the WRP bits of the %s protect groups of four sectors, which its %u KiB "
-                        "do not split into 32 groups of",
-                        f->chip->name, size / 1024u);
+                        "on the %s (%u KiB) a --wrp bit stands for %u KiB, less than the group of "
+                        "four sectors (%u KiB) one FLASH_WRPxR bit protects: leave --wrp out "
+                        "(nothing was changed)",
+                        f->chip->name, size / 1024u, group / 1024u, span / 1024u);
     wrp[0] = wrp[1] = 0xFFFFFFFFu;
     for (unsigned g = 0; g < 32; g++) {
         if (mask & (1u << g))
@@ -144,9 +145,9 @@ int h5_options_write(struct flash_dev *f, const struct stflash_options *o)
                     (o->wdg_sw ? H5_OPTSR_IWDG_SW : 0) | (o->nrst_stop ? H5_OPTSR_NRST_STOP : 0) |
                     (o->nrst_stdby ? H5_OPTSR_NRST_STDBY : 0) |
                     (o->swap_bank ? H5_OPTSR_SWAP_BANK : 0);
-    uint32_t nwrp[2];
-    rc = wrp_of_mask(f, o->wrp, nwrp);
-    if (rc != STFLASH_OK)
+    uint32_t nwrp[2] = {wrp[0], wrp[1]};
+    if (o->wrp != h5_wrp_mask(wrp, (uint32_t)flash_map_bytes(&f->map)) &&
+        (rc = wrp_of_mask(f, o->wrp, nwrp)) != STFLASH_OK)
         return rc;
     rc = l4_ctrl_unlock_options(f, &h5_ctrl);
     if (rc == STFLASH_OK)

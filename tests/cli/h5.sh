@@ -149,3 +149,24 @@ expect_out "erased the whole flash"
 expect_ok "${P[@]}" -q read "$WORK/flash.bin" $FLASH "$bytes"
 all_ff "$WORK/flash.bin" || fail "flash not blank after mass erase"
 pass "$mode: mass erase"
+
+# A 512 KiB part (two banks of 32 sectors): a --wrp bit (16 KiB) is finer than a WRP group of
+# four sectors, so --wrp is refused with nothing changed, while other option bits still change;
+# an image across its bank boundary (0x08040000) goes through both banks.
+if [ "$mode" = sim ]; then
+    Q=(--probe "sim:$chip,flash-kib=512,state=$WORK/small.state")
+    expect_ok "${Q[@]}" info
+    expect_out "512 KiB (524288 bytes) at 0x08000000, 8 KiB pages"
+    expect_rc 1 "${Q[@]}" options --wrp 0x1 --dangerous-write-protect
+    expect_err "a --wrp bit stands for 16 KiB, less than the group of four sectors (32 KiB)"
+    expect_ok "${Q[@]}" options
+    expect_out "WRP 0xffffffff"
+    expect_ok "${Q[@]}" options --nrst-stdby 0
+    expect_ok "${Q[@]}" options
+    expect_out "nRST_STDBY:        0"
+    random_file "$WORK/small.bin" 3000
+    expect_ok "${Q[@]}" write "$WORK/small.bin" 0x0803FF00
+    expect_ok "${Q[@]}" verify "$WORK/small.bin" 0x0803FF00
+    expect_out "identical"
+    pass "$mode: 512 KiB: --wrp refused (groups too coarse), other bits changed, both banks written"
+fi
