@@ -187,6 +187,23 @@ static const struct sim_chip chips[] = {
         .rom_pidr = 0x00000A0482ull,
     },
     {
+        /* Nucleo-H563ZI (RM0481, DS14258): 2 MiB in two banks of 128 sectors of 8 KiB (bank 2 at
+         * 0x08100000), 640 KiB SRAM1-3 contiguous at 0x20000000. DEV_ID 0x484 (RM0481 DBGMCU_IDCODE);
+         * REV_ID 0x1001 in this model. */
+        .name = "stm32h563zi",
+        .descr = "STM32H563ZI (Nucleo-H563ZI, two flash banks, product state, TrustZone off)",
+        .family = &sim_family_h5,
+        .dev_id = 0x484,
+        .idcode = 0x10010484u,
+        .flash_kib = 2048,
+        .sram_kib = 640,
+        .page_size = 8192,
+        .dp_idcode = 0x0BE12477u,
+        .cpuid = 0x410FD214u,
+        .ap_idr = 0x14770015u,
+        .rom_pidr = 0x00000A0484ull,
+    },
+    {
         /* Nucleo-L552ZE-Q (RM0438, DS12736): 512 KiB, two banks of 128 pages of 2 KiB with
          * OPTR.DBANK (as shipped) or one bank of 128 pages of 4 KiB; 256 KiB SRAM1-2 contiguous.
          * REV_ID 0x2000. */

@@ -220,6 +220,7 @@ extern const struct sim_flash_ops sim_l4flash_ops; /* L4, G0, G4, WB: l4_flash.c
 extern const struct sim_flash_ops sim_f4_flash_ops; /* F2/F4: f4_flash.c */
 extern const struct sim_flash_ops sim_h7_flash_ops; /* H7: h7_flash.c */
 extern const struct sim_flash_ops sim_l5u5_flash_ops; /* L5, U5: l5u5_flash.c */
+extern const struct sim_flash_ops sim_h5_flash_ops;   /* H5: h5_flash.c */
 extern const struct sim_flash_ops sim_l0l1_flash_ops; /* L0, L1: l0l1_flash.c */
 
 struct sim_family {
@@ -281,6 +282,7 @@ extern const struct sim_family sim_family_f40x, sim_family_f42x, sim_family_f411
 extern const struct sim_family sim_family_f76x; /* f4_periph.c */
 extern const struct sim_family sim_family_h743, sim_family_h7a3; /* h7_periph.c */
 extern const struct sim_family sim_family_l5, sim_family_u5; /* l5u5_periph.c */
+extern const struct sim_family sim_family_h5;                /* l5u5_periph.c */
 extern const struct sim_family sim_family_l0, sim_family_l1; /* l0l1_periph.c */
 
 /* The state file's section of the option bytes: name and length of the block that follows the

@@ -10,6 +10,10 @@
  *
  * The option bytes stored are the target's optnv[] (and so the state file's "h7opt" section):
  * [0] OPTSR, [1] WPSN bank 1, [2] WPSN bank 2, [3] BOOT (BOOT_ADD0 [15:0], BOOT_ADD1 [31:16]).
+ * Bit 0 of [0] (OPT_BUSY, a status bit never stored) records whether the array's halves are
+ * exchanged: SWAP_BANK_OPT takes effect at the next reset (RM0433 §4.3.13 "Flash bank
+ * swapping"), which puts bank 2 at 0x08000000; each register block keeps controlling its physical
+ * bank.
  */
 #include <string.h>
 
@@ -164,6 +168,36 @@ static bool wait_not_busy(struct sim_target *t, unsigned bank, enum sim_initiato
 
 /* ---- option bytes ---- */
 
+#define NV_SWAPPED 1u /* optnv[0]: the array's halves exchanged */
+
+static unsigned swapped(const struct sim_target *t)
+{
+    return t->optnv[0] & NV_SWAPPED;
+}
+
+/* Where the physical bank b lies in the array. */
+static uint32_t bank_off(const struct sim_target *t, unsigned b)
+{
+    return (b ^ swapped(t)) * bank_size(t);
+}
+
+/* SWAP_BANK at reset: the banks change places in the memory map when it differs from the
+ * arrangement of the array. */
+static void apply_swap(struct sim_target *t)
+{
+    unsigned want = (t->h7f.optsr_cur & OPTSR_SWAP_BANK_OPT) ? 1u : 0u;
+    if (want == swapped(t))
+        return;
+    uint32_t half = bank_size(t);
+    for (uint32_t i = 0; i < half; i++) {
+        uint8_t v = t->flash[i];
+        t->flash[i] = t->flash[half + i];
+        t->flash[half + i] = v;
+    }
+    t->optnv[0] ^= NV_SWAPPED;
+    sim_target_code_changed(t, t->family->flash_base, t->flash_size);
+}
+
 static void load_option_bytes(struct sim_target *t)
 {
     struct h7_flash *f = &t->h7f;
@@ -191,8 +225,8 @@ static void h7_optbytes_sync(struct sim_target *t)
 
 static void erase_bank(struct sim_target *t, unsigned b)
 {
-    memset(&t->flash[b * bank_size(t)], 0xFF, bank_size(t));
-    sim_target_code_changed(t, t->family->flash_base + b * bank_size(t), bank_size(t));
+    memset(&t->flash[bank_off(t, b)], 0xFF, bank_size(t));
+    sim_target_code_changed(t, t->family->flash_base + bank_off(t, b), bank_size(t));
 }
 
 /* OPTSTART (RM0433 §4.4.3): the _PRG values are programmed and show in the _CUR registers at
@@ -216,11 +250,11 @@ static void option_start(struct sim_target *t)
         if (t->stats)
             t->stats->mass_erases++;
     }
-    t->optnv[0] = f->optsr_prg & OPTSR_WRITABLE;
+    t->optnv[0] = (f->optsr_prg & OPTSR_WRITABLE) | swapped(t);
     t->optnv[1] = f->wpsn_prg[0] & wpsn_mask(t);
     t->optnv[2] = f->wpsn_prg[1] & wpsn_mask(t);
     t->optnv[3] = f->boot_prg;
-    f->optsr_cur = (f->optsr_cur & OPTSR_OPTCHANGEERR) | t->optnv[0];
+    f->optsr_cur = (f->optsr_cur & OPTSR_OPTCHANGEERR) | (t->optnv[0] & OPTSR_WRITABLE);
     f->wpsn_cur[0] = t->optnv[1];
     f->wpsn_cur[1] = t->optnv[2];
     f->boot_cur = t->optnv[3];
@@ -245,7 +279,7 @@ static void sector_erase(struct sim_target *t, unsigned b)
         k->sr |= SR_WRPERR;
         return;
     }
-    uint32_t off = b * bank_size(t) + n * model(t)->sector_size;
+    uint32_t off = bank_off(t, b) + n * model(t)->sector_size;
     memset(&t->flash[off], 0xFF, model(t)->sector_size);
     sim_target_code_changed(t, t->family->flash_base + off, model(t)->sector_size);
     start_busy(t, b, model(t)->sector_erase_ps[psize_index(t, b)]);
@@ -273,6 +307,7 @@ static void h7_reset(struct sim_target *t)
     for (unsigned b = 0; b < 2; b++)
         t->h7f.bank[b].cr = CR_LOCK | (model(t)->psize ? 3u << CR_PSIZE_SHIFT : 0u);
     load_option_bytes(t);
+    apply_swap(t);
     t->h7f.optcr = OPTCR_OPTLOCK | (t->h7f.optsr_cur & OPTSR_SWAP_BANK_OPT);
 }
 
@@ -511,7 +546,7 @@ static enum sim_bus_result h7_array_write(struct sim_target *t, uint32_t addr, u
                                           uint32_t val, enum sim_initiator who)
 {
     uint32_t off = addr - t->family->flash_base;
-    unsigned b = off >= bank_size(t) ? 1u : 0u, w = model(t)->word_bytes;
+    unsigned b = (off >= bank_size(t) ? 1u : 0u) ^ swapped(t), w = model(t)->word_bytes;
     struct h7_bank *k = &t->h7f.bank[b];
     if (!wait_not_busy(t, b, who))
         return SIM_BUS_STALL;

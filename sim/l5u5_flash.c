@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "core/le.h"
+#include "flash_common.h"
 #include "target.h"
 
 #define REG_ACR 0x00u
@@ -81,15 +82,7 @@ static const struct sim_l5u5_model *model(const struct sim_target *t)
     return &t->family->l5u5;
 }
 
-static sim_ps tprog(const struct sim_target *t)
-{
-    return t->chip->tprog_ps ? t->chip->tprog_ps : t->family->tprog_ps;
-}
 
-static sim_ps terase(const struct sim_target *t)
-{
-    return t->chip->erase_ps ? t->chip->erase_ps : t->family->erase_ps;
-}
 
 /* ---- option registers ---- */
 
@@ -254,25 +247,13 @@ static sim_ps work_floor(const struct sim_target *t, const struct sim_stats *s)
 
 static void start_busy(struct sim_target *t, sim_ps duration)
 {
-    struct l5u5_flash *f = &t->l5u5f;
-    sim_ps from = (f->sr & SR_BSY) && f->busy_until > t->now ? f->busy_until : t->now;
-    f->busy_until = from + duration;
-    f->sr |= SR_BSY;
-    f->eop_pending = true;
+    sim_flash_start_busy(t, &t->l5u5f.sr, SR_BSY, &t->l5u5f.busy_until, duration);
+    t->l5u5f.eop_pending = true;
 }
 
 static bool wait_not_busy(struct sim_target *t, enum sim_initiator who)
 {
-    flash_update(t);
-    if (!(t->l5u5f.sr & SR_BSY))
-        return true;
-    if (who == SIM_BY_DEBUG)
-        return false;
-    if (t->stats)
-        t->stats->cost_ps[SIM_COST_BSY_WAIT] += t->l5u5f.busy_until - t->now;
-    t->now = t->l5u5f.busy_until;
-    flash_update(t);
-    return true;
+    return sim_flash_wait_idle(t, who, &t->l5u5f.sr, SR_BSY, &t->l5u5f.busy_until, flash_update);
 }
 
 /* The options load at power-on and OBL_LAUNCH only (RM0438 §6.4.2, RM0456 §7.4.2). */
@@ -312,11 +293,6 @@ static bool trustzone(const struct sim_target *t)
 
 /* ---- erase ---- */
 
-static void erase_bytes(struct sim_target *t, uint32_t off, uint32_t len)
-{
-    memset(&t->flash[off], 0xFF, len);
-    sim_target_code_changed(t, t->family->flash_base + off, len);
-}
 
 static void page_erase(struct sim_target *t)
 {
@@ -329,8 +305,8 @@ static void page_erase(struct sim_target *t)
         f->cr &= ~CR_STRT;
         return;
     }
-    erase_bytes(t, off, page);
-    start_busy(t, terase(t));
+    sim_flash_erase_bytes(t, off, page);
+    start_busy(t, sim_flash_terase(t));
     if (t->stats)
         t->stats->pages_erased++;
 }
@@ -351,10 +327,10 @@ static void mass_erase(struct sim_target *t, bool b1, bool b2)
                     return;
                 }
     if (b1)
-        erase_bytes(t, 0, bsize);
+        sim_flash_erase_bytes(t, 0, bsize);
     if (b2)
-        erase_bytes(t, bsize, bsize);
-    start_busy(t, terase(t));
+        sim_flash_erase_bytes(t, bsize, bsize);
+    start_busy(t, sim_flash_terase(t));
     if (t->stats)
         t->stats->mass_erases++;
 }
@@ -384,10 +360,10 @@ static void option_program(struct sim_target *t)
         f->opt[OPT_SECWM1R1] = opt_default(t, OPT_SECWM1R1);
         f->opt[OPT_SECWM2R1] = opt_default(t, OPT_SECWM2R1);
     }
-    sim_ps dt = terase(t);
+    sim_ps dt = sim_flash_terase(t);
     if (regress) {
-        erase_bytes(t, 0, t->flash_size);
-        dt += terase(t);
+        sim_flash_erase_bytes(t, 0, t->flash_size);
+        dt += sim_flash_terase(t);
         if (t->stats)
             t->stats->mass_erases++;
     }
@@ -545,24 +521,11 @@ static void program_unit(struct sim_target *t)
     }
     for (unsigned i = 0; i < words; i++)
         le32_put(&t->flash[off + 4 * i], f->buf[i]);
-    start_busy(t, tprog(t));
+    start_busy(t, sim_flash_tprog(t));
     if (t->stats)
         t->stats->halfwords_programmed += 2u * words;
 }
 
-static void note_code_change(struct sim_target *t, uint32_t addr, unsigned size,
-                             enum sim_initiator who)
-{
-    if (who == SIM_BY_DEBUG) {
-        sim_target_code_changed(t, addr, size);
-    } else if (t->dirty_hi <= t->dirty_lo) {
-        t->dirty_lo = addr;
-        t->dirty_hi = addr + size;
-    } else {
-        t->dirty_lo = addr < t->dirty_lo ? addr : t->dirty_lo;
-        t->dirty_hi = addr + size > t->dirty_hi ? addr + size : t->dirty_hi;
-    }
-}
 
 static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsigned size,
                                        uint32_t val, enum sim_initiator who)
@@ -595,22 +558,16 @@ static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsi
         return SIM_BUS_OK;
     f->nbuf = 0;
     program_unit(t);
-    note_code_change(t, f->buf_addr, unit, who);
+    sim_flash_note_store(t, f->buf_addr, unit, who);
     return SIM_BUS_OK;
 }
 
-static enum sim_bus_result optbytes_write(struct sim_target *t, uint32_t addr, unsigned size,
-                                          uint32_t val, enum sim_initiator who)
-{
-    (void)t, (void)addr, (void)size, (void)val, (void)who;
-    return SIM_BUS_OK;
-}
 
 const struct sim_flash_ops sim_l5u5_flash_ops = {
     .reset = flash_reset,
     .update = flash_update,
     .array_write = array_write,
-    .optbytes_write = optbytes_write,
+    .optbytes_write = sim_flash_no_optbytes,
     .rdp_level = rdp_level,
     .optbytes_default = optbytes_default,
     .busy_until = busy_until,

@@ -16,6 +16,7 @@
 #define FLASH_REGS 0x40022000u
 #define L5_RCC_BASE 0x40021000u
 #define U5_RCC_BASE 0x46020C00u
+#define H5_RCC_BASE 0x44020C00u /* RM0481 §2.3 memory map (non-secure AHB3) */
 #define GPIO_BASE 0x42020000u
 #define GPIO_PORTS 8u /* A..H */
 
@@ -28,14 +29,33 @@ enum gpio_reg { GPIO_MODER, GPIO_OTYPER, GPIO_OSPEEDR, GPIO_PUPDR, GPIO_IDR, GPI
                 GPIO_LCKR, GPIO_AFRL, GPIO_AFRH, GPIO_BRR, GPIO_COUNT };
 
 #define MSI_RESET_HZ 4000000u       /* MSI(S) range 4 at reset (RM0438 §9.2.3, RM0456 §11.4.4) */
+#define HSI_H5_HZ 64000000u         /* H5: HSI, HSIDIV 00 at reset */
 #define GPIOA_MODER_RESET 0xABFFFFFFu /* PA13/PA14/PA15 in AF mode (RM0438 §11.4.1) */
 #define SWD_MODER_MASK 0x3C000000u
 #define LED_PORT 2u /* PC7: LD1 on the Nucleo-L552ZE-Q (UM2581) and Nucleo-U575ZI-Q (UM2861) */
 #define LED_PIN 7u
 
+static bool is_h5(const struct sim_target *t)
+{
+    return t->family == &sim_family_h5;
+}
+
+/* The H5's RCC_RSR sits where the U5's RCC_CSR does, with RMVF at bit 23 and the flags above
+ * (RM0481 §11.8 RCC_RSR): the H5 takes the U5's RCC model. */
 static bool is_u5(const struct sim_target *t)
 {
-    return t->family == &sim_family_u5;
+    return t->family == &sim_family_u5 || is_h5(t);
+}
+
+/* The user LED: PC7 on the L5/U5 Nucleo boards, PB0 (LD1) on the Nucleo-H563ZI (UM3115). */
+static unsigned led_port(const struct sim_target *t)
+{
+    return is_h5(t) ? 1u : LED_PORT;
+}
+
+static unsigned led_pin(const struct sim_target *t)
+{
+    return is_h5(t) ? 0u : LED_PIN;
 }
 
 /* RCC registers by offset: the store holds 40 words; the U5's RCC_CSR (beyond them) takes the
@@ -50,7 +70,7 @@ static uint32_t *rcc(struct sim_target *t, uint32_t off)
 
 static bool led_on(const struct sim_target *t)
 {
-    return t->per.gpio[LED_PORT][GPIO_ODR] & (1u << LED_PIN);
+    return t->per.gpio[led_port(t)][GPIO_ODR] & (1u << led_pin(t));
 }
 
 static void periph_reset(struct sim_target *t)
@@ -63,8 +83,9 @@ static void periph_reset(struct sim_target *t)
     uint32_t dbgmcu_cr = p->dbgmcu_cr, fz0 = p->dbgmcu_fz[0], fz1 = p->dbgmcu_fz[1];
 
     memset(p, 0, sizeof *p);
-    /* RCC_CR: L5 MSION, MSIRDY, MSIRANGE 6 (4 MHz); U5 MSISON, MSISRDY (bit 2). */
-    p->rcc[0] = is_u5(t) ? 0x00000005u : 0x00000063u;
+    /* RCC_CR: L5 MSION, MSIRDY, MSIRANGE 6 (4 MHz); U5 MSISON, MSISRDY (bit 2); H5 HSION,
+     * HSIRDY, HSIDIVF (RM0481 §11.8 RCC_CR, reset value 0x23: HSI at 64 MHz). */
+    p->rcc[0] = is_h5(t) ? 0x00000023u : is_u5(t) ? 0x00000005u : 0x00000063u;
     p->rcc[39] = csr ? csr : 0x0C000000u;         /* RCC_CSR: BORRSTF | PINRSTF */
     for (unsigned port = 0; port < GPIO_PORTS; port++)
         p->gpio[port][GPIO_MODER] = 0xFFFFFFFFu;
@@ -76,7 +97,7 @@ static void periph_reset(struct sim_target *t)
     p->dbgmcu_cr = dbgmcu_cr;
     p->dbgmcu_fz[0] = fz0;
     p->dbgmcu_fz[1] = fz1;
-    cortexm_set_clock_hz(t, MSI_RESET_HZ);
+    cortexm_set_clock_hz(t, is_h5(t) ? HSI_H5_HZ : MSI_RESET_HZ);
 }
 
 static void gpio_set_odr(struct sim_target *t, unsigned port, uint32_t odr)
@@ -84,7 +105,7 @@ static void gpio_set_odr(struct sim_target *t, unsigned port, uint32_t odr)
     struct sim_periph *p = &t->per;
     uint32_t old = p->gpio[port][GPIO_ODR];
     p->gpio[port][GPIO_ODR] = odr & 0xFFFFu;
-    if (port == LED_PORT && ((old ^ odr) & (1u << LED_PIN))) {
+    if (port == led_port(t) && ((old ^ odr) & (1u << led_pin(t)))) {
         p->led_toggles++;
         p->led_last_toggle = t->now;
     }
@@ -129,6 +150,8 @@ static enum sim_bus_result rcc_access(struct sim_target *t, uint32_t off, uint32
         return SIM_BUS_OK;
     if (r == &t->per.rcc[39]) /* RMVF clears the reset flags */
         *r = (*wr & RCC_CSR_RMVF) ? *r & ~RCC_CSR_FLAGS : (*r & RCC_CSR_FLAGS) | (*wr & 0x00FFFFFFu);
+    else if (off == 0 && is_h5(t)) /* HSIRDY (bit 1) follows HSION (bit 0) */
+        *r = (*wr & ~0x2u) | ((*wr & 1u) << 1);
     else if (off == 0) /* MSIRDY (L5 bit 1) or MSISRDY (U5 bit 2) follows the ON bit 0 */
         *r = is_u5(t) ? (*wr & ~0x4u) | ((*wr & 1u) << 2) : (*wr & ~0x2u) | ((*wr & 1u) << 1);
     else
@@ -139,7 +162,10 @@ static enum sim_bus_result rcc_access(struct sim_target *t, uint32_t off, uint32
 static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, uint32_t *rd,
                                          const uint32_t *wr, enum sim_initiator who)
 {
-    uint32_t rcc_base = is_u5(t) ? U5_RCC_BASE : L5_RCC_BASE;
+    uint32_t rcc_base = is_h5(t) ? H5_RCC_BASE : is_u5(t) ? U5_RCC_BASE : L5_RCC_BASE;
+    if (is_h5(t) && addr >= FLASH_REGS && addr < FLASH_REGS + 0x400u)
+        return rd ? h5_flash_read(t, addr - FLASH_REGS, rd)
+                  : h5_flash_write(t, addr - FLASH_REGS, *wr, who);
     if (addr >= FLASH_REGS && addr < FLASH_REGS + 0x400u)
         return rd ? l5u5_flash_read(t, addr - FLASH_REGS, rd)
                   : l5u5_flash_write(t, addr - FLASH_REGS, *wr, who);
@@ -263,5 +289,42 @@ const struct sim_family sim_family_u5 = {
     .periph_access = periph_access,
     .reset_cause = reset_cause,
     .led = "pc7",
+    .led_on = led_on,
+};
+
+/* H5: the same buses, and AHB3 with PWR and RCC at 0x44020800/0x44020C00 (RM0481 §2.3). */
+static const struct sim_window h5_windows[] = {
+    {0x40000000u, 0x30000u},
+    {GPIO_BASE, GPIO_PORTS * 0x400u},
+    {0x44020000u, 0x1000u},
+};
+
+const struct sim_family sim_family_h5 = {
+    .name = "h5",
+    .ref = "RM0481",
+    .core = &sim_core_m33,
+    .flash_base = 0x08000000u,
+    /* The page of the device electronic signature (RM0481 "Device electronic signature"): UID at
+     * 0x08FFF800, flash size at 0x08FFF80C. The bootloader at 0x0BF80000 is not modelled. */
+    .sysmem_base = 0x08FFF000u,
+    .sysmem_end = 0x09000000u,
+    .flash_size_reg = 0x08FFF80Cu,
+    .uid_base = 0x08FFF800u,
+    .sram_base = 0x20000000u,
+    .windows = h5_windows,
+    .n_windows = sizeof h5_windows / sizeof h5_windows[0],
+    .dbgmcu_base = 0xE0044000u,
+    .dbgmcu_freeze = true,
+    .syst_calib = 31250u, /* 250 MHz / 8 */
+    /* Quad-word programming 66 us and sector erase 1.9 ms: the typical figures this model uses;
+     * not checked against the datasheet (DS14258 "Flash memory characteristics"). */
+    .tprog_ps = 66ull * SIM_PS_PER_US,
+    .erase_ps = 1900ull * SIM_PS_PER_US,
+    .flash = &sim_h5_flash_ops,
+    .max_rdp_level = 2,
+    .periph_reset = periph_reset,
+    .periph_access = periph_access,
+    .reset_cause = reset_cause,
+    .led = "pb0",
     .led_on = led_on,
 };

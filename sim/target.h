@@ -152,6 +152,26 @@ struct l5u5_flash {
     bool rdp_half;       /* RDP 0x55 loaded with TZEN: secure debug closed */
 };
 
+/* The H5 flash controller (RM0481 §7), as h5_flash.c models it from the non-secure side. The
+ * option registers are kept as _CUR (in force) and _PRG (being written) pairs: OPTSR, OPTSR2,
+ * WRP1R, WRP2R; the target's optnv[0..3] holds them as stored, optnv[4] whether the array halves
+ * are exchanged (the SWAP_BANK in force). */
+#define SIM_H5_OPT_WORDS 4u
+struct h5_flash {
+    uint32_t acr;
+    uint32_t sr;         /* FLASH_NSSR */
+    uint32_t cr;         /* FLASH_NSCR */
+    uint32_t optcr;      /* FLASH_OPTCR */
+    uint32_t cur[SIM_H5_OPT_WORDS], prg[SIM_H5_OPT_WORDS];
+    uint32_t eccdetr;    /* FLASH_ECCDETR */
+    int key_stage, optkey_stage;
+    bool key_locked_up;
+    unsigned nbuf;       /* words of the quad word latched so far */
+    uint32_t buf_addr, buf[4];
+    sim_ps busy_until;
+    int rdp_level;       /* from the product state in force */
+};
+
 /* The L0/L1 flash controller (RM0377 §3, RM0038 §3), as l0l1_flash.c models it. The option
  * words stored at 0x1FF80000 (value | complement << 16) are ob[]: +0x00 .. +0x1C, then +0x80 and
  * +0x84 (WRPR4 of the L1 categories 5 and 6). */
@@ -367,6 +387,7 @@ struct sim_target {
     struct f4_flash f4;
     struct h7_flash h7f;
     struct l5u5_flash l5u5f;
+    struct h5_flash h5f;
     struct l0l1_flash lxf;
     struct sim_periph per;
     struct sim_dap dap;
@@ -424,6 +445,9 @@ enum sim_bus_result f1_fpec_write(struct sim_target *t, uint32_t off, uint32_t v
                                   enum sim_initiator who);
 
 /* l5u5_flash.c: the non-secure flash registers of the L5 and U5 */
+enum sim_bus_result h5_flash_read(struct sim_target *t, uint32_t off, uint32_t *val);
+enum sim_bus_result h5_flash_write(struct sim_target *t, uint32_t off, uint32_t val,
+                                   enum sim_initiator who);
 enum sim_bus_result l5u5_flash_read(struct sim_target *t, uint32_t off, uint32_t *val);
 enum sim_bus_result l5u5_flash_write(struct sim_target *t, uint32_t off, uint32_t val,
                                      enum sim_initiator who);

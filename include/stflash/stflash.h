@@ -279,8 +279,9 @@ struct stflash_options {
     bool has_boot_addr;   /* boot_addr0/1 exist (H7 BOOT_ADD0/1; read only here) */
     uint32_t boot_addr0;  /* where the core boots with BOOT0 low */
     uint32_t boot_addr1;  /* ... and high */
-    bool has_swap_bank;   /* swap_bank exists (H7 SWAP_BANK_OPT; read only here) */
-    bool swap_bank;       /* bank 2 is mapped at the flash base */
+    bool has_swap_bank;   /* swap_bank exists (H7 SWAP_BANK_OPT, H5 SWAP_BANK) */
+    bool swap_bank;       /* bank 2 mapped at the flash base (stored; in force from the next
+                             reset) */
     bool has_trustzone; /* tzen and rdp_half exist (L5, U5: FLASH_OPTR.TZEN) */
     bool tzen;          /* TrustZone on: secure flash only the secure side programs */
     bool rdp_half;      /* read protection level 0.5 (RDP 0x55 with TrustZone on): rdp_level
@@ -290,6 +291,12 @@ struct stflash_options {
      * from the next option load. */
     bool has_dual_bank;
     bool dual_bank;
+    /* H5 (RM0481 §7.6.11): the lifecycle state that replaces RDP (open 0xED, provisioning 0x17,
+     * iROT-provisioned 0x2E, TZ-closed 0xC6, closed 0x72, locked 0x5C); rdp_level is the level
+     * that matches it (0 open, 2 locked, 1 the others). A change needs
+     * STFLASH_PERMIT_PRODUCT_STATE. */
+    bool has_product_state;
+    uint8_t product_state;
 };
 
 /* Reads the option bytes, as in force and as stored. Works under read protection. The option
@@ -298,7 +305,8 @@ struct stflash_options {
  * F2/F4/F7 the options are FLASH_OPTCR: wrp has one bit per sector (wrp_group_size 0), bits 12-23
  * for bank 2 of the F42x/F43x (FLASH_OPTCR1); the F7 adds the boot addresses, the F76x/F77x
  * nDBANK and nDBOOT (a device opened before an nDBANK change keeps the old flash layout: open it
- * again). */
+ * again). The H5 reports its product state (has_product_state) with the level that matches it; its
+ * SWAP_BANK, as the H7's, changes through swap_bank and takes effect at the next reset. */
 int stflash_options_read(struct stflash_dev *dev, struct stflash_options *out);
 
 /* Permission to write the dangerous fields; without it such a write is refused. */
@@ -308,6 +316,8 @@ enum stflash_options_permit {
     STFLASH_PERMIT_RDP_LEVEL2 = 1u << 2,    /* set RDP to level 2: PERMANENT, no way back */
     STFLASH_PERMIT_TRUSTZONE = 1u << 3,     /* turn TrustZone on (TZEN): the flash becomes secure
                                                and only a full-erase regression turns it off */
+    STFLASH_PERMIT_PRODUCT_STATE = 1u << 4, /* change the H5's product state: most changes close
+                                               the debugger or cannot be undone */
 };
 
 /* The RDP byte of level 2 on the parts that have it (F0, F3; not the STM32F1). */

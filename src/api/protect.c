@@ -9,6 +9,7 @@
 #include "api/dev.h"
 #include "arm/cortexm.h"
 #include "flash/family.h"
+#include "flash/h5.h"
 
 /* The flash device of the target, with a family that has option bytes. */
 static int setup(struct stflash_dev *dev, struct flash_dev *f)
@@ -92,6 +93,28 @@ int stflash_options_write(struct stflash_dev *dev, const struct stflash_options 
         rc = f.fam->options_read(&f, &cur);
     if (rc != 0)
         return rc;
+    struct stflash_options ps_opts;
+    if (cur.has_product_state && opts->product_state != cur.product_state) {
+        /* The H5: the product state asked for decides the level (and the check after the
+         * reset). */
+        if (!(permits & STFLASH_PERMIT_PRODUCT_STATE))
+            return ctx_fail(dev->ctx, STFLASH_ERR_PROTECTED,
+                            "changing the product state (0x%02x to 0x%02x) closes the debugger "
+                            "or cannot be undone without erasing the flash, and the locked state "
+                            "never: confirm with --allow-product-state",
+                            cur.product_state, opts->product_state);
+        ps_opts = *opts;
+        ps_opts.rdp_level_stored = h5_product_state_level(opts->product_state);
+        opts = &ps_opts;
+        permits |= STFLASH_PERMIT_READ_PROTECT; /* the product-state permit says it all */
+    } else if (cur.has_product_state && opts->rdp_level_stored != cur.rdp_level_stored &&
+               !(permits & STFLASH_PERMIT_PRODUCT_STATE)) {
+        return ctx_fail(dev->ctx, STFLASH_ERR_PROTECTED,
+                        "on the %s read protection is the product state (now 0x%02x): a change "
+                        "closes the debugger or cannot be undone; give the state with "
+                        "--product-state and confirm with --allow-product-state",
+                        f.chip->name, cur.product_state);
+    }
     int want_level = opts->rdp_level_stored;
     uint8_t byte;
     rc = f.fam->options_rdp_byte(&f, want_level, &byte); /* a level the family has? */

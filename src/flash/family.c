@@ -13,6 +13,7 @@ static const struct flash_family *const families[] = {
     &flash_family_h7ab,
     &flash_family_l5u5,
     &flash_family_l0l1,
+    &flash_family_h5,
 };
 
 const struct flash_family *flash_family_find(enum stflash_flash_ctrl ctrl)

@@ -485,8 +485,28 @@ static int h7_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
     return rc;
 }
 
+/* FLASH_OPTCR.SWAP_BANK in force (RM0433 §4.3.13 "Flash bank swapping": loaded from
+ * SWAP_BANK_OPT at reset): bank 2 at the flash base. Each register block controls its physical
+ * bank, so the map's banks take each other's blocks; the option registers are shared (the bank-2
+ * offsets are aliases). */
+static int h7_probe(struct flash_dev *f)
+{
+    uint32_t optcr, regs = f->map.bank[0].regs;
+    int rc = dbg_read32(f->dbg, regs + H7_OPTCR, &optcr);
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot read FLASH_OPTCR at 0x%08x: %s", regs + H7_OPTCR,
+                        last_error(f));
+    if (f->map.banks == 2 && (optcr & H7_OPTCR_SWAP_BANK)) {
+        f->map.bank[0].regs = f->map.bank[1].regs;
+        f->map.bank[1].regs = regs;
+        f->banks_swapped = true;
+    }
+    return STFLASH_OK;
+}
+
 static const struct flash_driver flash_driver_h7 = {
     .name = "stm32h7 flash interface",
+    .probe = h7_probe,
     .unlock = h7_unlock,
     .lock = h7_lock,
     .erase_unit = h7_erase_unit,

@@ -33,13 +33,18 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* The bank-1 block, which holds the shared option registers whatever SWAP_BANK says. */
 static uint32_t regs1(const struct flash_dev *f)
 {
-    return f->map.bank[0].regs;
+    return f->chip->flash_regs;
 }
 
+/* The register block of the map's bank (the other physical bank's when SWAP_BANK is in force,
+ * flash/h7.c h7_probe). */
 static uint32_t regs_of(const struct flash_dev *f, unsigned bank)
 {
+    if (bank < f->map.banks)
+        return f->map.bank[bank].regs;
     return bank ? regs1(f) + H7_BANK2_OFFSET : regs1(f);
 }
 
@@ -125,6 +130,7 @@ int h7_options_encode(const struct h7_layout *l, unsigned banks, const struct st
     v |= (uint32_t)rdp << H7_OPTSR_RDP_SHIFT;
     v |= (o->wdg_sw ? H7_OPTSR_IWDG1_SW : 0u) | (o->nrst_stop ? H7_OPTSR_NRST_STOP : 0u) |
          (o->nrst_stdby ? H7_OPTSR_NRST_STBY : 0u);
+    v = o->swap_bank ? v | H7_OPTSR_SWAP_BANK_OPT : v & ~H7_OPTSR_SWAP_BANK_OPT;
     out->optsr = v;
     out->boot = cur->boot;
     unsigned per = wrp_bits_per_bank(l), group = wps_per_wrp_bit(l);

@@ -13,10 +13,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "arm/cortexm.h"
 #include "core/le.h"
+#include "flash/drvutil.h"
 #include "flash/family.h"
 #include "flash/flash.h"
 #include "flash/l0l1.h"
@@ -24,17 +24,7 @@
 #include "flash/loaders/loader_abi.h"
 #include "l0l1_program_loader.h"
 
-static const char *last_error(struct flash_dev *f)
-{
-    return f->ctx ? f->ctx->last_error : "";
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
+#define last_error drv_last_error
 
 /* ---- facts of the rows ---- */
 
@@ -107,23 +97,8 @@ static int write_reg(struct flash_dev *f, uint32_t off, uint32_t val)
 int lx_wait_idle(struct flash_dev *f, unsigned timeout_ms, uint32_t *sr, const char *what,
                  uint32_t addr)
 {
-    uint64_t deadline = now_ms() + timeout_ms;
-    for (;;) {
-        int rc = dbg_read32(f->dbg, lx_regs(f) + LX_SR, sr);
-        if (rc != STFLASH_OK)
-            return ctx_fail(f->ctx, rc, "cannot %s 0x%08x: %s", what, addr, last_error(f));
-        if (!(*sr & LX_SR_BSY))
-            return STFLASH_OK;
-        if (now_ms() > deadline) {
-            rc = dbg_read32(f->dbg, lx_regs(f) + LX_SR, sr); /* one last look */
-            if (rc == STFLASH_OK && !(*sr & LX_SR_BSY))
-                return STFLASH_OK;
-            return ctx_fail(f->ctx, STFLASH_ERR_TIMEOUT,
-                            "cannot %s 0x%08x: flash controller still busy after %u ms "
-                            "(FLASH_SR 0x%08x)",
-                            what, addr, timeout_ms, *sr);
-        }
-    }
+    return drv_wait_clear(f, lx_regs(f) + LX_SR, LX_SR_BSY, "FLASH_SR", timeout_ms, sr, what,
+                          addr);
 }
 
 /* One key sequence into `keyr` while `bit` of FLASH_PECR is set; a wrong sequence locks the
@@ -179,22 +154,10 @@ static int lx_unlock(struct flash_dev *f)
     return rc;
 }
 
-static void state_free(struct flash_dev *f)
-{
-    free(f->drv_state);
-    f->drv_state = NULL;
-}
-
 /* Setting PELOCK locks PRGLOCK and OPTLOCK with it (RM0377 §3.7.2). */
 int lx_lock(struct flash_dev *f)
 {
-    int rc = STFLASH_OK;
-    struct flash_loader *s = f->drv_state;
-    if (s && s->running) {
-        rc = cm_halt(f->dbg); /* a job that failed while the loader ran */
-        s->running = false;
-    }
-    state_free(f);
+    int rc = drv_loader_session_end(f);
     uint32_t regs = lx_regs(f), sr, pecr = 0;
     int lrc = lx_wait_idle(f, LX_OP_TIMEOUT_MS, &sr, "lock the flash controller at", regs);
     if (lrc == STFLASH_OK)
@@ -284,25 +247,6 @@ static int lx_check_writable(struct flash_dev *f, uint32_t addr, uint32_t len)
 
 /* ---- program ---- */
 
-static int state_get(struct flash_dev *f, struct flash_loader **out)
-{
-    if (f->drv_state) {
-        *out = f->drv_state;
-        return STFLASH_OK;
-    }
-    struct flash_loader l;
-    int rc = flash_loader_init(f, &l, L0L1_PROGRAM_LOADER_LEN);
-    if (rc != STFLASH_OK)
-        return rc;
-    struct flash_loader *s = malloc(sizeof *s);
-    if (!s)
-        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
-    *s = l;
-    f->drv_state = s;
-    *out = s;
-    return STFLASH_OK;
-}
-
 /* The loader's status: LDR_ERR_STATUS | FLASH_SR[17:8] << 16, or LDR_ERR_READBACK. */
 static int loader_failure(struct flash_dev *f, const struct flash_loader_stop *st,
                           const uint8_t *data, uint32_t job_addr)
@@ -322,55 +266,22 @@ static int loader_failure(struct flash_dev *f, const struct flash_loader_stop *s
     if (st->status & LDR_ERR_STATUS)
         return ctx_fail(f->ctx, STFLASH_ERR_TARGET, "cannot program 0x%08x: FLASH_SR 0x%05x (%s)",
                         where, sr, lx_sr_error_name(sr));
-    if (st->status == LDR_ERR_READBACK)
-        return ctx_fail(f->ctx, STFLASH_ERR_VERIFY,
-                        "cannot program 0x%08x: reads back 0x%08x instead of 0x%08x", where,
-                        st->value, le32_get(data + (where - job_addr)));
-    return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                    "cannot program 0x%08x: the loader reports status 0x%x", where, st->status);
+    return drv_loader_other_failure(f, st, data, job_addr);
 }
 
+/* One job per bank: a half-page never spans the bank boundary. */
 static int lx_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, size_t len)
 {
-    if (len == 0)
-        return STFLASH_OK;
-    if ((addr | len) & 3u || !flash_map_covers(&f->map, addr, len, NULL))
-        return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG,
-                        "cannot program 0x%08x (%zu bytes): not word aligned or outside the flash",
-                        addr, len);
-    struct flash_loader *l = NULL;
-    int rc = state_get(f, &l);
-    if (rc != STFLASH_OK)
-        return rc;
-    rc = cm_halt(f->dbg);
-    if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot halt the core to program 0x%08x: %s", addr,
-                        last_error(f));
-    rc = flash_loader_load(f, l, l0l1_program_loader, L0L1_PROGRAM_LOADER_LEN);
-    /* One job per bank: a half-page never spans the bank boundary. */
-    uint64_t end = (uint64_t)addr + len;
-    for (uint64_t a = addr; a < end && rc == STFLASH_OK;) {
-        uint64_t stop = end;
-        int b = flash_map_bank_of(&f->map, (uint32_t)a);
-        if (b >= 0 && (uint64_t)f->map.bank[b].base + f->map.bank[b].size < stop)
-            stop = (uint64_t)f->map.bank[b].base + f->map.bank[b].size;
-        struct flash_loader_job job = {
-            .regs = lx_regs(f),
-            .addr = (uint32_t)a,
-            .len = (uint32_t)(stop - a),
-            .data = data + (a - addr),
-            .erased = flash_map_erased_pattern(&f->map, 4),
-            .arg = lx_half_page(f->chip),
-            .unit_us = LX_TPROG_MAX_US,
-            .unit = 4,
-        };
-        struct flash_loader_stop st;
-        rc = flash_loader_run(f, l, &job, &st);
-        if (rc == STFLASH_OK && st.status)
-            rc = loader_failure(f, &st, job.data, job.addr);
-        a = stop;
-    }
-    return rc;
+    struct drv_program prog = {
+        .code = l0l1_program_loader,
+        .code_len = L0L1_PROGRAM_LOADER_LEN,
+        .code_max = L0L1_PROGRAM_LOADER_LEN,
+        .unit = 4,
+        .unit_us = LX_TPROG_MAX_US,
+        .arg = lx_half_page(f->chip),
+        .failure = loader_failure,
+    };
+    return drv_program_banks(f, &prog, addr, data, len);
 }
 
 /* ---- the data EEPROM ---- */

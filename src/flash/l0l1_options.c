@@ -14,30 +14,17 @@
  * one bit per 1/32 of the flash.
  */
 #include <string.h>
-#include <time.h>
 
-#include "arm/cortexm.h"
 #include "core/le.h"
+#include "flash/drvutil.h"
 #include "flash/l0l1.h"
 
-/* How long the option-byte load (a reset) may take to show after OBL_LAUNCH. */
-#define OBL_RESET_TIMEOUT_MS 500u
 
 static const uint32_t wrpr_offs[4] = {LX_WRPR1, LX_WRPR2, LX_WRPR3, LX_WRPR4};
 /* The stored words of WRPRn: the low half-word, then the high one 4 bytes on. */
 static const uint32_t wrp_ob[4] = {LX_OB_WRP1, LX_OB_WRP2, LX_OB_WRP3, LX_OB_WRP4};
 
-static const char *last_error(struct flash_dev *f)
-{
-    return f->ctx ? f->ctx->last_error : "";
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
+#define last_error drv_last_error
 
 int lx_rdp_level_of(uint8_t rdp)
 {
@@ -310,36 +297,6 @@ int lx_options_write(struct flash_dev *f, const struct stflash_options *o)
  */
 int lx_options_load(struct flash_dev *f)
 {
-    uint32_t demcr = 0, dhcsr = 0;
-    int rc = dbg_read32(f->dbg, CM_DEMCR, &demcr);
-    if (rc == STFLASH_OK)
-        rc = dbg_write32(f->dbg, CM_DEMCR, demcr | CM_DEMCR_VC_CORERESET);
-    if (rc == STFLASH_OK)
-        rc = dbg_read32(f->dbg, CM_DHCSR, &dhcsr); /* clears S_RESET_ST */
-    if (rc == STFLASH_OK)
-        rc = unlock_options(f);
-    if (rc != STFLASH_OK) {
-        (void)lx_lock(f);
-        return rc;
-    }
-    (void)dbg_write32(f->dbg, lx_regs(f) + LX_PECR, LX_PECR_OBL_LAUNCH);
-    uint64_t deadline = now_ms() + OBL_RESET_TIMEOUT_MS;
-    bool reset = false, halted = false;
-    while (!(reset && halted) && now_ms() <= deadline) {
-        if (dbg_read32(f->dbg, CM_DHCSR, &dhcsr) != STFLASH_OK)
-            continue; /* the chip is resetting */
-        reset = reset || (dhcsr & CM_DHCSR_S_RESET_ST);
-        halted = dhcsr & CM_DHCSR_S_HALT;
-        if (reset && !halted && !(dhcsr & CM_DHCSR_C_DEBUGEN))
-            (void)cm_halt(f->dbg);
-    }
-    if (reset && !halted)
-        halted = cm_halt(f->dbg) == STFLASH_OK;
-    if (reset && halted)
-        return STFLASH_OK;
-    (void)lx_lock(f);
-    return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                    "no reset seen within %u ms of OBL_LAUNCH (FLASH_PECR bit 18): the option "
-                    "bytes are stored but not loaded",
-                    OBL_RESET_TIMEOUT_MS);
+    return drv_options_load_reset(f, unlock_options, lx_lock, lx_regs(f) + LX_PECR,
+                                  LX_PECR_OBL_LAUNCH, "FLASH_PECR bit 18");
 }

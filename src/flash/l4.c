@@ -10,33 +10,58 @@
  * The family descriptor (flash_family_l4, at the end) ties the driver to the option bytes
  * (flash/l4_options.c).
  */
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "arm/cortexm.h"
-#include "core/le.h"
+#include "flash/drvutil.h"
 #include "flash/family.h"
 #include "flash/flash.h"
 #include "flash/l4.h"
-#include "flash/loader.h"
-#include "flash/loaders/loader_abi.h"
 #include "l4_program_loader.h"
 
 /* tPROG of a double word at most: 125 us on the G0 (DS12232), 90.76 us on the L4 (DS10198). */
 #define TPROG_MAX_US 125u
 
-static const char *last_error(struct flash_dev *f)
-{
-    return f->ctx ? f->ctx->last_error : "";
-}
+#define last_error drv_last_error
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
+/* The SR error flags, named, for messages. */
+static const struct l4_ctrl_flag sr_flags[] = {
+    {L4_SR_WRPERR, "WRPERR: write protected"},
+    {L4_SR_PROGERR, "PROGERR: not erased"},
+    {L4_SR_PGAERR, "PGAERR: misaligned"},
+    {L4_SR_SIZERR, "SIZERR: wrong access size"},
+    {L4_SR_PGSERR, "PGSERR: wrong sequence"},
+    {L4_SR_MISERR, "MISERR: fast programming data missing"},
+    {L4_SR_FASTERR, "FASTERR: fast programming error"},
+    {L4_SR_OPERR, "OPERR: operation error"},
+    {L4_SR_RDERR, "RDERR: PCROP read"},
+    {L4_SR_OPTVERR, "OPTVERR: option validity"},
+};
+
+/* FLASH_SR/FLASH_CR (RM0351 §3.7.5-6); on the G0 the controller is also busy while CFGBSY is
+ * set (RM0444 §3.3.7). */
+const struct l4_ctrl l4_ctrl_l4 = {
+    .sr_name = "FLASH_SR",
+    .cr_name = "FLASH_CR",
+    .keyr = L4_KEYR,
+    .optkeyr = L4_OPTKEYR,
+    .sr = L4_SR,
+    .cr = L4_CR,
+    .clr = L4_SR,
+    .optlock_reg = L4_CR,
+    .sr_busy = L4_SR_BUSY,
+    .sr_errors = L4_SR_ERRORS,
+    .sr_eop = L4_SR_EOP,
+    .sr_wrperr = L4_SR_WRPERR,
+    .sr_progerr = L4_SR_PROGERR,
+    .cr_lock = L4_CR_LOCK,
+    .cr_optlock = L4_CR_OPTLOCK,
+    .cr_strt = L4_CR_STRT,
+    .flags = sr_flags,
+    .nflags = sizeof sr_flags / sizeof sr_flags[0],
+    .wrperr_what = "write protected",
+    .idle_ms = L4_IDLE_TIMEOUT_MS,
+    .lock_ms = L4_ERASE_TIMEOUT_MS,
+};
 
 void l4_traits_of(const struct stflash_chip_info *chip, struct l4_traits *t)
 {
@@ -93,37 +118,11 @@ uint32_t l4_secure_start(enum stflash_family family, uint32_t sfr, uint32_t base
     return base + sfsa * page;
 }
 
-uint32_t l4_regs(const struct flash_dev *f)
-{
-    return f->map.bank[0].regs;
-}
-
 /* Polls FLASH_SR until BSY and CFGBSY clear; *sr gets the last value. */
 int l4_wait_idle(struct flash_dev *f, unsigned timeout_ms, uint32_t *sr, const char *what,
                  uint32_t addr)
 {
-    uint64_t deadline = now_ms() + timeout_ms;
-    for (;;) {
-        int rc = dbg_read32(f->dbg, l4_regs(f) + L4_SR, sr);
-        if (rc != STFLASH_OK)
-            return ctx_fail(f->ctx, rc, "cannot %s 0x%08x: %s", what, addr, last_error(f));
-        if (!(*sr & L4_SR_BUSY))
-            return STFLASH_OK;
-        if (now_ms() > deadline) {
-            rc = dbg_read32(f->dbg, l4_regs(f) + L4_SR, sr); /* one last look */
-            if (rc == STFLASH_OK && !(*sr & L4_SR_BUSY))
-                return STFLASH_OK;
-            return ctx_fail(f->ctx, STFLASH_ERR_TIMEOUT,
-                            "cannot %s 0x%08x: flash controller still busy after %u ms "
-                            "(FLASH_SR 0x%08x)",
-                            what, addr, timeout_ms, *sr);
-        }
-    }
-}
-
-static int write_reg(struct flash_dev *f, uint32_t off, uint32_t val)
-{
-    return dbg_write32(f->dbg, l4_regs(f) + off, val);
+    return l4_ctrl_wait_idle(f, &l4_ctrl_l4, timeout_ms, sr, what, addr);
 }
 
 /* ---- bank layout ---- */
@@ -241,150 +240,23 @@ static int l4_probe_layout(struct flash_dev *f)
 
 /* ---- unlock / lock ---- */
 
-static void state_free(struct flash_dev *f)
-{
-    free(f->drv_state);
-    f->drv_state = NULL;
-}
-
-static int state_get(struct flash_dev *f, struct flash_loader **out)
-{
-    if (f->drv_state) {
-        *out = f->drv_state;
-        return STFLASH_OK;
-    }
-    struct flash_loader l;
-    int rc = flash_loader_init(f, &l, L4_PROGRAM_LOADER_LEN);
-    if (rc != STFLASH_OK)
-        return rc;
-    struct flash_loader *s = malloc(sizeof *s);
-    if (!s)
-        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
-    *s = l;
-    f->drv_state = s;
-    *out = s;
-    return STFLASH_OK;
-}
-
-/* RM0351 §3.3.5: KEY1 then KEY2 into FLASH_KEYR while LOCK is set; a wrong sequence locks the
- * controller until the next reset. Then no operation bit and no stale flag. */
+/* RM0351 §3.3.5: KEY1 then KEY2 into FLASH_KEYR while LOCK is set. */
 int l4_unlock_ctrl(struct flash_dev *f)
 {
-    uint32_t regs = l4_regs(f), cr, sr;
-    int rc = l4_wait_idle(f, L4_IDLE_TIMEOUT_MS, &sr, "unlock the flash controller at", regs);
-    if (rc != STFLASH_OK)
-        return rc;
-    rc = dbg_read32(f->dbg, regs + L4_CR, &cr);
-    if (rc == STFLASH_OK && (cr & L4_CR_LOCK)) {
-        int krc = write_reg(f, L4_KEYR, L4_KEY1);
-        if (krc == STFLASH_OK)
-            krc = write_reg(f, L4_KEYR, L4_KEY2);
-        rc = dbg_read32(f->dbg, regs + L4_CR, &cr);
-        if (rc == STFLASH_OK && (cr & L4_CR_LOCK))
-            return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                            "flash controller stays locked (FLASH_CR 0x%08x at 0x%08x)%s", cr,
-                            regs + L4_CR,
-                            krc != STFLASH_OK ? ": the key sequence was refused, as after a "
-                                                "wrong key (locked until reset)"
-                                              : "");
-    }
-    if (rc == STFLASH_OK)
-        rc = write_reg(f, L4_CR, 0);
-    if (rc == STFLASH_OK)
-        rc = write_reg(f, L4_SR, L4_SR_ERRORS | L4_SR_EOP);
-    if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot unlock the flash controller at 0x%08x: %s", regs,
-                        last_error(f));
-    return STFLASH_OK;
+    return l4_ctrl_unlock(f, &l4_ctrl_l4);
 }
 
 int l4_lock(struct flash_dev *f)
 {
-    int rc = STFLASH_OK;
-    struct flash_loader *s = f->drv_state;
-    if (s && s->running) {
-        rc = cm_halt(f->dbg); /* a job that failed while the loader ran */
-        s->running = false;
-    }
-    state_free(f);
-    uint32_t regs = l4_regs(f), sr, cr = 0;
-    int lrc = l4_wait_idle(f, L4_ERASE_TIMEOUT_MS, &sr, "lock the flash controller at", regs);
-    if (lrc == STFLASH_OK)
-        lrc = write_reg(f, L4_CR, L4_CR_LOCK | L4_CR_OPTLOCK);
-    if (lrc == STFLASH_OK)
-        lrc = dbg_read32(f->dbg, regs + L4_CR, &cr);
-    if (lrc == STFLASH_OK && !(cr & L4_CR_LOCK))
-        lrc = ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                       "flash controller does not lock (FLASH_CR 0x%08x at 0x%08x)", cr,
-                       regs + L4_CR);
-    else if (lrc != STFLASH_OK && lrc != STFLASH_ERR_TIMEOUT)
-        lrc = ctx_fail(f->ctx, lrc, "cannot lock the flash controller at 0x%08x: %s", regs,
-                       last_error(f));
-    return rc != STFLASH_OK ? rc : lrc;
+    return l4_ctrl_lock(f, &l4_ctrl_l4);
 }
 
 /* ---- erase ---- */
 
-/* The SR error flags, named, for messages. */
-static const char *sr_error_name(uint32_t sr)
-{
-    static const struct {
-        uint32_t bit;
-        const char *name;
-    } names[] = {
-        {L4_SR_WRPERR, "WRPERR: write protected"},
-        {L4_SR_PROGERR, "PROGERR: not erased"},
-        {L4_SR_PGAERR, "PGAERR: misaligned"},
-        {L4_SR_SIZERR, "SIZERR: wrong access size"},
-        {L4_SR_PGSERR, "PGSERR: wrong sequence"},
-        {L4_SR_MISERR, "MISERR: fast programming data missing"},
-        {L4_SR_FASTERR, "FASTERR: fast programming error"},
-        {L4_SR_OPERR, "OPERR: operation error"},
-        {L4_SR_RDERR, "RDERR: PCROP read"},
-        {L4_SR_OPTVERR, "OPTVERR: option validity"},
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (sr & names[i].bit)
-            return names[i].name;
-    return "unknown error";
-}
-
-static int op_error(struct flash_dev *f, uint32_t sr, const char *what, uint32_t addr)
-{
-    (void)write_reg(f, L4_CR, 0);
-    (void)write_reg(f, L4_SR, L4_SR_ERRORS | L4_SR_EOP);
-    return ctx_fail(f->ctx, (sr & L4_SR_WRPERR) ? STFLASH_ERR_PROTECTED : STFLASH_ERR_TARGET,
-                    "cannot %s 0x%08x: FLASH_SR 0x%08x (%s)", what, addr, sr, sr_error_name(sr));
-}
-
-/* One operation: CR = bits, then bits | STRT; wait; errors; CR = 0. */
 static int run_op(struct flash_dev *f, uint32_t bits, unsigned timeout_ms, const char *what,
                   uint32_t addr)
 {
-    uint32_t sr;
-    int rc = l4_wait_idle(f, L4_IDLE_TIMEOUT_MS, &sr, what, addr);
-    if (rc != STFLASH_OK)
-        return rc;
-    rc = write_reg(f, L4_CR, bits);
-    if (rc == STFLASH_OK)
-        rc = write_reg(f, L4_CR, bits | L4_CR_STRT);
-    if (rc != STFLASH_OK) {
-        (void)write_reg(f, L4_CR, 0);
-        return ctx_fail(f->ctx, rc, "cannot %s 0x%08x: %s", what, addr, last_error(f));
-    }
-    rc = l4_wait_idle(f, timeout_ms, &sr, what, addr);
-    if (rc != STFLASH_OK) {
-        (void)write_reg(f, L4_CR, 0);
-        return rc;
-    }
-    if (sr & L4_SR_ERRORS)
-        return op_error(f, sr, what, addr);
-    rc = write_reg(f, L4_CR, 0);
-    if (rc == STFLASH_OK)
-        rc = write_reg(f, L4_SR, L4_SR_EOP);
-    if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot finish: %s 0x%08x: %s", what, addr, last_error(f));
-    return STFLASH_OK;
+    return l4_ctrl_run_op(f, &l4_ctrl_l4, bits, timeout_ms, what, addr);
 }
 
 /* RM0351 §3.3.6 "Page erase": PER, the page number in its bank (PNB) and the bank (BKER). */
@@ -447,30 +319,12 @@ static int l4_check_writable(struct flash_dev *f, uint32_t addr, uint32_t len)
     struct l4_traits tr;
     l4_traits_of(f->chip, &tr);
     static const uint32_t offs[4] = {L4_WRP1AR, L4_WRP1BR, L4_WRP2AR, L4_WRP2BR};
-    uint32_t regs = l4_regs(f);
     for (unsigned i = 0; i < (tr.wrp_bank2 && f->map.banks > 1 ? 4u : 2u); i++) {
-        uint32_t v;
-        int rc = dbg_read32(f->dbg, regs + offs[i], &v);
-        if (rc != STFLASH_OK)
-            return ctx_fail(f->ctx, rc, "cannot read the write protection at 0x%08x: %s",
-                            regs + offs[i], last_error(f));
-        uint32_t strt = v & tr.wrp_field, end = (v >> 16) & tr.wrp_field;
-        if (strt > end)
-            continue;
         /* WRP1 is the controller's bank 1: the map's second bank when FB_MODE swaps them. */
         unsigned mb = (i / 2) ^ (f->banks_swapped ? 1u : 0u);
-        const struct flash_bank *b = &f->map.bank[mb < f->map.banks ? mb : 0];
-        struct flash_unit u;
-        if (!flash_map_unit_at(&f->map, b->base, &u))
-            continue;
-        uint64_t lo = b->base + (uint64_t)strt * u.size, hi = b->base + (uint64_t)(end + 1) * u.size;
-        if (addr < hi && (uint64_t)addr + len > lo) {
-            uint32_t first = addr > lo ? addr : (uint32_t)lo;
-            return ctx_fail(f->ctx, STFLASH_ERR_PROTECTED,
-                            "cannot write 0x%08x: write protected by the option bytes (pages %u "
-                            "to %u of bank %u, FLASH_WRP%u%cR 0x%08x)",
-                            first, strt, end, i / 2 + 1, i / 2 + 1, i % 2 ? 'B' : 'A', v);
-        }
+        int rc = l4_check_wrp_area(f, offs[i], tr.wrp_field, i / 2, i % 2, mb, addr, len);
+        if (rc != STFLASH_OK)
+            return rc;
     }
     return STFLASH_OK;
 }
@@ -480,70 +334,21 @@ static int l4_check_writable(struct flash_dev *f, uint32_t addr, uint32_t len)
 static int loader_failure(struct flash_dev *f, const struct flash_loader_stop *st,
                           const uint8_t *data, uint32_t job_addr)
 {
-    uint32_t sr = st->status >> 16, where = st->addr;
-    (void)write_reg(f, L4_SR, L4_SR_ERRORS | L4_SR_EOP);
-    if ((st->status & LDR_ERR_STATUS) && (sr & L4_SR_WRPERR))
-        return ctx_fail(f->ctx, STFLASH_ERR_PROTECTED,
-                        "cannot program 0x%08x: write protected (FLASH_SR 0x%04x, WRPERR)", where,
-                        sr);
-    if ((st->status & LDR_ERR_STATUS) && (sr & L4_SR_PROGERR))
-        return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                        "cannot program 0x%08x: not erased, holds 0x%08x (FLASH_SR 0x%04x, "
-                        "PROGERR)",
-                        where, st->value, sr);
-    if (st->status & LDR_ERR_STATUS)
-        return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                        "cannot program 0x%08x: FLASH_SR 0x%04x (%s)", where, sr,
-                        sr_error_name(sr));
-    if (st->status == LDR_ERR_READBACK)
-        return ctx_fail(f->ctx, STFLASH_ERR_VERIFY,
-                        "cannot program 0x%08x: reads back 0x%08x instead of 0x%08x", where,
-                        st->value, le32_get(data + (where - job_addr)));
-    return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                    "cannot program 0x%08x: the loader reports status 0x%x", where, st->status);
+    return l4_ctrl_loader_failure(f, &l4_ctrl_l4, st, data, job_addr);
 }
 
+/* One job per bank, as the engine's ranges may run across the bank boundary. */
 static int l4_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, size_t len)
 {
-    if (len == 0)
-        return STFLASH_OK;
-    if ((addr | len) & 7u || !flash_map_covers(&f->map, addr, len, NULL))
-        return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG,
-                        "cannot program 0x%08x (%zu bytes): not double-word aligned or outside "
-                        "the flash",
-                        addr, len);
-    struct flash_loader *l = NULL;
-    int rc = state_get(f, &l);
-    if (rc != STFLASH_OK)
-        return rc;
-    rc = cm_halt(f->dbg);
-    if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot halt the core to program 0x%08x: %s", addr,
-                        last_error(f));
-    rc = flash_loader_load(f, l, l4_program_loader, L4_PROGRAM_LOADER_LEN);
-    /* One job per bank, as the engine's ranges may run across the bank boundary. */
-    uint64_t end = (uint64_t)addr + len;
-    for (uint64_t a = addr; a < end && rc == STFLASH_OK;) {
-        uint64_t stop = end;
-        int b = flash_map_bank_of(&f->map, (uint32_t)a);
-        if (b >= 0 && (uint64_t)f->map.bank[b].base + f->map.bank[b].size < stop)
-            stop = (uint64_t)f->map.bank[b].base + f->map.bank[b].size;
-        struct flash_loader_job job = {
-            .regs = l4_regs(f),
-            .addr = (uint32_t)a,
-            .len = (uint32_t)(stop - a),
-            .data = data + (a - addr),
-            .erased = flash_map_erased_pattern(&f->map, 4),
-            .unit_us = TPROG_MAX_US,
-            .unit = 8,
-        };
-        struct flash_loader_stop st;
-        rc = flash_loader_run(f, l, &job, &st);
-        if (rc == STFLASH_OK && st.status)
-            rc = loader_failure(f, &st, job.data, job.addr);
-        a = stop;
-    }
-    return rc;
+    static const struct drv_program prog = {
+        .code = l4_program_loader,
+        .code_len = L4_PROGRAM_LOADER_LEN,
+        .code_max = L4_PROGRAM_LOADER_LEN,
+        .unit = 8,
+        .unit_us = TPROG_MAX_US,
+        .failure = loader_failure,
+    };
+    return drv_program_banks(f, &prog, addr, data, len);
 }
 
 static const struct flash_driver flash_driver_l4 = {

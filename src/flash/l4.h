@@ -14,6 +14,7 @@
 
 #include "flash/family.h"
 #include "flash/flash.h"
+#include "flash/loader.h"
 
 #define L4_KEYR 0x08u
 #define L4_OPTKEYR 0x0Cu
@@ -102,8 +103,83 @@ uint32_t l4_page_erase_cr(const struct l4_traits *t, unsigned bank, uint32_t ind
 uint32_t l4_secure_start(enum stflash_family family, uint32_t sfr, uint32_t base, uint32_t size,
                          uint32_t page);
 
-/* Register helpers of flash/l4.c. */
+/* ---- the key-locked controller (flash/l4_ctrl.c) ----
+ *
+ * The L4-style controller and its descendants, the L5/U5 and the H5 (flash/l5u5.c, flash/h5.c),
+ * run the same sequences on registers that sit and are named differently: KEY1/KEY2 into a key
+ * register while CR.LOCK is set, an operation as CR = bits then bits | STRT, a wait on the busy
+ * flags, the error flags cleared by writing 1, OPTKEY1/OPTKEY2 clearing OPTLOCK, and a loader that
+ * reports the status register's error flags. struct l4_ctrl says where and which. */
+
+struct l4_ctrl_flag {
+    uint32_t bit;
+    const char *name; /* "WRPERR: write protected" */
+};
+
+struct l4_ctrl {
+    const char *sr_name, *cr_name; /* "FLASH_SR", "FLASH_CR"; "FLASH_NSSR", "FLASH_NSCR" */
+    uint32_t keyr, optkeyr, sr, cr; /* offsets from the register block */
+    uint32_t clr;         /* where flags are cleared by writing 1: SR, or the H5's NSCCR */
+    uint32_t optlock_reg; /* the register that holds OPTLOCK: CR, or the H5's OPTCR */
+    uint32_t sr_busy, sr_errors, sr_eop, sr_wrperr, sr_progerr;
+    uint32_t cr_lock, cr_optlock, cr_strt;
+    const struct l4_ctrl_flag *flags; /* the error flags, named, first match wins */
+    unsigned nflags;
+    const char *wrperr_what; /* what WRPERR means on this controller */
+    /* How the loader reports the status register: its bits 15:0 in the status' upper half
+     * (false), or its bits 31:16 where they are (true, the H5's flags). */
+    bool ldr_sr_high;
+    unsigned idle_ms, lock_ms; /* deadlines: before an operation, before locking */
+};
+
+extern const struct l4_ctrl l4_ctrl_l4; /* FLASH_SR/FLASH_CR of the L4-style controller */
+
 uint32_t l4_regs(const struct flash_dev *f);
+/* Polls the status register until the busy flags clear; *sr gets the last value. */
+int l4_ctrl_wait_idle(struct flash_dev *f, const struct l4_ctrl *k, unsigned timeout_ms,
+                      uint32_t *sr, const char *what, uint32_t addr);
+/* KEY1/KEY2 while LOCK is set (a wrong sequence locks until reset), then CR = 0, flags cleared. */
+int l4_ctrl_unlock(struct flash_dev *f, const struct l4_ctrl *k);
+/* The controller unlocked, then OPTKEY1/OPTKEY2: OPTLOCK must read clear. */
+int l4_ctrl_unlock_options(struct flash_dev *f, const struct l4_ctrl *k);
+/* Ends the loader session, waits, sets LOCK and OPTLOCK, checks LOCK reads set. */
+int l4_ctrl_lock(struct flash_dev *f, const struct l4_ctrl *k);
+/* The name of the first error flag set in sr. */
+const char *l4_ctrl_error_name(const struct l4_ctrl *k, uint32_t sr);
+/* One operation: CR = bits, then bits | STRT; the wait; the error flags named with the address
+ * (STFLASH_ERR_PROTECTED on WRPERR); CR = 0. */
+int l4_ctrl_run_op(struct flash_dev *f, const struct l4_ctrl *k, uint32_t bits,
+                   unsigned timeout_ms, const char *what, uint32_t addr);
+/* The message of a loader failure: WRPERR, PROGERR and the other flags named with the address. */
+int l4_ctrl_loader_failure(struct flash_dev *f, const struct l4_ctrl *k,
+                           const struct flash_loader_stop *st, const uint8_t *data,
+                           uint32_t job_addr);
+
+/* Whether [addr, addr + len) meets the pages STRT to END (when STRT <= END) that an area
+ * register `reg` (WRPxyR, SECWMxR1: STRT in the low half, END in the high, `field` wide) gives in
+ * the bank at bank_base of `page`-byte pages; *first gets the first address met. */
+bool l4_area_overlap(uint32_t reg, uint32_t field, uint32_t bank_base, uint32_t page,
+                     uint32_t addr, uint32_t len, uint32_t *first);
+
+/* Reads the WRP area register at `off` (named FLASH_WRP<bank+1><A|B>R by `area`) and refuses
+ * [addr, addr + len) when it meets the area, in the map's bank `map_bank`. */
+int l4_check_wrp_area(struct flash_dev *f, uint32_t off, uint32_t field, unsigned wrp_bank,
+                      unsigned area, unsigned map_bank, uint32_t addr, uint32_t len);
+
+/* The layout the WRP group mask is computed on: flash bytes, bank size, page size. */
+void l4_mask_layout(const struct flash_dev *f, uint32_t *size, uint32_t *bank, uint32_t *page);
+
+/* The option write refusals both controllers share: level 2 in force, user data bytes asked. */
+int l4_options_writable(struct flash_dev *f, int level, uint32_t optr,
+                        const struct stflash_options *o);
+
+/* The WRP area registers for the group mask `want` when it differs from `cur` (the mask in
+ * force); *nwrp gets how many registers to write: `nregs`, or 0 when nothing changes. A clear
+ * refusal when the mask needs more areas than the part has. */
+int l4_wrp_change(struct flash_dev *f, const struct l4_traits *tr, uint32_t want, uint32_t cur,
+                  unsigned nregs, uint32_t areas[4], unsigned *nwrp);
+
+/* Register helpers of flash/l4.c. */
 int l4_wait_idle(struct flash_dev *f, unsigned timeout_ms, uint32_t *sr, const char *what,
                  uint32_t addr);
 int l4_unlock_ctrl(struct flash_dev *f);

@@ -14,26 +14,12 @@
  * two per bank) are shown as the 32-bit group mask, one bit per 1/32 of the flash.
  */
 #include <string.h>
-#include <time.h>
 
-#include "arm/cortexm.h"
 #include "core/le.h"
+#include "flash/drvutil.h"
 #include "flash/l4.h"
 
-/* How long the option-byte load (a reset) may take to show after OBL_LAUNCH. */
-#define OBL_RESET_TIMEOUT_MS 500u
-
-static const char *last_error(struct flash_dev *f)
-{
-    return f->ctx ? f->ctx->last_error : "";
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
+#define last_error drv_last_error
 
 int l4_rdp_level_of(uint8_t rdp)
 {
@@ -109,14 +95,6 @@ int l4_wrp_areas(const struct l4_traits *tr, uint32_t mask, uint32_t flash_size,
 
 static const uint32_t wrp_offs[4] = {L4_WRP1AR, L4_WRP1BR, L4_WRP2AR, L4_WRP2BR};
 
-/* The layout the mask is computed on: flash bytes, bank size, page size. */
-static void layout(const struct flash_dev *f, uint32_t *size, uint32_t *bank, uint32_t *page)
-{
-    *size = (uint32_t)flash_map_bytes(&f->map);
-    *bank = f->map.banks > 1 ? f->map.bank[0].size : *size;
-    *page = f->map.regions ? f->map.region[0].unit : 0;
-}
-
 static int read_registers(struct flash_dev *f, uint32_t *optr, uint32_t wrp[4])
 {
     struct l4_traits tr;
@@ -139,7 +117,7 @@ static uint32_t mask_of(const struct flash_dev *f, const uint32_t wrp[4])
     struct l4_traits tr;
     uint32_t size, bank, page;
     l4_traits_of(f->chip, &tr);
-    layout(f, &size, &bank, &page);
+    l4_mask_layout(f, &size, &bank, &page);
     return l4_wrp_mask(&tr, wrp, size, bank, page);
 }
 
@@ -198,21 +176,7 @@ static int opt_fail(struct flash_dev *f, int rc, const char *what)
 /* Controller unlocked, then OPTKEY1/OPTKEY2 into FLASH_OPTKEYR: OPTLOCK clear. */
 static int unlock_options(struct flash_dev *f)
 {
-    uint32_t cr = 0;
-    int rc = l4_unlock_ctrl(f);
-    if (rc != STFLASH_OK)
-        return rc;
-    rc = dbg_write32(f->dbg, l4_regs(f) + L4_OPTKEYR, L4_OPTKEY1);
-    if (rc == STFLASH_OK)
-        rc = dbg_write32(f->dbg, l4_regs(f) + L4_OPTKEYR, L4_OPTKEY2);
-    if (rc == STFLASH_OK)
-        rc = dbg_read32(f->dbg, l4_regs(f) + L4_CR, &cr);
-    if (rc != STFLASH_OK)
-        return opt_fail(f, rc, "unlock the option bytes");
-    if (cr & L4_CR_OPTLOCK)
-        return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                        "cannot unlock the option bytes: OPTLOCK stays set (FLASH_CR 0x%08x)", cr);
-    return STFLASH_OK;
+    return l4_ctrl_unlock_options(f, &l4_ctrl_l4);
 }
 
 static int option_job(struct flash_dev *f, uint32_t optr, const uint32_t wrp[4], unsigned nwrp)
@@ -254,19 +218,13 @@ int l4_options_write(struct flash_dev *f, const struct stflash_options *o)
 {
     struct l4_traits tr;
     l4_traits_of(f->chip, &tr);
-    uint32_t optr, wrp[4], size, bank, page;
+    uint32_t optr, wrp[4];
     int rc = read_registers(f, &optr, wrp);
     if (rc != STFLASH_OK)
         return rc;
-    if (l4_rdp_level_of((uint8_t)optr) == 2)
-        return ctx_fail(f->ctx, STFLASH_ERR_PROTECTED,
-                        "the chip runs at read protection level 2 (FLASH_OPTR 0x%08x): its option "
-                        "bytes can never be changed again",
-                        optr);
-    if (o->data0 || o->data1)
-        return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
-                        "the %s has no user data option bytes: leave --data0/--data1 out",
-                        f->chip->name);
+    rc = l4_options_writable(f, l4_rdp_level_of((uint8_t)optr), optr, o);
+    if (rc != STFLASH_OK)
+        return rc;
     uint8_t rdp = 0;
     rc = l4_rdp_byte(f, o->rdp_level_stored, &rdp);
     if (rc != STFLASH_OK)
@@ -281,61 +239,23 @@ int l4_options_write(struct flash_dev *f, const struct stflash_options *o)
     if (o->has_dual_bank && dbit)
         want = o->dual_bank ? want | dbit : want & ~dbit;
     unsigned nwrp = 0;
-    uint32_t areas[4] = {0, 0, 0, 0};
-    if (o->wrp != mask_of(f, wrp)) {
-        layout(f, &size, &bank, &page);
-        if (l4_wrp_areas(&tr, o->wrp, size, bank, page, areas) != STFLASH_OK)
-            return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
-                            "the WRP bits 0x%08x need more than the two write-protected areas "
-                            "per bank the %s has (nothing was changed)",
-                            o->wrp, f->chip->name);
-        nwrp = tr.wrp_bank2 && f->map.banks > 1 ? 4u : 2u;
-    }
+    uint32_t areas[4];
+    rc = l4_wrp_change(f, &tr, o->wrp, mask_of(f, wrp), tr.wrp_bank2 && f->map.banks > 1 ? 4u : 2u,
+                       areas, &nwrp);
+    if (rc != STFLASH_OK)
+        return rc;
     rc = option_job(f, want, areas, nwrp);
     int lrc = l4_lock(f);
     return rc != STFLASH_OK ? rc : lrc;
 }
 
 /*
- * OBL_LAUNCH (RM0351 §3.7.6, RM0444 §3.7.5) loads the option bytes through a reset; the write
- * that sets it may be answered with a fault. The reset vector catch stops the core at its reset
- * vector, S_RESET_ST (sticky, cleared by the read before the launch) shows the reset. Reads that
- * fail while the chip resets are retried until the deadline; when the core is found running
- * (its debug state lost), it is halted again. A system reset does not load the options, so there
- * is no other way: when no reset shows, the caller is told to power-cycle the board.
+ * OBL_LAUNCH (RM0351 §3.7.6, RM0444 §3.7.5) loads the option bytes through a reset
+ * (flash/drvutil.h). A system reset does not load them, so there is no other way: when no reset
+ * shows, the caller is told to power-cycle the board.
  */
 int l4_options_load(struct flash_dev *f)
 {
-    uint32_t demcr = 0, dhcsr = 0;
-    int rc = dbg_read32(f->dbg, CM_DEMCR, &demcr);
-    if (rc == STFLASH_OK)
-        rc = dbg_write32(f->dbg, CM_DEMCR, demcr | CM_DEMCR_VC_CORERESET);
-    if (rc == STFLASH_OK)
-        rc = dbg_read32(f->dbg, CM_DHCSR, &dhcsr); /* clears S_RESET_ST */
-    if (rc == STFLASH_OK)
-        rc = unlock_options(f);
-    if (rc != STFLASH_OK) {
-        (void)l4_lock(f);
-        return rc;
-    }
-    (void)dbg_write32(f->dbg, l4_regs(f) + L4_CR, L4_CR_OBL_LAUNCH);
-    uint64_t deadline = now_ms() + OBL_RESET_TIMEOUT_MS;
-    bool reset = false, halted = false;
-    while (!(reset && halted) && now_ms() <= deadline) {
-        if (dbg_read32(f->dbg, CM_DHCSR, &dhcsr) != STFLASH_OK)
-            continue; /* the chip is resetting */
-        reset = reset || (dhcsr & CM_DHCSR_S_RESET_ST);
-        halted = dhcsr & CM_DHCSR_S_HALT;
-        if (reset && !halted && !(dhcsr & CM_DHCSR_C_DEBUGEN))
-            (void)cm_halt(f->dbg); /* the debug state went with the reset: take the core again */
-    }
-    if (reset && !halted)
-        halted = cm_halt(f->dbg) == STFLASH_OK;
-    if (reset && halted)
-        return STFLASH_OK;
-    (void)l4_lock(f);
-    return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                    "no reset seen within %u ms of OBL_LAUNCH (FLASH_CR bit 27): the option "
-                    "bytes are stored but not loaded",
-                    OBL_RESET_TIMEOUT_MS);
+    return drv_options_load_reset(f, unlock_options, l4_lock, l4_regs(f) + L4_CR,
+                                  L4_CR_OBL_LAUNCH, "FLASH_CR bit 27");
 }

@@ -12,17 +12,13 @@
  * The family descriptor (flash_family_l5u5, at the end) ties the driver to the option bytes
  * (flash/l5u5_options.c).
  */
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "arm/cortexm.h"
-#include "core/le.h"
+#include "flash/drvutil.h"
 #include "flash/family.h"
 #include "flash/flash.h"
+#include "flash/l4.h"
 #include "flash/l5u5.h"
-#include "flash/loader.h"
-#include "flash/loaders/loader_abi.h"
 #include "l5u5_program8_loader.h"
 #include "l5u5_program_loader.h"
 
@@ -30,17 +26,43 @@
  * (DS12736); the loader runner takes this as the pace of one unit. */
 #define TPROG_MAX_US 150u
 
-static const char *last_error(struct flash_dev *f)
-{
-    return f->ctx ? f->ctx->last_error : "";
-}
+#define last_error drv_last_error
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
+static const struct l4_ctrl_flag sr_flags[] = {
+    {L5U5_SR_WRPERR, "WRPERR: write protected or secure"},
+    {L5U5_SR_PROGERR, "PROGERR: not erased"},
+    {L5U5_SR_PGAERR, "PGAERR: misaligned"},
+    {L5U5_SR_SIZERR, "SIZERR: wrong access size"},
+    {L5U5_SR_PGSERR, "PGSERR: wrong sequence"},
+    {L5U5_SR_OPERR, "OPERR: operation error"},
+    {L5U5_SR_OPTWERR, "OPTWERR: option change refused"},
+};
+
+/* The L4-style sequences on the non-secure registers FLASH_NSKEYR, NSSR and NSCR (RM0438 §6.9,
+ * RM0456 §7.9): the same bits, other offsets. */
+const struct l4_ctrl l5u5_ctrl = {
+    .sr_name = "FLASH_NSSR",
+    .cr_name = "FLASH_NSCR",
+    .keyr = L5U5_NSKEYR,
+    .optkeyr = L5U5_OPTKEYR,
+    .sr = L5U5_NSSR,
+    .cr = L5U5_NSCR,
+    .clr = L5U5_NSSR,
+    .optlock_reg = L5U5_NSCR,
+    .sr_busy = L5U5_SR_BSY,
+    .sr_errors = L5U5_SR_ERRORS,
+    .sr_eop = L5U5_SR_EOP,
+    .sr_wrperr = L5U5_SR_WRPERR,
+    .sr_progerr = L5U5_SR_PROGERR,
+    .cr_lock = L5U5_CR_LOCK,
+    .cr_optlock = L5U5_CR_OPTLOCK,
+    .cr_strt = L5U5_CR_STRT,
+    .flags = sr_flags,
+    .nflags = sizeof sr_flags / sizeof sr_flags[0],
+    .wrperr_what = "write protected or secure",
+    .idle_ms = L5U5_IDLE_TIMEOUT_MS,
+    .lock_ms = L5U5_ERASE_TIMEOUT_MS,
+};
 
 /* ---- pure functions ---- */
 
@@ -55,49 +77,20 @@ int l5u5_rdp_level_of(uint8_t rdp, bool tzen, bool *half)
 bool l5u5_secure_overlap(uint32_t secwm, uint32_t bank_base, uint32_t page, uint32_t addr,
                          uint32_t len, uint32_t *first)
 {
-    uint32_t strt = secwm & L5U5_WM_FIELD, end = (secwm >> 16) & L5U5_WM_FIELD;
-    if (strt > end || len == 0)
-        return false;
-    uint64_t lo = (uint64_t)bank_base + (uint64_t)strt * page;
-    uint64_t hi = (uint64_t)bank_base + (uint64_t)(end + 1u) * page;
-    if ((uint64_t)addr >= hi || (uint64_t)addr + len <= lo)
-        return false;
-    *first = addr > lo ? addr : (uint32_t)lo;
-    return true;
+    return l4_area_overlap(secwm, L5U5_WM_FIELD, bank_base, page, addr, len, first);
 }
 
 /* ---- registers ---- */
 
 uint32_t l5u5_regs(const struct flash_dev *f)
 {
-    return f->map.bank[0].regs;
-}
-
-static int write_reg(struct flash_dev *f, uint32_t off, uint32_t val)
-{
-    return dbg_write32(f->dbg, l5u5_regs(f) + off, val);
+    return l4_regs(f);
 }
 
 int l5u5_wait_idle(struct flash_dev *f, unsigned timeout_ms, uint32_t *sr, const char *what,
                    uint32_t addr)
 {
-    uint64_t deadline = now_ms() + timeout_ms;
-    for (;;) {
-        int rc = dbg_read32(f->dbg, l5u5_regs(f) + L5U5_NSSR, sr);
-        if (rc != STFLASH_OK)
-            return ctx_fail(f->ctx, rc, "cannot %s 0x%08x: %s", what, addr, last_error(f));
-        if (!(*sr & L5U5_SR_BSY))
-            return STFLASH_OK;
-        if (now_ms() > deadline) {
-            rc = dbg_read32(f->dbg, l5u5_regs(f) + L5U5_NSSR, sr); /* one last look */
-            if (rc == STFLASH_OK && !(*sr & L5U5_SR_BSY))
-                return STFLASH_OK;
-            return ctx_fail(f->ctx, STFLASH_ERR_TIMEOUT,
-                            "cannot %s 0x%08x: flash controller still busy after %u ms "
-                            "(FLASH_NSSR 0x%08x)",
-                            what, addr, timeout_ms, *sr);
-        }
-    }
+    return l4_ctrl_wait_idle(f, &l5u5_ctrl, timeout_ms, sr, what, addr);
 }
 
 /* ---- bank layout ---- */
@@ -143,12 +136,6 @@ static int l5u5_probe(struct flash_dev *f)
 
 /* ---- unlock / lock ---- */
 
-static void state_free(struct flash_dev *f)
-{
-    free(f->drv_state);
-    f->drv_state = NULL;
-}
-
 static const uint8_t *loader_code(const struct flash_dev *f, size_t *len)
 {
     if (f->chip->program_unit == 8) {
@@ -159,140 +146,23 @@ static const uint8_t *loader_code(const struct flash_dev *f, size_t *len)
     return l5u5_program_loader;
 }
 
-static int state_get(struct flash_dev *f, struct flash_loader **out)
-{
-    if (f->drv_state) {
-        *out = f->drv_state;
-        return STFLASH_OK;
-    }
-    size_t len;
-    (void)loader_code(f, &len);
-    struct flash_loader l;
-    int rc = flash_loader_init(f, &l, len);
-    if (rc != STFLASH_OK)
-        return rc;
-    struct flash_loader *s = malloc(sizeof *s);
-    if (!s)
-        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
-    *s = l;
-    f->drv_state = s;
-    *out = s;
-    return STFLASH_OK;
-}
-
-/* RM0438 §6.3.5, RM0456 §7.3.5: KEY1 then KEY2 into FLASH_NSKEYR while NSCR.LOCK is set; a
- * wrong sequence locks the controller until the next reset. Then no operation bit, no stale
- * flag. */
+/* RM0438 §6.3.5, RM0456 §7.3.5: KEY1 then KEY2 into FLASH_NSKEYR while NSCR.LOCK is set. */
 int l5u5_unlock_ctrl(struct flash_dev *f)
 {
-    uint32_t regs = l5u5_regs(f), cr, sr;
-    int rc = l5u5_wait_idle(f, L5U5_IDLE_TIMEOUT_MS, &sr, "unlock the flash controller at", regs);
-    if (rc != STFLASH_OK)
-        return rc;
-    rc = dbg_read32(f->dbg, regs + L5U5_NSCR, &cr);
-    if (rc == STFLASH_OK && (cr & L5U5_CR_LOCK)) {
-        int krc = write_reg(f, L5U5_NSKEYR, L5U5_KEY1);
-        if (krc == STFLASH_OK)
-            krc = write_reg(f, L5U5_NSKEYR, L5U5_KEY2);
-        rc = dbg_read32(f->dbg, regs + L5U5_NSCR, &cr);
-        if (rc == STFLASH_OK && (cr & L5U5_CR_LOCK))
-            return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                            "flash controller stays locked (FLASH_NSCR 0x%08x at 0x%08x)%s", cr,
-                            regs + L5U5_NSCR,
-                            krc != STFLASH_OK ? ": the key sequence was refused, as after a "
-                                                "wrong key (locked until reset)"
-                                              : "");
-    }
-    if (rc == STFLASH_OK)
-        rc = write_reg(f, L5U5_NSCR, 0);
-    if (rc == STFLASH_OK)
-        rc = write_reg(f, L5U5_NSSR, L5U5_SR_ERRORS | L5U5_SR_EOP);
-    if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot unlock the flash controller at 0x%08x: %s", regs,
-                        last_error(f));
-    return STFLASH_OK;
+    return l4_ctrl_unlock(f, &l5u5_ctrl);
 }
 
 int l5u5_lock(struct flash_dev *f)
 {
-    int rc = STFLASH_OK;
-    struct flash_loader *s = f->drv_state;
-    if (s && s->running) {
-        rc = cm_halt(f->dbg); /* a job that failed while the loader ran */
-        s->running = false;
-    }
-    state_free(f);
-    uint32_t regs = l5u5_regs(f), sr, cr = 0;
-    int lrc = l5u5_wait_idle(f, L5U5_ERASE_TIMEOUT_MS, &sr, "lock the flash controller at", regs);
-    if (lrc == STFLASH_OK)
-        lrc = write_reg(f, L5U5_NSCR, L5U5_CR_LOCK | L5U5_CR_OPTLOCK);
-    if (lrc == STFLASH_OK)
-        lrc = dbg_read32(f->dbg, regs + L5U5_NSCR, &cr);
-    if (lrc == STFLASH_OK && !(cr & L5U5_CR_LOCK))
-        lrc = ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                       "flash controller does not lock (FLASH_NSCR 0x%08x at 0x%08x)", cr,
-                       regs + L5U5_NSCR);
-    else if (lrc != STFLASH_OK && lrc != STFLASH_ERR_TIMEOUT)
-        lrc = ctx_fail(f->ctx, lrc, "cannot lock the flash controller at 0x%08x: %s", regs,
-                       last_error(f));
-    return rc != STFLASH_OK ? rc : lrc;
+    return l4_ctrl_lock(f, &l5u5_ctrl);
 }
 
 /* ---- erase ---- */
 
-static const char *sr_error_name(uint32_t sr)
-{
-    static const struct {
-        uint32_t bit;
-        const char *name;
-    } names[] = {
-        {L5U5_SR_WRPERR, "WRPERR: write protected or secure"},
-        {L5U5_SR_PROGERR, "PROGERR: not erased"},
-        {L5U5_SR_PGAERR, "PGAERR: misaligned"},
-        {L5U5_SR_SIZERR, "SIZERR: wrong access size"},
-        {L5U5_SR_PGSERR, "PGSERR: wrong sequence"},
-        {L5U5_SR_OPERR, "OPERR: operation error"},
-        {L5U5_SR_OPTWERR, "OPTWERR: option change refused"},
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (sr & names[i].bit)
-            return names[i].name;
-    return "unknown error";
-}
-
 static int run_op(struct flash_dev *f, uint32_t bits, unsigned timeout_ms, const char *what,
                   uint32_t addr)
 {
-    uint32_t sr;
-    int rc = l5u5_wait_idle(f, L5U5_IDLE_TIMEOUT_MS, &sr, what, addr);
-    if (rc != STFLASH_OK)
-        return rc;
-    rc = write_reg(f, L5U5_NSCR, bits);
-    if (rc == STFLASH_OK)
-        rc = write_reg(f, L5U5_NSCR, bits | L5U5_CR_STRT);
-    if (rc != STFLASH_OK) {
-        (void)write_reg(f, L5U5_NSCR, 0);
-        return ctx_fail(f->ctx, rc, "cannot %s 0x%08x: %s", what, addr, last_error(f));
-    }
-    rc = l5u5_wait_idle(f, timeout_ms, &sr, what, addr);
-    if (rc != STFLASH_OK) {
-        (void)write_reg(f, L5U5_NSCR, 0);
-        return rc;
-    }
-    if (sr & L5U5_SR_ERRORS) {
-        (void)write_reg(f, L5U5_NSCR, 0);
-        (void)write_reg(f, L5U5_NSSR, L5U5_SR_ERRORS | L5U5_SR_EOP);
-        return ctx_fail(f->ctx,
-                        (sr & L5U5_SR_WRPERR) ? STFLASH_ERR_PROTECTED : STFLASH_ERR_TARGET,
-                        "cannot %s 0x%08x: FLASH_NSSR 0x%08x (%s)", what, addr, sr,
-                        sr_error_name(sr));
-    }
-    rc = write_reg(f, L5U5_NSCR, 0);
-    if (rc == STFLASH_OK)
-        rc = write_reg(f, L5U5_NSSR, L5U5_SR_EOP);
-    if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot finish: %s 0x%08x: %s", what, addr, last_error(f));
-    return STFLASH_OK;
+    return l4_ctrl_run_op(f, &l5u5_ctrl, bits, timeout_ms, what, addr);
 }
 
 static int l5u5_erase_unit(struct flash_dev *f, const struct flash_unit *u)
@@ -346,17 +216,9 @@ static int l5u5_check_writable(struct flash_dev *f, uint32_t addr, uint32_t len)
                 return secure_refusal(f, first, b, v);
         }
         for (unsigned i = 0; i < 2; i++) {
-            uint32_t off = wrp_offs[2 * b + i];
-            rc = dbg_read32(f->dbg, regs + off, &v);
+            rc = l4_check_wrp_area(f, wrp_offs[2 * b + i], L5U5_WM_FIELD, b, i, b, addr, len);
             if (rc != STFLASH_OK)
-                return ctx_fail(f->ctx, rc, "cannot read the write protection at 0x%08x: %s",
-                                regs + off, last_error(f));
-            if (l5u5_secure_overlap(v, bank->base, u.size, addr, len, &first))
-                return ctx_fail(f->ctx, STFLASH_ERR_PROTECTED,
-                                "cannot write 0x%08x: write protected by the option bytes (pages "
-                                "%u to %u of bank %u, FLASH_WRP%u%cR 0x%08x)",
-                                first, v & L5U5_WM_FIELD, (v >> 16) & L5U5_WM_FIELD, b + 1u,
-                                b + 1u, i ? 'B' : 'A', v);
+                return rc;
         }
     }
     return STFLASH_OK;
@@ -367,72 +229,23 @@ static int l5u5_check_writable(struct flash_dev *f, uint32_t addr, uint32_t len)
 static int loader_failure(struct flash_dev *f, const struct flash_loader_stop *st,
                           const uint8_t *data, uint32_t job_addr)
 {
-    uint32_t sr = st->status >> 16, where = st->addr;
-    (void)write_reg(f, L5U5_NSSR, L5U5_SR_ERRORS | L5U5_SR_EOP);
-    if ((st->status & LDR_ERR_STATUS) && (sr & L5U5_SR_WRPERR))
-        return ctx_fail(f->ctx, STFLASH_ERR_PROTECTED,
-                        "cannot program 0x%08x: write protected or secure (FLASH_NSSR 0x%04x, "
-                        "WRPERR)",
-                        where, sr);
-    if ((st->status & LDR_ERR_STATUS) && (sr & L5U5_SR_PROGERR))
-        return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                        "cannot program 0x%08x: not erased, holds 0x%08x (FLASH_NSSR 0x%04x, "
-                        "PROGERR)",
-                        where, st->value, sr);
-    if (st->status & LDR_ERR_STATUS)
-        return ctx_fail(f->ctx, STFLASH_ERR_TARGET, "cannot program 0x%08x: FLASH_NSSR 0x%04x (%s)",
-                        where, sr, sr_error_name(sr));
-    if (st->status == LDR_ERR_READBACK)
-        return ctx_fail(f->ctx, STFLASH_ERR_VERIFY,
-                        "cannot program 0x%08x: reads back 0x%08x instead of 0x%08x", where,
-                        st->value, le32_get(data + (where - job_addr)));
-    return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                    "cannot program 0x%08x: the loader reports status 0x%x", where, st->status);
+    return l4_ctrl_loader_failure(f, &l5u5_ctrl, st, data, job_addr);
 }
 
+/* One job per bank, as the engine's ranges may run across the bank boundary. */
 static int l5u5_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, size_t len)
 {
-    uint32_t unit = f->chip->program_unit;
-    if (len == 0)
-        return STFLASH_OK;
-    if ((addr | len) & (unit - 1u) || !flash_map_covers(&f->map, addr, len, NULL))
-        return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG,
-                        "cannot program 0x%08x (%zu bytes): not aligned to the %u-byte program "
-                        "unit or outside the flash",
-                        addr, len, unit);
-    struct flash_loader *l = NULL;
-    int rc = state_get(f, &l);
-    if (rc != STFLASH_OK)
-        return rc;
-    rc = cm_halt(f->dbg);
-    if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot halt the core to program 0x%08x: %s", addr,
-                        last_error(f));
     size_t code_len;
     const uint8_t *code = loader_code(f, &code_len);
-    rc = flash_loader_load(f, l, code, code_len);
-    uint64_t end = (uint64_t)addr + len;
-    for (uint64_t a = addr; a < end && rc == STFLASH_OK;) {
-        uint64_t stop = end;
-        int b = flash_map_bank_of(&f->map, (uint32_t)a);
-        if (b >= 0 && (uint64_t)f->map.bank[b].base + f->map.bank[b].size < stop)
-            stop = (uint64_t)f->map.bank[b].base + f->map.bank[b].size;
-        struct flash_loader_job job = {
-            .regs = l5u5_regs(f),
-            .addr = (uint32_t)a,
-            .len = (uint32_t)(stop - a),
-            .data = data + (a - addr),
-            .erased = flash_map_erased_pattern(&f->map, 4),
-            .unit_us = TPROG_MAX_US,
-            .unit = unit,
-        };
-        struct flash_loader_stop st;
-        rc = flash_loader_run(f, l, &job, &st);
-        if (rc == STFLASH_OK && st.status)
-            rc = loader_failure(f, &st, job.data, job.addr);
-        a = stop;
-    }
-    return rc;
+    struct drv_program prog = {
+        .code = code,
+        .code_len = (uint32_t)code_len,
+        .code_max = (uint32_t)code_len,
+        .unit = f->chip->program_unit,
+        .unit_us = TPROG_MAX_US,
+        .failure = loader_failure,
+    };
+    return drv_program_banks(f, &prog, addr, data, len);
 }
 
 static const struct flash_driver flash_driver_l5u5 = {

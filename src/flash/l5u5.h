@@ -13,6 +13,7 @@
 
 #include "flash/family.h"
 #include "flash/flash.h"
+#include "flash/l4.h"
 
 #define L5U5_NSKEYR 0x08u
 #define L5U5_OPTKEYR 0x10u
@@ -91,6 +92,9 @@ bool l5u5_secure_overlap(uint32_t secwm, uint32_t bank_base, uint32_t page, uint
                          uint32_t len, uint32_t *first);
 
 /* ---- shared by l5u5.c and l5u5_options.c ---- */
+
+/* The L4-style sequences on the non-secure registers (flash/l4_ctrl.c). */
+extern const struct l4_ctrl l5u5_ctrl;
 
 uint32_t l5u5_regs(const struct flash_dev *f);
 int l5u5_wait_idle(struct flash_dev *f, unsigned timeout_ms, uint32_t *sr, const char *what,

@@ -15,29 +15,16 @@
  * L4-style controller (flash/l4.h computes both ways); WRPxyR.UNLOCK (bit 31 on the U5) is kept.
  */
 #include <string.h>
-#include <time.h>
 
-#include "arm/cortexm.h"
-#include "core/le.h"
+#include "flash/drvutil.h"
 #include "flash/l4.h"
 #include "flash/l5u5.h"
 
-#define OBL_RESET_TIMEOUT_MS 500u
 #define WRP_UNLOCK (1u << 31)
 
 static const uint32_t wrp_offs[4] = {L5U5_WRP1AR, L5U5_WRP1BR, L5U5_WRP2AR, L5U5_WRP2BR};
 
-static const char *last_error(struct flash_dev *f)
-{
-    return f->ctx ? f->ctx->last_error : "";
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
+#define last_error drv_last_error
 
 /* The WRP area fields of this controller, for the L4-style mask functions. */
 static void traits(struct l4_traits *tr)
@@ -47,23 +34,10 @@ static void traits(struct l4_traits *tr)
     tr->wrp_bank2 = true;
 }
 
+/* The RDP bytes of levels 0, 1 and 2 are the L4-style controller's (RM0438 §6.6.2). */
 int l5u5_rdp_byte(struct flash_dev *f, int level, uint8_t *byte)
 {
-    switch (level) {
-    case 0: *byte = L5U5_RDP_LEVEL0; return STFLASH_OK;
-    case 1: *byte = L5U5_RDP_LEVEL1; return STFLASH_OK;
-    case 2: *byte = L5U5_RDP_LEVEL2; return STFLASH_OK;
-    default:
-        return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG,
-                        "no read protection level %d: give 0, 1 or 2", level);
-    }
-}
-
-static void layout(const struct flash_dev *f, uint32_t *size, uint32_t *bank, uint32_t *page)
-{
-    *size = (uint32_t)flash_map_bytes(&f->map);
-    *bank = f->map.banks > 1 ? f->map.bank[0].size : *size;
-    *page = f->map.regions ? f->map.region[0].unit : 0;
+    return l4_rdp_byte(f, level, byte);
 }
 
 static int read_registers(struct flash_dev *f, uint32_t *optr, uint32_t wrp[4])
@@ -86,7 +60,7 @@ static uint32_t mask_of(const struct flash_dev *f, const uint32_t wrp[4])
     struct l4_traits tr;
     uint32_t size, bank, page, areas[4];
     traits(&tr);
-    layout(f, &size, &bank, &page);
+    l4_mask_layout(f, &size, &bank, &page);
     for (unsigned i = 0; i < 4; i++)
         areas[i] = wrp[i] & ~WRP_UNLOCK;
     return l4_wrp_mask(&tr, areas, size, bank, page);
@@ -135,22 +109,7 @@ static int opt_fail(struct flash_dev *f, int rc, const char *what)
 /* Controller unlocked, then OPTKEY1/OPTKEY2 into FLASH_OPTKEYR: OPTLOCK clear. */
 static int unlock_options(struct flash_dev *f)
 {
-    uint32_t cr = 0;
-    int rc = l5u5_unlock_ctrl(f);
-    if (rc != STFLASH_OK)
-        return rc;
-    rc = dbg_write32(f->dbg, l5u5_regs(f) + L5U5_OPTKEYR, L5U5_OPTKEY1);
-    if (rc == STFLASH_OK)
-        rc = dbg_write32(f->dbg, l5u5_regs(f) + L5U5_OPTKEYR, L5U5_OPTKEY2);
-    if (rc == STFLASH_OK)
-        rc = dbg_read32(f->dbg, l5u5_regs(f) + L5U5_NSCR, &cr);
-    if (rc != STFLASH_OK)
-        return opt_fail(f, rc, "unlock the option bytes");
-    if (cr & L5U5_CR_OPTLOCK)
-        return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                        "cannot unlock the option bytes: OPTLOCK stays set (FLASH_NSCR 0x%08x)",
-                        cr);
-    return STFLASH_OK;
+    return l4_ctrl_unlock_options(f, &l5u5_ctrl);
 }
 
 static int option_job(struct flash_dev *f, uint32_t optr, const uint32_t wrp[4], unsigned nwrp)
@@ -191,20 +150,15 @@ int l5u5_options_write(struct flash_dev *f, const struct stflash_options *o)
 {
     struct l4_traits tr;
     traits(&tr);
-    uint32_t optr, wrp[4], size, bank, page;
+    uint32_t optr, wrp[4];
     int rc = read_registers(f, &optr, wrp);
     if (rc != STFLASH_OK)
         return rc;
     bool half;
-    if (l5u5_rdp_level_of((uint8_t)optr, optr & L5U5_OPTR_TZEN, &half) == 2)
-        return ctx_fail(f->ctx, STFLASH_ERR_PROTECTED,
-                        "the chip runs at read protection level 2 (FLASH_OPTR 0x%08x): its option "
-                        "bytes can never be changed again",
-                        optr);
-    if (o->data0 || o->data1)
-        return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
-                        "the %s has no user data option bytes: leave --data0/--data1 out",
-                        f->chip->name);
+    rc = l4_options_writable(f, l5u5_rdp_level_of((uint8_t)optr, optr & L5U5_OPTR_TZEN, &half),
+                             optr, o);
+    if (rc != STFLASH_OK)
+        return rc;
     uint8_t rdp = 0;
     if (o->rdp_half && o->rdp_level_stored == 0 && o->tzen)
         rdp = L5U5_RDP_LEVEL05;
@@ -216,61 +170,21 @@ int l5u5_options_write(struct flash_dev *f, const struct stflash_options *o)
                     (o->nrst_stdby ? L5U5_OPTR_NRST_STDBY : 0) |
                     (o->tzen ? L5U5_OPTR_TZEN : 0);
     unsigned nwrp = 0;
-    uint32_t areas[4] = {0, 0, 0, 0};
-    if (o->wrp != mask_of(f, wrp)) {
-        layout(f, &size, &bank, &page);
-        if (l4_wrp_areas(&tr, o->wrp, size, bank, page, areas) != STFLASH_OK)
-            return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
-                            "the WRP bits 0x%08x need more than the two write-protected areas "
-                            "per bank the %s has (nothing was changed)",
-                            o->wrp, f->chip->name);
-        nwrp = f->map.banks > 1 ? 4u : 2u;
-        for (unsigned i = 0; i < nwrp; i++)
-            areas[i] |= wrp[i] & WRP_UNLOCK;
-    }
+    uint32_t areas[4];
+    rc = l4_wrp_change(f, &tr, o->wrp, mask_of(f, wrp), f->map.banks > 1 ? 4u : 2u, areas, &nwrp);
+    if (rc != STFLASH_OK)
+        return rc;
+    for (unsigned i = 0; i < nwrp; i++)
+        areas[i] |= wrp[i] & WRP_UNLOCK;
     rc = option_job(f, want, areas, nwrp);
     int lrc = l5u5_lock(f);
     return rc != STFLASH_OK ? rc : lrc;
 }
 
-/*
- * OBL_LAUNCH (RM0438 §6.9.9, RM0456 §7.9.9) loads the options through a reset, as on the
- * L4-style controller (flash/l4_options.c): the reset vector catch stops the core at its reset
- * vector, S_RESET_ST shows the reset; reads that fail while the chip resets are retried until the
- * deadline.
- */
+/* OBL_LAUNCH (RM0438 §6.9.9, RM0456 §7.9.9) loads the options through a reset, as on the
+ * L4-style controller (flash/drvutil.h). */
 int l5u5_options_load(struct flash_dev *f)
 {
-    uint32_t demcr = 0, dhcsr = 0;
-    int rc = dbg_read32(f->dbg, CM_DEMCR, &demcr);
-    if (rc == STFLASH_OK)
-        rc = dbg_write32(f->dbg, CM_DEMCR, demcr | CM_DEMCR_VC_CORERESET);
-    if (rc == STFLASH_OK)
-        rc = dbg_read32(f->dbg, CM_DHCSR, &dhcsr); /* clears S_RESET_ST */
-    if (rc == STFLASH_OK)
-        rc = unlock_options(f);
-    if (rc != STFLASH_OK) {
-        (void)l5u5_lock(f);
-        return rc;
-    }
-    (void)dbg_write32(f->dbg, l5u5_regs(f) + L5U5_NSCR, L5U5_CR_OBL_LAUNCH);
-    uint64_t deadline = now_ms() + OBL_RESET_TIMEOUT_MS;
-    bool reset = false, halted = false;
-    while (!(reset && halted) && now_ms() <= deadline) {
-        if (dbg_read32(f->dbg, CM_DHCSR, &dhcsr) != STFLASH_OK)
-            continue; /* the chip is resetting */
-        reset = reset || (dhcsr & CM_DHCSR_S_RESET_ST);
-        halted = dhcsr & CM_DHCSR_S_HALT;
-        if (reset && !halted && !(dhcsr & CM_DHCSR_C_DEBUGEN))
-            (void)cm_halt(f->dbg);
-    }
-    if (reset && !halted)
-        halted = cm_halt(f->dbg) == STFLASH_OK;
-    if (reset && halted)
-        return STFLASH_OK;
-    (void)l5u5_lock(f);
-    return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                    "no reset seen within %u ms of OBL_LAUNCH (FLASH_NSCR bit 27): the option "
-                    "bytes are stored but not loaded",
-                    OBL_RESET_TIMEOUT_MS);
+    return drv_options_load_reset(f, unlock_options, l5u5_lock, l5u5_regs(f) + L5U5_NSCR,
+                                  L5U5_CR_OBL_LAUNCH, "FLASH_NSCR bit 27");
 }

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# stflash gdbserver on a Cortex-M33 board (the virtual STM32U575ZI or STM32L552ZE): gdb-multiarch
-# loads the test firmware (firmware/gdb_target.c, plain Thumb-2 that runs on every ARMv7-M and
-# ARMv8-M core) into the TrustZone flash controller's banks through the server's flash load, and
+# stflash gdbserver on a Cortex-M33 board (the virtual STM32U575ZI, STM32L552ZE or STM32H563ZI):
+# gdb-multiarch loads the test firmware (firmware/gdb_target.c, plain Thumb-2 that runs on every
+# ARMv7-M and ARMv8-M core) into the flash controller's banks through the server's flash load, and
 # the session of tests/lib/gdb_target.sh stops at hardware breakpoints set through the FPBv2
 # (FP_COMPn = address | BE), steps, and reads and writes memory and registers.
 . "$(dirname "$0")/lib.sh"
-chip=${1:?stm32u575zi or stm32l552ze}
+chip=${1:?stm32u575zi, stm32l552ze or stm32h563zi}
 command -v gdb-multiarch >/dev/null || fail "gdb-multiarch not found: install the Debian package gdb-multiarch"
 elf="$STFLASH_FW_DIR/gdb_target.elf"
 [ -f "$elf" ] || fail "no $elf: build the firmware"

@@ -5,7 +5,7 @@
 # in both banks and across the bank boundary, a one-byte write that keeps the rest of its sector,
 # range erase of only the sectors touched, mass erase, option bytes (write protection per sector
 # in either bank, boot addresses, bank swap shown), a write under a hardware-started watchdog,
-# lock and unlock.
+# lock and unlock, SWAP_BANK changed and applied at the reset.
 . "$(dirname "$0")/lib.sh"
 chip=${1:?stm32h743zi or stm32h7a3zi}
 mode=${2:-sim}
@@ -167,3 +167,29 @@ expect_out "erased the whole flash (2 MiB at 0x08000000)"
 expect_ok "${P[@]}" -q read "$WORK/flash.bin" $FLASH 2m
 all_ff "$WORK/flash.bin" || fail "flash not blank after mass erase"
 pass "$chip/$mode: mass erase of both banks"
+
+# SWAP_BANK: stored by 'options --swap-bank 1', in force from the reset that loads it (RM0433
+# §4.3.13): bank 2 at the flash base; an erase and a write there go to the physical bank 2
+# through its registers, and swapping back shows them at 0x08100000.
+random_file "$WORK/b1.bin" 4096
+random_file "$WORK/b2.bin" 4096
+random_file "$WORK/b3.bin" 300
+expect_ok "${P[@]}" -q write "$WORK/b1.bin" $FLASH
+expect_ok "${P[@]}" -q write "$WORK/b2.bin" $BANK2
+expect_ok "${P[@]}" options --swap-bank 1
+expect_out "SWAP_BANK:         1 (bank 2 at the flash base)"
+expect_ok "${P[@]}" verify "$WORK/b2.bin" $FLASH
+expect_out "identical"
+expect_ok "${P[@]}" verify "$WORK/b1.bin" $BANK2
+expect_out "identical"
+expect_ok "${P[@]}" erase $FLASH 16
+expect_ok "${P[@]}" verify "$WORK/b1.bin" $BANK2
+expect_out "identical"
+expect_ok "${P[@]}" -q write "$WORK/b3.bin" $((FLASH + 256))
+expect_ok "${P[@]}" options --swap-bank 0
+expect_out "SWAP_BANK:         0 (bank 1 at the flash base)"
+expect_ok "${P[@]}" verify "$WORK/b1.bin" $FLASH
+expect_out "identical"
+expect_ok "${P[@]}" verify "$WORK/b3.bin" $((BANK2 + 256))
+expect_out "identical"
+pass "$chip/$mode: SWAP_BANK set and cleared; erase and write follow the swapped banks"

@@ -24,6 +24,9 @@ enum {
     OPT_BOOT_ADD1,
     OPT_TZEN,
     OPT_ALLOW_TZ,
+    OPT_PRODUCT_STATE,
+    OPT_ALLOW_PS,
+    OPT_SWAP_BANK,
 };
 
 /* A number from 0 to max. */
@@ -92,10 +95,27 @@ static void describe_wrp(char *buf, size_t cap, uint32_t groups, uint32_t group_
     }
 }
 
+/* The H5's product states (RM0481 §7.6.11). */
+static const char *product_state_name(uint8_t ps)
+{
+    switch (ps) {
+    case 0xED: return "open";
+    case 0x17: return "provisioning";
+    case 0x2E: return "iROT-provisioned";
+    case 0xC6: return "TZ-closed";
+    case 0x72: return "closed";
+    case 0x5C: return "locked";
+    default: return "not a product state";
+    }
+}
+
 static void options_text(const struct stflash_options *o, uint32_t flash_base)
 {
     char wrp[512];
-    if (o->rdp_half)
+    if (o->has_product_state)
+        printf("%-18s %s (PRODUCT_STATE 0x%02x), read protection level %d", "product state:",
+               product_state_name(o->product_state), o->product_state, o->rdp_level);
+    else if (o->rdp_half)
         printf("%-18s level 0.5 (RDP byte 0x%02x): secure side closed to the debugger",
                "read protection:", o->rdp);
     else
@@ -190,6 +210,9 @@ static void options_json(const struct stflash_options *o)
                o->rdp_half ? "true" : "false");
     if (o->has_dual_bank)
         printf("\"dual_bank\": %s, ", o->dual_bank ? "true" : "false");
+    if (o->has_product_state)
+        printf("\"product_state\": \"0x%02x\", \"product_state_name\": \"%s\", ",
+               o->product_state, product_state_name(o->product_state));
     printf("\"option_error\": %s}\n", o->option_error ? "true" : "false");
 }
 
@@ -213,6 +236,9 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         {"tzen", 0, OPT_REQUIRED, OPT_TZEN},
         {"allow-trustzone", 0, OPT_NONE, OPT_ALLOW_TZ},
         {"dual-bank", 0, OPT_REQUIRED, OPT_DUAL_BANK},
+        {"product-state", 0, OPT_REQUIRED, OPT_PRODUCT_STATE},
+        {"allow-product-state", 0, OPT_NONE, OPT_ALLOW_PS},
+        {"swap-bank", 0, OPT_REQUIRED, OPT_SWAP_BANK},
         {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
@@ -265,6 +291,13 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
     if (!bad && (v = cmd_opt_value(&cl, OPT_DUAL_BANK)) &&
         !(bad = parse_small(v, "dual-bank", 1, &dual)))
         change = true;
+    uint32_t pstate = 0, swap = 0;
+    if (!bad && (v = cmd_opt_value(&cl, OPT_PRODUCT_STATE)) &&
+        !(bad = parse_small(v, "product state", 255, &pstate)))
+        change = true;
+    if (!bad && (v = cmd_opt_value(&cl, OPT_SWAP_BANK)) &&
+        !(bad = parse_small(v, "SWAP_BANK", 1, &swap)))
+        change = true;
     if (bad) {
         session_done(cli);
         return EXIT_USAGE;
@@ -277,7 +310,8 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
     unsigned permits = (cmd_has_opt(&cl, OPT_ALLOW_WP) ? STFLASH_PERMIT_WRITE_PROTECT : 0u) |
                        (cmd_has_opt(&cl, OPT_ALLOW_RP) ? STFLASH_PERMIT_READ_PROTECT : 0u) |
                        (cmd_has_opt(&cl, OPT_PERMANENT_RDP2) ? STFLASH_PERMIT_RDP_LEVEL2 : 0u) |
-                       (cmd_has_opt(&cl, OPT_ALLOW_TZ) ? STFLASH_PERMIT_TRUSTZONE : 0u);
+                       (cmd_has_opt(&cl, OPT_ALLOW_TZ) ? STFLASH_PERMIT_TRUSTZONE : 0u) |
+                       (cmd_has_opt(&cl, OPT_ALLOW_PS) ? STFLASH_PERMIT_PRODUCT_STATE : 0u);
 
     struct stflash_dev *dev = NULL;
     rc = session_open(cli, change ? STFLASH_CONNECT_NORMAL : STFLASH_CONNECT_HOT_PLUG, false, &dev);
@@ -316,8 +350,31 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
                   t.chip ? t.chip->name : "target");
         rc = EXIT_USAGE;
     }
+    if (rc == EXIT_OK && change && !o.has_product_state && cmd_has_opt(&cl, OPT_PRODUCT_STATE)) {
+        out_error("the %s has no product state (only the STM32H5): leave out --product-state; "
+                  "its read protection is --rdp",
+                  t.chip ? t.chip->name : "target");
+        rc = EXIT_USAGE;
+    }
+    if (rc == EXIT_OK && change && o.has_product_state && cmd_has_opt(&cl, OPT_PRODUCT_STATE) &&
+        !strcmp(product_state_name((uint8_t)pstate), "not a product state")) {
+        out_error("0x%02x is no product state of the %s: give open 0xED, provisioning 0x17, "
+                  "iROT-provisioned 0x2E, TZ-closed 0xC6, closed 0x72 or locked 0x5C (RM0481 "
+                  "§7.6.11)",
+                  pstate, t.chip ? t.chip->name : "target");
+        rc = EXIT_USAGE;
+    }
+    if (rc == EXIT_OK && change && !o.has_swap_bank && cmd_has_opt(&cl, OPT_SWAP_BANK)) {
+        out_error("the %s has no SWAP_BANK option bit (H5, H7): leave out --swap-bank",
+                  t.chip ? t.chip->name : "target");
+        rc = EXIT_USAGE;
+    }
     if (rc == EXIT_OK && change) {
         struct stflash_options n = o;
+        if (cmd_has_opt(&cl, OPT_PRODUCT_STATE))
+            n.product_state = (uint8_t)pstate;
+        if (cmd_has_opt(&cl, OPT_SWAP_BANK))
+            n.swap_bank = swap;
         if (cmd_has_opt(&cl, OPT_TZEN))
             n.tzen = tzen;
         if (cmd_has_opt(&cl, OPT_RDP))

@@ -201,7 +201,12 @@ static const struct help_entry helps[] = {
      "                       STM32F1 does not)\n"
      "  --tzen 1 --allow-trustzone  turn TrustZone on (L5, U5; at level 0 only): the flash\n"
      "                       becomes secure and stflash can no longer write it; it turns off\n"
-     "                       only through 'stflash lock' then 'stflash unlock' (erases all)\n"},
+     "                       only through 'stflash lock' then 'stflash unlock' (erases all)\n"
+     "  --product-state 0xNN --allow-product-state  STM32H5: the lifecycle state that replaces\n"
+     "                       RDP (open 0xED, provisioning 0x17, iROT-provisioned 0x2E,\n"
+     "                       TZ-closed 0xC6, closed 0x72, locked 0x5C: for good); refused\n"
+     "                       without the flag\n"
+     "  --swap-bank 0|1      H5, H7: 1 maps bank 2 at the flash base from the next reset\n"},
     {"unlock",
      "Usage: stflash unlock [--yes]\n"
      "Remove read protection level 1: the chip erases its whole flash (the hardware does it),\n"

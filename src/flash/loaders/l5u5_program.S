@@ -4,7 +4,8 @@
  * (flash/loader.h). It programs one job (a range of one bank) from the ring buffer the host fills
  * while it runs, and stops on a breakpoint when the job is done or fails. This source builds the
  * U5's quad-word loader (L5U5_UNIT 16, RM0456 §7.3.7); l5u5_program8.S the L5's double-word one
- * (RM0438 §6.3.7).
+ * (RM0438 §6.3.7); h5_program.S the H5's quad-word one (L5U5_H5: the same registers with other
+ * bits, RM0481 §7.3: PG bit 1, BSY bit 0, the error flags in bits 23:17, reported as they sit).
  *
  * ARMv6-M Thumb, position independent (no literal pool).
  *
@@ -32,9 +33,13 @@
 #ifndef L5U5_UNIT
 #define L5U5_UNIT 16
 #endif
-    .equ FLASH_NSSR, 0x20       @ RM0438 §6.9.7, RM0456 §7.9.7
-    .equ FLASH_NSCR, 0x28       @ RM0438 §6.9.9, RM0456 §7.9.9
+    .equ FLASH_NSSR, 0x20       @ RM0438 §6.9.7, RM0456 §7.9.7, RM0481 §7.11
+    .equ FLASH_NSCR, 0x28       @ RM0438 §6.9.9, RM0456 §7.9.9, RM0481 §7.11
+#ifdef L5U5_H5
+    .equ CR_PG, 0x02            @ H5: NSCR.PG is bit 1
+#else
     .equ CR_PG, 0x01
+#endif
     .equ UNIT, L5U5_UNIT
 
 #include "loader_abi.h"
@@ -99,10 +104,17 @@ store:
     bl      seek                @ meanwhile, find the next one
 busy:
     ldr     r6, [r1, #FLASH_NSSR]
+#ifdef L5U5_H5
+    lsrs    r4, r6, #1          @ H5: BSY (bit 0) into the carry flag
+    bcs     busy
+    lsrs    r4, r6, #17
+    lsls    r4, r4, #25         @ NSSR bits 23:17: WRPERR to OPTCHANGEERR (EOP, bit 16, left out)
+#else
     lsrs    r4, r6, #17         @ NSBSY (bit 16) into the carry flag
     bcs     busy
     lsrs    r4, r6, #1
     lsls    r4, r4, #17         @ NSSR bits 15:1: the error flags (EOP, bit 0, left out)
+#endif
     bne     fail
     movs    r4, r3              @ read back
     .rept UNIT / 4
@@ -121,7 +133,12 @@ differs:
     lsls    r6, r6, #8          @ LDR_ERR_READBACK
     b       report
 fail:
+#ifdef L5U5_H5
+    lsrs    r6, r6, #16
+    lsls    r6, r6, #16         @ H5: FLASH_NSSR[31:16] where they are
+#else
     lsls    r6, r6, #16         @ FLASH_NSSR[15:0] << 16
+#endif
     movs    r7, #(LDR_ERR_STATUS >> 8)
     lsls    r7, r7, #8
     orrs    r6, r6, r7          @ LDR_ERR_STATUS | ...: never 0
