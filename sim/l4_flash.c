@@ -40,6 +40,9 @@
 #define REG_SFR 0x80u       /* WB FLASH_SFR (RM0434 §3.10.17) */
 #define SFR_SFSA 0xFFu
 #define SFR_FSD (1u << 8)
+#define WL_SFR_SFSA 0x7Fu    /* WL FLASH_SFR (RM0453 §4, FLASH_SFR): SFSA [6:0], FSD bit 7 */
+#define WL_SFR_FSD (1u << 7)
+#define OPTR_ESE (1u << 8)   /* WL FLASH_OPTR.ESE: security enabled (RM0453 §4) */
 #define REG_OPT_END (REG_OPT_FIRST + 4u * SIM_L4_OPT_WORDS)
 
 /* Option register indexes (offset - 0x20) / 4. */
@@ -112,7 +115,7 @@ static uint32_t opt_default(const struct sim_target *t, unsigned i)
 {
     const struct sim_l4_model *m = model(t);
     switch (i) {
-    case OPT_OPTR: return m->optr_default;
+    case OPT_OPTR: return m->optr_default | (m->sfr_wl && t->cfg.secure_page ? OPTR_ESE : 0);
     case OPT_PCROP1SR: case OPT_PCROP1BSR: case OPT_PCROP2SR: return 0x0000FFFFu;
     case OPT_WRP1AR: case OPT_WRP1BR: case OPT_WRP2AR: case OPT_WRP2BR: return m->wrp_field;
     default: return 0;
@@ -211,14 +214,27 @@ static uint32_t page_size(const struct sim_target *t)
     return t->chip->page_size;
 }
 
-/* The flash offset where the WB's secure area starts (FLASH_SFR.SFSA, unless FSD), or the flash
- * size when there is none. */
+/* FLASH_SFR as the option bytes loaded it: the family's (the WB's wireless stack, the WL's
+ * security disabled), or the secure area the board was started with. */
+static uint32_t sfr_value(const struct sim_target *t)
+{
+    const struct sim_l4_model *m = model(t);
+    if (t->cfg.secure_page && (m->sfr_default || m->sfr_wl))
+        return t->cfg.secure_page & (m->sfr_wl ? WL_SFR_SFSA : SFR_SFSA);
+    return m->sfr_default;
+}
+
+/* The flash offset where CPU2's secure area starts (FLASH_SFR.SFSA unless FSD; on the WL only
+ * with OPTR.ESE, which the board sets with its secure page, RM0453 §4), or the flash size when
+ * there is none. */
 static uint32_t secure_start(const struct sim_target *t)
 {
-    uint32_t sfr = model(t)->sfr_default;
-    if (!sfr || (sfr & SFR_FSD))
+    const struct sim_l4_model *m = model(t);
+    uint32_t sfr = sfr_value(t);
+    uint32_t fsd = m->sfr_wl ? WL_SFR_FSD : SFR_FSD, sfsa = m->sfr_wl ? WL_SFR_SFSA : SFR_SFSA;
+    if ((!m->sfr_default && !m->sfr_wl) || (sfr & fsd) || (m->sfr_wl && !t->cfg.secure_page))
         return t->flash_size;
-    uint32_t off = (sfr & SFR_SFSA) * t->chip->page_size;
+    uint32_t off = (sfr & sfsa) * t->chip->page_size;
     return off < t->flash_size ? off : t->flash_size;
 }
 
@@ -443,7 +459,7 @@ enum sim_bus_result l4_flash_read(struct sim_target *t, uint32_t off, uint32_t *
     case REG_ACR: *val = f->acr; break;
     case REG_SR: *val = f->sr; break;
     case REG_CR: *val = f->cr; break;
-    case REG_SFR: *val = model(t)->sfr_default; break; /* 0 where the register is not */
+    case REG_SFR: *val = sfr_value(t); break; /* 0 where the register is not */
     default: *val = 0; break; /* KEYR, OPTKEYR write-only; ECCR and the rest: 0 */
     }
     return SIM_BUS_OK;
