@@ -15,7 +15,8 @@
  * stores them (going from level 1 back to level 0 mass-erases the flash first, RM0351 §3.5.1),
  * OBL_LAUNCH reloads them through a reset. The G0 has CFGBSY (RM0444 §3.7.4), set from the first
  * word of a double word or from STRT until the operation ends. EOP is set only with EOPIE.
- * Fast programming (FSTPG) is not modelled: setting it is refused with PGSERR.
+ * Fast programming (FSTPG) is not modelled: setting it is refused with PGSERR (the RM's answer
+ * when the bank was not mass-erased first, RM0351 §3.3.7).
  *
  * The G0B1 (RM0444 §3) has two banks with OPTR.DUAL_BANK: BKER at bit 13, bank 2's pages numbered
  * from 256 (the bank taken from BKER, the page from PNB's low bits), BSY2 (bit 17) for its
@@ -24,7 +25,11 @@
  * and CFGBSY, and FLASH_SFR (+0x80): the pages from SFSA up hold the wireless stack and CPU1
  * (the core and its debug port) cannot read, program or erase them unless FSD is set (§3.5.3):
  * reads give zero, a program or erase of them answers a bus error, and so does a mass erase
- * while the secure area exists (the erase would take it too).
+ * while the secure area exists (the erase would take it too). The WL (RM0453 §4) has the WB's
+ * registers with 2 KiB pages, PNB [9:3], and FLASH_SFR with SFSA [6:0] and FSD bit 7, in force
+ * only with OPTR.ESE; its board starts with security disabled unless given a secure page
+ * (struct sim_target_config.secure_page, which also moves the WB's area). The C0 (RM0490) is
+ * the G0's controller with one bank of 2 KiB pages.
  */
 #include <string.h>
 
