@@ -119,6 +119,18 @@ int sim_board_option(struct sim_board_config *b, const char *name, const char *v
         }
         b->target.rdp_level = (int)v;
         b->rdp_given = true;
+    } else if (strcmp(name, "secure-page") == 0) {
+        const struct sim_chip *c = b->target.chip;
+        const struct sim_l4_model *m = &c->family->l4;
+        unsigned long pages = c->flash_kib * 1024ul / c->page_size;
+        if (!m->sfr_default && !m->sfr_wl)
+            return bad(hint, hint_len, "the chip has no CPU2 secure area: give it on a WB or WL "
+                                       "chip (the chip first)");
+        if (sim_parse_ulong(value, pages - 1, &v) != 0 || v == 0) {
+            snprintf(hint, hint_len, "give a flash page from 1 to %lu", pages - 1);
+            return -1;
+        }
+        b->target.secure_page = (uint32_t)v;
     } else if (strcmp(name, "flash-size-reg") == 0) {
         if (sim_parse_ulong(value, 0xFFFF, &v) != 0)
             return bad(hint, hint_len, "give a value from 0 to 0xFFFF (KiB)");

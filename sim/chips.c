@@ -278,6 +278,43 @@ static const struct sim_chip chips[] = {
         .ap_idr = 0x24770011u,
         .rom_pidr = 0x00000A0495ull,
     },
+    {
+        /* Nucleo-WL55JC (RM0453, DS13293): CPU1 a Cortex-M4 without FPU (CPU2, the Cortex-M0+
+         * on AP1, is not modelled), 256 KiB flash in 128 pages of 2 KiB, 64 KiB SRAM (SRAM1 32 +
+         * SRAM2 32, contiguous). DBGMCU_IDCODE 0x10016497: REV_ID 0x1001. SW-DP 0x6BA02477
+         * (DPv2, as OpenOCD's target/stm32wlx.cfg expects), CPUID 0x410FC241 (r0p1), AHB-AP
+         * IDR 0x24770011. */
+        .name = "stm32wl55jc",
+        .descr = "STM32WL55JC (Nucleo-WL55JC, CPU2 secure area with --secure-page)",
+        .family = &sim_family_wl,
+        .dev_id = 0x497,
+        .idcode = 0x10016497u,
+        .flash_kib = 256,
+        .sram_kib = 64,
+        .page_size = 2048,
+        .dp_idcode = 0x6BA02477u,
+        .cpuid = 0x410FC241u,
+        .ap_idr = 0x24770011u,
+        .rom_pidr = 0x00000A0497ull,
+    },
+    {
+        /* Nucleo-C031C6 (RM0490): Cortex-M0+, 32 KiB flash in 16 pages of 2 KiB, one
+         * bank, 12 KiB SRAM. DBGMCU_IDCODE 0x10006453: REV_ID 0x1000 (rev A). Cortex-M0+ r0p1
+         * as the G071's; the ROM table's PARTNO reads 0x466, not the DEV_ID (the library's
+         * STM32C031 row, src/chips/table_g0_c0_u0.c). */
+        .name = "stm32c031c6",
+        .descr = "STM32C031C6 (Nucleo-C031C6)",
+        .family = &sim_family_c0,
+        .dev_id = 0x453,
+        .idcode = 0x10006453u,
+        .flash_kib = 32,
+        .sram_kib = 12,
+        .page_size = 2048,
+        .dp_idcode = 0x0BC11477u,
+        .cpuid = 0x410CC601u,
+        .ap_idr = 0x04770031u,
+        .rom_pidr = 0x00000A0466ull,
+    },
     /*
      * The F4 parts (RM0090, RM0383): Cortex-M4F r0p1 (CPUID 0x410FC241), SW-DP 0x2BA01477, AHB-AP
      * IDR 0x24770011 as the F303's; DBGMCU_IDCODE bits [15:12] read 6 as on the other ST parts

@@ -93,6 +93,21 @@ const struct sim_core_model sim_core_m4 = {
     .n_components = sizeof m4_components / sizeof m4_components[0],
 };
 
+/* The STM32WL's CPU1: a Cortex-M4 r0p1 without the FPU (DS13293: "Arm Cortex-M4"), so no CPACR or
+ * MVFR; the same debug components as the M4F. */
+const struct sim_core_model sim_core_m4_nofpu = {
+    .name = "Cortex-M4",
+    .uc_model = UC_CPU_ARM_CORTEX_M4,
+    .arch = SIM_ARMV7M,
+    .prio_bits = 4,
+    .fpb_code = 6,
+    .fpb_lit = 2,
+    .dwt_comp = 4,
+    .id_isar0 = 0x01101110u,
+    .components = m4_components,
+    .n_components = sizeof m4_components / sizeof m4_components[0],
+};
+
 /*
  * Cortex-M7 (DDI 0489): ARMv7E-M with the FPv5 double-precision unit the STM32F76x/F77x have
  * (RM0410 §1: "single and double precision FPU"), FPB version 2 with 8 instruction comparators

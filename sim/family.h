@@ -81,6 +81,7 @@ struct sim_core_model {
 };
 
 extern const struct sim_core_model sim_core_m0, sim_core_m0p, sim_core_m3, sim_core_m4;
+extern const struct sim_core_model sim_core_m4_nofpu; /* the WL's Cortex-M4 */
 extern const struct sim_core_model sim_core_m7;
 extern const struct sim_core_model sim_core_m33;
 
@@ -124,6 +125,8 @@ struct sim_l4_model {
                                 set BSY2; 0: numbered from 0 in each bank */
     uint32_t sfr_default;    /* WB FLASH_SFR (+0x80) as the wireless stack left it: SFSA [7:0],
                                 FSD bit 8 (RM0434 §3.10.17); 0: no such register */
+    bool sfr_wl;             /* WL FLASH_SFR: SFSA [6:0], FSD bit 7, in force only with
+                                OPTR.ESE (bit 8); sfr_default is the board's value */
 };
 
 /* How the F2/F4 flash controller (sim/f4_flash.c) differs from one line to the other (RM0090 §3
@@ -278,6 +281,7 @@ extern const struct sim_family sim_family_f0, sim_family_f1, sim_family_f3;
 extern const struct sim_family sim_family_g0, sim_family_l4; /* g0_l4_periph.c */
 extern const struct sim_family sim_family_g0b1;              /* g0_l4_periph.c */
 extern const struct sim_family sim_family_g4, sim_family_wb; /* g0_l4_periph.c */
+extern const struct sim_family sim_family_wl, sim_family_c0; /* g0_l4_periph.c */
 extern const struct sim_family sim_family_f40x, sim_family_f42x, sim_family_f411;
 extern const struct sim_family sim_family_f76x; /* f4_periph.c */
 extern const struct sim_family sim_family_h743, sim_family_h7a3; /* h7_periph.c */

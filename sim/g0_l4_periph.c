@@ -37,6 +37,7 @@ enum gpio_reg { GPIO_MODER, GPIO_OTYPER, GPIO_OSPEEDR, GPIO_PUPDR, GPIO_IDR, GPI
                 GPIO_LCKR, GPIO_AFRL, GPIO_AFRH, GPIO_BRR, GPIO_COUNT };
 
 #define HSI16_HZ 16000000u
+#define HSI48_HZ 48000000u
 #define HSE_HZ 8000000u /* the Nucleo boards' 8 MHz from the ST-LINK's MCO */
 #define G4_HSE_HZ 24000000u /* the 24 MHz crystal of the Nucleo-G474RE (UM2505 §6.7.1) */
 #define WB_HSE_HZ 32000000u /* the 32 MHz HSE32 crystal of the Nucleo-WB55RG (UM2435 §7.6) */
@@ -47,7 +48,18 @@ enum gpio_reg { GPIO_MODER, GPIO_OTYPER, GPIO_OSPEEDR, GPIO_PUPDR, GPIO_IDR, GPI
 
 static bool is_g0(const struct sim_target *t)
 {
-    return t->family == &sim_family_g0 || t->family == &sim_family_g0b1;
+    return t->family == &sim_family_g0 || t->family == &sim_family_g0b1 ||
+           t->family == &sim_family_c0;
+}
+
+static bool is_c0(const struct sim_target *t)
+{
+    return t->family == &sim_family_c0;
+}
+
+static bool is_wl(const struct sim_target *t)
+{
+    return t->family == &sim_family_wl;
 }
 
 static bool is_g4(const struct sim_target *t)
@@ -60,15 +72,27 @@ static bool is_wb(const struct sim_target *t)
     return t->family == &sim_family_wb;
 }
 
-static uint32_t hse_hz(const struct sim_target *t)
+/* RCC and the flash registers on AHB4 at 0x58000000 (WB) or AHB3 (WL: RM0453 memory map). */
+static bool is_wb_wl(const struct sim_target *t)
 {
-    return is_g4(t) ? G4_HSE_HZ : is_wb(t) ? WB_HSE_HZ : HSE_HZ;
+    return is_wb(t) || is_wl(t);
 }
 
-/* The port of the board's LED: GPIOB on the Nucleo-WB55RG, GPIOA elsewhere. */
+static uint32_t hse_hz(const struct sim_target *t)
+{
+    return is_g4(t) ? G4_HSE_HZ : is_wb_wl(t) ? WB_HSE_HZ : HSE_HZ;
+}
+
+/* The port of the board's LED: GPIOB on the Nucleo-WB55RG and Nucleo-WL55JC, GPIOA elsewhere. */
 static unsigned led_port(const struct sim_target *t)
 {
-    return is_wb(t) ? 1u : 0u;
+    return is_wb_wl(t) ? 1u : 0u;
+}
+
+/* Its pin: PB15 (LED1) on the Nucleo-WL55JC (UM2592), 5 elsewhere. */
+static unsigned led_pin(const struct sim_target *t)
+{
+    return is_wl(t) ? 15u : LED_PIN;
 }
 
 static uint32_t *rcc(struct sim_target *t, uint32_t off)
@@ -90,7 +114,7 @@ static uint32_t gpioa_moder_reset(const struct sim_target *t)
 
 static bool led_on(const struct sim_target *t)
 {
-    return t->per.gpio[led_port(t)][GPIO_ODR] & (1u << LED_PIN);
+    return t->per.gpio[led_port(t)][GPIO_ODR] & (1u << led_pin(t));
 }
 
 /* MSI ranges 0-11 (RM0351 §6.4.1). */
@@ -105,7 +129,7 @@ static uint32_t pll_hz(struct sim_target *t, uint32_t src_hz)
     uint32_t m = ((pll >> 4) & (is_g4(t) ? 0xFu : 7u)) + 1u, n = (pll >> 8) & 0x7Fu;
     /* PLLR: G0 and WB [31:29] + 1 (RM0444 §5.4.4, RM0434 §7.4.4); L4 and G4 [26:25],
      * (R + 1) * 2 (RM0351 §6.4.4, RM0440 §7.4.4). */
-    uint32_t r = is_g0(t) || is_wb(t) ? ((pll >> 29) & 7u) + 1u : (((pll >> 25) & 3u) + 1u) * 2u;
+    uint32_t r = is_g0(t) || is_wb_wl(t) ? ((pll >> 29) & 7u) + 1u : (((pll >> 25) & 3u) + 1u) * 2u;
     return n ? (uint32_t)((uint64_t)src_hz * n / m / r) : src_hz;
 }
 
@@ -115,7 +139,8 @@ static uint32_t core_clock_hz(struct sim_target *t)
     uint32_t range = ((cr & 8u) ? (cr >> 4) : (*rcc(t, L4_RCC_CSR) >> 8)) & 0xFu; /* MSIRGSEL */
     uint32_t msi = msi_hz[range < 12u ? range : 11u];
     if (is_g0(t)) {
-        uint32_t hsisys = HSI16_HZ >> ((cr >> 11) & 7u); /* HSIDIV */
+        /* HSIDIV; the C0's HSI runs at 48 MHz (RM0490 RCC: HSI48) */
+        uint32_t hsisys = (is_c0(t) ? HSI48_HZ : HSI16_HZ) >> ((cr >> 11) & 7u);
         switch ((cfgr >> 3) & 7u) { /* SWS */
         case 1: sysclk = hse_hz(t); break;
         case 2: sysclk = pll_hz(t, (*rcc(t, RCC_PLLCFGR) & 3u) == 3u ? hse_hz(t) : HSI16_HZ); break;
@@ -145,7 +170,12 @@ static void periph_reset(struct sim_target *t)
     uint32_t dbgmcu_cr = p->dbgmcu_cr, fz0 = p->dbgmcu_fz[0], fz1 = p->dbgmcu_fz[1];
 
     memset(p, 0, sizeof *p);
-    if (is_g0(t)) {
+    if (is_c0(t)) {
+        /* HSION, HSIRDY; HSIDIV /4: HSISYS 12 MHz (RM0490 RCC_CR) */
+        *rcc(t, RCC_CR) = 0x00001500u;
+        *rcc(t, 0x38u) = 0x00000100u;       /* RCC_AHBENR: FLASHEN */
+        *rcc(t, G0_RCC_CSR) = csr ? csr : 0x0C000000u; /* RCC_CSR2: PWRRSTF | PINRSTF */
+    } else if (is_g0(t)) {
         *rcc(t, RCC_CR) = 0x00000500u;      /* HSION, HSIRDY; HSISYS = HSI16 */
         *rcc(t, 0x38u) = 0x00000100u;       /* RCC_AHBENR: FLASHEN */
         *rcc(t, G0_RCC_CSR) = csr ? csr : 0x0C000000u; /* PWRRSTF | PINRSTF */
@@ -164,10 +194,10 @@ static void periph_reset(struct sim_target *t)
     for (unsigned port = 0; port < GPIO_PORTS; port++)
         p->gpio[port][GPIO_MODER] = 0xFFFFFFFFu;
     p->gpio[0][GPIO_MODER] = gpioa_moder_reset(t);
-    if (is_wb(t))
-        p->gpio[1][GPIO_MODER] = 0xFFFFFEBFu; /* PB3, PB4: JTDO, NJTRST (RM0434 §9.4.1) */
+    if (is_wb_wl(t)) /* PB3, PB4: JTDO, NJTRST (RM0434 §9.4.1; RM0453 GPIOB_MODER) */
+        p->gpio[1][GPIO_MODER] = 0xFFFFFEBFu;
     p->gpio[0][GPIO_OSPEEDR] = 0x0C000000u;
-    if (is_wb(t))
+    if (is_wb_wl(t))
         p->gpio[1][GPIO_PUPDR] = 0x00000100u; /* PB4 pulled up */
     p->gpio[0][GPIO_PUPDR] = is_g0(t) ? 0x24000000u : 0x64000000u;
     p->led_toggles = toggles;
@@ -223,7 +253,7 @@ static void gpio_set_odr(struct sim_target *t, unsigned port, uint32_t odr)
     struct sim_periph *p = &t->per;
     uint32_t old = p->gpio[port][GPIO_ODR];
     p->gpio[port][GPIO_ODR] = odr & 0xFFFFu;
-    if (port == led_port(t) && ((old ^ odr) & (1u << LED_PIN))) {
+    if (port == led_port(t) && ((old ^ odr) & (1u << led_pin(t)))) {
         p->led_toggles++;
         p->led_last_toggle = t->now;
     }
@@ -279,7 +309,7 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
     uint32_t block = addr & ~0x3FFu, off = addr & 0x3FFu;
     uint32_t gpio = is_g0(t) ? G0_GPIO_BASE : L4_GPIO_BASE;
 
-    if (block == (is_wb(t) ? WB_RCC_BASE : RCC_BASE)) {
+    if (block == (is_wb_wl(t) ? WB_RCC_BASE : RCC_BASE)) {
         if (off >= sizeof t->per.rcc) {
             if (rd)
                 *rd = 0;
@@ -291,7 +321,7 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
             rcc_write(t, off, *wr);
         return SIM_BUS_OK;
     }
-    if (block == (is_wb(t) ? WB_FLASH_REGS : FLASH_REGS))
+    if (block == (is_wb_wl(t) ? WB_FLASH_REGS : FLASH_REGS))
         return rd ? l4_flash_read(t, off, rd) : l4_flash_write(t, off, *wr, who);
     if (block >= gpio && block < gpio + GPIO_PORTS * 0x400u) {
         if (off >= 4u * GPIO_COUNT) {
@@ -563,5 +593,96 @@ const struct sim_family sim_family_wb = {
     .periph_access = periph_access,
     .reset_cause = reset_cause,
     .led = "pb5",
+    .led_on = led_on,
+};
+
+/* The WL55 (RM0453, DS13293): CPU1 a Cortex-M4 without FPU (CPU2, the Cortex-M0+, is not
+ * modelled); RCC and the flash registers at 0x58000000 and 0x58004000 as on the WB; GPIO A, B, C
+ * and H on AHB2. */
+const struct sim_family sim_family_wl = {
+    .name = "wl",
+    .ref = "RM0453",
+    .core = &sim_core_m4_nofpu,
+    .flash_base = 0x08000000u,
+    .sysmem_base = 0x1FFF0000u,    /* system memory, OTP at 0x1FFF7000, options at 0x1FFF7800 */
+    .flash_size_reg = 0x1FFF75E0u, /* RM0453 FLASH_SIZE */
+    .uid_base = 0x1FFF7590u,       /* RM0453 UID */
+    .optbytes_base = 0x1FFF7800u,  /* RM0453 §4.4: the option bytes, FLASH_SFR's at 0x1FFF7870 */
+    .sram_base = 0x20000000u,
+    .bitband = true,
+    .windows = wb_windows,
+    .n_windows = sizeof wb_windows / sizeof wb_windows[0],
+    .dbgmcu_base = 0xE0042000u,
+    .dbgmcu_freeze = true,      /* DBGMCU_APB1FZR1 at +0x3C as on the WB */
+    .dbgmcu_fz_off = 0x3Cu,
+    .syst_calib = 6000u,        /* 48 MHz / 8 */
+    /* The WB's figures (DS11929 "Flash memory characteristics": 64-bit programming 81.7 us,
+     * page erase 22.02 ms typical), the same flash technology; DS13293's own table unverified. */
+    .tprog_ps = 81700ull * 1000ull,
+    .erase_ps = 22020ull * SIM_PS_PER_US,
+    .flash = &sim_l4flash_ops,
+    /* RM0453 §4 FLASH_OPTR: RDP, ESE (8, read only here: set with the board's secure page),
+     * BOR_LEV [11:9], nRST_STOP/STDBY/SHDW [14:12], IWDG_SW/STOP/STDBY, WWDG_SW [19:16], nBOOT1
+     * (23), SRAM2_PE, SRAM_RST, nSWBOOT0, nBOOT0 [27:24], BOOT_LOCK (30), C2BOOT_LOCK (31, CPU2's);
+     * shipped with security disabled. FLASH_CR.PNB [9:3], one bank of 128 pages, MER alone;
+     * WRP1xR STRT [6:0]; PCROP1B; CFGBSY. FLASH_SFR: FSD set (no secure area) unless the board
+     * starts with one. */
+    .l4 =
+        {
+            .optr_default = 0x0F8F70AAu,
+            .optr_writable = 0x4F8F7EFFu,
+            .wrp_field = 0x7Fu,
+            .pnb_bits = 7,
+            .pcrop1b = true,
+            .cfgbsy = true,
+            .sfr_default = 0x000000FFu,
+            .sfr_wl = true,
+        },
+    .max_rdp_level = 2,
+    .periph_reset = periph_reset,
+    .periph_access = periph_access,
+    .reset_cause = reset_cause,
+    .led = "pb15",
+    .led_on = led_on,
+};
+
+/* The C031 (RM0490): the G0's controller, RCC and IOPORT GPIO; HSI48, one bank. */
+const struct sim_family sim_family_c0 = {
+    .name = "c0",
+    .ref = "RM0490",
+    .core = &sim_core_m0p,
+    .flash_base = 0x08000000u,
+    .sysmem_base = 0x1FFF0000u,
+    .flash_size_reg = 0x1FFF75A0u, /* RM0490 FLASH_SIZE */
+    .uid_base = 0x1FFF7550u,       /* RM0490 UID */
+    .optbytes_base = 0x1FFF7800u,
+    .sram_base = 0x20000000u,
+    .bitband = false, /* ARMv6-M */
+    .windows = g0_windows,
+    .n_windows = sizeof g0_windows / sizeof g0_windows[0],
+    .dbgmcu_base = G0_DBGMCU_BASE,
+    .dbgmcu_freeze = true, /* DBGMCU_APB_FZ1, _FZ2 */
+    .syst_calib = 6000u,   /* 48 MHz / 8 */
+    /* The G0's figures (DS12232 "Flash memory characteristics": 64-bit programming 85 us, page
+     * or mass erase 22 ms typical); the C031 datasheet's own table unverified. */
+    .tprog_ps = 85ull * SIM_PS_PER_US,
+    .erase_ps = 22ull * SIM_PS_PER_MS,
+    .flash = &sim_l4flash_ops,
+    /* RM0490 FLASH_OPTR in the G0's layout (RDP, BOR, nRST_*, IWDG_*, WWDG_SW, RAM_PARITY,
+     * nBOOT_SEL, nBOOT1, nBOOT0, NRST_MODE, IRHEN), shipped as the G0's; 16 pages of 2 KiB, one
+     * bank, no PCROP; WRP1xR as the G0's; CFGBSY. */
+    .l4 =
+        {
+            .optr_default = 0xFFFFFEAAu,
+            .optr_writable = 0x3F4FFFFFu,
+            .wrp_field = 0x3Fu,
+            .pnb_bits = 6,
+            .cfgbsy = true,
+        },
+    .max_rdp_level = 2,
+    .periph_reset = periph_reset,
+    .periph_access = periph_access,
+    .reset_cause = reset_cause,
+    .led = "pa5",
     .led_on = led_on,
 };

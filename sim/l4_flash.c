@@ -15,7 +15,8 @@
  * stores them (going from level 1 back to level 0 mass-erases the flash first, RM0351 §3.5.1),
  * OBL_LAUNCH reloads them through a reset. The G0 has CFGBSY (RM0444 §3.7.4), set from the first
  * word of a double word or from STRT until the operation ends. EOP is set only with EOPIE.
- * Fast programming (FSTPG) is not modelled: setting it is refused with PGSERR.
+ * Fast programming (FSTPG) is not modelled: setting it is refused with PGSERR (the RM's answer
+ * when the bank was not mass-erased first, RM0351 §3.3.7).
  *
  * The G0B1 (RM0444 §3) has two banks with OPTR.DUAL_BANK: BKER at bit 13, bank 2's pages numbered
  * from 256 (the bank taken from BKER, the page from PNB's low bits), BSY2 (bit 17) for its
@@ -24,7 +25,11 @@
  * and CFGBSY, and FLASH_SFR (+0x80): the pages from SFSA up hold the wireless stack and CPU1
  * (the core and its debug port) cannot read, program or erase them unless FSD is set (§3.5.3):
  * reads give zero, a program or erase of them answers a bus error, and so does a mass erase
- * while the secure area exists (the erase would take it too).
+ * while the secure area exists (the erase would take it too). The WL (RM0453 §4) has the WB's
+ * registers with 2 KiB pages, PNB [9:3], and FLASH_SFR with SFSA [6:0] and FSD bit 7, in force
+ * only with OPTR.ESE; its board starts with security disabled unless given a secure page
+ * (struct sim_target_config.secure_page, which also moves the WB's area). The C0 (RM0490) is
+ * the G0's controller with one bank of 2 KiB pages.
  */
 #include <string.h>
 
@@ -40,6 +45,9 @@
 #define REG_SFR 0x80u       /* WB FLASH_SFR (RM0434 §3.10.17) */
 #define SFR_SFSA 0xFFu
 #define SFR_FSD (1u << 8)
+#define WL_SFR_SFSA 0x7Fu    /* WL FLASH_SFR (RM0453 §4, FLASH_SFR): SFSA [6:0], FSD bit 7 */
+#define WL_SFR_FSD (1u << 7)
+#define OPTR_ESE (1u << 8)   /* WL FLASH_OPTR.ESE: security enabled (RM0453 §4) */
 #define REG_OPT_END (REG_OPT_FIRST + 4u * SIM_L4_OPT_WORDS)
 
 /* Option register indexes (offset - 0x20) / 4. */
@@ -112,7 +120,7 @@ static uint32_t opt_default(const struct sim_target *t, unsigned i)
 {
     const struct sim_l4_model *m = model(t);
     switch (i) {
-    case OPT_OPTR: return m->optr_default;
+    case OPT_OPTR: return m->optr_default | (m->sfr_wl && t->cfg.secure_page ? OPTR_ESE : 0);
     case OPT_PCROP1SR: case OPT_PCROP1BSR: case OPT_PCROP2SR: return 0x0000FFFFu;
     case OPT_WRP1AR: case OPT_WRP1BR: case OPT_WRP2AR: case OPT_WRP2BR: return m->wrp_field;
     default: return 0;
@@ -211,14 +219,27 @@ static uint32_t page_size(const struct sim_target *t)
     return t->chip->page_size;
 }
 
-/* The flash offset where the WB's secure area starts (FLASH_SFR.SFSA, unless FSD), or the flash
- * size when there is none. */
+/* FLASH_SFR as the option bytes loaded it: the family's (the WB's wireless stack, the WL's
+ * security disabled), or the secure area the board was started with. */
+static uint32_t sfr_value(const struct sim_target *t)
+{
+    const struct sim_l4_model *m = model(t);
+    if (t->cfg.secure_page && (m->sfr_default || m->sfr_wl))
+        return t->cfg.secure_page & (m->sfr_wl ? WL_SFR_SFSA : SFR_SFSA);
+    return m->sfr_default;
+}
+
+/* The flash offset where CPU2's secure area starts (FLASH_SFR.SFSA unless FSD; on the WL only
+ * with OPTR.ESE, which the board sets with its secure page, RM0453 §4), or the flash size when
+ * there is none. */
 static uint32_t secure_start(const struct sim_target *t)
 {
-    uint32_t sfr = model(t)->sfr_default;
-    if (!sfr || (sfr & SFR_FSD))
+    const struct sim_l4_model *m = model(t);
+    uint32_t sfr = sfr_value(t);
+    uint32_t fsd = m->sfr_wl ? WL_SFR_FSD : SFR_FSD, sfsa = m->sfr_wl ? WL_SFR_SFSA : SFR_SFSA;
+    if ((!m->sfr_default && !m->sfr_wl) || (sfr & fsd) || (m->sfr_wl && !t->cfg.secure_page))
         return t->flash_size;
-    uint32_t off = (sfr & SFR_SFSA) * t->chip->page_size;
+    uint32_t off = (sfr & sfsa) * t->chip->page_size;
     return off < t->flash_size ? off : t->flash_size;
 }
 
@@ -443,7 +464,7 @@ enum sim_bus_result l4_flash_read(struct sim_target *t, uint32_t off, uint32_t *
     case REG_ACR: *val = f->acr; break;
     case REG_SR: *val = f->sr; break;
     case REG_CR: *val = f->cr; break;
-    case REG_SFR: *val = model(t)->sfr_default; break; /* 0 where the register is not */
+    case REG_SFR: *val = sfr_value(t); break; /* 0 where the register is not */
     default: *val = 0; break; /* KEYR, OPTKEYR write-only; ECCR and the rest: 0 */
     }
     return SIM_BUS_OK;

@@ -51,6 +51,8 @@ static void usage(FILE *out)
           "  --rdp 0|1|2           read protection level at power-up (default 0; level 2,\n"
           "                        debug locked for good, on the F0, F3, F4, F7 only: --chip\n"
           "                        first)\n"
+          "  --secure-page N       WB, WL: CPU2's secure area from flash page N (FLASH_SFR.SFSA;\n"
+          "                        on the WL with OPTR.ESE; --chip first)\n"
           "  --firmware FILE[@ADDR] raw binary preloaded into flash (default 0x08000000)\n"
           "  --no-nrst             the probe's NRST wire does not reach the chip\n"
           "  --boot0               BOOT0 high: the chip boots its system memory\n"

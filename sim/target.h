@@ -80,6 +80,8 @@ struct sim_target_config {
     bool boot0;              /* BOOT0 high: boot from system memory */
     bool wdg_hw;             /* option bit WDG_SW = 0: the IWDG starts at every reset */
     uint32_t voltage_mv;     /* target supply; 0 = unpowered */
+    uint32_t secure_page;    /* WB, WL: CPU2's secure area from this flash page (FLASH_SFR.SFSA;
+                                on the WL with OPTR.ESE); 0: as the family ships */
 };
 
 /* Why the core stopped running inside Unicorn. */

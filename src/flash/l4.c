@@ -80,6 +80,9 @@ void l4_traits_of(const struct stflash_chip_info *chip, struct l4_traits *t)
         t->wrp_field = 0x7Fu;
         t->wrp_bank2 = chip->flags & STFLASH_CHIP_DUAL_BANK_OPTION;
         break;
+    case STFLASH_FAMILY_WL:
+        t->wrp_field = 0x7Fu; /* 128 pages: RM0453 FLASH_WRP1AR STRT [6:0] */
+        break;
     case STFLASH_FAMILY_G0:
     case STFLASH_FAMILY_C0:
         t->wrp_field = 0x7Fu;
@@ -170,6 +173,17 @@ static int probe_secure_area(struct flash_dev *f)
     f->secure_start = l4_secure_start(fam, sfr, flash_map_base(&f->map),
                                       (uint32_t)flash_map_bytes(&f->map),
                                       f->map.regions ? f->map.region[0].unit : 0);
+    /* The WL secures nothing while FLASH_OPTR.ESE is clear, whatever FLASH_SFR holds (RM0453
+     * FLASH_OPTR: security enable). */
+    uint32_t optr;
+    if (fam == STFLASH_FAMILY_WL && f->secure_start) {
+        rc = dbg_read32(f->dbg, regs + L4_OPTR, &optr);
+        if (rc != STFLASH_OK)
+            return ctx_fail(f->ctx, rc, "cannot read FLASH_OPTR at 0x%08x: %s", regs + L4_OPTR,
+                            last_error(f));
+        if (!(optr & L4_OPTR_ESE))
+            f->secure_start = 0;
+    }
     return STFLASH_OK;
 }
 

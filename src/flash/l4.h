@@ -25,6 +25,7 @@
 #define L4_WRP1BR 0x30u
 #define L4_WRP2AR 0x4Cu
 #define L4_WRP2BR 0x50u
+#define L4_OPTR_ESE (1u << 8) /* WB, WL: security enabled (RM0434 §3.10.8, RM0453 FLASH_OPTR) */
 #define L4_SFR 0x80u /* WB, WL: secure flash start (RM0434 §3.10.17, RM0453 §3.7.16) */
 
 /* SYSCFG_MEMRMP.FB_MODE (bit 8): bank 2 mapped at 0x08000000, bank 1 after it (RM0351 §9.2.1,

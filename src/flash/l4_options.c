@@ -11,7 +11,8 @@
  * next load takes), wdg_sw = IWDG_SW (bit 16), nrst_stop / nrst_stdby = nRST_STOP / nRST_STDBY
  * (bits 12/13, 13/14 on the G0 and C0); the other OPTR bits (BOR level, nBOOT0/nBOOT1/nSWBOOT0,
  * DUALBANK, BFB2, DBANK...) are kept as they are. The WRP areas (pages STRT to END of a bank,
- * two per bank) are shown as the 32-bit group mask, one bit per 1/32 of the flash.
+ * two per bank) are shown as the 32-bit group mask, one bit per 1/32 of the flash (at least a
+ * page).
  */
 #include <string.h>
 
@@ -40,10 +41,17 @@ int l4_rdp_byte(struct flash_dev *f, int level, uint8_t *byte)
 
 /* ---- WRP areas and the group mask ---- */
 
+/* Bytes per bit of the group mask: 1/32 of the flash, but at least a page (a 32 KiB C0 has 16
+ * pages of 2 KiB: one bit per page, the upper 16 bits beyond the flash). */
+static uint32_t wrp_group(uint32_t flash_size, uint32_t page)
+{
+    return flash_size / 32u > page ? flash_size / 32u : page;
+}
+
 uint32_t l4_wrp_mask(const struct l4_traits *tr, const uint32_t wrp[4], uint32_t flash_size,
                      uint32_t bank_size, uint32_t page)
 {
-    uint32_t group = flash_size / 32u, mask = 0xFFFFFFFFu;
+    uint32_t group = wrp_group(flash_size, page), mask = 0xFFFFFFFFu;
     if (group == 0 || page == 0)
         return mask;
     for (unsigned i = 0; i < 4; i++) {
@@ -63,7 +71,7 @@ uint32_t l4_wrp_mask(const struct l4_traits *tr, const uint32_t wrp[4], uint32_t
 int l4_wrp_areas(const struct l4_traits *tr, uint32_t mask, uint32_t flash_size,
                  uint32_t bank_size, uint32_t page, uint32_t wrp[4])
 {
-    uint32_t group = flash_size / 32u, off = tr->wrp_field; /* STRT > END: no area */
+    uint32_t group = wrp_group(flash_size, page), off = tr->wrp_field; /* STRT > END: none */
     for (unsigned i = 0; i < 4; i++)
         wrp[i] = off;
     if (mask == 0xFFFFFFFFu)
@@ -94,6 +102,13 @@ int l4_wrp_areas(const struct l4_traits *tr, uint32_t mask, uint32_t flash_size,
 /* ---- reading ---- */
 
 static const uint32_t wrp_offs[4] = {L4_WRP1AR, L4_WRP1BR, L4_WRP2AR, L4_WRP2BR};
+
+static uint32_t group_size(const struct flash_dev *f)
+{
+    uint32_t size, bank, page;
+    l4_mask_layout(f, &size, &bank, &page);
+    return wrp_group(size, page);
+}
 
 static int read_registers(struct flash_dev *f, uint32_t *optr, uint32_t wrp[4])
 {
@@ -129,7 +144,7 @@ int l4_protection(struct flash_dev *f, struct flash_protection *out)
         return rc;
     out->rdp_level = l4_rdp_level_of((uint8_t)optr);
     out->wrp_mask = ~mask_of(f, wrp);
-    out->wrp_group_size = (uint32_t)flash_map_bytes(&f->map) / 32u;
+    out->wrp_group_size = group_size(f);
     return STFLASH_OK;
 }
 
@@ -157,7 +172,7 @@ int l4_options_read(struct flash_dev *f, struct stflash_options *out)
     out->nrst_stdby = optr & (1u << tr.nrst_stdby);
     out->wrp = mask_of(f, wrp);
     out->wrp_in_force = out->wrp;
-    out->wrp_group_size = (uint32_t)flash_map_bytes(&f->map) / 32u;
+    out->wrp_group_size = group_size(f);
     out->option_error = (le32_get(ob + 4) ^ stored) != 0xFFFFFFFFu;
     uint32_t dbit = l4_dual_bank_bit(f->chip, (uint32_t)flash_map_bytes(&f->map));
     out->has_dual_bank = dbit != 0;

@@ -58,6 +58,10 @@ static const struct family_regs table[] = {
     {STFLASH_FAMILY_G0, 0x40015808u, (1u << 12) | (1u << 11), 0x40003000u, 0x40021060u},
     {STFLASH_FAMILY_G4, 0xE0042008u, (1u << 12) | (1u << 11), 0x40003000u, 0x40021094u},
     {STFLASH_FAMILY_WB, 0xE004203Cu, (1u << 12) | (1u << 11), 0x40003000u, 0x58000094u},
+    /* WL: RM0453 DBGMCU_APB1FZR1 (+0x3C), RCC_CSR at RCC (0x58000000) + 0x94 as on the WB. C0:
+     * RM0490 DBGMCU_APB_FZ1 and RCC_CSR2 (+0x60) where the G0 has them. */
+    {STFLASH_FAMILY_WL, 0xE004203Cu, (1u << 12) | (1u << 11), 0x40003000u, 0x58000094u},
+    {STFLASH_FAMILY_C0, 0x40015808u, (1u << 12) | (1u << 11), 0x40003000u, 0x40021060u},
 };
 
 /* RCC_CSR where RMVF and the reset flags are not the F families' (RCC_CSR_RMVF at bit 24,
@@ -71,6 +75,8 @@ static const struct {
     {STFLASH_FAMILY_G0, 1u << 23, 0xFE000000u},
     {STFLASH_FAMILY_G4, 1u << 23, 0xFE000000u},
     {STFLASH_FAMILY_WB, 1u << 23, 0xFE000000u},
+    {STFLASH_FAMILY_WL, 1u << 23, 0xFE000000u},
+    {STFLASH_FAMILY_C0, 1u << 23, 0xFE000000u},
     {STFLASH_FAMILY_L0, 1u << 23, 0xFF000000u}, /* RM0377 §7.3.21 */
     {STFLASH_FAMILY_L5, 1u << 23, 0xFE000000u}, /* RM0438 §9.8.30 */
     {STFLASH_FAMILY_U5, 1u << 23, 0xFE000000u}, /* RM0456 §11.8.49 */

@@ -333,6 +333,21 @@ static void test_l4_wrp(void **state)
     assert_int_equal(l4_wrp_mask(&l4, out, 1024 * 1024, 512 * 1024, 2048), ~(1u << 16));
     assert_int_equal(l4_wrp_areas(&g0, ~(1u << 31), 1024 * 1024, 512 * 1024, 2048, out),
                      STFLASH_ERR_UNSUPPORTED); /* no WRP2 on a single-bank G0 */
+    /* C031: 32 KiB of 16 pages, so a group is a page (1/32 of the flash would be half of one):
+     * bits 3-4 are pages 3-4; a bit past the 16th page is refused. */
+    struct l4_traits c0, wl;
+    l4_traits_of(stflash_chip_find(0x453), &c0);
+    assert_int_equal(l4_wrp_areas(&c0, ~(3u << 3), 32 * 1024, 32 * 1024, 2048, out), 0);
+    assert_int_equal(out[0], 0x00040003u);
+    assert_int_equal(l4_wrp_mask(&c0, out, 32 * 1024, 32 * 1024, 2048), ~(3u << 3));
+    assert_int_equal(l4_wrp_areas(&c0, ~(1u << 20), 32 * 1024, 32 * 1024, 2048, out),
+                     STFLASH_ERR_UNSUPPORTED);
+    /* WL55: 256 KiB, 8 KiB groups = 4 pages; STRT [6:0], so "no area" is 0x7F. */
+    l4_traits_of(stflash_chip_find(0x497), &wl);
+    assert_int_equal(wl.wrp_field, 0x7Fu);
+    assert_int_equal(l4_wrp_areas(&wl, ~(1u << 31), 256 * 1024, 256 * 1024, 2048, out), 0);
+    assert_int_equal(out[0], 0x007F007Cu);
+    assert_int_equal(out[1], 0x7Fu);
 }
 
 /* L4-style page erase FLASH_CR (PER, PNB, BKER) by bank, with SYSCFG_MEMRMP.FB_MODE swapping
