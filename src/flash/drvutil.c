@@ -35,6 +35,9 @@ int drv_wait_clear(struct flash_dev *f, uint32_t sr_addr, uint32_t busy, const c
             return ctx_fail(f->ctx, rc, "cannot %s 0x%08x: %s", what, addr, drv_last_error(f));
         if (!(*sr & busy))
             return STFLASH_OK;
+        rc = flash_stage_step(f); /* the link is idle while the flash is busy */
+        if (rc != STFLASH_OK)
+            return ctx_fail(f->ctx, rc, "cannot %s 0x%08x: %s", what, addr, drv_last_error(f));
         if (drv_now_ms() > deadline) {
             rc = dbg_read32(f->dbg, sr_addr, sr); /* one last look */
             if (rc == STFLASH_OK && !(*sr & busy))
@@ -120,6 +123,17 @@ int drv_program_banks(struct flash_dev *f, const struct drv_program *p, uint32_t
             rc = p->failure(f, &st, job.data, job.addr);
         a = stop;
     }
+    return rc;
+}
+
+int drv_stage(struct flash_dev *f, const struct drv_program *p, bool *more)
+{
+    struct flash_loader *l = NULL;
+    int rc = drv_loader_session(f, p->code_max, &l);
+    if (rc == STFLASH_OK)
+        rc = flash_loader_load(f, l, p->code, p->code_len);
+    if (rc == STFLASH_OK)
+        rc = flash_loader_stage(f, l, more);
     return rc;
 }
 

@@ -8,6 +8,7 @@
 #ifndef STFLASH_FLASH_DRVUTIL_H
 #define STFLASH_FLASH_DRVUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,6 +52,10 @@ struct drv_program {
  * boundary, as the engine's ranges may. */
 int drv_program_banks(struct flash_dev *f, const struct drv_program *p, uint32_t addr,
                       const uint8_t *data, size_t len);
+
+/* The driver's stage op (flash/flash.h) for a program call through `p`: the session, the loader
+ * and the next piece of the job's first run into SRAM while an erase runs. */
+int drv_stage(struct flash_dev *f, const struct drv_program *p, bool *more);
 
 /* The loader answers that do not depend on the controller: LDR_ERR_READBACK (reads back
  * different) and an unknown status. */

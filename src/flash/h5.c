@@ -218,18 +218,25 @@ static int loader_failure(struct flash_dev *f, const struct flash_loader_stop *s
     return l4_ctrl_loader_failure(f, &h5_ctrl, st, data, job_addr);
 }
 
+static const struct drv_program h5_prog = {
+    .code = h5_program_loader,
+    .code_len = H5_PROGRAM_LOADER_LEN,
+    .code_max = H5_PROGRAM_LOADER_LEN,
+    .unit = 16,
+    .unit_us = TPROG_MAX_US,
+    .failure = loader_failure,
+};
+
 /* One job per bank, as the engine's ranges may run across the bank boundary. */
 static int h5_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, size_t len)
 {
-    static const struct drv_program prog = {
-        .code = h5_program_loader,
-        .code_len = H5_PROGRAM_LOADER_LEN,
-        .code_max = H5_PROGRAM_LOADER_LEN,
-        .unit = 16,
-        .unit_us = TPROG_MAX_US,
-        .failure = loader_failure,
-    };
-    return drv_program_banks(f, &prog, addr, data, len);
+    return drv_program_banks(f, &h5_prog, addr, data, len);
+}
+
+/* During sector erases: the loader and the first data into SRAM (flash/flash.h). */
+static int h5_stage(struct flash_dev *f, bool *more)
+{
+    return drv_stage(f, &h5_prog, more);
 }
 
 static const struct flash_driver flash_driver_h5 = {
@@ -241,6 +248,7 @@ static const struct flash_driver flash_driver_h5 = {
     .mass_erase = h5_mass_erase,
     .program = h5_program,
     .check_writable = h5_check_writable,
+    .stage = h5_stage,
 };
 
 const struct flash_family flash_family_h5 = {

@@ -351,18 +351,25 @@ static int loader_failure(struct flash_dev *f, const struct flash_loader_stop *s
     return l4_ctrl_loader_failure(f, &l4_ctrl_l4, st, data, job_addr);
 }
 
+static const struct drv_program l4_prog = {
+    .code = l4_program_loader,
+    .code_len = L4_PROGRAM_LOADER_LEN,
+    .code_max = L4_PROGRAM_LOADER_LEN,
+    .unit = 8,
+    .unit_us = TPROG_MAX_US,
+    .failure = loader_failure,
+};
+
 /* One job per bank, as the engine's ranges may run across the bank boundary. */
 static int l4_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, size_t len)
 {
-    static const struct drv_program prog = {
-        .code = l4_program_loader,
-        .code_len = L4_PROGRAM_LOADER_LEN,
-        .code_max = L4_PROGRAM_LOADER_LEN,
-        .unit = 8,
-        .unit_us = TPROG_MAX_US,
-        .failure = loader_failure,
-    };
-    return drv_program_banks(f, &prog, addr, data, len);
+    return drv_program_banks(f, &l4_prog, addr, data, len);
+}
+
+/* During page erases: the loader and the first data into SRAM (flash/flash.h). */
+static int l4_stage(struct flash_dev *f, bool *more)
+{
+    return drv_stage(f, &l4_prog, more);
 }
 
 static const struct flash_driver flash_driver_l4 = {
@@ -375,6 +382,7 @@ static const struct flash_driver flash_driver_l4 = {
     .mass_erase_quick = true, /* DS10198, DS12232 "Flash memory characteristics": tME about tERASE */
     .program = l4_program,
     .check_writable = l4_check_writable,
+    .stage = l4_stage,
 };
 
 /* The L4-style family: no clone quirks. */

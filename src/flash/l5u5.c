@@ -232,12 +232,12 @@ static int loader_failure(struct flash_dev *f, const struct flash_loader_stop *s
     return l4_ctrl_loader_failure(f, &l5u5_ctrl, st, data, job_addr);
 }
 
-/* One job per bank, as the engine's ranges may run across the bank boundary. */
-static int l5u5_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, size_t len)
+/* The loader of this part: quad words (U5) or double words (L5). */
+static struct drv_program l5u5_prog(const struct flash_dev *f)
 {
     size_t code_len;
     const uint8_t *code = loader_code(f, &code_len);
-    struct drv_program prog = {
+    return (struct drv_program){
         .code = code,
         .code_len = (uint32_t)code_len,
         .code_max = (uint32_t)code_len,
@@ -245,7 +245,20 @@ static int l5u5_program(struct flash_dev *f, uint32_t addr, const uint8_t *data,
         .unit_us = TPROG_MAX_US,
         .failure = loader_failure,
     };
+}
+
+/* One job per bank, as the engine's ranges may run across the bank boundary. */
+static int l5u5_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, size_t len)
+{
+    struct drv_program prog = l5u5_prog(f);
     return drv_program_banks(f, &prog, addr, data, len);
+}
+
+/* During page erases: the loader and the first data into SRAM (flash/flash.h). */
+static int l5u5_stage(struct flash_dev *f, bool *more)
+{
+    struct drv_program prog = l5u5_prog(f);
+    return drv_stage(f, &prog, more);
 }
 
 static const struct flash_driver flash_driver_l5u5 = {
@@ -257,6 +270,7 @@ static const struct flash_driver flash_driver_l5u5 = {
     .mass_erase = l5u5_mass_erase,
     .program = l5u5_program,
     .check_writable = l5u5_check_writable,
+    .stage = l5u5_stage,
 };
 
 const struct flash_family flash_family_l5u5 = {

@@ -30,6 +30,10 @@ struct fixture {
     struct sim_dbg sd;
     struct flash_dev f;
     uint64_t erase_total; /* bytes of the last ERASE phase */
+    /* When set: at the start of the PROGRAM phase, is this piece of the run in SRAM already? */
+    const uint8_t *stage_want;
+    size_t stage_len;
+    int staged; /* -1 not looked, 0 absent, 1 in SRAM */
 };
 
 static void on_progress(void *user, const struct stflash_progress *p)
@@ -37,6 +41,11 @@ static void on_progress(void *user, const struct stflash_progress *p)
     struct fixture *fx = user;
     if (p->phase == STFLASH_PHASE_ERASE)
         fx->erase_total = p->total;
+    if (p->phase == STFLASH_PHASE_PROGRAM && p->done == 0 && fx->stage_want && fx->staged < 0) {
+        fx->staged = 0;
+        for (size_t i = 0; i + fx->stage_len <= fx->sd.t.sram_size && !fx->staged; i++)
+            fx->staged = memcmp(fx->sd.t.sram + i, fx->stage_want, fx->stage_len) == 0;
+    }
 }
 
 static int setup(void **state)
@@ -180,6 +189,26 @@ static void test_banks(void **state)
 
 /* A quad word programmed twice without an erase (through the driver directly): the simulated ECC
  * no longer matches, and the message says so with FLASH_ECCDETR. */
+/* Over other data: while the sectors are erased, the start of the run goes into the loader's
+ * ring (flash/flash.h, drvutil.c), so programming starts with data in SRAM. */
+static void test_run_staged_during_erase(void **state)
+{
+    struct fixture *fx = *state;
+    assert_int_equal(write_seg(fx, FLASH_BASE, 5 * SECTOR, 6), STFLASH_OK);
+    uint8_t want[1024];
+    for (uint32_t k = 0; k < sizeof want; k++)
+        want[k] = pattern(k, 7);
+    fx->stage_want = want;
+    fx->stage_len = sizeof want;
+    fx->staged = -1;
+    int rc = write_seg(fx, FLASH_BASE, 5 * SECTOR, 7);
+    fx->stage_want = NULL;
+    assert_int_equal(rc, STFLASH_OK);
+    assert_int_equal(fx->erase_total, 5 * SECTOR);
+    assert_int_equal(fx->staged, 1);
+    assert_pattern(fx, FLASH_BASE, 5 * SECTOR, 7);
+}
+
 static void test_second_program_named(void **state)
 {
     struct fixture *fx = *state;
@@ -274,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_sector_erase_cr),
         cmocka_unit_test(test_wrp_mask),
         cmocka_unit_test_setup_teardown(test_banks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_run_staged_during_erase, setup, teardown),
         cmocka_unit_test_setup_teardown(test_second_program_named, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_protection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_product_state_write, setup, teardown),
