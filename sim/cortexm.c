@@ -657,9 +657,11 @@ static void halted_time_passes(struct sim_target *t, sim_ps deadline)
     struct cortexm *c = &t->core;
     if (c->halted && c->syst_next_wrap != UINT64_MAX)
         c->syst_next_wrap += deadline - t->now;
-    /* Nor does the watchdog when its DBGMCU freeze bit is set (sim/iwdg.c). */
-    if (c->halted)
+    /* Nor do the watchdogs when their DBGMCU freeze bits are set (sim/iwdg.c, sim/wwdg.c). */
+    if (c->halted) {
         sim_iwdg_halted_for(t, deadline - t->now);
+        sim_wwdg_halted_for(t, deadline - t->now);
+    }
     t->now = deadline;
 }
 
