@@ -40,32 +40,32 @@ reports() {
 # ---- the tool with the virtual board in its process ----
 # Small jobs: under valgrind the emulated core runs far slower than real time, and the tool's
 # deadlines are in real time (a loader's: twice the datasheet time plus 3 s, src/flash/loader.c).
-# 3000 bytes at 0x08000200 cover four pages partly: the bytes kept around them are exercised too.
+# 1000 bytes at 0x08000300 cover two pages partly: the bytes kept around them are exercised too.
 S=(--probe "sim:state=$WORK/local.state")
-random_file "$WORK/img.bin" 3000
-expect_ok "${S[@]}" write "$WORK/img.bin" 0x08000200
-expect_ok "${S[@]}" verify "$WORK/img.bin" 0x08000200
-expect_ok "${S[@]}" -q read "$WORK/back.bin" 0x08000200 3000
+random_file "$WORK/img.bin" 1000
+expect_ok "${S[@]}" write "$WORK/img.bin" 0x08000300
+expect_ok "${S[@]}" verify "$WORK/img.bin" 0x08000300
+expect_ok "${S[@]}" -q read "$WORK/back.bin" 0x08000300 1000
 expect_same "$WORK/back.bin" "$WORK/img.bin"
 expect_ok "${S[@]}" erase 0x08000000 2k
 expect_ok "${S[@]}" info --json
 expect_rc 1 "${S[@]}" write "$WORK/missing.bin" 0x08000000
 expect_rc 1 "${S[@]}" write "$WORK/img.bin" 0x08fff000
-expect_rc 5 "${S[@]}" verify "$WORK/img.bin" 0x08000200
+expect_rc 5 "${S[@]}" verify "$WORK/img.bin" 0x08000300
 reports || fail "valgrind found errors in the tool (in-process virtual board)"
 pass "write, verify, read, erase, info and three failures: no invalid access, no leak"
 
 # ---- a daemon with the tool as its client: TCP, the stand-in libusb, a probe lost ----
 start_sim
 T=(--probe "tcp:127.0.0.1:$SIM_PORT")
-expect_ok "${T[@]}" write "$WORK/img.bin" 0x08000200
-expect_ok "${T[@]}" -q read "$WORK/back2.bin" 0x08000200 3000
+expect_ok "${T[@]}" write "$WORK/img.bin" 0x08000300
+expect_ok "${T[@]}" -q read "$WORK/back2.bin" 0x08000300 1000
 expect_same "$WORK/back2.bin" "$WORK/img.bin"
 ctl advance 0 10 >/dev/null
 LD_LIBRARY_PATH="$STFLASH_LIBUSB_DIR" STFLASH_SIM_ADDR="127.0.0.1:$SIM_PORT" \
-    expect_ok verify "$WORK/img.bin" 0x08000200
+    expect_ok verify "$WORK/img.bin" 0x08000300
 ctl fault 0 disconnect:40 >/dev/null
-run "${T[@]}" write "$WORK/img.bin" 0x08000200
+run "${T[@]}" write "$WORK/img.bin" 0x08000300
 [ "$RC" -ne 0 ] && [ "$RC" -ne 99 ] || fail "a write with the probe lost exited with $RC"
 stop_sim
 reports || fail "valgrind found errors in the daemon or its clients"
