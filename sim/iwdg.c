@@ -64,6 +64,12 @@ void sim_iwdg_halted_for(struct sim_target *t, sim_ps dt)
         t->iwdg.expires += dt;
 }
 
+void sim_iwdg_skip(struct sim_target *t, sim_ps dt)
+{
+    if (t->iwdg.running)
+        t->iwdg.expires += dt;
+}
+
 sim_ps sim_iwdg_deadline(const struct sim_target *t)
 {
     return t->iwdg.running ? t->iwdg.expires : UINT64_MAX;

@@ -475,6 +475,8 @@ void f1_dma_update(struct sim_target *t);
 void sim_iwdg_reset(struct sim_target *t);
 bool sim_iwdg_frozen(const struct sim_target *t);
 void sim_iwdg_halted_for(struct sim_target *t, sim_ps dt);
+/* Time the core was not given to run (a run cut for the host, sim/cortexm.c): not counted. */
+void sim_iwdg_skip(struct sim_target *t, sim_ps dt);
 sim_ps sim_iwdg_deadline(const struct sim_target *t);
 bool sim_iwdg_expired(struct sim_target *t);
 enum sim_bus_result sim_iwdg_access(struct sim_target *t, uint32_t off, uint32_t *rd,
@@ -485,6 +487,7 @@ enum sim_bus_result sim_iwdg_access(struct sim_target *t, uint32_t off, uint32_t
 void sim_wwdg_reset(struct sim_target *t);
 bool sim_wwdg_frozen(const struct sim_target *t);
 void sim_wwdg_halted_for(struct sim_target *t, sim_ps dt);
+void sim_wwdg_skip(struct sim_target *t, sim_ps dt);
 sim_ps sim_wwdg_deadline(const struct sim_target *t);
 bool sim_wwdg_expired(struct sim_target *t);
 enum sim_bus_result sim_wwdg_access(struct sim_target *t, uint32_t off, uint32_t *rd,

@@ -75,6 +75,12 @@ void sim_wwdg_halted_for(struct sim_target *t, sim_ps dt)
         t->wwdg.since += dt;
 }
 
+void sim_wwdg_skip(struct sim_target *t, sim_ps dt)
+{
+    if (modelled(t))
+        t->wwdg.since += dt;
+}
+
 sim_ps sim_wwdg_deadline(const struct sim_target *t)
 {
     const struct sim_wwdg *w = &t->wwdg;
