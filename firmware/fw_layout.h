@@ -29,6 +29,7 @@
 #define FW_ID_GDB_TARGET      0xF1D00003u
 #define FW_ID_CLOCK_HSE       0xF1D00004u
 #define FW_ID_DMA_ADC         0xF1D00005u
+#define FW_ID_WWDG            0xF1D00006u
 
 /* SysTick periods with the core clock (HSI, 8 MHz after reset). */
 #define FW_CORE_CLOCK_HZ      8000000u

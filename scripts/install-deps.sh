@@ -12,6 +12,7 @@ packages=(
     gcc-arm-none-eabi libnewlib-arm-none-eabi # firmware, examples and on-target loaders
     openocd stlink-tools gdb-multiarch python3-pyocd srecord # peers for compatibility tests
     clang libclang-rt-14-dev                  # the libFuzzer harnesses (tests/fuzz)
+    valgrind                                  # the integration tests under memcheck (tests/valgrind)
 )
 
 missing=()

@@ -324,11 +324,12 @@ void sim_board_write_status_json(struct sim_board *b, FILE *out)
             "{\"serial\": \"%s\", \"chip\": \"%s\", \"virtual_s\": %.6f, \"halted\": %s, "
             "\"lockup\": %s, \"pc\": \"0x%08x\", \"swd_disabled\": %s, \"rdp_level\": %d, "
             "\"led_%s\": \"%s\", \"led_toggles\": %llu, \"probe_mode\": %u, "
-            "\"host_budget_cuts\": %llu, \"watchdog_resets\": %llu, \"fault\": \"%s\"}\n",
+            "\"host_budget_cuts\": %llu, \"watchdog_resets\": %llu, \"window_watchdog_resets\": %llu, "
+            "\"fault\": \"%s\"}\n",
             serial, t->chip->name, ps_to_s(t->now), t->core.halted ? "true" : "false",
             t->core.lockup ? "true" : "false", pc, t->swd_disabled ? "true" : "false",
             sim_target_rdp_level(t), t->family->led, t->family->led_on(t) ? "on" : "off",
             (unsigned long long)t->per.led_toggles, b->probe.mode,
             (unsigned long long)t->host_budget_cuts, (unsigned long long)t->iwdg.expiries,
-            fault);
+            (unsigned long long)t->wwdg.expiries, fault);
 }

@@ -657,16 +657,19 @@ static void halted_time_passes(struct sim_target *t, sim_ps deadline)
     struct cortexm *c = &t->core;
     if (c->halted && c->syst_next_wrap != UINT64_MAX)
         c->syst_next_wrap += deadline - t->now;
-    /* Nor does the watchdog when its DBGMCU freeze bit is set (sim/iwdg.c). */
-    if (c->halted)
+    /* Nor do the watchdogs when their DBGMCU freeze bits are set (sim/iwdg.c, sim/wwdg.c). */
+    if (c->halted) {
         sim_iwdg_halted_for(t, deadline - t->now);
+        sim_wwdg_halted_for(t, deadline - t->now);
+    }
     t->now = deadline;
 }
 
 /* Host time one run may take. Firmware that takes an exception every few instructions executes
  * far slower than real time under the emulator; past this budget the board's clock moves on to
  * the deadline without the remaining instructions, so that a probe command is never answered
- * late (docs/virtual-clock.md). Loaders and flash jobs run far below it. */
+ * late (docs/virtual-clock.md). Loaders and flash jobs run far below it. The watchdogs do not
+ * count the time cut. */
 #define RUN_HOST_BUDGET_NS 250000000ll
 
 static int64_t host_ns(void)
@@ -774,8 +777,14 @@ void cortexm_run(struct sim_target *t, sim_ps deadline)
             break;
         }
     }
-    if (t->now < deadline)
+    if (t->now < deadline) {
+        /* A run cut for the host's sake: the firmware did not get to run those instructions,
+         * so its watchdogs do not count that time against it (it would have refreshed them);
+         * otherwise a slow host would reset firmware that is correct. */
+        sim_iwdg_skip(t, deadline - t->now);
+        sim_wwdg_skip(t, deadline - t->now);
         t->now = deadline;
+    }
 }
 
 /* ---- core register transfer (DCRSR REGSEL, C1.6.3) ---- */

@@ -226,6 +226,8 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
     }
     if (block == SIM_IWDG_BASE)
         return off < 0x10u ? sim_iwdg_access(t, off, rd, wr) : SIM_BUS_OK;
+    if (block == SIM_WWDG_BASE)
+        return off < 0xCu ? sim_wwdg_access(t, off, rd, wr, who) : SIM_BUS_OK;
     if (block == F0_DBGMCU_BASE && t->family->dbgmcu_base == F0_DBGMCU_BASE)
         return dbgmcu_access(t, off, rd, wr, who);
     for (unsigned i = 0; i < sizeof quiet_blocks / sizeof quiet_blocks[0]; i++)

@@ -205,6 +205,8 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
         return f1_adc_access(t, off, rd, wr);
     if (block == SIM_IWDG_BASE)
         return off < 0x10u ? sim_iwdg_access(t, off, rd, wr) : SIM_BUS_OK;
+    if (block == SIM_WWDG_BASE)
+        return off < 0xCu ? sim_wwdg_access(t, off, rd, wr, who) : SIM_BUS_OK;
     if (block == F1_AFIO_BASE)
         return afio_access(t, off / 4, rd, wr);
     for (unsigned i = 0; i < sizeof quiet_blocks / sizeof quiet_blocks[0]; i++)

@@ -7,7 +7,7 @@
  * (F1: DBGMCU_CR.DBG_IWDG_STOP, bit 8, RM0008 §31.16.3; F0/F3: DBGMCU_APB1_FZ bit 12, RM0091
  * §32.9.4) stops the counter only while the core is halted: a loader that runs for seconds lets
  * it count. PR and RLR updates take effect at the next reload; IWDG_SR reads 0 (no update in
- * progress). The window watchdog (WWDG) is not modelled: its block reads as zero.
+ * progress). The window watchdog is sim/wwdg.c.
  */
 #include "family.h"
 #include "target.h"
@@ -61,6 +61,12 @@ bool sim_iwdg_frozen(const struct sim_target *t)
 void sim_iwdg_halted_for(struct sim_target *t, sim_ps dt)
 {
     if (t->iwdg.running && sim_iwdg_frozen(t))
+        t->iwdg.expires += dt;
+}
+
+void sim_iwdg_skip(struct sim_target *t, sim_ps dt)
+{
+    if (t->iwdg.running)
         t->iwdg.expires += dt;
 }
 

@@ -718,6 +718,10 @@ size_t sim_probe_command(struct sim_probe *p, const uint8_t cmd[16], const uint8
     struct sim_target *t = p->target;
     size_t n = 0;
 
+    /* An injected dropped reply is that of the command it hit: the queries of the stand-in
+     * libusb (endpoint contents, USB reset) after it are answered. */
+    if (t->faults)
+        t->faults->reply_dropped = false;
     if (usb_command(p, cmd, reply, cap, &n))
         return n;
     if (p->hung) {

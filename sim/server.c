@@ -26,6 +26,7 @@
 #include "core/net.h"
 #include "server.h"
 #include "libusb/usb_events.h"
+#include "server_control.h"
 #include "server_request.h"
 #include "stlink/stlink_proto.h"
 #include "transport/stlink_server_proto.h"
@@ -33,7 +34,6 @@
 #define MAX_CLIENTS 32
 #define MAX_CONTROL_CLIENTS 8
 #define RX_CAP (STLINK_SERVER_USB_CMD_HDR + STLINK_SERVER_MAX_OUT + 64)
-#define CONTROL_LINE_MAX 256
 #define DEVICE_ID_BASE 0x1000u
 #define SEND_DEADLINE_MS 2000
 #define PARTIAL_TIMEOUT_MS 10000
@@ -325,160 +325,24 @@ static bool serve_probe_client(struct sim_server *s, struct client *c)
     }
 }
 
-/* ---- control port: one command per line, one reply line ---- */
+/* ---- control port: one command per line, one reply line (sim/server_control.c) ---- */
 
-static int board_by_ref(struct sim_server *s, const char *ref)
+static bool serve_control_client(struct sim_server *s, struct client *c)
 {
-    if (!ref || !*ref)
-        return s->cfg.nboards == 1 ? 0 : -1;
-    char *end;
-    long i = strtol(ref, &end, 10);
-    if (*end == '\0' && i >= 0 && (size_t)i < s->cfg.nboards)
-        return (int)i;
-    for (size_t k = 0; k < s->cfg.nboards; k++) {
-        char serial[80];
-        sim_probe_serial_text(&s->cfg.boards[k]->probe, serial, sizeof serial);
-        if (strcmp(serial, ref) == 0)
-            return (int)k;
-    }
-    return -1;
-}
-
-#define BINARY_LINE_ERROR "error not a control command (binary data); closing\n"
-
-static void send_text(int fd, const char *text)
-{
-    send_all(fd, text, strlen(text));
-}
-
-/* A control line is printable ASCII (tabs allowed) and starts with a known verb; anything else
- * (an HTTP request, binary garbage) is not this protocol. */
-static bool control_line_is_text(const char *line)
-{
-    for (const unsigned char *p = (const unsigned char *)line; *p; p++)
-        if ((*p < 0x20 && *p != '\t' && *p != '\r') || *p >= 0x7f)
-            return false;
-    return true;
-}
-
-/* Answers one control line; false when the line is not this protocol (the caller closes). */
-static bool control_line(struct sim_server *s, struct client *c, char *line)
-{
-    if (!control_line_is_text(line)) {
-        send_text(c->fd, BINARY_LINE_ERROR);
-        return false;
-    }
-    char *save = NULL;
-    char *verb = strtok_r(line, " \t\r", &save);
-    char *arg = strtok_r(NULL, " \t\r", &save);
-    char *arg2 = strtok_r(NULL, " \t\r", &save);
-    char *extra = strtok_r(NULL, " \t\r", &save);
-    static const char *const verbs[] = {"boards", "status", "stats", "advance", "save", "fault",
-                                        "quit"};
-    bool known = false;
-    for (size_t k = 0; verb && k < sizeof verbs / sizeof verbs[0]; k++)
-        known |= strcmp(verb, verbs[k]) == 0;
-    if (verb && !known) {
-        /* Also what an HTTP request line ("POST / HTTP/1.1") gets: nothing after it is read. */
-        char msg[160];
-        int n = snprintf(msg, sizeof msg,
-                         "error unknown command '%.40s' (boards, status, stats, advance, save, "
-                         "fault, quit); closing\n",
-                         verb);
-        send_all(c->fd, msg, (size_t)n);
-        return false;
-    }
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
     if (!out)
         return false;
-    int b = board_by_ref(s, arg);
-
-    if (!verb) {
-        fputs("error empty command\n", out);
-    } else if (strcmp(verb, "boards") == 0) {
-        for (size_t k = 0; k < s->cfg.nboards; k++)
-            sim_board_write_status_json(s->cfg.boards[k], out);
-        fputs("end\n", out);
-    } else if (strcmp(verb, "quit") == 0) {
-        s->quit = true;
-        fputs("ok\n", out);
-    } else if (b < 0) {
-        fprintf(out, "error no board '%.40s' (give an index or a serial)\n", arg ? arg : "");
-    } else if (strcmp(verb, "stats") == 0) {
-        sim_board_write_stats_json(s->cfg.boards[b], out);
-    } else if (strcmp(verb, "status") == 0) {
-        sim_board_write_status_json(s->cfg.boards[b], out);
-    } else if (strcmp(verb, "advance") == 0) {
-        /* Let the board run for a number of virtual milliseconds with no client. */
-        char *end = NULL;
-        unsigned long long ms = arg2 ? strtoull(arg2, &end, 10) : 0;
-        if (!arg2 || *end || arg2[0] == '-' || extra)
-            fputs("error usage: advance B MS\n", out);
-        else if (ms > ADVANCE_MAX_MS)
-            fprintf(out, "error advance %llu ms is more than %d ms at once; send several\n", ms,
-                    ADVANCE_MAX_MS);
-        else {
-            sim_target_advance(&s->cfg.boards[b]->target, (sim_ps)ms * SIM_PS_PER_MS);
-            sim_board_write_status_json(s->cfg.boards[b], out);
-        }
-    } else if (strcmp(verb, "fault") == 0) {
-        /* Arms an injected fault (sim/faults.h) on the board, replacing the one before. */
-        struct sim_fault_plan plan;
-        char hint[256];
-        if (!arg2 || extra)
-            fputs("error usage: fault B SPEC\n", out);
-        else if (sim_fault_parse(arg2, &plan, hint, sizeof hint) != 0)
-            fprintf(out, "error fault '%.40s': %s\n", arg2, hint);
-        else {
-            sim_board_arm_fault(s->cfg.boards[b], &plan);
-            char what[48];
-            sim_faults_describe(&s->cfg.boards[b]->faults, what, sizeof what);
-            fprintf(out, "ok fault %s\n", what);
-        }
-    } else if (strcmp(verb, "save") == 0) {
-        /* Only the state file the operator chose (--state): a client never names a path. */
-        char err[512];
-        struct sim_board *bd = s->cfg.boards[b];
-        if (arg2)
-            fputs("error save takes no file name: the board saves to the state file given "
-                  "with --state\n",
-                  out);
-        else if (!bd->state_path)
-            fputs("error the board has no state file (start it with --state FILE)\n", out);
-        else if (sim_board_save(bd, bd->state_path, err, sizeof err) != 0)
-            fprintf(out, "error %s\n", err);
-        else
-            fprintf(out, "ok saved %s\n", bd->state_path);
-    }
+    struct sim_control ctl = {.boards = s->cfg.boards,
+                              .nboards = s->cfg.nboards,
+                              .advance_max_ms = ADVANCE_MAX_MS};
+    bool keep = sim_control_take_lines(&ctl, c->rx, &c->rx_len, out);
     fclose(out);
-    bool ok = send_all(c->fd, text, len);
+    bool sent = send_all(c->fd, text, len);
     free(text);
-    return ok;
-}
-
-static bool serve_control_client(struct sim_server *s, struct client *c)
-{
-    for (;;) {
-        uint8_t *nl = memchr(c->rx, '\n', c->rx_len);
-        if (!nl)
-            return c->rx_len <= CONTROL_LINE_MAX; /* a longer line is no command */
-        if (nl - c->rx > CONTROL_LINE_MAX)
-            return false;
-        if (memchr(c->rx, '\0', (size_t)(nl - c->rx))) {
-            send_text(c->fd, BINARY_LINE_ERROR);
-            return false;
-        }
-        *nl = '\0';
-        if (!control_line(s, c, (char *)c->rx))
-            return false;
-        size_t used = (size_t)(nl - c->rx) + 1;
-        memmove(c->rx, c->rx + used, c->rx_len - used);
-        c->rx_len -= used;
-        if (s->quit)
-            return true;
-    }
+    s->quit |= ctl.quit;
+    return keep && sent;
 }
 
 static int count_clients(const struct sim_server *s, enum client_kind kind)

@@ -301,6 +301,7 @@ static void reset_common(struct sim_target *t, bool power_on, bool option_load)
     t->family->flash->reset(t);
     t->reset_loads_options = false;
     sim_iwdg_reset(t); /* after the option bytes load: WDG_SW may start it */
+    sim_wwdg_reset(t); /* WDGA is cleared by a reset only (RM0008 §20.2) */
     t->swd_disabled = false;
     /* Level 2 turns the debug port off for good once the options load (RM0091 §3.3.1). */
     t->debug_locked = t->family->flash->rdp_level(t) == 2;
@@ -331,6 +332,9 @@ void sim_target_do_reset_request(struct sim_target *t)
     } else if (kind == SIM_RESET_OPTION_LOAD) {
         reset_common(t, false, true);
         t->family->reset_cause(t, 1u << 25); /* RCC_CSR OBLRSTF (RM0091 §6.4.10) */
+    } else if (kind == SIM_RESET_WWDG) {
+        sim_target_system_reset(t);
+        t->family->reset_cause(t, 1u << 30); /* RCC_CSR WWDGRSTF (RM0008 §7.3.10) */
     } else if (kind == SIM_RESET_CORE) {
         cortexm_reset(t, false);
     }
@@ -382,9 +386,12 @@ void sim_target_run_until(struct sim_target *t, sim_ps deadline)
         t->now = deadline;
         return;
     }
-    /* Run up to the watchdog's expiry at most, so that its reset comes on time. */
+    /* Run up to the watchdogs' expiry at most, so that their reset comes on time. */
     while (t->now < deadline) {
         sim_ps wdg = sim_iwdg_deadline(t);
+        sim_ps wwdg = sim_wwdg_deadline(t);
+        if (wwdg < wdg)
+            wdg = wwdg;
         cortexm_run(t, wdg > t->now && wdg < deadline ? wdg : deadline);
         t->family->flash->update(t);
         if (t->family->periph_update)
@@ -392,6 +399,10 @@ void sim_target_run_until(struct sim_target *t, sim_ps deadline)
         if (sim_iwdg_expired(t)) {
             sim_target_system_reset(t);
             t->family->reset_cause(t, 1u << 29); /* RCC_CSR IWDGRSTF (RM0008 §7.3.10) */
+        }
+        if (sim_wwdg_expired(t)) {
+            sim_target_system_reset(t);
+            t->family->reset_cause(t, 1u << 30); /* RCC_CSR WWDGRSTF (RM0008 §7.3.10) */
         }
     }
 }

@@ -266,6 +266,16 @@ struct sim_iwdg {
     uint64_t expiries;  /* resets it caused since the board started */
 };
 
+/* The window watchdog (sim/wwdg.c). */
+struct sim_wwdg {
+    bool enabled;      /* WWDG_CR.WDGA: set by software, cleared by a reset only */
+    uint32_t cfr;      /* WWDG_CFR: W[6:0], WDGTB[1:0], EWI */
+    uint32_t t0;       /* the counter T[6:0] at board time `since` */
+    sim_ps since;      /* moved on by the time it was frozen */
+    sim_ps tick;       /* one counter step, from PCLK1 and WDGTB at the last write */
+    uint64_t expiries; /* resets it caused since the board started */
+};
+
 /* System control space and debug state of the core (ARMv7-M ARM B3, C1; ARMv6-M ARM B3, C1). */
 struct cortexm {
     bool halted;
@@ -326,6 +336,7 @@ enum sim_reset_request {
     SIM_RESET_CORE,        /* AIRCR VECTRESET */
     SIM_RESET_SYSTEM,      /* AIRCR SYSRESETREQ */
     SIM_RESET_OPTION_LOAD, /* FLASH_CR OBL_LAUNCH (F0/F3) */
+    SIM_RESET_WWDG,        /* a WWDG_CR write out of its window or with T6 clear */
 };
 
 /* A memory-mapped I/O window as Unicorn's callbacks see it. */
@@ -394,6 +405,7 @@ struct sim_target {
     struct sim_periph per;
     struct sim_dap dap;
     struct sim_iwdg iwdg;
+    struct sim_wwdg wwdg;
 
     struct sim_stats *stats; /* the current client session's, or NULL */
     struct sim_faults *faults; /* injected faults (sim/faults.h), or NULL */
@@ -489,11 +501,24 @@ void f1_dma_update(struct sim_target *t);
 void sim_iwdg_reset(struct sim_target *t);
 bool sim_iwdg_frozen(const struct sim_target *t);
 void sim_iwdg_halted_for(struct sim_target *t, sim_ps dt);
+/* Time the core was not given to run (a run cut for the host, sim/cortexm.c): not counted. */
+void sim_iwdg_skip(struct sim_target *t, sim_ps dt);
 sim_ps sim_iwdg_deadline(const struct sim_target *t);
 bool sim_iwdg_expired(struct sim_target *t);
 enum sim_bus_result sim_iwdg_access(struct sim_target *t, uint32_t off, uint32_t *rd,
                                     const uint32_t *wr);
 #define SIM_IWDG_BASE 0x40003000u
+
+/* wwdg.c: the window watchdog at 0x40002C00 (F0, F1, F3) */
+void sim_wwdg_reset(struct sim_target *t);
+bool sim_wwdg_frozen(const struct sim_target *t);
+void sim_wwdg_halted_for(struct sim_target *t, sim_ps dt);
+void sim_wwdg_skip(struct sim_target *t, sim_ps dt);
+sim_ps sim_wwdg_deadline(const struct sim_target *t);
+bool sim_wwdg_expired(struct sim_target *t);
+enum sim_bus_result sim_wwdg_access(struct sim_target *t, uint32_t off, uint32_t *rd,
+                                    const uint32_t *wr, enum sim_initiator who);
+#define SIM_WWDG_BASE 0x40002C00u
 
 /* dap.c: DP and AP registers as seen through the probe */
 void dap_reset(struct sim_target *t);

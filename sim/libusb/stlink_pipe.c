@@ -93,12 +93,23 @@ int stlink_pipe_out(struct stlink_pipe *p, struct daemon_link *l, const uint8_t 
     return LIBUSB_SUCCESS;
 }
 
+/* How long the daemon may take to say what the IN endpoint holds. The query is answered at once
+ * whatever the probe holds, so its round trip is host time, not the probe's: a transfer's own
+ * timeout (10 ms when a client drains the endpoint at open, src/transport/usb.c) is shorter than
+ * a loaded host may take to schedule the daemon, and missing it closes the link, which makes a
+ * probe that is there look unplugged. "Nothing there" is the daemon's answer, not a timeout. */
+#define READ_IN_DEADLINE_MS 10000u
+
 /* Asks the probe for the bytes its IN endpoint holds without a command pending. */
 static int stale_in(struct daemon_link *l, uint8_t *buf, size_t cap)
 {
     const uint8_t cmd[16] = {SIM_PROBE_USB_READ_IN};
     uint8_t rep[SIM_PROBE_USB_READ_IN_LEN];
+    unsigned transfer_timeout = l->reply_timeout_ms;
+    if (l->reply_timeout_ms < READ_IN_DEADLINE_MS)
+        l->reply_timeout_ms = READ_IN_DEADLINE_MS;
     int rc = daemon_usb_cmd(l, cmd, STLINK_SERVER_DIR_IN, NULL, 0, rep, sizeof rep);
+    l->reply_timeout_ms = transfer_timeout;
     if (rc != LIBUSB_SUCCESS)
         return rc;
     size_t n = rep[0] < sizeof rep - 1 ? rep[0] : sizeof rep - 1;

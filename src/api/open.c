@@ -136,8 +136,10 @@ static void pause_ms(unsigned ms)
 /* Connect under reset: NRST held low while SWD is entered and a halt at the reset vector is
  * armed, then released (the pins are SWD again while the chip is in reset). The first NRST drive
  * comes before SWD entry, where some probe firmware does not know the pin yet: its answer is
- * ignored, and NRST is driven low again once in SWD mode. On failure the reset vector catch is
- * disarmed, so that the next reset does not leave the board halted ("looks bricked"). */
+ * ignored, and NRST is driven low again once in SWD mode. On failure nothing is left to trap the
+ * board: the reset vector catch is disarmed and the halt request withdrawn (DEMCR.VC_CORERESET
+ * and DHCSR.C_HALT survive a system reset, ARMv7-M ARM C1.6.3, C1.6.5: left set, every later
+ * reset would stop the core, a board that "looks bricked"), and NRST is let go. */
 int dev_connect_under_reset(struct stflash_dev *dev)
 {
     struct dbg *d = dev_dbg(dev);
@@ -148,8 +150,11 @@ int dev_connect_under_reset(struct stflash_dev *dev)
     int rc = stlink_enter_swd(&dev->sl);
     if (rc == 0)
         rc = stlink_drive_nrst(&dev->sl, STLINK_NRST_LOW);
-    if (rc == 0)
+    bool halt_asked = false;
+    if (rc == 0) {
         rc = dbg_write32(d, CM_DHCSR, CM_DHCSR_DBGKEY | CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_HALT);
+        halt_asked = rc == 0;
+    }
     uint32_t demcr = 0;
     bool armed = false;
     if (rc == 0)
@@ -167,6 +172,15 @@ int dev_connect_under_reset(struct stflash_dev *dev)
         int disarm = dbg_write32(d, CM_DEMCR, demcr & ~CM_DEMCR_VC_CORERESET);
         if (rc == 0)
             rc = disarm;
+    }
+    if (rc != 0) {
+        /* Best effort, the first error is the one reported. */
+        char *saved = ctx_error_save(dev->ctx);
+        if (halt_asked)
+            (void)dbg_write32(d, CM_DHCSR, CM_DHCSR_DBGKEY); /* C_DEBUGEN, C_HALT cleared */
+        if (rel != 0)
+            (void)stlink_drive_nrst(&dev->sl, STLINK_NRST_HIGH);
+        ctx_error_restore(dev->ctx, saved);
     }
     return rc;
 }

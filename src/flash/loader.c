@@ -256,6 +256,20 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
                 programmed = rp;
                 moved = now_ms();
             } else if (state == LDR_STATE_RUNNING && now_ms() - moved > stall_ms) {
+                /* A loader that stopped taking data because the chip was reset under it (a
+                 * watchdog the freeze bits no longer hold, NRST, a supply dip) says so:
+                 * DHCSR.S_RESET_ST, sticky until read (ARMv7-M ARM C1.6.2), nothing read DHCSR
+                 * since the loader started. */
+                uint32_t dhcsr = 0;
+                if (dbg_read32(f->dbg, CM_DHCSR, &dhcsr) == STFLASH_OK &&
+                    (dhcsr & CM_DHCSR_S_RESET_ST))
+                    return abort_job(
+                        f, l,
+                        ctx_fail(f->ctx, STFLASH_ERR_TARGET,
+                                 "cannot program 0x%08x-0x%08x: the target was reset while the "
+                                 "flash loader ran (a watchdog, NRST or a supply dip); "
+                                 "programmed up to 0x%08x",
+                                 addr, addr + len - 1u, addr + programmed));
                 return abort_job(
                     f, l,
                     ctx_fail(f->ctx, STFLASH_ERR_TIMEOUT,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Issue 9, point 11 (the library side: tests/unit/stlink/test_stlink_quirks.c).
 # Long error messages reach the user whole: the BOOT0 recovery procedure and the udev fix end
 # with their last words, not in the middle of a sentence.
 . "$(dirname "$0")/lib.sh"

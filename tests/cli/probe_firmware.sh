@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Issue 9, point 4 (and the selectable probe firmware versions of its "What to build" 2).
 # Probe firmware versions, each with exactly its commands (J13 voltage, J15 GETLASTRWSTATUS2,
 # J22 SWD clock, J24 DAP registers, J26 16-bit access, J28 INIT_AP, J32 RW_MISC): probe, info,
 # 64 KiB write and read back, and an option-byte change, which needs half-word writes that

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Issue 9, points 1, 8, 9 and 10 (each section names its point).
 # The tool against a virtual probe as strict as real ST-LINK firmware: a V3 that hangs after
 # DEBUG_EXIT outside debug mode, a reply left in the IN endpoint by a killed client, spurious
 # 0x0D answers to register writes, WAIT bursts, and what a detach leaves on the core.

@@ -41,3 +41,22 @@ pass "write and read over USB"
 expect_rc 3 --probe 0000 info
 expect_err "0000"
 pass "no probe with that serial: exit 3"
+
+# A loaded host: every answer of the daemon arrives 30 ms late (slow_proxy.py). Opening drains
+# the IN endpoint with a 10 ms transfer (a reply left by a killed client); the stand-in must not
+# take the daemon's lateness for an unplugged probe ("the probe left the bus after a USB reset",
+# seen when the suite ran under load).
+log="$WORK/slow_proxy.out"
+/usr/bin/python3 "$(dirname "$0")/slow_proxy.py" "$SIM_PORT" 30 >"$log" &
+SIM_PIDS+=("$!")
+deadline=$((SECONDS + 10))
+until grep -q "^port " "$log" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || fail "the slow relay is not listening"
+    sleep 0.05
+done
+STFLASH_SIM_ADDR="127.0.0.1:$(sed -n 's/^port //p' "$log")"
+expect_ok --probe 533F6B info --json
+expect_json target.dev_id 0x410
+expect_ok --probe 533F6B -q read "$WORK/slow.bin" 0x08000800 256
+cmp -s "$WORK/slow.bin" <(head -c 256 "$WORK/img.bin") || fail "the read through the slow relay differs"
+pass "a daemon that answers late (loaded host) is not taken for an unplugged probe"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Issue 9, point 7.
 # Look-only commands (probe, info, read, options without changes) leave a running target
 # running: no halt, no reset, not even when its firmware disabled SWD (they say so, and how to
 # look anyway: --connect under-reset). The daemon's control port tells whether the core runs.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Issue 9, point 5.
 # Reset verification: a halting reset is reported done only when a reset happened (DHCSR.S_RESET_ST
 # or an RCC_CSR reset flag, cleared with RMVF first), not when the core is merely halted; the
 # virtual board sets RCC_CSR PINRSTF (NRST) and SFTRSTF (SYSRESETREQ) as the F1 does

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Issue 9, point 2 (watchdogs; the window watchdog: tests/unit/flash/test_sim_wwdg.c).
 # A board whose option bytes start the independent watchdog at every reset (WDG_SW = 0, the
 # daemon's --wdg-hw): a 64 KiB write and its verify complete byte-exact, because the tool freezes
 # the watchdog while the core is halted (DBGMCU) and reloads it while its loader and CRC routine

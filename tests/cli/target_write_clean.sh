@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Issue 9, point 3.
 # write resets and halts the target before it programs: firmware that switched the HSI off (the
 # F1 flash controller then refuses to program and erase, PM0075 §2.3, as the virtual board
 # does), and firmware whose DMA stream writes into SRAM all the time (over the flash loader), are

@@ -95,3 +95,11 @@ rec[8:20] = b"5354534D0001"
 rec[40:42] = struct.pack("<H", 0x0483)
 rec[42:44] = struct.pack("<H", 0x3748)
 put("tcp_reply", "stlink_v2", bytes(rec))
+# The control port (sim/server_control.c): every command, errors, and what is not its protocol.
+put("control", "session", "boards\nstatus 0\nstats 0\nadvance 0 5\nfault 0 wait:3\nfault 0 disconnect:random/7\nfault 0 flip:0x08000400\nsave 0\n"
+    "status 5354534D0000000000000001\nsave 0 /tmp/elsewhere\nadvance 0 -1\nadvance 0 99999\n"
+    "fault 0 nonsense\n\nquit\nstatus 0\n")
+put("control", "crlf", "status\r\nadvance 0 1\r\nstats\r\n")
+put("control", "http", "POST / HTTP/1.1\r\nHost: localhost\r\n\r\nsave 0 /tmp/x\n")
+put("control", "binary", b"status\n\x00\x01\xff\n")
+put("control", "long", "status " + "9" * 300 + "\n")

@@ -176,7 +176,7 @@ static void test_v1_refused(void **state)
     assert_non_null(strstr(stflash_last_error(f->ctx), "ST-LINK/V1"));
 }
 
-/* One DFU_EXIT, as the proven clients send it: not repeated, its effect not polled. */
+/* Issue 9, point 10: one DFU_EXIT, as the proven clients send it: not repeated, its effect not polled. */
 static void test_init_exits_dfu(void **state)
 {
     struct fixture *f = *state;

@@ -1,4 +1,5 @@
 /*
+ * Issue 9, points 1, 8, 9, 10 and 11 (each section names its point).
  * What real ST-LINK firmware does that a forgiving client trips over, against the scripted
  * probe: the mode left at close, the modes that get no DFU_EXIT, spurious 0x0D on register
  * writes, the statuses of a sleeping target at SWD entry, a lost SWD link, a version read that
