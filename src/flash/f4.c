@@ -303,15 +303,8 @@ static int reset_caches(struct flash_dev *f)
 
 int f4_lock(struct flash_dev *f)
 {
-    int rc = STFLASH_OK;
-    struct flash_loader *l = f->drv_state;
-    if (l && l->running) {
-        /* A job that failed while the loader ran: stop it before touching the controller. */
-        rc = cm_halt(f->dbg);
-        l->running = false;
-    }
-    free(f->drv_state);
-    f->drv_state = NULL;
+    /* A job that failed while the loader ran: stopped before the controller is touched. */
+    int rc = flash_loader_end(f);
     uint32_t sr, cr = 0;
     /* An operation still under way ends within a sector erase time. */
     int brc = f4_wait_idle(f, F4_MASS_ERASE_TIMEOUT_MS, &sr);
@@ -458,25 +451,6 @@ static int f4_check_writable(struct flash_dev *f, uint32_t addr, uint32_t len)
 
 /* ---- program ---- */
 
-static int state_get(struct flash_dev *f, struct flash_loader **out)
-{
-    if (f->drv_state) {
-        *out = f->drv_state;
-        return STFLASH_OK;
-    }
-    struct flash_loader l;
-    int rc = flash_loader_init(f, &l, LOADER_MAX_LEN);
-    if (rc != STFLASH_OK)
-        return rc;
-    struct flash_loader *s = malloc(sizeof *s);
-    if (!s)
-        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
-    *s = l;
-    f->drv_state = s;
-    *out = s;
-    return STFLASH_OK;
-}
-
 static uint32_t unit_value(const uint8_t *p, unsigned unit)
 {
     return unit == 4 ? le32_get(p) : unit == 2 ? le16_get(p) : p[0];
@@ -525,7 +499,7 @@ static int f4_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
         ctx_log(f->ctx, STFLASH_LOG_INFO,
                 "programming x%u (PSIZE %u): the supply voltage is not known, 2.7-3.6 V assumed",
                 8u * unit, (unsigned)psize);
-    int rc = state_get(f, &l);
+    int rc = flash_loader_session(f, LOADER_MAX_LEN, &l);
     if (rc != STFLASH_OK)
         return rc;
     rc = cm_halt(f->dbg);

@@ -248,15 +248,8 @@ static int h7_unlock(struct flash_dev *f)
 
 static int h7_lock(struct flash_dev *f)
 {
-    int rc = STFLASH_OK;
-    struct flash_loader *l = f->drv_state;
-    if (l && l->running) {
-        /* A job that failed while the loader ran: stop it before touching the controller. */
-        rc = cm_halt(f->dbg);
-        l->running = false;
-    }
-    free(f->drv_state);
-    f->drv_state = NULL;
+    /* A job that failed while the loader ran: stopped before the controller is touched. */
+    int rc = flash_loader_end(f);
     for (unsigned b = 0; b < f->map.banks; b++) {
         uint32_t regs = bank_regs(f, b), sr, cr = 0;
         /* An operation still under way ends within a bank erase time. */
@@ -392,25 +385,6 @@ static int h7_check_writable(struct flash_dev *f, uint32_t addr, uint32_t len)
 
 /* ---- program ---- */
 
-static int state_get(struct flash_dev *f, struct flash_loader **out)
-{
-    if (f->drv_state) {
-        *out = f->drv_state;
-        return STFLASH_OK;
-    }
-    struct flash_loader l;
-    int rc = flash_loader_init(f, &l, LOADER_MAX_LEN);
-    if (rc != STFLASH_OK)
-        return rc;
-    struct flash_loader *s = malloc(sizeof *s);
-    if (!s)
-        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
-    *s = l;
-    f->drv_state = s;
-    *out = s;
-    return STFLASH_OK;
-}
-
 /* The loader stopped with a failure: names the failing word and the cause (status codes:
  * loaders/loader_abi.h; r0 carries FLASH_SR[31:16] with LDR_ERR_STATUS). */
 static int loader_failure(struct flash_dev *f, unsigned bank, const struct flash_loader_job *job,
@@ -459,7 +433,7 @@ static int h7_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
                         "word or outside the flash",
                         addr, len, unit);
     struct flash_loader *l = NULL;
-    int rc = state_get(f, &l);
+    int rc = flash_loader_session(f, LOADER_MAX_LEN, &l);
     if (rc != STFLASH_OK)
         return rc;
     rc = cm_halt(f->dbg);

@@ -286,21 +286,7 @@ static int lx_check_writable(struct flash_dev *f, uint32_t addr, uint32_t len)
 
 static int state_get(struct flash_dev *f, struct flash_loader **out)
 {
-    if (f->drv_state) {
-        *out = f->drv_state;
-        return STFLASH_OK;
-    }
-    struct flash_loader l;
-    int rc = flash_loader_init(f, &l, L0L1_PROGRAM_LOADER_LEN);
-    if (rc != STFLASH_OK)
-        return rc;
-    struct flash_loader *s = malloc(sizeof *s);
-    if (!s)
-        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
-    *s = l;
-    f->drv_state = s;
-    *out = s;
-    return STFLASH_OK;
+    return flash_loader_session(f, L0L1_PROGRAM_LOADER_LEN, out);
 }
 
 /* The loader's status: LDR_ERR_STATUS | FLASH_SR[17:8] << 16, or LDR_ERR_READBACK. */

@@ -249,21 +249,7 @@ static void state_free(struct flash_dev *f)
 
 static int state_get(struct flash_dev *f, struct flash_loader **out)
 {
-    if (f->drv_state) {
-        *out = f->drv_state;
-        return STFLASH_OK;
-    }
-    struct flash_loader l;
-    int rc = flash_loader_init(f, &l, L4_PROGRAM_LOADER_LEN);
-    if (rc != STFLASH_OK)
-        return rc;
-    struct flash_loader *s = malloc(sizeof *s);
-    if (!s)
-        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
-    *s = l;
-    f->drv_state = s;
-    *out = s;
-    return STFLASH_OK;
+    return flash_loader_session(f, L4_PROGRAM_LOADER_LEN, out);
 }
 
 /* RM0351 §3.3.5: KEY1 then KEY2 into FLASH_KEYR while LOCK is set; a wrong sequence locks the

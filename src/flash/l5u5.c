@@ -161,23 +161,9 @@ static const uint8_t *loader_code(const struct flash_dev *f, size_t *len)
 
 static int state_get(struct flash_dev *f, struct flash_loader **out)
 {
-    if (f->drv_state) {
-        *out = f->drv_state;
-        return STFLASH_OK;
-    }
     size_t len;
     (void)loader_code(f, &len);
-    struct flash_loader l;
-    int rc = flash_loader_init(f, &l, len);
-    if (rc != STFLASH_OK)
-        return rc;
-    struct flash_loader *s = malloc(sizeof *s);
-    if (!s)
-        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
-    *s = l;
-    f->drv_state = s;
-    *out = s;
-    return STFLASH_OK;
+    return flash_loader_session(f, len, out);
 }
 
 /* RM0438 §6.3.5, RM0456 §7.3.5: KEY1 then KEY2 into FLASH_NSKEYR while NSCR.LOCK is set; a

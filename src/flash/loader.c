@@ -1,4 +1,5 @@
 /* The loader runner (flash/loader.h): SRAM layout, the ring, progress, deadlines. */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -51,6 +52,38 @@ int flash_loader_init(struct flash_dev *f, struct flash_loader *l, uint32_t code
     l->ring = l->ctrl + CTRL_SIZE;
     l->ring_size = ring;
     return STFLASH_OK;
+}
+
+int flash_loader_session(struct flash_dev *f, uint32_t code_max, struct flash_loader **out)
+{
+    if (f->drv_state) {
+        *out = f->drv_state;
+        return STFLASH_OK;
+    }
+    struct flash_loader l;
+    int rc = flash_loader_init(f, &l, code_max);
+    if (rc != STFLASH_OK)
+        return rc;
+    struct flash_loader *s = malloc(sizeof *s);
+    if (!s)
+        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
+    *s = l;
+    f->drv_state = s;
+    *out = s;
+    return STFLASH_OK;
+}
+
+int flash_loader_end(struct flash_dev *f)
+{
+    int rc = STFLASH_OK;
+    struct flash_loader *l = f->drv_state;
+    if (l && l->running) {
+        rc = cm_halt(f->dbg);
+        l->running = false;
+    }
+    free(f->drv_state);
+    f->drv_state = NULL;
+    return rc;
 }
 
 int flash_loader_load(struct flash_dev *f, struct flash_loader *l, const uint8_t *code,

@@ -54,6 +54,17 @@ struct flash_loader_stop {
  * f is too small (the message says how much is needed). */
 int flash_loader_init(struct flash_dev *f, struct flash_loader *l, uint32_t code_max);
 
+/*
+ * The loader of the job under way: the first call of a job lays out SRAM for a loader of at most
+ * code_max bytes (flash_loader_init) and keeps the layout in f->drv_state; later calls return it.
+ * A driver whose drv_state holds its loader calls flash_loader_end from its lock().
+ */
+int flash_loader_session(struct flash_dev *f, uint32_t code_max, struct flash_loader **out);
+
+/* Ends the job's loader session: halts a loader still running (a job that failed while it ran,
+ * before the driver touches the controller) and frees f->drv_state. The halt's result. */
+int flash_loader_end(struct flash_dev *f);
+
 /* Puts the loader `code` into SRAM unless it is there already. */
 int flash_loader_load(struct flash_dev *f, struct flash_loader *l, const uint8_t *code,
                       uint32_t len);
