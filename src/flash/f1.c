@@ -349,18 +349,13 @@ static int f1_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
                         "flash",
                         addr, len);
     struct flash_loader *l = NULL;
-    int rc = flash_loader_session(f, LOADER_MAX_LEN, &l);
-    if (rc != STFLASH_OK)
-        return rc;
-    rc = cm_halt(f->dbg);
-    if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot halt the core to program 0x%08x: %s", addr,
-                        f->ctx ? f->ctx->last_error : "");
     /* Word programming where the clone accepts it and the job is made of whole words (the
      * engine hands over whole pages); half-words otherwise. */
     bool words = (f->quirks & STFLASH_CLONE_PROGRAM_32BIT) && !((addr | len) & 3u);
-    rc = words ? flash_loader_load(f, l, f1_program32_loader, F1_PROGRAM32_LOADER_LEN)
-               : flash_loader_load(f, l, f1_program_loader, F1_PROGRAM_LOADER_LEN);
+    int rc = words ? flash_loader_begin(f, LOADER_MAX_LEN, f1_program32_loader,
+                                        F1_PROGRAM32_LOADER_LEN, addr, &l)
+                   : flash_loader_begin(f, LOADER_MAX_LEN, f1_program_loader,
+                                        F1_PROGRAM_LOADER_LEN, addr, &l);
     if (rc != STFLASH_OK)
         return rc;
 
