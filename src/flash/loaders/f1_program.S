@@ -92,15 +92,10 @@ busy:
     blo     store
     b       spandone
 
-differs:
-    movs    r6, #(LDR_ERR_READBACK >> 8)
-    lsls    r6, r6, #8          @ LDR_ERR_READBACK
-    b       report
+    LDR_DIFFERS
 fail:
     ldr     r6, [r1, #FPEC_SR]
-    movs    r7, #(LDR_ERR_STATUS >> 8)
-    lsls    r7, r7, #8
-    orrs    r6, r6, r7          @ LDR_ERR_STATUS | FLASH_SR: never 0
+    LDR_STATUS_OR               @ LDR_ERR_STATUS | FLASH_SR: never 0
     LDR_EXIT FPEC_CR, LDU
 
     @ From offset r5, skips erased units (r9); returns r5 = offset of the next unit to program

@@ -85,15 +85,10 @@ busy:
     blo     store
     b       spandone
 
-differs:
-    movs    r6, #(LDR_ERR_READBACK >> 8)
-    lsls    r6, r6, #8          @ LDR_ERR_READBACK
-    b       report
+    LDR_DIFFERS
 fail:
     lsls    r6, r6, #16         @ FLASH_SR[15:0] << 16
-    movs    r7, #(LDR_ERR_STATUS >> 8)
-    lsls    r7, r7, #8
-    orrs    r6, r6, r7          @ LDR_ERR_STATUS | ...: never 0
+    LDR_STATUS_OR               @ LDR_ERR_STATUS | ...: never 0
     LDR_EXIT FLASH_CR, ldr
 
     @ From offset r5, skips double words that are erased (both words equal to r9); returns
