@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "f1_map.h"
+#include "flash_ctl.h"
 #include "target.h"
 
 /* PM0075 §2.4.1: with read protection on, the first 4 KiB of main flash are write protected. */
@@ -147,8 +148,7 @@ static void fpec_update(struct sim_target *t)
 static void start_busy(struct sim_target *t, sim_ps duration)
 {
     struct f1_fpec *f = &t->fpec;
-    sim_ps from = (f->sr & FLASH_SR_BSY) && f->busy_until > t->now ? f->busy_until : t->now;
-    f->busy_until = from + duration;
+    f->busy_until = sim_flash_queue(t, f->sr & FLASH_SR_BSY, f->busy_until, duration);
     f->sr |= FLASH_SR_BSY;
     f->eop_pending = true;
 }
@@ -160,13 +160,7 @@ static bool wait_not_busy(struct sim_target *t, enum sim_initiator who)
     fpec_update(t);
     if (!(t->fpec.sr & FLASH_SR_BSY))
         return true;
-    if (who == SIM_BY_DEBUG)
-        return false;
-    if (t->stats)
-        t->stats->cost_ps[SIM_COST_BSY_WAIT] += t->fpec.busy_until - t->now;
-    t->now = t->fpec.busy_until;
-    fpec_update(t);
-    return true;
+    return sim_flash_stall(t, who, t->fpec.busy_until, fpec_update);
 }
 
 static bool page_write_protected(const struct sim_target *t, uint32_t offset)
@@ -246,22 +240,14 @@ static enum sim_bus_result key_write(struct sim_target *t, int *stage, uint32_t 
                                      void (*on_unlock)(struct sim_target *))
 {
     struct f1_fpec *f = &t->fpec;
-    if (f->key_locked_up)
-        return SIM_BUS_FAULT;
-    if (*stage == 0 && val == FLASH_KEY1) {
-        *stage = 1;
-    } else if (*stage == 1 && val == FLASH_KEY2) {
-        *stage = 0;
+    bool unlock;
+    enum sim_bus_result r =
+        sim_flash_key_write(stage, &f->key_locked_up, val, FLASH_KEY1, FLASH_KEY2, &unlock);
+    if (unlock)
         on_unlock(t);
-    } else {
-        /* PM0075 §2.3.1: a wrong sequence locks the FPEC until the next reset and the write is
-         * answered with a bus error. */
-        *stage = 0;
-        f->key_locked_up = true;
-        f->cr |= FLASH_CR_LOCK;
-        return SIM_BUS_FAULT;
-    }
-    return SIM_BUS_OK;
+    else if (r == SIM_BUS_FAULT)
+        f->cr |= FLASH_CR_LOCK; /* PM0075 §2.3.1: locked until the next reset */
+    return r;
 }
 
 static void unlock_fpec(struct sim_target *t)
@@ -294,15 +280,7 @@ static enum sim_bus_result cr_write(struct sim_target *t, uint32_t val, enum sim
     uint32_t writable = FLASH_CR_PG | FLASH_CR_PER | FLASH_CR_MER | FLASH_CR_OPTPG |
                         FLASH_CR_OPTER | FLASH_CR_ERRIE | FLASH_CR_EOPIE;
     if (t->family->fpec.obl_launch && (val & FLASH_CR_OBL_LAUNCH)) {
-        /* RM0091 §3.5.5: the option bytes load again, through a system reset. The core's store
-         * completes first; the debugger's write resets at once. */
-        t->reset_request = SIM_RESET_OPTION_LOAD;
-        if (who == SIM_BY_CPU) {
-            t->stop = SIM_STOP_EXCEPTION;
-            uc_emu_stop(t->uc);
-        } else {
-            sim_target_do_reset_request(t);
-        }
+        sim_flash_obl_launch(t, who); /* RM0091 §3.5.5 */
         return SIM_BUS_OK;
     }
     uint32_t next = (f->cr & ~writable & ~FLASH_CR_STRT) | (val & writable);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "core/le.h"
+#include "flash_ctl.h"
 #include "target.h"
 
 #define F4_ACR 0x00u
@@ -205,8 +206,7 @@ static void f4_update(struct sim_target *t)
 static void start_busy(struct sim_target *t, sim_ps duration)
 {
     struct f4_flash *f = &t->f4;
-    sim_ps from = f->busy && f->busy_until > t->now ? f->busy_until : t->now;
-    f->busy_until = from + duration;
+    f->busy_until = sim_flash_queue(t, f->busy, f->busy_until, duration);
     f->busy = true;
     f->sr |= SR_BSY;
     if (t->stats)
@@ -228,13 +228,7 @@ static bool wait_not_busy(struct sim_target *t, enum sim_initiator who)
     f4_update(t);
     if (!t->f4.busy)
         return true;
-    if (who == SIM_BY_DEBUG)
-        return false;
-    if (t->stats)
-        t->stats->cost_ps[SIM_COST_BSY_WAIT] += t->f4.busy_until - t->now;
-    t->now = t->f4.busy_until;
-    f4_update(t);
-    return true;
+    return sim_flash_stall(t, who, t->f4.busy_until, f4_update);
 }
 
 /* ---- option bytes ---- */
@@ -354,27 +348,6 @@ enum sim_bus_result f4_flash_read(struct sim_target *t, uint32_t off, uint32_t *
     case F4_OPTCR: *val = f->optcr; break;
     case F4_OPTCR1: *val = f->optcr1; break;
     default: *val = 0; break; /* KEYR, OPTKEYR are write-only */
-    }
-    return SIM_BUS_OK;
-}
-
-/* KEY1 then KEY2 clears the lock; any other sequence answers a bus error and keeps the register
- * locked until the next reset (RM0090 §3.5.1, §3.7.2). */
-static enum sim_bus_result key_write(int *stage, bool *locked_up, uint32_t val, uint32_t k1,
-                                     uint32_t k2, bool *unlock)
-{
-    *unlock = false;
-    if (*locked_up)
-        return SIM_BUS_FAULT;
-    if (*stage == 0 && val == k1) {
-        *stage = 1;
-    } else if (*stage == 1 && val == k2) {
-        *stage = 0;
-        *unlock = true;
-    } else {
-        *stage = 0;
-        *locked_up = true;
-        return SIM_BUS_FAULT;
     }
     return SIM_BUS_OK;
 }
@@ -501,14 +474,14 @@ enum sim_bus_result f4_flash_write(struct sim_target *t, uint32_t off, uint32_t 
     case F4_KEYR:
         if (!(f->cr & CR_LOCK))
             return SIM_BUS_OK;
-        r = key_write(&f->key_stage, &f->cr_locked_up, val, KEY1, KEY2, &unlock);
+        r = sim_flash_key_write(&f->key_stage, &f->cr_locked_up, val, KEY1, KEY2, &unlock);
         if (unlock)
             f->cr &= ~CR_LOCK;
         return r;
     case F4_OPTKEYR:
         if (!(f->optcr & OPTCR_OPTLOCK))
             return SIM_BUS_OK;
-        r = key_write(&f->optkey_stage, &f->opt_locked_up, val, OPTKEY1, OPTKEY2, &unlock);
+        r = sim_flash_key_write(&f->optkey_stage, &f->opt_locked_up, val, OPTKEY1, OPTKEY2, &unlock);
         if (unlock)
             f->optcr &= ~OPTCR_OPTLOCK;
         return r;

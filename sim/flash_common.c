@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "flash_common.h"
+#include "flash_ctl.h"
 
 sim_ps sim_flash_tprog(const struct sim_target *t)
 {
@@ -36,8 +37,7 @@ void sim_flash_note_store(struct sim_target *t, uint32_t addr, unsigned size,
 void sim_flash_start_busy(struct sim_target *t, uint32_t *sr, uint32_t bsy, sim_ps *until,
                           sim_ps duration)
 {
-    sim_ps from = (*sr & bsy) && *until > t->now ? *until : t->now;
-    *until = from + duration;
+    *until = sim_flash_queue(t, (*sr & bsy) != 0, *until, duration);
     *sr |= bsy;
 }
 
@@ -47,13 +47,7 @@ bool sim_flash_wait_idle(struct sim_target *t, enum sim_initiator who, const uin
     update(t);
     if (!(*sr & bsy))
         return true;
-    if (who == SIM_BY_DEBUG)
-        return false;
-    if (t->stats)
-        t->stats->cost_ps[SIM_COST_BSY_WAIT] += *until - t->now;
-    t->now = *until;
-    update(t);
-    return true;
+    return sim_flash_stall(t, who, *until, update);
 }
 
 enum sim_bus_result sim_flash_no_optbytes(struct sim_target *t, uint32_t addr, unsigned size,

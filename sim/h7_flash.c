@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/le.h"
+#include "flash_ctl.h"
 #include "target.h"
 
 #define R_ACR 0x00u
@@ -142,8 +143,7 @@ static void h7_update(struct sim_target *t)
 static void start_busy(struct sim_target *t, unsigned bank, sim_ps duration)
 {
     struct h7_bank *k = &t->h7f.bank[bank];
-    sim_ps from = k->busy && k->busy_until > t->now ? k->busy_until : t->now;
-    k->busy_until = from + duration;
+    k->busy_until = sim_flash_queue(t, k->busy, k->busy_until, duration);
     k->busy = true;
     if (t->stats)
         t->stats->flash_work_ps += duration;
@@ -157,13 +157,7 @@ static bool wait_not_busy(struct sim_target *t, unsigned bank, enum sim_initiato
     h7_update(t);
     if (!k->busy)
         return true;
-    if (who == SIM_BY_DEBUG)
-        return false;
-    if (t->stats)
-        t->stats->cost_ps[SIM_COST_BSY_WAIT] += k->busy_until - t->now;
-    t->now = k->busy_until;
-    h7_update(t);
-    return true;
+    return sim_flash_stall(t, who, k->busy_until, h7_update);
 }
 
 /* ---- option bytes ---- */
@@ -361,27 +355,6 @@ enum sim_bus_result h7_flash_read(struct sim_target *t, uint32_t off, uint32_t *
     return SIM_BUS_OK;
 }
 
-/* KEY1 then KEY2 clears the lock; any other sequence answers a bus error and keeps the register
- * locked until the next reset (RM0433 §4.5.1). */
-static enum sim_bus_result key_write(int *stage, bool *locked_up, uint32_t val, uint32_t k1,
-                                     uint32_t k2, bool *unlock)
-{
-    *unlock = false;
-    if (*locked_up)
-        return SIM_BUS_FAULT;
-    if (*stage == 0 && val == k1) {
-        *stage = 1;
-    } else if (*stage == 1 && val == k2) {
-        *stage = 0;
-        *unlock = true;
-    } else {
-        *stage = 0;
-        *locked_up = true;
-        return SIM_BUS_FAULT;
-    }
-    return SIM_BUS_OK;
-}
-
 static uint32_t cr_writable(const struct sim_target *t)
 {
     const struct sim_h7_model *m = model(t);
@@ -497,14 +470,14 @@ enum sim_bus_result h7_flash_write(struct sim_target *t, uint32_t off, uint32_t 
     case R_KEYR:
         if (!(f->bank[b].cr & CR_LOCK))
             return SIM_BUS_OK;
-        res = key_write(&f->bank[b].key_stage, &f->bank[b].locked_up, val, KEY1, KEY2, &unlock);
+        res = sim_flash_key_write(&f->bank[b].key_stage, &f->bank[b].locked_up, val, KEY1, KEY2, &unlock);
         if (unlock)
             f->bank[b].cr &= ~CR_LOCK;
         return res;
     case R_OPTKEYR:
         if (!(f->optcr & OPTCR_OPTLOCK))
             return SIM_BUS_OK;
-        res = key_write(&f->optkey_stage, &f->opt_locked_up, val, OPTKEY1, OPTKEY2, &unlock);
+        res = sim_flash_key_write(&f->optkey_stage, &f->opt_locked_up, val, OPTKEY1, OPTKEY2, &unlock);
         if (unlock)
             f->optcr &= ~OPTCR_OPTLOCK;
         return res;

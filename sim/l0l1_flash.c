@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "core/le.h"
+#include "flash_ctl.h"
 #include "target.h"
 
 #define REG_ACR 0x00u
@@ -227,8 +228,7 @@ static sim_ps work_floor(const struct sim_target *t, const struct sim_stats *s)
 static void start_busy(struct sim_target *t, sim_ps duration)
 {
     struct l0l1_flash *f = &t->lxf;
-    sim_ps from = (f->sr & SR_BSY) && f->busy_until > t->now ? f->busy_until : t->now;
-    f->busy_until = from + duration;
+    f->busy_until = sim_flash_queue(t, f->sr & SR_BSY, f->busy_until, duration);
     f->sr |= SR_BSY;
     f->eop_pending = true;
     if (t->stats)
@@ -240,13 +240,7 @@ static bool wait_not_busy(struct sim_target *t, enum sim_initiator who)
     flash_update(t);
     if (!(t->lxf.sr & SR_BSY))
         return true;
-    if (who == SIM_BY_DEBUG)
-        return false;
-    if (t->stats)
-        t->stats->cost_ps[SIM_COST_BSY_WAIT] += t->lxf.busy_until - t->now;
-    t->now = t->lxf.busy_until;
-    flash_update(t);
-    return true;
+    return sim_flash_stall(t, who, t->lxf.busy_until, flash_update);
 }
 
 static void flash_reset(struct sim_target *t)
@@ -296,33 +290,20 @@ static enum sim_bus_result key_write(struct sim_target *t, int *stage, uint32_t 
                                      uint32_t val, uint32_t clears)
 {
     struct l0l1_flash *f = &t->lxf;
-    if (f->key_locked_up)
-        return SIM_BUS_FAULT;
-    if (*stage == 0 && val == k1) {
-        *stage = 1;
-    } else if (*stage == 1 && val == k2) {
-        *stage = 0;
+    bool unlock;
+    enum sim_bus_result r = sim_flash_key_write(stage, &f->key_locked_up, val, k1, k2, &unlock);
+    if (unlock)
         f->pecr &= ~clears;
-    } else {
-        *stage = 0;
-        f->key_locked_up = true;
+    else if (r == SIM_BUS_FAULT)
         f->pecr |= PECR_LOCKS;
-        return SIM_BUS_FAULT;
-    }
-    return SIM_BUS_OK;
+    return r;
 }
 
 static void obl_launch(struct sim_target *t, enum sim_initiator who)
 {
-    /* RM0377 §3.7.2 OBL_LAUNCH: the option bytes load again, through a system reset. */
-    t->reset_request = SIM_RESET_OPTION_LOAD;
+    /* RM0377 §3.7.2 OBL_LAUNCH */
     t->lxf.obl_pending = true;
-    if (who == SIM_BY_CPU) {
-        t->stop = SIM_STOP_EXCEPTION;
-        uc_emu_stop(t->uc);
-    } else {
-        sim_target_do_reset_request(t);
-    }
+    sim_flash_obl_launch(t, who);
 }
 
 static enum sim_bus_result pecr_write(struct sim_target *t, uint32_t val, enum sim_initiator who)

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "core/le.h"
+#include "flash_ctl.h"
 #include "target.h"
 
 #define REG_ACR 0x00u
@@ -315,9 +316,8 @@ static sim_ps work_floor(const struct sim_target *t, const struct sim_stats *s)
 static void start_busy(struct sim_target *t, sim_ps duration, uint32_t off)
 {
     struct l4_flash *f = &t->l4f;
-    sim_ps from = (f->sr & SR_BUSY) && f->busy_until > t->now ? f->busy_until : t->now;
     bool bank2 = model(t)->bank2_pnb && bank_size(t) < t->flash_size && off >= bank_size(t);
-    f->busy_until = from + duration;
+    f->busy_until = sim_flash_queue(t, f->sr & SR_BUSY, f->busy_until, duration);
     f->sr |= (bank2 ? SR_BSY2 : SR_BSY) | (model(t)->cfgbsy ? SR_CFGBSY : 0);
     f->eop_pending = true;
 }
@@ -329,13 +329,7 @@ static bool wait_not_busy(struct sim_target *t, enum sim_initiator who)
     flash_update(t);
     if (!(t->l4f.sr & SR_BUSY))
         return true;
-    if (who == SIM_BY_DEBUG)
-        return false;
-    if (t->stats)
-        t->stats->cost_ps[SIM_COST_BSY_WAIT] += t->l4f.busy_until - t->now;
-    t->now = t->l4f.busy_until;
-    flash_update(t);
-    return true;
+    return sim_flash_stall(t, who, t->l4f.busy_until, flash_update);
 }
 
 /* The option bytes load at power-on and on OBL_LAUNCH, not at other resets (RM0351 §3.4.2,
@@ -476,34 +470,20 @@ static enum sim_bus_result key_write(struct sim_target *t, int *stage, uint32_t 
                                      uint32_t val, uint32_t clears)
 {
     struct l4_flash *f = &t->l4f;
-    if (f->key_locked_up)
-        return SIM_BUS_FAULT;
-    if (*stage == 0 && val == k1) {
-        *stage = 1;
-    } else if (*stage == 1 && val == k2) {
-        *stage = 0;
+    bool unlock;
+    enum sim_bus_result r = sim_flash_key_write(stage, &f->key_locked_up, val, k1, k2, &unlock);
+    if (unlock)
         f->cr &= ~clears;
-    } else {
-        *stage = 0;
-        f->key_locked_up = true;
+    else if (r == SIM_BUS_FAULT)
         f->cr |= CR_LOCK | CR_OPTLOCK;
-        return SIM_BUS_FAULT;
-    }
-    return SIM_BUS_OK;
+    return r;
 }
 
 static void obl_launch(struct sim_target *t, enum sim_initiator who)
 {
-    /* RM0351 §3.7.6: the option bytes load again, through a system reset. The core's store
-     * completes first; the debugger's write resets at once. */
-    t->reset_request = SIM_RESET_OPTION_LOAD;
+    /* RM0351 §3.7.6 */
     t->l4f.obl_pending = true;
-    if (who == SIM_BY_CPU) {
-        t->stop = SIM_STOP_EXCEPTION;
-        uc_emu_stop(t->uc);
-    } else {
-        sim_target_do_reset_request(t);
-    }
+    sim_flash_obl_launch(t, who);
 }
 
 static enum sim_bus_result cr_write(struct sim_target *t, uint32_t val, enum sim_initiator who)

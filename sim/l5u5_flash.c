@@ -28,6 +28,7 @@
 
 #include "core/le.h"
 #include "flash_common.h"
+#include "flash_ctl.h"
 #include "target.h"
 
 #define REG_ACR 0x00u
@@ -401,32 +402,20 @@ static enum sim_bus_result key_write(struct sim_target *t, int *stage, uint32_t 
                                      uint32_t val, uint32_t clears)
 {
     struct l5u5_flash *f = &t->l5u5f;
-    if (f->key_locked_up)
-        return SIM_BUS_FAULT;
-    if (*stage == 0 && val == k1) {
-        *stage = 1;
-    } else if (*stage == 1 && val == k2) {
-        *stage = 0;
+    bool unlock;
+    enum sim_bus_result r = sim_flash_key_write(stage, &f->key_locked_up, val, k1, k2, &unlock);
+    if (unlock)
         f->cr &= ~clears;
-    } else {
-        *stage = 0;
-        f->key_locked_up = true;
+    else if (r == SIM_BUS_FAULT)
         f->cr |= CR_LOCK | CR_OPTLOCK;
-        return SIM_BUS_FAULT;
-    }
-    return SIM_BUS_OK;
+    return r;
 }
 
 static void obl_launch(struct sim_target *t, enum sim_initiator who)
 {
-    t->reset_request = SIM_RESET_OPTION_LOAD;
+    /* RM0438 §6.9.9 */
     t->l5u5f.obl_pending = true;
-    if (who == SIM_BY_CPU) {
-        t->stop = SIM_STOP_EXCEPTION;
-        uc_emu_stop(t->uc);
-    } else {
-        sim_target_do_reset_request(t);
-    }
+    sim_flash_obl_launch(t, who);
 }
 
 static enum sim_bus_result cr_write(struct sim_target *t, uint32_t val, enum sim_initiator who)

@@ -7,10 +7,8 @@
 
 #include "core/le.h"
 #include "probe.h"
+#include "probe_internal.h"
 #include "stlink/stlink_proto.h"
-
-/* How long the probe itself retries an AP access the target answers with WAIT. */
-#define PROBE_WAIT_BUDGET_PS (10ull * SIM_PS_PER_MS)
 
 struct version_info {
     uint16_t pid;
@@ -59,20 +57,7 @@ static unsigned fw_jtag(const struct sim_probe *p)
     return p->cfg.fw_jtag ? p->cfg.fw_jtag : versions[p->cfg.kind].jtag;
 }
 
-/* Commands that came with a firmware version (real-stlink-firmware facts, kept in
- * docs/virtual-board.md): what older firmware answers as an unknown command. */
-enum fw_feature {
-    FW_VOLTAGE,     /* GET_TARGET_VOLTAGE: V2 J13 */
-    FW_RW_STATUS2,  /* GETLASTRWSTATUS2: V2 J15 */
-    FW_SWD_FREQ,    /* SWD_SET_FREQ: V2 J22 (V3 uses SET_COM_FREQ) */
-    FW_DAP_REG,     /* READ/WRITE_DAP_REG: V2 J24 */
-    FW_MEM16,       /* READMEM/WRITEMEM_16BIT: V2 J26 */
-    FW_INIT_AP,     /* INIT_AP / CLOSE_AP: V2 J28 */
-    FW_RW_MISC,     /* RW_MISC_OUT/IN: V2 J32, V3 J2 */
-    FW_RW8_512,     /* 8-bit transfers of up to 512 bytes: V3 J6 */
-};
-
-static bool fw_has(const struct sim_probe *p, enum fw_feature f)
+bool probe_fw_has(const struct sim_probe *p, enum fw_feature f)
 {
     static const uint8_t v2_from[] = {
         [FW_VOLTAGE] = 13, [FW_RW_STATUS2] = 15, [FW_SWD_FREQ] = 22, [FW_DAP_REG] = 24,
@@ -132,210 +117,6 @@ static size_t status_reply(uint8_t *reply, size_t cap, uint8_t status)
     if (cap >= 2)
         reply[1] = 0;
     return cap < 2 ? cap : 2;
-}
-
-/* ---- memory ---- */
-
-/* One debugger bus access, waiting (as the probe's own retries do) while the target stalls. */
-static uint8_t bus_access(struct sim_probe *p, uint32_t addr, unsigned size, uint32_t *rd,
-                          uint32_t wr)
-{
-    struct sim_target *t = p->target;
-    sim_ps waited = 0;
-    if (t->faults && sim_faults_ap_fault(t->faults, addr, size))
-        return STLINK_SWD_AP_FAULT;
-    for (;;) {
-        enum sim_bus_result r = rd ? sim_bus_read(t, addr, size, rd, SIM_BY_DEBUG)
-                                   : sim_bus_write(t, addr, size, wr, SIM_BY_DEBUG);
-        if (r == SIM_BUS_OK)
-            return STLINK_OK;
-        if (r == SIM_BUS_FAULT)
-            return STLINK_SWD_AP_FAULT;
-        sim_ps busy = t->family->flash->busy_until(t);
-        sim_ps wait = busy > t->now ? busy - t->now : SIM_PS_PER_US;
-        if (waited + wait > PROBE_WAIT_BUDGET_PS)
-            return STLINK_SWD_AP_WAIT;
-        sim_target_charge(t, SIM_COST_BSY_WAIT, wait);
-        waited += wait;
-    }
-}
-
-static uint32_t max_rw8(const struct sim_probe *p)
-{
-    return fw_has(p, FW_RW8_512) ? STLINK_V3_MAX_RW8 : STLINK_V2_MAX_RW8;
-}
-
-/* --wait-burst: after every 8 memory commands the next `wait_burst` answer WAIT with nothing
- * transferred. The address GETLASTRWSTATUS2 then gives is the last of the command's (the AP's
- * posted writes report a stall on a later transfer than the one that stalled, ADIv5 IHI0031
- * §4.3.3): a client learns nothing from it and must repeat the whole command. */
-static bool wait_burst_now(struct sim_probe *p)
-{
-    if (!p->cfg.wait_burst)
-        return false;
-    if (p->waits_left) {
-        p->waits_left--;
-        return true;
-    }
-    if (++p->mem_commands % 8u == 0) {
-        p->waits_left = p->cfg.wait_burst - 1u;
-        return true;
-    }
-    return false;
-}
-
-/* Reads or writes `len` bytes in units of `size`. The AP's TAR auto-increments only inside a
- * 1 KiB block; the probe firmware re-writes TAR at each boundary (an extra SWD transfer), so a
- * command's addresses are linear: OpenOCD sends blocks of up to 4 KiB over stlink-server. */
-static void memory_command(struct sim_probe *p, uint32_t addr, uint32_t len, unsigned size,
-                           bool increment, uint8_t *rd, const uint8_t *wr)
-{
-    struct sim_target *t = p->target;
-    uint8_t status = STLINK_OK;
-    uint32_t fault = 0;
-
-    if (rd)
-        memset(rd, 0, len);
-    if (!sim_target_link_up(t)) {
-        status = STLINK_SWD_DP_ERROR;
-    } else if (len && wait_burst_now(p)) {
-        status = STLINK_SWD_AP_WAIT;
-        fault = addr + (increment ? len - size : 0);
-    } else if ((addr | len) & (size - 1u)) {
-        status = STLINK_SWD_AP_FAULT; /* misaligned for the access size */
-        fault = addr;
-    } else {
-        for (uint32_t i = 0; i < len; i += size) {
-            uint32_t a = increment ? addr + i : addr;
-            if (increment && i && (a & (STLINK_TAR_BLOCK - 1u)) == 0)
-                p->swd_transfers++; /* TAR reload */
-            uint32_t v = 0;
-            if (wr)
-                v = size == 4 ? le32_get(wr + i) : size == 2 ? le16_get(wr + i) : wr[i];
-            status = bus_access(p, a, size, rd ? &v : NULL, v);
-            p->swd_transfers++;
-            if (status != STLINK_OK) {
-                fault = a;
-                break;
-            }
-            if (rd) {
-                if (size == 4)
-                    le32_put(rd + i, v);
-                else if (size == 2)
-                    le16_put(rd + i, (uint16_t)v);
-                else
-                    rd[i] = (uint8_t)v;
-            }
-        }
-        p->swd_transfers += 3; /* CSW, TAR, RDBUFF */
-    }
-    p->last_rw_status = status;
-    p->last_rw_fault = fault;
-}
-
-static size_t mem_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *out,
-                      size_t out_len, uint8_t *reply, size_t cap)
-{
-    uint32_t addr = le32_get(&cmd[2]);
-    uint32_t len = le16_get(&cmd[6]);
-    unsigned size = 4;
-    bool is_read = false, increment = true;
-    uint32_t limit = STLINK_MAX_RW32;
-
-    switch (cmd[1]) {
-    case STLINK_DEBUG_READMEM_32BIT: is_read = true; break;
-    case STLINK_DEBUG_WRITEMEM_32BIT: limit = STLINK_MAX_WRITE32; break;
-    case STLINK_DEBUG_READMEM_32BIT_NO_ADDR_INC: is_read = true; increment = false; break;
-    case STLINK_DEBUG_WRITEMEM_32BIT_NO_ADDR_INC: increment = false; limit = STLINK_MAX_WRITE32; break;
-    case STLINK_DEBUG_APIV2_READMEM_16BIT: is_read = true; size = 2; break;
-    case STLINK_DEBUG_APIV2_WRITEMEM_16BIT: size = 2; limit = STLINK_MAX_WRITE32; break;
-    case STLINK_DEBUG_READMEM_8BIT: is_read = true; size = 1; limit = max_rw8(p); break;
-    case STLINK_DEBUG_WRITEMEM_8BIT: size = 1; limit = max_rw8(p); break;
-    default: return 0;
-    }
-    if (len > limit) {
-        /* Beyond the firmware's buffer: nothing is transferred. */
-        p->last_rw_status = STLINK_SWD_AP_ERROR;
-        p->last_rw_fault = addr;
-        if (is_read) {
-            size_t n = len < cap ? len : cap;
-            memset(reply, 0, n);
-            return n;
-        }
-        return 0;
-    }
-    if (!is_read) {
-        uint8_t buf[STLINK_MAX_WRITE32];
-        size_t have = out_len < len ? out_len : len;
-        memcpy(buf, out, have);
-        memset(buf + have, 0, len - have); /* a short data phase writes zeros */
-        memory_command(p, addr, len, size, increment, NULL, buf);
-        return 0;
-    }
-    uint8_t buf[STLINK_MAX_RW32 + 2];
-    memory_command(p, addr, len, size, increment, buf, NULL);
-    size_t n = (size == 1 && len == 1) ? 2 : len; /* a one-byte read answers two bytes */
-    if (n == 2 && len == 1)
-        buf[1] = 0;
-    if (n > cap)
-        n = cap;
-    memcpy(reply, buf, n);
-    return n;
-}
-
-/* ---- RW_MISC batches (V2 J32+, V3) ---- */
-
-static size_t max_misc_items(const struct sim_probe *p)
-{
-    return p->cfg.kind == SIM_PROBE_V3 ? STLINK_RW_MISC_MAX_ITEMS_V3 : STLINK_RW_MISC_MAX_ITEMS_V2;
-}
-
-/* Runs a batch of 32-bit AP accesses; the results wait for RW_MISC_IN. */
-static void rw_misc_out(struct sim_probe *p, const uint8_t *cmd, const uint8_t *out,
-                        size_t out_len)
-{
-    uint32_t items = le32_get(&cmd[2]);
-    if (items > max_misc_items(p) || out_len < stlink_rw_misc_out_len(items)) {
-        p->rw_misc_items = 0; /* beyond the firmware's buffer: nothing is done */
-        return;
-    }
-    const uint8_t *values = out + ((items + 3u) & ~3u);
-    uint32_t address = 0, ap = 0;
-    bool link = sim_target_link_up(p->target);
-    p->rw_misc_items = items;
-    for (uint32_t i = 0; i < items; i++) {
-        uint32_t v = le32_get(&values[4 * i]), result = 0;
-        uint8_t st = link ? STLINK_OK : STLINK_SWD_DP_ERROR;
-        if (st == STLINK_OK) {
-            switch (out[i]) {
-            case STLINK_RW_MISC_ADDRESS: address = v; break;
-            case STLINK_RW_MISC_APNUM:
-                ap = v;
-                if (ap != 0)
-                    st = STLINK_BAD_AP_ERROR;
-                break;
-            case STLINK_RW_MISC_WRITE:
-                st = ap ? STLINK_BAD_AP_ERROR : bus_access(p, address, 4, NULL, v);
-                p->swd_transfers += 3;
-                break;
-            case STLINK_RW_MISC_READ:
-                st = ap ? STLINK_BAD_AP_ERROR : bus_access(p, v, 4, &result, 0);
-                p->swd_transfers += 3;
-                break;
-            default: st = STLINK_JTAG_UNKNOWN_CMD; break;
-            }
-        }
-        le32_put(&p->rw_misc_reply[4 * i], result);
-        le32_put(&p->rw_misc_reply[4 * items + 4 * i], st);
-    }
-}
-
-static size_t rw_misc_in(struct sim_probe *p, uint8_t *reply, size_t cap)
-{
-    size_t n = stlink_rw_misc_in_len(p->rw_misc_items);
-    n = n < cap ? n : cap;
-    memcpy(reply, p->rw_misc_reply, n);
-    return n;
 }
 
 /* ---- debug commands ---- */
@@ -503,21 +284,21 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
         uint32_t v = 0;
         uint8_t st = link_status(p);
         if (st == STLINK_OK)
-            st = bus_access(p, le32_get(&cmd[2]), 4, &v, 0);
+            st = probe_bus_access(p, le32_get(&cmd[2]), 4, &v, 0);
         p->swd_transfers += 3;
         return word_reply(reply, cap, st, v);
     }
     case STLINK_DEBUG_APIV2_WRITEDEBUGREG: {
         uint8_t st = link_status(p);
         if (st == STLINK_OK)
-            st = bus_access(p, le32_get(&cmd[2]), 4, NULL, le32_get(&cmd[6]));
+            st = probe_bus_access(p, le32_get(&cmd[2]), 4, NULL, le32_get(&cmd[6]));
         p->swd_transfers += 3;
         return status_reply(reply, cap, spurious_0d(p, st));
     }
     case STLINK_DEBUG_APIV2_GETLASTRWSTATUS:
         return status_reply(reply, cap, p->last_rw_status);
     case STLINK_DEBUG_APIV2_GETLASTRWSTATUS2: {
-        if (!fw_has(p, FW_RW_STATUS2))
+        if (!probe_fw_has(p, FW_RW_STATUS2))
             return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
         uint8_t buf[12] = {p->last_rw_status};
         le32_put(&buf[4], p->last_rw_fault);
@@ -525,7 +306,7 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
         return cap < 12 ? cap : 12;
     }
     case STLINK_DEBUG_APIV2_SWD_SET_FREQ:
-        if (!fw_has(p, FW_SWD_FREQ))
+        if (!probe_fw_has(p, FW_SWD_FREQ))
             return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
         p->swd_khz = v2_divisor_khz(le16_get(&cmd[2]));
         return status_reply(reply, cap, STLINK_OK);
@@ -541,7 +322,7 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
         p->swd_khz = v3_pick_khz(le32_get(&cmd[4]));
         return word_reply(reply, cap, STLINK_OK, p->swd_khz);
     case STLINK_DEBUG_APIV2_READ_DAP_REG: {
-        if (!fw_has(p, FW_DAP_REG))
+        if (!probe_fw_has(p, FW_DAP_REG))
             return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
         uint32_t v = 0;
         uint8_t st = link_status(p);
@@ -553,7 +334,7 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
         return word_reply(reply, cap, st, v);
     }
     case STLINK_DEBUG_APIV2_WRITE_DAP_REG: {
-        if (!fw_has(p, FW_DAP_REG))
+        if (!probe_fw_has(p, FW_DAP_REG))
             return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
         uint8_t st = link_status(p);
         if (st == STLINK_OK) {
@@ -564,20 +345,20 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
         return status_reply(reply, cap, st);
     }
     case STLINK_DEBUG_APIV2_INIT_AP:
-        if (!fw_has(p, FW_INIT_AP))
+        if (!probe_fw_has(p, FW_INIT_AP))
             return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
         return status_reply(reply, cap, cmd[2] == 0 ? link_status(p) : STLINK_BAD_AP_ERROR);
     case STLINK_DEBUG_APIV2_CLOSE_AP_DBG:
-        return status_reply(reply, cap, fw_has(p, FW_INIT_AP) ? STLINK_OK : STLINK_JTAG_UNKNOWN_CMD);
+        return status_reply(reply, cap, probe_fw_has(p, FW_INIT_AP) ? STLINK_OK : STLINK_JTAG_UNKNOWN_CMD);
     case STLINK_DEBUG_APIV2_RW_MISC_OUT:
-        if (!fw_has(p, FW_RW_MISC)) {
+        if (!probe_fw_has(p, FW_RW_MISC)) {
             p->rw_misc_items = 0;
             return 0;
         }
-        rw_misc_out(p, cmd, out, out_len);
+        probe_rw_misc_out(p, cmd, out, out_len);
         return 0;
     case STLINK_DEBUG_APIV2_RW_MISC_IN:
-        return rw_misc_in(p, reply, cap);
+        return probe_rw_misc_in(p, reply, cap);
     case STLINK_DEBUG_APIV2_START_TRACE_RX:
     case STLINK_DEBUG_APIV2_STOP_TRACE_RX:
         return status_reply(reply, cap, STLINK_OK);
@@ -589,7 +370,7 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
         break;
     }
     if (cmd[1] == STLINK_DEBUG_APIV2_READMEM_16BIT || cmd[1] == STLINK_DEBUG_APIV2_WRITEMEM_16BIT) {
-        if (!fw_has(p, FW_MEM16)) {
+        if (!probe_fw_has(p, FW_MEM16)) {
             /* Unknown to this firmware: nothing reaches the target, and a client that asks
              * for the status hears so instead of a stale OK. */
             p->last_rw_status = STLINK_JTAG_UNKNOWN_CMD;
@@ -604,7 +385,7 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
         /* memory commands outside debug mode: nothing reaches the target */
         p->last_rw_status = STLINK_SWD_DP_ERROR;
     }
-    return mem_cmd(p, cmd, out, out_len, reply, cap);
+    return probe_mem_cmd(p, cmd, out, out_len, reply, cap);
 }
 
 static size_t version_reply(struct sim_probe *p, uint8_t *reply, size_t cap)
@@ -639,7 +420,7 @@ static size_t version_ex_reply(struct sim_probe *p, uint8_t *reply, size_t cap)
 
 static size_t voltage_reply(struct sim_probe *p, uint8_t *reply, size_t cap)
 {
-    if (!fw_has(p, FW_VOLTAGE)) {
+    if (!probe_fw_has(p, FW_VOLTAGE)) {
         /* unknown before J13: no measurement (a zero reference) */
         size_t n = cap < 8 ? cap : 8;
         memset(reply, 0, n);

@@ -443,6 +443,8 @@ int cortexm_read_core_reg(struct sim_target *t, unsigned regsel, uint32_t *val);
 int cortexm_write_core_reg(struct sim_target *t, unsigned regsel, uint32_t val);
 void cortexm_set_clock_hz(struct sim_target *t, uint32_t hz);
 void cortexm_update_breakpoints(struct sim_target *t);
+/* Whether an FPB comparator set by cortexm_update_breakpoints matches addr. */
+bool cortexm_is_breakpoint(const struct cortexm *c, uint32_t addr);
 /* The DWT comparators changed: watch data accesses while any is set to halt on one. */
 void cortexm_update_watchpoints(struct sim_target *t);
 void cortexm_timers_update(struct sim_target *t);

@@ -269,16 +269,16 @@ struct stflash_options {
     bool has_data;  /* data0 and data1 exist (F0/F1/F3) */
     bool has_bor;   /* bor_level exists (F2/F4/F7 BOR_LEV, kept as stored by writes) */
     int bor_level;  /* brown-out reset threshold: 1, 2 or 3 (highest), 0 = off */
-    /* F7 (RM0410 §3.4): the boot addresses, and on the F76x/F77x the bank layout and dual boot. */
-    bool has_boot_add;   /* boot_add0 and boot_add1 exist (FLASH_OPTCR1) */
-    uint32_t boot_add0;  /* address booted with BOOT0 low: BOOT_ADD0 << 14 */
-    uint32_t boot_add1;  /* address booted with BOOT0 high: BOOT_ADD1 << 14 */
+    /* The boot addresses: F7 FLASH_OPTCR1 (RM0410 §3.4), written here; H7 FLASH_BOOT_CUR
+     * (RM0433 §4.9.24), read only here. */
+    bool has_boot_add;   /* boot_add0, boot_add1 and boot_add_shift exist */
+    uint32_t boot_add0;  /* address booted with BOOT0 low: BOOT_ADD0 << boot_add_shift */
+    uint32_t boot_add1;  /* address booted with BOOT0 high: BOOT_ADD1 << boot_add_shift */
+    unsigned boot_add_shift; /* 14 on the F7 (16 KiB steps), 16 on the H7 (64 KiB steps) */
+    /* F76x/F77x (RM0410 §3.4): the bank layout and dual boot. */
     bool has_ndbank;     /* ndbank and ndboot exist (F76x/F77x) */
     bool ndbank;         /* nDBANK: 1 one bank, 0 two banks; the layout follows at the next reset */
     bool ndboot;         /* nDBOOT: 0 boots from either bank (dual boot) */
-    bool has_boot_addr;   /* boot_addr0/1 exist (H7 BOOT_ADD0/1; read only here) */
-    uint32_t boot_addr0;  /* where the core boots with BOOT0 low */
-    uint32_t boot_addr1;  /* ... and high */
     bool has_swap_bank;   /* swap_bank exists (H7 SWAP_BANK_OPT, H5 SWAP_BANK) */
     bool swap_bank;       /* bank 2 mapped at the flash base (stored; in force from the next
                              reset) */

@@ -50,38 +50,6 @@ int drv_wait_clear(struct flash_dev *f, uint32_t sr_addr, uint32_t busy, const c
     }
 }
 
-int drv_loader_session(struct flash_dev *f, uint32_t code_max, struct flash_loader **out)
-{
-    if (f->drv_state) {
-        *out = f->drv_state;
-        return STFLASH_OK;
-    }
-    struct flash_loader l;
-    int rc = flash_loader_init(f, &l, code_max);
-    if (rc != STFLASH_OK)
-        return rc;
-    struct flash_loader *s = malloc(sizeof *s);
-    if (!s)
-        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
-    *s = l;
-    f->drv_state = s;
-    *out = s;
-    return STFLASH_OK;
-}
-
-int drv_loader_session_end(struct flash_dev *f)
-{
-    int rc = STFLASH_OK;
-    struct flash_loader *s = f->drv_state;
-    if (s && s->running) {
-        rc = cm_halt(f->dbg); /* a job that failed while the loader ran */
-        s->running = false;
-    }
-    free(f->drv_state);
-    f->drv_state = NULL;
-    return rc;
-}
-
 int drv_program_banks(struct flash_dev *f, const struct drv_program *p, uint32_t addr,
                       const uint8_t *data, size_t len)
 {
@@ -93,7 +61,7 @@ int drv_program_banks(struct flash_dev *f, const struct drv_program *p, uint32_t
                         "unit or outside the flash",
                         addr, len, p->unit);
     struct flash_loader *l = NULL;
-    int rc = drv_loader_session(f, p->code_max, &l);
+    int rc = flash_loader_session(f, p->code_max, &l);
     if (rc != STFLASH_OK)
         return rc;
     rc = cm_halt(f->dbg);
@@ -129,7 +97,7 @@ int drv_program_banks(struct flash_dev *f, const struct drv_program *p, uint32_t
 int drv_stage(struct flash_dev *f, const struct drv_program *p, bool *more)
 {
     struct flash_loader *l = NULL;
-    int rc = drv_loader_session(f, p->code_max, &l);
+    int rc = flash_loader_session(f, p->code_max, &l);
     if (rc == STFLASH_OK)
         rc = flash_loader_load(f, l, p->code, p->code_len);
     if (rc == STFLASH_OK)

@@ -1,7 +1,7 @@
 /*
  * What the loader-based flash drivers (flash/l0l1.c, flash/l4.c, flash/l5u5.c, flash/h5.c) share
- * whatever their controller: the clock of their deadlines, the wait on a busy flag, the loader
- * session that lives from the first program call to lock(), the split of a program range into one
+ * whatever their controller: the clock of their deadlines, the wait on a busy flag (the loader
+ * session itself is flash/loader.h's flash_loader_session), the split of a program range into one
  * loader job per bank, the loader's answers that are the same for every controller, and the
  * option-byte load through a reset (OBL_LAUNCH). Internal.
  */
@@ -25,14 +25,6 @@ uint64_t drv_now_ms(void);
  * set; *sr gets the last value. STFLASH_ERR_TIMEOUT after `timeout_ms`, with one last look. */
 int drv_wait_clear(struct flash_dev *f, uint32_t sr_addr, uint32_t busy, const char *sr_name,
                    unsigned timeout_ms, uint32_t *sr, const char *what, uint32_t addr);
-
-/* The loader session of f (f->drv_state), laid out in SRAM for a loader of at most `code_max`
- * bytes on the first call. */
-int drv_loader_session(struct flash_dev *f, uint32_t code_max, struct flash_loader **out);
-
-/* Ends the session: halts a loader left running by a failed job and frees the state. Returns
- * the halt's result (STFLASH_OK when nothing ran). The start of every driver's lock(). */
-int drv_loader_session_end(struct flash_dev *f);
 
 /* A driver's program call through its loader: what differs from one controller to another. */
 struct drv_program {

@@ -23,6 +23,9 @@
  * the CRCs of its units computed, and the first differing unit read back to name the exact
  * address. When the routine cannot be used (too little SRAM, or it fails) verification reads the
  * whole range back over the probe, as it always did.
+ *
+ * The planning (runs, unchanged and blank units, the mass-erase choice) is in flash/plan.c; this
+ * file runs the phases and the jobs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,42 +34,11 @@
 #include "flash/crc.h"
 #include "flash/family.h"
 #include "flash/flash.h"
+#include "flash/plan.h"
 #include "flash/recovery.h"
 
 /* Read-back granularity of verification: one progress event per chunk. */
 #define VERIFY_CHUNK 4096u
-
-/* Consecutive touched units, programmed by one driver call. */
-struct run {
-    uint32_t addr;
-    uint32_t len;
-    uint8_t *data;
-};
-
-struct plan {
-    struct run *runs;
-    size_t count;
-    uint64_t bytes;          /* sum of the run lengths */
-    size_t units;            /* erase units in the runs */
-    uint64_t preserve_bytes; /* bytes of partially covered units read back before erasing */
-    bool kept_not_erased;    /* a unit left out as unchanged holds something else than erased */
-    bool crc_failed;         /* the CRC routine could not be used for the comparison */
-    uint8_t *unit_state;     /* per unit of the map, what the comparison saw (UNIT_* flags) */
-    struct run *erase_runs;  /* the units of the runs that need an erase (no data) */
-    size_t erase_count;
-};
-
-static void plan_free(struct plan *p)
-{
-    for (size_t i = 0; i < p->count; i++)
-        free(p->runs[i].data);
-    free(p->runs);
-    free(p->unit_state);
-    free(p->erase_runs);
-    p->runs = p->erase_runs = NULL;
-    p->unit_state = NULL;
-    p->count = p->erase_count = 0;
-}
 
 static int check_dev(struct flash_dev *f)
 {
@@ -76,44 +48,6 @@ static int check_dev(struct flash_dev *f)
     if (flash_map_check(&f->map, why, sizeof why) != STFLASH_OK)
         return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG, "inconsistent erase map: %s", why);
     return STFLASH_OK;
-}
-
-static uint64_t flash_end(const struct flash_dev *f)
-{
-    return flash_map_end(&f->map);
-}
-
-static int out_of_range(struct flash_dev *f, const char *what, uint32_t addr, uint64_t len)
-{
-    uint32_t bad, base = flash_map_base(&f->map);
-    if (flash_map_covers(&f->map, addr, len, &bad))
-        return STFLASH_OK;
-    if (bad >= base && bad < flash_end(f))
-        return ctx_fail(f->ctx, STFLASH_ERR_RANGE,
-                        "cannot %s 0x%08x: in the hole between the flash banks (no flash there)",
-                        what, bad);
-    return ctx_fail(f->ctx, STFLASH_ERR_RANGE,
-                    "cannot %s 0x%08x: outside the flash (0x%08x-0x%08x)", what, bad, base,
-                    (uint32_t)(flash_end(f) - 1u));
-}
-
-/* The unit holding addr; addr is known to be flash (checked when the job was planned). */
-static struct flash_unit unit_at(const struct flash_dev *f, uint32_t addr)
-{
-    struct flash_unit u = {addr, f->map.program_unit, 0, 0, 0};
-    (void)flash_map_unit_at(&f->map, addr, &u);
-    return u;
-}
-
-/* One past the end of the map region holding addr (a flash address). */
-static uint64_t region_end(const struct flash_dev *f, uint32_t addr)
-{
-    for (size_t i = 0; i < f->map.regions; i++) {
-        const struct flash_region *r = &f->map.region[i];
-        if (addr >= r->base && addr - r->base < r->size)
-            return (uint64_t)r->base + r->size;
-    }
-    return addr;
 }
 
 /* Ends a job: locks the controller whatever happened; the first failure's message is kept. */
@@ -170,7 +104,7 @@ static int check_flash_answers(struct flash_dev *f, const char *what, uint32_t a
     /* lo answers, hi faults; both unit starts (or the faulting word). */
     uint32_t lo = base, hi = last;
     for (;;) {
-        struct flash_unit u = unit_at(f, lo + (hi - lo) / 2u);
+        struct flash_unit u = flash_unit_of(f, lo + (hi - lo) / 2u);
         if (u.addr <= lo)
             break;
         if (dbg_read32(f->dbg, u.addr, &word) == STFLASH_OK)
@@ -178,435 +112,15 @@ static int check_flash_answers(struct flash_dev *f, const char *what, uint32_t a
         else
             hi = u.addr;
     }
-    struct flash_unit u = unit_at(f, lo);
+    struct flash_unit u = flash_unit_of(f, lo);
     uint32_t end = u.addr + u.size;
     return ctx_fail(f->ctx, STFLASH_ERR_RANGE,
                     "cannot %s 0x%08x: no flash answers at 0x%08x (%s); the flash ends at 0x%08x "
                     "(%u KiB), not at 0x%08x as the flash size in use (%u KiB) says: give the "
                     "chip's real size with --flash-size %uk",
                     what, addr, last, why, end - 1u, (end - base) / 1024u,
-                    (uint32_t)(flash_end(f) - 1u), (uint32_t)(flash_map_bytes(&f->map) / 1024u),
+                    (uint32_t)(flash_map_end(&f->map) - 1u), (uint32_t)(flash_map_bytes(&f->map) / 1024u),
                     (end - base) / 1024u);
-}
-
-/* ---- planning ---- */
-
-/* Groups the units the segments touch into runs of consecutive units (segments are sorted). */
-static int plan_runs(struct flash_dev *f, const struct stflash_image *img, struct plan *p)
-{
-    size_t cap = img->segment_count ? img->segment_count : 1;
-    p->runs = calloc(cap, sizeof *p->runs);
-    if (!p->runs)
-        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory planning the flash job");
-    for (size_t i = 0; i < img->segment_count; i++) {
-        const struct stflash_segment *s = &img->segments[i];
-        if (s->len == 0)
-            continue;
-        uint32_t first;
-        uint64_t end;
-        if (!flash_map_round(&f->map, s->addr, s->len, &first, &end))
-            return out_of_range(f, "program", s->addr, s->len);
-        struct run *last = p->count ? &p->runs[p->count - 1] : NULL;
-        if (last && (uint64_t)last->addr + last->len >= first) {
-            if (end > (uint64_t)last->addr + last->len)
-                last->len = (uint32_t)(end - last->addr);
-        } else {
-            p->runs[p->count].addr = first;
-            p->runs[p->count].len = (uint32_t)(end - first);
-            p->count++;
-        }
-    }
-    for (size_t i = 0; i < p->count; i++) {
-        p->bytes += p->runs[i].len;
-        p->units += flash_map_units_in(&f->map, p->runs[i].addr,
-                                       (uint64_t)p->runs[i].addr + p->runs[i].len);
-    }
-    return STFLASH_OK;
-}
-
-/* Bytes of the unit at `page` (of `size` bytes) that the image defines. */
-static uint32_t unit_coverage(const struct stflash_image *img, size_t *seg, uint32_t page,
-                              uint32_t size)
-{
-    uint64_t pend = (uint64_t)page + size, covered = 0;
-    /* Segments ending before this unit are done with for every later unit too. */
-    while (*seg < img->segment_count &&
-           (uint64_t)img->segments[*seg].addr + img->segments[*seg].len <= page)
-        (*seg)++;
-    for (size_t i = *seg; i < img->segment_count; i++) {
-        const struct stflash_segment *s = &img->segments[i];
-        uint64_t lo = s->addr > page ? s->addr : page;
-        uint64_t hi = (uint64_t)s->addr + s->len;
-        if (lo >= pend)
-            break;
-        if (hi > pend)
-            hi = pend;
-        covered += hi - lo;
-    }
-    return (uint32_t)covered;
-}
-
-/* Fills the run buffers: preserved or erased bytes first, then the image on top. */
-static int plan_fill(struct flash_dev *f, const struct stflash_image *img, struct plan *p,
-                     bool mass_erase)
-{
-    uint8_t erased = f->map.erased;
-    size_t seg = 0;
-
-    /* Which units need their current content: count first, for the READ progress total. */
-    for (size_t r = 0; r < p->count; r++) {
-        struct run *run = &p->runs[r];
-        run->data = malloc(run->len);
-        if (!run->data)
-            return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory planning the flash job");
-        memset(run->data, erased, run->len);
-        if (mass_erase)
-            continue;
-        for (uint32_t off = 0; off < run->len;) {
-            struct flash_unit u = unit_at(f, run->addr + off);
-            if (unit_coverage(img, &seg, u.addr, u.size) < u.size)
-                p->preserve_bytes += u.size;
-            off += u.size;
-        }
-    }
-
-    uint64_t done = 0;
-    if (p->preserve_bytes) {
-        ctx_progress(f->ctx, STFLASH_PHASE_READ, 0, p->preserve_bytes, p->runs[0].addr);
-        seg = 0;
-        for (size_t r = 0; r < p->count; r++) {
-            struct run *run = &p->runs[r];
-            for (uint32_t off = 0; off < run->len;) {
-                struct flash_unit u = unit_at(f, run->addr + off);
-                off += u.size;
-                if (unit_coverage(img, &seg, u.addr, u.size) == u.size)
-                    continue;
-                int rc = dbg_read(f->dbg, u.addr, run->data + (u.addr - run->addr), u.size);
-                if (rc != STFLASH_OK)
-                    return ctx_fail(f->ctx, rc,
-                                    "cannot read the unit at 0x%08x to keep the bytes the image "
-                                    "leaves out: %s",
-                                    u.addr, f->ctx ? f->ctx->last_error : "");
-                done += u.size;
-                ctx_progress(f->ctx, STFLASH_PHASE_READ, done, p->preserve_bytes, u.addr);
-            }
-        }
-    }
-
-    /* The image on top: what each segment has inside each run (a segment may cross runs, or
-     * lie partly in units left out as unchanged). Both lists are sorted: walk them together. */
-    seg = 0;
-    for (size_t r = 0; r < p->count; r++) {
-        struct run *run = &p->runs[r];
-        uint64_t rend = (uint64_t)run->addr + run->len;
-        while (seg < img->segment_count &&
-               (uint64_t)img->segments[seg].addr + img->segments[seg].len <= run->addr)
-            seg++;
-        for (size_t i = seg; i < img->segment_count && img->segments[i].addr < rend; i++) {
-            const struct stflash_segment *s = &img->segments[i];
-            uint64_t lo = s->addr > run->addr ? s->addr : run->addr;
-            uint64_t hi = (uint64_t)s->addr + s->len;
-            if (hi > rend)
-                hi = rend;
-            if (hi > lo)
-                memcpy(run->data + (lo - run->addr), s->data + (lo - s->addr), (size_t)(hi - lo));
-        }
-    }
-    return STFLASH_OK;
-}
-
-/* The most CRC regions unit_regions makes of one span. */
-#define UNIT_REGIONS_MAX (FLASH_MAP_MAX_REGIONS + 2u)
-
-/* Cuts [addr, addr+len) (flash, no hole) at unit boundaries into CRC regions: the part of a
- * first unit not covered whole, the whole units of each map region (one piece each), the part of
- * a last unit. Returns how many regions were written to r (at most UNIT_REGIONS_MAX). */
-static size_t unit_regions(const struct flash_dev *f, uint32_t addr, uint32_t len,
-                           struct flash_crc_region *r)
-{
-    size_t n = 0;
-    uint64_t a = addr, end = (uint64_t)addr + len;
-    while (a < end && n < UNIT_REGIONS_MAX) {
-        struct flash_unit u = unit_at(f, (uint32_t)a);
-        uint64_t uend = (uint64_t)u.addr + u.size;
-        if (a != u.addr || end < uend) {
-            uint64_t stop = end < uend ? end : uend;
-            r[n++] = (struct flash_crc_region){(uint32_t)a, (uint32_t)(stop - a), 0, false};
-            a = stop;
-            continue;
-        }
-        uint64_t rend = region_end(f, (uint32_t)a);
-        uint64_t stop = end < rend ? end : rend;
-        uint64_t whole = a + (stop - a) / u.size * u.size;
-        r[n++] = (struct flash_crc_region){(uint32_t)a, (uint32_t)(whole - a), u.size, false};
-        a = whole;
-    }
-    return n;
-}
-
-/* The i-th piece of a CRC region: its address and length. */
-static void region_piece(const struct flash_crc_region *r, size_t i, uint32_t *addr, uint32_t *len)
-{
-    uint32_t step = r->piece == 0 || r->piece > r->len ? r->len : r->piece;
-    uint32_t off = (uint32_t)i * step;
-    *addr = r->addr + off;
-    *len = r->len - off < step ? r->len - off : step;
-}
-
-/* A note in the log when the CRC routine cannot be used, with the reason. */
-static void crc_unavailable(struct flash_dev *f, int rc, const char *instead)
-{
-    if (!f->ctx)
-        return;
-    ctx_log(f->ctx, rc == STFLASH_ERR_UNSUPPORTED ? STFLASH_LOG_INFO : STFLASH_LOG_WARN, "%s: %s",
-            instead, f->ctx->last_error);
-}
-
-/*
- * Drops from the plan the units that already hold what the image puts there: the CRC of every
- * part of a unit the image covers is computed on the target and compared with the image's. The
- * bytes of a unit the image does not cover are kept anyway, so they need no comparison. When the
- * routine cannot be used every unit stays in the plan.
- */
-#define UNIT_CHANGED 1u    /* the unit differs from the image */
-#define UNIT_NOT_ERASED 2u /* the image puts something else than the erased value in the unit */
-#define UNIT_HAS_DATA 4u   /* the flash holds something else than the erased value there */
-
-static int skip_unchanged(struct flash_dev *f, const struct stflash_image *img, struct plan *p)
-{
-    size_t nr = 0, np = 0;
-    struct flash_crc_region *regions =
-        calloc(UNIT_REGIONS_MAX * img->segment_count + 1, sizeof *regions);
-    uint8_t *pages = calloc(flash_map_unit_count(&f->map) + 1, 1);
-    uint32_t *crcs = NULL;
-    struct run *runs = NULL;
-    int rc = STFLASH_OK;
-    if (!regions || !pages) {
-        rc = ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory planning the flash job");
-        goto out;
-    }
-    for (size_t i = 0; i < img->segment_count; i++)
-        nr += unit_regions(f, img->segments[i].addr, (uint32_t)img->segments[i].len, regions + nr);
-    for (size_t i = 0; i < nr; i++)
-        np += flash_crc_piece_count(&regions[i]);
-    crcs = calloc(np ? np : 1, sizeof *crcs);
-    if (!crcs) {
-        rc = ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory planning the flash job");
-        goto out;
-    }
-    int crc_rc = flash_crc_target(f, regions, nr, false, crcs);
-    if (crc_rc != STFLASH_OK) {
-        char what[96];
-        snprintf(what, sizeof what, "cannot tell unchanged %ss apart, writing every %s",
-                 flash_map_unit_noun(&f->map), flash_map_unit_noun(&f->map));
-        crc_unavailable(f, crc_rc, what);
-        p->crc_failed = true;
-        goto out;
-    }
-
-    /* Regions were made segment by segment: walk the segments again to find each piece's data. */
-    size_t k = 0;
-    nr = 0;
-    for (size_t i = 0; i < img->segment_count; i++) {
-        const struct stflash_segment *s = &img->segments[i];
-        size_t n = unit_regions(f, s->addr, (uint32_t)s->len, regions + nr);
-        for (size_t j = nr; j < nr + n; j++) {
-            size_t count = flash_crc_piece_count(&regions[j]);
-            for (size_t q = 0; q < count; q++, k++) {
-                uint32_t a, len;
-                region_piece(&regions[j], q, &a, &len);
-                const uint8_t *want = s->data + (a - s->addr);
-                size_t pg = unit_at(f, a).index;
-                if (crcs[k] != flash_crc_expected(want, len, f->map.erased))
-                    pages[pg] |= UNIT_CHANGED;
-                if (crcs[k] != 0)
-                    pages[pg] |= UNIT_HAS_DATA;
-                for (uint32_t b = 0; b < len && !(pages[pg] & UNIT_NOT_ERASED); b++)
-                    if (want[b] != f->map.erased)
-                        pages[pg] |= UNIT_NOT_ERASED;
-            }
-        }
-        nr += n;
-    }
-
-    /* The runs again, made of the changed units only. */
-    runs = calloc(p->units + 1, sizeof *runs);
-    if (!runs) {
-        rc = ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory planning the flash job");
-        goto out;
-    }
-    size_t count = 0, units = 0;
-    uint64_t bytes = 0;
-    for (size_t r = 0; r < p->count; r++)
-        for (uint32_t off = 0; off < p->runs[r].len;) {
-            struct flash_unit u = unit_at(f, p->runs[r].addr + off);
-            off += u.size;
-            uint8_t state = pages[u.index];
-            if (!(state & UNIT_CHANGED)) {
-                /* Kept as it is: a mass erase would have to program it again. */
-                if (state & UNIT_NOT_ERASED)
-                    p->kept_not_erased = true;
-                continue;
-            }
-            struct run *last = count ? &runs[count - 1] : NULL;
-            if (last && (uint64_t)last->addr + last->len == u.addr)
-                last->len += u.size;
-            else
-                runs[count++] = (struct run){u.addr, u.size, NULL};
-            bytes += u.size;
-            units++;
-        }
-    if (f->ctx && units < p->units)
-        ctx_log(f->ctx, STFLASH_LOG_INFO,
-                "%llu of %llu touched %ss already hold the image: not erased or programmed",
-                (unsigned long long)(p->units - units), (unsigned long long)p->units,
-                flash_map_unit_noun(&f->map));
-    free(p->runs);
-    p->runs = runs;
-    p->count = count;
-    p->bytes = bytes;
-    p->units = units;
-    p->unit_state = pages;
-    pages = NULL;
-    runs = NULL;
-out:
-    free(regions);
-    free(pages);
-    free(crcs);
-    free(runs);
-    return rc;
-}
-
-/*
- * The runs' units that need an erase into p->erase_runs. A unit the comparison found erased
- * wherever the image covers it is checked whole on the target (the CRC routine's exact blank
- * check) and, erased, is programmed without an erase: on a blank chip nothing is erased. When
- * the check cannot run, every unit is erased.
- */
-static void plan_erase_runs(struct flash_dev *f, struct plan *p)
-{
-    p->erase_runs = calloc(p->units + 1, sizeof *p->erase_runs);
-    struct flash_crc_region *regions = calloc(p->units + 1, sizeof *regions);
-    uint32_t *blank = calloc(p->units + 1, sizeof *blank);
-    size_t n = 0, units = 0, left_out = 0;
-    if (!p->erase_runs || !regions || !blank) {
-        free(p->erase_runs); /* out of memory: every unit is erased */
-        p->erase_runs = NULL;
-        goto out;
-    }
-    for (size_t r = 0; r < p->count; r++)
-        for (uint32_t off = 0; off < p->runs[r].len;) {
-            struct flash_unit u = unit_at(f, p->runs[r].addr + off);
-            off += u.size;
-            if (p->unit_state && !(p->unit_state[u.index] & UNIT_HAS_DATA))
-                regions[n++] = (struct flash_crc_region){u.addr, u.size, 0, true};
-        }
-    if (n) {
-        char saved[sizeof f->ctx->last_error];
-        if (f->ctx)
-            memcpy(saved, f->ctx->last_error, sizeof saved);
-        if (flash_crc_target(f, regions, n, false, blank) != STFLASH_OK)
-            for (size_t i = 0; i < n; i++)
-                blank[i] = 1; /* unknown: erased like the others */
-        if (f->ctx)
-            memcpy(f->ctx->last_error, saved, sizeof saved);
-    }
-    size_t k = 0;
-    for (size_t r = 0; r < p->count; r++)
-        for (uint32_t off = 0; off < p->runs[r].len;) {
-            struct flash_unit u = unit_at(f, p->runs[r].addr + off);
-            off += u.size;
-            units++;
-            if (k < n && regions[k].addr == u.addr && blank[k++] == 0) {
-                left_out++;
-                continue;
-            }
-            struct run *last = p->erase_count ? &p->erase_runs[p->erase_count - 1] : NULL;
-            if (last && (uint64_t)last->addr + last->len == u.addr)
-                last->len += u.size;
-            else
-                p->erase_runs[p->erase_count++] = (struct run){u.addr, u.size, NULL};
-        }
-    if (left_out && f->ctx)
-        ctx_log(f->ctx, STFLASH_LOG_INFO, "%zu of %zu %ss to program are erased already: not erased",
-                left_out, units, flash_map_unit_noun(&f->map));
-out:
-    free(regions);
-    free(blank);
-}
-
-static int check_image(struct flash_dev *f, const struct stflash_image *img, const char *what)
-{
-    for (size_t i = 0; i < img->segment_count; i++) {
-        const struct stflash_segment *s = &img->segments[i];
-        if (s->len == 0)
-            continue;
-        int rc = out_of_range(f, what, s->addr, s->len);
-        if (rc != STFLASH_OK)
-            return rc;
-    }
-    return STFLASH_OK;
-}
-
-/*
- * Whether one mass erase can replace the unit erases of the plan: when every unit outside the
- * runs (not touched, or left out as unchanged) is erased already, erasing it again changes
- * nothing, and a mass erase costs about one unit erase. The units are checked on the target,
- * exactly (every byte the erased value), and the whole flash must be writable (a mass erase is
- * refused otherwise).
- */
-static bool rest_is_blank(struct flash_dev *f, const struct plan *p)
-{
-    if (!f->drv->mass_erase || p->count == 0 || p->units < 2u)
-        return false; /* nothing to gain */
-    if (p->kept_not_erased || p->crc_failed)
-        return false; /* known without looking, or no way to look */
-    char saved[sizeof f->ctx->last_error];
-    if (f->ctx)
-        memcpy(saved, f->ctx->last_error, sizeof saved);
-    bool blank = false;
-    size_t cap = p->count + f->map.regions + 1;
-    struct flash_crc_region *regions = calloc(cap, sizeof *regions);
-    uint32_t *results = calloc(cap, sizeof *results);
-    if (!regions || !results)
-        goto out;
-    for (size_t i = 0; i < f->map.regions; i++) {
-        const struct flash_region *r = &f->map.region[i];
-        if (f->drv->check_writable && f->drv->check_writable(f, r->base, r->size) != STFLASH_OK)
-            goto out;
-    }
-    /* What lies outside the runs, region by region (holes are no flash). */
-    size_t n = 0, k = 0;
-    for (size_t i = 0; i < f->map.regions; i++) {
-        const struct flash_region *r = &f->map.region[i];
-        uint64_t at = r->base, rend = (uint64_t)r->base + r->size;
-        while (k < p->count && (uint64_t)p->runs[k].addr + p->runs[k].len <= at)
-            k++;
-        for (size_t j = k; at < rend; j++) {
-            uint64_t next = j < p->count && p->runs[j].addr < rend ? p->runs[j].addr : rend;
-            if (next > at)
-                regions[n++] =
-                    (struct flash_crc_region){(uint32_t)at, (uint32_t)(next - at), 0, true};
-            if (next >= rend)
-                break;
-            at = (uint64_t)p->runs[j].addr + p->runs[j].len;
-        }
-    }
-    if (flash_crc_target(f, regions, n, false, results) != STFLASH_OK)
-        goto out;
-    blank = true;
-    for (size_t i = 0; i < n; i++)
-        blank = blank && results[i] == 0;
-    if (blank && f->ctx)
-        ctx_log(f->ctx, STFLASH_LOG_INFO,
-                "the rest of the flash is erased: one mass erase instead of %llu %s erases",
-                (unsigned long long)p->units, flash_map_unit_noun(&f->map));
-out:
-    free(regions);
-    free(results);
-    if (f->ctx)
-        memcpy(f->ctx->last_error, saved, sizeof saved);
-    return blank;
 }
 
 /* ---- phases ---- */
@@ -621,7 +135,7 @@ static void log_erase_plan(struct flash_dev *f, const struct run *runs, size_t c
     size_t kinds = 0, units = 0;
     for (size_t i = 0; i < count; i++)
         for (uint32_t off = 0; off < runs[i].len;) {
-            struct flash_unit u = unit_at(f, runs[i].addr + off);
+            struct flash_unit u = flash_unit_of(f, runs[i].addr + off);
             size_t k = 0;
             while (k < kinds && by[k].size != u.size)
                 k++;
@@ -659,7 +173,7 @@ static int erase_units(struct flash_dev *f, const struct run *runs, size_t count
     ctx_progress(f->ctx, STFLASH_PHASE_ERASE, 0, total, runs[0].addr);
     for (size_t i = 0; i < count; i++) {
         for (uint32_t off = 0; off < runs[i].len;) {
-            struct flash_unit u = unit_at(f, runs[i].addr + off);
+            struct flash_unit u = flash_unit_of(f, runs[i].addr + off);
             if (ctx_cancelled(f->ctx))
                 return cancelled_before(f, "erasing", u.addr);
             int rc = f->drv->erase_unit(f, &u);
@@ -767,8 +281,8 @@ static int unstable(struct flash_dev *f, uint32_t addr, uint32_t len)
  */
 static int locate_difference(struct flash_dev *f, const struct span *s, bool preserve, uint8_t *buf)
 {
-    struct flash_crc_region r[UNIT_REGIONS_MAX];
-    size_t nr = unit_regions(f, s->addr, s->len, r), np = 0;
+    struct flash_crc_region r[FLASH_UNIT_REGIONS_MAX];
+    size_t nr = flash_unit_regions(f, s->addr, s->len, r), np = 0;
     for (size_t i = 0; i < nr; i++)
         np += flash_crc_piece_count(&r[i]);
     uint32_t *crcs = calloc(np ? np : 1, sizeof *crcs);
@@ -776,7 +290,7 @@ static int locate_difference(struct flash_dev *f, const struct span *s, bool pre
         return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory verifying");
     int rc = flash_crc_target(f, r, nr, preserve, crcs);
     if (rc != STFLASH_OK) {
-        crc_unavailable(f, rc, f->map.sectors
+        flash_crc_unavailable(f, rc, f->map.sectors
                                    ? "cannot compute the CRC of each sector, reading the range back"
                                    : "cannot compute the CRC of each page, reading the range back");
         free(crcs);
@@ -788,7 +302,7 @@ static int locate_difference(struct flash_dev *f, const struct span *s, bool pre
         size_t count = flash_crc_piece_count(&r[i]);
         for (size_t q = 0; q < count; q++, k++) {
             uint32_t a, len;
-            region_piece(&r[i], q, &a, &len);
+            flash_region_piece(&r[i], q, &a, &len);
             const uint8_t *want = s->want + (a - s->addr);
             if (crcs[k] == flash_crc_expected(want, len, f->map.erased))
                 continue;
@@ -828,7 +342,7 @@ static int verify_spans(struct flash_dev *f, const struct span *s, size_t n, uin
     uint64_t done = 0;
     int crc_rc = flash_crc_target(f, regions, n, preserve, crcs);
     if (crc_rc != STFLASH_OK) {
-        crc_unavailable(f, crc_rc, "cannot verify by CRC on the target, reading back instead");
+        flash_crc_unavailable(f, crc_rc, "cannot verify by CRC on the target, reading back instead");
         for (size_t i = 0; i < n && rc == STFLASH_OK; i++)
             rc = verify_range(f, s[i].addr, s[i].want, s[i].len, buf, &done, total);
         goto out;
@@ -916,7 +430,7 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
     bool verify = !(opts && opts->no_verify);
     bool full = opts && opts->full;
 
-    rc = check_image(f, img, "program");
+    rc = plan_check_image(f, img, "program");
     if (rc != STFLASH_OK)
         return rc;
     /* The bytes an interrupted job kept for this chip go back in, unless the whole flash is to
@@ -941,7 +455,7 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
         rc = check_flash_answers(f, "program", p.runs[i].addr, p.runs[i].len);
     /* After a mass erase every unit must be programmed: nothing to compare. */
     if (rc == STFLASH_OK && !mass && !full && p.count)
-        rc = skip_unchanged(f, &work, &p);
+        rc = plan_skip_unchanged(f, &work, &p);
     if (rc == STFLASH_OK)
         rc = plan_fill(f, &work, &p, mass);
     /* Before anything is erased: the bytes of the touched units the caller's image leaves out
@@ -967,21 +481,9 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
         goto out;
     }
 
-    /* Units erased already need no erase (unless the caller asked for a full erase). */
-    if (!mass && !full)
-        plan_erase_runs(f, &p);
-    const struct run *to_erase = p.erase_runs ? p.erase_runs : p.runs;
-    size_t n_erase = p.erase_runs ? p.erase_count : p.count;
-    uint64_t erase_bytes = 0;
-    for (size_t i = 0; i < n_erase; i++)
-        erase_bytes += to_erase[i].len;
-    /* Every unit touched, or every other unit erased already: one mass erase does what the
-     * unit erases would (the bytes to keep are in the run buffers already), in the time of one
-     * unit erase where the datasheet says so. */
-    if (!mass && f->drv->mass_erase && erase_bytes == flash_map_bytes(&f->map))
-        mass = true;
-    else if (!mass && !full && n_erase && f->drv->mass_erase_quick)
-        mass = rest_is_blank(f, &p);
+    const struct run *to_erase;
+    size_t n_erase;
+    mass = plan_erase(f, &p, mass, full, &to_erase, &n_erase);
 
     rc = f->drv->unlock(f);
     int erased = 0; /* 0 nothing, 1 some units, 2 every unit of the job */
@@ -1029,7 +531,7 @@ int flash_verify(struct flash_dev *f, const struct stflash_image *img)
         return rc;
     if (!img)
         return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG, "no image to verify");
-    rc = check_image(f, img, "verify");
+    rc = plan_check_image(f, img, "verify");
     for (size_t i = 0; i < img->segment_count && rc == STFLASH_OK; i++)
         rc = check_flash_answers(f, "verify", img->segments[i].addr,
                                  img->segments[i].len);
@@ -1074,13 +576,13 @@ int flash_erase_range(struct flash_dev *f, uint32_t addr, uint32_t len)
         return rc;
     if (len == 0)
         return STFLASH_OK;
-    rc = out_of_range(f, "erase", addr, len);
+    rc = flash_out_of_range(f, "erase", addr, len);
     if (rc != STFLASH_OK)
         return rc;
     struct run run;
     uint64_t hi;
     if (!flash_map_round(&f->map, addr, len, &run.addr, &hi))
-        return out_of_range(f, "erase", addr, len);
+        return flash_out_of_range(f, "erase", addr, len);
     run.len = (uint32_t)(hi - run.addr);
     run.data = NULL;
     if (f->drv->check_writable) {

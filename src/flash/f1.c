@@ -150,32 +150,6 @@ int fpec_unlock_bank(struct flash_dev *f, uint32_t regs)
     return STFLASH_OK;
 }
 
-static void state_free(struct flash_dev *f)
-{
-    free(f->drv_state);
-    f->drv_state = NULL;
-}
-
-/* The loader's place in SRAM, laid out by the first job. */
-static int state_get(struct flash_dev *f, struct flash_loader **out)
-{
-    if (f->drv_state) {
-        *out = f->drv_state;
-        return STFLASH_OK;
-    }
-    struct flash_loader l;
-    int rc = flash_loader_init(f, &l, LOADER_MAX_LEN);
-    if (rc != STFLASH_OK)
-        return rc;
-    struct flash_loader *s = malloc(sizeof *s);
-    if (!s)
-        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
-    *s = l;
-    f->drv_state = s;
-    *out = s;
-    return STFLASH_OK;
-}
-
 static int f1_unlock(struct flash_dev *f)
 {
     for (unsigned b = 0; b < bank_count(f); b++) {
@@ -188,14 +162,8 @@ static int f1_unlock(struct flash_dev *f)
 
 int fpec_lock(struct flash_dev *f)
 {
-    int rc = STFLASH_OK;
-    struct flash_loader *s = f->drv_state;
-    if (s && s->running) {
-        /* A job that failed while the loader ran: stop it before touching the controller. */
-        rc = cm_halt(f->dbg);
-        s->running = false;
-    }
-    state_free(f);
+    /* A job that failed while the loader ran: stopped before the controller is touched. */
+    int rc = flash_loader_end(f);
     for (unsigned b = 0; b < bank_count(f); b++) {
         uint32_t regs = bank_regs_at(f, b), sr, cr = 0;
         /* An operation still under way ends within tPROG or an erase time. */
@@ -381,18 +349,13 @@ static int f1_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
                         "flash",
                         addr, len);
     struct flash_loader *l = NULL;
-    int rc = state_get(f, &l);
-    if (rc != STFLASH_OK)
-        return rc;
-    rc = cm_halt(f->dbg);
-    if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot halt the core to program 0x%08x: %s", addr,
-                        f->ctx ? f->ctx->last_error : "");
     /* Word programming where the clone accepts it and the job is made of whole words (the
      * engine hands over whole pages); half-words otherwise. */
     bool words = (f->quirks & STFLASH_CLONE_PROGRAM_32BIT) && !((addr | len) & 3u);
-    rc = words ? flash_loader_load(f, l, f1_program32_loader, F1_PROGRAM32_LOADER_LEN)
-               : flash_loader_load(f, l, f1_program_loader, F1_PROGRAM_LOADER_LEN);
+    int rc = words ? flash_loader_begin(f, LOADER_MAX_LEN, f1_program32_loader,
+                                        F1_PROGRAM32_LOADER_LEN, addr, &l)
+                   : flash_loader_begin(f, LOADER_MAX_LEN, f1_program_loader,
+                                        F1_PROGRAM_LOADER_LEN, addr, &l);
     if (rc != STFLASH_OK)
         return rc;
 

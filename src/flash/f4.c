@@ -31,6 +31,7 @@
 #include "flash/f4.h"
 #include "flash/family.h"
 #include "flash/flash.h"
+#include "flash/keyed_ctrl.h"
 #include "flash/loader.h"
 #include "flash/loaders/loader_abi.h"
 
@@ -44,13 +45,6 @@
 static const char *last_error(struct flash_dev *f)
 {
     return f->ctx ? f->ctx->last_error : "";
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 static uint32_t regs_of(const struct flash_dev *f)
@@ -130,26 +124,17 @@ unsigned f4_wrp_bit(const struct stflash_chip_info *chip, const struct flash_map
 
 /* ---- registers ---- */
 
+/* The one register block of every bank, for flash/keyed_ctrl.h. */
+static struct keyed_ctrl keyed_of(const struct flash_dev *f)
+{
+    return (struct keyed_ctrl){.regs = regs_of(f), .keyr = F4_KEYR, .cr = F4_CR, .sr = F4_SR,
+                               .lock = F4_CR_LOCK, .busy = F4_SR_BSY};
+}
+
 int f4_wait_idle(struct flash_dev *f, unsigned timeout_ms, uint32_t *sr)
 {
-    uint64_t deadline = now_ms() + timeout_ms;
-    for (;;) {
-        int rc = dbg_read32(f->dbg, regs_of(f) + F4_SR, sr);
-        if (rc != STFLASH_OK)
-            return rc;
-        if (!(*sr & F4_SR_BSY))
-            return STFLASH_OK;
-        rc = flash_stage_step(f); /* the link is idle while the flash is busy */
-        if (rc != STFLASH_OK)
-            return rc;
-        if (now_ms() > deadline) {
-            /* One last look: the host may have been descheduled past the deadline. */
-            rc = dbg_read32(f->dbg, regs_of(f) + F4_SR, sr);
-            if (rc != STFLASH_OK)
-                return rc;
-            return (*sr & F4_SR_BSY) ? STFLASH_ERR_TIMEOUT : STFLASH_OK;
-        }
-    }
+    struct keyed_ctrl c = keyed_of(f);
+    return keyed_wait_idle(f, &c, timeout_ms, sr);
 }
 
 static int idle_or_fail(struct flash_dev *f, unsigned timeout_ms, uint32_t *sr, const char *what,
@@ -246,29 +231,15 @@ static int f4_probe(struct flash_dev *f)
 
 static int f4_unlock(struct flash_dev *f)
 {
-    uint32_t cr, sr;
+    uint32_t sr;
     int rc = idle_or_fail(f, F4_IDLE_TIMEOUT_MS, &sr, "unlock the flash controller at", regs_of(f));
     if (rc != STFLASH_OK)
         return rc;
-    rc = dbg_read32(f->dbg, regs_of(f) + F4_CR, &cr);
-    if (rc == STFLASH_OK && (cr & F4_CR_LOCK)) {
-        /* RM0090 §3.5.1: KEY1 then KEY2; a wrong sequence locks FLASH_CR until the next reset
-         * (and the write is answered with a bus error). */
-        int krc = write_reg(f, F4_KEYR, F4_KEY1);
-        if (krc == STFLASH_OK)
-            krc = write_reg(f, F4_KEYR, F4_KEY2);
-        rc = dbg_read32(f->dbg, regs_of(f) + F4_CR, &cr);
-        if (rc == STFLASH_OK && (cr & F4_CR_LOCK))
-            return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                            "flash controller stays locked (FLASH_CR 0x%08x at 0x%08x)%s", cr,
-                            regs_of(f) + F4_CR,
-                            krc != STFLASH_OK ? ": the key sequence was refused, as after a wrong "
-                                                "key (locked until reset)"
-                                              : "");
-    }
+    /* KEY1 then KEY2 while FLASH_CR.LOCK is set (RM0090 §3.5.1) */
+    struct keyed_ctrl c = keyed_of(f);
+    rc = keyed_unlock(f, &c);
     if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot unlock the flash controller at 0x%08x: %s",
-                        regs_of(f), last_error(f));
+        return rc;
     /* Leftovers of an interrupted job: no operation bit set, no stale flag (a stale PGSERR or
      * PGPERR would stop the next program operation, RM0090 §3.9.4). */
     rc = write_reg(f, F4_CR, 0);
@@ -306,33 +277,11 @@ static int reset_caches(struct flash_dev *f)
 
 int f4_lock(struct flash_dev *f)
 {
-    int rc = STFLASH_OK;
-    struct flash_loader *l = f->drv_state;
-    if (l && l->running) {
-        /* A job that failed while the loader ran: stop it before touching the controller. */
-        rc = cm_halt(f->dbg);
-        l->running = false;
-    }
-    free(f->drv_state);
-    f->drv_state = NULL;
-    uint32_t sr, cr = 0;
+    /* A job that failed while the loader ran: stopped before the controller is touched. */
+    int rc = flash_loader_end(f);
     /* An operation still under way ends within a sector erase time. */
-    int brc = f4_wait_idle(f, F4_MASS_ERASE_TIMEOUT_MS, &sr);
-    if (brc == STFLASH_OK)
-        brc = write_reg(f, F4_CR, F4_CR_LOCK);
-    if (brc == STFLASH_OK)
-        brc = dbg_read32(f->dbg, regs_of(f) + F4_CR, &cr);
-    if (brc == STFLASH_OK && !(cr & F4_CR_LOCK))
-        brc = ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                       "flash controller does not lock (FLASH_CR 0x%08x at 0x%08x)", cr,
-                       regs_of(f) + F4_CR);
-    else if (brc == STFLASH_ERR_TIMEOUT)
-        brc = ctx_fail(f->ctx, brc,
-                       "cannot lock the flash controller at 0x%08x: still busy after %u ms",
-                       regs_of(f), F4_MASS_ERASE_TIMEOUT_MS);
-    else if (brc != STFLASH_OK)
-        brc = ctx_fail(f->ctx, brc, "cannot lock the flash controller at 0x%08x: %s", regs_of(f),
-                       last_error(f));
+    struct keyed_ctrl c = keyed_of(f);
+    int brc = keyed_lock(f, &c, F4_MASS_ERASE_TIMEOUT_MS);
     if (brc == STFLASH_OK)
         brc = reset_caches(f);
     return rc != STFLASH_OK ? rc : brc;
@@ -461,52 +410,20 @@ static int f4_check_writable(struct flash_dev *f, uint32_t addr, uint32_t len)
 
 /* ---- program ---- */
 
-static int state_get(struct flash_dev *f, struct flash_loader **out)
-{
-    if (f->drv_state) {
-        *out = f->drv_state;
-        return STFLASH_OK;
-    }
-    struct flash_loader l;
-    int rc = flash_loader_init(f, &l, LOADER_MAX_LEN);
-    if (rc != STFLASH_OK)
-        return rc;
-    struct flash_loader *s = malloc(sizeof *s);
-    if (!s)
-        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
-    *s = l;
-    f->drv_state = s;
-    *out = s;
-    return STFLASH_OK;
-}
-
-static uint32_t unit_value(const uint8_t *p, unsigned unit)
-{
-    return unit == 4 ? le32_get(p) : unit == 2 ? le16_get(p) : p[0];
-}
-
 /* The loader stopped with a failure: names the failing unit and the cause (status codes:
  * loaders/loader_abi.h; r0 carries FLASH_SR with LDR_ERR_STATUS). */
 static int loader_failure(struct flash_dev *f, unsigned unit, const struct flash_loader_job *job,
                           const struct flash_loader_stop *st)
 {
-    int digits = (int)unit * 2;
-    uint32_t mask = unit == 4 ? 0xFFFFFFFFu : (1u << (8 * unit)) - 1u;
-    uint32_t where = st->addr, got = st->value & mask, r0 = st->status;
     clear_after_error(f);
-    if (r0 & LDR_ERR_STATUS) {
+    if (st->status & LDR_ERR_STATUS) {
         char flags[64];
-        uint32_t sr = r0 & ~(uint32_t)LDR_ERR_STATUS;
+        uint32_t sr = st->status & ~(uint32_t)LDR_ERR_STATUS;
         return ctx_fail(f->ctx, (sr & F4_SR_WRPERR) ? STFLASH_ERR_PROTECTED : STFLASH_ERR_TARGET,
-                        "cannot program 0x%08x: %s (FLASH_SR 0x%08x: %s)", where, sr_cause(sr), sr,
+                        "cannot program 0x%08x: %s (FLASH_SR 0x%08x: %s)", st->addr, sr_cause(sr), sr,
                         sr_flags(sr, flags, sizeof flags));
     }
-    if (r0 == LDR_ERR_READBACK && where >= job->addr && where - job->addr + unit <= job->len)
-        return ctx_fail(f->ctx, STFLASH_ERR_VERIFY,
-                        "cannot program 0x%08x: reads back 0x%0*x instead of 0x%0*x", where, digits,
-                        got, digits, unit_value(job->data + (where - job->addr), unit));
-    return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                    "cannot program 0x%08x: the loader reports status 0x%x", where, r0);
+    return flash_loader_unit_error(f, job, st, unit);
 }
 
 /* The loader session of this job, its program width said once, the loader for it in SRAM. */
@@ -521,7 +438,7 @@ static int program_session(struct flash_dev *f, struct flash_loader **l)
         ctx_log(f->ctx, STFLASH_LOG_INFO,
                 "programming x%u (PSIZE %u): the supply voltage is not known, 2.7-3.6 V assumed",
                 8u * unit, (unsigned)psize);
-    int rc = state_get(f, l);
+    int rc = flash_loader_session(f, LOADER_MAX_LEN, l);
     if (rc != STFLASH_OK)
         return rc;
     return psize == F4_PSIZE_X32   ? flash_loader_load(f, *l, f4_program_loader, F4_PROGRAM_LOADER_LEN)

@@ -25,9 +25,7 @@
 #define F4_OPTCR 0x14u
 #define F4_OPTCR1 0x18u /* F42x/F43x/F469/F479: nWRP of bank 2; F7: BOOT_ADD0/1 */
 
-/* Keys (RM0090 §3.5.1 "Unlocking the Flash control register", §3.6.2 option bytes). */
-#define F4_KEY1 0x45670123u
-#define F4_KEY2 0xCDEF89ABu
+/* Option keys (RM0090 §3.6.2; the FLASH_CR keys: flash/keyed_ctrl.h). */
 #define F4_OPTKEY1 0x08192A3Bu
 #define F4_OPTKEY2 0x4C5D6E7Fu
 

@@ -120,6 +120,7 @@ static void f7_options_decode(const struct stflash_chip_info *chip, uint32_t opt
     if (!is_f7(chip))
         return;
     o->has_boot_add = true;
+    o->boot_add_shift = 14;
     o->boot_add0 = (optcr1 & 0xFFFFu) << 14;
     o->boot_add1 = (optcr1 >> 16) << 14;
     if (has_ndbank(chip)) {

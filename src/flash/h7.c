@@ -26,6 +26,7 @@
 #include "flash/family.h"
 #include "flash/flash.h"
 #include "flash/h7.h"
+#include "flash/keyed_ctrl.h"
 #include "flash/loader.h"
 #include "flash/loaders/loader_abi.h"
 #include "h7_program16_loader.h"
@@ -59,13 +60,6 @@ static const struct h7_layout layout_h7ab = {
 static const char *last_error(struct flash_dev *f)
 {
     return f->ctx ? f->ctx->last_error : "";
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 /* ---- the pure parts ---- */
@@ -146,23 +140,18 @@ static uint32_t bank_regs(const struct flash_dev *f, unsigned bank)
     return f->map.bank[bank < f->map.banks ? bank : 0].regs;
 }
 
+/* The registers at regs (one bank's), for flash/keyed_ctrl.h; bank 0 when they are not a
+ * bank's. */
+static struct keyed_ctrl keyed_of(uint32_t regs, unsigned bank)
+{
+    return (struct keyed_ctrl){.regs = regs, .keyr = H7_KEYR, .cr = H7_CR, .sr = H7_SR,
+                               .lock = H7_CR_LOCK, .busy = H7_SR_BUSY, .bank = bank};
+}
+
 int h7_wait_idle(struct flash_dev *f, uint32_t regs, unsigned timeout_ms, uint32_t *sr)
 {
-    uint64_t deadline = now_ms() + timeout_ms;
-    for (;;) {
-        int rc = dbg_read32(f->dbg, regs + H7_SR, sr);
-        if (rc != STFLASH_OK)
-            return rc;
-        if (!(*sr & H7_SR_BUSY))
-            return STFLASH_OK;
-        if (now_ms() > deadline) {
-            /* One last look: the host may have been descheduled past the deadline. */
-            rc = dbg_read32(f->dbg, regs + H7_SR, sr);
-            if (rc != STFLASH_OK)
-                return rc;
-            return (*sr & H7_SR_BUSY) ? STFLASH_ERR_TIMEOUT : STFLASH_OK;
-        }
-    }
+    struct keyed_ctrl c = keyed_of(regs, 0);
+    return keyed_wait_idle(f, &c, timeout_ms, sr);
 }
 
 static int idle_or_fail(struct flash_dev *f, uint32_t regs, unsigned timeout_ms, uint32_t *sr,
@@ -204,30 +193,18 @@ static int status_error(struct flash_dev *f, unsigned bank, uint32_t sr, const c
 
 static int unlock_bank(struct flash_dev *f, unsigned bank)
 {
-    uint32_t regs = bank_regs(f, bank), cr, sr;
+    uint32_t regs = bank_regs(f, bank), sr;
     int rc = idle_or_fail(f, regs, H7_IDLE_TIMEOUT_MS, &sr, "unlock the flash controller at", regs);
     if (rc != STFLASH_OK)
         return rc;
-    rc = dbg_read32(f->dbg, regs + H7_CR, &cr);
-    if (rc == STFLASH_OK && (cr & H7_CR_LOCK)) {
-        /* RM0433 §4.5.1: KEY1 then KEY2 into the bank's KEYR; a wrong sequence locks its
-         * FLASH_CR until the next reset (and the write is answered with a bus error). */
-        int krc = dbg_write32(f->dbg, regs + H7_KEYR, H7_KEY1);
-        if (krc == STFLASH_OK)
-            krc = dbg_write32(f->dbg, regs + H7_KEYR, H7_KEY2);
-        rc = dbg_read32(f->dbg, regs + H7_CR, &cr);
-        if (rc == STFLASH_OK && (cr & H7_CR_LOCK))
-            return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                            "flash bank %u stays locked (FLASH_CR%u 0x%08x at 0x%08x)%s", bank + 1,
-                            bank + 1, cr, regs + H7_CR,
-                            krc != STFLASH_OK ? ": the key sequence was refused, as after a wrong "
-                                                "key (locked until reset)"
-                                              : "");
-    }
+    /* KEY1 then KEY2 into the bank's KEYR while its FLASH_CR.LOCK is set (RM0433 §4.5.1) */
+    struct keyed_ctrl c = keyed_of(regs, bank + 1);
+    rc = keyed_unlock(f, &c);
+    if (rc != STFLASH_OK)
+        return rc;
     /* Leftovers of an interrupted job: no operation bit set, no stale flag (RM0433 §4.9.5: a
      * stale PGSERR or INCERR stops the next program operation). */
-    if (rc == STFLASH_OK)
-        rc = dbg_write32(f->dbg, regs + H7_CR, 0);
+    rc = dbg_write32(f->dbg, regs + H7_CR, 0);
     if (rc == STFLASH_OK)
         rc = dbg_write32(f->dbg, regs + H7_CCR, H7_SR_EOP | H7_SR_ERRORS | H7_SR_CRCEND);
     if (rc != STFLASH_OK)
@@ -248,35 +225,12 @@ static int h7_unlock(struct flash_dev *f)
 
 static int h7_lock(struct flash_dev *f)
 {
-    int rc = STFLASH_OK;
-    struct flash_loader *l = f->drv_state;
-    if (l && l->running) {
-        /* A job that failed while the loader ran: stop it before touching the controller. */
-        rc = cm_halt(f->dbg);
-        l->running = false;
-    }
-    free(f->drv_state);
-    f->drv_state = NULL;
+    /* A job that failed while the loader ran: stopped before the controller is touched. */
+    int rc = flash_loader_end(f);
     for (unsigned b = 0; b < f->map.banks; b++) {
-        uint32_t regs = bank_regs(f, b), sr, cr = 0;
         /* An operation still under way ends within a bank erase time. */
-        int brc = h7_wait_idle(f, regs, H7_MASS_ERASE_TIMEOUT_MS, &sr);
-        if (brc == STFLASH_OK)
-            brc = dbg_write32(f->dbg, regs + H7_CR, H7_CR_LOCK);
-        if (brc == STFLASH_OK)
-            brc = dbg_read32(f->dbg, regs + H7_CR, &cr);
-        if (brc == STFLASH_OK && !(cr & H7_CR_LOCK))
-            brc = ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                           "flash bank %u does not lock (FLASH_CR%u 0x%08x at 0x%08x)", b + 1,
-                           b + 1, cr, regs + H7_CR);
-        else if (brc == STFLASH_ERR_TIMEOUT)
-            brc = ctx_fail(f->ctx, brc,
-                           "cannot lock flash bank %u: still busy after %u ms (FLASH_SR%u "
-                           "0x%08x)",
-                           b + 1, H7_MASS_ERASE_TIMEOUT_MS, b + 1, sr);
-        else if (brc != STFLASH_OK)
-            brc = ctx_fail(f->ctx, brc, "cannot lock flash bank %u at 0x%08x: %s", b + 1, regs,
-                           last_error(f));
+        struct keyed_ctrl c = keyed_of(bank_regs(f, b), b + 1);
+        int brc = keyed_lock(f, &c, H7_MASS_ERASE_TIMEOUT_MS);
         if (rc == STFLASH_OK)
             rc = brc;
     }
@@ -392,40 +346,15 @@ static int h7_check_writable(struct flash_dev *f, uint32_t addr, uint32_t len)
 
 /* ---- program ---- */
 
-static int state_get(struct flash_dev *f, struct flash_loader **out)
-{
-    if (f->drv_state) {
-        *out = f->drv_state;
-        return STFLASH_OK;
-    }
-    struct flash_loader l;
-    int rc = flash_loader_init(f, &l, LOADER_MAX_LEN);
-    if (rc != STFLASH_OK)
-        return rc;
-    struct flash_loader *s = malloc(sizeof *s);
-    if (!s)
-        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
-    *s = l;
-    f->drv_state = s;
-    *out = s;
-    return STFLASH_OK;
-}
-
 /* The loader stopped with a failure: names the failing word and the cause (status codes:
  * loaders/loader_abi.h; r0 carries FLASH_SR[31:16] with LDR_ERR_STATUS). */
 static int loader_failure(struct flash_dev *f, unsigned bank, const struct flash_loader_job *job,
                           const struct flash_loader_stop *st)
 {
-    uint32_t where = st->addr, r0 = st->status;
-    if (r0 & LDR_ERR_STATUS)
-        return status_error(f, bank, r0 & 0xFFFF0000u, "program", where);
+    if (st->status & LDR_ERR_STATUS)
+        return status_error(f, bank, st->status & 0xFFFF0000u, "program", st->addr);
     clear_after_error(f, bank_regs(f, bank));
-    if (r0 == LDR_ERR_READBACK && where >= job->addr && where - job->addr + 4u <= job->len)
-        return ctx_fail(f->ctx, STFLASH_ERR_VERIFY,
-                        "cannot program 0x%08x: reads back 0x%08x instead of 0x%08x", where,
-                        st->value, le32_get(job->data + (where - job->addr)));
-    return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                    "cannot program 0x%08x: the loader reports status 0x%x", where, r0);
+    return flash_loader_unit_error(f, job, st, 4);
 }
 
 static int program_bank(struct flash_dev *f, struct flash_loader *l, unsigned bank, uint32_t addr,
@@ -459,15 +388,10 @@ static int h7_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
                         "word or outside the flash",
                         addr, len, unit);
     struct flash_loader *l = NULL;
-    int rc = state_get(f, &l);
-    if (rc != STFLASH_OK)
-        return rc;
-    rc = cm_halt(f->dbg);
-    if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot halt the core to program 0x%08x: %s", addr,
-                        last_error(f));
-    rc = unit == 16 ? flash_loader_load(f, l, h7_program16_loader, H7_PROGRAM16_LOADER_LEN)
-                    : flash_loader_load(f, l, h7_program_loader, H7_PROGRAM_LOADER_LEN);
+    int rc = unit == 16 ? flash_loader_begin(f, LOADER_MAX_LEN, h7_program16_loader,
+                                             H7_PROGRAM16_LOADER_LEN, addr, &l)
+                        : flash_loader_begin(f, LOADER_MAX_LEN, h7_program_loader,
+                                             H7_PROGRAM_LOADER_LEN, addr, &l);
     if (rc != STFLASH_OK)
         return rc;
     /* One job per bank: each bank is programmed through its own registers. */

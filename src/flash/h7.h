@@ -35,9 +35,8 @@
 #define H7_ECC_FA 0x60u /* FLASH_ECC_FAxR: FAIL_ECC_ADDR, in flash words from the bank's base */
 #define H7_BANK2_OFFSET 0x100u
 
-/* Keys (RM0433 §4.5.1 "FLASH configuration protection"). */
-#define H7_KEY1 0x45670123u
-#define H7_KEY2 0xCDEF89ABu
+/* Option keys (RM0433 §4.5.1 "FLASH configuration protection"; the FLASH_CR keys:
+ * flash/keyed_ctrl.h). */
 #define H7_OPTKEY1 0x08192A3Bu
 #define H7_OPTKEY2 0x4C5D6E7Fu
 

@@ -104,9 +104,10 @@ void h7_options_decode(const struct h7_layout *l, unsigned banks, const struct h
     o->bor_level = (int)((r->optsr >> H7_OPTSR_BOR_SHIFT) & 3u); /* 00 off .. 11 level 3 */
     o->has_swap_bank = true;
     o->swap_bank = r->optsr & H7_OPTSR_SWAP_BANK_OPT;
-    o->has_boot_addr = true;
-    o->boot_addr0 = (r->boot & 0xFFFFu) << 16;
-    o->boot_addr1 = r->boot & 0xFFFF0000u;
+    o->has_boot_add = true;
+    o->boot_add_shift = 16;
+    o->boot_add0 = (r->boot & 0xFFFFu) << 16;
+    o->boot_add1 = r->boot & 0xFFFF0000u;
     unsigned per = wrp_bits_per_bank(l), group = wps_per_wrp_bit(l);
     uint32_t wrp = 0xFFFFFFFFu;
     for (unsigned b = 0; b < banks && b < 2; b++)
@@ -304,6 +305,12 @@ int h7_options_write(struct flash_dev *f, const struct stflash_options *o)
                         "never be changed again",
                         rdp);
     const struct h7_layout *l = h7_layout_of(f->chip->flash_ctrl);
+    struct stflash_options now_o;
+    h7_options_decode(l, banks_of(f), &cur, &now_o);
+    if (o->boot_add0 != now_o.boot_add0 || o->boot_add1 != now_o.boot_add1)
+        return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
+                        "the H7 boot addresses (FLASH_BOOT_PRG BOOT_ADD0/1) are not written here: "
+                        "leave out --boot-add0 and --boot-add1");
     if (h7_options_encode(l, banks_of(f), o, &cur, &v) != STFLASH_OK) {
         uint8_t b;
         return h7_rdp_byte(f, o->rdp_level_stored, &b); /* names the problem */

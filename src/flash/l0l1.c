@@ -157,7 +157,7 @@ static int lx_unlock(struct flash_dev *f)
 /* Setting PELOCK locks PRGLOCK and OPTLOCK with it (RM0377 §3.7.2). */
 int lx_lock(struct flash_dev *f)
 {
-    int rc = drv_loader_session_end(f);
+    int rc = flash_loader_end(f);
     uint32_t regs = lx_regs(f), sr, pecr = 0;
     int lrc = lx_wait_idle(f, LX_OP_TIMEOUT_MS, &sr, "lock the flash controller at", regs);
     if (lrc == STFLASH_OK)

@@ -82,7 +82,7 @@ int l4_ctrl_unlock_options(struct flash_dev *f, const struct l4_ctrl *k)
 
 int l4_ctrl_lock(struct flash_dev *f, const struct l4_ctrl *k)
 {
-    int rc = drv_loader_session_end(f);
+    int rc = flash_loader_end(f);
     uint32_t regs = l4_regs(f), sr, cr = 0, opt = 0;
     int lrc = l4_ctrl_wait_idle(f, k, k->lock_ms, &sr, "lock the flash controller at", regs);
     if (lrc == STFLASH_OK && k->optlock_reg == k->cr) {

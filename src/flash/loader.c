@@ -1,4 +1,5 @@
 /* The loader runner (flash/loader.h): SRAM layout, the ring, progress, deadlines. */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -56,6 +57,38 @@ int flash_loader_init(struct flash_dev *f, struct flash_loader *l, uint32_t code
     return STFLASH_OK;
 }
 
+int flash_loader_session(struct flash_dev *f, uint32_t code_max, struct flash_loader **out)
+{
+    if (f->drv_state) {
+        *out = f->drv_state;
+        return STFLASH_OK;
+    }
+    struct flash_loader l;
+    int rc = flash_loader_init(f, &l, code_max);
+    if (rc != STFLASH_OK)
+        return rc;
+    struct flash_loader *s = malloc(sizeof *s);
+    if (!s)
+        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
+    *s = l;
+    f->drv_state = s;
+    *out = s;
+    return STFLASH_OK;
+}
+
+int flash_loader_end(struct flash_dev *f)
+{
+    int rc = STFLASH_OK;
+    struct flash_loader *l = f->drv_state;
+    if (l && l->running) {
+        rc = cm_halt(f->dbg);
+        l->running = false;
+    }
+    free(f->drv_state);
+    f->drv_state = NULL;
+    return rc;
+}
+
 int flash_loader_load(struct flash_dev *f, struct flash_loader *l, const uint8_t *code,
                       uint32_t len)
 {
@@ -67,6 +100,37 @@ int flash_loader_load(struct flash_dev *f, struct flash_loader *l, const uint8_t
                         l->code, last_error(f));
     l->loaded = code;
     return STFLASH_OK;
+}
+
+int flash_loader_begin(struct flash_dev *f, uint32_t code_max, const uint8_t *code, uint32_t len,
+                       uint32_t addr, struct flash_loader **out)
+{
+    int rc = flash_loader_session(f, code_max, out);
+    if (rc != STFLASH_OK)
+        return rc;
+    rc = cm_halt(f->dbg);
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot halt the core to program 0x%08x: %s", addr,
+                        last_error(f));
+    return flash_loader_load(f, *out, code, len);
+}
+
+int flash_loader_unit_error(struct flash_dev *f, const struct flash_loader_job *job,
+                            const struct flash_loader_stop *st, unsigned unit)
+{
+    uint32_t where = st->addr;
+    if (st->status == LDR_ERR_READBACK && where >= job->addr &&
+        where - job->addr + unit <= job->len) {
+        const uint8_t *p = job->data + (where - job->addr);
+        uint32_t want = unit == 4 ? le32_get(p) : unit == 2 ? le16_get(p) : p[0];
+        uint32_t mask = unit == 4 ? 0xFFFFFFFFu : (1u << (8 * unit)) - 1u;
+        int digits = (int)unit * 2;
+        return ctx_fail(f->ctx, STFLASH_ERR_VERIFY,
+                        "cannot program 0x%08x: reads back 0x%0*x instead of 0x%0*x", where, digits,
+                        st->value & mask, digits, want);
+    }
+    return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
+                    "cannot program 0x%08x: the loader reports status 0x%x", where, st->status);
 }
 
 int flash_loader_stop(struct flash_dev *f, struct flash_loader *l)

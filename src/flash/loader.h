@@ -55,6 +55,28 @@ struct flash_loader_stop {
  * f is too small (the message says how much is needed). */
 int flash_loader_init(struct flash_dev *f, struct flash_loader *l, uint32_t code_max);
 
+/*
+ * The loader of the job under way: the first call of a job lays out SRAM for a loader of at most
+ * code_max bytes (flash_loader_init) and keeps the layout in f->drv_state; later calls return it.
+ * A driver whose drv_state holds its loader calls flash_loader_end from its lock().
+ */
+int flash_loader_session(struct flash_dev *f, uint32_t code_max, struct flash_loader **out);
+
+/* Ends the job's loader session: halts a loader still running (a job that failed while it ran,
+ * before the driver touches the controller) and frees f->drv_state. The halt's result. */
+int flash_loader_end(struct flash_dev *f);
+
+/* The start of a program call: the session (flash_loader_session), the core halted, the loader
+ * `code` in SRAM. addr (the first address to program) is for the messages. */
+int flash_loader_begin(struct flash_dev *f, uint32_t code_max, const uint8_t *code, uint32_t len,
+                       uint32_t addr, struct flash_loader **out);
+
+/* A loader stop that is not the controller's error (LDR_ERR_STATUS, which the driver names): a
+ * unit of `unit` bytes (1, 2 or 4) that reads back different, or an unknown status. Returns the
+ * error with its message. */
+int flash_loader_unit_error(struct flash_dev *f, const struct flash_loader_job *job,
+                            const struct flash_loader_stop *st, unsigned unit);
+
 /* Puts the loader `code` into SRAM unless it is there already. */
 int flash_loader_load(struct flash_dev *f, struct flash_loader *l, const uint8_t *code,
                       uint32_t len);

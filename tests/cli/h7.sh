@@ -95,12 +95,16 @@ pass "$chip/$mode: range erase of one sector in each bank"
 # Option bytes as shipped, and write protection of sector 1 of bank 2.
 expect_ok "${P[@]}" options
 expect_out "read protection:   level 0 (RDP byte 0xaa)"
-expect_out "boot address:      0x08000000 with BOOT0 low, 0x1ff00000 with BOOT0 high"
+expect_out "boot address:      0x08000000 with BOOT0 low (BOOT_ADD0 0x0800), 0x1ff00000 with BOOT0 high (BOOT_ADD1 0x1ff0)"
 expect_out "SWAP_BANK:         0 (bank 1 at the flash base)"
 expect_out "brown-out reset:   off (BOR_LEV 00)"
 expect_ok "${P[@]}" options --json
 expect_json rdp_level 0
 expect_json swap_bank false
+expect_json boot_add0 0x08000000
+expect_json boot_add1 0x1ff00000
+expect_rc 1 "${P[@]}" options --boot-add0 0x08100000
+expect_err "boot addresses (FLASH_BOOT_PRG BOOT_ADD0/1) are not written here"
 # H743: one bit per sector, bank 2 from bit 8; H7A3: one bit per 64 KiB (two WPSGN bits of
 # four 8 KiB sectors), bank 2 from bit 16.
 if [ "$chip" = stm32h743zi ]; then

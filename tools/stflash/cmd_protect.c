@@ -153,9 +153,11 @@ static void options_text(const struct stflash_options *o, uint32_t flash_base)
                : o->bor_level == 1 ? "level 1 (BOR_LEV 10)"
                : o->bor_level == 2 ? "level 2 (BOR_LEV 01)"
                                    : "level 3 (BOR_LEV 00)");
-    if (o->has_boot_addr)
-        printf("%-18s 0x%08x with BOOT0 low, 0x%08x with BOOT0 high (BOOT_ADD0/1)\n",
-               "boot address:", o->boot_addr0, o->boot_addr1);
+    if (o->has_boot_add)
+        printf("%-18s 0x%08x with BOOT0 low (BOOT_ADD0 0x%04x), 0x%08x with BOOT0 high "
+               "(BOOT_ADD1 0x%04x)\n",
+               "boot address:", o->boot_add0, o->boot_add0 >> o->boot_add_shift, o->boot_add1,
+               o->boot_add1 >> o->boot_add_shift);
     if (o->has_swap_bank)
         printf("%-18s %d (%s)\n", "SWAP_BANK:", o->swap_bank,
                o->swap_bank ? "bank 2 at the flash base" : "bank 1 at the flash base");
@@ -166,11 +168,6 @@ static void options_text(const struct stflash_options *o, uint32_t flash_base)
                o->ndbank);
         printf("%-18s %s (nDBOOT %d)\n", "dual boot:", o->ndboot ? "off" : "on", o->ndboot);
     }
-    if (o->has_boot_add)
-        printf("%-18s 0x%08x with BOOT0 low (BOOT_ADD0 0x%04x), 0x%08x with BOOT0 high "
-               "(BOOT_ADD1 0x%04x)\n",
-               "boot address:", o->boot_add0, o->boot_add0 >> 14, o->boot_add1,
-               o->boot_add1 >> 14);
     if (o->has_trustzone)
         printf("%-18s %s (TZEN %d)\n", "TrustZone:",
                o->tzen ? "on: secure flash is written by the secure side only" : "off", o->tzen);
@@ -200,9 +197,6 @@ static void options_json(const struct stflash_options *o)
     if (o->has_boot_add)
         printf("\"boot_add0\": \"0x%08x\", \"boot_add1\": \"0x%08x\", ", o->boot_add0,
                o->boot_add1);
-    if (o->has_boot_addr)
-        printf("\"boot_addr0\": \"0x%08x\", \"boot_addr1\": \"0x%08x\", ", o->boot_addr0,
-               o->boot_addr1);
     if (o->has_swap_bank)
         printf("\"swap_bank\": %s, ", o->swap_bank ? "true" : "false");
     if (o->has_trustzone)
@@ -337,8 +331,8 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
     }
     if (rc == EXIT_OK && change && !o.has_boot_add &&
         (cmd_has_opt(&cl, OPT_BOOT_ADD0) || cmd_has_opt(&cl, OPT_BOOT_ADD1))) {
-        out_error("this chip has no boot address option bytes (only the STM32F7): leave out "
-                  "--boot-add0 and --boot-add1");
+        out_error("this chip has no boot address option bytes (only the STM32F7 and H7): "
+                  "leave out --boot-add0 and --boot-add1");
         rc = EXIT_USAGE;
     }
     if (rc == EXIT_OK && change && !o.has_trustzone && cmd_has_opt(&cl, OPT_TZEN)) {

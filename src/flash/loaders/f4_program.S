@@ -34,10 +34,7 @@
     .equ F4_SR, 0x0C            @ FLASH_SR offset (RM0090 §3.9.4)
     .equ F4_CR, 0x10            @ FLASH_CR offset (RM0090 §3.9.5)
 
-#include "loader_abi.h"
-    .if LDR_ERR_READBACK & 0xFF || LDR_ERR_STATUS & 0xFF || LDR_ERR_STATUS >> 16
-    .error "the status codes are built with movs and a shift of 8"
-    .endif
+#include "loader_ring.inc"
 
 #ifndef F4_UNIT
 #define F4_UNIT 4
@@ -63,41 +60,12 @@
     .type f4_program, %function
     .thumb_func
 f4_program:
-    cpsid   i                   @ no firmware interrupt handler may run in between
-    mov     r8, r0
-    ldr     r1, [r0, #LDR_CB_ERASED]
-    mov     r9, r1
+    LDR_ENTRY
     ldr     r7, [r0, #LDR_CB_ARG]
     ldr     r1, [r0, #LDR_CB_REGS]
     str     r7, [r1, #F4_CR]    @ FLASH_CR = PG | PSIZE; LOCK is already clear
 
-span:                           @ the next span: from rp to wp or to the end of the ring
-    mov     r0, r8
-    ldr     r6, [r0, #LDR_CB_RP]
-    ldr     r5, [r0, #LDR_CB_LEN]
-    cmp     r6, r5
-    bhs     finished
-wait:
-    ldr     r7, [r0, #LDR_CB_WP]
-    cmp     r7, r6
-    beq     wait                @ nothing new yet
-    ldr     r5, [r0, #LDR_CB_SIZE]
-    subs    r4, r5, #1
-    ands    r4, r4, r6          @ where rp is in the ring
-    subs    r5, r5, r4          @ bytes up to the end of the ring
-    subs    r7, r7, r6          @ bytes available
-    cmp     r7, r5
-    bls     1f
-    movs    r7, r5
-1:  mov     r12, r7
-    ldr     r2, [r0, #LDR_CB_ADDR]
-    adds    r2, r2, r6
-    ldr     r3, [r0, #LDR_CB_RING]
-    adds    r0, r3, r4
-    movs    r5, #0
-    bl      seek                @ the first unit to program
-    cmp     r5, r12
-    bhs     spandone
+    LDR_RING_SPAN
 
 store:
     STU     r7, [r2, r5]        @ programming starts: FLASH_SR.BSY set
@@ -118,42 +86,11 @@ busy:
     blo     store
     b       spandone
 
-differs:
-    movs    r6, #(LDR_ERR_READBACK >> 8)
-    lsls    r6, r6, #8          @ LDR_ERR_READBACK
-    b       report
+    LDR_DIFFERS
 fail:
     ldr     r6, [r1, #F4_SR]
-    movs    r7, #(LDR_ERR_STATUS >> 8)
-    lsls    r7, r7, #8
-    orrs    r6, r6, r7          @ LDR_ERR_STATUS | FLASH_SR: never 0
-report:
-    LDU     r7, [r2, r3]        @ what the failing unit holds
-    adds    r2, r2, r3          @ its address
-    movs    r0, r6
-    movs    r3, #0
-    str     r3, [r1, #F4_CR]    @ PG off; writing 0 leaves LOCK alone (set-only, RM0090 §3.9.5)
-    mov     r3, r8
-    movs    r4, #LDR_STATE_FAILED
-    str     r4, [r3, #LDR_CB_STATE]
-    movs    r1, r2
-    movs    r2, r7
-    bkpt    #0
-
-spandone:                       @ programmed and read back: the host may reuse the ring there
-    mov     r3, r8
-    ldr     r6, [r3, #LDR_CB_RP]
-    add     r6, r12
-    str     r6, [r3, #LDR_CB_RP]
-    b       span
-
-finished:
-    movs    r6, #0
-    str     r6, [r1, #F4_CR]    @ PG off
-    movs    r6, #LDR_STATE_DONE
-    str     r6, [r0, #LDR_CB_STATE]
-    movs    r0, #0
-    bkpt    #0
+    LDR_STATUS_OR               @ LDR_ERR_STATUS | FLASH_SR: never 0
+    LDR_EXIT F4_CR, LDU
 
     @ From offset r5, skips erased units (r9); returns r5 = offset of the next unit to program
     @ (>= r12 when none is left) and r7 = its value.

@@ -36,10 +36,7 @@
     .equ FLASH_SR, 0x18         @ RM0377 §3.7.8, RM0038 §3.9.8
     .equ PECR_FPRG_PROG_SHR3, 0x81 @ (FPRG bit 10 | PROG bit 3) >> 3
 
-#include "loader_abi.h"
-    .if LDR_ERR_READBACK & 0xFF || LDR_ERR_STATUS & 0xFF || LDR_ERR_STATUS >> 16
-    .error "the status codes are built with movs and a shift of 8"
-    .endif
+#include "loader_ring.inc"
 
     @ Registers:
     @   r1  register block        r2  flash address of the block    r3  bytes in the block
@@ -50,10 +47,7 @@
     .type l0l1_program, %function
     .thumb_func
 l0l1_program:
-    cpsid   i                   @ no firmware interrupt handler may run in between
-    mov     r8, r0
-    ldr     r7, [r0, #LDR_CB_ERASED]
-    mov     r9, r7
+    LDR_ENTRY
     ldr     r7, [r0, #LDR_CB_ARG]
     mov     r10, r7
     ldr     r7, [r0, #LDR_CB_SIZE]

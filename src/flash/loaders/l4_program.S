@@ -35,10 +35,7 @@
     .equ FLASH_CR, 0x14         @ RM0351 §3.7.6, RM0444 §3.7.5
     .equ CR_PG, 0x01
 
-#include "loader_abi.h"
-    .if LDR_ERR_READBACK & 0xFF || LDR_ERR_STATUS & 0xFF || LDR_ERR_STATUS >> 16
-    .error "the status codes are built with movs and a shift of 8"
-    .endif
+#include "loader_ring.inc"
 
     @ Registers in the span loop:
     @   r0  data of the span      r1  register block         r2  flash address of the span
@@ -49,41 +46,12 @@
     .type l4_program, %function
     .thumb_func
 l4_program:
-    cpsid   i                   @ no firmware interrupt handler may run in between
-    mov     r8, r0
-    ldr     r1, [r0, #LDR_CB_ERASED]
-    mov     r9, r1
+    LDR_ENTRY
     ldr     r1, [r0, #LDR_CB_REGS]
     movs    r7, #CR_PG
     str     r7, [r1, #FLASH_CR] @ FLASH_CR = PG; LOCK and OPTLOCK are set-only
 
-span:                           @ the next span: from rp to wp or to the end of the ring
-    mov     r0, r8
-    ldr     r6, [r0, #LDR_CB_RP]
-    ldr     r5, [r0, #LDR_CB_LEN]
-    cmp     r6, r5
-    bhs     finished
-wait:
-    ldr     r7, [r0, #LDR_CB_WP]
-    cmp     r7, r6
-    beq     wait                @ nothing new yet
-    ldr     r5, [r0, #LDR_CB_SIZE]
-    subs    r4, r5, #1
-    ands    r4, r4, r6          @ where rp is in the ring
-    subs    r5, r5, r4          @ bytes up to the end of the ring
-    subs    r7, r7, r6          @ bytes available
-    cmp     r7, r5
-    bls     1f
-    movs    r7, r5
-1:  mov     r12, r7
-    ldr     r2, [r0, #LDR_CB_ADDR]
-    adds    r2, r2, r6
-    ldr     r3, [r0, #LDR_CB_RING]
-    adds    r0, r3, r4
-    movs    r5, #0
-    bl      seek                @ the first double word to program
-    cmp     r5, r12
-    bhs     spandone
+    LDR_RING_SPAN
 
 store:
     ldr     r7, [r0, r5]
@@ -117,42 +85,11 @@ busy:
     blo     store
     b       spandone
 
-differs:
-    movs    r6, #(LDR_ERR_READBACK >> 8)
-    lsls    r6, r6, #8          @ LDR_ERR_READBACK
-    b       report
+    LDR_DIFFERS
 fail:
     lsls    r6, r6, #16         @ FLASH_SR[15:0] << 16
-    movs    r7, #(LDR_ERR_STATUS >> 8)
-    lsls    r7, r7, #8
-    orrs    r6, r6, r7          @ LDR_ERR_STATUS | ...: never 0
-report:
-    ldr     r7, [r2, r3]        @ what the failing double word holds (first word)
-    adds    r2, r2, r3          @ its address
-    movs    r0, r6
-    movs    r3, #0
-    str     r3, [r1, #FLASH_CR] @ PG off
-    mov     r3, r8
-    movs    r4, #LDR_STATE_FAILED
-    str     r4, [r3, #LDR_CB_STATE]
-    movs    r1, r2
-    movs    r2, r7
-    bkpt    #0
-
-spandone:                       @ programmed and read back: the host may reuse the ring there
-    mov     r3, r8
-    ldr     r6, [r3, #LDR_CB_RP]
-    add     r6, r12
-    str     r6, [r3, #LDR_CB_RP]
-    b       span
-
-finished:
-    movs    r6, #0
-    str     r6, [r1, #FLASH_CR] @ PG off
-    movs    r6, #LDR_STATE_DONE
-    str     r6, [r0, #LDR_CB_STATE]
-    movs    r0, #0
-    bkpt    #0
+    LDR_STATUS_OR               @ LDR_ERR_STATUS | ...: never 0
+    LDR_EXIT FLASH_CR, ldr
 
     @ From offset r5, skips double words that are erased (both words equal to r9); returns
     @ r5 = offset of the next double word to program (>= r12 when none is left). Uses r4, r7.

@@ -92,9 +92,10 @@ static void test_decode_h743(void **state)
     assert_int_equal(o.bor_level, 2);
     assert_true(o.has_swap_bank);
     assert_true(o.swap_bank);
-    assert_true(o.has_boot_addr);
-    assert_int_equal(o.boot_addr0, 0x08000000u);
-    assert_int_equal(o.boot_addr1, 0x1FF00000u);
+    assert_true(o.has_boot_add);
+    assert_int_equal(o.boot_add_shift, 16);
+    assert_int_equal(o.boot_add0, 0x08000000u);
+    assert_int_equal(o.boot_add1, 0x1FF00000u);
     assert_int_equal(o.wrp, ~((1u << 3) | (1u << 8)));
     assert_int_equal(o.wrp_in_force, o.wrp);
     assert_int_equal(o.wrp_group_size, KIB(128));

@@ -1,0 +1,669 @@
+/*
+ * The flash engine's use of the CRC routine on the simulated STM32F1: the CRC itself, the target
+ * state it leaves, verification by CRC and its fallbacks, unchanged pages left alone, and one
+ * mass erase when the rest of the flash is blank.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "arm/cortexm.h"
+#include "crc32_loader.h"
+#include "f1_map.h"
+#include "flash/crc.h"
+#include "flash/f1.h"
+#include "flash/flash.h"
+#include "sim_dbg.h"
+#include "stflash/chip.h"
+
+#include "flash_fixture.h"
+
+/* ---- verification by CRC on the target, and unchanged pages ---- */
+
+/* How the spy spoils the CRC routine on its way to SRAM. */
+enum spoil {
+    SPOIL_NONE,
+    SPOIL_ANSWER, /* BKPT at once: the routine answers a wrong count of CRCs */
+    SPOIL_HANG,   /* an endless loop: the deadline stops it */
+};
+
+/* A debug seam between the engine and the simulated target: counts the bytes of flash the host
+ * reads over the probe, and can spoil the CRC routine on its way to SRAM. */
+struct spy {
+    struct dbg dbg;
+    struct fixture *fx;
+    uint64_t flash_read; /* bytes of flash read by the host, single words apart */
+    unsigned flash_words; /* single words read: the check that the flash answers at the end of
+                             each range (engine.c check_flash_answers) */
+    enum spoil spoil;
+    unsigned crc_loads; /* times the CRC routine was written to SRAM */
+    char log[4096];     /* INFO and WARN messages, one per line */
+};
+
+static struct spy *spy_of(struct dbg *d)
+{
+    return (struct spy *)d;
+}
+
+static int spy_read_mem(struct dbg *d, uint32_t addr, uint8_t *buf, size_t len)
+{
+    struct spy *s = spy_of(d);
+    uint64_t lo = addr, hi = (uint64_t)addr + len;
+    uint64_t flo = FLASH_BASE, fhi = (uint64_t)FLASH_BASE + s->fx->size;
+    if (hi > flo && lo < fhi && len == 4)
+        s->flash_words++;
+    else if (hi > flo && lo < fhi)
+        s->flash_read += (hi < fhi ? hi : fhi) - (lo > flo ? lo : flo);
+    return dbg_read(&s->fx->sd.dbg, addr, buf, len);
+}
+
+static int spy_write_mem(struct dbg *d, uint32_t addr, const uint8_t *buf, size_t len)
+{
+    struct spy *s = spy_of(d);
+    if (len == CRC32_LOADER_LEN && memcmp(buf, crc32_loader, len) == 0) {
+        s->crc_loads++;
+        if (s->spoil != SPOIL_NONE) {
+            uint8_t bad[CRC32_LOADER_LEN];
+            for (size_t i = 0; i + 1 < sizeof bad; i += 2) {
+                bad[i] = s->spoil == SPOIL_HANG ? 0xFE : 0x00; /* b . / bkpt #0 */
+                bad[i + 1] = s->spoil == SPOIL_HANG ? 0xE7 : 0xBE;
+            }
+            return dbg_write(&s->fx->sd.dbg, addr, bad, len);
+        }
+    }
+    return dbg_write(&s->fx->sd.dbg, addr, buf, len);
+}
+
+static int spy_read_reg(struct dbg *d, unsigned regsel, uint32_t *val)
+{
+    struct dbg *in = &spy_of(d)->fx->sd.dbg;
+    return in->ops->read_reg(in, regsel, val);
+}
+
+static int spy_write_reg(struct dbg *d, unsigned regsel, uint32_t val)
+{
+    struct dbg *in = &spy_of(d)->fx->sd.dbg;
+    return in->ops->write_reg(in, regsel, val);
+}
+
+static int spy_set_nrst(struct dbg *d, int asserted)
+{
+    struct dbg *in = &spy_of(d)->fx->sd.dbg;
+    return in->ops->set_nrst(in, asserted);
+}
+
+static const struct dbg_ops spy_ops = {
+    .read_mem = spy_read_mem,
+    .write_mem = spy_write_mem,
+    .read_reg = spy_read_reg,
+    .write_reg = spy_write_reg,
+    .set_nrst = spy_set_nrst,
+};
+
+static void spy_log(void *user, enum stflash_log_level level, const char *msg)
+{
+    struct spy *s = user;
+    if (level > STFLASH_LOG_INFO)
+        return;
+    size_t n = strlen(s->log);
+    snprintf(s->log + n, sizeof s->log - n, "%s\n", msg);
+}
+
+/* Puts the spy between the flash engine and the target, and counts the flash statistics. */
+static void spy_install(struct fixture *fx, struct spy *s, struct sim_stats *stats)
+{
+    memset(s, 0, sizeof *s);
+    s->dbg.ops = &spy_ops;
+    s->dbg.ctx = fx->ctx;
+    s->fx = fx;
+    fx->f.dbg = &s->dbg;
+    stflash_ctx_set_log(fx->ctx, STFLASH_LOG_INFO, spy_log, s);
+    memset(stats, 0, sizeof *stats);
+    fx->sd.t.stats = stats;
+}
+
+static void spy_reset(struct fixture *fx, struct spy *s, struct sim_stats *stats)
+{
+    s->flash_read = 0;
+    s->flash_words = 0;
+    s->crc_loads = 0;
+    s->log[0] = 0;
+    memset(stats, 0, sizeof *stats);
+    fx->nev = 0;
+}
+
+/* The erased value 0x00 of the L0/L1 reaches the routine: with it, a piece of zeros answers 0
+ * (and the blank check says erased), a piece of 0xFF bytes is put through the CRC. */
+static void test_crc_erased_zero(void **state)
+{
+    struct fixture *fx = *state;
+    prefill(fx, 41);
+    memset(fx->sd.t.flash + 0x2000, 0x00, 0x400);
+    memset(fx->sd.t.flash + 0x2400, 0xFF, 0x400);
+    fx->sd.t.flash[0x27FF] = 0x00;
+    fx->f.map.erased = 0x00;
+    const struct flash_crc_region r[] = {
+        {0x08002000u, 0x800, 0x400, false}, /* zeros, then 0xFF bytes ending in a zero */
+        {0x08002000u, 0x400, 0, true},      /* blank check of the zeros */
+        {0x08002400u, 0x400, 0, true},      /* blank check of the 0xFF bytes */
+        {0x08002001u, 0x3FE, 0, false},     /* zeros, unaligned at both ends */
+    };
+    uint32_t crcs[5];
+    assert_int_equal(flash_crc_target(&fx->f, r, 4, false, crcs), STFLASH_OK);
+    assert_int_equal(crcs[0], 0);
+    assert_int_equal(crcs[1], flash_crc32(0, fx->sd.t.flash + 0x2400, 0x400));
+    assert_int_equal(crcs[1], flash_crc_expected(fx->sd.t.flash + 0x2400, 0x400, 0x00));
+    assert_int_equal(crcs[2], 0);
+    assert_int_not_equal(crcs[3], 0);
+    assert_int_equal(crcs[4], 0);
+    /* With 0xFF as the erased value the same zeros are content. */
+    fx->f.map.erased = 0xFF;
+    assert_int_equal(flash_crc_target(&fx->f, r, 4, false, crcs), STFLASH_OK);
+    assert_int_equal(crcs[0], flash_crc32(0, fx->sd.t.flash + 0x2000, 0x400));
+    assert_int_not_equal(crcs[2], 0);
+    assert_int_equal(crcs[3], 0xFFFFFFFFu);
+}
+
+static void test_crc32_host(void **state)
+{
+    (void)state;
+    const uint8_t *check = (const uint8_t *)"123456789";
+    assert_int_equal(flash_crc32(0, check, 9), 0xCBF43926u);
+    assert_int_equal(flash_crc32(0, check, 0), 0);
+    assert_int_equal(flash_crc32(flash_crc32(0, check, 4), check + 4, 5), 0xCBF43926u);
+    const uint8_t erased[5] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    const uint8_t almost[5] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFE};
+    assert_int_equal(flash_crc_expected(erased, 5, 0xFF), 0);
+    assert_int_equal(flash_crc_expected(almost, 5, 0xFF), flash_crc32(0, almost, 5));
+    assert_int_equal(flash_crc_expected(check, 9, 0xFF), 0xCBF43926u);
+    const struct flash_crc_region r[] = {
+        {0x08000000u, 0, 0, false},  {0x08000000u, 10, 0, false}, {0x08000000u, 10, 4, false},
+        {0x08000000u, 12, 4, false}, {0x08000000u, 3, 4, true},
+    };
+    assert_int_equal(flash_crc_piece_count(&r[0]), 0);
+    assert_int_equal(flash_crc_piece_count(&r[1]), 1);
+    assert_int_equal(flash_crc_piece_count(&r[2]), 3);
+    assert_int_equal(flash_crc_piece_count(&r[3]), 3);
+    assert_int_equal(flash_crc_piece_count(&r[4]), 1);
+}
+
+/* The routine's CRCs equal the host's for any alignment, length and piece size, also when the
+ * pieces need several runs of the routine (the F100 with 4 KiB of SRAM has room for about 170
+ * results per run; the whole flash in 256-byte pieces makes 512); blank checks say 0 exactly
+ * when every byte is 0xFF. */
+static void test_crc_on_target(void **state)
+{
+    struct fixture *fx = *state;
+    prefill(fx, 21);
+    memset(fx->sd.t.flash + 0x3000, 0xFF, 0x400);
+    fx->sd.t.flash[0x3155] = 0xFE; /* one bit programmed in an erased page */
+    const uint32_t end = FLASH_BASE + fx->size;
+    const struct flash_crc_region r[] = {
+        {FLASH_BASE, fx->size, 256, false},
+        {FLASH_BASE + 1u, 1, 0, false},
+        {FLASH_BASE + 3u, 1021, 0, false},
+        {FLASH_BASE + 0x1002u, 4099, 333, false},
+        {FLASH_BASE + 0x2000u, 0, 0, false},
+        {FLASH_BASE + 0x2001u, 6, 2, false},
+        {end - 7u, 7, 0, false},
+        {FLASH_BASE + 0x3000u, 0x400, 0x100, false}, /* 0 (erased), CRC, 0, 0 */
+        {FLASH_BASE + 0x2FFEu, 4, 0, false},         /* CRC */
+        {FLASH_BASE + 0x3000u, 0x400, 0x100, true},  /* 0, not 0, 0, 0 */
+        {FLASH_BASE + 0x3001u, 7, 0, true},          /* 0 */
+        {FLASH_BASE + 0x3150u, 0x10, 0, true},       /* not 0 */
+        {FLASH_BASE + 0x33FEu, 2, 0, true},          /* 0 */
+        {FLASH_BASE + 0x33FFu, 2, 0, true},          /* not 0: 0x08003400 is not erased */
+        {FLASH_BASE, fx->size, 0, true},             /* not 0 */
+        {FLASH_BASE, fx->size, 0, false},
+    };
+    const size_t n = sizeof r / sizeof r[0];
+    size_t np = 0;
+    for (size_t i = 0; i < n; i++)
+        np += flash_crc_piece_count(&r[i]);
+    uint32_t *crcs = calloc(np, sizeof *crcs);
+    assert_non_null(crcs);
+    assert_int_equal(flash_crc_target(&fx->f, r, n, false, crcs), STFLASH_OK);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t step = r[i].piece ? r[i].piece : r[i].len;
+        for (uint32_t off = 0; off < r[i].len; off += step, k++) {
+            uint32_t len = r[i].len - off < step ? r[i].len - off : step;
+            const uint8_t *bytes = fx->sd.t.flash + (r[i].addr - FLASH_BASE) + off;
+            if (r[i].blank) {
+                bool erased = true;
+                for (uint32_t q = 0; q < len; q++)
+                    erased = erased && bytes[q] == 0xFF;
+                if ((crcs[k] == 0) != erased)
+                    fail_msg("blank check %zu (0x%08x, %u bytes): 0x%08x, erased %d", k,
+                             r[i].addr + off, len, crcs[k], erased);
+                continue;
+            }
+            uint32_t want = flash_crc_expected(bytes, len, 0xFF);
+            if (crcs[k] != want)
+                fail_msg("piece %zu (0x%08x, %u bytes): 0x%08x, expected 0x%08x", k,
+                         r[i].addr + off, len, crcs[k], want);
+        }
+    }
+    assert_int_equal(k, np);
+    assert_true(fx->sd.t.core.halted);
+
+    /* The whole flash in one piece: about 6 cycles a byte at 8 MHz, the table, the probe. */
+    sim_ps t0 = fx->sd.t.now;
+    assert_int_equal(flash_crc_target(&fx->f, &r[n - 1], 1, false, crcs), STFLASH_OK);
+    assert_int_equal(crcs[0], flash_crc32(0, fx->sd.t.flash, fx->size));
+    double secs = (double)(fx->sd.t.now - t0) / (double)SIM_PS_PER_S;
+    double limit = 0.010 + (double)fx->size * 6.5 / 8e6;
+    if (secs > limit)
+        fail_msg("CRC of %u bytes took %.3f s of virtual time (limit %.3f)", fx->size, secs, limit);
+    /* Erased flash: scanned, not put through the table (the last page holds data). */
+    memset(fx->sd.t.flash, 0xFF, fx->size - 1024);
+    t0 = fx->sd.t.now;
+    assert_int_equal(flash_crc_target(&fx->f, &r[n - 1], 1, false, crcs), STFLASH_OK);
+    assert_int_equal(crcs[0], flash_crc32(0, fx->sd.t.flash, fx->size));
+    secs = (double)(fx->sd.t.now - t0) / (double)SIM_PS_PER_S;
+    limit = 0.010 + (double)(fx->size - 1024) * 1.5 / 8e6 + 1024 * 6.5 / 8e6 +
+            (double)fx->size * 6.5 / 8e6;
+    if (secs > limit)
+        fail_msg("CRC of %u bytes, erased but the last 1024, took %.3f s (limit %.3f)", fx->size,
+                 secs, limit);
+    /* A blank check of erased flash: five instructions a word. */
+    t0 = fx->sd.t.now;
+    assert_int_equal(flash_crc_target(&fx->f, &r[n - 2], 1, false, crcs), STFLASH_OK);
+    secs = (double)(fx->sd.t.now - t0) / (double)SIM_PS_PER_S;
+    limit = 0.010 + (double)fx->size * 1.5 / 8e6;
+    if (secs > limit)
+        fail_msg("blank check of %u bytes took %.3f s of virtual time (limit %.3f)", fx->size, secs,
+                 limit);
+    free(crcs);
+}
+
+/* With preserve, the SRAM the routine uses and the core registers are as before. */
+static void test_crc_preserves_target_state(void **state)
+{
+    struct fixture *fx = *state;
+    prefill(fx, 22);
+    struct dbg *d = &fx->sd.dbg;
+    uint32_t sram = fx->f.sram_size;
+    uint8_t *before = malloc(sram);
+    assert_non_null(before);
+    for (uint32_t i = 0; i < sram; i++)
+        fx->sd.t.sram[i] = before[i] = pattern(i, 99);
+    static const unsigned regs[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18};
+    uint32_t vals[sizeof regs / sizeof regs[0]];
+    for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++) {
+        uint32_t v = 0x11111111u * (uint32_t)(i + 1);
+        if (regs[i] == 15)
+            v = 0x08000124u;
+        else if (regs[i] == 16)
+            v = 0x61000000u;
+        else if (regs[i] >= 17)
+            v = 0x20001000u + 0x100u * (regs[i] - 17u);
+        assert_int_equal(d->ops->write_reg(d, regs[i], v), STFLASH_OK);
+        assert_int_equal(d->ops->read_reg(d, regs[i], &vals[i]), STFLASH_OK);
+    }
+    uint32_t demcr_before = 0, demcr_after = 0;
+    assert_int_equal(dbg_write32(d, CM_DEMCR, CM_DEMCR_TRCENA | CM_DEMCR_VC_HARDERR), STFLASH_OK);
+    assert_int_equal(dbg_read32(d, CM_DEMCR, &demcr_before), STFLASH_OK);
+
+    const struct flash_crc_region r = {FLASH_BASE + 5u, 10000, 1024, false};
+    uint32_t crcs[10];
+    assert_int_equal(flash_crc_target(&fx->f, &r, 1, true, crcs), STFLASH_OK);
+    assert_int_equal(crcs[9], flash_crc32(0, fx->sd.t.flash + 5 + 9 * 1024, 10000 - 9 * 1024));
+
+    assert_memory_equal(fx->sd.t.sram, before, sram);
+    for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++) {
+        uint32_t v = 0;
+        assert_int_equal(d->ops->read_reg(d, regs[i], &v), STFLASH_OK);
+        if (v != vals[i])
+            fail_msg("core register %u: 0x%08x after the CRC check, 0x%08x before", regs[i], v,
+                     vals[i]);
+    }
+    assert_int_equal(dbg_read32(d, CM_DEMCR, &demcr_after), STFLASH_OK);
+    assert_int_equal(demcr_after, demcr_before);
+    assert_true(fx->sd.t.core.halted);
+    free(before);
+}
+
+/* A write verifies by CRC (no flash byte read back), flash_verify too; a difference is found by
+ * reading back the one page that differs first, and named as before. */
+static void test_verify_by_crc(void **state)
+{
+    struct fixture *fx = *state;
+    struct spy spy;
+    struct sim_stats stats;
+    spy_install(fx, &spy, &stats);
+    prefill(fx, 23);
+    const struct seg segs[] = {{0x08000400u, 0x2000, 231}, {0x08003001u, 3000, 232}};
+    struct img im;
+    make_image(fx, &im, segs, 2);
+    assert_int_equal(flash_write(&fx->f, &im.image, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_locked(fx);
+    check_phase_order(fx);
+    assert_int_equal(check_phase(fx, STFLASH_PHASE_VERIFY, 0x2000 + 3 * 1024), 3);
+    /* Only the kept bytes of the two partially covered pages were read, before the erase, and
+     * one word at the end of each of the two runs (the flash answers there). */
+    assert_int_equal(spy.flash_read, 2 * 1024);
+    assert_int_equal(spy.flash_words, 2);
+    /* The unchanged-page check, the blank check of the other pages (no: they hold the old
+     * firmware), the verification. */
+    assert_int_equal(spy.crc_loads, 3);
+
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(flash_verify(&fx->f, &im.image), STFLASH_OK);
+    assert_int_equal(spy.flash_read, 0);
+    assert_int_equal(check_phase(fx, STFLASH_PHASE_VERIFY, 0x2000 + 3000), 3);
+    assert_int_equal(stats.halfwords_programmed + stats.pages_erased, 0);
+
+    /* Two differences in the first segment, one in the second: the first one is named, after
+     * reading back its page only. */
+    fx->sd.t.flash[0x1a07] ^= 0x01;
+    fx->sd.t.flash[0x1f00] ^= 0x80;
+    fx->sd.t.flash[0x3002] ^= 0x02;
+    char msg[128];
+    snprintf(msg, sizeof msg, "verify failed at 0x08001a07: read 0x%02x, expected 0x%02x",
+             fx->sd.t.flash[0x1a07], fx->expect[0x1a07]);
+    spy_reset(fx, &spy, &stats);
+    assert_error(fx, flash_verify(&fx->f, &im.image), STFLASH_ERR_VERIFY, msg);
+    assert_int_equal(spy.flash_read, 1024);
+
+    /* In the part of a page a segment starts in the middle of. */
+    fx->sd.t.flash[0x1a07] ^= 0x01;
+    fx->sd.t.flash[0x1f00] ^= 0x80;
+    snprintf(msg, sizeof msg, "verify failed at 0x08003002: read 0x%02x, expected 0x%02x",
+             fx->sd.t.flash[0x3002], fx->expect[0x3002]);
+    spy_reset(fx, &spy, &stats);
+    assert_error(fx, flash_verify(&fx->f, &im.image), STFLASH_ERR_VERIFY, msg);
+    assert_int_equal(spy.flash_read, 1023); /* 0x08003001-0x080033ff */
+    free_image(&im);
+}
+
+/* Too little SRAM for the CRC routine (but enough for the flash loader): every page is written,
+ * verification reads back, the messages are the same. */
+static void test_verify_fallback_small_sram(void **state)
+{
+    struct fixture *fx = *state;
+    struct spy spy;
+    struct sim_stats stats;
+    spy_install(fx, &spy, &stats);
+    fx->f.sram_size = 1024;
+    prefill(fx, 24);
+    const struct seg segs[] = {{0x08000800u, 0x1000, 241}};
+    struct img im;
+    make_image(fx, &im, segs, 1);
+    assert_int_equal(flash_write(&fx->f, &im.image, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_locked(fx);
+    assert_int_equal(spy.flash_read, 0x1000);
+    assert_int_equal(spy.crc_loads, 0);
+    assert_non_null(strstr(spy.log, "not enough SRAM for the CRC routine"));
+    assert_int_equal(check_phase(fx, STFLASH_PHASE_VERIFY, 0x1000), 2);
+
+    /* The same image again: without the CRC, every page is written again. */
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(flash_write(&fx->f, &im.image, NULL), STFLASH_OK);
+    assert_int_equal(stats.pages_erased, 4);
+
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(flash_verify(&fx->f, &im.image), STFLASH_OK);
+    assert_int_equal(spy.flash_read, 0x1000);
+    fx->sd.t.flash[0x1234] ^= 0x40;
+    char msg[128];
+    snprintf(msg, sizeof msg, "verify failed at 0x08001234: read 0x%02x, expected 0x%02x",
+             fx->sd.t.flash[0x1234], fx->expect[0x1234]);
+    assert_error(fx, flash_verify(&fx->f, &im.image), STFLASH_ERR_VERIFY, msg);
+    free_image(&im);
+}
+
+/* The routine fails (it arrives spoilt): the write goes on with every page and reads back to
+ * verify, a warning says why; flash_verify reads back when the routine does not finish in time. */
+static void test_verify_fallback_routine_fails(void **state)
+{
+    struct fixture *fx = *state;
+    struct spy spy;
+    struct sim_stats stats;
+    spy_install(fx, &spy, &stats);
+    spy.spoil = SPOIL_ANSWER;
+    prefill(fx, 25);
+    const struct seg segs[] = {{0x08000C00u, 0x800, 251}};
+    struct img im;
+    make_image(fx, &im, segs, 1);
+    assert_int_equal(flash_write(&fx->f, &im.image, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_locked(fx);
+    assert_int_equal(stats.pages_erased, 2);
+    assert_int_equal(spy.flash_read, 0x800);
+    if (!strstr(spy.log, "cannot tell unchanged pages apart, writing every page: ") ||
+        !strstr(spy.log, "cannot verify by CRC on the target, reading back instead: ") ||
+        !strstr(spy.log, "CRCs instead of 2"))
+        fail_msg("log: %s", spy.log);
+    assert_true(fx->sd.t.core.halted);
+
+    spy_reset(fx, &spy, &stats);
+    spy.spoil = SPOIL_HANG;
+    fx->sd.t.flash[0xFFF] ^= 0x08;
+    char msg[128];
+    snprintf(msg, sizeof msg, "verify failed at 0x08000fff: read 0x%02x, expected 0x%02x",
+             fx->sd.t.flash[0xFFF], fx->expect[0xFFF]);
+    assert_error(fx, flash_verify(&fx->f, &im.image), STFLASH_ERR_VERIFY, msg);
+    assert_int_equal(spy.flash_read, 0x800);
+    if (!strstr(spy.log, "did not finish within"))
+        fail_msg("log: %s", spy.log);
+    assert_true(fx->sd.t.core.halted);
+    free_image(&im);
+}
+
+/* Writing what the flash already holds erases and programs nothing, partially covered pages
+ * included (their other bytes are not even read); one byte changed rewrites its page only. */
+static void test_unchanged_pages_skipped(void **state)
+{
+    struct fixture *fx = *state;
+    struct spy spy;
+    struct sim_stats stats;
+    spy_install(fx, &spy, &stats);
+    prefill(fx, 26);
+    const uint32_t last = FLASH_BASE + fx->size - 0x100u;
+    const struct seg segs[] = {
+        {0x08000003u, 5000, 261},  /* pages 0-4, both ends partial */
+        {0x08001800u, 0x800, 262}, /* pages 6-7, whole */
+        {last, 0x100, 263},        /* the last page, partial */
+    };
+    assert_int_equal(write_segs(fx, segs, 3, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_int_equal(stats.pages_erased, 8);
+
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(write_segs(fx, segs, 3, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_locked(fx);
+    assert_int_equal(stats.pages_erased + stats.mass_erases + stats.halfwords_programmed, 0);
+    assert_int_equal(fx->nev, 0);
+    assert_int_equal(spy.flash_read, 0);
+    assert_non_null(strstr(spy.log, "8 of 8 touched pages already hold the image"));
+
+    /* One byte of page 6 differs: page 6 alone is erased and programmed, and verified. */
+    struct img im;
+    make_image(fx, &im, segs, 3);
+    im.segs[1].data[0x123] ^= 0xA5;
+    fx->expect[0x1923] = im.segs[1].data[0x123];
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(flash_write(&fx->f, &im.image, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_locked(fx);
+    assert_int_equal(stats.pages_erased, 1);
+    assert_true(stats.halfwords_programmed > 0 && stats.halfwords_programmed <= 512);
+    check_phase_order(fx);
+    assert_int_equal(check_phase(fx, STFLASH_PHASE_READ, 0), 0);
+    assert_int_equal(check_phase(fx, STFLASH_PHASE_ERASE, 1024), 2);
+    assert_true(check_phase(fx, STFLASH_PHASE_VERIFY, 1024) > 0);
+
+    /* One byte of the partially covered page 4: its kept bytes are read back, as always. */
+    im.segs[0].data[4999] ^= 0x5A;
+    fx->expect[0x138A] = im.segs[0].data[4999];
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(flash_write(&fx->f, &im.image, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_int_equal(stats.pages_erased, 1);
+    assert_int_equal(check_phase(fx, STFLASH_PHASE_READ, 1024), 2);
+    assert_int_equal(spy.flash_read, 1024);
+
+    /* full: every touched page again. */
+    const struct stflash_write_options full = {.full = true};
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(flash_write(&fx->f, &im.image, &full), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_int_equal(stats.pages_erased, 8);
+    free_image(&im);
+}
+
+/* The whole flash: unchanged, nothing; one byte changed, one page erase instead of the mass
+ * erase a full write makes. */
+static void test_unchanged_whole_flash(void **state)
+{
+    struct fixture *fx = *state;
+    struct spy spy;
+    struct sim_stats stats;
+    spy_install(fx, &spy, &stats);
+    const struct seg segs[] = {{FLASH_BASE, fx->size, 271}};
+    assert_int_equal(write_segs(fx, segs, 1, NULL), STFLASH_OK);
+    assert_int_equal(stats.mass_erases + stats.pages_erased, 0); /* blank: nothing to erase */
+    assert_flash_as_expected(fx);
+    /* Over other firmware in every page: one mass erase. */
+    prefill(fx, 272);
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(write_segs(fx, segs, 1, NULL), STFLASH_OK);
+    assert_int_equal(stats.mass_erases, 1);
+    assert_int_equal(stats.pages_erased, 0);
+    assert_flash_as_expected(fx);
+
+    spy_reset(fx, &spy, &stats);
+    sim_ps t0 = fx->sd.t.now;
+    assert_int_equal(write_segs(fx, segs, 1, NULL), STFLASH_OK);
+    double secs = (double)(fx->sd.t.now - t0) / (double)SIM_PS_PER_S;
+    assert_int_equal(stats.pages_erased + stats.mass_erases + stats.halfwords_programmed, 0);
+    assert_int_equal(spy.flash_read, 0);
+    if (secs > 0.010 + (double)fx->size * 6.5 / 8e6)
+        fail_msg("unchanged %u bytes checked in %.3f s of virtual time", fx->size, secs);
+
+    struct img im;
+    make_image(fx, &im, segs, 1);
+    im.segs[0].data[fx->size - 2] ^= 0xFF;
+    fx->expect[fx->size - 2] = im.segs[0].data[fx->size - 2];
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(flash_write(&fx->f, &im.image, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_int_equal(stats.mass_erases, 0);
+    assert_int_equal(stats.pages_erased, 1);
+    free_image(&im);
+}
+
+/* Fills the pages of [addr, addr+len) with pattern(seed), in the flash and in expect: firmware
+ * that a write over them has to erase. */
+static void fill_pages(struct fixture *fx, uint32_t addr, uint32_t len, uint32_t seed)
+{
+    uint32_t from = (addr - FLASH_BASE) & ~1023u, to = (addr - FLASH_BASE + len + 1023u) & ~1023u;
+    for (uint32_t i = from; i < to; i++)
+        fx->sd.t.flash[i] = fx->expect[i] = pattern(i, seed);
+}
+
+/* Every page the job leaves alone reads erased: one mass erase instead of the page erases, the
+ * bytes to keep included. Not when a page outside holds data, is write protected, or with full.
+ * Pages that read erased already are not erased at all. */
+static void test_erased_rest_mass_erase(void **state)
+{
+    struct fixture *fx = *state;
+    struct spy spy;
+    struct sim_stats stats;
+    spy_install(fx, &spy, &stats);
+    const struct seg segs[] = {{0x08002001u, 20000, 281}};
+    assert_int_equal(write_segs(fx, segs, 1, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_int_equal(stats.mass_erases + stats.pages_erased, 0); /* blank pages */
+    assert_non_null(strstr(spy.log, "20 of 20 pages to program are erased already: not erased"));
+
+    fill_pages(fx, 0x08002001u, 20000, 280);
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(write_segs(fx, segs, 1, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_locked(fx);
+    assert_int_equal(stats.mass_erases, 1);
+    assert_int_equal(stats.pages_erased, 0);
+    assert_non_null(strstr(spy.log, "one mass erase instead of 20 page erases"));
+    check_phase_order(fx);
+    assert_int_equal(check_phase(fx, STFLASH_PHASE_ERASE, fx->size), 2);
+
+    /* Data in the last page: page erases, the data kept. */
+    fx->sd.t.flash[fx->size - 3] = fx->expect[fx->size - 3] = 0x42;
+    const struct seg other[] = {{0x08002001u, 20000, 282}};
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(write_segs(fx, other, 1, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_int_equal(stats.mass_erases, 0);
+    assert_int_equal(stats.pages_erased, 20);
+
+    /* Erased again, but 0x0800f000-0x0800ffff write protected: a mass erase would be refused. */
+    memset(fx->sd.t.flash, 0xFF, fx->size);
+    memset(fx->expect, 0xFF, fx->size);
+    fill_pages(fx, 0x08002001u, 20000, 284);
+    fx->sd.t.fpec.wrpr = 0xFFFF7FFFu;
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(write_segs(fx, segs, 1, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_int_equal(stats.mass_erases, 0);
+    assert_int_equal(stats.pages_erased, 20);
+
+    /* full: page erases, as asked. */
+    fx->sd.t.fpec.wrpr = 0xFFFFFFFFu;
+    memset(fx->sd.t.flash, 0xFF, fx->size);
+    memset(fx->expect, 0xFF, fx->size);
+    const struct stflash_write_options full = {.full = true}; /* erases blank pages too */
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(write_segs(fx, segs, 1, &full), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_int_equal(stats.mass_erases, 0);
+    assert_int_equal(stats.pages_erased, 20);
+
+    /* Pages 2-21 hold the image: changing pages 30-31 (other firmware) only must keep them,
+     * page erases. */
+    const struct seg more[] = {{0x08002001u, 20000, 281}, {0x08007800u, 0x800, 283}};
+    fill_pages(fx, 0x08007800u, 0x800, 285);
+    spy_reset(fx, &spy, &stats);
+    assert_int_equal(write_segs(fx, more, 2, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_int_equal(stats.mass_erases, 0);
+    assert_int_equal(stats.pages_erased, 2);
+    assert_int_equal(spy.crc_loads, 2); /* no blank check: the kept pages are known to hold data */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_crc32_host),
+        cmocka_unit_test_setup_teardown(test_crc_erased_zero, setup_f103, teardown),
+        cmocka_unit_test_setup_teardown(test_crc_on_target, setup_f103, teardown),
+        cmocka_unit_test_setup_teardown(test_crc_on_target, setup_f100, teardown),
+        cmocka_unit_test_setup_teardown(test_crc_on_target, setup_f100_small, teardown),
+        cmocka_unit_test_setup_teardown(test_crc_preserves_target_state, setup_f103, teardown),
+        cmocka_unit_test_setup_teardown(test_crc_preserves_target_state, setup_f100_small, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_by_crc, setup_f103, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_by_crc, setup_f100, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_by_crc, setup_f100_small, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_fallback_small_sram, setup_f103, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_fallback_small_sram, setup_f100, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_fallback_routine_fails, setup_f103, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_fallback_routine_fails, setup_f100_small, teardown),
+        cmocka_unit_test_setup_teardown(test_unchanged_pages_skipped, setup_f103, teardown),
+        cmocka_unit_test_setup_teardown(test_unchanged_pages_skipped, setup_f100, teardown),
+        cmocka_unit_test_setup_teardown(test_unchanged_pages_skipped, setup_f100_small, teardown),
+        cmocka_unit_test_setup_teardown(test_unchanged_whole_flash, setup_f103_row_sram, teardown),
+        cmocka_unit_test_setup_teardown(test_unchanged_whole_flash, setup_f100, teardown),
+        cmocka_unit_test_setup_teardown(test_erased_rest_mass_erase, setup_f103, teardown),
+        cmocka_unit_test_setup_teardown(test_erased_rest_mass_erase, setup_f100_small, teardown),
+    };
+    return cmocka_run_group_tests_name("flash_crc", tests, NULL, NULL);
+}
