@@ -409,6 +409,20 @@ static int h7_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
     return rc;
 }
 
+/* During sector erases: the loader and the first data into SRAM (flash/flash.h). */
+static int h7_stage(struct flash_dev *f, bool *more)
+{
+    struct flash_loader *l = NULL;
+    int rc = flash_loader_session(f, LOADER_MAX_LEN, &l);
+    if (rc == STFLASH_OK)
+        rc = f->map.program_unit == 16
+                 ? flash_loader_load(f, l, h7_program16_loader, H7_PROGRAM16_LOADER_LEN)
+                 : flash_loader_load(f, l, h7_program_loader, H7_PROGRAM_LOADER_LEN);
+    if (rc == STFLASH_OK)
+        rc = flash_loader_stage(f, l, more);
+    return rc;
+}
+
 /* FLASH_OPTCR.SWAP_BANK in force (RM0433 §4.3.13 "Flash bank swapping": loaded from
  * SWAP_BANK_OPT at reset): bank 2 at the flash base. Each register block controls its physical
  * bank, so the map's banks take each other's blocks; the option registers are shared (the bank-2
@@ -436,6 +450,7 @@ static const struct flash_driver flash_driver_h7 = {
     .erase_unit = h7_erase_unit,
     .mass_erase = h7_mass_erase,
     .program = h7_program,
+    .stage = h7_stage,
     .check_writable = h7_check_writable,
 };
 
