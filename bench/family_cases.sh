@@ -7,13 +7,17 @@
 #                           every byte inverted)
 #   l476-64k, l476-64k-over a 64 KiB image on an STM32L476RG, blank and over other firmware
 #   g071-64k, g071-64k-over the same on an STM32G071RB
+#   h743-64k, h743-1m, h743-64k-over    a 64 KiB / 1 MiB image on an STM32H743ZI, and 64 KiB over firmware
+#   u575-64k, u575-1m, u575-64k-over    the same on an STM32U575ZI
 #
 # The floor of a case is the physical minimum of the job: the program units the image holds that
 # are not erased x tPROG, plus the cheapest erase the job needs: none on a blank chip, else the
 # touched units' erases or one mass erase, whichever is shorter. Figures (typical, as the virtual
 # board uses them): F407 x32 word 16 us, sectors 16/64/128 KiB 250/550/1000 ms, mass erase 8 s
 # (DS8626 Table 42); L476 double word 81.69 us, page 22.02 ms, mass erase 22.02 ms (DS10198 "Flash
-# memory characteristics"); G071 double word 85 us, page and mass erase 22 ms (DS12232). pyOCD
+# memory characteristics"); G071 double word 85 us, page and mass erase 22 ms (DS12232); H743
+# 256-bit flash word at x64 100 us, 128 KiB sector 1 s, bank erase 5 s (DS12110 "Flash memory
+# programming"); U575 quad word 118 us, 8 KiB page and bank erase 1.5 ms (DS13737). pyOCD
 # runs its stm32f439xi target on the F407 (the same first 1 MiB of sectors; its stm32f412xg target puts its buffer at 0x20020000, past the F407's 128 KiB of SRAM) and stm32l475xg on the L476;
 # it has no G0 target.
 #
@@ -22,7 +26,8 @@ set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 shift || true
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(f407-64k f407-64k-over f407-512k f407-512k-over l476-64k l476-64k-over g071-64k g071-64k-over)
+[ ${#cases[@]} -gt 0 ] || cases=(f407-64k f407-64k-over f407-512k f407-512k-over l476-64k l476-64k-over g071-64k g071-64k-over
+    h743-64k h743-64k-over h743-1m u575-64k u575-64k-over u575-1m)
 work=$(mktemp -d)
 . "$(dirname "$0")/lib.sh"
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
@@ -46,6 +51,12 @@ KIB = 1024
 if family == "f4":
     unit, tprog, mass = 4, 16e-6, 8.0
     sectors = [(16 * KIB, 0.25)] * 4 + [(64 * KIB, 0.55)] + [(128 * KIB, 1.0)] * 7
+elif family == "h743":
+    unit, tprog, mass = 32, 100e-6, 5.0
+    sectors = [(128 * KIB, 1.0)] * 8
+elif family == "u575":
+    unit, tprog, mass = 16, 118e-6, 0.0015
+    sectors = [(8 * KIB, 0.0015)] * 128
 else:
     unit, tprog, mass = 8, (81.69e-6 if family == "l476" else 85e-6), 0.022
     sectors = [(2 * KIB, 0.02202 if family == "l476" else 0.022)] * 512
@@ -73,11 +84,16 @@ for c in "${cases[@]}"; do
     case $c in
     *-over) over=1 ;;
     esac
+    stlink_knows=1 # st-flash 1.7.0 has no U5 flash driver
     case $c in
     f407-64k | f407-64k-over) fam=f4 chip=stm32f407vg size=65536 ocd_cfg=stm32f4x.cfg pyocd_target=stm32f439xi ;;
     f407-512k | f407-512k-over) fam=f4 chip=stm32f407vg size=524288 ocd_cfg=stm32f4x.cfg pyocd_target=stm32f439xi ;;
     l476-64k | l476-64k-over) fam=l476 chip=stm32l476rg size=65536 ocd_cfg=stm32l4x.cfg pyocd_target=stm32l475xg ;;
     g071-64k | g071-64k-over) fam=g071 chip=stm32g071rb size=65536 ocd_cfg=stm32g0x.cfg pyocd_target="" ;;
+    h743-64k | h743-64k-over) fam=h743 chip=stm32h743zi size=65536 ocd_cfg=stm32h7x.cfg pyocd_target="" ;;
+    h743-1m) fam=h743 chip=stm32h743zi size=1048576 ocd_cfg=stm32h7x.cfg pyocd_target="" ;;
+    u575-64k | u575-64k-over) fam=u575 chip=stm32u575zi size=65536 ocd_cfg=stm32u5x.cfg pyocd_target="" stlink_knows="" ;;
+    u575-1m) fam=u575 chip=stm32u575zi size=1048576 ocd_cfg=stm32u5x.cfg pyocd_target="" stlink_knows="" ;;
     *) echo "bench: unknown case $c" >&2; exit 2 ;;
     esac
     image="$work/image_$size.bin"
@@ -92,7 +108,9 @@ open(sys.argv[2], "wb").write(bytes(b ^ 0xFF for b in d))' "$image" "$first"
     img=$image
     row "$c" "stflash (tcp)" "$cmd_stflash" "$chip" "$img" "$first" "$fl"
     row "$c" "OpenOCD 0.12 hla (tcp)" "$cmd_openocd" "$chip" "$img" "$first" "$fl"
-    row "$c" "st-flash 1.7.0 (usb)" "$cmd_stlink" "$chip" "$img" "$first" "$fl"
+    if [ -n "$stlink_knows" ]; then
+        row "$c" "st-flash 1.7.0 (usb)" "$cmd_stlink" "$chip" "$img" "$first" "$fl"
+    fi
     if [ -n "$pyocd_target" ]; then
         row "$c" "pyOCD 0.13 $pyocd_target (usb)" "$cmd_pyocd" "$chip" "$img" "$first" "$fl"
     fi
