@@ -456,6 +456,8 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
     /* After a mass erase every unit must be programmed: nothing to compare. */
     if (rc == STFLASH_OK && !mass && !full && p.count)
         rc = plan_skip_unchanged(f, &work, &p);
+    if (rc == STFLASH_OK && !mass && !full && p.count)
+        plan_find_blank(f, &p);
     if (rc == STFLASH_OK)
         rc = plan_fill(f, &work, &p, mass);
     /* Before anything is erased: the bytes of the touched units the caller's image leaves out

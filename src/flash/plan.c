@@ -111,6 +111,18 @@ static uint32_t unit_coverage(const struct stflash_image *img, size_t *seg, uint
 }
 
 /* Fills the run buffers: preserved or erased bytes first, then the image on top. */
+#define UNIT_CHANGED 1u    /* the unit differs from the image */
+#define UNIT_NOT_ERASED 2u /* the image puts something else than the erased value in the unit */
+#define UNIT_HAS_DATA 4u   /* the flash holds something else than the erased value there */
+#define UNIT_BLANK 8u      /* checked whole on the target: every byte erased (plan_find_blank) */
+
+/* A unit found erased whole: programmed without an erase, so the bytes the image leaves out
+ * there are erased already and need no reading back. */
+static bool unit_blank(const struct plan *p, const struct flash_unit *u)
+{
+    return p->unit_state && (p->unit_state[u->index] & UNIT_BLANK);
+}
+
 int plan_fill(struct flash_dev *f, const struct stflash_image *img, struct plan *p,
                      bool mass_erase)
 {
@@ -128,7 +140,7 @@ int plan_fill(struct flash_dev *f, const struct stflash_image *img, struct plan 
             continue;
         for (uint32_t off = 0; off < run->len;) {
             struct flash_unit u = flash_unit_of(f, run->addr + off);
-            if (unit_coverage(img, &seg, u.addr, u.size) < u.size)
+            if (unit_coverage(img, &seg, u.addr, u.size) < u.size && !unit_blank(p, &u))
                 p->preserve_bytes += u.size;
             off += u.size;
         }
@@ -143,7 +155,7 @@ int plan_fill(struct flash_dev *f, const struct stflash_image *img, struct plan 
             for (uint32_t off = 0; off < run->len;) {
                 struct flash_unit u = flash_unit_of(f, run->addr + off);
                 off += u.size;
-                if (unit_coverage(img, &seg, u.addr, u.size) == u.size)
+                if (unit_coverage(img, &seg, u.addr, u.size) == u.size || unit_blank(p, &u))
                     continue;
                 int rc = dbg_read(f->dbg, u.addr, run->data + (u.addr - run->addr), u.size);
                 if (rc != STFLASH_OK)
@@ -229,9 +241,6 @@ void flash_crc_unavailable(struct flash_dev *f, int rc, const char *instead)
  * bytes of a unit the image does not cover are kept anyway, so they need no comparison. When the
  * routine cannot be used every unit stays in the plan.
  */
-#define UNIT_CHANGED 1u    /* the unit differs from the image */
-#define UNIT_NOT_ERASED 2u /* the image puts something else than the erased value in the unit */
-#define UNIT_HAS_DATA 4u   /* the flash holds something else than the erased value there */
 
 int plan_skip_unchanged(struct flash_dev *f, const struct stflash_image *img, struct plan *p)
 {
@@ -338,47 +347,56 @@ out:
     return rc;
 }
 
-/*
- * The runs' units that need an erase into p->erase_runs. A unit the comparison found erased
- * wherever the image covers it is checked whole on the target (the CRC routine's exact blank
- * check) and, erased, is programmed without an erase: on a blank chip nothing is erased. When
- * the check cannot run, every unit is erased.
- */
-static void plan_erase_runs(struct flash_dev *f, struct plan *p)
+void plan_find_blank(struct flash_dev *f, struct plan *p)
 {
-    p->erase_runs = calloc(p->units + 1, sizeof *p->erase_runs);
+    if (!p->unit_state)
+        return; /* no comparison: every unit is erased */
     struct flash_crc_region *regions = calloc(p->units + 1, sizeof *regions);
     uint32_t *blank = calloc(p->units + 1, sizeof *blank);
-    size_t n = 0, units = 0, left_out = 0;
-    if (!p->erase_runs || !regions || !blank) {
-        free(p->erase_runs); /* out of memory: every unit is erased */
-        p->erase_runs = NULL;
-        goto out;
-    }
+    size_t *index = calloc(p->units + 1, sizeof *index);
+    size_t n = 0;
+    if (!regions || !blank || !index)
+        goto out; /* out of memory: every unit is erased */
     for (size_t r = 0; r < p->count; r++)
         for (uint32_t off = 0; off < p->runs[r].len;) {
             struct flash_unit u = flash_unit_of(f, p->runs[r].addr + off);
             off += u.size;
-            if (p->unit_state && !(p->unit_state[u.index] & UNIT_HAS_DATA))
+            if (!(p->unit_state[u.index] & UNIT_HAS_DATA)) {
+                index[n] = u.index;
                 regions[n++] = (struct flash_crc_region){u.addr, u.size, 0, true};
+            }
         }
     if (n) {
         char saved[sizeof f->ctx->last_error];
         if (f->ctx)
             memcpy(saved, f->ctx->last_error, sizeof saved);
-        if (flash_crc_target(f, regions, n, false, blank) != STFLASH_OK)
-            for (size_t i = 0; i < n; i++)
-                blank[i] = 1; /* unknown: erased like the others */
+        int rc = flash_crc_target(f, regions, n, false, blank);
         if (f->ctx)
             memcpy(f->ctx->last_error, saved, sizeof saved);
+        for (size_t i = 0; rc == STFLASH_OK && i < n; i++)
+            if (blank[i] == 0)
+                p->unit_state[index[i]] |= UNIT_BLANK;
     }
-    size_t k = 0;
+out:
+    free(regions);
+    free(blank);
+    free(index);
+}
+
+/* The runs' units that need an erase into p->erase_runs: all but those plan_find_blank found
+ * erased. */
+static void plan_erase_runs(struct flash_dev *f, struct plan *p)
+{
+    size_t units = 0, left_out = 0;
+    p->erase_runs = calloc(p->units + 1, sizeof *p->erase_runs);
+    if (!p->erase_runs)
+        return; /* out of memory: every unit is erased */
     for (size_t r = 0; r < p->count; r++)
         for (uint32_t off = 0; off < p->runs[r].len;) {
             struct flash_unit u = flash_unit_of(f, p->runs[r].addr + off);
             off += u.size;
             units++;
-            if (k < n && regions[k].addr == u.addr && blank[k++] == 0) {
+            if (unit_blank(p, &u)) {
                 left_out++;
                 continue;
             }
@@ -391,9 +409,6 @@ static void plan_erase_runs(struct flash_dev *f, struct plan *p)
     if (left_out && f->ctx)
         ctx_log(f->ctx, STFLASH_LOG_INFO, "%zu of %zu %ss to program are erased already: not erased",
                 left_out, units, flash_map_unit_noun(&f->map));
-out:
-    free(regions);
-    free(blank);
 }
 
 int plan_check_image(struct flash_dev *f, const struct stflash_image *img, const char *what)

@@ -47,6 +47,12 @@ int plan_runs(struct flash_dev *f, const struct stflash_image *img, struct plan 
  * the target). When the routine cannot be used every unit stays (p->crc_failed). */
 int plan_skip_unchanged(struct flash_dev *f, const struct stflash_image *img, struct plan *p);
 
+/* Which units of the runs the comparison found erased wherever the image covers them are erased
+ * whole (the CRC routine's exact blank check on the target): such units are programmed without
+ * an erase, and plan_fill reads nothing back from them. Nothing is marked when the check cannot
+ * run. Before plan_fill, unless a mass erase or a full erase was asked for. */
+void plan_find_blank(struct flash_dev *f, struct plan *p);
+
 /* Fills the run buffers: the bytes of partly covered units read from the flash (or the erased
  * value before a mass erase), then the image on top. */
 int plan_fill(struct flash_dev *f, const struct stflash_image *img, struct plan *p,

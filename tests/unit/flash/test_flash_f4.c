@@ -28,6 +28,7 @@ struct fixture {
     struct sim_dbg sd;
     struct flash_dev f;
     uint64_t erase_total; /* bytes of the last ERASE phase */
+    uint64_t read_total;  /* bytes of the last READ phase (the bytes kept of partly covered units) */
     /* When set: at the start of the PROGRAM phase, is the first run already in SRAM? */
     const uint8_t *stage_want;
     size_t stage_len;
@@ -47,6 +48,8 @@ static void on_progress(void *user, const struct stflash_progress *p)
     struct fixture *fx = user;
     if (p->phase == STFLASH_PHASE_ERASE)
         fx->erase_total = p->total;
+    if (p->phase == STFLASH_PHASE_READ)
+        fx->read_total = p->total;
     if (p->phase == STFLASH_PHASE_PROGRAM && p->done == 0 && fx->stage_want && fx->staged < 0)
         fx->staged = holds(fx->sd.t.sram, fx->sd.t.sram_size, fx->stage_want, fx->stage_len);
 }
@@ -169,6 +172,23 @@ static void test_run_staged_during_erase(void **state)
     assert_int_equal(flash_at(fx, FLASH_BASE + 48 * KIB), 0xFF);
 }
 
+/* A sector found erased whole is programmed without an erase: the bytes the image leaves out
+ * there are erased already, so nothing is read back to keep them; over data they are. */
+static void test_blank_sector_not_read_back(void **state)
+{
+    struct fixture *fx = *state;
+    fx->read_total = 0;
+    assert_int_equal(write_seg(fx, 0x08020000u, 100, 4), STFLASH_OK);
+    assert_int_equal(fx->read_total, 0);
+    assert_int_equal(fx->erase_total, 0);
+    assert_pattern(fx, 0x08020000u, 100, 4);
+    assert_int_equal(write_seg(fx, 0x08020000u, 100, 5), STFLASH_OK);
+    assert_int_equal(fx->read_total, 128 * KIB);
+    assert_int_equal(fx->erase_total, 128 * KIB);
+    assert_pattern(fx, 0x08020000u, 100, 5);
+    assert_int_equal(flash_at(fx, 0x08020000u + 100), 0xFF);
+}
+
 static void test_one_byte_in_128k_sector(void **state)
 {
     struct fixture *fx = *state;
@@ -272,6 +292,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_blank_sectors_not_erased, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_run_staged_during_erase, setup_f407, teardown),
+        cmocka_unit_test_setup_teardown(test_blank_sector_not_read_back, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_one_byte_in_128k_sector, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_x8_below_2v1, setup_f407_x8, teardown),
         cmocka_unit_test_setup_teardown(test_readback_failure_named, setup_f407, teardown),
