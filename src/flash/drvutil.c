@@ -96,13 +96,7 @@ int drv_program_banks(struct flash_dev *f, const struct drv_program *p, uint32_t
 
 int drv_stage(struct flash_dev *f, const struct drv_program *p, bool *more)
 {
-    struct flash_loader *l = NULL;
-    int rc = flash_loader_session(f, p->code_max, &l);
-    if (rc == STFLASH_OK)
-        rc = flash_loader_load(f, l, p->code, p->code_len);
-    if (rc == STFLASH_OK)
-        rc = flash_loader_stage(f, l, more);
-    return rc;
+    return flash_loader_stage(f, p->code_max, p->code, p->code_len, more);
 }
 
 int drv_loader_other_failure(struct flash_dev *f, const struct flash_loader_stop *st,

@@ -426,36 +426,38 @@ static int loader_failure(struct flash_dev *f, unsigned unit, const struct flash
     return flash_loader_unit_error(f, job, st, unit);
 }
 
-/* The loader session of this job, its program width said once, the loader for it in SRAM. */
-static int program_session(struct flash_dev *f, struct flash_loader **l)
+/* The loader for the program width, its length in *len. */
+static const uint8_t *loader_code(enum f4_psize psize, uint32_t *len)
 {
-    enum f4_psize psize = psize_of(f);
+    *len = psize == F4_PSIZE_X32   ? F4_PROGRAM_LOADER_LEN
+           : psize == F4_PSIZE_X16 ? F4_PROGRAM16_LOADER_LEN
+                                   : F4_PROGRAM8_LOADER_LEN;
+    return psize == F4_PSIZE_X32   ? f4_program_loader
+           : psize == F4_PSIZE_X16 ? f4_program16_loader
+                                   : f4_program8_loader;
+}
+
+/* The program width, said once per job (before its loader session exists). */
+static void say_width(struct flash_dev *f, enum f4_psize psize)
+{
     unsigned unit = 1u << psize;
-    if (!f->drv_state && f->volts > 0.0) /* the first use in this job */
+    if (!f->drv_state && f->volts > 0.0)
         ctx_log(f->ctx, STFLASH_LOG_INFO, "programming x%u (PSIZE %u) for a %.2f V supply",
                 8u * unit, (unsigned)psize, f->volts);
     else if (!f->drv_state)
         ctx_log(f->ctx, STFLASH_LOG_INFO,
                 "programming x%u (PSIZE %u): the supply voltage is not known, 2.7-3.6 V assumed",
                 8u * unit, (unsigned)psize);
-    int rc = flash_loader_session(f, LOADER_MAX_LEN, l);
-    if (rc != STFLASH_OK)
-        return rc;
-    return psize == F4_PSIZE_X32   ? flash_loader_load(f, *l, f4_program_loader, F4_PROGRAM_LOADER_LEN)
-           : psize == F4_PSIZE_X16 ? flash_loader_load(f, *l, f4_program16_loader,
-                                                       F4_PROGRAM16_LOADER_LEN)
-                                   : flash_loader_load(f, *l, f4_program8_loader,
-                                                       F4_PROGRAM8_LOADER_LEN);
 }
 
 /* During an erase (flash_stage_step): the loader and the first data into SRAM. */
 static int f4_stage(struct flash_dev *f, bool *more)
 {
-    struct flash_loader *l = NULL;
-    int rc = program_session(f, &l);
-    if (rc != STFLASH_OK)
-        return rc;
-    return flash_loader_stage(f, l, more);
+    enum f4_psize psize = psize_of(f);
+    uint32_t len;
+    const uint8_t *code = loader_code(psize, &len);
+    say_width(f, psize);
+    return flash_loader_stage(f, LOADER_MAX_LEN, code, len, more);
 }
 
 static int f4_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, size_t len)
@@ -469,12 +471,11 @@ static int f4_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
                         "cannot program 0x%08x (%zu bytes): not aligned to the %u-byte program "
                         "width or outside the flash",
                         addr, len, unit);
-    int rc = cm_halt(f->dbg);
-    if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot halt the core to program 0x%08x: %s", addr,
-                        last_error(f));
+    uint32_t code_len;
+    const uint8_t *code = loader_code(psize, &code_len);
+    say_width(f, psize);
     struct flash_loader *l = NULL;
-    rc = program_session(f, &l);
+    int rc = flash_loader_begin(f, LOADER_MAX_LEN, code, code_len, addr, &l);
     if (rc != STFLASH_OK)
         return rc;
     /* One register block for every bank: one job covers the whole range. */

@@ -412,15 +412,11 @@ static int h7_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
 /* During sector erases: the loader and the first data into SRAM (flash/flash.h). */
 static int h7_stage(struct flash_dev *f, bool *more)
 {
-    struct flash_loader *l = NULL;
-    int rc = flash_loader_session(f, LOADER_MAX_LEN, &l);
-    if (rc == STFLASH_OK)
-        rc = f->map.program_unit == 16
-                 ? flash_loader_load(f, l, h7_program16_loader, H7_PROGRAM16_LOADER_LEN)
-                 : flash_loader_load(f, l, h7_program_loader, H7_PROGRAM_LOADER_LEN);
-    if (rc == STFLASH_OK)
-        rc = flash_loader_stage(f, l, more);
-    return rc;
+    return f->map.program_unit == 16
+               ? flash_loader_stage(f, LOADER_MAX_LEN, h7_program16_loader,
+                                    H7_PROGRAM16_LOADER_LEN, more)
+               : flash_loader_stage(f, LOADER_MAX_LEN, h7_program_loader, H7_PROGRAM_LOADER_LEN,
+                                    more);
 }
 
 /* FLASH_OPTCR.SWAP_BANK in force (RM0433 §4.3.13 "Flash bank swapping": loaded from

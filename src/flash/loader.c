@@ -154,12 +154,19 @@ int flash_stage_step(struct flash_dev *f)
     return rc;
 }
 
-int flash_loader_stage(struct flash_dev *f, struct flash_loader *l, bool *more)
+int flash_loader_stage(struct flash_dev *f, uint32_t code_max, const uint8_t *code, uint32_t len,
+                       bool *more)
 {
     struct flash_stage *st = &f->stage;
     *more = false;
     if (!st->active || !st->data)
         return STFLASH_OK;
+    struct flash_loader *l = NULL;
+    int lrc = flash_loader_session(f, code_max, &l);
+    if (lrc == STFLASH_OK)
+        lrc = flash_loader_load(f, l, code, len);
+    if (lrc != STFLASH_OK)
+        return lrc;
     if (st->ring != l->ring) {
         st->ring = l->ring;
         st->staged = 0;

@@ -92,11 +92,13 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
                      const struct flash_loader_job *job, struct flash_loader_stop *stop);
 
 /*
- * Puts the next piece (at most 2 KiB) of f->stage's run into the ring, before the loader runs it
- * (the core halted, during an erase); the run's first flash_loader_run then starts with those
- * bytes in place. *more is cleared when the ring or the run is full.
+ * A driver's stage op (flash/flash.h): the session (flash_loader_session), the loader `code` in
+ * SRAM, then the next piece (at most 1 KiB) of f->stage's run into the ring, before the loader
+ * runs it (the core halted, during an erase); the run's first flash_loader_run then starts with
+ * those bytes in place. *more is cleared when the ring or the run is full.
  */
-int flash_loader_stage(struct flash_dev *f, struct flash_loader *l, bool *more);
+int flash_loader_stage(struct flash_dev *f, uint32_t code_max, const uint8_t *code, uint32_t len,
+                       bool *more);
 
 /* Halts a loader that is still running (after a failure in the middle of a job). */
 int flash_loader_stop(struct flash_dev *f, struct flash_loader *l);
