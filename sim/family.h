@@ -182,6 +182,8 @@ struct sim_l5u5_model {
     uint32_t page_single;    /* page size in single-bank mode */
     uint32_t page_dual;      /* page size in dual-bank mode */
     uint32_t wm_field;       /* SECWMxR1 / WRPxyR page fields (END or PEND the same << 16) */
+    uint32_t optr_swap_bank; /* OPTR bit exchanging the banks in the map, the controller naming
+                                them physically (U5 SWAP_BANK); 0: the swap is not modelled (L5) */
 };
 
 /* A flash controller model: its registers are reached through the family's peripherals; the bus

@@ -21,8 +21,11 @@
  * goes back to level 0 (RM0438 §6.6.2 "TrustZone deactivation", RM0456 §7.6.2); setting it makes
  * the whole flash secure through the watermarks (SECWMx_PSTRT 0, PEND the last page), as the
  * option-byte defaults of TrustZone are. A refused change sets OPTWERR and stores nothing.
- * Going from level 1 (or 0.5) back to 0 erases the whole flash; SWAP_BANK is stored but the
- * banks are not swapped, and non-secure reads of secure flash are not blocked.
+ * Going from level 1 (or 0.5) back to 0 erases the whole flash. The U5's SWAP_BANK, loaded with
+ * two banks, exchanges the banks in the memory map (the array halves are exchanged, and the
+ * target's optnv[SIM_L5U5_OPT_WORDS] remembers it), while BKER, MER1/MER2, WRP1xR/WRP2xR and
+ * SECWM1/SECWM2 keep naming the physical banks (RM0456 §7.9.11, §7.9.15). The L5's SWAP_BANK is
+ * stored but not applied, and non-secure reads of secure flash are not blocked.
  */
 #include <string.h>
 
@@ -134,6 +137,16 @@ static void optbytes_default(struct sim_target *t, int rdp_level)
     t->optnv[OPT_OPTR] = (t->optnv[OPT_OPTR] & ~0xFFu) | rdp;
 }
 
+static bool dual_bank(const struct sim_target *t);
+
+_Static_assert(SIM_L5U5_OPT_WORDS < SIM_L4_OPT_WORDS, "optnv[] keeps the swap after the options");
+
+/* The array halves exchanged: the physical bank 2 at the flash base. */
+static unsigned swapped(const struct sim_target *t)
+{
+    return t->optnv[SIM_L5U5_OPT_WORDS] & 1u;
+}
+
 static void load_options(struct sim_target *t)
 {
     struct l5u5_flash *f = &t->l5u5f;
@@ -144,6 +157,17 @@ static void load_options(struct sim_target *t)
     }
     f->rdp_level = rdp_level_of((uint8_t)f->opt[OPT_OPTR], f->opt[OPT_OPTR] & OPTR_TZEN,
                                 &f->rdp_half);
+    unsigned swap = dual_bank(t) && (f->opt[OPT_OPTR] & model(t)->optr_swap_bank);
+    if (swap != swapped(t)) { /* the banks change places in the memory map */
+        uint32_t half = t->flash_size / 2u;
+        for (uint32_t i = 0; i < half; i++) {
+            uint8_t b = t->flash[i];
+            t->flash[i] = t->flash[half + i];
+            t->flash[half + i] = b;
+        }
+        t->optnv[SIM_L5U5_OPT_WORDS] = swap;
+        sim_target_code_changed(t, t->family->flash_base, t->flash_size);
+    }
 }
 
 /* The options live in registers only: nothing to lay out in system memory. */
@@ -152,15 +176,16 @@ static void optbytes_sync(struct sim_target *t)
     (void)t;
 }
 
+/* The option words, then whether the array halves are exchanged. */
 static void state_get(const struct sim_target *t, uint8_t *out)
 {
-    for (unsigned i = 0; i < SIM_L5U5_OPT_WORDS; i++)
+    for (unsigned i = 0; i <= SIM_L5U5_OPT_WORDS; i++)
         le32_put(&out[4 * i], t->optnv[i]);
 }
 
 static void state_put(struct sim_target *t, const uint8_t *in)
 {
-    for (unsigned i = 0; i < SIM_L5U5_OPT_WORDS; i++)
+    for (unsigned i = 0; i <= SIM_L5U5_OPT_WORDS; i++)
         t->optnv[i] = le32_get(&in[4 * i]);
 }
 
@@ -197,7 +222,7 @@ static bool secure_page(const struct sim_target *t, uint32_t off)
     const struct l5u5_flash *f = &t->l5u5f;
     if (!(f->opt[OPT_OPTR] & OPTR_TZEN))
         return false;
-    unsigned bank = off / bank_size(t);
+    unsigned bank = (off / bank_size(t)) ^ swapped(t); /* the physical bank's watermark */
     uint32_t pn = (off % bank_size(t)) / page_size(t);
     return in_area(t, f->opt[bank ? OPT_SECWM2R1 : OPT_SECWM1R1], pn);
 }
@@ -206,7 +231,7 @@ static bool secure_page(const struct sim_target *t, uint32_t off)
 static bool write_protected(const struct sim_target *t, uint32_t off)
 {
     const struct l5u5_flash *f = &t->l5u5f;
-    unsigned bank = off / bank_size(t);
+    unsigned bank = (off / bank_size(t)) ^ swapped(t); /* the physical bank's areas */
     uint32_t pn = (off % bank_size(t)) / page_size(t);
     return in_area(t, f->opt[bank ? OPT_WRP2AR : OPT_WRP1AR], pn) ||
            in_area(t, f->opt[bank ? OPT_WRP2BR : OPT_WRP1BR], pn);
@@ -299,8 +324,9 @@ static void page_erase(struct sim_target *t)
 {
     struct l5u5_flash *f = &t->l5u5f;
     uint32_t pnb = (f->cr >> 3) & ((1u << model(t)->pnb_bits) - 1u);
-    unsigned bank = (f->cr & CR_BKER) ? 1u : 0u;
-    uint32_t bsize = bank_size(t), page = page_size(t), off = bank * bsize + pnb * page;
+    unsigned bank = (f->cr & CR_BKER) ? 1u : 0u; /* physical: where it lies in the array */
+    uint32_t bsize = bank_size(t), page = page_size(t),
+             off = (bank ^ swapped(t)) * bsize + pnb * page;
     if ((bank && !dual_bank(t)) || pnb * page >= bsize || refused(t, off)) {
         f->sr |= SR_WRPERR;
         f->cr &= ~CR_STRT;
@@ -319,18 +345,19 @@ static void mass_erase(struct sim_target *t, bool b1, bool b2)
         b1 = b1 || b2;
         b2 = false;
     }
-    for (unsigned b = 0; b < 2; b++)
+    for (unsigned b = 0; b < 2; b++) /* physical bank b, at half b ^ swapped() of the array */
         if (b ? b2 : b1)
-            for (uint32_t off = b * bsize; off < (b + 1) * bsize; off += page)
+            for (uint32_t off = (b ^ swapped(t)) * bsize; off < ((b ^ swapped(t)) + 1) * bsize;
+                 off += page)
                 if (refused(t, off)) {
                     t->l5u5f.sr |= SR_WRPERR;
                     t->l5u5f.cr &= ~CR_STRT;
                     return;
                 }
     if (b1)
-        sim_flash_erase_bytes(t, 0, bsize);
+        sim_flash_erase_bytes(t, swapped(t) * bsize, bsize);
     if (b2)
-        sim_flash_erase_bytes(t, bsize, bsize);
+        sim_flash_erase_bytes(t, (1u ^ swapped(t)) * bsize, bsize);
     start_busy(t, sim_flash_terase(t));
     if (t->stats)
         t->stats->mass_erases++;
@@ -565,7 +592,7 @@ const struct sim_flash_ops sim_l5u5_flash_ops = {
     .secure_debug = secure_debug,
     .trustzone = trustzone,
     .state_section = "l5u5opt",
-    .state_len = 4u * SIM_L5U5_OPT_WORDS,
+    .state_len = 4u * (SIM_L5U5_OPT_WORDS + 1u),
     .state_get = state_get,
     .state_put = state_put,
 };

@@ -283,6 +283,7 @@ const struct sim_family sim_family_u5 = {
             .page_single = 8192,
             .page_dual = 8192,
             .wm_field = 0x7Fu,
+            .optr_swap_bank = 1u << 20, /* RM0456 §7.9.15 */
         },
     .max_rdp_level = 2,
     .periph_reset = periph_reset,

@@ -279,7 +279,7 @@ struct stflash_options {
     bool has_ndbank;     /* ndbank and ndboot exist (F76x/F77x) */
     bool ndbank;         /* nDBANK: 1 one bank, 0 two banks; the layout follows at the next reset */
     bool ndboot;         /* nDBOOT: 0 boots from either bank (dual boot) */
-    bool has_swap_bank;   /* swap_bank exists (H7 SWAP_BANK_OPT, H5 SWAP_BANK) */
+    bool has_swap_bank;   /* swap_bank exists (H7 SWAP_BANK_OPT, H5 and U5 SWAP_BANK) */
     bool swap_bank;       /* bank 2 mapped at the flash base (stored; in force from the next
                              reset) */
     bool has_trustzone; /* tzen and rdp_half exist (L5, U5: FLASH_OPTR.TZEN) */

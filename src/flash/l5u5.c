@@ -131,6 +131,9 @@ static int l5u5_probe(struct flash_dev *f)
         m = one;
     }
     f->map = m;
+    /* The L5's NSBKER follows the mapped address (RM0438 §6.9.11: the page number's bank bit),
+     * so only the U5's swap changes what the driver sends. */
+    f->banks_swapped = c->family == STFLASH_FAMILY_U5 && m.banks > 1 && (optr & U5_OPTR_SWAP_BANK);
     return STFLASH_OK;
 }
 
@@ -167,8 +170,9 @@ static int run_op(struct flash_dev *f, uint32_t bits, unsigned timeout_ms, const
 
 static int l5u5_erase_unit(struct flash_dev *f, const struct flash_unit *u)
 {
+    bool bank2 = (u->bank != 0) != f->banks_swapped; /* BKER names the physical bank */
     uint32_t bits = L5U5_CR_PER | (uint32_t)u->index_in_bank << L5U5_CR_PNB_SHIFT |
-                    (u->bank ? L5U5_CR_BKER : 0);
+                    (bank2 ? L5U5_CR_BKER : 0);
     return run_op(f, bits, L5U5_ERASE_TIMEOUT_MS, "erase page", u->addr);
 }
 
@@ -207,16 +211,17 @@ static int l5u5_check_writable(struct flash_dev *f, uint32_t addr, uint32_t len)
         struct flash_unit u;
         if (!flash_map_unit_at(&f->map, bank->base, &u))
             continue;
+        unsigned pb = b ^ (f->banks_swapped ? 1u : 0u); /* the registers of the physical bank */
         if (optr & L5U5_OPTR_TZEN) {
-            rc = dbg_read32(f->dbg, regs + wm_offs[b], &v);
+            rc = dbg_read32(f->dbg, regs + wm_offs[pb], &v);
             if (rc != STFLASH_OK)
                 return ctx_fail(f->ctx, rc, "cannot read the secure watermark at 0x%08x: %s",
-                                regs + wm_offs[b], last_error(f));
+                                regs + wm_offs[pb], last_error(f));
             if (l5u5_secure_overlap(v, bank->base, u.size, addr, len, &first))
-                return secure_refusal(f, first, b, v);
+                return secure_refusal(f, first, pb, v);
         }
         for (unsigned i = 0; i < 2; i++) {
-            rc = l4_check_wrp_area(f, wrp_offs[2 * b + i], L5U5_WM_FIELD, b, i, b, addr, len);
+            rc = l4_check_wrp_area(f, wrp_offs[2 * pb + i], L5U5_WM_FIELD, pb, i, b, addr, len);
             if (rc != STFLASH_OK)
                 return rc;
         }

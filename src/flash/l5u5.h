@@ -65,6 +65,10 @@
 #define L5U5_OPTR_BOR_SHIFT 8u
 #define L5_OPTR_DBANK (1u << 22)   /* L5: two banks of 2 KiB pages */
 #define U5_OPTR_DUALBANK (1u << 21) /* U5 1 MiB and 512 KiB parts: two banks */
+/* U5: bank 2 at the flash base from the next option load. The controller still names banks
+ * physically: NSCR.BKER, MER1/MER2, WRP1xR/WRP2xR and SECWM1/SECWM2 keep to the physical bank
+ * whatever the mapping (RM0456 §7.9.11 NSCR.BKER, §7.9.15 OPTR.SWAP_BANK). */
+#define U5_OPTR_SWAP_BANK (1u << 20)
 
 #define L5U5_RDP_LEVEL0 0xAAu
 #define L5U5_RDP_LEVEL05 0x55u /* level 0.5, with TrustZone on */

@@ -55,14 +55,24 @@ static int read_registers(struct flash_dev *f, uint32_t *optr, uint32_t wrp[4])
     return STFLASH_OK;
 }
 
+/* The area registers in the map's bank order: WRP1xR/WRP2xR name the physical banks, exchanged
+ * in the map while the U5's SWAP_BANK is in force (flash/l5u5.h). Its own inverse. */
+static void map_order(const struct flash_dev *f, const uint32_t in[4], uint32_t out[4])
+{
+    unsigned x = f->banks_swapped ? 2u : 0u;
+    for (unsigned i = 0; i < 4; i++)
+        out[i] = in[i ^ x];
+}
+
 static uint32_t mask_of(const struct flash_dev *f, const uint32_t wrp[4])
 {
     struct l4_traits tr;
     uint32_t size, bank, page, areas[4];
     traits(&tr);
     l4_mask_layout(f, &size, &bank, &page);
+    map_order(f, wrp, areas);
     for (unsigned i = 0; i < 4; i++)
-        areas[i] = wrp[i] & ~WRP_UNLOCK;
+        areas[i] &= ~WRP_UNLOCK;
     return l4_wrp_mask(&tr, areas, size, bank, page);
 }
 
@@ -94,6 +104,8 @@ int l5u5_options_read(struct flash_dev *f, struct stflash_options *out)
     out->wdg_sw = optr & L5U5_OPTR_IWDG_SW;
     out->nrst_stop = optr & L5U5_OPTR_NRST_STOP;
     out->nrst_stdby = optr & L5U5_OPTR_NRST_STDBY;
+    out->has_swap_bank = f->chip->family == STFLASH_FAMILY_U5;
+    out->swap_bank = out->has_swap_bank && (optr & U5_OPTR_SWAP_BANK);
     out->wrp = mask_of(f, wrp);
     out->wrp_in_force = out->wrp;
     out->wrp_group_size = (uint32_t)flash_map_bytes(&f->map) / 32u;
@@ -165,15 +177,20 @@ int l5u5_options_write(struct flash_dev *f, const struct stflash_options *o)
     else if ((rc = l5u5_rdp_byte(f, o->rdp_level_stored, &rdp)) != STFLASH_OK)
         return rc;
     uint32_t user = L5U5_OPTR_IWDG_SW | L5U5_OPTR_NRST_STOP | L5U5_OPTR_NRST_STDBY | L5U5_OPTR_TZEN;
-    uint32_t want = (optr & ~0xFFu & ~user) | rdp | (o->wdg_sw ? L5U5_OPTR_IWDG_SW : 0) |
+    uint32_t swap = f->chip->family == STFLASH_FAMILY_U5 ? U5_OPTR_SWAP_BANK : 0;
+    uint32_t want = (optr & ~0xFFu & ~user & ~swap) | rdp | (o->wdg_sw ? L5U5_OPTR_IWDG_SW : 0) |
                     (o->nrst_stop ? L5U5_OPTR_NRST_STOP : 0) |
                     (o->nrst_stdby ? L5U5_OPTR_NRST_STDBY : 0) |
-                    (o->tzen ? L5U5_OPTR_TZEN : 0);
+                    (o->tzen ? L5U5_OPTR_TZEN : 0) | (o->swap_bank ? swap : 0);
     unsigned nwrp = 0;
-    uint32_t areas[4];
-    rc = l4_wrp_change(f, &tr, o->wrp, mask_of(f, wrp), f->map.banks > 1 ? 4u : 2u, areas, &nwrp);
+    uint32_t in_map[4], areas[4];
+    rc = l4_wrp_change(f, &tr, o->wrp, mask_of(f, wrp), f->map.banks > 1 ? 4u : 2u, in_map, &nwrp);
     if (rc != STFLASH_OK)
         return rc;
+    if (nwrp == 4)
+        map_order(f, in_map, areas); /* back to the physical banks' registers */
+    else
+        memcpy(areas, in_map, sizeof areas);
     for (unsigned i = 0; i < nwrp; i++)
         areas[i] |= wrp[i] & WRP_UNLOCK;
     rc = option_job(f, want, areas, nwrp);

@@ -125,6 +125,41 @@ expect_ok "${P[@]}" verify "$WORK/img1.bin" "$bank2"
 pass "$chip/$mode: lock, reads refused, unlock erases, level 0 and TrustZone off"
 
 expect_ok "${P[@]}" -q write "$WORK/background.bin" "$LO"
+if [ "$chip" = stm32u575zi ]; then
+    # SWAP_BANK: bank 2 at the flash base from the option load, the controller still naming the
+    # physical banks (BKER, MER1/MER2): an erase and a write at the flash base change the
+    # physical bank 2 only, and bank 1 (now at $bank2) keeps its bytes.
+    random_file "$WORK/b1.bin" $((2 * page))
+    random_file "$WORK/b2.bin" $((2 * page))
+    expect_ok "${P[@]}" -q write "$WORK/b1.bin" $FLASH
+    expect_ok "${P[@]}" -q write "$WORK/b2.bin" $bank2
+    expect_ok "${P[@]}" options --swap-bank 1
+    expect_ok "${P[@]}" options
+    expect_out "SWAP_BANK:         1 (bank 2 at the flash base)"
+    expect_ok "${P[@]}" verify "$WORK/b2.bin" $FLASH
+    expect_out "identical"
+    expect_ok "${P[@]}" verify "$WORK/b1.bin" $bank2
+    expect_out "identical"
+    expect_ok "${P[@]}" erase $FLASH $page
+    expect_ok "${P[@]}" verify "$WORK/b1.bin" $bank2
+    expect_out "identical"
+    random_file "$WORK/b3.bin" $((page + 100))
+    expect_ok "${P[@]}" write "$WORK/b3.bin" $FLASH
+    expect_out "verified"
+    expect_ok "${P[@]}" verify "$WORK/b1.bin" $bank2
+    expect_out "identical"
+    expect_ok "${P[@]}" options --swap-bank 0
+    expect_ok "${P[@]}" verify "$WORK/b1.bin" $FLASH
+    expect_out "identical"
+    expect_ok "${P[@]}" verify "$WORK/b3.bin" $bank2
+    expect_out "identical"
+    pass "$chip/$mode: SWAP_BANK 1 maps bank 2 at the flash base; erases and writes follow it"
+else
+    expect_rc 2 "${P[@]}" options --swap-bank 1
+    expect_err "has no SWAP_BANK option bit"
+    pass "$chip/$mode: --swap-bank refused where it is not supported"
+fi
+
 expect_ok "${P[@]}" erase
 expect_out "erased the whole flash"
 expect_ok "${P[@]}" -q read "$WORK/flash.bin" $FLASH "$bytes"

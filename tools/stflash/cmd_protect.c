@@ -359,7 +359,7 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         rc = EXIT_USAGE;
     }
     if (rc == EXIT_OK && change && !o.has_swap_bank && cmd_has_opt(&cl, OPT_SWAP_BANK)) {
-        out_error("the %s has no SWAP_BANK option bit (H5, H7): leave out --swap-bank",
+        out_error("the %s has no SWAP_BANK option bit (H5, H7, U5 with two banks): leave out --swap-bank",
                   t.chip ? t.chip->name : "target");
         rc = EXIT_USAGE;
     }

@@ -206,7 +206,7 @@ static const struct help_entry helps[] = {
      "                       RDP (open 0xED, provisioning 0x17, iROT-provisioned 0x2E,\n"
      "                       TZ-closed 0xC6, closed 0x72, locked 0x5C: for good); refused\n"
      "                       without the flag\n"
-     "  --swap-bank 0|1      H5, H7: 1 maps bank 2 at the flash base from the next reset\n"},
+     "  --swap-bank 0|1      H5, H7, U5: 1 maps bank 2 at the flash base from the next reset\n"},
     {"unlock",
      "Usage: stflash unlock [--yes]\n"
      "Remove read protection level 1: the chip erases its whole flash (the hardware does it),\n"
