@@ -127,15 +127,24 @@ static uint32_t unalias(const struct sim_target *t, uint32_t addr)
 }
 
 /* The host memory behind a flash or system-memory address, or NULL. */
-static uint8_t *rom_host_ptr(struct sim_target *t, uint32_t addr)
+/* Where the len bytes at addr live on the host, when they lie in one of flash, system memory or
+ * EEPROM; NULL otherwise, also for an unaligned store running past the end of one. */
+static uint8_t *rom_host_ptr(struct sim_target *t, uint32_t addr, unsigned len)
 {
     addr = unalias(t, addr);
-    if (in_range(addr, t->family->flash_base, t->flash_size))
-        return &t->flash[addr - t->family->flash_base];
-    if (in_range(addr, t->family->sysmem_base, t->sysmem_size))
-        return &t->sysmem[addr - t->family->sysmem_base];
-    if (t->eeprom && in_range(addr, t->family->eeprom_base, t->eeprom_size))
-        return &t->eeprom[addr - t->family->eeprom_base];
+    struct {
+        uint8_t *host;
+        uint32_t base, size;
+    } const regions[] = {
+        {t->flash, t->family->flash_base, t->flash_size},
+        {t->sysmem, t->family->sysmem_base, t->sysmem_size},
+        {t->eeprom, t->family->eeprom_base, t->eeprom ? t->eeprom_size : 0},
+    };
+    for (size_t i = 0; i < sizeof regions / sizeof regions[0]; i++)
+        if (in_range(addr, regions[i].base, regions[i].size))
+            return regions[i].size - (addr - regions[i].base) >= len
+                       ? &regions[i].host[addr - regions[i].base]
+                       : NULL;
     return NULL;
 }
 
@@ -143,7 +152,7 @@ void sim_target_apply_rom_fixup(struct sim_target *t)
 {
     if (!t->rom_fixup.pending)
         return;
-    uint8_t *p = rom_host_ptr(t, t->rom_fixup.addr);
+    uint8_t *p = rom_host_ptr(t, t->rom_fixup.addr, t->rom_fixup.size);
     if (p)
         memcpy(p, t->rom_fixup.bytes, t->rom_fixup.size);
     t->rom_fixup.pending = false;
@@ -159,8 +168,8 @@ static bool on_write_prot(uc_engine *uc, uc_mem_type type, uint64_t address, int
     sim_target_apply_rom_fixup(t); /* the previous store of a multiple store is done by now */
     enum sim_bus_result r = sim_bus_write(t, (uint32_t)address, (unsigned)size,
                                           (uint32_t)value, SIM_BY_CPU);
-    uint8_t *p = rom_host_ptr(t, (uint32_t)address);
-    if (p && size >= 1 && size <= 4) {
+    uint8_t *p = size >= 1 && size <= 4 ? rom_host_ptr(t, (uint32_t)address, (unsigned)size) : NULL;
+    if (p) {
         t->rom_fixup.pending = true;
         t->rom_fixup.addr = (uint32_t)address;
         t->rom_fixup.size = (unsigned)size;

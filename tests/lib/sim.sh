@@ -49,7 +49,11 @@ trap cleanup EXIT
 
 # ctl COMMAND...: one command on the control port of the last daemon, prints the answer line.
 ctl() {
-    exec 3<>"/dev/tcp/127.0.0.1/$CTL_PORT"
+    if ! exec 3<>"/dev/tcp/127.0.0.1/$CTL_PORT"; then
+        local state=exited
+        kill -0 "$SIM_PID" 2>/dev/null && state=running
+        fail "control port $CTL_PORT refused '$*' (daemon $SIM_PID $state)"
+    fi
     printf '%s\n' "$*" >&3
     local line
     IFS= read -r -t 10 line <&3 || fail "no answer from the control port to '$*'"

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "arm/cortexm.h"
 #include "sim_dbg.h"
 #include "stflash/stflash.h"
 
@@ -38,6 +39,11 @@ static int setup_f767(void **state)
 static int setup_f407(void **state)
 {
     return open_chip(state, "stm32f407vg");
+}
+
+static int setup_f103(void **state)
+{
+    return open_chip(state, "stm32f103c8");
 }
 
 static int teardown(void **state)
@@ -152,6 +158,21 @@ static void test_m4_fpb_v1_unchanged(void **state)
     assert_int_equal(rd(fx, 0xE00FF010), 0xFFF41003);  /* TPIU listed there */
 }
 
+/* A CPU store running past the end of the flash (an unaligned word at its last half-word, as
+ * firmware gone astray may make) is refused by the bus; the flash keeps its bytes and the model
+ * touches nothing beyond its array. */
+static void test_store_across_flash_end(void **state)
+{
+    struct fixture *fx = *state;
+    const uint32_t code = 0x20000100, flash_end = 0x08010000;
+    wr(fx, code, 0xBE006001u); /* str r1, [r0]; bkpt #0 */
+    const uint32_t args[2] = {flash_end - 2u, 0x12345678u};
+    uint32_t r0 = 0;
+    (void)cm_run_routine(&fx->sd.dbg, code, 0x20001000, args, 2, 200, &r0);
+    (void)cm_halt(&fx->sd.dbg);
+    assert_int_equal(rd(fx, flash_end - 4u), 0xFFFFFFFFu);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -160,6 +181,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_m7_fpb_v2, setup_f767, teardown),
         cmocka_unit_test_setup_teardown(test_m7_rom_tables, setup_f767, teardown),
         cmocka_unit_test_setup_teardown(test_m4_fpb_v1_unchanged, setup_f407, teardown),
+        cmocka_unit_test_setup_teardown(test_store_across_flash_end, setup_f103, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
