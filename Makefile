@@ -19,7 +19,8 @@ demo: build
 	@scripts/demo.sh $(BUILD)
 
 test: deps
-	cmake -S . -B $(BUILD)-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTFLASH_SANITIZE=ON
+	cmake -S . -B $(BUILD)-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTFLASH_SANITIZE=ON \
+	      -DSTFLASH_WERROR=ON
 	cmake --build $(BUILD)-test -j$(JOBS)
 	cd $(BUILD)-test && ctest --output-on-failure -j$(JOBS)
 

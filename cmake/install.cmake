@@ -75,24 +75,30 @@ endfunction()
 function(stflash_install_library)
   include(GNUInstallDirs)
   include(CMakePackageConfigHelpers)
-  install(TARGETS stflash_shared stflash_sim_shared EXPORT stflashTargets
-          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  set(libraries stflash_shared)
+  if(TARGET stflash_sim_shared)
+    list(APPEND libraries stflash_sim_shared)
+  endif()
+  install(TARGETS ${libraries} EXPORT stflashTargets LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
   get_property(archive GLOBAL PROPERTY STFLASH_STATIC_ARCHIVE)
   install(FILES ${archive} DESTINATION ${CMAKE_INSTALL_LIBDIR})
-  install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/stflash
-                    ${PROJECT_SOURCE_DIR}/sim/include/stflash
-                    ${STFLASH_GENERATED_INCLUDE}/stflash
-          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
+  set(headers ${PROJECT_SOURCE_DIR}/include/stflash ${STFLASH_GENERATED_INCLUDE}/stflash)
+  if(TARGET stflash_sim_shared)
+    list(APPEND headers ${PROJECT_SOURCE_DIR}/sim/include/stflash)
+  endif()
+  install(DIRECTORY ${headers} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
 
   get_property(modules GLOBAL PROPERTY STFLASH_LIBRARY_MODULES)
   get_property(libs GLOBAL PROPERTY STFLASH_LIBRARY_LIBS)
   stflash_pc_file(stflash "Program and debug STM32 microcontrollers through ST-LINK probes"
                   stflash "" "${modules}" "${libs}")
-  get_property(modules GLOBAL PROPERTY STFLASH_SIM_LIBRARY_MODULES)
-  get_property(libs GLOBAL PROPERTY STFLASH_SIM_LIBRARY_LIBS)
-  stflash_pc_file(stflash-sim
-                  "The stflash virtual board in this process (sim probe selectors; Unicorn inside)"
-                  stflash-sim stflash "${modules}" "${libs}")
+  if(TARGET stflash_sim_shared)
+    get_property(modules GLOBAL PROPERTY STFLASH_SIM_LIBRARY_MODULES)
+    get_property(libs GLOBAL PROPERTY STFLASH_SIM_LIBRARY_LIBS)
+    stflash_pc_file(stflash-sim
+                    "The stflash virtual board in this process (sim probe selectors; Unicorn inside)"
+                    stflash-sim stflash "${modules}" "${libs}")
+  endif()
 
   # CMake: find_package(stflash) gives stflash::stflash (libstflash.so) and stflash::sim.
   set(cmakedir ${CMAKE_INSTALL_LIBDIR}/cmake/stflash)

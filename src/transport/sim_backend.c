@@ -15,8 +15,9 @@ static _Atomic(const struct stflash_backend *) registered;
 
 /* What a "sim" selector says when no back-end is registered. */
 #define SIM_MISSING                                                                                \
-    "the virtual board is not part of this program (link libstflash-sim and call "                \
-    "stflash_sim_register(), or use the stflash command, which has it)"
+    "the virtual board is not part of this program (a program using the library links "          \
+    "libstflash-sim and calls stflash_sim_register(); the stflash tools have it when built with " \
+    "STFLASH_BUILD_SIM on, the default)"
 
 struct sim_transport {
     struct transport base;

@@ -95,7 +95,7 @@ check_app() {
     local app="$WORK/$1"
     "$app" >"$WORK/out" 2>"$WORK/err" || fail "$1 failed (status $?)"
     expect_out "version $version $version"
-    expect_out "sim: STFLASH_ERR_UNSUPPORTED: the virtual board is not part of this program (link libstflash-sim"
+    expect_out "sim: STFLASH_ERR_UNSUPPORTED: the virtual board is not part of this program (a program using the library links libstflash-sim"
     readelf -d "$app" >"$WORK/dyn"
     ! grep -qi unicorn "$WORK/dyn" || fail "$1 needs Unicorn: $(grep -i unicorn "$WORK/dyn")"
     ldd "$app" >"$WORK/ldd" || fail "ldd $1"

@@ -6,7 +6,9 @@
 #include <time.h>
 
 #include "compat.h"
+#if STFLASH_WITH_SIM
 #include "stflash/sim.h"
+#endif
 
 /* What stlink-tools 1.7.0 prints for each DEV_ID it knows: description, page size, SRAM. */
 static const struct compat_chip chips[] = {
@@ -163,7 +165,9 @@ int compat_init(struct compat *c, const char *prog, const char *serial, bool deb
         fprintf(stderr, "%s: the probe selector (STFLASH_PROBE, --serial) is too long\n", prog);
         return -1;
     }
+#if STFLASH_WITH_SIM
     stflash_sim_register(); /* STFLASH_PROBE=sim...: the virtual board of libstflash-sim */
+#endif
     int rc = stflash_ctx_new(&c->ctx);
     if (rc != 0) {
         fprintf(stderr, "%s: cannot start: %s\n", prog, stflash_strerror(rc));

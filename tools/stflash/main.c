@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "cli.h"
+#if STFLASH_WITH_SIM
 #include "stflash/sim.h"
+#endif
 
 #ifndef STFLASH_CLI_VERSION
 #define STFLASH_CLI_VERSION "unknown"
@@ -33,7 +35,9 @@ int main(int argc, char **argv)
     struct cli cli;
     memset(&cli, 0, sizeof cli);
     cli.connect = STFLASH_CONNECT_NORMAL;
+#if STFLASH_WITH_SIM
     stflash_sim_register(); /* --probe sim: the virtual board of libstflash-sim */
+#endif
 
     const char *env = getenv("STFLASH_PROBE");
     if (env && *env) {

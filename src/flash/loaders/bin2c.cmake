@@ -35,7 +35,7 @@ endif()
 string(TOUPPER "${ARRAY_NAME}" upper)
 get_filename_component(src_name "${BIN_FILE}" NAME)
 file(WRITE "${HEADER_FILE}"
-  "/* Generated at build time from ${src_name}; do not edit. */\n"
+  "/* Generated from ${src_name} (src/flash/CMakeLists.txt: target update_loaders); do not edit. */\n"
   "#ifndef ${upper}_H\n"
   "#define ${upper}_H\n\n"
   "#include <stdint.h>\n\n"
