@@ -171,8 +171,23 @@ static int run_until_stop(struct gdb_server *s, struct gdb_conn *c)
         bool halted = false;
         if (stflash_is_halted(s->dev, &halted))
             return status(gdb_send_str(c, "E01"));
-        if (halted)
+        if (halted) {
+            int exit_status = 0;
+            int sh = gdb_semihost_halted(s, c, &exit_status);
+            if (sh == GDB_SEMIHOST_RESUMED)
+                continue;
+            if (sh == GDB_SEMIHOST_LOST)
+                return SESSION_LOST;
+            if (sh == GDB_SEMIHOST_ERROR)
+                return status(gdb_send_str(c, "E01"));
+            if (sh == GDB_SEMIHOST_EXITED) {
+                char reply[8];
+                snprintf(reply, sizeof reply, "W%02x", (unsigned)exit_status & 0xFFu);
+                say(s, "the program exited with status %d (semihosting)", exit_status);
+                return status(gdb_send_str(c, reply));
+            }
             return stop_reply(s, c);
+        }
     }
 }
 
