@@ -2,7 +2,8 @@
 # Semihosting in the GDB server: gdb-multiarch in batch mode loads firmware/semihost_hello.c and
 # continues; the server serves the calls unseen by gdb (the console on gdb's through O packets,
 # result.txt in --semihosting-dir), and the exit ends the continue as the program's exit.
-# `monitor semihosting off` leaves the BKPT to gdb as a stop; `on` serves it again. The failing
+# `monitor semihosting off` leaves the BKPT to gdb as a stop; `on` serves it again, and a stepi
+# onto it performs the call and steps past it. The failing
 # firmware exits with code 1. stflash-st-util --semihosting serves the same calls (its console on
 # its stdout, its files in its working directory).
 . "$(dirname "$0")/lib.sh"
@@ -61,15 +62,17 @@ pass "gdbserver --semihosting-dir: hello and a file write through gdb's continue
 # ---- monitor semihosting off: the call is a stop for gdb; on: served again ----
 rm -f "$WORK/files/result.txt"
 gdb_run "$failing" "$WORK/gdb2.log" "monitor semihosting off" continue \
-    'printf "insn=%#x\n", *(unsigned short *)$pc' "monitor semihosting on" continue \
-    'printf "exit=%d\n", $_exitcode'
+    'printf "insn=%#x\n", *(unsigned short *)$pc' 'set var $bk = $pc' "monitor semihosting on" \
+    stepi 'printf "stepped=%d\n", $pc == $bk + 2' continue 'printf "exit=%d\n", $_exitcode'
 grep -qxF "semihosting off" "$WORK/gdb2.log" || fail "monitor semihosting off not answered"
 grep -qF "SIGTRAP" "$WORK/gdb2.log" || fail "with semihosting off the BKPT did not stop gdb"
 grep -qxF "insn=0xbeab" "$WORK/gdb2.log" || fail "the stop was not on BKPT 0xAB"
-grep -qxF "test_addition: FAILED (1 + 0 != 2)" "$WORK/gdb2.log" || fail "no output after semihosting on"
+grep -qxF "stepped=1" "$WORK/gdb2.log" || fail "stepi did not perform the call and step past it"
+grep -qF "test_addition: " "$WORK/gdb2.log" || fail "no output from the call stepped over"
+grep -qF "FAILED (1 + 0 != 2)" "$WORK/gdb2.log" || fail "no output after semihosting on"
 grep -qF "exited with code 01]" "$WORK/gdb2.log" || fail "the failing firmware's exit code not seen"
 grep -qxF "exit=1" "$WORK/gdb2.log" || fail "exit code not 1"
-pass "monitor semihosting off stops on the BKPT; on serves it; the failing firmware exits 1"
+pass "monitor semihosting off stops on the BKPT; on serves it (stepi too); the failing firmware exits 1"
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID" || true
 

@@ -178,7 +178,7 @@ int gdb_serve(struct gdb_server *s, int fd);
 
 enum {
     GDB_SEMIHOST_RESUMED = 0, /* a call was served and the core runs on */
-    GDB_SEMIHOST_STOP = 1,    /* not a call (or not served): send the stop reply */
+    GDB_SEMIHOST_STOP = 1,    /* not a call, not served, or served in a step: the stop reply */
     GDB_SEMIHOST_EXITED = 2,  /* the program exited: send W */
     GDB_SEMIHOST_ERROR = -1,  /* the target failed */
     GDB_SEMIHOST_LOST = -2,   /* gdb's connection failed */
@@ -188,8 +188,9 @@ enum {
  * served from now when on. A library error code. */
 int gdb_semihost_setup(struct gdb_server *s, struct stflash_ctx *ctx, const char *dir,
                        const char *dir_hint, bool on);
-/* After a halt while gdb continues: serves the call the core halted on, console output to gdb
+/* After a halt while gdb continues (resume: the core runs on after the call) or steps (it
+ * stays halted past the BKPT): serves the call the core halted on, console output to gdb
  * through c. *exit_status set for GDB_SEMIHOST_EXITED. */
-int gdb_semihost_halted(struct gdb_server *s, struct gdb_conn *c, int *exit_status);
+int gdb_semihost_halted(struct gdb_server *s, struct gdb_conn *c, bool resume, int *exit_status);
 
 #endif

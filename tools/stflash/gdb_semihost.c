@@ -49,7 +49,7 @@ int gdb_semihost_setup(struct gdb_server *s, struct stflash_ctx *ctx, const char
     return rc;
 }
 
-int gdb_semihost_halted(struct gdb_server *s, struct gdb_conn *c, int *exit_status)
+int gdb_semihost_halted(struct gdb_server *s, struct gdb_conn *c, bool resume, int *exit_status)
 {
     if (!s->semihosting || !s->semihost)
         return GDB_SEMIHOST_STOP;
@@ -68,5 +68,7 @@ int gdb_semihost_halted(struct gdb_server *s, struct gdb_conn *c, int *exit_stat
     }
     if (res.outcome == STFLASH_SEMIHOST_NOT_A_CALL)
         return GDB_SEMIHOST_STOP;
+    if (!resume)
+        return GDB_SEMIHOST_STOP; /* a step: the call was its instruction */
     return stflash_run(s->dev) ? GDB_SEMIHOST_ERROR : GDB_SEMIHOST_RESUMED;
 }
