@@ -51,14 +51,21 @@ expect_out "FAILED: open result.txt for writing"
 expect_err "no directory for its files was given; give 'stflash run --semihosting-dir DIR'"
 pass "run without --semihosting-dir: the file refused with the option named, console served"
 
-# ---- bad command lines ----
+# ---- help and bad command lines ----
+expect_ok run --help
+expect_out "Usage: stflash run"
+expect_out "--semihosting-dir DIR"
+expect_ok help run
+expect_out "Usage: stflash run"
+expect_ok --help
+expect_out "run FIRMWARE [ARG...]"
 expect_rc 2 "${sim[@]}" run --semihosting-dir "$WORK/nonexistent" "$hello"
 expect_err "cannot open the semihosting directory '$WORK/nonexistent'"
 expect_rc 2 "${sim[@]}" run --timeout abc "$hello"
 expect_err "invalid --timeout 'abc'"
 expect_rc 2 "${sim[@]}" run
 expect_err "missing arguments for 'run'"
-pass "run: a missing directory, a bad --timeout and no firmware refused (status 2)"
+pass "run --help; a missing directory, a bad --timeout and no firmware refused (status 2)"
 
 # ---- a firmware that never exits: --timeout, then Ctrl-C ----
 loop="$STFLASH_FW_DIR/led_toggle.elf"

@@ -195,6 +195,9 @@ int cmd_run(struct cli *cli, int argc, char **argv, int first)
         return EXIT_USAGE;
     }
     bool flash = !cmd_has_opt(&cl, OPT_NO_FLASH);
+    /* The firmware's output is what matters here: the flash progress only with -v. */
+    if (!cli->verbose)
+        stflash_ctx_set_progress(cli->ctx, NULL, NULL);
 
     struct stflash_image *img = NULL;
     rc = session_load_image(cli, cl.args[0], fmt, false, 0, &img);
