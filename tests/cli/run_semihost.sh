@@ -4,7 +4,7 @@
 # prints through SYS_WRITE0 and SYS_WRITE, writes result.txt inside --semihosting-dir only (a
 # "../" name, an absolute name and a symbolic link out are refused); the failing one exits 1
 # with its message; without a directory the file is refused with a message naming the option;
-# --timeout and Ctrl-C stop a firmware that never exits, with their own status.
+# --timeout and Ctrl-C stop a firmware that never exits, with their own status; over TCP too.
 . "$(dirname "$0")/lib.sh"
 hello="$STFLASH_FW_DIR/semihost_hello.elf"
 failing="$STFLASH_FW_DIR/semihost_fail.elf"
@@ -89,3 +89,13 @@ set -e
 [ "$RC" -eq 130 ] || fail "Ctrl-C: status $RC, expected 130"
 expect_err "interrupted: the firmware is halted at 0x"
 pass "run: Ctrl-C halts the firmware and exits 130"
+
+# ---- over TCP, to a virtual-board daemon: the same verdicts ----
+start_sim --chip stm32f103cb
+tcp=(--probe "tcp:127.0.0.1:$SIM_PORT")
+rm -f "$WORK/files/result.txt"
+expect_ok "${tcp[@]}" run --semihosting-dir "$WORK/files" --timeout 20 "$hello"
+cmp -s "$WORK/want" "$WORK/out" || fail "over TCP: the console differs"
+[ -f "$WORK/files/result.txt" ] || fail "over TCP: no result.txt"
+expect_rc 1 "${tcp[@]}" run --timeout 20 "$failing"
+pass "run over TCP: 0 for the passing firmware test, 1 for the failing one"
