@@ -7,8 +7,9 @@
  * in r0, moves the PC past the BKPT and lets the core run on.
  *
  * Files are confined to a directory the caller names: names are relative to it, absolute names,
- * ".." components and symbolic links are refused, so that nothing outside it is reachable.
- * Without a directory every file is refused (the console still works).
+ * ".." components and symbolic links are refused, so that nothing outside it is reachable
+ * (SYS_OPEN, SYS_REMOVE and SYS_RENAME alike). Without a directory every file is refused (the
+ * console still works). SYS_SYSTEM is never run.
  */
 #ifndef STFLASH_SEMIHOST_H
 #define STFLASH_SEMIHOST_H

@@ -212,22 +212,53 @@ static int sys_flen(struct call *c, uint32_t *r0)
     return 0;
 }
 
+/* A name of len bytes at addr into buf (SEMIHOST_NAME_BUF bytes; longer names are left for
+ * semihost_files.c to refuse, read no further). */
+static int read_name(struct call *c, uint32_t addr, uint32_t len, char *buf, const char *op)
+{
+    int rc = 0;
+    if (len && len < SEMIHOST_NAME_BUF && (rc = dbg_read(c->d, addr, (uint8_t *)buf, len)))
+        return ctx_fail(c->d->ctx, rc, "semihosting: %s cannot read the name at 0x%08x: %s", op,
+                        addr, stflash_last_error(c->d->ctx));
+    return 0;
+}
+
 static int sys_open(struct call *c, uint32_t *r0)
 {
     int rc = read_args(c, 3);
     if (rc)
         return rc;
-    char name[1025];
-    uint32_t len = c->args[2];
-    if (len > sizeof name - 1) {
-        *r0 = (uint32_t)semihost_open(c->sh, "", len, c->args[1]);
-        return 0;
-    }
-    if (len && (rc = dbg_read(c->d, c->args[0], (uint8_t *)name, len)))
-        return ctx_fail(c->d->ctx, rc, "semihosting: SYS_OPEN cannot read the name at 0x%08x: %s",
-                        c->args[0], stflash_last_error(c->d->ctx));
-    *r0 = (uint32_t)semihost_open(c->sh, name, len, c->args[1]);
+    char name[SEMIHOST_NAME_BUF];
+    if ((rc = read_name(c, c->args[0], c->args[2], name, "SYS_OPEN")))
+        return rc;
+    *r0 = (uint32_t)semihost_open(c->sh, name, c->args[2], c->args[1]);
     return 0;
+}
+
+/* SYS_REMOVE [name, length]: 0, or the host's error number. */
+static int sys_remove(struct call *c, uint32_t *r0)
+{
+    char name[SEMIHOST_NAME_BUF];
+    int rc = read_args(c, 2);
+    if (rc == 0)
+        rc = read_name(c, c->args[0], c->args[1], name, "SYS_REMOVE");
+    if (rc == 0)
+        *r0 = (uint32_t)semihost_remove(c->sh, name, c->args[1]);
+    return rc;
+}
+
+/* SYS_RENAME [old name, length, new name, length]: 0, or the host's error number. */
+static int sys_rename(struct call *c, uint32_t *r0)
+{
+    char from[SEMIHOST_NAME_BUF], to[SEMIHOST_NAME_BUF];
+    int rc = read_args(c, 4);
+    if (rc == 0)
+        rc = read_name(c, c->args[0], c->args[1], from, "SYS_RENAME");
+    if (rc == 0)
+        rc = read_name(c, c->args[2], c->args[3], to, "SYS_RENAME");
+    if (rc == 0)
+        *r0 = (uint32_t)semihost_rename(c->sh, from, c->args[1], to, c->args[3]);
+    return rc;
 }
 
 /* SYS_GET_CMDLINE [buffer, length]: the command line, NUL-terminated; length set to its
@@ -374,9 +405,11 @@ static int perform(struct call *c, uint32_t op, uint32_t *r0, bool *set_r0,
     case SYS_SYSTEM:
         return not_served(c, op, r0, "(SYS_SYSTEM, a host shell command) is never run");
     case SYS_REMOVE:
+        return sys_remove(c, r0);
     case SYS_RENAME:
+        return sys_rename(c, r0);
     case SYS_TMPNAM:
-        return not_served(c, op, r0, "(removing, renaming or naming files) is not served");
+        return not_served(c, op, r0, "(SYS_TMPNAM, naming temporary files) is not served");
     default:
         return not_served(c, op, r0, "is unknown");
     }

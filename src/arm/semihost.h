@@ -44,6 +44,10 @@ enum semihost_op {
 /* Bytes moved per probe transfer by SYS_READ and SYS_WRITE. */
 #define SEMIHOST_XFER 4096u
 
+/* Longest file name taken from the program, and a buffer that holds one with its NUL. */
+#define SEMIHOST_NAME_MAX 1024u
+#define SEMIHOST_NAME_BUF (SEMIHOST_NAME_MAX + 1u)
+
 /* Files the program may hold open at once. */
 #define SEMIHOST_HANDLES 16
 
@@ -86,6 +90,11 @@ int semihost_serve(struct dbg *d, struct stflash_semihost *sh, struct stflash_se
 int32_t semihost_open(struct stflash_semihost *sh, const char *name, size_t len, uint32_t mode);
 /* The handle's entry, or NULL (and last_errno EBADF) when it is not open. */
 struct semihost_handle *semihost_handle(struct stflash_semihost *sh, uint32_t handle);
+/* SYS_REMOVE and SYS_RENAME of names under the directory (checked as SYS_OPEN's): 0, or the
+ * host errno (also in sh->last_errno). */
+int32_t semihost_remove(struct stflash_semihost *sh, const char *name, size_t len);
+int32_t semihost_rename(struct stflash_semihost *sh, const char *from, size_t from_len,
+                        const char *to, size_t to_len);
 /* SYS_CLOSE: 0, or -1. */
 int32_t semihost_close(struct stflash_semihost *sh, uint32_t handle);
 

@@ -14,9 +14,6 @@
 #include "arm/semihost.h"
 #include "core/ctx.h"
 
-/* Longest file name taken from the program. */
-#define NAME_MAX_LEN 1024
-
 int stflash_semihost_new(struct stflash_ctx *ctx, const struct stflash_semihost_config *cfg,
                          struct stflash_semihost **out)
 {
@@ -116,8 +113,11 @@ static int32_t refuse(struct stflash_semihost *sh, const char *name, int err, co
     return -1;
 }
 
-/* Opens the relative name under dir_fd, one component at a time, following no link. */
-static int open_beneath(int dir_fd, char *name, int flags)
+/* The directory holding the last component of the relative name, reached from dir_fd one
+ * component at a time without following a link: its descriptor (dir_fd itself, or one to
+ * close), and in *last the last component (a pointer into name, which is cut up). -1 and errno
+ * on failure. */
+static int parent_beneath(int dir_fd, char *name, char **last)
 {
     int cur = dir_fd;
     char *p = name;
@@ -125,17 +125,17 @@ static int open_beneath(int dir_fd, char *name, int flags)
         while (*p == '/')
             p++;
         char *slash = strchr(p, '/');
-        while (slash && slash[1] == '/')
-            slash++;
-        bool last = !slash || slash[1] == '\0';
-        if (slash)
-            *slash = '\0';
-        int fd;
-        if (last)
-            /* O_NONBLOCK: a FIFO must not block the open; it is refused right after. */
-            fd = openat(cur, p, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0666);
-        else
-            fd = openat(cur, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        char *next = slash;
+        while (next && *next == '/')
+            next++;
+        if (!slash || *next == '\0') { /* p is the last component */
+            if (slash)
+                *slash = '\0';
+            *last = p;
+            return cur;
+        }
+        *slash = '\0';
+        int fd = openat(cur, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         int e = errno;
         if (cur != dir_fd)
             close(cur);
@@ -143,25 +143,99 @@ static int open_beneath(int dir_fd, char *name, int flags)
             errno = e;
             return -1;
         }
-        if (last)
-            return fd;
         cur = fd;
-        p = slash + 1;
+        p = next;
     }
+}
+
+/* Opens the relative name under dir_fd, following no link. */
+static int open_beneath(int dir_fd, char *name, int flags)
+{
+    char *last;
+    int parent = parent_beneath(dir_fd, name, &last);
+    if (parent < 0)
+        return -1;
+    /* O_NONBLOCK: a FIFO must not block the open; it is refused right after. */
+    int fd = openat(parent, last, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0666);
+    int e = errno;
+    if (parent != dir_fd)
+        close(parent);
+    errno = e;
+    return fd;
+}
+
+/* Whether the program's name may be looked up under the directory: relative, no ".." (the
+ * refusal logged, last_errno set). */
+static bool name_allowed(struct stflash_semihost *sh, const char *name)
+{
+    if (sh->dir_fd < 0) {
+        sh->last_errno = EACCES;
+        ctx_log(sh->ctx, STFLASH_LOG_WARN,
+                "semihosting: the program's file \"%s\" is refused: no directory for its files "
+                "was given%s%s",
+                name, sh->dir_hint ? "; " : "", sh->dir_hint ? sh->dir_hint : "");
+        return false;
+    }
+    const char *why = NULL;
+    int err = EACCES;
+    if (name[0] == '\0') {
+        why = "the name is empty";
+        err = ENOENT;
+    } else if (name[0] == '/') {
+        why = "an absolute name: names are relative to the directory";
+    }
+    for (const char *p = name; *p && !why;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            why = "a \"..\" component would leave the directory";
+        p += n;
+        while (*p == '/')
+            p++;
+    }
+    if (why)
+        refuse(sh, name, err, why);
+    return !why;
+}
+
+/* A failed lookup under the directory: symbolic links and non-directories named as such. */
+static int32_t lookup_failed(struct stflash_semihost *sh, const char *name, int e)
+{
+    if (e == ELOOP)
+        return refuse(sh, name, EACCES,
+                      "a symbolic link (links are not followed: the file must lie in the "
+                      "directory)");
+    if (e == ENOTDIR)
+        return refuse(sh, name, EACCES,
+                      "a component is not a directory (symbolic links are not followed)");
+    sh->last_errno = e;
+    ctx_log(sh->ctx, STFLASH_LOG_INFO, "semihosting: \"%s\" in %s: %s", name, sh->dir, strerror(e));
+    return -1;
+}
+
+/* The program's name as a string in name (SEMIHOST_NAME_MAX + 1 bytes); false when too long. */
+static bool take_name(struct stflash_semihost *sh, const char *raw, size_t len, char *name)
+{
+    if (len > SEMIHOST_NAME_MAX) {
+        sh->last_errno = ENAMETOOLONG;
+        ctx_log(sh->ctx, STFLASH_LOG_WARN,
+                "semihosting: a %zu-byte file name refused (at most %u bytes)", len,
+                SEMIHOST_NAME_MAX);
+        return false;
+    }
+    memcpy(name, raw, len);
+    name[len] = '\0';
+    if (strlen(name) != len) {
+        refuse(sh, name, EINVAL, "the name holds a NUL byte");
+        return false;
+    }
+    return true;
 }
 
 int32_t semihost_open(struct stflash_semihost *sh, const char *raw, size_t len, uint32_t mode)
 {
-    char name[NAME_MAX_LEN + 1];
-    if (len > NAME_MAX_LEN) {
-        sh->last_errno = ENAMETOOLONG;
-        ctx_log(sh->ctx, STFLASH_LOG_WARN,
-                "semihosting: SYS_OPEN of a %zu-byte name refused (at most %d bytes)", len,
-                NAME_MAX_LEN);
+    char name[SEMIHOST_NAME_MAX + 1];
+    if (!take_name(sh, raw, len, name))
         return -1;
-    }
-    memcpy(name, raw, len);
-    name[len] = '\0';
     if (mode > 11) {
         sh->last_errno = EINVAL;
         ctx_log(sh->ctx, STFLASH_LOG_WARN,
@@ -177,48 +251,15 @@ int32_t semihost_open(struct stflash_semihost *sh, const char *raw, size_t len, 
             return refuse(sh, name, EACCES, "the feature file can only be read");
         return take_handle(sh, SH_FEATURES, -1);
     }
-    if (strlen(name) != len)
-        return refuse(sh, name, EINVAL, "the name holds a NUL byte");
-    if (sh->dir_fd < 0) {
-        sh->last_errno = EACCES;
-        ctx_log(sh->ctx, STFLASH_LOG_WARN,
-                "semihosting: the program's file \"%s\" is refused: no directory for its files "
-                "was given%s%s",
-                name, sh->dir_hint ? "; " : "", sh->dir_hint ? sh->dir_hint : "");
+    if (!name_allowed(sh, name))
         return -1;
-    }
-    if (name[0] == '\0')
-        return refuse(sh, name, ENOENT, "the name is empty");
-    if (name[0] == '/')
-        return refuse(sh, name, EACCES, "an absolute name: names are relative to the directory");
-    /* No ".." component anywhere. */
-    for (const char *p = name; *p;) {
-        size_t n = strcspn(p, "/");
-        if (n == 2 && p[0] == '.' && p[1] == '.')
-            return refuse(sh, name, EACCES, "a \"..\" component would leave the directory");
-        p += n;
-        while (*p == '/')
-            p++;
-    }
     int flags = reading ? (plus ? O_RDWR : O_RDONLY)
                         : (plus ? O_RDWR : O_WRONLY) | O_CREAT | (appending ? O_APPEND : O_TRUNC);
     char walk[sizeof name];
     memcpy(walk, name, sizeof walk);
     int fd = open_beneath(sh->dir_fd, walk, flags);
-    if (fd < 0) {
-        int e = errno;
-        if (e == ELOOP)
-            return refuse(sh, name, EACCES,
-                          "a symbolic link (links are not followed: the file must lie in the "
-                          "directory)");
-        if (e == ENOTDIR)
-            return refuse(sh, name, EACCES,
-                          "a component is not a directory (symbolic links are not followed)");
-        sh->last_errno = e;
-        ctx_log(sh->ctx, STFLASH_LOG_INFO, "semihosting: cannot open \"%s\" in %s: %s", name,
-                sh->dir, strerror(e));
-        return -1;
-    }
+    if (fd < 0)
+        return lookup_failed(sh, name, errno);
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
@@ -230,4 +271,54 @@ int32_t semihost_open(struct stflash_semihost *sh, const char *raw, size_t len, 
         return -1;
     }
     return take_handle(sh, SH_FILE, fd);
+}
+
+int32_t semihost_remove(struct stflash_semihost *sh, const char *raw, size_t len)
+{
+    char name[SEMIHOST_NAME_MAX + 1], *last;
+    if (!take_name(sh, raw, len, name) || !name_allowed(sh, name))
+        return sh->last_errno;
+    char walk[sizeof name];
+    memcpy(walk, name, sizeof walk);
+    int parent = parent_beneath(sh->dir_fd, walk, &last);
+    /* unlinkat removes a link itself, never what it points to; directories stay (no
+     * AT_REMOVEDIR). */
+    int rc = parent < 0 ? -1 : unlinkat(parent, last, 0);
+    int e = errno;
+    if (parent >= 0 && parent != sh->dir_fd)
+        close(parent);
+    if (rc != 0) {
+        lookup_failed(sh, name, e);
+        return sh->last_errno;
+    }
+    return 0;
+}
+
+int32_t semihost_rename(struct stflash_semihost *sh, const char *raw_from, size_t from_len,
+                        const char *raw_to, size_t to_len)
+{
+    char from[SEMIHOST_NAME_MAX + 1], to[SEMIHOST_NAME_MAX + 1], *from_last, *to_last;
+    if (!take_name(sh, raw_from, from_len, from) || !name_allowed(sh, from) ||
+        !take_name(sh, raw_to, to_len, to) || !name_allowed(sh, to))
+        return sh->last_errno;
+    char walk_from[sizeof from], walk_to[sizeof to];
+    memcpy(walk_from, from, sizeof walk_from);
+    memcpy(walk_to, to, sizeof walk_to);
+    int pf = parent_beneath(sh->dir_fd, walk_from, &from_last);
+    if (pf < 0) {
+        lookup_failed(sh, from, errno);
+        return sh->last_errno;
+    }
+    int pt = parent_beneath(sh->dir_fd, walk_to, &to_last);
+    int rc = pt < 0 ? -1 : renameat(pf, from_last, pt, to_last);
+    int e = errno;
+    if (pf != sh->dir_fd)
+        close(pf);
+    if (pt >= 0 && pt != sh->dir_fd)
+        close(pt);
+    if (rc != 0) {
+        lookup_failed(sh, pt < 0 ? to : from, e);
+        return sh->last_errno;
+    }
+    return 0;
 }

@@ -349,6 +349,35 @@ static void files_confined(void **state)
     }
     assert_int_equal(stat(outside, &st), 0);
     assert_int_equal(st.st_size, 0); /* untouched */
+    /* SYS_RENAME and SYS_REMOVE inside the directory; the link is removed, not its target. */
+    put_string(&f, NAME, "sub/data.bin");
+    put_string(&f, NAME + 0x40, "moved.bin");
+    uint32_t block[4] = {NAME, 12, NAME + 0x40, 9};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(stflash_write32(f.dev, BLOCK + 4u * (uint32_t)i, block[i]), 0);
+    assert_int_equal(served(&f, 0x0F, BLOCK), 0);
+    snprintf(path, sizeof path, "%s/moved.bin", f.files);
+    assert_int_equal(stat(path, &st), 0);
+    put_string(&f, NAME + 0x40, "../moved.bin");
+    put_string(&f, NAME, "moved.bin");
+    block[1] = 9;
+    block[3] = 12;
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(stflash_write32(f.dev, BLOCK + 4u * (uint32_t)i, block[i]), 0);
+    assert_int_equal(served(&f, 0x0F, BLOCK), EACCES); /* out of the directory: refused */
+    assert_int_equal(stat(path, &st), 0);
+    put_words(&f, BLOCK, NAME, 9, 0);
+    assert_int_equal(served(&f, 0x0E, BLOCK), 0); /* SYS_REMOVE moved.bin */
+    assert_int_not_equal(stat(path, &st), 0);
+    put_string(&f, NAME, "link.txt");
+    put_words(&f, BLOCK, NAME, 8, 0);
+    assert_int_equal(served(&f, 0x0E, BLOCK), 0);
+    assert_int_equal(stat(outside, &st), 0);
+    put_string(&f, NAME, "../outside.txt");
+    put_words(&f, BLOCK, NAME, 14, 0);
+    assert_int_equal(served(&f, 0x0E, BLOCK), EACCES);
+    assert_int_equal(stat(outside, &st), 0);
+
     assert_int_equal(sys_open(&f, "missing.txt", 0), FAIL);
     assert_int_equal(served(&f, 0x13, 0), ENOENT);
     assert_int_equal(sys_open(&f, "x", 12), FAIL); /* no mode 12 */
