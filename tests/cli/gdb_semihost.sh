@@ -73,6 +73,14 @@ grep -qF "FAILED (1 + 0 != 2)" "$WORK/gdb2.log" || fail "no output after semihos
 grep -qF "exited with code 01]" "$WORK/gdb2.log" || fail "the failing firmware's exit code not seen"
 grep -qxF "exit=1" "$WORK/gdb2.log" || fail "exit code not 1"
 pass "monitor semihosting off stops on the BKPT; on serves it (stepi too); the failing firmware exits 1"
+
+# A call whose parameter the target cannot read (a bad pointer): a stop for gdb, the reason logged.
+gdb_run "$failing" "$WORK/gdb2b.log" "monitor semihosting off" continue 'set var $r0 = 4' \
+    'set var $r1 = 0xA0000000' "monitor semihosting on" continue \
+    'printf "still=%d\n", *(unsigned short *)$pc == 0xbeab'
+grep -qxF "still=1" "$WORK/gdb2b.log" || fail "a call with a bad pointer did not stop on the BKPT"
+expect_err "semihosting call not served: semihosting: SYS_WRITE0 cannot read 0xa0000000"
+pass "a call with a bad pointer: gdb sees the stop, the server says why"
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID" || true
 

@@ -180,7 +180,7 @@ enum {
     GDB_SEMIHOST_RESUMED = 0, /* a call was served and the core runs on */
     GDB_SEMIHOST_STOP = 1,    /* not a call, not served, or served in a step: the stop reply */
     GDB_SEMIHOST_EXITED = 2,  /* the program exited: send W */
-    GDB_SEMIHOST_ERROR = -1,  /* the target failed */
+    GDB_SEMIHOST_ERROR = -1,  /* the target failed to run on */
     GDB_SEMIHOST_LOST = -2,   /* gdb's connection failed */
 };
 

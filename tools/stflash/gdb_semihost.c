@@ -60,8 +60,17 @@ int gdb_semihost_halted(struct gdb_server *s, struct gdb_conn *c, bool resume, i
     s->semihost_conn = NULL;
     if (s->semihost_conn_lost)
         return GDB_SEMIHOST_LOST;
-    if (rc)
-        return GDB_SEMIHOST_ERROR;
+    if (rc) {
+        /* A parameter block the target cannot read (a bad pointer in the program): gdb sees
+         * the core stopped on the call, and the log says why it was not served. */
+        const char *why = s->ctx ? stflash_last_error(s->ctx) : NULL;
+        if (s->log) {
+            fprintf(s->log, "stflash: semihosting call not served: %s\n",
+                    why && *why ? why : stflash_strerror(rc));
+            fflush(s->log);
+        }
+        return GDB_SEMIHOST_STOP;
+    }
     if (res.outcome == STFLASH_SEMIHOST_EXITED) {
         *exit_status = res.exit_status;
         return GDB_SEMIHOST_EXITED;
