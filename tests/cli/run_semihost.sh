@@ -4,7 +4,8 @@
 # prints through SYS_WRITE0 and SYS_WRITE, writes result.txt inside --semihosting-dir only (a
 # "../" name, an absolute name and a symbolic link out are refused); the failing one exits 1
 # with its message; without a directory the file is refused with a message naming the option;
-# --timeout and Ctrl-C stop a firmware that never exits, with their own status; over TCP too.
+# --timeout and Ctrl-C stop a firmware that never exits, with their own status; a crash is caught
+# (HardFault vector catch) and named; over TCP too.
 . "$(dirname "$0")/lib.sh"
 hello="$STFLASH_FW_DIR/semihost_hello.elf"
 failing="$STFLASH_FW_DIR/semihost_fail.elf"
@@ -89,6 +90,23 @@ set -e
 [ "$RC" -eq 130 ] || fail "Ctrl-C: status $RC, expected 130"
 expect_err "interrupted: the firmware is halted at 0x"
 pass "run: Ctrl-C halts the firmware and exits 130"
+
+# ---- a firmware that crashes: caught as a HardFault, status 1, the faulting address named ----
+# Vector table (SP, reset at 0x40, HardFault at 0x48), then at 0x40: movs r0, #0xA0;
+# lsls r0, r0, #24; ldr r0, [r0] (a read of 0xA0000000, no memory there: a bus fault that
+# escalates to HardFault); b .; and at 0x48 the handler: b .
+/usr/bin/python3 - "$WORK/crash.bin" <<'PY'
+import struct, sys
+img = bytearray(0x4C)
+struct.pack_into("<4I", img, 0, 0x20002000, 0x08000041, 0x08000049, 0x08000049)
+img[0x40:0x48] = bytes([0xA0, 0x20, 0x00, 0x06, 0x00, 0x68, 0xFE, 0xE7])
+img[0x48:0x4C] = bytes([0xFE, 0xE7, 0x00, 0xBF])
+open(sys.argv[1], "wb").write(img)
+PY
+expect_rc 1 "${sim[@]}" run --timeout 20 "$WORK/crash.bin"
+expect_err "the firmware crashed: HardFault (HFSR 0x40000000"
+expect_err ") at 0x08000044"
+pass "run: a crashing firmware ends with status 1, the HardFault and the faulting address named"
 
 # ---- over TCP, to a virtual-board daemon: the same verdicts ----
 start_sim --chip stm32f103cb

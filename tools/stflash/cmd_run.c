@@ -17,6 +17,14 @@
 
 enum { OPT_TIMEOUT = 1, OPT_SEMIHOSTING_DIR, OPT_NO_FLASH, OPT_FORMAT };
 
+/* System control registers (ARMv7-M ARM B3.2, C1.6). */
+#define DEMCR 0xE000EDFCu
+#define DEMCR_VC_HARDERR (1u << 10)
+#define DFSR 0xE000ED30u
+#define DFSR_VCATCH (1u << 3)
+#define HFSR 0xE000ED2Cu
+#define CFSR 0xE000ED28u
+
 /* Exit status when --timeout ran out, as timeout(1) has it. */
 #define EXIT_RUN_TIMEOUT 124
 
@@ -66,6 +74,24 @@ static uint32_t pc_of(struct stflash_dev *dev)
     return pc;
 }
 
+/* A crash caught by the HardFault vector catch: the core halted on the handler's first
+ * instruction with the exception frame on the stack it came from (EXC_RETURN in LR, bit 2:
+ * process stack; B1.5.6, B1.5.8), whose seventh word is the PC that faulted. */
+static void report_crash(struct stflash_dev *dev)
+{
+    uint32_t lr = 0, sp = 0, pc = 0, hfsr = 0, cfsr = 0;
+    (void)stflash_reg_read(dev, 14, &lr);
+    (void)stflash_reg_read(dev, (lr & 4u) ? 18u : 17u, &sp); /* PSP, MSP */
+    bool have_pc = stflash_read32(dev, sp + 24u, &pc) == 0;
+    (void)stflash_read32(dev, HFSR, &hfsr);
+    (void)stflash_read32(dev, CFSR, &cfsr); /* reads as zero on ARMv6-M */
+    if (have_pc)
+        out_error("the firmware crashed: HardFault (HFSR 0x%08x, CFSR 0x%08x) at 0x%08x", hfsr,
+                  cfsr, pc);
+    else
+        out_error("the firmware crashed: HardFault (HFSR 0x%08x, CFSR 0x%08x)", hfsr, cfsr);
+}
+
 /* Halts the target for good before the tool ends early. */
 static void stop_target(struct stflash_dev *dev)
 {
@@ -85,7 +111,14 @@ static int serve(struct cli *cli, struct stflash_dev *dev, struct stflash_semiho
 {
     double t0 = now_seconds();
     long wait_us = POLL_MIN_US;
-    int rc = stflash_run(dev);
+    /* A crash halts the core (HardFault vector catch, C1.6.5) instead of spinning in the
+     * firmware's fault handler until --timeout. */
+    uint32_t demcr = 0;
+    int rc = stflash_read32(dev, DEMCR, &demcr);
+    if (rc == 0)
+        rc = stflash_write32(dev, DEMCR, demcr | DEMCR_VC_HARDERR);
+    if (rc == 0)
+        rc = stflash_run(dev);
     if (rc)
         return fail_lib(cli, rc, false);
     for (;;) {
@@ -121,6 +154,11 @@ static int serve(struct cli *cli, struct stflash_dev *dev, struct stflash_semiho
             return res.exit_status;
         }
         if (res.outcome == STFLASH_SEMIHOST_NOT_A_CALL) {
+            uint32_t dfsr = 0;
+            if (stflash_read32(dev, DFSR, &dfsr) == 0 && (dfsr & DFSR_VCATCH)) {
+                report_crash(dev);
+                return EXIT_FAILED;
+            }
             uint32_t pc = pc_of(dev);
             uint16_t insn = 0;
             uint8_t b[2];

@@ -272,9 +272,10 @@ static const struct help_entry helps[] = {
      "  --format FMT         the file's format when its name does not tell (bin, ihex, srec,\n"
      "                       elf)\n"
      "\n"
-     "Ctrl-C halts the firmware and exits with 130. A halt that is no semihosting call (another\n"
-     "BKPT, a debugger's breakpoint) ends the run with status 1. The firmware's status may be\n"
-     "any number: stflash's own failures (no probe 3, target 4, ...) are told on stderr.\n"},
+     "Ctrl-C halts the firmware and exits with 130. A crash (a HardFault, caught as it is taken)\n"
+     "ends the run with status 1 and the faulting address, as does a halt that is no\n"
+     "semihosting call (another BKPT). The firmware's status may be any number: stflash's own\n"
+     "failures (no probe 3, target 4, ...) are told on stderr.\n"},
 };
 
 bool help_command(const char *command)
