@@ -138,7 +138,9 @@ static int serve(struct cli *cli, struct stflash_dev *dev, struct stflash_semiho
             return fail_lib(cli, rc, false);
         if (!halted) {
             sleep_us(wait_us);
-            wait_us = wait_us * 2 > POLL_MAX_US ? POLL_MAX_US : wait_us * 2;
+            wait_us = wait_us < POLL_MIN_US       ? POLL_MIN_US
+                      : wait_us * 2 > POLL_MAX_US ? POLL_MAX_US
+                                                  : wait_us * 2;
             continue;
         }
         struct stflash_semihost_result res;
@@ -174,7 +176,7 @@ static int serve(struct cli *cli, struct stflash_dev *dev, struct stflash_semiho
         }
         if ((rc = stflash_run(dev)))
             return fail_lib(cli, rc, false);
-        wait_us = 0; /* the next call may follow at once */
+        wait_us = 0; /* the next call may follow at once: look again without a pause */
     }
 }
 
