@@ -8,7 +8,7 @@ _stflash() {
     local cur prev cmd i
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local commands="probe info write read erase verify reset options unlock lock doctor gdbserver chips mem regs halt resume help"
+    local commands="probe info write read erase verify reset options unlock lock doctor gdbserver chips mem regs halt resume help run"
     cmd=""
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
@@ -31,6 +31,9 @@ _stflash() {
         return ;;
     --freq | --flash-size | --port | --bind)
         return ;;
+    --semihosting-dir)
+        mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+        return ;;
     esac
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$(_stflash_options "$cmd")" -- "$cur")
@@ -43,6 +46,7 @@ _stflash() {
     fi
     case $cmd in
     write | verify | read) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
+    run) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
     help) mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur") ;;
     esac
 }

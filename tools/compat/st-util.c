@@ -5,8 +5,10 @@
  *
  * Differences, on purpose: it listens on 127.0.0.1 only (st-util listens on every interface,
  * and the protocol has no authentication); an unknown option is an error (st-util ignores it);
- * -V prints the version as --version does (st-util 1.7.0 lists -V but refuses it); semihosting
- * is not served yet, and --semihosting says so.
+ * -V prints the version as --version does (st-util 1.7.0 lists -V but refuses it); with
+ * --semihosting the program's files are confined to the working directory (names relative to
+ * it; absolute names, ".." and symbolic links refused: include/stflash/semihost.h), and its
+ * console goes to stflash-st-util's stdout.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -191,28 +193,19 @@ static void chip_line(const struct compat_target *t)
 }
 
 /* One gdb after another until SIGINT or SIGTERM. */
-static int serve(struct compat *c, struct stflash_dev *dev, const struct compat_target *t,
-                 const struct options *o, int lfd)
+static int serve_clients(struct compat *c, struct gdb_server *s, struct stflash_dev *dev,
+                         const struct compat_target *t, const struct options *o, int lfd)
 {
-    struct gdb_server s;
-    memset(&s, 0, sizeof s);
-    s.dev = dev;
-    s.ctx = c->ctx;
-    s.stop = &stop_requested;
-    s.listen_fd = lfd;
-    s.reset_on_connect = o->reset;
-    s.log = stderr;
-    s.info = t->info;
     while (!stop_requested) {
         compat_log(CL_INFO, "gdb-server.c", "Listening at 127.0.0.1:%u...", o->port);
         int fd = -1;
         while (!stop_requested && fd < 0) {
             struct pollfd p = {.fd = lfd, .events = POLLIN};
-            if (poll(&p, 1, s.refused_count ? 200 : -1) < 0 && errno != EINTR)
+            if (poll(&p, 1, s->refused_count ? 200 : -1) < 0 && errno != EINTR)
                 return ST_UTIL_EXIT_FAIL;
-            s.listen_fd = -1;
-            gdb_busy_poll(&s);
-            s.listen_fd = lfd;
+            s->listen_fd = -1;
+            gdb_busy_poll(s);
+            s->listen_fd = lfd;
             fd = accept(lfd, NULL, NULL);
         }
         if (fd < 0)
@@ -226,17 +219,40 @@ static int serve(struct compat *c, struct stflash_dev *dev, const struct compat_
             compat_log(CL_INFO, "gdb-server.c", "Found %u hw breakpoint registers",
                        stflash_fpb_code_count(fp_ctrl));
         compat_log(CL_INFO, "gdb-server.c", "GDB connected.");
-        int rc = gdb_serve(&s, fd);
+        int rc = gdb_serve(s, fd);
         close(fd);
         if (rc) {
             compat_log_failure(c, rc);
-            gdb_busy_close_all(&s);
+            gdb_busy_close_all(s);
             return ST_UTIL_EXIT_FAIL;
         }
         compat_log(CL_INFO, "gdb-server.c", "GDB disconnected.");
     }
-    gdb_busy_close_all(&s);
+    gdb_busy_close_all(s);
     return 0;
+}
+
+/* Serves gdb; semihosting is ready in every session, served with --semihosting. */
+static int serve(struct compat *c, struct stflash_dev *dev, const struct compat_target *t,
+                 const struct options *o, int lfd)
+{
+    struct gdb_server s;
+    memset(&s, 0, sizeof s);
+    s.dev = dev;
+    s.ctx = c->ctx;
+    s.stop = &stop_requested;
+    s.listen_fd = lfd;
+    s.reset_on_connect = o->reset;
+    s.log = stderr;
+    s.info = t->info;
+    s.semihost_to_stdout = true;
+    if (gdb_semihost_setup(&s, c->ctx, ".", NULL, o->semihosting) != 0) {
+        compat_log_failure(c, STFLASH_ERR_NOT_FOUND);
+        return ST_UTIL_EXIT_FAIL;
+    }
+    int status = serve_clients(c, &s, dev, t, o, lfd);
+    stflash_semihost_free(s.semihost);
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -247,10 +263,6 @@ int main(int argc, char **argv)
         return status - 1;
     printf("st-util\n");
     fflush(stdout);
-    if (o.semihosting)
-        compat_log(CL_WARN, "stflash",
-                   "--semihosting: semihosting is not implemented in stflash-st-util yet; a "
-                   "semihosting call (BKPT 0xAB) stops the target as a breakpoint would");
 
     struct compat c;
     if (compat_init(&c, "st-util", o.serial, o.debug) != 0)

@@ -15,7 +15,8 @@
 #include "cli.h"
 #include "gdb.h"
 
-enum { OPT_PORT = 1, OPT_BIND, OPT_ALLOW_REMOTE, OPT_IDLE_TIMEOUT };
+enum { OPT_PORT = 1, OPT_BIND, OPT_ALLOW_REMOTE, OPT_IDLE_TIMEOUT, OPT_SEMIHOSTING,
+       OPT_SEMIHOSTING_DIR };
 
 static volatile int stop_requested;
 
@@ -68,7 +69,44 @@ static void set_client_options(int fd)
     setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
 }
 
-static int serve(struct cli *cli, struct stflash_dev *dev, int lfd, unsigned idle_timeout_s)
+/* One gdb after another until a signal. */
+static int serve_clients(struct cli *cli, struct gdb_server *s, int lfd)
+{
+    int rc;
+    while (!stop_requested) {
+        struct pollfd p = {.fd = lfd, .events = POLLIN};
+        if (poll(&p, 1, s->refused_count ? 200 : -1) < 0 && errno != EINTR) {
+            out_error("cannot wait for a connection: %s", strerror(errno));
+            return EXIT_FAILED;
+        }
+        s->listen_fd = -1; /* refused connections left from the last session drain here */
+        gdb_busy_poll(s);
+        s->listen_fd = lfd;
+        int fd = accept(lfd, NULL, NULL);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN ||
+                errno == EWOULDBLOCK)
+                continue;
+            out_error("cannot accept a connection: %s", strerror(errno));
+            return EXIT_FAILED;
+        }
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+        set_client_options(fd);
+        out_note(cli, "gdb connected");
+        rc = gdb_serve(s, fd);
+        close(fd);
+        if (rc) {
+            gdb_busy_close_all(s);
+            return fail_lib(cli, rc, false);
+        }
+        out_note(cli, "gdb disconnected");
+    }
+    gdb_busy_close_all(s);
+    return EXIT_OK;
+}
+
+static int serve(struct cli *cli, struct stflash_dev *dev, int lfd, unsigned idle_timeout_s,
+                 const struct cmdline *cl)
 {
     struct gdb_server s;
     memset(&s, 0, sizeof s);
@@ -81,36 +119,20 @@ static int serve(struct cli *cli, struct stflash_dev *dev, int lfd, unsigned idl
     int rc = stflash_target_info(dev, &s.info);
     if (rc)
         return fail_lib(cli, rc, false);
-    while (!stop_requested) {
-        struct pollfd p = {.fd = lfd, .events = POLLIN};
-        if (poll(&p, 1, s.refused_count ? 200 : -1) < 0 && errno != EINTR) {
-            out_error("cannot wait for a connection: %s", strerror(errno));
-            return EXIT_FAILED;
-        }
-        s.listen_fd = -1; /* refused connections left from the last session drain here */
-        gdb_busy_poll(&s);
-        s.listen_fd = lfd;
-        int fd = accept(lfd, NULL, NULL);
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN ||
-                errno == EWOULDBLOCK)
-                continue;
-            out_error("cannot accept a connection: %s", strerror(errno));
-            return EXIT_FAILED;
-        }
-        fcntl(fd, F_SETFD, FD_CLOEXEC);
-        set_client_options(fd);
-        out_note(cli, "gdb connected");
-        rc = gdb_serve(&s, fd);
-        close(fd);
-        if (rc) {
-            gdb_busy_close_all(&s);
-            return fail_lib(cli, rc, false);
-        }
-        out_note(cli, "gdb disconnected");
+    /* Semihosting is ready in every session; served from the start with --semihosting or
+     * --semihosting-dir, else after `monitor semihosting on`. */
+    const char *sh_dir = cmd_opt_value(cl, OPT_SEMIHOSTING_DIR);
+    rc = gdb_semihost_setup(&s, cli->ctx, sh_dir,
+                            "give 'stflash gdbserver --semihosting-dir DIR' to let it use files "
+                            "in DIR",
+                            sh_dir || cmd_has_opt(cl, OPT_SEMIHOSTING));
+    if (rc) {
+        int code = fail_lib(cli, rc, false);
+        return rc == STFLASH_ERR_NOT_FOUND ? EXIT_USAGE : code; /* a bad --semihosting-dir */
     }
-    gdb_busy_close_all(&s);
-    return EXIT_OK;
+    rc = serve_clients(cli, &s, lfd);
+    stflash_semihost_free(s.semihost);
+    return rc;
 }
 
 /* 127.0.0.0/8: this machine only. */
@@ -127,6 +149,8 @@ int cmd_gdbserver(struct cli *cli, int argc, char **argv, int first)
         {"bind", 0, OPT_REQUIRED, OPT_BIND},
         {"allow-remote", 0, OPT_NONE, OPT_ALLOW_REMOTE},
         {"idle-timeout", 0, OPT_REQUIRED, OPT_IDLE_TIMEOUT},
+        {"semihosting", 0, OPT_NONE, OPT_SEMIHOSTING},
+        {"semihosting-dir", 0, OPT_REQUIRED, OPT_SEMIHOSTING_DIR},
         {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
@@ -188,7 +212,7 @@ int cmd_gdbserver(struct cli *cli, int argc, char **argv, int first)
         printf("listening for gdb on %s:%u (target remote %s:%u)\n", bind_addr, bound,
                bind_addr, bound);
         fflush(stdout);
-        rc = serve(cli, dev, lfd, idle_timeout);
+        rc = serve(cli, dev, lfd, idle_timeout, &cl);
     }
     close(lfd);
     stflash_close(dev);

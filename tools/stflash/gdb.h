@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "stflash/debug.h"
+#include "stflash/semihost.h"
 #include "stflash/stflash.h"
 
 /* Largest packet payload accepted and announced in qSupported (PacketSize). */
@@ -147,6 +148,11 @@ struct gdb_server {
         uint64_t until; /* closed then at the latest (now_ms) */
     } refused[GDB_REFUSED_MAX];
     size_t refused_count;
+    struct stflash_semihost *semihost; /* NULL: semihosting not available */
+    bool semihosting;                  /* served (monitor semihosting on|off) */
+    bool semihost_to_stdout;           /* the program's console to stdout, not gdb's console */
+    struct gdb_conn *semihost_conn;    /* gdb, while a call is served during a continue */
+    bool semihost_conn_lost;
 };
 
 /* Tells any client waiting on listen_fd that the server is busy, and closes the refused
@@ -167,5 +173,24 @@ int gdb_monitor(struct gdb_server *s, struct gdb_conn *c, const char *hex);
  * or leaves a packet unfinished. Halts the target first. Returns 0, or a library error code
  * when the target stopped answering. */
 int gdb_serve(struct gdb_server *s, int fd);
+
+/* ---- semihosting (gdb_semihost.c) ---- */
+
+enum {
+    GDB_SEMIHOST_RESUMED = 0, /* a call was served and the core runs on */
+    GDB_SEMIHOST_STOP = 1,    /* not a call, not served, or served in a step: the stop reply */
+    GDB_SEMIHOST_EXITED = 2,  /* the program exited: send W */
+    GDB_SEMIHOST_ERROR = -1,  /* the target failed to run on */
+    GDB_SEMIHOST_LOST = -2,   /* gdb's connection failed */
+};
+
+/* Creates s->semihost (files confined to dir, NULL: refused; dir_hint says how to give one),
+ * served from now when on. A library error code. */
+int gdb_semihost_setup(struct gdb_server *s, struct stflash_ctx *ctx, const char *dir,
+                       const char *dir_hint, bool on);
+/* After a halt while gdb continues (resume: the core runs on after the call) or steps (it
+ * stays halted past the BKPT): serves the call the core halted on, console output to gdb
+ * through c. *exit_status set for GDB_SEMIHOST_EXITED. */
+int gdb_semihost_halted(struct gdb_server *s, struct gdb_conn *c, bool resume, int *exit_status);
 
 #endif

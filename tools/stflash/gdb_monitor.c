@@ -19,6 +19,8 @@ static const char help_text[] =
     "                when you use gdb again, or `continue` instead)\n"
     "  erase         erase the whole flash (mass erase)\n"
     "  info          the core, chip, memories, protection and debug units\n"
+    "  semihosting on|off  serve the program's semihosting calls (BKPT 0xAB) while gdb\n"
+    "                continues: its console on gdb's, its files in --semihosting-dir\n"
     "  help          this list\n";
 
 static int console(struct gdb_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -112,6 +114,16 @@ int gdb_monitor(struct gdb_server *s, struct gdb_conn *c, const char *hex)
             return -1;
     } else if (strcmp(w0, "info") == 0 && nw == 1) {
         if (info(s, c))
+            return -1;
+    } else if (strcmp(w0, "semihosting") == 0 && nw == 2 &&
+               (strcmp(w1, "on") == 0 || strcmp(w1, "off") == 0)) {
+        if (!s->semihost) {
+            if (console(c, "semihosting is not available in this server\n"))
+                return -1;
+            return gdb_send_str(c, "E01");
+        }
+        s->semihosting = strcmp(w1, "on") == 0;
+        if (console(c, "semihosting %s\n", s->semihosting ? "on" : "off"))
             return -1;
     } else if (strcmp(w0, "help") == 0 && nw == 1) {
         if (console(c, "%s", help_text))

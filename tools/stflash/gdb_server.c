@@ -152,6 +152,15 @@ static int stop_reply(struct gdb_server *s, struct gdb_conn *c)
     return status(gdb_send_str(c, "T05"));
 }
 
+/* The program ended through semihosting (SYS_EXIT): gdb is told it exited, with its status. */
+static int exit_reply(struct gdb_server *s, struct gdb_conn *c, int exit_status)
+{
+    char reply[8];
+    snprintf(reply, sizeof reply, "W%02x", (unsigned)exit_status & 0xFFu);
+    say(s, "the program exited with status %d (semihosting)", exit_status);
+    return status(gdb_send_str(c, reply));
+}
+
 /* Lets the target run until it halts or gdb interrupts it, then sends the stop reply. */
 static int run_until_stop(struct gdb_server *s, struct gdb_conn *c)
 {
@@ -171,8 +180,19 @@ static int run_until_stop(struct gdb_server *s, struct gdb_conn *c)
         bool halted = false;
         if (stflash_is_halted(s->dev, &halted))
             return status(gdb_send_str(c, "E01"));
-        if (halted)
+        if (halted) {
+            int exit_status = 0;
+            int sh = gdb_semihost_halted(s, c, true, &exit_status);
+            if (sh == GDB_SEMIHOST_RESUMED)
+                continue;
+            if (sh == GDB_SEMIHOST_LOST)
+                return SESSION_LOST;
+            if (sh == GDB_SEMIHOST_ERROR)
+                return status(gdb_send_str(c, "E01"));
+            if (sh == GDB_SEMIHOST_EXITED)
+                return exit_reply(s, c, exit_status);
             return stop_reply(s, c);
+        }
     }
 }
 
@@ -180,6 +200,15 @@ static int step(struct gdb_server *s, struct gdb_conn *c)
 {
     if (stflash_step(s->dev))
         return status(gdb_send_str(c, "E01"));
+    /* A step onto a semihosting BKPT performs the call, as running through it does. */
+    int exit_status = 0;
+    int sh = gdb_semihost_halted(s, c, false, &exit_status);
+    if (sh == GDB_SEMIHOST_LOST)
+        return SESSION_LOST;
+    if (sh == GDB_SEMIHOST_ERROR)
+        return status(gdb_send_str(c, "E01"));
+    if (sh == GDB_SEMIHOST_EXITED)
+        return exit_reply(s, c, exit_status);
     return stop_reply(s, c);
 }
 

@@ -58,6 +58,7 @@ void help_main(void)
           "  mem write ADDR VALUE...  store 32-bit words (RAM, peripherals; not flash)\n"
           "  regs                     print the core registers of a halted core\n"
           "  halt | resume            stop the core, or let it run\n"
+          "  run FIRMWARE [ARG...]    flash, reset, serve semihosting; exit with its status\n"
           "\n",
           stdout);
     fputs(global_options, stdout);
@@ -173,7 +174,11 @@ static const struct help_entry helps[] = {
      "  --allow-remote       permit a --bind address other than loopback (the protocol has no\n"
      "                       authentication: whoever connects controls the target)\n"
      "  --idle-timeout SEC   disconnect a gdb silent for SEC seconds while the target is halted\n"
-     "                       (default 0: never)\n"},
+     "                       (default 0: never)\n"
+     "  --semihosting        serve the program's semihosting calls (BKPT 0xAB) while gdb\n"
+     "                       continues: its console on gdb's (also `monitor semihosting on`)\n"
+     "  --semihosting-dir DIR  the same, its files opened in DIR (names relative to it;\n"
+     "                       absolute names, '..' and symbolic links refused)\n"},
     {"options",
      "Usage: stflash options [--json] [CHANGES]\n"
      "Show the option bytes (STM32F0/F1/F3): read protection in force and stored, write-\n"
@@ -250,6 +255,27 @@ static const struct help_entry helps[] = {
      "and, for each warning or failure, what to do. Nothing is written, erased or reset,\n"
      "except that a target that does not answer is tried under reset (left halted).\n"
      "Exits with the code of the first failed step (3 probe, 4 target, 6 protection, else 1).\n"},
+    {"run",
+     "Usage: stflash run [--timeout SEC] [--semihosting-dir DIR] [--no-flash] FIRMWARE [ARG...]\n"
+     "Write FIRMWARE to flash as write does (only what differs), reset the target, let it run\n"
+     "and serve its semihosting calls (BKPT 0xAB): its console goes to stdout (its stderr\n"
+     "stream to stderr) and reads stdin, its files live in DIR. Ends when the firmware exits\n"
+     "(SYS_EXIT, SYS_EXIT_EXTENDED) with its status: 0 for ADP_Stopped_ApplicationExit with\n"
+     "code 0, the code for another code, 1 for any other reason. ARGs (after FIRMWARE, or\n"
+     "after --) are its command line (SYS_GET_CMDLINE). The target is left halted.\n"
+     "\n"
+     "  --timeout SEC        stop the firmware (halted) after SEC seconds: exit status 124\n"
+     "  --semihosting-dir DIR  the directory the firmware's files are opened in; names are\n"
+     "                       relative to it (absolute names, '..' and symbolic links refused).\n"
+     "                       Without it every file is refused; the console still works\n"
+     "  --no-flash           run what the flash holds (reset and serve only)\n"
+     "  --format FMT         the file's format when its name does not tell (bin, ihex, srec,\n"
+     "                       elf)\n"
+     "\n"
+     "Ctrl-C halts the firmware and exits with 130. A crash (a HardFault, caught as it is taken)\n"
+     "ends the run with status 1 and the faulting address, as does a halt that is no\n"
+     "semihosting call (another BKPT). The firmware's status may be any number: stflash's own\n"
+     "failures (no probe 3, target 4, ...) are told on stderr.\n"},
 };
 
 bool help_command(const char *command)

@@ -14,7 +14,7 @@
 
 #define COMMAND_LIST                                                                               \
     "probe, info, write, read, erase, verify, reset, options, unlock, lock, doctor, gdbserver, "   \
-    "chips, mem, regs, halt or resume"
+    "chips, mem, regs, halt, resume or run"
 
 struct command {
     const char *name;
@@ -28,6 +28,7 @@ static const struct command commands[] = {
     {"lock", cmd_lock},   {"doctor", cmd_doctor}, {"gdbserver", cmd_gdbserver},
     {"chips", cmd_chips}, {"mem", cmd_mem}, {"regs", cmd_regs}, {"halt", cmd_halt},
     {"resume", cmd_resume},
+    {"run", cmd_run},
 };
 
 int main(int argc, char **argv)
