@@ -58,6 +58,8 @@ void help_main(void)
           "  mem write ADDR VALUE...  store 32-bit words (RAM, peripherals; not flash)\n"
           "  regs                     print the core registers of a halted core\n"
           "  halt | resume            stop the core, or let it run\n"
+          "  rtt [--channel N]        the firmware's RTT output (and input), core running\n"
+          "  swo [--clock HZ]         the firmware's ITM stimulus ports through SWO\n"
           "\n",
           stdout);
     fputs(global_options, stdout);
@@ -243,6 +245,22 @@ static const struct help_entry helps[] = {
     {"resume",
      "Usage: stflash resume\n"
      "Let a halted core run on from where it stopped. No reset.\n"},
+    {"rtt",
+     "Usage: stflash rtt [--channel N] [--elf FILE | --address ADDR] [--output FILE]\n"
+     "                   [--duration S]\n"
+     "Show what the firmware writes to an RTT up channel (SEGGER's Real-Time Transfer: ring\n"
+     "buffers in the target's RAM), while the core runs: the target is attached without a halt\n"
+     "or a reset, and only memory is read and written. Lines typed on standard input go to\n"
+     "down channel 0. The control block (\"SEGGER RTT\") is searched in the chip's SRAM unless\n"
+     "--elf or --address says where it is; it is checked (channel counts, buffers inside RAM,\n"
+     "offsets inside the buffers) and a corrupt one is refused. A channel named \"defmt...\"\n"
+     "is passed through raw (decode it with defmt-print). Ends with Ctrl-C or --duration.\n"
+     "\n"
+     "  -c, --channel N      up channel to show (default 0)\n"
+     "  --elf FILE           take the address of the symbol _SEGGER_RTT from the firmware's ELF\n"
+     "  --address ADDR       the control block's address\n"
+     "  -o, --output FILE    write the channel's bytes to FILE, unchanged, instead of stdout\n"
+     "  --duration S         stop after S seconds (default: run until Ctrl-C)\n"},
     {"doctor",
      "Usage: stflash doctor [--json]\n"
      "Check, in order: probe found, probe opened, probe firmware, target voltage, SWD link,\n"

@@ -12,7 +12,7 @@
 
 #define COMMAND_LIST                                                                               \
     "probe, info, write, read, erase, verify, reset, options, unlock, lock, doctor, gdbserver, "   \
-    "chips, mem, regs, halt or resume"
+    "chips, mem, regs, halt, resume, rtt or swo"
 
 struct command {
     const char *name;
@@ -26,6 +26,8 @@ static const struct command commands[] = {
     {"lock", cmd_lock},   {"doctor", cmd_doctor}, {"gdbserver", cmd_gdbserver},
     {"chips", cmd_chips}, {"mem", cmd_mem}, {"regs", cmd_regs}, {"halt", cmd_halt},
     {"resume", cmd_resume},
+    {"rtt", cmd_rtt},
+    /*SWO*/
 };
 
 int main(int argc, char **argv)
