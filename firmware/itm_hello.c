@@ -4,7 +4,7 @@
  * Once the debugger has enabled the ITM (ITM_TCR.ITMENA) and port 0 (ITM_TER bit 0), it writes
  * "itm: hello N\n" (N counting 0-9 and over again) to stimulus port 0 one byte at a time,
  * followed by N as a 32-bit word on port 1 when that port is enabled; then it waits about
- * 20 ms (at the 8 MHz reset clock). A stimulus port read answers 1 when its FIFO takes a
+ * 5 ms (at the 8 MHz reset clock). A stimulus port read answers 1 when its FIFO takes a
  * write (ARMv7-M ARM D4.2.8, ITM_STIMx).
  */
 #include <stdint.h>
@@ -15,7 +15,7 @@
 #define ITM_STIM32(n) (*(volatile uint32_t *)(0xE0000000u + 4u * (n)))
 #define ITM_TER (*(volatile uint32_t *)0xE0000E00u)
 #define ITM_TCR (*(volatile uint32_t *)0xE0000E80u)
-#define DELAY_LOOPS 40000u
+#define DELAY_LOOPS 10000u
 
 static int port_on(unsigned n)
 {

@@ -59,7 +59,7 @@ void help_main(void)
           "  regs                     print the core registers of a halted core\n"
           "  halt | resume            stop the core, or let it run\n"
           "  rtt [--channel N]        the firmware's RTT output (and input), core running\n"
-          "  swo [--clock HZ]         the firmware's ITM stimulus ports through SWO\n"
+          "  swo --clock HZ           the firmware's ITM stimulus ports through SWO\n"
           "\n",
           stdout);
     fputs(global_options, stdout);
@@ -260,6 +260,21 @@ static const struct help_entry helps[] = {
      "  --elf FILE           take the address of the symbol _SEGGER_RTT from the firmware's ELF\n"
      "  --address ADDR       the control block's address\n"
      "  -o, --output FILE    write the channel's bytes to FILE, unchanged, instead of stdout\n"
+     "  --duration S         stop after S seconds (default: run until Ctrl-C)\n"},
+    {"swo",
+     "Usage: stflash swo --clock HZ [--baud HZ] [--port N|all] [--duration S]\n"
+     "Show what the firmware writes to its ITM stimulus ports, sent through the SWO pin and\n"
+     "received by the probe, while the core runs (no halt, no reset). The target's trace path\n"
+     "is set up first: DEMCR TRCENA, DBGMCU_CR TRACE_IOEN, the TPIU (NRZ, formatter off, the\n"
+     "baud rate divided from the core clock) and the ITM (enabled, the ports unmasked). One\n"
+     "port's bytes are printed as they are (text, for a printf on port 0); with --port all,\n"
+     "one line per write: \"port N: 0xVALUE\". Ends with Ctrl-C or --duration. Cortex-M3 and\n"
+     "later (the Cortex-M0/M0+ have no ITM); ST-LINK/V2 firmware J13 or later.\n"
+     "\n"
+     "  --clock HZ           the core clock the firmware runs at (8M, 72000000): required\n"
+     "  --baud HZ            SWO rate (default 2 MHz or the core clock if lower; the\n"
+     "                       ST-LINK/V2 takes at most 2 MHz)\n"
+     "  --port N|all         stimulus port to show (default 0), or all of them\n"
      "  --duration S         stop after S seconds (default: run until Ctrl-C)\n"},
     {"doctor",
      "Usage: stflash doctor [--json]\n"

@@ -27,7 +27,7 @@ static const struct command commands[] = {
     {"chips", cmd_chips}, {"mem", cmd_mem}, {"regs", cmd_regs}, {"halt", cmd_halt},
     {"resume", cmd_resume},
     {"rtt", cmd_rtt},
-    /*SWO*/
+    {"swo", cmd_swo},
 };
 
 int main(int argc, char **argv)
