@@ -147,6 +147,8 @@ struct gdb_server {
         uint64_t until; /* closed then at the latest (now_ms) */
     } refused[GDB_REFUSED_MAX];
     size_t refused_count;
+    unsigned rtt_port;   /* --rtt-port: where `monitor rtt start` serves up channel 0 (0: any) */
+    struct gdb_rtt *rtt; /* RTT state (gdb_rtt.c), NULL until `monitor rtt` */
 };
 
 /* Tells any client waiting on listen_fd that the server is busy, and closes the refused
@@ -167,5 +169,17 @@ int gdb_monitor(struct gdb_server *s, struct gdb_conn *c, const char *hex);
  * or leaves a packet unfinished. Halts the target first. Returns 0, or a library error code
  * when the target stopped answering. */
 int gdb_serve(struct gdb_server *s, int fd);
+
+/* ---- RTT (gdb_rtt.c) ---- */
+
+/* `monitor rtt ACTION [ARG]`: start [ADDR], stop, channels. Text for the gdb console in text;
+ * 0, or -1 when the command failed (text says why). */
+int gdb_rtt_command(struct gdb_server *s, const char *action, const char *arg, char *text,
+                    size_t cap);
+/* Moves bytes between the target's RTT rings and the RTT client; called whenever the server
+ * polls. */
+void gdb_rtt_poll(struct gdb_server *s);
+/* Closes the RTT port and frees the state. */
+void gdb_rtt_release(struct gdb_server *s);
 
 #endif

@@ -175,7 +175,9 @@ static const struct help_entry helps[] = {
      "  --allow-remote       permit a --bind address other than loopback (the protocol has no\n"
      "                       authentication: whoever connects controls the target)\n"
      "  --idle-timeout SEC   disconnect a gdb silent for SEC seconds while the target is halted\n"
-     "                       (default 0: never)\n"},
+     "                       (default 0: never)\n"
+     "  --rtt-port N         where 'monitor rtt start' serves RTT up channel 0, on 127.0.0.1\n"
+     "                       (default 0: any free port, printed)\n"},
     {"options",
      "Usage: stflash options [--json] [CHANGES]\n"
      "Show the option bytes (STM32F0/F1/F3): read protection in force and stored, write-\n"
