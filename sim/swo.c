@@ -4,28 +4,31 @@
 #include "swo.h"
 #include "target.h"
 
-#define DEMCR_TRCENA (1u << 24)       /* ARMv7-M ARM C1.6.5 */
-#define ITM_TCR_ITMENA (1u << 0)      /* C1.7.6 */
-#define DBGMCU_TRACE_IOEN (1u << 5)   /* RM0008 §31.16.3: trace pins assigned */
-#define DBGMCU_TRACE_MODE (3u << 6)   /* 00: asynchronous (SWO) */
-#define TPIU_SPPR_NRZ 2u              /* SPPR 1: Manchester, 2: NRZ (UART) */
-#define TPIU_FFCR_ENFCONT (1u << 1)   /* continuous formatting: frames the ST-LINK cannot read */
+#define DEMCR_TRCENA (1u << 24)     /* ARMv7-M ARM C1.6.5 */
+#define ITM_TCR_ITMENA (1u << 0)    /* C1.7.6 */
+#define DBGMCU_TRACE_IOEN (1u << 5) /* RM0008 §31.16.3: trace pins assigned */
+#define DBGMCU_TRACE_MODE (3u << 6) /* 00: asynchronous (SWO) */
+#define TPIU_SPPR_NRZ 2u            /* SPPR 1: Manchester, 2: NRZ (UART) */
+#define TPIU_FFCR_ENFCONT (1u << 1) /* continuous formatting: frames the ST-LINK cannot read */
 #define ITM_LAR_KEY 0xC5ACCE55u
-#define BAUD_TOLERANCE_PCT 3u         /* a UART receiver's margin */
+#define BAUD_TOLERANCE_PCT 3u /* a UART receiver's margin */
 
 void sim_swo_init(struct sim_swo *s)
 {
     memset(s, 0, sizeof *s);
-    s->sppr = 1u;      /* Manchester */
-    s->ffcr = 0x102u;  /* TrigIn, EnFCont */
+    s->sppr = 1u;     /* Manchester */
+    s->ffcr = 0x102u; /* TrigIn, EnFCont */
     s->cspsr = 1u;
 }
 
 bool sim_tpiu_access(struct sim_target *t, uint32_t off, uint32_t *rd, const uint32_t *wr)
 {
     struct sim_swo *s = &t->swo;
-    uint32_t *reg = off == 0x004 ? &s->cspsr : off == 0x010 ? &s->acpr
-                  : off == 0x0F0 ? &s->sppr : off == 0x304 ? &s->ffcr : NULL;
+    uint32_t *reg = off == 0x004   ? &s->cspsr
+                    : off == 0x010 ? &s->acpr
+                    : off == 0x0F0 ? &s->sppr
+                    : off == 0x304 ? &s->ffcr
+                                   : NULL;
     uint32_t mask = off == 0x010 ? 0x1FFFu : off == 0x0F0 ? 3u : 0xFFFFFFFFu;
     if (reg) {
         if (rd)

@@ -30,10 +30,10 @@ struct stflash_swo_config {
  * TRCENA; DBGMCU_CR TRACE_IOEN with TRACE_MODE asynchronous (where the DBGMCU sits at
  * 0xE0042000); TPIU port size 1, SPPR 2 (NRZ), ACPR = core_hz / baud - 1, FFCR 0x100 (formatter
  * off); the receiver; then ITM LAR unlocked, TCR ITMENA + SYNCENA + TraceBusID 1, TER = ports,
- * TPR all unprivileged. *baud_out (may be NULL) gets the rate the TPIU really produces (core_hz divided
- * by a whole number), which the receiver is set to. Errors: STFLASH_ERR_INVALID_ARG (no core
- * clock, a baud above the clock or the probe's limit), STFLASH_ERR_UNSUPPORTED (an ARMv6-M core,
- * probe firmware before V2J13, a connection without the trace endpoint), probe errors.
+ * TPR all unprivileged. *baud_out (may be NULL) gets the rate the TPIU really produces (core_hz
+ * divided by a whole number), which the receiver is set to. Errors: STFLASH_ERR_INVALID_ARG (no
+ * core clock, a baud above the clock or the probe's limit), STFLASH_ERR_UNSUPPORTED (an ARMv6-M
+ * core, probe firmware before V2J13, a connection without the trace endpoint), probe errors.
  */
 int stflash_swo_start(struct stflash_dev *dev, const struct stflash_swo_config *cfg,
                       uint32_t *baud_out);
@@ -47,13 +47,13 @@ int stflash_swo_stop(struct stflash_dev *dev);
 /* ---- ITM packet decoding (D4.2), a pure byte-at-a-time decoder ---- */
 
 enum stflash_itm_kind {
-    STFLASH_ITM_SYNC,       /* synchronisation: 47 or more zero bits, then a one */
-    STFLASH_ITM_OVERFLOW,   /* 0x70: the ITM dropped packets */
-    STFLASH_ITM_STIMULUS,   /* instrumentation packet: a stimulus port write */
-    STFLASH_ITM_HARDWARE,   /* hardware source packet (DWT): event counters, PC samples... */
-    STFLASH_ITM_TIMESTAMP,  /* local or global timestamp */
-    STFLASH_ITM_EXTENSION,  /* extension packet (stimulus port page) */
-    STFLASH_ITM_RESERVED,   /* a header the architecture reserves: the stream is out of step */
+    STFLASH_ITM_SYNC,      /* synchronisation: 47 or more zero bits, then a one */
+    STFLASH_ITM_OVERFLOW,  /* 0x70: the ITM dropped packets */
+    STFLASH_ITM_STIMULUS,  /* instrumentation packet: a stimulus port write */
+    STFLASH_ITM_HARDWARE,  /* hardware source packet (DWT): event counters, PC samples... */
+    STFLASH_ITM_TIMESTAMP, /* local or global timestamp */
+    STFLASH_ITM_EXTENSION, /* extension packet (stimulus port page) */
+    STFLASH_ITM_RESERVED,  /* a header the architecture reserves: the stream is out of step */
 };
 
 struct stflash_itm_packet {

@@ -37,8 +37,7 @@ static int read_file(struct stflash_ctx *ctx, const char *path, uint8_t **out, s
     long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
     if (size < 0 || size > (long)ELF_MAX_SIZE || fseek(f, 0, SEEK_SET) != 0) {
         fclose(f);
-        return ctx_fail(ctx, STFLASH_ERR_IO, "cannot read %s (not a file, or over 64 MiB)",
-                        path);
+        return ctx_fail(ctx, STFLASH_ERR_IO, "cannot read %s (not a file, or over 64 MiB)", path);
     }
     uint8_t *buf = malloc(size ? (size_t)size : 1u);
     size_t n = buf ? fread(buf, 1, (size_t)size, f) : 0;
@@ -105,8 +104,7 @@ static int find_symbol(struct stflash_ctx *ctx, const char *path, const uint8_t 
     return ctx_fail(ctx, STFLASH_ERR_NOT_FOUND, "%s has no symbol '%s'", path, name);
 }
 
-int stflash_elf_symbol(struct stflash_ctx *ctx, const char *path, const char *name,
-                       uint32_t *value)
+int stflash_elf_symbol(struct stflash_ctx *ctx, const char *path, const char *name, uint32_t *value)
 {
     if (!path || !name || !value)
         return STFLASH_ERR_INVALID_ARG;

@@ -63,9 +63,8 @@ static void read_name(struct stflash_dev *dev, uint32_t addr, char *name, size_t
     name[i] = '\0';
 }
 
-static int check_channel(struct stflash_dev *dev, const struct ram *r, const char *dir,
-                         unsigned n, const uint8_t *d, struct stflash_rtt_channel *ch,
-                         uint32_t desc)
+static int check_channel(struct stflash_dev *dev, const struct ram *r, const char *dir, unsigned n,
+                         const uint8_t *d, struct stflash_rtt_channel *ch, uint32_t desc)
 {
     ch->desc = desc;
     ch->buffer = le32_get(d + D_BUFFER);
@@ -81,8 +80,7 @@ static int check_channel(struct stflash_dev *dev, const struct ram *r, const cha
                         "RTT control block: %s channel %u has a buffer of %u bytes at 0x%08x, "
                         "outside RAM 0x%08x-0x%08llx: the block is not initialised or was "
                         "overwritten; check the address, or let the firmware start RTT first",
-                        dir, n, ch->size, ch->buffer, r->base,
-                        (unsigned long long)(r->end - 1u));
+                        dir, n, ch->size, ch->buffer, r->base, (unsigned long long)(r->end - 1u));
     if (wr >= ch->size || rd >= ch->size)
         return ctx_fail(dev->ctx, STFLASH_ERR_FORMAT,
                         "RTT control block: %s channel %u has offsets WrOff %u RdOff %u beyond "
@@ -148,8 +146,7 @@ int stflash_rtt_at(struct stflash_dev *dev, uint32_t addr, struct stflash_rtt *o
     return STFLASH_OK;
 }
 
-int stflash_rtt_scan(struct stflash_dev *dev, uint32_t start, uint32_t len,
-                     struct stflash_rtt *out)
+int stflash_rtt_scan(struct stflash_dev *dev, uint32_t start, uint32_t len, struct stflash_rtt *out)
 {
     if (!dev || !out)
         return STFLASH_ERR_INVALID_ARG;

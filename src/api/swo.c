@@ -1,6 +1,6 @@
 /* SWO trace: the target's ITM and TPIU set up for the probe's receiver (include/stflash/swo.h). */
-#include "api/dev.h"
 #include "stflash/swo.h"
+#include "api/dev.h"
 #include "stlink/stlink_trace.h"
 
 #define DEMCR 0xE000EDFCu
@@ -33,8 +33,8 @@ static bool armv6m(uint32_t cpuid)
 }
 
 /* The divider giving the rate closest to the one asked, and that rate. */
-static int pick_prescaler(struct stflash_dev *dev, uint32_t core_hz, uint32_t want,
-                          uint32_t *acpr, uint32_t *baud)
+static int pick_prescaler(struct stflash_dev *dev, uint32_t core_hz, uint32_t want, uint32_t *acpr,
+                          uint32_t *baud)
 {
     if (want == 0)
         want = core_hz < DEFAULT_BAUD ? core_hz : DEFAULT_BAUD;

@@ -51,8 +51,7 @@ int stlink_trace_start(struct stlink *sl, uint32_t baud)
 
 int stlink_trace_stop(struct stlink *sl)
 {
-    return status_command(sl, STLINK_DEBUG_APIV2_STOP_TRACE_RX, 0, 0,
-                          "stopping the SWO receiver");
+    return status_command(sl, STLINK_DEBUG_APIV2_STOP_TRACE_RX, 0, 0, "stopping the SWO receiver");
 }
 
 int stlink_trace_read(struct stlink *sl, uint8_t *buf, size_t cap)

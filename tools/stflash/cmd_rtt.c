@@ -108,8 +108,10 @@ static int find_block(struct cli *cli, struct stflash_dev *dev, const struct rtt
         nap();
     }
     out_note(cli, "RTT control block at 0x%08x (%s), %u up and %u down channel%s", rtt->addr,
-             a->elf ? "symbol _SEGGER_RTT" : at ? "--address" : "found in RAM", rtt->up_count,
-             rtt->down_count, rtt->down_count == 1 ? "" : "s");
+             a->elf ? "symbol _SEGGER_RTT"
+             : at   ? "--address"
+                    : "found in RAM",
+             rtt->up_count, rtt->down_count, rtt->down_count == 1 ? "" : "s");
     return EXIT_OK;
 }
 
@@ -170,12 +172,9 @@ static int stream(struct cli *cli, struct stflash_dev *dev, const struct stflash
 int cmd_rtt(struct cli *cli, int argc, char **argv, int first)
 {
     static const struct opt_spec spec[] = {
-        {"channel", 'c', OPT_REQUIRED, OPT_CHANNEL},
-        {"elf", 0, OPT_REQUIRED, OPT_ELF},
-        {"address", 0, OPT_REQUIRED, OPT_ADDRESS},
-        {"output", 'o', OPT_REQUIRED, OPT_OUTPUT},
-        {"duration", 0, OPT_REQUIRED, OPT_DURATION},
-        {NULL, 0, OPT_NONE, 0},
+        {"channel", 'c', OPT_REQUIRED, OPT_CHANNEL}, {"elf", 0, OPT_REQUIRED, OPT_ELF},
+        {"address", 0, OPT_REQUIRED, OPT_ADDRESS},   {"output", 'o', OPT_REQUIRED, OPT_OUTPUT},
+        {"duration", 0, OPT_REQUIRED, OPT_DURATION}, {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
     int rc = cmd_begin(cli, "rtt", spec, argc, argv, first, &cl, 0, 0,

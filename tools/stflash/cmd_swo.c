@@ -146,8 +146,8 @@ static void report(struct cli *cli, const struct swo_args *a, const struct tally
                  "(%u Hz given), and that the firmware writes to its ITM stimulus ports",
                  a->clock_hz);
     else
-        out_note(cli, "%llu bytes, %llu ITM packets received",
-                 (unsigned long long)t->bytes, (unsigned long long)t->packets);
+        out_note(cli, "%llu bytes, %llu ITM packets received", (unsigned long long)t->bytes,
+                 (unsigned long long)t->packets);
     if (t->overflows)
         out_warn("%llu overflow packets: the ITM dropped data (a lower output rate or a higher "
                  "--baud helps)",

@@ -8,8 +8,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +35,8 @@ struct gdb_rtt {
     size_t to_target_len;
 };
 
-static void log_line(struct gdb_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void log_line(struct gdb_server *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void log_line(struct gdb_server *s, const char *fmt, ...)
 {
@@ -90,8 +91,8 @@ static bool search(struct gdb_server *s, struct gdb_rtt *r, char *text, size_t c
     r->next_search = now_ms() + SEARCH_EVERY_MS;
     if (rc == 0) {
         r->found = true;
-        snprintf(text, cap, "RTT control block at 0x%08x, %u up and %u down channels",
-                 r->rtt.addr, r->rtt.up_count, r->rtt.down_count);
+        snprintf(text, cap, "RTT control block at 0x%08x, %u up and %u down channels", r->rtt.addr,
+                 r->rtt.up_count, r->rtt.down_count);
         return true;
     }
     const char *why = s->ctx ? stflash_last_error(s->ctx) : "";
@@ -115,8 +116,10 @@ static int start(struct gdb_server *s, const char *addr_text, char *text, size_t
     if (addr_text) {
         const char *hex = strncmp(addr_text, "0x", 2) == 0 ? addr_text + 2 : addr_text;
         if (!gdb_parse_hex(hex, "", &addr, &next) || (addr & 3u)) {
-            snprintf(text, cap, "bad RTT control block address '%s': give a hex address, a "
-                                "multiple of 4 (the value of _SEGGER_RTT)\n", addr_text);
+            snprintf(text, cap,
+                     "bad RTT control block address '%s': give a hex address, a "
+                     "multiple of 4 (the value of _SEGGER_RTT)\n",
+                     addr_text);
             return -1;
         }
     }
@@ -136,8 +139,10 @@ static int start(struct gdb_server *s, const char *addr_text, char *text, size_t
     if (search(s, r, found, sizeof found)) {
         snprintf(text, cap, "%s; up channel 0 on 127.0.0.1:%u\n", found, bound);
     } else if (strstr(found, "no RTT control block")) {
-        snprintf(text, cap, "RTT control block not found yet (searched again while the target "
-                            "runs); up channel 0 on 127.0.0.1:%u\n", bound);
+        snprintf(text, cap,
+                 "RTT control block not found yet (searched again while the target "
+                 "runs); up channel 0 on 127.0.0.1:%u\n",
+                 bound);
     } else {
         stop(r); /* a corrupt block, or a wrong address */
         snprintf(text, cap, "%s\n", found);
@@ -150,12 +155,15 @@ static int start(struct gdb_server *s, const char *addr_text, char *text, size_t
 static void channels(const struct gdb_rtt *r, char *text, size_t cap)
 {
     if (!r->found) {
-        snprintf(text, cap, r->armed ? "RTT control block not found yet\n"
-                                     : "RTT is not started: 'monitor rtt start [ADDR]'\n");
+        snprintf(text, cap,
+                 r->armed ? "RTT control block not found yet\n"
+                          : "RTT is not started: 'monitor rtt start [ADDR]'\n");
         return;
     }
-    size_t n = (size_t)snprintf(text, cap, "RTT control block at 0x%08x, served on "
-                                           "127.0.0.1:%u\n", r->rtt.addr, r->port);
+    size_t n = (size_t)snprintf(text, cap,
+                                "RTT control block at 0x%08x, served on "
+                                "127.0.0.1:%u\n",
+                                r->rtt.addr, r->port);
     for (unsigned d = 0; d < 2; d++) {
         unsigned count = d ? r->rtt.down_count : r->rtt.up_count;
         for (unsigned i = 0; i < count && n < cap; i++) {

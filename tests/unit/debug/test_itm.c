@@ -25,8 +25,8 @@ static size_t decode(const uint8_t *bytes, size_t n, struct stflash_itm_packet *
     return count;
 }
 
-static void expect(const struct stflash_itm_packet *p, enum stflash_itm_kind kind,
-                   unsigned source, unsigned size, uint32_t value)
+static void expect(const struct stflash_itm_packet *p, enum stflash_itm_kind kind, unsigned source,
+                   unsigned size, uint32_t value)
 {
     assert_int_equal(p->kind, kind);
     assert_int_equal(p->source, source);
@@ -114,7 +114,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stimulus_sizes_and_ports), cmocka_unit_test(sync_and_overflow),
-        cmocka_unit_test(hardware_and_timestamps), cmocka_unit_test(reserved_header),
+        cmocka_unit_test(hardware_and_timestamps),  cmocka_unit_test(reserved_header),
         cmocka_unit_test(split_across_feeds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

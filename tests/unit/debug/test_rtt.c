@@ -207,8 +207,10 @@ static void elf_symbol(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(up_ring_wraps),         cmocka_unit_test(down_ring_keeps_one_byte_free),
-        cmocka_unit_test(corrupt_blocks_refused), cmocka_unit_test(scan_across_reads),
+        cmocka_unit_test(up_ring_wraps),
+        cmocka_unit_test(down_ring_keeps_one_byte_free),
+        cmocka_unit_test(corrupt_blocks_refused),
+        cmocka_unit_test(scan_across_reads),
         cmocka_unit_test(elf_symbol),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
