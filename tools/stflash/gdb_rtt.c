@@ -19,7 +19,7 @@
 #include "gdb.h"
 #include "stflash/rtt.h"
 
-#define SEARCH_EVERY_MS 500u /* how often a block not found yet is searched again */
+#define SEARCH_EVERY_MS 500u /* how often, at most, a block not found yet is searched again */
 #define CHUNK 2048u
 
 struct gdb_rtt {
@@ -86,9 +86,13 @@ static int open_listener(unsigned port, unsigned *bound)
 /* Finds the block; false when it is not there yet (searched again later) or corrupt (said). */
 static bool search(struct gdb_server *s, struct gdb_rtt *r, char *text, size_t cap)
 {
+    uint64_t t0 = now_ms();
     int rc = r->have_addr ? stflash_rtt_at(s->dev, r->addr, &r->rtt)
                           : stflash_rtt_scan(s->dev, 0, 0, &r->rtt);
-    r->next_search = now_ms() + SEARCH_EVERY_MS;
+    /* A scan of a large SRAM takes long over USB: searching again no sooner than four times
+     * its duration leaves the probe to gdb most of the time. */
+    uint64_t took = now_ms() - t0;
+    r->next_search = now_ms() + (4u * took > SEARCH_EVERY_MS ? 4u * took : SEARCH_EVERY_MS);
     if (rc == 0) {
         r->found = true;
         snprintf(text, cap, "RTT control block at 0x%08x, %u up and %u down channels", r->rtt.addr,
