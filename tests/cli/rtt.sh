@@ -41,6 +41,23 @@ set -e
 expect_out "echo: ping 42"
 pass "rtt: a line on stdin reaches down channel 0 (the firmware echoes it)"
 
+# Ctrl-C ends it cleanly, with what came so far printed and status 0.
+"$STFLASH" "${P[@]}" rtt >"$WORK/out" 2>"$WORK/err" </dev/null &
+rtt_pid=$!
+deadline=$((SECONDS + 10))
+until grep -q "rtt: hello 4" "$WORK/out"; do
+    kill -0 "$rtt_pid" 2>/dev/null || fail "rtt ended by itself: $(cat "$WORK/err")"
+    [ $SECONDS -lt $deadline ] || fail "rtt printed nothing within 10 s"
+    sleep 0.05
+done
+kill -INT "$rtt_pid"
+set +e
+wait "$rtt_pid"
+RC=$?
+set -e
+[ "$RC" -eq 0 ] || fail "rtt stopped by SIGINT exited with $RC, expected 0"
+pass "rtt: Ctrl-C (SIGINT) ends it with status 0"
+
 expect_rc 2 "${P[@]}" rtt --channel 5 --duration 0.1
 expect_err "up channel 5 does not exist: the firmware declares 2"
 expect_rc 2 "${P[@]}" rtt --duration soon
