@@ -360,12 +360,19 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
     case STLINK_DEBUG_APIV2_RW_MISC_IN:
         return probe_rw_misc_in(p, reply, cap);
     case STLINK_DEBUG_APIV2_START_TRACE_RX:
-    case STLINK_DEBUG_APIV2_STOP_TRACE_RX:
+        /* [2..3] the host's buffer size, [4..7] the SWO baud rate (sim/swo.h) */
+        sim_swo_rx_start(&t->swo, le32_get(&cmd[4]));
         return status_reply(reply, cap, STLINK_OK);
-    case STLINK_DEBUG_APIV2_GET_TRACE_NB:
+    case STLINK_DEBUG_APIV2_STOP_TRACE_RX:
+        sim_swo_rx_stop(&t->swo);
+        return status_reply(reply, cap, STLINK_OK);
+    case STLINK_DEBUG_APIV2_GET_TRACE_NB: {
+        /* Bytes waiting for the trace endpoint, u16 (no status byte). */
+        size_t n = sim_swo_rx_count(&t->swo);
         if (cap >= 2)
-            reply[0] = reply[1] = 0; /* no SWO bytes waiting */
+            le16_put(reply, (uint16_t)(n > 0xFFFFu ? 0xFFFFu : n));
         return cap < 2 ? cap : 2;
+    }
     default:
         break;
     }

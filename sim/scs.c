@@ -16,6 +16,7 @@
 #define FPB_BASE 0xE0002000u
 #define SCS_BASE 0xE000E000u
 #define PPB_DBGMCU 0xE0042000u
+#define TPIU_BASE 0xE0040000u
 #define ROM_BASE 0xE00FF000u
 
 #define DWT_FUNCTION_MATCHED (1u << 24)
@@ -623,6 +624,8 @@ static enum sim_bus_result itm_access(struct sim_target *t, uint32_t off, uint32
                                       const uint32_t *wr)
 {
     struct cortexm *c = &t->core;
+    if (sim_itm_lock_access(t, off, rd, wr))
+        return SIM_BUS_OK;
     uint32_t *r = off == 0xE00 ? &c->itm_ter : off == 0xE40 ? &c->itm_tpr
                                              : off == 0xE80 ? &c->itm_tcr : NULL;
     if (rd)
@@ -727,6 +730,12 @@ static enum sim_bus_result ppb_access(struct sim_target *t, uint32_t addr, uint3
     case DWT_BASE: return dwt_access(t, off, rd, wr);
     case FPB_BASE: return fpb_access(t, off, rd, wr);
     case ITM_BASE: return itm_access(t, off, rd, wr);
+    case TPIU_BASE:
+        if (sim_tpiu_access(t, off, rd, wr))
+            return SIM_BUS_OK;
+        if (rd)
+            *rd = 0;
+        return SIM_BUS_OK;
     default: /* TPIU, ETM: present, configuration not modelled */
         if (rd)
             *rd = 0;

@@ -211,10 +211,12 @@ static bool handle_usb_cmd(struct sim_server *s, struct client *c, const uint8_t
         return reply_status(c, STLINK_SERVER_ERR_MEMORY);
     const uint8_t *out = dir == STLINK_SERVER_DIR_OUT ? rx + STLINK_SERVER_USB_CMD_HDR : none;
     size_t out_len = dir == STLINK_SERVER_DIR_OUT ? len : 0;
-    size_t in_cap = dir == STLINK_SERVER_DIR_IN ? len : 0;
+    size_t in_cap = dir == STLINK_SERVER_DIR_IN || dir == STLINK_SERVER_DIR_TRACE ? len : 0;
     memset(resp + 4, 0, in_cap);
     if (dir == STLINK_SERVER_DIR_TRACE) {
-        /* no SWO capture: the trace endpoint has nothing */
+        /* The trace endpoint: what the probe's SWO receiver holds, the rest zeros (clients ask
+         * for the count GET_TRACE_NB gave). */
+        sim_swo_rx_take(&b->target.swo, resp + 4, in_cap);
     } else {
         bool was_hung = b->probe.hung;
         sim_board_command(b, &rx[STLINK_SERVER_USB_CMD], out, out_len, resp + 4, in_cap);

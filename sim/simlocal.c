@@ -373,7 +373,20 @@ fail:
     return rc;
 }
 
-static const struct stflash_backend sim_backend = {sim_enumerate, sim_open, sim_xfer, sim_close};
+/* The trace endpoint: what the probe's SWO receiver holds (sim/swo.h). */
+static int sim_trace_read(void *link, uint8_t *buf, size_t len)
+{
+    struct simlocal *t = link;
+    size_t n = sim_swo_rx_take(&t->board.target.swo, buf, len);
+    if (n < len)
+        return stflash_ctx_fail(t->ctx, STFLASH_ERR_IO,
+                                "virtual probe %s: the trace endpoint held %zu bytes, %zu asked",
+                                t->serial, n, len);
+    return STFLASH_OK;
+}
+
+static const struct stflash_backend sim_backend = {sim_enumerate, sim_open, sim_xfer, sim_close,
+                                                   sim_trace_read};
 
 const struct stflash_backend *stflash_sim_backend(void)
 {

@@ -239,6 +239,7 @@ static int map_memory(struct sim_target *t)
 int sim_target_init(struct sim_target *t, const struct sim_target_config *cfg)
 {
     memset(t, 0, sizeof *t);
+    sim_swo_init(&t->swo);
     t->cfg = *cfg;
     t->chip = cfg->chip;
     t->family = cfg->chip->family;
@@ -511,6 +512,11 @@ static enum sim_bus_result write_word_reg(struct sim_target *t, uint32_t addr, u
                                           uint32_t val, enum sim_initiator who)
 {
     uint32_t base = addr & ~3u;
+    if (base >= SIM_ITM_STIM_BASE && base < SIM_ITM_STIM_END && addr == base) {
+        /* ITM stimulus ports: the access size is the packet's payload size (sim/swo.h). */
+        sim_itm_stimulus(t, (base - SIM_ITM_STIM_BASE) / 4u, size, val);
+        return SIM_BUS_OK;
+    }
     if (base >= SIM_PPB_BASE) {
         uint32_t word = val;
         if (size < 4) { /* byte-wide PPB registers (priorities) are plain storage: merge */

@@ -17,6 +17,7 @@
 #include "bus.h"
 #include "family.h"
 #include "vclock.h"
+#include "swo.h"
 
 /* A simulated part: identification and geometry. */
 struct sim_chip {
@@ -395,6 +396,7 @@ struct sim_target {
     bool power_on;          /* the reset under way is a power-on reset */
 
     struct cortexm core;
+    struct sim_swo swo;     /* ITM to TPIU to the probe's trace receiver (sim/swo.h) */
     struct f1_fpec fpec;
     struct l4_flash l4f;
     struct f4_flash f4;

@@ -47,6 +47,9 @@ struct stflash_backend {
                 uint8_t *in, size_t in_len);
     /* Releases the probe and frees the link. */
     void (*close)(void *link);
+    /* Optional (NULL: no SWO capture): reads `len` bytes from the probe's trace endpoint, at
+     * most the count its GET_TRACE_NB answered. */
+    int (*trace_read)(void *link, uint8_t *buf, size_t len);
 };
 
 /*

@@ -173,7 +173,8 @@ int daemon_usb_cmd(struct daemon_link *l, const uint8_t cmd[16], uint8_t dir, co
         return LIBUSB_ERROR_TIMEOUT; /* the probe answers nothing (hung firmware) */
     if (le32_get(status) != STLINK_SERVER_OK)
         return LIBUSB_ERROR_IO;
-    if (dir == STLINK_SERVER_DIR_IN && !recv_all(l->fd, in, in_len))
+    bool data_in = dir == STLINK_SERVER_DIR_IN || dir == STLINK_SERVER_DIR_TRACE;
+    if (data_in && !recv_all(l->fd, in, in_len))
         goto broken;
     return LIBUSB_SUCCESS;
 broken:

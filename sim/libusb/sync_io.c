@@ -1,6 +1,29 @@
 /* Synchronous transfers, and the bulk endpoint routing they share with asynchronous ones. */
+#include "stlink/stlink_proto.h"
 #include "usb_faults.h"
 #include "usb_sim.h"
+
+/* The trace endpoint: what the probe's SWO receiver holds (sim/swo.h), at most `cap` bytes,
+ * through the stlink-server protocol's trace direction. Nothing there: the transfer times out,
+ * as on the probe. */
+static int trace_in(libusb_device_handle *h, uint8_t *data, size_t cap, int *transferred)
+{
+    uint8_t cmd[16] = {STLINK_CMD_DEBUG, STLINK_DEBUG_APIV2_GET_TRACE_NB};
+    uint8_t count[2];
+    int rc = daemon_usb_cmd(&h->link, cmd, STLINK_SERVER_DIR_IN, NULL, 0, count, sizeof count);
+    if (rc != LIBUSB_SUCCESS)
+        return rc;
+    size_t n = (size_t)count[0] | (size_t)count[1] << 8;
+    if (n > cap)
+        n = cap;
+    if (n == 0)
+        return LIBUSB_ERROR_TIMEOUT;
+    uint8_t none[16] = {0};
+    rc = daemon_usb_cmd(&h->link, none, STLINK_SERVER_DIR_TRACE, NULL, 0, data, n);
+    if (rc == LIBUSB_SUCCESS)
+        *transferred = (int)n;
+    return rc;
+}
 
 int usbsim_bulk(libusb_device_handle *h, uint8_t endpoint, uint8_t *data, int length,
                 int *transferred)
@@ -32,7 +55,7 @@ int usbsim_bulk(libusb_device_handle *h, uint8_t endpoint, uint8_t *data, int le
         return LIBUSB_SUCCESS;
     }
     if (u->ep_trace && endpoint == u->ep_trace)
-        return LIBUSB_ERROR_TIMEOUT; /* no SWO capture: the trace endpoint never has data */
+        return trace_in(h, data, (size_t)length, transferred);
     /* No such endpoint: the kernel refuses the request, which libusb reports as an I/O error. */
     return LIBUSB_ERROR_IO;
 }

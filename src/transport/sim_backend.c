@@ -86,6 +86,12 @@ static void sim_close(struct transport *tr)
 
 static const struct transport_ops sim_ops = {sim_xfer, sim_close};
 
+static int sim_trace_read(struct transport *tr, uint8_t *buf, size_t len)
+{
+    struct sim_transport *t = (struct sim_transport *)tr;
+    return t->backend->trace_read(t->link, buf, len);
+}
+
 int sim_backend_open(struct stflash_ctx *ctx, const char *spec, struct transport **out)
 {
     const struct stflash_backend *b = atomic_load(&registered);
@@ -101,6 +107,8 @@ int sim_backend_open(struct stflash_ctx *ctx, const char *spec, struct transport
     }
     name_probe(&t->base.info);
     t->base.ops = &sim_ops;
+    if (b->trace_read)
+        t->base.trace_read = sim_trace_read;
     t->base.ctx = ctx;
     t->backend = b;
     *out = &t->base;

@@ -381,6 +381,44 @@ static void tcp_close(struct transport *tr)
 
 static const struct transport_ops tcp_ops = {tcp_xfer, tcp_close};
 
+/* The trace endpoint through the server: SEND_USB_CMD with the trace direction, no command
+ * block, `len` bytes back after the status (src/transport/stlink_server_proto.h). */
+static int tcp_trace_read(struct transport *tr, uint8_t *buf, size_t len)
+{
+    struct tcp_transport *t = (struct tcp_transport *)tr;
+    struct conn *c = &t->c;
+    if (c->fd < 0)
+        return ctx_fail(tr->ctx, STFLASH_ERR_IO, "%s: the connection to the server is closed",
+                        t->what);
+    if (len == 0)
+        return STFLASH_OK;
+    if (len > STLINK_SERVER_MAX_MSG - STLINK_SERVER_USB_CMD_HDR)
+        return ctx_fail(tr->ctx, STFLASH_ERR_INVALID_ARG, "%s: trace read of %zu bytes", t->what,
+                        len);
+    uint8_t msg[STLINK_SERVER_USB_CMD_HDR] = {STLINK_SERVER_SEND_USB_CMD};
+    le32_put(&msg[STLINK_SERVER_USB_CONNECT_ID], t->connect_id);
+    msg[STLINK_SERVER_USB_DIR] = STLINK_SERVER_DIR_TRACE;
+    le32_put(&msg[STLINK_SERVER_USB_LEN], (uint32_t)len);
+    int64_t deadline = net_now_ms() + TCP_REQUEST_MS;
+    uint8_t status[4];
+    int rc = send_all(c, msg, sizeof msg, deadline, "SEND_USB_CMD (trace)");
+    if (rc == STFLASH_OK)
+        rc = recv_all(c, status, sizeof status, deadline, "SEND_USB_CMD (trace)");
+    if (rc == STFLASH_OK && le32_get(status) == STLINK_SERVER_OK)
+        rc = recv_all(c, buf, len, deadline, "SEND_USB_CMD (trace)");
+    else if (rc == STFLASH_OK) {
+        drain(c, len);
+        return ctx_fail(tr->ctx, server_status_error(le32_get(status)),
+                        "%s: trace read failed: %s", t->what,
+                        server_status_text(le32_get(status)));
+    }
+    if (rc != STFLASH_OK) {
+        conn_close(c);
+        return ctx_fail(tr->ctx, rc, "%s: %s", t->what, stflash_last_error(tr->ctx));
+    }
+    return STFLASH_OK;
+}
+
 int tcp_open(struct stflash_ctx *ctx, const char *host, int port, const char *serial,
              struct transport **out)
 {
@@ -439,6 +477,7 @@ int tcp_open(struct stflash_ctx *ctx, const char *host, int port, const char *se
         return rc;
     }
     t->base.ops = &tcp_ops;
+    t->base.trace_read = tcp_trace_read;
     t->base.ctx = ctx;
     *out = &t->base;
     return STFLASH_OK;

@@ -35,6 +35,9 @@ struct transport {
      * the transport usable; set by the USB transport only (the others allocate the struct
      * zeroed: NULL, they cannot). */
     int (*reset)(struct transport *t);
+    /* Reads `len` bytes from the probe's trace (SWO) endpoint: the count GET_TRACE_NB gave at
+     * most. STFLASH_OK or an error; NULL when the transport cannot (a back-end without it). */
+    int (*trace_read)(struct transport *t, uint8_t *buf, size_t len);
 };
 
 /* Called once per probe found; the info is valid during the call only. */

@@ -35,6 +35,9 @@
 #define USB_EP_IN 0x81u
 #define USB_EP_OUT_V2 0x02u
 #define USB_EP_OUT 0x01u
+/* The trace (SWO) IN endpoint: 0x83 on the ST-LINK/V2, 0x82 on the others. */
+#define USB_EP_TRACE_V2 0x83u
+#define USB_EP_TRACE 0x82u
 
 static const uint16_t stlink_pids[] = {
     STLINK_PID_V1,         STLINK_PID_V2,       STLINK_PID_V2_AUDIO, STLINK_PID_V2_1,
@@ -295,6 +298,13 @@ static void usb_close(struct transport *tr)
 
 static const struct transport_ops usb_ops = {usb_xfer, usb_close};
 
+static int usb_trace_read(struct transport *tr, uint8_t *buf, size_t len)
+{
+    struct usb_transport *t = (struct usb_transport *)tr;
+    uint8_t ep = t->base.info.pid == STLINK_PID_V2 ? USB_EP_TRACE_V2 : USB_EP_TRACE;
+    return len ? bulk(t, ep, buf, len, "trace") : STFLASH_OK;
+}
+
 /*
  * Reads and drops what the IN endpoint still holds: a client killed between a command and its
  * reply (Ctrl-C) leaves that reply there, and the next client would take it for the answer to
@@ -387,6 +397,7 @@ static int open_found(struct stflash_ctx *ctx, libusb_context *usb, const struct
     t->ep_in = USB_EP_IN;
     t->ep_out = f->info.pid == STLINK_PID_V2 ? USB_EP_OUT_V2 : USB_EP_OUT;
     t->base.reset = usb_reset;
+    t->base.trace_read = usb_trace_read;
     snprintf(t->what, sizeof t->what, "%s", what);
     drain_in(t);
     *out = t;

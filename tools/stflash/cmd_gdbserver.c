@@ -17,6 +17,9 @@
 
 enum { OPT_PORT = 1, OPT_BIND, OPT_ALLOW_REMOTE, OPT_IDLE_TIMEOUT, OPT_SEMIHOSTING,
        OPT_SEMIHOSTING_DIR };
+enum { OPT_RTT_PORT = 50 };
+
+static unsigned rtt_port; /* --rtt-port: where `monitor rtt start` serves RTT (0: any free) */
 
 static volatile int stop_requested;
 
@@ -116,6 +119,7 @@ static int serve(struct cli *cli, struct stflash_dev *dev, int lfd, unsigned idl
     s.listen_fd = lfd;
     s.idle_timeout_ms = idle_timeout_s * 1000u;
     s.log = cli->quiet ? NULL : stderr;
+    s.rtt_port = rtt_port;
     int rc = stflash_target_info(dev, &s.info);
     if (rc)
         return fail_lib(cli, rc, false);
@@ -131,6 +135,7 @@ static int serve(struct cli *cli, struct stflash_dev *dev, int lfd, unsigned idl
         return rc == STFLASH_ERR_NOT_FOUND ? EXIT_USAGE : code; /* a bad --semihosting-dir */
     }
     rc = serve_clients(cli, &s, lfd);
+    gdb_rtt_release(&s);
     stflash_semihost_free(s.semihost);
     return rc;
 }
@@ -151,6 +156,7 @@ int cmd_gdbserver(struct cli *cli, int argc, char **argv, int first)
         {"idle-timeout", 0, OPT_REQUIRED, OPT_IDLE_TIMEOUT},
         {"semihosting", 0, OPT_NONE, OPT_SEMIHOSTING},
         {"semihosting-dir", 0, OPT_REQUIRED, OPT_SEMIHOSTING_DIR},
+        {"rtt-port", 0, OPT_REQUIRED, OPT_RTT_PORT},
         {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
@@ -182,6 +188,18 @@ int cmd_gdbserver(struct cli *cli, int argc, char **argv, int first)
             return EXIT_USAGE;
         }
         idle_timeout = (unsigned)t;
+    }
+    if ((v = cmd_opt_value(&cl, OPT_RTT_PORT))) {
+        char *end;
+        errno = 0;
+        unsigned long p = strtoul(v, &end, 10);
+        if (!*v || *v == '-' || *end || errno || p > 65535) {
+            out_error("invalid --rtt-port '%s': give a TCP port from 0 (any free one) to 65535",
+                      v);
+            session_done(cli);
+            return EXIT_USAGE;
+        }
+        rtt_port = (unsigned)p;
     }
     const char *bind_addr = cmd_opt_value(&cl, OPT_BIND);
     if (!bind_addr)

@@ -153,6 +153,8 @@ struct gdb_server {
     bool semihost_to_stdout;           /* the program's console to stdout, not gdb's console */
     struct gdb_conn *semihost_conn;    /* gdb, while a call is served during a continue */
     bool semihost_conn_lost;
+    unsigned rtt_port;   /* --rtt-port: where `monitor rtt start` serves up channel 0 (0: any) */
+    struct gdb_rtt *rtt; /* RTT state (gdb_rtt.c), NULL until `monitor rtt` */
 };
 
 /* Tells any client waiting on listen_fd that the server is busy, and closes the refused
@@ -192,5 +194,16 @@ int gdb_semihost_setup(struct gdb_server *s, struct stflash_ctx *ctx, const char
  * stays halted past the BKPT): serves the call the core halted on, console output to gdb
  * through c. *exit_status set for GDB_SEMIHOST_EXITED. */
 int gdb_semihost_halted(struct gdb_server *s, struct gdb_conn *c, bool resume, int *exit_status);
+/* ---- RTT (gdb_rtt.c) ---- */
+
+/* `monitor rtt ACTION [ARG]`: start [ADDR], stop, channels. Text for the gdb console in text;
+ * 0, or -1 when the command failed (text says why). */
+int gdb_rtt_command(struct gdb_server *s, const char *action, const char *arg, char *text,
+                    size_t cap);
+/* Moves bytes between the target's RTT rings and the RTT client; called whenever the server
+ * polls. */
+void gdb_rtt_poll(struct gdb_server *s);
+/* Closes the RTT port and frees the state. */
+void gdb_rtt_release(struct gdb_server *s);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * gdb's `monitor` commands (qRcmd): reset [halt|run], halt, resume, erase, info, help. What a
- * command says goes to the gdb console as O packets, which may come only before qRcmd's final
+ * gdb's `monitor` commands (qRcmd): reset [halt|run], halt, resume, erase, info, help; rtt in
+ * gdb_rtt.c. What a command says goes to the gdb console as O packets, which may come only before qRcmd's final
  * reply; the final reply is OK, or E01 when the command failed or is unknown (gdb then reports
  * the error, and a batch script stops there).
  */
@@ -21,6 +21,9 @@ static const char help_text[] =
     "  info          the core, chip, memories, protection and debug units\n"
     "  semihosting on|off  serve the program's semihosting calls (BKPT 0xAB) while gdb\n"
     "                continues: its console on gdb's, its files in --semihosting-dir\n"
+    "  rtt start [ADDR]  find the RTT control block (at ADDR, else in SRAM) and serve up\n"
+    "                channel 0 on a TCP port of 127.0.0.1 (input goes to down channel 0)\n"
+    "  rtt stop | channels  close the RTT port; list the RTT channels\n"
     "  help          this list\n";
 
 static int console(struct gdb_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -125,6 +128,13 @@ int gdb_monitor(struct gdb_server *s, struct gdb_conn *c, const char *hex)
         s->semihosting = strcmp(w1, "on") == 0;
         if (console(c, "semihosting %s\n", s->semihosting ? "on" : "off"))
             return -1;
+    } else if (strcmp(w0, "rtt") == 0 && nw >= 2 && nw <= 3) {
+        char text[2048];
+        rc = gdb_rtt_command(s, w1, words[2], text, sizeof text);
+        if (console(c, "%s", text))
+            return -1;
+        if (rc)
+            return gdb_send_str(c, "E01");
     } else if (strcmp(w0, "help") == 0 && nw == 1) {
         if (console(c, "%s", help_text))
             return -1;

@@ -172,6 +172,7 @@ static int run_until_stop(struct gdb_server *s, struct gdb_conn *c)
         if (r == GDB_READ_CLOSED)
             return SESSION_LOST;
         gdb_busy_poll(s);
+        gdb_rtt_poll(s);
         if (r == GDB_READ_INTERRUPT || *s->stop) {
             if (stflash_halt(s->dev))
                 return status(gdb_send_str(c, "E01"));
@@ -326,6 +327,7 @@ int gdb_serve(struct gdb_server *s, int fd)
             /* Only now: a client that has just closed is seen gone before a newcomer is
              * refused. */
             gdb_busy_poll(s);
+            gdb_rtt_poll(s);
             uint64_t idle = now_ms() - last;
             if (!greeted && idle >= GDB_FIRST_PACKET_MS) {
                 say(s, "the client sent nothing for %u s: disconnected (not gdb?)",

@@ -59,6 +59,8 @@ void help_main(void)
           "  regs                     print the core registers of a halted core\n"
           "  halt | resume            stop the core, or let it run\n"
           "  run FIRMWARE [ARG...]    flash, reset, serve semihosting; exit with its status\n"
+          "  rtt [--channel N]        the firmware's RTT output (and input), core running\n"
+          "  swo --clock HZ           the firmware's ITM stimulus ports through SWO\n"
           "\n",
           stdout);
     fputs(global_options, stdout);
@@ -160,6 +162,7 @@ static const struct help_entry helps[] = {
      "Default: NRST when the probe reports it wired, else a software reset.\n"},
     {"gdbserver",
      "Usage: stflash gdbserver [--port N] [--bind ADDR [--allow-remote]] [--idle-timeout SEC]\n"
+     "                         [--semihosting] [--semihosting-dir DIR] [--rtt-port N]\n"
      "Serve the GDB remote protocol for the target, one gdb at a time: registers of the core\n"
      "(msp, psp, primask, basepri, faultmask, control, FPU), memory, hardware breakpoints (the\n"
      "FPB), watchpoints (the DWT), step, continue, Ctrl-C, and `load` into flash. The target\n"
@@ -178,7 +181,9 @@ static const struct help_entry helps[] = {
      "  --semihosting        serve the program's semihosting calls (BKPT 0xAB) while gdb\n"
      "                       continues: its console on gdb's (also `monitor semihosting on`)\n"
      "  --semihosting-dir DIR  the same, its files opened in DIR (names relative to it;\n"
-     "                       absolute names, '..' and symbolic links refused)\n"},
+     "                       absolute names, '..' and symbolic links refused)\n"
+     "  --rtt-port N         where 'monitor rtt start' serves RTT up channel 0, on 127.0.0.1\n"
+     "                       (default 0: any free port, printed)\n"},
     {"options",
      "Usage: stflash options [--json] [CHANGES]\n"
      "Show the option bytes (STM32F0/F1/F3): read protection in force and stored, write-\n"
@@ -248,6 +253,37 @@ static const struct help_entry helps[] = {
     {"resume",
      "Usage: stflash resume\n"
      "Let a halted core run on from where it stopped. No reset.\n"},
+    {"rtt",
+     "Usage: stflash rtt [--channel N] [--elf FILE | --address ADDR] [--output FILE]\n"
+     "                   [--duration S]\n"
+     "Show what the firmware writes to an RTT up channel (SEGGER's Real-Time Transfer: ring\n"
+     "buffers in the target's RAM), while the core runs: the target is attached without a halt\n"
+     "or a reset, and only memory is read and written. Lines typed on standard input go to\n"
+     "down channel 0. The control block (\"SEGGER RTT\") is searched in the chip's SRAM unless\n"
+     "--elf or --address says where it is; it is checked (channel counts, buffers inside RAM,\n"
+     "offsets inside the buffers) and a corrupt one is refused. A channel named \"defmt...\"\n"
+     "is passed through raw (decode it with defmt-print). Ends with Ctrl-C or --duration.\n"
+     "\n"
+     "  -c, --channel N      up channel to show (default 0)\n"
+     "  --elf FILE           take the address of the symbol _SEGGER_RTT from the firmware's ELF\n"
+     "  --address ADDR       the control block's address\n"
+     "  -o, --output FILE    write the channel's bytes to FILE, unchanged, instead of stdout\n"
+     "  --duration S         stop after S seconds (default: run until Ctrl-C)\n"},
+    {"swo",
+     "Usage: stflash swo --clock HZ [--baud HZ] [--port N|all] [--duration S]\n"
+     "Show what the firmware writes to its ITM stimulus ports, sent through the SWO pin and\n"
+     "received by the probe, while the core runs (no halt, no reset). The target's trace path\n"
+     "is set up first: DEMCR TRCENA, DBGMCU_CR TRACE_IOEN, the TPIU (NRZ, formatter off, the\n"
+     "baud rate divided from the core clock) and the ITM (enabled, the ports unmasked). One\n"
+     "port's bytes are printed as they are (text, for a printf on port 0); with --port all,\n"
+     "one line per write: \"port N: 0xVALUE\". Ends with Ctrl-C or --duration. Cortex-M3 and\n"
+     "later (the Cortex-M0/M0+ have no ITM); ST-LINK/V2 firmware J13 or later.\n"
+     "\n"
+     "  --clock HZ           the core clock the firmware runs at (8M, 72000000): required\n"
+     "  --baud HZ            SWO rate (default 2 MHz or the core clock if lower; the\n"
+     "                       ST-LINK/V2 takes at most 2 MHz)\n"
+     "  --port N|all         stimulus port to show (default 0), or all of them\n"
+     "  --duration S         stop after S seconds (default: run until Ctrl-C)\n"},
     {"doctor",
      "Usage: stflash doctor [--json]\n"
      "Check, in order: probe found, probe opened, probe firmware, target voltage, SWD link,\n"

@@ -14,7 +14,7 @@
 
 #define COMMAND_LIST                                                                               \
     "probe, info, write, read, erase, verify, reset, options, unlock, lock, doctor, gdbserver, "   \
-    "chips, mem, regs, halt, resume or run"
+    "chips, mem, regs, halt, resume, run, rtt or swo"
 
 struct command {
     const char *name;
@@ -29,6 +29,8 @@ static const struct command commands[] = {
     {"chips", cmd_chips}, {"mem", cmd_mem}, {"regs", cmd_regs}, {"halt", cmd_halt},
     {"resume", cmd_resume},
     {"run", cmd_run},
+    {"rtt", cmd_rtt},
+    {"swo", cmd_swo},
 };
 
 int main(int argc, char **argv)
