@@ -147,11 +147,12 @@ int sim_board_option(struct sim_board_config *b, const char *name, const char *v
             return bad(hint, hint_len, "give volts from 0 to 5.5");
         b->target.voltage_mv = (uint32_t)(volts * 1000.0 + 0.5);
     } else if (strcmp(name, "probe") == 0) {
-        static const char *const kinds[] = {"v2", "v2-1", "v3", NULL};
-        static const enum sim_probe_kind kind_of[] = {SIM_PROBE_V2, SIM_PROBE_V2_1, SIM_PROBE_V3};
+        static const char *const kinds[] = {"v2", "v2-1", "v3", "v1", NULL};
+        static const enum sim_probe_kind kind_of[] = {SIM_PROBE_V2, SIM_PROBE_V2_1, SIM_PROBE_V3,
+                                                      SIM_PROBE_V1};
         int i = pick(value, kinds);
         if (i < 0)
-            return bad(hint, hint_len, "give v2, v2-1 or v3");
+            return bad(hint, hint_len, "give v2, v2-1, v3 or v1");
         b->probe.kind = kind_of[i];
         b->probe.fw_jtag = 0; /* the model's own firmware until --probe-fw says otherwise */
     } else if (strcmp(name, "probe-fw") == 0) {

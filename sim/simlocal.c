@@ -273,6 +273,12 @@ static int sim_xfer(void *link, const uint8_t cmd[16], const uint8_t *out, size_
         return stflash_ctx_fail(t->ctx, STFLASH_ERR_TIMEOUT,
                                 "virtual probe %s: command %02x %02x was never answered",
                                 t->serial, cmd[0], cmd[1]);
+    if (t->board.probe.v1_failed)
+        /* What the ST-LINK/V1's status wrapper says on USB (src/transport/usb_v1.c). */
+        return stflash_ctx_fail(t->ctx, STFLASH_ERR_TARGET,
+                                "virtual probe %s: the probe reports that command %02x %02x "
+                                "failed",
+                                t->serial, cmd[0], cmd[1]);
     if (n < in_len)
         return stflash_ctx_fail(t->ctx, STFLASH_ERR_IO,
                                 "virtual probe %s: command %02x %02x answered %zu bytes, %zu "
