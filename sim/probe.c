@@ -464,9 +464,10 @@ static bool usb_command(struct sim_probe *p, const uint8_t cmd[16], uint8_t *rep
         return true;
     }
     if (cmd[0] == SIM_PROBE_USB_V1_STATUS) {
-        if (cap >= 1) {
+        if (cap >= SIM_PROBE_USB_V1_STATUS_LEN) {
             reply[0] = p->v1_failed ? 1 : 0;
-            *n = 1;
+            le16_put(&reply[1], (uint16_t)p->v1_reply_len);
+            *n = SIM_PROBE_USB_V1_STATUS_LEN;
         }
         return true;
     }
@@ -548,8 +549,10 @@ size_t sim_probe_command(struct sim_probe *p, const uint8_t cmd[16], const uint8
 
     p->v1_failed = false;
     if (versions[p->cfg.kind].major == 1 && cmd[0] != STLINK_CMD_GET_VERSION &&
-        cmd[0] != STLINK_CMD_GET_CURRENT_MODE && cmd[0] != STLINK_CMD_DFU) {
-        /* ST-LINK/V1: debug API v1; nothing else (no voltage, SWIM or GET_VERSION_EX). */
+        cmd[0] != STLINK_CMD_GET_CURRENT_MODE && cmd[0] != STLINK_CMD_DFU &&
+        (cmd[0] != STLINK_CMD_DEBUG || fw_jtag(p) < 11)) {
+        /* ST-LINK/V1: debug API v1 before J11, API v2 (without any of the V2 additions) from
+         * J11; no voltage, SWIM or GET_VERSION_EX. */
         if (cmd[0] == STLINK_CMD_DEBUG)
             n = sim_probe_v1_debug(p, cmd, out, out_len, reply, cap);
         else
@@ -583,6 +586,7 @@ answered:
     if (t->faults && t->faults->reply_dropped)
         n = 0; /* executed, but its reply never comes (injected fault) */
     n = queue_reply(p, reply, n, cap);
+    p->v1_reply_len = n;
     if (p->swd_transfers)
         sim_target_charge(t, SIM_COST_SWD,
                           p->swd_transfers * SIM_SWD_CYCLES_PER_TRANSFER *

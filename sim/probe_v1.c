@@ -1,5 +1,6 @@
 /*
- * The ST-LINK/V1 firmware's debug commands (debug API v1, src/stlink/stlink_v1.h): SWD only, core
+ * The ST-LINK/V1 firmware before J11 (from J11 it speaks debug API v2, without any of the V2
+ * additions: sim/probe.c): debug API v1 (src/stlink/stlink_v1.h): SWD only here, core
  * register replies without a status byte, no GETLASTRWSTATUS: a command that fails says so in
  * its mass-storage status wrapper, which the stand-in libusb builds from p->v1_failed. Memory
  * commands are the V2 model's (sim/probe_memory.c), with API v1's limits.

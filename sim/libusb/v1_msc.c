@@ -19,11 +19,14 @@ void v1_msc_reset(struct v1_msc *m)
 static int command_status(struct v1_msc *m, struct daemon_link *l)
 {
     const uint8_t cmd[16] = {SIM_PROBE_USB_V1_STATUS};
-    uint8_t rep[1] = {0};
+    uint8_t rep[SIM_PROBE_USB_V1_STATUS_LEN] = {0};
     int rc = daemon_usb_cmd(l, cmd, STLINK_SERVER_DIR_IN, NULL, 0, rep, sizeof rep);
     if (rc != LIBUSB_SUCCESS)
         return rc;
     m->failed = rep[0] != 0;
+    size_t sent = (size_t)(rep[1] | rep[2] << 8);
+    if (m->cbw.data_in && sent < m->reply_len)
+        m->reply_len = sent; /* a shorter reply ends the data phase early (BOT 6.7.2, Hi > Di) */
     m->csw_status = m->failed ? STLINK_V1_CSW_FAILED : STLINK_V1_CSW_PASSED;
     return LIBUSB_SUCCESS;
 }
@@ -45,7 +48,9 @@ static void request_sense(struct v1_msc *m)
     m->state = m->reply_len ? V1_MSC_DATA_IN : V1_MSC_STATUS;
 }
 
-/* Runs the command of a complete CBW (and its data, for a write). */
+/* Runs the command of a complete CBW (and its data, for a write). The firmware goes by the
+ * ST-LINK command, not by the wrapper: a reply is as long as the command's (the rest of what
+ * the CBW announced is the residue), and a write takes the data its command gives. */
 static int run(struct v1_msc *m, struct daemon_link *l)
 {
     int rc;
@@ -76,8 +81,16 @@ static int take_cbw(struct v1_msc *m, struct daemon_link *l, const uint8_t *buf,
         request_sense(m);
         return LIBUSB_SUCCESS;
     }
-    if (!m->cbw.data_in && m->cbw.data_len) {
-        m->data_need = m->cbw.data_len;
+    struct stlink_phase ph;
+    size_t out_len = m->cbw.data_in ? 0 : m->cbw.data_len;
+    if (stlink_cmd_phase(m->cbw.cb, 2, &ph) == 0 && ph.dir == STLINK_PHASE_OUT)
+        out_len = ph.len; /* memory writes: the same in API v1 and v2 */
+    if (out_len > sizeof m->data) {
+        m->stalled = true;
+        return LIBUSB_ERROR_PIPE;
+    }
+    if (out_len) {
+        m->data_need = out_len;
         m->data_have = 0;
         m->state = V1_MSC_DATA_OUT;
         return LIBUSB_SUCCESS;
@@ -128,9 +141,11 @@ int v1_msc_in(struct v1_msc *m, uint8_t *buf, size_t cap)
         return LIBUSB_ERROR_TIMEOUT; /* nothing to send: the probe only answers commands */
     if (cap < STLINK_V1_CSW_SIZE)
         return LIBUSB_ERROR_OVERFLOW;
+    /* BOT 5.2: the residue is what the CBW announced and the data phase did not move. */
+    size_t moved = m->cbw.data_in ? m->reply_pos : m->data_have;
     struct stlink_v1_csw csw = {m->cbw.tag, 0, m->csw_status};
-    if (m->cbw.data_in)
-        csw.residue = (uint32_t)(m->reply_len - m->reply_pos);
+    if (m->cbw.data_len > moved)
+        csw.residue = (uint32_t)(m->cbw.data_len - moved);
     stlink_v1_csw_encode(&csw, buf);
     m->state = V1_MSC_WAIT_CBW;
     /* STFLASH_SIM_USB_FAULT=csw-tag:N, csw-sig:N (usb_faults.h): the Nth status wrapper is

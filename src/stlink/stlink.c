@@ -102,7 +102,9 @@ static int exchange(struct stlink *sl, const uint8_t cmd[STLINK_CMD_SIZE], const
 {
     struct stlink_phase ph;
     size_t in_len = 0;
-    if (stlink_cmd_phase(cmd, sl->hw ? (int)sl->hw : 2, &ph) != 0)
+    /* The wire generation: 1 for debug API v1 (ST-LINK/V1 before J11), else the hardware's. */
+    int gen = sl->api == 1 ? 1 : sl->hw >= 3 ? 3 : 2;
+    if (stlink_cmd_phase(cmd, gen, &ph) != 0)
         return ctx_fail(sl->ctx, STFLASH_ERR_INVALID_ARG,
                         "internal error: command %02x %02x has no known data phase", cmd[0],
                         cmd[1]);
@@ -301,7 +303,8 @@ static int read_version(struct stlink *sl)
                         rep[0], rep[1], rep[2], rep[3], rep[4], rep[5]);
 
     if (hw == 1) {
-        /* ST-LINK/V1: debug API v1 only, SWD only; no voltage, clock, NRST or DAP commands. */
+        /* ST-LINK/V1: debug API v1 before J11, API v2 from J11, without any of the V2
+         * additions (no GETLASTRWSTATUS2, voltage, clock, 16-bit or DAP commands). */
         sl->hw = 1;
         sl->jtag = jtag;
         sl->swim = low;
@@ -309,7 +312,7 @@ static int read_version(struct stlink *sl)
         sl->bridge = 0;
         sl->vid = vid;
         sl->pid = pid;
-        sl->api = 1;
+        sl->api = jtag >= STLINK_V2_API2_JTAG ? 2 : 1;
         sl->features = 0;
         sl->max_rw8 = STLINK_V1_MAX_RW8;
         sl->swd_khz = 0;
@@ -1020,8 +1023,9 @@ int stlink_drive_nrst(struct stlink *sl, int level)
     snprintf(what, sizeof what, "cannot drive NRST %s", names[level]);
     if (sl->api == 1)
         return ctx_fail(sl->ctx, STFLASH_ERR_UNSUPPORTED,
-                        "%s: an ST-LINK/V1 has no control of the target's NRST pin (use a "
-                        "system reset, or an ST-LINK/V2 or later for connecting under reset)",
+                        "%s: ST-LINK/V1 firmware before J11 (debug API v1) has no command for the "
+                        "target's NRST pin (use a system reset, or an ST-LINK/V2 or later for "
+                        "connecting under reset)",
                         what);
     uint8_t cmd[STLINK_CMD_SIZE], rep[2];
     cmd_init(cmd, STLINK_CMD_DEBUG, STLINK_DEBUG_APIV2_DRIVE_NRST);

@@ -154,11 +154,11 @@ static int teardown(void **state)
     return 0;
 }
 
-/* A V1 with firmware V1J13S0 found in mass-storage mode, as at power-up. */
-static void init_v1(struct fixture *f)
+/* A V1 with firmware V1J`jtag`S0 found in mass-storage mode, as at power-up. */
+static void init_v1_fw(struct fixture *f, unsigned jtag)
 {
     uint8_t rep[6];
-    be16_put(rep, (uint16_t)(1u << 12 | 13u << 6 | 0u));
+    be16_put(rep, (uint16_t)(1u << 12 | jtag << 6 | 0u));
     le16_put(&rep[2], STLINK_VID);
     le16_put(&rep[4], STLINK_PID_V1);
     mock_expect_bytes(&f->mock, 1, (const uint8_t[]){STLINK_CMD_GET_VERSION}, 6, sizeof rep, rep);
@@ -166,6 +166,12 @@ static void init_v1(struct fixture *f)
     mock_expect_bytes(&f->mock, 1, (const uint8_t[]){STLINK_CMD_GET_CURRENT_MODE}, 2, 1, &mass);
     assert_int_equal(stlink_init(&f->sl, &f->mock.base), STFLASH_OK);
     mock_done(&f->mock);
+}
+
+/* Firmware before J11: debug API v1. */
+static void init_v1(struct fixture *f)
+{
+    init_v1_fw(f, 10);
 }
 
 static void test_v1_init(void **state)
@@ -177,7 +183,7 @@ static void test_v1_init(void **state)
     assert_int_equal(f->sl.features, 0);
     char ver[32];
     stlink_version_string(&f->sl, ver, sizeof ver);
-    assert_string_equal(ver, "V1J13S0");
+    assert_string_equal(ver, "V1J10S0");
     double volts;
     assert_int_equal(stlink_target_voltage(&f->sl, &volts), STFLASH_ERR_UNSUPPORTED);
     uint32_t khz;
@@ -273,6 +279,35 @@ static void test_v1_memory_failure(void **state)
     mock_done(&f->mock);
 }
 
+/* From J11 the V1 speaks API v2, without GETLASTRWSTATUS2: each transfer's status comes from
+ * GETLASTRWSTATUS; no voltage, no SWD clock, no 16-bit transfers. */
+static void test_v1_j13_speaks_api_v2(void **state)
+{
+    struct fixture *f = *state;
+    init_v1_fw(f, 13);
+    assert_int_equal(f->sl.hw, 1);
+    assert_int_equal(f->sl.api, 2);
+    assert_int_equal(f->sl.features, 0);
+    double volts;
+    assert_int_equal(stlink_target_voltage(&f->sl, &volts), STFLASH_ERR_UNSUPPORTED);
+    mock_expect_bytes(&f->mock, 3, (const uint8_t[]){F2, STLINK_DEBUG_APIV2_ENTER, 0xA3}, 2, 1,
+                      (const uint8_t[]){STLINK_OK});
+    assert_int_equal(stlink_enter_swd(&f->sl), STFLASH_OK);
+    mock_expect_mem(&f->mock, STLINK_DEBUG_READMEM_32BIT, 0x08000000, 8);
+    mock_expect_bytes(&f->mock, 2, (const uint8_t[]){F2, STLINK_DEBUG_APIV2_GETLASTRWSTATUS}, 2, 1,
+                      (const uint8_t[]){STLINK_OK});
+    uint8_t buf[8];
+    assert_int_equal(stlink_read_mem(&f->sl, 0x08000000, buf, sizeof buf), STFLASH_OK);
+    mock_assert_pattern(buf, sizeof buf, 0x08000000);
+    /* A fault: GETLASTRWSTATUS gives no address, the piece's is reported. */
+    mock_expect_mem(&f->mock, STLINK_DEBUG_READMEM_32BIT, 0x60000000, 4);
+    mock_expect_bytes(&f->mock, 2, (const uint8_t[]){F2, STLINK_DEBUG_APIV2_GETLASTRWSTATUS}, 2, 1,
+                      (const uint8_t[]){STLINK_SWD_AP_FAULT});
+    assert_int_equal(stlink_read_mem(&f->sl, 0x60000000, buf, 4), STFLASH_ERR_TARGET);
+    assert_non_null(strstr(stflash_last_error(f->ctx), "0x60000000"));
+    mock_done(&f->mock);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -286,6 +321,7 @@ int main(void)
         T(test_v1_registers),
         T(test_v1_memory),
         T(test_v1_memory_failure),
+        T(test_v1_j13_speaks_api_v2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
