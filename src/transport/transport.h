@@ -6,6 +6,7 @@
 #ifndef STFLASH_TRANSPORT_TRANSPORT_H
 #define STFLASH_TRANSPORT_TRANSPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,14 @@ int usb_enumerate(struct stflash_ctx *ctx, transport_found_fn fn, void *user);
  * one it is a prefix of); NULL: the only one. Errors: see transport_pick, STFLASH_ERR_ACCESS,
  * STFLASH_ERR_BUSY, STFLASH_ERR_IO. */
 int usb_open(struct stflash_ctx *ctx, const char *serial, struct transport **out);
+
+/* ST-LINK/V1 and the kernel (transport/usb_v1.c). Whether the kernel's usb-storage driver holds
+ * the V1 whose serial (as printed) is `serial` (NULL or "": any V1): STFLASH_OK with *claimed,
+ * or the error when USB cannot be used. */
+int usb_v1_storage_claimed(struct stflash_ctx *ctx, const char *serial, bool *claimed);
+/* Whether the running kernel's usb-storage has the quirk that ignores the V1 (483:3744:i):
+ * 1 yes, 0 no, -1 usb-storage is not loaded (nothing to tell). */
+int usb_v1_quirk_state(void);
 
 /* stlink-server over TCP (transport/tcp.c). host NULL or "": 127.0.0.1; port <= 0: 7184. The
  * serial is as the server lists it; a probe the server reports in use is STFLASH_ERR_BUSY. */

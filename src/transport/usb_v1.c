@@ -6,9 +6,12 @@
 #include "transport/usb_v1.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "stlink/stlink_v1.h"
+#include "transport/transport.h"
 
 #define V1_INTERFACE 0
 
@@ -172,4 +175,76 @@ int usb_v1_xfer(const struct usb_v1_link *l, const uint8_t cmd[16], const uint8_
 bool usb_v1_kernel_claimed(libusb_device_handle *h)
 {
     return libusb_kernel_driver_active(h, V1_INTERFACE) == 1;
+}
+
+/* Whether the open device's serial string is `serial` (as printed: ASCII, any case). */
+static bool serial_matches(libusb_device_handle *h, uint8_t index, const char *serial)
+{
+    if (!serial || !*serial)
+        return true;
+    unsigned char text[128];
+    int n = libusb_get_string_descriptor_ascii(h, index, text, sizeof text);
+    return n > 0 && strcasecmp((const char *)text, serial) == 0;
+}
+
+int usb_v1_storage_claimed(struct stflash_ctx *ctx, const char *serial, bool *claimed)
+{
+    *claimed = false;
+    libusb_context *usb;
+    int rc = libusb_init(&usb);
+    if (rc != 0)
+        return ctx_fail(ctx, STFLASH_ERR_IO, "cannot use USB: libusb initialisation failed: %s",
+                        libusb_strerror(rc));
+    libusb_device **list;
+    ssize_t n = libusb_get_device_list(usb, &list);
+    if (n < 0) {
+        libusb_exit(usb);
+        return ctx_fail(ctx, STFLASH_ERR_IO, "cannot list the USB devices: %s",
+                        libusb_strerror((int)n));
+    }
+    for (ssize_t i = 0; i < n && !*claimed; i++) {
+        struct libusb_device_descriptor desc;
+        if (libusb_get_device_descriptor(list[i], &desc) != 0 || desc.idVendor != STLINK_VID ||
+            desc.idProduct != STLINK_PID_V1)
+            continue;
+        libusb_device_handle *h;
+        if (libusb_open(list[i], &h) != 0)
+            continue;
+        if (serial_matches(h, desc.iSerialNumber, serial))
+            *claimed = usb_v1_kernel_claimed(h);
+        libusb_close(h);
+    }
+    libusb_free_device_list(list, 1);
+    libusb_exit(usb);
+    return STFLASH_OK;
+}
+
+/* One entry of usb-storage's quirks parameter ("VID:PID:FLAGS", hex without leading zeros as
+ * the kernel prints them, any case; Documentation/admin-guide/kernel-parameters.txt,
+ * usb-storage.quirks): the V1's with the "ignore the device" flag. */
+static bool is_v1_ignore_quirk(const char *entry)
+{
+    char *end;
+    unsigned long vid = strtoul(entry, &end, 16);
+    if (*end != ':' || vid != STLINK_VID)
+        return false;
+    unsigned long pid = strtoul(end + 1, &end, 16);
+    if (*end != ':' || pid != STLINK_PID_V1)
+        return false;
+    return strchr(end + 1, 'i') != NULL;
+}
+
+int usb_v1_quirk_state(void)
+{
+    FILE *f = fopen("/sys/module/usb_storage/parameters/quirks", "r");
+    if (!f)
+        return -1;
+    char line[512] = "";
+    if (!fgets(line, sizeof line, f))
+        line[0] = '\0';
+    fclose(f);
+    for (char *entry = strtok(line, ",\n"); entry; entry = strtok(NULL, ",\n"))
+        if (is_v1_ignore_quirk(entry))
+            return 1;
+    return 0;
 }
