@@ -4,7 +4,7 @@
  * stall (LIBUSB_ERROR_PIPE; the reply it would have carried is lost); short:N makes it a short
  * read (half the reply arrives, the rest is lost). Counted over the whole process; once.
  * ST-LINK/V1: csw-tag:N gives the Nth status wrapper another command's tag, csw-sig:N breaks its
- * signature (counted over the status wrappers).
+ * signature, csw-phase:N makes it report a phase error (counted over the status wrappers).
  */
 #ifndef STFLASH_USB_SIM_USB_FAULTS_H
 #define STFLASH_USB_SIM_USB_FAULTS_H
@@ -15,6 +15,7 @@ enum usb_fault {
     USB_FAULT_SHORT,
     USB_FAULT_CSW_TAG,
     USB_FAULT_CSW_SIGNATURE,
+    USB_FAULT_CSW_PHASE,
 };
 
 /* What happens to the bulk IN transfer starting now. Call with the stand-in's lock held. */

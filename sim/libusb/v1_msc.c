@@ -148,12 +148,14 @@ int v1_msc_in(struct v1_msc *m, uint8_t *buf, size_t cap)
         csw.residue = (uint32_t)(m->cbw.data_len - moved);
     stlink_v1_csw_encode(&csw, buf);
     m->state = V1_MSC_WAIT_CBW;
-    /* STFLASH_SIM_USB_FAULT=csw-tag:N, csw-sig:N (usb_faults.h): the Nth status wrapper is
-     * wrong, for testing what a client makes of it. */
+    /* STFLASH_SIM_USB_FAULT=csw-tag:N, csw-sig:N, csw-phase:N (usb_faults.h): the Nth status
+     * wrapper is wrong or reports a phase error, for testing what a client makes of it. */
     enum usb_fault fault = usb_fault_next_csw();
     if (fault == USB_FAULT_CSW_TAG)
         buf[4] ^= 0x01u;
     else if (fault == USB_FAULT_CSW_SIGNATURE)
         buf[3] = 'C';
+    else if (fault == USB_FAULT_CSW_PHASE)
+        buf[12] = STLINK_V1_CSW_PHASE_ERROR;
     return STLINK_V1_CSW_SIZE;
 }

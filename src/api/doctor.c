@@ -93,8 +93,8 @@ static bool check_found(struct ladder *l, struct stflash_ctx *ctx, const struct 
             sel->kind == SELECT_TCP
                 ? "start the stlink-server (or stflash-sim) at that address, or check the port"
                 : "plug the ST-LINK in and check that the system sees it (lsusb lists 0483:3748 "
-                  "for a V2, 0483:374b for a V2-1, 0483:374f for a V3); some USB cables are "
-                  "charge-only";
+                  "for a V2, 0483:374b for a V2-1, 0483:374f for a V3, 0483:3744 for a V1); "
+                  "some USB cables are charge-only";
         fail_and_stop(l, "probe found", fix, stflash_last_error(ctx));
         return false;
     }

@@ -51,8 +51,11 @@ expect_err "expected 0x"
 expect_err "unplug and replug the probe"
 STFLASH_SIM_USB_FAULT=csw-sig:3 expect_rc 3 info
 expect_err "the status wrapper's signature is not USBS"
+STFLASH_SIM_USB_FAULT=csw-phase:5 expect_rc 3 info
+expect_err "the probe reports a phase error for command"
+expect_err "bulk-only reset recovery"
 expect_ok info # the probe answers again afterwards
-pass "wrong tags and signatures in status wrappers are reported"
+pass "wrong tags and signatures in status wrappers, and phase errors, are reported"
 
 # The kernel's usb-storage holding the V1: opening detaches it; doctor names the quirk.
 STFLASH_SIM_USB_STORAGE=1 expect_ok doctor
