@@ -13,7 +13,7 @@
  *   no-nrst             the probe's NRST wire does not reach the chip
  *   boot0               BOOT0 high: the chip boots its system memory
  *   wdg-hw              option bit WDG_SW = 0: the watchdog runs from every reset
- *   probe=v2|v2-1|v3    probe model
+ *   probe=v2|v2-1|v3|v1 probe model (v1: the ST-LINK/V1, 0483:3744)
  *   mode=dfu|mass|debug probe mode at power-up
  *   serial=TEXT         probe serial (ASCII); serial-hex=HEX for raw bytes
  *   fault=SPEC          an injected fault (sim/faults.h), e.g. disconnect:40, power:random/7
