@@ -417,6 +417,8 @@ static int open_found(struct stflash_ctx *ctx, libusb_context *usb, const struct
                                                                               : USB_EP_OUT;
     t->base.reset = usb_reset;
     snprintf(t->what, sizeof t->what, "%s", what);
+    if (f->info.pid == STLINK_PID_V1)
+        usb_v1_reset_recovery(h, USB_TIMEOUT_MS); /* a command a killed client left half done */
     drain_in(t);
     *out = t;
     return STFLASH_OK;

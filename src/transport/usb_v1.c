@@ -17,14 +17,19 @@
 
 /* BOT 5.3.4 reset recovery: the class reset, then both endpoints' halt cleared. Best effort:
  * the error that led here is the one reported. */
-static void reset_recovery(const struct usb_v1_link *l)
+void usb_v1_reset_recovery(libusb_device_handle *h, unsigned timeout_ms)
 {
-    (void)libusb_control_transfer(l->handle,
+    (void)libusb_control_transfer(h,
                                   LIBUSB_ENDPOINT_OUT | LIBUSB_REQUEST_TYPE_CLASS |
                                       LIBUSB_RECIPIENT_INTERFACE,
-                                  STLINK_V1_BOMS_RESET, 0, V1_INTERFACE, NULL, 0, l->timeout_ms);
-    (void)libusb_clear_halt(l->handle, STLINK_V1_EP_IN);
-    (void)libusb_clear_halt(l->handle, STLINK_V1_EP_OUT);
+                                  STLINK_V1_BOMS_RESET, 0, V1_INTERFACE, NULL, 0, timeout_ms);
+    (void)libusb_clear_halt(h, STLINK_V1_EP_IN);
+    (void)libusb_clear_halt(h, STLINK_V1_EP_OUT);
+}
+
+static void reset_recovery(const struct usb_v1_link *l)
+{
+    usb_v1_reset_recovery(l->handle, l->timeout_ms);
 }
 
 static int transfer_error(const struct usb_v1_link *l, int rc, const char *phase)

@@ -34,6 +34,10 @@ struct usb_v1_link {
 int usb_v1_xfer(const struct usb_v1_link *l, const uint8_t cmd[16], const uint8_t *out,
                 size_t out_len, uint8_t *in, size_t in_len);
 
+/* The bulk-only reset recovery (class reset, both endpoints' halt cleared): at open, it ends
+ * whatever command a killed client left half done. Best effort. */
+void usb_v1_reset_recovery(libusb_device_handle *h, unsigned timeout_ms);
+
 /* Whether a kernel driver (usb-storage) holds interface 0 of the open device. */
 bool usb_v1_kernel_claimed(libusb_device_handle *h);
 
