@@ -53,3 +53,12 @@ expect_log "$WORK/ocd.log" "wrote 78128 bytes from file"
 ocd_v1 "$WORK/check.log" halt "flash read_bank 0 $WORK/ocd.bin" || fail "openocd read-back failed"
 expect_image_then_erased "$WORK/ocd.bin" "$WORK/other.bin"
 pass "OpenOCD flashes the V1's board byte for byte"
+
+# Firmware before J11: stlink-tools speaks debug API v1 to it (its SWD entry, READCOREID,
+# GETSTATUS, registers without status bytes).
+stop_sim
+start_sim --chip stm32f100rb --probe v1 --probe-fw V1J10
+with_usb timeout 60 st-info --probe >"$WORK/info1.log" 2>&1 || fail "st-info --probe failed (V1J10)"
+expect_log "$WORK/info1.log" "version:    V1J10"
+expect_log "$WORK/info1.log" "chipid:     0x0420"
+pass "st-info --probe on API v1 firmware"
