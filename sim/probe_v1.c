@@ -61,8 +61,8 @@ static uint8_t write_dhcsr(struct sim_probe *p, uint32_t bits)
 static size_t all_regs(struct sim_probe *p, uint8_t *reply, size_t cap)
 {
     /* r0-r15, xPSR, MSP, PSP, CONTROL/FAULTMASK/BASEPRI/PRIMASK, one unused word. */
-    static const unsigned regsel[] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10,
-                                      11, 12, 13, 14, 15, 16, 17, 18, 20};
+    static const unsigned regsel[] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,
+                                      10, 11, 12, 13, 14, 15, 16, 17, 18, 20};
     uint8_t buf[STLINK_V1_ALLREGS_LEN] = {0};
     for (size_t i = 0; i < sizeof regsel / sizeof regsel[0]; i++) {
         uint32_t v = 0;
@@ -149,16 +149,15 @@ size_t sim_probe_v1_debug(struct sim_probe *p, const uint8_t *cmd, const uint8_t
         /* The V1 also answers the debug-register pair of API v2 (its clients' V1 drivers use
          * them for one word). */
         p->swd_transfers += 3;
-        uint8_t st = link_up(p) ? probe_bus_access(p, le32_get(&cmd[2]), 4, NULL,
-                                                   le32_get(&cmd[6]))
+        uint8_t st = link_up(p) ? probe_bus_access(p, le32_get(&cmd[2]), 4, NULL, le32_get(&cmd[6]))
                                 : STLINK_SWD_DP_ERROR;
         return status_reply(p, reply, cap, st);
     }
     case STLINK_DEBUG_APIV2_READDEBUGREG: {
         uint32_t v = 0;
         p->swd_transfers += 3;
-        uint8_t st = link_up(p) ? probe_bus_access(p, le32_get(&cmd[2]), 4, &v, 0)
-                                : STLINK_SWD_DP_ERROR;
+        uint8_t st =
+            link_up(p) ? probe_bus_access(p, le32_get(&cmd[2]), 4, &v, 0) : STLINK_SWD_DP_ERROR;
         if (st != STLINK_OK)
             p->v1_failed = true;
         uint8_t buf[8] = {st};
@@ -175,7 +174,8 @@ size_t sim_probe_v1_debug(struct sim_probe *p, const uint8_t *cmd, const uint8_t
         if (!link_up(p)) {
             /* nothing reaches the target */
             n = cmd[1] == STLINK_DEBUG_READMEM_32BIT || cmd[1] == STLINK_DEBUG_READMEM_8BIT
-                    ? le16_get(&cmd[6]) : 0;
+                    ? le16_get(&cmd[6])
+                    : 0;
             n = n < cap ? n : cap;
             memset(reply, 0, n);
             p->v1_failed = true;

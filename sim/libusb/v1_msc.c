@@ -55,8 +55,7 @@ static int run(struct v1_msc *m, struct daemon_link *l)
 {
     int rc;
     if (m->cbw.data_in) {
-        rc = daemon_usb_cmd(l, m->cbw.cb, STLINK_SERVER_DIR_IN, NULL, 0, m->reply,
-                            m->cbw.data_len);
+        rc = daemon_usb_cmd(l, m->cbw.cb, STLINK_SERVER_DIR_IN, NULL, 0, m->reply, m->cbw.data_len);
         m->reply_len = m->cbw.data_len;
         m->reply_pos = 0;
     } else {

@@ -25,8 +25,8 @@ enum v1_msc_state {
 
 struct v1_msc {
     enum v1_msc_state state;
-    bool stalled;  /* an invalid CBW: both endpoints stall until the bulk-only reset */
-    bool failed;   /* the last command failed: REQUEST SENSE reports it */
+    bool stalled; /* an invalid CBW: both endpoints stall until the bulk-only reset */
+    bool failed;  /* the last command failed: REQUEST SENSE reports it */
     struct stlink_v1_cbw cbw;
     uint8_t csw_status;
     size_t data_need, data_have;

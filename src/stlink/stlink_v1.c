@@ -69,12 +69,18 @@ enum stlink_v1_csw_check stlink_v1_csw_decode(const uint8_t *buf, size_t len, ui
 const char *stlink_v1_csw_problem(enum stlink_v1_csw_check check)
 {
     switch (check) {
-    case STLINK_V1_CSW_OK: return "valid";
-    case STLINK_V1_CSW_BAD_LENGTH: return "the status wrapper is not 13 bytes long";
-    case STLINK_V1_CSW_BAD_SIGNATURE: return "the status wrapper's signature is not USBS";
-    case STLINK_V1_CSW_BAD_TAG: return "the status wrapper's tag is not the command's";
-    case STLINK_V1_CSW_BAD_STATUS: return "the status wrapper's status is a reserved value";
-    default: return "the status wrapper is malformed";
+    case STLINK_V1_CSW_OK:
+        return "valid";
+    case STLINK_V1_CSW_BAD_LENGTH:
+        return "the status wrapper is not 13 bytes long";
+    case STLINK_V1_CSW_BAD_SIGNATURE:
+        return "the status wrapper's signature is not USBS";
+    case STLINK_V1_CSW_BAD_TAG:
+        return "the status wrapper's tag is not the command's";
+    case STLINK_V1_CSW_BAD_STATUS:
+        return "the status wrapper's status is a reserved value";
+    default:
+        return "the status wrapper is malformed";
     }
 }
 

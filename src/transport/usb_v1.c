@@ -19,10 +19,9 @@
  * the error that led here is the one reported. */
 void usb_v1_reset_recovery(libusb_device_handle *h, unsigned timeout_ms)
 {
-    (void)libusb_control_transfer(h,
-                                  LIBUSB_ENDPOINT_OUT | LIBUSB_REQUEST_TYPE_CLASS |
-                                      LIBUSB_RECIPIENT_INTERFACE,
-                                  STLINK_V1_BOMS_RESET, 0, V1_INTERFACE, NULL, 0, timeout_ms);
+    (void)libusb_control_transfer(
+        h, LIBUSB_ENDPOINT_OUT | LIBUSB_REQUEST_TYPE_CLASS | LIBUSB_RECIPIENT_INTERFACE,
+        STLINK_V1_BOMS_RESET, 0, V1_INTERFACE, NULL, 0, timeout_ms);
     (void)libusb_clear_halt(h, STLINK_V1_EP_IN);
     (void)libusb_clear_halt(h, STLINK_V1_EP_OUT);
 }
@@ -61,8 +60,8 @@ static int read_csw(const struct usb_v1_link *l, uint8_t *buf, size_t cap, int *
 
 /* The data phase of the CBW. A stalled endpoint ends it early (cleared; the CSW still comes);
  * *moved gets the bytes that went through. */
-static int data_phase(const struct usb_v1_link *l, const uint8_t *out, size_t out_len,
-                      uint8_t *in, size_t in_len, size_t *moved)
+static int data_phase(const struct usb_v1_link *l, const uint8_t *out, size_t out_len, uint8_t *in,
+                      size_t in_len, size_t *moved)
 {
     *moved = 0;
     if (!out_len && !in_len)
@@ -156,8 +155,7 @@ int usb_v1_xfer(const struct usb_v1_link *l, const uint8_t cmd[16], const uint8_
                         "%s: the probe reports a phase error for command %02x %02x (%zu bytes "
                         "%s); the probe was reset (bulk-only reset recovery): run the command "
                         "again",
-                        l->what, cmd[0], cmd[1], in_len ? in_len : out_len,
-                        in_len ? "in" : "out");
+                        l->what, cmd[0], cmd[1], in_len ? in_len : out_len, in_len ? "in" : "out");
     }
     if (csw.status == STLINK_V1_CSW_FAILED)
         return ctx_fail(l->ctx, STFLASH_ERR_TARGET,

@@ -17,10 +17,10 @@
 struct usb_v1_link {
     libusb_device_handle *handle;
     struct stflash_ctx *ctx;
-    const char *what;      /* the probe, for messages */
-    unsigned timeout_ms;   /* per transfer */
-    uint32_t *tag;         /* tag of the last command wrapper; the next one is one more */
-    bool *gone;            /* set when the probe left the bus */
+    const char *what;    /* the probe, for messages */
+    unsigned timeout_ms; /* per transfer */
+    uint32_t *tag;       /* tag of the last command wrapper; the next one is one more */
+    bool *gone;          /* set when the probe left the bus */
 };
 
 /*

@@ -27,13 +27,13 @@
 static void test_cbw_encoding(void **state)
 {
     (void)state;
-    struct stlink_v1_cbw cbw = {.tag = 0x01020304, .data_len = 1024, .data_in = true,
-                                .cb_len = STLINK_V1_CB_LEN};
+    struct stlink_v1_cbw cbw = {
+        .tag = 0x01020304, .data_len = 1024, .data_in = true, .cb_len = STLINK_V1_CB_LEN};
     cbw.cb[0] = F2;
     cbw.cb[1] = STLINK_DEBUG_READMEM_32BIT;
     uint8_t raw[STLINK_V1_CBW_SIZE];
     stlink_v1_cbw_encode(&cbw, raw);
-    static const uint8_t want[15] = {'U', 'S', 'B', 'C', 0x04, 0x03, 0x02, 0x01,
+    static const uint8_t want[15] = {'U',  'S',  'B',  'C',  0x04, 0x03, 0x02, 0x01,
                                      0x00, 0x04, 0x00, 0x00, 0x80, 0x00, 10};
     assert_memory_equal(raw, want, sizeof want);
     assert_int_equal(raw[15], F2);
@@ -212,8 +212,7 @@ static void test_v1_entry_failure_names_the_target(void **state)
 {
     struct fixture *f = *state;
     init_v1(f);
-    struct mock_step *s =
-        mock_expect(&f->mock, (const uint8_t[16]){F2, 0x20, 0xA3}, 0, NULL, 0);
+    struct mock_step *s = mock_expect(&f->mock, (const uint8_t[16]){F2, 0x20, 0xA3}, 0, NULL, 0);
     s->rc = STFLASH_ERR_TARGET; /* the status wrapper said "failed" */
     assert_int_equal(stlink_enter_swd(&f->sl), STFLASH_ERR_TARGET);
     assert_non_null(strstr(stflash_last_error(f->ctx), "does not answer on SWD"));
