@@ -66,7 +66,7 @@ bool probe_fw_has(const struct sim_probe *p, enum fw_feature f)
     };
     unsigned j = fw_jtag(p);
     if (versions[p->cfg.kind].major == 1)
-        return false; /* ST-LINK/V1: debug API v1, none of the V2 additions */
+        return false; /* ST-LINK/V1: none of the V2 additions, whatever its debug API */
     if (versions[p->cfg.kind].major >= 3) {
         if (f == FW_SWD_FREQ)
             return false;

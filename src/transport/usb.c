@@ -381,8 +381,8 @@ static int open_found(struct stflash_ctx *ctx, libusb_context *usb, const struct
          * while the interface is claimed and attached again when it is released (close). */
         if (usb_v1_kernel_claimed(h))
             ctx_log(ctx, STFLASH_LOG_INFO,
-                    "%s: detaching the kernel's usb-storage driver while it is in use (" USB_V1_QUIRK_HINT
-                    ")",
+                    "%s: detaching the kernel's usb-storage driver while it is in use "
+                    "(" USB_V1_QUIRK_HINT ")",
                     what);
         libusb_set_auto_detach_kernel_driver(h, 1);
     }
