@@ -16,6 +16,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/completions/stflash.bash
 
 # The library's hint for "permission denied" names <prefix>/lib/udev/rules.d.
 install(FILES ${PROJECT_SOURCE_DIR}/udev/49-stflash.rules DESTINATION lib/udev/rules.d)
+# The usb-storage quirk that keeps the kernel off an ST-LINK/V1 (doctor names it).
+install(FILES ${PROJECT_SOURCE_DIR}/udev/stflash-stlinkv1.conf DESTINATION lib/modprobe.d)
 
 if(STFLASH_INSTALL_ST_NAMES)
   # st-info, st-flash and st-util as links to the front-ends: these shadow stlink-tools when installed

@@ -86,8 +86,16 @@ static int parse_probe_fw(const char *value, struct sim_probe_config *p)
     int used = 0;
     if (sscanf(value, "%*[vV]%c%c%u%n", &gen, &j, &jtag, &used) != 3 || value[used] != '\0')
         return -1;
-    if ((j != 'J' && j != 'j') || (gen != '2' && gen != '3'))
+    if ((j != 'J' && j != 'j') || (gen != '1' && gen != '2' && gen != '3'))
         return -1;
+    if (gen == '1') {
+        /* ST-LINK/V1: API v1 before J11, API v2 from J11 (the J field has 6 bits). */
+        if (jtag < 1 || jtag > 63)
+            return -1;
+        p->kind = SIM_PROBE_V1;
+        p->fw_jtag = (uint8_t)jtag;
+        return 0;
+    }
     /* V2 J11 is the first with debug API v2 (older ones are refused by clients); the field
      * has 6 bits. V3 firmware starts at J1. */
     if (gen == '2' ? jtag < 11 || jtag > 63 : jtag < 1 || jtag > 63)
@@ -147,17 +155,19 @@ int sim_board_option(struct sim_board_config *b, const char *name, const char *v
             return bad(hint, hint_len, "give volts from 0 to 5.5");
         b->target.voltage_mv = (uint32_t)(volts * 1000.0 + 0.5);
     } else if (strcmp(name, "probe") == 0) {
-        static const char *const kinds[] = {"v2", "v2-1", "v3", NULL};
-        static const enum sim_probe_kind kind_of[] = {SIM_PROBE_V2, SIM_PROBE_V2_1, SIM_PROBE_V3};
+        static const char *const kinds[] = {"v2", "v2-1", "v3", "v1", NULL};
+        static const enum sim_probe_kind kind_of[] = {SIM_PROBE_V2, SIM_PROBE_V2_1, SIM_PROBE_V3,
+                                                      SIM_PROBE_V1};
         int i = pick(value, kinds);
         if (i < 0)
-            return bad(hint, hint_len, "give v2, v2-1 or v3");
+            return bad(hint, hint_len, "give v2, v2-1, v3 or v1");
         b->probe.kind = kind_of[i];
         b->probe.fw_jtag = 0; /* the model's own firmware until --probe-fw says otherwise */
     } else if (strcmp(name, "probe-fw") == 0) {
         if (parse_probe_fw(value, &b->probe) != 0)
             return bad(hint, hint_len,
-                       "give a firmware version such as V2J21, V2J26, V2J37 or V3J7 (V2 from J11)");
+                       "give a firmware version such as V2J21, V2J26, V2J37, V3J7 or V1J13 (V2 "
+                       "from J11)");
     } else if (strcmp(name, "wait-burst") == 0) {
         if (sim_parse_ulong(value, 1000, &v) != 0)
             return bad(hint, hint_len, "give a number of WAIT answers from 0 to 1000");

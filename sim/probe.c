@@ -20,6 +20,7 @@ static const struct version_info versions[] = {
     [SIM_PROBE_V2] = {STLINK_PID_V2, 2, 37, 7, 0, 0},
     [SIM_PROBE_V2_1] = {STLINK_PID_V2_1, 2, 37, 26, 26, 0},
     [SIM_PROBE_V3] = {STLINK_PID_V3S, 3, 7, 1, 3, 5},
+    [SIM_PROBE_V1] = {STLINK_PID_V1, 1, 13, 0, 0, 0},
 };
 
 /* V2 SWD_SET_FREQ divisors and their clocks (stm32-chip-table.md Table 4.1). */
@@ -64,6 +65,8 @@ bool probe_fw_has(const struct sim_probe *p, enum fw_feature f)
         [FW_MEM16] = 26,   [FW_INIT_AP] = 28,    [FW_RW_MISC] = 32,  [FW_RW8_512] = 255,
     };
     unsigned j = fw_jtag(p);
+    if (versions[p->cfg.kind].major == 1)
+        return false; /* ST-LINK/V1: none of the V2 additions, whatever its debug API */
     if (versions[p->cfg.kind].major >= 3) {
         if (f == FW_SWD_FREQ)
             return false;
@@ -467,6 +470,14 @@ static bool usb_command(struct sim_probe *p, const uint8_t cmd[16], uint8_t *rep
         p->mode = STLINK_MODE_MASS;
         return true;
     }
+    if (cmd[0] == SIM_PROBE_USB_V1_STATUS) {
+        if (cap >= SIM_PROBE_USB_V1_STATUS_LEN) {
+            reply[0] = p->v1_failed ? 1 : 0;
+            le16_put(&reply[1], (uint16_t)p->v1_reply_len);
+            *n = SIM_PROBE_USB_V1_STATUS_LEN;
+        }
+        return true;
+    }
     if (cmd[0] == SIM_PROBE_USB_READ_IN) {
         if (cap == 0)
             return true;
@@ -543,6 +554,18 @@ size_t sim_probe_command(struct sim_probe *p, const uint8_t cmd[16], const uint8
         t->stats->bytes_out += STLINK_CMD_SIZE + out_len;
     }
 
+    p->v1_failed = false;
+    if (versions[p->cfg.kind].major == 1 && cmd[0] != STLINK_CMD_GET_VERSION &&
+        cmd[0] != STLINK_CMD_GET_CURRENT_MODE && cmd[0] != STLINK_CMD_DFU &&
+        (cmd[0] != STLINK_CMD_DEBUG || fw_jtag(p) < 11)) {
+        /* ST-LINK/V1: debug API v1 before J11, API v2 (without any of the V2 additions) from
+         * J11; no voltage, SWIM or GET_VERSION_EX. */
+        if (cmd[0] == STLINK_CMD_DEBUG)
+            n = sim_probe_v1_debug(p, cmd, out, out_len, reply, cap);
+        else
+            p->v1_failed = true;
+        goto answered;
+    }
     switch (cmd[0]) {
     case STLINK_CMD_GET_VERSION: n = version_reply(p, reply, cap); break;
     case STLINK_CMD_GET_VERSION_EX: n = version_ex_reply(p, reply, cap); break;
@@ -566,9 +589,11 @@ size_t sim_probe_command(struct sim_probe *p, const uint8_t cmd[16], const uint8
     default: break;
     }
 
+answered:
     if (t->faults && t->faults->reply_dropped)
         n = 0; /* executed, but its reply never comes (injected fault) */
     n = queue_reply(p, reply, n, cap);
+    p->v1_reply_len = n;
     if (p->swd_transfers)
         sim_target_charge(t, SIM_COST_SWD,
                           p->swd_transfers * SIM_SWD_CYCLES_PER_TRANSFER *

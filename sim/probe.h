@@ -18,6 +18,8 @@ enum sim_probe_kind {
     SIM_PROBE_V2,   /* ST-LINK/V2, 0483:3748, firmware V2J37S7 */
     SIM_PROBE_V2_1, /* ST-LINK/V2-1, 0483:374b, firmware V2J37M26 */
     SIM_PROBE_V3,   /* STLINK-V3SET, 0483:374f, firmware V3J7M3 */
+    SIM_PROBE_V1,   /* ST-LINK/V1 (STM32VLDiscovery), 0483:3744, firmware V1J13S0: debug API v2
+                     * from J11, API v1 before (sim/probe_v1.c) */
 };
 
 /* The largest stale reply the IN endpoint holds. */
@@ -63,6 +65,11 @@ struct sim_probe {
      * reads old data) until a bulk IN read without a command drains them. */
     uint8_t in_fifo[SIM_PROBE_STALE_MAX];
     size_t in_fifo_len;
+    /* ST-LINK/V1: the last command failed (its status wrapper says so; sim/probe_v1.c), and
+     * the length of its reply: the firmware sends what the command answers, whatever the
+     * command block wrapper announced. */
+    bool v1_failed;
+    size_t v1_reply_len;
 };
 
 void sim_probe_init(struct sim_probe *p, const struct sim_probe_config *cfg,
@@ -80,5 +87,10 @@ void sim_probe_serial_text(const struct sim_probe *p, char *out, size_t cap);
  */
 size_t sim_probe_command(struct sim_probe *p, const uint8_t cmd[16], const uint8_t *out,
                          size_t out_len, uint8_t *reply, size_t cap);
+
+/* ST-LINK/V1 firmware (sim/probe_v1.c): a DEBUG command of API v1, with p->v1_failed set when
+ * its status wrapper reports a failure; the reply's length. */
+size_t sim_probe_v1_debug(struct sim_probe *p, const uint8_t *cmd, const uint8_t *out,
+                          size_t out_len, uint8_t *reply, size_t cap);
 
 #endif

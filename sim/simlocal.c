@@ -13,7 +13,7 @@
  *   no-nrst             the probe's NRST wire does not reach the chip
  *   boot0               BOOT0 high: the chip boots its system memory
  *   wdg-hw              option bit WDG_SW = 0: the watchdog runs from every reset
- *   probe=v2|v2-1|v3    probe model
+ *   probe=v2|v2-1|v3|v1 probe model (v1: the ST-LINK/V1, 0483:3744)
  *   mode=dfu|mass|debug probe mode at power-up
  *   serial=TEXT         probe serial (ASCII); serial-hex=HEX for raw bytes
  *   fault=SPEC          an injected fault (sim/faults.h), e.g. disconnect:40, power:random/7
@@ -272,6 +272,12 @@ static int sim_xfer(void *link, const uint8_t cmd[16], const uint8_t *out, size_
     if (t->board.faults.reply_dropped)
         return stflash_ctx_fail(t->ctx, STFLASH_ERR_TIMEOUT,
                                 "virtual probe %s: command %02x %02x was never answered",
+                                t->serial, cmd[0], cmd[1]);
+    if (t->board.probe.v1_failed)
+        /* What the ST-LINK/V1's status wrapper says on USB (src/transport/usb_v1.c). */
+        return stflash_ctx_fail(t->ctx, STFLASH_ERR_TARGET,
+                                "virtual probe %s: the probe reports that command %02x %02x "
+                                "failed",
                                 t->serial, cmd[0], cmd[1]);
     if (n < in_len)
         return stflash_ctx_fail(t->ctx, STFLASH_ERR_IO,

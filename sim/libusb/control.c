@@ -1,7 +1,8 @@
 /*
  * The control endpoint: the standard requests of USB 2.0 chapter 9 that a probe answers
  * (descriptors, status, configuration, interface, endpoint halt). The ST-LINK debug interface
- * has no class or vendor requests, so anything else stalls, as on a real probe.
+ * has no class or vendor requests, so anything else stalls, as on a real probe; the V1's
+ * mass-storage interface answers the bulk-only reset.
  */
 #include <string.h>
 
@@ -71,6 +72,15 @@ static int standard_out(libusb_device_handle *h, uint8_t rt, uint8_t request, ui
 int usbsim_control(libusb_device_handle *h, uint8_t request_type, uint8_t request,
                    uint16_t value, uint16_t index, uint8_t *data, uint16_t length)
 {
+    if (h->dev->usb->ver_major == 1 && request_type == (LIBUSB_ENDPOINT_OUT |
+                                                         LIBUSB_REQUEST_TYPE_CLASS |
+                                                         LIBUSB_RECIPIENT_INTERFACE) &&
+        request == STLINK_V1_BOMS_RESET && index == PROBE_INTERFACE && value == 0 &&
+        length == 0) {
+        /* ST-LINK/V1: the bulk-only mass storage reset (BOT 3.1) readies it for a CBW. */
+        v1_msc_reset(&h->v1);
+        return 0;
+    }
     if (TYPE(request_type) != LIBUSB_REQUEST_TYPE_STANDARD)
         return LIBUSB_ERROR_PIPE;
     if (request_type & LIBUSB_ENDPOINT_IN)

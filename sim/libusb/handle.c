@@ -25,6 +25,15 @@ static bool access_denied(const char *serial)
     return false;
 }
 
+/* STFLASH_SIM_USB_STORAGE=1: the kernel's usb-storage driver holds every ST-LINK/V1, as on a
+ * Linux system without the usb-storage quirk: libusb_kernel_driver_active says so, claiming the
+ * interface is refused unless the driver is detached first (or automatically). */
+static bool storage_env(void)
+{
+    const char *v = getenv("STFLASH_SIM_USB_STORAGE");
+    return v && strcmp(v, "1") == 0;
+}
+
 int LIBUSB_CALL libusb_open(libusb_device *dev, libusb_device_handle **dev_handle)
 {
     if (access_denied(dev->probe.serial))
@@ -43,6 +52,8 @@ int LIBUSB_CALL libusb_open(libusb_device *dev, libusb_device_handle **dev_handl
     h->dev = dev;
     h->configuration = PROBE_CONFIG_VALUE; /* the kernel configures a device it enumerates */
     stlink_pipe_reset(&h->pipe, dev->usb->ver_major);
+    v1_msc_reset(&h->v1);
+    h->storage_driver = dev->usb->ver_major == 1 && storage_env();
     *dev_handle = h;
     return LIBUSB_SUCCESS;
 }
@@ -106,6 +117,12 @@ int LIBUSB_CALL libusb_claim_interface(libusb_device_handle *dev_handle, int int
 {
     if (interface_number != PROBE_INTERFACE || dev_handle->configuration != PROBE_CONFIG_VALUE)
         return LIBUSB_ERROR_NOT_FOUND;
+    if (dev_handle->storage_driver) {
+        if (!dev_handle->auto_detach)
+            return LIBUSB_ERROR_BUSY; /* the kernel driver has the interface */
+        dev_handle->storage_driver = false;
+        dev_handle->reattach = true;
+    }
     dev_handle->claimed |= 1u << interface_number;
     return LIBUSB_SUCCESS;
 }
@@ -116,6 +133,10 @@ int LIBUSB_CALL libusb_release_interface(libusb_device_handle *dev_handle, int i
         !(dev_handle->claimed & (1u << interface_number)))
         return LIBUSB_ERROR_NOT_FOUND;
     dev_handle->claimed &= ~(1u << interface_number);
+    if (dev_handle->reattach) {
+        dev_handle->reattach = false;
+        dev_handle->storage_driver = true;
+    }
     return LIBUSB_SUCCESS;
 }
 
@@ -141,33 +162,47 @@ int LIBUSB_CALL libusb_reset_device(libusb_device_handle *dev_handle)
      * same descriptors, so the handle stays valid. */
     usbsim_lock();
     stlink_pipe_reset(&dev_handle->pipe, dev_handle->dev->usb->ver_major);
+    v1_msc_reset(&dev_handle->v1);
     const uint8_t cmd[16] = {SIM_PROBE_USB_RESET};
     int rc = daemon_usb_cmd(&dev_handle->link, cmd, STLINK_SERVER_DIR_OUT, NULL, 0, NULL, 0);
     usbsim_unlock();
     return rc == LIBUSB_SUCCESS ? LIBUSB_SUCCESS : LIBUSB_ERROR_NOT_FOUND;
 }
 
-/* No kernel driver ever binds to the simulated probes. */
+/* No kernel driver binds to the simulated probes, except usb-storage to a V1 when
+ * STFLASH_SIM_USB_STORAGE=1 (storage_env). */
 int LIBUSB_CALL libusb_kernel_driver_active(libusb_device_handle *dev_handle,
                                             int interface_number)
 {
-    return interface_number == PROBE_INTERFACE ? 0 : LIBUSB_ERROR_NOT_FOUND;
+    if (interface_number != PROBE_INTERFACE)
+        return LIBUSB_ERROR_NOT_FOUND;
+    return dev_handle->storage_driver ? 1 : 0;
 }
 
 int LIBUSB_CALL libusb_detach_kernel_driver(libusb_device_handle *dev_handle,
                                             int interface_number)
 {
-    return LIBUSB_ERROR_NOT_FOUND;
+    if (interface_number != PROBE_INTERFACE || !dev_handle->storage_driver)
+        return LIBUSB_ERROR_NOT_FOUND;
+    dev_handle->storage_driver = false;
+    return LIBUSB_SUCCESS;
 }
 
 int LIBUSB_CALL libusb_attach_kernel_driver(libusb_device_handle *dev_handle,
                                             int interface_number)
 {
-    return LIBUSB_ERROR_NOT_FOUND;
+    if (interface_number != PROBE_INTERFACE || dev_handle->dev->usb->ver_major != 1 ||
+        !storage_env())
+        return LIBUSB_ERROR_NOT_FOUND;
+    if (dev_handle->claimed & 1u)
+        return LIBUSB_ERROR_BUSY;
+    dev_handle->storage_driver = true;
+    return LIBUSB_SUCCESS;
 }
 
 int LIBUSB_CALL libusb_set_auto_detach_kernel_driver(libusb_device_handle *dev_handle, int enable)
 {
+    dev_handle->auto_detach = enable != 0;
     return LIBUSB_SUCCESS;
 }
 

@@ -17,7 +17,7 @@
 static const char manufacturer[] = "STMicroelectronics";
 static const char product[] = "STM32 STLink";
 
-/* V2: OUT 0x02, IN 0x81, trace 0x83; V2-1 and V3: OUT 0x01, IN 0x81, trace 0x82. V2 and V2-1
+/* V1: OUT 0x02, IN 0x81, no trace; V2: OUT 0x02, IN 0x81, trace 0x83; V2-1 and V3: OUT 0x01, IN 0x81, trace 0x82. V2 and V2-1
  * are full speed (64-byte bulk packets), V3 high speed (512). */
 static const struct probe_usb v1 = {0x02, 0x81, 0x00, LIBUSB_SPEED_FULL, 64, 1};
 static const struct probe_usb v2 = {0x02, 0x81, 0x83, LIBUSB_SPEED_FULL, 64, 2};
@@ -90,9 +90,16 @@ static size_t config_descriptor(const struct probe_usb *u, uint8_t *d)
     *p++ = PROBE_INTERFACE;
     *p++ = 0; /* alternate setting */
     *p++ = (uint8_t)n;
-    *p++ = LIBUSB_CLASS_VENDOR_SPEC;
-    *p++ = 0xFF;
-    *p++ = 0xFF;
+    if (u->ver_major == 1) {
+        /* ST-LINK/V1: mass storage, SCSI transparent command set, bulk-only transport. */
+        *p++ = LIBUSB_CLASS_MASS_STORAGE;
+        *p++ = 0x06;
+        *p++ = 0x50;
+    } else {
+        *p++ = LIBUSB_CLASS_VENDOR_SPEC;
+        *p++ = 0xFF;
+        *p++ = 0xFF;
+    }
     *p++ = 0; /* no interface string */
 
     for (int i = 0; i < n; i++) {

@@ -32,6 +32,15 @@ int usbsim_bulk(libusb_device_handle *h, uint8_t endpoint, uint8_t *data, int le
     *transferred = 0;
     if (length < 0)
         return LIBUSB_ERROR_INVALID_PARAM;
+    if (u->ver_major == 1 && (endpoint == u->ep_out || endpoint == u->ep_in)) {
+        /* ST-LINK/V1: bulk-only mass-storage transport (v1_msc.c) */
+        int n = endpoint == u->ep_out ? v1_msc_out(&h->v1, &h->link, data, (size_t)length)
+                                      : v1_msc_in(&h->v1, data, (size_t)length);
+        if (n < 0)
+            return n;
+        *transferred = endpoint == u->ep_out ? length : n;
+        return LIBUSB_SUCCESS;
+    }
     if (endpoint == u->ep_out) {
         int rc = stlink_pipe_out(&h->pipe, &h->link, data, (size_t)length);
         if (rc == LIBUSB_SUCCESS)

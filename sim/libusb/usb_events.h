@@ -12,7 +12,14 @@ enum sim_probe_usb_cmd {
     /* A bulk IN read with no command pending: the reply is a count byte, then that many bytes
      * the IN endpoint still held (0: nothing, the read times out). */
     SIM_PROBE_USB_READ_IN = 0xE1,
+    /* ST-LINK/V1: the status of the last command's wrapper (one byte, 0 passed, 1 failed) and
+     * the length of its reply (u16): the daemon's protocol carries replies padded to what the
+     * client asked, not the mass-storage status nor what the firmware sent. */
+    SIM_PROBE_USB_V1_STATUS = 0xE2,
 };
+
+/* Length of the reply of SIM_PROBE_USB_V1_STATUS. */
+#define SIM_PROBE_USB_V1_STATUS_LEN 3u
 
 /* Room for the reply of SIM_PROBE_USB_READ_IN. */
 #define SIM_PROBE_USB_READ_IN_LEN 64u

@@ -19,6 +19,7 @@
 #include "daemon_link.h"
 #include "probe_usb.h"
 #include "stlink_pipe.h"
+#include "v1_msc.h"
 
 /* What libusb keeps about a transfer, allocated just before the public struct. */
 struct usbsim_transfer {
@@ -56,6 +57,10 @@ struct libusb_device_handle {
     libusb_device *dev;
     struct daemon_link link; /* one connection and probe session per opened device */
     struct stlink_pipe pipe;
+    struct v1_msc v1; /* ST-LINK/V1 (0483:3744): its mass-storage wrapping */
+    bool storage_driver; /* the kernel's usb-storage holds the V1 (STFLASH_SIM_USB_STORAGE) */
+    bool auto_detach;
+    bool reattach; /* claiming detached it: releasing attaches it again */
     int configuration;
     uint32_t claimed; /* one bit per interface */
 };

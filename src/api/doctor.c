@@ -11,11 +11,20 @@
 #include "api/dev.h"
 #include "api/selector.h"
 #include "arm/cortexm.h"
+#include "stlink/stlink_proto.h"
+#include "transport/transport.h"
 
 #define UDEV_FIX                                                                                  \
     "install the udev rules: sudo cp <prefix>/lib/udev/rules.d/49-stflash.rules "                 \
     "/etc/udev/rules.d/ && sudo udevadm control --reload && sudo udevadm trigger, then replug "   \
     "the probe"
+
+/* ST-LINK/V1: the modprobe file that keeps the kernel's usb-storage driver off it
+ * (udev/stflash-stlinkv1.conf, installed with the udev rules). */
+#define V1_QUIRK_FIX                                                                              \
+    "install the usb-storage quirk: sudo cp <prefix>/lib/modprobe.d/stflash-stlinkv1.conf "       \
+    "/etc/modprobe.d/ (it holds 'options usb-storage quirks=483:3744:i'), then sudo modprobe -r "  \
+    "usb-storage && sudo modprobe usb-storage (or reboot), and replug the probe"
 
 struct ladder {
     stflash_check_fn fn;
@@ -84,8 +93,8 @@ static bool check_found(struct ladder *l, struct stflash_ctx *ctx, const struct 
             sel->kind == SELECT_TCP
                 ? "start the stlink-server (or stflash-sim) at that address, or check the port"
                 : "plug the ST-LINK in and check that the system sees it (lsusb lists 0483:3748 "
-                  "for a V2, 0483:374b for a V2-1, 0483:374f for a V3); some USB cables are "
-                  "charge-only";
+                  "for a V2, 0483:374b for a V2-1, 0483:374f for a V3, 0483:3744 for a V1); "
+                  "some USB cables are charge-only";
         fail_and_stop(l, "probe found", fix, stflash_last_error(ctx));
         return false;
     }
@@ -162,8 +171,11 @@ static bool check_link(struct ladder *l, struct stflash_dev *dev)
     if (rc == STFLASH_OK)
         rc = stlink_read_idcode(&dev->sl, &idcode);
     if (rc == STFLASH_OK) {
-        report(l, "SWD link", STFLASH_CHECK_OK, NULL, "DP IDCODE 0x%08x at %u kHz", idcode,
-               dev->sl.swd_khz);
+        if (dev->sl.swd_khz)
+            report(l, "SWD link", STFLASH_CHECK_OK, NULL, "DP IDCODE 0x%08x at %u kHz", idcode,
+                   dev->sl.swd_khz);
+        else /* an ST-LINK/V1: its firmware picks the clock */
+            report(l, "SWD link", STFLASH_CHECK_OK, NULL, "DP IDCODE 0x%08x", idcode);
         return true;
     }
     if (dev_connect_under_reset(dev) == STFLASH_OK && stlink_read_idcode(&dev->sl, &idcode) == 0) {
@@ -281,6 +293,33 @@ static void check_target(struct ladder *l, struct stflash_dev *dev)
                t->flash_size / 1024u);
 }
 
+/* An ST-LINK/V1 on USB: is the kernel's usb-storage driver kept off it? Its SCSI commands,
+ * which the V1 answers badly, can hang the probe's firmware; opening the probe detaches the
+ * driver, but the quirk keeps it from binding at all. */
+static void check_v1_storage(struct ladder *l, struct stflash_ctx *ctx,
+                             const struct stflash_probe_info *probe)
+{
+    bool claimed = false;
+    if (usb_v1_storage_claimed(ctx, probe->serial, &claimed) != STFLASH_OK) {
+        report(l, "usb-storage", STFLASH_CHECK_SKIPPED, NULL, "cannot tell: %s",
+               stflash_last_error(ctx));
+        return;
+    }
+    int quirk = usb_v1_quirk_state();
+    if (claimed)
+        report(l, "usb-storage", STFLASH_CHECK_WARN, V1_QUIRK_FIX,
+               "the kernel's usb-storage driver holds the ST-LINK/V1 as a disk: stflash detaches "
+               "it while it uses the probe, but the kernel's SCSI commands can hang the probe's "
+               "firmware");
+    else if (quirk == 0)
+        report(l, "usb-storage", STFLASH_CHECK_WARN, V1_QUIRK_FIX,
+               "usb-storage is loaded without the quirk 483:3744:i: it takes the ST-LINK/V1 as "
+               "a disk when it is plugged in again");
+    else
+        report(l, "usb-storage", STFLASH_CHECK_OK, NULL, "not held by usb-storage%s",
+               quirk == 1 ? " (quirk 483:3744:i set)" : " (the driver is not loaded)");
+}
+
 int stflash_doctor(struct stflash_ctx *ctx, const char *selector, stflash_check_fn fn,
                    void *user)
 {
@@ -293,6 +332,8 @@ int stflash_doctor(struct stflash_ctx *ctx, const char *selector, stflash_check_
     memset(&probe, 0, sizeof probe);
     if (!check_found(&l, ctx, &sel, selector, &probe))
         return l.failures;
+    if (probe.pid == STLINK_PID_V1 && strcmp(probe.transport, "usb") == 0)
+        check_v1_storage(&l, ctx, &probe);
 
     struct stflash_dev *dev = calloc(1, sizeof *dev);
     if (!dev)

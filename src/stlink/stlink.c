@@ -14,6 +14,7 @@
 
 #include "core/le.h"
 #include "stlink/stlink_proto.h"
+#include "stlink/stlink_v1.h"
 
 #define STLINK_DEFAULT_WAIT_MS 500u
 /* Back-off between retries of a WAIT answer: doubles from the first value up to the last. */
@@ -101,7 +102,9 @@ static int exchange(struct stlink *sl, const uint8_t cmd[STLINK_CMD_SIZE], const
 {
     struct stlink_phase ph;
     size_t in_len = 0;
-    if (stlink_cmd_phase(cmd, sl->hw ? (int)sl->hw : 2, &ph) != 0)
+    /* The wire generation: 1 for debug API v1 (ST-LINK/V1 before J11), else the hardware's. */
+    int gen = sl->api == 1 ? 1 : sl->hw >= 3 ? 3 : 2;
+    if (stlink_cmd_phase(cmd, gen, &ph) != 0)
         return ctx_fail(sl->ctx, STFLASH_ERR_INVALID_ARG,
                         "internal error: command %02x %02x has no known data phase", cmd[0],
                         cmd[1]);
@@ -269,7 +272,9 @@ static uint32_t v2_features(unsigned jtag)
 
 void stlink_version_string(const struct stlink *sl, char *out, size_t cap)
 {
-    if (sl->hw >= 3)
+    if (sl->hw == 1)
+        snprintf(out, cap, "V1J%uS%u", sl->jtag, sl->swim);
+    else if (sl->hw >= 3)
         snprintf(out, cap, "V%uJ%uM%uB%uS%u", sl->hw, sl->jtag, sl->msd, sl->bridge, sl->swim);
     else if (sl->msd)
         snprintf(out, cap, "V%uJ%uM%u", sl->hw, sl->jtag, sl->msd);
@@ -297,10 +302,22 @@ static int read_version(struct stlink *sl)
                         "%02x) is not a version",
                         rep[0], rep[1], rep[2], rep[3], rep[4], rep[5]);
 
-    if (hw == 1 || pid == STLINK_PID_V1)
-        return ctx_fail(sl->ctx, STFLASH_ERR_UNSUPPORTED,
-                        "ST-LINK/V1 (%04x:%04x) is not supported: use an ST-LINK/V2 or later", vid,
-                        pid);
+    if (hw == 1) {
+        /* ST-LINK/V1: debug API v1 before J11, API v2 from J11, without any of the V2
+         * additions (no GETLASTRWSTATUS2, voltage, clock, 16-bit or DAP commands). */
+        sl->hw = 1;
+        sl->jtag = jtag;
+        sl->swim = low;
+        sl->msd = 0;
+        sl->bridge = 0;
+        sl->vid = vid;
+        sl->pid = pid;
+        sl->api = jtag >= STLINK_V2_API2_JTAG ? 2 : 1;
+        sl->features = 0;
+        sl->max_rw8 = STLINK_V1_MAX_RW8;
+        sl->swd_khz = 0;
+        return STFLASH_OK;
+    }
     if (hw >= 3) {
         cmd_init(cmd, STLINK_CMD_GET_VERSION_EX, 0);
         rc = exchange(sl, cmd, NULL, 0, rep, sizeof rep);
@@ -461,6 +478,9 @@ int stlink_init(struct stlink *sl, struct transport *tr)
 
 int stlink_target_voltage(struct stlink *sl, double *volts)
 {
+    if (sl->hw == 1)
+        return ctx_fail(sl->ctx, STFLASH_ERR_UNSUPPORTED,
+                        "an ST-LINK/V1 cannot measure the target voltage");
     if (!(sl->features & STLINK_F_VOLTAGE)) {
         char ver[32];
         stlink_version_string(sl, ver, sizeof ver);
@@ -550,6 +570,9 @@ int stlink_set_swd_khz(struct stlink *sl, uint32_t khz, uint32_t *actual)
         return set_v3_khz(sl, khz, actual);
     if (sl->features & STLINK_F_SWD_FREQ)
         return set_v2_khz(sl, khz, actual);
+    if (sl->hw == 1)
+        return ctx_fail(sl->ctx, STFLASH_ERR_UNSUPPORTED,
+                        "an ST-LINK/V1 cannot set the SWD clock: its firmware chooses it");
     char ver[32];
     stlink_version_string(sl, ver, sizeof ver);
     return ctx_fail(sl->ctx, STFLASH_ERR_UNSUPPORTED,
@@ -558,8 +581,32 @@ int stlink_set_swd_khz(struct stlink *sl, uint32_t khz, uint32_t *actual)
                     ver);
 }
 
+/* The target did not answer the SWD entry: what to check. */
+static int silent_entry(struct stlink *sl, const char *why)
+{
+    return ctx_fail(sl->ctx, STFLASH_ERR_TARGET,
+                    "cannot enter SWD mode: the target does not answer on SWD (%s); check "
+                    "the wiring (SWDIO, SWCLK, GND) and the target supply, and connect "
+                    "under reset if its firmware disables SWD or puts the chip to sleep",
+                    why);
+}
+
+/* API v1 entry (F2 20 A3): no reply; the status wrapper alone says whether it worked. */
+static int enter_swd_v1(struct stlink *sl)
+{
+    uint8_t cmd[STLINK_CMD_SIZE];
+    cmd_init(cmd, STLINK_CMD_DEBUG, STLINK_DEBUG_APIV1_ENTER);
+    cmd[2] = STLINK_ENTER_SWD_NO_RESET;
+    int rc = exchange(sl, cmd, NULL, 0, NULL, 0);
+    if (rc == STFLASH_ERR_TARGET)
+        return silent_entry(sl, "the ST-LINK/V1 reports the entry failed");
+    return rc == STFLASH_OK ? STFLASH_OK : wrap_fail(sl, rc, "cannot enter SWD mode");
+}
+
 int stlink_enter_swd(struct stlink *sl)
 {
+    if (sl->api == 1)
+        return enter_swd_v1(sl);
     uint8_t cmd[STLINK_CMD_SIZE], rep[2], st;
     cmd_init(cmd, STLINK_CMD_DEBUG, STLINK_DEBUG_APIV2_ENTER);
     cmd[2] = STLINK_ENTER_SWD_NO_RESET;
@@ -573,11 +620,7 @@ int stlink_enter_swd(struct stlink *sl)
                 snprintf(why, sizeof why, "status 0x%02x: asleep?", st);
             else
                 snprintf(why, sizeof why, "%s", stlink_status_ident(st));
-            return ctx_fail(sl->ctx, STFLASH_ERR_TARGET,
-                            "cannot enter SWD mode: the target does not answer on SWD (%s); check "
-                            "the wiring (SWDIO, SWCLK, GND) and the target supply, and connect "
-                            "under reset if its firmware disables SWD or puts the chip to sleep",
-                            why);
+            return silent_entry(sl, why);
         }
         return fail_status(sl, st, "cannot enter SWD mode");
     }
@@ -620,6 +663,15 @@ static int reenter_swd(struct stlink *sl)
 int stlink_read_idcode(struct stlink *sl, uint32_t *idcode)
 {
     uint8_t cmd[STLINK_CMD_SIZE], rep[12];
+    if (sl->api == 1) {
+        /* READCOREID: the SW-DP IDCODE alone, no status. */
+        cmd_init(cmd, STLINK_CMD_DEBUG, STLINK_DEBUG_READCOREID);
+        int rc = exchange(sl, cmd, NULL, 0, rep, sizeof rep);
+        if (rc != STFLASH_OK)
+            return wrap_fail(sl, rc, "cannot read the SW-DP IDCODE");
+        *idcode = le32_get(rep);
+        return STFLASH_OK;
+    }
     cmd_init(cmd, STLINK_CMD_DEBUG, STLINK_DEBUG_APIV2_READ_IDCODES);
     int rc = checked_cmd(sl, cmd, rep, sizeof rep, "cannot read the SW-DP IDCODE");
     if (rc != STFLASH_OK)
@@ -692,6 +744,8 @@ static int mem_piece(struct stlink *sl, uint32_t addr, uint8_t *rd, const uint8_
         }
         if (rc != STFLASH_OK)
             return wrap_fail(sl, rc, what);
+        if (sl->api == 1)
+            return STFLASH_OK; /* no GETLASTRWSTATUS: a failure came in the status wrapper */
 
         uint8_t st;
         uint32_t fault;
@@ -850,6 +904,17 @@ static int debug32_command(struct stlink *sl, const char *verb, uint8_t op, uint
 
 int stlink_read_debug32(struct stlink *sl, uint32_t addr, uint32_t *val)
 {
+    if (sl->api == 1) {
+        /* API v1 has no READDEBUGREG: one 32-bit memory read. */
+        uint8_t buf[4];
+        if (addr & 3u)
+            return ctx_fail(sl->ctx, STFLASH_ERR_INVALID_ARG,
+                            "cannot read memory at 0x%08x: not a 32-bit aligned address", addr);
+        int rc = stlink_read_mem(sl, addr, buf, sizeof buf);
+        if (rc == STFLASH_OK)
+            *val = le32_get(buf);
+        return rc;
+    }
     char what[64];
     uint8_t cmd[STLINK_CMD_SIZE];
     int rc = debug32_command(sl, "read", STLINK_DEBUG_APIV2_READDEBUGREG, addr, cmd, what,
@@ -861,8 +926,10 @@ int stlink_write_debug32(struct stlink *sl, uint32_t addr, uint32_t val)
 {
     char what[64];
     uint8_t cmd[STLINK_CMD_SIZE];
-    int rc = debug32_command(sl, "write", STLINK_DEBUG_APIV2_WRITEDEBUGREG, addr, cmd, what,
-                             sizeof what);
+    int rc = debug32_command(sl, "write",
+                             sl->api == 1 ? STLINK_DEBUG_APIV1_WRITEDEBUGREG
+                                          : STLINK_DEBUG_APIV2_WRITEDEBUGREG,
+                             addr, cmd, what, sizeof what);
     return rc == STFLASH_OK ? write_word(sl, cmd, what, val) : rc;
 }
 
@@ -900,12 +967,13 @@ static int reg_command(struct stlink *sl, const char *verb, uint8_t op, unsigned
     uint8_t cmd[STLINK_CMD_SIZE], st;
     cmd_init(cmd, STLINK_CMD_DEBUG, op);
     cmd[2] = (uint8_t)regsel;
-    if (op == STLINK_DEBUG_APIV2_WRITEREG)
+    bool write = op == STLINK_DEBUG_APIV2_WRITEREG || op == STLINK_DEBUG_APIV1_WRITEREG;
+    if (write)
         le32_put(&cmd[3], val);
     int rc = status_cmd(sl, cmd, rep, rep_cap, &st);
     if (rc != STFLASH_OK)
         return wrap_fail(sl, rc, what);
-    if (op == STLINK_DEBUG_APIV2_WRITEREG)
+    if (write)
         st = register_write_status(st);
     if (st != STLINK_OK)
         return reg_fail(sl, st, what);
@@ -915,6 +983,22 @@ static int reg_command(struct stlink *sl, const char *verb, uint8_t op, unsigned
 int stlink_read_reg(struct stlink *sl, unsigned regsel, uint32_t *val)
 {
     uint8_t rep[8];
+    if (sl->api == 1) {
+        /* API v1 READREG: the value alone; a refusal comes in the status wrapper. */
+        char name[40], what[80];
+        reg_name(regsel, name, sizeof name);
+        snprintf(what, sizeof what, "cannot read core register %s", name);
+        if (regsel > 0x7Fu)
+            return ctx_fail(sl->ctx, STFLASH_ERR_INVALID_ARG, "%s: no such register", what);
+        uint8_t cmd[STLINK_CMD_SIZE];
+        cmd_init(cmd, STLINK_CMD_DEBUG, STLINK_DEBUG_APIV1_READREG);
+        cmd[2] = (uint8_t)regsel;
+        int rc = exchange(sl, cmd, NULL, 0, rep, sizeof rep);
+        if (rc != STFLASH_OK)
+            return wrap_fail(sl, rc, what);
+        *val = le32_get(rep);
+        return STFLASH_OK;
+    }
     int rc = reg_command(sl, "read", STLINK_DEBUG_APIV2_READREG, regsel, 0, rep, sizeof rep);
     if (rc == STFLASH_OK)
         *val = le32_get(&rep[4]); /* API v2 and v3: status, three bytes of padding, value */
@@ -924,7 +1008,9 @@ int stlink_read_reg(struct stlink *sl, unsigned regsel, uint32_t *val)
 int stlink_write_reg(struct stlink *sl, unsigned regsel, uint32_t val)
 {
     uint8_t rep[2];
-    return reg_command(sl, "write", STLINK_DEBUG_APIV2_WRITEREG, regsel, val, rep, sizeof rep);
+    return reg_command(sl, "write",
+                       sl->api == 1 ? STLINK_DEBUG_APIV1_WRITEREG : STLINK_DEBUG_APIV2_WRITEREG,
+                       regsel, val, rep, sizeof rep);
 }
 
 int stlink_drive_nrst(struct stlink *sl, int level)
@@ -935,6 +1021,12 @@ int stlink_drive_nrst(struct stlink *sl, int level)
                         level);
     char what[48];
     snprintf(what, sizeof what, "cannot drive NRST %s", names[level]);
+    if (sl->api == 1)
+        return ctx_fail(sl->ctx, STFLASH_ERR_UNSUPPORTED,
+                        "%s: ST-LINK/V1 firmware before J11 (debug API v1) has no command for the "
+                        "target's NRST pin (use a system reset, or an ST-LINK/V2 or later for "
+                        "connecting under reset)",
+                        what);
     uint8_t cmd[STLINK_CMD_SIZE], rep[2];
     cmd_init(cmd, STLINK_CMD_DEBUG, STLINK_DEBUG_APIV2_DRIVE_NRST);
     cmd[2] = (uint8_t)level;
@@ -944,7 +1036,8 @@ int stlink_drive_nrst(struct stlink *sl, int level)
 int stlink_reset_sys(struct stlink *sl)
 {
     uint8_t cmd[STLINK_CMD_SIZE], rep[2];
-    cmd_init(cmd, STLINK_CMD_DEBUG, STLINK_DEBUG_APIV2_RESETSYS);
+    cmd_init(cmd, STLINK_CMD_DEBUG,
+             sl->api == 1 ? STLINK_DEBUG_APIV1_RESETSYS : STLINK_DEBUG_APIV2_RESETSYS);
     return checked_cmd(sl, cmd, rep, sizeof rep, "cannot reset the target (RESETSYS)");
 }
 

@@ -26,12 +26,12 @@ enum stlink_feature {
 struct stlink {
     struct transport *tr;
     struct stflash_ctx *ctx;
-    unsigned hw;   /* 2 or 3 */
+    unsigned hw;   /* 1 (ST-LINK/V1), 2 or 3 */
     unsigned jtag; /* firmware J number */
     unsigned swim;
     unsigned msd;
     unsigned bridge; /* V3 bridge firmware, 0 on V2 */
-    unsigned api;    /* 2 or 3 */
+    unsigned api;    /* 1 (ST-LINK/V1), 2 or 3 */
     uint16_t vid, pid;
     uint32_t features; /* enum stlink_feature */
     uint32_t swd_khz;
@@ -42,11 +42,12 @@ struct stlink {
 
 /* Reads the version (GET_VERSION, GET_VERSION_EX on V3), after a USB reset of the probe and
  * once more when the first read fails or is garbled (the transport's reset), and leaves DFU
- * (one DFU_EXIT), debug or SWIM mode (logged at INFO). Refuses API v1 firmware with a message
- * naming the update tool. */
+ * (one DFU_EXIT), debug or SWIM mode (logged at INFO). An ST-LINK/V1 speaks debug API v1
+ * (stlink_v1.h); a V2 firmware older than J11 (API v1) is refused with a message naming the
+ * update tool. */
 int stlink_init(struct stlink *sl, struct transport *tr);
 
-/* The firmware version as ST writes it: "V2J37S7", "V2J37M26", "V3J7M3B5S1". */
+/* The firmware version as ST writes it: "V1J13S0", "V2J37S7", "V2J37M26", "V3J7M3B5S1". */
 void stlink_version_string(const struct stlink *sl, char *out, size_t cap);
 
 /* Target voltage in volts. STFLASH_ERR_UNSUPPORTED before J13. */

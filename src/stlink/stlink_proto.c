@@ -1,6 +1,7 @@
 #include "stlink_proto.h"
 
 #include "core/le.h"
+#include "stlink/stlink_v1.h"
 
 static struct stlink_phase phase(enum stlink_phase_dir dir, size_t len)
 {
@@ -81,6 +82,8 @@ static int debug_cmd_phase(const uint8_t *cmd, int ver_major, struct stlink_phas
 
 int stlink_cmd_phase(const uint8_t cmd[STLINK_CMD_SIZE], int ver_major, struct stlink_phase *out)
 {
+    if (ver_major == 1)
+        return stlink_v1_cmd_phase(cmd, out); /* ST-LINK/V1, debug API v1 (stlink_v1.c) */
     switch (cmd[0]) {
     case STLINK_CMD_GET_VERSION:
         *out = phase(STLINK_PHASE_IN, 6);

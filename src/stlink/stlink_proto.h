@@ -58,7 +58,7 @@ enum stlink_swim_cmd {
     STLINK_SWIM_EXIT = 0x01,
 };
 
-/* Byte 1 of a DEBUG command. API v1 codes are kept only to recognise and refuse them. */
+/* Byte 1 of a DEBUG command. The APIV1 codes are those of ST-LINK/V1 (stlink_v1.h). */
 enum stlink_debug_cmd {
     STLINK_DEBUG_APIV1_GETSTATUS = 0x01,
     STLINK_DEBUG_APIV1_FORCEDEBUG = 0x02,
@@ -196,7 +196,8 @@ static inline size_t stlink_rw_misc_in_len(uint32_t items)
 /*
  * What follows a command block on the wire, derived from the block alone: used by the probe model
  * to know how much to read, by USB bridges to know which transfer comes next, and by the client to
- * size its buffers. `ver_major` is the probe's major version (2 or 3): a few reply sizes differ.
+ * size its buffers. `ver_major` is the probe's major version (2 or 3): a few reply sizes differ;
+ * 1 selects debug API v1 (ST-LINK/V1 firmware before J11, stlink_v1.h).
  * Returns 0, or -1 for a command whose phases this definition does not know.
  */
 int stlink_cmd_phase(const uint8_t cmd[STLINK_CMD_SIZE], int ver_major, struct stlink_phase *out);

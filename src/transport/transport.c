@@ -34,12 +34,6 @@ const char *transport_probe_name(uint16_t pid)
 
 int transport_pid_status(uint16_t pid, char *text, size_t cap)
 {
-    if (pid == STLINK_PID_V1) {
-        snprintf(text, cap,
-                 "ST-LINK/V1 is not supported (it speaks SCSI pass-through): use an "
-                 "ST-LINK/V2 or later");
-        return STFLASH_ERR_UNSUPPORTED;
-    }
     if (pid == STLINK_PID_V3_DFU) {
         snprintf(text, cap,
                  "in its USB bootloader (DFU): unplug and replug it, or update its "

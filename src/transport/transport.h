@@ -1,11 +1,12 @@
 /*
- * Transports carry ST-LINK command blocks to a probe: USB (libusb; the only file that includes
- * libusb.h), an stlink-server over TCP, or the virtual board in this process when a program
- * registered it (stflash/backend.h). Internal.
+ * Transports carry ST-LINK command blocks to a probe: USB (libusb; usb.c and usb_v1.c, its
+ * ST-LINK/V1 variant, are the only files that include libusb.h), an stlink-server over TCP, or
+ * the virtual board in this process when a program registered it (stflash/backend.h). Internal.
  */
 #ifndef STFLASH_TRANSPORT_TRANSPORT_H
 #define STFLASH_TRANSPORT_TRANSPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,13 +45,20 @@ struct transport {
 typedef void (*transport_found_fn)(void *user, const struct stflash_probe_info *info);
 
 /* USB (transport/usb.c). Enumeration reports probes that cannot be opened too, with the reason
- * (permission: the udev rules file and how to install it; busy; ST-LINK/V1 unsupported; V3 in
- * its DFU loader). STFLASH_ERR_IO when libusb cannot be initialised (no USB subsystem). */
+ * (permission: the udev rules file and how to install it; busy; V3 in its DFU loader). STFLASH_ERR_IO when libusb cannot be initialised (no USB subsystem). */
 int usb_enumerate(struct stflash_ctx *ctx, transport_found_fn fn, void *user);
 /* Opens the USB probe whose serial (as printed) equals `serial` (case-insensitive; else the only
  * one it is a prefix of); NULL: the only one. Errors: see transport_pick, STFLASH_ERR_ACCESS,
  * STFLASH_ERR_BUSY, STFLASH_ERR_IO. */
 int usb_open(struct stflash_ctx *ctx, const char *serial, struct transport **out);
+
+/* ST-LINK/V1 and the kernel (transport/usb_v1.c). Whether the kernel's usb-storage driver holds
+ * the V1 whose serial (as printed) is `serial` (NULL or "": any V1): STFLASH_OK with *claimed,
+ * or the error when USB cannot be used. */
+int usb_v1_storage_claimed(struct stflash_ctx *ctx, const char *serial, bool *claimed);
+/* Whether the running kernel's usb-storage has the quirk that ignores the V1 (483:3744:i):
+ * 1 yes, 0 no, -1 usb-storage is not loaded (nothing to tell). */
+int usb_v1_quirk_state(void);
 
 /* stlink-server over TCP (transport/tcp.c). host NULL or "": 127.0.0.1; port <= 0: 7184. The
  * serial is as the server lists it; a probe the server reports in use is STFLASH_ERR_BUSY. */
@@ -70,11 +78,12 @@ int sim_backend_open(struct stflash_ctx *ctx, const char *spec, struct transport
 
 /* ---- helpers shared by the transports (transport/transport.c) ---- */
 
-/* "ST-LINK/V2", "ST-LINK/V2-1", "STLINK-V3", ... for an ST-LINK PID; NULL for another PID. */
+/* "ST-LINK/V1", "ST-LINK/V2", "ST-LINK/V2-1", "STLINK-V3", ... for an ST-LINK PID; NULL for
+ * another PID. */
 const char *transport_probe_name(uint16_t pid);
 
 /* Whether a probe with this PID can be used: STFLASH_OK, or the error with a status text
- * (ST-LINK/V1: unsupported; STLINK-V3 in its USB bootloader: how to get it out). */
+ * (STLINK-V3 in its USB bootloader: how to get it out). */
 int transport_pid_status(uint16_t pid, char *text, size_t cap);
 
 /* Length of the binary serial of ST-LINK/V2 probes (12 bytes, shown as 24 hex digits). */

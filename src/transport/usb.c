@@ -9,6 +9,7 @@
 
 #include "stlink/stlink_proto.h"
 #include "transport/transport.h"
+#include "transport/usb_v1.h"
 
 #ifndef STFLASH_INSTALL_PREFIX
 #define STFLASH_INSTALL_PREFIX "/usr/local"
@@ -24,6 +25,10 @@
     " with: " USB_UDEV_INSTALL_CMD ", then replug the probe"
 #define USB_ACCESS_SHORT "no permission: " USB_UDEV_INSTALL_CMD
 #define USB_ACCESS_MIN "no permission: install the udev rules file " USB_UDEV_RULES_FILE
+/* What keeps the kernel off an ST-LINK/V1: the one place that names the modprobe file. */
+#define USB_V1_QUIRK_HINT                                                                          \
+    "the usb-storage quirk in /etc/modprobe.d/stflash-stlinkv1.conf keeps it off: stflash "        \
+    "doctor says how"
 
 #define USB_INTERFACE 0
 #define USB_CONFIGURATION 1
@@ -52,6 +57,7 @@ struct usb_transport {
     uint8_t ep_out, ep_in;
     char what[200]; /* the probe, for messages */
     bool gone;      /* disconnected: every later exchange fails at once */
+    uint32_t v1_tag; /* ST-LINK/V1: tag of the last command wrapper (usb_v1.c) */
 };
 
 /* A probe found by a scan, with its device kept referenced. */
@@ -156,7 +162,14 @@ static void probe_info(libusb_device *dev, const struct libusb_device_descriptor
                     &info->serial_raw_len) == 0)
         transport_serial_text(info->serial_raw, info->serial_raw_len, info->serial,
                               sizeof info->serial);
-    if (info->status == STFLASH_OK) {
+    if (info->status == STFLASH_OK && desc->idProduct == STLINK_PID_V1 &&
+        usb_v1_kernel_claimed(h)) {
+        /* Claiming it here would detach the kernel's usb-storage driver and re-attach it on
+         * release, which makes the kernel probe the "disk" again; opening detaches it. */
+        snprintf(info->status_text, sizeof info->status_text,
+                 "ok; held by the kernel's usb-storage driver until opened (" USB_V1_QUIRK_HINT
+                 ")");
+    } else if (info->status == STFLASH_OK) {
         /* Another program holding interface 0 makes the probe busy. */
         rc = libusb_claim_interface(h, USB_INTERFACE);
         if (rc == 0) {
@@ -273,6 +286,11 @@ static int usb_xfer(struct transport *tr, const uint8_t cmd[16], const uint8_t *
                     uint8_t *in, size_t in_len)
 {
     struct usb_transport *t = (struct usb_transport *)tr;
+    if (t->base.info.pid == STLINK_PID_V1) {
+        const struct usb_v1_link link = {t->handle, tr->ctx,   t->what,
+                                         USB_TIMEOUT_MS, &t->v1_tag, &t->gone};
+        return usb_v1_xfer(&link, cmd, out, out_len, in, in_len);
+    }
     if (t->gone)
         return ctx_fail(tr->ctx, STFLASH_ERR_IO, "%s: probe disconnected", t->what);
     uint8_t block[STLINK_CMD_SIZE];
@@ -368,6 +386,16 @@ static int open_found(struct stflash_ctx *ctx, libusb_context *usb, const struct
     int config = 0;
     if (libusb_get_configuration(h, &config) == 0 && config != USB_CONFIGURATION)
         libusb_set_configuration(h, USB_CONFIGURATION);
+    if (f->info.pid == STLINK_PID_V1) {
+        /* The V1 is a mass-storage device to the kernel: its usb-storage driver is detached
+         * while the interface is claimed and attached again when it is released (close). */
+        if (usb_v1_kernel_claimed(h))
+            ctx_log(ctx, STFLASH_LOG_INFO,
+                    "%s: detaching the kernel's usb-storage driver while it is in use "
+                    "(" USB_V1_QUIRK_HINT ")",
+                    what);
+        libusb_set_auto_detach_kernel_driver(h, 1);
+    }
     rc = libusb_claim_interface(h, USB_INTERFACE);
     if (rc != 0) {
         libusb_close(h);
@@ -395,10 +423,13 @@ static int open_found(struct stflash_ctx *ctx, libusb_context *usb, const struct
     t->usb = usb;
     t->handle = h;
     t->ep_in = USB_EP_IN;
-    t->ep_out = f->info.pid == STLINK_PID_V2 ? USB_EP_OUT_V2 : USB_EP_OUT;
+    t->ep_out = f->info.pid == STLINK_PID_V2 || f->info.pid == STLINK_PID_V1 ? USB_EP_OUT_V2
+                                                                              : USB_EP_OUT;
     t->base.reset = usb_reset;
     t->base.trace_read = usb_trace_read;
     snprintf(t->what, sizeof t->what, "%s", what);
+    if (f->info.pid == STLINK_PID_V1)
+        usb_v1_reset_recovery(h, USB_TIMEOUT_MS); /* a command a killed client left half done */
     drain_in(t);
     *out = t;
     return STFLASH_OK;

@@ -31,6 +31,13 @@ for pid in 3748 374b 374f 3752 3753; do
 done
 pass "udev rules"
 
+# ST-LINK/V1: its udev rule, and the usb-storage quirk that keeps the kernel off it.
+grep -q 'ATTR{idProduct}=="3744", MODE="0660", GROUP="plugdev", TAG+="uaccess"' \
+    "$prefix/lib/udev/rules.d/49-stflash.rules" || fail "udev rules lack 0483:3744"
+grep -qx 'options usb-storage quirks=483:3744:i' "$prefix/lib/modprobe.d/stflash-stlinkv1.conf" ||
+    fail "the usb-storage quirk of the ST-LINK/V1 is not installed"
+pass "ST-LINK/V1 udev rule and usb-storage quirk"
+
 if command -v man >/dev/null; then
     for page in stflash stflash-st-info stflash-st-flash stflash-st-util; do
         MANWIDTH=100 man -l "$prefix/share/man/man1/$page.1" >"$WORK/man.txt" 2>"$WORK/man.err" ||

@@ -232,7 +232,10 @@ static void info_text(const struct cli *cli, const struct stflash_probe_details 
         printf("%-18s %.2f V\n", "target voltage:", d->target_volts);
     else
         printf("%-18s unknown\n", "target voltage:");
-    printf("%-18s %u kHz\n", "SWD clock:", d->swd_khz);
+    if (d->swd_khz)
+        printf("%-18s %u kHz\n", "SWD clock:", d->swd_khz);
+    else
+        printf("%-18s chosen by the probe (ST-LINK/V1)\n", "SWD clock:");
 
     if (t->chip) {
         printf("%-18s %s (%s)\n", "chip:", t->chip->name, t->chip->descr);

@@ -168,14 +168,6 @@ static void test_api_v1_refused(void **state)
     assert_memory_equal(&before, &f->sl, sizeof before); /* untouched on failure */
 }
 
-static void test_v1_refused(void **state)
-{
-    struct fixture *f = *state;
-    expect_version(&f->mock, 1, STLINK_PID_V1, 13, 0);
-    assert_int_equal(stlink_init(&f->sl, &f->mock.base), STFLASH_ERR_UNSUPPORTED);
-    assert_non_null(strstr(stflash_last_error(f->ctx), "ST-LINK/V1"));
-}
-
 /* Issue 9, point 10: one DFU_EXIT, as the proven clients send it: not repeated, its effect not polled. */
 static void test_init_exits_dfu(void **state)
 {
@@ -675,7 +667,6 @@ int main(void)
         T(test_version_v2_1),
         T(test_version_v3),
         T(test_api_v1_refused),
-        T(test_v1_refused),
         T(test_init_exits_dfu),
         T(test_init_leaves_debug_mode),
         T(test_init_leaves_swim),

@@ -63,9 +63,8 @@ static void test_probe_names_and_status(void **state)
     assert_string_equal(transport_probe_name(STLINK_PID_V3E), "STLINK-V3");
     assert_null(transport_probe_name(0x1234));
     assert_int_equal(transport_pid_status(STLINK_PID_V2, text, sizeof text), STFLASH_OK);
-    assert_int_equal(transport_pid_status(STLINK_PID_V1, text, sizeof text),
-                     STFLASH_ERR_UNSUPPORTED);
-    assert_non_null(strstr(text, "not supported"));
+    assert_string_equal(transport_probe_name(STLINK_PID_V1), "ST-LINK/V1");
+    assert_int_equal(transport_pid_status(STLINK_PID_V1, text, sizeof text), STFLASH_OK);
     assert_int_equal(transport_pid_status(STLINK_PID_V3_DFU, text, sizeof text), STFLASH_ERR_PROBE);
     assert_string_equal(text, "in its USB bootloader (DFU): unplug and replug it, or update its "
                               "firmware with STM32CubeProgrammer");
