@@ -194,6 +194,7 @@ int cmd_unlock(struct cli *cli, int argc, char **argv, int first);
 int cmd_lock(struct cli *cli, int argc, char **argv, int first);
 int cmd_doctor(struct cli *cli, int argc, char **argv, int first);
 int cmd_gdbserver(struct cli *cli, int argc, char **argv, int first);
+int cmd_serve(struct cli *cli, int argc, char **argv, int first);
 
 /* Prints the help of a subcommand (help.c); false when the name is unknown. */
 bool help_command(const char *command);

@@ -12,7 +12,7 @@
 
 #define COMMAND_LIST                                                                               \
     "probe, info, write, read, erase, verify, reset, options, unlock, lock, doctor, gdbserver, "   \
-    "chips, mem, regs, halt or resume"
+    "chips, mem, regs, halt, resume or serve"
 
 struct command {
     const char *name;
@@ -25,7 +25,7 @@ static const struct command commands[] = {
     {"reset", cmd_reset}, {"options", cmd_options}, {"unlock", cmd_unlock},
     {"lock", cmd_lock},   {"doctor", cmd_doctor}, {"gdbserver", cmd_gdbserver},
     {"chips", cmd_chips}, {"mem", cmd_mem}, {"regs", cmd_regs}, {"halt", cmd_halt},
-    {"resume", cmd_resume},
+    {"resume", cmd_resume}, {"serve", cmd_serve},
 };
 
 int main(int argc, char **argv)
