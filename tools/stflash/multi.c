@@ -211,7 +211,7 @@ static int job_write(struct run *r, struct worker *w, struct stflash_ctx *ctx,
         rc = stflash_reset(dev, r->how, true);
     }
     if (rc == 0) {
-        phase(r, b, "erase"); /* the library's events name the phases from here on */
+        phase(r, b, "write"); /* the library's events name its phases from here on */
         rc = stflash_write_image(dev, img, &r->wo);
     }
     if (rc == 0 && r->do_reset) {
