@@ -100,6 +100,12 @@ expect_ok --probe "tcp::$SIM_PORT/${SERIALS[0]}" read "$WORK/text.bin" 0x08001fe
 printf 'SN-A\0' | cmp -s - "$WORK/text.bin" || fail "the CSV's text value was not written"
 pass "CSV values by UID, as text; a duplicate refused"
 
+# Erase on every board, logged: the units erased (1 KiB pages of the F103, RM0008 §3.3.3).
+expect_ok --probe "$ALL" erase 0x08001c10 16 --log "$WORK/erase.log"
+[ "$(grep -c '"command":"erase".*"ranges":\[{"start":"0x08001c00","end":"0x08001fff"}\].*"result":"ok"' "$WORK/erase.log")" -eq 8 ] ||
+    fail "the erase log does not name the page erased on eight boards: $(head -n 1 "$WORK/erase.log")"
+pass "erase on eight boards, the page erased in the log"
+
 # Bad input.
 expect_rc 2 --probe "$ALL" write "$WORK/image.bin" 0x08000000 --serial-at 0x08001ff0 --serial-start 5
 expect_err "--serial-start needs --log FILE"

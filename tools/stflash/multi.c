@@ -176,6 +176,8 @@ static void identify(struct run *r, struct multi_board *b, struct stflash_dev *d
         snprintf(b->probe_serial, sizeof b->probe_serial, "%s", d.info.serial);
     if (have_t) {
         b->dev_id = t.dev_id;
+        b->flash_base = t.flash_base;
+        b->flash_size = t.flash_size;
         snprintf(b->chip, sizeof b->chip, "%s",
                  t.chip ? t.chip->descr : "unknown part");
     }
@@ -259,7 +261,14 @@ static int job_erase(struct run *r, struct worker *w, struct stflash_ctx *ctx,
                             : stflash_flash_mass_erase(dev);
     if (rc != 0)
         return fail(r, w->b, ctx, rc, false);
+    uint32_t lo = r->addr, unit = 0, last = 0, last_size = 0;
+    bool units = r->erase_range && stflash_flash_unit(dev, r->addr, &lo, &unit) == 0 &&
+                 stflash_flash_unit(dev, (uint32_t)(r->addr + r->size - 1), &last, &last_size) == 0;
     pthread_mutex_lock(&r->lock);
+    /* The log names what was erased: whole units, or the whole flash. */
+    w->b->erased_lo = r->erase_range ? (units ? lo : r->addr) : w->b->flash_base;
+    w->b->erased_end = r->erase_range ? (units ? (uint64_t)last + last_size : r->addr + r->size)
+                                      : (uint64_t)w->b->flash_base + w->b->flash_size;
     if (r->erase_range)
         snprintf(w->b->result, sizeof w->b->result, "erased the units holding 0x%08x..0x%08x",
                  r->addr, (uint32_t)(r->addr + r->size - 1));

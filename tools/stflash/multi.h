@@ -49,6 +49,8 @@ struct multi_board {
     uint8_t data[64];
     size_t data_len;
     char data_text[48]; /* the value as the log shows it */
+    uint32_t flash_base, flash_size;
+    uint64_t erased_lo, erased_end; /* erase: the range erased, [lo, end); 0, 0 when none */
     struct multi_phase phases[MULTI_MAX_PHASES];
     size_t nphases;
     double phase_start, start, seconds;

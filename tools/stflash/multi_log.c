@@ -96,6 +96,8 @@ static void ranges(FILE *f, const struct multi_board *b, const struct stflash_im
     }
     if (b->have_data && !data_inside)
         range(f, &first, b->data_addr, (uint64_t)b->data_addr + b->data_len);
+    if (b->erased_end > b->erased_lo)
+        range(f, &first, b->erased_lo, b->erased_end);
     fputc(']', f);
 }
 
