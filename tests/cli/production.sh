@@ -5,7 +5,7 @@
 # serial numbers written with the image and read back; the log keeps them unique across runs.
 . "$(dirname "$0")/lib.sh"
 
-random_file "$WORK/image.bin" 8192
+random_file "$WORK/image.bin" 4096
 start_sim --board --board --board --board --board --board --board
 ALL="tcp::$SIM_PORT/*"
 mapfile -t SERIALS < <(sed -n 's/^board [0-9]*: .* serial \([0-9A-F]*\)$/\1/p' "$WORK/sim0.out")
@@ -19,14 +19,14 @@ for s in "${SERIALS[@]}"; do
 done
 [ "$(printf '%s\n' "${UID_OF[@]}" | sort -u | wc -l)" -eq 8 ] || fail "the boards' UIDs are not all different"
 
-# Board 3 fails: programming the half-word at 0x08001000 sets PGERR (sim/faults.h).
-ctl fault 3 pgerr:0x08001000 | grep -q '^ok' || fail "cannot arm the fault"
+# Board 3 fails: programming the half-word at 0x08000800 sets PGERR (sim/faults.h).
+ctl fault 3 pgerr:0x08000800 | grep -q '^ok' || fail "cannot arm the fault"
 # The status is the failed board's, as a single write would exit (4: the target failed).
 expect_rc 4 --probe "$ALL" write "$WORK/image.bin" 0x08000000 --log "$WORK/prod.log"
 expect_out "write on 8 boards: 7 ok, 1 failed"
-[ "$(grep -c ': ok, wrote 8 KiB, verified' "$WORK/out")" -eq 7 ] || fail "seven boards should report ok"
+[ "$(grep -c ': ok, wrote 4 KiB, verified' "$WORK/out")" -eq 7 ] || fail "seven boards should report ok"
 expect_err "board 3 (${SERIALS[3]}) failed:"
-grep "board 3 (" "$WORK/err" | grep -q "0x08001000" || fail "board 3's failure does not name the address"
+grep "board 3 (" "$WORK/err" | grep -q "0x08000800" || fail "board 3's failure does not name the address"
 [ "$(wc -l <"$WORK/prod.log")" -eq 8 ] || fail "the log has $(wc -l <"$WORK/prod.log") lines, expected 8"
 SHA=$(sha256sum "$WORK/image.bin" | cut -d' ' -f1)
 uids=""
@@ -42,12 +42,12 @@ for l in lines:
     assert l['uid'] == uid_of[s], (s, l['uid'], uid_of[s])
     assert l['image_sha256'] == sha, l['image_sha256']
     assert l['dev_id'] == '0x410' and l['command'] == 'write'
-    assert l['ranges'] == [{'start': '0x08000000', 'end': '0x08001fff'}], l['ranges']
+    assert l['ranges'] == [{'start': '0x08000000', 'end': '0x08000fff'}], l['ranges']
     names = [p['name'] for p in l['phases']]
     assert names[0] == 'connect' and 'program' in names, names
     assert l['time'].endswith('Z') and l['seconds'] > 0
     if s == failed:
-        assert l['result'] == 'failed' and '0x08001000' in l['error'], l
+        assert l['result'] == 'failed' and '0x08000800' in l['error'], l
     else:
         assert l['result'] == 'ok' and l['error'] is None, l
         assert 'verify' in names, names
@@ -64,9 +64,9 @@ expect_ok --probe "$ALL" verify "$WORK/image.bin" 0x08000000 --log "$WORK/prod.l
 [ "$(wc -l <"$WORK/prod.log")" -eq 17 ] || fail "write and verify add one log line per board"
 
 # Serial numbers: a counter from 1000, unique, written with the image, read back.
-expect_ok --probe "$ALL" write "$WORK/image.bin" 0x08000000 --serial-at 0x08001ff0 \
+expect_ok --probe "$ALL" write "$WORK/image.bin" 0x08000000 --serial-at 0x08000ff0 \
     --serial-start 1000 --log "$WORK/serial.log"
-expect_ok --probe "$ALL" read "$WORK/sn-{serial}.bin" 0x08001ff0 4
+expect_ok --probe "$ALL" read "$WORK/sn-{serial}.bin" 0x08000ff0 4
 declare -A SN_OF
 for s in "${SERIALS[@]}"; do
     SN_OF[$s]=$(/usr/bin/python3 -c 'import sys,struct; print(struct.unpack("<I", open(sys.argv[1],"rb").read())[0])' "$WORK/sn-$s.bin")
@@ -78,14 +78,14 @@ for s in "${SERIALS[@]}"; do
         fail "the log does not give board $s serial ${SN_OF[$s]}"
 done
 # The image around the serial is intact.
-expect_ok --probe "tcp::$SIM_PORT/${SERIALS[5]}" read "$WORK/back.bin" 0x08000000 8192
-head -c 8176 "$WORK/image.bin" | cmp -s - <(head -c 8176 "$WORK/back.bin") || fail "the image around the serial differs"
+expect_ok --probe "tcp::$SIM_PORT/${SERIALS[5]}" read "$WORK/back.bin" 0x08000000 4096
+head -c 4080 "$WORK/image.bin" | cmp -s - <(head -c 4080 "$WORK/back.bin") || fail "the image around the serial differs"
 pass "eight unique serials written with the image and read back, as the log says"
 
 # Written again: each chip keeps its serial (the log knows its UID); a new board would get 1008.
-expect_ok --probe "$ALL" write "$WORK/image.bin" 0x08000000 --serial-at 0x08001ff0 \
+expect_ok --probe "$ALL" write "$WORK/image.bin" 0x08000000 --serial-at 0x08000ff0 \
     --serial-start 1000 --log "$WORK/serial.log"
-expect_ok --probe "$ALL" read "$WORK/sn2-{serial}.bin" 0x08001ff0 4
+expect_ok --probe "$ALL" read "$WORK/sn2-{serial}.bin" 0x08000ff0 4
 for s in "${SERIALS[@]}"; do
     cmp -s "$WORK/sn-$s.bin" "$WORK/sn2-$s.bin" || fail "board $s changed its serial when written again"
 done
@@ -94,20 +94,26 @@ pass "a board written again keeps its serial"
 # From a CSV of UIDs, as text: a value another chip holds in the log is refused.
 printf 'uid,value\n%s,SN-A\n%s,1003\n' "${UID_OF[${SERIALS[0]}]}" "${UID_OF[${SERIALS[1]}]}" >"$WORK/sn.csv"
 expect_rc 1 --probe "tcp::$SIM_PORT/${SERIALS[0]},tcp::$SIM_PORT/${SERIALS[1]}" write "$WORK/image.bin" \
-    0x08000000 --serial-at 0x08001fe0 --serial-format ascii --serial-csv "$WORK/sn.csv" --log "$WORK/serial.log"
+    0x08000000 --serial-at 0x08000fe0 --serial-format ascii --serial-csv "$WORK/sn.csv" --log "$WORK/serial.log"
 expect_err "value 1003 was already given to the chip with unique ID"
-expect_ok --probe "tcp::$SIM_PORT/${SERIALS[0]}" read "$WORK/text.bin" 0x08001fe0 5
+expect_ok --probe "tcp::$SIM_PORT/${SERIALS[0]}" read "$WORK/text.bin" 0x08000fe0 5
 printf 'SN-A\0' | cmp -s - "$WORK/text.bin" || fail "the CSV's text value was not written"
 pass "CSV values by UID, as text; a duplicate refused"
 
 # Erase on every board, logged: the units erased (1 KiB pages of the F103, RM0008 §3.3.3).
-expect_ok --probe "$ALL" erase 0x08001c10 16 --log "$WORK/erase.log"
-[ "$(grep -c '"command":"erase".*"ranges":\[{"start":"0x08001c00","end":"0x08001fff"}\].*"result":"ok"' "$WORK/erase.log")" -eq 8 ] ||
+expect_ok --probe "$ALL" erase 0x08000c10 16 --log "$WORK/erase.log"
+[ "$(grep -c '"command":"erase".*"ranges":\[{"start":"0x08000c00","end":"0x08000fff"}\].*"result":"ok"' "$WORK/erase.log")" -eq 8 ] ||
     fail "the erase log does not name the page erased on eight boards: $(head -n 1 "$WORK/erase.log")"
 pass "erase on eight boards, the page erased in the log"
 
+# Option bytes of every board, read only.
+expect_ok --probe "$ALL" options
+[ "$(grep -c ': ok, read protection level 0, WRP 0xffffffff' "$WORK/out")" -eq 8 ] || fail "options on eight boards"
+expect_rc 2 --probe "$ALL" options --rdp 1
+expect_err "option bytes are changed one board at a time"
+
 # Bad input.
-expect_rc 2 --probe "$ALL" write "$WORK/image.bin" 0x08000000 --serial-at 0x08001ff0 --serial-start 5
+expect_rc 2 --probe "$ALL" write "$WORK/image.bin" 0x08000000 --serial-at 0x08000ff0 --serial-start 5
 expect_err "--serial-start needs --log FILE"
 expect_rc 2 --probe "$ALL" info
 expect_err "'info' works on one probe"

@@ -36,9 +36,10 @@ int cmd_begin(struct cli *cli, const char *command, const struct opt_spec *spec,
     }
     if (multi_selector_is_multi(cli->selector) && strcmp(command, "write") != 0 &&
         strcmp(command, "verify") != 0 && strcmp(command, "erase") != 0 &&
-        strcmp(command, "read") != 0 && strcmp(command, "serve") != 0) {
+        strcmp(command, "read") != 0 && strcmp(command, "serve") != 0 &&
+        strcmp(command, "options") != 0) {
         out_error("'%s' works on one probe: a selector naming several (%s) is for write, verify, "
-                  "erase, read and serve; give one probe's serial",
+                  "erase, read, options and serve; give one probe's serial",
                   command, cli->selector);
         return EXIT_USAGE;
     }

@@ -74,7 +74,8 @@ bool multi_wanted(const struct cli *cli, const char *command, const struct cmdli
                  strcmp(command, "erase") == 0;
     if (flash && (cmd_has_opt(cl, MOPT_LOG) || cmd_has_opt(cl, MOPT_SERIAL_AT)))
         return true;
-    return (flash || strcmp(command, "read") == 0) && multi_selector_is_multi(cli->selector);
+    return (flash || strcmp(command, "read") == 0 || strcmp(command, "options") == 0) &&
+           multi_selector_is_multi(cli->selector);
 }
 
 /* ---- per-board progress ---- */
@@ -334,6 +335,28 @@ static int job_read(struct run *r, struct worker *w, struct stflash_ctx *ctx,
     return 0;
 }
 
+/* options on several boards: what each holds, read only. */
+static int job_options(struct run *r, struct worker *w, struct stflash_ctx *ctx,
+                       struct stflash_dev *dev)
+{
+    struct stflash_options o;
+    phase(r, w->b, "options");
+    int rc = stflash_options_read(dev, &o);
+    if (rc != 0)
+        return fail(r, w->b, ctx, rc, false);
+    pthread_mutex_lock(&r->lock);
+    int n = snprintf(w->b->result, sizeof w->b->result, "read protection level %d", o.rdp_level);
+    if (o.rdp_level_stored != o.rdp_level && n > 0 && (size_t)n < sizeof w->b->result)
+        n += snprintf(w->b->result + n, sizeof w->b->result - (size_t)n,
+                      " (level %d from the next reset)", o.rdp_level_stored);
+    if (n > 0 && (size_t)n < sizeof w->b->result)
+        snprintf(w->b->result + n, sizeof w->b->result - (size_t)n,
+                 ", WRP 0x%08x (a clear bit protects), watchdog %s", o.wrp,
+                 o.wdg_sw ? "started by software" : "started at reset");
+    pthread_mutex_unlock(&r->lock);
+    return 0;
+}
+
 static void *board_thread(void *arg)
 {
     struct worker *w = arg;
@@ -356,13 +379,15 @@ static void *board_thread(void *arg)
                                                    : STFLASH_LOG_WARN,
                             on_log, w);
         stflash_ctx_set_progress(ctx, on_progress, w);
-        bool look_only = strcmp(r->command, "read") == 0 || strcmp(r->command, "verify") == 0;
+        bool look_only = strcmp(r->command, "read") == 0 || strcmp(r->command, "verify") == 0 ||
+                         strcmp(r->command, "options") == 0;
         struct stflash_open_options o = {
             .selector = b->selector,
             .swd_khz = r->cli->swd_khz,
             .connect = r->cli->connect_given ? r->cli->connect
-                       : strcmp(r->command, "read") == 0 ? STFLASH_CONNECT_HOT_PLUG
-                                                         : STFLASH_CONNECT_NORMAL,
+                       : strcmp(r->command, "read") == 0 || strcmp(r->command, "options") == 0
+                           ? STFLASH_CONNECT_HOT_PLUG
+                           : STFLASH_CONNECT_NORMAL,
             .halt = !look_only,
             .flash_size_override = r->cli->flash_size,
             .allow_wireless_stack = r->cli->allow_wireless_stack,
@@ -379,6 +404,8 @@ static void *board_thread(void *arg)
                 rc = job_verify(r, w, ctx, dev);
             else if (strcmp(r->command, "erase") == 0)
                 rc = job_erase(r, w, ctx, dev);
+            else if (strcmp(r->command, "options") == 0)
+                rc = job_options(r, w, ctx, dev);
             else
                 rc = job_read(r, w, ctx, dev);
             stflash_close(dev);
@@ -551,6 +578,12 @@ int multi_run(struct cli *cli, const char *command, const struct cmdline *cl)
             rc = setup_write(r, cl);
         else if (strcmp(command, "erase") == 0)
             rc = setup_erase(r, cl);
+        else if (strcmp(command, "options") == 0 && cl->nopts) {
+            out_error("option bytes are changed one board at a time: name one probe with --probe "
+                      "(on several, 'options' shows what each holds)");
+            rc = EXIT_USAGE;
+        } else if (strcmp(command, "options") == 0)
+            rc = EXIT_OK;
         else
             rc = setup_read(r, cl);
     }
