@@ -100,6 +100,20 @@ expect_ok --probe "tcp::$SIM_PORT/${SERIALS[0]}" read "$WORK/text.bin" 0x08000fe
 printf 'SN-A\0' | cmp -s - "$WORK/text.bin" || fail "the CSV's text value was not written"
 pass "CSV values by UID, as text; a duplicate refused"
 
+# Probes on USB (the stand-in libusb presents a second daemon's two boards) with one over TCP.
+EIGHT_PORT=$SIM_PORT
+start_sim --board
+(
+    export LD_LIBRARY_PATH="$STFLASH_LIBUSB_DIR" STFLASH_SIM_ADDR="127.0.0.1:$SIM_PORT"
+    expect_ok --probe 'usb:*' write "$WORK/image.bin" 0x08000000
+    expect_out "write on 2 boards: 2 ok, 0 failed"
+    head -c 4064 "$WORK/image.bin" >"$WORK/head.bin" # the eight boards hold serials above
+    expect_ok --probe "usb:*,tcp::$EIGHT_PORT/${SERIALS[6]}" verify "$WORK/head.bin" 0x08000000
+    expect_out "verify on 3 boards: 3 ok, 0 failed"
+    expect_out "board 2 ${SERIALS[6]}:"
+)
+pass "USB probes and a probe over TCP in one list"
+
 # Erase on every board, logged: the units erased (1 KiB pages of the F103, RM0008 §3.3.3).
 expect_ok --probe "$ALL" erase 0x08000c10 16 --log "$WORK/erase.log"
 [ "$(grep -c '"command":"erase".*"ranges":\[{"start":"0x08000c00","end":"0x08000fff"}\].*"result":"ok"' "$WORK/erase.log")" -eq 8 ] ||
