@@ -86,7 +86,11 @@ static int read_csv(struct multi_serial *s, const char *path)
         memset(row, 0, sizeof *row);
         for (size_t i = 0; i < 24; i++)
             row->uid[i] = (char)toupper((unsigned char)line[i]);
-        snprintf(row->value, sizeof row->value, "%s", value);
+        /* Numbers in one spelling, so that 0x10 and 16 are seen as the same value. */
+        if (s->format == SERIAL_U32)
+            snprintf(row->value, sizeof row->value, "%u", v);
+        else
+            snprintf(row->value, sizeof row->value, "%s", value);
     }
     fclose(f);
     if (rc == EXIT_OK && s->ncsv == 0) {
