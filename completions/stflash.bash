@@ -8,7 +8,7 @@ _stflash() {
     local cur prev cmd i
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local commands="probe info write read erase verify reset options unlock lock doctor gdbserver chips mem regs halt resume run rtt swo help"
+    local commands="probe info write read erase verify reset options unlock lock doctor gdbserver chips mem regs halt resume run rtt swo serve help"
     cmd=""
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in

@@ -7,6 +7,7 @@ packages=(
     build-essential cmake pkg-config          # host toolchain
     libusb-1.0-0-dev                          # USB access to real probes
     zlib1g-dev                                # CRC-32 on the host
+    libssl-dev                                # SHA-256 of images in the production log
     libunicorn-dev                            # CPU emulator of the virtual board
     libcmocka-dev                             # unit tests
     gcc-arm-none-eabi libnewlib-arm-none-eabi # firmware, examples and on-target loaders

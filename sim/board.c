@@ -142,10 +142,17 @@ size_t sim_board_command(struct sim_board *b, const uint8_t cmd[16], const uint8
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (b->have_last_cmd)
-        sim_target_charge(&b->target, SIM_COST_HOST_GAP, elapsed_ps(&b->last_cmd_end, &now));
+    if (b->have_last_cmd) {
+        sim_ps gap = elapsed_ps(&b->last_cmd_end, &now);
+        sim_ps others = b->busy_clock ? *b->busy_clock - b->busy_mark : 0;
+        sim_target_charge(&b->target, SIM_COST_HOST_GAP, gap > others ? gap - others : 0);
+    }
     size_t n = sim_probe_command(&b->probe, cmd, out, out_len, reply, cap);
     clock_gettime(CLOCK_MONOTONIC, &b->last_cmd_end);
+    if (b->busy_clock) {
+        *b->busy_clock += elapsed_ps(&now, &b->last_cmd_end);
+        b->busy_mark = *b->busy_clock;
+    }
     b->have_last_cmd = true;
     b->unsaved = true;
     return n;

@@ -15,6 +15,7 @@ void sim_board_defaults(struct sim_board_config *b, size_t index)
     b->target.flash_size_reg = UINT32_MAX;
     b->target.nrst_wired = true;
     b->target.voltage_mv = 3300;
+    b->target.uid_index = (uint32_t)index;
     b->probe.kind = SIM_PROBE_V2;
     b->probe.start_mode = STLINK_MODE_MASS;
     b->probe.serial_len = (size_t)snprintf((char *)b->probe.serial, sizeof b->probe.serial,

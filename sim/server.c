@@ -62,6 +62,7 @@ struct sim_server {
     struct client clients[MAX_CLIENTS];
     uint32_t next_connect_id;
     bool quit;
+    sim_ps busy_ps; /* real time spent in board commands, every board (board.h busy_clock) */
 };
 
 static void logf_(struct sim_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -118,6 +119,8 @@ struct sim_server *sim_server_create(const struct sim_server_config *cfg, char *
     s->cfg = *cfg;
     s->probe_fd = s->control_fd = -1;
     s->next_connect_id = 1;
+    for (size_t k = 0; k < cfg->nboards; k++)
+        cfg->boards[k]->busy_clock = &s->busy_ps;
     for (int i = 0; i < MAX_CLIENTS; i++)
         s->clients[i].fd = -1;
     s->probe_fd = listen_on(cfg->bind_addr, &s->cfg.port, err, errlen);
@@ -148,6 +151,8 @@ void sim_server_free(struct sim_server *s)
 {
     if (!s)
         return;
+    for (size_t k = 0; k < s->cfg.nboards; k++)
+        s->cfg.boards[k]->busy_clock = NULL;
     for (int i = 0; i < MAX_CLIENTS; i++)
         if (s->clients[i].fd >= 0)
             close(s->clients[i].fd);

@@ -21,6 +21,10 @@ size_t sim_request_length(const uint8_t *rx, size_t have)
                (rx[STLINK_SERVER_USB_DIR] == STLINK_SERVER_DIR_OUT
                     ? (size_t)le32_get(&rx[STLINK_SERVER_USB_LEN])
                     : 0);
+    case STLINK_SERVER_STFLASH_AUTH:
+        if (have < STLINK_SERVER_AUTH_HDR)
+            return STLINK_SERVER_AUTH_HDR;
+        return (size_t)STLINK_SERVER_AUTH_HDR + (size_t)le32_get(&rx[4]);
     default: return 1;
     }
 }

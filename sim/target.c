@@ -274,6 +274,10 @@ int sim_target_init(struct sim_target *t, const struct sim_target_config *cfg)
     /* A fixed, chip-specific unique ID (RM0008 §30.1: lot number and wafer coordinates). */
     for (unsigned i = 0; i < sizeof t->uid; i++)
         t->uid[i] = (uint8_t)(0x30 + i * 7 + cfg->chip->dev_id);
+    /* Several boards of one daemon are several chips: their IDs differ in the wafer
+     * coordinates (the first word), as two chips of one lot would. */
+    t->uid[0] = (uint8_t)(t->uid[0] + cfg->uid_index);
+    t->uid[1] = (uint8_t)(t->uid[1] + (cfg->uid_index >> 8));
     t->family->flash->optbytes_default(t, cfg->rdp_level);
     if (cfg->wdg_hw) /* USER bit 0 WDG_SW = 0, its complement bit set (PM0075 §2.5) */
         t->optbytes[1] = (uint16_t)((t->optbytes[1] & ~0x0001u) | 0x0100u);

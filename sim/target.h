@@ -83,6 +83,8 @@ struct sim_target_config {
     uint32_t voltage_mv;     /* target supply; 0 = unpowered */
     uint32_t secure_page;    /* WB, WL: CPU2's secure area from this flash page (FLASH_SFR.SFSA;
                                 on the WL with OPTR.ESE); 0: as the family ships */
+    uint32_t uid_index;      /* the board's place in its daemon: boards of one daemon get
+                                different unique IDs (0 keeps the chip's base ID) */
 };
 
 /* Why the core stopped running inside Unicorn. */

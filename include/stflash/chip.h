@@ -178,6 +178,10 @@ const struct stflash_chip_info *stflash_chip_at(size_t i);
  * and reaches its memory, registers and reset. */
 int stflash_chip_can_program(const struct stflash_chip_info *chip);
 
+/* Address of the chip's 96-bit unique device ID (12 bytes, read as three words), or 0 when the
+ * table does not know it for this family (src/chips/uid.c cites the manuals). */
+uint32_t stflash_chip_uid_address(const struct stflash_chip_info *chip);
+
 /* "STM32F1", "STM32L4+", ...; "unknown" for values outside the enum. Never NULL. */
 const char *stflash_family_name(enum stflash_family family);
 

@@ -25,7 +25,14 @@ enum stlink_server_cmd {
     STLINK_SERVER_SEND_USB_CMD = 0x05,
     STLINK_SERVER_GET_SERVER_VERSION = 0x06,
     STLINK_SERVER_GET_NB_OF_DEV_CLIENTS = 0x07,
+    /* stflash serve's extension: the shared secret, first request of a client when the server
+     * demands one (--secret). Byte 0 the command, bytes 4-7 the secret's length (at most
+     * STLINK_SERVER_MAX_SECRET), then the secret; the answer is a status word. */
+    STLINK_SERVER_STFLASH_AUTH = 0x80,
 };
+
+#define STLINK_SERVER_AUTH_HDR 8
+#define STLINK_SERVER_MAX_SECRET 256u
 
 enum stlink_server_status {
     STLINK_SERVER_OK = 0x00000001,

@@ -216,9 +216,47 @@ static int conn_open(struct stflash_ctx *ctx, const char *host, int port, struct
     return ctx_fail(ctx, STFLASH_ERR_IO, "%s: cannot connect: %s", c->where, strerror(errno));
 }
 
+/* The shared secret of a server started with 'stflash serve --secret FILE': when the
+ * environment names the file (STFLASH_SERVER_SECRET), it is sent first (STLINK_SERVER_STFLASH_AUTH).
+ * A trailing newline in the file is not part of the secret. */
+static int conn_auth(struct conn *c)
+{
+    const char *path = getenv("STFLASH_SERVER_SECRET");
+    if (!path || !*path)
+        return STFLASH_OK;
+    uint8_t msg[STLINK_SERVER_AUTH_HDR + STLINK_SERVER_MAX_SECRET + 2];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ctx_fail(c->ctx, STFLASH_ERR_IO,
+                        "cannot read the secret file '%s' (STFLASH_SERVER_SECRET): %s", path,
+                        strerror(errno));
+    size_t n = fread(msg + STLINK_SERVER_AUTH_HDR, 1, STLINK_SERVER_MAX_SECRET + 1, f);
+    fclose(f);
+    while (n && (msg[STLINK_SERVER_AUTH_HDR + n - 1] == '\n' ||
+                 msg[STLINK_SERVER_AUTH_HDR + n - 1] == '\r'))
+        n--;
+    if (n == 0 || n > STLINK_SERVER_MAX_SECRET)
+        return ctx_fail(c->ctx, STFLASH_ERR_INVALID_ARG,
+                        "the secret file '%s' (STFLASH_SERVER_SECRET) must hold 1 to %u bytes",
+                        path, STLINK_SERVER_MAX_SECRET);
+    memset(msg, 0, STLINK_SERVER_AUTH_HDR);
+    msg[0] = STLINK_SERVER_STFLASH_AUTH;
+    le32_put(&msg[4], (uint32_t)n);
+    uint8_t resp[4];
+    int rc = request(c, msg, STLINK_SERVER_AUTH_HDR + n, resp, sizeof resp, true, "AUTH");
+    if (rc == STFLASH_ERR_PROBE || rc == STFLASH_ERR_UNSUPPORTED)
+        rc = ctx_fail(c->ctx, STFLASH_ERR_ACCESS,
+                      "%s: the server did not accept the secret of '%s' (STFLASH_SERVER_SECRET)",
+                      c->where, path);
+    return rc;
+}
+
 /* GET_SERVER_VERSION then REFRESH_DEVICE_LIST. */
 static int conn_hello(struct conn *c)
 {
+    int arc = conn_auth(c);
+    if (arc != STFLASH_OK)
+        return arc;
     uint8_t req[8] = {STLINK_SERVER_GET_SERVER_VERSION, TCP_CLIENT_API, 0, 0};
     uint8_t resp[STLINK_SERVER_DEV_INFO_RESP];
     int rc = request(c, req, STLINK_SERVER_VERSION_REQ, resp, STLINK_SERVER_VERSION_RESP, false,

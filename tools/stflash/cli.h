@@ -197,6 +197,7 @@ int cmd_gdbserver(struct cli *cli, int argc, char **argv, int first);
 int cmd_run(struct cli *cli, int argc, char **argv, int first);
 int cmd_rtt(struct cli *cli, int argc, char **argv, int first);
 int cmd_swo(struct cli *cli, int argc, char **argv, int first);
+int cmd_serve(struct cli *cli, int argc, char **argv, int first);
 
 /* Prints the help of a subcommand (help.c); false when the name is unknown. */
 bool help_command(const char *command);

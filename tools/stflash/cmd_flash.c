@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "multi.h"
 
 enum { OPT_FORMAT = 1, OPT_MASS_ERASE, OPT_NO_VERIFY, OPT_RESET, OPT_HALT, OPT_NO_RESET, OPT_FULL,
        OPT_NO_RESET_BEFORE };
@@ -98,6 +99,10 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
         {"no-verify", 0, OPT_NONE, OPT_NO_VERIFY}, {"reset", 0, OPT_OPTIONAL, OPT_RESET},
         {"halt", 0, OPT_NONE, OPT_HALT},           {"no-reset", 0, OPT_NONE, OPT_NO_RESET},
         {"full", 0, OPT_NONE, OPT_FULL},           {"no-reset-before", 0, OPT_NONE, OPT_NO_RESET_BEFORE},
+        {"log", 0, OPT_REQUIRED, MOPT_LOG},        {"serial-at", 0, OPT_REQUIRED, MOPT_SERIAL_AT},
+        {"serial-format", 0, OPT_REQUIRED, MOPT_SERIAL_FORMAT},
+        {"serial-start", 0, OPT_REQUIRED, MOPT_SERIAL_START},
+        {"serial-csv", 0, OPT_REQUIRED, MOPT_SERIAL_CSV},
         {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
@@ -194,6 +199,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv, int first)
 {
     static const struct opt_spec spec[] = {
         {"format", 0, OPT_REQUIRED, OPT_FORMAT},
+        {"log", 0, OPT_REQUIRED, MOPT_LOG},
         {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
@@ -248,7 +254,8 @@ int cmd_verify(struct cli *cli, int argc, char **argv, int first)
 
 int cmd_erase(struct cli *cli, int argc, char **argv, int first)
 {
-    static const struct opt_spec spec[] = {{NULL, 0, OPT_NONE, 0}};
+    static const struct opt_spec spec[] = {{"log", 0, OPT_REQUIRED, MOPT_LOG},
+                                           {NULL, 0, OPT_NONE, 0}};
     struct cmdline cl;
     int rc = cmd_begin(cli, "erase", spec, argc, argv, first, &cl, 0, 2, "[ADDR SIZE]");
     if (rc)

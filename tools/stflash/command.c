@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "multi.h"
 
 int cmd_begin(struct cli *cli, const char *command, const struct opt_spec *spec, int argc,
               char **argv, int first, struct cmdline *cl, size_t min_args, size_t max_args,
@@ -33,7 +34,22 @@ int cmd_begin(struct cli *cli, const char *command, const struct opt_spec *spec,
         fprintf(stderr, "stflash: see 'stflash %s --help'\n", command);
         return EXIT_USAGE;
     }
-    return session_init(cli);
+    if (multi_selector_is_multi(cli->selector) && strcmp(command, "write") != 0 &&
+        strcmp(command, "verify") != 0 && strcmp(command, "erase") != 0 &&
+        strcmp(command, "read") != 0 && strcmp(command, "serve") != 0 &&
+        strcmp(command, "options") != 0) {
+        out_error("'%s' works on one probe: a selector naming several (%s) is for write, verify, "
+                  "erase, read, options and serve; give one probe's serial",
+                  command, cli->selector);
+        return EXIT_USAGE;
+    }
+    int src = session_init(cli);
+    if (src != EXIT_OK || !multi_wanted(cli, command, cl))
+        return src;
+    /* Several probes, --log or --serial-at: the production path runs the whole command. */
+    src = multi_run(cli, command, cl);
+    session_done(cli);
+    return src == EXIT_OK ? CMD_DONE : src;
 }
 
 const char *cmd_opt_value(const struct cmdline *cl, int id)

@@ -61,6 +61,7 @@ void help_main(void)
           "  run FIRMWARE [ARG...]    flash, reset, serve semihosting; exit with its status\n"
           "  rtt [--channel N]        the firmware's RTT output (and input), core running\n"
           "  swo --clock HZ           the firmware's ITM stimulus ports through SWO\n"
+          "  serve [--listen ADDR]    share this machine's probes over TCP (stlink-server)\n"
           "\n",
           stdout);
     fputs(global_options, stdout);
@@ -120,6 +121,14 @@ static const struct help_entry helps[] = {
      "  --halt               after the reset, keep the core halted at the reset vector\n"
      "  --no-reset           no reset: the core stays halted where the write left it\n"
      "  --no-reset-before    write into the target as it is (halted, not reset first)\n"
+     "  --log FILE           append one JSON line per board to FILE (docs/production.md)\n"
+     "  --serial-at ADDR     write a value unique to each board at ADDR with the image:\n"
+     "                       --serial-start N (a counter, needs --log) or --serial-csv FILE\n"
+     "                       (UID,VALUE lines); --serial-format u32 (default) or ascii\n"
+     "\n"
+     "Several probes (--probe all, tcp:HOST:PORT/*, usb:*, or selectors separated by\n"
+     "commas) are written in parallel, one line per board and a summary; the exit status is\n"
+     "the failed boards' (1 when they failed differently).\n"
      "\n"
      "Before a write the target is reset and halted at its reset vector (its firmware may\n"
      "have switched off the clock the flash needs, or run DMA into SRAM), unless\n"
@@ -142,6 +151,8 @@ static const struct help_entry helps[] = {
      "Without arguments, erase the whole flash (mass erase). With ADDR and SIZE, erase every\n"
      "page the range touches (both ends rounded out to whole pages). The core is left halted.\n"
      "\n"
+     "  --log FILE           append one JSON line per board to FILE\n"
+     "\n"
      "ADDR: hexadecimal with 0x, or decimal. SIZE: decimal or 0x hexadecimal, with an\n"
      "optional k or M suffix.\n"},
     {"verify",
@@ -149,7 +160,8 @@ static const struct help_entry helps[] = {
      "Compare target memory with an image; exits with 5 and names the first differing address\n"
      "when they differ. A raw binary is compared at ADDR (default 0x08000000).\n"
      "\n"
-     "  --format FMT         bin, ihex, srec or elf instead of detecting it\n"},
+     "  --format FMT         bin, ihex, srec or elf instead of detecting it\n"
+     "  --log FILE           append one JSON line per board to FILE\n"},
     {"reset",
      "Usage: stflash reset [--halt] [--hard | --system]\n"
      "Reset the target and let it run, or with --halt stop it at the reset vector.\n"
@@ -312,6 +324,19 @@ static const struct help_entry helps[] = {
      "ends the run with status 1 and the faulting address, as does a halt that is no\n"
      "semihosting call (another BKPT). The firmware's status may be any number: stflash's own\n"
      "failures (no probe 3, target 4, ...) are told on stderr.\n"},
+    {"serve",
+     "Usage: stflash serve [--listen ADDR:PORT] [--secret FILE]\n"
+     "Share this machine's probes (every USB probe, or those --probe names) over the\n"
+     "stlink-server TCP protocol: stflash (--probe tcp:HOST:PORT/SERIAL), OpenOCD\n"
+     "(hla_stlink_backend tcp) and ST's tools on other machines use them. A client that opens\n"
+     "a probe has it until it closes it or goes away; others are told it is busy.\n"
+     "\n"
+     "  --listen ADDR:PORT   where to listen (default 127.0.0.1:7184; port 0: any free one)\n"
+     "  --secret FILE        demand the secret in FILE from every client (stflash clients\n"
+     "                       name the file in $STFLASH_SERVER_SECRET); needed for any\n"
+     "                       address other than loopback\n"
+     "\n"
+     "Runs until interrupted (Ctrl-C, SIGTERM).\n"},
 };
 
 bool help_command(const char *command)

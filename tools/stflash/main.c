@@ -14,7 +14,7 @@
 
 #define COMMAND_LIST                                                                               \
     "probe, info, write, read, erase, verify, reset, options, unlock, lock, doctor, gdbserver, "   \
-    "chips, mem, regs, halt, resume, run, rtt or swo"
+    "chips, mem, regs, halt, resume, run, rtt, swo or serve"
 
 struct command {
     const char *name;
@@ -31,6 +31,7 @@ static const struct command commands[] = {
     {"run", cmd_run},
     {"rtt", cmd_rtt},
     {"swo", cmd_swo},
+    {"serve", cmd_serve},
 };
 
 int main(int argc, char **argv)

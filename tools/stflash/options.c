@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "multi.h"
 
 const struct opt_spec cli_global_opts[] = {
     {"probe", 0, OPT_REQUIRED, GOPT_PROBE},     {"freq", 0, OPT_REQUIRED, GOPT_FREQ},
@@ -356,6 +357,8 @@ int check_selector(const char *text)
 {
     if (!text || !*text)
         return EXIT_OK;
+    if (multi_selector_is_multi(text)) /* several probes: each element checked (multi_select.c) */
+        return multi_check_selector(text);
     if (strncmp(text, "sim", 3) == 0 && (text[3] == '\0' || text[3] == ':' || text[3] == ','))
         return EXIT_OK; /* chip names and options are the library's to check */
     if (strncmp(text, "tcp", 3) == 0 && (text[3] == '\0' || text[3] == ':')) {

@@ -100,7 +100,7 @@ static void hint_for(int rc, bool opening, const char *msg)
 {
     switch (rc) {
     case STFLASH_ERR_ACCESS:
-        if (opening && !mentions(msg, "udev", NULL))
+        if (opening && !mentions(msg, "udev", "secret"))
             out_hint("install the udev rules (49-stflash.rules, in lib/udev/rules.d), replug the "
                      "probe and log in again, or run as a member of the plugdev group");
         break;

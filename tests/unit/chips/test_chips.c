@@ -499,9 +499,34 @@ static void test_clone_apm32_ch32(void **state)
     assert_int_equal(k->flash_size_fallback, KIB(64));
 }
 
+/* The unique-ID addresses the production log reads: each family's, the exceptions by DEV_ID. */
+static void test_uid_addresses(void **state)
+{
+    (void)state;
+    assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x410)), 0x1FFFF7E8u); /* F1 */
+    assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x440)), 0x1FFFF7ACu); /* F0 */
+    assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x413)), 0x1FFF7A10u); /* F4 */
+    assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x451)), 0x1FF0F420u); /* F76x */
+    assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x452)), 0x1FF07A10u); /* F72x */
+    assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x416)), 0x1FF80050u); /* L1 cat 1 */
+    assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x436)), 0x1FF800D0u); /* L1 cat 4 */
+    assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x415)), 0x1FFF7590u); /* L4 */
+    assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x450)), 0x1FF1E800u); /* H74x */
+    assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x480)), 0x08FFF800u); /* H7A3 */
+    assert_int_equal(stflash_chip_uid_address(NULL), 0u);
+    /* Every row with a known flash controller has one (U0, U3, WBA: not yet). */
+    for (size_t i = 0; i < stflash_chip_count(); i++) {
+        const struct stflash_chip_info *c = stflash_chip_at(i);
+        if (c->flash_ctrl != STFLASH_CTRL_UNKNOWN && c->family != STFLASH_FAMILY_U0 &&
+            c->family != STFLASH_FAMILY_U3 && c->family != STFLASH_FAMILY_WBA)
+            assert_true(stflash_chip_uid_address(c) != 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest table_tests[] = {
+        cmocka_unit_test(test_uid_addresses),
         cmocka_unit_test(test_table_rows_are_sane),
         cmocka_unit_test(test_rows_per_family),
         cmocka_unit_test(test_f1_medium_density),
