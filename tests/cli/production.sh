@@ -120,11 +120,23 @@ expect_ok --probe "$ALL" erase 0x08000c10 16 --log "$WORK/erase.log"
     fail "the erase log does not name the page erased on eight boards: $(head -n 1 "$WORK/erase.log")"
 pass "erase on eight boards, the page erased in the log"
 
-# Option bytes of every board, read only.
+# Option bytes of every board: shown, then changed on each as on one board (the same consent
+# flags, the same refusals), then shown again.
 expect_ok --probe "$ALL" options
 [ "$(grep -c ': ok, read protection level 0, WRP 0xffffffff' "$WORK/out")" -eq 8 ] || fail "options on eight boards"
-expect_rc 2 --probe "$ALL" options --rdp 1
-expect_err "option bytes are changed one board at a time"
+expect_rc 2 --probe "$ALL" options --swap-bank 1
+[ "$(grep -c 'has no SWAP_BANK option bit' "$WORK/out" "$WORK/err" | awk -F: '{s+=$2} END {print s}')" -ge 8 ] ||
+    fail "--swap-bank on eight F103 boards: not refused on each"
+run --probe "$ALL" options --rdp 1
+[ "$RC" -ne 0 ] || fail "read protection set on eight boards without --allow-read-protect"
+expect_ok --probe "$ALL" options
+[ "$(grep -c ': ok, read protection level 0' "$WORK/out")" -eq 8 ] || fail "a refused change changed a board"
+expect_ok --probe "$ALL" options --rdp 1 --allow-read-protect
+[ "$(grep -c ': ok, option bytes written: read protection level 1' "$WORK/out")" -eq 8 ] ||
+    fail "read protection level 1 on eight boards: $(cat "$WORK/out")"
+expect_ok --probe "$ALL" options
+[ "$(grep -c ': ok, read protection level 1' "$WORK/out")" -eq 8 ] || fail "options after the change"
+pass "option bytes changed on eight boards at once, with the same consent and refusals as on one"
 
 # Bad input.
 expect_rc 2 --probe "$ALL" write "$WORK/image.bin" 0x08000000 --serial-at 0x08000ff0 --serial-start 5

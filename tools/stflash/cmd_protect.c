@@ -5,61 +5,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "options_change.h"
 
-enum {
-    OPT_RDP = 1,
-    OPT_WRP,
-    OPT_WDG_SW,
-    OPT_NRST_STOP,
-    OPT_NRST_STDBY,
-    OPT_DATA0,
-    OPT_DATA1,
-    OPT_ALLOW_WP,
-    OPT_PERMANENT_RDP2,
-    OPT_DUAL_BANK,
-    OPT_ALLOW_RP,
-    OPT_NDBANK,
-    OPT_NDBOOT,
-    OPT_BOOT_ADD0,
-    OPT_BOOT_ADD1,
-    OPT_TZEN,
-    OPT_ALLOW_TZ,
-    OPT_PRODUCT_STATE,
-    OPT_ALLOW_PS,
-    OPT_SWAP_BANK,
-};
 
-/* A number from 0 to max. */
-static int parse_small(const char *text, const char *what, uint32_t max, uint32_t *out)
-{
-    uint32_t v;
-    if (parse_address(text, what, &v))
-        return EXIT_USAGE;
-    if (v > max) {
-        out_error("bad %s '%s': give 0 to %u", what, text, max);
-        return EXIT_USAGE;
-    }
-    *out = v;
-    return EXIT_OK;
-}
-
-/* --wrp: none, all, or a mask of protected groups (bit n set = group n protected). */
-static int parse_wrp(const char *text, uint32_t *protected_groups)
-{
-    if (strcmp(text, "none") == 0) {
-        *protected_groups = 0;
-        return EXIT_OK;
-    }
-    if (strcmp(text, "all") == 0) {
-        *protected_groups = 0xffffffffu;
-        return EXIT_OK;
-    }
-    uint32_t v;
-    if (parse_address(text, "write-protection mask", &v))
-        return EXIT_USAGE;
-    *protected_groups = v;
-    return EXIT_OK;
-}
 
 /* "none", or the protected groups and the flash they cover. */
 static void describe_wrp(char *buf, size_t cap, uint32_t groups, uint32_t group_size,
@@ -95,26 +43,13 @@ static void describe_wrp(char *buf, size_t cap, uint32_t groups, uint32_t group_
     }
 }
 
-/* The H5's product states (RM0481 §7.6.11). */
-static const char *product_state_name(uint8_t ps)
-{
-    switch (ps) {
-    case 0xED: return "open";
-    case 0x17: return "provisioning";
-    case 0x2E: return "iROT-provisioned";
-    case 0xC6: return "TZ-closed";
-    case 0x72: return "closed";
-    case 0x5C: return "locked";
-    default: return "not a product state";
-    }
-}
 
 static void options_text(const struct stflash_options *o, uint32_t flash_base)
 {
     char wrp[512];
     if (o->has_product_state)
         printf("%-18s %s (PRODUCT_STATE 0x%02x), read protection level %d", "product state:",
-               product_state_name(o->product_state), o->product_state, o->rdp_level);
+               options_product_state_name(o->product_state), o->product_state, o->rdp_level);
     else if (o->rdp_half)
         printf("%-18s level 0.5 (RDP byte 0x%02x): secure side closed to the debugger",
                "read protection:", o->rdp);
@@ -206,7 +141,7 @@ static void options_json(const struct stflash_options *o)
         printf("\"dual_bank\": %s, ", o->dual_bank ? "true" : "false");
     if (o->has_product_state)
         printf("\"product_state\": \"0x%02x\", \"product_state_name\": \"%s\", ",
-               o->product_state, product_state_name(o->product_state));
+               o->product_state, options_product_state_name(o->product_state));
     printf("\"option_error\": %s}\n", o->option_error ? "true" : "false");
 }
 
@@ -241,71 +176,18 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         return rc == CMD_DONE ? EXIT_OK : rc;
 
     /* What to change, checked before the probe is opened. */
-    uint32_t rdp = 0, wrp = 0, wdg = 0, stop = 0, stdby = 0, d0 = 0, d1 = 0, tzen = 0, dual = 0;
-    const char *v;
-    bool change = false;
-    int bad = 0;
-    if ((v = cmd_opt_value(&cl, OPT_RDP)) && !(bad = parse_small(v, "RDP level", 2, &rdp)))
-        change = true;
-    if (!bad && rdp == 2 && !cmd_has_opt(&cl, OPT_PERMANENT_RDP2)) {
-        out_error("read protection level 2 is permanent: the chip can never be debugged or "
-                  "reprogrammed over SWD again; confirm with --permanent-rdp2");
+    struct options_change c;
+    rc = options_change_parse(&cl, &c);
+    if (rc != EXIT_OK) {
         session_done(cli);
-        return EXIT_PROTECTED;
+        return rc;
     }
-    if (!bad && (v = cmd_opt_value(&cl, OPT_WRP)) && !(bad = parse_wrp(v, &wrp)))
-        change = true;
-    if (!bad && (v = cmd_opt_value(&cl, OPT_WDG_SW)) && !(bad = parse_small(v, "WDG_SW", 1, &wdg)))
-        change = true;
-    if (!bad && (v = cmd_opt_value(&cl, OPT_NRST_STOP)) &&
-        !(bad = parse_small(v, "nRST_STOP", 1, &stop)))
-        change = true;
-    if (!bad && (v = cmd_opt_value(&cl, OPT_NRST_STDBY)) &&
-        !(bad = parse_small(v, "nRST_STDBY", 1, &stdby)))
-        change = true;
-    if (!bad && (v = cmd_opt_value(&cl, OPT_DATA0)) && !(bad = parse_small(v, "data0", 255, &d0)))
-        change = true;
-    if (!bad && (v = cmd_opt_value(&cl, OPT_DATA1)) && !(bad = parse_small(v, "data1", 255, &d1)))
-        change = true;
-    uint32_t ndbank = 0, ndboot = 0, boot0 = 0, boot1 = 0;
-    if (!bad && (v = cmd_opt_value(&cl, OPT_NDBANK)) &&
-        !(bad = parse_small(v, "nDBANK", 1, &ndbank)))
-        change = true;
-    if (!bad && (v = cmd_opt_value(&cl, OPT_NDBOOT)) &&
-        !(bad = parse_small(v, "nDBOOT", 1, &ndboot)))
-        change = true;
-    if (!bad && (v = cmd_opt_value(&cl, OPT_BOOT_ADD0)) &&
-        !(bad = parse_address(v, "boot address", &boot0)))
-        change = true;
-    if (!bad && (v = cmd_opt_value(&cl, OPT_BOOT_ADD1)) &&
-        !(bad = parse_address(v, "boot address", &boot1)))
-        change = true;
-    if (!bad && (v = cmd_opt_value(&cl, OPT_TZEN)) && !(bad = parse_small(v, "TZEN", 1, &tzen)))
-        change = true;
-    if (!bad && (v = cmd_opt_value(&cl, OPT_DUAL_BANK)) &&
-        !(bad = parse_small(v, "dual-bank", 1, &dual)))
-        change = true;
-    uint32_t pstate = 0, swap = 0;
-    if (!bad && (v = cmd_opt_value(&cl, OPT_PRODUCT_STATE)) &&
-        !(bad = parse_small(v, "product state", 255, &pstate)))
-        change = true;
-    if (!bad && (v = cmd_opt_value(&cl, OPT_SWAP_BANK)) &&
-        !(bad = parse_small(v, "SWAP_BANK", 1, &swap)))
-        change = true;
-    if (bad) {
-        session_done(cli);
-        return EXIT_USAGE;
-    }
+    bool change = c.change;
     if (change && cli->json) {
         out_error("option '--json' shows the option bytes; it does not go with changes");
         session_done(cli);
         return EXIT_USAGE;
     }
-    unsigned permits = (cmd_has_opt(&cl, OPT_ALLOW_WP) ? STFLASH_PERMIT_WRITE_PROTECT : 0u) |
-                       (cmd_has_opt(&cl, OPT_ALLOW_RP) ? STFLASH_PERMIT_READ_PROTECT : 0u) |
-                       (cmd_has_opt(&cl, OPT_PERMANENT_RDP2) ? STFLASH_PERMIT_RDP_LEVEL2 : 0u) |
-                       (cmd_has_opt(&cl, OPT_ALLOW_TZ) ? STFLASH_PERMIT_TRUSTZONE : 0u) |
-                       (cmd_has_opt(&cl, OPT_ALLOW_PS) ? STFLASH_PERMIT_PRODUCT_STATE : 0u);
 
     struct stflash_dev *dev = NULL;
     rc = session_open(cli, change ? STFLASH_CONNECT_NORMAL : STFLASH_CONNECT_HOT_PLUG, false, &dev);
@@ -318,84 +200,16 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         if (lrc != 0)
             rc = fail_lib(cli, lrc, false);
     }
-    if (rc == EXIT_OK && change && !o.has_data &&
-        (cmd_has_opt(&cl, OPT_DATA0) || cmd_has_opt(&cl, OPT_DATA1))) {
-        out_error("this chip has no user data option bytes: leave out --data0 and --data1");
-        rc = EXIT_USAGE;
-    }
-    if (rc == EXIT_OK && change && !o.has_ndbank &&
-        (cmd_has_opt(&cl, OPT_NDBANK) || cmd_has_opt(&cl, OPT_NDBOOT))) {
-        out_error("this chip has no nDBANK/nDBOOT option bits (only the STM32F76x/F77x): leave "
-                  "out --ndbank and --ndboot");
-        rc = EXIT_USAGE;
-    }
-    if (rc == EXIT_OK && change && !o.has_boot_add &&
-        (cmd_has_opt(&cl, OPT_BOOT_ADD0) || cmd_has_opt(&cl, OPT_BOOT_ADD1))) {
-        out_error("this chip has no boot address option bytes (only the STM32F7 and H7): "
-                  "leave out --boot-add0 and --boot-add1");
-        rc = EXIT_USAGE;
-    }
-    if (rc == EXIT_OK && change && !o.has_trustzone && cmd_has_opt(&cl, OPT_TZEN)) {
-        out_error("this chip has no TrustZone option (TZEN): leave out --tzen");
-        rc = EXIT_USAGE;
-    }
-    if (rc == EXIT_OK && change && !o.has_dual_bank && cmd_has_opt(&cl, OPT_DUAL_BANK)) {
-        out_error("the %s has no dual-bank option bit: leave out --dual-bank",
-                  t.chip ? t.chip->name : "target");
-        rc = EXIT_USAGE;
-    }
-    if (rc == EXIT_OK && change && !o.has_product_state && cmd_has_opt(&cl, OPT_PRODUCT_STATE)) {
-        out_error("the %s has no product state (only the STM32H5): leave out --product-state; "
-                  "its read protection is --rdp",
-                  t.chip ? t.chip->name : "target");
-        rc = EXIT_USAGE;
-    }
-    if (rc == EXIT_OK && change && o.has_product_state && cmd_has_opt(&cl, OPT_PRODUCT_STATE) &&
-        !strcmp(product_state_name((uint8_t)pstate), "not a product state")) {
-        out_error("0x%02x is no product state of the %s: give open 0xED, provisioning 0x17, "
-                  "iROT-provisioned 0x2E, TZ-closed 0xC6, closed 0x72 or locked 0x5C (RM0481 "
-                  "§7.6.11)",
-                  pstate, t.chip ? t.chip->name : "target");
-        rc = EXIT_USAGE;
-    }
-    if (rc == EXIT_OK && change && !o.has_swap_bank && cmd_has_opt(&cl, OPT_SWAP_BANK)) {
-        out_error("the %s has no SWAP_BANK option bit (H5, H7, U5 with two banks): leave out --swap-bank",
-                  t.chip ? t.chip->name : "target");
+    char why[256];
+    if (rc == EXIT_OK && change &&
+        !options_change_fits(&c, &o, t.chip ? t.chip->name : "target", why, sizeof why)) {
+        out_error("%s", why);
         rc = EXIT_USAGE;
     }
     if (rc == EXIT_OK && change) {
         struct stflash_options n = o;
-        if (cmd_has_opt(&cl, OPT_PRODUCT_STATE))
-            n.product_state = (uint8_t)pstate;
-        if (cmd_has_opt(&cl, OPT_SWAP_BANK))
-            n.swap_bank = swap;
-        if (cmd_has_opt(&cl, OPT_TZEN))
-            n.tzen = tzen;
-        if (cmd_has_opt(&cl, OPT_RDP))
-            n.rdp_level_stored = (int)rdp; /* the library stores the family's RDP byte */
-        if (cmd_has_opt(&cl, OPT_WRP))
-            n.wrp = ~wrp;
-        if (cmd_has_opt(&cl, OPT_WDG_SW))
-            n.wdg_sw = wdg;
-        if (cmd_has_opt(&cl, OPT_NRST_STOP))
-            n.nrst_stop = stop;
-        if (cmd_has_opt(&cl, OPT_NRST_STDBY))
-            n.nrst_stdby = stdby;
-        if (cmd_has_opt(&cl, OPT_DATA0))
-            n.data0 = (uint8_t)d0;
-        if (cmd_has_opt(&cl, OPT_DATA1))
-            n.data1 = (uint8_t)d1;
-        if (cmd_has_opt(&cl, OPT_NDBANK))
-            n.ndbank = ndbank;
-        if (cmd_has_opt(&cl, OPT_NDBOOT))
-            n.ndboot = ndboot;
-        if (cmd_has_opt(&cl, OPT_BOOT_ADD0))
-            n.boot_add0 = boot0;
-        if (cmd_has_opt(&cl, OPT_BOOT_ADD1))
-            n.boot_add1 = boot1;
-        if (cmd_has_opt(&cl, OPT_DUAL_BANK))
-            n.dual_bank = dual;
-        int lrc = stflash_options_write(dev, &n, permits);
+        options_change_apply(&c, &n);
+        int lrc = stflash_options_write(dev, &n, c.permits);
         bool level2 = lrc == 0 && n.rdp_level_stored == 2;
         if (lrc == 0 && !level2)
             lrc = stflash_options_read(dev, &o);

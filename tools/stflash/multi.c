@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "multi.h"
+#include "options_change.h"
 
 #define DRAW_INTERVAL_NS 200000000L
 #define READ_CHUNK 16384u
@@ -38,6 +39,8 @@ struct run {
     enum stflash_image_format read_fmt;
     struct multi_log *log;
     struct multi_serial serial;
+    /* options: the change to make on every board (none: show what each holds) */
+    struct options_change ochange;
     struct stflash_ctx *ctxs[MULTI_MAX_BOARDS];
 };
 
@@ -335,7 +338,8 @@ static int job_read(struct run *r, struct worker *w, struct stflash_ctx *ctx,
     return 0;
 }
 
-/* options on several boards: what each holds, read only. */
+/* options on several boards: the change on each (as `stflash options` makes it on one), then
+ * what each holds. */
 static int job_options(struct run *r, struct worker *w, struct stflash_ctx *ctx,
                        struct stflash_dev *dev)
 {
@@ -344,8 +348,34 @@ static int job_options(struct run *r, struct worker *w, struct stflash_ctx *ctx,
     int rc = stflash_options_read(dev, &o);
     if (rc != 0)
         return fail(r, w->b, ctx, rc, false);
+    if (r->ochange.change) {
+        struct stflash_target_info t;
+        char why[256];
+        if (stflash_target_info(dev, &t) == 0 &&
+            !options_change_fits(&r->ochange, &o, t.chip ? t.chip->name : "target", why,
+                                 sizeof why)) {
+            fail_text(r, w->b, EXIT_USAGE, why);
+            return STFLASH_ERR_INVALID_ARG;
+        }
+        struct stflash_options n = o;
+        options_change_apply(&r->ochange, &n);
+        phase(r, w->b, "option bytes");
+        rc = stflash_options_write(dev, &n, r->ochange.permits);
+        if (rc == 0 && n.rdp_level_stored == 2) {
+            pthread_mutex_lock(&r->lock);
+            snprintf(w->b->result, sizeof w->b->result,
+                     "read protection level 2 set: the debug port is closed for good");
+            pthread_mutex_unlock(&r->lock);
+            return 0;
+        }
+        if (rc == 0)
+            rc = stflash_options_read(dev, &o);
+        if (rc != 0)
+            return fail(r, w->b, ctx, rc, false);
+    }
     pthread_mutex_lock(&r->lock);
-    int n = snprintf(w->b->result, sizeof w->b->result, "read protection level %d", o.rdp_level);
+    int n = snprintf(w->b->result, sizeof w->b->result, "%sread protection level %d",
+                     r->ochange.change ? "option bytes written: " : "", o.rdp_level);
     if (o.rdp_level_stored != o.rdp_level && n > 0 && (size_t)n < sizeof w->b->result)
         n += snprintf(w->b->result + n, sizeof w->b->result - (size_t)n,
                       " (level %d from the next reset)", o.rdp_level_stored);
@@ -380,12 +410,12 @@ static void *board_thread(void *arg)
                             on_log, w);
         stflash_ctx_set_progress(ctx, on_progress, w);
         bool look_only = strcmp(r->command, "read") == 0 || strcmp(r->command, "verify") == 0 ||
-                         strcmp(r->command, "options") == 0;
+                         (strcmp(r->command, "options") == 0 && !r->ochange.change);
         struct stflash_open_options o = {
             .selector = b->selector,
             .swd_khz = r->cli->swd_khz,
             .connect = r->cli->connect_given ? r->cli->connect
-                       : strcmp(r->command, "read") == 0 || strcmp(r->command, "options") == 0
+                       : strcmp(r->command, "read") == 0 || look_only
                            ? STFLASH_CONNECT_HOT_PLUG
                            : STFLASH_CONNECT_NORMAL,
             .halt = !look_only,
@@ -578,12 +608,8 @@ int multi_run(struct cli *cli, const char *command, const struct cmdline *cl)
             rc = setup_write(r, cl);
         else if (strcmp(command, "erase") == 0)
             rc = setup_erase(r, cl);
-        else if (strcmp(command, "options") == 0 && cl->nopts) {
-            out_error("option bytes are changed one board at a time: name one probe with --probe "
-                      "(on several, 'options' shows what each holds)");
-            rc = EXIT_USAGE;
-        } else if (strcmp(command, "options") == 0)
-            rc = EXIT_OK;
+        else if (strcmp(command, "options") == 0)
+            rc = options_change_parse(cl, &r->ochange);
         else
             rc = setup_read(r, cl);
     }
