@@ -2,7 +2,7 @@
  * The parts the virtual board can be, each in its family (family.h). Identification values of
  * the F1 parts: DBGMCU_IDCODE (RM0008 §31.6.1,
  * RM0041 §26.6.1; bits [15:12] read 6 on silicon, as OpenOCD's "device id = 0x20036410" shows), SW-DP IDCODE and CPUID (RM0008 §31.6.3, §31.7; Cortex-M3 r1p1), ROM table
- * identification (stm32-chip-table.md §0: genuine F103 ROM PIDR 0x00000A0410), memory sizes from
+ * identification (docs/chips.md: genuine F103 ROM PIDR 0x00000A0410), memory sizes from
  * the datasheets (DS5319 Table 2 for the F103x8, DS5667 for the F100xB).
  */
 #include <string.h>
@@ -54,10 +54,10 @@ static const struct sim_chip chips[] = {
     },
     {
         /* STM32F0 Discovery (RM0091, DS8668). DBGMCU_IDCODE 0x20006440: REV_ID 0x2000 (rev 2.0,
-         * RM0091 §32.4.1), bits [15:12] read 6 as on the F030R8 of stm32-chip-table.md Table 5.
+         * RM0091 §32.4.1), bits [15:12] read 6 as read on an F030R8.
          * Cortex-M0 r0p0: SW-DP 0x0BB11477, CPUID 0x410CC200, AHB-AP IDR 0x04770021 (Cortex-M0
          * TRM §4.1); the ROM table carries ST's designer code with partno = DEV_ID
-         * (stm32-chip-table.md §0). */
+         * (docs/chips.md). */
         .name = "stm32f051r8",
         .descr = "STM32F051R8 (STM32F0 Discovery)",
         .family = &sim_family_f0,
@@ -376,7 +376,7 @@ static const struct sim_chip chips[] = {
         /* NUCLEO-F767ZI (DS11532, RM0410): 2 MiB, one bank of 4x32 + 128 + 7x256 KiB as
          * shipped (nDBANK = 1) or two of 4x16 + 64 + 7x128 KiB (bank 2 at 0x08100000); 512 KiB
          * SRAM from 0x20000000 (DTCM 128 + SRAM1 368 + SRAM2 16). Cortex-M7 r1p0 (CPUID
-         * 0x411FC270), SW-DP 0x5BA02477 (stm32-chip-table.md §1.5), the Cortex-M7 AHB-AP IDR
+         * 0x411FC270), SW-DP 0x5BA02477 (docs/chips.md), the Cortex-M7 AHB-AP IDR
          * 0x74770001, REV_ID 0x1001 (revision Z, RM0410 §40.6.1). The ROM table with ST's IDs
          * is the MCU table at 0xE00FD000 (sim/cores.c). "page_size": the smallest sector of
          * the layout as shipped. */
@@ -432,7 +432,7 @@ static const struct sim_chip chips[] = {
         .rom_pidr = 0x00000A0480ull,
     },
     /*
-     * Clones of the F103 (stm32-chip-table.md Table 5, stm32-targets.md "Clones of the F103").
+     * Clones of the F103 (docs/chips.md, "Clones of the F103").
      * Each answers DEV_ID 0x410 and differs in what identifies it and in one flash behaviour.
      * AP IDR 0x24770011 is the Cortex-M3 r2 AHB-AP's: reported for the CKS32 (revision > 1),
      * assumed for the other r2p1 cores.
@@ -441,10 +441,10 @@ static const struct sim_chip chips[] = {
         /* DP IDCODE 0x2BA01477 where the F103 answers 0x1BA01477; ROM table designer 0x555 /
          * partno 0x29B with PIDR 0x050005529B, whose PIDR2 lacks the "JEP106 used" bit (a
          * legacy 0x55); DBGMCU_IDCODE 0x20036410 and a flash-size register reading 0, as on the
-         * board of the "flash: 0" field report (seed 000, where OpenOCD assumed 128 KiB and
-         * programming then worked). 128 KiB of working flash: some C8-labelled 0x410 parts
-         * carry 128 KiB (stm32-targets.md); --flash-kib 64 models one that does not. CPUID
-         * r2p1 is an assumption (Table 5 says "M3"); its FPEC behaves as the F103's. */
+         * Blue Pills whose tools print "flash: 0" (OpenOCD assumes 128 KiB there, and
+         * programming then works). 128 KiB of working flash: some C8-labelled 0x410 parts
+         * carry 128 KiB (docs/chips.md); --flash-kib 64 models one that does not. CPUID
+         * r2p1 is an assumption (docs/chips.md says "M3"); its FPEC behaves as the F103's. */
         .name = "cks32f103c8",
         .descr = "CKS32F103C8 / CS32F103C8 clone (flash-size register 0)",
         .family = &sim_family_f1,
@@ -463,9 +463,9 @@ static const struct sim_chip chips[] = {
         /* ROM table designer GigaDevice 0x751 / partno 0xF64 (PIDR 0x07000D1F64), CPUID r2p1;
          * REV_ID 0x1303 as read on a GD32F103CBT6 (blaatschaap.be "32F103 comparison part 4";
          * the GD32F1x0 reports the same, OpenOCD keys that line on it). DP IDCODE 0x1BA01477
-         * as reported for GD32 parts (Table 5 has no value for the GD32F103: assumption). The
+         * as reported for GD32 parts (no published value for the GD32F103: assumption). The
          * word at 0x1FFFF7E0 holds 64 KiB flash and 20 KiB SRAM; 32-bit programming. Timings:
-         * the GD32 flash is "much faster" (stm32-targets.md) but the GD32F103 datasheet figures
+         * the GD32 flash is faster (docs/chips.md) but the GD32F103 datasheet figures
          * could not be checked: 40 us per program operation (half-word or word) and 10 ms per
          * erase are assumptions standing in for them. */
         .name = "gd32f103c8",
@@ -486,7 +486,7 @@ static const struct sim_chip chips[] = {
     },
     {
         /* Generic Arm ROM table (designer 0x43B, partno 0x4C3, PIDR 0x04000BB4C3), CPUID r2p1
-         * (Table 5); DP IDCODE 0x2BA01477 (Geehy's OpenOCD configuration, stm32f1-picopwner
+         * (docs/chips.md); DP IDCODE 0x2BA01477 (Geehy's OpenOCD configuration, stm32f1-picopwner
          * #39). No APM32F103 REV_ID is on record (BMP #1203 only says it is not the CH32's
          * 0x2000): the F103's 0x2003 here. A half-word written while BSY is set is lost
          * (embassy-rs commit 4239a438: "Only one half-word gets written while the other one

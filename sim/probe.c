@@ -23,7 +23,7 @@ static const struct version_info versions[] = {
     [SIM_PROBE_V1] = {STLINK_PID_V1, 1, 13, 0, 0, 0},
 };
 
-/* V2 SWD_SET_FREQ divisors and their clocks (stm32-chip-table.md Table 4.1). */
+/* V2 SWD_SET_FREQ divisors and their clocks (docs/stlink.md, SWD clock). */
 static const struct {
     uint16_t divisor;
     uint16_t khz;

@@ -47,8 +47,8 @@ static void sysmem_build(struct sim_target *t)
     le16_put(&p[0x40], 0xBF30); /* wfi */
     le16_put(&p[0x42], 0xE7FD); /* b base + 0x40 */
     /* RM0008 §30.2, RM0091 §33.2, RM0316 §34.2: flash size in KiB; the upper half-word is
-     * reserved and reads 0xFFFF. The GD32 keeps its SRAM size in KiB there (stm32-chip-table.md
-     * Table 5). */
+     * reserved and reads 0xFFFF. The GD32 keeps its SRAM size in KiB there (docs/chips.md,
+     * clones). */
     if (in_range(fam->flash_size_reg, base, t->sysmem_size - 4u)) { /* the H7A3's is not */
         le16_put(&p[fam->flash_size_reg - base], (uint16_t)t->cfg.flash_size_reg);
         le16_put(&p[fam->flash_size_reg - base + 2], (t->chip->quirks & SIM_CHIP_FSZ_WORD_SRAM)

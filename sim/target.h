@@ -43,7 +43,7 @@ struct sim_chip {
     uint32_t eeprom_bytes; /* data EEPROM at the family's eeprom_base (L0/L1), 0 if none */
 };
 
-/* Behaviours of the clones of the F103 (stm32-chip-table.md Table 5, stm32-targets.md "Clones
+/* Behaviours of the clones of the F103 (docs/chips.md, "Clones
  * of the F103"; sim/chips.c says where each chip's facts come from). */
 enum sim_chip_quirk {
     /* The flash-size register reads 0 unless --flash-size-reg says otherwise (CKS32, CH32). */

@@ -1,6 +1,6 @@
 /*
  * How each ST-LINK model looks on USB: endpoints, speed, descriptors
- * (docs: /work/shared/reference/stlink-usb-protocol.md, "USB identity").
+ * (docs/stlink.md, "USB identity").
  */
 #ifndef STFLASH_USB_SIM_PROBE_USB_H
 #define STFLASH_USB_SIM_PROBE_USB_H

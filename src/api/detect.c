@@ -1,8 +1,8 @@
 /*
  * Target identification: SW-DP IDCODE, CPUID, DBGMCU_IDCODE (at the address the core type
  * implies), the chip table row, F1 clones (ROM-table designer and PARTNO, DP IDCODE, REV_ID) and
- * the flash size register with its fallbacks (stm32-chip-table.md §0, RM0008 §30.2; the GD32's
- * SRAM size beside it, Table 5); the flash facts (unit size, driver, protection) come from the
+ * the flash size register with its fallbacks (docs/chips.md, RM0008 §30.2; the GD32's
+ * SRAM size beside it); the flash facts (unit size, driver, protection) come from the
  * family descriptor of the chip row's controller style (flash/family.h).
  */
 #include <string.h>
@@ -93,8 +93,8 @@ static void flash_size(struct stflash_dev *dev, const struct stflash_chip_info *
 }
 
 /* GigaDevice parts keep their SRAM size beside the flash size: the word at the flash-size
- * register holds the flash KiB in [15:0] and the SRAM KiB in [31:16] (stm32-chip-table.md
- * Table 5). An implausible value leaves the chip row's size, with a warning. */
+ * register holds the flash KiB in [15:0] and the SRAM KiB in [31:16] (docs/chips.md,
+ * clones). An implausible value leaves the chip row's size, with a warning. */
 #define CLONE_SRAM_MAX_KIB 512u /* the F1 SRAM region with its bit-band alias */
 
 static void clone_sram_size(struct stflash_dev *dev, const struct stflash_chip_info *chip)

@@ -28,7 +28,7 @@
 #define STLINK_V3_FREQ_LIST 12
 #define STLINK_V3_FREQ_MAX 10u
 
-/* V2 SWD_SET_FREQ divisors, fastest first (stlink-usb-protocol.md). */
+/* V2 SWD_SET_FREQ divisors, fastest first (docs/stlink.md). */
 static const struct {
     uint16_t divisor;
     uint16_t khz;

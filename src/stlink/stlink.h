@@ -12,7 +12,7 @@
 
 #include "transport/transport.h"
 
-/* Feature gates derived from the firmware version (stlink-usb-protocol.md). */
+/* Feature gates derived from the firmware version (docs/stlink.md). */
 enum stlink_feature {
     STLINK_F_VOLTAGE = 1u << 0,    /* V2 J13+ */
     STLINK_F_RW_STATUS2 = 1u << 1, /* V2 J15+ */

@@ -7,7 +7,7 @@
  * 6.2 and 6.6). Every ST-LINK command block travels as the SCSI command block (CDB) of a 31-byte
  * command block wrapper (CBW) on the bulk OUT endpoint 0x02; the data phase the CBW announces
  * follows on OUT or on IN 0x81; a 13-byte command status wrapper (CSW) on IN ends the command.
- * Its firmware speaks debug API v1 before J11 (stlink-usb-protocol.md): its own debug-mode entry,
+ * Its firmware speaks debug API v1 before J11 (docs/stlink.md): its own debug-mode entry,
  * core register commands without a status byte, no GETLASTRWSTATUS; from J11 it speaks API v2
  * without any of the V2 additions (no GETLASTRWSTATUS2, target voltage, SWD clock, 16-bit or DAP
  * register commands).

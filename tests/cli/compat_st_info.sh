@@ -3,7 +3,7 @@
 # standard output, log lines and exit status.
 . "$(dirname "$0")/compat_lib.sh"
 
-# The Blue Pill of the field report (a clone probe with a binary serial).
+# A Blue Pill behind a clone probe with a binary serial.
 start_sim --serial-hex 533f6b064975524918500267
 P=$SIM_PORT
 for args in --probe --serial --flash --sram --chipid --descr --pagesize --version \
@@ -12,7 +12,7 @@ for args in --probe --serial --flash --sram --chipid --descr --pagesize --versio
     "--flash --bogus" "--flash --freq=abc" "--version --anything" ""; do
     compare st-info $P $P $args
 done
-# The block of the field report, in the 1.7.0 format.
+# The probe block, in the 1.7.0 format.
 side st-info $P ours --probe
 cat >"$WORK/expected.out" <<'TXT'
 Found 1 stlink programmers

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The STM32VLDiscovery's ST-LINK/V1 (0483:3744) on its STM32F100RB, through the stand-in libusb
-# (USB mass-storage wrapping): probe, info, the field report's flow (erase, write the 78128-byte
+# (USB mass-storage wrapping): probe, info, the STM32VLDiscovery flow (erase, write the 78128-byte
 # image, verify, reset, read), the API v1 firmware (before J11), malformed status wrappers, and
 # the doctor's usb-storage rung.
 . "$(dirname "$0")/lib.sh"
@@ -41,7 +41,7 @@ image = open(sys.argv[2], 'rb').read()
 assert flash[:len(image)] == image
 assert flash[len(image):] == b'\xff' * (len(flash) - len(image))
 PY
-pass "the field report's flow through the V1: erase, write, verify, reset, read"
+pass "the STM32VLDiscovery flow through the V1: erase, write, verify, reset, read"
 
 # A malformed status wrapper or one of another command: a clear error, not a hang, not data.
 STFLASH_SIM_USB_FAULT=csw-tag:4 expect_rc 3 info

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The STM32VLDiscovery field report (STM32F100RB: mass erase, write a 78128-byte image at
+# An STM32VLDiscovery session (STM32F100RB: mass erase, write a 78128-byte image at
 # 0x08000000, reset and run), with stflash on the in-process virtual board, then again through
 # a daemon whose control port shows the core running after the reset.
 . "$(dirname "$0")/lib.sh"

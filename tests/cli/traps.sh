@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The traps of the field reports, each on a virtual board started in that state: the message, the
+# The classic traps (docs/troubleshooting.md), each on a virtual board started in that state: the message, the
 # exit code, that nothing is erased without consent, and that the fix stflash names works.
 . "$(dirname "$0")/lib.sh"
 image="$STFLASH_FW_DIR/image_65536.bin"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The STM32VLDiscovery field report, replayed on the virtual STM32F100RB: reset halt, flash probe,
+# An STM32VLDiscovery session (a 78128-byte NuttX image), replayed on the virtual STM32F100RB: reset halt, flash probe,
 # mass erase, write a 78128-byte image at 0x08000000, reset run.
 . "$(dirname "$0")/lib.sh"
 image="$STFLASH_FW_DIR/image_78128.bin"

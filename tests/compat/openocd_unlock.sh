@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The read-protection trap of the Blue Pill field report: a board with RDP level 1 refuses flash
+# The read-protection trap of a Blue Pill ("Device Security Bit Set"): a board with RDP level 1 refuses flash
 # reads; `stm32f1x unlock 0` removes the protection (mass-erasing the flash) and asks for a reset;
 # after the reset the flash is readable and erased.
 . "$(dirname "$0")/lib.sh"

@@ -4,12 +4,12 @@
 . "$(dirname "$0")/lib.sh"
 need_tool st-info stlink-tools
 
-# A clone V2 with the binary serial of the field report (seeds/000_249623fae1509796.txt: serial
+# A clone V2 with a 12-byte binary serial as Blue Pill clone probes have (serial
 # 533f6b064975524918500267), and a second board with the daemon's default ASCII serial.
 start_sim --serial-hex 533f6b064975524918500267 --board --probe v3
 with_usb timeout 60 st-info --probe >"$WORK/probe.out" 2>"$WORK/probe.log" ||
     fail "st-info --probe failed: $(cat "$WORK/probe.log")"
-# stlink-tools 1.7.0 prints serials in uppercase and no longer prints the field report's
+# stlink-tools 1.7.0 prints serials in uppercase and no longer prints the older versions'
 # openocd: "\x53\x3f..." line. The board's 64 KiB of flash, 20 KiB of SRAM and DEV_ID 0x410 come
 # from the simulated chip, read through the probe.
 cat >"$WORK/probe.expected" <<'OUT'
@@ -31,7 +31,7 @@ Found 2 stlink programmers
 OUT
 diff -u "$WORK/probe.expected" "$WORK/probe.out" >"$WORK/probe-diff.log" ||
     fail "st-info --probe printed something else: $(cat "$WORK/probe-diff.log")"
-pass "st-info --probe: V2 clone with the field report's serial and a V3, byte for byte"
+pass "st-info --probe: V2 clone with a binary serial and a V3, byte for byte"
 
 # Probing went through each probe: every board had its own session.
 for b in 0 1; do

@@ -2,7 +2,7 @@
 # The STM32VLDiscovery's own probe: a simulated ST-LINK/V1 (0483:3744, USB mass-storage wrapping)
 # on the STM32F100RB, through the stand-in libusb, seen by unmodified clients: stlink-tools 1.7.0
 # (st-info --probe, st-flash write and read) and OpenOCD 0.12 (hla_layout stlink, hla_vid_pid
-# 0x0483 0x3744, target/stm32f1x.cfg) flash the 78128-byte image of the field report byte for
+# 0x0483 0x3744, target/stm32f1x.cfg) flash the 78128-byte image of an STM32VLDiscovery session byte for
 # byte.
 . "$(dirname "$0")/lib.sh"
 need_tool st-info stlink-tools

@@ -1,7 +1,7 @@
 /*
  * Flash loader for FPEC-compatible controllers that accept 32-bit word programming: the
- * GigaDevice GD32F1x (STFLASH_CLONE_PROGRAM_32BIT; stm32-chip-table.md Table 5: "32-bit word
- * programming allowed"). Run from target SRAM by flash/f1.c instead of f1_program.S when the
+ * GigaDevice GD32F1x (STFLASH_CLONE_PROGRAM_32BIT; docs/chips.md: 32-bit word
+ * programming accepted). Run from target SRAM by flash/f1.c instead of f1_program.S when the
  * target has that quirk: one word store programs 4 bytes in one program time, where the
  * half-word loader needs two.
  *

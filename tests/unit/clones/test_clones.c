@@ -1,7 +1,7 @@
 /*
  * Clones of the STM32F103 on the virtual board: the simulated CKS32F103, GD32F103, APM32F103 and
- * CH32F103 carry the identification facts and the flash behaviours of stm32-chip-table.md
- * Table 5 (checked here on the simulator itself), and the library identifies each, sizes its
+ * CH32F103 carry the identification facts and the flash behaviours of docs/chips.md
+ * (checked here on the simulator itself), and the library identifies each, sizes its
  * flash and writes, verifies and reads it back through the in-process virtual board
  * (--probe sim:CHIP). The APM32's lost half-word is shown to bite a writer that does not poll
  * BSY, and the GD32's word programming to be faster than half-words.
@@ -72,7 +72,7 @@ static void fpec_unlock(struct sim_target *t)
     assert_false(dbg_rd(t, CR) & FLASH_CR_LOCK);
 }
 
-/* What a debugger reads to identify each part (stm32-chip-table.md Table 5). */
+/* What a debugger reads to identify each part (docs/chips.md). */
 struct ident {
     const char *chip;
     uint32_t dp_idcode, ap_idr, cpuid, dbgmcu_idcode;
