@@ -3,7 +3,9 @@
  * Files": section headers, SHT_SYMTAB and its linked string table), to find data such as the
  * RTT control block without scanning memory.
  */
+#include <elf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,20 +16,20 @@
 
 #define ELF_MAX_SIZE (64u << 20) /* firmware files are far smaller */
 
-#define EH_SHOFF 32
-#define EH_SHENTSIZE 46
-#define EH_SHNUM 48
-#define EH_SIZE 52
-#define SH_TYPE 4
-#define SH_OFFSET 16
-#define SH_SIZE 20
-#define SH_LINK 24
-#define SH_ENTSIZE 36
-#define SH_MIN 40
-#define SHT_SYMTAB 2
-#define SYM_NAME 0
-#define SYM_VALUE 4
-#define SYM_SIZE 16
+/* Field offsets from glibc's <elf.h>; fields are read little-endian whatever the host's order. */
+#define EH_SHOFF offsetof(Elf32_Ehdr, e_shoff)
+#define EH_SHENTSIZE offsetof(Elf32_Ehdr, e_shentsize)
+#define EH_SHNUM offsetof(Elf32_Ehdr, e_shnum)
+#define EH_SIZE sizeof(Elf32_Ehdr)
+#define SH_TYPE offsetof(Elf32_Shdr, sh_type)
+#define SH_OFFSET offsetof(Elf32_Shdr, sh_offset)
+#define SH_SIZE offsetof(Elf32_Shdr, sh_size)
+#define SH_LINK offsetof(Elf32_Shdr, sh_link)
+#define SH_ENTSIZE offsetof(Elf32_Shdr, sh_entsize)
+#define SH_MIN sizeof(Elf32_Shdr)
+#define SYM_NAME offsetof(Elf32_Sym, st_name)
+#define SYM_VALUE offsetof(Elf32_Sym, st_value)
+#define SYM_SIZE sizeof(Elf32_Sym)
 
 static int read_file(struct stflash_ctx *ctx, const char *path, uint8_t **out, size_t *len)
 {
@@ -62,7 +64,8 @@ static bool within(size_t len, uint64_t off, uint64_t size)
 static int find_symbol(struct stflash_ctx *ctx, const char *path, const uint8_t *b, size_t len,
                        const char *name, uint32_t *value)
 {
-    if (len < EH_SIZE || memcmp(b, "\177ELF", 4) != 0 || b[4] != 1 || b[5] != 1)
+    if (len < EH_SIZE || memcmp(b, ELFMAG, SELFMAG) != 0 ||
+        b[EI_CLASS] != ELFCLASS32 || b[EI_DATA] != ELFDATA2LSB)
         return ctx_fail(ctx, STFLASH_ERR_FORMAT,
                         "%s is not an ELF32 little-endian file: give the firmware's .elf", path);
     uint32_t shoff = le32_get(b + EH_SHOFF);

@@ -1,4 +1,7 @@
 /* Format detection from the content, and the text encodings no image format uses. */
+#include <elf.h>
+#include <string.h>
+
 #include "image_internal.h"
 
 static bool is_hex_run(const uint8_t *p, size_t avail, size_t n)
@@ -138,7 +141,7 @@ enum stflash_image_format stflash_image_detect_format(const uint8_t *buf, size_t
 {
     if (buf == NULL || len == 0)
         return STFLASH_IMAGE_AUTO;
-    if (len >= 4 && buf[0] == 0x7f && buf[1] == 'E' && buf[2] == 'L' && buf[3] == 'F')
+    if (len >= SELFMAG && memcmp(buf, ELFMAG, SELFMAG) == 0)
         return STFLASH_IMAGE_ELF;
 
     size_t i = 0;

@@ -1,48 +1,36 @@
 /* ELF32 little-endian ARM reader: PT_LOAD program headers at their physical addresses. */
+#include <elf.h>
+#include <stddef.h>
+#include <string.h>
+
 #include "core/le.h"
 #include "image_internal.h"
 #include "stflash/error.h"
 
-/* Field offsets and values from the ELF specification (32-bit layout). */
-#define EI_CLASS 4
-#define EI_DATA 5
-#define EI_VERSION 6
-#define EI_NIDENT 16
-#define ELFCLASS32 1
-#define ELFCLASS64 2
-#define ELFDATA2LSB 1
-#define ELFDATA2MSB 2
-#define EV_CURRENT 1
+/* Field offsets from glibc's <elf.h> (the ELF specification's 32-bit layout); fields are read
+ * little-endian whatever the host's byte order. */
+#define EH_TYPE offsetof(Elf32_Ehdr, e_type)
+#define EH_MACHINE offsetof(Elf32_Ehdr, e_machine)
+#define EH_VERSION offsetof(Elf32_Ehdr, e_version)
+#define EH_ENTRY offsetof(Elf32_Ehdr, e_entry)
+#define EH_PHOFF offsetof(Elf32_Ehdr, e_phoff)
+#define EH_PHENTSIZE offsetof(Elf32_Ehdr, e_phentsize)
+#define EH_PHNUM offsetof(Elf32_Ehdr, e_phnum)
+#define EH_SIZE ((int)sizeof(Elf32_Ehdr))
 
-#define EH_TYPE 16
-#define EH_MACHINE 18
-#define EH_VERSION 20
-#define EH_ENTRY 24
-#define EH_PHOFF 28
-#define EH_PHENTSIZE 42
-#define EH_PHNUM 44
-#define EH_SIZE 52
-
-#define ET_REL 1
-#define ET_EXEC 2
-#define ET_DYN 3
-#define EM_ARM 40
-#define PN_XNUM 0xffff
-
-#define PH_TYPE 0
-#define PH_OFFSET 4
-#define PH_PADDR 12
-#define PH_FILESZ 16
-#define PH_MEMSZ 20
-#define PH_SIZE 32
-#define PT_LOAD 1
+#define PH_TYPE offsetof(Elf32_Phdr, p_type)
+#define PH_OFFSET offsetof(Elf32_Phdr, p_offset)
+#define PH_PADDR offsetof(Elf32_Phdr, p_paddr)
+#define PH_FILESZ offsetof(Elf32_Phdr, p_filesz)
+#define PH_MEMSZ offsetof(Elf32_Phdr, p_memsz)
+#define PH_SIZE ((int)sizeof(Elf32_Phdr))
 
 int img_parse_elf(struct img_ctx *c, const uint8_t *buf, size_t len)
 {
     if (len < EI_NIDENT)
         return img_fail(c, STFLASH_ERR_FORMAT, "truncated elf header (%zu of %d bytes)", len,
                         EH_SIZE);
-    if (buf[0] != 0x7f || buf[1] != 'E' || buf[2] != 'L' || buf[3] != 'F')
+    if (memcmp(buf, ELFMAG, SELFMAG) != 0)
         return img_fail(c, STFLASH_ERR_FORMAT, "not an elf file (bad magic)");
     if (buf[EI_CLASS] == ELFCLASS64)
         return img_fail(c, STFLASH_ERR_UNSUPPORTED,
