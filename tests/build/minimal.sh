@@ -15,7 +15,8 @@ fail() {
 cmake -S "$src" -B "$work" -DCMAKE_BUILD_TYPE=Debug -DSTFLASH_BUILD_SIM=OFF \
     -DSTFLASH_BUILD_FIRMWARE=OFF -DSTFLASH_BUILD_TESTS=OFF -DSTFLASH_COMPAT_TESTS=OFF \
     -DSTFLASH_LOADER_CC=STFLASH_LOADER_CC-NOTFOUND \
-    -DSTFLASH_LOADER_OBJCOPY=STFLASH_LOADER_OBJCOPY-NOTFOUND >"$work/configure.log" 2>&1 ||
+    -DSTFLASH_LOADER_OBJCOPY=STFLASH_LOADER_OBJCOPY-NOTFOUND -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+    >"$work/configure.log" 2>&1 ||
     fail "configure failed: $(tail -n 20 "$work/configure.log")"
 ! grep -qiE '^(UNICORN|CMOCKA)_' "$work/CMakeCache.txt" ||
     fail "the minimal configuration looked for Unicorn or cmocka"
@@ -36,4 +37,25 @@ rc=$?
 set -e
 [ "$rc" -ne 0 ] && grep -q "virtual board" "$work/err" ||
     fail "--probe sim without the virtual board: exit $rc, $(cat "$work/err")"
+
+# The library's internal headers stay inside it: the CLI's main.c, compiled as the build compiles
+# it, cannot include one (src/CMakeLists.txt, tools/CMakeLists.txt), while the public header
+# compiles.
+compile_as_cli() { # FILE: compile FILE with the command line of tools/stflash/main.c
+    python3 - "$work/compile_commands.json" "$1" <<'PY'
+import json, shlex, subprocess, sys
+cmds = [c for c in json.load(open(sys.argv[1])) if c["file"].endswith("/tools/stflash/main.c")]
+args = shlex.split(cmds[0]["command"])
+args = [sys.argv[2] if a.endswith("/tools/stflash/main.c") else a for a in args]
+out = args.index("-o")
+args[out + 1] = sys.argv[2] + ".o"
+sys.exit(subprocess.run(args, cwd=cmds[0]["directory"], capture_output=True).returncode)
+PY
+}
+printf '#include "stflash/stflash.h"\nint probe_public;\n' >"$work/public.c"
+printf '#include "core/le.h"\nint probe_internal;\n' >"$work/internal.c"
+compile_as_cli "$work/public.c" || fail "the CLI's compile command cannot include stflash/stflash.h"
+! compile_as_cli "$work/internal.c" ||
+    fail "the CLI's compile command reaches the library's internal headers (src/ is not private)"
+
 echo "ok: library and tools built without the virtual board, tests, firmware or ARM toolchain"
