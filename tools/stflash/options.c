@@ -1,6 +1,7 @@
 /* Command-line parsing: global and subcommand options, numbers, sizes, clocks, selectors. */
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +20,6 @@ const struct opt_spec cli_global_opts[] = {
 };
 
 #define SELECTOR_FORMS "SERIAL, usb:SERIAL, tcp:[HOST][:PORT][/SERIAL] or sim[:CHIP][,OPTION...]"
-
-static const struct opt_spec *find_long(const struct opt_spec *spec, const char *name, size_t n)
-{
-    for (; spec && spec->name; spec++)
-        if (strlen(spec->name) == n && strncmp(spec->name, name, n) == 0)
-            return spec;
-    return NULL;
-}
 
 static const struct opt_spec *find_short(const struct opt_spec *spec, char c)
 {
@@ -73,97 +66,188 @@ static int take(struct cli *cli, const char *command, const struct opt_spec *o, 
     return EXIT_OK;
 }
 
+/* getopt_long's view of a command's options: the command's own first (they win over a global
+ * option of the same name or letter, as getopt takes the first match), then the global ones.
+ * Long options return LONG_BASE + their index, so they never collide with a letter. */
+#define LONG_BASE 0x100
+
+struct getopt_view {
+    struct option *longs;
+    const struct opt_spec **specs; /* by index in longs */
+    char *shorts;
+};
+
+static size_t spec_count(const struct opt_spec *spec)
+{
+    size_t n = 0;
+    while (spec && spec[n].name)
+        n++;
+    return n;
+}
+
+static int view_build(struct getopt_view *v, const struct opt_spec *spec, bool before_command)
+{
+    size_t n = spec_count(spec) + spec_count(cli_global_opts);
+    v->longs = calloc(n + 1, sizeof *v->longs);
+    v->specs = calloc(n + 1, sizeof *v->specs);
+    v->shorts = calloc(3 * n + 3, 1);
+    if (!v->longs || !v->specs || !v->shorts)
+        return -1;
+    /* '+': stop at the command; '-': the command's arguments come back in order among the
+     * options; ':': a missing value is told apart from an unknown option. */
+    char *sp = v->shorts;
+    *sp++ = before_command ? '+' : '-';
+    *sp++ = ':';
+    size_t k = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (const struct opt_spec *o = pass ? cli_global_opts : spec; o && o->name; o++, k++) {
+            static const int has_arg[] = {[OPT_NONE] = no_argument,
+                                          [OPT_REQUIRED] = required_argument,
+                                          [OPT_OPTIONAL] = optional_argument};
+            v->longs[k] = (struct option){o->name, has_arg[o->arg], NULL, LONG_BASE + (int)k};
+            v->specs[k] = o;
+            if (o->short_name) {
+                *sp++ = o->short_name;
+                if (o->arg != OPT_NONE)
+                    *sp++ = ':';
+                if (o->arg == OPT_OPTIONAL)
+                    *sp++ = ':';
+            }
+        }
+    return 0;
+}
+
+static void view_free(struct getopt_view *v)
+{
+    free(v->longs);
+    free(v->specs);
+    free(v->shorts);
+}
+
+static const struct opt_spec *by_short(const struct opt_spec *spec, int c)
+{
+    const struct opt_spec *o = find_short(spec, (char)c);
+    return o ? o : find_short(cli_global_opts, (char)c);
+}
+
+/* getopt's error returns, in stflash's words. ELEMENT: the argument being parsed. */
+static int parse_error(const struct getopt_view *v, const char *command, int rc,
+                       const char *element)
+{
+    if (optopt >= LONG_BASE) {
+        const struct opt_spec *o = v->specs[optopt - LONG_BASE];
+        if (rc == ':')
+            out_error("option '--%s' needs a value", o->name);
+        else
+            out_error("option '--%s' takes no value (got '%s')", o->name,
+                      strchr(element, '=') ? strchr(element, '=') + 1 : "");
+    } else if (optopt && rc == ':') {
+        out_error("option '-%c' needs a value", optopt);
+    } else if (optopt) {
+        if (command)
+            out_error("unknown option '-%c' for '%s'", optopt, command);
+        else
+            out_error("unknown option '-%c'", optopt);
+    } else {
+        int n = (int)strcspn(element, "=");
+        /* getopt takes an unambiguous start of a long name: a start shared by several is named. */
+        char matches[256] = "";
+        size_t len = 0, count = 0;
+        for (const struct option *l = v->longs; l->name && n > 2; l++)
+            if (strncmp(l->name, element + 2, (size_t)n - 2) == 0 && len < sizeof matches - 64) {
+                len += (size_t)snprintf(matches + len, sizeof matches - len, "%s--%s",
+                                        count ? ", " : "", l->name);
+                count++;
+            }
+        if (count > 1)
+            out_error("option '%.*s' is ambiguous: %s", n, element, matches);
+        else if (command)
+            out_error("unknown option '%.*s' for '%s'", n, element, command);
+        else
+            out_error("unknown option '%.*s'", n, element);
+    }
+    return see_help(command);
+}
+
+/* A negative number ("-1") is a (bad) argument, not an option: the argument's parser names it.
+ * getopt would take it for options, so it sees a stand-in that the argument is mapped back from. */
+static const char negative_stand_in[] = "0";
+
+static bool is_negative_number(const char *a)
+{
+    return a[0] == '-' && a[1] >= '0' && a[1] <= '9';
+}
+
+static const char *original(char **view_argv, char **argv, int n, const char *text)
+{
+    for (int j = 0; j < n; j++)
+        if (view_argv[j] == text)
+            return argv[j];
+    return text;
+}
+
+static int add_arg(const char *command, const char *a, struct cmdline *out)
+{
+    if (out->nargs == CLI_MAX_ARGS) {
+        out_error("too many arguments for '%s'", command);
+        return see_help(command);
+    }
+    out->args[out->nargs++] = a;
+    return EXIT_OK;
+}
+
 int cli_parse(struct cli *cli, const char *command, const struct opt_spec *spec, int argc,
               char **argv, int first, struct cmdline *out)
 {
     memset(out, 0, sizeof *out);
     out->command = command;
     out->next = argc;
-    bool options_done = false;
-    for (int i = first; i < argc; i++) {
-        const char *a = argv[i];
-        /* "-1" is a (bad) number, not an option: let the argument's parser name it. */
-        bool negative = command && a[0] == '-' && a[1] >= '0' && a[1] <= '9';
-        if (options_done || a[0] != '-' || a[1] == '\0' || negative) {
-            if (!command) { /* before the command: stop at it */
-                out->next = i;
-                return EXIT_OK;
-            }
-            if (out->nargs == CLI_MAX_ARGS) {
-                out_error("too many arguments for '%s'", command);
-                return see_help(command);
-            }
-            out->args[out->nargs++] = a;
-            continue;
-        }
-        if (strcmp(a, "--") == 0) {
-            options_done = true;
-            continue;
-        }
-        if (a[1] == '-') {
-            const char *name = a + 2;
-            const char *eq = strchr(name, '=');
-            size_t n = eq ? (size_t)(eq - name) : strlen(name);
-            const struct opt_spec *o = find_long(spec, name, n);
-            if (!o)
-                o = find_long(cli_global_opts, name, n);
-            if (!o) {
-                if (command)
-                    out_error("unknown option '%.*s' for '%s'", (int)(n + 2), a, command);
-                else
-                    out_error("unknown option '%.*s'", (int)(n + 2), a);
-                return see_help(command);
-            }
-            const char *value = NULL;
-            if (eq) {
-                if (o->arg == OPT_NONE) {
-                    out_error("option '--%s' takes no value (got '%s')", o->name, eq + 1);
-                    return see_help(command);
-                }
-                value = eq + 1;
-            } else if (o->arg == OPT_REQUIRED) {
-                if (i + 1 >= argc) {
-                    out_error("option '--%s' needs a value", o->name);
-                    return see_help(command);
-                }
-                value = argv[++i];
-            }
-            int rc = take(cli, command, o, o->name, value, out);
-            if (rc)
-                return rc;
-            continue;
-        }
-        /* Short options, possibly combined (-vv, -vq). */
-        for (const char *p = a + 1; *p; p++) {
-            const struct opt_spec *o = find_short(spec, *p);
-            if (!o)
-                o = find_short(cli_global_opts, *p);
-            if (!o) {
-                if (command)
-                    out_error("unknown option '-%c' for '%s'", *p, command);
-                else
-                    out_error("unknown option '-%c'", *p);
-                return see_help(command);
-            }
-            const char *value = NULL;
-            if (o->arg == OPT_REQUIRED) {
-                if (p[1])
-                    value = p + 1;
-                else if (i + 1 < argc)
-                    value = argv[++i];
-                else {
-                    out_error("option '-%c' needs a value", *p);
-                    return see_help(command);
-                }
-            }
-            int rc = take(cli, command, o, o->name, value, out);
-            if (rc)
-                return rc;
-            if (value)
-                break;
-        }
+    if (first >= argc)
+        return EXIT_OK;
+    /* getopt scans from element 1 of what it is given: element 0 stands for the program. */
+    int n = argc - first + 1;
+    char **args = &argv[first - 1];
+    char **view_argv = calloc((size_t)n + 1, sizeof *view_argv);
+    struct getopt_view v = {0};
+    if (!view_argv || view_build(&v, spec, command == NULL)) {
+        free(view_argv);
+        view_free(&v);
+        out_error("out of memory");
+        return EXIT_FAILED;
     }
-    return EXIT_OK;
+    for (int j = 0; j < n; j++)
+        view_argv[j] = command && j > 0 && is_negative_number(args[j]) ? (char *)negative_stand_in
+                                                                        : args[j];
+    int rc = EXIT_OK;
+    optind = 0; /* glibc: start afresh (the last parse's state is gone) */
+    opterr = 0;
+    for (;;) {
+        int index = -1;
+        int c = getopt_long(n, view_argv, v.shorts, v.longs, &index);
+        if (c == -1)
+            break;
+        const char *value = optarg ? original(view_argv, args, n, optarg) : NULL;
+        if (c == 1) { /* an argument of the command */
+            rc = add_arg(command, value, out);
+        } else if (c == '?' || c == ':') {
+            rc = parse_error(&v, command, c, args[optind - 1 < n ? optind - 1 : n - 1]);
+        } else {
+            const struct opt_spec *o = c >= LONG_BASE ? v.specs[c - LONG_BASE] : by_short(spec, c);
+            rc = take(cli, command, o, o->name, value, out);
+        }
+        if (rc)
+            break;
+    }
+    if (rc == EXIT_OK) {
+        if (!command)
+            out->next = first - 1 + optind; /* the command, or argc */
+        else /* after "--": arguments only */
+            for (int j = optind; j < n && rc == EXIT_OK; j++)
+                rc = add_arg(command, args[j], out);
+    }
+    free(view_argv);
+    view_free(&v);
+    return rc;
 }
 
 int cli_global_option(struct cli *cli, int id, const char *name, const char *value)
