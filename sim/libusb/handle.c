@@ -34,6 +34,27 @@ static bool storage_env(void)
     return v && strcmp(v, "1") == 0;
 }
 
+/* The probe session opens when the interface is claimed, or at the first transfer (Linux's usbfs
+ * claims an unclaimed interface then), not at libusb_open: as on a real system, a probe that
+ * another program has claimed can still be opened and its descriptors (the serial) read;
+ * claiming it is what fails, with LIBUSB_ERROR_BUSY. A session once lost is not opened again:
+ * the device is gone. */
+int usbsim_session(libusb_device_handle *h)
+{
+    if (h->link.fd >= 0)
+        return LIBUSB_SUCCESS;
+    if (h->session_opened)
+        return LIBUSB_ERROR_NO_DEVICE;
+    int rc = daemon_open(&h->link, h->dev->probe.device_id);
+    if (rc != LIBUSB_SUCCESS) {
+        usbsim_log(h->dev->ctx, LIBUSB_LOG_LEVEL_INFO, "cannot open probe %s: %s",
+                   h->dev->probe.serial, libusb_error_name(rc));
+        return rc;
+    }
+    h->session_opened = true;
+    return LIBUSB_SUCCESS;
+}
+
 int LIBUSB_CALL libusb_open(libusb_device *dev, libusb_device_handle **dev_handle)
 {
     if (access_denied(dev->probe.serial))
@@ -41,13 +62,7 @@ int LIBUSB_CALL libusb_open(libusb_device *dev, libusb_device_handle **dev_handl
     libusb_device_handle *h = calloc(1, sizeof *h);
     if (!h)
         return LIBUSB_ERROR_NO_MEM;
-    int rc = daemon_open(&h->link, dev->probe.device_id);
-    if (rc != LIBUSB_SUCCESS) {
-        usbsim_log(dev->ctx, LIBUSB_LOG_LEVEL_INFO, "cannot open probe %s: %s", dev->probe.serial,
-                   libusb_error_name(rc));
-        free(h);
-        return rc;
-    }
+    h->link.fd = -1; /* the session opens at claim time (usbsim_session) */
     libusb_ref_device(dev);
     h->dev = dev;
     h->configuration = PROBE_CONFIG_VALUE; /* the kernel configures a device it enumerates */
@@ -109,6 +124,10 @@ int LIBUSB_CALL libusb_set_configuration(libusb_device_handle *dev_handle, int c
         return LIBUSB_ERROR_NOT_FOUND;
     if (dev_handle->claimed && configuration != dev_handle->configuration)
         return LIBUSB_ERROR_BUSY;
+    /* Linux refuses to configure a device whose interface another program has claimed. */
+    int rc = usbsim_session(dev_handle);
+    if (rc != LIBUSB_SUCCESS)
+        return rc;
     dev_handle->configuration = configuration < 0 ? 0 : configuration;
     return LIBUSB_SUCCESS;
 }
@@ -117,9 +136,12 @@ int LIBUSB_CALL libusb_claim_interface(libusb_device_handle *dev_handle, int int
 {
     if (interface_number != PROBE_INTERFACE || dev_handle->configuration != PROBE_CONFIG_VALUE)
         return LIBUSB_ERROR_NOT_FOUND;
+    if (dev_handle->storage_driver && !dev_handle->auto_detach)
+        return LIBUSB_ERROR_BUSY; /* the kernel driver has the interface */
+    int rc = usbsim_session(dev_handle); /* this handle's own state: no lock needed */
+    if (rc != LIBUSB_SUCCESS)
+        return rc;
     if (dev_handle->storage_driver) {
-        if (!dev_handle->auto_detach)
-            return LIBUSB_ERROR_BUSY; /* the kernel driver has the interface */
         dev_handle->storage_driver = false;
         dev_handle->reattach = true;
     }
@@ -164,7 +186,9 @@ int LIBUSB_CALL libusb_reset_device(libusb_device_handle *dev_handle)
     stlink_pipe_reset(&dev_handle->pipe, dev_handle->dev->usb->ver_major);
     v1_msc_reset(&dev_handle->v1);
     const uint8_t cmd[16] = {SIM_PROBE_USB_RESET};
-    int rc = daemon_usb_cmd(&dev_handle->link, cmd, STLINK_SERVER_DIR_OUT, NULL, 0, NULL, 0);
+    int rc = usbsim_session(dev_handle);
+    if (rc == LIBUSB_SUCCESS)
+        rc = daemon_usb_cmd(&dev_handle->link, cmd, STLINK_SERVER_DIR_OUT, NULL, 0, NULL, 0);
     usbsim_unlock();
     return rc == LIBUSB_SUCCESS ? LIBUSB_SUCCESS : LIBUSB_ERROR_NOT_FOUND;
 }

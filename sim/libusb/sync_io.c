@@ -32,6 +32,9 @@ int usbsim_bulk(libusb_device_handle *h, uint8_t endpoint, uint8_t *data, int le
     *transferred = 0;
     if (length < 0)
         return LIBUSB_ERROR_INVALID_PARAM;
+    int session = usbsim_session(h);
+    if (session != LIBUSB_SUCCESS)
+        return session;
     if (u->ver_major == 1 && (endpoint == u->ep_out || endpoint == u->ep_in)) {
         /* ST-LINK/V1: bulk-only mass-storage transport (v1_msc.c) */
         int n = endpoint == u->ep_out ? v1_msc_out(&h->v1, &h->link, data, (size_t)length)

@@ -95,7 +95,7 @@ int LIBUSB_CALL libusb_submit_transfer(struct libusb_transfer *transfer)
         usbsim_unlock();
         return LIBUSB_ERROR_BUSY;
     }
-    if (!ctx || transfer->dev_handle->link.fd < 0) {
+    if (!ctx || usbsim_session(transfer->dev_handle) != LIBUSB_SUCCESS) {
         usbsim_unlock();
         return LIBUSB_ERROR_NO_DEVICE;
     }

@@ -56,6 +56,7 @@ struct libusb_device {
 struct libusb_device_handle {
     libusb_device *dev;
     struct daemon_link link; /* one connection and probe session per opened device */
+    bool session_opened;     /* link had a session: once lost, the device is gone */
     struct stlink_pipe pipe;
     struct v1_msc v1; /* ST-LINK/V1 (0483:3744): its mass-storage wrapping */
     bool storage_driver; /* the kernel's usb-storage holds the V1 (STFLASH_SIM_USB_STORAGE) */
@@ -64,6 +65,11 @@ struct libusb_device_handle {
     int configuration;
     uint32_t claimed; /* one bit per interface */
 };
+
+/* The handle's probe session with the daemon, opened on first need (usbsim_session in
+ * handle.c): LIBUSB_SUCCESS, LIBUSB_ERROR_BUSY (another client has the probe) or
+ * LIBUSB_ERROR_NO_DEVICE. */
+int usbsim_session(libusb_device_handle *h);
 
 void usbsim_lock(void);
 void usbsim_unlock(void);

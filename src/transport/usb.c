@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/net.h"
 #include "stlink/stlink_proto.h"
 #include "transport/transport.h"
 #include "transport/usb_v1.h"
@@ -128,8 +130,11 @@ static int read_serial(libusb_device_handle *h, uint8_t index, uint8_t *raw, siz
 }
 
 /* Fills the info of one ST-LINK: serial (opening the device), whether it can be used. */
+/* CHECK_BUSY: claim interface 0 for an instant to tell a probe another program holds. Only a
+ * listing does: a claim, however short, makes another thread's or program's claim of that probe
+ * fail meanwhile, so opening one probe by its serial never claims the others. */
 static void probe_info(libusb_device *dev, const struct libusb_device_descriptor *desc,
-                       struct stflash_probe_info *info)
+                       bool check_busy, struct stflash_probe_info *info)
 {
     memset(info, 0, sizeof *info);
     snprintf(info->transport, sizeof info->transport, "usb");
@@ -169,7 +174,7 @@ static void probe_info(libusb_device *dev, const struct libusb_device_descriptor
         snprintf(info->status_text, sizeof info->status_text,
                  "ok; held by the kernel's usb-storage driver until opened (" USB_V1_QUIRK_HINT
                  ")");
-    } else if (info->status == STFLASH_OK) {
+    } else if (info->status == STFLASH_OK && check_busy) {
         /* Another program holding interface 0 makes the probe busy. */
         rc = libusb_claim_interface(h, USB_INTERFACE);
         if (rc == 0) {
@@ -202,7 +207,8 @@ static void free_found(struct usb_found *found, size_t count)
 }
 
 /* Every ST-LINK on the bus, usable or not. */
-static int scan(struct stflash_ctx *ctx, libusb_context *usb, struct usb_found **out, size_t *count)
+static int scan(struct stflash_ctx *ctx, libusb_context *usb, bool check_busy,
+                struct usb_found **out, size_t *count)
 {
     libusb_device **list;
     ssize_t n = libusb_get_device_list(usb, &list);
@@ -221,7 +227,7 @@ static int scan(struct stflash_ctx *ctx, libusb_context *usb, struct usb_found *
             continue;
         if (desc.idVendor != STLINK_VID || !is_stlink_pid(desc.idProduct))
             continue;
-        probe_info(list[i], &desc, &found[k].info);
+        probe_info(list[i], &desc, check_busy, &found[k].info);
         found[k].dev = libusb_ref_device(list[i]);
         k++;
     }
@@ -239,7 +245,7 @@ int usb_enumerate(struct stflash_ctx *ctx, transport_found_fn fn, void *user)
         return rc;
     struct usb_found *found;
     size_t count;
-    rc = scan(ctx, usb, &found, &count);
+    rc = scan(ctx, usb, true, &found, &count);
     if (rc == STFLASH_OK) {
         for (size_t i = 0; i < count; i++)
             fn(user, &found[i].info);
@@ -365,6 +371,22 @@ static int usb_reset(struct transport *tr)
     return STFLASH_OK;
 }
 
+/* Claims interface 0. A program listing the probes claims each for an instant to tell whether it
+ * is in use (probe_info), so a claim refused as busy is tried again for a short while before
+ * the probe counts as held by another program. */
+#define USB_CLAIM_RETRY_MS 500
+static int claim(libusb_device_handle *h)
+{
+    int64_t deadline = net_now_ms() + USB_CLAIM_RETRY_MS;
+    for (;;) {
+        int rc = libusb_claim_interface(h, USB_INTERFACE);
+        if (rc != LIBUSB_ERROR_BUSY || net_now_ms() >= deadline)
+            return rc;
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 /* Opens and claims a found probe. */
 static int open_found(struct stflash_ctx *ctx, libusb_context *usb, const struct usb_found *f,
                       struct usb_transport **out)
@@ -396,7 +418,7 @@ static int open_found(struct stflash_ctx *ctx, libusb_context *usb, const struct
                     what);
         libusb_set_auto_detach_kernel_driver(h, 1);
     }
-    rc = libusb_claim_interface(h, USB_INTERFACE);
+    rc = claim(h);
     if (rc != 0) {
         libusb_close(h);
         if (rc == LIBUSB_ERROR_BUSY)
@@ -443,7 +465,7 @@ int usb_open(struct stflash_ctx *ctx, const char *serial, struct transport **out
         return rc;
     struct usb_found *found;
     size_t count;
-    rc = scan(ctx, usb, &found, &count);
+    rc = scan(ctx, usb, false, &found, &count);
     if (rc != STFLASH_OK) {
         libusb_exit(usb);
         return rc;

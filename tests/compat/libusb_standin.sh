@@ -97,9 +97,11 @@ check("read back", bytes(d.read(0x81, 64)), data)
 d.write(0x02, cmd(0xF2, 0x07, 0x00, 0x01, 0x00, 0x20, 16, 0))
 check("split read", bytes(d.read(0x81, 10)) + bytes(d.read(0x81, 64)), data)
 
-# The probe is now in use: it still enumerates, and a second open is refused.
+# The probe is now in use: it still enumerates and its serial can be read (opening a device
+# does not claim it), and configuring it a second time is refused as busy.
 again = usb.core.find(idProduct=0x3748)
 check("busy probe listed", again is not None, True)
+check("busy probe's serial", usb.util.get_string(again, again.iSerialNumber), d.serial_number)
 try:
     again.set_configuration()
     raise SystemExit("a probe in use could be opened twice")
