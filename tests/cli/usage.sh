@@ -42,6 +42,13 @@ usage_error "no command given"
 usage_error "unknown command 'frobnicate'" frobnicate
 usage_error "unknown option '--frob'" --frob probe
 usage_error "unknown option '--frob' for 'write'" write --frob x.bin
+# An unambiguous start of a long option is the option (getopt_long); a start several share is
+# refused naming them.
+usage_error "option '--ver' is ambiguous: --verbose, --version" --ver probe
+expect_rc 0 --vers
+grep -q "^stflash " "$WORK/out" || fail "--vers did not print the version: $(cat "$WORK/out")"
+usage_error "option '--no-verify' takes no value (got '1')" "${P[@]}" write x.bin --no-verify=1
+usage_error "option '--freq' needs a value" "${P[@]}" info --freq
 usage_error "missing arguments for 'write'" "${P[@]}" write
 usage_error "too many arguments for 'write'" "${P[@]}" write a.bin 0x08000000 extra
 usage_error "missing arguments for 'read'" "${P[@]}" read out.bin 0x08000000
