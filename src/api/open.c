@@ -104,10 +104,16 @@ int dev_choose_probe(struct stflash_ctx *ctx, const struct selector *sel, const 
                      v.items[i].status ? stflash_strerror(v.items[i].status) : "");
         }
         free(v.items);
+        /* Behind an stlink-server the serial goes after the address (selector.c). */
+        char how[320];
+        if (sel->kind == SELECT_TCP)
+            snprintf(how, sizeof how, "--probe tcp:%s:%d/SERIAL", sel->host, sel->port);
+        else
+            snprintf(how, sizeof how, "--probe SERIAL");
         return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
-                        "%d probes match%s%s%s: %s; choose one with --probe SERIAL", (int)v.count,
+                        "%d probes match%s%s%s: %s; choose one with %s", (int)v.count,
                         text && *text ? " '" : "", text ? text : "", text && *text ? "'" : "",
-                        list);
+                        list, how);
     }
     *chosen = v.items[0];
     free(v.items);

@@ -142,6 +142,12 @@ bad 3 "option 'rdp'" --probe sim:rdp=7 info
 start_sim --serial 5A1 --board --serial 5A2
 bad 3 "no ST-LINK with a serial starting with '5A'" --probe 5A info
 bad 3 "2 probes match" --probe "tcp:127.0.0.1:$SIM_PORT/5A" info
+# Behind an stlink-server the serial goes after the address: the fix names that form.
+bad 3 "choose one with --probe tcp:127.0.0.1:$SIM_PORT/SERIAL" --probe "tcp:127.0.0.1:$SIM_PORT" info
+bad 3 "no probe 7Z on the stlink-server" --probe "tcp:127.0.0.1:$SIM_PORT/7Z" info
+grep -qF -- "choose one with --probe tcp:HOST:PORT/SERIAL" "$WORK/err" ||
+    fail "no stlink-server form in the hint: $(cat "$WORK/err")"
+! grep -qF -- "--probe SERIAL" "$WORK/err" || fail "the hint names --probe SERIAL behind tcp:"
 pass "unknown and ambiguous probe selectors"
 
 # ---- option bytes ----

@@ -171,7 +171,7 @@ static const struct help_entry helps[] = {
      "  --system             reset by software (AIRCR SYSRESETREQ); no wire needed\n"
      "  --reset=auto|hard|system   the same choice as one option\n"
      "\n"
-     "Default: NRST when the probe reports it wired, else a software reset.\n"},
+     "Default: a software reset (AIRCR SYSRESETREQ), which needs no RST wire.\n"},
     {"gdbserver",
      "Usage: stflash gdbserver [--port N] [--bind ADDR [--allow-remote]] [--idle-timeout SEC]\n"
      "                         [--semihosting] [--semihosting-dir DIR] [--rtt-port N]\n"
@@ -198,8 +198,8 @@ static const struct help_entry helps[] = {
      "                       (default 0: any free port, printed)\n"},
     {"options",
      "Usage: stflash options [--json] [CHANGES]\n"
-     "Show the option bytes (STM32F0/F1/F3): read protection in force and stored, write-\n"
-     "protected flash groups, watchdog and reset options, user data. With changes, store them\n"
+     "Show the option bytes (every family stflash programs): read protection in force and\n"
+     "stored, write-protected flash, watchdog and reset options, user data. With changes, store them\n"
      "and reset the target so that they load (it is left halted at its reset vector); the\n"
      "result is read back and checked. Without changes the target is only looked at.\n"
      "\n"
