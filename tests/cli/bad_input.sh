@@ -101,6 +101,16 @@ bad 1 "relocatable object file" "${P[@]}" write "$IN/relocatable.elf"
 bad 1 "no program headers" "${P[@]}" write "$IN/no_load.elf"
 pass "ELF: truncated, other architecture, 64-bit, big-endian, headers past the end, overlaps, RAM"
 
+# A file named .bin is raw binary, whatever it holds; records inside one get a warning.
+printf ':10000000000102030405060708090A0B0C0D0E0F78\r\n:00000001FF\r\n' >"$WORK/text.bin"
+bad 5 "'$WORK/text.bin' is named as a raw binary but holds Intel HEX text" \
+    "${P[@]}" verify "$WORK/text.bin" 0x08000000
+grep -qF "give --format ihex" "$WORK/err" || fail "no --format ihex in: $(cat "$WORK/err")"
+cp "$STFLASH_FW_DIR/gdb_target.elf" "$WORK/elf.bin"
+bad 5 "holds an ELF file: its bytes are used as they are; give --format elf" \
+    "${P[@]}" verify "$WORK/elf.bin" 0x08000000
+pass "a .bin that holds Intel HEX or ELF: a warning naming --format"
+
 # ---- numbers ----
 bad 2 "'0x'" "${P[@]}" read "$WORK/x.bin" 0x 16
 bad 2 "bad address '-1'" "${P[@]}" read "$WORK/x.bin" -1 16

@@ -113,6 +113,18 @@ int session_load_image(struct cli *cli, const char *path, enum stflash_image_for
         stflash_image_free(img);
         return EXIT_USAGE;
     }
+    /* The name said raw binary, the bytes say otherwise: written as named, but not silently. */
+    enum stflash_image_format looks =
+        named == STFLASH_IMAGE_BIN && img->segment_count == 1
+            ? stflash_image_detect_format(img->segments[0].data, img->segments[0].len)
+            : STFLASH_IMAGE_AUTO;
+    if (looks != STFLASH_IMAGE_AUTO && looks != STFLASH_IMAGE_BIN) {
+        bool hex = looks == STFLASH_IMAGE_IHEX, srec = looks == STFLASH_IMAGE_SREC;
+        out_warn("'%s' is named as a raw binary but holds %s: its bytes are used as they are; "
+                 "give --format %s to read it as %s instead",
+                 path, hex ? "Intel HEX text" : srec ? "S-record text" : "an ELF file",
+                 hex ? "ihex" : srec ? "srec" : "elf", hex ? "Intel HEX" : srec ? "S-records" : "ELF");
+    }
     if (img->format == STFLASH_IMAGE_BIN && !have_addr)
         out_note(cli,
                  "'%s' is a raw binary: placing it at 0x08000000 (the start of flash); give "
