@@ -92,6 +92,21 @@ static void rate_text(char *buf, size_t cap, size_t bytes, double secs)
 
 /* ---- write ---- */
 
+/* Every byte in SRAM: the SRAM region of the Cortex-M memory map, 0x20000000-0x3FFFFFFF
+ * (ARMv7-M ARM §B3.1, Table B3-1), or the F3/F4/G4 core-coupled RAM at 0x10000000 (RM0090
+ * §2.3.1: 64 KiB). */
+static bool image_in_sram(const struct stflash_image *img)
+{
+    for (size_t i = 0; i < img->segment_count; i++) {
+        uint64_t lo = img->segments[i].addr, hi = lo + img->segments[i].len;
+        bool sram = lo >= 0x20000000u && hi <= 0x40000000u;
+        bool ccm = lo >= 0x10000000u && hi <= 0x10010000u;
+        if (!sram && !ccm)
+            return false;
+    }
+    return img->segment_count > 0;
+}
+
 int cmd_write(struct cli *cli, int argc, char **argv, int first)
 {
     static const struct opt_spec spec[] = {
@@ -155,6 +170,11 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
     }
     char what[128];
     describe_image(img, what, sizeof what);
+    /* An image wholly in SRAM is there to be run or inspected: a reset would start the
+     * flash's firmware over it, so none is made unless asked for. */
+    bool ram_only = image_in_sram(img) && !reset_arg && !halt;
+    if (ram_only)
+        do_reset = false;
 
     struct stflash_dev *dev = NULL;
     rc = session_open(cli, STFLASH_CONNECT_NORMAL, true, &dev);
@@ -183,6 +203,9 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
                 rc = fail_lib(cli, lrc, false);
             else if (do_reset)
                 out_result(cli, "reset%s", halt ? ", halted at the reset vector" : ", running");
+            else if (ram_only)
+                out_result(cli, "left halted (no reset: the image is in SRAM, and a reset would "
+                                "start the flash's firmware; --reset resets anyway)");
             else
                 out_result(cli, "left halted (no reset)");
         }

@@ -134,7 +134,8 @@ static const struct help_entry helps[] = {
      "have switched off the clock the flash needs, or run DMA into SRAM), unless\n"
      "--no-reset-before or --connect hot-plug says otherwise (METHOD as for --reset).\n"
      "After a write the target is reset and runs the new firmware, unless --halt or\n"
-     "--no-reset says otherwise.\n"
+     "--no-reset says otherwise; an image wholly in SRAM is left halted unless --reset\n"
+     "is given (a reset would start the flash's firmware).\n"
      "ADDR: hexadecimal with 0x, or decimal.\n"},
     {"read",
      "Usage: stflash read [OPTIONS] FILE ADDR SIZE\n"
