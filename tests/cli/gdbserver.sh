@@ -18,6 +18,9 @@ until grep -q "listening for gdb on 127.0.0.1:" "$WORK/server.out" 2>/dev/null; 
     sleep 0.05
 done
 port=$(sed -n 's/^listening for gdb on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$WORK/server.out")
+# The command it names is the one the server is made for (a new connection after the first).
+grep -qF "(target extended-remote 127.0.0.1:$port)" "$WORK/server.out" ||
+    fail "the server does not name 'target extended-remote': $(cat "$WORK/server.out")"
 [ -n "$port" ] && [ "$port" -ne 0 ] || fail "no port in: $(cat "$WORK/server.out")"
 pass "gdbserver --port 0 listens on 127.0.0.1:$port"
 
