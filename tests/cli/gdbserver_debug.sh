@@ -136,3 +136,21 @@ grep -qF "read protection: level 1" "$WORK/out" || fail "monitor info after the 
 grep -qE '^pc +0x[0-9a-f]+' "$WORK/out" || fail "registers unreadable after the failed load"
 grep -qF "flash programming failed" "$WORK/server.err" || fail "the server did not log why the load failed"
 pass "load on a read-protected chip: gdb shows an error, later replies stay in step"
+
+# ---- monitor unlock (with consent), then load, resume and erase on the unlocked chip ----
+gdb_run "$WORK/unlock.log" -ex "monitor unlock" -ex "monitor info" -ex "monitor unlock confirm" \
+    -ex "monitor info" -ex load -ex "monitor reset halt" -ex "set var counter = 0" \
+    -ex "monitor resume" -ex "shell sleep 0.5" -ex "monitor halt" \
+    -ex 'printf "C ran=%d\n", counter != 0' -ex "monitor erase" \
+    -ex 'printf "E flash=%#x\n", *(unsigned *)0x08000000' "$elf"
+grep -qF "unlock removes read protection and the chip erases its whole flash: 'monitor unlock confirm' does it" \
+    "$WORK/out" || fail "monitor unlock without confirm did not say what it needs"
+[ "$(grep -c "read protection: level 1" "$WORK/out")" = 1 ] || fail "monitor unlock without confirm changed the protection"
+grep -qF "read protection removed; the flash is erased" "$WORK/out" || fail "monitor unlock confirm"
+grep -qF "read protection: level 0" "$WORK/out" || fail "monitor info after unlock still shows protection"
+grep -qF "Transfer rate" "$WORK/out" || fail "load after monitor unlock confirm failed"
+grep -qF "target running" "$WORK/out" || fail "monitor resume"
+line "C ran=1"
+grep -qF "flash erased" "$WORK/out" || fail "monitor erase"
+line "E flash=0xffffffff"
+pass "monitor unlock needs confirm, then unlocks; load; monitor resume runs the target; monitor erase"

@@ -237,8 +237,9 @@ static int vcont(struct gdb_server *s, struct gdb_conn *c)
         return run_until_stop(s, c);
     if (action == 's' || action == 'S')
         return step(s, c);
+    /* A thread stopped by vCont;t reports signal 0 (gdb manual, "Packets", vCont). */
     if (action == 't')
-        return status(gdb_send_str(c, stflash_halt(s->dev) ? "E01" : "T02"));
+        return status(gdb_send_str(c, stflash_halt(s->dev) ? "E01" : "T00"));
     return status(gdb_send_str(c, "E01"));
 }
 
