@@ -3,7 +3,8 @@
 # (watch, rwatch, awatch) stop the firmware (firmware/gdb_target.c) with the watched address and
 # value; the system registers ($msp, $psp, $primask, $basepri, $faultmask, $control) read and
 # written; the target description per core (Cortex-M0 without BASEPRI/FAULTMASK, Cortex-M4F with
-# the FPU registers); the memory map from the erase map (F4 sectors); monitor commands; load on
+# the FPU registers, the Cortex-M7 with its FPU and FPB version 2); the memory map from the erase
+# map (F4 sectors); monitor commands (unlock with confirm, resume, erase); load on
 # a read-protected chip fails with an error and the session goes on.
 . "$(dirname "$0")/lib.sh"
 command -v gdb-multiarch >/dev/null || fail "gdb-multiarch not found: install the Debian package gdb-multiarch"
@@ -115,6 +116,17 @@ grep -qE '0x08020000 0x08100000 flash blocksize 0x20000' "$WORK/out" || fail "me
 grep -qE '0x08100000 0x08110000 flash blocksize 0x4000' "$WORK/out" || fail "memory map: bank 2"
 grep -qF "Cortex-M4 with FPU" "$WORK/out" || fail "monitor info does not name the M4 with FPU"
 pass "Cortex-M4F: s0-s31 (through d0-d15) and fpscr; the F4 sectors in the memory map"
+
+# ---- Cortex-M7 (F767): FPU registers; FPB version 2 (hardware breakpoints: gdb_load.sh) ----
+serve "sim:stm32f767zi,state=$WORK/f7.state"
+gdb_run "$WORK/f7.log" -ex 'set $s5 = -2.25' -ex 'set $fpscr = 0x01000000' \
+    -ex 'printf "F7 s5=%f fpscr=%#x\n", $s5, $fpscr' -ex 'print $d2' -ex "monitor info"
+line "F7 s5=-2.250000 fpscr=0x1000000"
+# d2 is s5:s4, s5 = -2.25 (0xc0100000) in its high word.
+grep -qE '^\$[0-9]+ = -4\.[0-9]+$|^\$[0-9]+ = -4$' "$WORK/out" || fail "d2 does not hold s5 = -2.25 in its high word"
+grep -qF "Cortex-M7 with FPU" "$WORK/out" || fail "monitor info does not name the M7 with FPU"
+grep -qE "breakpoints: [0-9]+ \(FPBv2\)" "$WORK/out" || fail "monitor info: the F767's FPB is not version 2"
+pass "Cortex-M7: s0-s31 and fpscr written and read back; FPB version 2"
 
 # ---- Cortex-M0 (F051): no BASEPRI, FAULTMASK or FPU ----
 serve "sim:stm32f051r8,state=$WORK/f0.state"
