@@ -117,6 +117,46 @@ grep -qE '0x08100000 0x08110000 flash blocksize 0x4000' "$WORK/out" || fail "mem
 grep -qF "Cortex-M4 with FPU" "$WORK/out" || fail "monitor info does not name the M4 with FPU"
 pass "Cortex-M4F: s0-s31 (through d0-d15) and fpscr; the F4 sectors in the memory map"
 
+# ---- software breakpoints in RAM: code running from SRAM (F103) ----
+# adds r0, #1; adds r1, #1; b back to the first (Thumb: 0x3001, 0x3101, 0xe7fc) at 0x20002000.
+serve "sim:stm32f103cb,state=$WORK/ram.state"
+cat >"$WORK/ram.gdb" <<'GDB'
+set {short}0x20002000 = 0x3001
+set {short}0x20002002 = 0x3101
+set {short}0x20002004 = 0xe7fc
+set $r0 = 0
+set $r1 = 0
+set $pc = 0x20002000
+break *0x20002002
+continue
+printf "B1 pc=%#x r0=%u r1=%u\n", $pc, $r0, $r1
+continue
+printf "B2 pc=%#x r0=%u r1=%u\n", $pc, $r0, $r1
+delete
+printf "M after delete=%#x\n", *(unsigned short *)0x20002002
+maint packet Z0,20002002,2
+maint packet m20002002,2
+maint packet z0,20002002,2
+maint packet m20002002,2
+maint packet Z0,20002004,2
+disconnect
+GDB
+gdb_run "$WORK/ram.log" -x "$WORK/ram.gdb"
+line "B1 pc=0x20002002 r0=1 r1=0"
+line "B2 pc=0x20002002 r0=2 r1=1"
+line "M after delete=0x3101"
+# The server's own BKPT (0xbe00) while inserted, the original after z0.
+grep -A1 -F 'sending: Z0,20002002,2' "$WORK/out" | grep -qF 'received: "OK"' ||
+    fail "the server did not insert the software breakpoint itself"
+grep -A1 -F 'sending: m20002002,2' "$WORK/out" | head -2 | grep -qF 'received: "00be"' ||
+    fail "no BKPT in RAM while the breakpoint is inserted"
+[ "$(grep -A1 -F 'sending: m20002002,2' "$WORK/out" | grep -c 'received: "0131"')" = 1 ] ||
+    fail "z0 did not write the original instruction back"
+# gdb went away with a breakpoint inserted at 0x20002004: the original is back.
+gdb_run "$WORK/ram2.log" -ex 'printf "M after disconnect=%#x\n", *(unsigned short *)0x20002004'
+line "M after disconnect=0xe7fc"
+pass "software breakpoints in RAM: BKPT written by the server, the original back on z0 and at session end"
+
 # ---- Cortex-M7 (F767): FPU registers; FPB version 2 (hardware breakpoints: gdb_load.sh) ----
 serve "sim:stm32f767zi,state=$WORK/f7.state"
 gdb_run "$WORK/f7.log" -ex 'set $s5 = -2.25' -ex 'set $fpscr = 0x01000000' \

@@ -134,6 +134,7 @@ struct gdb_server {
     const struct stflash_ctx *ctx; /* of dev: its last error explains failures in the log */
     struct stflash_target_info info;
     struct stflash_hwbreak hw;   /* breakpoints and watchpoints set for gdb */
+    struct stflash_swbreak sw;   /* software breakpoints in RAM set for gdb */
     struct gdb_core core;        /* of the connected target, read when a client connects */
     char *memory_map;            /* qXfer:memory-map document, made at the first request */
     size_t memory_map_len;
