@@ -3,7 +3,8 @@
 # (watch, rwatch, awatch) stop the firmware (firmware/gdb_target.c) with the watched address and
 # value; the system registers ($msp, $psp, $primask, $basepri, $faultmask, $control) read and
 # written; the target description per core (Cortex-M0 without BASEPRI/FAULTMASK, Cortex-M4F with
-# the FPU registers, the Cortex-M7 with its FPU and FPB version 2); the memory map from the erase
+# the FPU registers, the Cortex-M7 with its FPU and FPB version 2, the Cortex-M33 with its banked
+# stack pointers); the memory map from the erase
 # map (F4 sectors); monitor commands (unlock with confirm, resume, erase); load on
 # a read-protected chip fails with an error and the session goes on.
 . "$(dirname "$0")/lib.sh"
@@ -167,6 +168,24 @@ grep -qE '^\$[0-9]+ = -4\.[0-9]+$|^\$[0-9]+ = -4$' "$WORK/out" || fail "d2 does 
 grep -qF "Cortex-M7 with FPU" "$WORK/out" || fail "monitor info does not name the M7 with FPU"
 grep -qE "breakpoints: [0-9]+ \(FPBv2\)" "$WORK/out" || fail "monitor info: the F767's FPB is not version 2"
 pass "Cortex-M7: s0-s31 and fpscr written and read back; FPB version 2"
+
+# ---- Cortex-M33 (U575, Security Extension in ID_PFR1): the banked stack pointers and limits ----
+# TrustZone off (the option bytes' default): the core runs Non-secure, so the _NS registers are
+# the live ones and the Secure bank reads as zero.
+serve "sim:stm32u575zi,state=$WORK/u5.state"
+gdb_run "$WORK/u5.log" -ex 'printf "N ns_live=%d psp_ns_live=%d\n", $msp_ns == $msp, $psp_ns == $psp' \
+    -ex 'set $msp_ns = 0x20001000' -ex 'printf "N msp=%#x\n", $msp' \
+    -ex 'info registers msp_s psp_s msplim_s psplim_s msplim_ns psplim_ns'
+line "N ns_live=1 psp_ns_live=1"
+line "N msp=0x20001000"
+for r in msp_s psp_s msplim_s psplim_s msplim_ns psplim_ns; do
+    grep -qE "^$r +0x0 " "$WORK/out" || fail "\$$r is not shown (or not 0)"
+done
+# Without the Security Extension (the F429's Cortex-M4) there are none.
+serve "sim:stm32f429zi,state=$WORK/f4.state"
+gdb_run "$WORK/f4s.log" -ex 'print $msp_ns' -ex 'print $psplim_s'
+grep -c '^\$[0-9]* = void$' "$WORK/out" | grep -qx 2 || fail "the Cortex-M4 shows security registers"
+pass "Cortex-M33 with the Security Extension: msp_ns/psp_ns/msp_s/psp_s and the stack limits"
 
 # ---- Cortex-M0 (F051): no BASEPRI, FAULTMASK or FPU ----
 serve "sim:stm32f051r8,state=$WORK/f0.state"
