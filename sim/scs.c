@@ -377,7 +377,10 @@ static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t
     case 0xD3C: *val = 0; break;
     /* Processor feature registers, Cortex-M3 TRM table 4-1 */
     case 0xD40: *val = 0x00000030u; break;
-    case 0xD44: *val = 0x00000200u; break;
+    /* ARMv8-M: ID_PFR1.Security, bits [7:4], = 1: the STM32L5/U5/H5 Cortex-M33 implements the
+     * Security Extension (TrustZone, RM0438 / RM0456 / RM0481), so it reads 0x00000210 (the
+     * Cortex-M33 TRM's ID_PFR1 value with the Security Extension). */
+    case 0xD44: *val = t->cpu->arch == SIM_ARMV8M_MAIN ? 0x00000210u : 0x00000200u; break;
     case 0xD48: *val = 0x00100000u; break;
     case 0xD4C: *val = 0; break;
     case 0xD50: *val = 0x00100030u; break;

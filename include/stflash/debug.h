@@ -98,6 +98,28 @@ int stflash_watch_hit(struct stflash_dev *dev, struct stflash_hwbreak *hb, int *
 /* Removes every breakpoint and watchpoint and disables the FPB. Best effort. */
 void stflash_hwbreak_clear(struct stflash_dev *dev, struct stflash_hwbreak *hb);
 
+/* Software breakpoints: BKPT #0 written over the instruction's first halfword in RAM, the
+ * original kept here and written back on removal (src/api/swbreak.c). */
+#define STFLASH_SWBREAK_MAX 32
+struct stflash_swbreak {
+    struct stflash_swbreak_slot {
+        bool used;
+        uint32_t addr;
+        uint16_t orig; /* the halfword BKPT replaced */
+    } slot[STFLASH_SWBREAK_MAX];
+};
+
+/* Inserts one at addr (halfword aligned); one already there is not an error. Errors:
+ * STFLASH_ERR_INVALID_ARG (an odd address, or memory that did not take the BKPT: flash or
+ * ROM), STFLASH_ERR_BUSY (STFLASH_SWBREAK_MAX set), probe errors. */
+int stflash_swbreak_insert(struct stflash_dev *dev, struct stflash_swbreak *sb, uint32_t addr);
+/* Writes the original halfword back; removing one that is not set is not an error. */
+int stflash_swbreak_remove(struct stflash_dev *dev, struct stflash_swbreak *sb, uint32_t addr);
+/* Whether one is set at addr. */
+bool stflash_swbreak_has(const struct stflash_swbreak *sb, uint32_t addr);
+/* Writes every original back and forgets them. Best effort. */
+void stflash_swbreak_clear(struct stflash_dev *dev, struct stflash_swbreak *sb);
+
 #pragma GCC visibility pop
 #ifdef __cplusplus
 }

@@ -3,7 +3,9 @@
 # (watch, rwatch, awatch) stop the firmware (firmware/gdb_target.c) with the watched address and
 # value; the system registers ($msp, $psp, $primask, $basepri, $faultmask, $control) read and
 # written; the target description per core (Cortex-M0 without BASEPRI/FAULTMASK, Cortex-M4F with
-# the FPU registers); the memory map from the erase map (F4 sectors); monitor commands; load on
+# the FPU registers, the Cortex-M7 with its FPU and FPB version 2, the Cortex-M33 with its banked
+# stack pointers); the memory map from the erase
+# map (F4 sectors); monitor commands (unlock with confirm, resume, erase); load on
 # a read-protected chip fails with an error and the session goes on.
 . "$(dirname "$0")/lib.sh"
 command -v gdb-multiarch >/dev/null || fail "gdb-multiarch not found: install the Debian package gdb-multiarch"
@@ -116,6 +118,75 @@ grep -qE '0x08100000 0x08110000 flash blocksize 0x4000' "$WORK/out" || fail "mem
 grep -qF "Cortex-M4 with FPU" "$WORK/out" || fail "monitor info does not name the M4 with FPU"
 pass "Cortex-M4F: s0-s31 (through d0-d15) and fpscr; the F4 sectors in the memory map"
 
+# ---- software breakpoints in RAM: code running from SRAM (F103) ----
+# adds r0, #1; adds r1, #1; b back to the first (Thumb: 0x3001, 0x3101, 0xe7fc) at 0x20002000.
+serve "sim:stm32f103cb,state=$WORK/ram.state"
+cat >"$WORK/ram.gdb" <<'GDB'
+set {short}0x20002000 = 0x3001
+set {short}0x20002002 = 0x3101
+set {short}0x20002004 = 0xe7fc
+set $r0 = 0
+set $r1 = 0
+set $pc = 0x20002000
+break *0x20002002
+continue
+printf "B1 pc=%#x r0=%u r1=%u\n", $pc, $r0, $r1
+continue
+printf "B2 pc=%#x r0=%u r1=%u\n", $pc, $r0, $r1
+delete
+printf "M after delete=%#x\n", *(unsigned short *)0x20002002
+maint packet Z0,20002002,2
+maint packet m20002002,2
+maint packet z0,20002002,2
+maint packet m20002002,2
+maint packet Z0,20002004,2
+disconnect
+GDB
+gdb_run "$WORK/ram.log" -x "$WORK/ram.gdb"
+line "B1 pc=0x20002002 r0=1 r1=0"
+line "B2 pc=0x20002002 r0=2 r1=1"
+line "M after delete=0x3101"
+# The server's own BKPT (0xbe00) while inserted, the original after z0.
+grep -A1 -F 'sending: Z0,20002002,2' "$WORK/out" | grep -qF 'received: "OK"' ||
+    fail "the server did not insert the software breakpoint itself"
+grep -A1 -F 'sending: m20002002,2' "$WORK/out" | head -2 | grep -qF 'received: "00be"' ||
+    fail "no BKPT in RAM while the breakpoint is inserted"
+[ "$(grep -A1 -F 'sending: m20002002,2' "$WORK/out" | grep -c 'received: "0131"')" = 1 ] ||
+    fail "z0 did not write the original instruction back"
+# gdb went away with a breakpoint inserted at 0x20002004: the original is back.
+gdb_run "$WORK/ram2.log" -ex 'printf "M after disconnect=%#x\n", *(unsigned short *)0x20002004'
+line "M after disconnect=0xe7fc"
+pass "software breakpoints in RAM: BKPT written by the server, the original back on z0 and at session end"
+
+# ---- Cortex-M7 (F767): FPU registers; FPB version 2 (hardware breakpoints: gdb_load.sh) ----
+serve "sim:stm32f767zi,state=$WORK/f7.state"
+gdb_run "$WORK/f7.log" -ex 'set $s5 = -2.25' -ex 'set $fpscr = 0x01000000' \
+    -ex 'printf "F7 s5=%f fpscr=%#x\n", $s5, $fpscr' -ex 'print $d2' -ex "monitor info"
+line "F7 s5=-2.250000 fpscr=0x1000000"
+# d2 is s5:s4, s5 = -2.25 (0xc0100000) in its high word.
+grep -qE '^\$[0-9]+ = -4\.[0-9]+$|^\$[0-9]+ = -4$' "$WORK/out" || fail "d2 does not hold s5 = -2.25 in its high word"
+grep -qF "Cortex-M7 with FPU" "$WORK/out" || fail "monitor info does not name the M7 with FPU"
+grep -qE "breakpoints: [0-9]+ \(FPBv2\)" "$WORK/out" || fail "monitor info: the F767's FPB is not version 2"
+pass "Cortex-M7: s0-s31 and fpscr written and read back; FPB version 2"
+
+# ---- Cortex-M33 (U575, Security Extension in ID_PFR1): the banked stack pointers and limits ----
+# TrustZone off (the option bytes' default): the core runs Non-secure, so the _NS registers are
+# the live ones and the Secure bank reads as zero.
+serve "sim:stm32u575zi,state=$WORK/u5.state"
+gdb_run "$WORK/u5.log" -ex 'printf "N ns_live=%d psp_ns_live=%d\n", $msp_ns == $msp, $psp_ns == $psp' \
+    -ex 'set $msp_ns = 0x20001000' -ex 'printf "N msp=%#x\n", $msp' \
+    -ex 'info registers msp_s psp_s msplim_s psplim_s msplim_ns psplim_ns'
+line "N ns_live=1 psp_ns_live=1"
+line "N msp=0x20001000"
+for r in msp_s psp_s msplim_s psplim_s msplim_ns psplim_ns; do
+    grep -qE "^$r +0x0 " "$WORK/out" || fail "\$$r is not shown (or not 0)"
+done
+# Without the Security Extension (the F429's Cortex-M4) there are none.
+serve "sim:stm32f429zi,state=$WORK/f4.state"
+gdb_run "$WORK/f4s.log" -ex 'print $msp_ns' -ex 'print $psplim_s'
+grep -c '^\$[0-9]* = void$' "$WORK/out" | grep -qx 2 || fail "the Cortex-M4 shows security registers"
+pass "Cortex-M33 with the Security Extension: msp_ns/psp_ns/msp_s/psp_s and the stack limits"
+
 # ---- Cortex-M0 (F051): no BASEPRI, FAULTMASK or FPU ----
 serve "sim:stm32f051r8,state=$WORK/f0.state"
 gdb_run "$WORK/f0.log" -ex 'printf "M primask=%u control=%u\n", $primask, $control' \
@@ -136,3 +207,21 @@ grep -qF "read protection: level 1" "$WORK/out" || fail "monitor info after the 
 grep -qE '^pc +0x[0-9a-f]+' "$WORK/out" || fail "registers unreadable after the failed load"
 grep -qF "flash programming failed" "$WORK/server.err" || fail "the server did not log why the load failed"
 pass "load on a read-protected chip: gdb shows an error, later replies stay in step"
+
+# ---- monitor unlock (with consent), then load, resume and erase on the unlocked chip ----
+gdb_run "$WORK/unlock.log" -ex "monitor unlock" -ex "monitor info" -ex "monitor unlock confirm" \
+    -ex "monitor info" -ex load -ex "monitor reset halt" -ex "set var counter = 0" \
+    -ex "monitor resume" -ex "shell sleep 0.5" -ex "monitor halt" \
+    -ex 'printf "C ran=%d\n", counter != 0' -ex "monitor erase" \
+    -ex 'printf "E flash=%#x\n", *(unsigned *)0x08000000' "$elf"
+grep -qF "unlock removes read protection and the chip erases its whole flash: 'monitor unlock confirm' does it" \
+    "$WORK/out" || fail "monitor unlock without confirm did not say what it needs"
+[ "$(grep -c "read protection: level 1" "$WORK/out")" = 1 ] || fail "monitor unlock without confirm changed the protection"
+grep -qF "read protection removed; the flash is erased" "$WORK/out" || fail "monitor unlock confirm"
+grep -qF "read protection: level 0" "$WORK/out" || fail "monitor info after unlock still shows protection"
+grep -qF "Transfer rate" "$WORK/out" || fail "load after monitor unlock confirm failed"
+grep -qF "target running" "$WORK/out" || fail "monitor resume"
+line "C ran=1"
+grep -qF "flash erased" "$WORK/out" || fail "monitor erase"
+line "E flash=0xffffffff"
+pass "monitor unlock needs confirm, then unlocks; load; monitor resume runs the target; monitor erase"

@@ -1,8 +1,9 @@
 /*
  * run: flash a firmware (as write does: only what differs), reset it, let it run and serve its
  * semihosting calls (include/stflash/semihost.h) until it exits; the tool exits with the
- * firmware's status. Its console goes to the tool's stdout (its stderr stream to stderr), the
- * tool's own messages to stderr, so that the firmware's output can be compared or piped.
+ * firmware's status. Its console goes to the tool's stdout (its stderr stream to stderr), with
+ * RTT up channel 0 under --rtt (run_rtt.c), the tool's own messages to stderr, so that the
+ * firmware's output can be compared or piped.
  */
 #include <errno.h>
 #include <signal.h>
@@ -13,9 +14,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "run_rtt.h"
 #include "stflash/semihost.h"
 
-enum { OPT_TIMEOUT = 1, OPT_SEMIHOSTING_DIR, OPT_NO_FLASH, OPT_FORMAT };
+enum { OPT_TIMEOUT = 1, OPT_SEMIHOSTING_DIR, OPT_NO_FLASH, OPT_FORMAT, OPT_RTT };
 
 /* System control registers (ARMv7-M ARM B3.2, C1.6). */
 #define DEMCR 0xE000EDFCu
@@ -107,7 +109,7 @@ static int interrupted_status(void)
 
 /* Lets the firmware run, serving its calls. Returns the tool's exit status. */
 static int serve(struct cli *cli, struct stflash_dev *dev, struct stflash_semihost *sh,
-                 double timeout_s)
+                 struct run_rtt *rtt, double timeout_s)
 {
     double t0 = now_seconds();
     long wait_us = POLL_MIN_US;
@@ -122,6 +124,10 @@ static int serve(struct cli *cli, struct stflash_dev *dev, struct stflash_semiho
     if (rc)
         return fail_lib(cli, rc, false);
     for (;;) {
+        if ((rc = run_rtt_pump(cli, dev, rtt))) {
+            stop_target(dev);
+            return rc;
+        }
         if (run_signal) {
             stop_target(dev);
             out_error("interrupted: the firmware is halted at 0x%08x", pc_of(dev));
@@ -147,6 +153,9 @@ static int serve(struct cli *cli, struct stflash_dev *dev, struct stflash_semiho
         if ((rc = stflash_semihost_serve(dev, sh, &res)))
             return fail_lib(cli, rc, false);
         if (res.outcome == STFLASH_SEMIHOST_EXITED) {
+            /* What the firmware logged through RTT before it exited. */
+            if ((rc = run_rtt_pump(cli, dev, rtt)))
+                return rc;
             if (res.exit_reason != STFLASH_SEMIHOST_ADP_APPLICATION_EXIT)
                 out_error("the firmware stopped with reason 0x%05x (not "
                           "ADP_Stopped_ApplicationExit): status %d",
@@ -219,6 +228,7 @@ int cmd_run(struct cli *cli, int argc, char **argv, int first)
         {"semihosting-dir", 0, OPT_REQUIRED, OPT_SEMIHOSTING_DIR},
         {"no-flash", 0, OPT_NONE, OPT_NO_FLASH},
         {"format", 0, OPT_REQUIRED, OPT_FORMAT},
+        {"rtt", 0, OPT_NONE, OPT_RTT},
         {NULL, 0, OPT_NONE, 0},
     };
     struct cmdline cl;
@@ -242,6 +252,12 @@ int cmd_run(struct cli *cli, int argc, char **argv, int first)
     struct stflash_image *img = NULL;
     rc = session_load_image(cli, cl.args[0], fmt, false, 0, &img);
     if (rc) {
+        session_done(cli);
+        return rc;
+    }
+    struct run_rtt rtt = {.on = cmd_has_opt(&cl, OPT_RTT)};
+    if ((rc = run_rtt_begin(cli, &rtt, cl.args[0]))) {
+        stflash_image_free(img);
         session_done(cli);
         return rc;
     }
@@ -296,7 +312,7 @@ int cmd_run(struct cli *cli, int argc, char **argv, int first)
         } else if (lrc) {
             rc = fail_lib(cli, lrc, false);
         } else {
-            rc = serve(cli, dev, sh, timeout_s);
+            rc = serve(cli, dev, sh, &rtt, timeout_s);
         }
     }
     sigaction(SIGINT, &old[0], NULL);

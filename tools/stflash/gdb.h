@@ -55,7 +55,7 @@ bool gdb_parse_hex(const char *s, const char *ends, uint32_t *val, const char **
 
 /* ---- the registers of the core (gdb_regs.c) ---- */
 
-#define GDB_REGS_MAX 48
+#define GDB_REGS_MAX 56
 #define GDB_G_REGS 17 /* r0-r15, xpsr: what g and G carry; the others go by p and P */
 
 enum gdb_reg_how {
@@ -79,7 +79,7 @@ struct gdb_core {
     bool fpu;         /* floating-point registers */
     struct gdb_reg regs[GDB_REGS_MAX];
     unsigned nregs;   /* gdb's register numbers are the indexes */
-    char xml[6144];   /* the target description */
+    char xml[8192];   /* the target description */
     size_t xml_len;
 };
 
@@ -134,6 +134,7 @@ struct gdb_server {
     const struct stflash_ctx *ctx; /* of dev: its last error explains failures in the log */
     struct stflash_target_info info;
     struct stflash_hwbreak hw;   /* breakpoints and watchpoints set for gdb */
+    struct stflash_swbreak sw;   /* software breakpoints in RAM set for gdb */
     struct gdb_core core;        /* of the connected target, read when a client connects */
     char *memory_map;            /* qXfer:memory-map document, made at the first request */
     size_t memory_map_len;

@@ -1,8 +1,8 @@
 /*
- * gdb's `monitor` commands (qRcmd): reset [halt|run], halt, resume, erase, info, help; rtt in
- * gdb_rtt.c. What a command says goes to the gdb console as O packets, which may come only before qRcmd's final
- * reply; the final reply is OK, or E01 when the command failed or is unknown (gdb then reports
- * the error, and a batch script stops there).
+ * gdb's `monitor` commands (qRcmd): reset [halt|run], halt, resume, erase, unlock, info, help; rtt
+ * in gdb_rtt.c. What a command says goes to the gdb console as O packets, which may come only
+ * before qRcmd's final reply; the final reply is OK, or E01 when the command failed or is unknown
+ * (gdb then reports the error, and a batch script stops there).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +18,7 @@ static const char help_text[] =
     "  resume        let the target run (gdb still believes it halted: `monitor halt` first\n"
     "                when you use gdb again, or `continue` instead)\n"
     "  erase         erase the whole flash (mass erase)\n"
+    "  unlock confirm  remove read protection: the chip erases its whole flash\n"
     "  info          the core, chip, memories, protection and debug units\n"
     "  semihosting on|off  serve the program's semihosting calls (BKPT 0xAB) while gdb\n"
     "                continues: its console on gdb's, its files in --semihosting-dir\n"
@@ -68,8 +69,8 @@ static int info(struct gdb_server *s, struct gdb_conn *c)
                    ti->dbgmcu_idcode, s->core.name, s->core.fpu ? " with FPU" : "", ti->cpuid,
                    ti->flash_base, ti->flash_size / 1024u,
                    ti->flash_supported ? "" : " (no flash driver: load cannot program it)",
-                   ti->sram_base, ti->sram_size / 1024u, rdp, s->hw.bp_count,
-                   s->hw.fpb_version, s->hw.wp_count);
+                   ti->sram_base, ti->sram_size / 1024u, rdp, s->hw.bp_count, s->hw.fpb_version,
+                   s->hw.wp_count);
 }
 
 int gdb_monitor(struct gdb_server *s, struct gdb_conn *c, const char *hex)
@@ -114,6 +115,21 @@ int gdb_monitor(struct gdb_server *s, struct gdb_conn *c, const char *hex)
         if ((rc = stflash_flash_mass_erase(s->dev)))
             return failed(s, c, "erase", rc);
         if (console(c, "flash erased\n"))
+            return -1;
+    } else if (strcmp(w0, "unlock") == 0 && nw <= 2) {
+        /* The consent `stflash unlock --yes` asks for: the chip erases its flash (cmd_protect.c).
+         */
+        if (!w1 || strcmp(w1, "confirm") != 0) {
+            if (console(c, "unlock removes read protection and the chip erases its whole flash: "
+                           "'monitor unlock confirm' does it\n"))
+                return -1;
+            return gdb_send_str(c, "E01");
+        }
+        if ((rc = stflash_unlock(s->dev)))
+            return failed(s, c, "unlock", rc);
+        s->info.rdp_level = 0;
+        if (console(c, "read protection removed; the flash is erased and the target halted at "
+                       "its reset vector\n"))
             return -1;
     } else if (strcmp(w0, "info") == 0 && nw == 1) {
         if (info(s, c))

@@ -5,7 +5,10 @@
  * 17 MSP, 18 PSP, 20 CONTROL[31:24] FAULTMASK[23:16] BASEPRI[15:8] PRIMASK[7:0], and with the
  * floating-point extension 0x21 FPSCR and 0x40-0x5F S0-S31. ARMv6-M has neither BASEPRI nor
  * FAULTMASK. gdb's double registers d0-d15 are pairs of single ones (d<n> = s<2n+1>:s<2n>); gdb
- * makes s0-s31 of them.
+ * makes s0-s31 of them. With the ARMv8-M Security Extension (ID_PFR1.Security, bits [7:4],
+ * ARMv8-M ARM) the banked stack pointers and their limits: 0x18 MSP_NS, 0x19 PSP_NS,
+ * 0x1A MSP_S, 0x1B PSP_S, 0x1C MSPLIM_S, 0x1D PSPLIM_S, 0x1E MSPLIM_NS, 0x1F PSPLIM_NS (ARMv8-M
+ * ARM C1.6.4, DCRSR).
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 #include "gdb.h"
 
 #define CPUID 0xE000ED00u
+#define ID_PFR1 0xE000ED44u
 #define MVFR0 0xE000EF40u /* Media and VFP Feature Register 0 (ARMv7-M B4.1): 0 without an FPU */
 
 #define REGSEL_SPECIAL 20u
@@ -46,6 +50,11 @@ static const char *const d_names[] = {"d0", "d1", "d2",  "d3",  "d4",  "d5",  "d
 #define F_SYSTEM "org.gnu.gdb.arm.m-system"
 #define F_MASKS "org.stflash.cortex-m.masks"
 #define F_VFP "org.gnu.gdb.arm.vfp"
+#define F_SECURITY "org.stflash.cortex-m.security"
+
+static const char *const banked_names[] = {"msp_ns",   "psp_ns",   "msp_s",     "psp_s",
+                                           "msplim_s", "psplim_s", "msplim_ns", "psplim_ns"};
+#define REGSEL_MSP_NS 0x18u
 
 int gdb_core_detect(struct stflash_dev *dev, struct gdb_core *k)
 {
@@ -62,6 +71,11 @@ int gdb_core_detect(struct stflash_dev *dev, struct gdb_core *k)
             k->name = cores[i].name;
             k->v6m = cores[i].v6m;
         }
+    /* ARMv8-M Mainline: CPUID architecture 0xF and PARTNO 0xD21 (Cortex-M33); its Security
+     * Extension shows in ID_PFR1. */
+    uint32_t pfr1 = 0;
+    bool security = ((cpuid >> 4) & 0xFFFu) == 0xD21u && stflash_read32(dev, ID_PFR1, &pfr1) == 0 &&
+                    ((pfr1 >> 4) & 0xFu) != 0;
     uint32_t mvfr0 = 0;
     if (!k->v6m && stflash_read32(dev, MVFR0, &mvfr0) == 0)
         k->fpu = (mvfr0 & 0xFu) != 0; /* A_SIMD registers: 1 = 16 x 64-bit */
@@ -83,6 +97,9 @@ int gdb_core_detect(struct stflash_dev *dev, struct gdb_core *k)
             add(k, d_names[i], 64, GDB_REG_DOUBLE, REGSEL_S0 + 2 * i, "ieee_double", F_VFP);
         add(k, "fpscr", 32, GDB_REG_DIRECT, REGSEL_FPSCR, "int", F_VFP);
     }
+    if (security)
+        for (unsigned i = 0; i < 8; i++)
+            add(k, banked_names[i], 32, GDB_REG_DIRECT, REGSEL_MSP_NS + i, "data_ptr", F_SECURITY);
     return gdb_core_describe(k);
 }
 

@@ -122,12 +122,20 @@ static int breakpoint(struct gdb_server *s, struct gdb_conn *c)
     }
     if (type > 1)
         return status(gdb_send_str(c, "")); /* not supported */
+    if (!insert && stflash_swbreak_has(&s->sw, addr))
+        return status(
+            gdb_send_str(c, stflash_swbreak_remove(s->dev, &s->sw, addr) ? "E01" : "OK"));
     if (!insert)
         return status(
             gdb_send_str(c, stflash_hwbreak_remove(s->dev, &s->hw, addr) ? "E01" : "OK"));
-    /* Software breakpoints in SRAM: gdb writes the BKPT instruction itself. */
-    if (type == 0 && addr >= 0x20000000u)
-        return status(gdb_send_str(c, ""));
+    /* A software breakpoint in the SRAM region (ARMv7-M ARM B3.1, 0x20000000-0x3FFFFFFF): a
+     * BKPT written there, the original back on z0 and when the session ends. */
+    if (type == 0 && addr >= 0x20000000u && addr < 0x40000000u) {
+        rc = stflash_swbreak_insert(s->dev, &s->sw, addr);
+        if (rc)
+            say(s, "software breakpoint at 0x%08x refused: %s", addr, stflash_strerror(rc));
+        return status(gdb_send_str(c, rc ? "E01" : "OK"));
+    }
     return status(gdb_send_str(c, stflash_hwbreak_insert(s->dev, &s->hw, addr) ? "E01" : "OK"));
 }
 
@@ -237,8 +245,9 @@ static int vcont(struct gdb_server *s, struct gdb_conn *c)
         return run_until_stop(s, c);
     if (action == 's' || action == 'S')
         return step(s, c);
+    /* A thread stopped by vCont;t reports signal 0 (gdb manual, "Packets", vCont). */
     if (action == 't')
-        return status(gdb_send_str(c, stflash_halt(s->dev) ? "E01" : "T02"));
+        return status(gdb_send_str(c, stflash_halt(s->dev) ? "E01" : "T00"));
     return status(gdb_send_str(c, "E01"));
 }
 
@@ -274,11 +283,13 @@ static int dispatch(struct gdb_server *s, struct gdb_conn *c, size_t len)
     case 'D':
         /* gdb removed its breakpoints; the target runs on. */
         stflash_hwbreak_clear(s->dev, &s->hw);
+        stflash_swbreak_clear(s->dev, &s->sw);
         stflash_run(s->dev);
         gdb_send_str(c, "OK");
         return SESSION_END;
     case 'k':
         stflash_hwbreak_clear(s->dev, &s->hw);
+        stflash_swbreak_clear(s->dev, &s->sw);
         stflash_reset(s->dev, STFLASH_RESET_AUTO, false);
         return SESSION_GO_ON; /* no reply; gdb may stay connected (extended-remote) */
     case 'v':
@@ -286,6 +297,7 @@ static int dispatch(struct gdb_server *s, struct gdb_conn *c, size_t len)
             return vcont(s, c);
         if (strncmp(pkt, "vKill", 5) == 0) {
             stflash_hwbreak_clear(s->dev, &s->hw);
+            stflash_swbreak_clear(s->dev, &s->sw);
             int rc = stflash_reset(s->dev, STFLASH_RESET_AUTO, false);
             return status(gdb_send_str(c, rc ? "E01" : "OK"));
         }
@@ -353,8 +365,10 @@ int gdb_serve(struct gdb_server *s, int fd)
     if (c.bad_packets)
         say(s, "%lu malformed packet%s refused (bad checksum or too long)", c.bad_packets,
             c.bad_packets == 1 ? "" : "s");
-    if (state != SESSION_END) /* gone without detaching: leave no breakpoints behind */
+    if (state != SESSION_END) { /* gone without detaching: leave no breakpoints behind */
         stflash_hwbreak_clear(s->dev, &s->hw);
+        stflash_swbreak_clear(s->dev, &s->sw);
+    }
     gdb_flash_reset(&s->flash);
     return 0;
 }

@@ -305,7 +305,8 @@ static const struct help_entry helps[] = {
      "except that a target that does not answer is tried under reset (left halted).\n"
      "Exits with the code of the first failed step (3 probe, 4 target, 6 protection, else 1).\n"},
     {"run",
-     "Usage: stflash run [--timeout SEC] [--semihosting-dir DIR] [--no-flash] FIRMWARE [ARG...]\n"
+     "Usage: stflash run [--timeout SEC] [--semihosting-dir DIR] [--rtt] [--no-flash] FIRMWARE\n"
+     "       [ARG...]\n"
      "Write FIRMWARE to flash as write does (only what differs), reset the target, let it run\n"
      "and serve its semihosting calls (BKPT 0xAB): its console goes to stdout (its stderr\n"
      "stream to stderr) and reads stdin, its files live in DIR. Ends when the firmware exits\n"
@@ -317,6 +318,9 @@ static const struct help_entry helps[] = {
      "  --semihosting-dir DIR  the directory the firmware's files are opened in; names are\n"
      "                       relative to it (absolute names, '..' and symbolic links refused).\n"
      "                       Without it every file is refused; the console still works\n"
+     "  --rtt                also stream RTT up channel 0 to stdout: the control block is the\n"
+     "                       ELF symbol _SEGGER_RTT, else found in SRAM once the firmware has\n"
+     "                       set it up (read without halting the core)\n"
      "  --no-flash           run what the flash holds (reset and serve only)\n"
      "  --format FMT         the file's format when its name does not tell (bin, ihex, srec,\n"
      "                       elf)\n"

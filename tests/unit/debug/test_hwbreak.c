@@ -1,6 +1,7 @@
 /* Hardware breakpoints and watchpoints: FPBv1/FPBv2 and DWT encodings (ARMv7-M ARM C1.11.5,
  * C1.8.10, C1.8.17), and watchpoints set through the library that halt the virtual board's core
- * on the data access they watch, with DFSR.DWTTRAP and the comparator's MATCHED bit. */
+ * on the data access they watch, with DFSR.DWTTRAP and the comparator's MATCHED bit; software
+ * breakpoints in RAM. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -220,6 +221,42 @@ static void watch_set_by_firmware(void **state)
 }
 
 /* Cortex-M3 (ARMv7-M DWT, 4 comparators) and Cortex-M0 (ARMv6-M, 2). */
+/* Software breakpoints in RAM: BKPT #0 (0xBE00) in place, the original back on removal and on
+ * clear; an odd address, flash (which a plain write does not change) and a full table refused. */
+static void swbreak_ram(void **state)
+{
+    (void)state;
+    struct board b;
+    board_open(&b, "stm32f103cb");
+    struct stflash_swbreak sb;
+    memset(&sb, 0, sizeof sb);
+    uint8_t code[4] = {0x01, 0x30, 0x01, 0x31}, got[4];
+    assert_int_equal(stflash_mem_write(b.dev, CODE, code, 4), STFLASH_OK);
+    assert_int_equal(stflash_swbreak_insert(b.dev, &sb, CODE + 2), STFLASH_OK);
+    assert_int_equal(stflash_swbreak_insert(b.dev, &sb, CODE + 2), STFLASH_OK); /* again: kept */
+    assert_true(stflash_swbreak_has(&sb, CODE + 2));
+    assert_int_equal(stflash_mem_read(b.dev, CODE, got, 4), STFLASH_OK);
+    assert_int_equal(got[2] | got[3] << 8, 0xBE00);
+    assert_int_equal(got[0] | got[1] << 8, 0x3001);
+    assert_int_equal(stflash_swbreak_remove(b.dev, &sb, CODE + 2), STFLASH_OK);
+    assert_false(stflash_swbreak_has(&sb, CODE + 2));
+    assert_int_equal(stflash_mem_read(b.dev, CODE, got, 4), STFLASH_OK);
+    assert_memory_equal(got, code, 4);
+    assert_int_equal(stflash_swbreak_remove(b.dev, &sb, CODE + 2), STFLASH_OK); /* not set */
+
+    assert_int_equal(stflash_swbreak_insert(b.dev, &sb, CODE + 1), STFLASH_ERR_INVALID_ARG);
+    assert_int_equal(stflash_swbreak_insert(b.dev, &sb, 0x08000100u), STFLASH_ERR_INVALID_ARG);
+    for (unsigned i = 0; i < STFLASH_SWBREAK_MAX; i++)
+        assert_int_equal(stflash_swbreak_insert(b.dev, &sb, DATA + 2 * i), STFLASH_OK);
+    assert_int_equal(stflash_swbreak_insert(b.dev, &sb, CODE), STFLASH_ERR_BUSY);
+    stflash_swbreak_clear(b.dev, &sb);
+    assert_false(stflash_swbreak_has(&sb, DATA));
+    uint8_t word[2];
+    assert_int_equal(stflash_mem_read(b.dev, DATA, word, 2), STFLASH_OK);
+    assert_int_not_equal(word[0] | word[1] << 8, 0xBE00);
+    board_close(&b);
+}
+
 static void watch_m3(void **state)
 {
     (void)state;
@@ -240,6 +277,7 @@ int main(void)
         cmocka_unit_test(fpb_ctrl_fields), cmocka_unit_test(dwt_encoding),
         cmocka_unit_test(watch_m3),      cmocka_unit_test(watch_m0),
         cmocka_unit_test(watch_set_by_firmware),
+        cmocka_unit_test(swbreak_ram),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
