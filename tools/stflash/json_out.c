@@ -176,8 +176,9 @@ int jout_finish(int exit_code)
         jout_int(e, "exit_code", exit_code);
     }
     fflush(stdout);
+    /* One line, spaced ("key": value, ...): what grep and jq both read. */
     const char *text = json_object_to_json_string_ext(
-        doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+        doc, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
     FILE *f = fdopen(doc_fd, "w");
     if (f) {
         fputs(text, f);
