@@ -104,7 +104,10 @@ jfail 2 STFLASH_ERR_INVALID_ARG "${P[@]}" erase 0x08000000 0
 jfail 2 STFLASH_ERR_INVALID_ARG nosuchcommand
 jfail 1 STFLASH_ERR_IO "${P[@]}" write "$WORK/missing.bin"
 jfail 3 STFLASH_ERR_IO --probe "tcp:127.0.0.1:1" info
-pass "usage errors (exit 2), a missing file (1) and no probe (3) as error objects"
+expect_ok --json write --help
+[ ! -s "$WORK/out" ] || fail "--json --help printed on stdout: $(cat "$WORK/out")"
+expect_err "Usage: stflash write"
+pass "usage errors (exit 2), a missing file (1) and no probe (3) as error objects; --help"
 
 # Streams and several boards refuse --json, naming the alternative.
 for c in gdbserver serve rtt swo "run $WORK/img.bin"; do

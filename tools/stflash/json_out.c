@@ -159,8 +159,14 @@ int jout_finish(int exit_code)
     if (!jout_active())
         return exit_code;
     struct json_object *doc;
+    if (exit_code == EXIT_OK && !root) {
+        /* --help or --version: no command ran, there is no result (the text went to stderr). */
+        close(doc_fd);
+        doc_fd = -1;
+        return exit_code;
+    }
     if (exit_code == EXIT_OK) {
-        doc = jout_root();
+        doc = root;
     } else {
         doc = json_object_new_object();
         struct json_object *kept = NULL;
