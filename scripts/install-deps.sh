@@ -8,6 +8,8 @@ packages=(
     libusb-1.0-0-dev                          # USB access to real probes
     zlib1g-dev                                # CRC-32 on the host
     libssl-dev                                # SHA-256 of images in the production log
+    libjson-c-dev                             # --json output and the production log records
+    python3-jsonschema                        # checks --json output against its schema (tests)
     libunicorn-dev                            # CPU emulator of the virtual board
     libcmocka-dev                             # unit tests
     gcc-arm-none-eabi libnewlib-arm-none-eabi # firmware, examples and on-target loaders

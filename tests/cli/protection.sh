@@ -37,7 +37,7 @@ expect_out "stflash unlock"
 expect_rc 6 "${P[@]}" doctor --json
 expect_json checks.8.step "read protection"
 expect_json checks.8.verdict FAIL
-expect_json failed 1
+expect_json error.exit_code 6
 pass "info, options and doctor report read protection"
 
 # Level 0 through 'options' is refused: that is what unlock is for.
@@ -136,7 +136,9 @@ expect_json nrst_stop false
 expect_rc 2 "${P[@]}" options --data0 256
 expect_err "bad data0 '256'"
 expect_rc 2 "${P[@]}" options --wrp some
-expect_rc 2 "${P[@]}" options --json --data0 1
+expect_ok "${P[@]}" options --json --data0 1
+expect_json changed true
+expect_json data0 1
 pass "user option bits and data bytes; bad values are usage errors"
 
 # The diagnosis of a target without power.

@@ -70,7 +70,9 @@ usage_error "bad probe selector 'tcp:host:port'" --probe tcp:host:port info
 usage_error "bad probe selector 'ftp:x'" --probe ftp:x info
 usage_error "option '--probe' needs a value" info --probe
 usage_error "option '--halt' takes no value" reset --halt=yes
-usage_error "option '--json' is for probe, info, options, doctor and chips only" "${P[@]}" --json reset
+expect_rc 2 "${P[@]}" --json gdbserver
+expect_err "option '--json' does not go with 'gdbserver'"
+expect_json error.exit_code 2
 usage_error "option '--version' goes before the command" "${P[@]}" info --version
 usage_error "give one reset method" "${P[@]}" reset --hard --system
 usage_error "unknown reset method 'sideways'" "${P[@]}" reset --reset=sideways

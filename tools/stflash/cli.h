@@ -115,6 +115,8 @@ void out_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void out_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void out_note(const struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void out_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "see 'stflash COMMAND --help'" after a usage error (NULL: the main help); --json's hint. */
+void out_see_help(const char *command);
 /* A result line on stdout (suppressed by --quiet). */
 void out_result(const struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -131,14 +133,13 @@ const char *flash_unit_noun(const struct stflash_target_info *t);
 /* Firmware version "V2J37S7", "V2J37M26", "V3J7M3". */
 void fmt_firmware(char *buf, size_t cap, const struct stflash_probe_details *d);
 
-/* JSON string output (quotes and escapes). */
-void json_str(const char *s);
-
 /* ---- progress (progress.c) ---- */
 
 void progress_setup(struct cli *cli);
 /* Library callback. */
 void progress_event(void *user, const struct stflash_progress *ev);
+/* Bytes the library reported for a phase, summed over the runs of that phase that ended. */
+uint64_t progress_phase_bytes(enum stflash_phase phase);
 /* Ends an in-place progress line before another message is printed. */
 void progress_break(void);
 /* Progress of a phase the tool drives itself (read). */
@@ -166,8 +167,9 @@ double now_seconds(void);
 
 /*
  * Parses a subcommand's command line, prints its help when asked (returns CMD_DONE), checks the
- * number of positional arguments (args_usage shows them in the error), refuses --json outside
- * probe and info, and creates the library context. Returns EXIT_OK, CMD_DONE or an exit code.
+ * number of positional arguments (args_usage shows them in the error), refuses --json for the
+ * commands that stream (json_refusal), and creates the library context. Returns EXIT_OK,
+ * CMD_DONE or an exit code.
  * After EXIT_OK the caller ends with session_done().
  */
 int cmd_begin(struct cli *cli, const char *command, const struct opt_spec *spec, int argc,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 #include "stflash/chip.h"
 
 /* "1 KiB pages", "4x16+64+7x128 KiB sectors". */
@@ -30,29 +31,28 @@ static void describe_units(char *buf, size_t cap, const struct stflash_flash_geo
         snprintf(buf + used, cap - used, " KiB sectors%s", g->banks > 1 ? ", 2 banks" : "");
 }
 
-static void print_json(void)
+static void add_json(void)
 {
-    printf("{\"chips\": [");
+    struct json_object *arr = jout_arr(jout_root(), "chips");
     for (size_t i = 0; stflash_chip_at(i); i++) {
         const struct stflash_chip_info *c = stflash_chip_at(i);
-        printf("%s\n  {\"dev_id\": %u, \"name\": ", i ? "," : "", c->dev_id);
-        json_str(c->name);
-        printf(", \"family\": ");
-        json_str(stflash_family_name(c->family));
-        printf(", \"parts\": ");
-        json_str(c->parts ? c->parts : "");
-        printf(", \"core\": ");
-        json_str(stflash_core_name(c->core));
-        printf(", \"flash_controller\": ");
-        json_str(stflash_flash_ctrl_name(c->flash_ctrl));
-        printf(", \"flash_base\": %u, \"flash_size_max\": %u, \"banks\": %u, "
-               "\"page_size\": %u, \"sram_base\": %u, \"sram_size\": %u, "
-               "\"erased_value\": %u, \"program_unit\": %u, \"programmable\": %s}",
-               c->flash_base, c->flash_size_max, c->geom.banks, c->geom.page_size, c->sram_base,
-               c->sram_size, c->erased_value, c->program_unit,
-               stflash_chip_can_program(c) ? "true" : "false");
+        struct json_object *o = jout_arr_obj(arr);
+        jout_int(o, "dev_id", c->dev_id);
+        jout_str(o, "name", c->name);
+        jout_str(o, "family", stflash_family_name(c->family));
+        jout_str(o, "parts", c->parts ? c->parts : "");
+        jout_str(o, "core", stflash_core_name(c->core));
+        jout_str(o, "flash_controller", stflash_flash_ctrl_name(c->flash_ctrl));
+        jout_int(o, "flash_base", c->flash_base);
+        jout_int(o, "flash_size_max", c->flash_size_max);
+        jout_int(o, "banks", c->geom.banks);
+        jout_int(o, "page_size", c->geom.page_size);
+        jout_int(o, "sram_base", c->sram_base);
+        jout_int(o, "sram_size", c->sram_size);
+        jout_int(o, "erased_value", c->erased_value);
+        jout_int(o, "program_unit", c->program_unit);
+        jout_bool(o, "programmable", stflash_chip_can_program(c));
     }
-    printf("\n]}\n");
 }
 
 int cmd_chips(struct cli *cli, int argc, char **argv, int first)
@@ -63,7 +63,11 @@ int cmd_chips(struct cli *cli, int argc, char **argv, int first)
     if (rc)
         return rc == CMD_DONE ? EXIT_OK : rc;
     if (cli->json) {
-        print_json();
+        add_json();
+        session_done(cli);
+        return EXIT_OK;
+    }
+    if (cli->quiet) { /* -q: only errors */
         session_done(cli);
         return EXIT_OK;
     }

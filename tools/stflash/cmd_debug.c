@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 
 #define MEM_WORDS_MAX 4096u /* 16 KiB: larger dumps are for 'read' */
 
@@ -61,14 +62,24 @@ static int mem_read(struct cli *cli, const struct cmdline *cl)
         int lrc = stflash_mem_read(dev, addr, buf, (size_t)count * 4u);
         if (lrc != 0)
             rc = fail_lib(cli, lrc, false);
+        /* --json: the words as an array; -q: nothing but errors. */
+        bool text = !cli->json && !cli->quiet;
+        jout_hex(jout_root(), "address", addr, 8);
+        struct json_object *words = jout_arr(jout_root(), "words");
         for (uint64_t i = 0; lrc == 0 && i < count; i++) {
             const uint8_t *w = buf + i * 4u;
-            if (i % 4u == 0)
+            uint32_t v = (uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16 |
+                         (uint32_t)w[3] << 24;
+            char hex[12];
+            snprintf(hex, sizeof hex, "0x%08x", v);
+            if (words)
+                json_object_array_add(words, json_object_new_string(hex));
+            if (text && i % 4u == 0)
                 printf("%s0x%08x:", i ? "\n" : "", addr + (uint32_t)i * 4u);
-            printf(" %08x", (uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16 |
-                                (uint32_t)w[3] << 24);
+            if (text)
+                printf(" %08x", v);
         }
-        if (lrc == 0)
+        if (lrc == 0 && text)
             putchar('\n');
     }
     free(buf);
@@ -113,6 +124,8 @@ static int mem_write(struct cli *cli, const struct cmdline *cl)
             rc = fail_lib(cli, lrc, false);
         else
             out_result(cli, "wrote %zu word%s at 0x%08x", n, n == 1 ? "" : "s", addr);
+        jout_hex(jout_root(), "address", addr, 8);
+        jout_int(jout_root(), "words_written", lrc == 0 ? (int64_t)n : 0);
     }
     stflash_close(dev);
     return rc;
@@ -168,10 +181,19 @@ int cmd_regs(struct cli *cli, int argc, char **argv, int first)
         lrc = stflash_reg_read(dev, 20, &v[19]);
     if (lrc != 0)
         return finish(cli, dev, fail_lib(cli, lrc, false));
-    for (unsigned i = 0; i < 19; i++)
-        printf("%-5s 0x%08x%s", names[i], v[i], i % 4u == 3u || i == 18 ? "\n" : "   ");
     /* DCRSR 20: CONTROL [31:24], FAULTMASK [23:16], BASEPRI [15:8], PRIMASK [7:0] (ARMv7-M
      * ARM C1.6.3). */
+    struct json_object *r = jout_root();
+    for (unsigned i = 0; i < 19; i++)
+        jout_hex(r, names[i], v[i], 8);
+    jout_hex(r, "control", v[19] >> 24, 2);
+    jout_int(r, "faultmask", (v[19] >> 16) & 1u);
+    jout_hex(r, "basepri", (v[19] >> 8) & 0xFFu, 2);
+    jout_int(r, "primask", v[19] & 1u);
+    if (cli->json || cli->quiet)
+        return finish(cli, dev, EXIT_OK);
+    for (unsigned i = 0; i < 19; i++)
+        printf("%-5s 0x%08x%s", names[i], v[i], i % 4u == 3u || i == 18 ? "\n" : "   ");
     printf("control 0x%02x  faultmask %u  basepri 0x%02x  primask %u\n", v[19] >> 24,
            (v[19] >> 16) & 1u, (v[19] >> 8) & 0xFFu, v[19] & 1u);
     return finish(cli, dev, EXIT_OK);
@@ -196,6 +218,9 @@ static int run_control(struct cli *cli, int argc, char **argv, int first, const 
         lrc = stflash_reg_read(dev, 15, &pc);
     if (lrc != 0)
         return finish(cli, dev, fail_lib(cli, lrc, false));
+    jout_bool(jout_root(), "halted", halt);
+    if (halt)
+        jout_hex(jout_root(), "pc", pc, 8);
     if (halt)
         out_result(cli, "halted at pc 0x%08x", pc);
     else

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 #include "multi.h"
 
 enum { OPT_FORMAT = 1, OPT_MASS_ERASE, OPT_NO_VERIFY, OPT_RESET, OPT_HALT, OPT_NO_RESET, OPT_FULL,
@@ -80,6 +81,20 @@ static void describe_image(const struct stflash_image *img, char *buf, size_t ca
         size_t n = strlen(buf);
         snprintf(buf + n, cap - n, "%zu segments", nseg);
     }
+}
+
+/* --json: the image a command wrote or compared. */
+static void image_json(const char *path, const struct stflash_image *img)
+{
+    struct json_object *o = jout_obj(jout_root(), "image");
+    uint32_t lo = 0, hi = 0;
+    (void)stflash_image_lowest_address(img, &lo);
+    (void)stflash_image_highest_address(img, &hi);
+    jout_str(o, "path", path);
+    jout_int(o, "bytes", (int64_t)stflash_image_total_bytes(img));
+    jout_hex(o, "start", lo, 8);
+    jout_hex(o, "end", hi, 8);
+    jout_int(o, "segments", (int64_t)stflash_image_segment_count(img));
 }
 
 static void rate_text(char *buf, size_t cap, size_t bytes, double secs)
@@ -197,6 +212,14 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
             char rate[64];
             rate_text(rate, sizeof rate, stflash_image_total_bytes(img), secs);
             out_result(cli, "wrote %s %s%s", what, rate, wo.no_verify ? "" : ", verified");
+            struct json_object *r = jout_root();
+            image_json(cl.args[0], img);
+            jout_int(r, "erased_bytes", (int64_t)progress_phase_bytes(STFLASH_PHASE_ERASE));
+            jout_int(r, "programmed_bytes", (int64_t)progress_phase_bytes(STFLASH_PHASE_PROGRAM));
+            jout_bool(r, "mass_erase", wo.mass_erase);
+            jout_bool(r, "verified", !wo.no_verify);
+            jout_fixed(r, "seconds", secs, 3);
+            jout_str(r, "reset", !do_reset ? "none" : halt ? "halted" : "running");
             if (do_reset)
                 lrc = stflash_reset(dev, how, halt);
             if (lrc != 0)
@@ -265,6 +288,9 @@ int cmd_verify(struct cli *cli, int argc, char **argv, int first)
             char rate[64];
             rate_text(rate, sizeof rate, stflash_image_total_bytes(img), secs);
             out_result(cli, "verified %s %s: identical", what, rate);
+            image_json(cl.args[0], img);
+            jout_bool(jout_root(), "identical", true);
+            jout_fixed(jout_root(), "seconds", secs, 3);
         }
     }
     stflash_close(dev);
@@ -318,6 +344,14 @@ int cmd_erase(struct cli *cli, int argc, char **argv, int first)
         if (lrc != 0) {
             rc = fail_lib(cli, lrc, false);
         } else {
+            uint32_t end = t.secure_flash_start && !cli->allow_wireless_stack
+                               ? t.secure_flash_start
+                               : t.flash_base + t.flash_size;
+            struct json_object *r = jout_root();
+            jout_bool(r, "mass_erase", true);
+            jout_hex(r, "start", t.flash_base, 8);
+            jout_hex(r, "end", end - 1u, 8);
+            jout_fixed(r, "seconds", now_seconds() - t0, 3);
             char sz[32];
             fmt_size(sz, sizeof sz, t.flash_size);
             if (t.secure_flash_start && !cli->allow_wireless_stack)
@@ -372,6 +406,15 @@ int cmd_erase(struct cli *cli, int argc, char **argv, int first)
         }
         double t0 = now_seconds();
         int lrc = stflash_flash_erase(dev, addr, (uint32_t)size);
+        if (lrc == 0) {
+            struct json_object *r = jout_root();
+            jout_bool(r, "mass_erase", false);
+            jout_hex(r, "start", (uint32_t)lo, 8);
+            jout_hex(r, "end", (uint32_t)(hi - 1), 8);
+            if (rounded)
+                jout_int(r, "units", (int64_t)units);
+            jout_fixed(r, "seconds", now_seconds() - t0, 3);
+        }
         if (lrc != 0) {
             rc = fail_lib(cli, lrc, false);
         } else if (rounded) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 
 /* The selector that names exactly this listed probe. */
 static void probe_selector(const struct cli *cli, const struct stflash_probe_info *p, char *buf,
@@ -27,12 +28,13 @@ static void target_chip_name(const struct stflash_target_info *t, char *buf, siz
         snprintf(buf, cap, "unknown part (DEV_ID 0x%03x)", t->dev_id);
 }
 
-static void print_volts(double v)
+/* Volts with two decimals as the text output shows them; null when the probe cannot tell. */
+static void json_volts(struct json_object *o, double v)
 {
     if (v < 0)
-        fputs("null", stdout);
+        jout_null(o, "target_volts");
     else
-        printf("%.2f", v);
+        jout_fixed(o, "target_volts", v, 2);
 }
 
 /* ---- probe ---- */
@@ -110,52 +112,46 @@ static void probe_text(const struct probe_row *rows, size_t n)
 
 static void probe_json(const struct probe_row *rows, size_t n)
 {
-    fputs("{\"probes\": [", stdout);
+    struct json_object *arr = jout_arr(jout_root(), "probes");
     for (size_t i = 0; i < n; i++) {
         const struct probe_row *r = &rows[i];
         const struct stflash_probe_info *p = r->info;
-        fputs(i ? ",\n  {" : "\n  {", stdout);
-        fputs("\"serial\": ", stdout);
-        json_str(p->serial);
-        fputs(", \"name\": ", stdout);
-        json_str(p->name);
-        printf(", \"vid\": \"%04x\", \"pid\": \"%04x\", \"transport\": ", p->vid, p->pid);
-        json_str(p->transport);
-        fputs(", \"location\": ", stdout);
-        json_str(p->location);
-        printf(", \"openable\": %s, \"status\": ", p->status == STFLASH_OK ? "true" : "false");
-        json_str(p->status == STFLASH_OK ? "ok" : stflash_error_name(p->status));
-        fputs(", \"error\": ", stdout);
-        json_str(p->status == STFLASH_OK
-                     ? NULL
-                     : (p->status_text[0] ? p->status_text : stflash_strerror(p->status)));
+        struct json_object *o = jout_arr_obj(arr);
+        char id[8];
+        jout_str(o, "serial", p->serial);
+        jout_str(o, "name", p->name);
+        snprintf(id, sizeof id, "%04x", p->vid);
+        jout_str(o, "vid", id);
+        snprintf(id, sizeof id, "%04x", p->pid);
+        jout_str(o, "pid", id);
+        jout_str(o, "transport", p->transport);
+        jout_str(o, "location", p->location);
+        jout_bool(o, "openable", p->status == STFLASH_OK);
+        jout_str(o, "status", p->status == STFLASH_OK ? "ok" : stflash_error_name(p->status));
+        jout_str(o, "error", p->status == STFLASH_OK ? NULL
+                             : (p->status_text[0] ? p->status_text : stflash_strerror(p->status)));
         if (r->opened) {
             char fw[32], chip[128];
             fmt_firmware(fw, sizeof fw, &r->details);
             target_chip_name(&r->target, chip, sizeof chip);
-            fputs(", \"firmware\": ", stdout);
-            json_str(fw);
-            fputs(", \"target_volts\": ", stdout);
-            print_volts(r->details.target_volts);
-            fputs(", \"target\": {\"chip\": ", stdout);
-            json_str(chip);
-            printf(", \"dev_id\": \"0x%03x\", \"dbgmcu_idcode\": \"0x%08x\"", r->target.dev_id,
-                   r->target.dbgmcu_idcode);
-            printf(", \"flash_size\": %u, \"flash_size_assumed\": %s, \"sram_size\": %u",
-                   r->target.flash_size, r->target.flash_size_assumed ? "true" : "false",
-                   r->target.sram_size);
-            fputs(", \"clone\": ", stdout);
-            json_str(r->target.clone_name);
-            fputs("}, \"target_error\": null", stdout);
+            jout_str(o, "firmware", fw);
+            json_volts(o, r->details.target_volts);
+            struct json_object *t = jout_obj(o, "target");
+            jout_str(t, "chip", chip);
+            jout_hex(t, "dev_id", r->target.dev_id, 3);
+            jout_hex(t, "dbgmcu_idcode", r->target.dbgmcu_idcode, 8);
+            jout_int(t, "flash_size", r->target.flash_size);
+            jout_bool(t, "flash_size_assumed", r->target.flash_size_assumed);
+            jout_int(t, "sram_size", r->target.sram_size);
+            jout_str(t, "clone", r->target.clone_name);
+            jout_null(o, "target_error");
         } else {
-            fputs(", \"firmware\": null, \"target_volts\": null, \"target\": null, "
-                  "\"target_error\": ",
-                  stdout);
-            json_str(p->status == STFLASH_OK ? r->open_error : NULL);
+            jout_null(o, "firmware");
+            jout_null(o, "target_volts");
+            jout_null(o, "target");
+            jout_str(o, "target_error", p->status == STFLASH_OK ? r->open_error : NULL);
         }
-        putchar('}');
     }
-    fputs(n ? "\n]}\n" : "]}\n", stdout);
 }
 
 int cmd_probe(struct cli *cli, int argc, char **argv, int first)
@@ -190,7 +186,7 @@ int cmd_probe(struct cli *cli, int argc, char **argv, int first)
     }
     if (cli->json)
         probe_json(rows, n);
-    else if (n)
+    else if (n && !cli->quiet) /* -q: only errors */
         probe_text(rows, n);
     fflush(stdout);
     if (n == 0) {
@@ -308,53 +304,56 @@ static void info_json(const struct cli *cli, const struct stflash_probe_details 
                       const struct stflash_target_info *t, int halted)
 {
     const struct stflash_probe_info *p = &d->info;
-    char fw[32], core[64], chip[128];
+    char fw[32], id[8];
     fmt_firmware(fw, sizeof fw, d);
-    fputs("{\"probe\": {\"serial\": ", stdout);
-    json_str(p->serial);
-    fputs(", \"name\": ", stdout);
-    json_str(p->name);
-    printf(", \"vid\": \"%04x\", \"pid\": \"%04x\", \"transport\": ", p->vid, p->pid);
-    json_str(p->transport);
-    fputs(", \"location\": ", stdout);
-    json_str(p->location);
-    fputs(", \"firmware\": ", stdout);
-    json_str(fw);
-    printf(", \"hw_version\": %u, \"jtag_version\": %u, \"swim_version\": %u, \"msd_version\": %u, "
-           "\"api_version\": %u, \"target_volts\": ",
-           d->hw_version, d->jtag_version, d->swim_version, d->msd_version, d->api_version);
-    print_volts(d->target_volts);
-    printf(", \"swd_khz\": %u},\n", d->swd_khz);
+    struct json_object *o = jout_obj(jout_root(), "probe");
+    jout_str(o, "serial", p->serial);
+    jout_str(o, "name", p->name);
+    snprintf(id, sizeof id, "%04x", p->vid);
+    jout_str(o, "vid", id);
+    snprintf(id, sizeof id, "%04x", p->pid);
+    jout_str(o, "pid", id);
+    jout_str(o, "transport", p->transport);
+    jout_str(o, "location", p->location);
+    jout_str(o, "firmware", fw);
+    jout_int(o, "hw_version", d->hw_version);
+    jout_int(o, "jtag_version", d->jtag_version);
+    jout_int(o, "swim_version", d->swim_version);
+    jout_int(o, "msd_version", d->msd_version);
+    jout_int(o, "api_version", d->api_version);
+    json_volts(o, d->target_volts);
+    jout_int(o, "swd_khz", d->swd_khz);
 
-    target_chip_name(t, chip, sizeof chip);
-    cpuid_text(t->cpuid, core, sizeof core);
-    fputs(" \"target\": {\"chip\": ", stdout);
-    json_str(t->chip ? t->chip->name : NULL);
-    fputs(", \"description\": ", stdout);
-    json_str(t->chip ? t->chip->descr : NULL);
-    fputs(", \"parts\": ", stdout);
-    json_str(t->chip ? t->chip->parts : NULL);
-    fputs(", \"family\": ", stdout);
-    json_str(t->chip ? stflash_family_name(t->chip->family) : NULL);
-    fputs(", \"core\": ", stdout);
-    json_str(stflash_core_name(stflash_core_from_cpuid(t->cpuid)));
-    printf(", \"dev_id\": \"0x%03x\", \"rev_id\": \"0x%04x\", \"dbgmcu_idcode\": \"0x%08x\", "
-           "\"cpuid\": \"0x%08x\", \"dp_idcode\": \"0x%08x\", \"clone\": ",
-           t->dev_id, t->rev_id, t->dbgmcu_idcode, t->cpuid, t->dp_idcode);
-    json_str(t->clone_name);
-    printf(", \"flash_base\": %u, \"flash_size\": %u, \"flash_size_assumed\": %s, "
-           "\"flash_size_overridden\": %s, \"flash_size_register\": %u, \"page_size\": %u, "
-           "\"flash_supported\": %s, \"sram_base\": %u, \"sram_size\": %u, ",
-           t->flash_base, t->flash_size, t->flash_size_assumed ? "true" : "false",
-           cli->flash_size ? "true" : "false", t->flash_size_reg_raw, t->page_size,
-           t->flash_supported ? "true" : "false", t->sram_base, t->sram_size);
-    printf("\"flash_size_unreadable\": %s, \"rdp_level\": %d, \"write_protected_groups\": "
-           "\"0x%08x\", \"wrp_group_size\": %u, \"secure_flash_start\": %u, \"halted\": %s}}\n",
-           t->flash_size_unreadable ? "true" : "false", t->rdp_level, t->wrp_mask,
-           t->wrp_group_size, t->secure_flash_start,
-           halted < 0 ? "null"
-           : halted   ? "true"
-                      : "false");
+    o = jout_obj(jout_root(), "target");
+    jout_str(o, "chip", t->chip ? t->chip->name : NULL);
+    jout_str(o, "description", t->chip ? t->chip->descr : NULL);
+    jout_str(o, "parts", t->chip ? t->chip->parts : NULL);
+    jout_str(o, "family", t->chip ? stflash_family_name(t->chip->family) : NULL);
+    jout_str(o, "core", stflash_core_name(stflash_core_from_cpuid(t->cpuid)));
+    jout_hex(o, "dev_id", t->dev_id, 3);
+    jout_hex(o, "rev_id", t->rev_id, 4);
+    jout_hex(o, "dbgmcu_idcode", t->dbgmcu_idcode, 8);
+    jout_hex(o, "cpuid", t->cpuid, 8);
+    jout_hex(o, "dp_idcode", t->dp_idcode, 8);
+    jout_str(o, "clone", t->clone_name);
+    jout_int(o, "flash_base", t->flash_base);
+    jout_int(o, "flash_size", t->flash_size);
+    jout_bool(o, "flash_size_assumed", t->flash_size_assumed);
+    jout_bool(o, "flash_size_overridden", cli->flash_size != 0);
+    jout_int(o, "flash_size_register", t->flash_size_reg_raw);
+    jout_int(o, "page_size", t->page_size);
+    jout_bool(o, "flash_supported", t->flash_supported);
+    jout_int(o, "sram_base", t->sram_base);
+    jout_int(o, "sram_size", t->sram_size);
+    jout_bool(o, "flash_size_unreadable", t->flash_size_unreadable);
+    jout_int(o, "rdp_level", t->rdp_level);
+    jout_hex(o, "write_protected_groups", t->wrp_mask, 8);
+    jout_int(o, "wrp_group_size", t->wrp_group_size);
+    jout_int(o, "secure_flash_start", t->secure_flash_start);
+    if (halted < 0)
+        jout_null(o, "halted");
+    else
+        jout_bool(o, "halted", halted);
 }
 
 int cmd_info(struct cli *cli, int argc, char **argv, int first)
@@ -380,7 +379,7 @@ int cmd_info(struct cli *cli, int argc, char **argv, int first)
             int halted = stflash_is_halted(dev, &h) == 0 ? (int)h : -1;
             if (cli->json)
                 info_json(cli, &d, &t, halted);
-            else
+            else if (!cli->quiet) /* -q: only errors */
                 info_text(cli, &d, &t, halted);
         }
     }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json_out.h"
 #include "options_change.h"
 
 
@@ -116,33 +117,44 @@ static void options_text(const struct stflash_options *o, uint32_t flash_base)
 
 static void options_json(const struct stflash_options *o)
 {
-    printf("{\"rdp_level\": %d, \"rdp_level_stored\": %d, \"rdp\": \"0x%02x\", \"wrp\": "
-           "\"0x%08x\", \"wrp_in_force\": \"0x%08x\", \"write_protected_groups\": \"0x%08x\", "
-           "\"wrp_group_size\": %u, \"wdg_sw\": %s, \"nrst_stop\": %s, \"nrst_stdby\": %s, ",
-           o->rdp_level, o->rdp_level_stored, o->rdp, o->wrp, o->wrp_in_force, ~o->wrp_in_force,
-           o->wrp_group_size, o->wdg_sw ? "true" : "false", o->nrst_stop ? "true" : "false",
-           o->nrst_stdby ? "true" : "false");
-    if (o->has_data)
-        printf("\"data0\": %u, \"data1\": %u, ", o->data0, o->data1);
+    struct json_object *r = jout_root();
+    jout_int(r, "rdp_level", o->rdp_level);
+    jout_int(r, "rdp_level_stored", o->rdp_level_stored);
+    jout_hex(r, "rdp", o->rdp, 2);
+    jout_hex(r, "wrp", o->wrp, 8);
+    jout_hex(r, "wrp_in_force", o->wrp_in_force, 8);
+    jout_hex(r, "write_protected_groups", ~o->wrp_in_force, 8);
+    jout_int(r, "wrp_group_size", o->wrp_group_size);
+    jout_bool(r, "wdg_sw", o->wdg_sw);
+    jout_bool(r, "nrst_stop", o->nrst_stop);
+    jout_bool(r, "nrst_stdby", o->nrst_stdby);
+    if (o->has_data) {
+        jout_int(r, "data0", o->data0);
+        jout_int(r, "data1", o->data1);
+    }
     if (o->has_bor)
-        printf("\"bor_level\": %d, ", o->bor_level);
-    if (o->has_ndbank)
-        printf("\"ndbank\": %s, \"ndboot\": %s, ", o->ndbank ? "true" : "false",
-               o->ndboot ? "true" : "false");
-    if (o->has_boot_add)
-        printf("\"boot_add0\": \"0x%08x\", \"boot_add1\": \"0x%08x\", ", o->boot_add0,
-               o->boot_add1);
+        jout_int(r, "bor_level", o->bor_level);
+    if (o->has_ndbank) {
+        jout_bool(r, "ndbank", o->ndbank);
+        jout_bool(r, "ndboot", o->ndboot);
+    }
+    if (o->has_boot_add) {
+        jout_hex(r, "boot_add0", o->boot_add0, 8);
+        jout_hex(r, "boot_add1", o->boot_add1, 8);
+    }
     if (o->has_swap_bank)
-        printf("\"swap_bank\": %s, ", o->swap_bank ? "true" : "false");
-    if (o->has_trustzone)
-        printf("\"tzen\": %s, \"rdp_half\": %s, ", o->tzen ? "true" : "false",
-               o->rdp_half ? "true" : "false");
+        jout_bool(r, "swap_bank", o->swap_bank);
+    if (o->has_trustzone) {
+        jout_bool(r, "tzen", o->tzen);
+        jout_bool(r, "rdp_half", o->rdp_half);
+    }
     if (o->has_dual_bank)
-        printf("\"dual_bank\": %s, ", o->dual_bank ? "true" : "false");
-    if (o->has_product_state)
-        printf("\"product_state\": \"0x%02x\", \"product_state_name\": \"%s\", ",
-               o->product_state, options_product_state_name(o->product_state));
-    printf("\"option_error\": %s}\n", o->option_error ? "true" : "false");
+        jout_bool(r, "dual_bank", o->dual_bank);
+    if (o->has_product_state) {
+        jout_hex(r, "product_state", o->product_state, 2);
+        jout_str(r, "product_state_name", options_product_state_name(o->product_state));
+    }
+    jout_bool(r, "option_error", o->option_error);
 }
 
 int cmd_options(struct cli *cli, int argc, char **argv, int first)
@@ -183,11 +195,6 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
         return rc;
     }
     bool change = c.change;
-    if (change && cli->json) {
-        out_error("option '--json' shows the option bytes; it does not go with changes");
-        session_done(cli);
-        return EXIT_USAGE;
-    }
 
     struct stflash_dev *dev = NULL;
     rc = session_open(cli, change ? STFLASH_CONNECT_NORMAL : STFLASH_CONNECT_HOT_PLUG, false, &dev);
@@ -222,14 +229,17 @@ int cmd_options(struct cli *cli, int argc, char **argv, int first)
             out_result(cli, "option bytes written; the target was reset to load them (it is "
                             "halted at its reset vector)");
         if (level2) {
+            jout_bool(jout_root(), "changed", true);
+            jout_int(jout_root(), "rdp_level_stored", 2);
             stflash_close(dev);
             session_done(cli);
             return rc;
         }
     }
-    if (rc == EXIT_OK && !cli->quiet) {
+    jout_bool(jout_root(), "changed", change);
+    if (rc == EXIT_OK && (cli->json || !cli->quiet)) {
         if (cli->json)
-            options_json(&o);
+            options_json(&o); /* after a change: the values the reset loaded */
         else
             options_text(&o, t.flash_base);
     }
@@ -286,6 +296,8 @@ int cmd_unlock(struct cli *cli, int argc, char **argv, int first)
             rc = fail_lib(cli, lrc, false);
         } else if (o.rdp_level == 0 && o.rdp_level_stored == 0) {
             out_result(cli, "the chip is not read protected: nothing to do (the flash is kept)");
+            jout_bool(jout_root(), "was_protected", false);
+            jout_bool(jout_root(), "flash_erased", false);
         } else if (!confirm_erase(chip_name(dev), cmd_has_opt(&cl, OPT_YES))) {
             rc = EXIT_USAGE;
         } else {
@@ -296,6 +308,8 @@ int cmd_unlock(struct cli *cli, int argc, char **argv, int first)
             else
                 out_result(cli, "read protection removed; the flash is erased and the target "
                                 "halted at its reset vector");
+            jout_bool(jout_root(), "was_protected", true);
+            jout_bool(jout_root(), "flash_erased", lrc == 0);
         }
     }
     stflash_close(dev);
@@ -328,6 +342,7 @@ int cmd_lock(struct cli *cli, int argc, char **argv, int first)
         else
             out_result(cli, "read protection level 1 set: the debugger can no longer read the "
                             "flash; 'stflash unlock' removes it and erases the flash");
+        jout_int(jout_root(), "rdp_level", 1);
     }
     stflash_close(dev);
     session_done(cli);

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "json_out.h"
 #include "out_file.h"
 
 enum { OPT_FORMAT = 1 };
@@ -76,6 +77,12 @@ int cmd_read(struct cli *cli, int argc, char **argv, int first)
         session_done(cli);
         return EXIT_USAGE;
     }
+    if (cli->json && strcmp(path, "-") == 0) {
+        out_error("option '--json' does not go with 'read -': the data goes to stdout; read into "
+                  "a FILE with --json, or drop --json");
+        session_done(cli);
+        return EXIT_USAGE;
+    }
     if (size > 0x100000000ull - addr) {
         out_error("bad range: 0x%08x + %llu bytes runs past the end of the address space", addr,
                   (unsigned long long)size);
@@ -124,6 +131,13 @@ int cmd_read(struct cli *cli, int argc, char **argv, int first)
             rc = fail_lib(cli, lrc, false);
         } else {
             rc = save(&out, fmt, addr, buf, (size_t)size);
+            struct json_object *r = jout_root();
+            jout_str(r, "file", path);
+            jout_str(r, "format", fmt == STFLASH_IMAGE_IHEX ? "ihex" : "binary");
+            jout_hex(r, "start", addr, 8);
+            jout_hex(r, "end", (uint32_t)(addr + size - 1), 8);
+            jout_int(r, "bytes", (int64_t)size);
+            jout_fixed(r, "seconds", secs, 3);
             if (rc == EXIT_OK && strcmp(path, "-") != 0)
                 out_result(cli, "read %llu byte%s at 0x%08x..0x%08x into %s (%s) in %.2f s",
                            (unsigned long long)size, size == 1 ? "" : "s", addr,

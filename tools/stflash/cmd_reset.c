@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "json_out.h"
 
 enum { OPT_HALT = 1, OPT_HARD, OPT_SYSTEM, OPT_RESET };
 
@@ -53,6 +54,11 @@ int cmd_reset(struct cli *cli, int argc, char **argv, int first)
             rc = fail_lib(cli, lrc, false);
         else
             out_result(cli, "reset%s", halt ? ", halted at the reset vector" : ", running");
+        jout_str(jout_root(), "method",
+                 how == STFLASH_RESET_HARD     ? "hard"
+                 : how == STFLASH_RESET_SYSTEM ? "system"
+                                               : "auto");
+        jout_bool(jout_root(), "halted", halt);
     }
     stflash_close(dev);
     session_done(cli);

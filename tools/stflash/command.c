@@ -5,6 +5,25 @@
 #include "cli.h"
 #include "multi.h"
 
+/* Commands that stream output for as long as they run: one JSON document cannot hold it. */
+static const char *json_refusal(const char *command)
+{
+    static const struct {
+        const char *command, *why;
+    } streams[] = {
+        {"gdbserver", "it serves GDB until the debugger leaves; use 'stflash info --json' for the "
+                      "target"},
+        {"serve", "it serves clients until stopped; use 'stflash probe --json' for the probes"},
+        {"rtt", "it streams the target's output; write it to a file with 'stflash rtt > FILE'"},
+        {"swo", "it streams the trace; write it to a file with 'stflash swo > FILE'"},
+        {"run", "it streams the program's output; use 'stflash write --json' then 'stflash rtt'"},
+    };
+    for (size_t i = 0; i < sizeof streams / sizeof streams[0]; i++)
+        if (strcmp(command, streams[i].command) == 0)
+            return streams[i].why;
+    return NULL;
+}
+
 int cmd_begin(struct cli *cli, const char *command, const struct opt_spec *spec, int argc,
               char **argv, int first, struct cmdline *cl, size_t min_args, size_t max_args,
               const char *args_usage)
@@ -16,12 +35,9 @@ int cmd_begin(struct cli *cli, const char *command, const struct opt_spec *spec,
         help_command(command);
         return CMD_DONE;
     }
-    if (cli->json && strcmp(command, "probe") != 0 && strcmp(command, "info") != 0 &&
-        strcmp(command, "options") != 0 && strcmp(command, "doctor") != 0 &&
-        strcmp(command, "chips") != 0) {
-        out_error("option '--json' is for probe, info, options, doctor and chips only, not for "
-                  "'%s'",
-                  command);
+    const char *refusal = cli->json ? json_refusal(command) : NULL;
+    if (refusal) {
+        out_error("option '--json' does not go with '%s': %s", command, refusal);
         return EXIT_USAGE;
     }
     if (cl->nargs < min_args || cl->nargs > max_args) {
@@ -31,7 +47,7 @@ int cmd_begin(struct cli *cli, const char *command, const struct opt_spec *spec,
         else
             out_error("missing arguments for '%s': usage: stflash %s %s", command, command,
                       args_usage);
-        fprintf(stderr, "stflash: see 'stflash %s --help'\n", command);
+        out_see_help(command);
         return EXIT_USAGE;
     }
     if (multi_selector_is_multi(cli->selector) && strcmp(command, "write") != 0 &&
@@ -43,9 +59,21 @@ int cmd_begin(struct cli *cli, const char *command, const struct opt_spec *spec,
                   command, cli->selector);
         return EXIT_USAGE;
     }
+    if (cli->json && multi_selector_is_multi(cli->selector)) {
+        out_error("option '--json' is for one board: a selector naming several (%s) gives one "
+                  "line per board; use --log FILE for a JSON record of each board",
+                  cli->selector);
+        return EXIT_USAGE;
+    }
     int src = session_init(cli);
     if (src != EXIT_OK || !multi_wanted(cli, command, cl))
         return src;
+    if (cli->json) {
+        out_error("option '--json' does not go with --log or --serial-at: the log FILE holds a "
+                  "JSON record of each board");
+        session_done(cli);
+        return EXIT_USAGE;
+    }
     /* Several probes, --log or --serial-at: the production path runs the whole command. */
     src = multi_run(cli, command, cl);
     session_done(cli);

@@ -18,7 +18,9 @@ static const char global_options[] =
     "                       secure area (from FLASH_SFR.SFSA up), which they keep otherwise\n"
     "  -v, --verbose        more messages (-vv: every probe command)\n"
     "  -q, --quiet          only errors\n"
-    "  --json               machine-readable output (probe, info, options, doctor, chips)\n"
+    "  --json               one JSON document on stdout: the result, or {\"error\": ...}\n"
+    "                       (every command but gdbserver, serve, rtt, swo, run, read -;\n"
+    "                       docs/json.md)\n"
     "  -h, --help           help (also after a command: stflash write --help)\n";
 
 static const char exit_codes[] = "Exit status:\n"

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 #if STFLASH_WITH_SIM
 #include "stflash/sim.h"
 #endif
@@ -34,7 +35,27 @@ static const struct command commands[] = {
     {"serve", cmd_serve},
 };
 
+/* --json before "--": known before parsing, so that usage errors are JSON documents too. */
+static bool wants_json(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--json") == 0)
+            return true;
+    return false;
+}
+
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    if (wants_json(argc, argv) && !jout_start()) {
+        out_error("--json: cannot set up the output streams");
+        return EXIT_FAILED;
+    }
+    return jout_finish(run(argc, argv));
+}
+
+static int run(int argc, char **argv)
 {
     struct cli cli;
     memset(&cli, 0, sizeof cli);
@@ -62,7 +83,7 @@ int main(int argc, char **argv)
     }
     if (pre.next >= argc) {
         out_error("no command given: use " COMMAND_LIST);
-        fprintf(stderr, "stflash: see 'stflash --help'\n");
+        out_see_help(NULL);
         return EXIT_USAGE;
     }
     const char *name = argv[pre.next];
@@ -80,6 +101,6 @@ int main(int argc, char **argv)
         if (strcmp(commands[i].name, name) == 0)
             return commands[i].run(&cli, argc, argv, pre.next + 1);
     out_error("unknown command '%s': use " COMMAND_LIST, name);
-    fprintf(stderr, "stflash: see 'stflash --help'\n");
+    out_see_help(NULL);
     return EXIT_USAGE;
 }

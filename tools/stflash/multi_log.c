@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json_out.h"
 #include "multi.h"
 
 struct multi_log {
@@ -50,55 +51,38 @@ void multi_log_close(struct multi_log *log)
     free(log);
 }
 
-static void json_string(FILE *f, const char *s)
-{
-    if (!s) {
-        fputs("null", f);
-        return;
-    }
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20 || *p >= 0x7f)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
 static void hex(char *out, const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         snprintf(out + 2 * i, 3, "%02X", p[i]);
 }
 
-static void range(FILE *f, bool *first, uint64_t lo, uint64_t end)
+static void range(struct json_object *arr, uint64_t lo, uint64_t end)
 {
-    fprintf(f, "%s{\"start\":\"0x%08llx\",\"end\":\"0x%08llx\"}", *first ? "" : ",",
-            (unsigned long long)lo, (unsigned long long)(end - 1));
-    *first = false;
+    char text[24];
+    struct json_object *o = jout_arr_obj(arr);
+    snprintf(text, sizeof text, "0x%08llx", (unsigned long long)lo);
+    jout_str(o, "start", text);
+    snprintf(text, sizeof text, "0x%08llx", (unsigned long long)(end - 1));
+    jout_str(o, "end", text);
 }
 
 /* The address ranges the job covered: the image's segments, and the board's data where it lies
  * outside them. */
-static void ranges(FILE *f, const struct multi_board *b, const struct stflash_image *img)
+static void ranges(struct json_object *arr, const struct multi_board *b,
+                   const struct stflash_image *img)
 {
-    bool first = true;
-    fputc('[', f);
     bool data_inside = false;
     for (size_t i = 0; img && i < stflash_image_segment_count(img); i++) {
         const struct stflash_segment *s = stflash_image_segment(img, i);
-        range(f, &first, s->addr, (uint64_t)s->addr + s->len);
+        range(arr, s->addr, (uint64_t)s->addr + s->len);
         data_inside |= b->have_data && b->data_addr >= s->addr &&
                        (uint64_t)b->data_addr + b->data_len <= (uint64_t)s->addr + s->len;
     }
     if (b->have_data && !data_inside)
-        range(f, &first, b->data_addr, (uint64_t)b->data_addr + b->data_len);
+        range(arr, b->data_addr, (uint64_t)b->data_addr + b->data_len);
     if (b->erased_end > b->erased_lo)
-        range(f, &first, b->erased_lo, b->erased_end);
-    fputc(']', f);
+        range(arr, b->erased_lo, b->erased_end);
 }
 
 bool multi_log_board(struct multi_log *log, const struct multi_board *b, const char *command,
@@ -114,48 +98,45 @@ bool multi_log_board(struct multi_log *log, const struct multi_board *b, const c
     clock_gettime(CLOCK_REALTIME, &ts);
     struct tm tm;
     gmtime_r(&ts.tv_sec, &tm);
-    char when[40];
+    char when[40], stamp[64];
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-    fprintf(f, "{\"time\":\"%s.%03ldZ\",\"command\":", when, ts.tv_nsec / 1000000L);
-    json_string(f, command);
-    fputs(",\"probe\":", f);
-    json_string(f, b->selector);
-    fputs(",\"probe_serial\":", f);
-    json_string(f, b->probe_serial[0] ? b->probe_serial : NULL);
-    fputs(",\"chip\":", f);
-    json_string(f, b->chip[0] ? b->chip : NULL);
+    snprintf(stamp, sizeof stamp, "%s.%03dZ", when, (int)(ts.tv_nsec / 1000000L));
+    struct json_object *r = json_object_new_object();
+    jout_str(r, "time", stamp);
+    jout_str(r, "command", command);
+    jout_str(r, "probe", b->selector);
+    jout_str(r, "probe_serial", b->probe_serial[0] ? b->probe_serial : NULL);
+    jout_str(r, "chip", b->chip[0] ? b->chip : NULL);
     if (b->dev_id)
-        fprintf(f, ",\"dev_id\":\"0x%03x\"", b->dev_id);
+        jout_hex(r, "dev_id", b->dev_id, 3);
     else
-        fputs(",\"dev_id\":null", f);
+        jout_null(r, "dev_id");
     char uid[25];
     hex(uid, b->uid, sizeof b->uid);
-    fputs(",\"uid\":", f);
-    json_string(f, b->have_uid ? uid : NULL);
-    fputs(",\"image\":", f);
-    json_string(f, image_path);
-    fputs(",\"image_sha256\":", f);
-    json_string(f, image_sha256);
-    fputs(",\"ranges\":", f);
-    ranges(f, b, img);
+    jout_str(r, "uid", b->have_uid ? uid : NULL);
+    jout_str(r, "image", image_path);
+    jout_str(r, "image_sha256", image_sha256);
+    ranges(jout_arr(r, "ranges"), b, img);
     if (b->have_data) {
         char bytes[2 * sizeof b->data + 1];
         hex(bytes, b->data, b->data_len);
-        fprintf(f, ",\"data\":{\"addr\":\"0x%08x\",\"bytes\":\"%s\",\"value\":", b->data_addr,
-                bytes);
-        json_string(f, b->data_text);
-        fputc('}', f);
+        struct json_object *d = jout_obj(r, "data");
+        jout_hex(d, "addr", b->data_addr, 8);
+        jout_str(d, "bytes", bytes);
+        jout_str(d, "value", b->data_text);
     } else {
-        fputs(",\"data\":null", f);
+        jout_null(r, "data");
     }
-    fputs(",\"phases\":[", f);
-    for (size_t i = 0; i < b->nphases; i++)
-        fprintf(f, "%s{\"name\":\"%s\",\"seconds\":%.3f}", i ? "," : "", b->phases[i].name,
-                b->phases[i].seconds);
-    fprintf(f, "],\"seconds\":%.3f,\"result\":\"%s\",\"error\":", b->seconds,
-            b->state == BOARD_OK ? "ok" : "failed");
-    json_string(f, b->state == BOARD_OK ? NULL : b->error ? b->error : "failed");
-    fputs("}\n", f);
+    struct json_object *phases = jout_arr(r, "phases");
+    for (size_t i = 0; i < b->nphases; i++) {
+        struct json_object *p = jout_arr_obj(phases);
+        jout_str(p, "name", b->phases[i].name);
+        jout_fixed(p, "seconds", b->phases[i].seconds, 3);
+    }
+    jout_fixed(r, "seconds", b->seconds, 3);
+    jout_str(r, "result", b->state == BOARD_OK ? "ok" : "failed");
+    jout_str(r, "error", b->state == BOARD_OK ? NULL : b->error ? b->error : "failed");
+    jout_line(f, r);
     if (fclose(f) != 0) {
         free(text);
         return false;
@@ -168,23 +149,30 @@ bool multi_log_board(struct multi_log *log, const struct multi_board *b, const c
     return ok;
 }
 
-/* The quoted value after "key":" in line, copied into out; false when absent. */
-static bool field(const char *line, const char *key, char *out, size_t cap)
+/* The string member `key` of o copied into out; false when absent, not a string or too long. */
+static bool field(struct json_object *o, const char *key, char *out, size_t cap)
 {
-    char pat[40];
-    snprintf(pat, sizeof pat, "\"%s\":\"", key);
-    const char *p = strstr(line, pat);
-    if (!p)
+    struct json_object *v;
+    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
         return false;
-    p += strlen(pat);
-    size_t n = 0;
-    while (p[n] && p[n] != '"')
-        n++;
-    if (p[n] != '"' || n >= cap)
+    const char *text = json_object_get_string(v);
+    if (strlen(text) >= cap)
         return false;
-    memcpy(out, p, n);
-    out[n] = '\0';
+    strcpy(out, text);
     return true;
+}
+
+/* A record of a board that was given a value: its result "ok" and a "data" object. */
+static bool seen_in(const char *line, struct multi_log_seen *s)
+{
+    struct json_object *r = json_tokener_parse(line), *data;
+    char result[8];
+    bool ok = r && field(r, "result", result, sizeof result) && strcmp(result, "ok") == 0 &&
+              json_object_object_get_ex(r, "data", &data) &&
+              json_object_is_type(data, json_type_object) &&
+              field(r, "uid", s->uid, sizeof s->uid) && field(data, "value", s->value, sizeof s->value);
+    json_object_put(r);
+    return ok;
 }
 
 int multi_log_read_seen(const char *path, struct multi_log_seen **out, size_t *count)
@@ -202,13 +190,9 @@ int multi_log_read_seen(const char *path, struct multi_log_seen **out, size_t *c
     size_t cap = 0, n = 0, alloc = 0;
     struct multi_log_seen *seen = NULL;
     while (getline(&line, &cap, f) > 0) {
-        if (!strstr(line, "\"result\":\"ok\"") || !strstr(line, "\"data\":{"))
-            continue;
         struct multi_log_seen s;
         memset(&s, 0, sizeof s);
-        const char *data = strstr(line, "\"data\":{");
-        if (!field(line, "uid", s.uid, sizeof s.uid) ||
-            !field(data, "value", s.value, sizeof s.value))
+        if (!seen_in(line, &s))
             continue;
         if (n == alloc) {
             alloc = alloc ? alloc * 2 : 64;

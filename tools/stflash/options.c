@@ -31,10 +31,7 @@ static const struct opt_spec *find_short(const struct opt_spec *spec, char c)
 
 static int see_help(const char *command)
 {
-    if (command)
-        fprintf(stderr, "stflash: see 'stflash %s --help'\n", command);
-    else
-        fprintf(stderr, "stflash: see 'stflash --help'\n");
+    out_see_help(command);
     return EXIT_USAGE;
 }
 

@@ -1,12 +1,21 @@
-/* Messages, errors and their exit codes, number formatting, JSON strings. */
+/* Messages, errors and their exit codes, number formatting. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 
 static void vline(FILE *f, const char *prefix, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
+
+static void out_error_line(const char *text)
+{
+    progress_break();
+    fprintf(stderr, "stflash: %s\n", text);
+    fflush(stderr);
+}
 
 static void vline(FILE *f, const char *prefix, const char *fmt, va_list ap)
 {
@@ -18,20 +27,57 @@ static void vline(FILE *f, const char *prefix, const char *fmt, va_list ap)
     fflush(f);
 }
 
+/* Under --json the error and its hint also go into the error object (json_out.c). */
+/* The formatted text in a new buffer (NULL when out of memory). */
+static char *vtext(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+static char *vtext(const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *text = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (text)
+        vsnprintf(text, (size_t)n + 1, fmt, again);
+    va_end(again);
+    return text;
+}
+
+/* Under --json the error and its hint also go into the error object (json_out.c). */
 void out_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vline(stderr, "", fmt, ap);
+    char *text = vtext(fmt, ap);
     va_end(ap);
+    jout_error_text(text ? text : "out of memory");
+    out_error_line(text ? text : "out of memory");
+    free(text);
 }
 
 void out_hint(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vline(stderr, "hint: ", fmt, ap);
+    char *text = vtext(fmt, ap);
     va_end(ap);
+    if (!text)
+        return;
+    jout_hint_text(text);
+    progress_break();
+    fprintf(stderr, "stflash: hint: %s\n", text);
+    fflush(stderr);
+    free(text);
+}
+
+void out_see_help(const char *command)
+{
+    char text[96];
+    snprintf(text, sizeof text, "see 'stflash %s%s--help'", command ? command : "",
+             command ? " " : "");
+    jout_hint_text(text);
+    progress_break();
+    fprintf(stderr, "stflash: %s\n", text);
 }
 
 void out_warn(const char *fmt, ...)
@@ -150,6 +196,7 @@ int fail_lib(struct cli *cli, int rc, bool opening)
     const char *msg = cli->ctx ? stflash_last_error(cli->ctx) : "";
     if (!msg || !*msg)
         msg = stflash_strerror(rc);
+    jout_error_name(stflash_error_name(rc));
     out_error("%s", msg);
     hint_for(rc, opening, msg);
     return exit_code_for(rc, opening);
@@ -185,38 +232,4 @@ void fmt_firmware(char *buf, size_t cap, const struct stflash_probe_details *d)
         n += snprintf(buf + n, cap - (size_t)n, "M%u", d->msd_version);
     if (n >= 0 && (size_t)n < cap && d->swim_version)
         snprintf(buf + n, cap - (size_t)n, "S%u", d->swim_version);
-}
-
-void json_str(const char *s)
-{
-    if (!s) {
-        fputs("null", stdout);
-        return;
-    }
-    putchar('"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"':
-            fputs("\\\"", stdout);
-            break;
-        case '\\':
-            fputs("\\\\", stdout);
-            break;
-        case '\n':
-            fputs("\\n", stdout);
-            break;
-        case '\r':
-            fputs("\\r", stdout);
-            break;
-        case '\t':
-            fputs("\\t", stdout);
-            break;
-        default:
-            if (*p < 0x20 || *p >= 0x7f) /* non-ASCII as Latin-1: always valid JSON */
-                printf("\\u%04x", *p);
-            else
-                putchar(*p);
-        }
-    }
-    putchar('"');
 }

@@ -163,9 +163,19 @@ void progress_report(enum stflash_phase phase, uint64_t done, uint64_t total, ui
     }
 }
 
+/* Bytes of each phase that ran to its end: what --json reports (erased, programmed, verified). */
+static uint64_t phase_bytes[STFLASH_PHASE_READ + 1];
+
+uint64_t progress_phase_bytes(enum stflash_phase phase)
+{
+    return phase <= STFLASH_PHASE_READ ? phase_bytes[phase] : 0;
+}
+
 void progress_event(void *user, const struct stflash_progress *ev)
 {
     (void)user;
+    if (ev->phase <= STFLASH_PHASE_READ && ev->done == ev->total)
+        phase_bytes[ev->phase] += ev->total;
     progress_report(ev->phase, ev->done, ev->total, ev->address);
 }
 
