@@ -91,11 +91,13 @@ for s in "${SERIALS[@]}"; do
 done
 pass "a board written again keeps its serial"
 
-# From a CSV of UIDs, as text: a value another chip holds in the log is refused.
-printf 'uid,value\n%s,SN-A\n%s,1003\n' "${UID_OF[${SERIALS[0]}]}" "${UID_OF[${SERIALS[1]}]}" >"$WORK/sn.csv"
+# From a CSV of UIDs, as text: a value another chip holds in the log is refused (board 2's: which
+# board got which counter value depends on the order the threads ran in).
+TAKEN=${SN_OF[${SERIALS[2]}]}
+printf 'uid,value\n%s,SN-A\n%s,%s\n' "${UID_OF[${SERIALS[0]}]}" "${UID_OF[${SERIALS[1]}]}" "$TAKEN" >"$WORK/sn.csv"
 expect_rc 1 --probe "tcp::$SIM_PORT/${SERIALS[0]},tcp::$SIM_PORT/${SERIALS[1]}" write "$WORK/image.bin" \
     0x08000000 --serial-at 0x08000fe0 --serial-format ascii --serial-csv "$WORK/sn.csv" --log "$WORK/serial.log"
-expect_err "value 1003 was already given to the chip with unique ID"
+expect_err "value $TAKEN was already given to the chip with unique ID"
 expect_ok --probe "tcp::$SIM_PORT/${SERIALS[0]}" read "$WORK/text.bin" 0x08000fe0 5
 printf 'SN-A\0' | cmp -s - "$WORK/text.bin" || fail "the CSV's text value was not written"
 pass "CSV values by UID, as text; a duplicate refused"
