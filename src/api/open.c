@@ -117,7 +117,10 @@ int dev_choose_probe(struct stflash_ctx *ctx, const struct selector *sel, const 
     }
     *chosen = v.items[0];
     free(v.items);
-    if (chosen->status != STFLASH_OK)
+    /* A probe listed as in use may be free by now: the listing of another thread or program
+     * claims each probe for an instant. Opening it says whether it still is (the USB open
+     * tries its claim again for a while). */
+    if (chosen->status != STFLASH_OK && chosen->status != STFLASH_ERR_BUSY)
         return ctx_fail(ctx, chosen->status, "probe %s cannot be opened: %s", chosen->serial,
                         chosen->status_text);
     return STFLASH_OK;
