@@ -10,16 +10,24 @@ static const char global_options[] =
     "                       tcp:[HOST][:PORT][/SERIAL] (an stlink-server, default\n"
     "                       127.0.0.1:7184), sim[:CHIP][,OPTION...] (the virtual board);\n"
     "                       default: $STFLASH_PROBE, else the only USB probe\n"
-    "  --freq KHZ           SWD clock in kHz, or with a suffix: 4M, 1800k\n"
+    "  --freq KHZ           SWD clock in kHz, or with a suffix: 4M, 1800k ($STFLASH_FREQ)\n"
     "  --connect MODE       normal (attach, halt for flash operations), under-reset (hold\n"
     "                       NRST while attaching), hot-plug (attach without halting)\n"
+    "                       ($STFLASH_CONNECT)\n"
     "  --flash-size SIZE    flash size to assume instead of the flash-size register (128k)\n"
+    "                       ($STFLASH_FLASH_SIZE)\n"
+    "  --chip NAME          the part to assume instead of the one detected (STM32F103C8, F407;\n"
+    "                       'stflash chips --names'): used as given when the DEV_ID is\n"
+    "                       unknown, with a warning when it has the same flash controller,\n"
+    "                       refused when its controller differs ($STFLASH_CHIP)\n"
     "  --allow-wireless-stack  STM32WB/WL: let write and erase reach the wireless stack's\n"
     "                       secure area (from FLASH_SFR.SFSA up), which they keep otherwise\n"
     "  -v, --verbose        more messages (-vv: every probe command)\n"
     "  -q, --quiet          only errors\n"
     "  --json               machine-readable output (probe, info, options, doctor, chips)\n"
-    "  -h, --help           help (also after a command: stflash write --help)\n";
+    "  -h, --help           help (also after a command: stflash write --help)\n"
+    "The environment variables in parentheses stand for an option the command line does not\n"
+    "give; a bad value in one is an error that names it.\n";
 
 static const char exit_codes[] = "Exit status:\n"
                                  "  0  success\n"
@@ -244,10 +252,13 @@ static const struct help_entry helps[] = {
              "\n"
              "  --allow-read-protect  confirm (required, as for options --rdp 1)\n"},
     {"chips",
-     "Usage: stflash chips [--json]\n"
+     "Usage: stflash chips [--names | --json]\n"
      "List the chip table: each DEV_ID with its family, part numbers, core, the flash and SRAM of\n"
      "its largest part, the erase units, and whether stflash programs its flash (the others are\n"
-     "identified, and their memory, registers and reset work). No probe is opened.\n"},
+     "identified, and their memory, registers and reset work). No probe is opened.\n"
+     "\n"
+     "  --names  one part name a line (STM32F103x8: x stands for the package letter), the\n"
+     "           names --chip takes, for scripts and shell completion\n"},
     {"mem",
      "Usage: stflash mem read ADDR [WORDS]\n"
      "       stflash mem write ADDR VALUE...\n"
