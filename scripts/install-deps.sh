@@ -14,6 +14,7 @@ packages=(
     openocd stlink-tools gdb-multiarch python3-pyocd srecord # peers for compatibility tests
     clang libclang-rt-14-dev                  # the libFuzzer harnesses (tests/fuzz)
     valgrind                                  # the integration tests under memcheck (tests/valgrind)
+    zsh fish                                  # loading the shell completions (tests/cli/install.sh)
 )
 
 missing=()
