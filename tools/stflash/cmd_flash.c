@@ -51,6 +51,21 @@ int parse_image_format(const char *text, enum stflash_image_format *fmt)
     return EXIT_OK;
 }
 
+/* 1 when a segment of the image lies in the target's flash (or the flash is unknown). */
+static bool image_in_flash(struct stflash_dev *dev, const struct stflash_image *img)
+{
+    struct stflash_target_info t;
+    if (stflash_target_info(dev, &t) != 0 || t.flash_size == 0)
+        return true;
+    for (size_t i = 0; i < img->segment_count; i++) {
+        const struct stflash_segment *s = &img->segments[i];
+        uint64_t end = (uint64_t)s->addr + s->len;
+        if (s->addr < (uint64_t)t.flash_base + t.flash_size && end > t.flash_base)
+            return true;
+    }
+    return false;
+}
+
 int parse_reset_method(const char *text, enum stflash_reset *how)
 {
     if (strcmp(text, "auto") == 0)
@@ -177,12 +192,18 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
             char rate[64];
             rate_text(rate, sizeof rate, stflash_image_total_bytes(img), secs);
             out_result(cli, "wrote %s %s%s", what, rate, wo.no_verify ? "" : ", verified");
+            bool ram_only = do_reset && !reset_arg && !halt && !image_in_flash(dev, img);
+            if (ram_only)
+                do_reset = false;
             if (do_reset)
                 lrc = stflash_reset(dev, how, halt);
             if (lrc != 0)
                 rc = fail_lib(cli, lrc, false);
             else if (do_reset)
                 out_result(cli, "reset%s", halt ? ", halted at the reset vector" : ", running");
+            else if (ram_only)
+                out_result(cli, "left halted, not reset: the image lies outside flash, and a reset "
+                                "would start the firmware in flash (--reset resets anyway)");
             else
                 out_result(cli, "left halted (no reset)");
         }

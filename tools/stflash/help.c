@@ -142,7 +142,9 @@ static const struct help_entry helps[] = {
      "have switched off the clock the flash needs, or run DMA into SRAM), unless\n"
      "--no-reset-before or --connect hot-plug says otherwise (METHOD as for --reset).\n"
      "After a write the target is reset and runs the new firmware, unless --halt or\n"
-     "--no-reset says otherwise.\n"
+     "--no-reset says otherwise. An image wholly outside flash (SRAM) is left halted, not\n"
+     "reset (a reset would start the firmware in flash), unless --reset asks. A .bin file\n"
+     "holding Intel HEX or S-record text is written raw with a warning (give --format).\n"
      "ADDR: hexadecimal with 0x, or decimal.\n"},
     {"read",
      "Usage: stflash read [OPTIONS] FILE ADDR SIZE\n"

@@ -1,4 +1,5 @@
 /* The library context, opening the probe, loading image files. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -78,6 +79,23 @@ int session_open(struct cli *cli, enum stflash_connect default_connect, bool hal
     return EXIT_OK;
 }
 
+/* A file named .bin whose bytes are Intel HEX or S-record text: written raw, those are the
+ * ASCII characters of the records, never a working program. */
+static void warn_text_image(const char *path, const struct stflash_image *img)
+{
+    if (img->segment_count == 0 || img->segments[0].len < 11)
+        return;
+    const uint8_t *d = img->segments[0].data;
+    bool hex = d[0] == ':', srec = d[0] == 'S' && d[1] >= '0' && d[1] <= '9';
+    for (size_t i = hex ? 1 : 2; (hex || srec) && i < 10; i++)
+        if (!isxdigit(d[i]))
+            hex = srec = false;
+    if (hex || srec)
+        out_warn("'%s' holds %s text, which is written as raw bytes (its characters, not the "
+                 "program): give --format %s, or name the file .%s",
+                 path, hex ? "Intel HEX" : "S-record", hex ? "ihex" : "srec", hex ? "hex" : "srec");
+}
+
 int session_load_image(struct cli *cli, const char *path, enum stflash_image_format fmt,
                        bool have_addr, uint32_t addr, struct stflash_image **out)
 {
@@ -111,6 +129,8 @@ int session_load_image(struct cli *cli, const char *path, enum stflash_image_for
             out_hint("convert it to a binary or Intel HEX file (arm-none-eabi-objcopy -O ihex)");
         return EXIT_FAILED;
     }
+    if (img->format == STFLASH_IMAGE_BIN && fmt == STFLASH_IMAGE_AUTO)
+        warn_text_image(path, img);
     if (img->format != STFLASH_IMAGE_BIN && have_addr) {
         out_error("unexpected address for '%s': it is an %s file that carries its own "
                   "addresses; drop the address, or add --format bin to write the file's bytes as "
