@@ -227,7 +227,7 @@ int cmd_gdbserver(struct cli *cli, int argc, char **argv, int first)
         sa.sa_handler = on_signal; /* no SA_RESTART: accept and poll return */
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
-        printf("listening for gdb on %s:%u (target remote %s:%u)\n", bind_addr, bound,
+        printf("listening for gdb on %s:%u (target extended-remote %s:%u)\n", bind_addr, bound,
                bind_addr, bound);
         fflush(stdout);
         rc = serve(cli, dev, lfd, idle_timeout, &cl);
