@@ -201,7 +201,7 @@ int stflash_read32(struct stflash_dev *dev, uint32_t addr, uint32_t *val);
 int stflash_write32(struct stflash_dev *dev, uint32_t addr, uint32_t val);
 
 enum stflash_reset {
-    STFLASH_RESET_AUTO,   /* NRST pulse when the probe reports it wired, else system reset */
+    STFLASH_RESET_AUTO,   /* the default: a system reset (AIRCR SYSRESETREQ), no wire needed */
     STFLASH_RESET_HARD,   /* NRST pulse */
     STFLASH_RESET_SYSTEM, /* AIRCR SYSRESETREQ */
 };

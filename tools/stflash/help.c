@@ -181,7 +181,7 @@ static const struct help_entry helps[] = {
      "  --system             reset by software (AIRCR SYSRESETREQ); no wire needed\n"
      "  --reset=auto|hard|system   the same choice as one option\n"
      "\n"
-     "Default: NRST when the probe reports it wired, else a software reset.\n"},
+     "Default (auto): a software reset (AIRCR SYSRESETREQ), which needs no wire.\n"},
     {"gdbserver",
      "Usage: stflash gdbserver [--port N] [--bind ADDR [--allow-remote]] [--idle-timeout SEC]\n"
      "                         [--semihosting] [--semihosting-dir DIR] [--rtt-port N]\n"
