@@ -104,10 +104,15 @@ int dev_choose_probe(struct stflash_ctx *ctx, const struct selector *sel, const 
                      v.items[i].status ? stflash_strerror(v.items[i].status) : "");
         }
         free(v.items);
+        /* Behind an stlink-server the serial goes after the server's address (a bare SERIAL
+         * selects USB probes). */
+        char how[160] = "SERIAL";
+        if (sel->kind == SELECT_TCP)
+            snprintf(how, sizeof how, "tcp:%s:%d/SERIAL", sel->host, sel->port);
         return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
-                        "%d probes match%s%s%s: %s; choose one with --probe SERIAL", (int)v.count,
-                        text && *text ? " '" : "", text ? text : "", text && *text ? "'" : "",
-                        list);
+                        "%d probes match%s%s%s: %s; choose one with --probe %s", (int)v.count,
+                        text && *text ? " '" : "", text ? text : "", text && *text ? "'" : "", list,
+                        how);
     }
     *chosen = v.items[0];
     free(v.items);

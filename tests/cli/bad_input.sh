@@ -142,6 +142,11 @@ bad 3 "option 'rdp'" --probe sim:rdp=7 info
 start_sim --serial 5A1 --board --serial 5A2
 bad 3 "no ST-LINK with a serial starting with '5A'" --probe 5A info
 bad 3 "2 probes match" --probe "tcp:127.0.0.1:$SIM_PORT/5A" info
+# Behind a server the way to name one is tcp:HOST:PORT/SERIAL (a bare SERIAL selects USB).
+expect_err "choose one with --probe tcp:127.0.0.1:$SIM_PORT/SERIAL"
+bad 3 "no probe ZZ on the stlink-server" --probe "tcp:127.0.0.1:$SIM_PORT/ZZ" info
+expect_err "choose one with --probe tcp:HOST:PORT/SERIAL"
+expect_no_err "--probe SERIAL"
 pass "unknown and ambiguous probe selectors"
 
 # ---- option bytes ----

@@ -115,7 +115,7 @@ expect_out "in use"
 expect_rc 3 --probe "$T" info
 expect_err "2 probes match"
 expect_err "AAAA00000000000000000001"
-expect_err "--probe SERIAL"
+expect_err "choose one with --probe $T/SERIAL"
 expect_rc 3 --probe "$T/BBBB" info
 expect_err "in use"
 expect_ok --probe "$T/AAAA" write "$image" 0x08000000

@@ -110,7 +110,10 @@ static void hint_for(int rc, bool opening, const char *msg)
                      "probe: close it and retry");
         break;
     case STFLASH_ERR_NOT_FOUND:
-        if (opening && !mentions(msg, "stflash probe", "virtual board"))
+        if (opening && mentions(msg, "stlink-server", NULL))
+            out_hint("list its probes with 'stflash --probe tcp:HOST:PORT probe'; choose one "
+                     "with --probe tcp:HOST:PORT/SERIAL");
+        else if (opening && !mentions(msg, "stflash probe", "virtual board"))
             out_hint("list the probes with 'stflash probe'; choose one with --probe SERIAL");
         break;
     case STFLASH_ERR_TARGET:
