@@ -208,7 +208,8 @@ static const struct help_entry helps[] = {
      "                       (default 0: any free port, printed)\n"},
     {"options",
      "Usage: stflash options [--json] [CHANGES]\n"
-     "Show the option bytes (STM32F0/F1/F3): read protection in force and stored, write-\n"
+     "Show the option bytes (every family whose flash controller has them in stflash;\n"
+     "others say so): read protection in force and stored, write-\n"
      "protected flash groups, watchdog and reset options, user data. With changes, store them\n"
      "and reset the target so that they load (it is left halted at its reset vector); the\n"
      "result is read back and checked. Without changes the target is only looked at.\n"
