@@ -10,9 +10,14 @@ install(FILES ${PROJECT_SOURCE_DIR}/man/stflash.1 ${PROJECT_SOURCE_DIR}/man/stfl
               ${PROJECT_SOURCE_DIR}/man/stflash-st-flash.1 ${PROJECT_SOURCE_DIR}/man/stflash-st-util.1
         DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 
-# Shell completion, where bash-completion looks for it.
+# Shell completion, where bash-completion, zsh (site-functions) and fish (vendor completions)
+# look for it.
 install(FILES ${PROJECT_SOURCE_DIR}/completions/stflash.bash
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME stflash)
+install(FILES ${PROJECT_SOURCE_DIR}/completions/_stflash
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/site-functions)
+install(FILES ${PROJECT_SOURCE_DIR}/completions/stflash.fish
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
 
 # The library's hint for "permission denied" names <prefix>/lib/udev/rules.d.
 install(FILES ${PROJECT_SOURCE_DIR}/udev/49-stflash.rules DESTINATION lib/udev/rules.d)

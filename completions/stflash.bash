@@ -1,5 +1,6 @@
 # bash completion for stflash. The commands and options come from stflash's own help, so that
-# they are always those of the installed version; virtual chips from stflash-sim --list-chips.
+# they are always those of the installed version; part names from stflash chips --names; virtual
+# chips from stflash-sim --list-chips.
 _stflash_options() { # [COMMAND]: the long options its help lists
     stflash ${1:+"$1"} --help 2>/dev/null | grep -oE -- '--[a-z][a-z0-9-]*(=?)' | sort -u
 }
@@ -12,7 +13,7 @@ _stflash() {
     cmd=""
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-        --probe | --freq | --connect | --flash-size) ((i++)) ;;
+        --probe | --freq | --connect | --flash-size | --chip) ((i++)) ;;
         -*) ;;
         *) cmd=${COMP_WORDS[i]}; break ;;
         esac
@@ -22,6 +23,9 @@ _stflash() {
         local chips
         chips=$(stflash-sim --list-chips 2>/dev/null | awk '{print "sim:" $1}')
         mapfile -t COMPREPLY < <(compgen -W "sim usb: tcp: $chips" -- "$cur")
+        return ;;
+    --chip)
+        mapfile -t COMPREPLY < <(compgen -W "$(stflash chips --names 2>/dev/null)" -- "$cur")
         return ;;
     --connect)
         mapfile -t COMPREPLY < <(compgen -W "normal under-reset hot-plug" -- "$cur")

@@ -17,6 +17,7 @@ packages=(
     clang libclang-rt-14-dev                  # the libFuzzer harnesses (tests/fuzz)
     valgrind                                  # the integration tests under memcheck (tests/valgrind)
     clang-format-14                           # the format check (tests/build/format.sh)
+    zsh fish                                  # loading the shell completions (tests/cli/install.sh)
 )
 
 missing=()

@@ -144,6 +144,10 @@ int sim_board_option(struct sim_board_config *b, const char *name, const char *v
         if (sim_parse_ulong(value, 0xFFFF, &v) != 0)
             return bad(hint, hint_len, "give a value from 0 to 0xFFFF (KiB)");
         b->target.flash_size_reg = (uint32_t)v;
+    } else if (strcmp(name, "dev-id") == 0) {
+        if (sim_parse_ulong(value, 0xFFF, &v) != 0 || v == 0)
+            return bad(hint, hint_len, "give a DEV_ID from 0x001 to 0xFFF");
+        b->target.dev_id = (uint32_t)v;
     } else if (strcmp(name, "flash-kib") == 0) {
         if (sim_parse_ulong(value, 1024, &v) != 0 || v == 0 || v % 4)
             return bad(hint, hint_len, "give a multiple of 4 from 4 to 1024");

@@ -48,6 +48,8 @@ static void usage(FILE *out)
           "  --flash-size-reg V    value the flash-size register reads, in KiB (0 and 0xFFFF\n"
           "                        model clones and early silicon; default: the physical size,\n"
           "                        0 on the cks32f103c8 and ch32f103c8 clones)\n"
+          "  --dev-id ID           DEV_ID the DBGMCU_IDCODE register reports (default: the\n"
+          "                        part's; another models a clone the chip table does not know)\n"
           "  --rdp 0|1|2           read protection level at power-up (default 0; level 2,\n"
           "                        debug locked for good, on the F0, F3, F4, F7 only: --chip\n"
           "                        first)\n"

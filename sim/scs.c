@@ -648,7 +648,9 @@ enum sim_bus_result dbgmcu_access(struct sim_target *t, uint32_t off, uint32_t *
             /* F1 errata (ES0340 §2.3?): the core reads zero unless a debugger is attached. */
             bool visible = !t->family->dbgmcu_core_zero || who == SIM_BY_DEBUG ||
                            (t->core.dhcsr_ctrl & 1u);
-            *rd = visible ? t->chip->idcode : 0;
+            uint32_t idcode = t->cfg.dev_id ? (t->chip->idcode & ~0xFFFu) | t->cfg.dev_id
+                                            : t->chip->idcode;
+            *rd = visible ? idcode : 0;
         }
         return SIM_BUS_OK;
     }

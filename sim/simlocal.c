@@ -7,6 +7,7 @@
  * Selector spec: "" or ":CHIP[,OPTION...]" (CHIP may be left out: ":rdp=1"). Options:
  *   rdp=0|1|2           read protection at power-up (level 2 on the F0/F3)
  *   flash-size-reg=N    value of the flash-size register in KiB (0 and 0xFFFF model clones)
+ *   dev-id=N            DEV_ID the DBGMCU_IDCODE register reports (another part's, or unknown)
  *   flash-kib=N         physical flash size in KiB
  *   secure-page=N       WB, WL: CPU2's secure area from flash page N (FLASH_SFR.SFSA)
  *   voltage=V           target supply in volts (0: unpowered)
@@ -72,7 +73,7 @@ static int parse_option(struct stflash_ctx *ctx, char *opt, struct sim_spec *s)
     if (!val) {
         if (!sim_board_flag(&s->cfg, opt))
             return bad_option(ctx, opt,
-                              "unknown (rdp=, flash-size-reg=, flash-kib=, secure-page=, voltage=, "
+                              "unknown (rdp=, flash-size-reg=, dev-id=, flash-kib=, secure-page=, voltage=, "
                               "no-nrst, boot0, wdg-hw, probe=, mode=, serial=, serial-hex=, fault=, "
                               "state=)");
         return STFLASH_OK;

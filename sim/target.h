@@ -76,6 +76,8 @@ struct sim_target_config {
     uint32_t flash_kib;      /* physical flash; 0 = the chip's */
     uint32_t flash_size_reg; /* value of the flash-size register; UINT32_MAX = the chip's
                                 own (the physical size, 0 on SIM_CHIP_FSZ_READS_ZERO clones) */
+    uint32_t dev_id;         /* DBGMCU_IDCODE[11:0] to report; 0 = the chip's (a clone or a
+                                part the chip table does not know reports another) */
     int rdp_level;           /* 0 or 1 at power-up; 2 on families that have it */
     bool nrst_wired;         /* the probe's NRST line reaches the chip */
     bool boot0;              /* BOOT0 high: boot from system memory */

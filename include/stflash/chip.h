@@ -174,6 +174,17 @@ const struct stflash_chip_info *stflash_chip_identify(uint32_t idcode, uint32_t 
 size_t stflash_chip_count(void);
 const struct stflash_chip_info *stflash_chip_at(size_t i);
 
+/* Part name i of a row ("STM32F103x8": 'x' stands for the package letter), written to buf;
+ * 1 when the row has a name i, else 0 (src/chips/names.c spells out the row's `parts`). */
+int stflash_chip_part_name(const struct stflash_chip_info *chip, size_t i, char *buf, size_t cap);
+
+/* The row a part name names, case-insensitive, with or without "STM32": a full part number
+ * ("STM32F103C8T6"), a table name ("stm32f103x8") or a short one ("F407") when a single row
+ * matches. STFLASH_ERR_NOT_FOUND when none does; STFLASH_ERR_INVALID_ARG when several rows do
+ * (*other is then a second one, *out NULL). */
+int stflash_chip_lookup(const char *name, const struct stflash_chip_info **out,
+                        const struct stflash_chip_info **other);
+
 /* 1 when stflash programs the flash of this chip (write, erase), 0 when it only identifies it
  * and reaches its memory, registers and reset. */
 int stflash_chip_can_program(const struct stflash_chip_info *chip);

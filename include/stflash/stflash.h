@@ -88,7 +88,7 @@ const char *stflash_last_error(const struct stflash_ctx *ctx);
  *                                kept in a state file (state=FILE, else STFLASH_SIM_STATE, else
  *                                ~/.cache/stflash/sim-CHIP.state) so consecutive commands see
  *                                the same chip. Options: rdp=0|1, flash-size-reg=N,
- *                                flash-kib=N, voltage=V, no-nrst, boot0, probe=v2|v2-1|v3,
+ *                                dev-id=N (the DEV_ID to report), flash-kib=N, voltage=V, no-nrst, boot0, probe=v2|v2-1|v3,
  *                                probe-fw=VERSION, spurious-0d, wait-burst=N, stale-reply,
  *                                fault=SPEC (an injected fault, docs/virtual-board.md),
  *                                mode=dfu|mass|debug, serial=TEXT, serial-hex=HEX, state=FILE
@@ -131,6 +131,11 @@ struct stflash_open_options {
      * FLASH_SFR.SFSA up; stflash_target_info secure_flash_start). Without it they are refused
      * before anything is touched, and a mass erase keeps that area. */
     bool allow_wireless_stack;
+    /* Use this chip table row instead of the detected one (stflash_chip_lookup finds it by
+     * name). When the DEV_ID is unknown or unreadable it is used as given; when the detected
+     * row has the same flash controller style it replaces it with a warning; a different
+     * style is refused with STFLASH_ERR_INVALID_ARG (its registers would be the wrong ones). */
+    const struct stflash_chip_info *chip_override;
 };
 
 struct stflash_dev;
@@ -196,7 +201,7 @@ int stflash_read32(struct stflash_dev *dev, uint32_t addr, uint32_t *val);
 int stflash_write32(struct stflash_dev *dev, uint32_t addr, uint32_t val);
 
 enum stflash_reset {
-    STFLASH_RESET_AUTO,   /* the default: a system reset (as STFLASH_RESET_SYSTEM) */
+    STFLASH_RESET_AUTO,   /* the default: a system reset (AIRCR SYSRESETREQ), no wire needed */
     STFLASH_RESET_HARD,   /* NRST pulse */
     STFLASH_RESET_SYSTEM, /* AIRCR SYSRESETREQ */
 };

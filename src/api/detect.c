@@ -158,6 +158,8 @@ static void flash_facts(struct stflash_dev *dev, const struct stflash_chip_info 
     memcpy(dev->ctx->last_error, saved, sizeof saved); /* detection goes on without them */
 }
 
+static int use_chip(struct stflash_dev *dev, const struct stflash_chip_info *chip);
+
 int detect_target(struct stflash_dev *dev)
 {
     struct stflash_target_info *t = &dev->target;
@@ -172,6 +174,11 @@ int detect_target(struct stflash_dev *dev)
         return ctx_fail(dev->ctx, rc, "cannot read the CPUID register: %s",
                         stflash_last_error(dev->ctx));
     if (read_dbgmcu_idcode(dev, t->cpuid, &t->dbgmcu_idcode) != 0) {
+        if (dev->opts.chip_override) {
+            ctx_log(dev->ctx, STFLASH_LOG_WARN, "%s; using %s as the chip override says",
+                    stflash_last_error(dev->ctx), dev->opts.chip_override->name);
+            return use_chip(dev, dev->opts.chip_override);
+        }
         /* Generic Cortex-M access: memory, registers and reset still work. */
         ctx_log(dev->ctx, STFLASH_LOG_WARN, "%s; continuing with generic Cortex-M access",
                 stflash_last_error(dev->ctx));
@@ -182,6 +189,31 @@ int detect_target(struct stflash_dev *dev)
     t->dev_id = (uint16_t)(t->dbgmcu_idcode & 0xFFFu);
     t->rev_id = (uint16_t)(t->dbgmcu_idcode >> 16);
     const struct stflash_chip_info *chip = stflash_chip_identify(t->dbgmcu_idcode, t->cpuid);
+    const struct stflash_chip_info *forced = dev->opts.chip_override;
+    if (forced && chip && forced != chip) {
+        /* The controller style decides which registers are written (include/stflash/chip.h
+         * enum stflash_flash_ctrl): another style would program the wrong ones. */
+        if (forced->flash_ctrl != chip->flash_ctrl)
+            return ctx_fail(dev->ctx, STFLASH_ERR_INVALID_ARG,
+                            "the chip override %s (flash controller %s) does not fit the "
+                            "target, which reports DEV_ID 0x%03x, %s (flash controller %s): "
+                            "its registers would be the wrong ones; drop the override or name "
+                            "a part with the %s controller",
+                            forced->name, stflash_flash_ctrl_name(forced->flash_ctrl), t->dev_id,
+                            chip->name, stflash_flash_ctrl_name(chip->flash_ctrl),
+                            stflash_flash_ctrl_name(chip->flash_ctrl));
+        ctx_log(dev->ctx, STFLASH_LOG_WARN,
+                "the target reports DEV_ID 0x%03x, %s; using %s as the chip override says "
+                "(the same %s flash controller)",
+                t->dev_id, chip->name, forced->name, stflash_flash_ctrl_name(chip->flash_ctrl));
+        chip = forced;
+    } else if (forced && !chip) {
+        ctx_log(dev->ctx, STFLASH_LOG_WARN,
+                "unknown STM32 DEV_ID 0x%03x (DBGMCU_IDCODE 0x%08x); using %s as the chip "
+                "override says",
+                t->dev_id, t->dbgmcu_idcode, forced->name);
+        chip = forced;
+    }
     t->chip = chip;
     if (!chip) {
         ctx_log(dev->ctx, STFLASH_LOG_WARN,
@@ -192,6 +224,14 @@ int detect_target(struct stflash_dev *dev)
         t->rdp_level = -1;
         return STFLASH_OK;
     }
+    return use_chip(dev, chip);
+}
+
+/* Facts of a known row: clone, flash size and geometry, SRAM. */
+static int use_chip(struct stflash_dev *dev, const struct stflash_chip_info *chip)
+{
+    struct stflash_target_info *t = &dev->target;
+    t->chip = chip;
     uint32_t designer, partno;
     rom_ids(dev, &designer, &partno);
     dev->clone = stflash_clone_identify_rom(t->dev_id, t->dp_idcode, designer, partno, t->rev_id);

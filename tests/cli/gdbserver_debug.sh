@@ -39,6 +39,10 @@ line() { grep -qxF -- "$1" "$WORK/out" || fail "expected the line \"$1\" from gd
 
 # ---- Cortex-M3 (F103): watchpoints, system registers, monitor commands ----
 serve "sim:stm32f103cb,state=$WORK/f1.state"
+# The command the server prints is the one its help and docs/debugging.md give (it serves the
+# extended protocol: '!', and gdb stays connected across a kill).
+grep -qF "(target extended-remote 127.0.0.1:$PORT)" "$WORK/server.out" ||
+    fail "the server does not print 'target extended-remote': $(head -n 1 "$WORK/server.out")"
 cat >"$WORK/watch.gdb" <<'GDB'
 load
 monitor reset

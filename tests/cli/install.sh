@@ -25,6 +25,30 @@ done
     fail "st-info installed although STFLASH_INSTALL_ST_NAMES is off"
 pass "files installed"
 
+# Shell completion: installed where each shell looks, loads without error, and completes part
+# names (stflash chips --names) after --chip with the installed tool.
+bash_c="$prefix/share/bash-completion/completions/stflash"
+zsh_c="$prefix/share/zsh/site-functions/_stflash"
+fish_c="$prefix/share/fish/vendor_completions.d/stflash.fish"
+for f in "$bash_c" "$zsh_c" "$fish_c"; do
+    [ -e "$f" ] || fail "completion not installed: ${f#"$prefix"/}"
+done
+got=$(PATH="$prefix/bin:$PATH" bash -c '. "$1"; COMP_WORDS=(stflash --chip STM32F103x); COMP_CWORD=2;
+    _stflash; printf "%s\n" "${COMPREPLY[@]}"' _ "$bash_c") || fail "bash completion fails"
+grep -qx STM32F103x8 <<<"$got" || fail "bash does not complete --chip STM32F103x8: $got"
+command -v zsh >/dev/null || fail "zsh is not installed: run scripts/install-deps.sh"
+command -v fish >/dev/null || fail "fish is not installed: run scripts/install-deps.sh"
+zsh -n "$zsh_c" || fail "zsh completion does not parse"
+zsh -fc "fpath=(${zsh_c%/*} \$fpath); autoload -Uz +X _stflash" 2>"$WORK/zsh.err" ||
+    fail "zsh cannot load _stflash: $(cat "$WORK/zsh.err")"
+fish -n "$fish_c" || fail "fish completion does not parse"
+got=$(PATH="$prefix/bin:$PATH" fish -c "source '$fish_c'; complete -C 'stflash --chip STM32F103x'") ||
+    fail "fish completion fails"
+grep -qx STM32F103x8 <<<"$got" || fail "fish does not complete --chip STM32F103x8: $got"
+got=$(PATH="$prefix/bin:$PATH" fish -c "source '$fish_c'; complete -C 'stflash er'")
+grep -qx erase <<<"$got" || fail "fish does not complete the command erase: $got"
+pass "bash, zsh and fish completions installed, loaded, completing --chip from chips --names"
+
 for pid in 3748 374b 374f 3752 3753; do
     grep -q "ATTR{idProduct}==\"$pid\", MODE=\"0660\", GROUP=\"plugdev\", TAG+=\"uaccess\"" \
         "$prefix/lib/udev/rules.d/49-stflash.rules" || fail "udev rules lack 0483:$pid"

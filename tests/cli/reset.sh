@@ -71,6 +71,17 @@ expect_ok "${P[@]}" reset --system --halt
 expect_halted "reset --system --halt without NRST" "$reset_pc"
 pass "no NRST wire: --hard fails with exit 4, auto and system work"
 
+# What the code does (a software reset by default: it works without the NRST wire, above) is what the help,
+# the header, docs/cli.md and the man page say.
+src=$(dirname "$0")/../..
+expect_ok reset --help
+expect_out "Default (auto): a software reset (AIRCR SYSRESETREQ)"
+! grep -qi "NRST when" "$WORK/out" "$src/include/stflash/stflash.h" "$src/docs/cli.md" "$src/man/stflash.1" ||
+    fail "a document still says the default reset pulses NRST when wired"
+grep -qF 'auto (default, a software reset)' "$src/man/stflash.1" || fail "stflash(1) lacks the default reset"
+grep -qF '`auto` (default: a software reset)' "$src/docs/cli.md" || fail "docs/cli.md lacks the default reset"
+pass "the default reset is documented as the software reset it is"
+
 # The probe lost right after the reset request: no "reset, running", a failure naming the lost
 # connection. The relay passes the AIRCR write (its value 0x05fa0004) and its answer, then
 # closes both ends.

@@ -102,12 +102,6 @@ fi
 # The in-process board keeps only flash and option bytes between commands.
 random_file "$WORK/ram.bin" 1000
 expect_ok "${P[@]}" write --halt "$WORK/ram.bin" 0x20001000
-# Without a reset option an SRAM image is left halted: a reset would start the flash's firmware.
-expect_ok "${P[@]}" write "$WORK/ram.bin" 0x20001000
-grep -q "left halted (no reset: the image is in SRAM" "$WORK/out" ||
-    fail "an SRAM write was not left halted: $(cat "$WORK/out")"
-expect_ok "${P[@]}" write --reset "$WORK/ram.bin" 0x20001000
-grep -q "^reset, running" "$WORK/out" || fail "--reset after an SRAM write: $(cat "$WORK/out")"
 if [ "$mode" = tcp ]; then
     expect_ok "${P[@]}" -q read "$WORK/ram_back.bin" 0x20001000 1000
     expect_same "$WORK/ram_back.bin" "$WORK/ram.bin"

@@ -112,3 +112,12 @@ printf 'hello, this is not an image\n' >"$WORK/text.txt"
 expect_rc 1 "${P[@]}" write "$WORK/text.txt"
 expect_err "--format bin"
 pass "image files checked before the probe is opened"
+
+# The man page's synopsis of unlock and the families of options agree with the tool.
+man=$(dirname "$0")/../../man/stflash.1
+expect_ok unlock --help
+expect_out "Usage: stflash unlock [--yes]"
+grep -A1 '^\.B stflash unlock$' "$man" | grep -qF '.RB [ \-\-yes ]' || fail "stflash(1) synopsis of unlock lacks --yes"
+expect_ok options --help
+! grep -q "(STM32F0/F1/F3)" "$WORK/out" "$man" || fail "options is documented as F0/F1/F3 only"
+pass "unlock's synopsis and the families of options as documented"

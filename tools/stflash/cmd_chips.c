@@ -31,6 +31,16 @@ static void describe_units(char *buf, size_t cap, const struct stflash_flash_geo
         snprintf(buf + used, cap - used, " KiB sectors%s", g->banks > 1 ? ", 2 banks" : "");
 }
 
+/* One part name a line, for scripts and shell completion (the names --chip takes). */
+static void print_names(void)
+{
+    for (size_t i = 0; stflash_chip_at(i); i++) {
+        char name[48];
+        for (size_t k = 0; stflash_chip_part_name(stflash_chip_at(i), k, name, sizeof name); k++)
+            puts(name);
+    }
+}
+
 static void add_json(void)
 {
     struct json_object *arr = jout_arr(jout_root(), "chips");
@@ -57,11 +67,24 @@ static void add_json(void)
 
 int cmd_chips(struct cli *cli, int argc, char **argv, int first)
 {
-    static const struct opt_spec spec[] = {{NULL, 0, OPT_NONE, 0}};
+    enum { OPT_NAMES = 1 };
+    static const struct opt_spec spec[] = {{"names", 0, OPT_NONE, OPT_NAMES},
+                                           {NULL, 0, OPT_NONE, 0}};
     struct cmdline cl;
-    int rc = cmd_begin(cli, "chips", spec, argc, argv, first, &cl, 0, 0, "[--json]");
+    int rc = cmd_begin(cli, "chips", spec, argc, argv, first, &cl, 0, 0, "[--names | --json]");
     if (rc)
         return rc == CMD_DONE ? EXIT_OK : rc;
+    if (cmd_has_opt(&cl, OPT_NAMES) && cli->json) {
+        out_error("--names prints one part name a line for scripts: give --names or --json, "
+                  "not both (the --json table has every part in its \"parts\" field)");
+        session_done(cli);
+        return EXIT_USAGE;
+    }
+    if (cmd_has_opt(&cl, OPT_NAMES)) {
+        print_names();
+        session_done(cli);
+        return EXIT_OK;
+    }
     if (cli->json) {
         add_json();
         session_done(cli);

@@ -10,10 +10,16 @@ static const char global_options[] =
     "                       tcp:[HOST][:PORT][/SERIAL] (an stlink-server, default\n"
     "                       127.0.0.1:7184), sim[:CHIP][,OPTION...] (the virtual board);\n"
     "                       default: $STFLASH_PROBE, else the only USB probe\n"
-    "  --freq KHZ           SWD clock in kHz, or with a suffix: 4M, 1800k\n"
+    "  --freq KHZ           SWD clock in kHz, or with a suffix: 4M, 1800k ($STFLASH_FREQ)\n"
     "  --connect MODE       normal (attach, halt for flash operations), under-reset (hold\n"
     "                       NRST while attaching), hot-plug (attach without halting)\n"
+    "                       ($STFLASH_CONNECT)\n"
     "  --flash-size SIZE    flash size to assume instead of the flash-size register (128k)\n"
+    "                       ($STFLASH_FLASH_SIZE)\n"
+    "  --chip NAME          the part to assume instead of the one detected (STM32F103C8, F407;\n"
+    "                       'stflash chips --names'): used as given when the DEV_ID is\n"
+    "                       unknown, with a warning when it has the same flash controller,\n"
+    "                       refused when its controller differs ($STFLASH_CHIP)\n"
     "  --allow-wireless-stack  STM32WB/WL: let write and erase reach the wireless stack's\n"
     "                       secure area (from FLASH_SFR.SFSA up), which they keep otherwise\n"
     "  -v, --verbose        more messages (-vv: every probe command)\n"
@@ -21,7 +27,9 @@ static const char global_options[] =
     "  --json               one JSON document on stdout: the result, or {\"error\": ...}\n"
     "                       (every command but gdbserver, serve, rtt, swo, run, read -;\n"
     "                       docs/json.md)\n"
-    "  -h, --help           help (also after a command: stflash write --help)\n";
+    "  -h, --help           help (also after a command: stflash write --help)\n"
+    "The environment variables in parentheses stand for an option the command line does not\n"
+    "give; a bad value in one is an error that names it.\n";
 
 static const char exit_codes[] = "Exit status:\n"
                                  "  0  success\n"
@@ -137,7 +145,8 @@ static const struct help_entry helps[] = {
      "--no-reset-before or --connect hot-plug says otherwise (METHOD as for --reset).\n"
      "After a write the target is reset and runs the new firmware, unless --halt or\n"
      "--no-reset says otherwise; an image wholly in SRAM is left halted unless --reset\n"
-     "is given (a reset would start the flash's firmware).\n"
+     "is given (a reset would start the flash's firmware). A .bin file holding Intel HEX,\n"
+     "S-record or ELF content is written raw with a warning (give --format).\n"
      "ADDR: hexadecimal with 0x, or decimal.\n"},
     {"read",
      "Usage: stflash read [OPTIONS] FILE ADDR SIZE\n"
@@ -174,7 +183,7 @@ static const struct help_entry helps[] = {
      "  --system             reset by software (AIRCR SYSRESETREQ); no wire needed\n"
      "  --reset=auto|hard|system   the same choice as one option\n"
      "\n"
-     "Default: a software reset (AIRCR SYSRESETREQ), which needs no RST wire.\n"},
+     "Default (auto): a software reset (AIRCR SYSRESETREQ), which needs no wire.\n"},
     {"gdbserver",
      "Usage: stflash gdbserver [--port N] [--bind ADDR [--allow-remote]] [--idle-timeout SEC]\n"
      "                         [--semihosting] [--semihosting-dir DIR] [--rtt-port N]\n"
@@ -247,10 +256,13 @@ static const struct help_entry helps[] = {
              "\n"
              "  --allow-read-protect  confirm (required, as for options --rdp 1)\n"},
     {"chips",
-     "Usage: stflash chips [--json]\n"
+     "Usage: stflash chips [--names | --json]\n"
      "List the chip table: each DEV_ID with its family, part numbers, core, the flash and SRAM of\n"
      "its largest part, the erase units, and whether stflash programs its flash (the others are\n"
-     "identified, and their memory, registers and reset work). No probe is opened.\n"},
+     "identified, and their memory, registers and reset work). No probe is opened.\n"
+     "\n"
+     "  --names  one part name a line (STM32F103x8: x stands for the package letter), the\n"
+     "           names --chip takes, for scripts and shell completion\n"},
     {"mem",
      "Usage: stflash mem read ADDR [WORDS]\n"
      "       stflash mem write ADDR VALUE...\n"

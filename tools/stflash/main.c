@@ -44,7 +44,44 @@ static bool wants_json(int argc, char **argv)
     return false;
 }
 
+/* 1 when the command line gives --NAME (as "--NAME VALUE" or "--NAME=VALUE"). */
+static bool given(int argc, char **argv, const char *name)
+{
+    size_t n = strlen(name);
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strncmp(argv[i], "--", 2) == 0 && strncmp(argv[i] + 2, name, n) == 0 &&
+            (argv[i][2 + n] == '\0' || argv[i][2 + n] == '='))
+            return true;
+    return false;
+}
+
 static int run(int argc, char **argv);
+/* The global options' environment variables (STFLASH_PROBE is checked when used, in
+ * session.c): the command line wins; a bad value names its variable. */
+static int env_options(struct cli *cli, int argc, char **argv)
+{
+    static const struct {
+        const char *var, *option;
+        int id;
+    } vars[] = {
+        {"STFLASH_FREQ", "freq", GOPT_FREQ},
+        {"STFLASH_CONNECT", "connect", GOPT_CONNECT},
+        {"STFLASH_FLASH_SIZE", "flash-size", GOPT_FLASH_SIZE},
+        {"STFLASH_CHIP", "chip", GOPT_CHIP},
+    };
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *value = getenv(vars[i].var);
+        if (!value || !*value || given(argc, argv, vars[i].option))
+            continue;
+        if (cli_global_option(cli, vars[i].id, vars[i].option, value)) {
+            out_error("the value comes from the environment variable %s: fix it, unset it, or "
+                      "give --%s",
+                      vars[i].var, vars[i].option);
+            return EXIT_USAGE;
+        }
+    }
+    return EXIT_OK;
+}
 
 int main(int argc, char **argv)
 {
@@ -69,6 +106,9 @@ static int run(int argc, char **argv)
         cli.selector = env; /* checked when used: --probe may replace it */
         cli.selector_from_env = true;
     }
+
+    if (env_options(&cli, argc, argv))
+        return EXIT_USAGE;
 
     struct cmdline pre;
     if (cli_parse(&cli, NULL, NULL, argc, argv, 1, &pre))

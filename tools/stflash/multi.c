@@ -420,6 +420,7 @@ static void *board_thread(void *arg)
                            : STFLASH_CONNECT_NORMAL,
             .halt = !look_only,
             .flash_size_override = r->cli->flash_size,
+            .chip_override = r->cli->chip,
             .allow_wireless_stack = r->cli->allow_wireless_stack,
         };
         struct stflash_dev *dev = NULL;

@@ -16,6 +16,7 @@ const struct opt_spec cli_global_opts[] = {
     {"json", 0, OPT_NONE, GOPT_JSON},           {"help", 'h', OPT_NONE, GOPT_HELP},
     {"version", 0, OPT_NONE, GOPT_VERSION},
     {"allow-wireless-stack", 0, OPT_NONE, GOPT_ALLOW_WIRELESS_STACK},
+    {"chip", 0, OPT_REQUIRED, GOPT_CHIP},
     {NULL, 0, OPT_NONE, 0},
 };
 
@@ -272,6 +273,8 @@ int cli_global_option(struct cli *cli, int id, const char *name, const char *val
         cli->flash_size = (uint32_t)size;
         return EXIT_OK;
     }
+    case GOPT_CHIP:
+        return parse_chip(value, &cli->chip);
     case GOPT_VERBOSE:
         cli->verbose++;
         return EXIT_OK;

@@ -1,4 +1,5 @@
 /* The library context, opening the probe, loading image files. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,10 +66,16 @@ int session_open(struct cli *cli, enum stflash_connect default_connect, bool hal
     o.connect = cli->connect_given ? cli->connect : default_connect;
     o.halt = halt;
     o.flash_size_override = cli->flash_size;
+    o.chip_override = cli->chip;
     o.allow_wireless_stack = cli->allow_wireless_stack;
     int rc = stflash_open(cli->ctx, &o, out);
-    if (rc != 0)
-        return fail_lib(cli, rc, true);
+    if (rc != 0) {
+        /* A --chip of another flash controller style (src/api/detect.c) is a usage error. */
+        bool refused_chip = rc == STFLASH_ERR_INVALID_ARG && cli->chip &&
+                            strstr(stflash_last_error(cli->ctx), "the chip override");
+        int code = fail_lib(cli, rc, true);
+        return refused_chip ? EXIT_USAGE : code;
+    }
     return EXIT_OK;
 }
 
