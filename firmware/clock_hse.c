@@ -6,13 +6,13 @@
  */
 #include "common/board.h"
 
-#define RCC_CR       REG32(RCC_BASE + 0x00u) /* RM0008 §7.3.1 */
-#define RCC_CFGR     REG32(RCC_BASE + 0x04u) /* RM0008 §7.3.2 */
-#define RCC_CR_HSION  (1u << 0)
-#define RCC_CR_HSEON  (1u << 16)
+#define RCC_CR REG32(RCC_BASE + 0x00u)   /* RM0008 §7.3.1 */
+#define RCC_CFGR REG32(RCC_BASE + 0x04u) /* RM0008 §7.3.2 */
+#define RCC_CR_HSION (1u << 0)
+#define RCC_CR_HSEON (1u << 16)
 #define RCC_CR_HSERDY (1u << 17)
-#define RCC_CFGR_SW_HSE  1u         /* SW = 01 */
-#define RCC_CFGR_SWS_HSE (1u << 2)  /* SWS = 01 */
+#define RCC_CFGR_SW_HSE 1u         /* SW = 01 */
+#define RCC_CFGR_SWS_HSE (1u << 2) /* SWS = 01 */
 
 int main(void)
 {

@@ -28,8 +28,8 @@ static int load_firmware(struct sim_board *b, const char *path, uint32_t addr, c
     }
     if (addr < base || addr - base >= t->flash_size) {
         fclose(f);
-        snprintf(err, errlen, "firmware address 0x%08x is outside the flash (0x%08x, %u KiB)",
-                 addr, base, t->flash_size / 1024u);
+        snprintf(err, errlen, "firmware address 0x%08x is outside the flash (0x%08x, %u KiB)", addr,
+                 base, t->flash_size / 1024u);
         return -1;
     }
     uint32_t room = t->flash_size - (addr - base);
@@ -37,8 +37,10 @@ static int load_firmware(struct sim_board *b, const char *path, uint32_t addr, c
     int extra = fgetc(f);
     fclose(f);
     if (extra != EOF) {
-        snprintf(err, errlen, "firmware '%s' does not fit in the flash: more than %u bytes from "
-                 "0x%08x", path, room, addr);
+        snprintf(err, errlen,
+                 "firmware '%s' does not fit in the flash: more than %u bytes from "
+                 "0x%08x",
+                 path, room, addr);
         return -1;
     }
     sim_target_code_changed(t, addr, (uint32_t)n);
@@ -181,8 +183,7 @@ int sim_board_autosave(struct sim_board *b, unsigned idle_ms, char *err, size_t 
 
 static const char *section_name(const struct sim_target *t)
 {
-    return t->family->flash->state_section ? t->family->flash->state_section
-                                           : SIM_OPTBYTES_SECTION;
+    return t->family->flash->state_section ? t->family->flash->state_section : SIM_OPTBYTES_SECTION;
 }
 
 static unsigned options_section(const struct sim_target *t, uint8_t *out)
@@ -327,16 +328,17 @@ void sim_board_write_status_json(struct sim_board *b, FILE *out)
     sim_probe_serial_text(&b->probe, serial, sizeof serial);
     char fault[48];
     sim_faults_describe(&b->faults, fault, sizeof fault);
-    fprintf(out,
-            "{\"serial\": \"%s\", \"chip\": \"%s\", \"virtual_s\": %.6f, \"halted\": %s, "
-            "\"lockup\": %s, \"pc\": \"0x%08x\", \"swd_disabled\": %s, \"rdp_level\": %d, "
-            "\"led_%s\": \"%s\", \"led_toggles\": %llu, \"probe_mode\": %u, "
-            "\"host_budget_cuts\": %llu, \"watchdog_resets\": %llu, \"window_watchdog_resets\": %llu, "
-            "\"fault\": \"%s\"}\n",
-            serial, t->chip->name, ps_to_s(t->now), t->core.halted ? "true" : "false",
-            t->core.lockup ? "true" : "false", pc, t->swd_disabled ? "true" : "false",
-            sim_target_rdp_level(t), t->family->led, t->family->led_on(t) ? "on" : "off",
-            (unsigned long long)t->per.led_toggles, b->probe.mode,
-            (unsigned long long)t->host_budget_cuts, (unsigned long long)t->iwdg.expiries,
-            (unsigned long long)t->wwdg.expiries, fault);
+    fprintf(
+        out,
+        "{\"serial\": \"%s\", \"chip\": \"%s\", \"virtual_s\": %.6f, \"halted\": %s, "
+        "\"lockup\": %s, \"pc\": \"0x%08x\", \"swd_disabled\": %s, \"rdp_level\": %d, "
+        "\"led_%s\": \"%s\", \"led_toggles\": %llu, \"probe_mode\": %u, "
+        "\"host_budget_cuts\": %llu, \"watchdog_resets\": %llu, \"window_watchdog_resets\": %llu, "
+        "\"fault\": \"%s\"}\n",
+        serial, t->chip->name, ps_to_s(t->now), t->core.halted ? "true" : "false",
+        t->core.lockup ? "true" : "false", pc, t->swd_disabled ? "true" : "false",
+        sim_target_rdp_level(t), t->family->led, t->family->led_on(t) ? "on" : "off",
+        (unsigned long long)t->per.led_toggles, b->probe.mode,
+        (unsigned long long)t->host_budget_cuts, (unsigned long long)t->iwdg.expiries,
+        (unsigned long long)t->wwdg.expiries, fault);
 }

@@ -33,8 +33,8 @@ struct sim_board {
     /* The daemon's boards share one probe-serving thread: real time it spent executing other
      * boards' commands is not this board's host's (each board's probe and host run alongside
      * the others on real hardware), so it is left out of the host gap. NULL: a board alone. */
-    sim_ps *busy_clock;  /* real time spent in commands by every board of the daemon */
-    sim_ps busy_mark;    /* its value when this board's last command ended */
+    sim_ps *busy_clock;            /* real time spent in commands by every board of the daemon */
+    sim_ps busy_mark;              /* its value when this board's last command ended */
     struct sim_stats session;      /* the session in progress */
     struct sim_stats last_session; /* the last one that ended */
     unsigned sessions;

@@ -122,8 +122,10 @@ int sim_board_option(struct sim_board_config *b, const char *name, const char *v
     if (strcmp(name, "rdp") == 0) {
         int max = b->target.chip->family->max_rdp_level;
         if (sim_parse_ulong(value, (unsigned long)max, &v) != 0) {
-            snprintf(hint, hint_len, "give 0 to %d (level 2 exists on the F0 and F3: the chip "
-                     "first)", max);
+            snprintf(hint, hint_len,
+                     "give 0 to %d (level 2 exists on the F0 and F3: the chip "
+                     "first)",
+                     max);
             return -1;
         }
         b->target.rdp_level = (int)v;
@@ -133,8 +135,9 @@ int sim_board_option(struct sim_board_config *b, const char *name, const char *v
         const struct sim_l4_model *m = &c->family->l4;
         unsigned long pages = c->flash_kib * 1024ul / c->page_size;
         if (!m->sfr_default && !m->sfr_wl)
-            return bad(hint, hint_len, "the chip has no CPU2 secure area: give it on a WB or WL "
-                                       "chip (the chip first)");
+            return bad(hint, hint_len,
+                       "the chip has no CPU2 secure area: give it on a WB or WL "
+                       "chip (the chip first)");
         if (sim_parse_ulong(value, pages - 1, &v) != 0 || v == 0) {
             snprintf(hint, hint_len, "give a flash page from 1 to %lu", pages - 1);
             return -1;

@@ -24,8 +24,9 @@ bool sim_board_flag(struct sim_board_config *b, const char *name);
  * Applies a board option with a value: rdp (up to the level the chip chosen so far has),
  * secure-page (WB, WL: where CPU2's secure area starts),
  * flash-size-reg, flash-kib, voltage, probe,
- * probe-fw, wait-burst, fault (sim/faults.h), probe-mode, serial, serial-hex. Returns 0, 1 when `name` is not one of them, or -1 with a hint
- * such as "give 0 or 1" in `hint` when the value is not valid (the board is then unchanged).
+ * probe-fw, wait-burst, fault (sim/faults.h), probe-mode, serial, serial-hex. Returns 0, 1 when
+ * `name` is not one of them, or -1 with a hint such as "give 0 or 1" in `hint` when the value is
+ * not valid (the board is then unchanged).
  */
 int sim_board_option(struct sim_board_config *b, const char *name, const char *value, char *hint,
                      size_t hint_len);

@@ -5,8 +5,8 @@
 /* Access outcome on the bus. */
 enum sim_bus_result {
     SIM_BUS_OK = 0,
-    SIM_BUS_FAULT,  /* the access is answered with an AHB error */
-    SIM_BUS_STALL,  /* the slave stalls (caller decides how to wait) */
+    SIM_BUS_FAULT, /* the access is answered with an AHB error */
+    SIM_BUS_STALL, /* the slave stalls (caller decides how to wait) */
 };
 
 /* Who is on the bus: some rules differ for the core and the debugger. */

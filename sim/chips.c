@@ -1,9 +1,10 @@
 /*
  * The parts the virtual board can be, each in its family (family.h). Identification values of
  * the F1 parts: DBGMCU_IDCODE (RM0008 §31.6.1,
- * RM0041 §26.6.1; bits [15:12] read 6 on silicon, as OpenOCD's "device id = 0x20036410" shows), SW-DP IDCODE and CPUID (RM0008 §31.6.3, §31.7; Cortex-M3 r1p1), ROM table
- * identification (docs/chips.md: genuine F103 ROM PIDR 0x00000A0410), memory sizes from
- * the datasheets (DS5319 Table 2 for the F103x8, DS5667 for the F100xB).
+ * RM0041 §26.6.1; bits [15:12] read 6 on silicon, as OpenOCD's "device id = 0x20036410" shows),
+ * SW-DP IDCODE and CPUID (RM0008 §31.6.3, §31.7; Cortex-M3 r1p1), ROM table identification
+ * (docs/chips.md: genuine F103 ROM PIDR 0x00000A0410), memory sizes from the datasheets (DS5319
+ * Table 2 for the F103x8, DS5667 for the F100xB).
  */
 #include <string.h>
 
@@ -188,8 +189,8 @@ static const struct sim_chip chips[] = {
     },
     {
         /* Nucleo-H563ZI (RM0481, DS14258): 2 MiB in two banks of 128 sectors of 8 KiB (bank 2 at
-         * 0x08100000), 640 KiB SRAM1-3 contiguous at 0x20000000. DEV_ID 0x484 (RM0481 DBGMCU_IDCODE);
-         * REV_ID 0x1001 in this model. */
+         * 0x08100000), 640 KiB SRAM1-3 contiguous at 0x20000000. DEV_ID 0x484 (RM0481
+         * DBGMCU_IDCODE); REV_ID 0x1001 in this model. */
         .name = "stm32h563zi",
         .descr = "STM32H563ZI (Nucleo-H563ZI, two flash banks, product state, TrustZone off)",
         .family = &sim_family_h5,

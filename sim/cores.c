@@ -135,8 +135,8 @@ static const struct sim_rom_table m7_rom_tables[] = {
 
 /* Processor feature registers (TRM §3.3.1, table 3-4): ID_PFR0 .. ID_ISAR4. */
 static const uint32_t m7_id_regs[13] = {
-    0x00000030u, 0x00000200u, 0x00100000u, 0x00000000u, /* PFR0, PFR1, DFR0, AFR0 */
-    0x00101030u, 0x00000000u, 0x01000000u, 0x00000000u, /* MMFR0-3 */
+    0x00000030u, 0x00000200u, 0x00100000u, 0x00000000u,              /* PFR0, PFR1, DFR0, AFR0 */
+    0x00101030u, 0x00000000u, 0x01000000u, 0x00000000u,              /* MMFR0-3 */
     0x01101110u, 0x02112000u, 0x20232231u, 0x01111131u, 0x01310132u, /* ISAR0-4 */
 };
 
@@ -171,7 +171,7 @@ const struct sim_core_model sim_core_m7 = {
     .cache = &m7_cache_16k,
     .rom_tables = m7_rom_tables,
     .n_rom_tables = sizeof m7_rom_tables / sizeof m7_rom_tables[0],
-    .ppb_rom_pidr = 0x04000BB4C7ull, /* TRM table 9.3 */
+    .ppb_rom_pidr = 0x04000BB4C7ull,     /* TRM table 9.3 */
     .ppb_rom_absent = 1u << 4 | 1u << 5, /* TPIU, ETM */
 };
 

@@ -323,7 +323,7 @@ static bool mem_read32(struct sim_target *t, uint32_t addr, uint32_t *v)
     return sim_bus_read(t, addr, 4, v, SIM_BY_CPU) == SIM_BUS_OK;
 }
 
-static const int frame_regs[6] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2,
+static const int frame_regs[6] = {UC_ARM_REG_R0, UC_ARM_REG_R1,  UC_ARM_REG_R2,
                                   UC_ARM_REG_R3, UC_ARM_REG_R12, UC_ARM_REG_LR};
 
 static void exception_entry(struct sim_target *t, unsigned exc)
@@ -369,8 +369,7 @@ static void exception_entry(struct sim_target *t, unsigned exc)
      * handler's first instruction takes an INVSTATE fault, which locks the core up inside
      * HardFault or NMI. */
     c->epsr_t_clear = !(vector & 1u);
-    if (exc == EXC_HARDFAULT && (c->demcr & DEMCR_VC_HARDERR) &&
-        (c->dhcsr_ctrl & DHCSR_C_DEBUGEN))
+    if (exc == EXC_HARDFAULT && (c->demcr & DEMCR_VC_HARDERR) && (c->dhcsr_ctrl & DHCSR_C_DEBUGEN))
         cortexm_halt(t, DFSR_VCATCH);
 }
 

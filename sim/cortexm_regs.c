@@ -41,13 +41,20 @@ static int regsel_to_uc(unsigned regsel)
     if (regsel <= 12)
         return UC_ARM_REG_R0 + (int)regsel;
     switch (regsel) {
-    case 13: return UC_ARM_REG_SP;
-    case 14: return UC_ARM_REG_LR;
-    case 15: return UC_ARM_REG_PC;
-    case 16: return UC_ARM_REG_XPSR;
-    case 17: return UC_ARM_REG_MSP;
-    case 18: return UC_ARM_REG_PSP;
-    default: return -1;
+    case 13:
+        return UC_ARM_REG_SP;
+    case 14:
+        return UC_ARM_REG_LR;
+    case 15:
+        return UC_ARM_REG_PC;
+    case 16:
+        return UC_ARM_REG_XPSR;
+    case 17:
+        return UC_ARM_REG_MSP;
+    case 18:
+        return UC_ARM_REG_PSP;
+    default:
+        return -1;
     }
 }
 
@@ -58,18 +65,25 @@ static int regsel_to_uc(unsigned regsel)
  * used: 17 MSP, 18 PSP, 20 CONTROL/FAULTMASK/BASEPRI/PRIMASK), 0 for a zero register, or -1. */
 static int v8m_banked(const struct sim_target *t, unsigned regsel)
 {
-    if (t->cpu->arch != SIM_ARMV8M_MAIN || regsel < 0x18 || regsel > 0x23 ||
-        regsel == 0x20 || regsel == 0x21)
+    if (t->cpu->arch != SIM_ARMV8M_MAIN || regsel < 0x18 || regsel > 0x23 || regsel == 0x20 ||
+        regsel == 0x21)
         return -1;
     bool secure = t->family->flash->trustzone && t->family->flash->trustzone(t);
     switch (regsel) {
-    case 0x18: return secure ? 0 : 17; /* MSP_NS */
-    case 0x19: return secure ? 0 : 18; /* PSP_NS */
-    case 0x1A: return secure ? 17 : 0; /* MSP_S */
-    case 0x1B: return secure ? 18 : 0; /* PSP_S */
-    case 0x22: return secure ? 20 : 0; /* CONTROL_S, FAULTMASK_S, BASEPRI_S, PRIMASK_S */
-    case 0x23: return secure ? 0 : 20; /* the same, Non-secure */
-    default: return 0;                 /* MSPLIM_S, PSPLIM_S, MSPLIM_NS, PSPLIM_NS */
+    case 0x18:
+        return secure ? 0 : 17; /* MSP_NS */
+    case 0x19:
+        return secure ? 0 : 18; /* PSP_NS */
+    case 0x1A:
+        return secure ? 17 : 0; /* MSP_S */
+    case 0x1B:
+        return secure ? 18 : 0; /* PSP_S */
+    case 0x22:
+        return secure ? 20 : 0; /* CONTROL_S, FAULTMASK_S, BASEPRI_S, PRIMASK_S */
+    case 0x23:
+        return secure ? 0 : 20; /* the same, Non-secure */
+    default:
+        return 0; /* MSPLIM_S, PSPLIM_S, MSPLIM_NS, PSPLIM_NS */
     }
 }
 

@@ -89,10 +89,18 @@ int dap_read(struct sim_target *t, unsigned port, unsigned addr, uint32_t *val)
     struct sim_dap *d = &t->dap;
     if (port == 0xFFFFu) {
         switch (addr & 0xCu) {
-        case DP_DPIDR: *val = t->chip->dp_idcode; break;
-        case DP_CTRL_STAT: *val = ctrl_stat(d); break;
-        case DP_SELECT: *val = d->select; break;
-        default: *val = d->rdbuff; break;
+        case DP_DPIDR:
+            *val = t->chip->dp_idcode;
+            break;
+        case DP_CTRL_STAT:
+            *val = ctrl_stat(d);
+            break;
+        case DP_SELECT:
+            *val = d->select;
+            break;
+        default:
+            *val = d->rdbuff;
+            break;
         }
         return 0;
     }
@@ -102,8 +110,12 @@ int dap_read(struct sim_target *t, unsigned port, unsigned addr, uint32_t *val)
     }
     int rc = 0;
     switch (addr & 0xFFu) {
-    case AP_CSW: *val = d->csw; break;
-    case AP_TAR: *val = d->tar; break;
+    case AP_CSW:
+        *val = d->csw;
+        break;
+    case AP_TAR:
+        *val = d->tar;
+        break;
     case AP_DRW:
         rc = drw_access(t, d->tar, val, 0);
         if (rc == 0)
@@ -119,12 +131,18 @@ int dap_read(struct sim_target *t, unsigned port, unsigned addr, uint32_t *val)
         d->csw = saved;
         break;
     }
-    case AP_CFG: *val = 0; break;
+    case AP_CFG:
+        *val = 0;
+        break;
     case AP_BASE: /* ROM table present: the topmost one (the Cortex-M7's MCU ROM table) */
         *val = (t->cpu->n_rom_tables ? t->cpu->rom_tables[0].base : 0xE00FF000u) | 3u;
         break;
-    case AP_IDR: *val = t->chip->ap_idr; break;
-    default: *val = 0; break;
+    case AP_IDR:
+        *val = t->chip->ap_idr;
+        break;
+    default:
+        *val = 0;
+        break;
     }
     if (rc == 0)
         d->rdbuff = *val;
@@ -147,20 +165,27 @@ int dap_write(struct sim_target *t, unsigned port, unsigned addr, uint32_t val)
                 d->ctrl_stat &= ~CTRL_STICKYORUN;
             break;
         case DP_CTRL_STAT:
-            d->ctrl_stat = (d->ctrl_stat & (CTRL_STICKYERR | CTRL_STICKYCMP | CTRL_STICKYORUN |
-                                            CTRL_WDATAERR)) |
+            d->ctrl_stat = (d->ctrl_stat &
+                            (CTRL_STICKYERR | CTRL_STICKYCMP | CTRL_STICKYORUN | CTRL_WDATAERR)) |
                            (val & 0x5F000F01u);
             break;
-        case DP_SELECT: d->select = val; break;
-        default: break;
+        case DP_SELECT:
+            d->select = val;
+            break;
+        default:
+            break;
         }
         return 0;
     }
     if (port != 0)
         return 0;
     switch (addr & 0xFFu) {
-    case AP_CSW: d->csw = (val & CSW_WRITABLE) | CSW_DEVICEEN; break;
-    case AP_TAR: d->tar = val; break;
+    case AP_CSW:
+        d->csw = (val & CSW_WRITABLE) | CSW_DEVICEEN;
+        break;
+    case AP_TAR:
+        d->tar = val;
+        break;
     case AP_DRW: {
         int rc = drw_access(t, d->tar, NULL, val);
         if (rc == 0)
@@ -177,7 +202,8 @@ int dap_write(struct sim_target *t, unsigned port, unsigned addr, uint32_t val)
         d->csw = saved;
         return rc;
     }
-    default: break;
+    default:
+        break;
     }
     return 0;
 }

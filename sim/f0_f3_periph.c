@@ -11,21 +11,47 @@
 #include "f1_map.h"
 #include "target.h"
 
-enum rcc_reg { RCC_CR, RCC_CFGR, RCC_CIR, RCC_APB2RSTR, RCC_APB1RSTR, RCC_AHBENR, RCC_APB2ENR,
-               RCC_APB1ENR, RCC_BDCR, RCC_CSR, RCC_AHBRSTR, RCC_CFGR2, RCC_CFGR3, RCC_CR2,
-               RCC_COUNT };
+enum rcc_reg {
+    RCC_CR,
+    RCC_CFGR,
+    RCC_CIR,
+    RCC_APB2RSTR,
+    RCC_APB1RSTR,
+    RCC_AHBENR,
+    RCC_APB2ENR,
+    RCC_APB1ENR,
+    RCC_BDCR,
+    RCC_CSR,
+    RCC_AHBRSTR,
+    RCC_CFGR2,
+    RCC_CFGR3,
+    RCC_CR2,
+    RCC_COUNT
+};
 
-enum gpio_reg { GPIO_MODER, GPIO_OTYPER, GPIO_OSPEEDR, GPIO_PUPDR, GPIO_IDR, GPIO_ODR, GPIO_BSRR,
-                GPIO_LCKR, GPIO_AFRL, GPIO_AFRH, GPIO_BRR, GPIO_COUNT };
+enum gpio_reg {
+    GPIO_MODER,
+    GPIO_OTYPER,
+    GPIO_OSPEEDR,
+    GPIO_PUPDR,
+    GPIO_IDR,
+    GPIO_ODR,
+    GPIO_BSRR,
+    GPIO_LCKR,
+    GPIO_AFRL,
+    GPIO_AFRH,
+    GPIO_BRR,
+    GPIO_COUNT
+};
 
 #define RCC_BASE 0x40021000u
 #define GPIO_BASE 0x48000000u
-#define GPIO_PORTS 6u                /* A..F */
+#define GPIO_PORTS 6u /* A..F */
 #define SYSCFG_BASE 0x40010000u
-#define F0_DBGMCU_BASE 0x40015800u   /* RM0091 §32.9 */
-#define AHBENR_IOPAEN_SHIFT 17u      /* IOPAEN .. IOPFEN: bits 17..22 (RM0091 §6.4.6) */
+#define F0_DBGMCU_BASE 0x40015800u /* RM0091 §32.9 */
+#define AHBENR_IOPAEN_SHIFT 17u    /* IOPAEN .. IOPFEN: bits 17..22 (RM0091 §6.4.6) */
 #define HSI_HZ 8000000u
-#define HSE_HZ 8000000u              /* the Discovery boards' 8 MHz clock from the ST-LINK */
+#define HSE_HZ 8000000u /* the Discovery boards' 8 MHz clock from the ST-LINK */
 /* GPIOA after reset (RM0091 §8.4.1, RM0316 §11.4.1): PA13 (SWDIO) and PA14 (SWCLK) in
  * alternate-function mode, pulled up and down. */
 #define GPIOA_MODER_RESET 0x28000000u
@@ -35,12 +61,11 @@ enum gpio_reg { GPIO_MODER, GPIO_OTYPER, GPIO_OSPEEDR, GPIO_PUPDR, GPIO_IDR, GPI
 
 /* Peripheral blocks of the F0 and F3 (RM0091 Table 1, RM0316 Table 2) that read as zero here. */
 static const uint32_t quiet_blocks[] = {
-    0x40000000u, 0x40000400u, 0x40000800u, 0x40001000u, 0x40001400u, 0x40002000u,
-    0x40002800u, 0x40002C00u, 0x40003400u, 0x40003800u, 0x40003C00u,
-    0x40004000u, 0x40004400u, 0x40004800u, 0x40004C00u, 0x40005000u, 0x40005400u,
-    0x40005800u, 0x40005C00u, 0x40006000u, 0x40006400u, 0x40006C00u, 0x40007000u,
-    0x40007400u, 0x40007800u, 0x40010400u, 0x40012400u, 0x40012C00u, 0x40013000u,
-    0x40013400u, 0x40013800u, 0x40013C00u, 0x40014000u, 0x40014400u, 0x40014800u,
+    0x40000000u, 0x40000400u, 0x40000800u, 0x40001000u, 0x40001400u, 0x40002000u, 0x40002800u,
+    0x40002C00u, 0x40003400u, 0x40003800u, 0x40003C00u, 0x40004000u, 0x40004400u, 0x40004800u,
+    0x40004C00u, 0x40005000u, 0x40005400u, 0x40005800u, 0x40005C00u, 0x40006000u, 0x40006400u,
+    0x40006C00u, 0x40007000u, 0x40007400u, 0x40007800u, 0x40010400u, 0x40012400u, 0x40012C00u,
+    0x40013000u, 0x40013400u, 0x40013800u, 0x40013C00u, 0x40014000u, 0x40014400u, 0x40014800u,
     0x40020000u, 0x40020400u, 0x40023000u, 0x40024000u, 0x50000000u, 0x50000400u,
 };
 
@@ -69,7 +94,9 @@ static uint32_t core_clock_hz(const struct sim_target *t)
     uint32_t cfgr = t->per.rcc[RCC_CFGR];
     uint32_t sysclk;
     switch ((cfgr >> 2) & 3u) { /* SWS */
-    case 1: sysclk = HSE_HZ; break;
+    case 1:
+        sysclk = HSE_HZ;
+        break;
     case 2: {
         /* PLLSRC (bit 16): HSI/2 or HSE / PREDIV (RCC_CFGR2 [3:0]); PLLMUL [21:18] + 2. */
         uint32_t prediv = (t->per.rcc[RCC_CFGR2] & 0xFu) + 1u;
@@ -78,7 +105,9 @@ static uint32_t core_clock_hz(const struct sim_target *t)
         sysclk = src * (mul > 16u ? 16u : mul);
         break;
     }
-    default: sysclk = HSI_HZ; break;
+    default:
+        sysclk = HSI_HZ;
+        break;
     }
     uint32_t hpre = (cfgr >> 4) & 0xFu;
     static const uint16_t ahb_div[8] = {2, 4, 8, 16, 64, 128, 256, 512};
@@ -97,7 +126,8 @@ static void periph_reset(struct sim_target *t)
     memset(p, 0, sizeof *p);
     p->rcc[RCC_CR] = 0x00000083u;     /* HSION, HSIRDY, HSITRIM = 16 */
     p->rcc[RCC_AHBENR] = 0x00000014u; /* SRAMEN, FLITFEN */
-    p->rcc[RCC_CSR] = csr; /* reset flags survive a system reset; power-on: sim_target_power_on_reset */
+    p->rcc[RCC_CSR] =
+        csr; /* reset flags survive a system reset; power-on: sim_target_power_on_reset */
     p->gpio[0][GPIO_MODER] = GPIOA_MODER_RESET;
     p->gpio[0][GPIO_OSPEEDR] = GPIOA_OSPEEDR_RESET;
     p->gpio[0][GPIO_PUPDR] = GPIOA_PUPDR_RESET;
@@ -174,10 +204,17 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
         return SIM_BUS_OK;
     uint32_t odr = p->gpio[port][GPIO_ODR];
     switch (reg) {
-    case GPIO_ODR: gpio_set_odr(t, port, *wr); break;
-    case GPIO_BSRR: gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16)); break;
-    case GPIO_BRR: gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu)); break;
-    case GPIO_IDR: break;
+    case GPIO_ODR:
+        gpio_set_odr(t, port, *wr);
+        break;
+    case GPIO_BSRR:
+        gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16));
+        break;
+    case GPIO_BRR:
+        gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu));
+        break;
+    case GPIO_IDR:
+        break;
     case GPIO_MODER:
         p->gpio[port][reg] = *wr;
         /* RM0091 §32.3.2: PA13/PA14 are SWDIO/SWCLK only in alternate-function mode; firmware
@@ -185,7 +222,9 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
         if (port == 0)
             t->swd_disabled = (*wr & SWD_MODER_MASK) != (GPIOA_MODER_RESET & SWD_MODER_MASK);
         break;
-    default: p->gpio[port][reg] = *wr; break;
+    default:
+        p->gpio[port][reg] = *wr;
+        break;
     }
     return SIM_BUS_OK;
 }
@@ -260,10 +299,10 @@ static const struct sim_window f3_windows[] = {
  * RDPRT [2:1]; OBL_LAUNCH; level 1 left by programming RDP back to 0xAA (mass erase). The F0
  * loads new option bytes only at a power-on reset or through OBL_LAUNCH, not at a system reset
  * (RM0091 §4); the F3 loads them at every system reset (RM0316 §4). */
-#define F0_F3_FPEC(por_only)                                                                    \
-    {                                                                                           \
-        .rdp_level0 = 0xAA, .rdp_level2 = 0xCC, .obl_launch = true, .f0_obr = true,             \
-        .unlock_on_program = true, .load_on_por_only = (por_only),                              \
+#define F0_F3_FPEC(por_only)                                                                       \
+    {                                                                                              \
+        .rdp_level0 = 0xAA, .rdp_level2 = 0xCC, .obl_launch = true, .f0_obr = true,                \
+        .unlock_on_program = true, .load_on_por_only = (por_only),                                 \
     }
 
 const struct sim_family sim_family_f0 = {
@@ -306,7 +345,7 @@ const struct sim_family sim_family_f3 = {
     .uid_base = 0x1FFFF7ACu,       /* RM0316 §34.1 */
     .optbytes_base = F1_OPTBYTES,
     .sram_base = F1_SRAM_BASE,
-    .ccm_base = 0x10000000u,       /* RM0316 §3.3: CCM SRAM */
+    .ccm_base = 0x10000000u, /* RM0316 §3.3: CCM SRAM */
     .bitband = true,
     .windows = f3_windows,
     .n_windows = sizeof f3_windows / sizeof f3_windows[0],

@@ -117,8 +117,8 @@ enum sim_bus_result f1_adc_access(struct sim_target *t, uint32_t off, uint32_t *
         return SIM_BUS_OK;
     }
     if (off == 0x08) {
-        bool was_running = (p->adc_cr2 & (ADC_CR2_ADON | ADC_CR2_CONT)) ==
-                           (ADC_CR2_ADON | ADC_CR2_CONT);
+        bool was_running =
+            (p->adc_cr2 & (ADC_CR2_ADON | ADC_CR2_CONT)) == (ADC_CR2_ADON | ADC_CR2_CONT);
         p->adc_cr2 = *wr;
         if (!was_running)
             p->adc_next = t->now + ADC_CONV_PS;

@@ -59,8 +59,7 @@ static void load_option_bytes(struct sim_target *t)
     /* An erased option area (0xFFFF) is the normal state of unused bytes: no error for those. */
     err = false;
     for (unsigned i = 0; i < 8; i++)
-        if (t->optbytes[i] != 0xFFFF &&
-            ((t->optbytes[i] ^ (t->optbytes[i] >> 8)) & 0xFFu) != 0xFFu)
+        if (t->optbytes[i] != 0xFFFF && ((t->optbytes[i] ^ (t->optbytes[i] >> 8)) & 0xFFu) != 0xFFu)
             err = true;
     int level = rdp_level_of(t, rdp);
     if (t->family->fpec.rdp_level2 && rdp_raw == t->family->fpec.rdp_level2)
@@ -225,13 +224,27 @@ enum sim_bus_result f1_fpec_read(struct sim_target *t, uint32_t off, uint32_t *v
     struct f1_fpec *f = &t->fpec;
     fpec_update(t);
     switch (off) {
-    case FLASH_ACR: *val = (f->acr & 0x1Fu) | ((f->acr & 0x10u) << 1); break;
-    case FLASH_SR: *val = f->sr; break;
-    case FLASH_CR: *val = f->cr; break;
-    case FLASH_AR: *val = f->ar; break;
-    case FLASH_OBR: *val = f->obr; break;
-    case FLASH_WRPR: *val = f->wrpr; break;
-    default: *val = 0; break; /* KEYR, OPTKEYR are write-only; the rest is reserved */
+    case FLASH_ACR:
+        *val = (f->acr & 0x1Fu) | ((f->acr & 0x10u) << 1);
+        break;
+    case FLASH_SR:
+        *val = f->sr;
+        break;
+    case FLASH_CR:
+        *val = f->cr;
+        break;
+    case FLASH_AR:
+        *val = f->ar;
+        break;
+    case FLASH_OBR:
+        *val = f->obr;
+        break;
+    case FLASH_WRPR:
+        *val = f->wrpr;
+        break;
+    default:
+        *val = 0;
+        break; /* KEYR, OPTKEYR are write-only; the rest is reserved */
     }
     return SIM_BUS_OK;
 }
@@ -356,10 +369,16 @@ static bool fault_allows(struct sim_target *t, uint32_t addr, uint16_t *hw)
     if (!t->faults)
         return true;
     switch (sim_faults_program(t->faults, addr, hw)) {
-    case SIM_FAULT_PROGRAM_OK: return true;
-    case SIM_FAULT_PROGRAM_PGERR: t->fpec.sr |= FLASH_SR_PGERR; return false;
-    case SIM_FAULT_PROGRAM_WRPRTERR: t->fpec.sr |= FLASH_SR_WRPRTERR; return false;
-    default: return false;
+    case SIM_FAULT_PROGRAM_OK:
+        return true;
+    case SIM_FAULT_PROGRAM_PGERR:
+        t->fpec.sr |= FLASH_SR_PGERR;
+        return false;
+    case SIM_FAULT_PROGRAM_WRPRTERR:
+        t->fpec.sr |= FLASH_SR_WRPRTERR;
+        return false;
+    default:
+        return false;
     }
 }
 
@@ -424,7 +443,7 @@ static bool lost_while_busy(struct sim_target *t)
 }
 
 static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsigned size,
-                                   uint32_t val, enum sim_initiator who)
+                                       uint32_t val, enum sim_initiator who)
 {
     struct f1_fpec *f = &t->fpec;
     if (!(f->cr & FLASH_CR_PG))
@@ -459,7 +478,7 @@ static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsi
 }
 
 static enum sim_bus_result optbytes_write(struct sim_target *t, uint32_t addr, unsigned size,
-                                      uint32_t val, enum sim_initiator who)
+                                          uint32_t val, enum sim_initiator who)
 {
     struct f1_fpec *f = &t->fpec;
     if (!(f->cr & FLASH_CR_OPTPG) || !(f->cr & FLASH_CR_OPTWRE))

@@ -10,8 +10,18 @@
 #include "f1_map.h"
 #include "target.h"
 
-enum rcc_reg { RCC_CR, RCC_CFGR, RCC_CIR, RCC_APB2RSTR, RCC_APB1RSTR, RCC_AHBENR, RCC_APB2ENR,
-               RCC_APB1ENR, RCC_BDCR, RCC_CSR };
+enum rcc_reg {
+    RCC_CR,
+    RCC_CFGR,
+    RCC_CIR,
+    RCC_APB2RSTR,
+    RCC_APB1RSTR,
+    RCC_AHBENR,
+    RCC_APB2ENR,
+    RCC_APB1ENR,
+    RCC_BDCR,
+    RCC_CSR
+};
 
 enum gpio_reg { GPIO_CRL, GPIO_CRH, GPIO_IDR, GPIO_ODR, GPIO_BSRR, GPIO_BRR, GPIO_LCKR };
 
@@ -23,11 +33,10 @@ enum gpio_reg { GPIO_CRL, GPIO_CRH, GPIO_IDR, GPIO_ODR, GPIO_BSRR, GPIO_BRR, GPI
 
 /* Peripheral blocks present on the F1 (RM0008 Table 3) that read as zero here. */
 static const uint32_t quiet_blocks[] = {
-    0x40000000u, 0x40000400u, 0x40000800u, 0x40000C00u, 0x40001000u, 0x40001400u,
-    0x40002800u, 0x40002C00u, 0x40003800u, 0x40003C00u, 0x40004400u,
-    0x40004800u, 0x40004C00u, 0x40005000u, 0x40005400u, 0x40005800u, 0x40005C00u,
-    0x40006000u, 0x40006400u, 0x40006800u, 0x40006C00u, 0x40007000u, 0x40007400u,
-    0x40010400u, 0x40012800u, 0x40012C00u, 0x40013000u, 0x40013400u,
+    0x40000000u, 0x40000400u, 0x40000800u, 0x40000C00u, 0x40001000u, 0x40001400u, 0x40002800u,
+    0x40002C00u, 0x40003800u, 0x40003C00u, 0x40004400u, 0x40004800u, 0x40004C00u, 0x40005000u,
+    0x40005400u, 0x40005800u, 0x40005C00u, 0x40006000u, 0x40006400u, 0x40006800u, 0x40006C00u,
+    0x40007000u, 0x40007400u, 0x40010400u, 0x40012800u, 0x40012C00u, 0x40013000u, 0x40013400u,
     0x40013800u, 0x40013C00u, 0x40018000u, 0x40020400u, 0x40023000u,
 };
 
@@ -50,7 +59,8 @@ static void f1_periph_reset(struct sim_target *t)
     memset(p, 0, sizeof *p);
     p->rcc[RCC_CR] = 0x00000083u; /* HSION, HSIRDY, HSITRIM = 16 */
     p->rcc[RCC_AHBENR] = 0x00000014u;
-    p->rcc[RCC_CSR] = csr; /* reset flags survive a system reset; power-on: sim_target_power_on_reset */
+    p->rcc[RCC_CSR] =
+        csr; /* reset flags survive a system reset; power-on: sim_target_power_on_reset */
     for (unsigned i = 0; i < 5; i++) {
         p->gpio[i][GPIO_CRL] = 0x44444444u;
         p->gpio[i][GPIO_CRH] = 0x44444444u;
@@ -66,14 +76,18 @@ static uint32_t f1_core_clock_hz(const struct sim_target *t)
     uint32_t cfgr = t->per.rcc[RCC_CFGR];
     uint32_t sysclk;
     switch ((cfgr >> 2) & 3u) { /* SWS */
-    case 1: sysclk = HSE_HZ; break;
+    case 1:
+        sysclk = HSE_HZ;
+        break;
     case 2: {
         uint32_t src = (cfgr & (1u << 16)) ? HSE_HZ / ((cfgr & (1u << 17)) ? 2u : 1u) : HSI_HZ / 2u;
         uint32_t mul = ((cfgr >> 18) & 0xFu) + 2u;
         sysclk = src * (mul > 16u ? 16u : mul);
         break;
     }
-    default: sysclk = HSI_HZ; break;
+    default:
+        sysclk = HSI_HZ;
+        break;
     }
     uint32_t hpre = (cfgr >> 4) & 0xFu;
     static const uint16_t ahb_div[8] = {2, 4, 8, 16, 64, 128, 256, 512};
@@ -146,10 +160,17 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
     case GPIO_LCKR:
         p->gpio[port][reg] = *wr;
         break;
-    case GPIO_ODR: gpio_set_odr(t, port, *wr); break;
-    case GPIO_BSRR: gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16)); break;
-    case GPIO_BRR: gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu)); break;
-    default: break;
+    case GPIO_ODR:
+        gpio_set_odr(t, port, *wr);
+        break;
+    case GPIO_BSRR:
+        gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16));
+        break;
+    case GPIO_BRR:
+        gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu));
+        break;
+    default:
+        break;
     }
     return SIM_BUS_OK;
 }

@@ -135,8 +135,8 @@ static bool sector_in_bank(const struct sim_target *t, unsigned n, uint32_t *off
 
 /* The sector an SNB value names: bank 2's sectors are 0b1xxxx on dual-bank parts (RM0090
  * §3.9.5); values the manual does not list name none. */
-static bool sector_of_snb(const struct sim_target *t, unsigned snb, unsigned *bank,
-                          uint32_t *off, uint32_t *size)
+static bool sector_of_snb(const struct sim_target *t, unsigned snb, unsigned *bank, uint32_t *off,
+                          uint32_t *size)
 {
     unsigned n = snb & 0xFu;
     *bank = dual(t) ? (snb >> 4) & 1u : 0u;
@@ -342,12 +342,24 @@ enum sim_bus_result f4_flash_read(struct sim_target *t, uint32_t off, uint32_t *
     struct f4_flash *f = &t->f4;
     f4_update(t);
     switch (off) {
-    case F4_ACR: *val = f->acr; break;
-    case F4_SR: *val = f->sr; break;
-    case F4_CR: *val = f->cr; break;
-    case F4_OPTCR: *val = f->optcr; break;
-    case F4_OPTCR1: *val = f->optcr1; break;
-    default: *val = 0; break; /* KEYR, OPTKEYR are write-only */
+    case F4_ACR:
+        *val = f->acr;
+        break;
+    case F4_SR:
+        *val = f->sr;
+        break;
+    case F4_CR:
+        *val = f->cr;
+        break;
+    case F4_OPTCR:
+        *val = f->optcr;
+        break;
+    case F4_OPTCR1:
+        *val = f->optcr1;
+        break;
+    default:
+        *val = 0;
+        break; /* KEYR, OPTKEYR are write-only */
     }
     return SIM_BUS_OK;
 }
@@ -375,8 +387,8 @@ static void sector_erase(struct sim_target *t)
     sim_target_code_changed(t, t->family->flash_base + off, size);
     uint32_t u = sector_unit(t);
     unsigned kind = size == u ? 0 : size == 4u * u ? 1 : 2;
-    const sim_ps(*times)[3] = u == 16u * KIB ? model(t)->sector_erase_ps
-                                              : model(t)->single_bank_erase_ps;
+    const sim_ps(*times)[3] =
+        u == 16u * KIB ? model(t)->sector_erase_ps : model(t)->single_bank_erase_ps;
     start_busy(t, times[kind][psize_index(t)]);
     if (t->stats)
         t->stats->sectors_erased++;
@@ -468,8 +480,7 @@ enum sim_bus_result f4_flash_write(struct sim_target *t, uint32_t off, uint32_t 
     switch (off) {
     case F4_ACR:
         /* LATENCY, PRFTEN, ICEN, DCEN, ICRST, DCRST (RM0090 §3.9.1); the F7's own bits */
-        f->acr = val & (model(t)->acr_mask ? model(t)->acr_mask
-                                           : model(t)->latency_mask | 0x1F00u);
+        f->acr = val & (model(t)->acr_mask ? model(t)->acr_mask : model(t)->latency_mask | 0x1F00u);
         return SIM_BUS_OK;
     case F4_KEYR:
         if (!(f->cr & CR_LOCK))
@@ -481,7 +492,8 @@ enum sim_bus_result f4_flash_write(struct sim_target *t, uint32_t off, uint32_t 
     case F4_OPTKEYR:
         if (!(f->optcr & OPTCR_OPTLOCK))
             return SIM_BUS_OK;
-        r = sim_flash_key_write(&f->optkey_stage, &f->opt_locked_up, val, OPTKEY1, OPTKEY2, &unlock);
+        r = sim_flash_key_write(&f->optkey_stage, &f->opt_locked_up, val, OPTKEY1, OPTKEY2,
+                                &unlock);
         if (unlock)
             f->optcr &= ~OPTCR_OPTLOCK;
         return r;
@@ -502,8 +514,7 @@ enum sim_bus_result f4_flash_write(struct sim_target *t, uint32_t off, uint32_t 
 
 /* ---- the array ---- */
 
-static void mark_changed(struct sim_target *t, uint32_t addr, unsigned size,
-                         enum sim_initiator who)
+static void mark_changed(struct sim_target *t, uint32_t addr, unsigned size, enum sim_initiator who)
 {
     if (who == SIM_BY_DEBUG) {
         sim_target_code_changed(t, addr, size);

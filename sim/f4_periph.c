@@ -14,22 +14,45 @@
 #include "target.h"
 
 /* RCC registers by offset / 4 (RM0090 §7.3.24 register map). */
-enum rcc_reg { RCC_CR = 0, RCC_PLLCFGR = 1, RCC_CFGR = 2, RCC_AHB1ENR = 12, RCC_AHB1LPENR = 20,
-               RCC_AHB2LPENR = 21, RCC_AHB3LPENR = 22, RCC_APB1LPENR = 24, RCC_APB2LPENR = 25,
-               RCC_CSR = 29, RCC_PLLI2SCFGR = 33, RCC_PLLSAICFGR = 34, RCC_COUNT = 36 };
+enum rcc_reg {
+    RCC_CR = 0,
+    RCC_PLLCFGR = 1,
+    RCC_CFGR = 2,
+    RCC_AHB1ENR = 12,
+    RCC_AHB1LPENR = 20,
+    RCC_AHB2LPENR = 21,
+    RCC_AHB3LPENR = 22,
+    RCC_APB1LPENR = 24,
+    RCC_APB2LPENR = 25,
+    RCC_CSR = 29,
+    RCC_PLLI2SCFGR = 33,
+    RCC_PLLSAICFGR = 34,
+    RCC_COUNT = 36
+};
 
-enum gpio_reg { GPIO_MODER, GPIO_OTYPER, GPIO_OSPEEDR, GPIO_PUPDR, GPIO_IDR, GPIO_ODR, GPIO_BSRR,
-                GPIO_LCKR, GPIO_AFRL, GPIO_AFRH, GPIO_COUNT };
+enum gpio_reg {
+    GPIO_MODER,
+    GPIO_OTYPER,
+    GPIO_OSPEEDR,
+    GPIO_PUPDR,
+    GPIO_IDR,
+    GPIO_ODR,
+    GPIO_BSRR,
+    GPIO_LCKR,
+    GPIO_AFRL,
+    GPIO_AFRH,
+    GPIO_COUNT
+};
 
 #define RCC_BASE 0x40023800u
 #define FLASH_REGS 0x40023C00u
 #define GPIO_BASE 0x40020000u
-#define GPIO_PORTS 11u      /* A..K */
+#define GPIO_PORTS 11u /* A..K */
 #define PWR_BASE 0x40007000u
 #define SYSCFG_BASE 0x40013800u
 #define BANK2_OPTBYTES 0x1FFEC000u /* RM0090 §3.7.1 Table 16: bank 2's option bytes */
 #define HSI_HZ 16000000u
-#define HSE_HZ 8000000u     /* the boards' 8 MHz crystal or the ST-LINK's MCO */
+#define HSE_HZ 8000000u /* the boards' 8 MHz crystal or the ST-LINK's MCO */
 
 /* GPIOA and GPIOB after reset (RM0090 §8.4): the JTAG/SWD pins in alternate-function mode. */
 #define GPIOA_MODER_RESET 0xA8000000u
@@ -73,14 +96,18 @@ static uint32_t core_clock_hz(const struct sim_target *t)
     uint32_t cfgr = t->per.rcc[RCC_CFGR], pll = t->per.rcc[RCC_PLLCFGR];
     uint64_t sysclk;
     switch (cfgr & 3u) {
-    case 1: sysclk = HSE_HZ; break;
+    case 1:
+        sysclk = HSE_HZ;
+        break;
     case 2: {
         uint32_t m = pll & 0x3Fu, n = (pll >> 6) & 0x1FFu, p = (((pll >> 16) & 3u) + 1u) * 2u;
         uint64_t src = (pll & (1u << 22)) ? HSE_HZ : HSI_HZ;
         sysclk = (m >= 2 && n >= 2) ? src * n / m / p : HSI_HZ;
         break;
     }
-    default: sysclk = HSI_HZ; break;
+    default:
+        sysclk = HSI_HZ;
+        break;
     }
     uint32_t hpre = (cfgr >> 4) & 0xFu;
     static const uint16_t ahb_div[8] = {2, 4, 8, 16, 64, 128, 256, 512};
@@ -148,8 +175,8 @@ static void rcc_write(struct sim_target *t, unsigned reg, uint32_t val)
         cortexm_set_clock_hz(t, core_clock_hz(t));
         break;
     case RCC_CSR: /* RMVF (bit 24) clears the reset flags; LSION bit 0, LSIRDY bit 1 */
-        r[RCC_CSR] = (val & (1u << 24)) ? 0 : (r[RCC_CSR] & 0xFE000000u) | (val & 1u) |
-                                                   ((val & 1u) << 1);
+        r[RCC_CSR] =
+            (val & (1u << 24)) ? 0 : (r[RCC_CSR] & 0xFE000000u) | (val & 1u) | ((val & 1u) << 1);
         break;
     default:
         r[reg] = val;
@@ -191,9 +218,14 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
         return SIM_BUS_OK;
     uint32_t odr = p->gpio[port][GPIO_ODR];
     switch (reg) {
-    case GPIO_ODR: gpio_set_odr(t, port, *wr); break;
-    case GPIO_BSRR: gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16)); break;
-    case GPIO_IDR: break;
+    case GPIO_ODR:
+        gpio_set_odr(t, port, *wr);
+        break;
+    case GPIO_BSRR:
+        gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16));
+        break;
+    case GPIO_IDR:
+        break;
     case GPIO_MODER:
         p->gpio[port][reg] = *wr;
         /* PA13/PA14 are SWDIO/SWCLK only in alternate-function mode (RM0090 §38.3.2); firmware
@@ -201,7 +233,9 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
         if (port == 0)
             t->swd_disabled = (*wr & SWD_MODER_MASK) != (GPIOA_MODER_RESET & SWD_MODER_MASK);
         break;
-    default: p->gpio[port][reg] = *wr; break;
+    default:
+        p->gpio[port][reg] = *wr;
+        break;
     }
     return SIM_BUS_OK;
 }
@@ -251,8 +285,7 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
         /* PWR_CR storage; PWR_CSR: VOSRDY (bit 14) set, ODRDY/ODSWRDY (bits 16/17) follow
          * PWR_CR ODEN/ODSWEN (F42x over-drive, RM0090 §5.4.2). */
         if (rd)
-            *rd = off == 0 ? t->per.pwr[0]
-                           : (1u << 14) | (t->per.pwr[0] & (3u << 16));
+            *rd = off == 0 ? t->per.pwr[0] : (1u << 14) | (t->per.pwr[0] & (3u << 16));
         else if (off == 0)
             t->per.pwr[0] = *wr;
         return SIM_BUS_OK;
@@ -294,26 +327,31 @@ static const struct sim_window f42x_windows[] = {
     {BANK2_OPTBYTES, 0x1000u},
 };
 
-#define MS(x) ((sim_ps)(x) * SIM_PS_PER_MS)
+#define MS(x) ((sim_ps)(x)*SIM_PS_PER_MS)
 
 /* Sector erase times, typical, by parallelism x8 / x16 / x32: DS8626 Table 42, DS9405 Table 46
  * and DS10314 Table 43 give the same figures (16 KiB 400/300/250 ms, 64 KiB 1200/700/550 ms,
  * 128 KiB 2/1.3/1 s); tPROG 16 us per access. */
-#define F4_SECTOR_ERASE {{MS(400), MS(300), MS(250)}, {MS(1200), MS(700), MS(550)}, \
-                         {MS(2000), MS(1300), MS(1000)}}
+#define F4_SECTOR_ERASE                                                                            \
+    {                                                                                              \
+        {MS(400), MS(300), MS(250)}, {MS(1200), MS(700), MS(550)},                                 \
+        {                                                                                          \
+            MS(2000), MS(1300), MS(1000)                                                           \
+        }                                                                                          \
+    }
 
 /* What the three lines share: Cortex-M4F, memory map, DBGMCU in the PPB, the flash interface. */
-#define F4_COMMON                                                                               \
-    .core = &sim_core_m4, .flash_base = 0x08000000u,                                            \
-    .sysmem_base = 0x1FFF0000u,    /* RM0090 Table 1: system memory, OTP, option bytes */       \
-    .flash_size_reg = 0x1FFF7A22u, /* RM0090 §39.2 */                                           \
-    .uid_base = 0x1FFF7A10u,       /* RM0090 §39.1 */                                           \
-    .optbytes_base = 0x1FFFC000u,  /* RM0090 §3.7.1 Table 16 */                                 \
-    .sram_base = 0x20000000u, .ccm_base = 0x10000000u, .bitband = true,                         \
-    .dbgmcu_base = 0xE0042000u, .dbgmcu_freeze = true,                                          \
-    .tprog_ps = 16ull * SIM_PS_PER_US, .erase_ps = MS(250), .flash = &sim_f4_flash_ops,         \
-    .max_rdp_level = 2, .periph_reset = periph_reset, .periph_access = periph_access,    \
-    .reset_cause = reset_cause, .led_on = led_on
+#define F4_COMMON                                                                                  \
+    .core = &sim_core_m4, .flash_base = 0x08000000u,                                               \
+    .sysmem_base = 0x1FFF0000u,        /* RM0090 Table 1: system memory, OTP, option bytes */      \
+        .flash_size_reg = 0x1FFF7A22u, /* RM0090 §39.2 */                                         \
+        .uid_base = 0x1FFF7A10u,       /* RM0090 §39.1 */                                         \
+        .optbytes_base = 0x1FFFC000u,  /* RM0090 §3.7.1 Table 16 */                               \
+        .sram_base = 0x20000000u, .ccm_base = 0x10000000u, .bitband = true,                        \
+    .dbgmcu_base = 0xE0042000u, .dbgmcu_freeze = true, .tprog_ps = 16ull * SIM_PS_PER_US,          \
+    .erase_ps = MS(250), .flash = &sim_f4_flash_ops, .max_rdp_level = 2,                           \
+    .periph_reset = periph_reset, .periph_access = periph_access, .reset_cause = reset_cause,      \
+    .led_on = led_on
 
 const struct sim_family sim_family_f40x = {
     .name = "f40x",
@@ -323,7 +361,9 @@ const struct sim_family sim_family_f40x = {
     .n_windows = sizeof f4_windows / sizeof f4_windows[0],
     .syst_calib = 21000u, /* 168 MHz / 8 */
     /* DS8626 Table 42: mass erase (1 MiB) 16 / 11 / 8 s. OPTCR: nWRP [27:16], RDP, USER. */
-    .f4 = {.latency_mask = 0x7u, .optcr_mask = 0x0FFFFFECu, .sector_erase_ps = F4_SECTOR_ERASE,
+    .f4 = {.latency_mask = 0x7u,
+           .optcr_mask = 0x0FFFFFECu,
+           .sector_erase_ps = F4_SECTOR_ERASE,
            .mass_erase_ps = {MS(16000), MS(11000), MS(8000)},
            .bank_erase_ps = {MS(16000), MS(11000), MS(8000)}},
     .led = "pd12",
@@ -338,7 +378,10 @@ const struct sim_family sim_family_f42x = {
     .syst_calib = 22500u, /* 180 MHz / 8 */
     /* DS9405 Table 46: mass erase and bank erase 16 / 11 / 8 s. OPTCR adds BFB2 (bit 4), DB1M
      * (30), SPRMOD (31); OPTCR1 holds bank 2's nWRP; FLASH_SR RDERR. */
-    .f4 = {.dual_bank = true, .latency_mask = 0xFu, .optcr_mask = 0xCFFFFFFCu, .rderr = true,
+    .f4 = {.dual_bank = true,
+           .latency_mask = 0xFu,
+           .optcr_mask = 0xCFFFFFFCu,
+           .rderr = true,
            .sector_erase_ps = F4_SECTOR_ERASE,
            .mass_erase_ps = {MS(16000), MS(11000), MS(8000)},
            .bank_erase_ps = {MS(16000), MS(11000), MS(8000)}},
@@ -353,7 +396,9 @@ const struct sim_family sim_family_f411 = {
     .n_windows = sizeof f4_windows / sizeof f4_windows[0],
     .syst_calib = 12500u, /* 100 MHz / 8 */
     /* DS10314 Table 43: mass erase (512 KiB) 8 / 5.5 / 4 s. OPTCR adds SPRMOD (31); RDERR. */
-    .f4 = {.latency_mask = 0xFu, .optcr_mask = 0x8FFFFFECu, .rderr = true,
+    .f4 = {.latency_mask = 0xFu,
+           .optcr_mask = 0x8FFFFFECu,
+           .rderr = true,
            .sector_erase_ps = F4_SECTOR_ERASE,
            .mass_erase_ps = {MS(8000), MS(5500), MS(4000)},
            .bank_erase_ps = {MS(8000), MS(5500), MS(4000)}},
@@ -364,8 +409,13 @@ const struct sim_family sim_family_f411 = {
  * memory programming", typical values): the dual-bank layout's 16/64/128 KiB sectors as on the
  * F4, the single-bank layout's 32/128/256 KiB sectors; mass and bank erase 16 / 11 / 8 s; tPROG
  * 16 us per access. */
-#define F7_SINGLE_BANK_ERASE {{MS(400), MS(300), MS(250)}, {MS(1200), MS(700), MS(550)}, \
-                              {MS(2000), MS(1300), MS(1000)}}
+#define F7_SINGLE_BANK_ERASE                                                                       \
+    {                                                                                              \
+        {MS(400), MS(300), MS(250)}, {MS(1200), MS(700), MS(550)},                                 \
+        {                                                                                          \
+            MS(2000), MS(1300), MS(1000)                                                           \
+        }                                                                                          \
+    }
 
 /* NUCLEO-F767ZI (RM0410, DS11532): Cortex-M7 at 216 MHz, 2 MiB of flash whose layout FLASH_OPTCR
  * nDBANK chooses, system memory and OTP from 0x1FF00000 (RM0410 §2.2.2 Table 1), flash size and
@@ -392,11 +442,16 @@ const struct sim_family sim_family_f76x = {
      * 0xFFFFAAFD (BOR off, watchdogs by software, nDBOOT, nDBANK: one bank), FLASH_OPTCR1 reset
      * 0x00400080 (BOOT_ADD0 0x0080: flash on ITCM at 0x00200000, BOOT_ADD1 0x0040: system
      * memory at 0x00100000). FLASH_SR has no RDERR on these parts. */
-    .f4 = {.latency_mask = 0xFu, .optcr_mask = 0xFFFFFFFCu, .sector_erase_ps = F4_SECTOR_ERASE,
+    .f4 = {.latency_mask = 0xFu,
+           .optcr_mask = 0xFFFFFFFCu,
+           .sector_erase_ps = F4_SECTOR_ERASE,
            .mass_erase_ps = {MS(16000), MS(11000), MS(8000)},
            .bank_erase_ps = {MS(16000), MS(11000), MS(8000)},
-           .ndbank = true, .acr_mask = 0xB0Fu, .optcr_default = 0xFFFFAAFDu,
-           .optcr1_default = 0x00400080u, .single_bank_erase_ps = F7_SINGLE_BANK_ERASE},
+           .ndbank = true,
+           .acr_mask = 0xB0Fu,
+           .optcr_default = 0xFFFFAAFDu,
+           .optcr1_default = 0x00400080u,
+           .single_bank_erase_ps = F7_SINGLE_BANK_ERASE},
     .max_rdp_level = 2,
     .periph_reset = periph_reset,
     .periph_access = periph_access,

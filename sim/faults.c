@@ -11,11 +11,11 @@ static const struct {
     enum sim_fault_kind kind;
     bool is_address; /* the argument is an address, else a count */
 } kinds[] = {
-    {"none", SIM_FAULT_NONE, false},          {"disconnect", SIM_FAULT_DISCONNECT, false},
-    {"silence", SIM_FAULT_SILENCE, false},    {"wait", SIM_FAULT_WAIT, false},
-    {"ap-fault", SIM_FAULT_AP_FAULT, true},   {"reset", SIM_FAULT_RESET, false},
-    {"power", SIM_FAULT_POWER, false},        {"pgerr", SIM_FAULT_PGERR, true},
-    {"wrprterr", SIM_FAULT_WRPRTERR, true},   {"bsy", SIM_FAULT_BSY, false},
+    {"none", SIM_FAULT_NONE, false},        {"disconnect", SIM_FAULT_DISCONNECT, false},
+    {"silence", SIM_FAULT_SILENCE, false},  {"wait", SIM_FAULT_WAIT, false},
+    {"ap-fault", SIM_FAULT_AP_FAULT, true}, {"reset", SIM_FAULT_RESET, false},
+    {"power", SIM_FAULT_POWER, false},      {"pgerr", SIM_FAULT_PGERR, true},
+    {"wrprterr", SIM_FAULT_WRPRTERR, true}, {"bsy", SIM_FAULT_BSY, false},
     {"flip", SIM_FAULT_FLIP, true},
 };
 
@@ -175,7 +175,7 @@ enum sim_fault_program sim_faults_program(struct sim_faults *f, uint32_t addr, u
         if (addr < (p->arg & ~1u) || *hw == 0xFFFFu)
             break;
         f->fired = true;
-        uint16_t zeros = (uint16_t)~*hw;
+        uint16_t zeros = (uint16_t) ~*hw;
         *hw |= (uint16_t)(zeros & (0u - zeros)); /* the lowest 0 bit stays 1 */
         break;
     default:

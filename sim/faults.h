@@ -55,11 +55,11 @@ enum sim_fault_reset { SIM_FAULT_RESET_NO, SIM_FAULT_RESET_SYSTEM, SIM_FAULT_RES
 
 struct sim_faults {
     struct sim_fault_plan plan;
-    uint64_t commands;  /* probe commands since the fault was armed */
-    uint64_t halfwords; /* half-words programmed since then */
-    bool fired;         /* the fault happened */
-    bool gone;          /* disconnect: the probe answers nothing any more */
-    bool reply_dropped; /* silence: the last command's reply never comes */
+    uint64_t commands;     /* probe commands since the fault was armed */
+    uint64_t halfwords;    /* half-words programmed since then */
+    bool fired;            /* the fault happened */
+    bool gone;             /* disconnect: the probe answers nothing any more */
+    bool reply_dropped;    /* silence: the last command's reply never comes */
     bool programming_lost; /* reset/power: writes are lost until the reset is done */
     enum sim_fault_reset reset_due;
     bool bsy_stuck;

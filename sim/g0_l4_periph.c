@@ -16,7 +16,7 @@
 
 #define RCC_BASE 0x40021000u
 #define FLASH_REGS 0x40022000u
-#define WB_RCC_BASE 0x58000000u   /* AHB4 on the WB (RM0434 §2.2.2) */
+#define WB_RCC_BASE 0x58000000u /* AHB4 on the WB (RM0434 §2.2.2) */
 #define WB_FLASH_REGS 0x58004000u
 #define SYSCFG_BASE 0x40010000u
 #define G0_DBGMCU_BASE 0x40015800u
@@ -33,18 +33,31 @@
 #define L4_RCC_AHB2ENR 0x4Cu
 #define L4_RCC_CSR 0x94u
 
-enum gpio_reg { GPIO_MODER, GPIO_OTYPER, GPIO_OSPEEDR, GPIO_PUPDR, GPIO_IDR, GPIO_ODR, GPIO_BSRR,
-                GPIO_LCKR, GPIO_AFRL, GPIO_AFRH, GPIO_BRR, GPIO_COUNT };
+enum gpio_reg {
+    GPIO_MODER,
+    GPIO_OTYPER,
+    GPIO_OSPEEDR,
+    GPIO_PUPDR,
+    GPIO_IDR,
+    GPIO_ODR,
+    GPIO_BSRR,
+    GPIO_LCKR,
+    GPIO_AFRL,
+    GPIO_AFRH,
+    GPIO_BRR,
+    GPIO_COUNT
+};
 
 #define HSI16_HZ 16000000u
 #define HSI48_HZ 48000000u
-#define HSE_HZ 8000000u /* the Nucleo boards' 8 MHz from the ST-LINK's MCO */
+#define HSE_HZ 8000000u     /* the Nucleo boards' 8 MHz from the ST-LINK's MCO */
 #define G4_HSE_HZ 24000000u /* the 24 MHz crystal of the Nucleo-G474RE (UM2505 §6.7.1) */
 #define WB_HSE_HZ 32000000u /* the 32 MHz HSE32 crystal of the Nucleo-WB55RG (UM2435 §7.6) */
 #define SWD_MODER_MASK 0x3C000000u /* PA13, PA14 */
-#define LED_PIN 5u                 /* PA5: LD4 on the Nucleo-G071RB (UM2324), LD2 on the
-                                      Nucleo-L476RG (UM1724) and Nucleo-G474RE (UM2505); PB5:
-                                      LED1 on the Nucleo-WB55RG (UM2435) */
+#define LED_PIN                                                                                    \
+    5u /* PA5: LD4 on the Nucleo-G071RB (UM2324), LD2 on the                                       \
+          Nucleo-L476RG (UM1724) and Nucleo-G474RE (UM2505); PB5:                                  \
+          LED1 on the Nucleo-WB55RG (UM2435) */
 
 static bool is_g0(const struct sim_target *t)
 {
@@ -118,9 +131,8 @@ static bool led_on(const struct sim_target *t)
 }
 
 /* MSI ranges 0-11 (RM0351 §6.4.1). */
-static const uint32_t msi_hz[12] = {100000u, 200000u, 400000u, 800000u, 1000000u, 2000000u,
-                                    4000000u, 8000000u, 16000000u, 24000000u, 32000000u,
-                                    48000000u};
+static const uint32_t msi_hz[12] = {100000u,  200000u,  400000u,   800000u,   1000000u,  2000000u,
+                                    4000000u, 8000000u, 16000000u, 24000000u, 32000000u, 48000000u};
 
 static uint32_t pll_hz(struct sim_target *t, uint32_t src_hz)
 {
@@ -142,17 +154,31 @@ static uint32_t core_clock_hz(struct sim_target *t)
         /* HSIDIV; the C0's HSI runs at 48 MHz (RM0490 RCC: HSI48) */
         uint32_t hsisys = (is_c0(t) ? HSI48_HZ : HSI16_HZ) >> ((cr >> 11) & 7u);
         switch ((cfgr >> 3) & 7u) { /* SWS */
-        case 1: sysclk = hse_hz(t); break;
-        case 2: sysclk = pll_hz(t, (*rcc(t, RCC_PLLCFGR) & 3u) == 3u ? hse_hz(t) : HSI16_HZ); break;
-        default: sysclk = hsisys; break;
+        case 1:
+            sysclk = hse_hz(t);
+            break;
+        case 2:
+            sysclk = pll_hz(t, (*rcc(t, RCC_PLLCFGR) & 3u) == 3u ? hse_hz(t) : HSI16_HZ);
+            break;
+        default:
+            sysclk = hsisys;
+            break;
         }
     } else {
         uint32_t src = *rcc(t, RCC_PLLCFGR) & 3u;
         switch ((cfgr >> 2) & 3u) { /* SWS */
-        case 1: sysclk = HSI16_HZ; break;
-        case 2: sysclk = hse_hz(t); break;
-        case 3: sysclk = pll_hz(t, src == 1 ? msi : src == 3 ? hse_hz(t) : HSI16_HZ); break;
-        default: sysclk = msi; break;
+        case 1:
+            sysclk = HSI16_HZ;
+            break;
+        case 2:
+            sysclk = hse_hz(t);
+            break;
+        case 3:
+            sysclk = pll_hz(t, src == 1 ? msi : src == 3 ? hse_hz(t) : HSI16_HZ);
+            break;
+        default:
+            sysclk = msi;
+            break;
         }
     }
     uint32_t hpre = (cfgr >> (is_g0(t) ? 8 : 4)) & 0xFu;
@@ -173,21 +199,21 @@ static void periph_reset(struct sim_target *t)
     if (is_c0(t)) {
         /* HSION, HSIRDY; HSIDIV /4: HSISYS 12 MHz (RM0490 RCC_CR) */
         *rcc(t, RCC_CR) = 0x00001500u;
-        *rcc(t, 0x38u) = 0x00000100u;       /* RCC_AHBENR: FLASHEN */
+        *rcc(t, 0x38u) = 0x00000100u;                  /* RCC_AHBENR: FLASHEN */
         *rcc(t, G0_RCC_CSR) = csr ? csr : 0x0C000000u; /* RCC_CSR2: PWRRSTF | PINRSTF */
     } else if (is_g0(t)) {
-        *rcc(t, RCC_CR) = 0x00000500u;      /* HSION, HSIRDY; HSISYS = HSI16 */
-        *rcc(t, 0x38u) = 0x00000100u;       /* RCC_AHBENR: FLASHEN */
+        *rcc(t, RCC_CR) = 0x00000500u;                 /* HSION, HSIRDY; HSISYS = HSI16 */
+        *rcc(t, 0x38u) = 0x00000100u;                  /* RCC_AHBENR: FLASHEN */
         *rcc(t, G0_RCC_CSR) = csr ? csr : 0x0C000000u; /* PWRRSTF | PINRSTF */
     } else if (is_g4(t)) {
         /* RM0440 §7.4.1, §7.4.3: HSION, HSIRDY; SW = SWS = HSI16 (there is no MSI). */
         *rcc(t, RCC_CR) = 0x00000500u;
         *rcc(t, RCC_CFGR) = 0x00000005u;
-        *rcc(t, 0x48u) = 0x00000100u;       /* RCC_AHB1ENR: FLASHEN */
+        *rcc(t, 0x48u) = 0x00000100u;                  /* RCC_AHB1ENR: FLASHEN */
         *rcc(t, L4_RCC_CSR) = csr ? csr : 0x0C000000u; /* BORRSTF | PINRSTF */
     } else {
-        *rcc(t, RCC_CR) = 0x00000063u;      /* MSION, MSIRDY, MSIRANGE 6 (4 MHz) */
-        *rcc(t, 0x48u) = 0x00000100u;       /* RCC_AHB1ENR: FLASHEN */
+        *rcc(t, RCC_CR) = 0x00000063u;                 /* MSION, MSIRDY, MSIRANGE 6 (4 MHz) */
+        *rcc(t, 0x48u) = 0x00000100u;                  /* RCC_AHB1ENR: FLASHEN */
         *rcc(t, L4_RCC_CSR) = csr ? csr : 0x0C000600u; /* BORRSTF | PINRSTF, MSISRANGE 6 */
     }
     *rcc(t, RCC_PLLCFGR) = 0x00001000u;
@@ -230,7 +256,8 @@ static void rcc_write(struct sim_target *t, uint32_t off, uint32_t val)
     }
     case RCC_CFGR: {
         /* SWS follows SW: G0 SW [2:0] -> SWS [5:3]; L4 SW [1:0] -> SWS [3:2]. */
-        uint32_t v = is_g0(t) ? (val & ~0x38u) | ((val & 7u) << 3) : (val & ~0xCu) | ((val & 3u) << 2);
+        uint32_t v =
+            is_g0(t) ? (val & ~0x38u) | ((val & 7u) << 3) : (val & ~0xCu) | ((val & 3u) << 2);
         *rcc(t, RCC_CFGR) = v;
         cortexm_set_clock_hz(t, core_clock_hz(t));
         break;
@@ -238,7 +265,8 @@ static void rcc_write(struct sim_target *t, uint32_t off, uint32_t val)
     default:
         if (off == rcc_csr_off(t)) { /* RMVF (bit 23) clears the reset flags */
             uint32_t *csr = rcc(t, off);
-            *csr = (val & (1u << 23)) ? *csr & 0x00FFFFFFu : (*csr & 0xFE000000u) | (val & 0x00FFFFFFu);
+            *csr = (val & (1u << 23)) ? *csr & 0x00FFFFFFu
+                                      : (*csr & 0xFE000000u) | (val & 0x00FFFFFFu);
         } else {
             *rcc(t, off) = val;
         }
@@ -279,10 +307,17 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
         return SIM_BUS_OK;
     uint32_t odr = p->gpio[port][GPIO_ODR];
     switch (reg) {
-    case GPIO_ODR: gpio_set_odr(t, port, *wr); break;
-    case GPIO_BSRR: gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16)); break;
-    case GPIO_BRR: gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu)); break;
-    case GPIO_IDR: break;
+    case GPIO_ODR:
+        gpio_set_odr(t, port, *wr);
+        break;
+    case GPIO_BSRR:
+        gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16));
+        break;
+    case GPIO_BRR:
+        gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu));
+        break;
+    case GPIO_IDR:
+        break;
     case GPIO_MODER:
         p->gpio[port][reg] = *wr;
         /* PA13/PA14 are SWDIO/SWCLK only in alternate-function mode: firmware that makes them
@@ -290,7 +325,9 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
         if (port == 0)
             t->swd_disabled = (*wr & SWD_MODER_MASK) != (gpioa_moder_reset(t) & SWD_MODER_MASK);
         break;
-    default: p->gpio[port][reg] = *wr; break;
+    default:
+        p->gpio[port][reg] = *wr;
+        break;
     }
     return SIM_BUS_OK;
 }
@@ -458,7 +495,7 @@ const struct sim_family sim_family_l4 = {
     .uid_base = 0x1FFF7590u,       /* RM0351 §49.1 */
     .optbytes_base = 0x1FFF7800u,  /* RM0351 §3.4.1 */
     .sram_base = 0x20000000u,
-    .ccm_base = 0x10000000u,       /* SRAM2 (RM0351 §2.4) */
+    .ccm_base = 0x10000000u, /* SRAM2 (RM0351 §2.4) */
     .bitband = true,
     .windows = l4_windows,
     .n_windows = sizeof l4_windows / sizeof l4_windows[0],
@@ -515,7 +552,7 @@ const struct sim_family sim_family_g4 = {
     .uid_base = 0x1FFF7590u,       /* RM0440 §47.1 */
     .optbytes_base = 0x1FFF7800u,  /* RM0440 §5.4.1 */
     .sram_base = 0x20000000u,
-    .ccm_base = 0x10000000u,       /* CCM SRAM (RM0440 §2.4) */
+    .ccm_base = 0x10000000u, /* CCM SRAM (RM0440 §2.4) */
     .bitband = true,
     .windows = g4_windows,
     .n_windows = sizeof g4_windows / sizeof g4_windows[0],
@@ -566,7 +603,7 @@ const struct sim_family sim_family_wb = {
     .dbgmcu_base = 0xE0042000u, /* RM0434 §38.13.1 */
     .dbgmcu_freeze = true,      /* DBGMCU_APB1FZR1 +0x3C, C2APB1FZR1 +0x40 (RM0434 §38.13.6) */
     .dbgmcu_fz_off = 0x3Cu,
-    .syst_calib = 8000u,        /* 64 MHz / 8 */
+    .syst_calib = 8000u, /* 64 MHz / 8 */
     /* DS11929 "Flash memory characteristics": 64-bit programming 81.7 us typical, page (4 KiB)
      * erase 22.02 ms, mass erase 22.13 ms typical. */
     .tprog_ps = 81700ull * 1000ull,
@@ -613,9 +650,9 @@ const struct sim_family sim_family_wl = {
     .windows = wb_windows,
     .n_windows = sizeof wb_windows / sizeof wb_windows[0],
     .dbgmcu_base = 0xE0042000u,
-    .dbgmcu_freeze = true,      /* DBGMCU_APB1FZR1 at +0x3C as on the WB */
+    .dbgmcu_freeze = true, /* DBGMCU_APB1FZR1 at +0x3C as on the WB */
     .dbgmcu_fz_off = 0x3Cu,
-    .syst_calib = 6000u,        /* 48 MHz / 8 */
+    .syst_calib = 6000u, /* 48 MHz / 8 */
     /* The WB's figures (DS11929 "Flash memory characteristics": 64-bit programming 81.7 us,
      * page erase 22.02 ms typical), the same flash technology; DS13293's own table unverified. */
     .tprog_ps = 81700ull * 1000ull,

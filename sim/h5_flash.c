@@ -88,8 +88,6 @@ static const uint32_t cur_offs[SIM_H5_OPT_WORDS] = {0x50u, 0x70u, 0xE8u, 0x1E8u}
 static const uint32_t opt_shipped[SIM_H5_OPT_WORDS] = {0x2D30EDD8u, 0xC3000000u, 0xFFFFFFFFu,
                                                        0xFFFFFFFFu};
 
-
-
 static uint8_t product_state(uint32_t optsr)
 {
     return (uint8_t)(optsr >> OPTSR_PS_SHIFT);
@@ -109,9 +107,14 @@ static bool known_state(uint8_t ps)
 static int level_of(uint8_t ps)
 {
     switch (ps) {
-    case PS_OPEN: case 0x17: case 0x2E: return 0;
-    case PS_LOCKED: return 2;
-    default: return 1;
+    case PS_OPEN:
+    case 0x17:
+    case 0x2E:
+        return 0;
+    case PS_LOCKED:
+        return 2;
+    default:
+        return 1;
     }
 }
 
@@ -250,7 +253,6 @@ static bool trustzone(const struct sim_target *t)
 
 /* ---- erase ---- */
 
-
 /* Erases sectors [first, first + n) of the physical bank pb, unless one is refused. */
 static void erase_sectors(struct sim_target *t, unsigned pb, uint32_t first, uint32_t n)
 {
@@ -315,8 +317,7 @@ static void option_program(struct sim_target *t)
         t->optnv[i] = f->prg[i];
     /* In force at once, but for SWAP_BANK: the banks change places at the next reset. */
     for (unsigned i = 0; i < SIM_H5_OPT_WORDS; i++)
-        f->cur[i] = i == OPT_OPTSR ? (f->prg[i] & ~OPTSR_SWAP_BANK) |
-                                         (f->cur[i] & OPTSR_SWAP_BANK)
+        f->cur[i] = i == OPT_OPTSR ? (f->prg[i] & ~OPTSR_SWAP_BANK) | (f->cur[i] & OPTSR_SWAP_BANK)
                                    : f->prg[i];
     f->rdp_level = level_of(want);
     sim_target_optbytes_changed(t);
@@ -343,12 +344,24 @@ enum sim_bus_result h5_flash_read(struct sim_target *t, uint32_t off, uint32_t *
         }
     }
     switch (off) {
-    case REG_ACR: *val = f->acr; break;
-    case REG_OPTCR: *val = f->optcr; break;
-    case REG_NSSR: *val = f->sr | (f->nbuf ? SR_WBNE : 0); break;
-    case REG_NSCR: *val = f->cr; break;
-    case REG_ECCDETR: *val = f->eccdetr; break;
-    default: *val = 0; break; /* key and clear registers are write-only */
+    case REG_ACR:
+        *val = f->acr;
+        break;
+    case REG_OPTCR:
+        *val = f->optcr;
+        break;
+    case REG_NSSR:
+        *val = f->sr | (f->nbuf ? SR_WBNE : 0);
+        break;
+    case REG_NSCR:
+        *val = f->cr;
+        break;
+    case REG_ECCDETR:
+        *val = f->eccdetr;
+        break;
+    default:
+        *val = 0;
+        break; /* key and clear registers are write-only */
     }
     return SIM_BUS_OK;
 }
@@ -406,8 +419,8 @@ static enum sim_bus_result optcr_write(struct sim_target *t, uint32_t val, enum 
         return SIM_BUS_OK;
     if (!wait_not_busy(t, who))
         return SIM_BUS_STALL;
-    f->optcr = (f->optcr & ~(OPTCR_SWAP_BANK | OPTCR_OPTLOCK)) |
-               (val & (OPTCR_SWAP_BANK | OPTCR_OPTLOCK));
+    f->optcr =
+        (f->optcr & ~(OPTCR_SWAP_BANK | OPTCR_OPTLOCK)) | (val & (OPTCR_SWAP_BANK | OPTCR_OPTLOCK));
     if ((val & OPTCR_OPTSTRT) && !(f->sr & SR_OPTCHANGEERR))
         option_program(t);
     return SIM_BUS_OK;
@@ -425,7 +438,9 @@ enum sim_bus_result h5_flash_write(struct sim_target *t, uint32_t off, uint32_t 
             return SIM_BUS_OK;
         }
     switch (off) {
-    case REG_ACR: f->acr = val & 0x3FFu; return SIM_BUS_OK;
+    case REG_ACR:
+        f->acr = val & 0x3FFu;
+        return SIM_BUS_OK;
     case REG_NSKEYR:
         if (!(f->cr & CR_LOCK))
             return SIM_BUS_OK;
@@ -434,14 +449,19 @@ enum sim_bus_result h5_flash_write(struct sim_target *t, uint32_t off, uint32_t 
         if (!(f->optcr & OPTCR_OPTLOCK))
             return SIM_BUS_OK;
         return key_write(t, &f->optkey_stage, OPTKEY1, OPTKEY2, val, &f->optcr, OPTCR_OPTLOCK);
-    case REG_OPTCR: return optcr_write(t, val, who);
-    case REG_NSCCR: f->sr &= ~(val & SR_CLEARABLE); return SIM_BUS_OK;
-    case REG_NSCR: return cr_write(t, val, who);
+    case REG_OPTCR:
+        return optcr_write(t, val, who);
+    case REG_NSCCR:
+        f->sr &= ~(val & SR_CLEARABLE);
+        return SIM_BUS_OK;
+    case REG_NSCR:
+        return cr_write(t, val, who);
     case REG_ECCDETR:
         if (val & ECCD)
             f->eccdetr = 0;
         return SIM_BUS_OK;
-    default: return SIM_BUS_OK;
+    default:
+        return SIM_BUS_OK;
     }
 }
 
@@ -467,7 +487,6 @@ static void program_quad_word(struct sim_target *t)
         t->stats->halfwords_programmed += 8u;
 }
 
-
 static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsigned size,
                                        uint32_t val, enum sim_initiator who)
 {
@@ -485,8 +504,7 @@ static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsi
         f->nbuf = 0;
         return SIM_BUS_OK;
     }
-    if (size != 4 ||
-        (f->nbuf == 0 ? (addr & 15u) != 0 : addr != f->buf_addr + 4u * f->nbuf)) {
+    if (size != 4 || (f->nbuf == 0 ? (addr & 15u) != 0 : addr != f->buf_addr + 4u * f->nbuf)) {
         f->sr |= SR_INCERR;
         f->nbuf = 0;
         return SIM_BUS_OK;
@@ -501,7 +519,6 @@ static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsi
     sim_flash_note_store(t, f->buf_addr, 16u, who);
     return SIM_BUS_OK;
 }
-
 
 const struct sim_flash_ops sim_h5_flash_ops = {
     .reset = flash_reset,

@@ -470,14 +470,16 @@ enum sim_bus_result h7_flash_write(struct sim_target *t, uint32_t off, uint32_t 
     case R_KEYR:
         if (!(f->bank[b].cr & CR_LOCK))
             return SIM_BUS_OK;
-        res = sim_flash_key_write(&f->bank[b].key_stage, &f->bank[b].locked_up, val, KEY1, KEY2, &unlock);
+        res = sim_flash_key_write(&f->bank[b].key_stage, &f->bank[b].locked_up, val, KEY1, KEY2,
+                                  &unlock);
         if (unlock)
             f->bank[b].cr &= ~CR_LOCK;
         return res;
     case R_OPTKEYR:
         if (!(f->optcr & OPTCR_OPTLOCK))
             return SIM_BUS_OK;
-        res = sim_flash_key_write(&f->optkey_stage, &f->opt_locked_up, val, OPTKEY1, OPTKEY2, &unlock);
+        res = sim_flash_key_write(&f->optkey_stage, &f->opt_locked_up, val, OPTKEY1, OPTKEY2,
+                                  &unlock);
         if (unlock)
             f->optcr &= ~OPTCR_OPTLOCK;
         return res;

@@ -111,7 +111,8 @@ enum sim_bus_result sim_iwdg_access(struct sim_target *t, uint32_t off, uint32_t
         if (w->access)
             w->rlr = v & 0xFFFu;
         break;
-    default: break;
+    default:
+        break;
     }
     return SIM_BUS_OK;
 }

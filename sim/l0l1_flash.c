@@ -69,8 +69,8 @@
 #define PECR_ERRIE (1u << 17)
 #define PECR_OBL_LAUNCH (1u << 18)
 #define PECR_LOCKS (PECR_PELOCK | PECR_PRGLOCK | PECR_OPTLOCK)
-#define PECR_WRITABLE (PECR_PROG | PECR_DATA | PECR_FIX | PECR_ERASE | PECR_FPRG | PECR_EOPIE | \
-                       PECR_ERRIE)
+#define PECR_WRITABLE                                                                              \
+    (PECR_PROG | PECR_DATA | PECR_FIX | PECR_ERASE | PECR_FPRG | PECR_EOPIE | PECR_ERRIE)
 
 #define SR_BSY (1u << 0)
 #define SR_EOP (1u << 1)
@@ -271,15 +271,29 @@ enum sim_bus_result l0l1_flash_read(struct sim_target *t, uint32_t off, uint32_t
     struct l0l1_flash *f = &t->lxf;
     flash_update(t);
     switch (off) {
-    case REG_ACR: *val = f->acr; break;
-    case REG_PECR: *val = f->pecr; break;
-    case REG_SR: *val = f->sr; break;
-    case REG_OBR: *val = f->obr; break;
-    case REG_WRPR1: *val = f->wrpr[0]; break;
-    case REG_WRPR2: case REG_WRPR2 + 4: case REG_WRPR2 + 8:
+    case REG_ACR:
+        *val = f->acr;
+        break;
+    case REG_PECR:
+        *val = f->pecr;
+        break;
+    case REG_SR:
+        *val = f->sr;
+        break;
+    case REG_OBR:
+        *val = f->obr;
+        break;
+    case REG_WRPR1:
+        *val = f->wrpr[0];
+        break;
+    case REG_WRPR2:
+    case REG_WRPR2 + 4:
+    case REG_WRPR2 + 8:
         *val = f->wrpr[1 + (off - REG_WRPR2) / 4u];
         break;
-    default: *val = 0; break; /* key registers are write-only */
+    default:
+        *val = 0;
+        break; /* key registers are write-only */
     }
     return SIM_BUS_OK;
 }
@@ -456,9 +470,8 @@ static void half_page_word(struct sim_target *t, uint32_t off, uint32_t val, enu
     count_program(t, hp);
 }
 
-static enum sim_bus_result program_memory_write(struct sim_target *t, uint32_t addr,
-                                                unsigned size, uint32_t val,
-                                                enum sim_initiator who)
+static enum sim_bus_result program_memory_write(struct sim_target *t, uint32_t addr, unsigned size,
+                                                uint32_t val, enum sim_initiator who)
 {
     struct l0l1_flash *f = &t->lxf;
     uint32_t off = addr - t->family->flash_base;

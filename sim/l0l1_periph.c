@@ -27,15 +27,27 @@
  * RCC_IOPENR +0x2C (L0) / RCC_AHBENR +0x1C (L1), RCC_CSR +0x50 (L0) / +0x34 (L1). */
 #define RCC_CR 0x00u
 
-enum gpio_reg { GPIO_MODER, GPIO_OTYPER, GPIO_OSPEEDR, GPIO_PUPDR, GPIO_IDR, GPIO_ODR, GPIO_BSRR,
-                GPIO_LCKR, GPIO_AFRL, GPIO_AFRH, GPIO_BRR, GPIO_COUNT };
+enum gpio_reg {
+    GPIO_MODER,
+    GPIO_OTYPER,
+    GPIO_OSPEEDR,
+    GPIO_PUPDR,
+    GPIO_IDR,
+    GPIO_ODR,
+    GPIO_BSRR,
+    GPIO_LCKR,
+    GPIO_AFRL,
+    GPIO_AFRH,
+    GPIO_BRR,
+    GPIO_COUNT
+};
 
 #define MSI_RESET_HZ 2097000u /* MSI range 5 after reset (RM0377 §7.2.3, RM0038 §6.2.3) */
 #define HSI16_HZ 16000000u
-#define HSE_HZ 8000000u       /* the Nucleo boards' 8 MHz from the ST-LINK's MCO */
-#define PLL_HZ 32000000u      /* the PLL is not modelled: the usual 32 MHz setting */
+#define HSE_HZ 8000000u            /* the Nucleo boards' 8 MHz from the ST-LINK's MCO */
+#define PLL_HZ 32000000u           /* the PLL is not modelled: the usual 32 MHz setting */
 #define SWD_MODER_MASK 0x3C000000u /* PA13, PA14 */
-#define LED_PIN 5u            /* PA5: LD2 on the Nucleo-L053R8 and Nucleo-L152RE (UM1724) */
+#define LED_PIN 5u                 /* PA5: LD2 on the Nucleo-L053R8 and Nucleo-L152RE (UM1724) */
 
 static bool is_l0(const struct sim_target *t)
 {
@@ -79,10 +91,18 @@ static uint32_t core_clock_hz(struct sim_target *t)
 {
     uint32_t cfgr = *rcc(t, cfgr_off(t)), sysclk;
     switch ((cfgr >> 2) & 3u) {
-    case 1: sysclk = HSI16_HZ; break;
-    case 2: sysclk = HSE_HZ; break;
-    case 3: sysclk = PLL_HZ; break;
-    default: sysclk = MSI_RESET_HZ; break;
+    case 1:
+        sysclk = HSI16_HZ;
+        break;
+    case 2:
+        sysclk = HSE_HZ;
+        break;
+    case 3:
+        sysclk = PLL_HZ;
+        break;
+    default:
+        sysclk = MSI_RESET_HZ;
+        break;
     }
     uint32_t hpre = (cfgr >> 4) & 0xFu;
     static const uint16_t ahb_div[8] = {2, 4, 8, 16, 64, 128, 256, 512};
@@ -99,7 +119,7 @@ static void periph_reset(struct sim_target *t)
     uint32_t dbgmcu_cr = p->dbgmcu_cr, fz0 = p->dbgmcu_fz[0], fz1 = p->dbgmcu_fz[1];
 
     memset(p, 0, sizeof *p);
-    *rcc(t, RCC_CR) = 0x00000300u; /* MSION, MSIRDY */
+    *rcc(t, RCC_CR) = 0x00000300u;                 /* MSION, MSIRDY */
     *rcc(t, csr_off(t)) = csr ? csr : 0x0C000000u; /* PORRSTF | PINRSTF */
     for (unsigned port = 0; port < GPIO_PORTS; port++)
         p->gpio[port][GPIO_MODER] = is_l0(t) ? 0xFFFFFFFFu : 0;
@@ -166,17 +186,26 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
         return SIM_BUS_OK;
     uint32_t odr = p->gpio[port][GPIO_ODR];
     switch (reg) {
-    case GPIO_ODR: gpio_set_odr(t, port, *wr); break;
-    case GPIO_BSRR: gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16)); break;
-    case GPIO_BRR: gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu)); break;
-    case GPIO_IDR: break;
+    case GPIO_ODR:
+        gpio_set_odr(t, port, *wr);
+        break;
+    case GPIO_BSRR:
+        gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16));
+        break;
+    case GPIO_BRR:
+        gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu));
+        break;
+    case GPIO_IDR:
+        break;
     case GPIO_MODER:
         p->gpio[port][reg] = *wr;
         /* PA13/PA14 leaving alternate-function mode cut the debugger off until reset. */
         if (port == 0)
             t->swd_disabled = (*wr & SWD_MODER_MASK) != (gpioa_moder_reset(t) & SWD_MODER_MASK);
         break;
-    default: p->gpio[port][reg] = *wr; break;
+    default:
+        p->gpio[port][reg] = *wr;
+        break;
     }
     return SIM_BUS_OK;
 }

@@ -20,10 +20,10 @@
  *
  * The G0B1 (RM0444 §3) has two banks with OPTR.DUAL_BANK: BKER at bit 13, bank 2's pages numbered
  * from 256 (the bank taken from BKER, the page from PNB's low bits), BSY2 (bit 17) for its
- * operations. The G4 (RM0440 §5) has the L4's registers; its bank mode (OPTR.DBANK) also sets the page size:
- * 2 KiB in each of two banks, or 4 KiB in one (§5.3.1). The WB (RM0434 §3) has the G0's PCROP1B
- * and CFGBSY, and FLASH_SFR (+0x80): the pages from SFSA up hold the wireless stack and CPU1
- * (the core and its debug port) cannot read, program or erase them unless FSD is set (§3.5.3):
+ * operations. The G4 (RM0440 §5) has the L4's registers; its bank mode (OPTR.DBANK) also sets the
+ * page size: 2 KiB in each of two banks, or 4 KiB in one (§5.3.1). The WB (RM0434 §3) has the G0's
+ * PCROP1B and CFGBSY, and FLASH_SFR (+0x80): the pages from SFSA up hold the wireless stack and
+ * CPU1 (the core and its debug port) cannot read, program or erase them unless FSD is set (§3.5.3):
  * reads give zero, a program or erase of them answers a bus error, and so does a mass erase
  * while the secure area exists (the erase would take it too). The WL (RM0453 §4) has the WB's
  * registers with 2 KiB pages, PNB [9:3], and FLASH_SFR with SFSA [6:0] and FSD bit 7, in force
@@ -46,15 +46,25 @@
 #define REG_SFR 0x80u       /* WB FLASH_SFR (RM0434 §3.10.17) */
 #define SFR_SFSA 0xFFu
 #define SFR_FSD (1u << 8)
-#define WL_SFR_SFSA 0x7Fu    /* WL FLASH_SFR (RM0453 §4, FLASH_SFR): SFSA [6:0], FSD bit 7 */
+#define WL_SFR_SFSA 0x7Fu /* WL FLASH_SFR (RM0453 §4, FLASH_SFR): SFSA [6:0], FSD bit 7 */
 #define WL_SFR_FSD (1u << 7)
-#define OPTR_ESE (1u << 8)   /* WL FLASH_OPTR.ESE: security enabled (RM0453 §4) */
+#define OPTR_ESE (1u << 8) /* WL FLASH_OPTR.ESE: security enabled (RM0453 §4) */
 #define REG_OPT_END (REG_OPT_FIRST + 4u * SIM_L4_OPT_WORDS)
 
 /* Option register indexes (offset - 0x20) / 4. */
-enum { OPT_OPTR = 0, OPT_PCROP1SR = 1, OPT_PCROP1ER = 2, OPT_WRP1AR = 3, OPT_WRP1BR = 4,
-       OPT_PCROP1BSR = 5, OPT_PCROP1BER = 6, OPT_PCROP2SR = 9, OPT_PCROP2ER = 10,
-       OPT_WRP2AR = 11, OPT_WRP2BR = 12 };
+enum {
+    OPT_OPTR = 0,
+    OPT_PCROP1SR = 1,
+    OPT_PCROP1ER = 2,
+    OPT_WRP1AR = 3,
+    OPT_WRP1BR = 4,
+    OPT_PCROP1BSR = 5,
+    OPT_PCROP1BER = 6,
+    OPT_PCROP2SR = 9,
+    OPT_PCROP2ER = 10,
+    OPT_WRP2AR = 11,
+    OPT_WRP2BR = 12
+};
 
 #define KEY1 0x45670123u
 #define KEY2 0xCDEF89ABu
@@ -78,8 +88,8 @@ enum { OPT_OPTR = 0, OPT_PCROP1SR = 1, OPT_PCROP1ER = 2, OPT_WRP1AR = 3, OPT_WRP
 #define SR_CFGBSY (1u << 18)
 #define SR_CLEARABLE 0xC3FBu
 /* Flags that make the next program operation fail with PGSERR (RM0351 §3.7.5 PGSERR). */
-#define SR_PROG_ERRORS (SR_PROGERR | SR_WRPERR | SR_PGAERR | SR_SIZERR | SR_PGSERR | SR_MISERR | \
-                        SR_FASTERR)
+#define SR_PROG_ERRORS                                                                             \
+    (SR_PROGERR | SR_WRPERR | SR_PGAERR | SR_SIZERR | SR_PGSERR | SR_MISERR | SR_FASTERR)
 
 #define CR_PG (1u << 0)
 #define CR_PER (1u << 1)
@@ -121,10 +131,19 @@ static uint32_t opt_default(const struct sim_target *t, unsigned i)
 {
     const struct sim_l4_model *m = model(t);
     switch (i) {
-    case OPT_OPTR: return m->optr_default | (m->sfr_wl && t->cfg.secure_page ? OPTR_ESE : 0);
-    case OPT_PCROP1SR: case OPT_PCROP1BSR: case OPT_PCROP2SR: return 0x0000FFFFu;
-    case OPT_WRP1AR: case OPT_WRP1BR: case OPT_WRP2AR: case OPT_WRP2BR: return m->wrp_field;
-    default: return 0;
+    case OPT_OPTR:
+        return m->optr_default | (m->sfr_wl && t->cfg.secure_page ? OPTR_ESE : 0);
+    case OPT_PCROP1SR:
+    case OPT_PCROP1BSR:
+    case OPT_PCROP2SR:
+        return 0x0000FFFFu;
+    case OPT_WRP1AR:
+    case OPT_WRP1BR:
+    case OPT_WRP2AR:
+    case OPT_WRP2BR:
+        return m->wrp_field;
+    default:
+        return 0;
     }
 }
 
@@ -133,14 +152,25 @@ static uint32_t opt_writable(const struct sim_target *t, unsigned i)
 {
     const struct sim_l4_model *m = model(t);
     switch (i) {
-    case OPT_OPTR: return m->optr_writable;
-    case OPT_PCROP1SR: case OPT_PCROP1ER: return i == OPT_PCROP1ER ? 0x8000FFFFu : 0xFFFFu;
-    case OPT_WRP1AR: case OPT_WRP1BR: return m->wrp_field | m->wrp_field << 16;
-    case OPT_PCROP1BSR: case OPT_PCROP1BER: return m->pcrop1b ? 0xFFFFu : 0;
-    case OPT_PCROP2SR: case OPT_PCROP2ER: return m->bank2_options ? 0xFFFFu : 0;
-    case OPT_WRP2AR: case OPT_WRP2BR:
+    case OPT_OPTR:
+        return m->optr_writable;
+    case OPT_PCROP1SR:
+    case OPT_PCROP1ER:
+        return i == OPT_PCROP1ER ? 0x8000FFFFu : 0xFFFFu;
+    case OPT_WRP1AR:
+    case OPT_WRP1BR:
+        return m->wrp_field | m->wrp_field << 16;
+    case OPT_PCROP1BSR:
+    case OPT_PCROP1BER:
+        return m->pcrop1b ? 0xFFFFu : 0;
+    case OPT_PCROP2SR:
+    case OPT_PCROP2ER:
+        return m->bank2_options ? 0xFFFFu : 0;
+    case OPT_WRP2AR:
+    case OPT_WRP2BR:
         return m->bank2_options ? m->wrp_field | m->wrp_field << 16 : 0;
-    default: return 0;
+    default:
+        return 0;
     }
 }
 
@@ -455,11 +485,21 @@ enum sim_bus_result l4_flash_read(struct sim_target *t, uint32_t off, uint32_t *
         return SIM_BUS_OK;
     }
     switch (off) {
-    case REG_ACR: *val = f->acr; break;
-    case REG_SR: *val = f->sr; break;
-    case REG_CR: *val = f->cr; break;
-    case REG_SFR: *val = sfr_value(t); break; /* 0 where the register is not */
-    default: *val = 0; break; /* KEYR, OPTKEYR write-only; ECCR and the rest: 0 */
+    case REG_ACR:
+        *val = f->acr;
+        break;
+    case REG_SR:
+        *val = f->sr;
+        break;
+    case REG_CR:
+        *val = f->cr;
+        break;
+    case REG_SFR:
+        *val = sfr_value(t);
+        break; /* 0 where the register is not */
+    default:
+        *val = 0;
+        break; /* KEYR, OPTKEYR write-only; ECCR and the rest: 0 */
     }
     return SIM_BUS_OK;
 }
@@ -500,7 +540,8 @@ static enum sim_bus_result cr_write(struct sim_target *t, uint32_t val, enum sim
     }
     uint32_t writable = CR_PG | CR_PER | CR_MER1 | (((1u << m->pnb_bits) - 1u) << 3) | m->cr_bker |
                         (m->cr_bker ? CR_MER2 : 0) | CR_FSTPG | CR_EOPIE | CR_ERRIE | CR_RDERRIE;
-    uint32_t next = (f->cr & (CR_LOCK | CR_OPTLOCK)) | (val & writable) | (val & (CR_LOCK | CR_OPTLOCK));
+    uint32_t next =
+        (f->cr & (CR_LOCK | CR_OPTLOCK)) | (val & writable) | (val & (CR_LOCK | CR_OPTLOCK));
     if (!(next & CR_PG))
         f->half_written = false;
     f->cr = next;

@@ -42,8 +42,20 @@
 #define REG_OPT_FIRST 0x40u /* FLASH_OPTR */
 #define REG_OPT_END (REG_OPT_FIRST + 4u * SIM_L5U5_OPT_WORDS)
 
-enum { OPT_OPTR = 0, OPT_NSBOOTADD0R, OPT_NSBOOTADD1R, OPT_SECBOOTADD0R, OPT_SECWM1R1,
-       OPT_SECWM1R2, OPT_WRP1AR, OPT_WRP1BR, OPT_SECWM2R1, OPT_SECWM2R2, OPT_WRP2AR, OPT_WRP2BR };
+enum {
+    OPT_OPTR = 0,
+    OPT_NSBOOTADD0R,
+    OPT_NSBOOTADD1R,
+    OPT_SECBOOTADD0R,
+    OPT_SECWM1R1,
+    OPT_SECWM1R2,
+    OPT_WRP1AR,
+    OPT_WRP1BR,
+    OPT_SECWM2R1,
+    OPT_SECWM2R2,
+    OPT_WRP2AR,
+    OPT_WRP2BR
+};
 
 #define KEY1 0x45670123u
 #define KEY2 0xCDEF89ABu
@@ -86,8 +98,6 @@ static const struct sim_l5u5_model *model(const struct sim_target *t)
     return &t->family->l5u5;
 }
 
-
-
 /* ---- option registers ---- */
 
 /* Shipped values (RM0438 §6.9.15-§6.9.26, RM0456 §7.9.15-§7.9.26): boot addresses at the flash
@@ -97,13 +107,24 @@ static uint32_t opt_default(const struct sim_target *t, unsigned i)
 {
     uint32_t f = model(t)->wm_field;
     switch (i) {
-    case OPT_OPTR: return model(t)->optr_default;
-    case OPT_NSBOOTADD0R: return 0x0800007Fu;
-    case OPT_NSBOOTADD1R: return 0x0BF9007Fu;
-    case OPT_SECBOOTADD0R: return 0x0C00007Cu;
-    case OPT_SECWM1R1: case OPT_SECWM2R1: return f; /* PSTRT all ones, PEND 0: no secure page */
-    case OPT_WRP1AR: case OPT_WRP1BR: case OPT_WRP2AR: case OPT_WRP2BR: return f;
-    default: return 0;
+    case OPT_OPTR:
+        return model(t)->optr_default;
+    case OPT_NSBOOTADD0R:
+        return 0x0800007Fu;
+    case OPT_NSBOOTADD1R:
+        return 0x0BF9007Fu;
+    case OPT_SECBOOTADD0R:
+        return 0x0C00007Cu;
+    case OPT_SECWM1R1:
+    case OPT_SECWM2R1:
+        return f; /* PSTRT all ones, PEND 0: no secure page */
+    case OPT_WRP1AR:
+    case OPT_WRP1BR:
+    case OPT_WRP2AR:
+    case OPT_WRP2BR:
+        return f;
+    default:
+        return 0;
     }
 }
 
@@ -111,14 +132,26 @@ static uint32_t opt_writable(const struct sim_target *t, unsigned i)
 {
     uint32_t f = model(t)->wm_field;
     switch (i) {
-    case OPT_OPTR: return model(t)->optr_writable;
-    case OPT_NSBOOTADD0R: case OPT_NSBOOTADD1R: return 0xFFFFFF80u;
-    case OPT_SECBOOTADD0R: return 0xFFFFFF81u;
-    case OPT_SECWM1R1: case OPT_SECWM2R1: return f | f << 16;
-    case OPT_SECWM1R2: case OPT_SECWM2R2: return 0x80000000u | f << 16; /* HDPxEN, HDPx_PEND */
-    case OPT_WRP1AR: case OPT_WRP1BR: case OPT_WRP2AR: case OPT_WRP2BR:
+    case OPT_OPTR:
+        return model(t)->optr_writable;
+    case OPT_NSBOOTADD0R:
+    case OPT_NSBOOTADD1R:
+        return 0xFFFFFF80u;
+    case OPT_SECBOOTADD0R:
+        return 0xFFFFFF81u;
+    case OPT_SECWM1R1:
+    case OPT_SECWM2R1:
+        return f | f << 16;
+    case OPT_SECWM1R2:
+    case OPT_SECWM2R2:
+        return 0x80000000u | f << 16; /* HDPxEN, HDPx_PEND */
+    case OPT_WRP1AR:
+    case OPT_WRP1BR:
+    case OPT_WRP2AR:
+    case OPT_WRP2BR:
         return 0x80000000u | f | f << 16; /* UNLOCK, END, STRT */
-    default: return 0;
+    default:
+        return 0;
     }
 }
 
@@ -155,8 +188,8 @@ static void load_options(struct sim_target *t)
         f->opt[i] = (t->optnv[i] & w) | (opt_default(t, i) & ~w);
         f->loaded[i] = f->opt[i];
     }
-    f->rdp_level = rdp_level_of((uint8_t)f->opt[OPT_OPTR], f->opt[OPT_OPTR] & OPTR_TZEN,
-                                &f->rdp_half);
+    f->rdp_level =
+        rdp_level_of((uint8_t)f->opt[OPT_OPTR], f->opt[OPT_OPTR] & OPTR_TZEN, &f->rdp_half);
     unsigned swap = dual_bank(t) && (f->opt[OPT_OPTR] & model(t)->optr_swap_bank);
     if (swap != swapped(t)) { /* the banks change places in the memory map */
         uint32_t half = t->flash_size / 2u;
@@ -319,7 +352,6 @@ static bool trustzone(const struct sim_target *t)
 
 /* ---- erase ---- */
 
-
 static void page_erase(struct sim_target *t)
 {
     struct l5u5_flash *f = &t->l5u5f;
@@ -414,12 +446,18 @@ enum sim_bus_result l5u5_flash_read(struct sim_target *t, uint32_t off, uint32_t
         return SIM_BUS_OK;
     }
     switch (off) {
-    case REG_ACR: *val = f->acr; break;
+    case REG_ACR:
+        *val = f->acr;
+        break;
     case REG_NSSR:
         *val = f->sr | (model(t)->unit == 16 && f->nbuf ? SR_WDW : 0);
         break;
-    case REG_NSCR: *val = f->cr; break;
-    default: *val = 0; break; /* key registers write-only; the secure ones not modelled */
+    case REG_NSCR:
+        *val = f->cr;
+        break;
+    default:
+        *val = 0;
+        break; /* key registers write-only; the secure ones not modelled */
     }
     return SIM_BUS_OK;
 }
@@ -458,8 +496,8 @@ static enum sim_bus_result cr_write(struct sim_target *t, uint32_t val, enum sim
     }
     uint32_t writable = CR_PG | CR_PER | CR_MER1 | (((1u << model(t)->pnb_bits) - 1u) << 3) |
                         CR_BKER | CR_MER2 | CR_EOPIE | CR_ERRIE;
-    uint32_t next = (f->cr & (CR_LOCK | CR_OPTLOCK)) | (val & writable) |
-                    (val & (CR_LOCK | CR_OPTLOCK));
+    uint32_t next =
+        (f->cr & (CR_LOCK | CR_OPTLOCK)) | (val & writable) | (val & (CR_LOCK | CR_OPTLOCK));
     if (!(next & CR_PG))
         f->nbuf = 0;
     f->cr = next;
@@ -500,7 +538,9 @@ enum sim_bus_result l5u5_flash_write(struct sim_target *t, uint32_t off, uint32_
         return SIM_BUS_OK;
     }
     switch (off) {
-    case REG_ACR: f->acr = val & 0x0000600Fu; return SIM_BUS_OK;
+    case REG_ACR:
+        f->acr = val & 0x0000600Fu;
+        return SIM_BUS_OK;
     case REG_NSKEYR:
         if (!(f->cr & CR_LOCK))
             return SIM_BUS_OK;
@@ -509,9 +549,13 @@ enum sim_bus_result l5u5_flash_write(struct sim_target *t, uint32_t off, uint32_
         if (f->cr & CR_LOCK)
             return SIM_BUS_OK;
         return key_write(t, &f->optkey_stage, OPTKEY1, OPTKEY2, val, CR_OPTLOCK);
-    case REG_NSSR: f->sr &= ~(val & SR_CLEARABLE); return SIM_BUS_OK;
-    case REG_NSCR: return cr_write(t, val, who);
-    default: return SIM_BUS_OK;
+    case REG_NSSR:
+        f->sr &= ~(val & SR_CLEARABLE);
+        return SIM_BUS_OK;
+    case REG_NSCR:
+        return cr_write(t, val, who);
+    default:
+        return SIM_BUS_OK;
     }
 }
 
@@ -541,7 +585,6 @@ static void program_unit(struct sim_target *t)
     if (t->stats)
         t->stats->halfwords_programmed += 2u * words;
 }
-
 
 static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsigned size,
                                        uint32_t val, enum sim_initiator who)
@@ -577,7 +620,6 @@ static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsi
     sim_flash_note_store(t, f->buf_addr, unit, who);
     return SIM_BUS_OK;
 }
-
 
 const struct sim_flash_ops sim_l5u5_flash_ops = {
     .reset = flash_reset,

@@ -25,11 +25,23 @@
 #define RCC_CSR_RMVF (1u << 23)
 #define RCC_CSR_FLAGS 0xFE000000u
 
-enum gpio_reg { GPIO_MODER, GPIO_OTYPER, GPIO_OSPEEDR, GPIO_PUPDR, GPIO_IDR, GPIO_ODR, GPIO_BSRR,
-                GPIO_LCKR, GPIO_AFRL, GPIO_AFRH, GPIO_BRR, GPIO_COUNT };
+enum gpio_reg {
+    GPIO_MODER,
+    GPIO_OTYPER,
+    GPIO_OSPEEDR,
+    GPIO_PUPDR,
+    GPIO_IDR,
+    GPIO_ODR,
+    GPIO_BSRR,
+    GPIO_LCKR,
+    GPIO_AFRL,
+    GPIO_AFRH,
+    GPIO_BRR,
+    GPIO_COUNT
+};
 
-#define MSI_RESET_HZ 4000000u       /* MSI(S) range 4 at reset (RM0438 §9.2.3, RM0456 §11.4.4) */
-#define HSI_H5_HZ 64000000u         /* H5: HSI, HSIDIV 00 at reset */
+#define MSI_RESET_HZ 4000000u /* MSI(S) range 4 at reset (RM0438 §9.2.3, RM0456 §11.4.4) */
+#define HSI_H5_HZ 64000000u   /* H5: HSI, HSIDIV 00 at reset */
 #define GPIOA_MODER_RESET 0xABFFFFFFu /* PA13/PA14/PA15 in AF mode (RM0438 §11.4.1) */
 #define SWD_MODER_MASK 0x3C000000u
 #define LED_PORT 2u /* PC7: LD1 on the Nucleo-L552ZE-Q (UM2581) and Nucleo-U575ZI-Q (UM2861) */
@@ -86,7 +98,7 @@ static void periph_reset(struct sim_target *t)
     /* RCC_CR: L5 MSION, MSIRDY, MSIRANGE 6 (4 MHz); U5 MSISON, MSISRDY (bit 2); H5 HSION,
      * HSIRDY, HSIDIVF (RM0481 §11.8 RCC_CR, reset value 0x23: HSI at 64 MHz). */
     p->rcc[0] = is_h5(t) ? 0x00000023u : is_u5(t) ? 0x00000005u : 0x00000063u;
-    p->rcc[39] = csr ? csr : 0x0C000000u;         /* RCC_CSR: BORRSTF | PINRSTF */
+    p->rcc[39] = csr ? csr : 0x0C000000u; /* RCC_CSR: BORRSTF | PINRSTF */
     for (unsigned port = 0; port < GPIO_PORTS; port++)
         p->gpio[port][GPIO_MODER] = 0xFFFFFFFFu;
     p->gpio[0][GPIO_MODER] = GPIOA_MODER_RESET;
@@ -123,17 +135,26 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
     }
     uint32_t odr = p->gpio[port][GPIO_ODR];
     switch (reg) {
-    case GPIO_ODR: gpio_set_odr(t, port, *wr); break;
-    case GPIO_BSRR: gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16)); break;
-    case GPIO_BRR: gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu)); break;
-    case GPIO_IDR: break;
+    case GPIO_ODR:
+        gpio_set_odr(t, port, *wr);
+        break;
+    case GPIO_BSRR:
+        gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16));
+        break;
+    case GPIO_BRR:
+        gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu));
+        break;
+    case GPIO_IDR:
+        break;
     case GPIO_MODER:
         p->gpio[port][reg] = *wr;
         /* PA13/PA14 are SWDIO/SWCLK only in alternate-function mode. */
         if (port == 0)
             t->swd_disabled = (*wr & SWD_MODER_MASK) != (GPIOA_MODER_RESET & SWD_MODER_MASK);
         break;
-    default: p->gpio[port][reg] = *wr; break;
+    default:
+        p->gpio[port][reg] = *wr;
+        break;
     }
     return SIM_BUS_OK;
 }
@@ -149,7 +170,8 @@ static enum sim_bus_result rcc_access(struct sim_target *t, uint32_t off, uint32
     if (!r)
         return SIM_BUS_OK;
     if (r == &t->per.rcc[39]) /* RMVF clears the reset flags */
-        *r = (*wr & RCC_CSR_RMVF) ? *r & ~RCC_CSR_FLAGS : (*r & RCC_CSR_FLAGS) | (*wr & 0x00FFFFFFu);
+        *r =
+            (*wr & RCC_CSR_RMVF) ? *r & ~RCC_CSR_FLAGS : (*r & RCC_CSR_FLAGS) | (*wr & 0x00FFFFFFu);
     else if (off == 0 && is_h5(t)) /* HSIRDY (bit 1) follows HSION (bit 0) */
         *r = (*wr & ~0x2u) | ((*wr & 1u) << 1);
     else if (off == 0) /* MSIRDY (L5 bit 1) or MSISRDY (U5 bit 2) follows the ON bit 0 */

@@ -188,7 +188,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(scfg.bind_addr, "127.0.0.1") != 0 && !allow_remote)
         return fail("refusing to listen on %s: the stlink-server protocol has no "
-                    "authentication; add --allow-remote if you mean it", scfg.bind_addr);
+                    "authentication; add --allow-remote if you mean it",
+                    scfg.bind_addr);
 
     static struct sim_board boards[MAX_BOARDS];
     struct sim_board *board_ptrs[MAX_BOARDS];

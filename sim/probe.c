@@ -28,7 +28,7 @@ static const struct {
     uint16_t divisor;
     uint16_t khz;
 } v2_swd_clocks[] = {
-    {0, 4000}, {1, 1800}, {2, 1200}, {3, 950}, {7, 480}, {15, 240},
+    {0, 4000}, {1, 1800}, {2, 1200}, {3, 950},  {7, 480},  {15, 240},
     {31, 125}, {40, 100}, {79, 50},  {158, 25}, {265, 15}, {798, 5},
 };
 
@@ -187,8 +187,8 @@ static size_t read_all_regs(struct sim_probe *p, uint8_t *reply, size_t cap)
     uint8_t buf[88] = {0};
     uint8_t st = link_status(p);
     le32_put(buf, st);
-    static const unsigned regsel[] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10,
-                                      11, 12, 13, 14, 15, 16, 17, 18, 20};
+    static const unsigned regsel[] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,
+                                      10, 11, 12, 13, 14, 15, 16, 17, 18, 20};
     if (st == STLINK_OK)
         for (size_t i = 0; i < sizeof regsel / sizeof regsel[0]; i++) {
             uint32_t v = 0;
@@ -210,8 +210,8 @@ static uint8_t spurious_0d(struct sim_probe *p, uint8_t st)
     return ++p->reg_writes % 3u == 0 ? STLINK_JTAG_WRITE_VERIF_ERROR : st;
 }
 
-static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *out,
-                        size_t out_len, uint8_t *reply, size_t cap)
+static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *out, size_t out_len,
+                        uint8_t *reply, size_t cap)
 {
     struct sim_target *t = p->target;
     const struct version_info *ver = &versions[p->cfg.kind];
@@ -219,8 +219,8 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
     if (p->mode == STLINK_MODE_DFU) {
         /* Debug commands are not understood until DFU_EXIT. */
         struct stlink_phase ph;
-        size_t n = stlink_cmd_phase(cmd, ver->major, &ph) == 0 && ph.dir == STLINK_PHASE_IN
-                       ? ph.len : 0;
+        size_t n =
+            stlink_cmd_phase(cmd, ver->major, &ph) == 0 && ph.dir == STLINK_PHASE_IN ? ph.len : 0;
         n = n < cap ? n : cap;
         memset(reply, 0, n);
         return n;
@@ -352,7 +352,8 @@ static size_t debug_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *
             return status_reply(reply, cap, STLINK_JTAG_UNKNOWN_CMD);
         return status_reply(reply, cap, cmd[2] == 0 ? link_status(p) : STLINK_BAD_AP_ERROR);
     case STLINK_DEBUG_APIV2_CLOSE_AP_DBG:
-        return status_reply(reply, cap, probe_fw_has(p, FW_INIT_AP) ? STLINK_OK : STLINK_JTAG_UNKNOWN_CMD);
+        return status_reply(reply, cap,
+                            probe_fw_has(p, FW_INIT_AP) ? STLINK_OK : STLINK_JTAG_UNKNOWN_CMD);
     case STLINK_DEBUG_APIV2_RW_MISC_OUT:
         if (!probe_fw_has(p, FW_RW_MISC)) {
             p->rw_misc_items = 0;
@@ -526,8 +527,10 @@ size_t sim_probe_command(struct sim_probe *p, const uint8_t cmd[16], const uint8
     if (p->hung) {
         /* Nothing is executed and nothing answers. */
         if (p->trace)
-            fprintf(p->trace, "[%12.6f] cmd %02x %02x ignored: the probe hangs until a USB "
-                              "reset\n", (double)t->now / (double)SIM_PS_PER_S, cmd[0], cmd[1]);
+            fprintf(p->trace,
+                    "[%12.6f] cmd %02x %02x ignored: the probe hangs until a USB "
+                    "reset\n",
+                    (double)t->now / (double)SIM_PS_PER_S, cmd[0], cmd[1]);
         return 0;
     }
     if (t->faults) {
@@ -539,8 +542,10 @@ size_t sim_probe_command(struct sim_probe *p, const uint8_t cmd[16], const uint8
             sim_target_power_on_reset(t);
         if (!sim_faults_command(t->faults)) {
             if (p->trace)
-                fprintf(p->trace, "[%12.6f] cmd %02x %02x ignored: the probe is gone (injected "
-                                  "fault)\n", (double)t->now / (double)SIM_PS_PER_S, cmd[0], cmd[1]);
+                fprintf(p->trace,
+                        "[%12.6f] cmd %02x %02x ignored: the probe is gone (injected "
+                        "fault)\n",
+                        (double)t->now / (double)SIM_PS_PER_S, cmd[0], cmd[1]);
             return 0;
         }
     }
@@ -567,8 +572,12 @@ size_t sim_probe_command(struct sim_probe *p, const uint8_t cmd[16], const uint8
         goto answered;
     }
     switch (cmd[0]) {
-    case STLINK_CMD_GET_VERSION: n = version_reply(p, reply, cap); break;
-    case STLINK_CMD_GET_VERSION_EX: n = version_ex_reply(p, reply, cap); break;
+    case STLINK_CMD_GET_VERSION:
+        n = version_reply(p, reply, cap);
+        break;
+    case STLINK_CMD_GET_VERSION_EX:
+        n = version_ex_reply(p, reply, cap);
+        break;
     case STLINK_CMD_GET_CURRENT_MODE:
         if (cap >= 2) {
             reply[0] = p->mode;
@@ -576,7 +585,9 @@ size_t sim_probe_command(struct sim_probe *p, const uint8_t cmd[16], const uint8
         }
         n = cap < 2 ? cap : 2;
         break;
-    case STLINK_CMD_GET_TARGET_VOLTAGE: n = voltage_reply(p, reply, cap); break;
+    case STLINK_CMD_GET_TARGET_VOLTAGE:
+        n = voltage_reply(p, reply, cap);
+        break;
     case STLINK_CMD_DFU:
         if (cmd[1] == STLINK_DFU_EXIT)
             p->mode = STLINK_MODE_MASS;
@@ -585,8 +596,11 @@ size_t sim_probe_command(struct sim_probe *p, const uint8_t cmd[16], const uint8
         if (cmd[1] == STLINK_SWIM_EXIT && p->mode == STLINK_MODE_SWIM)
             p->mode = STLINK_MODE_MASS;
         break;
-    case STLINK_CMD_DEBUG: n = debug_cmd(p, cmd, out, out_len, reply, cap); break;
-    default: break;
+    case STLINK_CMD_DEBUG:
+        n = debug_cmd(p, cmd, out, out_len, reply, cap);
+        break;
+    default:
+        break;
     }
 
 answered:

@@ -55,12 +55,12 @@ struct sim_probe {
      * per item. */
     uint32_t rw_misc_items;
     uint8_t rw_misc_reply[8u * 1227u];
-    FILE *trace;            /* every command decoded, for diagnosing clients; or NULL */
+    FILE *trace; /* every command decoded, for diagnosing clients; or NULL */
     /* V3 firmware that got DEBUG_EXIT outside debug mode answers nothing until a USB reset. */
     bool hung;
-    unsigned reg_writes;    /* counts register writes, for spurious_0d */
-    unsigned mem_commands;  /* counts memory commands, for wait_burst */
-    unsigned waits_left;    /* WAIT answers still due in the current burst */
+    unsigned reg_writes;   /* counts register writes, for spurious_0d */
+    unsigned mem_commands; /* counts memory commands, for wait_burst */
+    unsigned waits_left;   /* WAIT answers still due in the current burst */
     /* Replies still in the IN endpoint: each command's reply queues behind them (the client
      * reads old data) until a bulk IN read without a command drains them. */
     uint8_t in_fifo[SIM_PROBE_STALE_MAX];

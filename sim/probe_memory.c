@@ -110,8 +110,8 @@ static void memory_command(struct sim_probe *p, uint32_t addr, uint32_t len, uns
     p->last_rw_fault = fault;
 }
 
-size_t probe_mem_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *out,
-                     size_t out_len, uint8_t *reply, size_t cap)
+size_t probe_mem_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *out, size_t out_len,
+                     uint8_t *reply, size_t cap)
 {
     uint32_t addr = le32_get(&cmd[2]);
     uint32_t len = le16_get(&cmd[6]);
@@ -120,15 +120,39 @@ size_t probe_mem_cmd(struct sim_probe *p, const uint8_t *cmd, const uint8_t *out
     uint32_t limit = STLINK_MAX_RW32;
 
     switch (cmd[1]) {
-    case STLINK_DEBUG_READMEM_32BIT: is_read = true; break;
-    case STLINK_DEBUG_WRITEMEM_32BIT: limit = STLINK_MAX_WRITE32; break;
-    case STLINK_DEBUG_READMEM_32BIT_NO_ADDR_INC: is_read = true; increment = false; break;
-    case STLINK_DEBUG_WRITEMEM_32BIT_NO_ADDR_INC: increment = false; limit = STLINK_MAX_WRITE32; break;
-    case STLINK_DEBUG_APIV2_READMEM_16BIT: is_read = true; size = 2; break;
-    case STLINK_DEBUG_APIV2_WRITEMEM_16BIT: size = 2; limit = STLINK_MAX_WRITE32; break;
-    case STLINK_DEBUG_READMEM_8BIT: is_read = true; size = 1; limit = max_rw8(p); break;
-    case STLINK_DEBUG_WRITEMEM_8BIT: size = 1; limit = max_rw8(p); break;
-    default: return 0;
+    case STLINK_DEBUG_READMEM_32BIT:
+        is_read = true;
+        break;
+    case STLINK_DEBUG_WRITEMEM_32BIT:
+        limit = STLINK_MAX_WRITE32;
+        break;
+    case STLINK_DEBUG_READMEM_32BIT_NO_ADDR_INC:
+        is_read = true;
+        increment = false;
+        break;
+    case STLINK_DEBUG_WRITEMEM_32BIT_NO_ADDR_INC:
+        increment = false;
+        limit = STLINK_MAX_WRITE32;
+        break;
+    case STLINK_DEBUG_APIV2_READMEM_16BIT:
+        is_read = true;
+        size = 2;
+        break;
+    case STLINK_DEBUG_APIV2_WRITEMEM_16BIT:
+        size = 2;
+        limit = STLINK_MAX_WRITE32;
+        break;
+    case STLINK_DEBUG_READMEM_8BIT:
+        is_read = true;
+        size = 1;
+        limit = max_rw8(p);
+        break;
+    case STLINK_DEBUG_WRITEMEM_8BIT:
+        size = 1;
+        limit = max_rw8(p);
+        break;
+    default:
+        return 0;
     }
     if (len > limit) {
         /* Beyond the firmware's buffer: nothing is transferred. */
@@ -168,8 +192,7 @@ static size_t max_misc_items(const struct sim_probe *p)
 }
 
 /* Runs a batch of 32-bit AP accesses; the results wait for RW_MISC_IN. */
-void probe_rw_misc_out(struct sim_probe *p, const uint8_t *cmd, const uint8_t *out,
-                       size_t out_len)
+void probe_rw_misc_out(struct sim_probe *p, const uint8_t *cmd, const uint8_t *out, size_t out_len)
 {
     uint32_t items = le32_get(&cmd[2]);
     if (items > max_misc_items(p) || out_len < stlink_rw_misc_out_len(items)) {
@@ -185,7 +208,9 @@ void probe_rw_misc_out(struct sim_probe *p, const uint8_t *cmd, const uint8_t *o
         uint8_t st = link ? STLINK_OK : STLINK_SWD_DP_ERROR;
         if (st == STLINK_OK) {
             switch (out[i]) {
-            case STLINK_RW_MISC_ADDRESS: address = v; break;
+            case STLINK_RW_MISC_ADDRESS:
+                address = v;
+                break;
             case STLINK_RW_MISC_APNUM:
                 ap = v;
                 if (ap != 0)
@@ -199,7 +224,9 @@ void probe_rw_misc_out(struct sim_probe *p, const uint8_t *cmd, const uint8_t *o
                 st = ap ? STLINK_BAD_AP_ERROR : probe_bus_access(p, v, 4, &result, 0);
                 p->swd_transfers += 3;
                 break;
-            default: st = STLINK_JTAG_UNKNOWN_CMD; break;
+            default:
+                st = STLINK_JTAG_UNKNOWN_CMD;
+                break;
             }
         }
         le32_put(&p->rw_misc_reply[4 * i], result);

@@ -241,8 +241,9 @@ static void aircr_write(struct sim_target *t, uint32_t val, enum sim_initiator w
  * the feature registers, CPACR and the MPU; they read as zero and ignore writes here. */
 static bool v6m_absent(const struct sim_target *t, uint32_t off)
 {
-    return off == 0x004 || (off == 0xD08 && !t->cpu->has_vtor) || off == 0xD18 || (off >= 0xD28 && off <= 0xD3C &&
-           off != 0xD30) || (off >= 0xD40 && off < 0xDC0) || off == 0xF00;
+    return off == 0x004 || (off == 0xD08 && !t->cpu->has_vtor) || off == 0xD18 ||
+           (off >= 0xD28 && off <= 0xD3C && off != 0xD30) || (off >= 0xD40 && off < 0xDC0) ||
+           off == 0xF00;
 }
 
 /* The FPv4-SP of the Cortex-M4F (ARMv7-M B3.2.20, Cortex-M4 TRM §7.3): CPACR, FPCCR, FPCAR,
@@ -253,10 +254,18 @@ static bool fpu_register(struct sim_target *t, uint32_t off, uint32_t *rd, const
     struct cortexm *c = &t->core;
     uint32_t *r;
     switch (off) {
-    case 0xD88: r = &c->cpacr; break;
-    case 0xF34: r = &c->fpccr; break;
-    case 0xF38: r = &c->fpcar; break;
-    case 0xF3C: r = &c->fpdscr; break;
+    case 0xD88:
+        r = &c->cpacr;
+        break;
+    case 0xF34:
+        r = &c->fpccr;
+        break;
+    case 0xF38:
+        r = &c->fpcar;
+        break;
+    case 0xF3C:
+        r = &c->fpdscr;
+        break;
     case 0xF40:
     case 0xF44:
     case 0xF48:
@@ -267,7 +276,8 @@ static bool fpu_register(struct sim_target *t, uint32_t off, uint32_t *rd, const
         else if (rd)
             *rd = off == 0xF40 ? 0x10110021u : 0x11000011u;
         return true;
-    default: return false;
+    default:
+        return false;
     }
     if (rd)
         *rd = *r;
@@ -287,9 +297,15 @@ static bool cache_register(struct sim_target *t, uint32_t off, uint32_t *rd, con
     const struct sim_cache_model *m = t->cpu->cache;
     uint32_t v = 0;
     switch (off) {
-    case 0xD78: v = m->clidr; break;
-    case 0xD7C: v = m->ctr; break;
-    case 0xD80: v = (t->core.csselr & 1u) ? m->ccsidr_i : m->ccsidr_d; break;
+    case 0xD78:
+        v = m->clidr;
+        break;
+    case 0xD7C:
+        v = m->ctr;
+        break;
+    case 0xD80:
+        v = (t->core.csselr & 1u) ? m->ccsidr_i : m->ccsidr_d;
+        break;
     case 0xD84:
         if (wr)
             t->core.csselr = *wr & 1u; /* level 1 only: Level reads as zero */
@@ -346,16 +362,28 @@ static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t
         return SIM_BUS_OK;
     }
     switch (off) {
-    case 0x004: *val = 1u; break; /* ICTR: 64 interrupt lines */
-    case 0x008: *val = 0; break;  /* ACTLR */
+    case 0x004:
+        *val = 1u;
+        break; /* ICTR: 64 interrupt lines */
+    case 0x008:
+        *val = 0;
+        break; /* ACTLR */
     case 0x010:
         *val = c->syst_csr;
         c->syst_csr &= ~(1u << 16); /* COUNTFLAG clears on read */
         break;
-    case 0x014: *val = c->syst_rvr; break;
-    case 0x018: *val = systick_cvr(t); break;
-    case 0x01C: *val = t->family->syst_calib; break; /* SYST_CALIB (PM0056 §4.5.4) */
-    case 0xD00: *val = t->chip->cpuid; break;
+    case 0x014:
+        *val = c->syst_rvr;
+        break;
+    case 0x018:
+        *val = systick_cvr(t);
+        break;
+    case 0x01C:
+        *val = t->family->syst_calib;
+        break; /* SYST_CALIB (PM0056 §4.5.4) */
+    case 0xD00:
+        *val = t->chip->cpuid;
+        break;
     case 0xD04: {
         unsigned pend = highest_pending(c);
         *val = read_ipsr(t) | (pend & 0x1FFu) << 12 |
@@ -364,46 +392,106 @@ static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t
                ((c->pending[0] >> 2) & 1u) << 31;
         break;
     }
-    case 0xD08: *val = c->vtor; break;
-    case 0xD0C: *val = 0xFA050000u | c->aircr_prigroup << 8; break;
-    case 0xD10: *val = c->scr; break;
-    case 0xD14: *val = is_v6m(t) ? 0x208u : c->ccr; break; /* v6-M: STKALIGN, UNALIGN_TRP */
-    case 0xD24: *val = c->shcsr; break;
-    case 0xD28: *val = c->cfsr; break;
-    case 0xD2C: *val = c->hfsr; break;
-    case 0xD30: *val = c->dfsr; break;
-    case 0xD34: *val = c->mmfar; break;
-    case 0xD38: *val = c->bfar; break;
-    case 0xD3C: *val = 0; break;
+    case 0xD08:
+        *val = c->vtor;
+        break;
+    case 0xD0C:
+        *val = 0xFA050000u | c->aircr_prigroup << 8;
+        break;
+    case 0xD10:
+        *val = c->scr;
+        break;
+    case 0xD14:
+        *val = is_v6m(t) ? 0x208u : c->ccr;
+        break; /* v6-M: STKALIGN, UNALIGN_TRP */
+    case 0xD24:
+        *val = c->shcsr;
+        break;
+    case 0xD28:
+        *val = c->cfsr;
+        break;
+    case 0xD2C:
+        *val = c->hfsr;
+        break;
+    case 0xD30:
+        *val = c->dfsr;
+        break;
+    case 0xD34:
+        *val = c->mmfar;
+        break;
+    case 0xD38:
+        *val = c->bfar;
+        break;
+    case 0xD3C:
+        *val = 0;
+        break;
     /* Processor feature registers, Cortex-M3 TRM table 4-1 */
-    case 0xD40: *val = 0x00000030u; break;
+    case 0xD40:
+        *val = 0x00000030u;
+        break;
     /* ARMv8-M: ID_PFR1.Security, bits [7:4], = 1: the STM32L5/U5/H5 Cortex-M33 implements the
      * Security Extension (TrustZone, RM0438 / RM0456 / RM0481), so it reads 0x00000210 (the
      * Cortex-M33 TRM's ID_PFR1 value with the Security Extension). */
-    case 0xD44: *val = t->cpu->arch == SIM_ARMV8M_MAIN ? 0x00000210u : 0x00000200u; break;
-    case 0xD48: *val = 0x00100000u; break;
-    case 0xD4C: *val = 0; break;
-    case 0xD50: *val = 0x00100030u; break;
-    case 0xD54: *val = 0; break;
-    case 0xD58: *val = 0x01000000u; break;
-    case 0xD5C: *val = 0; break;
-    case 0xD60: *val = t->cpu->id_isar0; break;
-    case 0xD64: *val = 0x02111000u; break;
-    case 0xD68: *val = 0x21112231u; break;
-    case 0xD6C: *val = 0x01111110u; break;
-    case 0xD70: *val = 0x01310132u; break;
-    case 0xD88: *val = 0; break; /* CPACR: no coprocessors */
-    case 0xD90: *val = 0; break; /* MPU_TYPE: no MPU on the F1 */
-    case 0xDF0: *val = dhcsr_read(t); break;
+    case 0xD44:
+        *val = t->cpu->arch == SIM_ARMV8M_MAIN ? 0x00000210u : 0x00000200u;
+        break;
+    case 0xD48:
+        *val = 0x00100000u;
+        break;
+    case 0xD4C:
+        *val = 0;
+        break;
+    case 0xD50:
+        *val = 0x00100030u;
+        break;
+    case 0xD54:
+        *val = 0;
+        break;
+    case 0xD58:
+        *val = 0x01000000u;
+        break;
+    case 0xD5C:
+        *val = 0;
+        break;
+    case 0xD60:
+        *val = t->cpu->id_isar0;
+        break;
+    case 0xD64:
+        *val = 0x02111000u;
+        break;
+    case 0xD68:
+        *val = 0x21112231u;
+        break;
+    case 0xD6C:
+        *val = 0x01111110u;
+        break;
+    case 0xD70:
+        *val = 0x01310132u;
+        break;
+    case 0xD88:
+        *val = 0;
+        break; /* CPACR: no coprocessors */
+    case 0xD90:
+        *val = 0;
+        break; /* MPU_TYPE: no MPU on the F1 */
+    case 0xDF0:
+        *val = dhcsr_read(t);
+        break;
     case 0xE08: /* DSCSR (ARMv8-M D1.2.61): CDS, the core's Secure state; SBRSEL(EN) kept */
         if (t->cpu->arch != SIM_ARMV8M_MAIN)
             return SIM_BUS_FAULT;
         *val = (c->dscsr & 3u) |
                (t->family->flash->trustzone && t->family->flash->trustzone(t) ? 1u << 16 : 0);
         break;
-    case 0xDF4: *val = 0; break; /* DCRSR is write-only */
-    case 0xDF8: *val = c->dcrdr; break;
-    case 0xDFC: *val = c->demcr; break;
+    case 0xDF4:
+        *val = 0;
+        break; /* DCRSR is write-only */
+    case 0xDF8:
+        *val = c->dcrdr;
+        break;
+    case 0xDFC:
+        *val = c->demcr;
+        break;
     default:
         if (id_register(off, t->cpu->components[0].pidr, t->cpu->components[0].cidr, val))
             return SIM_BUS_OK;
@@ -489,25 +577,47 @@ static enum sim_bus_result scb_write(struct sim_target *t, uint32_t off, uint32_
             uc_emu_stop(t->uc);
         }
         break;
-    case 0xD08: c->vtor = val & 0x3FFFFF80u; break;
-    case 0xD0C: aircr_write(t, val, who); break;
-    case 0xD10: c->scr = val & 0x16u; break;
+    case 0xD08:
+        c->vtor = val & 0x3FFFFF80u;
+        break;
+    case 0xD0C:
+        aircr_write(t, val, who);
+        break;
+    case 0xD10:
+        c->scr = val & 0x16u;
+        break;
     case 0xD14:
         /* Cortex-M7 TRM §3.3.5: DC (16), IC (17) enable the caches; BP (18) is always one. */
         c->ccr = t->cpu->cache ? (val & 0x3031Bu) | 0x40000u : val & 0x31Bu;
         break;
-    case 0xD24: c->shcsr = val & 0x70000u; break;
-    case 0xD28: c->cfsr &= ~val; break;
-    case 0xD2C: c->hfsr &= ~val; break;
-    case 0xD30: c->dfsr &= ~val; break;
-    case 0xD34: c->mmfar = val; break;
-    case 0xD38: c->bfar = val; break;
+    case 0xD24:
+        c->shcsr = val & 0x70000u;
+        break;
+    case 0xD28:
+        c->cfsr &= ~val;
+        break;
+    case 0xD2C:
+        c->hfsr &= ~val;
+        break;
+    case 0xD30:
+        c->dfsr &= ~val;
+        break;
+    case 0xD34:
+        c->mmfar = val;
+        break;
+    case 0xD38:
+        c->bfar = val;
+        break;
     case 0xDF0:
         if (who == SIM_BY_DEBUG)
             dhcsr_write(t, val);
         break;
-    case 0xDF4: dcrsr_write(t, val); break;
-    case 0xDF8: c->dcrdr = val; break;
+    case 0xDF4:
+        dcrsr_write(t, val);
+        break;
+    case 0xDF8:
+        c->dcrdr = val;
+        break;
     case 0xDFC:
         c->demcr = val & (is_v6m(t) ? DEMCR_V6M_BITS : DEMCR_V7M_BITS);
         cortexm_update_watchpoints(t); /* TRCENA (DWTENA on ARMv6-M) turns the DWT on */
@@ -542,8 +652,10 @@ static enum sim_bus_result dwt_access(struct sim_target *t, uint32_t off, uint32
     struct cortexm *c = &t->core;
     if (off >= 0x20 && off < 0x20 + 16u * t->cpu->dwt_comp) {
         unsigned n = (off - 0x20) / 16, reg = (off - 0x20) % 16;
-        uint32_t *r = reg == 0 ? &c->dwt_comp[n] : reg == 4 ? &c->dwt_mask[n]
-                                                 : reg == 8 ? &c->dwt_function[n] : NULL;
+        uint32_t *r = reg == 0   ? &c->dwt_comp[n]
+                      : reg == 4 ? &c->dwt_mask[n]
+                      : reg == 8 ? &c->dwt_function[n]
+                                 : NULL;
         if (rd) {
             *rd = r ? *r : 0;
             if (reg == 8)
@@ -629,8 +741,10 @@ static enum sim_bus_result itm_access(struct sim_target *t, uint32_t off, uint32
     struct cortexm *c = &t->core;
     if (sim_itm_lock_access(t, off, rd, wr))
         return SIM_BUS_OK;
-    uint32_t *r = off == 0xE00 ? &c->itm_ter : off == 0xE40 ? &c->itm_tpr
-                                             : off == 0xE80 ? &c->itm_tcr : NULL;
+    uint32_t *r = off == 0xE00   ? &c->itm_ter
+                  : off == 0xE40 ? &c->itm_tpr
+                  : off == 0xE80 ? &c->itm_tcr
+                                 : NULL;
     if (rd)
         *rd = r ? *r : off < 0x80 ? 1u /* stimulus port ready */ : 0u;
     else if (r)
@@ -646,10 +760,10 @@ enum sim_bus_result dbgmcu_access(struct sim_target *t, uint32_t off, uint32_t *
     if (off == 0x0) {
         if (rd) {
             /* F1 errata (ES0340 §2.3?): the core reads zero unless a debugger is attached. */
-            bool visible = !t->family->dbgmcu_core_zero || who == SIM_BY_DEBUG ||
-                           (t->core.dhcsr_ctrl & 1u);
-            uint32_t idcode = t->cfg.dev_id ? (t->chip->idcode & ~0xFFFu) | t->cfg.dev_id
-                                            : t->chip->idcode;
+            bool visible =
+                !t->family->dbgmcu_core_zero || who == SIM_BY_DEBUG || (t->core.dhcsr_ctrl & 1u);
+            uint32_t idcode =
+                t->cfg.dev_id ? (t->chip->idcode & ~0xFFFu) | t->cfg.dev_id : t->chip->idcode;
             *rd = visible ? idcode : 0;
         }
         return SIM_BUS_OK;
@@ -732,9 +846,12 @@ static enum sim_bus_result ppb_access(struct sim_target *t, uint32_t addr, uint3
     if (rd && id_register(off, comp->pidr, comp->cidr, rd))
         return SIM_BUS_OK;
     switch (block) {
-    case DWT_BASE: return dwt_access(t, off, rd, wr);
-    case FPB_BASE: return fpb_access(t, off, rd, wr);
-    case ITM_BASE: return itm_access(t, off, rd, wr);
+    case DWT_BASE:
+        return dwt_access(t, off, rd, wr);
+    case FPB_BASE:
+        return fpb_access(t, off, rd, wr);
+    case ITM_BASE:
+        return itm_access(t, off, rd, wr);
     case TPIU_BASE:
         if (sim_tpiu_access(t, off, rd, wr))
             return SIM_BUS_OK;

@@ -24,8 +24,8 @@
 
 #include "core/le.h"
 #include "core/net.h"
-#include "server.h"
 #include "libusb/usb_events.h"
+#include "server.h"
 #include "server_control.h"
 #include "server_request.h"
 #include "stlink/stlink_proto.h"
@@ -51,7 +51,7 @@ struct client {
     size_t rx_len;
     int board; /* opened board index, or -1 */
     uint32_t connect_id;
-    int64_t last_active_ms;  /* net_now_ms() of the last byte received */
+    int64_t last_active_ms;   /* net_now_ms() of the last byte received */
     int64_t partial_since_ms; /* when the pending partial request began, 0 when none */
 };
 
@@ -108,8 +108,7 @@ static int listen_on(const char *addr, int *port, char *err, size_t errlen)
     return fd;
 }
 
-struct sim_server *sim_server_create(const struct sim_server_config *cfg, char *err,
-                                     size_t errlen)
+struct sim_server *sim_server_create(const struct sim_server_config *cfg, char *err, size_t errlen)
 {
     struct sim_server *s = calloc(1, sizeof *s);
     if (!s) {
@@ -237,8 +236,7 @@ static bool handle_usb_cmd(struct sim_server *s, struct client *c, const uint8_t
          * leaves the client waiting (until its own deadline). */
         free(resp);
         if (b->faults.gone)
-            logf_(s, "board %d: the probe is gone (injected fault): connection closed\n",
-                  c->board);
+            logf_(s, "board %d: the probe is gone (injected fault): connection closed\n", c->board);
         return !b->faults.gone;
     }
     le32_put(resp, STLINK_SERVER_OK);
@@ -341,9 +339,8 @@ static bool serve_control_client(struct sim_server *s, struct client *c)
     FILE *out = open_memstream(&text, &len);
     if (!out)
         return false;
-    struct sim_control ctl = {.boards = s->cfg.boards,
-                              .nboards = s->cfg.nboards,
-                              .advance_max_ms = ADVANCE_MAX_MS};
+    struct sim_control ctl = {
+        .boards = s->cfg.boards, .nboards = s->cfg.nboards, .advance_max_ms = ADVANCE_MAX_MS};
     bool keep = sim_control_take_lines(&ctl, c->rx, &c->rx_len, out);
     fclose(out);
     bool sent = send_all(c->fd, text, len);
@@ -402,8 +399,8 @@ static void accept_client(struct sim_server *s, int lfd, enum client_kind kind)
         close(fd);
         return;
     }
-    s->clients[i] = (struct client){
-        .fd = fd, .kind = kind, .board = -1, .last_active_ms = net_now_ms()};
+    s->clients[i] =
+        (struct client){.fd = fd, .kind = kind, .board = -1, .last_active_ms = net_now_ms()};
 }
 
 /* Closes clients that hold a half-sent request too long, or sit idle with no session. */
@@ -414,8 +411,8 @@ static void expire_clients(struct sim_server *s)
         struct client *c = &s->clients[i];
         if (c->fd < 0)
             continue;
-        bool stuck = c->rx_len > 0 && c->partial_since_ms &&
-                     now - c->partial_since_ms > PARTIAL_TIMEOUT_MS;
+        bool stuck =
+            c->rx_len > 0 && c->partial_since_ms && now - c->partial_since_ms > PARTIAL_TIMEOUT_MS;
         bool idle = c->board < 0 && now - c->last_active_ms > IDLE_TIMEOUT_MS;
         if (stuck || idle) {
             logf_(s, "closing a client: %s\n",
@@ -482,8 +479,8 @@ int sim_server_run(struct sim_server *s, volatile int *stop_flag)
             }
             c->last_active_ms = net_now_ms();
             c->rx_len += (size_t)got;
-            bool ok = c->kind == CLIENT_PROBE ? serve_probe_client(s, c)
-                                              : serve_control_client(s, c);
+            bool ok =
+                c->kind == CLIENT_PROBE ? serve_probe_client(s, c) : serve_control_client(s, c);
             if (!ok)
                 drop_client(s, c);
             else if (c->rx_len == 0)

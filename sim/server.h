@@ -17,8 +17,7 @@ struct sim_server_config {
 
 struct sim_server;
 
-struct sim_server *sim_server_create(const struct sim_server_config *cfg, char *err,
-                                     size_t errlen);
+struct sim_server *sim_server_create(const struct sim_server_config *cfg, char *err, size_t errlen);
 void sim_server_free(struct sim_server *s);
 
 /* The ports actually listened on (a configured 0 means "any free port"). */

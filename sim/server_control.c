@@ -99,8 +99,8 @@ static bool control_line(struct sim_control *ctl, char *line, FILE *out)
     char *arg = strtok_r(NULL, " \t\r", &rest);
     char *arg2 = strtok_r(NULL, " \t\r", &rest);
     char *extra = strtok_r(NULL, " \t\r", &rest);
-    static const char *const verbs[] = {"boards", "status", "stats", "advance", "save", "fault",
-                                        "quit"};
+    static const char *const verbs[] = {"boards", "status", "stats", "advance",
+                                        "save",   "fault",  "quit"};
     bool known = false;
     for (size_t k = 0; verb && k < sizeof verbs / sizeof verbs[0]; k++)
         known |= strcmp(verb, verbs[k]) == 0;

@@ -61,7 +61,8 @@ struct simlocal {
 
 static int bad_option(struct stflash_ctx *ctx, const char *opt, const char *hint)
 {
-    return stflash_ctx_fail(ctx, STFLASH_ERR_INVALID_ARG, "virtual board option '%s': %s", opt, hint);
+    return stflash_ctx_fail(ctx, STFLASH_ERR_INVALID_ARG, "virtual board option '%s': %s", opt,
+                            hint);
 }
 
 /* One NAME=VALUE or flag option after the chip. */
@@ -72,10 +73,11 @@ static int parse_option(struct stflash_ctx *ctx, char *opt, struct sim_spec *s)
         *val++ = '\0';
     if (!val) {
         if (!sim_board_flag(&s->cfg, opt))
-            return bad_option(ctx, opt,
-                              "unknown (rdp=, flash-size-reg=, dev-id=, flash-kib=, secure-page=, voltage=, "
-                              "no-nrst, boot0, wdg-hw, probe=, mode=, serial=, serial-hex=, fault=, "
-                              "state=)");
+            return bad_option(
+                ctx, opt,
+                "unknown (rdp=, flash-size-reg=, dev-id=, flash-kib=, secure-page=, voltage=, "
+                "no-nrst, boot0, wdg-hw, probe=, mode=, serial=, serial-hex=, fault=, "
+                "state=)");
         return STFLASH_OK;
     }
     if (strcmp(opt, "state") == 0) {
@@ -125,11 +127,11 @@ static int default_state_path(struct stflash_ctx *ctx, const struct sim_spec *s,
         n = snprintf(out, cap, "%s/.cache/stflash/%s", home, name);
     else
         return stflash_ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
-                        "cannot place the virtual board's state file: set %s or HOME",
-                        SIM_STATE_ENV);
+                                "cannot place the virtual board's state file: set %s or HOME",
+                                SIM_STATE_ENV);
     if (n < 0 || (size_t)n >= cap)
         return stflash_ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
-                        "cannot place the virtual board's state file: path too long");
+                                "cannot place the virtual board's state file: path too long");
     return STFLASH_OK;
 }
 
@@ -149,8 +151,8 @@ static int pick_chip(struct stflash_ctx *ctx, const char *tok, struct sim_board_
         size_t used = strlen(known);
         snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "", sim_chip_at(i)->name);
     }
-    return stflash_ctx_fail(ctx, STFLASH_ERR_NOT_FOUND, "the virtual board has no chip '%s' (it has %s)",
-                    tok, known);
+    return stflash_ctx_fail(ctx, STFLASH_ERR_NOT_FOUND,
+                            "the virtual board has no chip '%s' (it has %s)", tok, known);
 }
 
 static int parse_spec(struct stflash_ctx *ctx, const char *spec, struct sim_spec *s)
@@ -163,8 +165,9 @@ static int parse_spec(struct stflash_ctx *ctx, const char *spec, struct sim_spec
         spec = "";
     if (*spec && *spec != ':' && *spec != ',')
         return stflash_ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
-                        "virtual board '%s': write sim, sim:CHIP, sim:CHIP,OPTION... or "
-                        "sim,OPTION...", spec);
+                                "virtual board '%s': write sim, sim:CHIP, sim:CHIP,OPTION... or "
+                                "sim,OPTION...",
+                                spec);
     /* "sim,OPTION": the default chip with options; "sim:CHIP[,OPTION]". */
     bool chip_named = *spec == ':';
     if (*spec)
@@ -230,9 +233,10 @@ static int make_parent_dirs(struct stflash_ctx *ctx, const char *path)
             char keep = *p;
             *p = '\0';
             if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-                return stflash_ctx_fail(ctx, STFLASH_ERR_IO,
-                                "cannot create the folder '%s' for the virtual board's state: %s",
-                                dir, strerror(errno));
+                return stflash_ctx_fail(
+                    ctx, STFLASH_ERR_IO,
+                    "cannot create the folder '%s' for the virtual board's state: %s", dir,
+                    strerror(errno));
             *p = keep;
         }
         if (end)
@@ -272,8 +276,8 @@ static int sim_xfer(void *link, const uint8_t cmd[16], const uint8_t *out, size_
                                 "virtual probe %s: the probe is gone (disconnected)", t->serial);
     if (t->board.faults.reply_dropped)
         return stflash_ctx_fail(t->ctx, STFLASH_ERR_TIMEOUT,
-                                "virtual probe %s: command %02x %02x was never answered",
-                                t->serial, cmd[0], cmd[1]);
+                                "virtual probe %s: command %02x %02x was never answered", t->serial,
+                                cmd[0], cmd[1]);
     if (t->board.probe.v1_failed)
         /* What the ST-LINK/V1's status wrapper says on USB (src/transport/usb_v1.c). */
         return stflash_ctx_fail(t->ctx, STFLASH_ERR_TARGET,

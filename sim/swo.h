@@ -24,8 +24,8 @@ struct sim_swo {
     uint32_t rx_hz;
     uint8_t buf[SIM_SWO_BUFFER];
     size_t head, len;
-    uint64_t bytes_sent;  /* on the pin since the board started */
-    uint64_t bytes_lost;  /* sent but not received: receiver off, wrong baud or encoding, full */
+    uint64_t bytes_sent; /* on the pin since the board started */
+    uint64_t bytes_lost; /* sent but not received: receiver off, wrong baud or encoding, full */
 };
 
 struct sim_target;

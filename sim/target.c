@@ -51,9 +51,8 @@ static void sysmem_build(struct sim_target *t)
      * clones). */
     if (in_range(fam->flash_size_reg, base, t->sysmem_size - 4u)) { /* the H7A3's is not */
         le16_put(&p[fam->flash_size_reg - base], (uint16_t)t->cfg.flash_size_reg);
-        le16_put(&p[fam->flash_size_reg - base + 2], (t->chip->quirks & SIM_CHIP_FSZ_WORD_SRAM)
-                                                         ? (uint16_t)t->chip->sram_kib
-                                                         : 0xFFFF);
+        le16_put(&p[fam->flash_size_reg - base + 2],
+                 (t->chip->quirks & SIM_CHIP_FSZ_WORD_SRAM) ? (uint16_t)t->chip->sram_kib : 0xFFFF);
     }
     if (in_range(fam->uid_base, base, t->sysmem_size - sizeof t->uid))
         memcpy(&p[fam->uid_base - base], t->uid, sizeof t->uid);
@@ -166,8 +165,8 @@ static bool on_write_prot(uc_engine *uc, uc_mem_type type, uint64_t address, int
 {
     struct sim_target *t = user;
     sim_target_apply_rom_fixup(t); /* the previous store of a multiple store is done by now */
-    enum sim_bus_result r = sim_bus_write(t, (uint32_t)address, (unsigned)size,
-                                          (uint32_t)value, SIM_BY_CPU);
+    enum sim_bus_result r =
+        sim_bus_write(t, (uint32_t)address, (unsigned)size, (uint32_t)value, SIM_BY_CPU);
     uint8_t *p = size >= 1 && size <= 4 ? rom_host_ptr(t, (uint32_t)address, (unsigned)size) : NULL;
     if (p) {
         t->rom_fixup.pending = true;
@@ -183,8 +182,8 @@ static bool on_write_prot(uc_engine *uc, uc_mem_type type, uint64_t address, int
     return true;
 }
 
-static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address, int size,
-                        int64_t value, void *user)
+static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value,
+                        void *user)
 {
     struct sim_target *t = user;
     t->bus_fault_addr = (uint32_t)address;
@@ -219,7 +218,8 @@ static int map_memory(struct sim_target *t)
     if (t->ccm && uc_mem_map_ptr(uc, fam->ccm_base, round_up_4k(t->ccm_size), UC_PROT_ALL, t->ccm))
         return -1;
     /* The data EEPROM: read like flash, stores go to the flash controller. */
-    if (t->eeprom && uc_mem_map_ptr(uc, fam->eeprom_base, round_up_4k(t->eeprom_size), rx, t->eeprom))
+    if (t->eeprom &&
+        uc_mem_map_ptr(uc, fam->eeprom_base, round_up_4k(t->eeprom_size), rx, t->eeprom))
         return -1;
     unsigned w = 0;
     for (unsigned i = 0; i < fam->n_windows; i++)
@@ -459,8 +459,7 @@ static void put_le(uint8_t *p, unsigned size, uint32_t v)
 
 /* The word and the bit that a bit-band alias address (SRAM or peripherals) stands for; false
  * outside the alias regions. */
-static bool bitband_target(const struct sim_target *t, uint32_t addr, uint32_t *word,
-                           unsigned *bit)
+static bool bitband_target(const struct sim_target *t, uint32_t addr, uint32_t *word, unsigned *bit)
 {
     /* Bit-band alias (ARMv7-M ARM B3.1.3, RM0008 §3.3.2): one word per bit of the region
      * below. The Cortex-M0 has none (ARMv6-M). */
@@ -503,8 +502,9 @@ static enum sim_bus_result read_word_reg(struct sim_target *t, uint32_t addr, un
                                          uint32_t *val, enum sim_initiator who)
 {
     uint32_t word = 0, base = addr & ~3u;
-    enum sim_bus_result r = base >= SIM_PPB_BASE ? scs_read(t, base, &word, who)
-                                                 : t->family->periph_access(t, base, &word, NULL, who);
+    enum sim_bus_result r = base >= SIM_PPB_BASE
+                                ? scs_read(t, base, &word, who)
+                                : t->family->periph_access(t, base, &word, NULL, who);
     if (r != SIM_BUS_OK)
         return r;
     word >>= 8u * (addr & 3u);
@@ -532,9 +532,7 @@ static enum sim_bus_result write_word_reg(struct sim_target *t, uint32_t addr, u
         return scs_write(t, base, word, who);
     }
     /* Narrow writes to 32-bit peripheral registers: the bus replicates the data on every lane. */
-    uint32_t word = size == 4   ? val
-                    : size == 1 ? val * 0x01010101u
-                                : (val & 0xFFFFu) * 0x00010001u;
+    uint32_t word = size == 4 ? val : size == 1 ? val * 0x01010101u : (val & 0xFFFFu) * 0x00010001u;
     return t->family->periph_access(t, base, NULL, &word, who);
 }
 
@@ -552,7 +550,8 @@ static bool in_registers(const struct sim_target *t, uint32_t addr)
 static uint8_t *ram_host_ptr(struct sim_target *t, uint32_t addr, unsigned size)
 {
     const struct sim_family *fam = t->family;
-    if (in_range(addr, fam->sram_base, t->sram_size) && addr - fam->sram_base + size <= t->sram_size)
+    if (in_range(addr, fam->sram_base, t->sram_size) &&
+        addr - fam->sram_base + size <= t->sram_size)
         return &t->sram[addr - fam->sram_base];
     if (t->ccm && in_range(addr, fam->ccm_base, t->ccm_size) &&
         addr - fam->ccm_base + size <= t->ccm_size)
@@ -560,8 +559,8 @@ static uint8_t *ram_host_ptr(struct sim_target *t, uint32_t addr, unsigned size)
     return NULL;
 }
 
-enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned size,
-                                 uint32_t *val, enum sim_initiator who)
+enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned size, uint32_t *val,
+                                 enum sim_initiator who)
 {
     const struct sim_family *fam = t->family;
     addr = unalias(t, addr);
@@ -606,8 +605,8 @@ enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned s
     return SIM_BUS_FAULT;
 }
 
-enum sim_bus_result sim_bus_write(struct sim_target *t, uint32_t addr, unsigned size,
-                                  uint32_t val, enum sim_initiator who)
+enum sim_bus_result sim_bus_write(struct sim_target *t, uint32_t addr, unsigned size, uint32_t val,
+                                  enum sim_initiator who)
 {
     const struct sim_family *fam = t->family;
     addr = unalias(t, addr);

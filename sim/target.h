@@ -16,20 +16,20 @@
 
 #include "bus.h"
 #include "family.h"
-#include "vclock.h"
 #include "swo.h"
+#include "vclock.h"
 
 /* A simulated part: identification and geometry. */
 struct sim_chip {
     const char *name;  /* command-line name, e.g. "stm32f103c8" */
     const char *descr; /* e.g. "STM32F103C8 (Blue Pill)" */
     const struct sim_family *family;
-    uint16_t dev_id;   /* DBGMCU_IDCODE[11:0] */
-    uint32_t idcode;   /* the whole DBGMCU_IDCODE: REV_ID, reserved bits as silicon reads them,
-                          DEV_ID */
+    uint16_t dev_id; /* DBGMCU_IDCODE[11:0] */
+    uint32_t idcode; /* the whole DBGMCU_IDCODE: REV_ID, reserved bits as silicon reads them,
+                        DEV_ID */
     uint32_t flash_kib;
     uint32_t sram_kib;
-    uint32_t ccm_kib;  /* core-coupled SRAM at the family's ccm_base, 0 if none */
+    uint32_t ccm_kib; /* core-coupled SRAM at the family's ccm_base, 0 if none */
     uint32_t page_size;
     uint32_t dp_idcode; /* SW-DP DPIDR */
     uint32_t cpuid;     /* SCB CPUID */
@@ -38,8 +38,8 @@ struct sim_chip {
     /* How a clone differs from the ST part it replaces (0 on ST parts): enum sim_chip_quirk,
      * and its flash timings (0: the family's tprog_ps and erase_ps). */
     uint32_t quirks;
-    sim_ps tprog_ps; /* one program operation (a half-word, or a word with WORD_PROGRAM) */
-    sim_ps erase_ps; /* page, mass and option-byte erase */
+    sim_ps tprog_ps;       /* one program operation (a half-word, or a word with WORD_PROGRAM) */
+    sim_ps erase_ps;       /* page, mass and option-byte erase */
     uint32_t eeprom_bytes; /* data EEPROM at the family's eeprom_base (L0/L1), 0 if none */
 };
 
@@ -107,15 +107,15 @@ struct f1_fpec {
     uint32_t sr;
     uint32_t cr;
     uint32_t ar;
-    uint32_t obr;       /* option bytes loaded at the last reset */
+    uint32_t obr; /* option bytes loaded at the last reset */
     uint32_t wrpr;
-    int key_stage;      /* 0: nothing, 1: KEY1 written */
+    int key_stage; /* 0: nothing, 1: KEY1 written */
     int optkey_stage;
     int modekey_stage;  /* CH32 FLASH_MODEKEYR: 1 after KEY1 */
     bool key_locked_up; /* wrong key sequence: locked until reset */
     sim_ps busy_until;
-    bool eop_pending;   /* EOP to set when BSY clears */
-    int rdp_level;      /* read protection loaded at the last reset: 0, 1 or 2 */
+    bool eop_pending; /* EOP to set when BSY clears */
+    int rdp_level;    /* read protection loaded at the last reset: 0, 1 or 2 */
 };
 
 /* The L4-style flash controller of the L4 and G0 (RM0351 §3, RM0444 §3), as l4_flash.c models
@@ -129,13 +129,13 @@ struct l4_flash {
     uint32_t opt[SIM_L4_OPT_WORDS];
     uint32_t loaded[SIM_L4_OPT_WORDS]; /* as the last option load left them */
     int key_stage, optkey_stage;
-    bool key_locked_up;  /* wrong key sequence: locked until reset */
-    bool half_written;   /* the first word of a double word is latched */
+    bool key_locked_up; /* wrong key sequence: locked until reset */
+    bool half_written;  /* the first word of a double word is latched */
     uint32_t half_addr, half_val;
     sim_ps busy_until;
     bool eop_pending;
-    bool obl_pending;    /* OBL_LAUNCH: the coming reset loads the option bytes */
-    int rdp_level;       /* loaded at the last option load: 0, 1 or 2 */
+    bool obl_pending; /* OBL_LAUNCH: the coming reset loads the option bytes */
+    int rdp_level;    /* loaded at the last option load: 0, 1 or 2 */
 };
 
 /* The TrustZone flash controller of the L5 and U5 (RM0438 §6, RM0456 §7), as l5u5_flash.c models
@@ -144,19 +144,19 @@ struct l4_flash {
 #define SIM_L5U5_OPT_WORDS 12u
 struct l5u5_flash {
     uint32_t acr;
-    uint32_t sr;         /* FLASH_NSSR */
-    uint32_t cr;         /* FLASH_NSCR */
+    uint32_t sr; /* FLASH_NSSR */
+    uint32_t cr; /* FLASH_NSCR */
     uint32_t opt[SIM_L5U5_OPT_WORDS];
     uint32_t loaded[SIM_L5U5_OPT_WORDS]; /* as the last option load left them */
     int key_stage, optkey_stage;
     bool key_locked_up;
-    unsigned nbuf;       /* words of the program unit latched so far */
+    unsigned nbuf; /* words of the program unit latched so far */
     uint32_t buf_addr, buf[4];
     sim_ps busy_until;
     bool eop_pending;
     bool obl_pending;
-    int rdp_level;       /* loaded: 0, 1 or 2 (0.5 counts as 0 for the non-secure flash) */
-    bool rdp_half;       /* RDP 0x55 loaded with TZEN: secure debug closed */
+    int rdp_level; /* loaded: 0, 1 or 2 (0.5 counts as 0 for the non-secure flash) */
+    bool rdp_half; /* RDP 0x55 loaded with TZEN: secure debug closed */
 };
 
 /* The H5 flash controller (RM0481 §7), as h5_flash.c models it from the non-secure side. The
@@ -166,17 +166,17 @@ struct l5u5_flash {
 #define SIM_H5_OPT_WORDS 4u
 struct h5_flash {
     uint32_t acr;
-    uint32_t sr;         /* FLASH_NSSR */
-    uint32_t cr;         /* FLASH_NSCR */
-    uint32_t optcr;      /* FLASH_OPTCR */
+    uint32_t sr;    /* FLASH_NSSR */
+    uint32_t cr;    /* FLASH_NSCR */
+    uint32_t optcr; /* FLASH_OPTCR */
     uint32_t cur[SIM_H5_OPT_WORDS], prg[SIM_H5_OPT_WORDS];
-    uint32_t eccdetr;    /* FLASH_ECCDETR */
+    uint32_t eccdetr; /* FLASH_ECCDETR */
     int key_stage, optkey_stage;
     bool key_locked_up;
-    unsigned nbuf;       /* words of the quad word latched so far */
+    unsigned nbuf; /* words of the quad word latched so far */
     uint32_t buf_addr, buf[4];
     sim_ps busy_until;
-    int rdp_level;       /* from the product state in force */
+    int rdp_level; /* from the product state in force */
 };
 
 /* The L0/L1 flash controller (RM0377 §3, RM0038 §3), as l0l1_flash.c models it. The option
@@ -187,17 +187,17 @@ struct l0l1_flash {
     uint32_t acr;
     uint32_t pecr;
     uint32_t sr;
-    uint32_t obr;        /* FLASH_OBR: loaded at the last option load */
-    uint32_t wrpr[4];    /* FLASH_WRPR1..4: loaded at the last option load */
+    uint32_t obr;     /* FLASH_OBR: loaded at the last option load */
+    uint32_t wrpr[4]; /* FLASH_WRPR1..4: loaded at the last option load */
     int pekey_stage, prgkey_stage, optkey_stage;
-    bool key_locked_up;  /* wrong key sequence: locked until reset */
-    unsigned hp_count;   /* words of the half-page latched so far */
+    bool key_locked_up; /* wrong key sequence: locked until reset */
+    unsigned hp_count;  /* words of the half-page latched so far */
     uint32_t hp_base;
     uint32_t hp_words[32];
     sim_ps busy_until;
     bool eop_pending;
-    bool obl_pending;    /* OBL_LAUNCH: the coming reset loads the option bytes */
-    int rdp_level;       /* loaded at the last option load: 0, 1 or 2 */
+    bool obl_pending; /* OBL_LAUNCH: the coming reset loads the option bytes */
+    int rdp_level;    /* loaded at the last option load: 0, 1 or 2 */
 };
 
 /* The flash interface of the F2 and F4 (RM0090 §3, RM0383 §3), as f4_flash.c models it. The
@@ -208,14 +208,14 @@ struct f4_flash {
     uint32_t cr;
     uint32_t optcr;
     uint32_t optcr1;
-    int key_stage;       /* 0: nothing, 1: KEY1 written */
+    int key_stage; /* 0: nothing, 1: KEY1 written */
     int optkey_stage;
-    bool cr_locked_up;   /* wrong KEYR sequence: FLASH_CR locked until reset */
-    bool opt_locked_up;  /* wrong OPTKEYR sequence: FLASH_OPTCR locked until reset */
+    bool cr_locked_up;  /* wrong KEYR sequence: FLASH_CR locked until reset */
+    bool opt_locked_up; /* wrong OPTKEYR sequence: FLASH_OPTCR locked until reset */
     sim_ps busy_until;
     bool busy;
-    int rdp_level;       /* read protection loaded at the last reset: 0, 1 or 2 */
-    bool dual_bank;      /* two banks: the F42x, or the F76x with nDBANK = 0 at the last reset */
+    int rdp_level;  /* read protection loaded at the last reset: 0, 1 or 2 */
+    bool dual_bank; /* two banks: the F42x, or the F76x with nDBANK = 0 at the last reset */
 };
 
 /* The H7 flash interface (RM0433 §4, RM0455 §4), as h7_flash.c models it: two banks, each with
@@ -224,9 +224,9 @@ struct f4_flash {
 struct h7_bank {
     uint32_t cr, sr;
     int key_stage;
-    bool locked_up;      /* wrong KEYR sequence: FLASH_CR locked until reset */
-    uint32_t wb_addr;    /* the flash word the write buffer holds */
-    uint32_t wb_mask;    /* its bytes written so far (bit n: byte n) */
+    bool locked_up;   /* wrong KEYR sequence: FLASH_CR locked until reset */
+    uint32_t wb_addr; /* the flash word the write buffer holds */
+    uint32_t wb_mask; /* its bytes written so far (bit n: byte n) */
     uint8_t wb[32];
     sim_ps busy_until;
     bool busy;
@@ -238,7 +238,7 @@ struct h7_flash {
     int optkey_stage;
     bool opt_locked_up;
     sim_ps opt_busy_until;
-    int rdp_level;       /* loaded at the last reset: 0, 1 or 2 */
+    int rdp_level; /* loaded at the last reset: 0, 1 or 2 */
 };
 
 /* The peripherals a firmware or debugger touches, as one family or the other lays them out
@@ -255,20 +255,20 @@ struct sim_periph {
     uint32_t dbgmcu_fz[2];  /* F0: DBGMCU_APB1_FZ, DBGMCU_APB2_FZ */
     uint32_t dbgmcu_h7[24]; /* H7: DBGMCU +0x04 .. +0x5C by offset / 4 (CR, the freeze registers) */
     uint32_t dma[2 + 4 * 7]; /* F1 DMA1: ISR, IFCR, then CCR CNDTR CPAR CMAR per channel */
-    uint32_t dma_len[7];    /* CNDTR as last written: the CIRC reload value */
-    uint32_t adc_cr2;       /* F1 ADC1_CR2 */
-    sim_ps adc_next;        /* time of the next conversion in continuous mode */
-    uint64_t led_toggles;   /* changes of the board's user LED seen */
+    uint32_t dma_len[7];     /* CNDTR as last written: the CIRC reload value */
+    uint32_t adc_cr2;        /* F1 ADC1_CR2 */
+    sim_ps adc_next;         /* time of the next conversion in continuous mode */
+    uint64_t led_toggles;    /* changes of the board's user LED seen */
     sim_ps led_last_toggle;
 };
 
 /* The independent watchdog (sim/iwdg.c). */
 struct sim_iwdg {
-    bool running;       /* started by KR 0xCCCC or by the WDG_SW option bit at reset */
-    bool access;        /* KR 0x5555 written: PR and RLR accept writes */
+    bool running; /* started by KR 0xCCCC or by the WDG_SW option bit at reset */
+    bool access;  /* KR 0x5555 written: PR and RLR accept writes */
     uint32_t pr, rlr;
-    sim_ps expires;     /* board time when the counter reaches zero */
-    uint64_t expiries;  /* resets it caused since the board started */
+    sim_ps expires;    /* board time when the counter reaches zero */
+    uint64_t expiries; /* resets it caused since the board started */
 };
 
 /* The window watchdog (sim/wwdg.c). */
@@ -284,7 +284,7 @@ struct sim_wwdg {
 /* System control space and debug state of the core (ARMv7-M ARM B3, C1; ARMv6-M ARM B3, C1). */
 struct cortexm {
     bool halted;
-    bool sleeping;       /* WFI/WFE */
+    bool sleeping; /* WFI/WFE */
     bool lockup;
     bool epsr_t_clear;   /* EPSR.T is 0 (a vector with bit 0 clear): the next instruction faults */
     bool in_reset;       /* NRST held low */
@@ -298,12 +298,12 @@ struct cortexm {
     uint32_t hfsr, cfsr, mmfar, bfar;
     uint32_t vtor, aircr_prigroup, scr, ccr;
     uint32_t cpacr, fpccr, fpcar, fpdscr; /* FPv4-SP (Cortex-M4F) */
-    uint32_t csselr;         /* cache size selection (Cortex-M7) */
-    uint8_t shpr[12];        /* system handler priorities 4..15 */
+    uint32_t csselr;                      /* cache size selection (Cortex-M7) */
+    uint8_t shpr[12];                     /* system handler priorities 4..15 */
     uint32_t shcsr;
     uint32_t nvic_enabled[3];
     uint8_t nvic_prio[96];
-    uint32_t pending[3];     /* exception numbers 0..95 */
+    uint32_t pending[3]; /* exception numbers 0..95 */
     uint32_t active[3];
     /* SysTick (B3.3): the counter is derived from the time of its next wrap. */
     uint32_t syst_csr, syst_rvr;
@@ -311,7 +311,7 @@ struct cortexm {
     uint32_t syst_cvr_frozen; /* value while disabled */
     /* FPB and DWT (C1.11, C1.8). */
     uint32_t fp_ctrl, fp_remap, fp_comp[8];
-    uint32_t dscsr;      /* ARMv8-M DSCSR SBRSELEN/SBRSEL */
+    uint32_t dscsr; /* ARMv8-M DSCSR SBRSELEN/SBRSEL */
     uint32_t bp_addr[16];
     unsigned bp_count;
     uint32_t dwt_ctrl, dwt_comp[4], dwt_mask[4], dwt_function[4];
@@ -322,7 +322,7 @@ struct cortexm {
     sim_ps dwt_cyccnt_time;
     uint32_t itm_tcr, itm_ter, itm_tpr;
     /* run control bookkeeping */
-    uint64_t step_budget;     /* instructions left in a single step, 0 = not stepping */
+    uint64_t step_budget; /* instructions left in a single step, 0 = not stepping */
     bool stepping;
 };
 
@@ -371,15 +371,15 @@ struct sim_target {
      * size, UID), option bytes. */
     uint8_t *sysmem;
     uint32_t sysmem_size;
-    uint16_t optbytes[8];   /* F0/F1/F3 option bytes: value | complement << 8; F2/F4: f4_flash.c */
+    uint16_t optbytes[8]; /* F0/F1/F3 option bytes: value | complement << 8; F2/F4: f4_flash.c */
     uint32_t optnv[SIM_L4_OPT_WORDS]; /* L4-style option bytes (struct l4_flash) */
     uint32_t lxob[SIM_LX_OB_WORDS];   /* L0/L1 option words (struct l0l1_flash) */
-    uint8_t *eeprom;        /* data EEPROM at the family's eeprom_base (L0/L1), or NULL */
+    uint8_t *eeprom;                  /* data EEPROM at the family's eeprom_base (L0/L1), or NULL */
     uint32_t eeprom_size;
     uint8_t uid[12];
 
-    sim_ps now;             /* board time */
-    sim_ps cycle_ps;        /* one core clock cycle */
+    sim_ps now;      /* board time */
+    sim_ps cycle_ps; /* one core clock cycle */
     sim_ps run_deadline;
     enum sim_stop stop;
     uint32_t bus_fault_addr;
@@ -388,19 +388,19 @@ struct sim_target {
         uint32_t addr;
         unsigned size;
         uint8_t bytes[4];
-    } rom_fixup; /* what flash must hold after a core store the controller handled */
-    int reset_request;      /* enum sim_reset_request, pending */
+    } rom_fixup;              /* what flash must hold after a core store the controller handled */
+    int reset_request;        /* enum sim_reset_request, pending */
     bool reset_loads_options; /* the reset under way is a power-on or option-load reset */
-    int last_intno;         /* CPU exception Unicorn reported in the last run, or -1 */
+    int last_intno;           /* CPU exception Unicorn reported in the last run, or -1 */
     uint32_t dirty_lo, dirty_hi; /* flash the core changed during a run: cached code to drop */
     uint64_t host_budget_cuts;   /* runs that ended on the host-time budget (sim/cortexm.c) */
 
-    bool swd_disabled;      /* AFIO SWJ_CFG = 100 while running */
-    bool debug_locked;      /* read protection level 2 loaded: the debug port is off for good */
-    bool power_on;          /* the reset under way is a power-on reset */
+    bool swd_disabled; /* AFIO SWJ_CFG = 100 while running */
+    bool debug_locked; /* read protection level 2 loaded: the debug port is off for good */
+    bool power_on;     /* the reset under way is a power-on reset */
 
     struct cortexm core;
-    struct sim_swo swo;     /* ITM to TPIU to the probe's trace receiver (sim/swo.h) */
+    struct sim_swo swo; /* ITM to TPIU to the probe's trace receiver (sim/swo.h) */
     struct f1_fpec fpec;
     struct l4_flash l4f;
     struct f4_flash f4;
@@ -413,7 +413,7 @@ struct sim_target {
     struct sim_iwdg iwdg;
     struct sim_wwdg wwdg;
 
-    struct sim_stats *stats; /* the current client session's, or NULL */
+    struct sim_stats *stats;   /* the current client session's, or NULL */
     struct sim_faults *faults; /* injected faults (sim/faults.h), or NULL */
 };
 
@@ -426,10 +426,10 @@ void sim_target_set_nrst(struct sim_target *t, bool low);
 void sim_target_run_until(struct sim_target *t, sim_ps deadline);
 void sim_target_advance(struct sim_target *t, sim_ps dt);
 bool sim_target_link_up(const struct sim_target *t);
-enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned size,
-                                 uint32_t *val, enum sim_initiator who);
-enum sim_bus_result sim_bus_write(struct sim_target *t, uint32_t addr, unsigned size,
-                                  uint32_t val, enum sim_initiator who);
+enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned size, uint32_t *val,
+                                 enum sim_initiator who);
+enum sim_bus_result sim_bus_write(struct sim_target *t, uint32_t addr, unsigned size, uint32_t val,
+                                  enum sim_initiator who);
 void sim_target_do_reset_request(struct sim_target *t);
 void sim_target_apply_rom_fixup(struct sim_target *t);
 void sim_target_optbytes_changed(struct sim_target *t);
@@ -492,7 +492,6 @@ enum sim_bus_result h7_flash_write(struct sim_target *t, uint32_t off, uint32_t 
 enum sim_bus_result l0l1_flash_read(struct sim_target *t, uint32_t off, uint32_t *val);
 enum sim_bus_result l0l1_flash_write(struct sim_target *t, uint32_t off, uint32_t val,
                                      enum sim_initiator who);
-
 
 /* scs.c: DBGMCU, wherever the family puts it */
 enum sim_bus_result dbgmcu_access(struct sim_target *t, uint32_t off, uint32_t *rd,

@@ -116,7 +116,7 @@ enum sim_bus_result sim_wwdg_access(struct sim_target *t, uint32_t off, uint32_t
     struct sim_wwdg *w = &t->wwdg;
     bool clocked = t->per.rcc[RCC_APB1ENR] & APB1ENR_WWDGEN;
     if (rd) {
-        *rd = !clocked                ? 0
+        *rd = !clocked          ? 0
               : off == WWDG_CR  ? (w->enabled ? CR_WDGA : 0u) | counter(t)
               : off == WWDG_CFR ? w->cfr
                                 : 0u;
@@ -142,7 +142,8 @@ enum sim_bus_result sim_wwdg_access(struct sim_target *t, uint32_t off, uint32_t
         load(t, now_count); /* the count goes on at the new prescaler */
         break;
     }
-    default: break;
+    default:
+        break;
     }
     return SIM_BUS_OK;
 }

@@ -17,8 +17,8 @@ volatile uint32_t blink_count;
 
 void SysTick_Handler(void)
 {
-    if (GPIOC_ODR & LED_MASK)  /* RM0008 §9.2.4 GPIOx_ODR: is the pin high (LED off)? */
-        GPIOC_BRR = LED_MASK;  /* RM0008 §9.2.6 GPIOx_BRR: drive low, LED on */
+    if (GPIOC_ODR & LED_MASK) /* RM0008 §9.2.4 GPIOx_ODR: is the pin high (LED off)? */
+        GPIOC_BRR = LED_MASK; /* RM0008 §9.2.6 GPIOx_BRR: drive low, LED on */
     else
         GPIOC_BSRR = LED_MASK; /* RM0008 §9.2.5 GPIOx_BSRR: drive high, LED off */
     blink_count++;

@@ -18,15 +18,15 @@ void led_init(void)
 void led_blink_start(uint32_t period_us)
 {
     SYST_RVR = (HSI_HZ / 1000000u) * period_us - 1u; /* PM0056 §4.5.2: reload = ticks - 1 */
-    SYST_CVR = 0;                                     /* PM0056 §4.5.3: start a full period */
+    SYST_CVR = 0;                                    /* PM0056 §4.5.3: start a full period */
     SYST_CSR = SYST_CSR_CLKSOURCE | SYST_CSR_TICKINT | SYST_CSR_ENABLE; /* PM0056 §4.5.1 */
 }
 
 void SysTick_Handler(void)
 {
     tick_count++;
-    if (GPIOC_ODR & LED_MASK)  /* RM0008 §9.2.4 */
-        GPIOC_BRR = LED_MASK;  /* RM0008 §9.2.6: low, LED on */
+    if (GPIOC_ODR & LED_MASK) /* RM0008 §9.2.4 */
+        GPIOC_BRR = LED_MASK; /* RM0008 §9.2.6: low, LED on */
     else
         GPIOC_BSRR = LED_MASK; /* RM0008 §9.2.5: high, LED off */
     toggle_count++;

@@ -2,10 +2,10 @@
  * startup.c - vector table and reset code for the STM32F1 (Cortex-M3).
  *
  * After reset the core fetches the initial SP from word 0 and the reset vector from word 1 of the
- * boot area; with BOOT0 = 0 main flash (0x08000000) is aliased at 0 (RM0008 §3.4 boot configuration).
- * Only the first 16 words of the vector table are provided, the Cortex-M3 system exceptions
- * (RM0008 §10.1.2 vector table); no peripheral interrupt is ever enabled.
- * Reset_Handler zeroes the counter block, copies .data, zeroes .bss and calls main().
+ * boot area; with BOOT0 = 0 main flash (0x08000000) is aliased at 0 (RM0008 §3.4 boot
+ * configuration). Only the first 16 words of the vector table are provided, the Cortex-M3 system
+ * exceptions (RM0008 §10.1.2 vector table); no peripheral interrupt is ever enabled. Reset_Handler
+ * zeroes the counter block, copies .data, zeroes .bss and calls main().
  */
 #include <stdint.h>
 
@@ -30,8 +30,7 @@ void SysTick_Handler(void) __attribute__((weak, alias("Default_Handler")));
 typedef void (*vector_fn)(void);
 
 /* Placed at 0x08000000 by the linker script (KEEP, so --gc-sections leaves it alone). */
-__attribute__((section(".isr_vector"), used))
-const vector_fn vector_table[16] = {
+__attribute__((section(".isr_vector"), used)) const vector_fn vector_table[16] = {
     (vector_fn)&__stack_top, /*  0 initial SP (0x20002000) */
     Reset_Handler,           /*  1 Reset */
     NMI_Handler,             /*  2 NMI */
@@ -39,12 +38,15 @@ const vector_fn vector_table[16] = {
     MemManage_Handler,       /*  4 MemManage */
     BusFault_Handler,        /*  5 BusFault */
     UsageFault_Handler,      /*  6 UsageFault */
-    0, 0, 0, 0,              /*  7..10 reserved */
-    SVC_Handler,             /* 11 SVCall */
-    DebugMon_Handler,        /* 12 Debug monitor */
-    0,                       /* 13 reserved */
-    PendSV_Handler,          /* 14 PendSV */
-    SysTick_Handler,         /* 15 SysTick */
+    0,
+    0,
+    0,
+    0,                /*  7..10 reserved */
+    SVC_Handler,      /* 11 SVCall */
+    DebugMon_Handler, /* 12 Debug monitor */
+    0,                /* 13 reserved */
+    PendSV_Handler,   /* 14 PendSV */
+    SysTick_Handler,  /* 15 SysTick */
 };
 
 void Reset_Handler(void)

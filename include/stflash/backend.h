@@ -43,8 +43,8 @@ struct stflash_backend {
                 struct stflash_probe_info *info);
     /* One ST-LINK command exchange: sends the 16-byte command block, then `out_len` bytes of
      * `out`, then receives exactly `in_len` bytes into `in`. Every wait has a deadline. */
-    int (*xfer)(void *link, const uint8_t cmd[16], const uint8_t *out, size_t out_len,
-                uint8_t *in, size_t in_len);
+    int (*xfer)(void *link, const uint8_t cmd[16], const uint8_t *out, size_t out_len, uint8_t *in,
+                size_t in_len);
     /* Releases the probe and frees the link. */
     void (*close)(void *link);
     /* Optional (NULL: no SWO capture): reads `len` bytes from the probe's trace endpoint, at

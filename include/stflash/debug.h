@@ -61,11 +61,11 @@ int stflash_dwt_watchpoint(uint32_t addr, uint32_t len, enum stflash_watch_kind 
                            unsigned max_mask_bits, struct stflash_dwt_setting *out);
 
 struct stflash_hwbreak {
-    unsigned fpb_version;  /* 1 or 2 */
-    unsigned bp_count;     /* code comparators in use here (at most STFLASH_HW_COMPARATORS_MAX) */
+    unsigned fpb_version; /* 1 or 2 */
+    unsigned bp_count;    /* code comparators in use here (at most STFLASH_HW_COMPARATORS_MAX) */
     bool bp_used[STFLASH_HW_COMPARATORS_MAX];
     uint32_t bp_addr[STFLASH_HW_COMPARATORS_MAX];
-    unsigned wp_count;     /* DWT comparators: DWT_CTRL NUMCOMP, bits [31:28] */
+    unsigned wp_count;      /* DWT comparators: DWT_CTRL NUMCOMP, bits [31:28] */
     unsigned max_mask_bits; /* largest DWT_MASK value the comparators keep */
     struct stflash_hw_watch {
         bool used;

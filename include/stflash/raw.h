@@ -22,8 +22,7 @@ struct stflash_raw_probe;
 /* Opens the one probe the selector names (as stflash_open does), without touching its mode or
  * its target. Errors: as stflash_open's for the probe (NOT_FOUND, INVALID_ARG, ACCESS, BUSY,
  * IO). */
-int stflash_raw_open(struct stflash_ctx *ctx, const char *selector,
-                     struct stflash_raw_probe **out);
+int stflash_raw_open(struct stflash_ctx *ctx, const char *selector, struct stflash_raw_probe **out);
 
 /* What was opened. */
 const struct stflash_probe_info *stflash_raw_info(const struct stflash_raw_probe *p);

@@ -88,21 +88,20 @@ const char *stflash_last_error(const struct stflash_ctx *ctx);
  *                                kept in a state file (state=FILE, else STFLASH_SIM_STATE, else
  *                                ~/.cache/stflash/sim-CHIP.state) so consecutive commands see
  *                                the same chip. Options: rdp=0|1, flash-size-reg=N,
- *                                dev-id=N (the DEV_ID to report), flash-kib=N, voltage=V, no-nrst, boot0, probe=v2|v2-1|v3,
- *                                probe-fw=VERSION, spurious-0d, wait-burst=N, stale-reply,
- *                                fault=SPEC (an injected fault, docs/virtual-board.md),
- *                                mode=dfu|mass|debug, serial=TEXT, serial-hex=HEX, state=FILE
- *                                (board options take effect when the state file is created)
+ *                                dev-id=N (the DEV_ID to report), flash-kib=N, voltage=V, no-nrst,
+ * boot0, probe=v2|v2-1|v3, probe-fw=VERSION, spurious-0d, wait-burst=N, stale-reply, fault=SPEC (an
+ * injected fault, docs/virtual-board.md), mode=dfu|mass|debug, serial=TEXT, serial-hex=HEX,
+ * state=FILE (board options take effect when the state file is created)
  */
 struct stflash_probe_info {
-    char transport[8];   /* "usb", "tcp", "sim" */
-    char serial[64];     /* as printed: ASCII, or 24 hex digits for a binary serial */
+    char transport[8];      /* "usb", "tcp", "sim" */
+    char serial[64];        /* as printed: ASCII, or 24 hex digits for a binary serial */
     uint8_t serial_raw[32]; /* as the probe reports it */
     size_t serial_raw_len;
     uint16_t vid, pid;
-    char name[32];       /* "ST-LINK/V2", "ST-LINK/V2-1", "STLINK-V3" */
-    char location[64];   /* bus/port for USB, host:port for TCP, state file for sim */
-    int status;          /* STFLASH_OK when it can be opened, else why not */
+    char name[32];     /* "ST-LINK/V2", "ST-LINK/V2-1", "STLINK-V3" */
+    char location[64]; /* bus/port for USB, host:port for TCP, state file for sim */
+    int status;        /* STFLASH_OK when it can be opened, else why not */
     char status_text[256];
 };
 
@@ -122,8 +121,8 @@ enum stflash_connect {
 };
 
 struct stflash_open_options {
-    const char *selector;         /* see above */
-    uint32_t swd_khz;             /* 0: 1800 on V2, 1000 on V3 */
+    const char *selector; /* see above */
+    uint32_t swd_khz;     /* 0: 1800 on V2, 1000 on V3 */
     enum stflash_connect connect;
     bool halt;                    /* halt after attaching (ignored for hot-plug) */
     uint32_t flash_size_override; /* bytes; 0: read the flash-size register */
@@ -166,19 +165,19 @@ int stflash_probe_details(struct stflash_dev *dev, struct stflash_probe_details 
 
 /* What the target is. */
 struct stflash_target_info {
-    uint32_t dp_idcode;   /* SW-DP DPIDR */
+    uint32_t dp_idcode; /* SW-DP DPIDR */
     uint32_t cpuid;
     uint32_t dbgmcu_idcode;
     uint16_t dev_id, rev_id;
     const struct stflash_chip_info *chip; /* NULL: unknown part, generic Cortex-M access */
     const char *clone_name;               /* e.g. "CKS32F103", NULL for a genuine part */
     uint32_t flash_base;
-    uint32_t flash_size;    /* bytes actually used */
+    uint32_t flash_size;         /* bytes actually used */
     uint32_t flash_size_reg_raw; /* what the register read, in KiB */
-    bool flash_size_assumed; /* the register was unreadable or implausible */
-    bool flash_size_unreadable; /* reading the register failed (read protection on some parts) */
-    uint32_t page_size;      /* erase unit at flash_base (the smallest sector of sectored flash);
-                                units elsewhere may differ: stflash_flash_unit() */
+    bool flash_size_assumed;     /* the register was unreadable or implausible */
+    bool flash_size_unreadable;  /* reading the register failed (read protection on some parts) */
+    uint32_t page_size; /* erase unit at flash_base (the smallest sector of sectored flash);
+                           units elsewhere may differ: stflash_flash_unit() */
     uint32_t sram_base, sram_size;
     bool flash_supported;    /* a flash driver exists for this part */
     int rdp_level;           /* read protection in force: 0, 1 (2 = permanent); -1 unknown */
@@ -271,22 +270,22 @@ struct stflash_options {
     uint32_t wrp_group_size; /* bytes per WRP bit */
     bool option_error;       /* a byte and its complement disagreed at the last reset */
     /* Fields some families have, each present when its flag says so. */
-    bool has_data;  /* data0 and data1 exist (F0/F1/F3) */
-    bool has_bor;   /* bor_level exists (F2/F4/F7 BOR_LEV, kept as stored by writes) */
-    int bor_level;  /* brown-out reset threshold: 1, 2 or 3 (highest), 0 = off */
+    bool has_data; /* data0 and data1 exist (F0/F1/F3) */
+    bool has_bor;  /* bor_level exists (F2/F4/F7 BOR_LEV, kept as stored by writes) */
+    int bor_level; /* brown-out reset threshold: 1, 2 or 3 (highest), 0 = off */
     /* The boot addresses: F7 FLASH_OPTCR1 (RM0410 §3.4), written here; H7 FLASH_BOOT_CUR
      * (RM0433 §4.9.24), read only here. */
-    bool has_boot_add;   /* boot_add0, boot_add1 and boot_add_shift exist */
-    uint32_t boot_add0;  /* address booted with BOOT0 low: BOOT_ADD0 << boot_add_shift */
-    uint32_t boot_add1;  /* address booted with BOOT0 high: BOOT_ADD1 << boot_add_shift */
+    bool has_boot_add;       /* boot_add0, boot_add1 and boot_add_shift exist */
+    uint32_t boot_add0;      /* address booted with BOOT0 low: BOOT_ADD0 << boot_add_shift */
+    uint32_t boot_add1;      /* address booted with BOOT0 high: BOOT_ADD1 << boot_add_shift */
     unsigned boot_add_shift; /* 14 on the F7 (16 KiB steps), 16 on the H7 (64 KiB steps) */
     /* F76x/F77x (RM0410 §3.4): the bank layout and dual boot. */
-    bool has_ndbank;     /* ndbank and ndboot exist (F76x/F77x) */
-    bool ndbank;         /* nDBANK: 1 one bank, 0 two banks; the layout follows at the next reset */
-    bool ndboot;         /* nDBOOT: 0 boots from either bank (dual boot) */
-    bool has_swap_bank;   /* swap_bank exists (H7 SWAP_BANK_OPT, H5 and U5 SWAP_BANK) */
-    bool swap_bank;       /* bank 2 mapped at the flash base (stored; in force from the next
-                             reset) */
+    bool has_ndbank;    /* ndbank and ndboot exist (F76x/F77x) */
+    bool ndbank;        /* nDBANK: 1 one bank, 0 two banks; the layout follows at the next reset */
+    bool ndboot;        /* nDBOOT: 0 boots from either bank (dual boot) */
+    bool has_swap_bank; /* swap_bank exists (H7 SWAP_BANK_OPT, H5 and U5 SWAP_BANK) */
+    bool swap_bank;     /* bank 2 mapped at the flash base (stored; in force from the next
+                           reset) */
     bool has_trustzone; /* tzen and rdp_half exist (L5, U5: FLASH_OPTR.TZEN) */
     bool tzen;          /* TrustZone on: secure flash only the secure side programs */
     bool rdp_half;      /* read protection level 0.5 (RDP 0x55 with TrustZone on): rdp_level
@@ -378,8 +377,7 @@ typedef void (*stflash_check_fn)(void *user, const struct stflash_check *check);
  * as stflash_open does. Returns the number of failed steps (>= 0), or an error when the checks
  * could not run at all.
  */
-int stflash_doctor(struct stflash_ctx *ctx, const char *selector, stflash_check_fn fn,
-                   void *user);
+int stflash_doctor(struct stflash_ctx *ctx, const char *selector, stflash_check_fn fn, void *user);
 
 #pragma GCC visibility pop
 #ifdef __cplusplus

@@ -59,7 +59,7 @@ static int env_log_level(void)
     if (!env)
         return LIBUSB_LOG_LEVEL_NONE;
     int v = atoi(env);
-    return v < LIBUSB_LOG_LEVEL_NONE ? LIBUSB_LOG_LEVEL_NONE
+    return v < LIBUSB_LOG_LEVEL_NONE    ? LIBUSB_LOG_LEVEL_NONE
            : v > LIBUSB_LOG_LEVEL_DEBUG ? LIBUSB_LOG_LEVEL_DEBUG
                                         : v;
 }
@@ -170,9 +170,14 @@ int LIBUSB_CALL libusb_set_option(libusb_context *ctx, enum libusb_option option
             set_log_level(ctx, level);
         break;
     }
-    case LIBUSB_OPTION_USE_USBDK: rc = LIBUSB_ERROR_NOT_SUPPORTED; break; /* Windows only */
-    case LIBUSB_OPTION_NO_DEVICE_DISCOVERY: break; /* devices are listed on request anyway */
-    default: rc = LIBUSB_ERROR_INVALID_PARAM; break;
+    case LIBUSB_OPTION_USE_USBDK:
+        rc = LIBUSB_ERROR_NOT_SUPPORTED;
+        break; /* Windows only */
+    case LIBUSB_OPTION_NO_DEVICE_DISCOVERY:
+        break; /* devices are listed on request anyway */
+    default:
+        rc = LIBUSB_ERROR_INVALID_PARAM;
+        break;
     }
     va_end(ap);
     return rc;
@@ -188,9 +193,12 @@ const struct libusb_version *LIBUSB_CALL libusb_get_version(void)
 int LIBUSB_CALL libusb_has_capability(uint32_t capability)
 {
     switch (capability) {
-    case LIBUSB_CAP_HAS_CAPABILITY: return 1;
-    case LIBUSB_CAP_SUPPORTS_DETACH_KERNEL_DRIVER: return 1; /* trivially: no kernel drivers */
-    default: return 0; /* no hotplug, no HID access */
+    case LIBUSB_CAP_HAS_CAPABILITY:
+        return 1;
+    case LIBUSB_CAP_SUPPORTS_DETACH_KERNEL_DRIVER:
+        return 1; /* trivially: no kernel drivers */
+    default:
+        return 0; /* no hotplug, no HID access */
     }
 }
 

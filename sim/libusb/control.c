@@ -8,8 +8,8 @@
 
 #include "usb_sim.h"
 
-#define RECIPIENT(rt) ((rt) & 0x1Fu)
-#define TYPE(rt) ((rt) & 0x60u)
+#define RECIPIENT(rt) ((rt)&0x1Fu)
+#define TYPE(rt) ((rt)&0x60u)
 
 static int reply(uint8_t *data, uint16_t length, const uint8_t *src, size_t n)
 {
@@ -46,7 +46,8 @@ static int standard_in(libusb_device_handle *h, uint8_t rt, uint8_t request, uin
             return LIBUSB_ERROR_PIPE;
         return reply(data, length, &alt, 1);
     }
-    default: return LIBUSB_ERROR_PIPE;
+    default:
+        return LIBUSB_ERROR_PIPE;
     }
 }
 
@@ -65,18 +66,18 @@ static int standard_out(libusb_device_handle *h, uint8_t rt, uint8_t request, ui
         if (RECIPIENT(rt) == LIBUSB_RECIPIENT_ENDPOINT)
             return libusb_get_max_packet_size(h->dev, (uint8_t)index) > 0 ? 0 : LIBUSB_ERROR_PIPE;
         return 0;
-    default: return LIBUSB_ERROR_PIPE;
+    default:
+        return LIBUSB_ERROR_PIPE;
     }
 }
 
-int usbsim_control(libusb_device_handle *h, uint8_t request_type, uint8_t request,
-                   uint16_t value, uint16_t index, uint8_t *data, uint16_t length)
+int usbsim_control(libusb_device_handle *h, uint8_t request_type, uint8_t request, uint16_t value,
+                   uint16_t index, uint8_t *data, uint16_t length)
 {
-    if (h->dev->usb->ver_major == 1 && request_type == (LIBUSB_ENDPOINT_OUT |
-                                                         LIBUSB_REQUEST_TYPE_CLASS |
-                                                         LIBUSB_RECIPIENT_INTERFACE) &&
-        request == STLINK_V1_BOMS_RESET && index == PROBE_INTERFACE && value == 0 &&
-        length == 0) {
+    if (h->dev->usb->ver_major == 1 &&
+        request_type ==
+            (LIBUSB_ENDPOINT_OUT | LIBUSB_REQUEST_TYPE_CLASS | LIBUSB_RECIPIENT_INTERFACE) &&
+        request == STLINK_V1_BOMS_RESET && index == PROBE_INTERFACE && value == 0 && length == 0) {
         /* ST-LINK/V1: the bulk-only mass storage reset (BOT 3.1) readies it for a CBW. */
         v1_msc_reset(&h->v1);
         return 0;

@@ -148,8 +148,8 @@ int LIBUSB_CALL libusb_get_container_id_descriptor(
     return LIBUSB_ERROR_INVALID_PARAM;
 }
 
-void LIBUSB_CALL libusb_free_container_id_descriptor(
-    struct libusb_container_id_descriptor *container_id)
+void LIBUSB_CALL
+libusb_free_container_id_descriptor(struct libusb_container_id_descriptor *container_id)
 {
     free(container_id);
 }

@@ -129,10 +129,8 @@ void LIBUSB_CALL libusb_free_pollfds(const struct libusb_pollfd **pollfds)
     free((void *)pollfds);
 }
 
-void LIBUSB_CALL libusb_set_pollfd_notifiers(libusb_context *ctx,
-                                             libusb_pollfd_added_cb added_cb,
-                                             libusb_pollfd_removed_cb removed_cb,
-                                             void *user_data)
+void LIBUSB_CALL libusb_set_pollfd_notifiers(libusb_context *ctx, libusb_pollfd_added_cb added_cb,
+                                             libusb_pollfd_removed_cb removed_cb, void *user_data)
 {
 }
 
@@ -142,13 +140,9 @@ int LIBUSB_CALL libusb_try_lock_events(libusb_context *ctx)
     return 0;
 }
 
-void LIBUSB_CALL libusb_lock_events(libusb_context *ctx)
-{
-}
+void LIBUSB_CALL libusb_lock_events(libusb_context *ctx) {}
 
-void LIBUSB_CALL libusb_unlock_events(libusb_context *ctx)
-{
-}
+void LIBUSB_CALL libusb_unlock_events(libusb_context *ctx) {}
 
 int LIBUSB_CALL libusb_event_handling_ok(libusb_context *ctx)
 {
@@ -160,13 +154,9 @@ int LIBUSB_CALL libusb_event_handler_active(libusb_context *ctx)
     return 0;
 }
 
-void LIBUSB_CALL libusb_lock_event_waiters(libusb_context *ctx)
-{
-}
+void LIBUSB_CALL libusb_lock_event_waiters(libusb_context *ctx) {}
 
-void LIBUSB_CALL libusb_unlock_event_waiters(libusb_context *ctx)
-{
-}
+void LIBUSB_CALL libusb_unlock_event_waiters(libusb_context *ctx) {}
 
 int LIBUSB_CALL libusb_wait_for_event(libusb_context *ctx, struct timeval *tv)
 {

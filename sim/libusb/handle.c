@@ -137,7 +137,7 @@ int LIBUSB_CALL libusb_claim_interface(libusb_device_handle *dev_handle, int int
     if (interface_number != PROBE_INTERFACE || dev_handle->configuration != PROBE_CONFIG_VALUE)
         return LIBUSB_ERROR_NOT_FOUND;
     if (dev_handle->storage_driver && !dev_handle->auto_detach)
-        return LIBUSB_ERROR_BUSY; /* the kernel driver has the interface */
+        return LIBUSB_ERROR_BUSY;        /* the kernel driver has the interface */
     int rc = usbsim_session(dev_handle); /* this handle's own state: no lock needed */
     if (rc != LIBUSB_SUCCESS)
         return rc;
@@ -195,16 +195,14 @@ int LIBUSB_CALL libusb_reset_device(libusb_device_handle *dev_handle)
 
 /* No kernel driver binds to the simulated probes, except usb-storage to a V1 when
  * STFLASH_SIM_USB_STORAGE=1 (storage_env). */
-int LIBUSB_CALL libusb_kernel_driver_active(libusb_device_handle *dev_handle,
-                                            int interface_number)
+int LIBUSB_CALL libusb_kernel_driver_active(libusb_device_handle *dev_handle, int interface_number)
 {
     if (interface_number != PROBE_INTERFACE)
         return LIBUSB_ERROR_NOT_FOUND;
     return dev_handle->storage_driver ? 1 : 0;
 }
 
-int LIBUSB_CALL libusb_detach_kernel_driver(libusb_device_handle *dev_handle,
-                                            int interface_number)
+int LIBUSB_CALL libusb_detach_kernel_driver(libusb_device_handle *dev_handle, int interface_number)
 {
     if (interface_number != PROBE_INTERFACE || !dev_handle->storage_driver)
         return LIBUSB_ERROR_NOT_FOUND;
@@ -212,8 +210,7 @@ int LIBUSB_CALL libusb_detach_kernel_driver(libusb_device_handle *dev_handle,
     return LIBUSB_SUCCESS;
 }
 
-int LIBUSB_CALL libusb_attach_kernel_driver(libusb_device_handle *dev_handle,
-                                            int interface_number)
+int LIBUSB_CALL libusb_attach_kernel_driver(libusb_device_handle *dev_handle, int interface_number)
 {
     if (interface_number != PROBE_INTERFACE || dev_handle->dev->usb->ver_major != 1 ||
         !storage_env())

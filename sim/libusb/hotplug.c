@@ -3,8 +3,7 @@
 
 int LIBUSB_CALL libusb_hotplug_register_callback(libusb_context *ctx, int events, int flags,
                                                  int vendor_id, int product_id, int dev_class,
-                                                 libusb_hotplug_callback_fn cb_fn,
-                                                 void *user_data,
+                                                 libusb_hotplug_callback_fn cb_fn, void *user_data,
                                                  libusb_hotplug_callback_handle *callback_handle)
 {
     return LIBUSB_ERROR_NOT_SUPPORTED;

@@ -17,8 +17,8 @@
 static const char manufacturer[] = "STMicroelectronics";
 static const char product[] = "STM32 STLink";
 
-/* V1: OUT 0x02, IN 0x81, no trace; V2: OUT 0x02, IN 0x81, trace 0x83; V2-1 and V3: OUT 0x01, IN 0x81, trace 0x82. V2 and V2-1
- * are full speed (64-byte bulk packets), V3 high speed (512). */
+/* V1: OUT 0x02, IN 0x81, no trace; V2: OUT 0x02, IN 0x81, trace 0x83; V2-1 and V3: OUT 0x01, IN
+ * 0x81, trace 0x82. V2 and V2-1 are full speed (64-byte bulk packets), V3 high speed (512). */
 static const struct probe_usb v1 = {0x02, 0x81, 0x00, LIBUSB_SPEED_FULL, 64, 1};
 static const struct probe_usb v2 = {0x02, 0x81, 0x83, LIBUSB_SPEED_FULL, 64, 2};
 static const struct probe_usb v2_1 = {0x01, 0x81, 0x82, LIBUSB_SPEED_FULL, 64, 2};
@@ -27,14 +27,18 @@ static const struct probe_usb v3 = {0x01, 0x81, 0x82, LIBUSB_SPEED_HIGH, 512, 3}
 const struct probe_usb *probe_usb_for_pid(uint16_t pid)
 {
     switch (pid) {
-    case STLINK_PID_V1: return &v1;
-    case STLINK_PID_V2: return &v2;
+    case STLINK_PID_V1:
+        return &v1;
+    case STLINK_PID_V2:
+        return &v2;
     case STLINK_PID_V3E:
     case STLINK_PID_V3S:
     case STLINK_PID_V3_2VCP:
     case STLINK_PID_V3_NOMSD:
-    case STLINK_PID_V3PWR: return &v3;
-    default: return &v2_1;
+    case STLINK_PID_V3PWR:
+        return &v3;
+    default:
+        return &v2_1;
     }
 }
 
@@ -72,8 +76,8 @@ static size_t config_descriptor(const struct probe_usb *u, uint8_t *d)
 {
     uint8_t eps[3];
     int n = probe_usb_endpoints(u, eps);
-    size_t total = LIBUSB_DT_CONFIG_SIZE + LIBUSB_DT_INTERFACE_SIZE +
-                   (size_t)n * LIBUSB_DT_ENDPOINT_SIZE;
+    size_t total =
+        LIBUSB_DT_CONFIG_SIZE + LIBUSB_DT_INTERFACE_SIZE + (size_t)n * LIBUSB_DT_ENDPOINT_SIZE;
     uint8_t *p = d;
     *p++ = LIBUSB_DT_CONFIG_SIZE;
     *p++ = LIBUSB_DT_CONFIG;
@@ -129,8 +133,8 @@ static size_t string_descriptor(const char *text, uint8_t *d)
     return 2 + 2 * n;
 }
 
-int probe_usb_descriptor(const struct daemon_probe *probe, const struct probe_usb *u,
-                         uint8_t type, uint8_t index, uint8_t *buf, size_t cap)
+int probe_usb_descriptor(const struct daemon_probe *probe, const struct probe_usb *u, uint8_t type,
+                         uint8_t index, uint8_t *buf, size_t cap)
 {
     uint8_t d[256];
     size_t len;

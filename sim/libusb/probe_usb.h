@@ -31,7 +31,7 @@ int probe_usb_endpoints(const struct probe_usb *u, uint8_t addr[3]);
 /* A descriptor as the device answers GET_DESCRIPTOR(type, index): its length (the whole
  * descriptor, possibly more than `cap`, of which `cap` bytes are copied), or -1 when the device
  * has no such descriptor (it stalls). */
-int probe_usb_descriptor(const struct daemon_probe *probe, const struct probe_usb *u,
-                         uint8_t type, uint8_t index, uint8_t *buf, size_t cap);
+int probe_usb_descriptor(const struct daemon_probe *probe, const struct probe_usb *u, uint8_t type,
+                         uint8_t index, uint8_t *buf, size_t cap);
 
 #endif

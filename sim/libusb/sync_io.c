@@ -89,9 +89,9 @@ int LIBUSB_CALL libusb_bulk_transfer(libusb_device_handle *dev_handle, unsigned 
     return rc;
 }
 
-int LIBUSB_CALL libusb_interrupt_transfer(libusb_device_handle *dev_handle,
-                                          unsigned char endpoint, unsigned char *data,
-                                          int length, int *actual_length, unsigned int timeout)
+int LIBUSB_CALL libusb_interrupt_transfer(libusb_device_handle *dev_handle, unsigned char endpoint,
+                                          unsigned char *data, int length, int *actual_length,
+                                          unsigned int timeout)
 {
     /* The probe's endpoints are all bulk: the kernel refuses interrupt requests on them. */
     if (actual_length)
@@ -101,8 +101,7 @@ int LIBUSB_CALL libusb_interrupt_transfer(libusb_device_handle *dev_handle,
 
 int LIBUSB_CALL libusb_control_transfer(libusb_device_handle *dev_handle, uint8_t request_type,
                                         uint8_t bRequest, uint16_t wValue, uint16_t wIndex,
-                                        unsigned char *data, uint16_t wLength,
-                                        unsigned int timeout)
+                                        unsigned char *data, uint16_t wLength, unsigned int timeout)
 {
     usbsim_lock();
     int rc = usbsim_control(dev_handle, request_type, bRequest, wValue, wIndex, data, wLength);

@@ -12,7 +12,7 @@
 #include "usb_sim.h"
 
 /* The private part sits before the public struct, padded to keep that one aligned. */
-#define PRIV_SIZE \
+#define PRIV_SIZE                                                                                  \
     ((sizeof(struct usbsim_transfer) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
 
 static struct usbsim_transfer *priv_of(struct libusb_transfer *x)
@@ -76,10 +76,12 @@ static int check_transfer(const struct libusb_transfer *x)
             le16_get(x->buffer + 6) > x->length - (int)LIBUSB_CONTROL_SETUP_SIZE)
             return LIBUSB_ERROR_INVALID_PARAM;
         return LIBUSB_SUCCESS;
-    case LIBUSB_TRANSFER_TYPE_BULK: return LIBUSB_SUCCESS;
+    case LIBUSB_TRANSFER_TYPE_BULK:
+        return LIBUSB_SUCCESS;
     case LIBUSB_TRANSFER_TYPE_INTERRUPT:
         return LIBUSB_ERROR_INVALID_PARAM; /* all endpoints are bulk, see sync_io.c */
-    default: return LIBUSB_ERROR_NOT_SUPPORTED; /* isochronous, bulk streams */
+    default:
+        return LIBUSB_ERROR_NOT_SUPPORTED; /* isochronous, bulk streams */
     }
 }
 
@@ -130,8 +132,7 @@ int LIBUSB_CALL libusb_cancel_transfer(struct libusb_transfer *transfer)
     return rc;
 }
 
-void LIBUSB_CALL libusb_transfer_set_stream_id(struct libusb_transfer *transfer,
-                                               uint32_t stream_id)
+void LIBUSB_CALL libusb_transfer_set_stream_id(struct libusb_transfer *transfer, uint32_t stream_id)
 {
     priv_of(transfer)->stream_id = stream_id;
 }
@@ -154,10 +155,14 @@ void usbsim_orphan_transfers(libusb_device_handle *h)
 static enum libusb_transfer_status status_of(int rc)
 {
     switch (rc) {
-    case LIBUSB_ERROR_PIPE: return LIBUSB_TRANSFER_STALL;
-    case LIBUSB_ERROR_NO_DEVICE: return LIBUSB_TRANSFER_NO_DEVICE;
-    case LIBUSB_ERROR_OVERFLOW: return LIBUSB_TRANSFER_OVERFLOW;
-    default: return LIBUSB_TRANSFER_ERROR;
+    case LIBUSB_ERROR_PIPE:
+        return LIBUSB_TRANSFER_STALL;
+    case LIBUSB_ERROR_NO_DEVICE:
+        return LIBUSB_TRANSFER_NO_DEVICE;
+    case LIBUSB_ERROR_OVERFLOW:
+        return LIBUSB_TRANSFER_OVERFLOW;
+    default:
+        return LIBUSB_TRANSFER_ERROR;
     }
 }
 
@@ -202,12 +207,10 @@ static bool try_finish(struct usbsim_transfer *t, const struct timespec *now)
         x->status = status_of(rc);
         return true;
     }
-    int wanted = x->type == LIBUSB_TRANSFER_TYPE_CONTROL
-                     ? le16_get(x->buffer + 6)
-                     : x->length;
+    int wanted = x->type == LIBUSB_TRANSFER_TYPE_CONTROL ? le16_get(x->buffer + 6) : x->length;
     bool short_in = is_in && x->actual_length < wanted;
     x->status = short_in && (x->flags & LIBUSB_TRANSFER_SHORT_NOT_OK) ? LIBUSB_TRANSFER_ERROR
-                                                                     : LIBUSB_TRANSFER_COMPLETED;
+                                                                      : LIBUSB_TRANSFER_COMPLETED;
     return true;
 }
 

@@ -20,9 +20,11 @@ static void parse(void)
     char *end = NULL;
     unsigned long n = colon ? strtoul(colon + 1, &end, 10) : 0;
     if (!colon || end == colon + 1 || *end || n == 0) {
-        fprintf(stderr, "libusb (stflash-sim): STFLASH_SIM_USB_FAULT='%s' is not stall:N, "
-                        "short:N, csw-tag:N, csw-sig:N or csw-phase:N (N from 1); no fault "
-                        "injected\n", env);
+        fprintf(stderr,
+                "libusb (stflash-sim): STFLASH_SIM_USB_FAULT='%s' is not stall:N, "
+                "short:N, csw-tag:N, csw-sig:N or csw-phase:N (N from 1); no fault "
+                "injected\n",
+                env);
         return;
     }
     size_t name_len = (size_t)(colon - env);
@@ -37,8 +39,10 @@ static void parse(void)
     else if (name_len == 9 && strncmp(env, "csw-phase", 9) == 0)
         kind = USB_FAULT_CSW_PHASE;
     else
-        fprintf(stderr, "libusb (stflash-sim): STFLASH_SIM_USB_FAULT='%s': the kinds are stall, "
-                        "short, csw-tag, csw-sig and csw-phase; no fault injected\n", env);
+        fprintf(stderr,
+                "libusb (stflash-sim): STFLASH_SIM_USB_FAULT='%s': the kinds are stall, "
+                "short, csw-tag, csw-sig and csw-phase; no fault injected\n",
+                env);
     at = n;
 }
 
@@ -55,8 +59,7 @@ enum usb_fault usb_fault_next_csw(void)
 {
     if (!parsed)
         parse();
-    if (kind != USB_FAULT_CSW_TAG && kind != USB_FAULT_CSW_SIGNATURE &&
-        kind != USB_FAULT_CSW_PHASE)
+    if (kind != USB_FAULT_CSW_TAG && kind != USB_FAULT_CSW_SIGNATURE && kind != USB_FAULT_CSW_PHASE)
         return USB_FAULT_NONE;
     return ++csw_seen == at ? kind : USB_FAULT_NONE;
 }

@@ -36,8 +36,8 @@ struct usbsim_transfer {
 struct libusb_transfer *usbsim_public(struct usbsim_transfer *t);
 
 struct libusb_context {
-    int refs;       /* libusb_init calls on the default context */
-    int log_level;  /* enum libusb_log_level */
+    int refs;      /* libusb_init calls on the default context */
+    int log_level; /* enum libusb_log_level */
     libusb_log_cb log_cb;
     libusb_device *devices;            /* known devices, reused across enumerations */
     struct usbsim_transfer *in_flight; /* submitted transfers, in submission order */
@@ -58,7 +58,7 @@ struct libusb_device_handle {
     struct daemon_link link; /* one connection and probe session per opened device */
     bool session_opened;     /* link had a session: once lost, the device is gone */
     struct stlink_pipe pipe;
-    struct v1_msc v1; /* ST-LINK/V1 (0483:3744): its mass-storage wrapping */
+    struct v1_msc v1;    /* ST-LINK/V1 (0483:3744): its mass-storage wrapping */
     bool storage_driver; /* the kernel's usb-storage holds the V1 (STFLASH_SIM_USB_STORAGE) */
     bool auto_detach;
     bool reattach; /* claiming detached it: releasing attaches it again */
@@ -88,8 +88,8 @@ void usbsim_log(libusb_context *ctx, enum libusb_log_level level, const char *fm
 
 /* One standard control request. Returns the number of data bytes moved or a libusb error
  * (LIBUSB_ERROR_PIPE: the device stalls the request, as a real one does for what it lacks). */
-int usbsim_control(libusb_device_handle *h, uint8_t request_type, uint8_t request,
-                   uint16_t value, uint16_t index, uint8_t *data, uint16_t length);
+int usbsim_control(libusb_device_handle *h, uint8_t request_type, uint8_t request, uint16_t value,
+                   uint16_t index, uint8_t *data, uint16_t length);
 
 /* One bulk transfer. OUT: all bytes are taken. IN: returns LIBUSB_ERROR_TIMEOUT while the probe
  * has nothing to send (nothing can arrive later on its own: the probe only answers commands). */

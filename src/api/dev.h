@@ -25,17 +25,17 @@ static inline struct dbg *dev_dbg(struct stflash_dev *dev)
 }
 
 /* The fix named in every read-protection error. */
-#define RDP_HINT                                                                                  \
-    "the flash is read protected (RDP level 1); 'stflash unlock' removes the protection and "    \
+#define RDP_HINT                                                                                   \
+    "the flash is read protected (RDP level 1); 'stflash unlock' removes the protection and "      \
     "erases the whole flash"
 
 /* Below this the target is taken as unpowered (the F1 runs from 2.0 V, DS5319 Table 9). */
 #define MIN_TARGET_VOLTS 1.7
 
-#define BOOT0_PROCEDURE                                                                           \
-    "to recover without the reset wire: 1) set the BOOT0 jumper to 1 (BOOT0 to 3.3 V); "       \
-    "2) press reset or power-cycle the board: the chip starts its boot ROM instead of the "      \
-    "firmware and SWD answers again; 3) run 'stflash erase' (a mass erase removes the "          \
+#define BOOT0_PROCEDURE                                                                            \
+    "to recover without the reset wire: 1) set the BOOT0 jumper to 1 (BOOT0 to 3.3 V); "           \
+    "2) press reset or power-cycle the board: the chip starts its boot ROM instead of the "        \
+    "firmware and SWD answers again; 3) run 'stflash erase' (a mass erase removes the "            \
     "firmware); 4) set BOOT0 back to 0. Or wire the probe's RST pin to the board's NRST (R) pin "  \
     "and use --connect under-reset"
 

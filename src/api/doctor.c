@@ -14,15 +14,15 @@
 #include "stlink/stlink_proto.h"
 #include "transport/transport.h"
 
-#define UDEV_FIX                                                                                  \
-    "install the udev rules: sudo cp <prefix>/lib/udev/rules.d/49-stflash.rules "                 \
-    "/etc/udev/rules.d/ && sudo udevadm control --reload && sudo udevadm trigger, then replug "   \
+#define UDEV_FIX                                                                                   \
+    "install the udev rules: sudo cp <prefix>/lib/udev/rules.d/49-stflash.rules "                  \
+    "/etc/udev/rules.d/ && sudo udevadm control --reload && sudo udevadm trigger, then replug "    \
     "the probe"
 
 /* ST-LINK/V1: the modprobe file that keeps the kernel's usb-storage driver off it
  * (udev/stflash-stlinkv1.conf, installed with the udev rules). */
-#define V1_QUIRK_FIX                                                                              \
-    "install the usb-storage quirk: sudo cp <prefix>/lib/modprobe.d/stflash-stlinkv1.conf "       \
+#define V1_QUIRK_FIX                                                                               \
+    "install the usb-storage quirk: sudo cp <prefix>/lib/modprobe.d/stflash-stlinkv1.conf "        \
     "/etc/modprobe.d/ (it holds 'options usb-storage quirks=483:3744:i'), then sudo modprobe -r "  \
     "usb-storage && sudo modprobe usb-storage (or reboot), and replug the probe"
 
@@ -34,7 +34,7 @@ struct ladder {
 };
 
 static const char *const steps[] = {
-    "probe found", "probe opened", "probe firmware", "target voltage", "SWD link", "core",
+    "probe found", "probe opened", "probe firmware",  "target voltage",   "SWD link",   "core",
     "chip",        "clone",        "read protection", "write protection", "flash size",
 };
 
@@ -189,9 +189,10 @@ static bool check_link(struct ladder *l, struct stflash_dev *dev)
                idcode);
         return true;
     }
-    fail_and_stop(l, "SWD link",
-                  "check the SWDIO, SWCLK and GND wires; if the firmware disables SWD, " BOOT0_PROCEDURE,
-                  "the target does not answer on SWD, not even with NRST held low");
+    fail_and_stop(
+        l, "SWD link",
+        "check the SWDIO, SWCLK and GND wires; if the firmware disables SWD, " BOOT0_PROCEDURE,
+        "the target does not answer on SWD, not even with NRST held low");
     return false;
 }
 
@@ -320,8 +321,7 @@ static void check_v1_storage(struct ladder *l, struct stflash_ctx *ctx,
                quirk == 1 ? " (quirk 483:3744:i set)" : " (the driver is not loaded)");
 }
 
-int stflash_doctor(struct stflash_ctx *ctx, const char *selector, stflash_check_fn fn,
-                   void *user)
+int stflash_doctor(struct stflash_ctx *ctx, const char *selector, stflash_check_fn fn, void *user)
 {
     struct ladder l = {.fn = fn, .user = user};
     struct selector sel;

@@ -64,8 +64,8 @@ static bool within(size_t len, uint64_t off, uint64_t size)
 static int find_symbol(struct stflash_ctx *ctx, const char *path, const uint8_t *b, size_t len,
                        const char *name, uint32_t *value)
 {
-    if (len < EH_SIZE || memcmp(b, ELFMAG, SELFMAG) != 0 ||
-        b[EI_CLASS] != ELFCLASS32 || b[EI_DATA] != ELFDATA2LSB)
+    if (len < EH_SIZE || memcmp(b, ELFMAG, SELFMAG) != 0 || b[EI_CLASS] != ELFCLASS32 ||
+        b[EI_DATA] != ELFDATA2LSB)
         return ctx_fail(ctx, STFLASH_ERR_FORMAT,
                         "%s is not an ELF32 little-endian file: give the firmware's .elf", path);
     uint32_t shoff = le32_get(b + EH_SHOFF);

@@ -190,7 +190,7 @@ int stflash_write_image(struct stflash_dev *dev, const struct stflash_image *img
             rc = flash_mass_erase(&f);
         if (rc == 0 && part.segment_count) {
             struct stflash_write_options o = *opts;
-            o.mass_erase = false; /* done above */
+            o.mass_erase = false;                /* done above */
             o.full = o.full || opts->mass_erase; /* all erased: nothing to compare */
             rc = flash_write(&f, &part, &o);
         }

@@ -39,9 +39,15 @@ static int enumerate(struct stflash_ctx *ctx, const struct selector *sel, struct
     v->sel = sel;
     int rc;
     switch (sel->kind) {
-    case SELECT_TCP: rc = tcp_enumerate(ctx, sel->host, sel->port, collect, v); break;
-    case SELECT_SIM: rc = sim_backend_enumerate(ctx, sel->sim_spec, collect, v); break;
-    default: rc = usb_enumerate(ctx, collect, v); break;
+    case SELECT_TCP:
+        rc = tcp_enumerate(ctx, sel->host, sel->port, collect, v);
+        break;
+    case SELECT_SIM:
+        rc = sim_backend_enumerate(ctx, sel->sim_spec, collect, v);
+        break;
+    default:
+        rc = usb_enumerate(ctx, collect, v);
+        break;
     }
     if (rc == 0 && v->oom)
         rc = STFLASH_ERR_NO_MEMORY;
@@ -74,7 +80,7 @@ void stflash_probe_list_free(struct stflash_probe_info *list)
 
 /* Chooses the one probe the selector names, or explains why there is none. */
 int dev_choose_probe(struct stflash_ctx *ctx, const struct selector *sel, const char *text,
-                  struct stflash_probe_info *chosen)
+                     struct stflash_probe_info *chosen)
 {
     struct probe_vec v;
     int rc = enumerate(ctx, sel, &v);
@@ -112,8 +118,8 @@ int dev_choose_probe(struct stflash_ctx *ctx, const struct selector *sel, const 
             snprintf(how, sizeof how, "--probe SERIAL");
         return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG,
                         "%d probes match%s%s%s: %s; choose one with %s", (int)v.count,
-                        text && *text ? " '" : "", text ? text : "", text && *text ? "'" : "",
-                        list, how);
+                        text && *text ? " '" : "", text ? text : "", text && *text ? "'" : "", list,
+                        how);
     }
     *chosen = v.items[0];
     free(v.items);
@@ -127,12 +133,15 @@ int dev_choose_probe(struct stflash_ctx *ctx, const struct selector *sel, const 
 }
 
 int dev_open_transport(struct stflash_ctx *ctx, const struct selector *sel,
-                          const struct stflash_probe_info *probe, struct transport **tr)
+                       const struct stflash_probe_info *probe, struct transport **tr)
 {
     switch (sel->kind) {
-    case SELECT_TCP: return tcp_open(ctx, sel->host, sel->port, probe->serial, tr);
-    case SELECT_SIM: return sim_backend_open(ctx, sel->sim_spec, tr);
-    default: return usb_open(ctx, probe->serial, tr);
+    case SELECT_TCP:
+        return tcp_open(ctx, sel->host, sel->port, probe->serial, tr);
+    case SELECT_SIM:
+        return sim_backend_open(ctx, sel->sim_spec, tr);
+    default:
+        return usb_open(ctx, probe->serial, tr);
     }
 }
 

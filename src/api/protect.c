@@ -20,8 +20,8 @@ static int setup(struct stflash_dev *dev, struct flash_dev *f)
     if (!f->fam->options_read || !f->fam->options_write || !f->fam->options_load ||
         !f->fam->options_rdp_byte)
         return ctx_fail(dev->ctx, STFLASH_ERR_UNSUPPORTED,
-                        "option bytes of %s (%s controller) are not supported yet",
-                        f->chip->name, f->fam->name);
+                        "option bytes of %s (%s controller) are not supported yet", f->chip->name,
+                        f->fam->name);
     return STFLASH_OK;
 }
 
@@ -52,15 +52,17 @@ static int store_and_load(struct stflash_dev *dev, struct flash_dev *f,
     rc = f->fam->options_load(f);
     if (rc == STFLASH_ERR_TARGET && want->rdp_level_stored == 2) {
         /* Level 2 closes the debug port as the options load: the silence is the new state. */
-        ctx_log(dev->ctx, STFLASH_LOG_INFO, "the debug port closed as read protection level 2 "
-                                            "loaded (%s)",
+        ctx_log(dev->ctx, STFLASH_LOG_INFO,
+                "the debug port closed as read protection level 2 "
+                "loaded (%s)",
                 stflash_last_error(dev->ctx));
         dev->target.rdp_level = 2;
         return STFLASH_OK;
     }
     if (rc != 0)
-        return ctx_fail(dev->ctx, rc, "the option bytes are stored, but the reset that loads them "
-                                      "failed (%s): power-cycle the board",
+        return ctx_fail(dev->ctx, rc,
+                        "the option bytes are stored, but the reset that loads them "
+                        "failed (%s): power-cycle the board",
                         stflash_last_error(dev->ctx));
     if (want->rdp_level_stored == 2) {
         /* Level 2 closes the debug port for good: nothing more can be read. */

@@ -10,8 +10,7 @@ struct stflash_raw_probe {
     struct transport *tr;
 };
 
-int stflash_raw_open(struct stflash_ctx *ctx, const char *selector,
-                     struct stflash_raw_probe **out)
+int stflash_raw_open(struct stflash_ctx *ctx, const char *selector, struct stflash_raw_probe **out)
 {
     struct selector sel;
     struct stflash_probe_info chosen;

@@ -8,16 +8,15 @@
 #include "transport/stlink_server_proto.h"
 #include "transport/transport.h"
 
-#define SELECTOR_FORMS                                                                            \
-    "give a serial (or its start), usb:[SERIAL], tcp:[HOST][:PORT][/SERIAL] or "                  \
+#define SELECTOR_FORMS                                                                             \
+    "give a serial (or its start), usb:[SERIAL], tcp:[HOST][:PORT][/SERIAL] or "                   \
     "sim[:CHIP][,OPTION...]"
 
 static int copy_field(struct stflash_ctx *ctx, char *dst, size_t cap, const char *src, size_t n,
                       const char *what)
 {
     if (n >= cap)
-        return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG, "%s in the probe selector is too long",
-                        what);
+        return ctx_fail(ctx, STFLASH_ERR_INVALID_ARG, "%s in the probe selector is too long", what);
     memcpy(dst, src, n);
     dst[n] = '\0';
     return STFLASH_OK;

@@ -97,8 +97,8 @@ int stflash_reset(struct stflash_dev *dev, enum stflash_reset how, bool halt)
     /* RMVF first, so that a flag after the reset is this reset's (RM0008 §7.3.10). */
     bool flags_cleared = reset_flags_clear(d, dev->target.chip) == STFLASH_OK;
     bool seen = false;
-    int rc = cm_reset_observed(d, how == STFLASH_RESET_HARD ? CM_RESET_NRST : CM_RESET_SYSTEM,
-                               halt, &seen);
+    int rc = cm_reset_observed(d, how == STFLASH_RESET_HARD ? CM_RESET_NRST : CM_RESET_SYSTEM, halt,
+                               &seen);
     if (rc == STFLASH_ERR_TIMEOUT && how == STFLASH_RESET_HARD)
         return ctx_fail(dev->ctx, STFLASH_ERR_TARGET,
                         "the target did not reset when NRST was pulsed: the probe's RST pin "

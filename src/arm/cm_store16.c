@@ -47,8 +47,8 @@ int cm_store16(struct dbg *d, uint32_t addr, uint16_t val)
     }
     if (rc != 0) {
         ctx_error_restore(d->ctx, saved);
-        return ctx_fail(d->ctx, rc, "cannot store the half-word at 0x%08x with the core: %s",
-                        addr, stflash_last_error(d->ctx));
+        return ctx_fail(d->ctx, rc, "cannot store the half-word at 0x%08x with the core: %s", addr,
+                        stflash_last_error(d->ctx));
     }
     return rrc;
 }

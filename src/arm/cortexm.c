@@ -57,8 +57,8 @@ static int wait_halt(struct dbg *d, unsigned timeout_ms, bool *reset_seen)
             if (v & CM_DHCSR_S_LOCKUP)
                 return ctx_fail(d->ctx, STFLASH_ERR_TARGET,
                                 "the core is locked up (a fault inside a fault handler)");
-            return ctx_fail(d->ctx, STFLASH_ERR_TIMEOUT,
-                            "the core did not halt within %u ms", timeout_ms);
+            return ctx_fail(d->ctx, STFLASH_ERR_TIMEOUT, "the core did not halt within %u ms",
+                            timeout_ms);
         }
         /* Poll back to back at first (each poll is a probe round trip), then gently. */
         if (elapsed > 50)
@@ -121,8 +121,8 @@ int cm_reset_observed(struct dbg *d, enum cm_reset_kind kind, bool halt, bool *s
     *seen = false;
     int rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN | (halt ? CM_DHCSR_C_HALT : 0));
     if (rc == 0)
-        rc = set_vector_catch(d, halt ? CM_DEMCR_VC_CORERESET : 0,
-                              halt ? 0 : CM_DEMCR_VC_CORERESET);
+        rc =
+            set_vector_catch(d, halt ? CM_DEMCR_VC_CORERESET : 0, halt ? 0 : CM_DEMCR_VC_CORERESET);
     if (rc != 0)
         return rc;
     uint32_t dhcsr;
@@ -206,8 +206,7 @@ int cm_wait_halt(struct dbg *d, unsigned timeout_ms)
     return wait_halt(d, timeout_ms, NULL);
 }
 
-int cm_start_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args,
-                     unsigned n)
+int cm_start_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args, unsigned n)
 {
     /* Reading DHCSR clears a stale S_RESET_ST: one seen while the routine runs is its own. */
     uint32_t dhcsr;

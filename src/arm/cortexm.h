@@ -81,8 +81,7 @@ int cm_run_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *a
                    unsigned timeout_ms, uint32_t *r0);
 
 /* Starts a routine like cm_run_routine and returns at once; cm_wait_routine completes it. */
-int cm_start_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args,
-                     unsigned n);
+int cm_start_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args, unsigned n);
 int cm_wait_routine(struct dbg *d, unsigned timeout_ms, uint32_t *r0);
 
 #endif

@@ -28,8 +28,8 @@ int stflash_fpb_comparator(unsigned fpb_version, uint32_t addr, uint32_t *comp)
     }
     if (addr >= FPB_V1_CODE_END)
         return STFLASH_ERR_RANGE;
-    *comp = (addr & 0x1FFFFFFCu) | ((addr & 2u) ? FP_REPLACE_UPPER : FP_REPLACE_LOWER) |
-            FP_COMP_ENABLE;
+    *comp =
+        (addr & 0x1FFFFFFCu) | ((addr & 2u) ? FP_REPLACE_UPPER : FP_REPLACE_LOWER) | FP_COMP_ENABLE;
     return STFLASH_OK;
 }
 

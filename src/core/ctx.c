@@ -77,11 +77,10 @@ static void set_error(struct stflash_ctx *ctx, char *msg)
     snprintf(ctx->last_error, sizeof ctx->last_error, "%s", msg);
 }
 
-static void vlog(struct stflash_ctx *ctx, enum stflash_log_level level, const char *fmt,
-                 va_list ap) __attribute__((format(printf, 3, 0)));
+static void vlog(struct stflash_ctx *ctx, enum stflash_log_level level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
-static void vlog(struct stflash_ctx *ctx, enum stflash_log_level level, const char *fmt,
-                 va_list ap)
+static void vlog(struct stflash_ctx *ctx, enum stflash_log_level level, const char *fmt, va_list ap)
 {
     if (!ctx || !ctx->log_fn || level > ctx->log_level)
         return;
@@ -170,8 +169,8 @@ void ctx_error_restore(struct stflash_ctx *ctx, char *saved)
     set_error(ctx, saved);
 }
 
-void ctx_progress(struct stflash_ctx *ctx, enum stflash_phase phase, uint64_t done,
-                  uint64_t total, uint32_t address)
+void ctx_progress(struct stflash_ctx *ctx, enum stflash_phase phase, uint64_t done, uint64_t total,
+                  uint32_t address)
 {
     if (!ctx || !ctx->progress_fn)
         return;

@@ -3,8 +3,8 @@
 #define STFLASH_CORE_CTX_H
 
 #include <signal.h>
-#include <stdbool.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "stflash/stflash.h"
@@ -52,7 +52,7 @@ char *ctx_error_save(const struct stflash_ctx *ctx);
 void ctx_error_restore(struct stflash_ctx *ctx, char *saved);
 
 /* Emits a progress event if a callback is set. */
-void ctx_progress(struct stflash_ctx *ctx, enum stflash_phase phase, uint64_t done,
-                  uint64_t total, uint32_t address);
+void ctx_progress(struct stflash_ctx *ctx, enum stflash_phase phase, uint64_t done, uint64_t total,
+                  uint32_t address);
 
 #endif

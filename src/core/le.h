@@ -11,8 +11,7 @@ static inline uint16_t le16_get(const uint8_t *p)
 
 static inline uint32_t le32_get(const uint8_t *p)
 {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
 static inline void le16_put(uint8_t *p, uint16_t v)

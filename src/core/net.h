@@ -23,7 +23,8 @@ enum net_result {
 /* Milliseconds on the monotonic clock. */
 int64_t net_now_ms(void);
 
-/* Waits for `events` (poll flags) on fd until the deadline: 1 ready, 0 deadline passed, -1 error. */
+/* Waits for `events` (poll flags) on fd until the deadline: 1 ready, 0 deadline passed, -1 error.
+ */
 int net_wait(int fd, short events, int64_t deadline);
 
 /*

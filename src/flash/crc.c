@@ -146,7 +146,7 @@ static int run_batch(struct flash_dev *f, const struct crc_layout *l, uint8_t *b
     rc = watchdog_reload(f->dbg, f->chip); /* the routine runs unfrozen (flash/sysregs.h) */
     if (rc == STFLASH_OK)
         rc = cm_run_routine(f->dbg, l->code | 1u, l->sp, &arg, 1,
-                        run_timeout_ms(bytes, np, build_table), &r0);
+                            run_timeout_ms(bytes, np, build_table), &r0);
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot compute the CRC of 0x%08x-0x%08x on the target: %s",
                         first, last, last_error(f));

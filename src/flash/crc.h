@@ -19,8 +19,8 @@
 uint32_t flash_crc32(uint32_t crc, const uint8_t *data, size_t len);
 
 /* What the routine answers for a piece of flash holding `data`: 0 when every byte is the erased
- * value (the routine does not compute the CRC of erased flash), the CRC-32 otherwise. As with any CRC
- * comparison, different content gives the same answer with a probability of 2^-32. */
+ * value (the routine does not compute the CRC of erased flash), the CRC-32 otherwise. As with any
+ * CRC comparison, different content gives the same answer with a probability of 2^-32. */
 uint32_t flash_crc_expected(const uint8_t *data, size_t len, uint8_t erased);
 
 /* A region of flash cut into pieces of `piece` bytes from addr (the last one shorter); piece 0

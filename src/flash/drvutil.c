@@ -107,8 +107,7 @@ int drv_loader_other_failure(struct flash_dev *f, const struct flash_loader_stop
                         "cannot program 0x%08x: reads back 0x%08x instead of 0x%08x", st->addr,
                         st->value, le32_get(data + (st->addr - job_addr)));
     return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                    "cannot program 0x%08x: the loader reports status 0x%x", st->addr,
-                    st->status);
+                    "cannot program 0x%08x: the loader reports status 0x%x", st->addr, st->status);
 }
 
 int drv_options_load_reset(struct flash_dev *f, int (*unlock_options)(struct flash_dev *f),

@@ -30,10 +30,10 @@ int drv_wait_clear(struct flash_dev *f, uint32_t sr_addr, uint32_t busy, const c
 struct drv_program {
     const uint8_t *code; /* the loader */
     uint32_t code_len;
-    uint32_t code_max;   /* the largest loader of the driver (the session's layout) */
-    uint32_t unit;       /* bytes per program unit */
-    uint32_t unit_us;    /* tPROG of a unit at most (datasheet) */
-    uint32_t arg;        /* LDR_CB_ARG */
+    uint32_t code_max; /* the largest loader of the driver (the session's layout) */
+    uint32_t unit;     /* bytes per program unit */
+    uint32_t unit_us;  /* tPROG of a unit at most (datasheet) */
+    uint32_t arg;      /* LDR_CB_ARG */
     /* The message of a loader failure (stop->status != 0) in the job at job_addr from data. */
     int (*failure)(struct flash_dev *f, const struct flash_loader_stop *st, const uint8_t *data,
                    uint32_t job_addr);

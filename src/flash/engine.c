@@ -99,8 +99,10 @@ static int check_flash_answers(struct flash_dev *f, const char *what, uint32_t a
     snprintf(why, sizeof why, "%s", f->ctx ? f->ctx->last_error : "");
     uint32_t base = flash_map_base(&f->map);
     if (dbg_read32(f->dbg, base, &word) != STFLASH_OK)
-        return ctx_fail(f->ctx, STFLASH_ERR_TARGET, "cannot %s 0x%08x: reading the flash faults "
-                        "(%s)", what, addr, why);
+        return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
+                        "cannot %s 0x%08x: reading the flash faults "
+                        "(%s)",
+                        what, addr, why);
     /* lo answers, hi faults; both unit starts (or the faulting word). */
     uint32_t lo = base, hi = last;
     for (;;) {
@@ -119,8 +121,8 @@ static int check_flash_answers(struct flash_dev *f, const char *what, uint32_t a
                     "(%u KiB), not at 0x%08x as the flash size in use (%u KiB) says: give the "
                     "chip's real size with --flash-size %uk",
                     what, addr, last, why, end - 1u, (end - base) / 1024u,
-                    (uint32_t)(flash_map_end(&f->map) - 1u), (uint32_t)(flash_map_bytes(&f->map) / 1024u),
-                    (end - base) / 1024u);
+                    (uint32_t)(flash_map_end(&f->map) - 1u),
+                    (uint32_t)(flash_map_bytes(&f->map) / 1024u), (end - base) / 1024u);
 }
 
 /* ---- phases ---- */
@@ -290,9 +292,10 @@ static int locate_difference(struct flash_dev *f, const struct span *s, bool pre
         return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory verifying");
     int rc = flash_crc_target(f, r, nr, preserve, crcs);
     if (rc != STFLASH_OK) {
-        flash_crc_unavailable(f, rc, f->map.sectors
-                                   ? "cannot compute the CRC of each sector, reading the range back"
-                                   : "cannot compute the CRC of each page, reading the range back");
+        flash_crc_unavailable(f, rc,
+                              f->map.sectors
+                                  ? "cannot compute the CRC of each sector, reading the range back"
+                                  : "cannot compute the CRC of each page, reading the range back");
         free(crcs);
         rc = verify_range(f, s->addr, s->want, s->len, buf, NULL, 0);
         return rc != STFLASH_OK ? rc : unstable(f, s->addr, s->len);
@@ -342,7 +345,8 @@ static int verify_spans(struct flash_dev *f, const struct span *s, size_t n, uin
     uint64_t done = 0;
     int crc_rc = flash_crc_target(f, regions, n, preserve, crcs);
     if (crc_rc != STFLASH_OK) {
-        flash_crc_unavailable(f, crc_rc, "cannot verify by CRC on the target, reading back instead");
+        flash_crc_unavailable(f, crc_rc,
+                              "cannot verify by CRC on the target, reading back instead");
         for (size_t i = 0; i < n && rc == STFLASH_OK; i++)
             rc = verify_range(f, s[i].addr, s[i].want, s[i].len, buf, &done, total);
         goto out;
@@ -404,7 +408,8 @@ static int interrupted(struct flash_dev *f, const struct plan *p, int erased, ui
                  : erased == 1 ? "part of the touched units erased, nothing programmed"
                                : "nothing erased or programmed");
     if (rec->saved)
-        snprintf(kept, sizeof kept, "; the bytes of partly covered %ss that the image leaves out "
+        snprintf(kept, sizeof kept,
+                 "; the bytes of partly covered %ss that the image leaves out "
                  "are kept in %s and the next write to this chip restores them",
                  flash_map_unit_noun(&f->map), rec->path);
     if (programmed >= p->bytes)
@@ -467,8 +472,7 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
         if (!runs)
             rc = ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory planning the flash job");
         for (size_t i = 0; runs && i < p.count; i++)
-            runs[i] = (struct flash_recovery_span){p.runs[i].addr, p.runs[i].len,
-                                                   p.runs[i].data};
+            runs[i] = (struct flash_recovery_span){p.runs[i].addr, p.runs[i].len, p.runs[i].data};
         if (runs)
             rc = flash_recovery_save(f, &rec, img, runs, p.count);
         free(runs);
@@ -492,8 +496,10 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
     if (rc == STFLASH_OK) {
         /* The first run goes to SRAM while the erase keeps the flash busy (flash/flash.h). */
         if (p.count)
-            f->stage = (struct flash_stage){.active = true, .addr = p.runs[0].addr,
-                                            .data = p.runs[0].data, .len = p.runs[0].len};
+            f->stage = (struct flash_stage){.active = true,
+                                            .addr = p.runs[0].addr,
+                                            .data = p.runs[0].data,
+                                            .len = p.runs[0].len};
         rc = mass ? mass_erase_phase(f) : erase_units(f, to_erase, n_erase);
         f->stage.active = false;
         erased = rc == STFLASH_OK ? 2 : mass ? 0 : 1;
@@ -535,8 +541,7 @@ int flash_verify(struct flash_dev *f, const struct stflash_image *img)
         return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG, "no image to verify");
     rc = plan_check_image(f, img, "verify");
     for (size_t i = 0; i < img->segment_count && rc == STFLASH_OK; i++)
-        rc = check_flash_answers(f, "verify", img->segments[i].addr,
-                                 img->segments[i].len);
+        rc = check_flash_answers(f, "verify", img->segments[i].addr, img->segments[i].len);
     if (rc != STFLASH_OK)
         return rc;
     size_t n = 0;
@@ -657,8 +662,10 @@ int flash_dev_init(struct flash_dev *f, struct dbg *d, const struct stflash_chip
         if (rc != STFLASH_OK)
             return rc;
         if (flash_map_check(&f->map, why, sizeof why) != STFLASH_OK)
-            return ctx_fail(d->ctx, STFLASH_ERR_TARGET, "the flash layout read from %s is "
-                            "inconsistent: %s", chip->name, why);
+            return ctx_fail(d->ctx, STFLASH_ERR_TARGET,
+                            "the flash layout read from %s is "
+                            "inconsistent: %s",
+                            chip->name, why);
     }
     return STFLASH_OK;
 }

@@ -11,8 +11,8 @@
 #define GD32_BANK2_PAGE 4096u
 
 /* Writes the reason into why (when given) and evaluates to STFLASH_ERR_INVALID_ARG. */
-#define FAIL(...) ((why && cap ? (void)snprintf(why, cap, __VA_ARGS__) : (void)0), \
-                   STFLASH_ERR_INVALID_ARG)
+#define FAIL(...)                                                                                  \
+    ((why && cap ? (void)snprintf(why, cap, __VA_ARGS__) : (void)0), STFLASH_ERR_INVALID_ARG)
 
 int flash_map_add(struct flash_map *m, uint32_t base, uint32_t size, uint32_t unit, unsigned bank)
 {
@@ -50,8 +50,7 @@ int flash_map_check(const struct flash_map *m, char *why, size_t cap)
     for (size_t i = 0; i < m->regions; i++) {
         const struct flash_region *r = &m->region[i];
         if (r->unit == 0 || r->size % r->unit || r->unit % m->program_unit)
-            return FAIL("region at 0x%08x: erase unit %u does not fit", r->base,
-                        r->unit);
+            return FAIL("region at 0x%08x: erase unit %u does not fit", r->base, r->unit);
         if (r->bank >= m->banks)
             return FAIL("region at 0x%08x: no bank %u", r->base, (unsigned)r->bank);
         if (i && (uint64_t)m->region[i - 1].base + m->region[i - 1].size > r->base)
@@ -191,8 +190,7 @@ static int add_sectors(struct flash_map *m, const struct stflash_flash_geometry 
         left -= n * unit;
     }
     if (left)
-        return FAIL("a bank of %u bytes does not end on a sector boundary (0x%08x)",
-                    size, at);
+        return FAIL("a bank of %u bytes does not end on a sector boundary (0x%08x)", size, at);
     return STFLASH_OK;
 }
 

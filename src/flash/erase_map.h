@@ -74,15 +74,14 @@ int flash_map_from_chip(struct flash_map *m, const struct stflash_chip_info *chi
 /* Appends a region (above every region already there) to bank `bank`, growing the bank. Used by
  * flash_map_from_chip and by drivers whose probe finds another layout. Errors:
  * STFLASH_ERR_INVALID_ARG (overlap, unit not dividing size, too many regions or banks). */
-int flash_map_add(struct flash_map *m, uint32_t base, uint32_t size, uint32_t unit,
-                  unsigned bank);
+int flash_map_add(struct flash_map *m, uint32_t base, uint32_t size, uint32_t unit, unsigned bank);
 
 /* Checks the invariants: regions sorted and apart, units dividing their regions, the program unit
  * (a power of two) dividing every unit, banks covering their regions. 0 or a reason in why. */
 int flash_map_check(const struct flash_map *m, char *why, size_t why_len);
 
-uint32_t flash_map_base(const struct flash_map *m); /* lowest address */
-uint64_t flash_map_end(const struct flash_map *m);  /* one past the highest address */
+uint32_t flash_map_base(const struct flash_map *m);  /* lowest address */
+uint64_t flash_map_end(const struct flash_map *m);   /* one past the highest address */
 uint64_t flash_map_bytes(const struct flash_map *m); /* bytes of flash, holes excluded */
 size_t flash_map_unit_count(const struct flash_map *m);
 

@@ -117,7 +117,8 @@ int fpec_write_reg(struct flash_dev *f, uint32_t regs, uint32_t off, uint32_t va
 int fpec_unlock_bank(struct flash_dev *f, uint32_t regs)
 {
     uint32_t cr, sr;
-    int rc = fpec_idle_or_fail(f, regs, IDLE_TIMEOUT_MS, &sr, "unlock the flash controller at", regs);
+    int rc =
+        fpec_idle_or_fail(f, regs, IDLE_TIMEOUT_MS, &sr, "unlock the flash controller at", regs);
     if (rc != STFLASH_OK)
         return rc;
     rc = dbg_read32(f->dbg, regs + FPEC_CR, &cr);
@@ -253,7 +254,8 @@ static int f1_mass_erase(struct flash_dev *f)
             return ctx_fail(f->ctx, rc, "cannot mass erase the bank at 0x%08x: %s", first,
                             f->ctx ? f->ctx->last_error : "");
         }
-        rc = fpec_idle_or_fail(f, regs, MASS_ERASE_TIMEOUT_MS, &sr, "mass erase the bank at", first);
+        rc =
+            fpec_idle_or_fail(f, regs, MASS_ERASE_TIMEOUT_MS, &sr, "mass erase the bank at", first);
         if (rc != STFLASH_OK) {
             (void)fpec_write_reg(f, regs, FPEC_CR, 0);
             return rc;
@@ -354,8 +356,8 @@ static int f1_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
     bool words = (f->quirks & STFLASH_CLONE_PROGRAM_32BIT) && !((addr | len) & 3u);
     int rc = words ? flash_loader_begin(f, LOADER_MAX_LEN, f1_program32_loader,
                                         F1_PROGRAM32_LOADER_LEN, addr, &l)
-                   : flash_loader_begin(f, LOADER_MAX_LEN, f1_program_loader,
-                                        F1_PROGRAM_LOADER_LEN, addr, &l);
+                   : flash_loader_begin(f, LOADER_MAX_LEN, f1_program_loader, F1_PROGRAM_LOADER_LEN,
+                                        addr, &l);
     if (rc != STFLASH_OK)
         return rc;
 
@@ -416,13 +418,11 @@ const struct flash_family flash_family_fpec = {
               STFLASH_CLONE_FAST_PAGE_MODE | STFLASH_CLONE_F0_STYLE_OPTIONS |
               STFLASH_CLONE_OPTION_WRITE_32BIT | STFLASH_CLONE_BANK2_4K_PAGES,
     .option_quirks = STFLASH_CLONE_FLASH_SIZE_MAY_BE_ZERO | STFLASH_CLONE_PROGRAM_32BIT |
-                     STFLASH_CLONE_POLL_BSY_EACH_HALFWORD |
-                     STFLASH_CLONE_FLASH_SIZE_REG_HAS_SRAM | STFLASH_CLONE_FAST_PAGE_MODE |
-                     STFLASH_CLONE_BANK2_4K_PAGES,
+                     STFLASH_CLONE_POLL_BSY_EACH_HALFWORD | STFLASH_CLONE_FLASH_SIZE_REG_HAS_SRAM |
+                     STFLASH_CLONE_FAST_PAGE_MODE | STFLASH_CLONE_BANK2_4K_PAGES,
     .protection = fpec_protection,
     .options_read = fpec_options_read,
     .options_write = fpec_options_write,
     .options_load = fpec_options_load,
     .options_rdp_byte = fpec_rdp_byte,
 };
-

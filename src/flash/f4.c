@@ -127,8 +127,12 @@ unsigned f4_wrp_bit(const struct stflash_chip_info *chip, const struct flash_map
 /* The one register block of every bank, for flash/keyed_ctrl.h. */
 static struct keyed_ctrl keyed_of(const struct flash_dev *f)
 {
-    return (struct keyed_ctrl){.regs = regs_of(f), .keyr = F4_KEYR, .cr = F4_CR, .sr = F4_SR,
-                               .lock = F4_CR_LOCK, .busy = F4_SR_BSY};
+    return (struct keyed_ctrl){.regs = regs_of(f),
+                               .keyr = F4_KEYR,
+                               .cr = F4_CR,
+                               .sr = F4_SR,
+                               .lock = F4_CR_LOCK,
+                               .busy = F4_SR_BSY};
 }
 
 int f4_wait_idle(struct flash_dev *f, unsigned timeout_ms, uint32_t *sr)
@@ -215,8 +219,9 @@ static int f4_probe(struct flash_dev *f)
     if (f->chip->flags & STFLASH_CHIP_DUAL_BANK_OPTION) {
         int rc = dbg_read32(f->dbg, regs_of(f) + F4_OPTCR, &optcr);
         if (rc != STFLASH_OK)
-            return ctx_fail(f->ctx, rc, "cannot read the bank configuration in FLASH_OPTCR "
-                                        "(0x%08x): %s",
+            return ctx_fail(f->ctx, rc,
+                            "cannot read the bank configuration in FLASH_OPTCR "
+                            "(0x%08x): %s",
                             regs_of(f) + F4_OPTCR, last_error(f));
     }
     char why[160];
@@ -246,8 +251,8 @@ static int f4_unlock(struct flash_dev *f)
     if (rc == STFLASH_OK)
         rc = write_reg(f, F4_SR, F4_SR_EOP | F4_SR_ERRORS);
     if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot prepare the flash controller at 0x%08x: %s",
-                        regs_of(f), last_error(f));
+        return ctx_fail(f->ctx, rc, "cannot prepare the flash controller at 0x%08x: %s", regs_of(f),
+                        last_error(f));
     return STFLASH_OK;
 }
 
@@ -420,8 +425,8 @@ static int loader_failure(struct flash_dev *f, unsigned unit, const struct flash
         char flags[64];
         uint32_t sr = st->status & ~(uint32_t)LDR_ERR_STATUS;
         return ctx_fail(f->ctx, (sr & F4_SR_WRPERR) ? STFLASH_ERR_PROTECTED : STFLASH_ERR_TARGET,
-                        "cannot program 0x%08x: %s (FLASH_SR 0x%08x: %s)", st->addr, sr_cause(sr), sr,
-                        sr_flags(sr, flags, sizeof flags));
+                        "cannot program 0x%08x: %s (FLASH_SR 0x%08x: %s)", st->addr, sr_cause(sr),
+                        sr, sr_flags(sr, flags, sizeof flags));
     }
     return flash_loader_unit_error(f, job, st, unit);
 }

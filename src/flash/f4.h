@@ -64,11 +64,11 @@
 /* FLASH_OPTCR (RM0090 §3.9.10, RM0410 §3.7.6). */
 #define F4_OPTCR_OPTLOCK (1u << 0)
 #define F4_OPTCR_OPTSTRT (1u << 1)
-#define F4_OPTCR_BOR_SHIFT 2u /* BOR_LEV [3:2] */
+#define F4_OPTCR_BOR_SHIFT 2u     /* BOR_LEV [3:2] */
 #define F4_OPTCR_WDG_SW (1u << 5) /* F7: IWDG_SW */
 #define F4_OPTCR_NRST_STOP (1u << 6)
 #define F4_OPTCR_NRST_STDBY (1u << 7)
-#define F4_OPTCR_RDP_SHIFT 8u /* RDP [15:8] */
+#define F4_OPTCR_RDP_SHIFT 8u   /* RDP [15:8] */
 #define F4_OPTCR_NWRP_SHIFT 16u /* nWRP [27:16], one bit per sector */
 #define F4_OPTCR_NWRP_MASK (0xFFFu << F4_OPTCR_NWRP_SHIFT)
 #define F7_OPTCR_NDBANK (1u << 29) /* F76x/F77x: 1 = single bank */

@@ -57,7 +57,7 @@ static uint32_t field_mask(unsigned bits)
 }
 
 void f4_options_decode(uint32_t optcr, uint32_t optcr1, bool has_optcr1, unsigned bits,
-                            struct stflash_options *o)
+                       struct stflash_options *o)
 {
     memset(o, 0, sizeof *o);
     uint8_t rdp = (uint8_t)(optcr >> F4_OPTCR_RDP_SHIFT);
@@ -79,16 +79,15 @@ void f4_options_decode(uint32_t optcr, uint32_t optcr1, bool has_optcr1, unsigne
 }
 
 int f4_options_encode(const struct stflash_options *o, uint32_t optcr, uint32_t optcr1,
-                           bool has_optcr1, unsigned bits, uint32_t *new_optcr,
-                           uint32_t *new_optcr1)
+                      bool has_optcr1, unsigned bits, uint32_t *new_optcr, uint32_t *new_optcr1)
 {
     uint8_t rdp = 0;
     if (f4_rdp_byte_of(o->rdp_level_stored, &rdp) != STFLASH_OK)
         return STFLASH_ERR_INVALID_ARG;
     uint32_t m = field_mask(bits) << F4_OPTCR_NWRP_SHIFT;
-    uint32_t v = optcr & ~(F4_OPTCR_OPTLOCK | F4_OPTCR_OPTSTRT | F4_OPTCR_WDG_SW |
-                           F4_OPTCR_NRST_STOP | F4_OPTCR_NRST_STDBY |
-                           0xFFu << F4_OPTCR_RDP_SHIFT | m);
+    uint32_t v =
+        optcr & ~(F4_OPTCR_OPTLOCK | F4_OPTCR_OPTSTRT | F4_OPTCR_WDG_SW | F4_OPTCR_NRST_STOP |
+                  F4_OPTCR_NRST_STDBY | 0xFFu << F4_OPTCR_RDP_SHIFT | m);
     v |= (uint32_t)rdp << F4_OPTCR_RDP_SHIFT;
     v |= (o->wdg_sw ? F4_OPTCR_WDG_SW : 0u) | (o->nrst_stop ? F4_OPTCR_NRST_STOP : 0u) |
          (o->nrst_stdby ? F4_OPTCR_NRST_STDBY : 0u);
@@ -96,8 +95,8 @@ int f4_options_encode(const struct stflash_options *o, uint32_t optcr, uint32_t 
     *new_optcr = v;
     *new_optcr1 = optcr1;
     if (has_optcr1)
-        *new_optcr1 = (optcr1 & ~F4_OPTCR_NWRP_MASK) |
-                      ((o->wrp >> 12) & 0xFFFu) << F4_OPTCR_NWRP_SHIFT;
+        *new_optcr1 = (optcr1 & ~F4_OPTCR_NWRP_MASK) | ((o->wrp >> 12) & 0xFFFu)
+                                                           << F4_OPTCR_NWRP_SHIFT;
     return STFLASH_OK;
 }
 
@@ -114,8 +113,8 @@ static bool has_ndbank(const struct stflash_chip_info *chip)
 
 /* The F7's fields of FLASH_OPTCR and FLASH_OPTCR1 (BOOT_ADD0 [15:0], BOOT_ADD1 [31:16], each
  * the boot address >> 14; RM0410 §3.7.7). */
-static void f7_options_decode(const struct stflash_chip_info *chip, uint32_t optcr,
-                              uint32_t optcr1, struct stflash_options *o)
+static void f7_options_decode(const struct stflash_chip_info *chip, uint32_t optcr, uint32_t optcr1,
+                              struct stflash_options *o)
 {
     if (!is_f7(chip))
         return;
@@ -131,9 +130,8 @@ static void f7_options_decode(const struct stflash_chip_info *chip, uint32_t opt
 }
 
 /* Only the fields opts says it has: a caller that did not read them keeps them as stored. */
-static void f7_options_encode(const struct stflash_chip_info *chip,
-                              const struct stflash_options *o, uint32_t *optcr,
-                              uint32_t *optcr1)
+static void f7_options_encode(const struct stflash_chip_info *chip, const struct stflash_options *o,
+                              uint32_t *optcr, uint32_t *optcr1)
 {
     if (!is_f7(chip))
         return;
@@ -153,8 +151,8 @@ static int read_optcr(struct flash_dev *f, uint32_t *optcr, uint32_t *optcr1)
     if (rc == STFLASH_OK && (f4_has_optcr1_wrp(f->chip) || is_f7(f->chip)))
         rc = dbg_read32(f->dbg, regs_of(f) + F4_OPTCR1, optcr1);
     if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot read FLASH_OPTCR at 0x%08x: %s",
-                        regs_of(f) + F4_OPTCR, last_error(f));
+        return ctx_fail(f->ctx, rc, "cannot read FLASH_OPTCR at 0x%08x: %s", regs_of(f) + F4_OPTCR,
+                        last_error(f));
     return STFLASH_OK;
 }
 
@@ -175,8 +173,7 @@ int f4_options_read(struct flash_dev *f, struct stflash_options *out)
     uint32_t optcr, optcr1;
     int rc = read_optcr(f, &optcr, &optcr1);
     if (rc == STFLASH_OK) {
-        f4_options_decode(optcr, optcr1, f4_has_optcr1_wrp(f->chip), f4_nwrp_bits(f->chip),
-                               out);
+        f4_options_decode(optcr, optcr1, f4_has_optcr1_wrp(f->chip), f4_nwrp_bits(f->chip), out);
         f7_options_decode(f->chip, optcr, optcr1, out);
     }
     return rc;
@@ -210,8 +207,9 @@ static int unlock_options(struct flash_dev *f)
                             optcr);
     }
     if (rc == STFLASH_ERR_TIMEOUT)
-        return ctx_fail(f->ctx, rc, "cannot unlock the option bytes: the flash controller is "
-                                    "still busy after %u ms",
+        return ctx_fail(f->ctx, rc,
+                        "cannot unlock the option bytes: the flash controller is "
+                        "still busy after %u ms",
                         F4_IDLE_TIMEOUT_MS);
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot unlock the option bytes at 0x%08x: %s",
@@ -246,17 +244,17 @@ static int options_job(struct flash_dev *f, uint32_t optcr, uint32_t v, uint32_t
     uint32_t sr;
     rc = f4_wait_idle(f, timeout_ms, &sr);
     if (rc == STFLASH_ERR_TIMEOUT)
-        return ctx_fail(f->ctx, rc, "the option bytes are still being programmed after %u ms "
-                                    "(FLASH_OPTCR 0x%08x)",
+        return ctx_fail(f->ctx, rc,
+                        "the option bytes are still being programmed after %u ms "
+                        "(FLASH_OPTCR 0x%08x)",
                         timeout_ms, v);
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot program the option bytes: %s", last_error(f));
     if (sr & F4_SR_ERRORS) {
         (void)dbg_write32(f->dbg, regs_of(f) + F4_SR, F4_SR_EOP | F4_SR_ERRORS);
-        return ctx_fail(f->ctx,
-                        (sr & F4_SR_WRPERR) ? STFLASH_ERR_PROTECTED : STFLASH_ERR_TARGET,
-                        "cannot program the option bytes (FLASH_OPTCR 0x%08x): FLASH_SR 0x%08x",
-                        v, sr);
+        return ctx_fail(f->ctx, (sr & F4_SR_WRPERR) ? STFLASH_ERR_PROTECTED : STFLASH_ERR_TARGET,
+                        "cannot program the option bytes (FLASH_OPTCR 0x%08x): FLASH_SR 0x%08x", v,
+                        sr);
     }
     if (f4_rdp_level_of((uint8_t)(v >> F4_OPTCR_RDP_SHIFT)) == 2)
         return STFLASH_OK; /* the debug port may be closed already */
@@ -287,13 +285,13 @@ int f4_options_write(struct flash_dev *f, const struct stflash_options *o)
                         "the option bytes hold read protection level 2 (RDP 0x%02x): they can "
                         "never be changed again",
                         rdp);
-    if (f4_options_encode(o, optcr, optcr1, f4_has_optcr1_wrp(f->chip), f4_nwrp_bits(f->chip),
-                               &v, &v1) != STFLASH_OK) {
+    if (f4_options_encode(o, optcr, optcr1, f4_has_optcr1_wrp(f->chip), f4_nwrp_bits(f->chip), &v,
+                          &v1) != STFLASH_OK) {
         uint8_t b;
         return f4_rdp_byte(f, o->rdp_level_stored, &b); /* names the problem */
     }
-    if (is_f7(f->chip) && o->has_boot_add && ((o->boot_add0 | o->boot_add1) & 0x3FFFu ||
-                           (o->boot_add0 | o->boot_add1) >= 1u << 30))
+    if (is_f7(f->chip) && o->has_boot_add &&
+        ((o->boot_add0 | o->boot_add1) & 0x3FFFu || (o->boot_add0 | o->boot_add1) >= 1u << 30))
         return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG,
                         "boot addresses 0x%08x and 0x%08x: each must be a multiple of 16 KiB "
                         "(0x4000) below 0x40000000 (RM0410 §3.4.1 BOOT_ADDx)",

@@ -5,15 +5,8 @@
 #include "stflash/chip.h"
 
 static const struct flash_family *const families[] = {
-    &flash_family_fpec,
-    &flash_family_l4,
-    &flash_family_f2_f4,
-    &flash_family_f7,
-    &flash_family_h7,
-    &flash_family_h7ab,
-    &flash_family_l5u5,
-    &flash_family_l0l1,
-    &flash_family_h5,
+    &flash_family_fpec, &flash_family_l4,   &flash_family_f2_f4, &flash_family_f7, &flash_family_h7,
+    &flash_family_h7ab, &flash_family_l5u5, &flash_family_l0l1,  &flash_family_h5,
 };
 
 const struct flash_family *flash_family_find(enum stflash_flash_ctrl ctrl)

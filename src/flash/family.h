@@ -73,8 +73,9 @@ extern const struct flash_family flash_family_fpec; /* F0/F1/F3: flash/f1.c, fla
 extern const struct flash_family flash_family_l4;   /* L4-style: flash/l4.c, flash/l4_options.c */
 extern const struct flash_family flash_family_f2_f4; /* F2/F4: flash/f4.c, flash/f4_options.c */
 extern const struct flash_family flash_family_f7;    /* F7: the same files */
-extern const struct flash_family flash_family_h7;    /* H74x/H75x/H72x/H73x: flash/h7.c, h7_options.c */
-extern const struct flash_family flash_family_h7ab;  /* H7A3/H7B3/H7B0: the same files */
+extern const struct flash_family
+    flash_family_h7; /* H74x/H75x/H72x/H73x: flash/h7.c, h7_options.c */
+extern const struct flash_family flash_family_h7ab; /* H7A3/H7B3/H7B0: the same files */
 extern const struct flash_family flash_family_h5;   /* H5: flash/h5.c, flash/h5_options.c */
 extern const struct flash_family flash_family_l5u5; /* L5/U5: flash/l5u5.c, flash/l5u5_options.c */
 extern const struct flash_family flash_family_l0l1; /* L0/L1: flash/l0l1.c, flash/l0l1_options.c */

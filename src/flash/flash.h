@@ -37,7 +37,8 @@ struct flash_driver {
     int (*mass_erase)(struct flash_dev *f);
     /* The datasheet's mass erase takes about the time of one unit erase (F0/F1/F3, L4-style),
      * so that one mass erase may replace several unit erases when the rest of the flash is
-     * erased already. Sectored flash (F2/F4/F7: a 1 MiB mass erase takes 8-16 s) leaves it false. */
+     * erased already. Sectored flash (F2/F4/F7: a 1 MiB mass erase takes 8-16 s) leaves it false.
+     */
     bool mass_erase_quick;
     /* Programs len bytes at addr: both multiples of the program unit, inside one region run
      * without holes, the range erased before. Drivers program through a loader in target SRAM
@@ -58,12 +59,12 @@ struct flash_driver {
  * the probe's link is idle during an erase (a 128 KiB F4 sector takes about a second), and the
  * program phase then starts with its ring full. Set by the engine for the erase phase only. */
 struct flash_stage {
-    bool active;         /* the erase phase of a write is running: staging allowed */
-    uint32_t addr;       /* the run */
+    bool active;   /* the erase phase of a write is running: staging allowed */
+    uint32_t addr; /* the run */
     const uint8_t *data;
     uint32_t len;
-    uint32_t ring;       /* where the staged bytes are (the ring of the loader that staged) */
-    uint32_t staged;     /* bytes [0, staged) of the run are at ring, not yet used */
+    uint32_t ring;   /* where the staged bytes are (the ring of the loader that staged) */
+    uint32_t staged; /* bytes [0, staged) of the run are at ring, not yet used */
 };
 
 struct flash_dev {
@@ -95,7 +96,7 @@ struct flash_dev {
 
 /* What flash_dev_init needs beyond the chip row. */
 struct flash_dev_params {
-    uint32_t flash_size; /* bytes in use */
+    uint32_t flash_size;                    /* bytes in use */
     const struct stflash_clone_info *clone; /* NULL for genuine parts */
     double volts;                           /* 0: unknown */
     bool allow_wireless_stack; /* WB/WL: the secure area may be erased and programmed */

@@ -377,8 +377,7 @@ static int obl_launch(struct flash_dev *f)
         /* Level 2 switches the debug port off as it loads (RM0091 §3.3.1, RM0316 §4.3.1): no
          * system reset can be asked for then, and the caller knows whether that was expected. */
         return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                        "the target stopped answering on SWD after OBL_LAUNCH (%s)",
-                        last_error(f));
+                        "the target stopped answering on SWD after OBL_LAUNCH (%s)", last_error(f));
     ctx_log(f->ctx, STFLASH_LOG_INFO,
             "no reset seen after OBL_LAUNCH within %u ms: resetting the system instead",
             OBL_RESET_TIMEOUT_MS);

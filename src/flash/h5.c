@@ -66,13 +66,20 @@ const struct l4_ctrl h5_ctrl = {
 const char *h5_product_state_name(uint8_t ps)
 {
     switch (ps) {
-    case H5_PS_OPEN: return "open";
-    case H5_PS_PROVISIONING: return "provisioning";
-    case H5_PS_IROT_PROVISIONED: return "iROT-provisioned";
-    case H5_PS_TZ_CLOSED: return "TZ-closed";
-    case H5_PS_CLOSED: return "closed";
-    case H5_PS_LOCKED: return "locked";
-    default: return NULL;
+    case H5_PS_OPEN:
+        return "open";
+    case H5_PS_PROVISIONING:
+        return "provisioning";
+    case H5_PS_IROT_PROVISIONED:
+        return "iROT-provisioned";
+    case H5_PS_TZ_CLOSED:
+        return "TZ-closed";
+    case H5_PS_CLOSED:
+        return "closed";
+    case H5_PS_LOCKED:
+        return "locked";
+    default:
+        return NULL;
     }
 }
 

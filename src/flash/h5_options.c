@@ -40,9 +40,15 @@ static int read_options(struct flash_dev *f, uint32_t *optsr, uint32_t *optsr2, 
 int h5_rdp_byte(struct flash_dev *f, int level, uint8_t *byte)
 {
     switch (level) {
-    case 0: *byte = H5_PS_OPEN; return STFLASH_OK;
-    case 1: *byte = H5_PS_CLOSED; return STFLASH_OK;
-    case 2: *byte = H5_PS_LOCKED; return STFLASH_OK;
+    case 0:
+        *byte = H5_PS_OPEN;
+        return STFLASH_OK;
+    case 1:
+        *byte = H5_PS_CLOSED;
+        return STFLASH_OK;
+    case 2:
+        *byte = H5_PS_LOCKED;
+        return STFLASH_OK;
     default:
         return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG,
                         "no read protection level %d: give 0, 1 or 2", level);
@@ -139,8 +145,8 @@ int h5_options_write(struct flash_dev *f, const struct stflash_options *o)
                         "stflash does not change TrustZone on the %s (FLASH_OPTSR2.TZEN): leave "
                         "--tzen out",
                         f->chip->name);
-    uint32_t user = H5_OPTSR_IWDG_SW | H5_OPTSR_NRST_STOP | H5_OPTSR_NRST_STDBY |
-                    H5_OPTSR_PS_MASK | H5_OPTSR_SWAP_BANK;
+    uint32_t user = H5_OPTSR_IWDG_SW | H5_OPTSR_NRST_STOP | H5_OPTSR_NRST_STDBY | H5_OPTSR_PS_MASK |
+                    H5_OPTSR_SWAP_BANK;
     uint32_t want = (optsr & ~user) | (uint32_t)ps << H5_OPTSR_PS_SHIFT |
                     (o->wdg_sw ? H5_OPTSR_IWDG_SW : 0) | (o->nrst_stop ? H5_OPTSR_NRST_STOP : 0) |
                     (o->nrst_stdby ? H5_OPTSR_NRST_STDBY : 0) |
@@ -167,7 +173,7 @@ int h5_options_write(struct flash_dev *f, const struct stflash_options *o)
     else
         rc = l4_ctrl_wait_idle(f, &h5_ctrl,
                                ps == H5_PS_OPEN && ps_now != H5_PS_OPEN ? H5_MASS_ERASE_TIMEOUT_MS
-                                                                         : OPTION_TIMEOUT_MS,
+                                                                        : OPTION_TIMEOUT_MS,
                                &sr, "program the option bytes at", regs + H5_OPTSR_PRG);
     if (rc == STFLASH_OK && (sr & H5_SR_ERRORS)) {
         (void)dbg_write32(f->dbg, regs + H5_NSCCR, H5_SR_ERRORS);

@@ -144,8 +144,13 @@ static uint32_t bank_regs(const struct flash_dev *f, unsigned bank)
  * bank's. */
 static struct keyed_ctrl keyed_of(uint32_t regs, unsigned bank)
 {
-    return (struct keyed_ctrl){.regs = regs, .keyr = H7_KEYR, .cr = H7_CR, .sr = H7_SR,
-                               .lock = H7_CR_LOCK, .busy = H7_SR_BUSY, .bank = bank};
+    return (struct keyed_ctrl){.regs = regs,
+                               .keyr = H7_KEYR,
+                               .cr = H7_CR,
+                               .sr = H7_SR,
+                               .lock = H7_CR_LOCK,
+                               .busy = H7_SR_BUSY,
+                               .bank = bank};
 }
 
 int h7_wait_idle(struct flash_dev *f, uint32_t regs, unsigned timeout_ms, uint32_t *sr)
@@ -412,11 +417,10 @@ static int h7_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
 /* During sector erases: the loader and the first data into SRAM (flash/flash.h). */
 static int h7_stage(struct flash_dev *f, bool *more)
 {
-    return f->map.program_unit == 16
-               ? flash_loader_stage(f, LOADER_MAX_LEN, h7_program16_loader,
-                                    H7_PROGRAM16_LOADER_LEN, more)
-               : flash_loader_stage(f, LOADER_MAX_LEN, h7_program_loader, H7_PROGRAM_LOADER_LEN,
-                                    more);
+    return f->map.program_unit == 16 ? flash_loader_stage(f, LOADER_MAX_LEN, h7_program16_loader,
+                                                          H7_PROGRAM16_LOADER_LEN, more)
+                                     : flash_loader_stage(f, LOADER_MAX_LEN, h7_program_loader,
+                                                          H7_PROGRAM_LOADER_LEN, more);
 }
 
 /* FLASH_OPTCR.SWAP_BANK in force (RM0433 §4.3.13 "Flash bank swapping": loaded from

@@ -71,9 +71,8 @@ int keyed_unlock(struct flash_dev *f, const struct keyed_ctrl *c)
             krc = dbg_write32(f->dbg, c->regs + c->keyr, KEYED_KEY2);
         rc = dbg_read32(f->dbg, c->regs + c->cr, &cr);
         if (rc == STFLASH_OK && (cr & c->lock))
-            return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                            "%s stays locked (%s 0x%08x at 0x%08x)%s", n.who, n.cr, cr,
-                            c->regs + c->cr,
+            return ctx_fail(f->ctx, STFLASH_ERR_TARGET, "%s stays locked (%s 0x%08x at 0x%08x)%s",
+                            n.who, n.cr, cr, c->regs + c->cr,
                             krc != STFLASH_OK ? ": the key sequence was refused, as after a "
                                                 "wrong key (locked until reset)"
                                               : "");
@@ -97,8 +96,8 @@ int keyed_lock(struct flash_dev *f, const struct keyed_ctrl *c, unsigned timeout
     struct names n;
     names_of(c, &n);
     if (rc == STFLASH_OK)
-        return ctx_fail(f->ctx, STFLASH_ERR_TARGET, "%s does not lock (%s 0x%08x at 0x%08x)",
-                        n.who, n.cr, cr, c->regs + c->cr);
+        return ctx_fail(f->ctx, STFLASH_ERR_TARGET, "%s does not lock (%s 0x%08x at 0x%08x)", n.who,
+                        n.cr, cr, c->regs + c->cr);
     if (rc == STFLASH_ERR_TIMEOUT)
         return ctx_fail(f->ctx, rc, "cannot lock %s at 0x%08x: still busy after %u ms (%s 0x%08x)",
                         n.who, c->regs, timeout_ms, n.sr, sr);

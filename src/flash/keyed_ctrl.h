@@ -16,11 +16,11 @@
 #define KEYED_KEY2 0xCDEF89ABu
 
 struct keyed_ctrl {
-    uint32_t regs;          /* the register block */
-    uint32_t keyr, cr, sr;  /* register offsets */
-    uint32_t lock;          /* FLASH_CR.LOCK */
-    uint32_t busy;          /* FLASH_SR bits set while an operation is under way */
-    unsigned bank;          /* for messages: 0 for the one controller, n for bank n */
+    uint32_t regs;         /* the register block */
+    uint32_t keyr, cr, sr; /* register offsets */
+    uint32_t lock;         /* FLASH_CR.LOCK */
+    uint32_t busy;         /* FLASH_SR bits set while an operation is under way */
+    unsigned bank;         /* for messages: 0 for the one controller, n for bank n */
 };
 
 /* Polls FLASH_SR until no busy bit is set: STFLASH_ERR_TIMEOUT after timeout_ms (with the last

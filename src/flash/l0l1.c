@@ -37,11 +37,12 @@ uint32_t lx_eeprom_size(const struct stflash_chip_info *chip)
         uint16_t dev_id;
         uint32_t bytes;
     } sizes[] = {
-        {0x457, 512u},       {0x425, 1024u},      {0x417, 2048u},      {0x447, 6u * 1024u},
-        {0x416, 4u * 1024u}, {0x429, 4u * 1024u}, {0x427, 8u * 1024u}, {0x436, 12u * 1024u},
-        {0x437, 16u * 1024u},
+        {0x457, 512u},       {0x425, 1024u},       {0x417, 2048u},
+        {0x447, 6u * 1024u}, {0x416, 4u * 1024u},  {0x429, 4u * 1024u},
+        {0x427, 8u * 1024u}, {0x436, 12u * 1024u}, {0x437, 16u * 1024u},
     };
-    if (!chip || chip->flash_ctrl != STFLASH_CTRL_L0_L1 || !(chip->flags & STFLASH_CHIP_DATA_EEPROM))
+    if (!chip || chip->flash_ctrl != STFLASH_CTRL_L0_L1 ||
+        !(chip->flags & STFLASH_CHIP_DATA_EEPROM))
         return 0;
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
         if (sizes[i].dev_id == chip->dev_id)
@@ -97,8 +98,7 @@ static int write_reg(struct flash_dev *f, uint32_t off, uint32_t val)
 int lx_wait_idle(struct flash_dev *f, unsigned timeout_ms, uint32_t *sr, const char *what,
                  uint32_t addr)
 {
-    return drv_wait_clear(f, lx_regs(f) + LX_SR, LX_SR_BSY, "FLASH_SR", timeout_ms, sr, what,
-                          addr);
+    return drv_wait_clear(f, lx_regs(f) + LX_SR, LX_SR_BSY, "FLASH_SR", timeout_ms, sr, what, addr);
 }
 
 /* One key sequence into `keyr` while `bit` of FLASH_PECR is set; a wrong sequence locks the
@@ -316,8 +316,7 @@ static int lx_eeprom_write(struct flash_dev *f, uint32_t addr, const uint8_t *da
     int rc = dbg_read(f->dbg, lo, cur, hi - lo);
     if (rc != STFLASH_OK) {
         free(cur);
-        return ctx_fail(f->ctx, rc, "cannot read the data EEPROM at 0x%08x: %s", lo,
-                        last_error(f));
+        return ctx_fail(f->ctx, rc, "cannot read the data EEPROM at 0x%08x: %s", lo, last_error(f));
     }
     rc = lx_unlock_pe(f);
     for (uint32_t w = lo; w < hi && rc == STFLASH_OK; w += 4) {

@@ -24,10 +24,10 @@
 #define LX_OPTKEYR 0x14u
 #define LX_SR 0x18u
 #define LX_OBR 0x1Cu
-#define LX_WRPR1 0x20u  /* sectors 0-31 */
-#define LX_WRPR2 0x80u  /* sectors 32-63 (L0 category 5, L1 categories 3 to 6) */
-#define LX_WRPR3 0x84u  /* sectors 64-95 (L1 categories 4 to 6) */
-#define LX_WRPR4 0x88u  /* sectors 96-127 (L1 categories 5 and 6) */
+#define LX_WRPR1 0x20u /* sectors 0-31 */
+#define LX_WRPR2 0x80u /* sectors 32-63 (L0 category 5, L1 categories 3 to 6) */
+#define LX_WRPR3 0x84u /* sectors 64-95 (L1 categories 4 to 6) */
+#define LX_WRPR4 0x88u /* sectors 96-127 (L1 categories 5 and 6) */
 
 /* Keys (RM0377 §3.3.4 "Unlocking/locking operations", RM0038 §3.3.4). */
 #define LX_PEKEY1 0x89ABCDEFu
@@ -67,10 +67,10 @@
  * words 2.. : WRP bits, 16 per word. */
 #define LX_OB_RDP 0x00u
 #define LX_OB_USER 0x04u
-#define LX_OB_WRP1 0x08u    /* WRPR1 [15:0], then +0x0C [31:16] */
-#define LX_OB_WRP2 0x10u    /* WRPR2 (L1 categories 3 to 6; L0 category 5) */
-#define LX_OB_WRP3 0x18u    /* WRPR3 (L1 categories 4 to 6) */
-#define LX_OB_WRP4 0x80u    /* WRPR4 (L1 categories 5 and 6) */
+#define LX_OB_WRP1 0x08u /* WRPR1 [15:0], then +0x0C [31:16] */
+#define LX_OB_WRP2 0x10u /* WRPR2 (L1 categories 3 to 6; L0 category 5) */
+#define LX_OB_WRP3 0x18u /* WRPR3 (L1 categories 4 to 6) */
+#define LX_OB_WRP4 0x80u /* WRPR4 (L1 categories 5 and 6) */
 
 /* FLASH_OBR (RM0377 §3.7.9, RM0038 §3.9.9): RDPRT [7:0], BOR_LEV [19:16], WDG_SW 20,
  * nRST_STOP 21, nRST_STDBY 22, BFB2 23. */

@@ -19,7 +19,6 @@
 #include "flash/drvutil.h"
 #include "flash/l0l1.h"
 
-
 static const uint32_t wrpr_offs[4] = {LX_WRPR1, LX_WRPR2, LX_WRPR3, LX_WRPR4};
 /* The stored words of WRPRn: the low half-word, then the high one 4 bytes on. */
 static const uint32_t wrp_ob[4] = {LX_OB_WRP1, LX_OB_WRP2, LX_OB_WRP3, LX_OB_WRP4};
@@ -44,9 +43,15 @@ bool lx_ob_word_valid(uint32_t word)
 int lx_rdp_byte(struct flash_dev *f, int level, uint8_t *byte)
 {
     switch (level) {
-    case 0: *byte = LX_RDP_LEVEL0; return STFLASH_OK;
-    case 1: *byte = LX_RDP_LEVEL1; return STFLASH_OK;
-    case 2: *byte = LX_RDP_LEVEL2; return STFLASH_OK;
+    case 0:
+        *byte = LX_RDP_LEVEL0;
+        return STFLASH_OK;
+    case 1:
+        *byte = LX_RDP_LEVEL1;
+        return STFLASH_OK;
+    case 2:
+        *byte = LX_RDP_LEVEL2;
+        return STFLASH_OK;
     default:
         return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG,
                         "no read protection level %d: give 0, 1 or 2", level);
@@ -104,8 +109,8 @@ static int read_in_force(struct flash_dev *f, uint32_t *obr, uint32_t wrp[4])
             rc = dbg_read32(f->dbg, regs + wrpr_offs[i], &wrp[i]);
     }
     if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot read the option registers at 0x%08x: %s",
-                        regs + LX_OBR, last_error(f));
+        return ctx_fail(f->ctx, rc, "cannot read the option registers at 0x%08x: %s", regs + LX_OBR,
+                        last_error(f));
     return STFLASH_OK;
 }
 
@@ -217,8 +222,8 @@ static int write_word(struct flash_dev *f, uint32_t addr, uint32_t word, unsigne
     if (sr & LX_SR_ERRORS) {
         (void)dbg_write32(f->dbg, lx_regs(f) + LX_SR, LX_SR_ERRORS);
         return ctx_fail(f->ctx, (sr & LX_SR_WRPERR) ? STFLASH_ERR_PROTECTED : STFLASH_ERR_TARGET,
-                        "cannot program the option bytes at 0x%08x: FLASH_SR 0x%08x (%s)", addr,
-                        sr, lx_sr_error_name(sr));
+                        "cannot program the option bytes at 0x%08x: FLASH_SR 0x%08x (%s)", addr, sr,
+                        lx_sr_error_name(sr));
     }
     rc = dbg_read32(f->dbg, addr, &back);
     if (rc != STFLASH_OK)
@@ -226,8 +231,8 @@ static int write_word(struct flash_dev *f, uint32_t addr, uint32_t word, unsigne
                         last_error(f));
     if (back != word)
         return ctx_fail(f->ctx, STFLASH_ERR_VERIFY,
-                        "the option bytes at 0x%08x read back 0x%08x instead of 0x%08x", addr,
-                        back, word);
+                        "the option bytes at 0x%08x read back 0x%08x instead of 0x%08x", addr, back,
+                        word);
     return STFLASH_OK;
 }
 
@@ -259,10 +264,10 @@ int lx_options_write(struct flash_dev *f, const struct stflash_options *o)
     /* Word 0 keeps bits [15:8] (WPRMOD on the L0); word 1 keeps BOR_LEV, BFB2 and nBOOT1. */
     uint16_t rdp_half = (uint16_t)((s.rdp & 0xFF00u) | rdp);
     uint16_t user_bits = LX_USER_WDG_SW | LX_USER_NRST_STOP | LX_USER_NRST_STDBY;
-    uint16_t user_half = (uint16_t)((s.user & 0xFFFFu & ~user_bits) |
-                                    (o->wdg_sw ? LX_USER_WDG_SW : 0) |
-                                    (o->nrst_stop ? LX_USER_NRST_STOP : 0) |
-                                    (o->nrst_stdby ? LX_USER_NRST_STDBY : 0));
+    uint16_t user_half =
+        (uint16_t)((s.user & 0xFFFFu & ~user_bits) | (o->wdg_sw ? LX_USER_WDG_SW : 0) |
+                   (o->nrst_stop ? LX_USER_NRST_STOP : 0) |
+                   (o->nrst_stdby ? LX_USER_NRST_STDBY : 0));
     /* The WRP words change only when the mask does: a group holds several sectors on the
      * larger parts, and one protected sector must not spread to its group unasked. */
     uint32_t want_wrp[4] = {0, 0, 0, 0};

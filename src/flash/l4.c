@@ -112,9 +112,14 @@ uint32_t l4_secure_start(enum stflash_family family, uint32_t sfr, uint32_t base
 {
     uint32_t sfsa, fsd;
     switch (family) {
-    case STFLASH_FAMILY_WB: sfsa = sfr & 0xFFu, fsd = sfr & (1u << 8); break;
-    case STFLASH_FAMILY_WL: sfsa = sfr & 0x7Fu, fsd = sfr & (1u << 7); break;
-    default: return 0;
+    case STFLASH_FAMILY_WB:
+        sfsa = sfr & 0xFFu, fsd = sfr & (1u << 8);
+        break;
+    case STFLASH_FAMILY_WL:
+        sfsa = sfr & 0x7Fu, fsd = sfr & (1u << 7);
+        break;
+    default:
+        return 0;
     }
     if (fsd || (uint64_t)sfsa * page >= size)
         return 0;
@@ -139,11 +144,16 @@ uint32_t l4_dual_bank_bit(const struct stflash_chip_info *c, uint32_t size)
     if (!(c->flags & STFLASH_CHIP_DUAL_BANK_OPTION))
         return 0;
     switch (c->family) {
-    case STFLASH_FAMILY_L4: return size == c->flash_size_max ? 0 : 1u << 21;
-    case STFLASH_FAMILY_L4P: return size == c->flash_size_max ? 1u << 22 : 1u << 21;
-    case STFLASH_FAMILY_G4: return 1u << 22;
-    case STFLASH_FAMILY_G0: return 1u << 21;
-    default: return 0;
+    case STFLASH_FAMILY_L4:
+        return size == c->flash_size_max ? 0 : 1u << 21;
+    case STFLASH_FAMILY_L4P:
+        return size == c->flash_size_max ? 1u << 22 : 1u << 21;
+    case STFLASH_FAMILY_G4:
+        return 1u << 22;
+    case STFLASH_FAMILY_G0:
+        return 1u << 21;
+    default:
+        return 0;
     }
 }
 
@@ -170,9 +180,9 @@ static int probe_secure_area(struct flash_dev *f)
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot read FLASH_SFR at 0x%08x: %s", regs + L4_SFR,
                         last_error(f));
-    f->secure_start = l4_secure_start(fam, sfr, flash_map_base(&f->map),
-                                      (uint32_t)flash_map_bytes(&f->map),
-                                      f->map.regions ? f->map.region[0].unit : 0);
+    f->secure_start =
+        l4_secure_start(fam, sfr, flash_map_base(&f->map), (uint32_t)flash_map_bytes(&f->map),
+                        f->map.regions ? f->map.region[0].unit : 0);
     /* The WL secures nothing while FLASH_OPTR.ESE is clear, whatever FLASH_SFR holds (RM0453
      * FLASH_OPTR: security enable). */
     uint32_t optr;
@@ -234,7 +244,8 @@ static int l4_probe_layout(struct flash_dev *f)
     char why[128];
     rc = flash_map_from_chip(&m, f->chip, &p, why, sizeof why);
     if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "no %s-bank layout of %u KiB for the %s (FLASH_OPTR 0x%08x): %s",
+        return ctx_fail(f->ctx, rc,
+                        "no %s-bank layout of %u KiB for the %s (FLASH_OPTR 0x%08x): %s",
                         dual ? "dual" : "single", size / 1024u, f->chip->name, optr, why);
     if (!dual && m.banks > 1) {
         /* Always-dual geometry of the row, single-bank part: one bank of the same pages. */
@@ -278,8 +289,7 @@ static int l4_erase_unit(struct flash_dev *f, const struct flash_unit *u)
 {
     struct l4_traits tr;
     l4_traits_of(f->chip, &tr);
-    uint32_t bits =
-        l4_page_erase_cr(&tr, u->bank, (uint32_t)u->index_in_bank, f->banks_swapped);
+    uint32_t bits = l4_page_erase_cr(&tr, u->bank, (uint32_t)u->index_in_bank, f->banks_swapped);
     return run_op(f, bits, L4_ERASE_TIMEOUT_MS, "erase page", u->addr);
 }
 
@@ -379,7 +389,8 @@ static const struct flash_driver flash_driver_l4 = {
     .lock = l4_lock,
     .erase_unit = l4_erase_unit,
     .mass_erase = l4_mass_erase,
-    .mass_erase_quick = true, /* DS10198, DS12232 "Flash memory characteristics": tME about tERASE */
+    .mass_erase_quick =
+        true, /* DS10198, DS12232 "Flash memory characteristics": tME about tERASE */
     .program = l4_program,
     .check_writable = l4_check_writable,
     .stage = l4_stage,

@@ -26,7 +26,7 @@
 #define L4_WRP2AR 0x4Cu
 #define L4_WRP2BR 0x50u
 #define L4_OPTR_ESE (1u << 8) /* WB, WL: security enabled (RM0434 §3.10.8, RM0453 FLASH_OPTR) */
-#define L4_SFR 0x80u /* WB, WL: secure flash start (RM0434 §3.10.17, RM0453 §3.7.16) */
+#define L4_SFR 0x80u          /* WB, WL: secure flash start (RM0434 §3.10.17, RM0453 §3.7.16) */
 
 /* SYSCFG_MEMRMP.FB_MODE (bit 8): bank 2 mapped at 0x08000000, bank 1 after it (RM0351 §9.2.1,
  * RM0432 §10.2.1, RM0440 §9.1.1); set by the boot loader when OPTR.BFB2 boots from bank 2. */
@@ -51,7 +51,7 @@
 #define L4_SR_RDERR (1u << 14)
 #define L4_SR_OPTVERR (1u << 15)
 #define L4_SR_ERRORS 0xC3FAu
-#define L4_SR_BSY (1u << 16)   /* BSY1 on the G0 */
+#define L4_SR_BSY (1u << 16)    /* BSY1 on the G0 */
 #define L4_SR_CFGBSY (1u << 18) /* G0, G4, WB, WL, C0; reserved (0) on the L4 */
 #define L4_SR_BUSY (L4_SR_BSY | L4_SR_CFGBSY)
 
@@ -79,12 +79,12 @@
 
 /* What differs between the families of the style (from the chip row's family). */
 struct l4_traits {
-    uint32_t cr_bker;     /* FLASH_CR.BKER: bit 11 (L4, L4+, G4), bit 13 (G0B1); 0 if none */
-    uint32_t bank2_pnb;   /* added to bank-2 page numbers (G0B1: 256) */
-    uint32_t wrp_field;   /* WRPxyR STRT mask (END the same << 16) */
-    unsigned nrst_stop;   /* OPTR bit: 12 (L4, L4+, G4, WB, WL), 13 (G0, C0) */
-    unsigned nrst_stdby;  /* 13, or 14 (G0, C0) */
-    bool wrp_bank2;       /* WRP2AR/WRP2BR exist (dual-bank L4, G4, G0B1) */
+    uint32_t cr_bker;    /* FLASH_CR.BKER: bit 11 (L4, L4+, G4), bit 13 (G0B1); 0 if none */
+    uint32_t bank2_pnb;  /* added to bank-2 page numbers (G0B1: 256) */
+    uint32_t wrp_field;  /* WRPxyR STRT mask (END the same << 16) */
+    unsigned nrst_stop;  /* OPTR bit: 12 (L4, L4+, G4, WB, WL), 13 (G0, C0) */
+    unsigned nrst_stdby; /* 13, or 14 (G0, C0) */
+    bool wrp_bank2;      /* WRP2AR/WRP2BR exist (dual-bank L4, G4, G0B1) */
 };
 
 void l4_traits_of(const struct stflash_chip_info *chip, struct l4_traits *t);
@@ -118,7 +118,7 @@ struct l4_ctrl_flag {
 };
 
 struct l4_ctrl {
-    const char *sr_name, *cr_name; /* "FLASH_SR", "FLASH_CR"; "FLASH_NSSR", "FLASH_NSCR" */
+    const char *sr_name, *cr_name;  /* "FLASH_SR", "FLASH_CR"; "FLASH_NSSR", "FLASH_NSCR" */
     uint32_t keyr, optkeyr, sr, cr; /* offsets from the register block */
     uint32_t clr;         /* where flags are cleared by writing 1: SR, or the H5's NSCCR */
     uint32_t optlock_reg; /* the register that holds OPTLOCK: CR, or the H5's OPTCR */
@@ -149,8 +149,8 @@ int l4_ctrl_lock(struct flash_dev *f, const struct l4_ctrl *k);
 const char *l4_ctrl_error_name(const struct l4_ctrl *k, uint32_t sr);
 /* One operation: CR = bits, then bits | STRT; the wait; the error flags named with the address
  * (STFLASH_ERR_PROTECTED on WRPERR); CR = 0. */
-int l4_ctrl_run_op(struct flash_dev *f, const struct l4_ctrl *k, uint32_t bits,
-                   unsigned timeout_ms, const char *what, uint32_t addr);
+int l4_ctrl_run_op(struct flash_dev *f, const struct l4_ctrl *k, uint32_t bits, unsigned timeout_ms,
+                   const char *what, uint32_t addr);
 /* The message of a loader failure: WRPERR, PROGERR and the other flags named with the address. */
 int l4_ctrl_loader_failure(struct flash_dev *f, const struct l4_ctrl *k,
                            const struct flash_loader_stop *st, const uint8_t *data,
@@ -159,8 +159,8 @@ int l4_ctrl_loader_failure(struct flash_dev *f, const struct l4_ctrl *k,
 /* Whether [addr, addr + len) meets the pages STRT to END (when STRT <= END) that an area
  * register `reg` (WRPxyR, SECWMxR1: STRT in the low half, END in the high, `field` wide) gives in
  * the bank at bank_base of `page`-byte pages; *first gets the first address met. */
-bool l4_area_overlap(uint32_t reg, uint32_t field, uint32_t bank_base, uint32_t page,
-                     uint32_t addr, uint32_t len, uint32_t *first);
+bool l4_area_overlap(uint32_t reg, uint32_t field, uint32_t bank_base, uint32_t page, uint32_t addr,
+                     uint32_t len, uint32_t *first);
 
 /* Reads the WRP area register at `off` (named FLASH_WRP<bank+1><A|B>R by `area`) and refuses
  * [addr, addr + len) when it meets the area, in the map's bank `map_bank`. */
@@ -198,8 +198,8 @@ uint32_t l4_wrp_mask(const struct l4_traits *tr, const uint32_t wrp[4], uint32_t
 
 /* The WRP area registers for a mask (the inverse of l4_wrp_mask, at group granularity): at most
  * two runs of protected groups per bank. STFLASH_ERR_UNSUPPORTED when the mask needs more. */
-int l4_wrp_areas(const struct l4_traits *tr, uint32_t mask, uint32_t flash_size,
-                 uint32_t bank_size, uint32_t page, uint32_t wrp[4]);
+int l4_wrp_areas(const struct l4_traits *tr, uint32_t mask, uint32_t flash_size, uint32_t bank_size,
+                 uint32_t page, uint32_t wrp[4]);
 
 int l4_protection(struct flash_dev *f, struct flash_protection *out);
 int l4_options_read(struct flash_dev *f, struct stflash_options *out);

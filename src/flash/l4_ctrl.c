@@ -43,8 +43,8 @@ int l4_ctrl_unlock(struct flash_dev *f, const struct l4_ctrl *k)
         rc = dbg_read32(f->dbg, regs + k->cr, &cr);
         if (rc == STFLASH_OK && (cr & k->cr_lock))
             return ctx_fail(f->ctx, STFLASH_ERR_TARGET,
-                            "flash controller stays locked (%s 0x%08x at 0x%08x)%s", k->cr_name,
-                            cr, regs + k->cr,
+                            "flash controller stays locked (%s 0x%08x at 0x%08x)%s", k->cr_name, cr,
+                            regs + k->cr,
                             krc != STFLASH_OK ? ": the key sequence was refused, as after a "
                                                 "wrong key (locked until reset)"
                                               : "");
@@ -114,8 +114,8 @@ const char *l4_ctrl_error_name(const struct l4_ctrl *k, uint32_t sr)
     return "unknown error";
 }
 
-int l4_ctrl_run_op(struct flash_dev *f, const struct l4_ctrl *k, uint32_t bits,
-                   unsigned timeout_ms, const char *what, uint32_t addr)
+int l4_ctrl_run_op(struct flash_dev *f, const struct l4_ctrl *k, uint32_t bits, unsigned timeout_ms,
+                   const char *what, uint32_t addr)
 {
     uint32_t sr;
     int rc = l4_ctrl_wait_idle(f, k, k->idle_ms, &sr, what, addr);
@@ -144,8 +144,7 @@ int l4_ctrl_run_op(struct flash_dev *f, const struct l4_ctrl *k, uint32_t bits,
     if (rc == STFLASH_OK)
         rc = write_reg(f, k->clr, k->sr_eop);
     if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot finish: %s 0x%08x: %s", what, addr,
-                        drv_last_error(f));
+        return ctx_fail(f->ctx, rc, "cannot finish: %s 0x%08x: %s", what, addr, drv_last_error(f));
     return STFLASH_OK;
 }
 
@@ -172,8 +171,8 @@ int l4_ctrl_loader_failure(struct flash_dev *f, const struct l4_ctrl *k,
 
 /* ---- WRP areas ---- */
 
-bool l4_area_overlap(uint32_t reg, uint32_t field, uint32_t bank_base, uint32_t page,
-                     uint32_t addr, uint32_t len, uint32_t *first)
+bool l4_area_overlap(uint32_t reg, uint32_t field, uint32_t bank_base, uint32_t page, uint32_t addr,
+                     uint32_t len, uint32_t *first)
 {
     uint32_t strt = reg & field, end = (reg >> 16) & field;
     if (strt > end || len == 0)

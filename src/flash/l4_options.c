@@ -30,9 +30,15 @@ int l4_rdp_level_of(uint8_t rdp)
 int l4_rdp_byte(struct flash_dev *f, int level, uint8_t *byte)
 {
     switch (level) {
-    case 0: *byte = L4_RDP_LEVEL0; return STFLASH_OK;
-    case 1: *byte = L4_RDP_LEVEL1; return STFLASH_OK;
-    case 2: *byte = L4_RDP_LEVEL2; return STFLASH_OK;
+    case 0:
+        *byte = L4_RDP_LEVEL0;
+        return STFLASH_OK;
+    case 1:
+        *byte = L4_RDP_LEVEL1;
+        return STFLASH_OK;
+    case 2:
+        *byte = L4_RDP_LEVEL2;
+        return STFLASH_OK;
     default:
         return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG,
                         "no read protection level %d: give 0, 1 or 2", level);
@@ -68,8 +74,8 @@ uint32_t l4_wrp_mask(const struct l4_traits *tr, const uint32_t wrp[4], uint32_t
     return mask;
 }
 
-int l4_wrp_areas(const struct l4_traits *tr, uint32_t mask, uint32_t flash_size,
-                 uint32_t bank_size, uint32_t page, uint32_t wrp[4])
+int l4_wrp_areas(const struct l4_traits *tr, uint32_t mask, uint32_t flash_size, uint32_t bank_size,
+                 uint32_t page, uint32_t wrp[4])
 {
     uint32_t group = wrp_group(flash_size, page), off = tr->wrp_field; /* STRT > END: none */
     for (unsigned i = 0; i < 4; i++)
@@ -160,8 +166,8 @@ int l4_options_read(struct flash_dev *f, struct stflash_options *out)
     uint8_t ob[8];
     rc = dbg_read(f->dbg, f->chip->ob_base, ob, sizeof ob);
     if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot read the option bytes at 0x%08x: %s",
-                        f->chip->ob_base, last_error(f));
+        return ctx_fail(f->ctx, rc, "cannot read the option bytes at 0x%08x: %s", f->chip->ob_base,
+                        last_error(f));
     stored = le32_get(ob);
     memset(out, 0, sizeof *out);
     out->rdp_level = l4_rdp_level_of((uint8_t)optr);
@@ -271,6 +277,6 @@ int l4_options_write(struct flash_dev *f, const struct stflash_options *o)
  */
 int l4_options_load(struct flash_dev *f)
 {
-    return drv_options_load_reset(f, unlock_options, l4_lock, l4_regs(f) + L4_CR,
-                                  L4_CR_OBL_LAUNCH, "FLASH_CR bit 27");
+    return drv_options_load_reset(f, unlock_options, l4_lock, l4_regs(f) + L4_CR, L4_CR_OBL_LAUNCH,
+                                  "FLASH_CR bit 27");
 }

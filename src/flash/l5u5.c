@@ -117,7 +117,8 @@ static int l5u5_probe(struct flash_dev *f)
     char why[128];
     rc = flash_map_from_chip(&m, c, &p, why, sizeof why);
     if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "no %s-bank layout of %u KiB for the %s (FLASH_OPTR 0x%08x): %s",
+        return ctx_fail(f->ctx, rc,
+                        "no %s-bank layout of %u KiB for the %s (FLASH_OPTR 0x%08x): %s",
                         dual ? "dual" : "single", size / 1024u, c->name, optr, why);
     if (!dual && m.banks > 1) {
         /* U5 below the largest size with DUALBANK clear: one bank of the same pages. */
@@ -171,8 +172,8 @@ static int run_op(struct flash_dev *f, uint32_t bits, unsigned timeout_ms, const
 static int l5u5_erase_unit(struct flash_dev *f, const struct flash_unit *u)
 {
     bool bank2 = (u->bank != 0) != f->banks_swapped; /* BKER names the physical bank */
-    uint32_t bits = L5U5_CR_PER | (uint32_t)u->index_in_bank << L5U5_CR_PNB_SHIFT |
-                    (bank2 ? L5U5_CR_BKER : 0);
+    uint32_t bits =
+        L5U5_CR_PER | (uint32_t)u->index_in_bank << L5U5_CR_PNB_SHIFT | (bank2 ? L5U5_CR_BKER : 0);
     return run_op(f, bits, L5U5_ERASE_TIMEOUT_MS, "erase page", u->addr);
 }
 

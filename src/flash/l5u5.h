@@ -63,7 +63,7 @@
 #define L5U5_OPTR_NRST_STOP (1u << 12)
 #define L5U5_OPTR_NRST_STDBY (1u << 13)
 #define L5U5_OPTR_BOR_SHIFT 8u
-#define L5_OPTR_DBANK (1u << 22)   /* L5: two banks of 2 KiB pages */
+#define L5_OPTR_DBANK (1u << 22)    /* L5: two banks of 2 KiB pages */
 #define U5_OPTR_DUALBANK (1u << 21) /* U5 1 MiB and 512 KiB parts: two banks */
 /* U5: bank 2 at the flash base from the next option load. The controller still names banks
  * physically: NSCR.BKER, MER1/MER2, WRP1xR/WRP2xR and SECWM1/SECWM2 keep to the physical bank
@@ -75,7 +75,7 @@
 #define L5U5_RDP_LEVEL1 0xBBu  /* any value but 0xAA, 0x55 (with TZEN) and 0xCC */
 #define L5U5_RDP_LEVEL2 0xCCu
 
-#define L5U5_WM_FIELD 0x7Fu    /* SECWMxR1 PSTRT/PEND and WRPxyR STRT/END: pages 0-127 */
+#define L5U5_WM_FIELD 0x7Fu /* SECWMxR1 PSTRT/PEND and WRPxyR STRT/END: pages 0-127 */
 
 /* Deadlines: page erase 2.1 ms (L5, DS12736) and 1.5 ms (U5, DS13737) typical, a bank erase and an
  * option change going back to level 0 (a mass erase) longer. */

@@ -153,8 +153,8 @@ static int option_job(struct flash_dev *f, uint32_t optr, const uint32_t wrp[4],
         rc = dbg_read32(f->dbg, regs + L5U5_OPTR, &back);
     if (rc == STFLASH_OK && back != optr)
         rc = ctx_fail(f->ctx, STFLASH_ERR_VERIFY,
-                      "FLASH_OPTR at 0x%08x reads back 0x%08x instead of 0x%08x",
-                      regs + L5U5_OPTR, back, optr);
+                      "FLASH_OPTR at 0x%08x reads back 0x%08x instead of 0x%08x", regs + L5U5_OPTR,
+                      back, optr);
     return rc;
 }
 
@@ -180,8 +180,8 @@ int l5u5_options_write(struct flash_dev *f, const struct stflash_options *o)
     uint32_t swap = f->chip->family == STFLASH_FAMILY_U5 ? U5_OPTR_SWAP_BANK : 0;
     uint32_t want = (optr & ~0xFFu & ~user & ~swap) | rdp | (o->wdg_sw ? L5U5_OPTR_IWDG_SW : 0) |
                     (o->nrst_stop ? L5U5_OPTR_NRST_STOP : 0) |
-                    (o->nrst_stdby ? L5U5_OPTR_NRST_STDBY : 0) |
-                    (o->tzen ? L5U5_OPTR_TZEN : 0) | (o->swap_bank ? swap : 0);
+                    (o->nrst_stdby ? L5U5_OPTR_NRST_STDBY : 0) | (o->tzen ? L5U5_OPTR_TZEN : 0) |
+                    (o->swap_bank ? swap : 0);
     unsigned nwrp = 0;
     uint32_t in_map[4], areas[4];
     rc = l4_wrp_change(f, &tr, o->wrp, mask_of(f, wrp), f->map.banks > 1 ? 4u : 2u, in_map, &nwrp);

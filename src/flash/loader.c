@@ -96,8 +96,8 @@ int flash_loader_load(struct flash_dev *f, struct flash_loader *l, const uint8_t
         return STFLASH_OK;
     int rc = dbg_write(f->dbg, l->code, code, len);
     if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot load the flash loader into SRAM at 0x%08x: %s",
-                        l->code, last_error(f));
+        return ctx_fail(f->ctx, rc, "cannot load the flash loader into SRAM at 0x%08x: %s", l->code,
+                        last_error(f));
     l->loaded = code;
     return STFLASH_OK;
 }
@@ -224,8 +224,9 @@ static int stop_at_unit(struct flash_dev *f, struct flash_loader *l,
         uint8_t st[8];
         int rc = dbg_read(f->dbg, l->ctrl + LDR_CB_RP, st, sizeof st);
         if (rc != STFLASH_OK)
-            return abort_job(f, l, ctx_fail(f->ctx, rc, "cannot program 0x%08x: %s",
-                                            job->addr + programmed, last_error(f)));
+            return abort_job(f, l,
+                             ctx_fail(f->ctx, rc, "cannot program 0x%08x: %s",
+                                      job->addr + programmed, last_error(f)));
         uint32_t rp = le32_get(st), state = le32_get(st + 4);
         if (rp > programmed && rp <= written) {
             flash_program_progress(f, job->addr + programmed, rp - programmed);
@@ -239,8 +240,7 @@ static int stop_at_unit(struct flash_dev *f, struct flash_loader *l,
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "interrupted, but the flash loader cannot be halted: %s",
                         last_error(f));
-    return ctx_fail(f->ctx, STFLASH_ERR_CANCELLED, "interrupted at 0x%08x",
-                    job->addr + programmed);
+    return ctx_fail(f->ctx, STFLASH_ERR_CANCELLED, "interrupted at 0x%08x", job->addr + programmed);
 }
 
 /* Twice the datasheet's worst case for len bytes, plus the margin. */
@@ -321,8 +321,8 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
                 rc = watchdog_reload(f->dbg, f->chip);
                 if (rc != STFLASH_OK)
                     return abort_job(f, l,
-                                     ctx_fail(f->ctx, rc, "cannot program 0x%08x-0x%08x: %s",
-                                              addr, addr + len - 1u, last_error(f)));
+                                     ctx_fail(f->ctx, rc, "cannot program 0x%08x-0x%08x: %s", addr,
+                                              addr + len - 1u, last_error(f)));
                 flash_program_progress(f, addr + programmed, rp - programmed);
                 programmed = rp;
                 moved = now_ms();
@@ -356,10 +356,10 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
         if (rc == STFLASH_OK)
             rc = watchdog_reload(f->dbg, f->chip);
         if (rc != STFLASH_OK)
-            return abort_job(
-                f, l,
-                ctx_fail(f->ctx, rc, "cannot load the data for 0x%08x into SRAM at 0x%08x: %s",
-                         addr + written, l->ring + at, last_error(f)));
+            return abort_job(f, l,
+                             ctx_fail(f->ctx, rc,
+                                      "cannot load the data for 0x%08x into SRAM at 0x%08x: %s",
+                                      addr + written, l->ring + at, last_error(f)));
         written += n;
         chunk = chunk_max;
     }

@@ -22,23 +22,23 @@
 #include "flash/flash.h"
 
 struct flash_loader {
-    uint32_t code;      /* loader entry (SRAM) */
-    uint32_t sp;        /* initial stack pointer */
-    uint32_t ctrl;      /* control block */
-    uint32_t ring;      /* ring buffer */
-    uint32_t ring_size; /* bytes, a power of two */
+    uint32_t code;         /* loader entry (SRAM) */
+    uint32_t sp;           /* initial stack pointer */
+    uint32_t ctrl;         /* control block */
+    uint32_t ring;         /* ring buffer */
+    uint32_t ring_size;    /* bytes, a power of two */
     const uint8_t *loaded; /* the loader in SRAM now, NULL before the first */
     bool running;          /* started and not yet waited for */
 };
 
 /* One job: [addr, addr+len) of one bank, from data. */
 struct flash_loader_job {
-    uint32_t regs;   /* the bank's controller registers (LDR_CB_REGS) */
+    uint32_t regs; /* the bank's controller registers (LDR_CB_REGS) */
     uint32_t addr;
-    uint32_t len;    /* a multiple of the program unit */
+    uint32_t len; /* a multiple of the program unit */
     const uint8_t *data;
-    uint32_t erased; /* an erased program unit (LDR_CB_ERASED) */
-    uint32_t arg;    /* family-specific (LDR_CB_ARG) */
+    uint32_t erased;  /* an erased program unit (LDR_CB_ERASED) */
+    uint32_t arg;     /* family-specific (LDR_CB_ARG) */
     uint32_t unit_us; /* longest time one program unit may take (datasheet), for the deadlines */
     uint32_t unit;    /* bytes per program unit */
 };

@@ -123,8 +123,7 @@ static bool unit_blank(const struct plan *p, const struct flash_unit *u)
     return p->unit_state && (p->unit_state[u->index] & UNIT_BLANK);
 }
 
-int plan_fill(struct flash_dev *f, const struct stflash_image *img, struct plan *p,
-                     bool mass_erase)
+int plan_fill(struct flash_dev *f, const struct stflash_image *img, struct plan *p, bool mass_erase)
 {
     uint8_t erased = f->map.erased;
     size_t seg = 0;
@@ -195,7 +194,7 @@ int plan_fill(struct flash_dev *f, const struct stflash_image *img, struct plan 
  * first unit not covered whole, the whole units of each map region (one piece each), the part of
  * a last unit. Returns how many regions were written to r (at most FLASH_UNIT_REGIONS_MAX). */
 size_t flash_unit_regions(const struct flash_dev *f, uint32_t addr, uint32_t len,
-                           struct flash_crc_region *r)
+                          struct flash_crc_region *r)
 {
     size_t n = 0;
     uint64_t a = addr, end = (uint64_t)addr + len;
@@ -256,7 +255,8 @@ int plan_skip_unchanged(struct flash_dev *f, const struct stflash_image *img, st
         goto out;
     }
     for (size_t i = 0; i < img->segment_count; i++)
-        nr += flash_unit_regions(f, img->segments[i].addr, (uint32_t)img->segments[i].len, regions + nr);
+        nr += flash_unit_regions(f, img->segments[i].addr, (uint32_t)img->segments[i].len,
+                                 regions + nr);
     for (size_t i = 0; i < nr; i++)
         np += flash_crc_piece_count(&regions[i]);
     crcs = calloc(np ? np : 1, sizeof *crcs);
@@ -407,8 +407,9 @@ static void plan_erase_runs(struct flash_dev *f, struct plan *p)
                 p->erase_runs[p->erase_count++] = (struct run){u.addr, u.size, NULL};
         }
     if (left_out && f->ctx)
-        ctx_log(f->ctx, STFLASH_LOG_INFO, "%zu of %zu %ss to program are erased already: not erased",
-                left_out, units, flash_map_unit_noun(&f->map));
+        ctx_log(f->ctx, STFLASH_LOG_INFO,
+                "%zu of %zu %ss to program are erased already: not erased", left_out, units,
+                flash_map_unit_noun(&f->map));
 }
 
 int plan_check_image(struct flash_dev *f, const struct stflash_image *img, const char *what)

@@ -80,8 +80,7 @@ size_t flash_unit_regions(const struct flash_dev *f, uint32_t addr, uint32_t len
                           struct flash_crc_region *r);
 
 /* The i-th piece of a CRC region: its address and length. */
-void flash_region_piece(const struct flash_crc_region *r, size_t i, uint32_t *addr,
-                        uint32_t *len);
+void flash_region_piece(const struct flash_crc_region *r, size_t i, uint32_t *addr, uint32_t *len);
 
 /* A note in the log when the CRC routine cannot be used, with the reason. */
 void flash_crc_unavailable(struct flash_dev *f, int rc, const char *instead);

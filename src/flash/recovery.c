@@ -134,8 +134,9 @@ void flash_recovery_open(struct flash_dev *f, struct flash_recovery *r)
     }
     char dir[sizeof r->path - 64], want[96];
     if (state_dir(dir, sizeof dir) != 0) {
-        ctx_log(f->ctx, STFLASH_LOG_WARN, "neither XDG_STATE_HOME nor HOME is set: no recovery "
-                                          "file for this job");
+        ctx_log(f->ctx, STFLASH_LOG_WARN,
+                "neither XDG_STATE_HOME nor HOME is set: no recovery "
+                "file for this job");
         return;
     }
     header(f, uid, want, sizeof want);
@@ -195,8 +196,10 @@ int flash_recovery_merge(struct flash_dev *f, struct flash_recovery *r,
         if (rc != STFLASH_OK) {
             free(now);
             free(segs);
-            return ctx_fail(f->ctx, rc, "cannot read 0x%08x to restore the bytes of an "
-                            "interrupted write: %s", s->addr, last_error(f));
+            return ctx_fail(f->ctx, rc,
+                            "cannot read 0x%08x to restore the bytes of an "
+                            "interrupted write: %s",
+                            s->addr, last_error(f));
         }
         /* Another value than the saved one and than erased: written since by something else. */
         bool conflict = false;
@@ -269,8 +272,8 @@ static int kept_spans(const struct stflash_image *img, const struct flash_recove
                 s = more;
                 cap *= 2;
             }
-            s[n++] = (struct flash_recovery_span){runs[i].addr + start, k - start,
-                                                  runs[i].data + start};
+            s[n++] =
+                (struct flash_recovery_span){runs[i].addr + start, k - start, runs[i].data + start};
         }
     }
     *out = s;

@@ -29,7 +29,7 @@ struct flash_recovery {
     char path[512];                    /* "" when no file can be kept for this chip */
     struct flash_recovery_span *spans; /* left over by an interrupted job (loaded) */
     size_t count;
-    bool saved;                        /* this job wrote the file */
+    bool saved; /* this job wrote the file */
 };
 
 /* Finds the file of the chip (its UID read from the target) and loads what an interrupted job

@@ -28,7 +28,8 @@ int watchdog_reload(struct dbg *d, const struct stflash_chip_info *chip);
  * (flash/sysregs.c has the line of each). */
 #define RCC_CSR_RMVF (1u << 24)
 #define RCC_CSR_PINRSTF (1u << 26)
-#define RCC_CSR_RESET_FLAGS 0xFC000000u /* PINRSTF, PORRSTF, SFTRSTF, IWDGRSTF, WWDGRSTF, LPWRRSTF */
+#define RCC_CSR_RESET_FLAGS                                                                        \
+    0xFC000000u /* PINRSTF, PORRSTF, SFTRSTF, IWDGRSTF, WWDGRSTF, LPWRRSTF */
 
 /* Clears the reset flags (RMVF). STFLASH_ERR_UNSUPPORTED when the family is not in the table. */
 int reset_flags_clear(struct dbg *d, const struct stflash_chip_info *chip);

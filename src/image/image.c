@@ -277,8 +277,9 @@ int stflash_image_parse_buffer(const uint8_t *buf, size_t len, enum stflash_imag
         }
         fmt = stflash_image_detect_format(buf, len);
         if (fmt == STFLASH_IMAGE_AUTO) {
-            img_set_error(err, "input is text but neither intel hex nor s-record (load it as binary "
-                           "explicitly to flash it as raw bytes)");
+            img_set_error(err,
+                          "input is text but neither intel hex nor s-record (load it as binary "
+                          "explicitly to flash it as raw bytes)");
             return STFLASH_ERR_FORMAT;
         }
     } else if (fmt != STFLASH_IMAGE_BIN && fmt != STFLASH_IMAGE_IHEX && fmt != STFLASH_IMAGE_SREC &&
@@ -299,7 +300,7 @@ int stflash_image_parse_buffer(const uint8_t *buf, size_t len, enum stflash_imag
             struct img_ctx loc = {.locate = true, .locate_addr = at};
             if (run_parser(&loc, fmt, buf, len, bin_base) == STFLASH_OK && loc.located_count == 2)
                 img_set_error(err, "overlapping data at 0x%08x (%s %lu and %s %lu)", (unsigned)at,
-                          loc.origin_kind, loc.located[1], loc.origin_kind, loc.located[0]);
+                              loc.origin_kind, loc.located[1], loc.origin_kind, loc.located[0]);
             else
                 img_set_error(err, "overlapping data at 0x%08x", (unsigned)at);
             ctx_release(&loc);

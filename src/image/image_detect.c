@@ -180,4 +180,3 @@ enum stflash_image_format stflash_image_detect_format(const uint8_t *buf, size_t
     }
     return STFLASH_IMAGE_AUTO;
 }
-

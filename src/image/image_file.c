@@ -48,7 +48,8 @@ static const char *file_kind(mode_t mode)
  * never blocks on a pipe nobody writes to nor reads a device without end. *size is the file's
  * size (0 for standard input, whose size is not known before reading).
  */
-static int open_image(const char *path, int *fd_out, uint64_t *size, struct stflash_image_error *err)
+static int open_image(const char *path, int *fd_out, uint64_t *size,
+                      struct stflash_image_error *err)
 {
     if (strcmp(path, "-") == 0) {
         *fd_out = STDIN_FILENO;
@@ -66,8 +67,9 @@ static int open_image(const char *path, int *fd_out, uint64_t *size, struct stfl
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        img_set_error(err, "cannot read '%s': it is %s, not a regular file (give an image file, "
-                           "or '-' for standard input)",
+        img_set_error(err,
+                      "cannot read '%s': it is %s, not a regular file (give an image file, "
+                      "or '-' for standard input)",
                       path, file_kind(st.st_mode));
         errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
         return STFLASH_ERR_IO;
@@ -147,10 +149,10 @@ enum stflash_image_format stflash_image_format_from_path(const char *path)
         const char *ext;
         enum stflash_image_format fmt;
     } exts[] = {
-        {".bin", STFLASH_IMAGE_BIN},   {".hex", STFLASH_IMAGE_IHEX},  {".ihex", STFLASH_IMAGE_IHEX},
-        {".ihx", STFLASH_IMAGE_IHEX},  {".srec", STFLASH_IMAGE_SREC}, {".s19", STFLASH_IMAGE_SREC},
-        {".s28", STFLASH_IMAGE_SREC},  {".s37", STFLASH_IMAGE_SREC},  {".mot", STFLASH_IMAGE_SREC},
-        {".elf", STFLASH_IMAGE_ELF},   {".axf", STFLASH_IMAGE_ELF},
+        {".bin", STFLASH_IMAGE_BIN},  {".hex", STFLASH_IMAGE_IHEX},  {".ihex", STFLASH_IMAGE_IHEX},
+        {".ihx", STFLASH_IMAGE_IHEX}, {".srec", STFLASH_IMAGE_SREC}, {".s19", STFLASH_IMAGE_SREC},
+        {".s28", STFLASH_IMAGE_SREC}, {".s37", STFLASH_IMAGE_SREC},  {".mot", STFLASH_IMAGE_SREC},
+        {".elf", STFLASH_IMAGE_ELF},  {".axf", STFLASH_IMAGE_ELF},
     };
     if (path == NULL)
         return STFLASH_IMAGE_AUTO;

@@ -917,8 +917,8 @@ int stlink_read_debug32(struct stlink *sl, uint32_t addr, uint32_t *val)
     }
     char what[64];
     uint8_t cmd[STLINK_CMD_SIZE];
-    int rc = debug32_command(sl, "read", STLINK_DEBUG_APIV2_READDEBUGREG, addr, cmd, what,
-                             sizeof what);
+    int rc =
+        debug32_command(sl, "read", STLINK_DEBUG_APIV2_READDEBUGREG, addr, cmd, what, sizeof what);
     return rc == STFLASH_OK ? read_word(sl, cmd, what, val) : rc;
 }
 

@@ -37,7 +37,7 @@ struct stlink {
     uint32_t swd_khz;
     size_t max_rw8;           /* 64 on V2, 512 on V3 */
     uint32_t wait_timeout_ms; /* how long WAIT answers are retried (stlink_init: 500) */
-    uint8_t initial_mode; /* enum stlink_mode the probe was in when opened */
+    uint8_t initial_mode;     /* enum stlink_mode the probe was in when opened */
 };
 
 /* Reads the version (GET_VERSION, GET_VERSION_EX on V3), after a USB reset of the probe and

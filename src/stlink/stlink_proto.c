@@ -111,47 +111,83 @@ int stlink_cmd_phase(const uint8_t cmd[STLINK_CMD_SIZE], int ver_major, struct s
 const char *stlink_status_name(uint8_t status)
 {
     switch (status) {
-    case STLINK_OK: return "ok";
-    case STLINK_FALSE: return "fault";
-    case STLINK_SWD_AP_WAIT: return "AP wait";
-    case STLINK_SWD_AP_FAULT: return "AP fault";
-    case STLINK_SWD_AP_ERROR: return "AP error";
-    case STLINK_SWD_AP_PARITY_ERROR: return "AP parity error";
-    case STLINK_SWD_DP_WAIT: return "DP wait";
-    case STLINK_SWD_DP_FAULT: return "DP fault";
-    case STLINK_SWD_DP_ERROR: return "DP error (no SWD response)";
-    case STLINK_SWD_DP_PARITY_ERROR: return "DP parity error";
-    case STLINK_SWD_AP_WDATA_ERROR: return "AP write data error";
-    case STLINK_SWD_AP_STICKY_ERROR: return "AP sticky error";
-    case STLINK_SWD_AP_STICKYORUN_ERROR: return "AP sticky overrun";
-    case STLINK_BAD_AP_ERROR: return "bad AP";
-    case STLINK_JTAG_UNKNOWN_CMD: return "unknown command";
-    case STLINK_JTAG_WRITE_ERROR: return "write error";
-    case STLINK_JTAG_WRITE_VERIF_ERROR: return "write verify error";
-    default: return "unknown status";
+    case STLINK_OK:
+        return "ok";
+    case STLINK_FALSE:
+        return "fault";
+    case STLINK_SWD_AP_WAIT:
+        return "AP wait";
+    case STLINK_SWD_AP_FAULT:
+        return "AP fault";
+    case STLINK_SWD_AP_ERROR:
+        return "AP error";
+    case STLINK_SWD_AP_PARITY_ERROR:
+        return "AP parity error";
+    case STLINK_SWD_DP_WAIT:
+        return "DP wait";
+    case STLINK_SWD_DP_FAULT:
+        return "DP fault";
+    case STLINK_SWD_DP_ERROR:
+        return "DP error (no SWD response)";
+    case STLINK_SWD_DP_PARITY_ERROR:
+        return "DP parity error";
+    case STLINK_SWD_AP_WDATA_ERROR:
+        return "AP write data error";
+    case STLINK_SWD_AP_STICKY_ERROR:
+        return "AP sticky error";
+    case STLINK_SWD_AP_STICKYORUN_ERROR:
+        return "AP sticky overrun";
+    case STLINK_BAD_AP_ERROR:
+        return "bad AP";
+    case STLINK_JTAG_UNKNOWN_CMD:
+        return "unknown command";
+    case STLINK_JTAG_WRITE_ERROR:
+        return "write error";
+    case STLINK_JTAG_WRITE_VERIF_ERROR:
+        return "write verify error";
+    default:
+        return "unknown status";
     }
 }
 
 const char *stlink_status_ident(uint8_t status)
 {
     switch (status) {
-    case STLINK_OK: return "OK";
-    case STLINK_FALSE: return "FALSE";
-    case STLINK_SWD_AP_WAIT: return "SWD_AP_WAIT";
-    case STLINK_SWD_AP_FAULT: return "SWD_AP_FAULT";
-    case STLINK_SWD_AP_ERROR: return "SWD_AP_ERROR";
-    case STLINK_SWD_AP_PARITY_ERROR: return "SWD_AP_PARITY_ERROR";
-    case STLINK_SWD_DP_WAIT: return "SWD_DP_WAIT";
-    case STLINK_SWD_DP_FAULT: return "SWD_DP_FAULT";
-    case STLINK_SWD_DP_ERROR: return "SWD_DP_ERROR";
-    case STLINK_SWD_DP_PARITY_ERROR: return "SWD_DP_PARITY_ERROR";
-    case STLINK_SWD_AP_WDATA_ERROR: return "SWD_AP_WDATA_ERROR";
-    case STLINK_SWD_AP_STICKY_ERROR: return "SWD_AP_STICKY_ERROR";
-    case STLINK_SWD_AP_STICKYORUN_ERROR: return "SWD_AP_STICKYORUN_ERROR";
-    case STLINK_BAD_AP_ERROR: return "BAD_AP_ERROR";
-    case STLINK_JTAG_UNKNOWN_CMD: return "JTAG_UNKNOWN_CMD";
-    case STLINK_JTAG_WRITE_ERROR: return "JTAG_WRITE_ERROR";
-    case STLINK_JTAG_WRITE_VERIF_ERROR: return "JTAG_WRITE_VERIF_ERROR";
-    default: return "UNKNOWN";
+    case STLINK_OK:
+        return "OK";
+    case STLINK_FALSE:
+        return "FALSE";
+    case STLINK_SWD_AP_WAIT:
+        return "SWD_AP_WAIT";
+    case STLINK_SWD_AP_FAULT:
+        return "SWD_AP_FAULT";
+    case STLINK_SWD_AP_ERROR:
+        return "SWD_AP_ERROR";
+    case STLINK_SWD_AP_PARITY_ERROR:
+        return "SWD_AP_PARITY_ERROR";
+    case STLINK_SWD_DP_WAIT:
+        return "SWD_DP_WAIT";
+    case STLINK_SWD_DP_FAULT:
+        return "SWD_DP_FAULT";
+    case STLINK_SWD_DP_ERROR:
+        return "SWD_DP_ERROR";
+    case STLINK_SWD_DP_PARITY_ERROR:
+        return "SWD_DP_PARITY_ERROR";
+    case STLINK_SWD_AP_WDATA_ERROR:
+        return "SWD_AP_WDATA_ERROR";
+    case STLINK_SWD_AP_STICKY_ERROR:
+        return "SWD_AP_STICKY_ERROR";
+    case STLINK_SWD_AP_STICKYORUN_ERROR:
+        return "SWD_AP_STICKYORUN_ERROR";
+    case STLINK_BAD_AP_ERROR:
+        return "BAD_AP_ERROR";
+    case STLINK_JTAG_UNKNOWN_CMD:
+        return "JTAG_UNKNOWN_CMD";
+    case STLINK_JTAG_WRITE_ERROR:
+        return "JTAG_WRITE_ERROR";
+    case STLINK_JTAG_WRITE_VERIF_ERROR:
+        return "JTAG_WRITE_VERIF_ERROR";
+    default:
+        return "UNKNOWN";
     }
 }

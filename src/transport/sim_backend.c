@@ -15,8 +15,8 @@ static _Atomic(const struct stflash_backend *) registered;
 
 /* What a "sim" selector says when no back-end is registered. */
 #define SIM_MISSING                                                                                \
-    "the virtual board is not part of this program (a program using the library links "          \
-    "libstflash-sim and calls stflash_sim_register(); the stflash tools have it when built with " \
+    "the virtual board is not part of this program (a program using the library links "            \
+    "libstflash-sim and calls stflash_sim_register(); the stflash tools have it when built with "  \
     "STFLASH_BUILD_SIM on, the default)"
 
 struct sim_transport {
@@ -70,8 +70,8 @@ int sim_backend_enumerate(struct stflash_ctx *ctx, const char *spec, transport_f
     return b->enumerate(ctx, spec ? spec : "", relay_found, &r);
 }
 
-static int sim_xfer(struct transport *tr, const uint8_t cmd[16], const uint8_t *out,
-                    size_t out_len, uint8_t *in, size_t in_len)
+static int sim_xfer(struct transport *tr, const uint8_t cmd[16], const uint8_t *out, size_t out_len,
+                    uint8_t *in, size_t in_len)
 {
     struct sim_transport *t = (struct sim_transport *)tr;
     return t->backend->xfer(t->link, cmd, out, out_len, in, in_len);

@@ -17,8 +17,8 @@
 #include "core/net.h"
 #include "stlink/stlink_proto.h"
 #include "transport/stlink_server_proto.h"
-#include "transport/transport.h"
 #include "transport/tcp_reply.h"
+#include "transport/transport.h"
 
 #define TCP_DEFAULT_HOST "127.0.0.1"
 #define TCP_CONNECT_MS 3000
@@ -39,7 +39,6 @@ struct conn {
     char where[96]; /* "stlink-server at 127.0.0.1:7184" */
     uint32_t api;
 };
-
 
 struct tcp_transport {
     struct transport base;
@@ -217,8 +216,8 @@ static int conn_open(struct stflash_ctx *ctx, const char *host, int port, struct
 }
 
 /* The shared secret of a server started with 'stflash serve --secret FILE': when the
- * environment names the file (STFLASH_SERVER_SECRET), it is sent first (STLINK_SERVER_STFLASH_AUTH).
- * A trailing newline in the file is not part of the secret. */
+ * environment names the file (STFLASH_SERVER_SECRET), it is sent first
+ * (STLINK_SERVER_STFLASH_AUTH). A trailing newline in the file is not part of the secret. */
 static int conn_auth(struct conn *c)
 {
     const char *path = getenv("STFLASH_SERVER_SECRET");
@@ -446,9 +445,8 @@ static int tcp_trace_read(struct transport *tr, uint8_t *buf, size_t len)
         rc = recv_all(c, buf, len, deadline, "SEND_USB_CMD (trace)");
     else if (rc == STFLASH_OK) {
         drain(c, len);
-        return ctx_fail(tr->ctx, server_status_error(le32_get(status)),
-                        "%s: trace read failed: %s", t->what,
-                        server_status_text(le32_get(status)));
+        return ctx_fail(tr->ctx, server_status_error(le32_get(status)), "%s: trace read failed: %s",
+                        t->what, server_status_text(le32_get(status)));
     }
     if (rc != STFLASH_OK) {
         conn_close(c);

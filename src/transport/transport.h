@@ -45,7 +45,8 @@ struct transport {
 typedef void (*transport_found_fn)(void *user, const struct stflash_probe_info *info);
 
 /* USB (transport/usb.c). Enumeration reports probes that cannot be opened too, with the reason
- * (permission: the udev rules file and how to install it; busy; V3 in its DFU loader). STFLASH_ERR_IO when libusb cannot be initialised (no USB subsystem). */
+ * (permission: the udev rules file and how to install it; busy; V3 in its DFU loader).
+ * STFLASH_ERR_IO when libusb cannot be initialised (no USB subsystem). */
 int usb_enumerate(struct stflash_ctx *ctx, transport_found_fn fn, void *user);
 /* Opens the USB probe whose serial (as printed) equals `serial` (case-insensitive; else the only
  * one it is a prefix of); NULL: the only one. Errors: see transport_pick, STFLASH_ERR_ACCESS,

@@ -57,8 +57,8 @@ struct usb_transport {
     libusb_context *usb;
     libusb_device_handle *handle;
     uint8_t ep_out, ep_in;
-    char what[200]; /* the probe, for messages */
-    bool gone;      /* disconnected: every later exchange fails at once */
+    char what[200];  /* the probe, for messages */
+    bool gone;       /* disconnected: every later exchange fails at once */
     uint32_t v1_tag; /* ST-LINK/V1: tag of the last command wrapper (usb_v1.c) */
 };
 
@@ -293,7 +293,7 @@ static int usb_xfer(struct transport *tr, const uint8_t cmd[16], const uint8_t *
 {
     struct usb_transport *t = (struct usb_transport *)tr;
     if (t->base.info.pid == STLINK_PID_V1) {
-        const struct usb_v1_link link = {t->handle, tr->ctx,   t->what,
+        const struct usb_v1_link link = {t->handle,      tr->ctx,    t->what,
                                          USB_TIMEOUT_MS, &t->v1_tag, &t->gone};
         return usb_v1_xfer(&link, cmd, out, out_len, in, in_len);
     }
@@ -342,8 +342,8 @@ static void drain_in(struct usb_transport *t)
         return;
     for (int i = 0; i < USB_DRAIN_MAX_READS; i++) {
         int done = 0;
-        int rc = libusb_bulk_transfer(t->handle, t->ep_in, junk, (int)cap, &done,
-                                      USB_DRAIN_TIMEOUT_MS);
+        int rc =
+            libusb_bulk_transfer(t->handle, t->ep_in, junk, (int)cap, &done, USB_DRAIN_TIMEOUT_MS);
         if (rc != 0 && rc != LIBUSB_ERROR_OVERFLOW)
             break; /* nothing (more) waiting */
         ctx_log(t->base.ctx, STFLASH_LOG_INFO,
@@ -445,8 +445,8 @@ static int open_found(struct stflash_ctx *ctx, libusb_context *usb, const struct
     t->usb = usb;
     t->handle = h;
     t->ep_in = USB_EP_IN;
-    t->ep_out = f->info.pid == STLINK_PID_V2 || f->info.pid == STLINK_PID_V1 ? USB_EP_OUT_V2
-                                                                              : USB_EP_OUT;
+    t->ep_out =
+        f->info.pid == STLINK_PID_V2 || f->info.pid == STLINK_PID_V1 ? USB_EP_OUT_V2 : USB_EP_OUT;
     t->base.reset = usb_reset;
     t->base.trace_read = usb_trace_read;
     snprintf(t->what, sizeof t->what, "%s", what);

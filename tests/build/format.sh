@@ -17,8 +17,8 @@ fi
 mapfile -t files < <(printf '%s\n' "${files[@]}" | grep -v '^src/flash/loaders/generated/')
 [ "${#files[@]}" -gt 100 ] || { echo "FAIL: only ${#files[@]} C files found in $src" >&2; exit 1; }
 if ! "$fmt" --dry-run --Werror "${files[@]}" 2>"${TMPDIR:-/tmp}/format.$$"; then
-    n=$(grep -c "warning:" "${TMPDIR:-/tmp}/format.$$" || true)
-    grep "warning:" "${TMPDIR:-/tmp}/format.$$" | cut -d: -f1 | sort -u | head -20 >&2
+    n=$(grep -cE "(warning|error):" "${TMPDIR:-/tmp}/format.$$" || true)
+    grep -E "(warning|error):" "${TMPDIR:-/tmp}/format.$$" | cut -d: -f1 | sort -u | head -20 >&2
     rm -f "${TMPDIR:-/tmp}/format.$$"
     echo "FAIL: $n lines differ from .clang-format; run: clang-format -i FILE..." >&2
     exit 1

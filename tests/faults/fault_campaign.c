@@ -36,11 +36,11 @@
 #define RUN_DEADLINE_S 60
 
 enum outcome { VERIFIED, FAILED, FAILED_TWICE, CORRUPT, STUCK, SETUP, HANG, N_OUTCOMES };
-static const char *const outcome_names[] = {"verified", "failed", "rerun2", "corrupt", "stuck",
-                                            "setup",    "hang"};
+static const char *const outcome_names[] = {"verified", "failed", "rerun2", "corrupt",
+                                            "stuck",    "setup",  "hang"};
 
-static const char *const kinds[] = {"disconnect", "silence", "wait", "ap-fault", "reset", "power",
-                                    "pgerr", "wrprterr", "bsy", "flip"};
+static const char *const kinds[] = {"disconnect", "silence", "wait",     "ap-fault", "reset",
+                                    "power",      "pgerr",   "wrprterr", "bsy",      "flip"};
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 
 static uint32_t rng(uint64_t *s)
@@ -99,8 +99,8 @@ static int open_board(struct stflash_ctx *ctx, const char *state, const char *fa
     char sel[512];
     snprintf(sel, sizeof sel, "sim:stm32f103c8,state=%s%s%s", state, fault ? ",fault=" : "",
              fault ? fault : "");
-    struct stflash_open_options o = {.selector = sel, .connect = STFLASH_CONNECT_UNDER_RESET,
-                                     .halt = true};
+    struct stflash_open_options o = {
+        .selector = sel, .connect = STFLASH_CONNECT_UNDER_RESET, .halt = true};
     return stflash_open(ctx, &o, dev);
 }
 
@@ -292,8 +292,8 @@ int main(int argc, char **argv)
         /* Every kind must have struck at least once where the writes are long enough to meet
          * it (a campaign of a few runs may miss some). */
         bool survivable = strcmp(kinds[k], "wait") == 0; /* WAIT is retried, not a failure */
-        unsigned expected = survivable ? counts[k][VERIFIED]
-                                       : counts[k][FAILED] + counts[k][FAILED_TWICE];
+        unsigned expected =
+            survivable ? counts[k][VERIFIED] : counts[k][FAILED] + counts[k][FAILED_TWICE];
         if (runs >= 10u * N_KINDS && expected == 0) {
             fprintf(stderr, "fault kind %s never had its expected outcome (%s)\n", kinds[k],
                     survivable ? "verified" : "failed");

@@ -61,8 +61,8 @@ static const char usage_text[] =
 
 struct options {
     unsigned port;
-    bool reset;  /* reset the target when gdb connects (not with -n) */
-    bool debug;  /* -v */
+    bool reset; /* reset the target when gdb connects (not with -n) */
+    bool debug; /* -v */
     bool semihosting;
     enum stflash_connect connect;
     uint32_t khz;
@@ -144,8 +144,8 @@ static int parse(int argc, char **argv, struct options *o)
         }
     }
     if (optind < argc) {
-        compat_log(CL_ERROR, "stflash", "unexpected argument '%s': 'st-util --help' lists the options",
-                   argv[optind]);
+        compat_log(CL_ERROR, "stflash",
+                   "unexpected argument '%s': 'st-util --help' lists the options", argv[optind]);
         return 1 + 1;
     }
     return 0;

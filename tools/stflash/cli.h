@@ -11,12 +11,12 @@
 /* Exit codes (documented in --help, docs/cli.md and the man page). */
 enum cli_exit {
     EXIT_OK = 0,
-    EXIT_FAILED = 1,    /* the operation failed */
-    EXIT_USAGE = 2,     /* bad command line */
-    EXIT_NO_PROBE = 3,  /* no probe, or the probe cannot be opened */
-    EXIT_TARGET = 4,    /* the target does not respond */
-    EXIT_VERIFY = 5,    /* verification failed */
-    EXIT_PROTECTED = 6, /* read or write protection */
+    EXIT_FAILED = 1,        /* the operation failed */
+    EXIT_USAGE = 2,         /* bad command line */
+    EXIT_NO_PROBE = 3,      /* no probe, or the probe cannot be opened */
+    EXIT_TARGET = 4,        /* the target does not respond */
+    EXIT_VERIFY = 5,        /* verification failed */
+    EXIT_PROTECTED = 6,     /* read or write protection */
     EXIT_INTERRUPTED = 128, /* plus the signal: a write stopped by Ctrl-C (130) or SIGTERM (143) */
 };
 
@@ -27,9 +27,9 @@ struct cli {
     uint32_t swd_khz; /* --freq, 0 = the probe's default */
     enum stflash_connect connect;
     bool connect_given;
-    uint32_t flash_size; /* --flash-size, 0 = read the register */
+    uint32_t flash_size;                  /* --flash-size, 0 = read the register */
     const struct stflash_chip_info *chip; /* --chip, NULL = detect */
-    bool allow_wireless_stack; /* --allow-wireless-stack (STM32WB/WL secure area) */
+    bool allow_wireless_stack;            /* --allow-wireless-stack (STM32WB/WL secure area) */
     int verbose;
     bool quiet;
     bool json;

@@ -94,8 +94,8 @@ int cmd_chips(struct cli *cli, int argc, char **argv, int first)
         session_done(cli);
         return EXIT_OK;
     }
-    printf("%-6s %-9s %-10s %-8s %-8s %-5s %-35s %s\n", "DEV_ID", "FAMILY", "CORE", "FLASH",
-           "SRAM", "WRITE", "ERASE UNITS", "PARTS");
+    printf("%-6s %-9s %-10s %-8s %-8s %-5s %-35s %s\n", "DEV_ID", "FAMILY", "CORE", "FLASH", "SRAM",
+           "WRITE", "ERASE UNITS", "PARTS");
     for (size_t i = 0; stflash_chip_at(i); i++) {
         const struct stflash_chip_info *c = stflash_chip_at(i);
         char flash[32], sram[32], units[96];

@@ -68,8 +68,8 @@ static int mem_read(struct cli *cli, const struct cmdline *cl)
         struct json_object *words = jout_arr(jout_root(), "words");
         for (uint64_t i = 0; lrc == 0 && i < count; i++) {
             const uint8_t *w = buf + i * 4u;
-            uint32_t v = (uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16 |
-                         (uint32_t)w[3] << 24;
+            uint32_t v =
+                (uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16 | (uint32_t)w[3] << 24;
             char hex[12];
             snprintf(hex, sizeof hex, "0x%08x", v);
             if (words)
@@ -154,8 +154,8 @@ int cmd_mem(struct cli *cli, int argc, char **argv, int first)
 int cmd_regs(struct cli *cli, int argc, char **argv, int first)
 {
     static const struct opt_spec spec[] = {{NULL, 0, OPT_NONE, 0}};
-    static const char *const names[] = {"r0", "r1", "r2",  "r3",  "r4",  "r5", "r6",
-                                        "r7", "r8", "r9",  "r10", "r11", "r12", "sp",
+    static const char *const names[] = {"r0", "r1", "r2",   "r3",  "r4",  "r5",  "r6",
+                                        "r7", "r8", "r9",   "r10", "r11", "r12", "sp",
                                         "lr", "pc", "xpsr", "msp", "psp"};
     struct cmdline cl;
     int rc = cmd_begin(cli, "regs", spec, argc, argv, first, &cl, 0, 0, "");

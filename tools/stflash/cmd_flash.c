@@ -7,8 +7,16 @@
 #include "json_out.h"
 #include "multi.h"
 
-enum { OPT_FORMAT = 1, OPT_MASS_ERASE, OPT_NO_VERIFY, OPT_RESET, OPT_HALT, OPT_NO_RESET, OPT_FULL,
-       OPT_NO_RESET_BEFORE };
+enum {
+    OPT_FORMAT = 1,
+    OPT_MASS_ERASE,
+    OPT_NO_VERIFY,
+    OPT_RESET,
+    OPT_HALT,
+    OPT_NO_RESET,
+    OPT_FULL,
+    OPT_NO_RESET_BEFORE
+};
 
 /* Ctrl-C (SIGINT) or SIGTERM during a write: the library stops at its next safe point (between
  * erase units), locks the flash controller and says what was written; a second signal ends the
@@ -125,11 +133,16 @@ static bool image_in_sram(const struct stflash_image *img)
 int cmd_write(struct cli *cli, int argc, char **argv, int first)
 {
     static const struct opt_spec spec[] = {
-        {"format", 0, OPT_REQUIRED, OPT_FORMAT},   {"mass-erase", 0, OPT_NONE, OPT_MASS_ERASE},
-        {"no-verify", 0, OPT_NONE, OPT_NO_VERIFY}, {"reset", 0, OPT_OPTIONAL, OPT_RESET},
-        {"halt", 0, OPT_NONE, OPT_HALT},           {"no-reset", 0, OPT_NONE, OPT_NO_RESET},
-        {"full", 0, OPT_NONE, OPT_FULL},           {"no-reset-before", 0, OPT_NONE, OPT_NO_RESET_BEFORE},
-        {"log", 0, OPT_REQUIRED, MOPT_LOG},        {"serial-at", 0, OPT_REQUIRED, MOPT_SERIAL_AT},
+        {"format", 0, OPT_REQUIRED, OPT_FORMAT},
+        {"mass-erase", 0, OPT_NONE, OPT_MASS_ERASE},
+        {"no-verify", 0, OPT_NONE, OPT_NO_VERIFY},
+        {"reset", 0, OPT_OPTIONAL, OPT_RESET},
+        {"halt", 0, OPT_NONE, OPT_HALT},
+        {"no-reset", 0, OPT_NONE, OPT_NO_RESET},
+        {"full", 0, OPT_NONE, OPT_FULL},
+        {"no-reset-before", 0, OPT_NONE, OPT_NO_RESET_BEFORE},
+        {"log", 0, OPT_REQUIRED, MOPT_LOG},
+        {"serial-at", 0, OPT_REQUIRED, MOPT_SERIAL_AT},
         {"serial-format", 0, OPT_REQUIRED, MOPT_SERIAL_FORMAT},
         {"serial-start", 0, OPT_REQUIRED, MOPT_SERIAL_START},
         {"serial-csv", 0, OPT_REQUIRED, MOPT_SERIAL_CSV},
@@ -355,13 +368,14 @@ int cmd_erase(struct cli *cli, int argc, char **argv, int first)
             char sz[32];
             fmt_size(sz, sizeof sz, t.flash_size);
             if (t.secure_flash_start && !cli->allow_wireless_stack)
-                out_result(cli, "erased the flash below the wireless stack (0x%08x..0x%08x; "
-                                "from 0x%08x up it is kept) in %.2f s",
+                out_result(cli,
+                           "erased the flash below the wireless stack (0x%08x..0x%08x; "
+                           "from 0x%08x up it is kept) in %.2f s",
                            t.flash_base, t.secure_flash_start - 1u, t.secure_flash_start,
                            now_seconds() - t0);
             else
-                out_result(cli, "erased the whole flash (%s at 0x%08x) in %.2f s", sz,
-                           t.flash_base, now_seconds() - t0);
+                out_result(cli, "erased the whole flash (%s at 0x%08x) in %.2f s", sz, t.flash_base,
+                           now_seconds() - t0);
         }
     } else if (rc == EXIT_OK) {
         uint64_t lo = addr, hi = (uint64_t)addr + size; /* [lo, hi) */

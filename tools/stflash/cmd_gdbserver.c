@@ -15,8 +15,14 @@
 #include "cli.h"
 #include "gdb.h"
 
-enum { OPT_PORT = 1, OPT_BIND, OPT_ALLOW_REMOTE, OPT_IDLE_TIMEOUT, OPT_SEMIHOSTING,
-       OPT_SEMIHOSTING_DIR };
+enum {
+    OPT_PORT = 1,
+    OPT_BIND,
+    OPT_ALLOW_REMOTE,
+    OPT_IDLE_TIMEOUT,
+    OPT_SEMIHOSTING,
+    OPT_SEMIHOSTING_DIR
+};
 enum { OPT_RTT_PORT = 50 };
 
 static unsigned rtt_port; /* --rtt-port: where `monitor rtt start` serves RTT (0: any free) */
@@ -36,8 +42,7 @@ static int listen_on(const char *bind_addr, unsigned port, unsigned *bound)
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)port);
     if (inet_pton(AF_INET, bind_addr, &sa.sin_addr) != 1) {
-        out_error("invalid --bind address '%s': give an IPv4 address such as 127.0.0.1",
-                  bind_addr);
+        out_error("invalid --bind address '%s': give an IPv4 address such as 127.0.0.1", bind_addr);
         return -EXIT_USAGE;
     }
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -87,8 +92,7 @@ static int serve_clients(struct cli *cli, struct gdb_server *s, int lfd)
         s->listen_fd = lfd;
         int fd = accept(lfd, NULL, NULL);
         if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN ||
-                errno == EWOULDBLOCK)
+            if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN || errno == EWOULDBLOCK)
                 continue;
             out_error("cannot accept a connection: %s", strerror(errno));
             return EXIT_FAILED;
@@ -194,8 +198,7 @@ int cmd_gdbserver(struct cli *cli, int argc, char **argv, int first)
         errno = 0;
         unsigned long p = strtoul(v, &end, 10);
         if (!*v || *v == '-' || *end || errno || p > 65535) {
-            out_error("invalid --rtt-port '%s': give a TCP port from 0 (any free one) to 65535",
-                      v);
+            out_error("invalid --rtt-port '%s': give a TCP port from 0 (any free one) to 65535", v);
             session_done(cli);
             return EXIT_USAGE;
         }

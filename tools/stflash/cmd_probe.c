@@ -129,8 +129,10 @@ static void probe_json(const struct probe_row *rows, size_t n)
         jout_str(o, "location", p->location);
         jout_bool(o, "openable", p->status == STFLASH_OK);
         jout_str(o, "status", p->status == STFLASH_OK ? "ok" : stflash_error_name(p->status));
-        jout_str(o, "error", p->status == STFLASH_OK ? NULL
-                             : (p->status_text[0] ? p->status_text : stflash_strerror(p->status)));
+        jout_str(o, "error",
+                 p->status == STFLASH_OK
+                     ? NULL
+                     : (p->status_text[0] ? p->status_text : stflash_strerror(p->status)));
         if (r->opened) {
             char fw[32], chip[128];
             fmt_firmware(fw, sizeof fw, &r->details);

@@ -8,8 +8,6 @@
 #include "json_out.h"
 #include "options_change.h"
 
-
-
 /* "none", or the protected groups and the flash they cover. */
 static void describe_wrp(char *buf, size_t cap, uint32_t groups, uint32_t group_size,
                          uint32_t flash_base)
@@ -44,13 +42,13 @@ static void describe_wrp(char *buf, size_t cap, uint32_t groups, uint32_t group_
     }
 }
 
-
 static void options_text(const struct stflash_options *o, uint32_t flash_base)
 {
     char wrp[512];
     if (o->has_product_state)
-        printf("%-18s %s (PRODUCT_STATE 0x%02x), read protection level %d", "product state:",
-               options_product_state_name(o->product_state), o->product_state, o->rdp_level);
+        printf("%-18s %s (PRODUCT_STATE 0x%02x), read protection level %d",
+               "product state:", options_product_state_name(o->product_state), o->product_state,
+               o->rdp_level);
     else if (o->rdp_half)
         printf("%-18s level 0.5 (RDP byte 0x%02x): secure side closed to the debugger",
                "read protection:", o->rdp);
@@ -80,8 +78,10 @@ static void options_text(const struct stflash_options *o, uint32_t flash_base)
            o->nrst_stdby ? "no reset entering Standby" : "reset entering Standby");
     if (o->has_bor && o->has_swap_bank) /* H7: BOR_LEV counts up, 00 = off (RM0433 §4.4.2) */
         printf("%-18s %s (BOR_LEV %d%d)\n", "brown-out reset:",
-               o->bor_level == 0 ? "off" : o->bor_level == 1 ? "level 1"
-                                       : o->bor_level == 2 ? "level 2" : "level 3",
+               o->bor_level == 0   ? "off"
+               : o->bor_level == 1 ? "level 1"
+               : o->bor_level == 2 ? "level 2"
+                                   : "level 3",
                (o->bor_level >> 1) & 1, o->bor_level & 1);
     else if (o->has_bor)
         printf("%-18s %s\n", "brown-out reset:",
@@ -281,8 +281,7 @@ static const char *chip_name(struct stflash_dev *dev)
 
 int cmd_unlock(struct cli *cli, int argc, char **argv, int first)
 {
-    static const struct opt_spec spec[] = {{"yes", 'y', OPT_NONE, OPT_YES},
-                                           {NULL, 0, OPT_NONE, 0}};
+    static const struct opt_spec spec[] = {{"yes", 'y', OPT_NONE, OPT_YES}, {NULL, 0, OPT_NONE, 0}};
     struct cmdline cl;
     int rc = cmd_begin(cli, "unlock", spec, argc, argv, first, &cl, 0, 0, "");
     if (rc)

@@ -25,8 +25,8 @@ struct gdb_conn {
     bool no_ack; /* after QStartNoAckMode */
     uint8_t in[4096];
     size_t in_len, in_pos;
-    unsigned long bad_packets;  /* refused with a NAK (bad checksum, too long) */
-    bool timed_out_in_packet;   /* the last GDB_READ_CLOSED was a packet left unfinished */
+    unsigned long bad_packets; /* refused with a NAK (bad checksum, too long) */
+    bool timed_out_in_packet;  /* the last GDB_READ_CLOSED was a packet left unfinished */
 };
 
 /* Monotonic milliseconds. */
@@ -78,8 +78,8 @@ struct gdb_core {
     bool v6m;         /* ARMv6-M: no BASEPRI, no FAULTMASK, DWT without CYCCNT */
     bool fpu;         /* floating-point registers */
     struct gdb_reg regs[GDB_REGS_MAX];
-    unsigned nregs;   /* gdb's register numbers are the indexes */
-    char xml[8192];   /* the target description */
+    unsigned nregs; /* gdb's register numbers are the indexes */
+    char xml[8192]; /* the target description */
     size_t xml_len;
 };
 
@@ -133,10 +133,10 @@ struct gdb_server {
     struct stflash_dev *dev;
     const struct stflash_ctx *ctx; /* of dev: its last error explains failures in the log */
     struct stflash_target_info info;
-    struct stflash_hwbreak hw;   /* breakpoints and watchpoints set for gdb */
-    struct stflash_swbreak sw;   /* software breakpoints in RAM set for gdb */
-    struct gdb_core core;        /* of the connected target, read when a client connects */
-    char *memory_map;            /* qXfer:memory-map document, made at the first request */
+    struct stflash_hwbreak hw; /* breakpoints and watchpoints set for gdb */
+    struct stflash_swbreak sw; /* software breakpoints in RAM set for gdb */
+    struct gdb_core core;      /* of the connected target, read when a client connects */
+    char *memory_map;          /* qXfer:memory-map document, made at the first request */
     size_t memory_map_len;
     struct gdb_flash flash;
     volatile int *stop;       /* set by a signal: end the session */

@@ -26,8 +26,8 @@ static bool append(char *out, size_t cap, size_t *n, const char *fmt, ...)
 /* The flash regions: consecutive erase units of one size make one region; holes between banks
  * (addresses no unit holds) are left out. Without a flash driver, one region of page_size
  * (gdb then refuses nothing, and vFlashDone reports why it cannot program). */
-static bool flash_regions(struct stflash_dev *dev, const struct stflash_target_info *ti,
-                          char *out, size_t cap, size_t *n)
+static bool flash_regions(struct stflash_dev *dev, const struct stflash_target_info *ti, char *out,
+                          size_t cap, size_t *n)
 {
     static const char region[] = "<memory type=\"flash\" start=\"0x%x\" length=\"0x%x\">"
                                  "<property name=\"blocksize\">0x%x</property></memory>\n";
@@ -39,16 +39,16 @@ static bool flash_regions(struct stflash_dev *dev, const struct stflash_target_i
     while (addr < end) {
         uint32_t ua, us;
         if (stflash_flash_unit(dev, (uint32_t)addr, &ua, &us) != 0 || us == 0 || ua != addr) {
-            if (size && !append(out, cap, n, region, (unsigned)start, (unsigned)(addr - start),
-                                size))
+            if (size &&
+                !append(out, cap, n, region, (unsigned)start, (unsigned)(addr - start), size))
                 return false;
             size = 0;
             addr += step; /* a hole between banks: look further on */
             continue;
         }
         if (us != size) {
-            if (size && !append(out, cap, n, region, (unsigned)start, (unsigned)(addr - start),
-                                size))
+            if (size &&
+                !append(out, cap, n, region, (unsigned)start, (unsigned)(addr - start), size))
                 return false;
             start = addr;
             size = us;
@@ -151,8 +151,7 @@ int gdb_flash_done(struct gdb_flash *f, struct stflash_dev *dev)
     struct stflash_image img;
     memset(&img, 0, sizeof img);
     for (size_t i = 0; i < f->count; i++) {
-        segs[i] = (struct stflash_segment){f->ranges[i].addr, f->ranges[i].len,
-                                           f->ranges[i].data};
+        segs[i] = (struct stflash_segment){f->ranges[i].addr, f->ranges[i].len, f->ranges[i].data};
         img.total_bytes += f->ranges[i].len;
     }
     qsort(segs, f->count, sizeof *segs, by_address);

@@ -31,7 +31,8 @@ static int flash_packet(struct gdb_server *s, struct gdb_conn *c, char *pkt, siz
     if (strncmp(pkt, "vFlashErase:", 12) == 0) {
         if (!gdb_parse_hex(pkt + 12, ",", &addr, &next) || !gdb_parse_hex(next, "", &n, NULL))
             return gdb_send_str(c, "E01");
-        return gdb_send_str(c, gdb_flash_erase(&s->flash, s->dev, &s->info, addr, n) ? "E01" : "OK");
+        return gdb_send_str(c,
+                            gdb_flash_erase(&s->flash, s->dev, &s->info, addr, n) ? "E01" : "OK");
     }
     if (strncmp(pkt, "vFlashWrite:", 12) == 0) {
         if (!gdb_parse_hex(pkt + 12, ":", &addr, &next) || next[-1] != ':')

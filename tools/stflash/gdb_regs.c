@@ -82,7 +82,10 @@ int gdb_core_detect(struct stflash_dev *dev, struct gdb_core *k)
 
     for (unsigned i = 0; i < 16; i++)
         add(k, gp_names[i], 32, GDB_REG_DIRECT, i,
-            i == 13 ? "data_ptr" : i == 15 ? "code_ptr" : "uint32", F_CORE);
+            i == 13   ? "data_ptr"
+            : i == 15 ? "code_ptr"
+                      : "uint32",
+            F_CORE);
     add(k, "xpsr", 32, GDB_REG_DIRECT, 16, "uint32", F_CORE);
     add(k, "msp", 32, GDB_REG_DIRECT, 17, "data_ptr", F_SYSTEM);
     add(k, "psp", 32, GDB_REG_DIRECT, 18, "data_ptr", F_SYSTEM);

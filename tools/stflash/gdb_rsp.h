@@ -14,9 +14,9 @@ struct gdb_rsp {
     size_t cap; /* bytes of buf; payloads of cap - 1 bytes or more are refused */
     size_t len;
     enum gdb_rsp_state state;
-    uint8_t sum;      /* of the bytes between '$' and '#' as sent */
-    int sum_hi;       /* first checksum digit's value */
-    bool overflow;    /* the payload did not fit */
+    uint8_t sum;   /* of the bytes between '$' and '#' as sent */
+    int sum_hi;    /* first checksum digit's value */
+    bool overflow; /* the payload did not fit */
 };
 
 enum gdb_rsp_event {

@@ -60,8 +60,8 @@ static int one_register(struct gdb_server *s, struct gdb_conn *c, const char *ar
         (write && next[-1] != '='))
         return status(gdb_send_str(c, "E01"));
     if (write)
-        return status(gdb_send_str(
-            c, gdb_reg_write(s->dev, &s->core, n, next, strlen(next)) ? "E01" : "OK"));
+        return status(
+            gdb_send_str(c, gdb_reg_write(s->dev, &s->core, n, next, strlen(next)) ? "E01" : "OK"));
     if (gdb_reg_read(s->dev, &s->core, n, out))
         return status(gdb_send_str(c, "E01"));
     return status(gdb_send_str(c, out));
@@ -116,18 +116,18 @@ static int breakpoint(struct gdb_server *s, struct gdb_conn *c)
         rc = insert ? stflash_watch_insert(s->dev, &s->hw, addr, kind, wk)
                     : stflash_watch_remove(s->dev, &s->hw, addr, kind, wk);
         if (rc == STFLASH_ERR_INVALID_ARG)
-            say(s, "watchpoint of %u bytes at 0x%08x refused: the DWT watches aligned blocks "
-                   "of 1, 2, 4, ... bytes", kind, addr);
+            say(s,
+                "watchpoint of %u bytes at 0x%08x refused: the DWT watches aligned blocks "
+                "of 1, 2, 4, ... bytes",
+                kind, addr);
         return status(gdb_send_str(c, rc ? "E01" : "OK"));
     }
     if (type > 1)
         return status(gdb_send_str(c, "")); /* not supported */
     if (!insert && stflash_swbreak_has(&s->sw, addr))
-        return status(
-            gdb_send_str(c, stflash_swbreak_remove(s->dev, &s->sw, addr) ? "E01" : "OK"));
+        return status(gdb_send_str(c, stflash_swbreak_remove(s->dev, &s->sw, addr) ? "E01" : "OK"));
     if (!insert)
-        return status(
-            gdb_send_str(c, stflash_hwbreak_remove(s->dev, &s->hw, addr) ? "E01" : "OK"));
+        return status(gdb_send_str(c, stflash_hwbreak_remove(s->dev, &s->hw, addr) ? "E01" : "OK"));
     /* A software breakpoint in the SRAM region (ARMv7-M ARM B3.1, 0x20000000-0x3FFFFFFF): a
      * BKPT written there, the original back on z0 and when the session ends. */
     if (type == 0 && addr >= 0x20000000u && addr < 0x40000000u) {

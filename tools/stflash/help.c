@@ -211,7 +211,8 @@ static const struct help_entry helps[] = {
     {"options",
      "Usage: stflash options [--json] [CHANGES]\n"
      "Show the option bytes (every family stflash programs): read protection in force and\n"
-     "stored, write-protected flash, watchdog and reset options, user data. With changes, store them\n"
+     "stored, write-protected flash, watchdog and reset options, user data. With changes, store "
+     "them\n"
      "and reset the target so that they load (it is left halted at its reset vector); the\n"
      "result is read back and checked. Without changes the target is only looked at.\n"
      "\n"
@@ -274,12 +275,10 @@ static const struct help_entry helps[] = {
      "Usage: stflash regs\n"
      "Print r0-r12, sp, lr, pc, xpsr, msp, psp, control, faultmask, basepri and primask of a\n"
      "halted core (stflash halt stops it; a running core is refused, not halted).\n"},
-    {"halt",
-     "Usage: stflash halt\n"
-     "Stop the core where it is and print its pc. No reset.\n"},
-    {"resume",
-     "Usage: stflash resume\n"
-     "Let a halted core run on from where it stopped. No reset.\n"},
+    {"halt", "Usage: stflash halt\n"
+             "Stop the core where it is and print its pc. No reset.\n"},
+    {"resume", "Usage: stflash resume\n"
+               "Let a halted core run on from where it stopped. No reset.\n"},
     {"rtt",
      "Usage: stflash rtt [--channel N] [--elf FILE | --address ADDR] [--output FILE]\n"
      "                   [--duration S]\n"

@@ -183,8 +183,8 @@ int jout_finish(int exit_code)
     }
     fflush(stdout);
     /* One line, spaced ("key": value, ...): what grep and jq both read. */
-    const char *text = json_object_to_json_string_ext(
-        doc, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+    const char *text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_SPACED |
+                                                               JSON_C_TO_STRING_NOSLASHESCAPE);
     FILE *f = fdopen(doc_fd, "w");
     if (f) {
         fputs(text, f);

@@ -26,13 +26,10 @@ static const struct command commands[] = {
     {"probe", cmd_probe}, {"info", cmd_info},       {"write", cmd_write},
     {"read", cmd_read},   {"erase", cmd_erase},     {"verify", cmd_verify},
     {"reset", cmd_reset}, {"options", cmd_options}, {"unlock", cmd_unlock},
-    {"lock", cmd_lock},   {"doctor", cmd_doctor}, {"gdbserver", cmd_gdbserver},
-    {"chips", cmd_chips}, {"mem", cmd_mem}, {"regs", cmd_regs}, {"halt", cmd_halt},
-    {"resume", cmd_resume},
-    {"run", cmd_run},
-    {"rtt", cmd_rtt},
-    {"swo", cmd_swo},
-    {"serve", cmd_serve},
+    {"lock", cmd_lock},   {"doctor", cmd_doctor},   {"gdbserver", cmd_gdbserver},
+    {"chips", cmd_chips}, {"mem", cmd_mem},         {"regs", cmd_regs},
+    {"halt", cmd_halt},   {"resume", cmd_resume},   {"run", cmd_run},
+    {"rtt", cmd_rtt},     {"swo", cmd_swo},         {"serve", cmd_serve},
 };
 
 /* --json before "--": known before parsing, so that usage errors are JSON documents too. */

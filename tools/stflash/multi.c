@@ -112,10 +112,14 @@ static void phase(struct run *r, struct multi_board *b, const char *name)
 static const char *lib_phase_name(enum stflash_phase p)
 {
     switch (p) {
-    case STFLASH_PHASE_ERASE: return "erase";
-    case STFLASH_PHASE_PROGRAM: return "program";
-    case STFLASH_PHASE_VERIFY: return "verify";
-    case STFLASH_PHASE_READ: return "read";
+    case STFLASH_PHASE_ERASE:
+        return "erase";
+    case STFLASH_PHASE_PROGRAM:
+        return "program";
+    case STFLASH_PHASE_VERIFY:
+        return "verify";
+    case STFLASH_PHASE_READ:
+        return "read";
     }
     return "work";
 }
@@ -136,15 +140,14 @@ static void on_log(void *user, enum stflash_log_level level, const char *msg)
 {
     struct worker *w = user;
     static const char *const prefix[] = {"error: ", "warning: ", "", "debug: "};
-    fprintf(stderr, "stflash: [%s] %s%s\n", w->b->probe_serial[0] ? w->b->probe_serial
-                                                                 : w->b->selector,
+    fprintf(stderr, "stflash: [%s] %s%s\n",
+            w->b->probe_serial[0] ? w->b->probe_serial : w->b->selector,
             prefix[level <= STFLASH_LOG_DEBUG ? level : 3], msg);
 }
 
 /* ---- one board ---- */
 
-static int fail(struct run *r, struct multi_board *b, struct stflash_ctx *ctx, int rc,
-                bool opening)
+static int fail(struct run *r, struct multi_board *b, struct stflash_ctx *ctx, int rc, bool opening)
 {
     pthread_mutex_lock(&r->lock);
     free(b->error);
@@ -182,8 +185,7 @@ static void identify(struct run *r, struct multi_board *b, struct stflash_dev *d
         b->dev_id = t.dev_id;
         b->flash_base = t.flash_base;
         b->flash_size = t.flash_size;
-        snprintf(b->chip, sizeof b->chip, "%s",
-                 t.chip ? t.chip->descr : "unknown part");
+        snprintf(b->chip, sizeof b->chip, "%s", t.chip ? t.chip->descr : "unknown part");
     }
     if (have_uid) {
         memcpy(b->uid, uid, sizeof uid);
@@ -403,9 +405,10 @@ static void *board_thread(void *arg)
         fail(r, b, NULL, rc, false);
     } else {
         r->ctxs[b->index] = ctx;
-        stflash_ctx_set_log(ctx, r->cli->quiet ? STFLASH_LOG_ERROR
-                                 : r->cli->verbose >= 2 ? STFLASH_LOG_DEBUG
-                                 : r->cli->verbose ? STFLASH_LOG_INFO
+        stflash_ctx_set_log(ctx,
+                            r->cli->quiet          ? STFLASH_LOG_ERROR
+                            : r->cli->verbose >= 2 ? STFLASH_LOG_DEBUG
+                            : r->cli->verbose      ? STFLASH_LOG_INFO
                                                    : STFLASH_LOG_WARN,
                             on_log, w);
         stflash_ctx_set_progress(ctx, on_progress, w);
@@ -414,10 +417,9 @@ static void *board_thread(void *arg)
         struct stflash_open_options o = {
             .selector = b->selector,
             .swd_khz = r->cli->swd_khz,
-            .connect = r->cli->connect_given ? r->cli->connect
-                       : strcmp(r->command, "read") == 0 || look_only
-                           ? STFLASH_CONNECT_HOT_PLUG
-                           : STFLASH_CONNECT_NORMAL,
+            .connect = r->cli->connect_given                          ? r->cli->connect
+                       : strcmp(r->command, "read") == 0 || look_only ? STFLASH_CONNECT_HOT_PLUG
+                                                                      : STFLASH_CONNECT_NORMAL,
             .halt = !look_only,
             .flash_size_override = r->cli->flash_size,
             .chip_override = r->cli->chip,
@@ -447,8 +449,7 @@ static void *board_thread(void *arg)
     b->seconds = now() - b->start;
     b->state = rc == 0 ? BOARD_OK : BOARD_FAILED;
     if (r->log &&
-        !multi_log_board(r->log, b, r->command, r->image_path, r->img ? r->sha256 : NULL,
-                         r->img)) {
+        !multi_log_board(r->log, b, r->command, r->image_path, r->img ? r->sha256 : NULL, r->img)) {
         /* A board without its record is not a finished board. */
         if (b->state == BOARD_OK) {
             b->state = BOARD_FAILED;
@@ -523,8 +524,8 @@ static int setup_read(struct run *r, const struct cmdline *cl)
     r->read_path = cl->args[0];
     const char *v = opt_by_name(cl, "format");
     size_t n = strlen(r->read_path);
-    r->read_fmt = n > 4 && strcmp(r->read_path + n - 4, ".hex") == 0 ? STFLASH_IMAGE_IHEX
-                                                                      : STFLASH_IMAGE_BIN;
+    r->read_fmt =
+        n > 4 && strcmp(r->read_path + n - 4, ".hex") == 0 ? STFLASH_IMAGE_IHEX : STFLASH_IMAGE_BIN;
     if (v && parse_image_format(v, &r->read_fmt))
         return EXIT_USAGE;
     if (parse_address(cl->args[1], "address", &r->addr) ||

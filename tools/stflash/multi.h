@@ -54,9 +54,9 @@ struct multi_board {
     struct multi_phase phases[MULTI_MAX_PHASES];
     size_t nphases;
     double phase_start, start, seconds;
-    int rc;          /* library error, 0 when it worked */
+    int rc; /* library error, 0 when it worked */
     int exit_code;
-    char *error;     /* heap, the failure whole */
+    char *error;      /* heap, the failure whole */
     char result[160]; /* what was done, one line */
 };
 
@@ -94,8 +94,7 @@ void multi_table_draw(struct multi_view *v);
 /* The line of a finished board (not a terminal), and the summary at the end. */
 void multi_board_line(const struct multi_board *b, const char *command);
 /* The summary: the count on stdout (not with --quiet), each failure on stderr. */
-void multi_summary(const struct multi_board *boards, size_t count, const char *command,
-                   bool quiet);
+void multi_summary(const struct multi_board *boards, size_t count, const char *command, bool quiet);
 
 /* ---- the record (multi_log.c) ---- */
 
@@ -127,7 +126,7 @@ struct multi_serial {
     uint32_t addr;
     enum serial_format format;
     bool from_csv;
-    uint64_t next;       /* counter */
+    uint64_t next;              /* counter */
     struct multi_log_seen *csv; /* UID -> value rows */
     size_t ncsv;
     struct multi_log_seen *seen; /* from the log */

@@ -170,7 +170,8 @@ static bool seen_in(const char *line, struct multi_log_seen *s)
     bool ok = r && field(r, "result", result, sizeof result) && strcmp(result, "ok") == 0 &&
               json_object_object_get_ex(r, "data", &data) &&
               json_object_is_type(data, json_type_object) &&
-              field(r, "uid", s->uid, sizeof s->uid) && field(data, "value", s->value, sizeof s->value);
+              field(r, "uid", s->uid, sizeof s->uid) &&
+              field(data, "value", s->value, sizeof s->value);
     json_object_put(r);
     return ok;
 }

@@ -78,8 +78,8 @@ int multi_check_selector(const char *text)
     const char *elems[MAX_ELEMENTS];
     size_t n = 0;
     if (strlen(text) >= sizeof buf || split(text, buf, sizeof buf, elems, &n) != 0) {
-        out_error("probe list '%.60s...' is too long: name at most %d probes, or use 'all'",
-                  text, MAX_ELEMENTS);
+        out_error("probe list '%.60s...' is too long: name at most %d probes, or use 'all'", text,
+                  MAX_ELEMENTS);
         return EXIT_USAGE;
     }
     for (size_t i = 0; i < n; i++) {

@@ -199,8 +199,9 @@ static int remember(struct multi_serial *s, const char *uid, const char *value)
 int multi_serial_assign(struct multi_serial *s, struct multi_board *b, char *err, size_t cap)
 {
     if (!b->have_uid) {
-        snprintf(err, cap, "the chip's unique ID cannot be read (unknown part or its address "
-                           "is not in the chip table): no per-board value without it");
+        snprintf(err, cap,
+                 "the chip's unique ID cannot be read (unknown part or its address "
+                 "is not in the chip table): no per-board value without it");
         return -1;
     }
     char uid[25];
@@ -236,8 +237,9 @@ int multi_serial_assign(struct multi_serial *s, struct multi_board *b, char *err
     }
     const char *other = holder(s, value, uid);
     if (other) {
-        snprintf(err, cap, "value %s was already given to the chip with unique ID %s (see the "
-                           "log): each board needs its own",
+        snprintf(err, cap,
+                 "value %s was already given to the chip with unique ID %s (see the "
+                 "log): each board needs its own",
                  value, other);
         return -1;
     }

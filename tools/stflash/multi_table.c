@@ -11,10 +11,14 @@
 static const char *state_text(const struct multi_board *b)
 {
     switch (b->state) {
-    case BOARD_WAITING: return "waiting";
-    case BOARD_RUNNING: return "";
-    case BOARD_OK: return "ok";
-    case BOARD_FAILED: return "FAILED";
+    case BOARD_WAITING:
+        return "waiting";
+    case BOARD_RUNNING:
+        return "";
+    case BOARD_OK:
+        return "ok";
+    case BOARD_FAILED:
+        return "FAILED";
     }
     return "";
 }
@@ -29,14 +33,13 @@ void multi_table_draw(struct multi_view *v)
     FILE *f = stderr;
     if (v->drawn)
         fprintf(f, "\033[%zuA", v->drawn); /* back to the table's first line */
-    fprintf(f, "\r\033[K%-3s %-26s %-28s %-8s %8s  %s\n", "#", "probe", "chip", "phase",
-            "progress", "result");
+    fprintf(f, "\r\033[K%-3s %-26s %-28s %-8s %8s  %s\n", "#", "probe", "chip", "phase", "progress",
+            "result");
     for (size_t i = 0; i < v->count; i++) {
         const struct multi_board *b = &v->boards[i];
         char progress[16] = "";
         if (b->state == BOARD_RUNNING && b->total)
-            snprintf(progress, sizeof progress, "%3u%%",
-                     (unsigned)(b->done * 100u / b->total));
+            snprintf(progress, sizeof progress, "%3u%%", (unsigned)(b->done * 100u / b->total));
         char result[120];
         if (b->state == BOARD_FAILED)
             snprintf(result, sizeof result, "FAILED: %.100s", b->error ? b->error : "");
@@ -62,8 +65,7 @@ void multi_board_line(const struct multi_board *b, const char *command)
     fflush(stdout);
 }
 
-void multi_summary(const struct multi_board *boards, size_t count, const char *command,
-                   bool quiet)
+void multi_summary(const struct multi_board *boards, size_t count, const char *command, bool quiet)
 {
     size_t failed = 0;
     for (size_t i = 0; i < count; i++)

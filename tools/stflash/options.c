@@ -10,10 +10,14 @@
 #include "multi.h"
 
 const struct opt_spec cli_global_opts[] = {
-    {"probe", 0, OPT_REQUIRED, GOPT_PROBE},     {"freq", 0, OPT_REQUIRED, GOPT_FREQ},
-    {"connect", 0, OPT_REQUIRED, GOPT_CONNECT}, {"flash-size", 0, OPT_REQUIRED, GOPT_FLASH_SIZE},
-    {"verbose", 'v', OPT_NONE, GOPT_VERBOSE},   {"quiet", 'q', OPT_NONE, GOPT_QUIET},
-    {"json", 0, OPT_NONE, GOPT_JSON},           {"help", 'h', OPT_NONE, GOPT_HELP},
+    {"probe", 0, OPT_REQUIRED, GOPT_PROBE},
+    {"freq", 0, OPT_REQUIRED, GOPT_FREQ},
+    {"connect", 0, OPT_REQUIRED, GOPT_CONNECT},
+    {"flash-size", 0, OPT_REQUIRED, GOPT_FLASH_SIZE},
+    {"verbose", 'v', OPT_NONE, GOPT_VERBOSE},
+    {"quiet", 'q', OPT_NONE, GOPT_QUIET},
+    {"json", 0, OPT_NONE, GOPT_JSON},
+    {"help", 'h', OPT_NONE, GOPT_HELP},
     {"version", 0, OPT_NONE, GOPT_VERSION},
     {"allow-wireless-stack", 0, OPT_NONE, GOPT_ALLOW_WIRELESS_STACK},
     {"chip", 0, OPT_REQUIRED, GOPT_CHIP},
@@ -214,8 +218,8 @@ int cli_parse(struct cli *cli, const char *command, const struct opt_spec *spec,
         return EXIT_FAILED;
     }
     for (int j = 0; j < n; j++)
-        view_argv[j] = command && j > 0 && is_negative_number(args[j]) ? (char *)negative_stand_in
-                                                                        : args[j];
+        view_argv[j] =
+            command && j > 0 && is_negative_number(args[j]) ? (char *)negative_stand_in : args[j];
     int rc = EXIT_OK;
     optind = 0; /* glibc: start afresh (the last parse's state is gone) */
     opterr = 0;
@@ -239,7 +243,7 @@ int cli_parse(struct cli *cli, const char *command, const struct opt_spec *spec,
     if (rc == EXIT_OK) {
         if (!command)
             out->next = first - 1 + optind; /* the command, or argc */
-        else /* after "--": arguments only */
+        else                                /* after "--": arguments only */
             for (int j = optind; j < n && rc == EXIT_OK; j++)
                 rc = add_arg(command, args[j], out);
     }

@@ -21,8 +21,8 @@
 
 #include "core/le.h"
 #include "core/net.h"
-#include "server_request.h"
 #include "serve.h"
+#include "server_request.h"
 #include "stlink/stlink_proto.h"
 #include "transport/stlink_server_proto.h"
 
@@ -181,8 +181,8 @@ static bool handle(struct client *c, const uint8_t *rx, size_t len)
     uint8_t buf[STLINK_SERVER_DEV_INFO_RESP] = {0};
     if (s->secret && !c->authenticated) {
         bool ok = rx[0] == STLINK_SERVER_STFLASH_AUTH &&
-                  same_secret(rx + STLINK_SERVER_AUTH_HDR, len - STLINK_SERVER_AUTH_HDR,
-                              s->secret, s->secret_len);
+                  same_secret(rx + STLINK_SERVER_AUTH_HDR, len - STLINK_SERVER_AUTH_HDR, s->secret,
+                              s->secret_len);
         if (!ok) {
             logf_(s, "client %d: %s; closed", c->id,
                   rx[0] == STLINK_SERVER_STFLASH_AUTH ? "wrong secret" : "no secret given");

@@ -22,10 +22,10 @@ struct serve_probe {
     char selector[320];
     char serial[64];
     uint16_t pid;
-    pthread_mutex_t lock;      /* held for each command, and while opening or closing */
-    int owner;                 /* client id holding it open, -1 when free */
+    pthread_mutex_t lock; /* held for each command, and while opening or closing */
+    int owner;            /* client id holding it open, -1 when free */
     uint32_t connect_id;
-    struct stflash_ctx *ctx;   /* the open probe's context */
+    struct stflash_ctx *ctx; /* the open probe's context */
     struct stflash_raw_probe *raw;
 };
 

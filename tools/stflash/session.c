@@ -102,7 +102,8 @@ int session_load_image(struct cli *cli, const char *path, enum stflash_image_for
             out_error("cannot load '%s': %s", path, why);
         if (strstr(why, "UTF-16"))
             ; /* the message gives the fix; raw bytes of text are never what is wanted */
-        else if (rc == STFLASH_ERR_FORMAT && fmt == STFLASH_IMAGE_AUTO && named != STFLASH_IMAGE_AUTO)
+        else if (rc == STFLASH_ERR_FORMAT && fmt == STFLASH_IMAGE_AUTO &&
+                 named != STFLASH_IMAGE_AUTO)
             out_hint("the format comes from the file name: regenerate the file, or give --format "
                      "if it holds another format");
         else if (rc == STFLASH_ERR_FORMAT && fmt == STFLASH_IMAGE_AUTO)
@@ -129,8 +130,16 @@ int session_load_image(struct cli *cli, const char *path, enum stflash_image_for
         bool hex = looks == STFLASH_IMAGE_IHEX, srec = looks == STFLASH_IMAGE_SREC;
         out_warn("'%s' is named as a raw binary but holds %s: its bytes are used as they are; "
                  "give --format %s to read it as %s instead",
-                 path, hex ? "Intel HEX text" : srec ? "S-record text" : "an ELF file",
-                 hex ? "ihex" : srec ? "srec" : "elf", hex ? "Intel HEX" : srec ? "S-records" : "ELF");
+                 path,
+                 hex    ? "Intel HEX text"
+                 : srec ? "S-record text"
+                        : "an ELF file",
+                 hex    ? "ihex"
+                 : srec ? "srec"
+                        : "elf",
+                 hex    ? "Intel HEX"
+                 : srec ? "S-records"
+                        : "ELF");
     }
     if (img->format == STFLASH_IMAGE_BIN && !have_addr)
         out_note(cli,

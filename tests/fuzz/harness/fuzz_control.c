@@ -65,7 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t rx_len = 0, pos = 0;
     /* Pieces of a size the input decides, as TCP segments would cut it. */
     size_t piece = 1 + size % 97;
-    struct sim_control ctl = {.boards = boards, .nboards = 1, .advance_max_ms = FUZZ_ADVANCE_MAX_MS};
+    struct sim_control ctl = {
+        .boards = boards, .nboards = 1, .advance_max_ms = FUZZ_ADVANCE_MAX_MS};
     bool open = true;
     while (open && pos < size && !ctl.quit) {
         size_t n = size - pos < piece ? size - pos : piece;

@@ -508,8 +508,10 @@ static void test_uid_addresses(void **state)
     assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x413)), 0x1FFF7A10u); /* F4 */
     assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x451)), 0x1FF0F420u); /* F76x */
     assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x452)), 0x1FF07A10u); /* F72x */
-    assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x416)), 0x1FF80050u); /* L1 cat 1 */
-    assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x436)), 0x1FF800D0u); /* L1 cat 4 */
+    assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x416)),
+                     0x1FF80050u); /* L1 cat 1 */
+    assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x436)),
+                     0x1FF800D0u); /* L1 cat 4 */
     assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x415)), 0x1FFF7590u); /* L4 */
     assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x450)), 0x1FF1E800u); /* H74x */
     assert_int_equal(stflash_chip_uid_address(stflash_chip_find(0x480)), 0x08FFF800u); /* H7A3 */
@@ -526,16 +528,11 @@ static void test_uid_addresses(void **state)
 int main(void)
 {
     const struct CMUnitTest table_tests[] = {
-        cmocka_unit_test(test_uid_addresses),
-        cmocka_unit_test(test_table_rows_are_sane),
-        cmocka_unit_test(test_rows_per_family),
-        cmocka_unit_test(test_f1_medium_density),
-        cmocka_unit_test(test_f1_value_line_and_xl),
-        cmocka_unit_test(test_f4_sectored),
-        cmocka_unit_test(test_other_spot_checks),
-        cmocka_unit_test(test_unknown_ids),
-        cmocka_unit_test(test_identify_raw_idcode),
-        cmocka_unit_test(test_cores_and_dbgmcu_order),
+        cmocka_unit_test(test_uid_addresses),        cmocka_unit_test(test_table_rows_are_sane),
+        cmocka_unit_test(test_rows_per_family),      cmocka_unit_test(test_f1_medium_density),
+        cmocka_unit_test(test_f1_value_line_and_xl), cmocka_unit_test(test_f4_sectored),
+        cmocka_unit_test(test_other_spot_checks),    cmocka_unit_test(test_unknown_ids),
+        cmocka_unit_test(test_identify_raw_idcode),  cmocka_unit_test(test_cores_and_dbgmcu_order),
     };
     const struct CMUnitTest clone_tests[] = {
         cmocka_unit_test(test_clone_table_sane), cmocka_unit_test(test_clone_genuine_is_null),

@@ -76,24 +76,49 @@ static void fpec_unlock(struct sim_target *t)
 struct ident {
     const char *chip;
     uint32_t dp_idcode, ap_idr, cpuid, dbgmcu_idcode;
-    uint8_t pidr[5]; /* ROM table PIDR0..PIDR4 */
+    uint8_t pidr[5];   /* ROM table PIDR0..PIDR4 */
     uint32_t fsz_word; /* the word at 0x1FFFF7E0 */
 };
 
 static const struct ident idents[] = {
-    {"stm32f103c8", 0x1BA01477u, 0x14770011u, 0x411FC231u, 0x20036410u,
-     {0x10, 0x04, 0x0A, 0x00, 0x00}, 0xFFFF0040u},
+    {"stm32f103c8",
+     0x1BA01477u,
+     0x14770011u,
+     0x411FC231u,
+     0x20036410u,
+     {0x10, 0x04, 0x0A, 0x00, 0x00},
+     0xFFFF0040u},
     /* Designer 0x555 without the JEP106-used bit (PIDR2 bit 3), partno 0x29B, AP revision 2. */
-    {"cks32f103c8", 0x2BA01477u, 0x24770011u, 0x412FC231u, 0x20036410u,
-     {0x9B, 0x52, 0x05, 0x00, 0x05}, 0xFFFF0000u},
+    {"cks32f103c8",
+     0x2BA01477u,
+     0x24770011u,
+     0x412FC231u,
+     0x20036410u,
+     {0x9B, 0x52, 0x05, 0x00, 0x05},
+     0xFFFF0000u},
     /* GigaDevice 0x751, partno 0xF64; flash 64 KiB and SRAM 20 KiB in one word. */
-    {"gd32f103c8", 0x1BA01477u, 0x24770011u, 0x412FC231u, 0x13030410u,
-     {0x64, 0x1F, 0x0D, 0x00, 0x07}, 0x00140040u},
+    {"gd32f103c8",
+     0x1BA01477u,
+     0x24770011u,
+     0x412FC231u,
+     0x13030410u,
+     {0x64, 0x1F, 0x0D, 0x00, 0x07},
+     0x00140040u},
     /* Generic Arm ROM table 0x43B / 0x4C3. */
-    {"apm32f103c8", 0x2BA01477u, 0x24770011u, 0x412FC231u, 0x20036410u,
-     {0xC3, 0xB4, 0x0B, 0x00, 0x04}, 0xFFFF0040u},
-    {"ch32f103c8", 0x2BA01477u, 0x24770011u, 0x412FC231u, 0x20000410u,
-     {0xC3, 0xB4, 0x0B, 0x00, 0x04}, 0xFFFF0000u},
+    {"apm32f103c8",
+     0x2BA01477u,
+     0x24770011u,
+     0x412FC231u,
+     0x20036410u,
+     {0xC3, 0xB4, 0x0B, 0x00, 0x04},
+     0xFFFF0040u},
+    {"ch32f103c8",
+     0x2BA01477u,
+     0x24770011u,
+     0x412FC231u,
+     0x20000410u,
+     {0xC3, 0xB4, 0x0B, 0x00, 0x04},
+     0xFFFF0000u},
 };
 
 static void test_sim_identification(void **state)
@@ -115,8 +140,7 @@ static void test_sim_identification(void **state)
         assert_int_equal(dbg_rd(&t, 0xE00FFFD0u), e->pidr[4]);
         assert_int_equal(dbg_rd(&t, 0x1FFFF7E0u), e->fsz_word);
         /* FLASH_CR after reset: LOCK, and FLOCK on the CH32 only. */
-        assert_int_equal(dbg_rd(&t, CR),
-                         strcmp(e->chip, "ch32f103c8") == 0 ? 0x8080u : 0x0080u);
+        assert_int_equal(dbg_rd(&t, CR), strcmp(e->chip, "ch32f103c8") == 0 ? 0x8080u : 0x0080u);
         sim_target_release(&t);
     }
 }
@@ -141,7 +165,7 @@ static void test_sim_apm32_drops_halfword_while_busy(void **state)
             assert_int_equal(t.flash[2] | t.flash[3] << 8, 0x2222);
         } else {
             assert_int_equal(r, SIM_BUS_OK);
-            assert_int_equal(t.flash[2] | t.flash[3] << 8, 0xFFFF); /* lost */
+            assert_int_equal(t.flash[2] | t.flash[3] << 8, 0xFFFF);         /* lost */
             assert_false(t.fpec.sr & (FLASH_SR_PGERR | FLASH_SR_WRPRTERR)); /* silently */
             /* After BSY clears the next write programs again. */
             sim_target_advance(&t, SIM_F1_TPROG_PS);
@@ -168,7 +192,8 @@ static void test_sim_gd32_word_program(void **state)
         sim_ps start = t.now;
         assert_int_equal(dbg_wr(&t, FLASH_BASE + 8, 4, 0x87654321u), SIM_BUS_OK);
         assert_int_equal(t.fpec.busy_until - start, want[i]);
-        assert_int_equal(t.flash[8] | t.flash[9] << 8 | t.flash[10] << 16 | (uint32_t)t.flash[11] << 24,
+        assert_int_equal(t.flash[8] | t.flash[9] << 8 | t.flash[10] << 16 |
+                             (uint32_t)t.flash[11] << 24,
                          0x87654321u);
         /* Over a programmed word: PGERR, nothing written. */
         sim_target_advance(&t, want[i]);
@@ -357,8 +382,7 @@ static void test_write_verify_read(void **state)
         for (unsigned k = 0; k < 2; k++) {
             uint8_t *back = malloc(segs[k].len);
             assert_non_null(back);
-            assert_int_equal(stflash_mem_read(b.dev, segs[k].addr, back, segs[k].len),
-                             STFLASH_OK);
+            assert_int_equal(stflash_mem_read(b.dev, segs[k].addr, back, segs[k].len), STFLASH_OK);
             assert_memory_equal(back, segs[k].data, segs[k].len);
             free(back);
             free(segs[k].data);

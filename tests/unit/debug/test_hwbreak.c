@@ -273,9 +273,12 @@ int main(void)
 {
     stflash_sim_register();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(fpb_v1),        cmocka_unit_test(fpb_v2),
-        cmocka_unit_test(fpb_ctrl_fields), cmocka_unit_test(dwt_encoding),
-        cmocka_unit_test(watch_m3),      cmocka_unit_test(watch_m0),
+        cmocka_unit_test(fpb_v1),
+        cmocka_unit_test(fpb_v2),
+        cmocka_unit_test(fpb_ctrl_fields),
+        cmocka_unit_test(dwt_encoding),
+        cmocka_unit_test(watch_m3),
+        cmocka_unit_test(watch_m0),
         cmocka_unit_test(watch_set_by_firmware),
         cmocka_unit_test(swbreak_ram),
     };

@@ -1,12 +1,12 @@
 /* The simulated STM32F1 the flash unit tests run on, and their helpers (flash_fixture.h). */
 #include <dirent.h>
-#include <unistd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 

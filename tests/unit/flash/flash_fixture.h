@@ -57,10 +57,10 @@ struct img {
 int open_chip(void **state, const char *sim_chip, uint16_t dev_id, uint32_t sram,
               const uint16_t *optbytes);
 int setup_f103(void **state);
-int setup_f100(void **state);           /* 8 KiB of SRAM */
-int setup_f100_small(void **state);     /* the chip row's 4 KiB */
-int setup_f103_wrp(void **state);       /* pages 4-7 write protected */
-int setup_f103_row_sram(void **state);  /* the chip row's 10 KiB */
+int setup_f100(void **state);          /* 8 KiB of SRAM */
+int setup_f100_small(void **state);    /* the chip row's 4 KiB */
+int setup_f103_wrp(void **state);      /* pages 4-7 write protected */
+int setup_f103_row_sram(void **state); /* the chip row's 10 KiB */
 int teardown(void **state);
 
 /* Byte i of the pattern `seed`. */

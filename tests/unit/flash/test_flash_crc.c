@@ -37,7 +37,7 @@ enum spoil {
 struct spy {
     struct dbg dbg;
     struct fixture *fx;
-    uint64_t flash_read; /* bytes of flash read by the host, single words apart */
+    uint64_t flash_read;  /* bytes of flash read by the host, single words apart */
     unsigned flash_words; /* single words read: the check that the flash answers at the end of
                              each range (engine.c check_flash_answers) */
     enum spoil spoil;
@@ -649,14 +649,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_crc_on_target, setup_f100, teardown),
         cmocka_unit_test_setup_teardown(test_crc_on_target, setup_f100_small, teardown),
         cmocka_unit_test_setup_teardown(test_crc_preserves_target_state, setup_f103, teardown),
-        cmocka_unit_test_setup_teardown(test_crc_preserves_target_state, setup_f100_small, teardown),
+        cmocka_unit_test_setup_teardown(test_crc_preserves_target_state, setup_f100_small,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_verify_by_crc, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_verify_by_crc, setup_f100, teardown),
         cmocka_unit_test_setup_teardown(test_verify_by_crc, setup_f100_small, teardown),
         cmocka_unit_test_setup_teardown(test_verify_fallback_small_sram, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_verify_fallback_small_sram, setup_f100, teardown),
         cmocka_unit_test_setup_teardown(test_verify_fallback_routine_fails, setup_f103, teardown),
-        cmocka_unit_test_setup_teardown(test_verify_fallback_routine_fails, setup_f100_small, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_fallback_routine_fails, setup_f100_small,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_unchanged_pages_skipped, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_unchanged_pages_skipped, setup_f100, teardown),
         cmocka_unit_test_setup_teardown(test_unchanged_pages_skipped, setup_f100_small, teardown),

@@ -217,7 +217,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_verify_detects_difference, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_pgerr_reported, setup_f103, teardown),
-        cmocka_unit_test_setup_teardown(test_write_protected_refused_before_erase, setup_f103_wrp, teardown),
+        cmocka_unit_test_setup_teardown(test_write_protected_refused_before_erase, setup_f103_wrp,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_wrprterr_on_erase, setup_f103_wrp, teardown),
         cmocka_unit_test_setup_teardown(test_wrprterr_on_program, setup_f103_wrp, teardown),
         cmocka_unit_test_setup_teardown(test_unlock_refused, setup_f103, teardown),

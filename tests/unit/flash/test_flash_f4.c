@@ -28,7 +28,7 @@ struct fixture {
     struct sim_dbg sd;
     struct flash_dev f;
     uint64_t erase_total; /* bytes of the last ERASE phase */
-    uint64_t read_total;  /* bytes of the last READ phase (the bytes kept of partly covered units) */
+    uint64_t read_total; /* bytes of the last READ phase (the bytes kept of partly covered units) */
     /* When set: at the start of the PROGRAM phase, is the first run already in SRAM? */
     const uint8_t *stage_want;
     size_t stage_len;
@@ -254,8 +254,9 @@ static void test_write_protection(void **state)
     assert_true(flash_map_unit_at(&fx->f.map, 0x08004000u, &u));
     assert_int_equal(fx->f.drv->unlock(&fx->f), STFLASH_OK);
     int rc = fx->f.drv->erase_unit(&fx->f, &u);
-    assert_error(fx, rc, STFLASH_ERR_PROTECTED, "cannot erase the sector at 0x08004000: write "
-                                                "protected (FLASH_SR");
+    assert_error(fx, rc, STFLASH_ERR_PROTECTED,
+                 "cannot erase the sector at 0x08004000: write "
+                 "protected (FLASH_SR");
     assert_non_null(strstr(stflash_last_error(fx->ctx), "WRPERR"));
     const uint8_t word[4] = {1, 2, 3, 4};
     rc = fx->f.drv->program(&fx->f, 0x08004008u, word, 4);

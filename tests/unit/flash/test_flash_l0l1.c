@@ -66,7 +66,8 @@ static void test_wrp_mask(void **state)
 static void test_rows(void **state)
 {
     (void)state;
-    const struct stflash_chip_info *l053 = stflash_chip_find(0x417), *l152 = stflash_chip_find(0x437);
+    const struct stflash_chip_info *l053 = stflash_chip_find(0x417),
+                                   *l152 = stflash_chip_find(0x437);
     const struct stflash_chip_info *l07x = stflash_chip_find(0x447);
     assert_non_null(l053);
     assert_non_null(l152);

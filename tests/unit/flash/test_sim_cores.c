@@ -148,14 +148,14 @@ static void test_m4_fpb_v1_unchanged(void **state)
 {
     struct fixture *fx = *state;
     assert_int_equal(rd(fx, 0xE0002000) & ~1u, 0x00000260); /* REV 0, 6 code, 2 literal */
-    wr(fx, 0xE0002008, 0xFFFFFFFFu); /* COMP[28:2], REPLACE, ENABLE */
+    wr(fx, 0xE0002008, 0xFFFFFFFFu);                        /* COMP[28:2], REPLACE, ENABLE */
     assert_int_equal(rd(fx, 0xE0002008), 0xDFFFFFFDu);
     wr(fx, 0xE0002004, 0x20000020u);
     assert_int_equal(rd(fx, 0xE0002004), 0x00000020u);
     assert_int_equal(rd(fx, 0xE000EF40), 0x10110021); /* FPv4-SP */
-    assert_int_equal(rd(fx, 0xE000ED14), 0);           /* CCR as before: no caches */
-    assert_int_equal(partno(fx, 0xE00FF000), 0x413);   /* the PPB table is ST's */
-    assert_int_equal(rd(fx, 0xE00FF010), 0xFFF41003);  /* TPIU listed there */
+    assert_int_equal(rd(fx, 0xE000ED14), 0);          /* CCR as before: no caches */
+    assert_int_equal(partno(fx, 0xE00FF000), 0x413);  /* the PPB table is ST's */
+    assert_int_equal(rd(fx, 0xE00FF010), 0xFFF41003); /* TPIU listed there */
 }
 
 /* A CPU store running past the end of the flash (an unaligned word at its last half-word, as

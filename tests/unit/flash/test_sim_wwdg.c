@@ -23,10 +23,10 @@
 #define RCC_APB1ENR 0x4002101Cu /* RM0008 §7.3.8: WWDGEN bit 11 */
 #define RCC_CSR 0x40021024u     /* RM0008 §7.3.10: WWDGRSTF bit 30 */
 #define WWDGRSTF (1u << 30)
-#define WWDG_CR 0x40002C00u     /* RM0008 §20.6 */
+#define WWDG_CR 0x40002C00u /* RM0008 §20.6 */
 #define WWDG_CFR 0x40002C04u
 #define WDGA 0x80u
-#define DBGMCU_CR 0xE0042004u   /* RM0008 §31.16.3: DBG_WWDG_STOP bit 9 */
+#define DBGMCU_CR 0xE0042004u /* RM0008 §31.16.3: DBG_WWDG_STOP bit 9 */
 #define DBG_WWDG_STOP (1u << 9)
 #define MS (1000ull * SIM_PS_PER_US)
 /* At reset the F103 runs from the HSI (8 MHz, PCLK1 = HCLK): with WDGTB = 3 one counter step is

@@ -120,8 +120,8 @@ static void test_product_states(void **state)
         uint8_t ps;
         const char *name;
         int level;
-    } rows[] = {{0xED, "open", 0},   {0x17, "provisioning", 1}, {0x2E, "iROT-provisioned", 1},
-                {0xC6, "TZ-closed", 1}, {0x72, "closed", 1},    {0x5C, "locked", 2}};
+    } rows[] = {{0xED, "open", 0},      {0x17, "provisioning", 1}, {0x2E, "iROT-provisioned", 1},
+                {0xC6, "TZ-closed", 1}, {0x72, "closed", 1},       {0x5C, "locked", 2}};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         assert_string_equal(h5_product_state_name(rows[i].ps), rows[i].name);
         assert_int_equal(h5_product_state_level(rows[i].ps), rows[i].level);

@@ -19,7 +19,7 @@
 #include "flash/l4.h"
 #include "stflash/chip.h"
 
-#define KIB(n) ((uint32_t)(n) * 1024u)
+#define KIB(n) ((uint32_t)(n)*1024u)
 
 static const struct stflash_clone_info *clone_named(const char *name)
 {
@@ -41,8 +41,8 @@ static void build(struct flash_map *m, uint16_t dev_id, uint32_t size, uint32_t 
         fail_msg("map of 0x%03x, %u bytes: %s", dev_id, size, why);
 }
 
-static void assert_unit(const struct flash_map *m, uint32_t addr, uint32_t unit_addr,
-                        uint32_t size, unsigned bank, size_t in_bank)
+static void assert_unit(const struct flash_map *m, uint32_t addr, uint32_t unit_addr, uint32_t size,
+                        unsigned bank, size_t in_bank)
 {
     struct flash_unit u;
     if (!flash_map_unit_at(m, addr, &u))
@@ -180,8 +180,7 @@ static void test_holes_and_erased_zero(void **state)
     assert_int_equal(flash_map_check(&m, why, sizeof why), STFLASH_OK);
     /* Overlapping and misfit regions are refused. */
     assert_int_equal(flash_map_add(&m, 0x08100000u, KIB(8), KIB(8), 1), STFLASH_ERR_INVALID_ARG);
-    assert_int_equal(flash_map_add(&m, 0x08200000u, KIB(12), KIB(8), 1),
-                     STFLASH_ERR_INVALID_ARG);
+    assert_int_equal(flash_map_add(&m, 0x08200000u, KIB(12), KIB(8), 1), STFLASH_ERR_INVALID_ARG);
 
     assert_int_equal(flash_map_bytes(&m), KIB(128));
     assert_int_equal(flash_map_end(&m), 0x08110000u);
@@ -559,9 +558,8 @@ static void test_f4_layouts(void **state)
     assert_unit(&m, 0x081E0000u, 0x081E0000u, KIB(128), 1, 11);
     struct flash_unit u;
     assert_true(flash_map_unit_at(&m, 0x08104000u, &u));
-    assert_int_equal(f4_sector_erase_cr(u.bank, (unsigned)u.index_in_bank, F4_PSIZE_X32) >> 3 &
-                         0x1Fu,
-                     0x11u);
+    assert_int_equal(
+        f4_sector_erase_cr(u.bank, (unsigned)u.index_in_bank, F4_PSIZE_X32) >> 3 & 0x1Fu, 0x11u);
     assert_int_equal(f4_wrp_bit(f429, &m, &u), 13);
     /* F429, 1 MiB: one bank of 4x16+64+7x128 KiB, or with DB1M two of 4x16+64+3x128 KiB, bank
      * 2 at 0x08080000 (RM0090 §3.3 Table 7). */
@@ -577,9 +575,8 @@ static void test_f4_layouts(void **state)
     assert_unit(&m, 0x08080000u, 0x08080000u, KIB(16), 1, 0);
     assert_unit(&m, 0x080E0000u, 0x080E0000u, KIB(128), 1, 7);
     assert_true(flash_map_unit_at(&m, 0x080E0000u, &u));
-    assert_int_equal(f4_sector_erase_cr(u.bank, (unsigned)u.index_in_bank, F4_PSIZE_X32) >> 3 &
-                         0x1Fu,
-                     0x17u);
+    assert_int_equal(
+        f4_sector_erase_cr(u.bank, (unsigned)u.index_in_bank, F4_PSIZE_X32) >> 3 & 0x1Fu, 0x17u);
     /* F407: one layout, DB1M means nothing there. */
     layout(&m, 0x413, KIB(1024), F4_OPTCR_DB1M, F4_PSIZE_X8);
     assert_int_equal(m.banks, 1);
@@ -664,7 +661,7 @@ static void test_f4_options_encode(void **state)
     o.nrst_stdby = false;
     o.wrp = ~(0x3u | 1u << 20);
     assert_int_equal(f4_options_encode(&o, optcr, optcr1, true, 12, &v, &v1), STFLASH_OK);
-    assert_int_equal(v & 3u, 0);                          /* OPTLOCK, OPTSTRT clear */
+    assert_int_equal(v & 3u, 0);                            /* OPTLOCK, OPTSTRT clear */
     assert_int_equal(v & 0xF000000Cu, optcr & 0xF000000Cu); /* DB1M, SPRMOD, BOR_LEV kept */
     assert_int_equal((v >> 8) & 0xFFu, F4_RDP_LEVEL1);
     assert_int_equal((v >> 16) & 0xFFFu, 0xFFCu);

@@ -15,7 +15,7 @@
 #include "flash/l5u5.h"
 #include "stflash/chip.h"
 
-#define KIB(n) ((uint32_t)(n) * 1024u)
+#define KIB(n) ((uint32_t)(n)*1024u)
 
 /* RM0438 §6.6.2, RM0456 §7.6.2: 0xAA level 0, 0x55 level 0.5 only with TZEN, 0xCC level 2. */
 static void test_rdp_levels(void **state)

@@ -100,8 +100,8 @@ static void assert_two_blocks(const struct stflash_image *img, uint32_t a_addr, 
  * -execution-start-address option, or NULL) and the output options (NULL-terminated), then reads
  * the file back: it must be in the format wanted and hold exactly the two blocks.
  */
-static struct stflash_image *convert_two_blocks(uint32_t a_addr, uint32_t b_addr,
-                                                const char *entry, const char *const *out_opts,
+static struct stflash_image *convert_two_blocks(uint32_t a_addr, uint32_t b_addr, const char *entry,
+                                                const char *const *out_opts,
                                                 enum stflash_image_format want)
 {
     char a_off[16], b_off[16];
@@ -181,8 +181,8 @@ static void test_srec_s1(void **state)
 {
     (void)state;
     static const char *const opts[] = {"-motorola", "--address-length=2", NULL};
-    struct stflash_image *img = convert_two_blocks(0x1000, 0xf000, "-execution-start-address=0x1001",
-                                                   opts, STFLASH_IMAGE_SREC);
+    struct stflash_image *img = convert_two_blocks(
+        0x1000, 0xf000, "-execution-start-address=0x1001", opts, STFLASH_IMAGE_SREC);
     assert_true(img->has_entry);
     assert_int_equal(img->entry, 0x1001);
     stflash_image_free(img);

@@ -33,9 +33,9 @@
 struct spy {
     struct transport base;
     struct transport *inner;
-    bool entered;              /* SWD entry answered OK */
-    bool refuse_nrst_early;    /* DRIVE_NRST before SWD entry: an error, the pin untouched */
-    unsigned fail_nrst_high;   /* so many NRST releases answered with an error, not done */
+    bool entered;            /* SWD entry answered OK */
+    bool refuse_nrst_early;  /* DRIVE_NRST before SWD entry: an error, the pin untouched */
+    unsigned fail_nrst_high; /* so many NRST releases answered with an error, not done */
     unsigned nrst_early, nrst_low_after_entry, nrst_high;
 };
 
@@ -46,8 +46,8 @@ static void status(uint8_t *in, size_t in_len, uint8_t st)
         in[0] = st;
 }
 
-static int spy_xfer(struct transport *t, const uint8_t cmd[16], const uint8_t *out,
-                    size_t out_len, uint8_t *in, size_t in_len)
+static int spy_xfer(struct transport *t, const uint8_t cmd[16], const uint8_t *out, size_t out_len,
+                    uint8_t *in, size_t in_len)
 {
     struct spy *s = (struct spy *)t;
     if (cmd[0] == STLINK_CMD_DEBUG && cmd[1] == STLINK_DEBUG_APIV2_DRIVE_NRST) {

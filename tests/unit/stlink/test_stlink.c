@@ -168,7 +168,8 @@ static void test_api_v1_refused(void **state)
     assert_memory_equal(&before, &f->sl, sizeof before); /* untouched on failure */
 }
 
-/* Issue 9, point 10: one DFU_EXIT, as the proven clients send it: not repeated, its effect not polled. */
+/* Issue 9, point 10: one DFU_EXIT, as the proven clients send it: not repeated, its effect not
+ * polled. */
 static void test_init_exits_dfu(void **state)
 {
     struct fixture *f = *state;

@@ -125,8 +125,8 @@ static void test_spurious_0d_on_register_writes(void **state)
 {
     struct fixture *f = *state;
     init_v2(f);
-    expect_status(&f->mock, 7, (const uint8_t[]){F2, STLINK_DEBUG_APIV2_WRITEREG, 15, 0x00, 0x01,
-                                                 0x00, 0x20},
+    expect_status(&f->mock, 7,
+                  (const uint8_t[]){F2, STLINK_DEBUG_APIV2_WRITEREG, 15, 0x00, 0x01, 0x00, 0x20},
                   STLINK_JTAG_WRITE_VERIF_ERROR);
     assert_int_equal(stlink_write_reg(&f->sl, 15, 0x20000100), STFLASH_OK);
     expect_status(&f->mock, 10,
@@ -263,16 +263,11 @@ static void test_array_restore_still_works(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_leave_outside_debug_sends_no_exit),
-        T(test_leave_debug_mode),
-        T(test_bootloader_mode_gets_nothing),
-        T(test_spurious_0d_on_register_writes),
-        T(test_0d_on_memory_write_is_an_error),
-        T(test_sleeping_target_statuses_at_entry),
-        T(test_link_error_enters_swd_again),
-        T(test_garbled_version_resets_usb_and_retries),
-        T(test_no_reset_without_transport_support),
-        T(test_long_messages_whole),
+        T(test_leave_outside_debug_sends_no_exit),  T(test_leave_debug_mode),
+        T(test_bootloader_mode_gets_nothing),       T(test_spurious_0d_on_register_writes),
+        T(test_0d_on_memory_write_is_an_error),     T(test_sleeping_target_statuses_at_entry),
+        T(test_link_error_enters_swd_again),        T(test_garbled_version_resets_usb_and_retries),
+        T(test_no_reset_without_transport_support), T(test_long_messages_whole),
         T(test_array_restore_still_works),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
