@@ -226,6 +226,11 @@ struct stflash_write_options {
      * (false) the pages whose content matches the image are compared on the target (CRC-32)
      * and left alone, so writing the same firmware again erases and programs nothing. */
     bool full;
+    /* Besides the CRC-32 comparison on the target, read the whole written range back over the
+     * probe and compare it byte for byte (slower; ignored with no_verify). By default (false) a
+     * range the flash loader verified while programming (the CRC-32 of the flash after
+     * programming, computed on the target, against the image's) is not checked again. */
+    bool verify_readback;
 };
 
 /* Erases the erase units (pages or sectors) [addr, addr + len) touches (both ends rounded out to

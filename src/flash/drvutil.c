@@ -84,6 +84,7 @@ int drv_program_banks(struct flash_dev *f, const struct drv_program *p, uint32_t
             .arg = p->arg,
             .unit_us = p->unit_us,
             .unit = p->unit,
+            .crc = p->crc,
         };
         struct flash_loader_stop st;
         rc = flash_loader_run(f, l, &job, &st);

@@ -34,6 +34,7 @@ struct drv_program {
     uint32_t unit;     /* bytes per program unit */
     uint32_t unit_us;  /* tPROG of a unit at most (datasheet) */
     uint32_t arg;      /* LDR_CB_ARG */
+    bool crc;          /* the loader checks in the pass (flash_loader_job.crc) */
     /* The message of a loader failure (stop->status != 0) in the job at job_addr from data. */
     int (*failure)(struct flash_dev *f, const struct flash_loader_stop *st, const uint8_t *data,
                    uint32_t job_addr);

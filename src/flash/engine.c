@@ -209,7 +209,9 @@ static int mass_erase_phase(struct flash_dev *f)
     return rc;
 }
 
-static int program_runs(struct flash_dev *f, const struct plan *p)
+/* Programs the runs; in_pass[i] tells whether the loader verified run i in the pass (every
+ * byte of it, flash/loader.h). */
+static int program_runs(struct flash_dev *f, const struct plan *p, bool *in_pass)
 {
     if (p->bytes == 0)
         return STFLASH_OK;
@@ -220,9 +222,11 @@ static int program_runs(struct flash_dev *f, const struct plan *p)
         uint64_t expect = f->prog_done + p->runs[i].len;
         if (ctx_cancelled(f->ctx))
             return cancelled_before(f, "programming", p->runs[i].addr);
+        f->checked_in_pass = 0;
         int rc = f->drv->program(f, p->runs[i].addr, p->runs[i].data, p->runs[i].len);
         if (rc != STFLASH_OK)
             return rc;
+        in_pass[i] = f->checked_in_pass == p->runs[i].len;
         /* A driver that reports coarser than its calls: catch up once the run is done. */
         if (f->prog_done < expect) {
             uint64_t missing = expect - f->prog_done;
@@ -323,11 +327,11 @@ static int locate_difference(struct flash_dev *f, const struct span *s, bool pre
 /*
  * Verifies the spans (sorted, in flash): one CRC per span computed on the target, compared with
  * the host's; the first span that differs is searched for the first differing address. Falls
- * back to reading every span back when the routine cannot be used. VERIFY progress over total.
- * preserve: the target's SRAM and registers are kept (see flash_crc_target).
+ * back to reading every span back when the routine cannot be used. VERIFY progress from done
+ * over total. preserve: the target's SRAM and registers are kept (see flash_crc_target).
  */
-static int verify_spans(struct flash_dev *f, const struct span *s, size_t n, uint64_t total,
-                        bool preserve)
+static int verify_spans(struct flash_dev *f, const struct span *s, size_t n, uint64_t done,
+                        uint64_t total, bool preserve)
 {
     if (n == 0 || total == 0)
         return STFLASH_OK;
@@ -339,10 +343,9 @@ static int verify_spans(struct flash_dev *f, const struct span *s, size_t n, uin
         rc = ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory verifying");
         goto out;
     }
-    ctx_progress(f->ctx, STFLASH_PHASE_VERIFY, 0, total, s[0].addr);
+    ctx_progress(f->ctx, STFLASH_PHASE_VERIFY, done, total, s[0].addr);
     for (size_t i = 0; i < n; i++)
         regions[i] = (struct flash_crc_region){s[i].addr, s[i].len, 0, false};
-    uint64_t done = 0;
     int crc_rc = flash_crc_target(f, regions, n, preserve, crcs);
     if (crc_rc != STFLASH_OK) {
         flash_crc_unavailable(f, crc_rc,
@@ -366,15 +369,42 @@ out:
     return rc;
 }
 
-static int verify_runs(struct flash_dev *f, const struct plan *p)
+/*
+ * Verifies the runs of a write. Runs the loader verified in the pass (in_pass) are done: the CRC
+ * routine runs over the others only. With readback, every run goes through the CRC routine and
+ * is then read back over the probe and compared byte for byte (VERIFY progress over twice the
+ * bytes).
+ */
+static int verify_runs(struct flash_dev *f, const struct plan *p, const bool *in_pass,
+                       bool readback)
 {
-    struct span *s = calloc(p->count ? p->count : 1, sizeof *s);
-    if (!s)
+    if (p->count == 0)
+        return STFLASH_OK;
+    struct span *s = calloc(p->count, sizeof *s);
+    uint8_t *buf = readback ? malloc(VERIFY_CHUNK) : NULL;
+    if (!s || (readback && !buf)) {
+        free(s);
+        free(buf);
         return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory verifying");
-    for (size_t i = 0; i < p->count; i++)
-        s[i] = (struct span){p->runs[i].addr, p->runs[i].len, p->runs[i].data};
-    int rc = verify_spans(f, s, p->count, p->bytes, false);
+    }
+    size_t n = 0;
+    uint64_t done = 0, total = readback ? 2u * p->bytes : p->bytes;
+    for (size_t i = 0; i < p->count; i++) {
+        if (in_pass[i] && !readback)
+            done += p->runs[i].len;
+        else
+            s[n++] = (struct span){p->runs[i].addr, p->runs[i].len, p->runs[i].data};
+    }
+    if (done > 0) {
+        ctx_progress(f->ctx, STFLASH_PHASE_VERIFY, 0, total, p->runs[0].addr);
+        ctx_progress(f->ctx, STFLASH_PHASE_VERIFY, done, total, p->runs[0].addr);
+    }
+    int rc = verify_spans(f, s, n, done, total, false);
+    done = p->bytes;
+    for (size_t i = 0; readback && i < p->count && rc == STFLASH_OK; i++)
+        rc = verify_range(f, p->runs[i].addr, p->runs[i].data, p->runs[i].len, buf, &done, total);
     free(s);
+    free(buf);
     return rc;
 }
 
@@ -433,6 +463,7 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
         return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG, "no image to write");
     bool mass = opts && opts->mass_erase, erase_all = mass;
     bool verify = !(opts && opts->no_verify);
+    bool readback = verify && opts && opts->verify_readback;
     bool full = opts && opts->full;
 
     rc = plan_check_image(f, img, "program");
@@ -504,8 +535,14 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
         f->stage.active = false;
         erased = rc == STFLASH_OK ? 2 : mass ? 0 : 1;
     }
+    bool *in_pass = NULL;
+    if (rc == STFLASH_OK) {
+        in_pass = calloc(p.count ? p.count : 1, sizeof *in_pass);
+        if (!in_pass)
+            rc = ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash job");
+    }
     if (rc == STFLASH_OK)
-        rc = program_runs(f, &p);
+        rc = program_runs(f, &p, in_pass);
     f->stage = (struct flash_stage){0};
     uint64_t programmed = f->prog_done;
     if (rc == STFLASH_OK && verify && ctx_cancelled(f->ctx))
@@ -514,7 +551,8 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
     if (rc == STFLASH_ERR_CANCELLED)
         rc = interrupted(f, &p, erased, programmed, &rec);
     if (rc == STFLASH_OK && verify)
-        rc = verify_runs(f, &p);
+        rc = verify_runs(f, &p, in_pass, readback);
+    free(in_pass);
     if (rc == STFLASH_OK)
         flash_recovery_clear(f, &rec);
 out:
@@ -557,7 +595,7 @@ int flash_verify(struct flash_dev *f, const struct stflash_image *img)
         }
     /* The target may be in the middle of running its firmware: the CRC routine leaves SRAM and
      * registers as it found them. */
-    rc = verify_spans(f, s, n, total, true);
+    rc = verify_spans(f, s, n, 0, total, true);
     free(s);
     return rc;
 }

@@ -379,6 +379,7 @@ static int f1_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
             .erased = flash_map_erased_pattern(&f->map, words ? 4u : 2u),
             .unit_us = TPROG_MAX_US * (words ? 2u : 1u),
             .unit = words ? 4u : 2u,
+            .crc = true,
         };
         struct flash_loader_stop st;
         rc = flash_loader_run(f, l, &job, &st);

@@ -493,6 +493,7 @@ static int f4_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
         .arg = F4_CR_PG | (uint32_t)psize << F4_CR_PSIZE_SHIFT,
         .unit_us = TPROG_MAX_US,
         .unit = unit,
+        .crc = true,
     };
     struct flash_loader_stop st;
     rc = flash_loader_run(f, l, &job, &st);

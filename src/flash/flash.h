@@ -84,6 +84,9 @@ struct flash_dev {
      * driver through flash_program_progress(); total 0 outside a job. */
     uint64_t prog_done;
     uint64_t prog_total;
+    /* Bytes of the current program call that its loader verified in the pass (flash/loader.h
+     * flash_loader_run): the engine zeroes it before each call. */
+    uint64_t checked_in_pass;
     /* WB/WL: the first address of the wireless stack's secure area (FLASH_SFR.SFSA), which the
      * driver neither erases nor programs unless allow_secure; 0: no such area. */
     uint32_t secure_start;

@@ -367,6 +367,7 @@ static const struct drv_program l4_prog = {
     .code_max = L4_PROGRAM_LOADER_LEN,
     .unit = 8,
     .unit_us = TPROG_MAX_US,
+    .crc = true,
     .failure = loader_failure,
 };
 

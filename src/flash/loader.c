@@ -5,6 +5,7 @@
 
 #include "arm/cortexm.h"
 #include "core/le.h"
+#include "flash/crc.h"
 #include "flash/loader.h"
 #include "flash/loaders/loader_abi.h"
 #include "flash/sysregs.h"
@@ -251,6 +252,28 @@ static unsigned job_timeout_ms(const struct flash_loader_job *job, uint32_t len)
     return (unsigned)(2u * nominal_ms + LOADER_MARGIN_MS);
 }
 
+/* A job done by a loader that checks in the pass: its CRC of the flash against the host's of
+ * the job's bytes. A mismatch is no error here: the job is left to the engine's verification,
+ * which names the first differing address. */
+static int check_in_pass(struct flash_dev *f, struct flash_loader *l,
+                         const struct flash_loader_job *job)
+{
+    uint32_t crc = 0;
+    int rc = dbg_read32(f->dbg, l->ctrl + LDR_CB_CRC, &crc);
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot read the CRC of 0x%08x-0x%08x at 0x%08x: %s", job->addr,
+                        job->addr + job->len - 1u, l->ctrl + LDR_CB_CRC, last_error(f));
+    uint32_t want = flash_crc32(0, job->data, job->len);
+    if (crc == want)
+        f->checked_in_pass += job->len;
+    else
+        ctx_log(f->ctx, STFLASH_LOG_INFO,
+                "0x%08x-0x%08x: the CRC of the programmed flash is 0x%08x, the image's 0x%08x: "
+                "verifying it",
+                job->addr, job->addr + job->len - 1u, crc, want);
+    return STFLASH_OK;
+}
+
 int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
                      const struct flash_loader_job *job, struct flash_loader_stop *stop)
 {
@@ -391,5 +414,5 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
     }
     if (programmed < len)
         flash_program_progress(f, addr + programmed, len - programmed);
-    return STFLASH_OK;
+    return job->crc ? check_in_pass(f, l, job) : STFLASH_OK;
 }

@@ -41,6 +41,9 @@ struct flash_loader_job {
     uint32_t arg;     /* family-specific (LDR_CB_ARG) */
     uint32_t unit_us; /* longest time one program unit may take (datasheet), for the deadlines */
     uint32_t unit;    /* bytes per program unit */
+    /* The loader checks in the pass: it writes LDR_CB_CRC, the CRC-32 of what the job's flash
+     * reads after programming (loaders/loader_ring.inc). */
+    bool crc;
 };
 
 /* How a job ended when the loader reported a failure: its status (r0 != 0), the address where it
@@ -83,7 +86,10 @@ int flash_loader_load(struct flash_dev *f, struct flash_loader *l, const uint8_t
 
 /*
  * Runs one job: starts the loader, keeps the ring full, reports PROGRAM progress as rp advances,
- * waits for the end. STFLASH_OK with stop->status 0 when done; STFLASH_OK with stop->status != 0
+ * waits for the end. STFLASH_OK with stop->status 0 when done; then, for a loader that checks in
+ * the pass (job->crc), its CRC is compared with the host's over job->data and on a match the job
+ * counts as verified (f->checked_in_pass grows by its length; on a mismatch the engine's own
+ * verification finds the differing address). STFLASH_OK with stop->status != 0
  * when the loader reported a failure (the driver names it); otherwise an error naming the
  * address where the loader stopped (STFLASH_ERR_TIMEOUT when rp stayed still longer than a ring
  * takes to program) or the probe failure. The core must be halted; it is left halted.

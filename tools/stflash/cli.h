@@ -109,6 +109,9 @@ int parse_chip(const char *text, const struct stflash_chip_info **out);
 /* --format and reset method names. */
 int parse_image_format(const char *text, enum stflash_image_format *fmt);
 int parse_reset_method(const char *text, enum stflash_reset *how);
+/* write's --verify=MODE (text, NULL when not given) beside --no-verify: sets
+ * wo->verify_readback, or says what is wrong (EXIT_USAGE). */
+int parse_verify_mode(const char *text, struct stflash_write_options *wo);
 /* Checks the syntax of a probe selector (the library checks the rest). */
 int check_selector(const char *text);
 

@@ -15,7 +15,8 @@ enum {
     OPT_HALT,
     OPT_NO_RESET,
     OPT_FULL,
-    OPT_NO_RESET_BEFORE
+    OPT_NO_RESET_BEFORE,
+    OPT_VERIFY
 };
 
 /* Ctrl-C (SIGINT) or SIGTERM during a write: the library stops at its next safe point (between
@@ -74,6 +75,24 @@ int parse_reset_method(const char *text, enum stflash_reset *how)
                   text);
         return EXIT_USAGE;
     }
+    return EXIT_OK;
+}
+
+int parse_verify_mode(const char *text, struct stflash_write_options *wo)
+{
+    if (!text)
+        return EXIT_OK;
+    if (strcmp(text, "readback") != 0) {
+        out_error("unknown verification '%s': give --verify=readback (read the flash back over "
+                  "the probe as well), or --no-verify",
+                  text);
+        return EXIT_USAGE;
+    }
+    if (wo->no_verify) {
+        out_error("--no-verify contradicts --verify=readback: keep one of them");
+        return EXIT_USAGE;
+    }
+    wo->verify_readback = true;
     return EXIT_OK;
 }
 
@@ -136,6 +155,7 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
         {"format", 0, OPT_REQUIRED, OPT_FORMAT},
         {"mass-erase", 0, OPT_NONE, OPT_MASS_ERASE},
         {"no-verify", 0, OPT_NONE, OPT_NO_VERIFY},
+        {"verify", 0, OPT_REQUIRED, OPT_VERIFY},
         {"reset", 0, OPT_OPTIONAL, OPT_RESET},
         {"halt", 0, OPT_NONE, OPT_HALT},
         {"no-reset", 0, OPT_NONE, OPT_NO_RESET},
@@ -185,7 +205,8 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
     }
     if ((v && parse_image_format(v, &fmt)) ||
         (cl.nargs == 2 && parse_address(cl.args[1], "address", &addr)) ||
-        (reset_arg && *reset_arg && parse_reset_method(reset_arg, &how))) {
+        (reset_arg && *reset_arg && parse_reset_method(reset_arg, &how)) ||
+        parse_verify_mode(cmd_opt_value(&cl, OPT_VERIFY), &wo)) {
         session_done(cli);
         return EXIT_USAGE;
     }

@@ -124,6 +124,8 @@ static const struct help_entry helps[] = {
      "  --format FMT         bin, ihex, srec or elf instead of detecting it\n"
      "  --mass-erase         erase the whole flash first\n"
      "  --no-verify          skip the verification\n"
+     "  --verify=readback    also read the whole range back over the probe and compare it\n"
+     "                       byte for byte (besides the CRC-32 on the target)\n"
      "  --full               erase and program every touched page, also those that already\n"
      "                       hold the image (no comparison with the flash first)\n"
      "  --reset[=METHOD]     how to reset the target afterwards: auto (default), hard (the\n"

@@ -486,7 +486,8 @@ static int setup_write(struct run *r, const struct cmdline *cl)
     }
     if ((v && parse_image_format(v, &fmt)) ||
         (cl->nargs == 2 && parse_address(cl->args[1], "address", &addr)) ||
-        (reset_arg && *reset_arg && parse_reset_method(reset_arg, &r->how)))
+        (reset_arg && *reset_arg && parse_reset_method(reset_arg, &r->how)) ||
+        parse_verify_mode(opt_by_name(cl, "verify"), &r->wo))
         return EXIT_USAGE;
     int rc = session_load_image(r->cli, cl->args[0], fmt, cl->nargs == 2, addr, &r->img);
     if (rc)

@@ -25,6 +25,14 @@
  * checked and both words read back. Double words that read erased in the image are skipped (the
  * engine hands over erased ranges only). The next double word to program is found while the
  * controller is busy with the current one; rp is published once per span.
+ *
+ * The loader checks in the pass as f1_program.S does (loaders/loader_ring.inc, LDR_CB_CRC): the
+ * CRC of the double words before the one being programmed is computed while the controller is
+ * busy with it, a bit at a time: about 230 cycles for a double word (255 at the most), and with
+ * the seek under 300. The slowest case is the L4 after reset, its core on the 4 MHz MSI (RM0351
+ * §6.2.3), where the 81.69 µs of tPROG (DS10198 "Flash memory characteristics", typical) are 326
+ * cycles: the flash does not wait for it, and no table is needed. The G0/G4/WB/WL/C0 run on
+ * HSI16 or faster after reset.
  */
     .syntax unified
     .cpu cortex-m0
@@ -42,16 +50,17 @@
     @   r3  offset being programmed                          r4, r6  scratch
     @   r5  offset of the next double word to program        r7  scratch
     @   r8  control block         r9  erased word            r12 span length
+    @   r10 CRC register          r11 offset up to which the CRC is taken
     .global l4_program
     .type l4_program, %function
     .thumb_func
 l4_program:
-    LDR_ENTRY
+    LDR_ENTRY crc=1
     ldr     r1, [r0, #LDR_CB_REGS]
     movs    r7, #CR_PG
     str     r7, [r1, #FLASH_CR] @ FLASH_CR = PG; LOCK and OPTLOCK are set-only
 
-    LDR_RING_SPAN
+    LDR_RING_SPAN crc=1
 
 store:
     ldr     r7, [r0, r5]
@@ -60,8 +69,14 @@ store:
     ldr     r7, [r0, r3]
     str     r7, [r2, r3]        @ second word: programming starts, BSY set
     movs    r3, r5
+    bl      crc_upto            @ meanwhile, the double words before this one into the CRC,
+    movs    r5, r3
     adds    r5, r5, #8
-    bl      seek                @ meanwhile, find the next one
+    bl      seek                @ and find the next one
+    movs    r6, r3
+    adds    r6, r6, #8
+    cmp     r6, r5
+    bne     busy_skip           @ double words are skipped before the next one
 busy:
     ldr     r6, [r1, #FLASH_SR]
     lsrs    r4, r6, #17         @ BSY (bit 16) into the carry flag
@@ -85,11 +100,40 @@ busy:
     blo     store
     b       spandone
 
+    @ The same, then what the flash holds at the skipped double words goes into the ring for
+    @ the CRC.
+busy_skip:
+    ldr     r6, [r1, #FLASH_SR]
+    lsrs    r4, r6, #17
+    bcs     busy_skip
+    lsrs    r4, r4, #2
+    bcs     busy_skip
+    lsrs    r4, r6, #1
+    lsls    r4, r4, #17
+    bne     fail
+    ldr     r6, [r2, r3]
+    ldr     r4, [r0, r3]
+    cmp     r6, r4
+    bne     differs
+    adds    r3, r3, #4
+    ldr     r6, [r2, r3]
+    ldr     r4, [r0, r3]
+    subs    r3, r3, #4
+    cmp     r6, r4
+    bne     differs
+    movs    r6, r3
+    adds    r6, r6, #8
+    bl      skipped
+    cmp     r5, r12
+    blo     store
+    b       spandone
+
     LDR_DIFFERS
 fail:
     lsls    r6, r6, #16         @ FLASH_SR[15:0] << 16
     LDR_STATUS_OR               @ LDR_ERR_STATUS | ...: never 0
-    LDR_EXIT FLASH_CR, ldr
+    LDR_EXIT FLASH_CR, ldr, crc=1
+    LDR_CRC_ROUTINES ldr, str, 4   @ the skipped double words a word at a time
 
     @ From offset r5, skips double words that are erased (both words equal to r9); returns
     @ r5 = offset of the next double word to program (>= r12 when none is left). Uses r4, r7.

@@ -21,10 +21,14 @@
 #define LDR_CB_RP 24    /* bytes programmed so far, at most wp (loader writes) */
 #define LDR_CB_STATE 28 /* LDR_STATE_* (loader writes, before its BKPT) */
 #define LDR_CB_ERASED                                                                              \
-    32                  /* an erased program unit (0xFFFF, 0xFFFFFFFF, 0): such units are          \
-                           skipped, the job being erased already */
-#define LDR_CB_ARG 36   /* family-specific (e.g. a program width); 0 when unused */
-#define LDR_CB_BYTES 40 /* size of the control block */
+    32                /* an erased program unit (0xFFFF, 0xFFFFFFFF, 0): such units are            \
+                         skipped, the job being erased already */
+#define LDR_CB_ARG 36 /* family-specific (e.g. a program width); 0 when unused */
+#define LDR_CB_CRC                                                                                 \
+    40 /* loaders that check in the pass (LDR_CRC_* in loader_ring.inc) write here, before their   \
+          BKPT, the CRC-32 (flash/crc.h flash_crc32) of what the job's flash reads after           \
+          programming; the others leave it alone */
+#define LDR_CB_BYTES 44 /* size of the control block */
 
 #define LDR_STATE_RUNNING 0
 #define LDR_STATE_DONE 1

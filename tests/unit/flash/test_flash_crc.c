@@ -41,8 +41,11 @@ struct spy {
     unsigned flash_words; /* single words read: the check that the flash answers at the end of
                              each range (engine.c check_flash_answers) */
     enum spoil spoil;
-    unsigned crc_loads; /* times the CRC routine was written to SRAM */
-    char log[4096];     /* INFO and WARN messages, one per line */
+    unsigned crc_loads;      /* times the CRC routine was written to SRAM */
+    unsigned crc_loads_late; /* of them, once programming had started (to verify) */
+    uint32_t flip_sram;      /* nonzero: the first write of ring data covering this SRAM address
+                                arrives with bit 0 of that byte flipped (a link error) */
+    char log[4096];          /* INFO and WARN messages, one per line */
 };
 
 static struct spy *spy_of(struct dbg *d)
@@ -65,8 +68,23 @@ static int spy_read_mem(struct dbg *d, uint32_t addr, uint8_t *buf, size_t len)
 static int spy_write_mem(struct dbg *d, uint32_t addr, const uint8_t *buf, size_t len)
 {
     struct spy *s = spy_of(d);
+    struct fixture *fx = s->fx;
+    enum stflash_phase phase = fx->nev ? fx->ev[fx->nev - 1].p.phase : STFLASH_PHASE_READ;
+    if (s->flip_sram && len >= 256 && addr < s->flip_sram && s->flip_sram - addr < len &&
+        (phase == STFLASH_PHASE_ERASE || phase == STFLASH_PHASE_PROGRAM)) {
+        uint8_t *copy = malloc(len);
+        assert_non_null(copy);
+        memcpy(copy, buf, len);
+        copy[s->flip_sram - addr] ^= 0x01;
+        s->flip_sram = 0;
+        int rc = dbg_write(&fx->sd.dbg, addr, copy, len);
+        free(copy);
+        return rc;
+    }
     if (len == CRC32_LOADER_LEN && memcmp(buf, crc32_loader, len) == 0) {
         s->crc_loads++;
+        if (phase == STFLASH_PHASE_PROGRAM || phase == STFLASH_PHASE_VERIFY)
+            s->crc_loads_late++;
         if (s->spoil != SPOIL_NONE) {
             uint8_t bad[CRC32_LOADER_LEN];
             for (size_t i = 0; i + 1 < sizeof bad; i += 2) {
@@ -132,6 +150,7 @@ static void spy_reset(struct fixture *fx, struct spy *s, struct sim_stats *stats
     s->flash_read = 0;
     s->flash_words = 0;
     s->crc_loads = 0;
+    s->crc_loads_late = 0;
     s->log[0] = 0;
     memset(stats, 0, sizeof *stats);
     fx->nev = 0;
@@ -345,14 +364,15 @@ static void test_verify_by_crc(void **state)
     assert_flash_as_expected(fx);
     assert_locked(fx);
     check_phase_order(fx);
-    assert_int_equal(check_phase(fx, STFLASH_PHASE_VERIFY, 0x2000 + 3 * 1024), 3);
+    /* Both runs verified by the loader in the pass: one step from 0 to the end. */
+    assert_int_equal(check_phase(fx, STFLASH_PHASE_VERIFY, 0x2000 + 3 * 1024), 2);
     /* Only the kept bytes of the two partially covered pages were read, before the erase, and
      * one word at the end of each of the two runs (the flash answers there). */
     assert_int_equal(spy.flash_read, 2 * 1024);
     assert_int_equal(spy.flash_words, 2);
-    /* The unchanged-page check, the blank check of the other pages (no: they hold the old
-     * firmware), the verification. */
-    assert_int_equal(spy.crc_loads, 3);
+    /* The unchanged-page check and the blank check of the other pages (no: they hold the old
+     * firmware); the loader verified the runs in the pass, so no CRC run to verify. */
+    assert_int_equal(spy.crc_loads, 2);
 
     spy_reset(fx, &spy, &stats);
     assert_int_equal(flash_verify(&fx->f, &im.image), STFLASH_OK);
@@ -399,7 +419,8 @@ static void test_verify_fallback_small_sram(void **state)
     assert_int_equal(flash_write(&fx->f, &im.image, NULL), STFLASH_OK);
     assert_flash_as_expected(fx);
     assert_locked(fx);
-    assert_int_equal(spy.flash_read, 0x1000);
+    /* The loader needs no table: it verified the run in the pass, nothing is read back. */
+    assert_int_equal(spy.flash_read, 0);
     assert_int_equal(spy.crc_loads, 0);
     assert_non_null(strstr(spy.log, "not enough SRAM for the CRC routine"));
     assert_int_equal(check_phase(fx, STFLASH_PHASE_VERIFY, 0x1000), 2);
@@ -437,9 +458,10 @@ static void test_verify_fallback_routine_fails(void **state)
     assert_flash_as_expected(fx);
     assert_locked(fx);
     assert_int_equal(stats.pages_erased, 2);
-    assert_int_equal(spy.flash_read, 0x800);
+    /* The loader verified the run in the pass: the routine is not needed for that. */
+    assert_int_equal(spy.flash_read, 0);
     if (!strstr(spy.log, "cannot tell unchanged pages apart, writing every page: ") ||
-        !strstr(spy.log, "cannot verify by CRC on the target, reading back instead: ") ||
+        strstr(spy.log, "cannot verify by CRC on the target") ||
         !strstr(spy.log, "CRCs instead of 2"))
         fail_msg("log: %s", spy.log);
     assert_true(fx->sd.t.core.halted);
@@ -637,7 +659,167 @@ static void test_erased_rest_mass_erase(void **state)
     assert_flash_as_expected(fx);
     assert_int_equal(stats.mass_erases, 0);
     assert_int_equal(stats.pages_erased, 2);
-    assert_int_equal(spy.crc_loads, 2); /* no blank check: the kept pages are known to hold data */
+    /* The unchanged-page check only: no blank check (the kept pages are known to hold data),
+     * and the loader verified the runs in the pass. */
+    assert_int_equal(spy.crc_loads, 1);
+}
+
+/* ---- verification in the programming pass (the loader's CRC, loaders/loader_ring.inc) ---- */
+
+/* An image of segs with the erased bytes [gap, gap + gap_len) (flash addresses) in it. */
+static void make_gapped_image(struct fixture *fx, struct img *im, const struct seg *segs, size_t n,
+                              uint32_t gap, uint32_t gap_len)
+{
+    make_image(fx, im, segs, n);
+    for (size_t i = 0; i < n; i++)
+        for (uint32_t a = gap; a < gap + gap_len; a++)
+            if (a >= im->segs[i].addr && a - im->segs[i].addr < im->segs[i].len) {
+                im->segs[i].data[a - im->segs[i].addr] = 0xFF;
+                fx->expect[a - FLASH_BASE] = 0xFF;
+            }
+}
+
+/* A write is verified by the loader while it programs: byte-exact, no CRC routine run and no
+ * byte read back after programming, whether units are skipped as erased at the start, in the
+ * middle or at the end of a run. */
+static void test_write_verified_in_pass(void **state)
+{
+    struct fixture *fx = *state;
+    struct spy spy;
+    struct sim_stats stats;
+    spy_install(fx, &spy, &stats);
+    prefill(fx, 61);
+    /* Run 1: pages 1-8, its first 6 bytes (kept from the flash: prefilled, not erased), an
+     * erased gap in page 3; run 2: pages 12-13 ending in erased bytes. */
+    const struct seg segs[] = {{0x08000406u, 0x1FFA, 611}, {0x08003000u, 0x700, 612}};
+    struct img im;
+    make_gapped_image(fx, &im, segs, 2, 0x08000C10u, 0x123);
+    for (uint32_t a = 0x08003600u; a < 0x08003700u; a++)
+        im.segs[1].data[a - 0x08003000u] = fx->expect[a - FLASH_BASE] = 0xFF;
+    assert_int_equal(flash_write(&fx->f, &im.image, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_locked(fx);
+    check_phase_order(fx);
+    assert_int_equal(check_phase(fx, STFLASH_PHASE_VERIFY, 0x2000 + 0x800), 2);
+    assert_int_equal(spy.crc_loads_late, 0);
+    /* Read back: the two partly covered pages, for their kept bytes, before the erase. */
+    assert_int_equal(spy.flash_read, 2 * 1024);
+    assert_null(strstr(spy.log, "the CRC of the programmed flash"));
+    free_image(&im);
+}
+
+/* A unit the loader skips as erased that does not read erased (here, flash changed behind the
+ * controller's back once the erase is done): the loader's CRC differs, the engine's own
+ * verification names the address. */
+static uint32_t poke_at;
+static void poke_on_program(struct fixture *fx, const struct stflash_progress *p)
+{
+    if (p->phase == STFLASH_PHASE_PROGRAM && p->done == 0 && poke_at) {
+        fx->sd.t.flash[poke_at - FLASH_BASE] = 0x5A;
+        poke_at = 0;
+    }
+}
+
+static void check_skipped_not_erased(struct fixture *fx, struct spy *spy, uint32_t gap,
+                                     uint32_t gap_len, uint32_t poke, enum spoil spoil)
+{
+    struct sim_stats stats;
+    spy_install(fx, spy, &stats);
+    spy_reset(fx, spy, &stats);
+    spy->spoil = spoil;
+    prefill(fx, 62);
+    const struct seg segs[] = {{0x08000800u, 0x1000, 621}};
+    struct img im;
+    make_gapped_image(fx, &im, segs, 1, gap, gap_len);
+    poke_at = poke;
+    fx->hook = poke_on_program;
+    char msg[128];
+    snprintf(msg, sizeof msg, "verify failed at 0x%08x: read 0x5a, expected 0xff", poke);
+    assert_error(fx, flash_write(&fx->f, &im.image, NULL), STFLASH_ERR_VERIFY, msg);
+    fx->hook = NULL;
+    assert_int_equal(poke_at, 0);
+    assert_locked(fx);
+    if (!strstr(spy->log, "0x08000800-0x080017ff: the CRC of the programmed flash is 0x"))
+        fail_msg("log: %s", spy->log);
+    /* The engine's verification ran: the routine over the run, then over its pages (or
+     * reading back when it fails). */
+    if (spoil == SPOIL_NONE)
+        assert_int_equal(spy->crc_loads_late, 2);
+    else
+        assert_true(spy->flash_read >= 1);
+    free_image(&im);
+}
+
+static void test_in_pass_skipped_not_erased(void **state)
+{
+    struct fixture *fx = *state;
+    struct spy spy;
+    /* In the middle of the run, at the start of a span, at its very end. */
+    check_skipped_not_erased(fx, &spy, 0x08000C10u, 0x40, 0x08000C21u, SPOIL_NONE);
+    check_skipped_not_erased(fx, &spy, 0x08000800u, 0x10, 0x08000800u, SPOIL_NONE);
+    check_skipped_not_erased(fx, &spy, 0x08001700u, 0x100, 0x080017FFu, SPOIL_NONE);
+    /* The CRC routine fails too: the range is read back to name the address. */
+    check_skipped_not_erased(fx, &spy, 0x08000C10u, 0x40, 0x08000C3Eu, SPOIL_ANSWER);
+}
+
+/* A byte changed on its way into the loader's ring (a link error the probe did not see): the
+ * loader programs it and reads back what it programmed, but its CRC is not the image's; the
+ * engine's verification names the address. */
+static void test_in_pass_ring_corrupted(void **state)
+{
+    struct fixture *fx = *state;
+    struct spy spy;
+    struct sim_stats stats;
+    spy_install(fx, &spy, &stats);
+    prefill(fx, 63);
+    const struct seg segs[] = {{0x08000000u, 0x3000, 631}};
+    struct img im;
+    make_image(fx, &im, segs, 1);
+    spy.flip_sram = fx->f.sram_base + 0x700u; /* in the ring, past the loader and its block */
+    int rc = flash_write(&fx->f, &im.image, NULL);
+    assert_int_equal(spy.flip_sram, 0);
+    uint32_t bad = 0;
+    while (bad < 0x3000u && fx->sd.t.flash[bad] == fx->expect[bad])
+        bad++;
+    assert_true(bad < 0x3000u);
+    char msg[128];
+    snprintf(msg, sizeof msg, "verify failed at 0x%08x: read 0x%02x, expected 0x%02x",
+             FLASH_BASE + bad, fx->sd.t.flash[bad], fx->expect[bad]);
+    assert_error(fx, rc, STFLASH_ERR_VERIFY, msg);
+    assert_int_equal(fx->sd.t.flash[bad] ^ fx->expect[bad], 0x01);
+    assert_non_null(strstr(spy.log, "the CRC of the programmed flash is 0x"));
+    assert_int_equal(spy.crc_loads_late, 2);
+    free_image(&im);
+}
+
+/* verify_readback: the CRC routine runs after programming and the whole range is read back. */
+static void test_write_verify_readback(void **state)
+{
+    struct fixture *fx = *state;
+    struct spy spy;
+    struct sim_stats stats;
+    spy_install(fx, &spy, &stats);
+    prefill(fx, 64);
+    const struct seg segs[] = {{0x08000400u, 0x1800, 641}, {0x08004000u, 0x400, 642}};
+    struct img im;
+    make_image(fx, &im, segs, 2);
+    const struct stflash_write_options opts = {.verify_readback = true};
+    assert_int_equal(flash_write(&fx->f, &im.image, &opts), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    check_phase_order(fx);
+    assert_true(check_phase(fx, STFLASH_PHASE_VERIFY, 2u * (0x1800 + 0x400)) > 2);
+    assert_int_equal(spy.crc_loads_late, 1);
+    assert_int_equal(spy.flash_read, 0x1800 + 0x400);
+
+    /* no_verify wins: nothing read back, no routine. */
+    spy_reset(fx, &spy, &stats);
+    const struct stflash_write_options none = {
+        .verify_readback = true, .no_verify = true, .full = true};
+    assert_int_equal(flash_write(&fx->f, &im.image, &none), STFLASH_OK);
+    assert_int_equal(spy.flash_read, 0);
+    assert_int_equal(spy.crc_loads, 0);
+    assert_int_equal(check_phase(fx, STFLASH_PHASE_VERIFY, 0), 0);
+    free_image(&im);
 }
 
 int main(void)
@@ -666,6 +848,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unchanged_whole_flash, setup_f100, teardown),
         cmocka_unit_test_setup_teardown(test_erased_rest_mass_erase, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_erased_rest_mass_erase, setup_f100_small, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verified_in_pass, setup_f103, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verified_in_pass, setup_f100_small, teardown),
+        cmocka_unit_test_setup_teardown(test_in_pass_skipped_not_erased, setup_f103, teardown),
+        cmocka_unit_test_setup_teardown(test_in_pass_skipped_not_erased, setup_f100_small,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_in_pass_ring_corrupted, setup_f103, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verify_readback, setup_f103, teardown),
     };
     return cmocka_run_group_tests_name("flash_crc", tests, NULL, NULL);
 }
