@@ -83,6 +83,12 @@ static int setup_f429(void **state)
     return open_chip(state, "stm32f429zi", 0x419, 3.3);
 }
 
+/* The L4-style controller, for its loader's check in the pass. */
+static int setup_l476(void **state)
+{
+    return open_chip(state, "stm32l476rg", 0x415, 3.3);
+}
+
 static int teardown(void **state)
 {
     struct fixture *fx = *state;
@@ -232,6 +238,33 @@ static void test_readback_failure_named(void **state)
                  "cannot program 0x08000100: reads back 0x00000000 instead of 0x12345678");
 }
 
+/* The loader verifies in the pass (flash/loader.h): its CRC of the flash after programming is
+ * the data's, erased units it skips included, so the job counts as checked. A unit it skips as
+ * erased that holds data (programmed before, no erase) makes the CRC differ: not checked, the
+ * engine's verification is left to find it. At every program width (x32, x8, double words). */
+static void test_checked_in_pass(void **state)
+{
+    struct fixture *fx = *state;
+    enum { LEN = 608 };
+    uint8_t data[LEN];
+    for (uint32_t k = 0; k < LEN; k++)
+        data[k] = pattern(k, 11);
+    memset(data + 100, 0xFF, 37);    /* erased units in the middle (104-135 whole at every width) */
+    memset(data + LEN - 8, 0xFF, 8); /* and at the end */
+    const uint8_t zeros[8] = {0};
+    assert_int_equal(fx->f.drv->unlock(&fx->f), STFLASH_OK);
+    fx->f.checked_in_pass = 0;
+    assert_int_equal(fx->f.drv->program(&fx->f, 0x08000200u, data, LEN), STFLASH_OK);
+    assert_int_equal(fx->f.checked_in_pass, LEN);
+    assert_int_equal(fx->f.drv->program(&fx->f, 0x08001000u + 112u, zeros, 8), STFLASH_OK);
+    fx->f.checked_in_pass = 0;
+    assert_int_equal(fx->f.drv->program(&fx->f, 0x08001000u, data, LEN), STFLASH_OK);
+    assert_int_equal(fx->f.checked_in_pass, 0);
+    assert_int_equal(fx->f.drv->lock(&fx->f), STFLASH_OK);
+    assert_int_equal(memcmp(fx->sd.t.flash + 0x200, data, LEN), 0);
+    assert_int_equal(flash_at(fx, 0x08001000u + 112u), 0x00);
+}
+
 /* Sector 1 write protected in the option bytes: the engine refuses before erasing; the driver
  * called directly meets WRPERR on erase and program, named with the address. */
 static void test_write_protection(void **state)
@@ -299,6 +332,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_readback_failure_named, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_write_protection, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_f429_bank_boundary, setup_f429, teardown),
+        cmocka_unit_test_setup_teardown(test_checked_in_pass, setup_f407, teardown),
+        cmocka_unit_test_setup_teardown(test_checked_in_pass, setup_f407_x8, teardown),
+        cmocka_unit_test_setup_teardown(test_checked_in_pass, setup_l476, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
