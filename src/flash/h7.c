@@ -374,6 +374,7 @@ static int program_bank(struct flash_dev *f, struct flash_loader *l, unsigned ba
         .arg = h7_program_cr(layout(f)),
         .unit_us = TPROG_MAX_US,
         .unit = f->map.program_unit,
+        .crc = true,
     };
     struct flash_loader_stop st;
     int rc = flash_loader_run(f, l, &job, &st);

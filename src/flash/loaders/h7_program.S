@@ -29,6 +29,13 @@
  * the core, FLASH_SR polled until BSY, WBNE and QW (bits 0-2) are clear, the error flags checked
  * and the words read back. Flash words that are erased in the image are skipped (the engine hands
  * over erased ranges only); the next one to program is found while the controller is busy.
+ *
+ * The loader checks in the pass as f1_program.S does (loaders/loader_ring.inc, LDR_CB_CRC): the
+ * CRC of the flash words before the one being programmed is computed while the controller is
+ * busy with it, a bit at a time: about 850 cycles for 32 bytes (430 for the 16 bytes of the
+ * H7A3/H7B3), against a tPROG of 50-100 µs (DS12110, DS13195 "Flash memory characteristics")
+ * that the 64 MHz HSI the core runs on after reset (RM0433 §8, RCC) makes
+ * 3200-6400 cycles. So the flash does not wait for it, and no table is needed.
  */
     .syntax unified
     .cpu cortex-m0
@@ -49,16 +56,17 @@
     @   r3  offset of the flash word being programmed        r4, r6, r7  scratch
     @   r5  offset of the next flash word to program
     @   r8  control block         r9  erased word            r12 span length
+    @   r10 CRC register          r11 offset up to which the CRC is taken
     .global h7_program
     .type h7_program, %function
     .thumb_func
 h7_program:
-    LDR_ENTRY
+    LDR_ENTRY crc=1
     ldr     r7, [r0, #LDR_CB_ARG]
     ldr     r1, [r0, #LDR_CB_REGS]
     str     r7, [r1, #H7_CR]    @ FLASH_CR = PG (| PSIZE); LOCK is set-only
 
-    LDR_RING_SPAN
+    LDR_RING_SPAN crc=1
 
 store:
     movs    r3, r5              @ the flash word being programmed
@@ -70,7 +78,14 @@ store:
     cmp     r5, r4
     blo     2b
     dsb
-    bl      seek                @ meanwhile, find the next one
+    bl      crc_upto            @ meanwhile, the flash words before this one into the CRC,
+    movs    r5, r3
+    adds    r5, #H7_WORD
+    bl      seek                @ and find the next one
+    movs    r6, r3
+    adds    r6, #H7_WORD
+    cmp     r6, r5
+    bne     busy_skip           @ flash words are skipped before the next one
 busy:
     ldr     r6, [r1, #H7_SR]
     lsls    r4, r6, #29         @ BSY, WBNE, QW (bits 0-2)
@@ -90,12 +105,36 @@ busy:
     blo     store
     b       spandone
 
+    @ The same, then what the flash holds at the skipped flash words goes into the ring for the
+    @ CRC.
+busy_skip:
+    ldr     r6, [r1, #H7_SR]
+    lsls    r4, r6, #29
+    bne     busy_skip
+    lsrs    r4, r6, #17
+    bne     fail
+    movs    r4, r3
+    adds    r4, #H7_WORD
+6:  ldr     r6, [r2, r3]
+    ldr     r7, [r0, r3]
+    cmp     r6, r7
+    bne     differs
+    adds    r3, #4
+    cmp     r3, r4
+    blo     6b
+    movs    r6, r3              @ the end of the flash word just programmed
+    bl      skipped
+    cmp     r5, r12
+    blo     store
+    b       spandone
+
     LDR_DIFFERS
 fail:
     lsrs    r6, r6, #16
     lsls    r6, r6, #16         @ FLASH_SR[31:16] << 16
     LDR_STATUS_OR               @ LDR_ERR_STATUS | ...: never 0
-    LDR_EXIT H7_CR, ldr
+    LDR_EXIT H7_CR, ldr, crc=1
+    LDR_CRC_ROUTINES ldr, str, 4   @ the skipped flash words a word at a time
 
     @ From offset r5, skips flash words that are erased (every word equal to r9); returns
     @ r5 = offset of the next flash word to program (>= r12 when none is left). Uses r4, r6, r7.

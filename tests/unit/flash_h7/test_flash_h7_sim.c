@@ -189,6 +189,34 @@ static void test_readback_failure_named(void **state)
                  "cannot program 0x08100100: reads back 0x00000000 instead of 0x44332211");
 }
 
+/* The loader verifies in the pass (flash/loader.h): its CRC of the flash after programming is
+ * the data's, flash words it skips as erased included, so the job counts as checked; a flash
+ * word it skips that holds data (programmed before, no erase) makes it differ. */
+static void test_checked_in_pass(void **state)
+{
+    struct fixture *fx = *state;
+    uint32_t w = fx->f.map.program_unit, len = 20 * w;
+    uint8_t *data = malloc(len), zeros[32];
+    assert_non_null(data);
+    memset(zeros, 0, sizeof zeros);
+    for (uint32_t k = 0; k < len; k++)
+        data[k] = pattern(k, 12);
+    memset(data + 5 * w, 0xFF, 3 * w); /* skipped in the middle */
+    memset(data + len - w, 0xFF, w);   /* and at the end */
+    assert_int_equal(fx->f.drv->unlock(&fx->f), STFLASH_OK);
+    fx->f.checked_in_pass = 0;
+    assert_int_equal(fx->f.drv->program(&fx->f, 0x08000400u, data, len), STFLASH_OK);
+    assert_int_equal(fx->f.checked_in_pass, len);
+    assert_int_equal(fx->f.drv->program(&fx->f, 0x08001000u + 6 * w, zeros, w), STFLASH_OK);
+    fx->f.checked_in_pass = 0;
+    assert_int_equal(fx->f.drv->program(&fx->f, 0x08001000u, data, len), STFLASH_OK);
+    assert_int_equal(fx->f.checked_in_pass, 0);
+    assert_int_equal(fx->f.drv->lock(&fx->f), STFLASH_OK);
+    assert_int_equal(memcmp(fx->sd.t.flash + 0x400, data, len), 0);
+    assert_int_equal(flash_at(fx, 0x08001000u + 6 * w), 0x00);
+    free(data);
+}
+
 /* Sector 1 of bank 2 write protected (WPSN2): the engine refuses before erasing; the driver
  * called directly meets WRPERR in FLASH_SR2 on erase and program, named with the address. */
 static void test_write_protection(void **state)
@@ -251,6 +279,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_readback_failure_named, setup_h743, teardown),
         cmocka_unit_test_setup_teardown(test_write_protection, setup_h743, teardown),
         cmocka_unit_test_setup_teardown(test_h7a3, setup_h7a3, teardown),
+        cmocka_unit_test_setup_teardown(test_checked_in_pass, setup_h743, teardown),
+        cmocka_unit_test_setup_teardown(test_checked_in_pass, setup_h7a3, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
