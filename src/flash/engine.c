@@ -18,9 +18,11 @@
  * erases and programs nothing. And when every unit left out of the job reads erased (checked
  * exactly by the same routine), one mass erase replaces the unit erases.
  *
- * Verification compares CRC-32s as well: one per run (or per image segment for flash_verify)
- * computed on the target against the host's over the expected bytes. Only when one differs are
- * the CRCs of its units computed, and the first differing unit read back to name the exact
+ * Verification compares CRC-32s as well. A loader that checks in the pass computes the CRC-32 of
+ * the flash of its job while it programs (flash/loader.h): a run whose CRCs match the image's is
+ * verified. Other runs (or the image segments for flash_verify) get one CRC-32 each computed on
+ * the target afterwards, compared with the host's over the expected bytes. Only when one differs
+ * are the CRCs of its units computed, and the first differing unit read back to name the exact
  * address. When the routine cannot be used (too little SRAM, or it fails) verification reads the
  * whole range back over the probe, as it always did.
  *

@@ -142,9 +142,11 @@ int flash_mass_erase(struct flash_dev *f);
  * Bytes of a touched unit that the image does not define are preserved: such partially covered
  * units are read back before the erase and their other bytes programmed again with the image's
  * (READ progress events for that read-back). With mass_erase nothing is preserved: the bytes the
- * image leaves out end up erased. Verification covers whole units, preserved bytes included: a
- * CRC-32 per run of units computed on the target, or reading back when that cannot run. The
- * core must be halted; the SRAM is not preserved.
+ * image leaves out end up erased. Verification covers whole units, preserved bytes included: the
+ * loader's CRC-32 of the run's flash computed while it programs (flash/loader.h), else a CRC-32
+ * per run computed on the target afterwards, or reading back when that cannot run; with
+ * verify_readback, the CRC-32 computed afterwards and the whole range read back. The core must
+ * be halted; the SRAM is not preserved.
  */
 int flash_write(struct flash_dev *f, const struct stflash_image *img,
                 const struct stflash_write_options *opts);
