@@ -161,7 +161,7 @@ int cmd_probe(struct cli *cli, int argc, char **argv, int first)
 {
     static const struct opt_spec spec[] = {{NULL, 0, OPT_NONE, 0}};
     struct cmdline cl;
-    int rc = cmd_begin(cli, "probe", spec, argc, argv, first, &cl, 0, 0, "[--json]");
+    int rc = cmd_begin(cli, "probe", spec, argc, argv, first, &cl, 0, 0, "");
     if (rc)
         return rc == CMD_DONE ? EXIT_OK : rc;
 
@@ -363,7 +363,7 @@ int cmd_info(struct cli *cli, int argc, char **argv, int first)
 {
     static const struct opt_spec spec[] = {{NULL, 0, OPT_NONE, 0}};
     struct cmdline cl;
-    int rc = cmd_begin(cli, "info", spec, argc, argv, first, &cl, 0, 0, "[--json]");
+    int rc = cmd_begin(cli, "info", spec, argc, argv, first, &cl, 0, 0, "");
     if (rc)
         return rc == CMD_DONE ? EXIT_OK : rc;
     struct stflash_dev *dev = NULL;
