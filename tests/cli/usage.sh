@@ -135,3 +135,13 @@ done
 ! sed -n '/^\.SH SYNOPSIS/,/^\.SH DESCRIPTION/p' "$man" | grep -v 'names' | grep -q 'json' \
     || fail "stflash(1) SYNOPSIS shows --json for a command"
 pass "help, man page and user guide name the same commands and options"
+
+# The doctor example of docs/cli.md (an unpowered board) is what doctor prints, from the target
+# voltage step on (the probe lines name a USB probe there).
+sed -n '/^\$ stflash doctor$/,/^```$/p' "$(dirname "$0")/../../docs/cli.md" \
+    | sed -n '/target voltage/,/^stflash:/p' >"$WORK/doctor.doc"
+[ "$(wc -l <"$WORK/doctor.doc")" -ge 9 ] || fail "no doctor example found in docs/cli.md"
+expect_rc 4 --probe "sim:stm32f103c8,voltage=0,state=$WORK/unpowered.state" doctor
+cat "$WORK/out" "$WORK/err" | sed -n '/target voltage/,$p' >"$WORK/doctor.run"
+diff -u "$WORK/doctor.doc" "$WORK/doctor.run" || fail "docs/cli.md's doctor example differs from doctor's output"
+pass "the doctor example of docs/cli.md is what doctor prints"
