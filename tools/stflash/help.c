@@ -23,7 +23,7 @@ static const char global_options[] =
     "  --allow-wireless-stack  STM32WB/WL: let write and erase reach the wireless stack's\n"
     "                       secure area (from FLASH_SFR.SFSA up), which they keep otherwise\n"
     "  -v, --verbose        more messages (-vv: every probe command)\n"
-    "  -q, --quiet          only errors\n"
+    "  -q, --quiet          only errors (and where gdbserver and serve listen)\n"
     "  --json               one JSON document on stdout: the result, or {\"error\": ...}\n"
     "                       (every command but gdbserver, serve, rtt, swo, run, read -;\n"
     "                       docs/json.md)\n"
