@@ -15,9 +15,8 @@
 /* Designer seen on CKS32/CS32 parts: bank 6, code 0x55 (not a valid ST code). */
 #define JEP106_CKS STFLASH_JEP106(5, 0x55)
 
-/* GigaDevice REV_IDs reported on DEV_ID 0x410. 0x1303 is the GD32F1x0's (OpenOCD keys that line
- * on it), but a GD32F103CBT6 reads it too (blaatschaap.be "32F103 comparison part 4"; rusefi
- * REAL_GD_F1_REV_CODE): the ROM-table PARTNO tells the two apart. */
+/* GigaDevice REV_IDs reported on DEV_ID 0x410. 0x1303 is the GD32F1x0's, but a GD32F103 reads
+ * it too (docs/chips.md, clone table): the ROM-table PARTNO tells the two apart. */
 #define REV_GD32F1X0 0x1303u
 #define REV_GD32F3X0 0x1704u
 #define REV_GD32E23X 0x1909u
