@@ -36,6 +36,15 @@ expect_err "(flash controller F2_F4) does not fit the target, which reports DEV_
 expect_err "its registers would be the wrong ones"
 pass "--chip over a detected part: the same controller warns, another is refused (status 2)"
 
+# The same refusal on several boards at once: each board fails as a usage error, and so does
+# the run, before anything is written.
+start_sim --board
+random_file "$WORK/two.bin" 1024
+expect_rc 2 --probe "tcp::$SIM_PORT/*" --chip STM32F407 write "$WORK/two.bin" 0x08000000
+expect_err "does not fit the target"
+expect_rc 5 --probe "tcp::$SIM_PORT/*" verify "$WORK/two.bin" 0x08000000 # nothing was written
+pass "--chip refused on every board of a parallel run: status 2"
+
 # Unknown and ambiguous names.
 expect_rc 2 --probe sim:stm32f103c8 --chip STM32F103Q9 info
 expect_error_style

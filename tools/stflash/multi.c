@@ -153,7 +153,8 @@ static int fail(struct run *r, struct multi_board *b, struct stflash_ctx *ctx, i
     free(b->error);
     b->error = strdup(ctx ? stflash_last_error(ctx) : "out of memory");
     b->rc = rc;
-    b->exit_code = exit_code_for(rc, opening);
+    b->exit_code =
+        opening ? exit_code_for_open(ctx, rc, r->cli->chip != NULL) : exit_code_for(rc, false);
     pthread_mutex_unlock(&r->lock);
     return rc;
 }

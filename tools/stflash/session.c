@@ -70,11 +70,8 @@ int session_open(struct cli *cli, enum stflash_connect default_connect, bool hal
     o.allow_wireless_stack = cli->allow_wireless_stack;
     int rc = stflash_open(cli->ctx, &o, out);
     if (rc != 0) {
-        /* A --chip of another flash controller style (src/api/detect.c) is a usage error. */
-        bool refused_chip = rc == STFLASH_ERR_INVALID_ARG && cli->chip &&
-                            strstr(stflash_last_error(cli->ctx), "the chip override");
-        int code = fail_lib(cli, rc, true);
-        return refused_chip ? EXIT_USAGE : code;
+        (void)fail_lib(cli, rc, true);
+        return exit_code_for_open(cli->ctx, rc, cli->chip != NULL);
     }
     return EXIT_OK;
 }
