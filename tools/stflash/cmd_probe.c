@@ -60,6 +60,7 @@ static void look_at(struct cli *cli, struct probe_row *r)
     o.halt = false;
     o.flash_size_override = cli->flash_size;
     o.chip_override = cli->chip;
+    o.clone_override = cli->clone;
     o.allow_wireless_stack = cli->allow_wireless_stack;
     struct stflash_dev *dev = NULL;
     r->open_rc = stflash_open(cli->ctx, &o, &dev);
