@@ -108,7 +108,7 @@ def plot(rows, path):
             tools.append(r["tool"])
     colours = dict(zip(tools, plt.get_cmap("tab10").colors))
     heights = [max(2, len({r["case"] for r in rows if r["suite"] == s})) for s in suites]
-    fig, axes = plt.subplots(len(suites), 1, figsize=(10, 1.2 + 0.55 * sum(heights)),
+    fig, axes = plt.subplots(len(suites), 1, figsize=(12, 1.2 + 0.55 * sum(heights)),
                              gridspec_kw={"height_ratios": heights}, squeeze=False)
     for ax, suite in zip(axes[:, 0], suites):
         mine = [r for r in rows if r["suite"] == suite]
@@ -117,13 +117,16 @@ def plot(rows, path):
             if r["case"] not in cases:
                 cases.append(r["case"])
         step = 0.8 / max(1, len(tools))
+        missing = []  # (y, status) of the jobs a tool failed or has no command for
         for i, case in enumerate(cases):
             floor = None
             for j, tool in enumerate(tools):
                 r = next((x for x in mine if x["case"] == case and x["tool"] == tool), None)
+                y = i - 0.4 + step * (j + 0.5)
+                if r is not None and r["status"] != "ok":
+                    missing.append((y, r["status"], colours[tool]))
                 if r is None or r["status"] != "ok":
                     continue
-                y = i - 0.4 + step * (j + 0.5)
                 known = ax.get_legend_handles_labels()[1]
                 ax.barh(y, r["virtual_s"], height=step * 0.9, color=colours[tool],
                         label=None if tool in known else tool)
@@ -135,10 +138,13 @@ def plot(rows, path):
         ax.set_yticklabels(cases)
         ax.invert_yaxis()
         ax.set_xscale("log")
+        left = ax.get_xlim()[0]
+        for y, status, colour in missing:
+            ax.text(left * 1.05, y, status, va="center", fontsize="x-small", color=colour)
         ax.set_xlabel("virtual seconds (log scale)")
         ax.set_title("F103 and F100" if suite == "f1" else "F407, L476, G071, H743, U575")
         ax.grid(axis="x", which="both", alpha=0.3)
-        ax.legend(loc="lower right", fontsize="small")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
     fig.suptitle("Time per tool and job on the virtual board (the black mark: the job's floor)")
     fig.tight_layout()
     fig.savefig(path, dpi=80)
