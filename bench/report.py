@@ -5,8 +5,9 @@ into docs/benchmarks.md, between its markers, and plots them into docs/benchmark
     bench/report.py RESULTS [--doc FILE] [--png FILE]
 
 The document keeps everything outside the markers: <!-- bench:NAME begin --> ... <!-- bench:NAME
-end -->, NAME one of targets (the speed targets against stflash's figures), f1 (the F103/F100
-cases) and families (the other families). The plot needs python3-matplotlib; without it the
+end -->, NAME one of run (when, at which commit, how loaded the host was: the lines of suite
+"run"), targets (the speed targets against stflash's figures), f1 (the F103/F100 cases) and
+families (the other families, grouped by chip). The plot needs python3-matplotlib; without it the
 tables are still written and the plot is left as it was.
 """
 import argparse
@@ -83,6 +84,26 @@ def targets_table(rows):
     return "\n".join(out)
 
 
+def run_text(meta):
+    if not meta:
+        return "(no record of the run)"
+    return (f"Run of {meta.get('date', '?')} at commit {meta.get('commit', '?')}, on a host of "
+            f"{meta.get('cores', '?')} cores with a load average (1 minute) of "
+            f"{meta.get('load_start', '?')} at the start and {meta.get('load_end', '?')} at the "
+            f"end; {meta.get('minutes', '?')} minutes.")
+
+
+def by_chip(rows):
+    """The rows of each chip together (f407-64k, f407-64k-page, ...), in the order chips first
+    appear, each chip's rows in their order."""
+    chips = []
+    for r in rows:
+        chip = r["case"].split("-")[0]
+        if chip not in chips:
+            chips.append(chip)
+    return sorted(rows, key=lambda r: chips.index(r["case"].split("-")[0]))
+
+
 def replace_between(doc, name, body):
     pattern = re.compile(r"(<!-- bench:%s begin -->\n).*?(<!-- bench:%s end -->)" % (name, name),
                          re.S)
@@ -155,14 +176,22 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("results")
     here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("--doc", default=os.path.join(here, "..", "docs", "benchmarks.md"))
-    ap.add_argument("--png", default=os.path.join(here, "..", "docs", "benchmarks.png"))
+    ap.add_argument("--doc", default=os.path.normpath(os.path.join(here, "..", "docs",
+                                                                    "benchmarks.md")))
+    ap.add_argument("--png", default=os.path.normpath(os.path.join(here, "..", "docs",
+                                                                    "benchmarks.png")))
     args = ap.parse_args()
     rows = load(args.results)
+    meta = {}
+    for r in rows:
+        if r["suite"] == "run":
+            meta.update(r)
+    rows = by_chip([r for r in rows if r["suite"] != "run"])
     if not rows:
         sys.exit(f"report: {args.results} holds no results")
     with open(args.doc) as f:
         doc = f.read()
+    doc = replace_between(doc, "run", run_text(meta))
     doc = replace_between(doc, "targets", targets_table(rows))
     for suite in ("f1", "families"):
         doc = replace_between(doc, suite, table([r for r in rows if r["suite"] == suite]))

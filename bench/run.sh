@@ -10,8 +10,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build-bench}
 results=$(realpath -m "${2:-$here/results/results.jsonl}")
 mkdir -p "$(dirname "$results")"
-: >"$results"
 export results
+load() { cut -d' ' -f1 /proc/loadavg; }
+# The run itself, for the document: when, which commit, how busy the host was (host gaps are
+# charged in virtual time: a loaded host makes every tool slower).
+start=$(date +%s)
+printf '{"suite": "run", "date": "%s", "commit": "%s", "cores": %s, "load_start": %s}\n' \
+    "$(date -u +'%Y-%m-%d %H:%M UTC')" \
+    "$(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$here/.." diff --quiet HEAD -- . ':!bench/results' ':!docs/benchmarks.md' ':!docs/benchmarks.png' 2>/dev/null || echo ' (modified)')" \
+    "$(nproc)" "$(load)" >"$results"
 "$here/flash_cases.sh" "$build"
 "$here/family_cases.sh" "$build"
+printf '{"suite": "run", "load_end": %s, "minutes": %s}\n' "$(load)" "$((($(date +%s) - start + 30) / 60))" >>"$results"
 /usr/bin/python3 "$here/report.py" "$results"

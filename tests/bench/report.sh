@@ -35,7 +35,8 @@ has "| f407-512k | pyOCD 0.13 stm32f439xi (usb) | failed: TransferFaultError @ 0
 # Each suite in its own table.
 sed -n '/bench:f1 begin/,/bench:f1 end/p' "$WORK/doc.md" | grep -q f407 && fail "an F407 row in the F1 table"
 sed -n '/bench:families begin/,/bench:families end/p' "$WORK/doc.md" | grep -q f103 && fail "an F103 row in the families table"
-echo "ok: the fixture's figures in the tables, failed and unsupported jobs named"
+has "Run of 2026-12-01 10:00 UTC at commit abc1234, on a host of 2 cores with a load average (1 minute) of 1.5 at the start and 2.25 at the end; 7 minutes."
+echo "ok: the fixture's figures in the tables, failed and unsupported jobs named, the run described"
 
 has "| f103 | 64 KiB written and verified on a blank chip | at most 1.03x | 1.14x | **no** |"
 has "| f103 | the same image again | at most 0.050 s | 0.047 s | yes |"
