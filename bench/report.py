@@ -112,6 +112,12 @@ def replace_between(doc, name, body):
     return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), doc)
 
 
+def tool_name(r):
+    """The tool and its version without target or transport: "pyOCD 0.13", "stflash"."""
+    words = r["tool"].split(" (")[0].split()
+    return " ".join(words[:2]) if len(words) > 1 and words[1][:1].isdigit() else words[0]
+
+
 def plot(rows, path):
     try:
         import matplotlib
@@ -123,10 +129,10 @@ def plot(rows, path):
     import matplotlib.pyplot as plt
 
     suites = [s for s in ("f1", "families") if any(r["suite"] == s for r in rows)]
-    tools = []
+    tools = []  # one bar and colour per tool, whichever target or transport it used
     for r in rows:
-        if r["tool"] not in tools:
-            tools.append(r["tool"])
+        if tool_name(r) not in tools:
+            tools.append(tool_name(r))
     colours = dict(zip(tools, plt.get_cmap("tab10").colors))
     heights = [max(2, len({r["case"] for r in rows if r["suite"] == s})) for s in suites]
     fig, axes = plt.subplots(len(suites), 1, figsize=(12, 1.2 + 0.55 * sum(heights)),
@@ -142,7 +148,7 @@ def plot(rows, path):
         for i, case in enumerate(cases):
             floor = None
             for j, tool in enumerate(tools):
-                r = next((x for x in mine if x["case"] == case and x["tool"] == tool), None)
+                r = next((x for x in mine if x["case"] == case and tool_name(x) == tool), None)
                 y = i - 0.4 + step * (j + 0.5)
                 if r is not None and r["status"] != "ok":
                     missing.append((y, r["status"], colours[tool]))
@@ -157,7 +163,7 @@ def plot(rows, path):
                         label="floor" if "floor" not in ax.get_legend_handles_labels()[1] else None)
         ax.set_yticks(range(len(cases)))
         ax.set_yticklabels(cases)
-        ax.invert_yaxis()
+        ax.set_ylim(len(cases) - 0.5, -0.5)  # the first case on top, no empty margin
         ax.set_xscale("log")
         left = ax.get_xlim()[0]
         for y, status, colour in missing:
@@ -167,7 +173,7 @@ def plot(rows, path):
         ax.grid(axis="x", which="both", alpha=0.3)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
     fig.suptitle("Time per tool and job on the virtual board (the black mark: the job's floor)")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.98))
     fig.savefig(path, dpi=80)
     return True
 
