@@ -792,6 +792,8 @@ static size_t next_piece(const struct stlink *sl, uint32_t addr, size_t len, boo
             n = to_block;
         if (n > STLINK_MAX_RW32)
             n = STLINK_MAX_RW32;
+        if (sl->tr && sl->tr->max_data >= 4 && n > sl->tr->max_data)
+            n = sl->tr->max_data & ~(size_t)3; /* an API 1 stlink-server: 1 KiB */
         *width = 4;
         return n;
     }

@@ -384,6 +384,16 @@ static void test_read_6144_per_command(void **state)
     read_pattern_ok(f, 0x08000000, 16384);
 }
 
+static void test_read_within_transport_limit(void **state)
+{
+    struct fixture *f = *state;
+    init_v2(f, 37);
+    f->mock.base.max_data = 1024; /* an stlink-server of API 1 */
+    for (uint32_t a = 0x08000000; a < 0x08001000; a += 1024)
+        expect_mem_ok(&f->mock, STLINK_DEBUG_READMEM_32BIT, a, 1024);
+    read_pattern_ok(f, 0x08000000, 4096);
+}
+
 static void test_read_one_byte(void **state)
 {
     struct fixture *f = *state;
@@ -688,6 +698,7 @@ int main(void)
         T(test_idcode),
         T(test_read_6000_unaligned),
         T(test_read_6144_per_command),
+        T(test_read_within_transport_limit),
         T(test_read_one_byte),
         T(test_write_unaligned),
         T(test_write_crosses_tar_block),
