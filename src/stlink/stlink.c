@@ -775,19 +775,25 @@ static int mem_piece(struct stlink *sl, uint32_t addr, uint8_t *rd, const uint8_
 }
 
 /*
- * The next piece of a transfer: 32-bit for aligned words (never crossing a 1 KiB TAR block nor
- * the 6144-byte limit), a lone aligned halfword as a 16-bit access where the firmware has it
- * (halfword-only registers and F1 flash need it), any other unaligned edge as one 8-bit access.
+ * The next piece of a transfer: 32-bit for aligned words (within the 6144-byte limit), a lone
+ * aligned halfword as a 16-bit access where the firmware has it (halfword-only registers and F1
+ * flash need it), any other unaligned edge as one 8-bit access. A V2/V3 read takes up to 6144
+ * bytes across 1 KiB TAR blocks, the firmware writing TAR again at each boundary
+ * (docs/stlink.md, "Transfers"): one command and one status query per 6 KiB instead of per
+ * 1 KiB. Writes, and every transfer of a V1, stay within one TAR block.
  */
-static size_t next_piece(const struct stlink *sl, uint32_t addr, size_t len, unsigned *width)
+static size_t next_piece(const struct stlink *sl, uint32_t addr, size_t len, bool read,
+                         unsigned *width)
 {
     if ((addr & 3u) == 0 && len >= 4) {
         size_t n = len & ~(size_t)3;
         size_t to_block = STLINK_TAR_BLOCK - (addr & (STLINK_TAR_BLOCK - 1u));
-        if (n > to_block)
+        if (n > to_block && !(read && sl->hw >= 2))
             n = to_block;
         if (n > STLINK_MAX_RW32)
             n = STLINK_MAX_RW32;
+        if (sl->tr && sl->tr->max_data >= 4 && n > sl->tr->max_data)
+            n = sl->tr->max_data & ~(size_t)3; /* an API 1 stlink-server: 1 KiB */
         *width = 4;
         return n;
     }
@@ -830,7 +836,7 @@ int stlink_read_mem(struct stlink *sl, uint32_t addr, uint8_t *buf, size_t len)
     for (size_t off = 0; off < len;) {
         unsigned width;
         uint32_t a = addr + (uint32_t)off;
-        size_t n = next_piece(sl, a, len - off, &width);
+        size_t n = next_piece(sl, a, len - off, true, &width);
         rc = mem_piece(sl, a, tmp + off, NULL, n, width);
         if (rc != STFLASH_OK)
             break;
@@ -852,7 +858,7 @@ int stlink_write_mem(struct stlink *sl, uint32_t addr, const uint8_t *buf, size_
     for (size_t off = 0; off < len;) {
         unsigned width;
         uint32_t a = addr + (uint32_t)off;
-        size_t n = next_piece(sl, a, len - off, &width);
+        size_t n = next_piece(sl, a, len - off, false, &width);
         rc = mem_piece(sl, a, NULL, buf + off, n, width);
         if (rc != STFLASH_OK)
             return rc;

@@ -11,7 +11,9 @@
 
 enum { OPT_FORMAT = 1 };
 
-#define READ_CHUNK 16384u
+/* Between two progress reports: four of the probe's 6144-byte read commands (docs/stlink.md,
+ * "Transfers"), so that no command is cut short at a chunk's end. */
+#define READ_CHUNK (4u * 6144u)
 
 static bool ends_with(const char *s, const char *suffix)
 {
