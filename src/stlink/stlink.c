@@ -775,20 +775,18 @@ static int mem_piece(struct stlink *sl, uint32_t addr, uint8_t *rd, const uint8_
 }
 
 /*
- * The next piece of a transfer: 32-bit for aligned words (within the 6144-byte limit), a lone
- * aligned halfword as a 16-bit access where the firmware has it (halfword-only registers and F1
- * flash need it), any other unaligned edge as one 8-bit access. A V2/V3 read takes up to 6144
- * bytes across 1 KiB TAR blocks, the firmware writing TAR again at each boundary
- * (docs/stlink.md, "Transfers"): one command and one status query per 6 KiB instead of per
- * 1 KiB. Writes, and every transfer of a V1, stay within one TAR block.
+ * The next piece of a transfer: 32-bit for aligned words (never crossing a 1 KiB TAR block nor
+ * the 6144-byte limit), a lone aligned halfword as a 16-bit access where the firmware has it
+ * (halfword-only registers and F1 flash need it), any other unaligned edge as one 8-bit access.
+ * Reads stay within the TAR block too, as the proven clients do (docs/stlink.md, "Transfers"):
+ * the address auto-increment is only guaranteed inside it (ADIv5 MEM-AP TAR).
  */
-static size_t next_piece(const struct stlink *sl, uint32_t addr, size_t len, bool read,
-                         unsigned *width)
+static size_t next_piece(const struct stlink *sl, uint32_t addr, size_t len, unsigned *width)
 {
     if ((addr & 3u) == 0 && len >= 4) {
         size_t n = len & ~(size_t)3;
         size_t to_block = STLINK_TAR_BLOCK - (addr & (STLINK_TAR_BLOCK - 1u));
-        if (n > to_block && !(read && sl->hw >= 2))
+        if (n > to_block)
             n = to_block;
         if (n > STLINK_MAX_RW32)
             n = STLINK_MAX_RW32;
@@ -836,7 +834,7 @@ int stlink_read_mem(struct stlink *sl, uint32_t addr, uint8_t *buf, size_t len)
     for (size_t off = 0; off < len;) {
         unsigned width;
         uint32_t a = addr + (uint32_t)off;
-        size_t n = next_piece(sl, a, len - off, true, &width);
+        size_t n = next_piece(sl, a, len - off, &width);
         rc = mem_piece(sl, a, tmp + off, NULL, n, width);
         if (rc != STFLASH_OK)
             break;
@@ -858,7 +856,7 @@ int stlink_write_mem(struct stlink *sl, uint32_t addr, const uint8_t *buf, size_
     for (size_t off = 0; off < len;) {
         unsigned width;
         uint32_t a = addr + (uint32_t)off;
-        size_t n = next_piece(sl, a, len - off, false, &width);
+        size_t n = next_piece(sl, a, len - off, &width);
         rc = mem_piece(sl, a, NULL, buf + off, n, width);
         if (rc != STFLASH_OK)
             return rc;

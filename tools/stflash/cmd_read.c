@@ -11,9 +11,9 @@
 
 enum { OPT_FORMAT = 1 };
 
-/* Between two progress reports: four of the probe's 6144-byte read commands (docs/stlink.md,
- * "Transfers"), so that no command is cut short at a chunk's end. */
-#define READ_CHUNK (4u * 6144u)
+/* Between two progress reports: 16 of the probe's 1 KiB read commands (docs/stlink.md,
+ * "Transfers"). */
+#define READ_CHUNK 16384u
 
 static bool ends_with(const char *s, const char *suffix)
 {
