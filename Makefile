@@ -1,10 +1,12 @@
 # Two entry points (see README.md):
 #   make demo  - install dependencies, build, flash the blink example onto the virtual Blue Pill
 #   make test  - install dependencies, build with sanitizers, run the whole test suite
+#   make bench - install dependencies, build optimised, run every flash benchmark and write
+#                docs/benchmarks.md's tables and docs/benchmarks.png (bench/run.sh)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build demo test clean
+.PHONY: all deps build demo test bench clean
 
 all: build
 
@@ -24,5 +26,11 @@ test: deps
 	cmake --build $(BUILD)-test -j$(JOBS)
 	cd $(BUILD)-test && ctest --output-on-failure -j$(JOBS)
 
+bench:
+	@scripts/install-deps.sh --bench
+	cmake -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD)-bench -j$(JOBS)
+	bench/run.sh $(BUILD)-bench
+
 clean:
-	rm -rf $(BUILD) $(BUILD)-test
+	rm -rf $(BUILD) $(BUILD)-test $(BUILD)-bench

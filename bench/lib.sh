@@ -1,14 +1,15 @@
 # Shared by the flash benchmarks (bench/flash_cases.sh, bench/family_cases.sh): a fresh daemon per
 # measured write, its statistics in virtual time (docs/virtual-clock.md), one Markdown row per run.
-# The sourcing script sets $build; rows need $work (a scratch folder).
+# The sourcing script sets $build and $suite; rows need $work (a scratch folder); $results, when
+# set, names the JSON-lines file the results are appended to.
 sim="$build/sim/stflash-sim"
 stflash="$build/tools/stflash"
 libusb_dir="$build/sim/libusb"
 pid=""
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed (Debian: apt-get install time)" >&2; exit 1; }
 
-start_board() { # chip
-    "$sim" --port 0 --control-port 0 --quiet --chip "$1" >"$work/sim.out" 2>&1 &
+start_board() { # chip [image preloaded into flash]
+    "$sim" --port 0 --control-port 0 --quiet --chip "$1" ${2:+--firmware "$2"} >"$work/sim.out" 2>&1 &
     pid=$!
     port="" ctl=""
     for _ in $(seq 200); do
@@ -39,46 +40,103 @@ stats() {
 # The stand-in libusb in front of a command (st-flash, pyOCD), pointed at the board.
 usb_prefix='env LD_LIBRARY_PATH="$libusb_dir" STFLASH_SIM_ADDR="127.0.0.1:$port"'
 
-# row CASE TOOL COMMAND CHIP IMAGE FIRST FLOOR: writes FIRST (unless "") then measures COMMAND
-# writing IMAGE ($image in COMMAND) on a fresh board; prints the row.
+# record CASE TOOL JOB STATUS MESSAGE [STATS FLOOR RSS_KIB CPU_S WALL_S]: one result, as a
+# Markdown row on stdout and, when $results names a file, as one JSON line appended to it
+# (bench/report.py turns those into docs/benchmarks.md's tables and docs/benchmarks.png).
+record() {
+    /usr/bin/python3 - "$results" "$suite" "$@" <<'PY'
+import json, sys
+results, suite, case, name, job, status, message = sys.argv[1:8]
+r = {"suite": suite, "case": case, "tool": name, "job": job, "status": status}
+if status != "ok":
+    r["message"] = message
+    print(f"| {case} | {name} | {message} |||||||||")
+else:
+    s, fl, rss, cpu, wall = json.loads(sys.argv[8]), float(sys.argv[9]), int(sys.argv[10]), \
+        float(sys.argv[11]), float(sys.argv[12])
+    v = s["virtual_s"]
+    r.update({
+        "virtual_s": round(v, 6), "floor_s": round(fl, 6), "x_floor": round(v / fl, 4),
+        "commands": s["commands"], "usb_bytes": s["bytes_out"] + s["bytes_in"],
+        "host_gap_s": round(s["host_gap_s"], 6),
+        "bytes_programmed": s["bytes_programmed"] or 2 * s["halfwords_programmed"],
+        "units_erased": s["pages_erased"] + s["sectors_erased"], "mass_erases": s["mass_erases"],
+        "cpu_s": round(cpu, 3), "rss_mib": round(rss / 1024, 2), "wall_s": round(wall, 2),
+    })
+    print(f"| {case} | {name} | {v:.3f} | {v / fl:.2f}x | {r['commands']} | {r['usb_bytes']} "
+          f"| {r['host_gap_s']:.3f} | {r['bytes_programmed']} / {r['units_erased']} / "
+          f"{r['mass_erases']} | {cpu:.3f} | {rss / 1024:.1f} | {wall:.2f} |")
+if results:
+    with open(results, "a") as f:
+        f.write(json.dumps(r) + "\n")
+PY
+}
+
+# unsupported CASE TOOL JOB WHY: a job the tool has no command for.
+unsupported() {
+    record "$1" "$2" "$3" unsupported "$4"
+}
+
+# row CASE TOOL COMMAND CHIP IMAGE FIRST FLOOR [JOB]: on a fresh board, writes FIRST with COMMAND
+# (unless "") then measures COMMAND ($image in it is IMAGE; $out a scratch output file); prints the
+# row. JOB (write, page, read or verify; default write) says which job FLOOR is the floor of. A
+# read or verify job finds IMAGE in the flash from the start (stflash-sim --firmware), and a read
+# must give it back.
 row() {
-    local case=$1 name=$2 cmd=$3 chip=$4 first=$6 fl=$7
-    start_board "$chip"
+    local case=$1 name=$2 cmd=$3 chip=$4 first=$6 fl=$7 job=${8:-write}
+    case $job in
+    read | verify) start_board "$chip" "$5" ;;
+    *) start_board "$chip" ;;
+    esac
     local rc=0
     if [ -n "$first" ]; then
         image=$first
         eval "$cmd" >"$work/first.log" 2>&1 || rc=$?
     fi
     image=$5
+    out="$work/out.bin"
+    rm -f "$out"
     if [ $rc != 0 ]; then
-        printf '| %s | %s | first write failed (%s): %s ||||||\n' "$case" "$name" "$rc" "$(tail -n 1 "$work/first.log")"
+        record "$case" "$name" "$job" failed "first write failed ($rc): $(tail -n 1 "$work/first.log")"
         stop_board
         return
     fi
     local t0 t1
     t0=$(date +%s.%N)
-    if ! eval "/usr/bin/time -f %M -o \"$work/rss\" $cmd" >"$work/out.log" 2>&1; then
-        printf '| %s | %s | failed: %s ||||||\n' "$case" "$name" "$(tail -n 1 "$work/out.log")"
+    # In a subshell, whose `times` then gives the CPU its children used (the tool and
+    # /usr/bin/time, to the millisecond: /usr/bin/time's own figures are in hundredths).
+    if ! (
+        eval "/usr/bin/time -f %M -o \"$work/rss\" $cmd" >"$work/out.log" 2>&1
+        rc=$?
+        times >"$work/times"
+        exit $rc
+    ); then
+        record "$case" "$name" "$job" failed "$(tail -n 1 "$work/out.log")"
         stop_board
         return
     fi
     t1=$(date +%s.%N)
-    /usr/bin/python3 - "$case" "$name" "$(stats)" "$fl" "$(tail -n 1 "$work/rss")" "$t0" "$t1" <<'PY'
-import json, sys
-case, name, s, fl, rss, t0, t1 = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), \
-    float(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7])
-v = s["virtual_s"]
-programmed = s["bytes_programmed"] or 2 * s["halfwords_programmed"]
-erased = s["pages_erased"] + s["sectors_erased"]
-print(f"| {case} | {name} | {v:.3f} | {v / fl:.2f}x | {s['commands']} "
-      f"| {s['bytes_out'] + s['bytes_in']} | {s['host_gap_s']:.3f} "
-      f"| {programmed} / {erased} / {s['mass_erases']} "
-      f"| {rss / 1024:.1f} | {t1 - t0:.2f} |")
-PY
+    if [ "$job" = read ] && ! cmp -s "$out" "$image"; then
+        record "$case" "$name" "$job" failed "read back differs from the flash's image"
+        stop_board
+        return
+    fi
+    local cpu
+    cpu=$(/usr/bin/python3 -c 'import re, sys
+m = re.findall(r"(\d+)m([\d.]+)s", open(sys.argv[1]).read().splitlines()[1])
+print(sum(int(a) * 60 + float(b) for a, b in m))' "$work/times")
+    record "$case" "$name" "$job" ok "" "$(stats)" "$fl" "$(tail -n 1 "$work/rss")" "$cpu" \
+        "$(/usr/bin/python3 -c "print($t1 - $t0)")"
     stop_board
 }
 
+# read_floor BYTES KHZ: the SWD limit of reading BYTES: one 46-clock transfer per 32-bit word
+# (sim/vclock.h, SIM_SWD_CYCLES_PER_TRANSFER), nothing else.
+read_floor() {
+    /usr/bin/python3 -c "import sys; print(f'{int(sys.argv[1]) // 4 * 46 / (int(sys.argv[2]) * 1e3):.6f}')" "$1" "$2"
+}
+
 table_head() {
-    echo "| case | tool | virtual s | x floor | probe commands | USB bytes | host gaps s | bytes programmed / units erased / mass erases | peak RSS MiB | wall s |"
-    echo "|---|---|---|---|---|---|---|---|---|---|"
+    echo "| case | tool | virtual s | x floor | probe commands | USB bytes | host gaps s | bytes programmed / units erased / mass erases | host CPU s | peak RSS MiB | wall s |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
 }

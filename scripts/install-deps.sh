@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what stflash needs to build, test and run its virtual board on Debian (12 or later).
 # Uses sudo when not root. Does nothing when everything is already installed.
+#   scripts/install-deps.sh            what the build and the test suite need
+#   scripts/install-deps.sh --bench    that, and what the benchmarks need (make bench)
 set -euo pipefail
 
 packages=(
@@ -18,7 +20,17 @@ packages=(
     valgrind                                  # the integration tests under memcheck (tests/valgrind)
     clang-format-14                           # the format check (tests/build/format.sh)
     zsh fish                                  # loading the shell completions (tests/cli/install.sh)
+    time                                      # /usr/bin/time: CPU and peak memory of the benchmarks
 )
+# The plot of the benchmarks (bench/report.py): python3-matplotlib brings numpy, scipy and fonts
+# (about 150 MB), so only the benchmarks install it; the test suite checks the plot when it is
+# there and the tables without it.
+if [ "${1:-}" = --bench ]; then
+    packages+=(python3-matplotlib)
+elif [ $# -gt 0 ]; then
+    echo "usage: scripts/install-deps.sh [--bench]" >&2
+    exit 2
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -462,8 +462,8 @@ static const struct sim_chip chips[] = {
     },
     {
         /* ROM table designer GigaDevice 0x751 / partno 0xF64 (PIDR 0x07000D1F64), CPUID r2p1;
-         * REV_ID 0x1303 as read on a GD32F103CBT6 (blaatschaap.be "32F103 comparison part 4";
-         * the GD32F1x0 reports the same, OpenOCD keys that line on it). DP IDCODE 0x1BA01477
+         * REV_ID 0x1303 as read on a GD32F103CBT6 (the GD32F1x0 reports the same;
+         * docs/chips.md, clone table). DP IDCODE 0x1BA01477
          * as reported for GD32 parts (no published value for the GD32F103: assumption). The
          * word at 0x1FFFF7E0 holds 64 KiB flash and 20 KiB SRAM; 32-bit programming. Timings:
          * the GD32 flash is faster (docs/chips.md) but the GD32F103 datasheet figures

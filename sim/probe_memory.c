@@ -61,9 +61,9 @@ static bool wait_burst_now(struct sim_probe *p)
     return false;
 }
 
-/* Reads or writes `len` bytes in units of `size`. The AP's TAR auto-increments only inside a
- * 1 KiB block; the probe firmware re-writes TAR at each boundary (an extra SWD transfer), so a
- * command's addresses are linear: OpenOCD sends blocks of up to 4 KiB over stlink-server. */
+/* Reads or writes `len` bytes in units of `size`. A command's addresses are linear, one more SWD
+ * transfer charged per 1 KiB TAR block it enters: OpenOCD sends blocks of up to 4 KiB to an
+ * M3/M4 (docs/stlink.md, "Transfers"); stflash's own stay inside one block. */
 static void memory_command(struct sim_probe *p, uint32_t addr, uint32_t len, unsigned size,
                            bool increment, uint8_t *rd, const uint8_t *wr)
 {

@@ -279,6 +279,14 @@ const struct stflash_clone_info *stflash_clone_identify_rom(uint32_t dev_id, uin
 size_t stflash_clone_count(void);
 const struct stflash_clone_info *stflash_clone_at(size_t i);
 
+/* The clone a part number names (--chip): "GD32F103C8T6", "CKS32F103", "CH32F103C8", case-
+ * insensitive. STFLASH_ERR_NOT_FOUND when none does. */
+int stflash_clone_lookup(const char *name, const struct stflash_clone_info **out);
+
+/* Part name i that stflash_clone_lookup takes ("GD32F103x8": 'x' stands for any letter or
+ * digit), or NULL past the last. */
+const char *stflash_clone_part_name(size_t i);
+
 #pragma GCC visibility pop
 #ifdef __cplusplus
 }

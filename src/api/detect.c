@@ -190,6 +190,25 @@ int detect_target(struct stflash_dev *dev)
     t->rev_id = (uint16_t)(t->dbgmcu_idcode >> 16);
     const struct stflash_chip_info *chip = stflash_chip_identify(t->dbgmcu_idcode, t->cpuid);
     const struct stflash_chip_info *forced = dev->opts.chip_override;
+    const struct stflash_clone_info *clone = dev->opts.clone_override;
+    if (clone && !forced) {
+        /* A clone answers with an ST DEV_ID: the row of that DEV_ID, when the target's is the
+         * same or unknown. */
+        if (chip && t->dev_id != clone->dev_id)
+            return ctx_fail(dev->ctx, STFLASH_ERR_INVALID_ARG,
+                            "the chip override %s (a clone answering with DEV_ID 0x%03x) does "
+                            "not fit the target, which reports DEV_ID 0x%03x, %s: drop the "
+                            "override or name a part with that DEV_ID",
+                            clone->name, clone->dev_id, t->dev_id, chip->name);
+        if (!chip) {
+            chip = stflash_chip_identify(clone->dev_id, t->cpuid);
+            if (chip)
+                ctx_log(dev->ctx, STFLASH_LOG_WARN,
+                        "unknown STM32 DEV_ID 0x%03x (DBGMCU_IDCODE 0x%08x); using %s (%s) as "
+                        "the chip override says",
+                        t->dev_id, t->dbgmcu_idcode, clone->name, chip->name);
+        }
+    }
     if (forced && chip && forced != chip) {
         /* The controller style decides which registers are written (include/stflash/chip.h
          * enum stflash_flash_ctrl): another style would program the wrong ones. */
@@ -235,6 +254,14 @@ static int use_chip(struct stflash_dev *dev, const struct stflash_chip_info *chi
     uint32_t designer, partno;
     rom_ids(dev, &designer, &partno);
     dev->clone = stflash_clone_identify_rom(t->dev_id, t->dp_idcode, designer, partno, t->rev_id);
+    const struct stflash_clone_info *forced = dev->opts.clone_override;
+    if (forced && forced != dev->clone) {
+        ctx_log(dev->ctx, STFLASH_LOG_WARN,
+                "the target identifies as %s; using %s as the chip "
+                "override says",
+                dev->clone ? dev->clone->name : "a genuine ST part", forced->name);
+        dev->clone = forced;
+    }
     t->clone_name = dev->clone ? dev->clone->name : NULL;
     t->flash_base = chip->flash_base;
     flash_size(dev, chip);

@@ -7,7 +7,11 @@
  * density: 0x0000, 0x2000, 0x2001, 0x2003, RM0008 §MCU device ID code); CPUID r2p1 where a
  * genuine F1 is r1p1.
  */
+#include <ctype.h>
+#include <stdbool.h>
+
 #include "chip_tables.h"
+#include "stflash/error.h"
 
 #define DPIDR_CLONE_M3 0x2BA01477u /* where a genuine F1 answers 0x1BA01477 */
 #define CPUID_M3_R2P1 0x412FC231u
@@ -15,9 +19,8 @@
 /* Designer seen on CKS32/CS32 parts: bank 6, code 0x55 (not a valid ST code). */
 #define JEP106_CKS STFLASH_JEP106(5, 0x55)
 
-/* GigaDevice REV_IDs reported on DEV_ID 0x410. 0x1303 is the GD32F1x0's (OpenOCD keys that line
- * on it), but a GD32F103CBT6 reads it too (blaatschaap.be "32F103 comparison part 4"; rusefi
- * REAL_GD_F1_REV_CODE): the ROM-table PARTNO tells the two apart. */
+/* GigaDevice REV_IDs reported on DEV_ID 0x410. 0x1303 is the GD32F1x0's, but a GD32F103 reads
+ * it too (docs/chips.md, clone table): the ROM-table PARTNO tells the two apart. */
 #define REV_GD32F1X0 0x1303u
 #define REV_GD32F3X0 0x1704u
 #define REV_GD32E23X 0x1909u
@@ -162,6 +165,56 @@ size_t stflash_clone_count(void)
 const struct stflash_clone_info *stflash_clone_at(size_t i)
 {
     return i < CLONE_COUNT ? &clones[i] : NULL;
+}
+
+/* Part numbers --chip takes for each clone: 'x' stands for any one letter or digit (the package,
+ * or a flash size of the same density), and a longer part number (ordering code) matches too.
+ * GigaDevice numbering as ST's: the last letter is the flash size (8/B medium, C/D/E high, F/G/I/K
+ * XL density; docs/chips.md, clone table). */
+static const struct {
+    const char *pattern;
+    enum clone_index clone;
+} clone_names[] = {
+    {"CKS32F103", CLONE_CKS32F103}, {"CS32F103", CLONE_CKS32F103},  {"GD32F103x4", CLONE_GD32F103},
+    {"GD32F103x6", CLONE_GD32F103}, {"GD32F103x8", CLONE_GD32F103}, {"GD32F103xB", CLONE_GD32F103},
+    {"GD32F103xC", CLONE_GD32_HD},  {"GD32F103xD", CLONE_GD32_HD},  {"GD32F103xE", CLONE_GD32_HD},
+    {"GD32F303xC", CLONE_GD32_HD},  {"GD32F303xE", CLONE_GD32_HD},  {"GD32F103xF", CLONE_GD32_XD},
+    {"GD32F103xG", CLONE_GD32_XD},  {"GD32F103xI", CLONE_GD32_XD},  {"GD32F103xK", CLONE_GD32_XD},
+    {"GD32F303xG", CLONE_GD32_XD},  {"GD32F303xK", CLONE_GD32_XD},  {"GD32F130", CLONE_GD32F1X0},
+    {"GD32F150", CLONE_GD32F1X0},   {"GD32F170", CLONE_GD32F1X0},   {"GD32F190", CLONE_GD32F1X0},
+    {"GD32F330", CLONE_GD32F3X0},   {"GD32F350", CLONE_GD32F3X0},   {"GD32E230", CLONE_GD32E23X},
+    {"APM32F103", CLONE_APM32F103}, {"CH32F103", CLONE_CH32F103},
+};
+
+const char *stflash_clone_part_name(size_t i)
+{
+    return i < sizeof clone_names / sizeof clone_names[0] ? clone_names[i].pattern : NULL;
+}
+
+/* The name starts with the pattern, 'x' matching any one letter or digit, case-insensitive. */
+static bool name_fits(const char *name, const char *pattern)
+{
+    for (; *pattern; pattern++, name++) {
+        if (!*name)
+            return false;
+        if (*pattern == 'x' ? !isalnum((unsigned char)*name)
+                            : toupper((unsigned char)*name) != *pattern)
+            return false;
+    }
+    return true;
+}
+
+int stflash_clone_lookup(const char *name, const struct stflash_clone_info **out)
+{
+    *out = NULL;
+    if (!name)
+        return STFLASH_ERR_INVALID_ARG;
+    for (size_t i = 0; i < sizeof clone_names / sizeof clone_names[0]; i++)
+        if (name_fits(name, clone_names[i].pattern)) {
+            *out = &clones[clone_names[i].clone];
+            return STFLASH_OK;
+        }
+    return STFLASH_ERR_NOT_FOUND;
 }
 
 static int is_cks_designer(uint32_t designer)

@@ -778,6 +778,8 @@ static int mem_piece(struct stlink *sl, uint32_t addr, uint8_t *rd, const uint8_
  * The next piece of a transfer: 32-bit for aligned words (never crossing a 1 KiB TAR block nor
  * the 6144-byte limit), a lone aligned halfword as a 16-bit access where the firmware has it
  * (halfword-only registers and F1 flash need it), any other unaligned edge as one 8-bit access.
+ * Reads stay within the TAR block too, as the proven clients do (docs/stlink.md, "Transfers"):
+ * the address auto-increment is only guaranteed inside it (ADIv5 MEM-AP TAR).
  */
 static size_t next_piece(const struct stlink *sl, uint32_t addr, size_t len, unsigned *width)
 {
@@ -788,6 +790,8 @@ static size_t next_piece(const struct stlink *sl, uint32_t addr, size_t len, uns
             n = to_block;
         if (n > STLINK_MAX_RW32)
             n = STLINK_MAX_RW32;
+        if (sl->tr && sl->tr->max_data >= 4 && n > sl->tr->max_data)
+            n = sl->tr->max_data & ~(size_t)3; /* an API 1 stlink-server: 1 KiB */
         *width = 4;
         return n;
     }

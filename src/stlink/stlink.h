@@ -68,10 +68,11 @@ int stlink_current_mode(struct stlink *sl, uint8_t *mode);
 int stlink_read_idcode(struct stlink *sl, uint32_t *idcode);
 
 /* Memory access of any address, alignment and length: split at the 1 KiB TAR block, the 6144
- * byte limit, and into 8-bit transfers for unaligned edges (a lone aligned halfword is one 16-bit
- * transfer from J26 on: F1 flash and 16-bit registers need it); each piece's status is read back
- * (GETLASTRWSTATUS2), WAIT is retried with back-off up to a deadline, a fault is reported with
- * its address: STFLASH_ERR_TARGET, message "cannot read memory at 0x...: fault". */
+ * byte limit (and the transport's data limit), and into 8-bit transfers for unaligned edges (a
+ * lone aligned halfword is one 16-bit transfer from J26 on: F1 flash and 16-bit registers need it);
+ * each piece's status is read back (GETLASTRWSTATUS2), WAIT is retried with back-off up to a
+ * deadline, a fault is reported with its address: STFLASH_ERR_TARGET, message "cannot read memory
+ * at 0x...: fault". */
 /* `buf` is written only when the whole read succeeded. */
 int stlink_read_mem(struct stlink *sl, uint32_t addr, uint8_t *buf, size_t len);
 int stlink_write_mem(struct stlink *sl, uint32_t addr, const uint8_t *buf, size_t len);

@@ -250,6 +250,13 @@ static int conn_auth(struct conn *c)
     return rc;
 }
 
+/* The largest data phase the server carries in one SEND_USB_CMD. */
+static size_t data_limit(const struct conn *c)
+{
+    size_t limit = STLINK_SERVER_MAX_MSG - STLINK_SERVER_USB_CMD_HDR;
+    return c->api < 2 && limit > TCP_OLD_API_MAX_DATA ? TCP_OLD_API_MAX_DATA : limit;
+}
+
 /* GET_SERVER_VERSION then REFRESH_DEVICE_LIST. */
 static int conn_hello(struct conn *c)
 {
@@ -348,9 +355,7 @@ static int tcp_xfer(struct transport *tr, const uint8_t cmd[16], const uint8_t *
         return ctx_fail(tr->ctx, STFLASH_ERR_INVALID_ARG,
                         "%s: a command cannot both send and receive data", t->what);
     size_t data = out_len ? out_len : in_len;
-    size_t limit = STLINK_SERVER_MAX_MSG - STLINK_SERVER_USB_CMD_HDR;
-    if (c->api < 2 && limit > TCP_OLD_API_MAX_DATA)
-        limit = TCP_OLD_API_MAX_DATA;
+    size_t limit = data_limit(c);
     if (data > limit)
         return ctx_fail(tr->ctx, STFLASH_ERR_INVALID_ARG,
                         "%s: a data phase of %zu bytes exceeds the server's limit of %zu", t->what,
@@ -514,6 +519,7 @@ int tcp_open(struct stflash_ctx *ctx, const char *host, int port, const char *se
     }
     t->base.ops = &tcp_ops;
     t->base.trace_read = tcp_trace_read;
+    t->base.max_data = data_limit(&t->c);
     t->base.ctx = ctx;
     *out = &t->base;
     return STFLASH_OK;

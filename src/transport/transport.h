@@ -39,6 +39,9 @@ struct transport {
     /* Reads `len` bytes from the probe's trace (SWO) endpoint: the count GET_TRACE_NB gave at
      * most. STFLASH_OK or an error; NULL when the transport cannot (a back-end without it). */
     int (*trace_read)(struct transport *t, uint8_t *buf, size_t len);
+    /* The largest data phase one command may carry on this transport, when it is below the
+     * probe's own limits (an stlink-server of API 1 carries 1 KiB); 0: no limit of its own. */
+    size_t max_data;
 };
 
 /* Called once per probe found; the info is valid during the call only. */

@@ -8,7 +8,9 @@ elf="$STFLASH_FW_DIR/gdb_target.elf"
 [ -f "$elf" ] || fail "no $elf: build the firmware"
 
 start_sim
-"$STFLASH" --probe "tcp:127.0.0.1:$SIM_PORT" gdbserver --port 0 >"$WORK/server.out" 2>"$WORK/err" &
+# -q: errors only, and the one line that says where the server listens (with --port 0 the only
+# way to learn the port).
+"$STFLASH" -q --probe "tcp:127.0.0.1:$SIM_PORT" gdbserver --port 0 >"$WORK/server.out" 2>"$WORK/err" &
 SERVER_PID=$!
 SIM_PIDS+=("$SERVER_PID") # ended at exit
 deadline=$((SECONDS + 10))
@@ -75,3 +77,7 @@ timeout 120 gdb-multiarch -nx -batch -x "$WORK/third.gdb" "$elf" >"$WORK/out" 2>
 expect_out "Could not insert hardware breakpoint"
 kill -0 "$SERVER_PID" || fail "the server exited"
 pass "a seventh hardware breakpoint is refused"
+
+[ "$(wc -l <"$WORK/server.out")" -eq 1 ] && [ ! -s "$WORK/err" ] ||
+    fail "gdbserver -q printed more than where it listens: $(cat "$WORK/server.out" "$WORK/err")"
+pass "gdbserver -q prints only where it listens"

@@ -86,6 +86,22 @@ STFLASH_PROBE="sim:stm32f103c8,state=$WORK/installed.state" "$prefix/bin/stflash
     --probe >"$WORK/out" 2>"$WORK/err" || fail "the installed stflash-st-info failed"
 expect_out "chipid:     0x0410"
 pass "the installed tools run, with the virtual board"
+# The emulator is loaded only for "sim" selectors (tools/sim_plugin.c): a run on a real probe
+# maps neither libstflash-sim nor Unicorn.
+for tool in stflash stflash-st-info stflash-st-flash stflash-st-util; do
+    needed=$(objdump -p "$prefix/bin/$tool" | awk '$1 == "NEEDED" { print $2 }')
+    echo "$needed" | grep -q '^libstflash\.so' || fail "$tool does not link libstflash: $needed"
+    if echo "$needed" | grep -Eq 'libstflash-sim|libunicorn|libstdc\+\+'; then
+        fail "$tool links the virtual board at start: $needed"
+    fi
+done
+LD_DEBUG=libs "$prefix/bin/stflash" --probe "tcp:127.0.0.1:1" info >/dev/null 2>"$WORK/ld" \
+    && fail "stflash found a probe at tcp:127.0.0.1:1"
+if grep -q libunicorn "$WORK/ld"; then fail "stflash loaded Unicorn for a tcp: probe"; fi
+LD_DEBUG=libs "$prefix/bin/stflash" --probe "sim:stm32f103c8,state=$WORK/installed.state" info \
+    >/dev/null 2>"$WORK/ld" || fail "stflash with the virtual board failed"
+grep -q 'libstflash-sim' "$WORK/ld" || fail "stflash did not load libstflash-sim for a sim probe"
+pass "the virtual board is loaded only when a sim probe is used"
 
 # bash completion: commands, a command's options (from its --help), virtual chips.
 comp="$prefix/share/bash-completion/completions/stflash"

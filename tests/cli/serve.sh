@@ -127,3 +127,15 @@ expect_err "did not accept the secret"
 expect_no_err "udev"
 STFLASH_SERVER_SECRET="$WORK/secret" expect_ok --probe "tcp::$SERVE_PORT/$SERIAL" verify "$WORK/b.bin" 0x08000000
 pass "a server with a secret serves only the clients that give it"
+
+# -q: errors only, and the line that says where to connect.
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID" || fail "stflash serve did not end cleanly on SIGTERM"
+start_serve -q --probe "$DIRECT" serve --listen 127.0.0.1:0
+expect_ok --probe "tcp::$SERVE_PORT/$SERIAL" verify "$WORK/b.bin" 0x08000000
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID" || fail "stflash serve -q did not end cleanly on SIGTERM"
+out="$(dirname "$SERVE_ERR")/$(basename "$SERVE_ERR" .err).out"
+[ "$(wc -l <"$out")" -eq 1 ] && [ ! -s "$SERVE_ERR" ] ||
+    fail "serve -q printed more than where it listens: $(cat "$out" "$SERVE_ERR")"
+pass "serve -q prints only where it listens"

@@ -121,3 +121,27 @@ grep -A1 '^\.B stflash unlock$' "$man" | grep -qF '.RB [ \-\-yes ]' || fail "stf
 expect_ok options --help
 ! grep -q "(STM32F0/F1/F3)" "$WORK/out" "$man" || fail "options is documented as F0/F1/F3 only"
 pass "unlock's synopsis and the families of options as documented"
+
+# Every command and option of the --help texts is in stflash(1) and docs/cli.md, and the man
+# page's synopsis shows no option a command lacks (docs_options.py).
+python3 "$(dirname "$0")/docs_options.py" "$STFLASH" "$man" "$(dirname "$0")/../../docs/cli.md" \
+    || fail "the help, stflash(1) and docs/cli.md disagree (above)"
+# --json is a global option: no command's synopsis singles it out, except where it excludes
+# another (chips --names | --json).
+for c in probe info options doctor; do
+    expect_ok "$c" --help
+    grep -q '^Usage: .*--json' "$WORK/out" && fail "stflash $c --help shows --json in its synopsis"
+done
+! sed -n '/^\.SH SYNOPSIS/,/^\.SH DESCRIPTION/p' "$man" | grep -v 'names' | grep -q 'json' \
+    || fail "stflash(1) SYNOPSIS shows --json for a command"
+pass "help, man page and user guide name the same commands and options"
+
+# The doctor example of docs/cli.md (an unpowered board) is what doctor prints, from the target
+# voltage step on (the probe lines name a USB probe there).
+sed -n '/^\$ stflash doctor$/,/^```$/p' "$(dirname "$0")/../../docs/cli.md" \
+    | sed -n '/target voltage/,/^stflash:/p' >"$WORK/doctor.doc"
+[ "$(wc -l <"$WORK/doctor.doc")" -ge 9 ] || fail "no doctor example found in docs/cli.md"
+expect_rc 4 --probe "sim:stm32f103c8,voltage=0,state=$WORK/unpowered.state" doctor
+cat "$WORK/out" "$WORK/err" | sed -n '/target voltage/,$p' >"$WORK/doctor.run"
+diff -u "$WORK/doctor.doc" "$WORK/doctor.run" || fail "docs/cli.md's doctor example differs from doctor's output"
+pass "the doctor example of docs/cli.md is what doctor prints"

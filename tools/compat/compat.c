@@ -7,7 +7,7 @@
 
 #include "compat.h"
 #if STFLASH_WITH_SIM
-#include "stflash/sim.h"
+#include "sim_plugin.h"
 #endif
 
 /* What stlink-tools 1.7.0 prints for each DEV_ID it knows: description, page size, SRAM. */
@@ -166,7 +166,7 @@ int compat_init(struct compat *c, const char *prog, const char *serial, bool deb
         return -1;
     }
 #if STFLASH_WITH_SIM
-    stflash_sim_register(); /* STFLASH_PROBE=sim...: the virtual board of libstflash-sim */
+    tools_sim_register(); /* STFLASH_PROBE=sim...: the virtual board, loaded on first use */
 #endif
     int rc = stflash_ctx_new(&c->ctx);
     if (rc != 0) {

@@ -30,11 +30,13 @@ static void near_names(const char *given, char *buf, size_t cap)
     }
 }
 
-int parse_chip(const char *text, const struct stflash_chip_info **out)
+int parse_chip(const char *text, struct cli *cli)
 {
     const struct stflash_chip_info *other = NULL;
-    int rc = stflash_chip_lookup(text, out, &other);
+    int rc = stflash_chip_lookup(text, &cli->chip, &other);
     if (rc == STFLASH_OK)
+        return EXIT_OK;
+    if (rc == STFLASH_ERR_NOT_FOUND && stflash_clone_lookup(text, &cli->clone) == STFLASH_OK)
         return EXIT_OK;
     if (rc == STFLASH_ERR_INVALID_ARG && other) {
         char near[320];

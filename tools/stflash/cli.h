@@ -27,9 +27,10 @@ struct cli {
     uint32_t swd_khz; /* --freq, 0 = the probe's default */
     enum stflash_connect connect;
     bool connect_given;
-    uint32_t flash_size;                  /* --flash-size, 0 = read the register */
-    const struct stflash_chip_info *chip; /* --chip, NULL = detect */
-    bool allow_wireless_stack;            /* --allow-wireless-stack (STM32WB/WL secure area) */
+    uint32_t flash_size;                    /* --flash-size, 0 = read the register */
+    const struct stflash_chip_info *chip;   /* --chip, NULL = detect */
+    const struct stflash_clone_info *clone; /* --chip naming an F1 clone, NULL = detect */
+    bool allow_wireless_stack;              /* --allow-wireless-stack (STM32WB/WL secure area) */
     int verbose;
     bool quiet;
     bool json;
@@ -105,7 +106,8 @@ int parse_size(const char *text, const char *what, uint64_t *out);
 /* SWD clock: kHz as a number, or with a k/kHz or M/MHz suffix (4M, 1800k, 1.8MHz). */
 int parse_freq(const char *text, uint32_t *khz);
 int parse_connect(const char *text, enum stflash_connect *out);
-int parse_chip(const char *text, const struct stflash_chip_info **out);
+/* --chip: a part of the chip table (cli->chip) or an F1 clone (cli->clone). */
+int parse_chip(const char *text, struct cli *cli);
 /* --format and reset method names. */
 int parse_image_format(const char *text, enum stflash_image_format *fmt);
 int parse_reset_method(const char *text, enum stflash_reset *how);
@@ -131,6 +133,9 @@ void out_result(const struct cli *cli, const char *fmt, ...) __attribute__((form
  * Returns the exit code for it. */
 int fail_lib(struct cli *cli, int rc, bool opening);
 int exit_code_for(int rc, bool opening);
+/* The exit code of a failed open: exit_code_for(rc, true), or EXIT_USAGE when the library refused
+ * the --chip override given. */
+int exit_code_for_open(struct stflash_ctx *ctx, int rc, bool chip_given);
 
 /* Human sizes: "64 KiB", "1.5 MiB", "100 bytes". */
 void fmt_size(char *buf, size_t cap, uint64_t bytes);

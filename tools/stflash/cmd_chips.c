@@ -39,6 +39,8 @@ static void print_names(void)
         for (size_t k = 0; stflash_chip_part_name(stflash_chip_at(i), k, name, sizeof name); k++)
             puts(name);
     }
+    for (size_t i = 0; stflash_clone_part_name(i); i++) /* F1 clones (src/chips/clones.c) */
+        puts(stflash_clone_part_name(i));
 }
 
 static void add_json(void)

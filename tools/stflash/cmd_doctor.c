@@ -69,7 +69,7 @@ int cmd_doctor(struct cli *cli, int argc, char **argv, int first)
 {
     static const struct opt_spec spec[] = {{NULL, 0, OPT_NONE, 0}};
     struct cmdline cl;
-    int rc = cmd_begin(cli, "doctor", spec, argc, argv, first, &cl, 0, 0, "[--json]");
+    int rc = cmd_begin(cli, "doctor", spec, argc, argv, first, &cl, 0, 0, "");
     if (rc)
         return rc == CMD_DONE ? EXIT_OK : rc;
     struct doctor d = {cli, 0, EXIT_OK, 0, jout_arr(jout_root(), "checks")};

@@ -60,6 +60,7 @@ static void look_at(struct cli *cli, struct probe_row *r)
     o.halt = false;
     o.flash_size_override = cli->flash_size;
     o.chip_override = cli->chip;
+    o.clone_override = cli->clone;
     o.allow_wireless_stack = cli->allow_wireless_stack;
     struct stflash_dev *dev = NULL;
     r->open_rc = stflash_open(cli->ctx, &o, &dev);
@@ -161,7 +162,7 @@ int cmd_probe(struct cli *cli, int argc, char **argv, int first)
 {
     static const struct opt_spec spec[] = {{NULL, 0, OPT_NONE, 0}};
     struct cmdline cl;
-    int rc = cmd_begin(cli, "probe", spec, argc, argv, first, &cl, 0, 0, "[--json]");
+    int rc = cmd_begin(cli, "probe", spec, argc, argv, first, &cl, 0, 0, "");
     if (rc)
         return rc == CMD_DONE ? EXIT_OK : rc;
 
@@ -363,7 +364,7 @@ int cmd_info(struct cli *cli, int argc, char **argv, int first)
 {
     static const struct opt_spec spec[] = {{NULL, 0, OPT_NONE, 0}};
     struct cmdline cl;
-    int rc = cmd_begin(cli, "info", spec, argc, argv, first, &cl, 0, 0, "[--json]");
+    int rc = cmd_begin(cli, "info", spec, argc, argv, first, &cl, 0, 0, "");
     if (rc)
         return rc == CMD_DONE ? EXIT_OK : rc;
     struct stflash_dev *dev = NULL;

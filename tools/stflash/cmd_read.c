@@ -11,6 +11,8 @@
 
 enum { OPT_FORMAT = 1 };
 
+/* Between two progress reports: 16 of the probe's 1 KiB read commands (docs/stlink.md,
+ * "Transfers"). */
 #define READ_CHUNK 16384u
 
 static bool ends_with(const char *s, const char *suffix)

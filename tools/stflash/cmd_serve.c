@@ -190,7 +190,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv, int first)
         sigaction(SIGTERM, &act, &old[1]);
         act.sa_handler = SIG_IGN;
         sigaction(SIGPIPE, &act, &old[2]);
-        for (size_t i = 0; i < s->nprobes; i++)
+        /* -q keeps only the line saying where to connect: with port 0 nothing else tells. */
+        for (size_t i = 0; i < s->nprobes && !cli->quiet; i++)
             printf("probe %zu: %s (%s)\n", i, s->probes[i].serial, s->probes[i].selector);
         printf("stflash serve: ready on %s:%d, %zu probe%s%s\n", addr, ntohs(sa.sin_port),
                s->nprobes, s->nprobes == 1 ? "" : "s", secret ? ", secret required" : "");

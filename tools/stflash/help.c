@@ -19,11 +19,12 @@ static const char global_options[] =
     "  --chip NAME          the part to assume instead of the one detected (STM32F103C8, F407;\n"
     "                       'stflash chips --names'): used as given when the DEV_ID is\n"
     "                       unknown, with a warning when it has the same flash controller,\n"
-    "                       refused when its controller differs ($STFLASH_CHIP)\n"
+    "                       refused when its controller differs; or an F1 clone\n"
+    "                       (GD32F103C8, CKS32F103, CH32F103: its quirks) ($STFLASH_CHIP)\n"
     "  --allow-wireless-stack  STM32WB/WL: let write and erase reach the wireless stack's\n"
     "                       secure area (from FLASH_SFR.SFSA up), which they keep otherwise\n"
     "  -v, --verbose        more messages (-vv: every probe command)\n"
-    "  -q, --quiet          only errors\n"
+    "  -q, --quiet          only errors (and where gdbserver and serve listen)\n"
     "  --json               one JSON document on stdout: the result, or {\"error\": ...}\n"
     "                       (every command but gdbserver, serve, rtt, swo, run, read -;\n"
     "                       docs/json.md)\n"
@@ -96,7 +97,7 @@ struct help_entry {
 
 static const struct help_entry helps[] = {
     {"probe",
-     "Usage: stflash probe [--json]\n"
+     "Usage: stflash probe\n"
      "List every ST-LINK probe the selector (--probe, $STFLASH_PROBE) matches, with its serial,\n"
      "name, USB VID:PID, transport and location, and the chip behind it. Probes that cannot be\n"
      "opened are listed with the reason. The targets are only looked at: no halt, no reset.\n"
@@ -105,7 +106,7 @@ static const struct help_entry helps[] = {
      "\n"
      "Exits with 3 when no probe is found.\n"},
     {"info",
-     "Usage: stflash info [--json]\n"
+     "Usage: stflash info\n"
      "Show the target of one probe: chip, DEV_ID/REV_ID, DBGMCU_IDCODE, CPUID and core, DP\n"
      "IDCODE, clone, flash (base, size, page size, the flash-size register), SRAM, and the\n"
      "probe's firmware, target voltage and SWD clock. The target is only looked at: no halt,\n"
@@ -211,7 +212,7 @@ static const struct help_entry helps[] = {
      "  --rtt-port N         where 'monitor rtt start' serves RTT up channel 0, on 127.0.0.1\n"
      "                       (default 0: any free port, printed)\n"},
     {"options",
-     "Usage: stflash options [--json] [CHANGES]\n"
+     "Usage: stflash options [CHANGES]\n"
      "Show the option bytes (every family stflash programs): read protection in force and\n"
      "stored, write-protected flash, watchdog and reset options, user data. With changes, store "
      "them\n"
@@ -313,7 +314,7 @@ static const struct help_entry helps[] = {
      "  --port N|all         stimulus port to show (default 0), or all of them\n"
      "  --duration S         stop after S seconds (default: run until Ctrl-C)\n"},
     {"doctor",
-     "Usage: stflash doctor [--json]\n"
+     "Usage: stflash doctor\n"
      "Check, in order: probe found, probe opened, probe firmware, target voltage, SWD link,\n"
      "core, chip, clone, read protection, write protection, flash size; print what was found\n"
      "and, for each warning or failure, what to do. Nothing is written, erased or reset,\n"

@@ -6,7 +6,7 @@
 #include "cli.h"
 #include "json_out.h"
 #if STFLASH_WITH_SIM
-#include "stflash/sim.h"
+#include "sim_plugin.h"
 #endif
 
 #ifndef STFLASH_CLI_VERSION
@@ -95,7 +95,7 @@ static int run(int argc, char **argv)
     memset(&cli, 0, sizeof cli);
     cli.connect = STFLASH_CONNECT_NORMAL;
 #if STFLASH_WITH_SIM
-    stflash_sim_register(); /* --probe sim: the virtual board of libstflash-sim */
+    tools_sim_register(); /* --probe sim: the virtual board, loaded on first use */
 #endif
 
     const char *env = getenv("STFLASH_PROBE");

@@ -153,7 +153,8 @@ static int fail(struct run *r, struct multi_board *b, struct stflash_ctx *ctx, i
     free(b->error);
     b->error = strdup(ctx ? stflash_last_error(ctx) : "out of memory");
     b->rc = rc;
-    b->exit_code = exit_code_for(rc, opening);
+    b->exit_code = opening ? exit_code_for_open(ctx, rc, r->cli->chip || r->cli->clone)
+                           : exit_code_for(rc, false);
     pthread_mutex_unlock(&r->lock);
     return rc;
 }
@@ -423,6 +424,7 @@ static void *board_thread(void *arg)
             .halt = !look_only,
             .flash_size_override = r->cli->flash_size,
             .chip_override = r->cli->chip,
+            .clone_override = r->cli->clone,
             .allow_wireless_stack = r->cli->allow_wireless_stack,
         };
         struct stflash_dev *dev = NULL;

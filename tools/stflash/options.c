@@ -278,7 +278,7 @@ int cli_global_option(struct cli *cli, int id, const char *name, const char *val
         return EXIT_OK;
     }
     case GOPT_CHIP:
-        return parse_chip(value, &cli->chip);
+        return parse_chip(value, cli);
     case GOPT_VERBOSE:
         cli->verbose++;
         return EXIT_OK;

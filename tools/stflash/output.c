@@ -136,6 +136,15 @@ int exit_code_for(int rc, bool opening)
     }
 }
 
+int exit_code_for_open(struct stflash_ctx *ctx, int rc, bool chip_given)
+{
+    /* A --chip of another flash controller style (src/api/detect.c) is a usage error. */
+    if (rc == STFLASH_ERR_INVALID_ARG && chip_given && ctx &&
+        strstr(stflash_last_error(ctx), "the chip override"))
+        return EXIT_USAGE;
+    return exit_code_for(rc, true);
+}
+
 static bool mentions(const char *msg, const char *a, const char *b)
 {
     return strstr(msg, a) || (b && strstr(msg, b));

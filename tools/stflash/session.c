@@ -67,14 +67,12 @@ int session_open(struct cli *cli, enum stflash_connect default_connect, bool hal
     o.halt = halt;
     o.flash_size_override = cli->flash_size;
     o.chip_override = cli->chip;
+    o.clone_override = cli->clone;
     o.allow_wireless_stack = cli->allow_wireless_stack;
     int rc = stflash_open(cli->ctx, &o, out);
     if (rc != 0) {
-        /* A --chip of another flash controller style (src/api/detect.c) is a usage error. */
-        bool refused_chip = rc == STFLASH_ERR_INVALID_ARG && cli->chip &&
-                            strstr(stflash_last_error(cli->ctx), "the chip override");
-        int code = fail_lib(cli, rc, true);
-        return refused_chip ? EXIT_USAGE : code;
+        (void)fail_lib(cli, rc, true);
+        return exit_code_for_open(cli->ctx, rc, cli->chip || cli->clone);
     }
     return EXIT_OK;
 }

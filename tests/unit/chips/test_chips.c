@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "stflash/chip.h"
+#include "stflash/error.h"
 
 #define KIB(n) ((uint32_t)(n)*1024u)
 
@@ -392,6 +393,31 @@ static void test_cores_and_dbgmcu_order(void **state)
 
 /* ---- clones ---- */
 
+/* Clone part numbers (--chip): the density letter picks the row; anything else is not a clone. */
+static void test_clone_lookup(void **state)
+{
+    (void)state;
+    const struct stflash_clone_info *k = NULL;
+    assert_int_equal(stflash_clone_lookup("gd32f103c8t6", &k), STFLASH_OK);
+    assert_string_equal(k->name, "GD32F103");
+    assert_int_equal(stflash_clone_lookup("GD32F103RC", &k), STFLASH_OK);
+    assert_int_equal(k->dev_id, 0x414);
+    assert_int_equal(stflash_clone_lookup("GD32F303VG", &k), STFLASH_OK);
+    assert_int_equal(k->dev_id, 0x430);
+    assert_int_equal(stflash_clone_lookup("CS32F103C8", &k), STFLASH_OK);
+    assert_string_equal(k->name, "CKS32F103/CS32F103");
+    assert_int_equal(stflash_clone_lookup("CH32F103", &k), STFLASH_OK);
+    assert_string_equal(k->name, "CH32F103");
+    assert_int_equal(stflash_clone_lookup("GD32F10", &k), STFLASH_ERR_NOT_FOUND);
+    assert_null(k);
+    assert_int_equal(stflash_clone_lookup("STM32F103C8", &k), STFLASH_ERR_NOT_FOUND);
+    assert_int_equal(stflash_clone_lookup("GD32F103-8", &k), STFLASH_ERR_NOT_FOUND);
+    size_t n = 0;
+    for (; stflash_clone_part_name(n); n++)
+        assert_int_equal(stflash_clone_lookup(stflash_clone_part_name(n), &k), STFLASH_OK);
+    assert_true(n >= 10);
+}
+
 static void test_clone_table_sane(void **state)
 {
     (void)state;
@@ -535,8 +561,11 @@ int main(void)
         cmocka_unit_test(test_identify_raw_idcode),  cmocka_unit_test(test_cores_and_dbgmcu_order),
     };
     const struct CMUnitTest clone_tests[] = {
-        cmocka_unit_test(test_clone_table_sane), cmocka_unit_test(test_clone_genuine_is_null),
-        cmocka_unit_test(test_clone_cks32),      cmocka_unit_test(test_clone_gd32),
+        cmocka_unit_test(test_clone_lookup),
+        cmocka_unit_test(test_clone_table_sane),
+        cmocka_unit_test(test_clone_genuine_is_null),
+        cmocka_unit_test(test_clone_cks32),
+        cmocka_unit_test(test_clone_gd32),
         cmocka_unit_test(test_clone_apm32_ch32),
     };
     int failed = cmocka_run_group_tests_name("chip_table", table_tests, NULL, NULL);

@@ -379,6 +379,26 @@ static void test_read_6000_unaligned(void **state)
     read_pattern_ok(f, addr, 6000);
 }
 
+static void test_read_within_tar_block(void **state)
+{
+    struct fixture *f = *state;
+    init_v2(f, 37);
+    /* one command per 1 KiB TAR block (docs/stlink.md, "Transfers"), each followed by its status */
+    for (uint32_t a = 0x08000000; a < 0x08004000; a += 1024)
+        expect_mem_ok(&f->mock, STLINK_DEBUG_READMEM_32BIT, a, 1024);
+    read_pattern_ok(f, 0x08000000, 16384);
+}
+
+static void test_read_within_transport_limit(void **state)
+{
+    struct fixture *f = *state;
+    init_v2(f, 37);
+    f->mock.base.max_data = 512; /* a transport carrying less than the TAR block */
+    for (uint32_t a = 0x08000000; a < 0x08001000; a += 512)
+        expect_mem_ok(&f->mock, STLINK_DEBUG_READMEM_32BIT, a, 512);
+    read_pattern_ok(f, 0x08000000, 4096);
+}
+
 static void test_read_one_byte(void **state)
 {
     struct fixture *f = *state;
@@ -496,13 +516,15 @@ static void test_fault_in_later_piece(void **state)
 {
     struct fixture *f = *state;
     init_v2(f, 37);
+    /* the second command faults; the status of each command is read */
     expect_mem_ok(&f->mock, STLINK_DEBUG_READMEM_32BIT, 0x20004C00, 1024);
     mock_expect_mem(&f->mock, STLINK_DEBUG_READMEM_32BIT, 0x20005000, 1024);
     mock_expect_status2(&f->mock, STLINK_SWD_AP_FAULT, 0x20005000);
     static uint8_t buf[2048];
     memset(buf, 0xEE, sizeof buf);
     assert_int_equal(stlink_read_mem(&f->sl, 0x20004C00, buf, sizeof buf), STFLASH_ERR_TARGET);
-    assert_non_null(strstr(stflash_last_error(f->ctx), "0x20005000"));
+    assert_string_equal(stflash_last_error(f->ctx),
+                        "cannot read memory at 0x20005000: fault (SWD_AP_FAULT)");
     for (size_t i = 0; i < sizeof buf; i++)
         assert_int_equal(buf[i], 0xEE); /* not even the piece that was read */
     mock_done(&f->mock);
@@ -680,6 +702,8 @@ int main(void)
         T(test_enter_swd_no_answer),
         T(test_idcode),
         T(test_read_6000_unaligned),
+        T(test_read_within_tar_block),
+        T(test_read_within_transport_limit),
         T(test_read_one_byte),
         T(test_write_unaligned),
         T(test_write_crosses_tar_block),
