@@ -303,6 +303,8 @@ void sim_target_release(struct sim_target *t)
     free(t->ccm);
     free(t->sysmem);
     free(t->eeprom);
+    free(t->flash_misread_buf);
+    t->flash_misread_buf = NULL;
     t->uc = NULL;
     t->flash = t->sram = t->ccm = t->sysmem = t->eeprom = NULL;
 }
@@ -427,6 +429,50 @@ void sim_target_code_changed(struct sim_target *t, uint32_t addr, uint32_t len)
     uc_ctl_remove_cache(t->uc, addr, (uint64_t)addr + len);
     if (in_range(addr, flash, t->flash_size) && !t->cfg.boot0)
         uc_ctl_remove_cache(t->uc, addr - flash, (uint64_t)addr - flash + len);
+}
+
+/* The core's view of the flash array (and of its alias at 0 when the chip boots from flash):
+ * the array, or while the flash is read with too few wait states (sim_target_set_flash_misread)
+ * a buffer of all ones, so that code fetched from the flash and constants read from it are
+ * wrong the same way every time. Unicorn reads mapped memory without a hook, so the view is
+ * swapped by mapping the other buffer. */
+void sim_target_remap_flash(struct sim_target *t)
+{
+    const struct sim_family *fam = t->family;
+    uint32_t size = round_up_4k(t->flash_size);
+    uint8_t *view = t->flash;
+    t->flash_remap_pending = false;
+    if (t->flash_misread) {
+        if (!t->flash_misread_buf)
+            t->flash_misread_buf = malloc(size);
+        if (!t->flash_misread_buf)
+            return;
+        memset(t->flash_misread_buf, 0xFF, size); /* core stores may have reached it */
+        view = t->flash_misread_buf;
+    }
+    uint32_t rx = UC_PROT_READ | UC_PROT_EXEC;
+    uc_mem_unmap(t->uc, fam->flash_base, size);
+    uc_mem_map_ptr(t->uc, fam->flash_base, size, rx, view);
+    if (!t->cfg.boot0) {
+        uc_mem_unmap(t->uc, 0, size);
+        uc_mem_map_ptr(t->uc, 0, size, rx, view);
+    }
+    sim_target_code_changed(t, fam->flash_base, t->flash_size);
+}
+
+void sim_target_set_flash_misread(struct sim_target *t, bool misread)
+{
+    if (t->flash_misread == misread)
+        return;
+    t->flash_misread = misread;
+    if (!t->uc)
+        return;
+    if (t->core.in_run) { /* not under the running code's feet: when the run stops */
+        t->flash_remap_pending = true;
+        uc_emu_stop(t->uc);
+        return;
+    }
+    sim_target_remap_flash(t);
 }
 
 void sim_target_drop_all_code(struct sim_target *t)
@@ -573,6 +619,10 @@ enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned s
             return SIM_BUS_STALL; /* the flash is busy programming or erasing */
         if (who == SIM_BY_DEBUG && fam->flash->array_hidden && fam->flash->array_hidden(t, addr)) {
             *val = 0;
+            return SIM_BUS_OK;
+        }
+        if (who == SIM_BY_CPU && t->flash_misread) { /* too few wait states: all ones */
+            *val = size >= 4 ? UINT32_MAX : (1u << (8u * size)) - 1u;
             return SIM_BUS_OK;
         }
         *val = get_le(&t->flash[addr - fam->flash_base], size);
