@@ -238,6 +238,10 @@ enum sim_bus_result f1_fpec_read(struct sim_target *t, uint32_t off, uint32_t *v
         *val = (f->acr & 0x1Fu) | ((f->acr & 0x10u) << 1);
         break;
     case FLASH_SR:
+        if ((f->sr & FLASH_SR_BSY) && !(t->faults && t->faults->bsy_stuck)) {
+            sim_target_poll_busy(t, f->busy_until); /* a loader's wait for BSY to clear */
+            fpec_update(t);
+        }
         *val = f->sr;
         break;
     case FLASH_CR:

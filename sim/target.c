@@ -91,12 +91,14 @@ static void mmio_write(struct sim_target *t, uint32_t addr, unsigned size, uint3
 static uint64_t window_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
 {
     struct sim_mmio_window *w = user;
+    w->t->mmio_seq++;
     return mmio_read(w->t, w->base + (uint32_t)off, size);
 }
 
 static void window_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *user)
 {
     struct sim_mmio_window *w = user;
+    w->t->mmio_seq++;
     mmio_write(w->t, w->base + (uint32_t)off, size, (uint32_t)v);
 }
 
@@ -458,6 +460,41 @@ void sim_target_remap_flash(struct sim_target *t)
         uc_mem_map_ptr(t->uc, 0, size, rx, view);
     }
     sim_target_code_changed(t, fam->flash_base, t->flash_size);
+}
+
+static const int poll_regs[SIM_POLL_REGS] = {
+    UC_ARM_REG_R0,  UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,  UC_ARM_REG_R4,  UC_ARM_REG_R5,
+    UC_ARM_REG_R6,  UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9,  UC_ARM_REG_R10, UC_ARM_REG_R11,
+    UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_XPSR};
+
+/* A loop that polls a busy flag: when the core reads the flag again with every register as at
+ * the last read and no other peripheral access in between, each further turn of the loop is the
+ * same as this one until the flag changes, so the turns up to `until` (the end of the busy time)
+ * are charged in virtual time without being emulated one by one. Bounded by the run's deadline
+ * and SysTick's next wrap, so that nothing the firmware could see happens in between. */
+void sim_target_poll_busy(struct sim_target *t, sim_ps until)
+{
+    struct sim_poll *p = &t->poll;
+    uint32_t regs[SIM_POLL_REGS];
+    if (!t->core.in_run)
+        return;
+    for (unsigned i = 0; i < SIM_POLL_REGS; i++) {
+        regs[i] = 0;
+        uc_reg_read(t->uc, poll_regs[i], &regs[i]);
+    }
+    if (p->seq + 1u == t->mmio_seq && t->now > p->at && memcmp(regs, p->regs, sizeof regs) == 0) {
+        sim_ps period = t->now - p->at;
+        sim_ps limit = until;
+        if (t->run_deadline < limit)
+            limit = t->run_deadline;
+        if (t->core.syst_next_wrap < limit)
+            limit = t->core.syst_next_wrap;
+        if (limit > t->now + period)
+            t->now += (limit - t->now - 1u) / period * period;
+    }
+    memcpy(p->regs, regs, sizeof regs);
+    p->at = t->now;
+    p->seq = t->mmio_seq;
 }
 
 void sim_target_set_flash_misread(struct sim_target *t, bool misread)

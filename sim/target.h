@@ -19,6 +19,8 @@
 #include "swo.h"
 #include "vclock.h"
 
+#define SIM_POLL_REGS 16u /* r0-r12, SP, LR, xPSR */
+
 /* A simulated part: identification and geometry. */
 struct sim_chip {
     const char *name;  /* command-line name, e.g. "stm32f103c8" */
@@ -393,6 +395,12 @@ struct sim_target {
     bool flash_misread;
     bool flash_remap_pending; /* changed during a run: the mapping follows after it */
     uint8_t *flash_misread_buf;
+    uint64_t mmio_seq; /* peripheral accesses by the core (sim_target_poll_busy) */
+    struct sim_poll {
+        sim_ps at; /* the last read of a busy flag */
+        uint64_t seq;
+        uint32_t regs[SIM_POLL_REGS];
+    } poll;
     sim_ps run_deadline;
     enum sim_stop stop;
     uint32_t bus_fault_addr;
@@ -453,6 +461,8 @@ void sim_target_drop_all_code(struct sim_target *t);
  * all-ones buffer in its place, or the flash back; during a run, once the run stops. */
 void sim_target_set_flash_misread(struct sim_target *t, bool misread);
 void sim_target_remap_flash(struct sim_target *t);
+/* The core reads a busy flag that stays set until `until`: a polling loop is fast-forwarded. */
+void sim_target_poll_busy(struct sim_target *t, sim_ps until);
 void sim_target_charge(struct sim_target *t, enum sim_cost kind, sim_ps dt);
 int sim_target_rdp_level(const struct sim_target *t); /* loaded at the last reset: 0, 1, 2 */
 
