@@ -68,6 +68,10 @@ bool sim_board_flag(struct sim_board_config *b, const char *name)
         b->target.boot0 = true;
     } else if (strcmp(name, "wdg-hw") == 0) {
         b->target.wdg_hw = true;
+    } else if (strcmp(name, "no-hse") == 0) {
+        b->target.no_hse = true;
+    } else if (strcmp(name, "pll-no-lock") == 0) {
+        b->target.pll_no_lock = true;
     } else if (strcmp(name, "spurious-0d") == 0) {
         b->probe.spurious_0d = true;
     } else if (strcmp(name, "stale-reply") == 0) {

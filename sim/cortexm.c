@@ -236,6 +236,7 @@ void cortexm_set_clock_hz(struct sim_target *t, uint32_t hz)
 {
     sim_ps old_tick = systick_tick_ps(t);
     sim_ps new_cycle = SIM_PS_PER_S / hz;
+    t->core_hz = hz;
     if (new_cycle == t->cycle_ps)
         return;
     t->cycle_ps = new_cycle;
@@ -614,6 +615,11 @@ void cortexm_run(struct sim_target *t, sim_ps deadline)
             continue;
         }
 
+        uint32_t hz = t->core_hz;
+        if (hz > t->core_hz_max)
+            t->core_hz_max = hz;
+        if (t->stats && hz > t->stats->core_hz_max)
+            t->stats->core_hz_max = hz;
         t->run_deadline = deadline;
         t->stop = SIM_STOP_NONE;
         t->last_intno = -1;
@@ -631,6 +637,11 @@ void cortexm_run(struct sim_target *t, sim_ps deadline)
         if (t->reset_request) {
             sim_target_do_reset_request(t);
             continue;
+        }
+        if (t->flash_remap_pending) {
+            sim_target_remap_flash(t);
+            if (t->stop == SIM_STOP_NONE && err == UC_ERR_OK && t->last_intno < 0)
+                continue; /* stopped for the remap only */
         }
 
         if (t->stop == SIM_STOP_BUS_FAULT || err == UC_ERR_READ_UNMAPPED ||

@@ -50,8 +50,6 @@ enum gpio_reg {
 #define SYSCFG_BASE 0x40010000u
 #define F0_DBGMCU_BASE 0x40015800u /* RM0091 §32.9 */
 #define AHBENR_IOPAEN_SHIFT 17u    /* IOPAEN .. IOPFEN: bits 17..22 (RM0091 §6.4.6) */
-#define HSI_HZ 8000000u
-#define HSE_HZ 8000000u /* the Discovery boards' 8 MHz clock from the ST-LINK */
 /* GPIOA after reset (RM0091 §8.4.1, RM0316 §11.4.1): PA13 (SWDIO) and PA14 (SWCLK) in
  * alternate-function mode, pulled up and down. */
 #define GPIOA_MODER_RESET 0x28000000u
@@ -89,31 +87,6 @@ static bool led_on(const struct sim_target *t)
     return t->per.gpio[led_port(t)][GPIO_ODR] & (1u << 9);
 }
 
-static uint32_t core_clock_hz(const struct sim_target *t)
-{
-    uint32_t cfgr = t->per.rcc[RCC_CFGR];
-    uint32_t sysclk;
-    switch ((cfgr >> 2) & 3u) { /* SWS */
-    case 1:
-        sysclk = HSE_HZ;
-        break;
-    case 2: {
-        /* PLLSRC (bit 16): HSI/2 or HSE / PREDIV (RCC_CFGR2 [3:0]); PLLMUL [21:18] + 2. */
-        uint32_t prediv = (t->per.rcc[RCC_CFGR2] & 0xFu) + 1u;
-        uint32_t src = (cfgr & (1u << 16)) ? HSE_HZ / prediv : HSI_HZ / 2u;
-        uint32_t mul = ((cfgr >> 18) & 0xFu) + 2u;
-        sysclk = src * (mul > 16u ? 16u : mul);
-        break;
-    }
-    default:
-        sysclk = HSI_HZ;
-        break;
-    }
-    uint32_t hpre = (cfgr >> 4) & 0xFu;
-    static const uint16_t ahb_div[8] = {2, 4, 8, 16, 64, 128, 256, 512};
-    return (hpre & 8u) ? sysclk / ahb_div[hpre & 7u] : sysclk;
-}
-
 static void periph_reset(struct sim_target *t)
 {
     struct sim_periph *p = &t->per;
@@ -124,7 +97,6 @@ static void periph_reset(struct sim_target *t)
     uint32_t dbgmcu_cr = p->dbgmcu_cr, fz0 = p->dbgmcu_fz[0], fz1 = p->dbgmcu_fz[1];
 
     memset(p, 0, sizeof *p);
-    p->rcc[RCC_CR] = 0x00000083u;     /* HSION, HSIRDY, HSITRIM = 16 */
     p->rcc[RCC_AHBENR] = 0x00000014u; /* SRAMEN, FLITFEN */
     p->rcc[RCC_CSR] =
         csr; /* reset flags survive a system reset; power-on: sim_target_power_on_reset */
@@ -136,32 +108,21 @@ static void periph_reset(struct sim_target *t)
     p->dbgmcu_cr = dbgmcu_cr;
     p->dbgmcu_fz[0] = fz0;
     p->dbgmcu_fz[1] = fz1;
-    cortexm_set_clock_hz(t, HSI_HZ);
+    rcc_f0f1f3_reset(t); /* HSI on and ready, SYSCLK = HSI */
 }
 
 static void rcc_write(struct sim_target *t, unsigned reg, uint32_t val)
 {
     uint32_t *r = t->per.rcc;
     switch (reg) {
-    case RCC_CR: {
-        /* Oscillators and the PLL report ready at once: start-up time is not modelled. */
-        uint32_t ready = 0;
-        if (val & (1u << 0))
-            ready |= 1u << 1;
-        if (val & (1u << 16))
-            ready |= 1u << 17;
-        if (val & (1u << 24))
-            ready |= 1u << 25;
-        r[RCC_CR] = (val & 0x010D00F9u) | ready;
+    case RCC_CR:
+        rcc_f0f1f3_write_cr(t, val);
         break;
-    }
     case RCC_CFGR:
-        r[RCC_CFGR] = (val & ~0xCu) | ((val & 3u) << 2); /* SWS follows SW */
-        cortexm_set_clock_hz(t, core_clock_hz(t));
+        rcc_f0f1f3_write_cfgr(t, val);
         break;
     case RCC_CFGR2:
-        r[RCC_CFGR2] = val;
-        cortexm_set_clock_hz(t, core_clock_hz(t));
+        rcc_f0f1f3_write_cfgr2(t, val);
         break;
     case RCC_CSR: /* RMVF (bit 24) clears the reset flags */
         r[RCC_CSR] = (val & (1u << 24)) ? 0 : (r[RCC_CSR] & 0xFE000000u) | (val & 1u);
@@ -237,10 +198,12 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
     if (block == RCC_BASE) {
         if (off >= 4u * RCC_COUNT)
             return SIM_BUS_FAULT;
-        if (rd)
+        if (rd) {
+            rcc_f0f1f3_settle(t);
             *rd = t->per.rcc[off / 4];
-        else
+        } else {
             rcc_write(t, off / 4, *wr);
+        }
         return SIM_BUS_OK;
     }
     if (block == F1_FLASH_REGS)
@@ -329,6 +292,7 @@ const struct sim_family sim_family_f0 = {
     .fpec = F0_F3_FPEC(true),
     .max_rdp_level = 2,
     .periph_reset = periph_reset,
+    .periph_update = rcc_f0f1f3_settle,
     .periph_access = periph_access,
     .reset_cause = reset_cause,
     .led = "pc9",
@@ -360,6 +324,7 @@ const struct sim_family sim_family_f3 = {
     .fpec = F0_F3_FPEC(false),
     .max_rdp_level = 2,
     .periph_reset = periph_reset,
+    .periph_update = rcc_f0f1f3_settle,
     .periph_access = periph_access,
     .reset_cause = reset_cause,
     .led = "pe9",

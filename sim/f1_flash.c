@@ -118,6 +118,16 @@ static void fpec_reset(struct sim_target *t)
         t->fpec.wrpr = kept.wrpr;
         t->fpec.rdp_level = kept.rdp_level;
     }
+    f1_fpec_check_timing(t);
+}
+
+/* FLASH_ACR LATENCY against SYSCLK: zero wait states up to 24 MHz, one up to 48 MHz, two up to
+ * 72 MHz (RM0008 §3.3.3; RM0091 §3.5.1 and RM0316 §4.5.1 the same). With fewer, the flash's
+ * data is not ready when the core samples it: the core reads it wrong (docs/virtual-board.md). */
+void f1_fpec_check_timing(struct sim_target *t)
+{
+    uint64_t latency = t->fpec.acr & 7u;
+    sim_target_set_flash_misread(t, t->sysclk_hz > 24000000ull * (latency + 1u));
 }
 
 static int rdp_level(const struct sim_target *t)
@@ -228,6 +238,10 @@ enum sim_bus_result f1_fpec_read(struct sim_target *t, uint32_t off, uint32_t *v
         *val = (f->acr & 0x1Fu) | ((f->acr & 0x10u) << 1);
         break;
     case FLASH_SR:
+        if ((f->sr & FLASH_SR_BSY) && !(t->faults && t->faults->bsy_stuck)) {
+            sim_target_poll_busy(t, f->busy_until); /* a loader's wait for BSY to clear */
+            fpec_update(t);
+        }
         *val = f->sr;
         break;
     case FLASH_CR:
@@ -328,6 +342,7 @@ enum sim_bus_result f1_fpec_write(struct sim_target *t, uint32_t off, uint32_t v
     switch (off) {
     case FLASH_ACR:
         f->acr = val & 0x1Fu;
+        f1_fpec_check_timing(t);
         return SIM_BUS_OK;
     case FLASH_KEYR:
         if (!(f->cr & FLASH_CR_LOCK))

@@ -1,9 +1,9 @@
 /*
  * The F1 family (RM0008, RM0041): its memory map and the peripherals that firmware and debuggers
- * touch: RCC (clock tree, enables), GPIO ports A-E (the Blue Pill LED is PC13), AFIO (SWJ_CFG
- * can switch the debug port off) and the flash controller's register block. Other peripheral
- * blocks read as zero and ignore writes; addresses in no peripheral block answer with a bus
- * error. References: RM0008 §3.3 Table 3 (memory map), §7.3 (RCC), §9.2 (GPIO), §9.4 (AFIO).
+ * touch: RCC (clock tree: sim/rcc_f0f1f3.c; enables), GPIO ports A-E (the Blue Pill LED is PC13),
+ * AFIO (SWJ_CFG can switch the debug port off) and the flash controller's register block. Other
+ * peripheral blocks read as zero and ignore writes; addresses in no peripheral block answer with a
+ * bus error. References: RM0008 §3.3 Table 3 (memory map), §7.3 (RCC), §9.2 (GPIO), §9.4 (AFIO).
  */
 #include <string.h>
 
@@ -28,8 +28,6 @@ enum gpio_reg { GPIO_CRL, GPIO_CRH, GPIO_IDR, GPIO_ODR, GPIO_BSRR, GPIO_BRR, GPI
 #define AFIO_MAPR 1u
 #define APB2ENR_AFIOEN (1u << 0)
 #define APB2ENR_IOPAEN_SHIFT 2u
-#define HSE_HZ 8000000u /* the Blue Pill's crystal */
-#define HSI_HZ 8000000u
 
 /* Peripheral blocks present on the F1 (RM0008 Table 3) that read as zero here. */
 static const uint32_t quiet_blocks[] = {
@@ -57,7 +55,6 @@ static void f1_periph_reset(struct sim_target *t)
     uint32_t dbgmcu_cr = p->dbgmcu_cr; /* DBGMCU is reset by power-on only (RM0008 §31.16.3) */
 
     memset(p, 0, sizeof *p);
-    p->rcc[RCC_CR] = 0x00000083u; /* HSION, HSIRDY, HSITRIM = 16 */
     p->rcc[RCC_AHBENR] = 0x00000014u;
     p->rcc[RCC_CSR] =
         csr; /* reset flags survive a system reset; power-on: sim_target_power_on_reset */
@@ -68,51 +65,18 @@ static void f1_periph_reset(struct sim_target *t)
     p->led_toggles = toggles;
     p->led_last_toggle = last;
     p->dbgmcu_cr = dbgmcu_cr;
-    cortexm_set_clock_hz(t, HSI_HZ);
-}
-
-static uint32_t f1_core_clock_hz(const struct sim_target *t)
-{
-    uint32_t cfgr = t->per.rcc[RCC_CFGR];
-    uint32_t sysclk;
-    switch ((cfgr >> 2) & 3u) { /* SWS */
-    case 1:
-        sysclk = HSE_HZ;
-        break;
-    case 2: {
-        uint32_t src = (cfgr & (1u << 16)) ? HSE_HZ / ((cfgr & (1u << 17)) ? 2u : 1u) : HSI_HZ / 2u;
-        uint32_t mul = ((cfgr >> 18) & 0xFu) + 2u;
-        sysclk = src * (mul > 16u ? 16u : mul);
-        break;
-    }
-    default:
-        sysclk = HSI_HZ;
-        break;
-    }
-    uint32_t hpre = (cfgr >> 4) & 0xFu;
-    static const uint16_t ahb_div[8] = {2, 4, 8, 16, 64, 128, 256, 512};
-    return (hpre & 8u) ? sysclk / ahb_div[hpre & 7u] : sysclk;
+    rcc_f0f1f3_reset(t); /* HSI on and ready, SYSCLK = HSI */
 }
 
 static void rcc_write(struct sim_target *t, unsigned reg, uint32_t val)
 {
     uint32_t *r = t->per.rcc;
     switch (reg) {
-    case RCC_CR: {
-        /* Oscillators and the PLL report ready at once: start-up time is not modelled. */
-        uint32_t ready = 0;
-        if (val & (1u << 0))
-            ready |= 1u << 1;
-        if (val & (1u << 16))
-            ready |= 1u << 17;
-        if (val & (1u << 24))
-            ready |= 1u << 25;
-        r[RCC_CR] = (val & 0x010D00F9u) | ready;
+    case RCC_CR:
+        rcc_f0f1f3_write_cr(t, val);
         break;
-    }
     case RCC_CFGR:
-        r[RCC_CFGR] = (val & ~0xCu) | ((val & 3u) << 2); /* SWS follows SW */
-        cortexm_set_clock_hz(t, f1_core_clock_hz(t));
+        rcc_f0f1f3_write_cfgr(t, val);
         break;
     case RCC_CSR:
         r[RCC_CSR] = (val & (1u << 24)) ? 0 : (r[RCC_CSR] & 0xFE000000u) | (val & 1u);
@@ -121,6 +85,13 @@ static void rcc_write(struct sim_target *t, unsigned reg, uint32_t val)
         r[reg] = val;
         break;
     }
+}
+
+/* After every stretch of execution: oscillators that became ready, DMA and ADC. */
+static void f1_update(struct sim_target *t)
+{
+    rcc_f0f1f3_settle(t);
+    f1_dma_update(t);
 }
 
 static void gpio_set_odr(struct sim_target *t, unsigned port, uint32_t odr)
@@ -204,9 +175,10 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
     if (block == F1_RCC_BASE) {
         if (off >= 0x28)
             return SIM_BUS_FAULT;
-        if (rd)
+        if (rd) {
+            rcc_f0f1f3_settle(t);
             *rd = t->per.rcc[off / 4];
-        else
+        } else
             rcc_write(t, off / 4, *wr);
         return SIM_BUS_OK;
     }
@@ -277,7 +249,7 @@ const struct sim_family sim_family_f1 = {
     .periph_reset = f1_periph_reset,
     .periph_access = periph_access,
     .reset_cause = f1_reset_cause,
-    .periph_update = f1_dma_update,
+    .periph_update = f1_update,
     .led = "pc13",
     .led_on = f1_led_on,
 };

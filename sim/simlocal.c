@@ -14,6 +14,8 @@
  *   no-nrst             the probe's NRST wire does not reach the chip
  *   boot0               BOOT0 high: the chip boots its system memory
  *   wdg-hw              option bit WDG_SW = 0: the watchdog runs from every reset
+ *   no-hse              F0/F1/F3: no HSE clock (no crystal): HSERDY never sets
+ *   pll-no-lock         F0/F1/F3: the PLL never locks (PLLRDY never sets)
  *   probe=v2|v2-1|v3|v1 probe model (v1: the ST-LINK/V1, 0483:3744)
  *   mode=dfu|mass|debug probe mode at power-up
  *   serial=TEXT         probe serial (ASCII); serial-hex=HEX for raw bytes
@@ -76,7 +78,8 @@ static int parse_option(struct stflash_ctx *ctx, char *opt, struct sim_spec *s)
             return bad_option(
                 ctx, opt,
                 "unknown (rdp=, flash-size-reg=, dev-id=, flash-kib=, secure-page=, voltage=, "
-                "no-nrst, boot0, wdg-hw, probe=, mode=, serial=, serial-hex=, fault=, "
+                "no-nrst, boot0, wdg-hw, no-hse, pll-no-lock, probe=, mode=, serial=, serial-hex=, "
+                "fault=, "
                 "state=)");
         return STFLASH_OK;
     }

@@ -91,12 +91,14 @@ static void mmio_write(struct sim_target *t, uint32_t addr, unsigned size, uint3
 static uint64_t window_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
 {
     struct sim_mmio_window *w = user;
+    w->t->mmio_seq++;
     return mmio_read(w->t, w->base + (uint32_t)off, size);
 }
 
 static void window_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *user)
 {
     struct sim_mmio_window *w = user;
+    w->t->mmio_seq++;
     mmio_write(w->t, w->base + (uint32_t)off, size, (uint32_t)v);
 }
 
@@ -303,6 +305,8 @@ void sim_target_release(struct sim_target *t)
     free(t->ccm);
     free(t->sysmem);
     free(t->eeprom);
+    free(t->flash_misread_buf);
+    t->flash_misread_buf = NULL;
     t->uc = NULL;
     t->flash = t->sram = t->ccm = t->sysmem = t->eeprom = NULL;
 }
@@ -427,6 +431,85 @@ void sim_target_code_changed(struct sim_target *t, uint32_t addr, uint32_t len)
     uc_ctl_remove_cache(t->uc, addr, (uint64_t)addr + len);
     if (in_range(addr, flash, t->flash_size) && !t->cfg.boot0)
         uc_ctl_remove_cache(t->uc, addr - flash, (uint64_t)addr - flash + len);
+}
+
+/* The core's view of the flash array (and of its alias at 0 when the chip boots from flash):
+ * the array, or while the flash is read with too few wait states (sim_target_set_flash_misread)
+ * a buffer of all ones, so that code fetched from the flash and constants read from it are
+ * wrong the same way every time. Unicorn reads mapped memory without a hook, so the view is
+ * swapped by mapping the other buffer. */
+void sim_target_remap_flash(struct sim_target *t)
+{
+    const struct sim_family *fam = t->family;
+    uint32_t size = round_up_4k(t->flash_size);
+    uint8_t *view = t->flash;
+    t->flash_remap_pending = false;
+    if (t->flash_misread) {
+        if (!t->flash_misread_buf)
+            t->flash_misread_buf = malloc(size);
+        if (!t->flash_misread_buf)
+            return;
+        memset(t->flash_misread_buf, 0xFF, size); /* core stores may have reached it */
+        view = t->flash_misread_buf;
+    }
+    uint32_t rx = UC_PROT_READ | UC_PROT_EXEC;
+    uc_mem_unmap(t->uc, fam->flash_base, size);
+    uc_mem_map_ptr(t->uc, fam->flash_base, size, rx, view);
+    if (!t->cfg.boot0) {
+        uc_mem_unmap(t->uc, 0, size);
+        uc_mem_map_ptr(t->uc, 0, size, rx, view);
+    }
+    sim_target_code_changed(t, fam->flash_base, t->flash_size);
+}
+
+static const int poll_regs[SIM_POLL_REGS] = {
+    UC_ARM_REG_R0,  UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,  UC_ARM_REG_R4,  UC_ARM_REG_R5,
+    UC_ARM_REG_R6,  UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9,  UC_ARM_REG_R10, UC_ARM_REG_R11,
+    UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_XPSR};
+
+/* A loop that polls a busy flag: when the core reads the flag again with every register as at
+ * the last read and no other peripheral access in between, each further turn of the loop is the
+ * same as this one until the flag changes, so the turns up to `until` (the end of the busy time)
+ * are charged in virtual time without being emulated one by one. Bounded by the run's deadline
+ * and SysTick's next wrap, so that nothing the firmware could see happens in between. */
+void sim_target_poll_busy(struct sim_target *t, sim_ps until)
+{
+    struct sim_poll *p = &t->poll;
+    uint32_t regs[SIM_POLL_REGS];
+    if (!t->core.in_run)
+        return;
+    for (unsigned i = 0; i < SIM_POLL_REGS; i++) {
+        regs[i] = 0;
+        uc_reg_read(t->uc, poll_regs[i], &regs[i]);
+    }
+    if (p->seq + 1u == t->mmio_seq && t->now > p->at && memcmp(regs, p->regs, sizeof regs) == 0) {
+        sim_ps period = t->now - p->at;
+        sim_ps limit = until;
+        if (t->run_deadline < limit)
+            limit = t->run_deadline;
+        if (t->core.syst_next_wrap < limit)
+            limit = t->core.syst_next_wrap;
+        if (limit > t->now + period)
+            t->now += (limit - t->now - 1u) / period * period;
+    }
+    memcpy(p->regs, regs, sizeof regs);
+    p->at = t->now;
+    p->seq = t->mmio_seq;
+}
+
+void sim_target_set_flash_misread(struct sim_target *t, bool misread)
+{
+    if (t->flash_misread == misread)
+        return;
+    t->flash_misread = misread;
+    if (!t->uc)
+        return;
+    if (t->core.in_run) { /* not under the running code's feet: when the run stops */
+        t->flash_remap_pending = true;
+        uc_emu_stop(t->uc);
+        return;
+    }
+    sim_target_remap_flash(t);
 }
 
 void sim_target_drop_all_code(struct sim_target *t)
@@ -573,6 +656,10 @@ enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned s
             return SIM_BUS_STALL; /* the flash is busy programming or erasing */
         if (who == SIM_BY_DEBUG && fam->flash->array_hidden && fam->flash->array_hidden(t, addr)) {
             *val = 0;
+            return SIM_BUS_OK;
+        }
+        if (who == SIM_BY_CPU && t->flash_misread) { /* too few wait states: all ones */
+            *val = size >= 4 ? UINT32_MAX : (1u << (8u * size)) - 1u;
             return SIM_BUS_OK;
         }
         *val = get_le(&t->flash[addr - fam->flash_base], size);

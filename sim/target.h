@@ -19,6 +19,8 @@
 #include "swo.h"
 #include "vclock.h"
 
+#define SIM_POLL_REGS 16u /* r0-r12, SP, LR, xPSR */
+
 /* A simulated part: identification and geometry. */
 struct sim_chip {
     const char *name;  /* command-line name, e.g. "stm32f103c8" */
@@ -85,6 +87,8 @@ struct sim_target_config {
     uint32_t voltage_mv;     /* target supply; 0 = unpowered */
     uint32_t secure_page;    /* WB, WL: CPU2's secure area from this flash page (FLASH_SFR.SFSA;
                                 on the WL with OPTR.ESE); 0: as the family ships */
+    bool no_hse;             /* F0/F1/F3: no clock for the HSE (no crystal): HSERDY never sets */
+    bool pll_no_lock;        /* F0/F1/F3: the PLL never locks (PLLRDY never sets) */
     uint32_t uid_index;      /* the board's place in its daemon: boards of one daemon get
                                 different unique IDs (0 keeps the chip's base ID) */
 };
@@ -258,7 +262,10 @@ struct sim_periph {
     uint32_t dma_len[7];     /* CNDTR as last written: the CIRC reload value */
     uint32_t adc_cr2;        /* F1 ADC1_CR2 */
     sim_ps adc_next;         /* time of the next conversion in continuous mode */
-    uint64_t led_toggles;    /* changes of the board's user LED seen */
+    sim_ps hsi_ready_at;     /* F0/F1/F3: when HSIRDY, HSERDY, PLLRDY set (UINT64_MAX: off, */
+    sim_ps hse_ready_at;     /* or never on this board; sim/rcc_f0f1f3.c) */
+    sim_ps pll_ready_at;
+    uint64_t led_toggles; /* changes of the board's user LED seen */
     sim_ps led_last_toggle;
 };
 
@@ -378,8 +385,22 @@ struct sim_target {
     uint32_t eeprom_size;
     uint8_t uid[12];
 
-    sim_ps now;      /* board time */
-    sim_ps cycle_ps; /* one core clock cycle */
+    sim_ps now;       /* board time */
+    sim_ps cycle_ps;  /* one core clock cycle */
+    uint32_t core_hz; /* the core clock (HCLK) cycle_ps stands for */
+    /* SYSCLK, for the flash wait-state check (F0/F1/F3; 0 where not modelled), and whether
+     * the flash is read with too few wait states for it: the core then reads the flash array
+     * as flash_misread_buf (all ones) instead of its content (sim_target_set_flash_misread). */
+    uint32_t sysclk_hz;
+    bool flash_misread;
+    bool flash_remap_pending; /* changed during a run: the mapping follows after it */
+    uint8_t *flash_misread_buf;
+    uint64_t mmio_seq; /* peripheral accesses by the core (sim_target_poll_busy) */
+    struct sim_poll {
+        sim_ps at; /* the last read of a busy flag */
+        uint64_t seq;
+        uint32_t regs[SIM_POLL_REGS];
+    } poll;
     sim_ps run_deadline;
     enum sim_stop stop;
     uint32_t bus_fault_addr;
@@ -394,6 +415,7 @@ struct sim_target {
     int last_intno;           /* CPU exception Unicorn reported in the last run, or -1 */
     uint32_t dirty_lo, dirty_hi; /* flash the core changed during a run: cached code to drop */
     uint64_t host_budget_cuts;   /* runs that ended on the host-time budget (sim/cortexm.c) */
+    uint32_t core_hz_max;        /* the fastest core clock instructions ran at since power-up */
 
     bool swd_disabled; /* AFIO SWJ_CFG = 100 while running */
     bool debug_locked; /* read protection level 2 loaded: the debug port is off for good */
@@ -435,6 +457,12 @@ void sim_target_apply_rom_fixup(struct sim_target *t);
 void sim_target_optbytes_changed(struct sim_target *t);
 void sim_target_code_changed(struct sim_target *t, uint32_t addr, uint32_t len);
 void sim_target_drop_all_code(struct sim_target *t);
+/* Whether the core reads the flash array wrong (too few wait states for SYSCLK): maps the
+ * all-ones buffer in its place, or the flash back; during a run, once the run stops. */
+void sim_target_set_flash_misread(struct sim_target *t, bool misread);
+void sim_target_remap_flash(struct sim_target *t);
+/* The core reads a busy flag that stays set until `until`: a polling loop is fast-forwarded. */
+void sim_target_poll_busy(struct sim_target *t, sim_ps until);
 void sim_target_charge(struct sim_target *t, enum sim_cost kind, sim_ps dt);
 int sim_target_rdp_level(const struct sim_target *t); /* loaded at the last reset: 0, 1, 2 */
 
@@ -465,6 +493,15 @@ enum sim_bus_result scs_write(struct sim_target *t, uint32_t addr, uint32_t val,
 enum sim_bus_result f1_fpec_read(struct sim_target *t, uint32_t off, uint32_t *val);
 enum sim_bus_result f1_fpec_write(struct sim_target *t, uint32_t off, uint32_t val,
                                   enum sim_initiator who);
+/* SYSCLK or FLASH_ACR LATENCY changed: the core misreads the flash when LATENCY is too low. */
+void f1_fpec_check_timing(struct sim_target *t);
+
+/* rcc_f0f1f3.c: RCC_CR, RCC_CFGR (and the F0/F3 RCC_CFGR2) of the F0, F1 and F3 */
+void rcc_f0f1f3_reset(struct sim_target *t);
+void rcc_f0f1f3_settle(struct sim_target *t); /* start-up times passed, pending switch */
+void rcc_f0f1f3_write_cr(struct sim_target *t, uint32_t val);
+void rcc_f0f1f3_write_cfgr(struct sim_target *t, uint32_t val);
+void rcc_f0f1f3_write_cfgr2(struct sim_target *t, uint32_t val);
 
 /* l5u5_flash.c: the non-secure flash registers of the L5 and U5 */
 enum sim_bus_result h5_flash_read(struct sim_target *t, uint32_t off, uint32_t *val);

@@ -61,6 +61,7 @@ struct sim_stats {
     uint64_t bytes_programmed;
     uint64_t sectors_erased;
     sim_ps flash_work_ps;
+    uint32_t core_hz_max; /* the fastest core clock instructions ran at (0: none ran) */
 };
 
 #endif

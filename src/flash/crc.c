@@ -20,6 +20,7 @@
 #include "arm/cortexm.h"
 #include "core/le.h"
 #include "crc32_loader.h"
+#include "flash/clock.h"
 #include "flash/crc.h"
 #include "flash/loaders/loader_abi.h"
 #include "flash/sysregs.h"
@@ -175,7 +176,9 @@ static int run_all(struct flash_dev *f, const struct crc_layout *l,
         free(buf);
         return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the CRC check");
     }
-    int rc = dbg_write(f->dbg, l->code, crc32_loader, CRC32_LOADER_LEN);
+    int rc = flash_clock_raise(f);
+    if (rc == STFLASH_OK)
+        rc = dbg_write(f->dbg, l->code, crc32_loader, CRC32_LOADER_LEN);
     if (rc != STFLASH_OK)
         rc = ctx_fail(f->ctx, rc, "cannot load the CRC routine into SRAM at 0x%08x: %s", l->code,
                       last_error(f));

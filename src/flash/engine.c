@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flash/clock.h"
 #include "flash/crc.h"
 #include "flash/family.h"
 #include "flash/flash.h"
@@ -67,6 +68,21 @@ static int finish(struct flash_dev *f, int rc)
         return rc;
     }
     return lrc;
+}
+
+/* Ends a job's raised core clock (flash/clock.h); the first failure's message is kept. */
+static int end_clock(struct flash_dev *f, int rc)
+{
+    char saved[sizeof f->ctx->last_error];
+    if (rc != STFLASH_OK && f->ctx)
+        memcpy(saved, f->ctx->last_error, sizeof saved);
+    int crc = flash_clock_restore(f);
+    if (rc != STFLASH_OK) {
+        if (crc != STFLASH_OK && f->ctx)
+            memcpy(f->ctx->last_error, saved, sizeof saved);
+        return rc;
+    }
+    return crc;
 }
 
 void flash_program_progress(struct flash_dev *f, uint32_t addr, uint32_t len)
@@ -558,6 +574,7 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
     if (rc == STFLASH_OK)
         flash_recovery_clear(f, &rec);
 out:
+    rc = end_clock(f, rc);
     if (rc != STFLASH_OK && rc != STFLASH_ERR_CANCELLED && rec.saved && f->ctx) {
         size_t n = strlen(f->ctx->last_error);
         snprintf(f->ctx->last_error + n, sizeof f->ctx->last_error - n,
@@ -597,7 +614,7 @@ int flash_verify(struct flash_dev *f, const struct stflash_image *img)
         }
     /* The target may be in the middle of running its firmware: the CRC routine leaves SRAM and
      * registers as it found them. */
-    rc = verify_spans(f, s, n, 0, total, true);
+    rc = end_clock(f, verify_spans(f, s, n, 0, total, true));
     free(s);
     return rc;
 }

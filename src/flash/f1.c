@@ -421,6 +421,7 @@ const struct flash_family flash_family_fpec = {
     .option_quirks = STFLASH_CLONE_FLASH_SIZE_MAY_BE_ZERO | STFLASH_CLONE_PROGRAM_32BIT |
                      STFLASH_CLONE_POLL_BSY_EACH_HALFWORD | STFLASH_CLONE_FLASH_SIZE_REG_HAS_SRAM |
                      STFLASH_CLONE_FAST_PAGE_MODE | STFLASH_CLONE_BANK2_4K_PAGES,
+    .clock_recipes = flash_clock_fpec,
     .protection = fpec_protection,
     .options_read = fpec_options_read,
     .options_write = fpec_options_write,

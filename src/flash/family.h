@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "flash/clock.h"
 #include "flash/flash.h"
 #include "stflash/chip.h"
 #include "stflash/stflash.h"
@@ -35,6 +36,10 @@ struct flash_family {
     uint32_t families;
 
     /* The rest is optional (NULL: not supported for this family yet). */
+
+    /* How to raise the core clock for the routines in SRAM, per chip family (flash/clock.h);
+     * ends with STFLASH_FAMILY_UNKNOWN. */
+    const struct flash_clock_recipe *clock_recipes;
 
     /* Protection in force, from the option registers (reads only). */
     int (*protection)(struct flash_dev *f, struct flash_protection *out);

@@ -67,6 +67,13 @@ struct flash_stage {
     uint32_t staged; /* bytes [0, staged) of the run are at ring, not yet used */
 };
 
+/* What flash/clock.c changed for the routines of the job under way, and must put back. */
+struct flash_clock {
+    bool tried;  /* the job's first routine looked at the clock */
+    bool raised; /* the registers below are to be put back */
+    uint32_t cr, cfgr, acr;
+};
+
 struct flash_dev {
     struct dbg *dbg;
     struct stflash_ctx *ctx;
@@ -95,6 +102,7 @@ struct flash_dev {
      * controller's bank 2 (BKER = 1, WRP2xR). */
     bool banks_swapped;
     struct flash_stage stage;
+    struct flash_clock clock; /* the core clock of the job's routines (flash/clock.h) */
 };
 
 /* What flash_dev_init needs beyond the chip row. */

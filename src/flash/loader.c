@@ -5,6 +5,7 @@
 
 #include "arm/cortexm.h"
 #include "core/le.h"
+#include "flash/clock.h"
 #include "flash/crc.h"
 #include "flash/loader.h"
 #include "flash/loaders/loader_abi.h"
@@ -290,7 +291,9 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
     le32_put(cb + LDR_CB_ERASED, job->erased);
     le32_put(cb + LDR_CB_ARG, job->arg);
     le32_put(cb + LDR_CB_WP, staged);
-    int rc = dbg_write(f->dbg, l->ctrl, cb, sizeof cb);
+    int rc = flash_clock_raise(f);
+    if (rc == STFLASH_OK)
+        rc = dbg_write(f->dbg, l->ctrl, cb, sizeof cb);
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot load the job for 0x%08x into SRAM at 0x%08x: %s", addr,
                         l->ctrl, last_error(f));
