@@ -14,7 +14,7 @@
 #define RING_MAX 65536u
 #define RING_MIN 256u
 /* The first chunk written into the ring: small, so that programming starts at once. A later
- * chunk is at most twice what the ring holds (next_chunk), up to CHUNK_MAX and half the ring. */
+ * chunk is at most what the ring holds (next_chunk), up to CHUNK_MAX and half the ring. */
 #define FIRST_CHUNK 256u
 #define CHUNK_MAX 4096u
 /* The MEM-AP's address auto-increment is only guaranteed within a 1 KiB block (ARM ADIv5, MEM-AP
@@ -267,19 +267,23 @@ static unsigned job_timeout_ms(const struct flash_loader_job *job, uint32_t len)
 
 /*
  * How many bytes of the job to write into the ring next, at `written` with `programmed` known to
- * be programmed; 0: wait for the loader to take some. A chunk is at most twice the bytes still in
- * the ring: they keep the flash busy while it crosses the link, which carries data at least
- * twice as fast as flash takes it where the link is not the limit (an F1 at 1800 kHz: about
- * three times, docs/benchmarks.md), so after the first chunk the ring never runs dry. Where the
- * link is the limit the ring is never full, nothing is polled, and the chunks grow to the
- * largest. A chunk waits for room for FIRST_CHUNK bytes, and ends at a TAR block where it can.
+ * be programmed; 0: wait for the loader to take some. A chunk is at most what the ring holds
+ * (counted from the last rp seen, so rather less), which the flash takes while the chunk crosses
+ * the link where the link carries data faster than the flash takes it (on an F1 at 1800 kHz,
+ * about three times as fast: docs/benchmarks.md): after the first chunk the ring never runs dry,
+ * and the chunks double up to the largest. Where the link is the limit the ring is never full,
+ * nothing is polled, and the chunks grow to the largest. A chunk waits for room for FIRST_CHUNK
+ * bytes (less in a small ring), and ends at a TAR block where it can.
  */
 static uint32_t next_chunk(const struct flash_loader *l, uint32_t written, uint32_t programmed,
                            uint32_t end, uint32_t unit)
 {
     uint32_t in_ring = written - programmed, room = l->ring_size - in_ring;
     uint32_t max = l->ring_size / 2u < CHUNK_MAX ? l->ring_size / 2u : CHUNK_MAX;
-    uint32_t n = in_ring > max / 2u ? max : in_ring * 2u > FIRST_CHUNK ? in_ring * 2u : FIRST_CHUNK;
+    uint32_t least = FIRST_CHUNK < max ? FIRST_CHUNK : max;
+    uint32_t n = in_ring > least ? in_ring : least;
+    if (n > max)
+        n = max;
     uint32_t at = written & (l->ring_size - 1u);
     if (n > room)
         n = room;
@@ -287,7 +291,7 @@ static uint32_t next_chunk(const struct flash_loader *l, uint32_t written, uint3
         n = end - written;
     if (n > l->ring_size - at)
         n = l->ring_size - at;
-    if (n < FIRST_CHUNK && n < end - written && n < l->ring_size - at)
+    if (n < least && n < end - written && n < l->ring_size - at)
         return 0; /* too little room: the loader takes some first */
     uint32_t from = l->ring + at, stop = (from + n) & ~(TAR_BLOCK - 1u);
     if (stop > from && stop - from >= n / 2u)

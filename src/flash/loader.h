@@ -5,8 +5,8 @@
  * then the count of bytes written (wp) into the control block; the loader programs what has
  * arrived and publishes the count of bytes programmed (rp); the host refills the ring as rp
  * advances, polling it only when the ring is full. The first chunk is small so that programming
- * starts at once, and goes with the control block; later chunks at most double what the ring
- * holds, so the flash then never waits for the probe. SRAM layout from sram_base:
+ * starts at once, and goes with the control block; a later chunk is at most what the ring holds,
+ * so the flash then never waits for the probe. SRAM layout from sram_base:
  *
  *   loader code | stack (64 bytes, for an exception frame only) | control block | ring (from a
  *   multiple of 64 bytes)
