@@ -12,8 +12,24 @@ static struct dbg_stlink *self(struct dbg *d)
     return (struct dbg_stlink *)d;
 }
 
+/* A single aligned word: a register of the core, the debug unit or a peripheral, or the
+ * control block of a routine in SRAM. */
+static bool one_word(uint32_t addr, size_t len)
+{
+    return len == 4 && (addr & 3u) == 0;
+}
+
+/* Single words go through the debug-register commands: one exchange that carries its status,
+ * instead of a memory command and a status query (stlink.h). */
 static int read_mem(struct dbg *d, uint32_t addr, uint8_t *buf, size_t len)
 {
+    if (one_word(addr, len)) {
+        uint32_t v;
+        int rc = stlink_read_debug32(self(d)->sl, addr, &v);
+        if (rc == 0)
+            le32_put(buf, v);
+        return rc;
+    }
     return stlink_read_mem(self(d)->sl, addr, buf, len);
 }
 
@@ -51,6 +67,8 @@ static int store16(struct dbg *d, uint32_t addr, uint16_t val)
 static int write_mem(struct dbg *d, uint32_t addr, const uint8_t *buf, size_t len)
 {
     struct stlink *sl = self(d)->sl;
+    if (one_word(addr, len))
+        return stlink_write_debug32(sl, addr, le32_get(buf));
     if ((sl->features & STLINK_F_MEM16) || in_sram_region(addr, len))
         return stlink_write_mem(sl, addr, buf, len);
     for (size_t off = 0; off < len;) {

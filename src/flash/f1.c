@@ -14,7 +14,9 @@
  * (STFLASH_CLONE_POLL_BSY_EACH_HALFWORD, the APM32F103). Clones that program a 32-bit word in
  * one program time (STFLASH_CLONE_PROGRAM_32BIT, the GD32) get a word loader instead
  * (loaders/f1_program32.S, same control block and answers) for jobs of whole words: on the
- * simulated GD32F103 it halves the programming time. SRAM content is not preserved.
+ * simulated GD32F103 it halves the programming time. While the erase of a write keeps the flash
+ * busy, the loader and the start of the data go into SRAM (f1_stage), so that programming starts
+ * as soon as the erase ends. SRAM content is not preserved.
  *
  * The family descriptor (flash_family_fpec, at the end) ties this driver to the option bytes
  * (flash/fpec_options.c) and lists the clone quirks handled here.
@@ -74,7 +76,9 @@ static int sr_read_failed(int rc)
 }
 
 /* Polls FLASH_SR until BSY clears. *sr gets the last value read. STFLASH_ERR_TIMEOUT without a
- * message: the caller names the operation. */
+ * message: the caller names the operation. While an erase of a write keeps the flash busy, the
+ * probe's link puts the loader and the first data into SRAM between two looks
+ * (flash_stage_step). */
 int fpec_wait_idle(struct flash_dev *f, uint32_t regs, unsigned timeout_ms, uint32_t *sr)
 {
     uint64_t deadline = now_ms() + timeout_ms;
@@ -84,6 +88,9 @@ int fpec_wait_idle(struct flash_dev *f, uint32_t regs, unsigned timeout_ms, uint
             return sr_read_failed(rc);
         if (!(*sr & SR_BSY))
             return STFLASH_OK;
+        rc = flash_stage_step(f);
+        if (rc != STFLASH_OK)
+            return rc;
         if (now_ms() > deadline) {
             /* One last look: the host may have been descheduled past the deadline. */
             rc = dbg_read32(f->dbg, regs + FPEC_SR, sr);
@@ -341,6 +348,22 @@ static int loader_failure(struct flash_dev *f, bool words, uint32_t addr, uint32
                     "cannot program 0x%08x: the loader reports status 0x%x", where, r0);
 }
 
+/* Word programming where the clone accepts it and the range is made of whole words (the engine
+ * hands over whole pages); half-words otherwise. */
+static bool program_words(const struct flash_dev *f, uint32_t addr, size_t len)
+{
+    return (f->quirks & STFLASH_CLONE_PROGRAM_32BIT) && !((addr | len) & 3u);
+}
+
+/* During an erase (flash_stage_step): the loader of the first run and its first data into SRAM. */
+static int f1_stage(struct flash_dev *f, bool *more)
+{
+    if (program_words(f, f->stage.addr, f->stage.len))
+        return flash_loader_stage(f, LOADER_MAX_LEN, f1_program32_loader, F1_PROGRAM32_LOADER_LEN,
+                                  more);
+    return flash_loader_stage(f, LOADER_MAX_LEN, f1_program_loader, F1_PROGRAM_LOADER_LEN, more);
+}
+
 static int f1_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, size_t len)
 {
     if (len == 0)
@@ -351,9 +374,7 @@ static int f1_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, s
                         "flash",
                         addr, len);
     struct flash_loader *l = NULL;
-    /* Word programming where the clone accepts it and the job is made of whole words (the
-     * engine hands over whole pages); half-words otherwise. */
-    bool words = (f->quirks & STFLASH_CLONE_PROGRAM_32BIT) && !((addr | len) & 3u);
+    bool words = program_words(f, addr, len);
     int rc = words ? flash_loader_begin(f, LOADER_MAX_LEN, f1_program32_loader,
                                         F1_PROGRAM32_LOADER_LEN, addr, &l)
                    : flash_loader_begin(f, LOADER_MAX_LEN, f1_program_loader, F1_PROGRAM_LOADER_LEN,
@@ -399,6 +420,7 @@ static const struct flash_driver flash_driver_f1 = {
     .mass_erase_quick = true, /* DS5319 "Flash memory characteristics": tME = tERASE, 20-40 ms */
     .program = f1_program,
     .check_writable = f1_check_writable,
+    .stage = f1_stage,
 };
 
 /*

@@ -15,12 +15,19 @@
 #define CTRL_SIZE ((uint32_t)LDR_CB_BYTES)
 #define RING_MAX 65536u
 #define RING_MIN 256u
-/* The first chunk written into the ring, then the others (at most half the ring). */
+/* The first chunk written into the ring: small, so that programming starts at once. A later
+ * chunk is at most what the ring holds (next_chunk), up to CHUNK_MAX and half the ring. */
 #define FIRST_CHUNK 256u
-#define CHUNK_MAX 2048u
-/* A piece put into the ring during an erase: about 8 ms of a 1.8 MHz SWD link, so that the end
- * of the erase is seen soon after it comes. */
-#define STAGE_CHUNK 1024u
+#define CHUNK_MAX 4096u
+/* The MEM-AP's address auto-increment is only guaranteed within a 1 KiB block (ARM ADIv5, MEM-AP
+ * automatic address increment): probes cut a transfer there, each piece a command of its own. */
+#define TAR_BLOCK 1024u
+/* The ring starts at a multiple of this (from an aligned SRAM base): a chunk that ends at a TAR
+ * block then holds whole program units (16 bytes on the H5, 32 on the H7), as the loaders need. */
+#define RING_ALIGN 64u
+/* A piece put into the ring during an erase: about 4 ms of a 1.8 MHz SWD link, so that the end
+ * of the erase is seen soon after it comes (an F1 page or mass erase takes 20 ms). */
+#define STAGE_CHUNK 512u
 /* Added to every deadline: probe round trips and a descheduled or heavily loaded host (the
  * deadline only ends a loader that made no progress; a healthy job never waits for it). */
 #define LOADER_MARGIN_MS 3000u
@@ -40,7 +47,7 @@ static const char *last_error(struct flash_dev *f)
 int flash_loader_init(struct flash_dev *f, struct flash_loader *l, uint32_t code_max)
 {
     uint32_t code_size = (code_max + 15u) & ~15u;
-    uint32_t fixed = code_size + LOADER_STACK + CTRL_SIZE;
+    uint32_t fixed = (code_size + LOADER_STACK + CTRL_SIZE + RING_ALIGN - 1u) & ~(RING_ALIGN - 1u);
     uint32_t ring = 0;
     if (f->sram_size >= fixed + RING_MIN)
         for (ring = RING_MAX; ring > f->sram_size - fixed;)
@@ -54,7 +61,7 @@ int flash_loader_init(struct flash_dev *f, struct flash_loader *l, uint32_t code
     /* 8-byte aligned: code_size is a multiple of 16 */
     l->sp = f->sram_base + code_size + LOADER_STACK;
     l->ctrl = l->sp;
-    l->ring = l->ctrl + CTRL_SIZE;
+    l->ring = f->sram_base + fixed;
     l->ring_size = ring;
     return STFLASH_OK;
 }
@@ -165,8 +172,6 @@ int flash_loader_stage(struct flash_dev *f, uint32_t code_max, const uint8_t *co
         return STFLASH_OK;
     struct flash_loader *l = NULL;
     int lrc = flash_loader_session(f, code_max, &l);
-    if (lrc == STFLASH_OK)
-        lrc = flash_loader_load(f, l, code, len);
     if (lrc != STFLASH_OK)
         return lrc;
     if (st->ring != l->ring) {
@@ -174,9 +179,18 @@ int flash_loader_stage(struct flash_dev *f, uint32_t code_max, const uint8_t *co
         st->staged = 0;
     }
     uint32_t limit = st->len < l->ring_size ? st->len : l->ring_size;
+    if (l->loaded != code) {
+        /* The loader is a step of its own: the flash may be done before the data would be. */
+        lrc = flash_loader_load(f, l, code, len);
+        *more = lrc == STFLASH_OK && st->staged < limit;
+        return lrc;
+    }
     uint32_t n = limit - st->staged;
     if (n > STAGE_CHUNK)
         n = STAGE_CHUNK;
+    uint32_t from = l->ring + st->staged, stop = (from + n) & ~(TAR_BLOCK - 1u);
+    if (stop > from && stop - from >= n / 2u)
+        n = stop - from; /* one memory command: the piece ends at a TAR block */
     if (n > 0) {
         int rc = dbg_write(f->dbg, l->ring + st->staged, st->data + st->staged, n);
         if (rc != STFLASH_OK) {
@@ -275,13 +289,54 @@ static int check_in_pass(struct flash_dev *f, struct flash_loader *l,
     return STFLASH_OK;
 }
 
+/*
+ * How many bytes of the job to write into the ring next, at `written` with `programmed` known to
+ * be programmed; 0: wait for the loader to take some. A chunk is at most what the ring holds
+ * (counted from the last rp seen, so rather less), which the flash takes while the chunk crosses
+ * the link where the link carries data faster than the flash takes it (on an F1 at 1800 kHz,
+ * about three times as fast: docs/benchmarks.md): after the first chunk the ring never runs dry,
+ * and the chunks double up to the largest. Where the link is the limit the ring is never full,
+ * nothing is polled, and the chunks grow to the largest. A chunk waits for room for FIRST_CHUNK
+ * bytes (less in a small ring), and ends at a TAR block where it can.
+ */
+static uint32_t next_chunk(const struct flash_loader *l, uint32_t written, uint32_t programmed,
+                           uint32_t end, uint32_t unit)
+{
+    uint32_t in_ring = written - programmed, room = l->ring_size - in_ring;
+    uint32_t max = l->ring_size / 2u < CHUNK_MAX ? l->ring_size / 2u : CHUNK_MAX;
+    uint32_t least = FIRST_CHUNK < max ? FIRST_CHUNK : max;
+    uint32_t n = in_ring > least ? in_ring : least;
+    if (n > max)
+        n = max;
+    uint32_t at = written & (l->ring_size - 1u);
+    if (n > room)
+        n = room;
+    if (n > end - written)
+        n = end - written;
+    if (n > l->ring_size - at)
+        n = l->ring_size - at;
+    if (n < least && n < end - written && n < l->ring_size - at)
+        return 0; /* too little room: the loader takes some first */
+    uint32_t from = l->ring + at, stop = (from + n) & ~(TAR_BLOCK - 1u);
+    if (stop > from && stop - from >= n / 2u)
+        n = stop - from;
+    if (n < end - written && unit > 1u)
+        n -= n % unit; /* the loader takes whole units only */
+    return n;
+}
+
 int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
                      const struct flash_loader_job *job, struct flash_loader_stop *stop)
 {
     uint32_t addr = job->addr, len = job->len;
     uint32_t staged = take_staged(f, l, job);
-    uint8_t cb[CTRL_SIZE];
-    memset(cb, 0, sizeof cb);
+    /* The ring follows the control block: without staged data the first chunk goes with it, in
+     * one write, and the loader starts with data to program. */
+    uint32_t first = staged || ctx_cancelled(f->ctx) ? 0 : next_chunk(l, 0, 0, len, job->unit);
+    uint32_t head = l->ring - l->ctrl; /* the control block and the padding up to the ring */
+    uint8_t *cb = calloc(1, head + first);
+    if (!cb)
+        return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
     memset(stop, 0, sizeof *stop);
     le32_put(cb + LDR_CB_REGS, job->regs);
     le32_put(cb + LDR_CB_ADDR, addr);
@@ -290,10 +345,12 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
     le32_put(cb + LDR_CB_SIZE, l->ring_size);
     le32_put(cb + LDR_CB_ERASED, job->erased);
     le32_put(cb + LDR_CB_ARG, job->arg);
-    le32_put(cb + LDR_CB_WP, staged);
+    le32_put(cb + LDR_CB_WP, staged + first);
+    memcpy(cb + head, job->data, first);
     int rc = flash_clock_raise(f);
     if (rc == STFLASH_OK)
-        rc = dbg_write(f->dbg, l->ctrl, cb, sizeof cb);
+        rc = dbg_write(f->dbg, l->ctrl, cb, first ? head + first : CTRL_SIZE);
+    free(cb);
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot load the job for 0x%08x into SRAM at 0x%08x: %s", addr,
                         l->ctrl, last_error(f));
@@ -308,9 +365,7 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
                         last_error(f));
     l->running = true;
 
-    uint32_t written = staged, programmed = 0, state = LDR_STATE_RUNNING;
-    uint32_t chunk_max = l->ring_size / 2u < CHUNK_MAX ? l->ring_size / 2u : CHUNK_MAX;
-    uint32_t chunk = FIRST_CHUNK < chunk_max && !staged ? FIRST_CHUNK : chunk_max;
+    uint32_t written = staged + first, programmed = 0, state = LDR_STATE_RUNNING;
     unsigned stall_ms = job_timeout_ms(job, l->ring_size);
     uint64_t moved = now_ms();
     /* Fed up to here: the job's end, or after a cancel request the end of the erase unit being
@@ -328,12 +383,8 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
                 break;
         }
         uint32_t at = written & (l->ring_size - 1u);
-        uint32_t n = end - written;
-        if (n > chunk)
-            n = chunk;
-        if (n > l->ring_size - at)
-            n = l->ring_size - at;
-        if (written + n - programmed > l->ring_size) {
+        uint32_t n = next_chunk(l, written, programmed, end, job->unit);
+        if (n == 0) {
             /* The ring is full: wait for the loader to take some. */
             uint8_t st[8];
             rc = dbg_read(f->dbg, l->ctrl + LDR_CB_RP, st, sizeof st);
@@ -387,7 +438,6 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
                                       "cannot load the data for 0x%08x into SRAM at 0x%08x: %s",
                                       addr + written, l->ring + at, last_error(f)));
         written += n;
-        chunk = chunk_max;
     }
     if (end < len && state == LDR_STATE_RUNNING)
         return stop_at_unit(f, l, job, written, programmed, stall_ms);

@@ -5,9 +5,11 @@
  * then the count of bytes written (wp) into the control block; the loader programs what has
  * arrived and publishes the count of bytes programmed (rp); the host refills the ring as rp
  * advances, polling it only when the ring is full. The first chunk is small so that programming
- * starts at once; the flash then never waits for the probe. SRAM layout from sram_base:
+ * starts at once, and goes with the control block; a later chunk is at most what the ring holds,
+ * so the flash then never waits for the probe. SRAM layout from sram_base:
  *
- *   loader code | stack (64 bytes, for an exception frame only) | control block | ring
+ *   loader code | stack (64 bytes, for an exception frame only) | control block | ring (from a
+ *   multiple of 64 bytes)
  *
  * The ring is the largest power of two that fits the SRAM, up to 64 KiB (256 bytes at the least),
  * so a 1 KiB part works too, and the whole first run of a job can be put in place while its

@@ -114,7 +114,7 @@ static uint32_t unit_coverage(const struct stflash_image *img, size_t *seg, uint
 #define UNIT_CHANGED 1u    /* the unit differs from the image */
 #define UNIT_NOT_ERASED 2u /* the image puts something else than the erased value in the unit */
 #define UNIT_HAS_DATA 4u   /* the flash holds something else than the erased value there */
-#define UNIT_BLANK 8u      /* checked whole on the target: every byte erased (plan_find_blank) */
+#define UNIT_BLANK 8u      /* checked whole on the target: every byte erased */
 
 /* A unit found erased whole: programmed without an erase, so the bytes the image leaves out
  * there are erased already and need no reading back. */
@@ -235,6 +235,104 @@ void flash_crc_unavailable(struct flash_dev *f, int rc, const char *instead)
 }
 
 /*
+ * The units of the runs, in order, as blank-check regions for the CRC routine: consecutive units
+ * of one size make one region cut into unit-sized pieces (one descriptor instead of one per
+ * unit). Units whose state has a bit of `skip` are left out (state NULL: none). index[i] gets the
+ * map index of the unit of the i-th piece; *units the number of pieces. Returns the number of
+ * regions written to r (at most p->units).
+ */
+static size_t unit_blank_regions(struct flash_dev *f, const struct plan *p, const uint8_t *state,
+                                 uint8_t skip, struct flash_crc_region *r, size_t *index,
+                                 size_t *units)
+{
+    size_t n = 0, k = 0;
+    for (size_t i = 0; i < p->count; i++)
+        for (uint32_t off = 0; off < p->runs[i].len;) {
+            struct flash_unit u = flash_unit_of(f, p->runs[i].addr + off);
+            off += u.size;
+            if (state && (state[u.index] & skip))
+                continue;
+            index[k++] = u.index;
+            struct flash_crc_region *last = n ? &r[n - 1] : NULL;
+            if (last && last->piece == u.size && (uint64_t)last->addr + last->len == u.addr)
+                last->len += u.size;
+            else
+                r[n++] = (struct flash_crc_region){u.addr, u.size, u.size, true};
+        }
+    *units = k;
+    return n;
+}
+
+/* Whether the first word of the job reads erased: then the flash is likely blank, and the
+ * blank check (a scan that stops at the first programmed byte) answers for most units at once,
+ * where the comparison would scan every erased unit and the blank check scan them again. A guess
+ * only: both orders give the same, exact answers. */
+static bool job_looks_blank(struct flash_dev *f, const struct plan *p)
+{
+    uint32_t w;
+    return p->count && dbg_read32(f->dbg, p->runs[0].addr, &w) == STFLASH_OK &&
+           w == flash_map_erased_pattern(&f->map, 4);
+}
+
+/*
+ * The CRC results of the np pieces of the nr regions (plan_skip_unchanged) into crcs. When the
+ * job looks blank, every touched unit is blank-checked first (exactly, whole: UNIT_BLANK, or
+ * UNIT_HAS_DATA in pages); the pieces of blank units are known to answer 0 and only the others go
+ * through the CRC. Otherwise all of them go through the CRC, as a unit holding data is the rule.
+ */
+static int piece_crcs(struct flash_dev *f, const struct plan *p,
+                      const struct flash_crc_region *regions, size_t nr, size_t np, uint8_t *pages,
+                      uint32_t *crcs)
+{
+    if (!job_looks_blank(f, p))
+        return flash_crc_target(f, regions, nr, false, crcs);
+    int rc = STFLASH_ERR_NO_MEMORY;
+    size_t units = 0, n = 0;
+    struct flash_crc_region *r = calloc(p->units + np + 1, sizeof *r);
+    size_t *index = calloc(p->units + 1, sizeof *index);
+    uint32_t *res = calloc(p->units + np + 1, sizeof *res);
+    if (!r || !index || !res) {
+        rc = ctx_fail(f->ctx, rc, "out of memory planning the flash job");
+        goto out;
+    }
+    n = unit_blank_regions(f, p, NULL, 0, r, index, &units);
+    rc = flash_crc_target(f, r, n, false, res);
+    if (rc != STFLASH_OK)
+        goto out;
+    for (size_t i = 0; i < units; i++)
+        pages[index[i]] |= res[i] == 0 ? UNIT_BLANK : UNIT_HAS_DATA;
+    /* The pieces of units with data, consecutive ones of one length as one region. */
+    n = 0;
+    for (size_t i = 0; i < nr; i++)
+        for (size_t q = 0; q < flash_crc_piece_count(&regions[i]); q++) {
+            uint32_t a, len;
+            flash_region_piece(&regions[i], q, &a, &len);
+            if (pages[flash_unit_of(f, a).index] & UNIT_BLANK)
+                continue;
+            struct flash_crc_region *last = n ? &r[n - 1] : NULL;
+            if (last && last->piece == len && (uint64_t)last->addr + last->len == a)
+                last->len += len;
+            else
+                r[n++] = (struct flash_crc_region){a, len, len, false};
+        }
+    rc = flash_crc_target(f, r, n, false, res);
+    if (rc != STFLASH_OK)
+        goto out;
+    size_t k = 0, j = 0;
+    for (size_t i = 0; i < nr; i++)
+        for (size_t q = 0; q < flash_crc_piece_count(&regions[i]); q++, k++) {
+            uint32_t a, len;
+            flash_region_piece(&regions[i], q, &a, &len);
+            crcs[k] = pages[flash_unit_of(f, a).index] & UNIT_BLANK ? 0u : res[j++];
+        }
+out:
+    free(r);
+    free(index);
+    free(res);
+    return rc;
+}
+
+/*
  * Drops from the plan the units that already hold what the image puts there: the CRC of every
  * part of a unit the image covers is computed on the target and compared with the image's. The
  * bytes of a unit the image does not cover are kept anyway, so they need no comparison. When the
@@ -264,7 +362,7 @@ int plan_skip_unchanged(struct flash_dev *f, const struct stflash_image *img, st
         rc = ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory planning the flash job");
         goto out;
     }
-    int crc_rc = flash_crc_target(f, regions, nr, false, crcs);
+    int crc_rc = piece_crcs(f, p, regions, nr, np, pages, crcs);
     if (crc_rc != STFLASH_OK) {
         char what[96];
         snprintf(what, sizeof what, "cannot tell unchanged %ss apart, writing every %s",
@@ -354,18 +452,12 @@ void plan_find_blank(struct flash_dev *f, struct plan *p)
     struct flash_crc_region *regions = calloc(p->units + 1, sizeof *regions);
     uint32_t *blank = calloc(p->units + 1, sizeof *blank);
     size_t *index = calloc(p->units + 1, sizeof *index);
-    size_t n = 0;
+    size_t units = 0;
     if (!regions || !blank || !index)
         goto out; /* out of memory: every unit is erased */
-    for (size_t r = 0; r < p->count; r++)
-        for (uint32_t off = 0; off < p->runs[r].len;) {
-            struct flash_unit u = flash_unit_of(f, p->runs[r].addr + off);
-            off += u.size;
-            if (!(p->unit_state[u.index] & UNIT_HAS_DATA)) {
-                index[n] = u.index;
-                regions[n++] = (struct flash_crc_region){u.addr, u.size, 0, true};
-            }
-        }
+    /* The units whose covered parts read erased, unless checked whole already. */
+    size_t n =
+        unit_blank_regions(f, p, p->unit_state, UNIT_HAS_DATA | UNIT_BLANK, regions, index, &units);
     if (n) {
         char saved[sizeof f->ctx->last_error];
         if (f->ctx)
@@ -373,7 +465,7 @@ void plan_find_blank(struct flash_dev *f, struct plan *p)
         int rc = flash_crc_target(f, regions, n, false, blank);
         if (f->ctx)
             memcpy(f->ctx->last_error, saved, sizeof saved);
-        for (size_t i = 0; rc == STFLASH_OK && i < n; i++)
+        for (size_t i = 0; rc == STFLASH_OK && i < units; i++)
             if (blank[i] == 0)
                 p->unit_state[index[i]] |= UNIT_BLANK;
     }

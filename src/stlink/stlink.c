@@ -906,6 +906,34 @@ static int debug32_command(struct stlink *sl, const char *verb, uint8_t op, uint
     return STFLASH_OK;
 }
 
+/*
+ * One READDEBUGREG / WRITEDEBUGREG exchange: the reply starts with the access's own status, so no
+ * status query follows. As for memory commands (mem_piece): WAIT is retried until the deadline
+ * (status_cmd), a lost SWD link is entered again once, a fault is an error naming the address; a
+ * write's spurious 0x0D counts as success (register_write_status).
+ */
+static int debug32_exchange(struct stlink *sl, const uint8_t cmd[STLINK_CMD_SIZE], bool write,
+                            uint8_t *rep, size_t rep_cap, const char *what)
+{
+    bool reentered = false;
+    for (;;) {
+        uint8_t st;
+        int rc = status_cmd(sl, cmd, rep, rep_cap, &st);
+        if (rc != STFLASH_OK)
+            return wrap_fail(sl, rc, what);
+        if (write)
+            st = register_write_status(st);
+        if (st == STLINK_OK)
+            return STFLASH_OK;
+        if (status_is_link(st) && !reentered) {
+            reentered = true;
+            if (reenter_swd(sl) == STFLASH_OK)
+                continue; /* else the original status is the error */
+        }
+        return fail_status(sl, st, what);
+    }
+}
+
 int stlink_read_debug32(struct stlink *sl, uint32_t addr, uint32_t *val)
 {
     if (sl->api == 1) {
@@ -920,21 +948,28 @@ int stlink_read_debug32(struct stlink *sl, uint32_t addr, uint32_t *val)
         return rc;
     }
     char what[64];
-    uint8_t cmd[STLINK_CMD_SIZE];
+    uint8_t cmd[STLINK_CMD_SIZE], rep[8];
     int rc =
         debug32_command(sl, "read", STLINK_DEBUG_APIV2_READDEBUGREG, addr, cmd, what, sizeof what);
-    return rc == STFLASH_OK ? read_word(sl, cmd, what, val) : rc;
+    if (rc == STFLASH_OK)
+        rc = debug32_exchange(sl, cmd, false, rep, sizeof rep, what);
+    if (rc == STFLASH_OK)
+        *val = le32_get(&rep[4]); /* status, three bytes of padding, the word */
+    return rc;
 }
 
 int stlink_write_debug32(struct stlink *sl, uint32_t addr, uint32_t val)
 {
     char what[64];
-    uint8_t cmd[STLINK_CMD_SIZE];
+    uint8_t cmd[STLINK_CMD_SIZE], rep[2];
     int rc = debug32_command(sl, "write",
                              sl->api == 1 ? STLINK_DEBUG_APIV1_WRITEDEBUGREG
                                           : STLINK_DEBUG_APIV2_WRITEDEBUGREG,
                              addr, cmd, what, sizeof what);
-    return rc == STFLASH_OK ? write_word(sl, cmd, what, val) : rc;
+    if (rc != STFLASH_OK)
+        return rc;
+    le32_put(&cmd[6], val);
+    return debug32_exchange(sl, cmd, true, rep, sizeof rep, what);
 }
 
 static void reg_name(unsigned regsel, char *out, size_t cap)

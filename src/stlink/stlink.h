@@ -77,7 +77,10 @@ int stlink_read_idcode(struct stlink *sl, uint32_t *idcode);
 int stlink_read_mem(struct stlink *sl, uint32_t addr, uint8_t *buf, size_t len);
 int stlink_write_mem(struct stlink *sl, uint32_t addr, const uint8_t *buf, size_t len);
 
-/* One 32-bit word through the debug-register commands (READDEBUGREG / WRITEDEBUGREG). */
+/* One aligned 32-bit word through the debug-register commands (READDEBUGREG / WRITEDEBUGREG,
+ * debug API v2 and later): one exchange whose reply carries the access's status, where a memory
+ * command needs a GETLASTRWSTATUS after it. WAIT, a lost link and faults as for memory access.
+ * Debug API v1 reads through a memory command and writes with its own WRITEDEBUGREG. */
 int stlink_read_debug32(struct stlink *sl, uint32_t addr, uint32_t *val);
 int stlink_write_debug32(struct stlink *sl, uint32_t addr, uint32_t val);
 
