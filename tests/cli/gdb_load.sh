@@ -40,6 +40,11 @@ gdb_target_check "$WORK/gdb.log" "$chip"
 # As many hardware breakpoints as the FPB has instruction comparators, then one more.
 {
     echo "target extended-remote :$port"
+    # Halted at the reset handler first (and gdb told so: a monitor command leaves its register
+    # cache as it was): a core stopped on one of the addresses would have gdb step off it with an
+    # internal breakpoint, the one it then names as refused.
+    echo "monitor reset halt"
+    echo "maintenance flush register-cache"
     for i in $(seq 0 "$comparators"); do echo "hbreak *0x$(printf '%x' $((0x08000040 + 4 * i)))"; done
     echo "continue"
 } >"$WORK/more.gdb"

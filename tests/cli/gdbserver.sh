@@ -70,6 +70,7 @@ pass "Ctrl-C interrupts a continue; load again; kill"
 {
     echo "target extended-remote :$port"
     echo "monitor reset halt"
+    echo "maintenance flush register-cache" # gdb's register cache does not see the reset
     for i in 0 1 2 3 4 5 6; do echo "hbreak *0x$(printf '%x' $((0x08000040 + 4 * i)))"; done
     echo "continue"
 } >"$WORK/third.gdb"
