@@ -1,7 +1,9 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "arm/cortexm.h"
 #include "sim_dbg.h"
+#include "stflash/stflash.h"
 
 /* Full-speed USB probe: 0.3 ms per command and 1 us per byte (docs/virtual-clock.md); an
  * ST-LINK/V2 moves at most 6144 bytes per memory command. */
@@ -170,4 +172,27 @@ void sim_dbg_close(struct sim_dbg *s)
 double sim_dbg_seconds(const struct sim_dbg *s)
 {
     return (double)s->t.now / (double)SIM_PS_PER_S;
+}
+
+int sim_board_open(void **state, const char *chip)
+{
+    struct sim_board *b = calloc(1, sizeof *b);
+    if (!b)
+        return -1;
+    if (stflash_ctx_new(&b->ctx) != STFLASH_OK || sim_dbg_open(&b->sd, chip, b->ctx, NULL) != 0) {
+        stflash_ctx_free(b->ctx);
+        free(b);
+        return -1;
+    }
+    *state = b;
+    return 0;
+}
+
+int sim_board_close(void **state)
+{
+    struct sim_board *b = *state;
+    sim_dbg_close(&b->sd);
+    stflash_ctx_free(b->ctx);
+    free(b);
+    return 0;
 }

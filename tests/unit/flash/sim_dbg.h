@@ -29,6 +29,15 @@ int sim_dbg_open(struct sim_dbg *s, const char *chip, struct stflash_ctx *ctx,
                  const uint16_t *optbytes);
 void sim_dbg_close(struct sim_dbg *s);
 
+/* A powered chip with a context of its own, for the cmocka fixtures of the tests: open puts a
+ * struct sim_board into *state (0, or -1 when the chip cannot be opened), close releases it. */
+struct sim_board {
+    struct stflash_ctx *ctx;
+    struct sim_dbg sd;
+};
+int sim_board_open(void **state, const char *chip);
+int sim_board_close(void **state);
+
 /* Virtual time now, in seconds. */
 double sim_dbg_seconds(const struct sim_dbg *s);
 

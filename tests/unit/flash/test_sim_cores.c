@@ -16,19 +16,9 @@
 #include "sim_dbg.h"
 #include "stflash/stflash.h"
 
-struct fixture {
-    struct stflash_ctx *ctx;
-    struct sim_dbg sd;
-};
-
 static int open_chip(void **state, const char *chip)
 {
-    struct fixture *fx = calloc(1, sizeof *fx);
-    assert_non_null(fx);
-    assert_int_equal(stflash_ctx_new(&fx->ctx), STFLASH_OK);
-    assert_int_equal(sim_dbg_open(&fx->sd, chip, fx->ctx, NULL), 0);
-    *state = fx;
-    return 0;
+    return sim_board_open(state, chip);
 }
 
 static int setup_f767(void **state)
@@ -48,28 +38,24 @@ static int setup_f103(void **state)
 
 static int teardown(void **state)
 {
-    struct fixture *fx = *state;
-    sim_dbg_close(&fx->sd);
-    stflash_ctx_free(fx->ctx);
-    free(fx);
-    return 0;
+    return sim_board_close(state);
 }
 
-static uint32_t rd(struct fixture *fx, uint32_t addr)
+static uint32_t rd(struct sim_board *fx, uint32_t addr)
 {
     uint32_t v = 0;
     assert_int_equal(dbg_read32(&fx->sd.dbg, addr, &v), 0);
     return v;
 }
 
-static void wr(struct fixture *fx, uint32_t addr, uint32_t v)
+static void wr(struct sim_board *fx, uint32_t addr, uint32_t v)
 {
     assert_int_equal(dbg_write32(&fx->sd.dbg, addr, v), 0);
 }
 
 static void test_m7_identification_and_fpu(void **state)
 {
-    struct fixture *fx = *state;
+    struct sim_board *fx = *state;
     assert_int_equal(rd(fx, 0xE000ED00), 0x411FC270); /* CPUID: Cortex-M7 r1p0 */
     assert_int_equal(rd(fx, 0xE000EF40), 0x10110221); /* MVFR0: single and double precision */
     assert_int_equal(rd(fx, 0xE000EF44), 0x12000011); /* MVFR1 */
@@ -82,7 +68,7 @@ static void test_m7_identification_and_fpu(void **state)
 
 static void test_m7_caches(void **state)
 {
-    struct fixture *fx = *state;
+    struct sim_board *fx = *state;
     assert_int_equal(rd(fx, 0xE000ED78), 0x09000003); /* CLIDR: separate I and D at level 1 */
     assert_int_equal(rd(fx, 0xE000ED7C), 0x8303C003); /* CTR */
     wr(fx, 0xE000ED84, 0);                            /* CSSELR: level 1 data cache */
@@ -99,7 +85,7 @@ static void test_m7_caches(void **state)
 
 static void test_m7_fpb_v2(void **state)
 {
-    struct fixture *fx = *state;
+    struct sim_board *fx = *state;
     /* REV 1, NUM_CODE 8, NUM_LIT 0 */
     assert_int_equal(rd(fx, 0xE0002000) & ~1u, 0x10000080);
     wr(fx, 0xE0002008, 0x2000F00Bu); /* BPADDR anywhere, BE: no REPLACE field to mask */
@@ -112,14 +98,14 @@ static void test_m7_fpb_v2(void **state)
 }
 
 /* ROM table entries and the part number in PIDR0/PIDR1. */
-static uint32_t partno(struct fixture *fx, uint32_t base)
+static uint32_t partno(struct sim_board *fx, uint32_t base)
 {
     return (rd(fx, base + 0xFE0) & 0xFFu) | (rd(fx, base + 0xFE4) & 0xFu) << 8;
 }
 
 static void test_m7_rom_tables(void **state)
 {
-    struct fixture *fx = *state;
+    struct sim_board *fx = *state;
     /* MCU ROM table (ST's IDs): the processor table and the TPIU. */
     assert_int_equal(partno(fx, 0xE00FD000), 0x451);
     assert_int_equal(rd(fx, 0xE00FD000), 0x00001003);
@@ -146,7 +132,7 @@ static void test_m7_rom_tables(void **state)
 
 static void test_m4_fpb_v1_unchanged(void **state)
 {
-    struct fixture *fx = *state;
+    struct sim_board *fx = *state;
     assert_int_equal(rd(fx, 0xE0002000) & ~1u, 0x00000260); /* REV 0, 6 code, 2 literal */
     wr(fx, 0xE0002008, 0xFFFFFFFFu);                        /* COMP[28:2], REPLACE, ENABLE */
     assert_int_equal(rd(fx, 0xE0002008), 0xDFFFFFFDu);
@@ -163,7 +149,7 @@ static void test_m4_fpb_v1_unchanged(void **state)
  * touches nothing beyond its array. */
 static void test_store_across_flash_end(void **state)
 {
-    struct fixture *fx = *state;
+    struct sim_board *fx = *state;
     const uint32_t code = 0x20000100, flash_end = 0x08010000;
     wr(fx, code, 0xBE006001u); /* str r1, [r0]; bkpt #0 */
     const uint32_t args[2] = {flash_end - 2u, 0x12345678u};

@@ -36,19 +36,9 @@
 #define US SIM_PS_PER_US
 #define MS SIM_PS_PER_MS
 
-struct fixture {
-    struct stflash_ctx *ctx;
-    struct sim_dbg sd;
-};
-
 static int open_chip(void **state, const char *chip)
 {
-    struct fixture *fx = calloc(1, sizeof *fx);
-    assert_non_null(fx);
-    assert_int_equal(stflash_ctx_new(&fx->ctx), STFLASH_OK);
-    assert_int_equal(sim_dbg_open(&fx->sd, chip, fx->ctx, NULL), 0);
-    *state = fx;
-    return 0;
+    return sim_board_open(state, chip);
 }
 
 static int setup_f103(void **state)
@@ -63,34 +53,30 @@ static int setup_f303(void **state)
 
 static int teardown(void **state)
 {
-    struct fixture *fx = *state;
-    sim_dbg_close(&fx->sd);
-    stflash_ctx_free(fx->ctx);
-    free(fx);
-    return 0;
+    return sim_board_close(state);
 }
 
 /* Register accesses straight on the simulated bus: no virtual time passes in them. */
-static uint32_t rd(struct fixture *fx, uint32_t addr)
+static uint32_t rd(struct sim_board *fx, uint32_t addr)
 {
     uint32_t v = 0;
     assert_int_equal(sim_bus_read(&fx->sd.t, addr, 4, &v, SIM_BY_DEBUG), SIM_BUS_OK);
     return v;
 }
 
-static void wr(struct fixture *fx, uint32_t addr, uint32_t v)
+static void wr(struct sim_board *fx, uint32_t addr, uint32_t v)
 {
     assert_int_equal(sim_bus_write(&fx->sd.t, addr, 4, v, SIM_BY_DEBUG), SIM_BUS_OK);
 }
 
-static void pass(struct fixture *fx, sim_ps dt)
+static void pass(struct sim_board *fx, sim_ps dt)
 {
     sim_target_advance(&fx->sd.t, dt);
 }
 
 static void test_pll_locks_after_its_lock_time(void **state)
 {
-    struct fixture *fx = *state;
+    struct sim_board *fx = *state;
     assert_int_equal(rd(fx, RCC_CR) & (CR_HSION | CR_HSIRDY | CR_PLLRDY), CR_HSION | CR_HSIRDY);
     wr(fx, RCC_CFGR, PLLMUL_X16); /* HSI/2 x 16 */
     wr(fx, RCC_CR, rd(fx, RCC_CR) | CR_PLLON);
@@ -103,7 +89,7 @@ static void test_pll_locks_after_its_lock_time(void **state)
 
 static void test_switch_waits_for_the_pll(void **state)
 {
-    struct fixture *fx = *state;
+    struct sim_board *fx = *state;
     wr(fx, RCC_CFGR, PLLMUL_X16);
     wr(fx, RCC_CR, rd(fx, RCC_CR) | CR_PLLON);
     wr(fx, RCC_CFGR, PLLMUL_X16 | SW_PLL);
@@ -126,7 +112,7 @@ static void test_switch_waits_for_the_pll(void **state)
 
 static void test_pll_configuration_is_locked_while_on(void **state)
 {
-    struct fixture *fx = *state;
+    struct sim_board *fx = *state;
     wr(fx, RCC_CFGR, PLLMUL_X9);
     wr(fx, RCC_CR, rd(fx, RCC_CR) | CR_PLLON);
     wr(fx, RCC_CFGR, PLLMUL_X16);
@@ -138,7 +124,7 @@ static void test_pll_configuration_is_locked_while_on(void **state)
 
 static void test_hse_starts_only_with_a_crystal(void **state)
 {
-    struct fixture *fx = *state;
+    struct sim_board *fx = *state;
     wr(fx, RCC_CR, rd(fx, RCC_CR) | CR_HSEON);
     assert_int_equal(rd(fx, RCC_CR) & CR_HSERDY, 0);
     pass(fx, 3 * MS); /* tSU(HSE) 2 ms */
@@ -156,7 +142,7 @@ static void test_hse_starts_only_with_a_crystal(void **state)
 
 static void test_pll_that_never_locks(void **state)
 {
-    struct fixture *fx = *state;
+    struct sim_board *fx = *state;
     fx->sd.t.cfg.pll_no_lock = true;
     wr(fx, RCC_CFGR, PLLMUL_X16);
     wr(fx, RCC_CR, rd(fx, RCC_CR) | CR_PLLON);
@@ -168,7 +154,7 @@ static void test_pll_that_never_locks(void **state)
 }
 
 /* SYSCLK 64 MHz from the PLL (HSI/2 x 16) with FLASH_ACR as given. */
-static void run_at_64mhz(struct fixture *fx, uint32_t acr)
+static void run_at_64mhz(struct sim_board *fx, uint32_t acr)
 {
     wr(fx, FLASH_ACR, acr);
     wr(fx, RCC_CFGR, PLLMUL_X16);
@@ -185,7 +171,7 @@ static void run_at_64mhz(struct fixture *fx, uint32_t acr)
 #define SRAM_DATA 0x20000110u
 #define STACK_TOP 0x20001000u
 
-static void put_code(struct fixture *fx)
+static void put_code(struct sim_board *fx)
 {
     static const uint8_t code[4] = {0x00, 0x68, 0x00, 0xBE};
     const uint8_t data[4] = {0x78, 0x56, 0x34, 0x12};
@@ -199,7 +185,7 @@ static void put_code(struct fixture *fx)
 
 /* Runs `ldr r0, [r0]; bkpt` at entry with r0 = addr: the routine's result, or 0 when it did
  * not end at its BKPT. */
-static uint32_t load_word(struct fixture *fx, uint32_t entry, uint32_t addr)
+static uint32_t load_word(struct sim_board *fx, uint32_t entry, uint32_t addr)
 {
     uint32_t r0 = 0;
     int rc = cm_run_routine(&fx->sd.dbg, entry | 1u, STACK_TOP, &addr, 1, 200, &r0);
@@ -208,7 +194,7 @@ static uint32_t load_word(struct fixture *fx, uint32_t entry, uint32_t addr)
 
 static void test_flash_reads_right_with_enough_wait_states(void **state)
 {
-    struct fixture *fx = *state;
+    struct sim_board *fx = *state;
     put_code(fx);
     run_at_64mhz(fx, 0x30u | 2u); /* prefetch on, LATENCY 2 */
     assert_false(fx->sd.t.flash_misread);
@@ -219,7 +205,7 @@ static void test_flash_reads_right_with_enough_wait_states(void **state)
 
 static void test_flash_misreads_with_too_few_wait_states(void **state)
 {
-    struct fixture *fx = *state;
+    struct sim_board *fx = *state;
     put_code(fx);
     run_at_64mhz(fx, 0x30u | 1u); /* LATENCY 1: enough up to 48 MHz only */
     assert_true(fx->sd.t.flash_misread);
@@ -239,7 +225,7 @@ static void test_flash_misreads_with_too_few_wait_states(void **state)
 /* The F303 has the same rule (RM0316 §4.5.1): LATENCY 0 is enough up to 24 MHz only. */
 static void test_f303_misreads_at_latency_0(void **state)
 {
-    struct fixture *fx = *state;
+    struct sim_board *fx = *state;
     put_code(fx);
     run_at_64mhz(fx, 0x30u);
     assert_true(fx->sd.t.flash_misread);
