@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "f1_map.h"
+#include "gpio.h"
 #include "target.h"
 
 enum rcc_reg {
@@ -27,21 +28,6 @@ enum rcc_reg {
     RCC_CFGR3,
     RCC_CR2,
     RCC_COUNT
-};
-
-enum gpio_reg {
-    GPIO_MODER,
-    GPIO_OTYPER,
-    GPIO_OSPEEDR,
-    GPIO_PUPDR,
-    GPIO_IDR,
-    GPIO_ODR,
-    GPIO_BSRR,
-    GPIO_LCKR,
-    GPIO_AFRL,
-    GPIO_AFRH,
-    GPIO_BRR,
-    GPIO_COUNT
 };
 
 #define RCC_BASE 0x40021000u
@@ -169,10 +155,10 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
         gpio_set_odr(t, port, *wr);
         break;
     case GPIO_BSRR:
-        gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16));
+        gpio_set_odr(t, port, sim_gpio_bsrr(odr, *wr));
         break;
     case GPIO_BRR:
-        gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu));
+        gpio_set_odr(t, port, sim_gpio_brr(odr, *wr));
         break;
     case GPIO_IDR:
         break;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "f1_map.h"
+#include "gpio.h"
 #include "target.h"
 
 enum rcc_reg {
@@ -23,7 +24,15 @@ enum rcc_reg {
     RCC_CSR
 };
 
-enum gpio_reg { GPIO_CRL, GPIO_CRH, GPIO_IDR, GPIO_ODR, GPIO_BSRR, GPIO_BRR, GPIO_LCKR };
+enum f1_gpio_reg {
+    F1_GPIO_CRL,
+    F1_GPIO_CRH,
+    F1_GPIO_IDR,
+    F1_GPIO_ODR,
+    F1_GPIO_BSRR,
+    F1_GPIO_BRR,
+    F1_GPIO_LCKR
+};
 
 #define AFIO_MAPR 1u
 #define APB2ENR_AFIOEN (1u << 0)
@@ -59,8 +68,8 @@ static void f1_periph_reset(struct sim_target *t)
     p->rcc[RCC_CSR] =
         csr; /* reset flags survive a system reset; power-on: sim_target_power_on_reset */
     for (unsigned i = 0; i < 5; i++) {
-        p->gpio[i][GPIO_CRL] = 0x44444444u;
-        p->gpio[i][GPIO_CRH] = 0x44444444u;
+        p->gpio[i][F1_GPIO_CRL] = 0x44444444u;
+        p->gpio[i][F1_GPIO_CRH] = 0x44444444u;
     }
     p->led_toggles = toggles;
     p->led_last_toggle = last;
@@ -97,8 +106,8 @@ static void f1_update(struct sim_target *t)
 static void gpio_set_odr(struct sim_target *t, unsigned port, uint32_t odr)
 {
     struct sim_periph *p = &t->per;
-    uint32_t old = p->gpio[port][GPIO_ODR];
-    p->gpio[port][GPIO_ODR] = odr & 0xFFFFu;
+    uint32_t old = p->gpio[port][F1_GPIO_ODR];
+    p->gpio[port][F1_GPIO_ODR] = odr & 0xFFFFu;
     if (port == 2 && ((old ^ odr) & (1u << 13))) {
         p->led_toggles++;
         p->led_last_toggle = t->now;
@@ -114,9 +123,9 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
     if (rd) {
         if (!clocked)
             *rd = 0;
-        else if (reg == GPIO_IDR)
-            *rd = p->gpio[port][GPIO_ODR];
-        else if (reg == GPIO_BSRR || reg == GPIO_BRR)
+        else if (reg == F1_GPIO_IDR)
+            *rd = p->gpio[port][F1_GPIO_ODR];
+        else if (reg == F1_GPIO_BSRR || reg == F1_GPIO_BRR)
             *rd = 0;
         else
             *rd = p->gpio[port][reg];
@@ -124,21 +133,21 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
     }
     if (!clocked)
         return SIM_BUS_OK;
-    uint32_t odr = p->gpio[port][GPIO_ODR];
+    uint32_t odr = p->gpio[port][F1_GPIO_ODR];
     switch (reg) {
-    case GPIO_CRL:
-    case GPIO_CRH:
-    case GPIO_LCKR:
+    case F1_GPIO_CRL:
+    case F1_GPIO_CRH:
+    case F1_GPIO_LCKR:
         p->gpio[port][reg] = *wr;
         break;
-    case GPIO_ODR:
+    case F1_GPIO_ODR:
         gpio_set_odr(t, port, *wr);
         break;
-    case GPIO_BSRR:
-        gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16));
+    case F1_GPIO_BSRR:
+        gpio_set_odr(t, port, sim_gpio_bsrr(odr, *wr));
         break;
-    case GPIO_BRR:
-        gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu));
+    case F1_GPIO_BRR:
+        gpio_set_odr(t, port, sim_gpio_brr(odr, *wr));
         break;
     default:
         break;
@@ -219,7 +228,7 @@ static void f1_reset_cause(struct sim_target *t, uint32_t flag)
 /* The Blue Pill's LED on PC13 lights when the pin is low. */
 static bool f1_led_on(const struct sim_target *t)
 {
-    return !(t->per.gpio[2][GPIO_ODR] & (1u << 13));
+    return !(t->per.gpio[2][F1_GPIO_ODR] & (1u << 13));
 }
 
 /* RM0008 Table 3: APB1, APB2 and AHB up to the CRC unit. */

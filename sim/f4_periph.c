@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "gpio.h"
 #include "target.h"
 
 /* RCC registers by offset / 4 (RM0090 §7.3.24 register map). */
@@ -28,20 +29,6 @@ enum rcc_reg {
     RCC_PLLI2SCFGR = 33,
     RCC_PLLSAICFGR = 34,
     RCC_COUNT = 36
-};
-
-enum gpio_reg {
-    GPIO_MODER,
-    GPIO_OTYPER,
-    GPIO_OSPEEDR,
-    GPIO_PUPDR,
-    GPIO_IDR,
-    GPIO_ODR,
-    GPIO_BSRR,
-    GPIO_LCKR,
-    GPIO_AFRL,
-    GPIO_AFRH,
-    GPIO_COUNT
 };
 
 #define RCC_BASE 0x40023800u
@@ -222,7 +209,7 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
         gpio_set_odr(t, port, *wr);
         break;
     case GPIO_BSRR:
-        gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16));
+        gpio_set_odr(t, port, sim_gpio_bsrr(odr, *wr));
         break;
     case GPIO_IDR:
         break;
@@ -274,7 +261,7 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
     if (block == FLASH_REGS)
         return rd ? f4_flash_read(t, off, rd) : f4_flash_write(t, off, *wr, who);
     if (block >= GPIO_BASE && block < GPIO_BASE + GPIO_PORTS * 0x400u) {
-        if (off >= 4u * GPIO_COUNT) {
+        if (off >= 4u * GPIO_BRR) {
             if (rd)
                 *rd = 0;
             return SIM_BUS_OK;

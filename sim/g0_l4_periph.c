@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "gpio.h"
 #include "target.h"
 
 #define RCC_BASE 0x40021000u
@@ -32,21 +33,6 @@
 #define G0_RCC_CSR 0x60u
 #define L4_RCC_AHB2ENR 0x4Cu
 #define L4_RCC_CSR 0x94u
-
-enum gpio_reg {
-    GPIO_MODER,
-    GPIO_OTYPER,
-    GPIO_OSPEEDR,
-    GPIO_PUPDR,
-    GPIO_IDR,
-    GPIO_ODR,
-    GPIO_BSRR,
-    GPIO_LCKR,
-    GPIO_AFRL,
-    GPIO_AFRH,
-    GPIO_BRR,
-    GPIO_COUNT
-};
 
 #define HSI16_HZ 16000000u
 #define HSI48_HZ 48000000u
@@ -311,10 +297,10 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
         gpio_set_odr(t, port, *wr);
         break;
     case GPIO_BSRR:
-        gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16));
+        gpio_set_odr(t, port, sim_gpio_bsrr(odr, *wr));
         break;
     case GPIO_BRR:
-        gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu));
+        gpio_set_odr(t, port, sim_gpio_brr(odr, *wr));
         break;
     case GPIO_IDR:
         break;

@@ -14,6 +14,7 @@
  */
 #include <string.h>
 
+#include "gpio.h"
 #include "target.h"
 
 /* RCC registers by slot in sim_periph.rcc[]: offset / 4 below 0x98, RCC_RSR (+0xD0) and
@@ -24,20 +25,6 @@ static int rcc_slot(uint32_t off)
 {
     return off == 0xD0u ? RCC_RSR : off == 0xE0u ? RCC_AHB4ENR : off < 0x98u ? (int)(off / 4) : -1;
 }
-
-enum gpio_reg {
-    GPIO_MODER,
-    GPIO_OTYPER,
-    GPIO_OSPEEDR,
-    GPIO_PUPDR,
-    GPIO_IDR,
-    GPIO_ODR,
-    GPIO_BSRR,
-    GPIO_LCKR,
-    GPIO_AFRL,
-    GPIO_AFRH,
-    GPIO_COUNT
-};
 
 #define RCC_BASE 0x58024400u
 #define PWR_BASE 0x58024800u
@@ -125,7 +112,7 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
         gpio_set_odr(t, port, *wr);
         break;
     case GPIO_BSRR:
-        gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16));
+        gpio_set_odr(t, port, sim_gpio_bsrr(odr, *wr));
         break;
     case GPIO_IDR:
         break;
@@ -224,7 +211,7 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
         return rd ? h7_flash_read(t, addr & 0x1FCu, rd)
                   : h7_flash_write(t, addr & 0x1FCu, *wr, who);
     if (block >= GPIO_BASE && block < GPIO_BASE + GPIO_PORTS * 0x400u) {
-        if (off >= 4u * GPIO_COUNT) {
+        if (off >= 4u * GPIO_BRR) {
             if (rd)
                 *rd = 0;
             return SIM_BUS_OK;

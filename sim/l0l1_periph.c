@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "gpio.h"
 #include "target.h"
 
 #define L0_RCC 0x40021000u
@@ -26,21 +27,6 @@
 /* RCC offsets: RCC_CR +0x00 (both), RCC_CFGR +0x0C (L0) / +0x08 (L1), the GPIO clock enables
  * RCC_IOPENR +0x2C (L0) / RCC_AHBENR +0x1C (L1), RCC_CSR +0x50 (L0) / +0x34 (L1). */
 #define RCC_CR 0x00u
-
-enum gpio_reg {
-    GPIO_MODER,
-    GPIO_OTYPER,
-    GPIO_OSPEEDR,
-    GPIO_PUPDR,
-    GPIO_IDR,
-    GPIO_ODR,
-    GPIO_BSRR,
-    GPIO_LCKR,
-    GPIO_AFRL,
-    GPIO_AFRH,
-    GPIO_BRR,
-    GPIO_COUNT
-};
 
 #define MSI_RESET_HZ 2097000u /* MSI range 5 after reset (RM0377 §7.2.3, RM0038 §6.2.3) */
 #define HSI16_HZ 16000000u
@@ -190,10 +176,10 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
         gpio_set_odr(t, port, *wr);
         break;
     case GPIO_BSRR:
-        gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16));
+        gpio_set_odr(t, port, sim_gpio_bsrr(odr, *wr));
         break;
     case GPIO_BRR:
-        gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu));
+        gpio_set_odr(t, port, sim_gpio_brr(odr, *wr));
         break;
     case GPIO_IDR:
         break;

@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "gpio.h"
 #include "target.h"
 
 #define FLASH_REGS 0x40022000u
@@ -24,21 +25,6 @@
 #define U5_RCC_CSR 0xF4u /* RM0456 §11.8.49 */
 #define RCC_CSR_RMVF (1u << 23)
 #define RCC_CSR_FLAGS 0xFE000000u
-
-enum gpio_reg {
-    GPIO_MODER,
-    GPIO_OTYPER,
-    GPIO_OSPEEDR,
-    GPIO_PUPDR,
-    GPIO_IDR,
-    GPIO_ODR,
-    GPIO_BSRR,
-    GPIO_LCKR,
-    GPIO_AFRL,
-    GPIO_AFRH,
-    GPIO_BRR,
-    GPIO_COUNT
-};
 
 #define MSI_RESET_HZ 4000000u /* MSI(S) range 4 at reset (RM0438 §9.2.3, RM0456 §11.4.4) */
 #define HSI_H5_HZ 64000000u   /* H5: HSI, HSIDIV 00 at reset */
@@ -139,10 +125,10 @@ static enum sim_bus_result gpio_access(struct sim_target *t, unsigned port, unsi
         gpio_set_odr(t, port, *wr);
         break;
     case GPIO_BSRR:
-        gpio_set_odr(t, port, (odr | (*wr & 0xFFFFu)) & ~(*wr >> 16));
+        gpio_set_odr(t, port, sim_gpio_bsrr(odr, *wr));
         break;
     case GPIO_BRR:
-        gpio_set_odr(t, port, odr & ~(*wr & 0xFFFFu));
+        gpio_set_odr(t, port, sim_gpio_brr(odr, *wr));
         break;
     case GPIO_IDR:
         break;

@@ -159,6 +159,34 @@ static void test_store_across_flash_end(void **state)
     assert_int_equal(rd(fx, flash_end - 4u), 0xFFFFFFFFu);
 }
 
+/* A BSRR write that sets and resets the same pin sets it: "BSx has priority" (RM0008 §9.2.5,
+ * RM0090 §8.4.7); the other bits of the write act as given. */
+static void bsrr_set_wins(struct sim_board *fx, uint32_t enr, uint32_t enr_bit, uint32_t port)
+{
+    struct sim_target *t = &fx->sd.t;
+    uint32_t v = 0;
+    assert_int_equal(sim_bus_read(t, enr, 4, &v, SIM_BY_DEBUG), SIM_BUS_OK);
+    assert_int_equal(sim_bus_write(t, enr, 4, v | enr_bit, SIM_BY_DEBUG), SIM_BUS_OK);
+    uint32_t odr = port + (port == 0x40011000u ? 0x0Cu : 0x14u);
+    uint32_t bsrr = odr + 4u;
+    assert_int_equal(sim_bus_write(t, odr, 4, 0x0004u, SIM_BY_DEBUG), SIM_BUS_OK);
+    /* pin 13 set and reset at once, pin 2 reset, pin 0 set */
+    assert_int_equal(sim_bus_write(t, bsrr, 4, (0x2004u << 16) | 0x2001u, SIM_BY_DEBUG),
+                     SIM_BUS_OK);
+    assert_int_equal(sim_bus_read(t, odr, 4, &v, SIM_BY_DEBUG), SIM_BUS_OK);
+    assert_int_equal(v, 0x2001u);
+}
+
+static void test_f1_bsrr_set_wins(void **state)
+{
+    bsrr_set_wins(*state, 0x40021018u, 1u << 4, 0x40011000u); /* RCC_APB2ENR.IOPCEN, GPIOC */
+}
+
+static void test_f4_bsrr_set_wins(void **state)
+{
+    bsrr_set_wins(*state, 0x40023830u, 1u << 2, 0x40020800u); /* RCC_AHB1ENR.GPIOCEN, GPIOC */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +196,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_m7_rom_tables, setup_f767, teardown),
         cmocka_unit_test_setup_teardown(test_m4_fpb_v1_unchanged, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_store_across_flash_end, setup_f103, teardown),
+        cmocka_unit_test_setup_teardown(test_f1_bsrr_set_wins, setup_f103, teardown),
+        cmocka_unit_test_setup_teardown(test_f4_bsrr_set_wins, setup_f407, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
