@@ -16,16 +16,8 @@ elf="$STFLASH_FW_DIR/gdb_target.elf"
 [ -f "$elf" ] || fail "no $elf: build the firmware"
 
 start_sim --chip "$chip"
-"$STFLASH" --probe "tcp:127.0.0.1:$SIM_PORT" gdbserver --port 0 >"$WORK/server.out" 2>"$WORK/err" &
-SERVER_PID=$!
-SIM_PIDS+=("$SERVER_PID") # ended at exit
-deadline=$((SECONDS + 10))
-until grep -q "listening for gdb on 127.0.0.1:" "$WORK/server.out" 2>/dev/null; do
-    kill -0 "$SERVER_PID" 2>/dev/null || fail "stflash gdbserver exited: $(cat "$WORK/err")"
-    [ $SECONDS -lt $deadline ] || fail "stflash gdbserver not listening after 10 s"
-    sleep 0.05
-done
-port=$(sed -n 's/^listening for gdb on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$WORK/server.out")
+start_gdbserver --probe "tcp:127.0.0.1:$SIM_PORT"
+port=$GDB_PORT
 [ -n "$port" ] && [ "$port" -ne 0 ] || fail "no port in: $(cat "$WORK/server.out")"
 
 . "$(dirname "$0")/../lib/gdb_target.sh"

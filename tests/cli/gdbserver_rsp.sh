@@ -9,17 +9,8 @@ fw="$STFLASH_FW_DIR/rtt_echo.bin"
 P=(--probe sim:stm32f103c8)
 expect_ok "${P[@]}" write "$fw" 0x08000000
 
-"$STFLASH" "${P[@]}" gdbserver --port 0 >"$WORK/server.out" 2>"$WORK/server.err" &
-server=$!
-SIM_PIDS+=("$server")
-deadline=$((SECONDS + 10))
-until grep -q "listening for gdb" "$WORK/server.out" 2>/dev/null; do
-    kill -0 "$server" 2>/dev/null || fail "gdbserver exited: $(cat "$WORK/server.err")"
-    [ $SECONDS -lt $deadline ] || fail "gdbserver not listening after 10 s"
-    sleep 0.05
-done
-port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\) (target.*/\1/p' "$WORK/server.out")
-/usr/bin/python3 "$(dirname "$0")/gdbserver_rsp.py" "$port" >"$WORK/out" 2>"$WORK/err" ||
+start_gdbserver "${P[@]}"
+/usr/bin/python3 "$(dirname "$0")/gdbserver_rsp.py" "$GDB_PORT" >"$WORK/out" 2>"$WORK/err" ||
     fail "session: $(cat "$WORK/out" "$WORK/err")"
 expect_out "status: T05"
 expect_out "vCont?: vCont;c;C;s;S;t"

@@ -7,49 +7,9 @@ import socket
 import sys
 import time
 
+from rsp_client import DEADLINE, Rsp, fail
+
 GDB_PORT = int(sys.argv[1])
-DEADLINE = 10.0
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
-
-
-class Rsp:
-    def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE)
-        self.buf = b""
-
-    def send(self, payload):
-        data = payload.encode()
-        self.s.sendall(b"$%s#%02x" % (data, sum(data) & 0xFF))
-
-    def packet(self):
-        """The next packet's payload, acknowledged."""
-        end = time.time() + DEADLINE
-        while True:
-            m = re.search(rb"\$([^#]*)#[0-9a-fA-F]{2}", self.buf)
-            if m:
-                self.buf = self.buf[m.end():]
-                self.s.sendall(b"+")
-                return m.group(1).decode()
-            if time.time() > end:
-                fail("no packet from the server; got %r" % self.buf)
-            self.buf += self.s.recv(4096)
-
-    def monitor(self, cmd):
-        """Console text and the final reply of qRcmd."""
-        self.send("qRcmd," + cmd.encode().hex())
-        text = ""
-        while True:
-            p = self.packet()
-            if p.startswith("O") and p != "OK":
-                text += bytes.fromhex(p[1:]).decode()
-            else:
-                return text, p
-
-
 def read_until(sock, want, deadline=DEADLINE):
     got = b""
     end = time.time() + deadline

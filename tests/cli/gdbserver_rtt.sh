@@ -10,17 +10,8 @@ fw="$STFLASH_FW_DIR/rtt_echo.bin"
 P=(--probe sim:stm32f103c8)
 expect_ok "${P[@]}" write "$fw" 0x08000000
 
-"$STFLASH" "${P[@]}" gdbserver --port 0 >"$WORK/server.out" 2>"$WORK/server.err" &
-server=$!
-SIM_PIDS+=("$server")
-deadline=$((SECONDS + 10))
-until grep -q "listening for gdb" "$WORK/server.out" 2>/dev/null; do
-    kill -0 "$server" 2>/dev/null || fail "gdbserver exited: $(cat "$WORK/server.err")"
-    [ $SECONDS -lt $deadline ] || fail "gdbserver not listening after 10 s"
-    sleep 0.05
-done
-port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\) (target.*/\1/p' "$WORK/server.out")
-/usr/bin/python3 "$(dirname "$0")/gdbserver_rtt.py" "$port" >"$WORK/out" 2>"$WORK/err" ||
+start_gdbserver "${P[@]}"
+/usr/bin/python3 "$(dirname "$0")/gdbserver_rtt.py" "$GDB_PORT" >"$WORK/out" 2>"$WORK/err" ||
     fail "RTT session: $(cat "$WORK/out" "$WORK/err")"
 expect_out "start: RTT control block at 0x200"
 expect_out "up: rtt: hello 0|rtt: hello 1|rtt: hello 2|rtt: hello 3|rtt: hello 4|"
@@ -35,5 +26,5 @@ expect_out "port: closed"
 expect_out "detach: OK"
 grep -q "RTT up channel 0 served on 127.0.0.1:" "$WORK/server.err" || fail "the server log does not name the RTT port: $(cat "$WORK/server.err")"
 pass "gdbserver: monitor rtt start serves up channel 0 on 127.0.0.1 while the target runs, input reaches down channel 0, channels listed, stop closes the port"
-kill -TERM "$server"
-wait "$server" || true
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID" || true

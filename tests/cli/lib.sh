@@ -157,3 +157,18 @@ make_variants() {
 if ! command -v srec_cat >/dev/null; then
     srec_cat() { fail "srec_cat (srecord) is missing: run scripts/install-deps.sh"; }
 fi
+
+# start_gdbserver ARGS...: "stflash ARGS gdbserver --port 0" in the background, ended at exit;
+# SERVER_PID is the server, GDB_PORT where it listens, $WORK/server.out and .err what it printed.
+start_gdbserver() {
+    "$STFLASH" "$@" gdbserver --port 0 >"$WORK/server.out" 2>"$WORK/server.err" &
+    SERVER_PID=$!
+    SIM_PIDS+=("$SERVER_PID")
+    local deadline=$((SECONDS + 10))
+    until grep -q "listening for gdb" "$WORK/server.out" 2>/dev/null; do
+        kill -0 "$SERVER_PID" 2>/dev/null || fail "gdbserver exited: $(cat "$WORK/server.err")"
+        [ $SECONDS -lt $deadline ] || fail "gdbserver not listening after 10 s"
+        sleep 0.05
+    done
+    GDB_PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\) (target.*/\1/p' "$WORK/server.out")
+}
