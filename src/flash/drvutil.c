@@ -148,3 +148,12 @@ int drv_options_load_reset(struct flash_dev *f, int (*unlock_options)(struct fla
                     "but not loaded",
                     OBL_RESET_TIMEOUT_MS, obl_bit);
 }
+
+int drv_rdp_byte(struct flash_dev *f, int level, const uint8_t bytes[3], uint8_t *byte)
+{
+    if (level < 0 || level > 2)
+        return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG,
+                        "no read protection level %d: give 0, 1 or 2", level);
+    *byte = bytes[level];
+    return STFLASH_OK;
+}

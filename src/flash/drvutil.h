@@ -68,4 +68,8 @@ int drv_options_load_reset(struct flash_dev *f, int (*unlock_options)(struct fla
                            int (*lock)(struct flash_dev *f), uint32_t obl_reg, uint32_t obl_val,
                            const char *obl_bit);
 
+/* The option byte of read protection `level` from the family's three (levels 0, 1, 2); another
+ * level fails with STFLASH_ERR_INVALID_ARG naming the choices. */
+int drv_rdp_byte(struct flash_dev *f, int level, const uint8_t bytes[3], uint8_t *byte);
+
 #endif

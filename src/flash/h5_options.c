@@ -39,20 +39,8 @@ static int read_options(struct flash_dev *f, uint32_t *optsr, uint32_t *optsr2, 
 
 int h5_rdp_byte(struct flash_dev *f, int level, uint8_t *byte)
 {
-    switch (level) {
-    case 0:
-        *byte = H5_PS_OPEN;
-        return STFLASH_OK;
-    case 1:
-        *byte = H5_PS_CLOSED;
-        return STFLASH_OK;
-    case 2:
-        *byte = H5_PS_LOCKED;
-        return STFLASH_OK;
-    default:
-        return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG,
-                        "no read protection level %d: give 0, 1 or 2", level);
-    }
+    static const uint8_t bytes[3] = {H5_PS_OPEN, H5_PS_CLOSED, H5_PS_LOCKED};
+    return drv_rdp_byte(f, level, bytes, byte);
 }
 
 int h5_protection(struct flash_dev *f, struct flash_protection *out)

@@ -42,20 +42,8 @@ bool lx_ob_word_valid(uint32_t word)
 
 int lx_rdp_byte(struct flash_dev *f, int level, uint8_t *byte)
 {
-    switch (level) {
-    case 0:
-        *byte = LX_RDP_LEVEL0;
-        return STFLASH_OK;
-    case 1:
-        *byte = LX_RDP_LEVEL1;
-        return STFLASH_OK;
-    case 2:
-        *byte = LX_RDP_LEVEL2;
-        return STFLASH_OK;
-    default:
-        return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG,
-                        "no read protection level %d: give 0, 1 or 2", level);
-    }
+    static const uint8_t bytes[3] = {LX_RDP_LEVEL0, LX_RDP_LEVEL1, LX_RDP_LEVEL2};
+    return drv_rdp_byte(f, level, bytes, byte);
 }
 
 /* ---- WRP sectors and the group mask ---- */

@@ -29,20 +29,8 @@ int l4_rdp_level_of(uint8_t rdp)
 
 int l4_rdp_byte(struct flash_dev *f, int level, uint8_t *byte)
 {
-    switch (level) {
-    case 0:
-        *byte = L4_RDP_LEVEL0;
-        return STFLASH_OK;
-    case 1:
-        *byte = L4_RDP_LEVEL1;
-        return STFLASH_OK;
-    case 2:
-        *byte = L4_RDP_LEVEL2;
-        return STFLASH_OK;
-    default:
-        return ctx_fail(f->ctx, STFLASH_ERR_INVALID_ARG,
-                        "no read protection level %d: give 0, 1 or 2", level);
-    }
+    static const uint8_t bytes[3] = {L4_RDP_LEVEL0, L4_RDP_LEVEL1, L4_RDP_LEVEL2};
+    return drv_rdp_byte(f, level, bytes, byte);
 }
 
 /* ---- WRP areas and the group mask ---- */

@@ -112,6 +112,20 @@ static void probe_text(const struct probe_row *rows, size_t n)
     }
 }
 
+/* --json: who a probe is, as "probe" and "info" both give it. */
+static void probe_identity_json(struct json_object *o, const struct stflash_probe_info *p)
+{
+    char id[8];
+    jout_str(o, "serial", p->serial);
+    jout_str(o, "name", p->name);
+    snprintf(id, sizeof id, "%04x", p->vid);
+    jout_str(o, "vid", id);
+    snprintf(id, sizeof id, "%04x", p->pid);
+    jout_str(o, "pid", id);
+    jout_str(o, "transport", p->transport);
+    jout_str(o, "location", p->location);
+}
+
 static void probe_json(const struct probe_row *rows, size_t n)
 {
     struct json_object *arr = jout_arr(jout_root(), "probes");
@@ -119,15 +133,7 @@ static void probe_json(const struct probe_row *rows, size_t n)
         const struct probe_row *r = &rows[i];
         const struct stflash_probe_info *p = r->info;
         struct json_object *o = jout_arr_obj(arr);
-        char id[8];
-        jout_str(o, "serial", p->serial);
-        jout_str(o, "name", p->name);
-        snprintf(id, sizeof id, "%04x", p->vid);
-        jout_str(o, "vid", id);
-        snprintf(id, sizeof id, "%04x", p->pid);
-        jout_str(o, "pid", id);
-        jout_str(o, "transport", p->transport);
-        jout_str(o, "location", p->location);
+        probe_identity_json(o, p);
         jout_bool(o, "openable", p->status == STFLASH_OK);
         jout_str(o, "status", p->status == STFLASH_OK ? "ok" : stflash_error_name(p->status));
         jout_str(o, "error",
@@ -308,17 +314,10 @@ static void info_json(const struct cli *cli, const struct stflash_probe_details 
                       const struct stflash_target_info *t, int halted)
 {
     const struct stflash_probe_info *p = &d->info;
-    char fw[32], id[8];
+    char fw[32];
     fmt_firmware(fw, sizeof fw, d);
     struct json_object *o = jout_obj(jout_root(), "probe");
-    jout_str(o, "serial", p->serial);
-    jout_str(o, "name", p->name);
-    snprintf(id, sizeof id, "%04x", p->vid);
-    jout_str(o, "vid", id);
-    snprintf(id, sizeof id, "%04x", p->pid);
-    jout_str(o, "pid", id);
-    jout_str(o, "transport", p->transport);
-    jout_str(o, "location", p->location);
+    probe_identity_json(o, p);
     jout_str(o, "firmware", fw);
     jout_int(o, "hw_version", d->hw_version);
     jout_int(o, "jtag_version", d->jtag_version);
