@@ -34,6 +34,27 @@ stop_sim() {
     SIM_PID=""
 }
 
+# wait_deadline PID SECONDS: waits for a background process at most SECONDS; one still running
+# then has its threads' stacks printed on stderr (gdb, when installed), is killed and 124 is
+# returned. Otherwise returns the process's own exit status.
+wait_deadline() {
+    local pid=$1 end=$((SECONDS + $2))
+    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt "$end" ]; do
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        echo "process $pid still running after $2 s:" >&2
+        command -v gdb >/dev/null &&
+            timeout 20 gdb -batch -p "$pid" -ex "thread apply all bt" 2>&1 | grep -E '^(#|Thread)' >&2
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+        return 124
+    fi
+    local rc=0
+    wait "$pid" || rc=$?
+    return $rc
+}
+
 # On exit: ends whatever is still running and removes WORK.
 cleanup() {
     local pid
