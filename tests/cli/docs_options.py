@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The help, the man page and docs/cli.md name the same commands and options.
 
-The tool's --help texts (tools/stflash/help.c) are what the parser takes; the man page and the
-user guide are written by hand. This check fails when one of them names a command or an option
+The tool's --help texts (tools/stflash/help.c) are what the parser takes; the man page's and the
+user guide's synopses and option lists are generated from them (scripts/gen-cli-docs.py), their
+prose is written by hand. This check fails when one of them names a command or an option
 that another lacks: every command of `stflash --help` has its own --help, a SYNOPSIS line in
 stflash(1) and a section in docs/cli.md; every option a command's --help lists is described in
 stflash(1) and docs/cli.md; every option the man page's SYNOPSIS shows for a command is one its

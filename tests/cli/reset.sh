@@ -78,8 +78,8 @@ expect_ok reset --help
 expect_out "Default (auto): a software reset (AIRCR SYSRESETREQ)"
 ! grep -qi "NRST when" "$WORK/out" "$src/include/stflash/stflash.h" "$src/docs/cli.md" "$src/man/stflash.1" ||
     fail "a document still says the default reset pulses NRST when wired"
-grep -qF 'auto (default, a software reset)' "$src/man/stflash.1" || fail "stflash(1) lacks the default reset"
-grep -qF '`auto` (default: a software reset)' "$src/docs/cli.md" || fail "docs/cli.md lacks the default reset"
+grep -qF 'Default (auto): a software reset' "$src/man/stflash.1" || fail "stflash(1) lacks the default reset"
+grep -qF 'The default (`auto`) is a software reset' "$src/docs/cli.md" || fail "docs/cli.md lacks the default reset"
 pass "the default reset is documented as the software reset it is"
 
 # The probe lost right after the reset request: no "reset, running", a failure naming the lost
