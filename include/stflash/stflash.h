@@ -225,6 +225,13 @@ int stflash_reg_write(struct stflash_dev *dev, unsigned regsel, uint32_t val);
 
 /* ---- flash ---- */
 
+/* What a write found in the flash before it erased anything (stflash_write_options.report). */
+struct stflash_write_report {
+    uint32_t units_touched;   /* erase units (pages or sectors) of flash the image touches */
+    uint32_t units_unchanged; /* of them, those that already held the image: left alone */
+    uint64_t bytes_unchanged; /* the size of those units */
+};
+
 struct stflash_write_options {
     bool mass_erase; /* erase the whole flash first instead of the touched pages */
     bool no_verify;  /* skip the verification */
@@ -237,6 +244,10 @@ struct stflash_write_options {
      * range the flash loader verified while programming (the CRC-32 of the flash after
      * programming, computed on the target, against the image's) is not checked again. */
     bool verify_readback;
+    /* When not NULL: filled in with what the flash held before the write (no unit unchanged
+     * after a mass erase or with full, which compare nothing; all zero for an image with no
+     * data in flash). */
+    struct stflash_write_report *report;
 };
 
 /* Erases the erase units (pages or sectors) [addr, addr + len) touches (both ends rounded out to

@@ -172,6 +172,8 @@ int stflash_write_image(struct stflash_dev *dev, const struct stflash_image *img
     static const struct stflash_write_options defaults;
     if (!opts)
         opts = &defaults;
+    if (opts->report)
+        *opts->report = (struct stflash_write_report){0};
     int rc = check_image(dev, img);
     if (rc != 0)
         return rc;

@@ -502,6 +502,7 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
     struct plan p = {0};
     if (rc == STFLASH_OK)
         rc = plan_runs(f, &work, &p);
+    size_t touched = p.units;
     /* Protection first: under read protection the flash cannot be read at all. */
     for (size_t i = 0; i < p.count && rc == STFLASH_OK && f->drv->check_writable; i++)
         rc = f->drv->check_writable(f, p.runs[i].addr, p.runs[i].len);
@@ -510,6 +511,11 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
     /* After a mass erase every unit must be programmed: nothing to compare. */
     if (rc == STFLASH_OK && !mass && !full && p.count)
         rc = plan_skip_unchanged(f, &work, &p);
+    if (rc == STFLASH_OK && opts && opts->report)
+        *opts->report =
+            (struct stflash_write_report){.units_touched = (uint32_t)touched,
+                                          .units_unchanged = (uint32_t)p.unchanged_units,
+                                          .bytes_unchanged = p.unchanged_bytes};
     if (rc == STFLASH_OK && !mass && !full && p.count)
         plan_find_blank(f, &p);
     if (rc == STFLASH_OK)

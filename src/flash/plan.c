@@ -411,6 +411,8 @@ int plan_skip_unchanged(struct flash_dev *f, const struct stflash_image *img, st
             off += u.size;
             uint8_t state = pages[u.index];
             if (!(state & UNIT_CHANGED)) {
+                p->unchanged_units++;
+                p->unchanged_bytes += u.size;
                 /* Kept as it is: a mass erase would have to program it again. */
                 if (state & UNIT_NOT_ERASED)
                     p->kept_not_erased = true;

@@ -25,13 +25,15 @@ struct run {
 struct plan {
     struct run *runs;
     size_t count;
-    uint64_t bytes;          /* sum of the run lengths */
-    size_t units;            /* erase units in the runs */
-    uint64_t preserve_bytes; /* bytes of partially covered units read back before erasing */
-    bool kept_not_erased;    /* a unit left out as unchanged holds something else than erased */
-    bool crc_failed;         /* the CRC routine could not be used for the comparison */
-    uint8_t *unit_state;     /* per unit of the map, what the comparison saw (UNIT_* flags) */
-    struct run *erase_runs;  /* the units of the runs that need an erase (no data) */
+    uint64_t bytes;           /* sum of the run lengths */
+    size_t units;             /* erase units in the runs */
+    size_t unchanged_units;   /* units left out because they hold the image (plan_skip_unchanged) */
+    uint64_t unchanged_bytes; /* their size */
+    uint64_t preserve_bytes;  /* bytes of partially covered units read back before erasing */
+    bool kept_not_erased;     /* a unit left out as unchanged holds something else than erased */
+    bool crc_failed;          /* the CRC routine could not be used for the comparison */
+    uint8_t *unit_state;      /* per unit of the map, what the comparison saw (UNIT_* flags) */
+    struct run *erase_runs;   /* the units of the runs that need an erase (no data) */
     size_t erase_count;
 };
 

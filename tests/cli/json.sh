@@ -45,18 +45,35 @@ expect_json image.bytes 2048
 expect_json image.start 0x08000000
 expect_json image.end 0x080007ff
 expect_json programmed_bytes 2048
+expect_json units_touched 2
+expect_json units_unchanged 0
 expect_json verified true
 expect_json reset running
 jok write "${P[@]}" write "$WORK/img.bin" 0x08000000 --no-reset
 expect_json programmed_bytes 0
+expect_json units_touched 2
+expect_json units_unchanged 2
+expect_json unchanged_bytes 2048
 expect_json reset none
+# One of the two pages changed: the other is reported unchanged.
+cp "$WORK/img.bin" "$WORK/img2.bin"
+b=$(od -An -tu1 -j1500 -N1 "$WORK/img.bin")
+printf "\\x$(printf %02x $((255 - b)))" | dd of="$WORK/img2.bin" bs=1 seek=1500 conv=notrunc status=none
+jok write "${P[@]}" write "$WORK/img2.bin" 0x08000000 --no-reset
+expect_json programmed_bytes 1024
+expect_json units_unchanged 1
+expect_json unchanged_bytes 1024
+jok write "${P[@]}" write "$WORK/img2.bin" 0x08000000 --no-reset --full
+expect_json units_touched 2
+expect_json units_unchanged 0
+jok write "${P[@]}" write "$WORK/img.bin" 0x08000000 --no-reset
 jok verify "${P[@]}" verify "$WORK/img.bin" 0x08000000
 expect_json identical true
 jok read "${P[@]}" read "$WORK/back.bin" 0x08000000 2048
 expect_json bytes 2048
 expect_json end 0x080007ff
 cmp -s "$WORK/img.bin" "$WORK/back.bin" || fail "read --json did not write the file"
-pass "write (bytes programmed, pages already holding the image skipped), verify and read"
+pass "write (bytes programmed, pages already holding the image skipped and counted), verify and read"
 
 jok erase "${P[@]}" erase 0x08000400 100
 expect_json start 0x08000400

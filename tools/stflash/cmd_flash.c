@@ -190,7 +190,9 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
     enum stflash_reset how = STFLASH_RESET_AUTO;
     const char *reset_arg = cmd_opt_value(&cl, OPT_RESET);
     bool halt = cmd_has_opt(&cl, OPT_HALT);
+    struct stflash_write_report report = {0};
     struct stflash_write_options wo = {
+        .report = &report,
         .mass_erase = cmd_has_opt(&cl, OPT_MASS_ERASE),
         .no_verify = cmd_has_opt(&cl, OPT_NO_VERIFY),
         .full = cmd_has_opt(&cl, OPT_FULL),
@@ -250,6 +252,9 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
             image_json(cl.args[0], img);
             jout_int(r, "erased_bytes", (int64_t)progress_phase_bytes(STFLASH_PHASE_ERASE));
             jout_int(r, "programmed_bytes", (int64_t)progress_phase_bytes(STFLASH_PHASE_PROGRAM));
+            jout_int(r, "units_touched", report.units_touched);
+            jout_int(r, "units_unchanged", report.units_unchanged);
+            jout_int(r, "unchanged_bytes", (int64_t)report.bytes_unchanged);
             jout_bool(r, "mass_erase", wo.mass_erase);
             jout_bool(r, "verified", !wo.no_verify);
             jout_fixed(r, "seconds", secs, 3);
