@@ -8,6 +8,7 @@
 #include "flash/clock.h"
 #include "flash/crc.h"
 #include "flash/loader.h"
+#include "flash/loader_pace.h"
 #include "flash/loaders/loader_abi.h"
 #include "flash/sysregs.h"
 
@@ -325,6 +326,21 @@ static uint32_t next_chunk(const struct flash_loader *l, uint32_t written, uint3
     return n;
 }
 
+/* How many more bytes the loader must take before next_chunk has a chunk to give. */
+static uint32_t room_wanted(const struct flash_loader *l, uint32_t written, uint32_t programmed,
+                            uint32_t end)
+{
+    uint32_t max = l->ring_size / 2u < CHUNK_MAX ? l->ring_size / 2u : CHUNK_MAX;
+    uint32_t want = FIRST_CHUNK < max ? FIRST_CHUNK : max;
+    uint32_t at = written & (l->ring_size - 1u);
+    if (want > end - written)
+        want = end - written;
+    if (want > l->ring_size - at)
+        want = l->ring_size - at;
+    uint32_t room = l->ring_size - (written - programmed);
+    return want > room ? want - room : 0;
+}
+
 int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
                      const struct flash_loader_job *job, struct flash_loader_stop *stop)
 {
@@ -368,6 +384,8 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
     uint32_t written = staged + first, programmed = 0, state = LDR_STATE_RUNNING;
     unsigned stall_ms = job_timeout_ms(job, l->ring_size);
     uint64_t moved = now_ms();
+    struct loader_pace pace;
+    loader_pace_start(&pace, job->unit_us, job->unit, 0);
     /* Fed up to here: the job's end, or after a cancel request the end of the erase unit being
      * fed, so the job stops between units with everything fed programmed. */
     uint32_t end = len;
@@ -386,6 +404,7 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
         uint32_t n = next_chunk(l, written, programmed, end, job->unit);
         if (n == 0) {
             /* The ring is full: wait for the loader to take some. */
+            loader_pace_wait(&pace, room_wanted(l, written, programmed, end), written - programmed);
             uint8_t st[8];
             rc = dbg_read(f->dbg, l->ctrl + LDR_CB_RP, st, sizeof st);
             if (rc != STFLASH_OK)
@@ -403,6 +422,7 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
                 flash_program_progress(f, addr + programmed, rp - programmed);
                 programmed = rp;
                 moved = now_ms();
+                loader_pace_seen(&pace, rp);
             } else if (state == LDR_STATE_RUNNING && now_ms() - moved > stall_ms) {
                 /* A loader that stopped taking data because the chip was reset under it (a
                  * watchdog the freeze bits no longer hold, NRST, a supply dip) says so:

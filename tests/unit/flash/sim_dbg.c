@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "arm/cortexm.h"
 #include "sim_dbg.h"
@@ -18,10 +19,22 @@ static struct sim_dbg *of(struct dbg *d)
     return (struct sim_dbg *)d;
 }
 
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void command(struct sim_dbg *s, size_t bytes)
 {
+    uint64_t now = now_ns();
+    sim_ps gap = s->last_end_ns && now > s->last_end_ns
+                     ? (sim_ps)(now - s->last_end_ns) * (SIM_PS_PER_US / 1000u)
+                     : 0;
     s->commands++;
-    sim_target_advance(&s->t, s->command_ps + bytes * s->byte_ps);
+    sim_target_advance(&s->t, gap + s->command_ps + bytes * s->byte_ps);
+    s->last_end_ns = now_ns();
 }
 
 /* One bus access as the debugger, retrying while the target stalls (flash controller busy). */

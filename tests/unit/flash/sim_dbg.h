@@ -20,6 +20,10 @@ struct sim_dbg {
     sim_ps byte_ps;     /* per byte moved */
     uint32_t max_block; /* bytes per memory command, as a probe splits them */
     uint64_t commands;
+    /* End of the last command (CLOCK_MONOTONIC, ns): the host's time between two commands is
+     * charged to the target as the board does (docs/virtual-clock.md), so a host that sleeps
+     * while the target works finds it progressed. */
+    uint64_t last_end_ns;
 };
 
 /* Powers up `chip` ("stm32f103c8", "stm32f100rb", ...) with the core halted as after a connect
