@@ -429,9 +429,10 @@ static enum sim_bus_result scb_read(struct sim_target *t, uint32_t off, uint32_t
     case 0xD40:
         *val = 0x00000030u;
         break;
-    /* ARMv8-M: ID_PFR1.Security, bits [7:4], = 1: the STM32L5/U5/H5 Cortex-M33 implements the
-     * Security Extension (TrustZone, RM0438 / RM0456 / RM0481), so it reads 0x00000210 (the
-     * Cortex-M33 TRM's ID_PFR1 value with the Security Extension). */
+    /* ID_PFR1 (ARMv8-M ARM D1.2, ID_PFR1; ARMv7-M ARM B4.1): MProgMod, bits [11:8], = 2 (the
+     * two-stack programmers' model) on every ARMv7-M/ARMv8-M Main core; Security, bits [7:4],
+     * = 1 (Security Extension implemented) on the STM32L5/U5/H5 Cortex-M33 (TrustZone, RM0438 /
+     * RM0456 / RM0481). 0x00000210 is the Cortex-M33 TRM's value with the Security Extension. */
     case 0xD44:
         *val = t->cpu->arch == SIM_ARMV8M_MAIN ? 0x00000210u : 0x00000200u;
         break;

@@ -4,6 +4,7 @@
  * second halfword: the core stops on the first. */
 #include <string.h>
 
+#include "stflash/chip.h"
 #include "stflash/debug.h"
 
 #define BKPT_0 0xBE00u
@@ -54,6 +55,16 @@ int stflash_swbreak_remove(struct stflash_dev *dev, struct stflash_swbreak *sb, 
     if (rc == 0)
         s->used = false;
     return rc;
+}
+
+bool stflash_swbreak_fits(const struct stflash_chip_info *chip, uint32_t addr)
+{
+    struct stflash_mem_range r[STFLASH_CODE_RAM_MAX];
+    size_t n = stflash_chip_code_ram(chip, r);
+    for (size_t i = 0; i < n; i++)
+        if (addr >= r[i].base && (uint64_t)addr + 2u <= (uint64_t)r[i].base + r[i].size)
+            return true;
+    return false;
 }
 
 bool stflash_swbreak_has(const struct stflash_swbreak *sb, uint32_t addr)

@@ -28,6 +28,8 @@
     .ob_base = FPEC_OB_BASE, .ob_size = FPEC_OB_SIZE, .opt_reg = FPEC_OBR,                         \
     .dbgmcu_idcode = STFLASH_DBGMCU_IDCODE_M3
 
+#define F3_CCM 0x10000000u
+
 #define F3_FIXED                                                                                   \
     .family = STFLASH_FAMILY_F3, .core = STFLASH_CORE_M4, .flash_ctrl = STFLASH_CTRL_F0_F1_F3,     \
     .flash_base = STM32_FLASH_BASE, .flash_size_reg = 0x1FFFF7CCu, .flash_regs = FPEC_REGS,        \
@@ -198,7 +200,9 @@ static const struct stflash_chip_info rows[] = {
         .ref = "RM0041 §Embedded flash memory",
     },
 
-    /* ---- F3 (Cortex-M4F), 2 KiB pages; CCM SRAM at 0x10000000 is not counted ---- */
+    /* ---- F3 (Cortex-M4F), 2 KiB pages; CCM SRAM at 0x10000000 is not counted in sram_size.
+     * The F303/F328/F334/F358/F398 have it, on the instruction and data buses (code runs from it,
+     * RM0316 §3.3; the F334 likewise in RM0364); the F301/F302/F318 and F37x have none. ---- */
     {
         .dev_id = 0x422,
         .name = "STM32F302/F303 xB/xC",
@@ -209,6 +213,9 @@ static const struct stflash_chip_info rows[] = {
         .geom = PAGES(KIB(2)),
         .sram_size = KIB(40),
         .sram_size_min = KIB(32), /* unverified: the smallest F302xB SRAM was not in the sources */
+        .ccm_base = F3_CCM,
+        .ccm_size = KIB(8), /* F303xB/xC, F358; none on the F302 */
+        .flags = STFLASH_CHIP_CCM_CODE,
         .ref = "RM0316 §Flash memory organization, RM0365 §Flash memory organization",
     },
     {
@@ -221,6 +228,9 @@ static const struct stflash_chip_info rows[] = {
         .geom = PAGES(KIB(2)),
         .sram_size = KIB(64),
         .sram_size_min = KIB(64),
+        .ccm_base = F3_CCM,
+        .ccm_size = KIB(16), /* F303xD/xE, F398; none on the F302 */
+        .flags = STFLASH_CHIP_CCM_CODE,
         .ref = "RM0316 §Flash memory organization, RM0365 §Flash memory organization",
     },
     {
@@ -234,6 +244,9 @@ static const struct stflash_chip_info rows[] = {
         .geom = PAGES(KIB(2)),
         .sram_size = KIB(12),
         .sram_size_min = KIB(12),
+        .ccm_base = F3_CCM,
+        .ccm_size = KIB(4),
+        .flags = STFLASH_CHIP_CCM_CODE,
         .ref = "RM0316 §Flash memory organization, RM0364 §Flash memory organization",
     },
     {

@@ -55,7 +55,8 @@ static const struct stflash_chip_info rows[] = {
         .ref = "RM0033 §Embedded flash memory interface",
     },
 
-    /* ---- F4 (Cortex-M4F); CCM SRAM at 0x10000000 is not counted ---- */
+    /* ---- F4 (Cortex-M4F); CCM SRAM at 0x10000000 is not counted in sram_size. It is on the
+     * data bus only (RM0090 §2.3.1): the core cannot fetch instructions from it. ---- */
     {
         .dev_id = 0x413,
         .name = "STM32F40x/F41x",
@@ -66,6 +67,8 @@ static const struct stflash_chip_info rows[] = {
         .geom = {.banks = 1, .sectors = SECT_16_64_128(7)},
         .sram_size = KIB(128),
         .sram_size_min = KIB(128),
+        .ccm_base = 0x10000000u,
+        .ccm_size = KIB(64),
         .ref = "RM0090 §3.3",
     },
     {
@@ -84,6 +87,8 @@ static const struct stflash_chip_info rows[] = {
         .bank2_base = 0x08100000u,
         .sram_size = KIB(192), /* 112 + 16 + 64 */
         .sram_size_min = KIB(192),
+        .ccm_base = 0x10000000u,
+        .ccm_size = KIB(64),
         .ref = "RM0090 §3.3",
     },
     {
@@ -100,6 +105,8 @@ static const struct stflash_chip_info rows[] = {
         .bank2_base = 0x08100000u,
         .sram_size = KIB(320), /* 160 + 32 + 128 */
         .sram_size_min = KIB(320),
+        .ccm_base = 0x10000000u,
+        .ccm_size = KIB(64),
         .ref = "RM0386 §Embedded flash memory interface",
     },
     {

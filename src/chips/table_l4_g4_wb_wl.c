@@ -25,6 +25,8 @@
     .family = STFLASH_FAMILY_L4P, M4_L4_COMMON, .flash_regs = L4_REGS, .ob_base = 0x1FF00000u,     \
     .ob_size = 40u, .opt_reg = L4_REGS + 0x20u
 
+#define G4_CCM 0x10000000u
+
 #define G4_FIXED                                                                                   \
     .family = STFLASH_FAMILY_G4, M4_L4_COMMON, .flash_regs = L4_REGS, .ob_base = 0x1FFF7800u,      \
     .ob_size = 40u, .opt_reg = L4_REGS + 0x20u
@@ -147,7 +149,8 @@ static const struct stflash_chip_info rows[] = {
         .ref = "RM0432 §3.3.1",
     },
 
-    /* ---- G4; CCM SRAM is aliased right after SRAM2, so it counts ---- */
+    /* ---- G4; CCM SRAM is aliased right after SRAM2, so it counts in sram_size; at 0x10000000
+     * it is on the instruction bus, where code placed in it runs (RM0440 §2.4). ---- */
     {
         .dev_id = 0x468,
         .name = "STM32G4 category 2",
@@ -158,6 +161,9 @@ static const struct stflash_chip_info rows[] = {
         .geom = PAGES_2K,
         .sram_size = KIB(32), /* 16 + 6 + CCM 10 */
         .sram_size_min = KIB(32),
+        .ccm_base = G4_CCM,
+        .ccm_size = KIB(10),
+        .flags = STFLASH_CHIP_CCM_CODE,
         .ref = "RM0440 §FLASH memory organization",
     },
     {
@@ -168,13 +174,15 @@ static const struct stflash_chip_info rows[] = {
         .descr = "G47x/G48x device",
         .parts = "G471/G473/G474/G483/G484",
         G4_FIXED,
-        .flags = STFLASH_CHIP_DUAL_BANK_OPTION | STFLASH_CHIP_BANK2_GAP,
+        .flags = STFLASH_CHIP_DUAL_BANK_OPTION | STFLASH_CHIP_BANK2_GAP | STFLASH_CHIP_CCM_CODE,
         .flash_size_max = KIB(512),
         .geom = {.banks = 1, .page_size = KIB(4)},
         .dual_geom = {.banks = 2, .page_size = KIB(2)},
         .bank2_base = 0x08040000u,
         .sram_size = KIB(128), /* 80 + 16 + CCM 32 */
         .sram_size_min = KIB(128),
+        .ccm_base = G4_CCM,
+        .ccm_size = KIB(32),
         .ref = "RM0440 §FLASH memory organization",
     },
     {
@@ -187,6 +195,9 @@ static const struct stflash_chip_info rows[] = {
         .geom = PAGES_2K,
         .sram_size = KIB(112), /* 80 + 16 + CCM 16 */
         .sram_size_min = KIB(112),
+        .ccm_base = G4_CCM,
+        .ccm_size = KIB(16),
+        .flags = STFLASH_CHIP_CCM_CODE,
         .ref = "RM0440 §FLASH memory organization",
     },
 

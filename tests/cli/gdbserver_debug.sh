@@ -179,12 +179,29 @@ pass "Cortex-M7: s0-s31 and fpscr written and read back; FPB version 2"
 serve "sim:stm32u575zi,state=$WORK/u5.state"
 gdb_run "$WORK/u5.log" -ex 'printf "N ns_live=%d psp_ns_live=%d\n", $msp_ns == $msp, $psp_ns == $psp' \
     -ex 'set $msp_ns = 0x20001000' -ex 'printf "N msp=%#x\n", $msp' \
-    -ex 'info registers msp_s psp_s msplim_s psplim_s msplim_ns psplim_ns'
+    -ex 'info registers msp_s psp_s msplim_s psplim_s msplim_ns psplim_ns' -ex 'maint print registers'
 line "N ns_live=1 psp_ns_live=1"
 line "N msp=0x20001000"
 for r in msp_s psp_s msplim_s psplim_s msplim_ns psplim_ns; do
     grep -qE "^$r +0x0 " "$WORK/out" || fail "\$$r is not shown (or not 0)"
 done
+# gdb knows the feature org.gnu.gdb.arm.secext (tools/stflash/gdb_regs.c): it accepts the
+# description only with all four of its registers and numbers them as its own, right after msp
+# and psp (the Nr column of "maint print registers"); the ones it does not know (masks, stack
+# limits) come after.
+order=$(awk '$2 ~ /^[0-9]+$/ && $1 ~ /^(msp|psp|msp_ns|psp_ns|msp_s|psp_s|primask|msplim_s)$/ { printf "%s ", $1 }' "$WORK/out")
+[ "$order" = "msp psp msp_ns psp_ns msp_s psp_s primask msplim_s " ] ||
+    fail "gdb does not number the banked stack pointers as its secext registers: $order"
+# TrustZone on (FLASH_OPTR.TZEN): the core runs Secure, and msp/psp are the Secure bank.
+"$STFLASH" --probe "sim:stm32u575zi,state=$WORK/u5tz.state" options --tzen 1 --allow-trustzone \
+    >"$WORK/out" 2>&1 || fail "TZEN not set: $(cat "$WORK/out")"
+serve "sim:stm32u575zi,state=$WORK/u5tz.state"
+gdb_run "$WORK/u5tz.log" -ex 'set $msp = 0x20002000' -ex 'set $psp = 0x20003000' \
+    -ex 'info registers msp_s psp_s msp_ns psp_ns'
+grep -qE '^msp_s +0x20002000 ' "$WORK/out" || fail "msp_s does not read the Secure MSP"
+grep -qE '^psp_s +0x20003000 ' "$WORK/out" || fail "psp_s does not read the Secure PSP"
+grep -qE '^msp_ns +0x0 ' "$WORK/out" || fail "msp_ns is not 0 in the Secure state"
+grep -qE '^psp_ns +0x0 ' "$WORK/out" || fail "psp_ns is not 0 in the Secure state"
 # Without the Security Extension (the F429's Cortex-M4) there are none.
 serve "sim:stm32f429zi,state=$WORK/f4.state"
 gdb_run "$WORK/f4s.log" -ex 'print $msp_ns' -ex 'print $psplim_s'

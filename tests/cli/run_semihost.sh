@@ -5,7 +5,8 @@
 # "../" name, an absolute name and a symbolic link out are refused); the failing one exits 1
 # with its message; without a directory the file is refused with a message naming the option;
 # --timeout and Ctrl-C stop a firmware that never exits, with their own status; a crash is caught
-# (HardFault vector catch) and named; over TCP too.
+# (HardFault vector catch) and named; over TCP too; --rtt streams RTT up channel 0, all of it
+# when the firmware exits (firmware/rtt_exit.c).
 . "$(dirname "$0")/lib.sh"
 hello="$STFLASH_FW_DIR/semihost_hello.elf"
 failing="$STFLASH_FW_DIR/semihost_fail.elf"
@@ -129,3 +130,21 @@ cmp -s "$WORK/want" "$WORK/out" || fail "run --rtt (binary, block found in SRAM)
 expect_rc 124 "${sim[@]}" run --timeout 1 "$rtt_elf"
 [ ! -s "$WORK/out" ] || fail "run without --rtt printed RTT output: $(cat "$WORK/out")"
 pass "run --rtt: RTT up channel 0 streamed to stdout (block by ELF symbol or found in SRAM)"
+
+# ---- --rtt with a firmware that exits (firmware/rtt_exit.c LINES STATUS): every RTT line shown,
+# those still in the buffer at the exit too, and the firmware's status ----
+rtt_exit="$STFLASH_FW_DIR/rtt_exit.elf"
+[ -f "$rtt_exit" ] || fail "no $rtt_exit: build the firmware"
+for i in $(seq 0 39); do printf 'rtt: line %02d\n' "$i"; done >"$WORK/want"
+expect_ok "${sim[@]}" run --rtt --timeout 20 "$rtt_exit" 40 0
+cmp -s "$WORK/want" "$WORK/out" || fail "run --rtt, exit 0: $(diff "$WORK/want" "$WORK/out")"
+expect_rc 3 "${sim[@]}" run --rtt --timeout 20 "$rtt_exit" 40 3
+cmp -s "$WORK/want" "$WORK/out" || fail "run --rtt, exit 3: $(diff "$WORK/want" "$WORK/out")"
+expect_err "the firmware exited with code 3"
+# Three lines fit the buffer: the firmware exits before the block is first looked for.
+printf 'rtt: line 00\nrtt: line 01\nrtt: line 02\n' >"$WORK/want"
+expect_ok "${sim[@]}" run --rtt --timeout 20 "$rtt_exit" 3 0
+cmp -s "$WORK/want" "$WORK/out" || fail "run --rtt, 3 lines then exit: $(diff "$WORK/want" "$WORK/out")"
+expect_rc 5 "${sim[@]}" run --rtt --timeout 20 "$rtt_exit" 3 5
+cmp -s "$WORK/want" "$WORK/out" || fail "run --rtt, 3 lines then exit 5: $(diff "$WORK/want" "$WORK/out")"
+pass "run --rtt: a firmware that logs through RTT and exits (0, 3, 5): all its lines, its status"

@@ -154,7 +154,7 @@ static int serve(struct cli *cli, struct stflash_dev *dev, struct stflash_semiho
             return fail_lib(cli, rc, false);
         if (res.outcome == STFLASH_SEMIHOST_EXITED) {
             /* What the firmware logged through RTT before it exited. */
-            if ((rc = run_rtt_pump(cli, dev, rtt)))
+            if ((rc = run_rtt_drain(cli, dev, rtt)))
                 return rc;
             if (res.exit_reason != STFLASH_SEMIHOST_ADP_APPLICATION_EXIT)
                 out_error("the firmware stopped with reason 0x%05x (not "

@@ -50,7 +50,11 @@ static const char *const d_names[] = {"d0", "d1", "d2",  "d3",  "d4",  "d5",  "d
 #define F_SYSTEM "org.gnu.gdb.arm.m-system"
 #define F_MASKS "org.stflash.cortex-m.masks"
 #define F_VFP "org.gnu.gdb.arm.vfp"
-#define F_SECURITY "org.stflash.cortex-m.security"
+/* gdb's own feature for the banked stack pointers (gdb's arm-secext.xml): msp_ns, psp_ns, msp_s
+ * and psp_s, all four required by name. The stack limits, which gdb has no feature for, follow
+ * in one of this server's. */
+#define F_SECEXT "org.gnu.gdb.arm.secext"
+#define F_STACK_LIMITS "org.stflash.cortex-m.stack-limits"
 
 static const char *const banked_names[] = {"msp_ns",   "psp_ns",   "msp_s",     "psp_s",
                                            "msplim_s", "psplim_s", "msplim_ns", "psplim_ns"};
@@ -102,7 +106,8 @@ int gdb_core_detect(struct stflash_dev *dev, struct gdb_core *k)
     }
     if (security)
         for (unsigned i = 0; i < 8; i++)
-            add(k, banked_names[i], 32, GDB_REG_DIRECT, REGSEL_MSP_NS + i, "data_ptr", F_SECURITY);
+            add(k, banked_names[i], 32, GDB_REG_DIRECT, REGSEL_MSP_NS + i, "data_ptr",
+                i < 4 ? F_SECEXT : F_STACK_LIMITS);
     return gdb_core_describe(k);
 }
 

@@ -128,9 +128,10 @@ static int breakpoint(struct gdb_server *s, struct gdb_conn *c)
         return status(gdb_send_str(c, stflash_swbreak_remove(s->dev, &s->sw, addr) ? "E01" : "OK"));
     if (!insert)
         return status(gdb_send_str(c, stflash_hwbreak_remove(s->dev, &s->hw, addr) ? "E01" : "OK"));
-    /* A software breakpoint in the SRAM region (ARMv7-M ARM B3.1, 0x20000000-0x3FFFFFFF): a
-     * BKPT written there, the original back on z0 and when the session ends. */
-    if (type == 0 && addr >= 0x20000000u && addr < 0x40000000u) {
+    /* A software breakpoint in RAM code runs from (the SRAM region, an F3's or G4's CCM SRAM:
+     * stflash_swbreak_fits()): a BKPT written there, the original back on z0 and when the
+     * session ends. */
+    if (type == 0 && stflash_swbreak_fits(s->info.chip, addr)) {
         rc = stflash_swbreak_insert(s->dev, &s->sw, addr);
         if (rc)
             say(s, "software breakpoint at 0x%08x refused: %s", addr, stflash_strerror(rc));

@@ -58,3 +58,9 @@ int run_rtt_pump(struct cli *cli, struct stflash_dev *dev, struct run_rtt *r)
     }
     return n < 0 ? fail_lib(cli, n, false) : EXIT_OK;
 }
+
+int run_rtt_drain(struct cli *cli, struct stflash_dev *dev, struct run_rtt *r)
+{
+    r->next_search = 0;
+    return run_rtt_pump(cli, dev, r);
+}

@@ -24,4 +24,9 @@ int run_rtt_begin(struct cli *cli, struct run_rtt *r, const char *firmware);
  * Returns an exit status (EXIT_OK). */
 int run_rtt_pump(struct cli *cli, struct stflash_dev *dev, struct run_rtt *r);
 
+/* The same once the firmware has exited: the block is looked for even within the interval
+ * between searches (a firmware that logs a little and exits may be gone before the first one
+ * found it), and everything left in up channel 0 goes to stdout. */
+int run_rtt_drain(struct cli *cli, struct stflash_dev *dev, struct run_rtt *r);
+
 #endif

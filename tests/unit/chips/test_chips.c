@@ -551,14 +551,39 @@ static void test_uid_addresses(void **state)
     }
 }
 
+/* Writable memory code runs from: the SRAM region everywhere, the CCM SRAM of the F3 and G4 (on
+ * the instruction bus), not the F4's (data bus only, RM0090 §2.3.1). */
+static void test_code_ram(void **state)
+{
+    (void)state;
+    struct stflash_mem_range r[STFLASH_CODE_RAM_MAX];
+    assert_int_equal(stflash_chip_code_ram(NULL, r), 1);
+    assert_int_equal(r[0].base, 0x20000000u);
+    assert_int_equal(r[0].size, 0x20000000u);
+    assert_int_equal(stflash_chip_code_ram(stflash_chip_find(0x422), r), 2); /* F303xB/xC */
+    assert_int_equal(r[1].base, 0x10000000u);
+    assert_int_equal(r[1].size, KIB(8));
+    assert_int_equal(stflash_chip_code_ram(stflash_chip_find(0x469), r), 2); /* G47x */
+    assert_int_equal(r[1].size, KIB(32));
+    assert_int_equal(stflash_chip_code_ram(stflash_chip_find(0x413), r), 1); /* F40x */
+    assert_int_equal(stflash_chip_find(0x413)->ccm_size, KIB(64));
+    assert_int_equal(stflash_chip_code_ram(stflash_chip_find(0x410), r), 1); /* F1: no CCM */
+}
+
 int main(void)
 {
     const struct CMUnitTest table_tests[] = {
-        cmocka_unit_test(test_uid_addresses),        cmocka_unit_test(test_table_rows_are_sane),
-        cmocka_unit_test(test_rows_per_family),      cmocka_unit_test(test_f1_medium_density),
-        cmocka_unit_test(test_f1_value_line_and_xl), cmocka_unit_test(test_f4_sectored),
-        cmocka_unit_test(test_other_spot_checks),    cmocka_unit_test(test_unknown_ids),
-        cmocka_unit_test(test_identify_raw_idcode),  cmocka_unit_test(test_cores_and_dbgmcu_order),
+        cmocka_unit_test(test_code_ram),
+        cmocka_unit_test(test_uid_addresses),
+        cmocka_unit_test(test_table_rows_are_sane),
+        cmocka_unit_test(test_rows_per_family),
+        cmocka_unit_test(test_f1_medium_density),
+        cmocka_unit_test(test_f1_value_line_and_xl),
+        cmocka_unit_test(test_f4_sectored),
+        cmocka_unit_test(test_other_spot_checks),
+        cmocka_unit_test(test_unknown_ids),
+        cmocka_unit_test(test_identify_raw_idcode),
+        cmocka_unit_test(test_cores_and_dbgmcu_order),
     };
     const struct CMUnitTest clone_tests[] = {
         cmocka_unit_test(test_clone_lookup),

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "stflash/chip.h"
 #include "stflash/debug.h"
 #include "stflash/sim.h"
 #include "stflash/stflash.h"
@@ -257,6 +258,19 @@ static void swbreak_ram(void **state)
     board_close(&b);
 }
 
+/* Where a software breakpoint goes (stflash_chip_code_ram()): the SRAM region, the F303's CCM SRAM
+ * (code runs from it, RM0316 §3.3), not the F4's (data bus only, RM0090 §2.3.1), nor flash. */
+static void swbreak_fits(void **state)
+{
+    (void)state;
+    assert_true(stflash_swbreak_fits(stflash_chip_find(0x422), 0x10001FFEu));
+    assert_false(stflash_swbreak_fits(stflash_chip_find(0x422), 0x10002000u));
+    assert_false(stflash_swbreak_fits(stflash_chip_find(0x413), 0x10000000u));
+    assert_true(stflash_swbreak_fits(NULL, 0x3FFFFFFEu));
+    assert_false(stflash_swbreak_fits(NULL, 0x40000000u));
+    assert_false(stflash_swbreak_fits(stflash_chip_find(0x422), 0x08000000u));
+}
+
 static void watch_m3(void **state)
 {
     (void)state;
@@ -281,6 +295,7 @@ int main(void)
         cmocka_unit_test(watch_m0),
         cmocka_unit_test(watch_set_by_firmware),
         cmocka_unit_test(swbreak_ram),
+        cmocka_unit_test(swbreak_fits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

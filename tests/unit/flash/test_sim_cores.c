@@ -2,7 +2,8 @@
  * The core models of the virtual board (sim/cores.c, sim/scs.c) as a debugger reads them: the
  * Cortex-M7 of the simulated STM32F767ZI (CPUID, FPv5-DP feature registers, caches, FPB version
  * 2, the MCU/processor/PPB ROM tables, Cortex-M7 TRM DDI 0489) next to the Cortex-M4F of the
- * STM32F407VG, whose FPB version 1 keeps its comparator layout (ARMv7-M C1.11).
+ * STM32F407VG, whose FPB version 1 keeps its comparator layout (ARMv7-M C1.11), and ID_PFR1 of
+ * the STM32U575ZI's Cortex-M33 with the Security Extension.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,6 +30,11 @@ static int setup_f767(void **state)
 static int setup_f407(void **state)
 {
     return open_chip(state, "stm32f407vg");
+}
+
+static int setup_u575(void **state)
+{
+    return open_chip(state, "stm32u575zi");
 }
 
 static int setup_f103(void **state)
@@ -147,6 +153,21 @@ static void test_m4_fpb_v1_unchanged(void **state)
 /* A CPU store running past the end of the flash (an unaligned word at its last half-word, as
  * firmware gone astray may make) is refused by the bus; the flash keeps its bytes and the model
  * touches nothing beyond its array. */
+/* ID_PFR1 (ARMv8-M ARM D1.2, ID_PFR1; ARMv7-M ARM B4.1): MProgMod [11:8] = 2, the two-stack
+ * programmers' model, on both; Security [7:4] = 1 only on the Cortex-M33 with the Security
+ * Extension. */
+static void test_m33_id_pfr1_security(void **state)
+{
+    struct sim_board *fx = *state;
+    assert_int_equal(rd(fx, 0xE000ED44), 0x00000210);
+}
+
+static void test_m4_id_pfr1(void **state)
+{
+    struct sim_board *fx = *state;
+    assert_int_equal(rd(fx, 0xE000ED44), 0x00000200);
+}
+
 static void test_store_across_flash_end(void **state)
 {
     struct sim_board *fx = *state;
@@ -195,6 +216,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_m7_fpb_v2, setup_f767, teardown),
         cmocka_unit_test_setup_teardown(test_m7_rom_tables, setup_f767, teardown),
         cmocka_unit_test_setup_teardown(test_m4_fpb_v1_unchanged, setup_f407, teardown),
+        cmocka_unit_test_setup_teardown(test_m33_id_pfr1_security, setup_u575, teardown),
+        cmocka_unit_test_setup_teardown(test_m4_id_pfr1, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_store_across_flash_end, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_f1_bsrr_set_wins, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_f4_bsrr_set_wins, setup_f407, teardown),

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Software breakpoints in CCM SRAM: the STM32F303's CCM at 0x10000000 is on the instruction bus
+# (RM0316 §3.3), so code runs from it and `break` there is a BKPT the server writes; the F4's CCM
+# is on the data bus only (RM0090 §2.3.1), so the server writes none there. Both are in the
+# memory map gdb is given (the chip table's ccm_base and ccm_size).
+. "$(dirname "$0")/lib.sh"
+command -v gdb-multiarch >/dev/null || fail "gdb-multiarch not found: install the Debian package gdb-multiarch"
+
+gdb_session() {
+    timeout 120 gdb-multiarch -nx -batch -ex "set pagination off" -ex "set confirm off" \
+        -ex "target extended-remote :$GDB_PORT" "$@" >"$WORK/out" 2>&1 || true
+    kill -TERM "$SERVER_PID"
+    wait "$SERVER_PID" || true
+}
+line() { grep -qxF -- "$1" "$WORK/out" || fail "expected the line \"$1\" from gdb"; }
+# The reply gdb printed to the packet sent just before.
+reply_to() { grep -A1 -F "sending: $1" "$WORK/out" | sed -n 's/^received: "\(.*\)"$/\1/p'; }
+
+# adds r0, #1; adds r1, #1; b back to the first (Thumb: 0x3001, 0x3101, 0xe7fc) at 0x10000000.
+cat >"$WORK/ccm.gdb" <<'GDB'
+info mem
+set {short}0x10000000 = 0x3001
+set {short}0x10000002 = 0x3101
+set {short}0x10000004 = 0xe7fc
+set $r0 = 0
+set $r1 = 0
+set $pc = 0x10000000
+break *0x10000002
+continue
+printf "C1 pc=%#x r0=%u r1=%u\n", $pc, $r0, $r1
+continue
+printf "C2 pc=%#x r0=%u r1=%u\n", $pc, $r0, $r1
+delete
+maint packet Z0,10000002,2
+maint packet m10000002,2
+maint packet z0,10000002,2
+maint packet m10000002,2
+GDB
+
+# ---- F303 (8 KiB CCM SRAM): BKPT written in the CCM, the original back on z0 ----
+start_gdbserver --probe "sim:stm32f303vc,state=$WORK/f3.state"
+gdb_session -x "$WORK/ccm.gdb"
+grep -qE '^[0-9]+ +y[[:space:]]+0x10000000 0x10002000 rw nocache' "$WORK/out" || fail "no CCM in the F303's memory map"
+line "C1 pc=0x10000002 r0=1 r1=0"
+line "C2 pc=0x10000002 r0=2 r1=1"
+[ "$(reply_to 'Z0,10000002,2')" = OK ] || fail "Z0 in the F303's CCM refused"
+[ "$(reply_to 'm10000002,2' | head -1)" = 00be ] || fail "no BKPT in the F303's CCM while inserted"
+[ "$(reply_to 'm10000002,2' | tail -1)" = 0131 ] || fail "z0 did not write the original back in the CCM"
+pass "F303: a software breakpoint in CCM SRAM stops code running there; the original is back on z0"
+
+# ---- F407 (64 KiB CCM, data bus only): in the memory map, but no BKPT written there ----
+start_gdbserver --probe "sim:stm32f407vg,state=$WORK/f4.state"
+gdb_session -ex 'info mem' -ex 'set {short}0x10000002 = 0x3101' \
+    -ex 'maint packet Z0,10000002,2' -ex 'maint packet m10000002,2' -ex 'maint packet z0,10000002,2'
+grep -qE '^[0-9]+ +y[[:space:]]+0x10000000 0x10010000 rw nocache' "$WORK/out" || fail "no CCM in the F407's memory map"
+[ "$(reply_to 'm10000002,2')" = 0131 ] || fail "a BKPT was written into the F407's data-only CCM"
+pass "F407: the CCM is in the memory map, and a breakpoint there is not a BKPT written into it"
