@@ -27,6 +27,23 @@ pass "version"
 grep -qE '^stflash-sim [0-9]+\.[0-9]+\.[0-9]+$' "$WORK/out" || fail "bad stflash-sim --version output: $(cat "$WORK/out")"
 pass "stflash-sim --version"
 
+# docs/virtual-board.md shows stflash-sim's options as its --help prints them, and names every
+# part of --list-chips in its tables (`--chip` column).
+vboard=$(dirname "$0")/../../docs/virtual-board.md
+"$STFLASH_SIM" --help >"$WORK/sim.help" 2>&1 || fail "stflash-sim --help failed: $(cat "$WORK/sim.help")"
+sed -n '/^Options:$/,/^Control port commands/p' "$WORK/sim.help" | sed '1d;$d' | sed '${/^$/d}' \
+    >"$WORK/sim.help.opts"
+sed -n '/^## Options$/,/^## /p' "$vboard" | sed -n '/^```$/,/^```$/p' | sed '1,2d;$d' \
+    >"$WORK/sim.doc.opts"
+[ -s "$WORK/sim.doc.opts" ] || fail "no options block found in docs/virtual-board.md"
+diff -u "$WORK/sim.doc.opts" "$WORK/sim.help.opts" ||
+    fail "docs/virtual-board.md's options differ from stflash-sim --help (above)"
+"$STFLASH_SIM" --list-chips >"$WORK/sim.chips" || fail "stflash-sim --list-chips failed"
+while read -r chip _; do
+    grep -q "^ *| \`$chip\`" "$vboard" || fail "docs/virtual-board.md has no table row for $chip"
+done <"$WORK/sim.chips"
+pass "docs/virtual-board.md: stflash-sim's options and every simulated part"
+
 # usage_error MESSAGE ARGS...: exit 2, the message on stderr, nothing on stdout.
 usage_error() {
     local msg=$1

@@ -236,7 +236,7 @@ static const struct help_entry helps[] = {
      "  --wdg-sw 0|1         1: the watchdog starts by software, 0: at reset\n"
      "  --nrst-stop 0|1      1: no reset when entering Stop mode\n"
      "  --nrst-stdby 0|1     1: no reset when entering Standby mode\n"
-     "  --data0 N, --data1 N user data bytes (0 to 255)\n"
+     "  --data0 N, --data1 N  user data bytes (0 to 255)\n"
      "  --ndbank 0|1         STM32F76x/F77x: 0 two banks of 16-128 KiB sectors, 1 one bank of\n"
      "                       32-256 KiB sectors (the layout changes at the reset)\n"
      "  --ndboot 0|1         STM32F76x/F77x: 0 boots from either bank (dual boot)\n"
