@@ -586,7 +586,7 @@ static enum sim_bus_result read_word_reg(struct sim_target *t, uint32_t addr, un
 {
     uint32_t word = 0, base = addr & ~3u;
     enum sim_bus_result r = base >= SIM_PPB_BASE
-                                ? scs_read(t, base, &word, who)
+                                ? ppb_read(t, base, &word, who)
                                 : t->family->periph_access(t, base, &word, NULL, who);
     if (r != SIM_BUS_OK)
         return r;
@@ -608,11 +608,11 @@ static enum sim_bus_result write_word_reg(struct sim_target *t, uint32_t addr, u
         uint32_t word = val;
         if (size < 4) { /* byte-wide PPB registers (priorities) are plain storage: merge */
             uint32_t shift = 8u * (addr & 3u), mask = ((1u << (8u * size)) - 1u) << shift;
-            if (scs_read(t, base, &word, who) != SIM_BUS_OK)
+            if (ppb_read(t, base, &word, who) != SIM_BUS_OK)
                 return SIM_BUS_FAULT;
             word = (word & ~mask) | ((val << shift) & mask);
         }
-        return scs_write(t, base, word, who);
+        return ppb_write(t, base, word, who);
     }
     /* Narrow writes to 32-bit peripheral registers: the bus replicates the data on every lane. */
     uint32_t word = size == 4 ? val : size == 1 ? val * 0x01010101u : (val & 0xFFFFu) * 0x00010001u;

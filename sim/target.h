@@ -483,11 +483,19 @@ bool cortexm_is_breakpoint(const struct cortexm *c, uint32_t addr);
 void cortexm_update_watchpoints(struct sim_target *t);
 void cortexm_timers_update(struct sim_target *t);
 
-/* scs.c: the private peripheral bus 0xE0000000-0xE00FFFFF */
-enum sim_bus_result scs_read(struct sim_target *t, uint32_t addr, uint32_t *val,
+/* ppb.c: the private peripheral bus 0xE0000000-0xE00FFFFF */
+enum sim_bus_result ppb_read(struct sim_target *t, uint32_t addr, uint32_t *val,
                              enum sim_initiator who);
-enum sim_bus_result scs_write(struct sim_target *t, uint32_t addr, uint32_t val,
+enum sim_bus_result ppb_write(struct sim_target *t, uint32_t addr, uint32_t val,
                               enum sim_initiator who);
+/* A CoreSight identification register (PIDR4 at 0xFD0, PIDR0-3 at 0xFE0, CIDR0-3 at 0xFF0) of a
+ * component with these IDs: true with *val when `off` is one. */
+bool ppb_id_register(uint32_t off, uint64_t pidr, uint32_t cidr, uint32_t *val);
+
+/* scs.c: the system control space 0xE000E000-0xE000EFFF, by offset */
+enum sim_bus_result scs_reg_read(struct sim_target *t, uint32_t off, uint32_t *val);
+enum sim_bus_result scs_reg_write(struct sim_target *t, uint32_t off, uint32_t val,
+                                  enum sim_initiator who);
 
 /* f1_flash.c: FPEC registers, flash array writes, option bytes (F0, F1, F3) */
 enum sim_bus_result f1_fpec_read(struct sim_target *t, uint32_t off, uint32_t *val);
@@ -530,7 +538,7 @@ enum sim_bus_result l0l1_flash_read(struct sim_target *t, uint32_t off, uint32_t
 enum sim_bus_result l0l1_flash_write(struct sim_target *t, uint32_t off, uint32_t val,
                                      enum sim_initiator who);
 
-/* scs.c: DBGMCU, wherever the family puts it */
+/* ppb.c: DBGMCU, wherever the family puts it */
 enum sim_bus_result dbgmcu_access(struct sim_target *t, uint32_t off, uint32_t *rd,
                                   const uint32_t *wr, enum sim_initiator who);
 

@@ -133,13 +133,13 @@ struct stflash_open_options {
     /* Use this chip table row instead of the detected one (stflash_chip_lookup finds it by
      * name). When the DEV_ID is unknown or unreadable it is used as given; when the detected
      * row has the same flash controller style it replaces it with a warning; a different
-     * style is refused with STFLASH_ERR_INVALID_ARG (its registers would be the wrong ones). */
+     * style is refused with STFLASH_ERR_CHIP_MISMATCH (its registers would be the wrong ones). */
     const struct stflash_chip_info *chip_override;
     /* Treat the target as this F1 clone (stflash_clone_lookup finds it by part number) instead
      * of the one identified, or when none is: its quirks (flash-size fallback, page size,
      * programming width) apply. The target must report the clone's DEV_ID, or an unknown one
      * (then the ST row of the clone's DEV_ID is used); another is refused with
-     * STFLASH_ERR_INVALID_ARG. */
+     * STFLASH_ERR_CHIP_MISMATCH. */
     const struct stflash_clone_info *clone_override;
 };
 

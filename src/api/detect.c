@@ -195,7 +195,7 @@ int detect_target(struct stflash_dev *dev)
         /* A clone answers with an ST DEV_ID: the row of that DEV_ID, when the target's is the
          * same or unknown. */
         if (chip && t->dev_id != clone->dev_id)
-            return ctx_fail(dev->ctx, STFLASH_ERR_INVALID_ARG,
+            return ctx_fail(dev->ctx, STFLASH_ERR_CHIP_MISMATCH,
                             "the chip override %s (a clone answering with DEV_ID 0x%03x) does "
                             "not fit the target, which reports DEV_ID 0x%03x, %s: drop the "
                             "override or name a part with that DEV_ID",
@@ -213,7 +213,7 @@ int detect_target(struct stflash_dev *dev)
         /* The controller style decides which registers are written (include/stflash/chip.h
          * enum stflash_flash_ctrl): another style would program the wrong ones. */
         if (forced->flash_ctrl != chip->flash_ctrl)
-            return ctx_fail(dev->ctx, STFLASH_ERR_INVALID_ARG,
+            return ctx_fail(dev->ctx, STFLASH_ERR_CHIP_MISMATCH,
                             "the chip override %s (flash controller %s) does not fit the "
                             "target, which reports DEV_ID 0x%03x, %s (flash controller %s): "
                             "its registers would be the wrong ones; drop the override or name "

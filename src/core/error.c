@@ -24,6 +24,8 @@ static const struct error_text error_texts[] = {
     {STFLASH_ERR_OVERLAP, "STFLASH_ERR_OVERLAP", "overlapping data"},
     {STFLASH_ERR_RANGE, "STFLASH_ERR_RANGE", "address out of range"},
     {STFLASH_ERR_CANCELLED, "STFLASH_ERR_CANCELLED", "interrupted"},
+    {STFLASH_ERR_CHIP_MISMATCH, "STFLASH_ERR_CHIP_MISMATCH",
+     "chip override does not fit the target"},
 };
 
 static const struct error_text *find(int err)

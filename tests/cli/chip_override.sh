@@ -55,7 +55,10 @@ expect_err "(the same"
 expect_rc 2 --probe sim:stm32f103c8 --chip STM32F407 info
 expect_err "(flash controller F2_F4) does not fit the target, which reports DEV_ID 0x410"
 expect_err "its registers would be the wrong ones"
-pass "--chip over a detected part: the same controller warns, another is refused (status 2)"
+expect_rc 2 --probe sim:stm32f103c8 --chip STM32F407 --json info
+expect_json error.name STFLASH_ERR_CHIP_MISMATCH
+expect_json error.exit_code 2
+pass "--chip over a detected part: the same controller warns, another is refused (status 2, STFLASH_ERR_CHIP_MISMATCH)"
 
 # The same refusal on several boards at once: each board fails as a usage error, and so does
 # the run, before anything is written.

@@ -132,10 +132,8 @@ void out_result(const struct cli *cli, const char *fmt, ...) __attribute__((form
  * a hint for the usual causes. `opening` is true when the error came from opening the probe.
  * Returns the exit code for it. */
 int fail_lib(struct cli *cli, int rc, bool opening);
+/* The exit code a library error stands for (a refused --chip is a usage error). */
 int exit_code_for(int rc, bool opening);
-/* The exit code of a failed open: exit_code_for(rc, true), or EXIT_USAGE when the library refused
- * the --chip override given. */
-int exit_code_for_open(struct stflash_ctx *ctx, int rc, bool chip_given);
 
 /* Human sizes: "64 KiB", "1.5 MiB", "100 bytes". */
 void fmt_size(char *buf, size_t cap, uint64_t bytes);

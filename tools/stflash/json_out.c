@@ -10,7 +10,7 @@ static int doc_fd = -1; /* the real stdout while --json is on */
 static struct json_object *root;
 static char *err_message; /* the first error line and hint (heap copies) */
 static char *err_hint;
-static const char *err_name;
+static int err_code; /* the failed library call's code, STFLASH_OK when none failed */
 static const char *kept_key;
 
 bool jout_start(void)
@@ -123,10 +123,10 @@ void jout_hint_text(const char *hint)
         err_hint = strdup(hint);
 }
 
-void jout_error_name(const char *name)
+void jout_error_code(int rc)
 {
-    if (!err_name)
-        err_name = name;
+    if (err_code == STFLASH_OK)
+        err_code = rc;
 }
 
 void jout_keep_on_error(const char *key)
@@ -174,9 +174,11 @@ int jout_finish(int exit_code)
             json_object_object_add(doc, kept_key, json_object_get(kept));
         json_object_put(root);
         struct json_object *e = jout_obj(doc, "error");
-        /* A usage error is always reported as one, whatever library call came before. */
-        jout_str(e, "name",
-                 err_name && exit_code != EXIT_USAGE ? err_name : name_for_exit(exit_code));
+        /* A usage error is reported as one, whatever library call came before, unless that
+         * call's own code is the usage error (a refused --chip). */
+        bool lib = err_code != STFLASH_OK &&
+                   (exit_code != EXIT_USAGE || exit_code_for(err_code, true) == EXIT_USAGE);
+        jout_str(e, "name", lib ? stflash_error_name(err_code) : name_for_exit(exit_code));
         jout_str(e, "message", err_message ? err_message : "failed");
         jout_str(e, "hint", err_hint);
         jout_int(e, "exit_code", exit_code);

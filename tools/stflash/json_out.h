@@ -37,7 +37,8 @@ struct json_object *jout_arr_obj(struct json_object *arr);
 /* The failure (the first error and hint win: later lines are consequences). */
 void jout_error_text(const char *message);
 void jout_hint_text(const char *hint);
-void jout_error_name(const char *name);
+/* The code of the library call that failed (its name goes in the error object). */
+void jout_error_code(int rc);
 
 /* A member of the result that the error object's document keeps beside "error" (doctor's checks:
  * what failed is the point of the command). */

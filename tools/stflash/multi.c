@@ -153,8 +153,7 @@ static int fail(struct run *r, struct multi_board *b, struct stflash_ctx *ctx, i
     free(b->error);
     b->error = strdup(ctx ? stflash_last_error(ctx) : "out of memory");
     b->rc = rc;
-    b->exit_code = opening ? exit_code_for_open(ctx, rc, r->cli->chip || r->cli->clone)
-                           : exit_code_for(rc, false);
+    b->exit_code = exit_code_for(rc, opening);
     pthread_mutex_unlock(&r->lock);
     return rc;
 }

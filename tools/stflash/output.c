@@ -116,6 +116,8 @@ int exit_code_for(int rc, bool opening)
     switch (rc) {
     case STFLASH_OK:
         return EXIT_OK;
+    case STFLASH_ERR_CHIP_MISMATCH: /* a --chip that does not fit the target (src/api/detect.c) */
+        return EXIT_USAGE;
     case STFLASH_ERR_PROTECTED:
         return EXIT_PROTECTED;
     case STFLASH_ERR_VERIFY:
@@ -134,15 +136,6 @@ int exit_code_for(int rc, bool opening)
     default:
         return EXIT_FAILED;
     }
-}
-
-int exit_code_for_open(struct stflash_ctx *ctx, int rc, bool chip_given)
-{
-    /* A --chip of another flash controller style (src/api/detect.c) is a usage error. */
-    if (rc == STFLASH_ERR_INVALID_ARG && chip_given && ctx &&
-        strstr(stflash_last_error(ctx), "the chip override"))
-        return EXIT_USAGE;
-    return exit_code_for(rc, true);
 }
 
 static bool mentions(const char *msg, const char *a, const char *b)
@@ -205,7 +198,7 @@ int fail_lib(struct cli *cli, int rc, bool opening)
     const char *msg = cli->ctx ? stflash_last_error(cli->ctx) : "";
     if (!msg || !*msg)
         msg = stflash_strerror(rc);
-    jout_error_name(stflash_error_name(rc));
+    jout_error_code(rc);
     out_error("%s", msg);
     hint_for(rc, opening, msg);
     return exit_code_for(rc, opening);

@@ -71,8 +71,7 @@ int session_open(struct cli *cli, enum stflash_connect default_connect, bool hal
     o.allow_wireless_stack = cli->allow_wireless_stack;
     int rc = stflash_open(cli->ctx, &o, out);
     if (rc != 0) {
-        (void)fail_lib(cli, rc, true);
-        return exit_code_for_open(cli->ctx, rc, cli->chip || cli->clone);
+        return fail_lib(cli, rc, true);
     }
     return EXIT_OK;
 }

@@ -2,7 +2,7 @@
  * The flash engine and the F0/F1/F3 driver against the simulated STM32F1: writing, erasing, the
  * F100's small SRAM and the loader's ring. The loader runs on the simulated Cortex-M3, the
  * simulated FPEC applies the real rules and timings. Errors: test_flash_errors.c; the CRC
- * routine and unchanged pages: test_flash_crc.c.
+ * routine: test_flash_crc.c; unchanged pages: test_flash_unchanged.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,9 +1,9 @@
 /*
- * The core models of the virtual board (sim/cores.c, sim/scs.c) as a debugger reads them: the
- * Cortex-M7 of the simulated STM32F767ZI (CPUID, FPv5-DP feature registers, caches, FPB version
- * 2, the MCU/processor/PPB ROM tables, Cortex-M7 TRM DDI 0489) next to the Cortex-M4F of the
- * STM32F407VG, whose FPB version 1 keeps its comparator layout (ARMv7-M C1.11), and ID_PFR1 of
- * the STM32U575ZI's Cortex-M33 with the Security Extension.
+ * The core models of the virtual board (sim/cores.c, sim/scs.c, sim/ppb.c) as a debugger reads
+ * them: the Cortex-M7 of the simulated STM32F767ZI (CPUID, FPv5-DP feature registers, caches, FPB
+ * version 2, the MCU/processor/PPB ROM tables, Cortex-M7 TRM DDI 0489) next to the Cortex-M4F of
+ * the STM32F407VG, whose FPB version 1 keeps its comparator layout (ARMv7-M C1.11), and ID_PFR1
+ * of the STM32U575ZI's Cortex-M33 with the Security Extension.
  */
 #include <setjmp.h>
 #include <stdarg.h>
