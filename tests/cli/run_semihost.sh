@@ -148,3 +148,12 @@ cmp -s "$WORK/want" "$WORK/out" || fail "run --rtt, 3 lines then exit: $(diff "$
 expect_rc 5 "${sim[@]}" run --rtt --timeout 20 "$rtt_exit" 3 5
 cmp -s "$WORK/want" "$WORK/out" || fail "run --rtt, 3 lines then exit 5: $(diff "$WORK/want" "$WORK/out")"
 pass "run --rtt: a firmware that logs through RTT and exits (0, 3, 5): all its lines, its status"
+
+# ---- everything after FIRMWARE is the firmware's command line, options too (Cargo's runner
+# passes `RUNNER EXE ARGS...`); a -- right after FIRMWARE is dropped ----
+printf 'rtt: line 00\nrtt: line 01\n' >"$WORK/want"
+expect_ok "${sim[@]}" run --rtt --timeout 20 "$rtt_exit" 2 -x --timeout
+cmp -s "$WORK/want" "$WORK/out" || fail "run FIRMWARE 2 -x --timeout: $(cat "$WORK/out" "$WORK/err")"
+expect_rc 6 "${sim[@]}" run --rtt --timeout 20 "$rtt_exit" -- 2 6
+cmp -s "$WORK/want" "$WORK/out" || fail "run FIRMWARE -- 2 6: $(cat "$WORK/out" "$WORK/err")"
+pass "run: the arguments after FIRMWARE are the firmware's, '-x' and '--timeout' too; one -- dropped"

@@ -198,6 +198,14 @@ static int add_arg(const char *command, const char *a, struct cmdline *out)
     return EXIT_OK;
 }
 
+/* Commands whose first argument is a program: what follows it is the program's command line, not
+ * stflash's options (`stflash run fw.elf -v` gives the firmware "-v", as Cargo's runner
+ * invocation `RUNNER EXE ARGS...` expects); a "--" right after the program is dropped. */
+static bool program_command(const char *command)
+{
+    return command && strcmp(command, "run") == 0;
+}
+
 int cli_parse(struct cli *cli, const char *command, const struct opt_spec *spec, int argc,
               char **argv, int first, struct cmdline *out)
 {
@@ -231,6 +239,11 @@ int cli_parse(struct cli *cli, const char *command, const struct opt_spec *spec,
         const char *value = optarg ? original(view_argv, args, n, optarg) : NULL;
         if (c == 1) { /* an argument of the command */
             rc = add_arg(command, value, out);
+            if (rc == EXIT_OK && program_command(command)) {
+                if (optind < n && strcmp(args[optind], "--") == 0)
+                    optind++;
+                break; /* the rest is the program's */
+            }
         } else if (c == '?' || c == ':') {
             rc = parse_error(&v, command, c, args[optind - 1 < n ? optind - 1 : n - 1]);
         } else {
