@@ -463,6 +463,18 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
         return stop_at_unit(f, l, job, written, programmed, stall_ms);
 
     uint32_t r0 = 0;
+    /* Where the loader is now (the host may not have looked for a while), then most of the
+     * time the rest takes asleep. */
+    uint8_t st[8];
+    bool running = dbg_read(f->dbg, l->ctrl + LDR_CB_RP, st, sizeof st) == STFLASH_OK &&
+                   le32_get(st + 4) == LDR_STATE_RUNNING;
+    if (running && le32_get(st) > programmed && le32_get(st) <= len) {
+        loader_pace_seen(&pace, le32_get(st));
+        flash_program_progress(f, addr + programmed, le32_get(st) - programmed);
+        programmed = le32_get(st);
+    }
+    if (running)
+        loader_pace_drain(&pace, len - programmed);
     rc = cm_wait_routine(f->dbg, job_timeout_ms(job, len - programmed), &r0);
     l->running = false;
     if (rc != STFLASH_OK)

@@ -7,12 +7,22 @@
 #define PACE_MIN_NS 400000u
 /* Longest single sleep: a loader that stopped is still noticed soon (its deadline is longer). */
 #define PACE_MAX_NS 50000000u
+/* Longest sleep before the end of a job: a loader that failed early is noticed at most this late.
+ */
+#define DRAIN_MAX_NS 500000000u
 
 static uint64_t now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void sleep_ns(uint64_t ns)
+{
+    struct timespec ts = {.tv_sec = (time_t)(ns / 1000000000u),
+                          .tv_nsec = (long)(ns % 1000000000u)};
+    nanosleep(&ts, NULL);
 }
 
 void loader_pace_start(struct loader_pace *p, uint32_t unit_us, uint32_t unit, uint32_t rp)
@@ -67,4 +77,19 @@ void loader_pace_wait(const struct loader_pace *p, uint32_t need, uint32_t in_ri
     struct timespec ts = {.tv_sec = (time_t)(ns / 1000000000u),
                           .tv_nsec = (long)(ns % 1000000000u)};
     nanosleep(&ts, NULL);
+}
+
+uint64_t loader_pace_drain_ns(const struct loader_pace *p, uint32_t left)
+{
+    uint64_t ns = (uint64_t)left * p->ns_per_byte * 3u / 4u;
+    if (ns > DRAIN_MAX_NS)
+        ns = DRAIN_MAX_NS;
+    return ns < PACE_MIN_NS ? 0 : ns;
+}
+
+void loader_pace_drain(const struct loader_pace *p, uint32_t left)
+{
+    uint64_t ns = loader_pace_drain_ns(p, left);
+    if (ns)
+        sleep_ns(ns);
 }

@@ -29,6 +29,12 @@ void loader_pace_seen(struct loader_pace *p, uint32_t rp);
 /* How long loader_pace_wait sleeps, in nanoseconds (0: not at all). */
 uint64_t loader_pace_delay_ns(const struct loader_pace *p, uint32_t need, uint32_t in_ring);
 
+/* Once everything is in the ring: sleeps part of the time the loader needs for the `left` bytes
+ * it still holds, before the host polls for its end (nothing is fed meanwhile, so no ring runs
+ * dry); loader_pace_drain_ns says how long. */
+void loader_pace_drain(const struct loader_pace *p, uint32_t left);
+uint64_t loader_pace_drain_ns(const struct loader_pace *p, uint32_t left);
+
 /* Sleeps part of the time the loader needs to program `need` more bytes, never more than a
  * quarter of what the `in_ring` bytes it holds take; nothing for waits too short to matter. */
 void loader_pace_wait(const struct loader_pace *p, uint32_t need, uint32_t in_ring);

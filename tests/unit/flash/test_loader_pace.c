@@ -78,6 +78,19 @@ static void test_the_ring_and_a_ceiling_bound_the_sleep(void **state)
     assert_int_equal(loader_pace_delay_ns(&p, 65536, 65536), 50u * MS);
 }
 
+static void test_the_drain_sleeps_most_of_what_is_left(void **state)
+{
+    (void)state;
+    struct loader_pace p;
+    loader_pace_start(&p, F1_UNIT_US, 2, 0);
+    loader_pace_seen_at(&p, 1000, p.mark_ns + 26250000u);
+    /* 4 KiB left at 26.25 us a byte: 107.5 ms, three quarters of it. */
+    assert_int_equal(loader_pace_drain_ns(&p, 4096), 4096u * 26250u * 3u / 4u);
+    /* Not bounded by a ring (nothing is fed any more), but by half a second. */
+    assert_int_equal(loader_pace_drain_ns(&p, 65536), 500u * MS);
+    assert_int_equal(loader_pace_drain_ns(&p, 16), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -86,6 +99,7 @@ int main(void)
         cmocka_unit_test(test_rates_outside_the_datasheet_are_bounded),
         cmocka_unit_test(test_short_waits_are_polled),
         cmocka_unit_test(test_the_ring_and_a_ceiling_bound_the_sleep),
+        cmocka_unit_test(test_the_drain_sleeps_most_of_what_is_left),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
