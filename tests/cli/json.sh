@@ -127,11 +127,15 @@ expect_err "Usage: stflash write"
 pass "usage errors (exit 2), a missing file (1) and no probe (3) as error objects; --help"
 
 # Streams and several boards refuse --json, naming the alternative.
-for c in gdbserver serve rtt swo "run $WORK/img.bin"; do
-    # shellcheck disable=SC2086
-    jfail 2 STFLASH_ERR_INVALID_ARG "${P[@]}" $c
+for c in gdbserver serve rtt swo; do
+    jfail 2 STFLASH_ERR_INVALID_ARG "${P[@]}" "$c"
     expect_err "does not go with"
 done
+# run: what follows FIRMWARE is the firmware's command line, so --json goes before it.
+expect_rc 2 "${P[@]}" --json run "$WORK/img.bin"
+schema error
+expect_json error.name STFLASH_ERR_INVALID_ARG
+expect_err "does not go with"
 jfail 2 STFLASH_ERR_INVALID_ARG "${P[@]}" read - 0x08000000 16
 expect_err "read into a FILE"
 jfail 2 STFLASH_ERR_INVALID_ARG --probe "sim:stm32f103c8,sim:stm32f103c8" erase
