@@ -57,7 +57,7 @@ server() {
 }
 server_stop() {
     kill -TERM "$SERVER_PID"
-    wait "$SERVER_PID" || true
+    wait_deadline "$SERVER_PID" 10 || [ $? -ne 124 ] || fail "$SERVER_PID did not end within 10 s of SIGTERM"
 }
 gdb_with() {
     timeout 120 gdb-multiarch -nx -batch -ex "set pagination off" -ex "set confirm off" \

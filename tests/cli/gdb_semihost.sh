@@ -82,7 +82,7 @@ grep -qxF "still=1" "$WORK/gdb2b.log" || fail "a call with a bad pointer did not
 expect_err "semihosting call not served: semihosting: SYS_WRITE0 cannot read 0xa0000000"
 pass "a call with a bad pointer: gdb sees the stop, the server says why"
 kill -TERM "$SERVER_PID"
-wait "$SERVER_PID" || true
+wait_deadline "$SERVER_PID" 10 || [ $? -ne 124 ] || fail "the gdb server did not end within 10 s of SIGTERM"
 
 # ---- without --semihosting: monitor semihosting on, files refused with the option named ----
 start_server
@@ -93,7 +93,7 @@ grep -qxF "exit=13" "$WORK/gdb3.log" || fail "exit code not 13"
 expect_err "give 'stflash gdbserver --semihosting-dir DIR'"
 pass "monitor semihosting on without a directory: console served, files refused (the fix named)"
 kill -TERM "$SERVER_PID"
-wait "$SERVER_PID" || true
+wait_deadline "$SERVER_PID" 10 || [ $? -ne 124 ] || fail "the gdb server did not end within 10 s of SIGTERM"
 
 # ---- stflash-st-util --semihosting, over USB (the stand-in libusb) ----
 [ -f "${STFLASH_LIBUSB_DIR:-}/libusb-1.0.so.0" ] || fail "no stand-in libusb in ${STFLASH_LIBUSB_DIR:-}: build the stflash_libusb target"

@@ -52,7 +52,7 @@ until grep -q "rtt: hello 4" "$WORK/out"; do
 done
 kill -INT "$rtt_pid"
 set +e
-wait "$rtt_pid"
+wait_deadline "$rtt_pid" 10
 RC=$?
 set -e
 [ "$RC" -eq 0 ] || fail "rtt stopped by SIGINT exited with $RC, expected 0"

@@ -92,7 +92,7 @@ stop_bg() {
     local pid
     for pid in "${BG_PIDS[@]}"; do
         kill -TERM "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+        wait_deadline "$pid" 10 2>&1 || true
     done
     BG_PIDS=()
 }

@@ -61,7 +61,7 @@ cleanup() {
     for pid in "${SIM_PIDS[@]}"; do
         if kill -0 "$pid" 2>/dev/null; then
             kill -TERM "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
+            wait_deadline "$pid" 10 || true
         fi
     done
     rm -rf "$WORK"
