@@ -300,13 +300,33 @@ static int check_in_pass(struct flash_dev *f, struct flash_loader *l,
  * nothing is polled, and the chunks grow to the largest. A chunk waits for room for FIRST_CHUNK
  * bytes (less in a small ring), and ends at a TAR block where it can.
  */
+static uint32_t chunk_max(const struct flash_loader *l)
+{
+    return l->ring_size / 2u < CHUNK_MAX ? l->ring_size / 2u : CHUNK_MAX;
+}
+
+static uint32_t chunk_first(const struct flash_loader *l)
+{
+    return FIRST_CHUNK < chunk_max(l) ? FIRST_CHUNK : chunk_max(l);
+}
+
+/* The smallest chunk worth a write at `written`: FIRST_CHUNK (less in a small ring), or what is
+ * left of the job or up to the ring's end. */
+static uint32_t chunk_least(const struct flash_loader *l, uint32_t written, uint32_t end)
+{
+    uint32_t least = chunk_first(l);
+    uint32_t to_ring_end = l->ring_size - (written & (l->ring_size - 1u));
+    if (least > end - written)
+        least = end - written;
+    return least < to_ring_end ? least : to_ring_end;
+}
+
 static uint32_t next_chunk(const struct flash_loader *l, uint32_t written, uint32_t programmed,
                            uint32_t end, uint32_t unit)
 {
     uint32_t in_ring = written - programmed, room = l->ring_size - in_ring;
-    uint32_t max = l->ring_size / 2u < CHUNK_MAX ? l->ring_size / 2u : CHUNK_MAX;
-    uint32_t least = FIRST_CHUNK < max ? FIRST_CHUNK : max;
-    uint32_t n = in_ring > least ? in_ring : least;
+    uint32_t max = chunk_max(l), least = chunk_least(l, written, end);
+    uint32_t n = in_ring > chunk_first(l) ? in_ring : chunk_first(l);
     if (n > max)
         n = max;
     uint32_t at = written & (l->ring_size - 1u);
@@ -316,7 +336,7 @@ static uint32_t next_chunk(const struct flash_loader *l, uint32_t written, uint3
         n = end - written;
     if (n > l->ring_size - at)
         n = l->ring_size - at;
-    if (n < least && n < end - written && n < l->ring_size - at)
+    if (n < least)
         return 0; /* too little room: the loader takes some first */
     uint32_t from = l->ring + at, stop = (from + n) & ~(TAR_BLOCK - 1u);
     if (stop > from && stop - from >= n / 2u)
@@ -330,15 +350,31 @@ static uint32_t next_chunk(const struct flash_loader *l, uint32_t written, uint3
 static uint32_t room_wanted(const struct flash_loader *l, uint32_t written, uint32_t programmed,
                             uint32_t end)
 {
-    uint32_t max = l->ring_size / 2u < CHUNK_MAX ? l->ring_size / 2u : CHUNK_MAX;
-    uint32_t want = FIRST_CHUNK < max ? FIRST_CHUNK : max;
-    uint32_t at = written & (l->ring_size - 1u);
-    if (want > end - written)
-        want = end - written;
-    if (want > l->ring_size - at)
-        want = l->ring_size - at;
-    uint32_t room = l->ring_size - (written - programmed);
+    uint32_t want = chunk_least(l, written, end), room = l->ring_size - (written - programmed);
     return want > room ? want - room : 0;
+}
+
+/* Reads the loader's progress (LDR_CB_RP) and state; progress up to `limit` bytes beyond
+ * *programmed is reported and taken. Returns the probe's status; *advanced says whether rp moved.
+ */
+static int read_progress(struct flash_dev *f, const struct flash_loader *l, uint32_t addr,
+                         uint32_t limit, struct loader_pace *pace, uint32_t *programmed,
+                         uint32_t *state, bool *advanced)
+{
+    uint8_t st[8];
+    *advanced = false;
+    int rc = dbg_read(f->dbg, l->ctrl + LDR_CB_RP, st, sizeof st);
+    if (rc != STFLASH_OK)
+        return rc;
+    uint32_t rp = le32_get(st);
+    *state = le32_get(st + 4);
+    if (rp > *programmed && rp <= limit) {
+        flash_program_progress(f, addr + *programmed, rp - *programmed);
+        *programmed = rp;
+        loader_pace_seen(pace, rp);
+        *advanced = true;
+    }
+    return STFLASH_OK;
 }
 
 int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
@@ -405,24 +441,16 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
         if (n == 0) {
             /* The ring is full: wait for the loader to take some. */
             loader_pace_wait(&pace, room_wanted(l, written, programmed, end), written - programmed);
-            uint8_t st[8];
-            rc = dbg_read(f->dbg, l->ctrl + LDR_CB_RP, st, sizeof st);
+            bool advanced;
+            rc = read_progress(f, l, addr, written, &pace, &programmed, &state, &advanced);
+            if (rc == STFLASH_OK && advanced)
+                rc = watchdog_reload(f->dbg, f->chip);
             if (rc != STFLASH_OK)
                 return abort_job(f, l,
                                  ctx_fail(f->ctx, rc, "cannot program 0x%08x-0x%08x: %s", addr,
                                           addr + len - 1u, last_error(f)));
-            uint32_t rp = le32_get(st);
-            state = le32_get(st + 4);
-            if (rp > programmed && rp <= written) {
-                rc = watchdog_reload(f->dbg, f->chip);
-                if (rc != STFLASH_OK)
-                    return abort_job(f, l,
-                                     ctx_fail(f->ctx, rc, "cannot program 0x%08x-0x%08x: %s", addr,
-                                              addr + len - 1u, last_error(f)));
-                flash_program_progress(f, addr + programmed, rp - programmed);
-                programmed = rp;
+            if (advanced) {
                 moved = now_ms();
-                loader_pace_seen(&pace, rp);
             } else if (state == LDR_STATE_RUNNING && now_ms() - moved > stall_ms) {
                 /* A loader that stopped taking data because the chip was reset under it (a
                  * watchdog the freeze bits no longer hold, NRST, a supply dip) says so:
@@ -465,15 +493,9 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
     uint32_t r0 = 0;
     /* Where the loader is now (the host may not have looked for a while), then most of the
      * time the rest takes asleep. */
-    uint8_t st[8];
-    bool running = dbg_read(f->dbg, l->ctrl + LDR_CB_RP, st, sizeof st) == STFLASH_OK &&
-                   le32_get(st + 4) == LDR_STATE_RUNNING;
-    if (running && le32_get(st) > programmed && le32_get(st) <= len) {
-        loader_pace_seen(&pace, le32_get(st));
-        flash_program_progress(f, addr + programmed, le32_get(st) - programmed);
-        programmed = le32_get(st);
-    }
-    if (running)
+    bool advanced;
+    if (read_progress(f, l, addr, len, &pace, &programmed, &state, &advanced) == STFLASH_OK &&
+        state == LDR_STATE_RUNNING)
         loader_pace_drain(&pace, len - programmed);
     rc = cm_wait_routine(f->dbg, job_timeout_ms(job, len - programmed), &r0);
     l->running = false;

@@ -9,34 +9,27 @@ stflash(1) and a section in docs/cli.md; every option a command's --help lists i
 stflash(1) and docs/cli.md; every option the man page's SYNOPSIS shows for a command is one its
 --help lists.
 """
+import importlib.util
+import os
 import re
-import subprocess
 import sys
+
+# The command list and the help texts as scripts/gen-cli-docs.py reads them.
+_spec = importlib.util.spec_from_file_location(
+    "gen_cli_docs", os.path.join(os.path.dirname(__file__), "../../scripts/gen-cli-docs.py"))
+gen = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(gen)
 
 stflash, man_path, md_path = sys.argv[1:4]
 failures = []
 
 
 def run_help(*args):
-    out = subprocess.run([stflash, *args, "--help"], capture_output=True, text=True)
-    if out.returncode != 0:
-        failures.append(f"stflash {' '.join(args)} --help exited with {out.returncode}")
-    return out.stdout
+    return gen.help_text(stflash, *args)  # exits naming the command when its --help fails
 
 
 main_help = run_help()
-commands = []
-for line in main_help.split("Commands:\n", 1)[1].split("\n\n", 1)[0].splitlines():
-    words = line.split()
-    if not words:
-        continue
-    if words[0] == "mem":
-        commands.append(("mem", words[1]))
-    elif len(words) > 2 and words[1] == "|":  # "halt | resume"
-        commands += [(words[0],), (words[2],)]
-    else:
-        commands.append((words[0],))
-commands = list(dict.fromkeys(commands))
+commands = gen.commands(stflash)
 if len(commands) < 15:
     failures.append(f"only {len(commands)} commands found in stflash --help: {commands}")
 

@@ -9,33 +9,23 @@ command -v gdb-multiarch >/dev/null || fail "gdb-multiarch not found: install th
 gdb_session() {
     timeout 120 gdb-multiarch -nx -batch -ex "set pagination off" -ex "set confirm off" \
         -ex "target extended-remote :$GDB_PORT" "$@" >"$WORK/out" 2>&1 || true
-    kill -TERM "$SERVER_PID"
-    wait "$SERVER_PID" || true
+    stop_gdbserver
 }
 line() { grep -qxF -- "$1" "$WORK/out" || fail "expected the line \"$1\" from gdb"; }
 # The reply gdb printed to the packet sent just before.
 reply_to() { grep -A1 -F "sending: $1" "$WORK/out" | sed -n 's/^received: "\(.*\)"$/\1/p'; }
 
-# adds r0, #1; adds r1, #1; b back to the first (Thumb: 0x3001, 0x3101, 0xe7fc) at 0x10000000.
-cat >"$WORK/ccm.gdb" <<'GDB'
-info mem
-set {short}0x10000000 = 0x3001
-set {short}0x10000002 = 0x3101
-set {short}0x10000004 = 0xe7fc
-set $r0 = 0
-set $r1 = 0
-set $pc = 0x10000000
-break *0x10000002
-continue
-printf "C1 pc=%#x r0=%u r1=%u\n", $pc, $r0, $r1
-continue
-printf "C2 pc=%#x r0=%u r1=%u\n", $pc, $r0, $r1
+{
+    echo "info mem"
+    loop_code_gdb 0x10000000 C
+    cat <<'GDB'
 delete
 maint packet Z0,10000002,2
 maint packet m10000002,2
 maint packet z0,10000002,2
 maint packet m10000002,2
 GDB
+} >"$WORK/ccm.gdb"
 
 # ---- F303 (8 KiB CCM SRAM): BKPT written in the CCM, the original back on z0 ----
 start_gdbserver --probe "sim:stm32f303vc,state=$WORK/f3.state"

@@ -13,19 +13,11 @@ elf="$STFLASH_FW_DIR/gdb_target.elf"
 [ -f "$elf" ] || fail "no $elf: build the firmware"
 
 SERVER_PID=""
-# serve SELECTOR: a gdbserver on a free port; sets PORT.
+# serve SELECTOR: a gdbserver on a free port (the one before it stopped); sets PORT.
 serve() {
-    [ -n "$SERVER_PID" ] && { kill "$SERVER_PID"; wait "$SERVER_PID" || true; }
-    "$STFLASH" --probe "$1" gdbserver --port 0 >"$WORK/server.out" 2>"$WORK/server.err" &
-    SERVER_PID=$!
-    SIM_PIDS+=("$SERVER_PID")
-    local deadline=$((SECONDS + 20))
-    until grep -q "listening for gdb on 127.0.0.1:" "$WORK/server.out" 2>/dev/null; do
-        kill -0 "$SERVER_PID" 2>/dev/null || fail "stflash gdbserver exited: $(cat "$WORK/server.err")"
-        [ $SECONDS -lt $deadline ] || fail "stflash gdbserver not listening after 20 s"
-        sleep 0.05
-    done
-    PORT=$(sed -n 's/^listening for gdb on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$WORK/server.out")
+    [ -n "$SERVER_PID" ] && stop_gdbserver
+    start_gdbserver --probe "$1"
+    PORT=$GDB_PORT
 }
 # gdb_run LOG ARGS...: gdb-multiarch in batch mode (each -ex runs even when one before failed).
 gdb_run() {
@@ -123,20 +115,10 @@ grep -qF "Cortex-M4 with FPU" "$WORK/out" || fail "monitor info does not name th
 pass "Cortex-M4F: s0-s31 (through d0-d15) and fpscr; the F4 sectors in the memory map"
 
 # ---- software breakpoints in RAM: code running from SRAM (F103) ----
-# adds r0, #1; adds r1, #1; b back to the first (Thumb: 0x3001, 0x3101, 0xe7fc) at 0x20002000.
 serve "sim:stm32f103cb,state=$WORK/ram.state"
-cat >"$WORK/ram.gdb" <<'GDB'
-set {short}0x20002000 = 0x3001
-set {short}0x20002002 = 0x3101
-set {short}0x20002004 = 0xe7fc
-set $r0 = 0
-set $r1 = 0
-set $pc = 0x20002000
-break *0x20002002
-continue
-printf "B1 pc=%#x r0=%u r1=%u\n", $pc, $r0, $r1
-continue
-printf "B2 pc=%#x r0=%u r1=%u\n", $pc, $r0, $r1
+{
+    loop_code_gdb 0x20002000 B
+    cat <<'GDB'
 delete
 printf "M after delete=%#x\n", *(unsigned short *)0x20002002
 maint packet Z0,20002002,2
@@ -146,6 +128,7 @@ maint packet m20002002,2
 maint packet Z0,20002004,2
 disconnect
 GDB
+} >"$WORK/ram.gdb"
 gdb_run "$WORK/ram.log" -x "$WORK/ram.gdb"
 line "B1 pc=0x20002002 r0=1 r1=0"
 line "B2 pc=0x20002002 r0=2 r1=1"

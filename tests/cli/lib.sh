@@ -164,11 +164,30 @@ start_gdbserver() {
     "$STFLASH" "$@" gdbserver --port 0 >"$WORK/server.out" 2>"$WORK/server.err" &
     SERVER_PID=$!
     SIM_PIDS+=("$SERVER_PID")
-    local deadline=$((SECONDS + 10))
+    local deadline=$((SECONDS + 20))
     until grep -q "listening for gdb" "$WORK/server.out" 2>/dev/null; do
         kill -0 "$SERVER_PID" 2>/dev/null || fail "gdbserver exited: $(cat "$WORK/server.err")"
-        [ $SECONDS -lt $deadline ] || fail "gdbserver not listening after 10 s"
+        [ $SECONDS -lt $deadline ] || fail "gdbserver not listening after 20 s"
         sleep 0.05
     done
     GDB_PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\) (target.*/\1/p' "$WORK/server.out")
+}
+
+# stop_gdbserver: ends the server start_gdbserver started; one that outlives SIGTERM by 10 s fails.
+stop_gdbserver() {
+    kill -TERM "$SERVER_PID"
+    wait_deadline "$SERVER_PID" 10 || [ $? -ne 124 ] || fail "the gdb server did not end within 10 s of SIGTERM"
+}
+
+# loop_code_gdb ADDR TAG: gdb commands that store a three-instruction loop at ADDR (adds r0, #1;
+# adds r1, #1; b back: Thumb 0x3001, 0x3101, 0xe7fc), run it from ADDR with a breakpoint on its
+# second instruction, and print "TAG1 pc=... r0=... r1=..." and "TAG2 ..." at the two stops.
+loop_code_gdb() {
+    local a=$(($1))
+    printf 'set {short}%#x = 0x3001\nset {short}%#x = 0x3101\nset {short}%#x = 0xe7fc\n' \
+        "$a" $((a + 2)) $((a + 4))
+    printf 'set $r0 = 0\nset $r1 = 0\nset $pc = %#x\nbreak *%#x\n' "$a" $((a + 2))
+    for i in 1 2; do
+        printf 'continue\nprintf "%s%d pc=%%#x r0=%%u r1=%%u\\n", $pc, $r0, $r1\n' "$2" "$i"
+    done
 }

@@ -135,25 +135,27 @@ pass "run --rtt: RTT up channel 0 streamed to stdout (block by ELF symbol or fou
 # those still in the buffer at the exit too, and the firmware's status ----
 rtt_exit="$STFLASH_FW_DIR/rtt_exit.elf"
 [ -f "$rtt_exit" ] || fail "no $rtt_exit: build the firmware"
-for i in $(seq 0 39); do printf 'rtt: line %02d\n' "$i"; done >"$WORK/want"
-expect_ok "${sim[@]}" run --rtt --timeout 20 "$rtt_exit" 40 0
-cmp -s "$WORK/want" "$WORK/out" || fail "run --rtt, exit 0: $(diff "$WORK/want" "$WORK/out")"
-expect_rc 3 "${sim[@]}" run --rtt --timeout 20 "$rtt_exit" 40 3
-cmp -s "$WORK/want" "$WORK/out" || fail "run --rtt, exit 3: $(diff "$WORK/want" "$WORK/out")"
-expect_err "the firmware exited with code 3"
+# rtt_exit_run LINES STATUS [ARGS...]: run --rtt of rtt_exit.elf with ARGS (default: LINES
+# STATUS); every one of its LINES lines shown, the firmware's STATUS the exit status.
+rtt_exit_run() {
+    local lines=$1 status=$2 i
+    shift 2
+    [ $# -gt 0 ] || set -- "$lines" "$status"
+    for ((i = 0; i < lines; i++)); do printf 'rtt: line %02d\n' "$i"; done >"$WORK/want"
+    expect_rc "$status" "${sim[@]}" run --rtt --timeout 20 "$rtt_exit" "$@"
+    cmp -s "$WORK/want" "$WORK/out" ||
+        fail "run --rtt rtt_exit.elf $*: $(diff "$WORK/want" "$WORK/out"; cat "$WORK/err")"
+    [ "$status" = 0 ] || expect_err "the firmware exited with code $status"
+}
+rtt_exit_run 40 0
+rtt_exit_run 40 3
 # Three lines fit the buffer: the firmware exits before the block is first looked for.
-printf 'rtt: line 00\nrtt: line 01\nrtt: line 02\n' >"$WORK/want"
-expect_ok "${sim[@]}" run --rtt --timeout 20 "$rtt_exit" 3 0
-cmp -s "$WORK/want" "$WORK/out" || fail "run --rtt, 3 lines then exit: $(diff "$WORK/want" "$WORK/out")"
-expect_rc 5 "${sim[@]}" run --rtt --timeout 20 "$rtt_exit" 3 5
-cmp -s "$WORK/want" "$WORK/out" || fail "run --rtt, 3 lines then exit 5: $(diff "$WORK/want" "$WORK/out")"
+rtt_exit_run 3 0
+rtt_exit_run 3 5
 pass "run --rtt: a firmware that logs through RTT and exits (0, 3, 5): all its lines, its status"
 
 # ---- everything after FIRMWARE is the firmware's command line, options too (Cargo's runner
 # passes `RUNNER EXE ARGS...`); a -- right after FIRMWARE is dropped ----
-printf 'rtt: line 00\nrtt: line 01\n' >"$WORK/want"
-expect_ok "${sim[@]}" run --rtt --timeout 20 "$rtt_exit" 2 -x --timeout
-cmp -s "$WORK/want" "$WORK/out" || fail "run FIRMWARE 2 -x --timeout: $(cat "$WORK/out" "$WORK/err")"
-expect_rc 6 "${sim[@]}" run --rtt --timeout 20 "$rtt_exit" -- 2 6
-cmp -s "$WORK/want" "$WORK/out" || fail "run FIRMWARE -- 2 6: $(cat "$WORK/out" "$WORK/err")"
+rtt_exit_run 2 0 2 -x --timeout
+rtt_exit_run 2 6 -- 2 6
 pass "run: the arguments after FIRMWARE are the firmware's, '-x' and '--timeout' too; one -- dropped"
