@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "g0_l4.h"
 #include "gpio.h"
 #include "target.h"
 
@@ -25,62 +26,12 @@
 #define L4_GPIO_BASE 0x48000000u
 #define GPIO_PORTS 6u /* A..F (the L4's G and H read as zero) */
 
-/* RCC registers by offset (RM0444 §5.4, RM0351 §6.4). */
-#define RCC_CR 0x00u
-#define RCC_CFGR 0x08u
-#define RCC_PLLCFGR 0x0Cu
-#define G0_RCC_IOPENR 0x34u
-#define G0_RCC_CSR 0x60u
-#define L4_RCC_AHB2ENR 0x4Cu
-#define L4_RCC_CSR 0x94u
-
-#define HSI16_HZ 16000000u
-#define HSI48_HZ 48000000u
-#define HSE_HZ 8000000u     /* the Nucleo boards' 8 MHz from the ST-LINK's MCO */
-#define G4_HSE_HZ 24000000u /* the 24 MHz crystal of the Nucleo-G474RE (UM2505 §6.7.1) */
-#define WB_HSE_HZ 32000000u /* the 32 MHz HSE32 crystal of the Nucleo-WB55RG (UM2435 §7.6) */
+#define PWR_BASE 0x40007000u
 #define SWD_MODER_MASK 0x3C000000u /* PA13, PA14 */
 #define LED_PIN                                                                                    \
     5u /* PA5: LD4 on the Nucleo-G071RB (UM2324), LD2 on the                                       \
           Nucleo-L476RG (UM1724) and Nucleo-G474RE (UM2505); PB5:                                  \
           LED1 on the Nucleo-WB55RG (UM2435) */
-
-static bool is_g0(const struct sim_target *t)
-{
-    return t->family == &sim_family_g0 || t->family == &sim_family_g0b1 ||
-           t->family == &sim_family_c0;
-}
-
-static bool is_c0(const struct sim_target *t)
-{
-    return t->family == &sim_family_c0;
-}
-
-static bool is_wl(const struct sim_target *t)
-{
-    return t->family == &sim_family_wl;
-}
-
-static bool is_g4(const struct sim_target *t)
-{
-    return t->family == &sim_family_g4;
-}
-
-static bool is_wb(const struct sim_target *t)
-{
-    return t->family == &sim_family_wb;
-}
-
-/* RCC and the flash registers on AHB4 at 0x58000000 (WB) or AHB3 (WL: RM0453 memory map). */
-static bool is_wb_wl(const struct sim_target *t)
-{
-    return is_wb(t) || is_wl(t);
-}
-
-static uint32_t hse_hz(const struct sim_target *t)
-{
-    return is_g4(t) ? G4_HSE_HZ : is_wb_wl(t) ? WB_HSE_HZ : HSE_HZ;
-}
 
 /* The port of the board's LED: GPIOB on the Nucleo-WB55RG and Nucleo-WL55JC, GPIOA elsewhere. */
 static unsigned led_port(const struct sim_target *t)
@@ -92,16 +43,6 @@ static unsigned led_port(const struct sim_target *t)
 static unsigned led_pin(const struct sim_target *t)
 {
     return is_wl(t) ? 15u : LED_PIN;
-}
-
-static uint32_t *rcc(struct sim_target *t, uint32_t off)
-{
-    return &t->per.rcc[off / 4u];
-}
-
-static uint32_t rcc_csr_off(const struct sim_target *t)
-{
-    return is_g0(t) ? G0_RCC_CSR : L4_RCC_CSR;
 }
 
 /* GPIOA after reset (RM0444 §7.4.1, RM0351 §8.4.1): analog mode but PA13 (SWDIO) and PA14
@@ -116,62 +57,6 @@ static bool led_on(const struct sim_target *t)
     return t->per.gpio[led_port(t)][GPIO_ODR] & (1u << led_pin(t));
 }
 
-/* MSI ranges 0-11 (RM0351 §6.4.1). */
-static const uint32_t msi_hz[12] = {100000u,  200000u,  400000u,   800000u,   1000000u,  2000000u,
-                                    4000000u, 8000000u, 16000000u, 24000000u, 32000000u, 48000000u};
-
-static uint32_t pll_hz(struct sim_target *t, uint32_t src_hz)
-{
-    uint32_t pll = *rcc(t, RCC_PLLCFGR);
-    /* PLLM [6:4] + 1; [7:4] + 1 on the G4 (RM0440 §7.4.4). */
-    uint32_t m = ((pll >> 4) & (is_g4(t) ? 0xFu : 7u)) + 1u, n = (pll >> 8) & 0x7Fu;
-    /* PLLR: G0 and WB [31:29] + 1 (RM0444 §5.4.4, RM0434 §7.4.4); L4 and G4 [26:25],
-     * (R + 1) * 2 (RM0351 §6.4.4, RM0440 §7.4.4). */
-    uint32_t r = is_g0(t) || is_wb_wl(t) ? ((pll >> 29) & 7u) + 1u : (((pll >> 25) & 3u) + 1u) * 2u;
-    return n ? (uint32_t)((uint64_t)src_hz * n / m / r) : src_hz;
-}
-
-static uint32_t core_clock_hz(struct sim_target *t)
-{
-    uint32_t cr = *rcc(t, RCC_CR), cfgr = *rcc(t, RCC_CFGR), sysclk;
-    uint32_t range = ((cr & 8u) ? (cr >> 4) : (*rcc(t, L4_RCC_CSR) >> 8)) & 0xFu; /* MSIRGSEL */
-    uint32_t msi = msi_hz[range < 12u ? range : 11u];
-    if (is_g0(t)) {
-        /* HSIDIV; the C0's HSI runs at 48 MHz (RM0490 RCC: HSI48) */
-        uint32_t hsisys = (is_c0(t) ? HSI48_HZ : HSI16_HZ) >> ((cr >> 11) & 7u);
-        switch ((cfgr >> 3) & 7u) { /* SWS */
-        case 1:
-            sysclk = hse_hz(t);
-            break;
-        case 2:
-            sysclk = pll_hz(t, (*rcc(t, RCC_PLLCFGR) & 3u) == 3u ? hse_hz(t) : HSI16_HZ);
-            break;
-        default:
-            sysclk = hsisys;
-            break;
-        }
-    } else {
-        uint32_t src = *rcc(t, RCC_PLLCFGR) & 3u;
-        switch ((cfgr >> 2) & 3u) { /* SWS */
-        case 1:
-            sysclk = HSI16_HZ;
-            break;
-        case 2:
-            sysclk = hse_hz(t);
-            break;
-        case 3:
-            sysclk = pll_hz(t, src == 1 ? msi : src == 3 ? hse_hz(t) : HSI16_HZ);
-            break;
-        default:
-            sysclk = msi;
-            break;
-        }
-    }
-    uint32_t hpre = (cfgr >> (is_g0(t) ? 8 : 4)) & 0xFu;
-    static const uint16_t ahb_div[8] = {2, 4, 8, 16, 64, 128, 256, 512};
-    return (hpre & 8u) ? sysclk / ahb_div[hpre & 7u] : sysclk;
-}
-
 static void periph_reset(struct sim_target *t)
 {
     struct sim_periph *p = &t->per;
@@ -182,27 +67,7 @@ static void periph_reset(struct sim_target *t)
     uint32_t dbgmcu_cr = p->dbgmcu_cr, fz0 = p->dbgmcu_fz[0], fz1 = p->dbgmcu_fz[1];
 
     memset(p, 0, sizeof *p);
-    if (is_c0(t)) {
-        /* HSION, HSIRDY; HSIDIV /4: HSISYS 12 MHz (RM0490 RCC_CR) */
-        *rcc(t, RCC_CR) = 0x00001500u;
-        *rcc(t, 0x38u) = 0x00000100u;                  /* RCC_AHBENR: FLASHEN */
-        *rcc(t, G0_RCC_CSR) = csr ? csr : 0x0C000000u; /* RCC_CSR2: PWRRSTF | PINRSTF */
-    } else if (is_g0(t)) {
-        *rcc(t, RCC_CR) = 0x00000500u;                 /* HSION, HSIRDY; HSISYS = HSI16 */
-        *rcc(t, 0x38u) = 0x00000100u;                  /* RCC_AHBENR: FLASHEN */
-        *rcc(t, G0_RCC_CSR) = csr ? csr : 0x0C000000u; /* PWRRSTF | PINRSTF */
-    } else if (is_g4(t)) {
-        /* RM0440 §7.4.1, §7.4.3: HSION, HSIRDY; SW = SWS = HSI16 (there is no MSI). */
-        *rcc(t, RCC_CR) = 0x00000500u;
-        *rcc(t, RCC_CFGR) = 0x00000005u;
-        *rcc(t, 0x48u) = 0x00000100u;                  /* RCC_AHB1ENR: FLASHEN */
-        *rcc(t, L4_RCC_CSR) = csr ? csr : 0x0C000000u; /* BORRSTF | PINRSTF */
-    } else {
-        *rcc(t, RCC_CR) = 0x00000063u;                 /* MSION, MSIRDY, MSIRANGE 6 (4 MHz) */
-        *rcc(t, 0x48u) = 0x00000100u;                  /* RCC_AHB1ENR: FLASHEN */
-        *rcc(t, L4_RCC_CSR) = csr ? csr : 0x0C000600u; /* BORRSTF | PINRSTF, MSISRANGE 6 */
-    }
-    *rcc(t, RCC_PLLCFGR) = 0x00001000u;
+    rcc_g0l4_reset(t, csr);
     for (unsigned port = 0; port < GPIO_PORTS; port++)
         p->gpio[port][GPIO_MODER] = 0xFFFFFFFFu;
     p->gpio[0][GPIO_MODER] = gpioa_moder_reset(t);
@@ -217,49 +82,6 @@ static void periph_reset(struct sim_target *t)
     p->dbgmcu_cr = dbgmcu_cr;
     p->dbgmcu_fz[0] = fz0;
     p->dbgmcu_fz[1] = fz1;
-    cortexm_set_clock_hz(t, core_clock_hz(t));
-}
-
-static void rcc_write(struct sim_target *t, uint32_t off, uint32_t val)
-{
-    switch (off) {
-    case RCC_CR: {
-        /* Oscillators and the PLL report ready at once: start-up time is not modelled. MSI
-         * (bit 0 -> 1, L4 and WB), HSI16 (8 -> 10), HSE (16 -> 17), PLL (24 -> 25). */
-        uint32_t ready = 0;
-        if (!is_g0(t) && !is_g4(t) && (val & 1u))
-            ready |= 1u << 1;
-        if ((val & (1u << 8)) || is_g0(t))
-            ready |= 1u << 10;
-        if (val & (1u << 16))
-            ready |= 1u << 17;
-        if (val & (1u << 24))
-            ready |= 1u << 25;
-        *rcc(t, RCC_CR) = (val & ~((1u << 1) | (1u << 10) | (1u << 17) | (1u << 25))) | ready |
-                          (is_g0(t) ? 1u << 8 : 0);
-        cortexm_set_clock_hz(t, core_clock_hz(t));
-        break;
-    }
-    case RCC_CFGR: {
-        /* SWS follows SW: G0 SW [2:0] -> SWS [5:3]; L4 SW [1:0] -> SWS [3:2]. */
-        uint32_t v =
-            is_g0(t) ? (val & ~0x38u) | ((val & 7u) << 3) : (val & ~0xCu) | ((val & 3u) << 2);
-        *rcc(t, RCC_CFGR) = v;
-        cortexm_set_clock_hz(t, core_clock_hz(t));
-        break;
-    }
-    default:
-        if (off == rcc_csr_off(t)) { /* RMVF (bit 23) clears the reset flags */
-            uint32_t *csr = rcc(t, off);
-            *csr = (val & (1u << 23)) ? *csr & 0x00FFFFFFu
-                                      : (*csr & 0xFE000000u) | (val & 0x00FFFFFFu);
-        } else {
-            *rcc(t, off) = val;
-        }
-        if (off == RCC_PLLCFGR)
-            cortexm_set_clock_hz(t, core_clock_hz(t));
-        break;
-    }
 }
 
 static void gpio_set_odr(struct sim_target *t, unsigned port, uint32_t odr)
@@ -339,11 +161,13 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
             return SIM_BUS_OK;
         }
         if (rd)
-            *rd = *rcc(t, off);
+            *rd = rcc_g0l4_read(t, off);
         else
-            rcc_write(t, off, *wr);
+            rcc_g0l4_write(t, off, *wr);
         return SIM_BUS_OK;
     }
+    if (block == PWR_BASE && !is_wb_wl(t) && !is_c0(t))
+        return rcc_g0l4_pwr_access(t, off, rd, wr);
     if (block == (is_wb_wl(t) ? WB_FLASH_REGS : FLASH_REGS))
         return rd ? l4_flash_read(t, off, rd) : l4_flash_write(t, off, *wr, who);
     if (block >= gpio && block < gpio + GPIO_PORTS * 0x400u) {
@@ -421,6 +245,7 @@ const struct sim_family sim_family_g0 = {
     .periph_reset = periph_reset,
     .periph_access = periph_access,
     .reset_cause = reset_cause,
+    .periph_update = rcc_g0l4_settle,
     .led = "pa5",
     .led_on = led_on,
 };
@@ -467,6 +292,7 @@ const struct sim_family sim_family_g0b1 = {
     .periph_reset = periph_reset,
     .periph_access = periph_access,
     .reset_cause = reset_cause,
+    .periph_update = rcc_g0l4_settle,
     .led = "pa5",
     .led_on = led_on,
 };
@@ -511,6 +337,7 @@ const struct sim_family sim_family_l4 = {
     .periph_reset = periph_reset,
     .periph_access = periph_access,
     .reset_cause = reset_cause,
+    .periph_update = rcc_g0l4_settle,
     .led = "pa5",
     .led_on = led_on,
 };
@@ -569,6 +396,7 @@ const struct sim_family sim_family_g4 = {
     .periph_reset = periph_reset,
     .periph_access = periph_access,
     .reset_cause = reset_cause,
+    .periph_update = rcc_g0l4_settle,
     .led = "pa5",
     .led_on = led_on,
 };
@@ -615,6 +443,7 @@ const struct sim_family sim_family_wb = {
     .periph_reset = periph_reset,
     .periph_access = periph_access,
     .reset_cause = reset_cause,
+    .periph_update = rcc_g0l4_settle,
     .led = "pb5",
     .led_on = led_on,
 };
@@ -665,6 +494,7 @@ const struct sim_family sim_family_wl = {
     .periph_reset = periph_reset,
     .periph_access = periph_access,
     .reset_cause = reset_cause,
+    .periph_update = rcc_g0l4_settle,
     .led = "pb15",
     .led_on = led_on,
 };
@@ -706,6 +536,7 @@ const struct sim_family sim_family_c0 = {
     .periph_reset = periph_reset,
     .periph_access = periph_access,
     .reset_cause = reset_cause,
+    .periph_update = rcc_g0l4_settle,
     .led = "pa5",
     .led_on = led_on,
 };

@@ -35,6 +35,7 @@
 
 #include "core/le.h"
 #include "flash_ctl.h"
+#include "g0_l4.h"
 #include "target.h"
 
 #define REG_ACR 0x00u
@@ -587,7 +588,9 @@ enum sim_bus_result l4_flash_write(struct sim_target *t, uint32_t off, uint32_t 
     }
     switch (off) {
     case REG_ACR:
-        f->acr = val & 0x00007F07u;
+        /* LATENCY [2:0]; [3:0] on the G4 (RM0440 §3.7.1) */
+        f->acr = val & (is_g4(t) ? 0x00007F0Fu : 0x00007F07u);
+        rcc_g0l4_check_timing(t);
         return SIM_BUS_OK;
     case REG_KEYR:
         if (!(f->cr & CR_LOCK))

@@ -60,7 +60,7 @@ static void usage(FILE *out)
           "  --boot0               BOOT0 high: the chip boots its system memory\n"
           "  --wdg-hw              option bit WDG_SW = 0: the watchdog runs from every reset\n"
           "  --no-hse              F0/F1/F3: no HSE clock (no crystal): HSERDY never sets\n"
-          "  --pll-no-lock         F0/F1/F3: the PLL never locks (PLLRDY never sets)\n"
+          "  --pll-no-lock         F0/F1/F3, G0/L4: the PLL never locks (PLLRDY never sets)\n"
           "  --voltage V           target supply in volts (default 3.3; 0 = unpowered)\n"
           "  --probe v2|v2-1|v3|v1 probe model (default v2: 0483:3748, firmware V2J37S7; v1:\n"
           "                        the STM32VLDiscovery's ST-LINK/V1, 0483:3744, V1J13S0)\n"

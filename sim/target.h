@@ -88,7 +88,7 @@ struct sim_target_config {
     uint32_t secure_page;    /* WB, WL: CPU2's secure area from this flash page (FLASH_SFR.SFSA;
                                 on the WL with OPTR.ESE); 0: as the family ships */
     bool no_hse;             /* F0/F1/F3: no clock for the HSE (no crystal): HSERDY never sets */
-    bool pll_no_lock;        /* F0/F1/F3: the PLL never locks (PLLRDY never sets) */
+    bool pll_no_lock;        /* F0/F1/F3, G0/L4: the PLL never locks (PLLRDY never sets) */
     uint32_t uid_index;      /* the board's place in its daemon: boards of one daemon get
                                 different unique IDs (0 keeps the chip's base ID) */
 };
@@ -252,7 +252,7 @@ struct sim_periph {
                                G0/L4: by offset / 4 */
     uint32_t gpio[11][11];  /* F1: GPIOA..E CRL .. LCKR; F0/F3: GPIOA..F MODER .. BRR;
                                F4: GPIOA..K MODER .. AFRH */
-    uint32_t pwr[2];        /* F4: PWR_CR, PWR_CSR */
+    uint32_t pwr[2];        /* F4: PWR_CR, PWR_CSR; G0/L4/G4: PWR_CR1 */
     uint32_t afio[8];       /* F1 AFIO */
     uint32_t syscfg[8];     /* F0/F3 SYSCFG */
     uint32_t dbgmcu_cr;     /* DBGMCU_CR, reset by power-on only */
@@ -264,8 +264,8 @@ struct sim_periph {
     sim_ps adc_next;         /* time of the next conversion in continuous mode */
     sim_ps hsi_ready_at;     /* F0/F1/F3: when HSIRDY, HSERDY, PLLRDY set (UINT64_MAX: off, */
     sim_ps hse_ready_at;     /* or never on this board; sim/rcc_f0f1f3.c) */
-    sim_ps pll_ready_at;
-    uint64_t led_toggles; /* changes of the board's user LED seen */
+    sim_ps pll_ready_at;     /* (and G0/L4: sim/rcc_g0_l4.c) */
+    uint64_t led_toggles;    /* changes of the board's user LED seen */
     sim_ps led_last_toggle;
 };
 
@@ -510,6 +510,15 @@ void rcc_f0f1f3_settle(struct sim_target *t); /* start-up times passed, pending 
 void rcc_f0f1f3_write_cr(struct sim_target *t, uint32_t val);
 void rcc_f0f1f3_write_cfgr(struct sim_target *t, uint32_t val);
 void rcc_f0f1f3_write_cfgr2(struct sim_target *t, uint32_t val);
+/* rcc_g0_l4.c: RCC and PWR_CR1 of the G0, C0, L4, G4, WB and WL (offsets from RCC's base) */
+void rcc_g0l4_reset(struct sim_target *t, uint32_t csr); /* csr: RCC_CSR's flags to keep */
+void rcc_g0l4_settle(struct sim_target *t);
+uint32_t rcc_g0l4_read(struct sim_target *t, uint32_t off);
+void rcc_g0l4_write(struct sim_target *t, uint32_t off, uint32_t val);
+enum sim_bus_result rcc_g0l4_pwr_access(struct sim_target *t, uint32_t off, uint32_t *rd,
+                                        const uint32_t *wr);
+/* HCLK, FLASH_ACR LATENCY or the voltage range changed: the flash is misread when too fast. */
+void rcc_g0l4_check_timing(struct sim_target *t);
 
 /* l5u5_flash.c: the non-secure flash registers of the L5 and U5 */
 enum sim_bus_result h5_flash_read(struct sim_target *t, uint32_t off, uint32_t *val);

@@ -17,6 +17,7 @@
 
 struct flash_dev;
 struct flash_family;
+struct flash_clock_recipe;
 
 /* A flash driver: one flash-controller style. The engine calls it with whole erase units of the
  * map and ranges of whole program units only. */
@@ -68,10 +69,15 @@ struct flash_stage {
 };
 
 /* What flash/clock.c changed for the routines of the job under way, and must put back. */
+#define FLASH_CLOCK_REGS 6
 struct flash_clock {
-    bool tried;  /* the job's first routine looked at the clock */
-    bool raised; /* the registers below are to be put back */
-    uint32_t cr, cfgr, acr;
+    bool tried;    /* the job's first routine looked at the clock */
+    unsigned done; /* steps of the recipe written: to be put back */
+    const struct flash_clock_recipe *recipe;
+    unsigned n;                       /* registers the recipe touches */
+    uint32_t reg[FLASH_CLOCK_REGS];   /* their addresses */
+    uint32_t saved[FLASH_CLOCK_REGS]; /* their values before the job */
+    uint32_t now[FLASH_CLOCK_REGS];   /* what was last written */
 };
 
 struct flash_dev {

@@ -402,6 +402,7 @@ const struct flash_family flash_family_l4 = {
     .name = "L4-style",
     .ctrl = STFLASH_CTRL_L4_STYLE,
     .driver = &flash_driver_l4,
+    .clock_recipes = flash_clock_l4_style,
     .protection = l4_protection,
     .options_read = l4_options_read,
     .options_write = l4_options_write,

@@ -1,0 +1,141 @@
+/*
+ * The clock controller, the voltage range and the flash wait states of the virtual board's
+ * L4-style chips (sim/rcc_g0_l4.c), as silicon behaves: the G0's PLL reports ready only after
+ * its lock time and a switch of SYSCLK to it waits for it, its configuration cannot change while
+ * it runs, the power controller reads as zero without its clock, and the flash is misread with
+ * too few wait states for HCLK or above the voltage range's limit.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sim_dbg.h"
+#include "stflash/stflash.h"
+
+#define RCC_CR 0x40021000u /* RM0444 §5.4.1, RM0351 §6.4.1 */
+#define RCC_CFGR 0x40021008u
+#define RCC_PLLCFGR 0x4002100Cu
+#define L4_RCC_APB1ENR1 0x40021058u
+#define FLASH_ACR 0x40022000u
+#define PWR_CR1 0x40007000u
+#define CR_MSIRGSEL (1u << 3)
+#define CR_PLLON (1u << 24)
+#define CR_PLLRDY (1u << 25)
+#define G0_SWS(cfgr) (((cfgr) >> 3) & 7u)
+/* G0: HSI16 /1 x 8 /2 = 64 MHz, PLLR enabled (RM0444 §5.4.4). */
+#define G0_PLL_64 (2u | (8u << 8) | (1u << 28) | (1u << 29))
+#define G0_PLL_32 (2u | (8u << 8) | (1u << 28) | (3u << 29))
+#define US SIM_PS_PER_US
+
+static int setup_g071(void **state)
+{
+    return sim_board_open(state, "stm32g071rb");
+}
+
+static int setup_l476(void **state)
+{
+    return sim_board_open(state, "stm32l476rg");
+}
+
+static int teardown(void **state)
+{
+    return sim_board_close(state);
+}
+
+static uint32_t rd(struct sim_board *fx, uint32_t addr)
+{
+    uint32_t v = 0;
+    assert_int_equal(sim_bus_read(&fx->sd.t, addr, 4, &v, SIM_BY_DEBUG), SIM_BUS_OK);
+    return v;
+}
+
+static void wr(struct sim_board *fx, uint32_t addr, uint32_t v)
+{
+    assert_int_equal(sim_bus_write(&fx->sd.t, addr, 4, v, SIM_BY_DEBUG), SIM_BUS_OK);
+}
+
+static void test_g0_pll_locks_and_switch_waits(void **state)
+{
+    struct sim_board *fx = *state;
+    wr(fx, FLASH_ACR, (rd(fx, FLASH_ACR) & ~7u) | 2u);
+    wr(fx, RCC_PLLCFGR, G0_PLL_64);
+    wr(fx, RCC_CR, rd(fx, RCC_CR) | CR_PLLON);
+    wr(fx, RCC_CFGR, 2u); /* SW = PLLRCLK */
+    assert_int_equal(rd(fx, RCC_CR) & CR_PLLRDY, 0);
+    assert_int_equal(G0_SWS(rd(fx, RCC_CFGR)), 0); /* still HSISYS */
+    assert_int_equal(fx->sd.t.core_hz, 16000000u);
+    sim_target_advance(&fx->sd.t, 30 * US);
+    assert_int_equal(rd(fx, RCC_CR) & CR_PLLRDY, 0);
+    sim_target_advance(&fx->sd.t, 15 * US); /* past tLOCK, 40 µs */
+    assert_int_equal(rd(fx, RCC_CR) & CR_PLLRDY, CR_PLLRDY);
+    assert_int_equal(G0_SWS(rd(fx, RCC_CFGR)), 2u);
+    assert_int_equal(fx->sd.t.core_hz, 64000000u);
+    assert_false(fx->sd.t.flash_misread);
+    /* The PLL is in use: it cannot be switched off, nor its configuration changed. */
+    wr(fx, RCC_CR, rd(fx, RCC_CR) & ~CR_PLLON);
+    assert_int_equal(rd(fx, RCC_CR) & CR_PLLON, CR_PLLON);
+    wr(fx, RCC_PLLCFGR, G0_PLL_32);
+    assert_int_equal(rd(fx, RCC_PLLCFGR), G0_PLL_64);
+    /* Back to HSISYS, the PLL off: the configuration is writable again. */
+    wr(fx, RCC_CFGR, 0);
+    wr(fx, RCC_CR, rd(fx, RCC_CR) & ~CR_PLLON);
+    assert_int_equal(rd(fx, RCC_CR) & (CR_PLLON | CR_PLLRDY), 0);
+    wr(fx, RCC_PLLCFGR, G0_PLL_32);
+    assert_int_equal(rd(fx, RCC_PLLCFGR), G0_PLL_32);
+}
+
+static void test_g0_too_few_wait_states_misread(void **state)
+{
+    struct sim_board *fx = *state;
+    wr(fx, RCC_PLLCFGR, G0_PLL_64);
+    wr(fx, RCC_CR, rd(fx, RCC_CR) | CR_PLLON);
+    sim_target_advance(&fx->sd.t, 50 * US);
+    wr(fx, RCC_CFGR, 2u); /* 64 MHz with LATENCY 0: 24 MHz at most */
+    assert_int_equal(fx->sd.t.core_hz, 64000000u);
+    assert_true(fx->sd.t.flash_misread);
+    wr(fx, FLASH_ACR, (rd(fx, FLASH_ACR) & ~7u) | 1u); /* 48 MHz at most */
+    assert_true(fx->sd.t.flash_misread);
+    wr(fx, FLASH_ACR, (rd(fx, FLASH_ACR) & ~7u) | 2u);
+    assert_false(fx->sd.t.flash_misread);
+}
+
+/* L4: MSI range 11 (48 MHz) needs two wait states in range 1 and is beyond range 2's 26 MHz. */
+static void test_l4_msi_48mhz_wait_states_and_range(void **state)
+{
+    struct sim_board *fx = *state;
+    assert_int_equal(fx->sd.t.core_hz, 4000000u);
+    wr(fx, FLASH_ACR, (rd(fx, FLASH_ACR) & ~7u) | 1u);
+    wr(fx, RCC_CR, (rd(fx, RCC_CR) & ~0xF0u) | (11u << 4) | CR_MSIRGSEL);
+    assert_int_equal(fx->sd.t.core_hz, 48000000u);
+    assert_true(fx->sd.t.flash_misread);
+    wr(fx, FLASH_ACR, (rd(fx, FLASH_ACR) & ~7u) | 2u);
+    assert_false(fx->sd.t.flash_misread);
+    /* PWR_CR1 without its clock: reads as zero, ignores writes. */
+    assert_int_equal(rd(fx, PWR_CR1), 0);
+    wr(fx, PWR_CR1, 2u << 9);
+    assert_false(fx->sd.t.flash_misread);
+    wr(fx, L4_RCC_APB1ENR1, 1u << 28);
+    assert_int_equal(rd(fx, PWR_CR1) & (3u << 9), 1u << 9); /* range 1 after reset */
+    wr(fx, PWR_CR1, 2u << 9);                               /* range 2: 26 MHz at most */
+    assert_true(fx->sd.t.flash_misread);
+    wr(fx, FLASH_ACR, (rd(fx, FLASH_ACR) & ~7u) | 4u); /* wait states do not help */
+    assert_true(fx->sd.t.flash_misread);
+    wr(fx, RCC_CR, (rd(fx, RCC_CR) & ~0xF0u) | (9u << 4) | CR_MSIRGSEL); /* 24 MHz */
+    assert_false(fx->sd.t.flash_misread);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_g0_pll_locks_and_switch_waits, setup_g071, teardown),
+        cmocka_unit_test_setup_teardown(test_g0_too_few_wait_states_misread, setup_g071, teardown),
+        cmocka_unit_test_setup_teardown(test_l4_msi_48mhz_wait_states_and_range, setup_l476,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
