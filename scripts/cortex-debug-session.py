@@ -26,6 +26,7 @@ import base64
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -70,13 +71,13 @@ def substitute(value, workspace):
     return value
 
 
-def extension_fields(config, extension_dir, console_port, log_mode):
+def extension_fields(config, workspace, extension_dir, console_port, log_mode):
     """What the cortex-debug extension adds to a launch configuration before it hands it to the
     adapter (defaults of the options the configuration leaves out, the extension's own settings
     and paths). The adapter expects them; without VS Code, the client gives them."""
     package = json.load(open(os.path.join(extension_dir, "package.json"), encoding="utf-8"))
     added = {
-        "cwd": config.get("cwd", ROOT),
+        "cwd": workspace,
         "gdbServerConsolePort": console_port,
         "pvtAvoidPorts": [],
         "pvtVersion": package.get("version", "<unknown version>"),
@@ -368,6 +369,14 @@ def main():
     if not os.path.isfile(adapter):
         sys.exit(f"{adapter}: no such file; give the dist/debugadapter.js of a cortex-debug build")
     extension_dir = os.path.dirname(os.path.dirname(adapter))
+    if not os.path.isfile(os.path.join(extension_dir, "package.json")):
+        sys.exit(f"{extension_dir}: no package.json; ADAPTER is dist/debugadapter.js inside the "
+                 "cortex-debug folder it was built in")
+    if not args.target and not os.access(args.stflash, os.X_OK):
+        sys.exit(f"{args.stflash}: no stflash there; build the project (cmake --build build) or "
+                 "give --stflash PATH or --target HOST:PORT")
+    if not shutil.which("node"):
+        sys.exit("node is not installed: the adapter runs on Node.js (Debian package nodejs)")
     server = None
     try:
         config = substitute(docs_launch_config(args.docs), args.workspace)
@@ -378,12 +387,13 @@ def main():
         config["gdbTarget"] = target
         if args.executable:
             config["executable"] = os.path.abspath(args.executable)
-        config = extension_fields(config, extension_dir, console_listener(), args.log)
+        config = extension_fields(config, args.workspace, extension_dir, console_listener(),
+                                  args.log)
         dap = Adapter(adapter, args.timeout)
         try:
             session(dap, config)
         finally:
-            dap.proc.stdin.close()  # as VS Code does at the end of a session
+            dap.proc.stdin.close()  # the adapter ends when its input does
             try:
                 dap.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
