@@ -644,9 +644,17 @@ void cortexm_run(struct sim_target *t, sim_ps deadline)
                 continue; /* stopped for the remap only */
         }
 
+        if (err == UC_ERR_FETCH_PROT) {
+            /* An instruction fetch the bus refuses (the F4's data-only CCM, RM0090 §2.3.1):
+             * IBUSERR, with no address in BFAR (ARMv7-M B3.2.15); the fault is taken when the
+             * instruction would run, so the stacked PC is its address. */
+            raise_fault(t, CFSR_IBUSERR, 0);
+            after_step(t);
+            continue;
+        }
         if (t->stop == SIM_STOP_BUS_FAULT || err == UC_ERR_READ_UNMAPPED ||
             err == UC_ERR_WRITE_UNMAPPED || err == UC_ERR_FETCH_UNMAPPED ||
-            err == UC_ERR_READ_PROT || err == UC_ERR_FETCH_PROT) {
+            err == UC_ERR_READ_PROT) {
             raise_fault(t, CFSR_PRECISERR | CFSR_BFARVALID, t->bus_fault_addr);
             after_step(t);
             continue;

@@ -59,10 +59,13 @@ static int regsel_to_uc(unsigned regsel)
 }
 
 /* ARMv8-M DCRSR.REGSEL 0x18-0x1F and 0x22/0x23 (ARMv8-M ARM C1.6.4): the banked stack pointers,
- * their limits and the special registers of each security state. The state the core runs in
- * (DSCSR.CDS: Secure with TrustZone on, else Non-secure) has the live registers; the other
- * bank and the stack limits read as zero and ignore writes. Returns the live regsel (13 SP is not
- * used: 17 MSP, 18 PSP, 20 CONTROL/FAULTMASK/BASEPRI/PRIMASK), 0 for a zero register, or -1. */
+ * their limits and the special registers of each security state (0x22 Secure, 0x23 Non-secure,
+ * packed as selector 20: CONTROL [31:24], FAULTMASK [23:16], BASEPRI [15:8], PRIMASK [7:0]).
+ * The state the core runs in (DSCSR.CDS: Secure with TrustZone on, else Non-secure) has the live
+ * registers; the core never changes state on the board, so the other bank and the stack limits
+ * (not enforced) are plain storage, zero after a reset (v8m_idle). Returns the live regsel (13 SP
+ * is not used: 17 MSP, 18 PSP, 20 CONTROL/FAULTMASK/BASEPRI/PRIMASK), 0 for a stored one, or
+ * -1. */
 static int v8m_banked(const struct sim_target *t, unsigned regsel)
 {
     if (t->cpu->arch != SIM_ARMV8M_MAIN || regsel < 0x18 || regsel > 0x23 || regsel == 0x20 ||
@@ -87,11 +90,18 @@ static int v8m_banked(const struct sim_target *t, unsigned regsel)
     }
 }
 
+/* The bits a stored register keeps: the packed selectors 0x22/0x23 hold what selector 20 does
+ * below (CONTROL nPRIV and SPSEL, FAULTMASK, BASEPRI, PRIMASK); the others the whole word. */
+static uint32_t v8m_idle_mask(unsigned regsel)
+{
+    return regsel >= 0x22 ? 0x0301FF01u : 0xFFFFFFFFu;
+}
+
 int cortexm_read_core_reg(struct sim_target *t, unsigned regsel, uint32_t *val)
 {
     int banked = v8m_banked(t, regsel);
     if (banked == 0) {
-        *val = 0;
+        *val = t->core.v8m_idle[regsel - 0x18];
         return 0;
     }
     if (banked > 0)
@@ -122,8 +132,10 @@ int cortexm_read_core_reg(struct sim_target *t, unsigned regsel, uint32_t *val)
 int cortexm_write_core_reg(struct sim_target *t, unsigned regsel, uint32_t val)
 {
     int banked = v8m_banked(t, regsel);
-    if (banked == 0)
+    if (banked == 0) {
+        t->core.v8m_idle[regsel - 0x18] = val & v8m_idle_mask(regsel);
         return 0;
+    }
     if (banked > 0)
         regsel = (unsigned)banked;
     if (regsel == 20 && t->cpu->arch == SIM_ARMV6M) {

@@ -327,14 +327,15 @@ static const struct sim_window f42x_windows[] = {
         }                                                                                          \
     }
 
-/* What the three lines share: Cortex-M4F, memory map, DBGMCU in the PPB, the flash interface. */
+/* What the three lines share: Cortex-M4F, memory map, DBGMCU in the PPB, the flash interface.
+ * The CCM data RAM is on the D-bus only (RM0090 §2.3.1): a fetch from it is a bus error. */
 #define F4_COMMON                                                                                  \
     .core = &sim_core_m4, .flash_base = 0x08000000u,                                               \
     .sysmem_base = 0x1FFF0000u,        /* RM0090 Table 1: system memory, OTP, option bytes */      \
         .flash_size_reg = 0x1FFF7A22u, /* RM0090 §39.2 */                                         \
         .uid_base = 0x1FFF7A10u,       /* RM0090 §39.1 */                                         \
         .optbytes_base = 0x1FFFC000u,  /* RM0090 §3.7.1 Table 16 */                               \
-        .sram_base = 0x20000000u, .ccm_base = 0x10000000u, .bitband = true,                        \
+        .sram_base = 0x20000000u, .ccm_base = 0x10000000u, .bitband = true, .ccm_data_only = true, \
     .dbgmcu_base = 0xE0042000u, .dbgmcu_freeze = true, .tprog_ps = 16ull * SIM_PS_PER_US,          \
     .erase_ps = MS(250), .flash = &sim_f4_flash_ops, .max_rdp_level = 2,                           \
     .periph_reset = periph_reset, .periph_access = periph_access, .reset_cause = reset_cause,      \

@@ -247,6 +247,7 @@ struct sim_family {
     bool erased_zero;        /* erased flash reads 0x00 (L0/L1), else 0xFF */
     uint32_t sram_base;
     uint32_t ccm_base;                /* core-coupled SRAM, when the chip row has some */
+    bool ccm_data_only;               /* the core cannot fetch instructions from it (F4) */
     bool bitband;                     /* SRAM and peripheral bit-band aliases (ARMv7-M B3.1.3) */
     const struct sim_window *windows; /* peripheral buses (the PPB is added for every family) */
     unsigned n_windows;

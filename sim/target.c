@@ -217,7 +217,10 @@ static int map_memory(struct sim_target *t)
         uc_mem_map_ptr(uc, fam->sysmem_base, t->sysmem_size, rx, t->sysmem) ||
         uc_mem_map_ptr(uc, fam->sram_base, round_up_4k(t->sram_size), UC_PROT_ALL, t->sram))
         return -1;
-    if (t->ccm && uc_mem_map_ptr(uc, fam->ccm_base, round_up_4k(t->ccm_size), UC_PROT_ALL, t->ccm))
+    /* A CCM on the data bus alone is not executable: a fetch from it ends the run with
+     * UC_ERR_FETCH_PROT, an instruction bus error (sim/cortexm.c). */
+    uint32_t ccm_prot = fam->ccm_data_only ? UC_PROT_READ | UC_PROT_WRITE : UC_PROT_ALL;
+    if (t->ccm && uc_mem_map_ptr(uc, fam->ccm_base, round_up_4k(t->ccm_size), ccm_prot, t->ccm))
         return -1;
     /* The data EEPROM: read like flash, stores go to the flash controller. */
     if (t->eeprom &&

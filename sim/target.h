@@ -319,6 +319,9 @@ struct cortexm {
     /* FPB and DWT (C1.11, C1.8). */
     uint32_t fp_ctrl, fp_remap, fp_comp[8];
     uint32_t dscsr; /* ARMv8-M DSCSR SBRSELEN/SBRSEL */
+    /* ARMv8-M DCRSR selectors 0x18-0x23 that are not the running state's live registers: the
+     * other security state's bank and the stack limits (sim/cortexm_regs.c). */
+    uint32_t v8m_idle[12];
     uint32_t bp_addr[16];
     unsigned bp_count;
     uint32_t dwt_ctrl, dwt_comp[4], dwt_mask[4], dwt_function[4];

@@ -119,7 +119,8 @@ enum stflash_chip_flag {
                                                   stflash_chip_identify() */
     /* On parts with less flash, bank 2 stays at bank2_base, leaving a hole below it. */
     STFLASH_CHIP_BANK2_GAP = 1u << 9,
-    /* The CCM SRAM (ccm_base) is on the core's instruction bus too: code runs from it. */
+    /* The CCM SRAM (ccm_base; the L4's SRAM2) is on the core's instruction bus too: code runs
+     * from it. */
     STFLASH_CHIP_CCM_CODE = 1u << 10,
 };
 
@@ -152,7 +153,8 @@ struct stflash_chip_info {
     uint32_t sram_base;     /* first SRAM block usable by a flash loader */
     uint32_t sram_size;     /* contiguous SRAM at sram_base on the largest part */
     uint32_t sram_size_min; /* the same on the smallest part of this DEV_ID */
-    uint32_t ccm_base;      /* core-coupled SRAM outside the SRAM region (F3, F4, G4); 0: none */
+    uint32_t ccm_base;      /* core-coupled SRAM outside the SRAM region (F3, F4, G4), and the
+                               L4's and L4+'s SRAM2 at 0x10000000; 0: none */
     uint32_t ccm_size;      /* its size on the largest part of this DEV_ID that has one */
 
     uint32_t ob_base; /* option bytes: memory copy where one exists, else the option register */
@@ -205,7 +207,8 @@ struct stflash_mem_range {
 /* Writable memory code can run from, where a software breakpoint (a BKPT written over the
  * instruction, src/api/swbreak.c) can go: the SRAM region of the architecture's memory map,
  * executable on every part (ARMv7-M ARM B3.1, ARMv6-M ARM B3.1: 0x20000000-0x3FFFFFFF), and the
- * CCM SRAM of the parts that fetch instructions from it (STFLASH_CHIP_CCM_CODE). chip NULL: the
+ * CCM SRAM of the parts that fetch instructions from it (STFLASH_CHIP_CCM_CODE: F3, G4, and the
+ * L4's and L4+'s SRAM2 at 0x10000000). chip NULL: the
  * SRAM region only. Fills out and returns how many ranges (at most STFLASH_CODE_RAM_MAX). */
 #define STFLASH_CODE_RAM_MAX 2
 size_t stflash_chip_code_ram(const struct stflash_chip_info *chip,

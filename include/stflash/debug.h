@@ -116,9 +116,9 @@ int stflash_swbreak_insert(struct stflash_dev *dev, struct stflash_swbreak *sb, 
 /* Writes the original halfword back; removing one that is not set is not an error. */
 int stflash_swbreak_remove(struct stflash_dev *dev, struct stflash_swbreak *sb, uint32_t addr);
 /* Whether addr lies in memory code can run from and a BKPT can be written to: the SRAM region,
- * and the CCM SRAM of the parts that fetch code from it (stflash_chip_code_ram(); chip NULL: an
- * unknown part, the SRAM region only). Elsewhere (flash, the F4's data-only CCM) a breakpoint
- * takes an FPB comparator. */
+ * and the CCM SRAM of the parts that fetch code from it, the L4's SRAM2 at 0x10000000 among them
+ * (stflash_chip_code_ram(); chip NULL: an unknown part, the SRAM region only). Elsewhere (flash,
+ * the F4's data-only CCM) a breakpoint takes an FPB comparator. */
 bool stflash_swbreak_fits(const struct stflash_chip_info *chip, uint32_t addr);
 /* Whether one is set at addr. */
 bool stflash_swbreak_has(const struct stflash_swbreak *sb, uint32_t addr);

@@ -25,6 +25,11 @@
     .family = STFLASH_FAMILY_L4P, M4_L4_COMMON, .flash_regs = L4_REGS, .ob_base = 0x1FF00000u,     \
     .ob_size = 40u, .opt_reg = L4_REGS + 0x20u
 
+/* The L4's and L4+'s SRAM2 at 0x10000000, where the core's I-bus and D-bus reach it: code runs
+ * from it (RM0394 §2.4, RM0351 §2.4, RM0432 §2.4; its alias after SRAM1 is in the SRAM region).
+ * It is the chip table's ccm_base, as the G4's CCM SRAM at the same address is. */
+#define L4_SRAM2 0x10000000u
+
 #define G4_CCM 0x10000000u
 
 #define G4_FIXED                                                                                   \
@@ -56,6 +61,9 @@ static const struct stflash_chip_info rows[] = {
         .geom = PAGES_2K,
         .sram_size = KIB(32), /* SRAM1; SRAM2 (8 KiB) not counted: contiguity unverified */
         .sram_size_min = KIB(32),
+        .ccm_base = L4_SRAM2,
+        .ccm_size = KIB(8), /* SRAM2 */
+        .flags = STFLASH_CHIP_CCM_CODE,
         .ref = "RM0394 §3.3.1",
     },
     {
@@ -68,6 +76,9 @@ static const struct stflash_chip_info rows[] = {
         .geom = PAGES_2K,
         .sram_size = KIB(48), /* SRAM1; SRAM2 (16 KiB) not counted: contiguity unverified */
         .sram_size_min = KIB(48),
+        .ccm_base = L4_SRAM2,
+        .ccm_size = KIB(16), /* SRAM2 */
+        .flags = STFLASH_CHIP_CCM_CODE,
         .ref = "RM0394 §3.3.1",
     },
     {
@@ -80,6 +91,9 @@ static const struct stflash_chip_info rows[] = {
         .geom = PAGES_2K,
         .sram_size = KIB(128), /* SRAM1; SRAM2 (32 KiB) not counted: contiguity unverified */
         .sram_size_min = KIB(128),
+        .ccm_base = L4_SRAM2,
+        .ccm_size = KIB(32), /* SRAM2 */
+        .flags = STFLASH_CHIP_CCM_CODE,
         .ref = "RM0394 §3.3.1",
     },
     {
@@ -90,12 +104,14 @@ static const struct stflash_chip_info rows[] = {
         .descr = "L47x/L48x device",
         .parts = "L471/L475/L476/L486",
         L4_FIXED,
-        .flags = STFLASH_CHIP_DUAL_BANK_OPTION,
+        .flags = STFLASH_CHIP_DUAL_BANK_OPTION | STFLASH_CHIP_CCM_CODE,
         .flash_size_max = MIB(1),
         .geom = {.banks = 2, .page_size = KIB(2)},
         .bank2_base = 0x08080000u,
         .sram_size = KIB(96),
         .sram_size_min = KIB(96),
+        .ccm_base = L4_SRAM2,
+        .ccm_size = KIB(32), /* SRAM2 */
         .ref = "RM0351 §3.3.1",
     },
     {
@@ -105,12 +121,14 @@ static const struct stflash_chip_info rows[] = {
         .descr = "L49x/L4Ax device",
         .parts = "L496/L4A6",
         L4_FIXED,
-        .flags = STFLASH_CHIP_DUAL_BANK_OPTION,
+        .flags = STFLASH_CHIP_DUAL_BANK_OPTION | STFLASH_CHIP_CCM_CODE,
         .flash_size_max = MIB(1),
         .geom = {.banks = 2, .page_size = KIB(2)},
         .bank2_base = 0x08080000u,
         .sram_size = KIB(320),
         .sram_size_min = KIB(320),
+        .ccm_base = L4_SRAM2,
+        .ccm_size = KIB(64), /* SRAM2 */
         .ref = "RM0351 §3.3.1",
     },
 
@@ -123,13 +141,15 @@ static const struct stflash_chip_info rows[] = {
         .descr = "L4Rx/L4Sx device",
         .parts = "L4R5/L4R7/L4R9/L4S5/L4S7/L4S9",
         L4P_FIXED,
-        .flags = STFLASH_CHIP_DUAL_BANK_OPTION,
+        .flags = STFLASH_CHIP_DUAL_BANK_OPTION | STFLASH_CHIP_CCM_CODE,
         .flash_size_max = MIB(2),
         .geom = {.banks = 1, .page_size = KIB(8)},
         .dual_geom = {.banks = 2, .page_size = KIB(4)},
         .bank2_base = 0x08100000u,
         .sram_size = KIB(640), /* 192 + 64 + 384 */
         .sram_size_min = KIB(640),
+        .ccm_base = L4_SRAM2,
+        .ccm_size = KIB(64), /* SRAM2 */
         .ref = "RM0432 §3.3.1",
     },
     {
@@ -139,13 +159,15 @@ static const struct stflash_chip_info rows[] = {
         .descr = "L4Px/L4Qx device",
         .parts = "L4P5/L4Q5",
         L4P_FIXED,
-        .flags = STFLASH_CHIP_DUAL_BANK_OPTION,
+        .flags = STFLASH_CHIP_DUAL_BANK_OPTION | STFLASH_CHIP_CCM_CODE,
         .flash_size_max = MIB(1),
         .geom = {.banks = 1, .page_size = KIB(8)},
         .dual_geom = {.banks = 2, .page_size = KIB(4)},
         .bank2_base = 0x08080000u,
         .sram_size = KIB(320), /* 128 + 64 + 128 */
         .sram_size_min = KIB(320),
+        .ccm_base = L4_SRAM2,
+        .ccm_size = KIB(64), /* SRAM2 */
         .ref = "RM0432 §3.3.1",
     },
 

@@ -4,7 +4,7 @@
 # value; the system registers ($msp, $psp, $primask, $basepri, $faultmask, $control) read and
 # written; the target description per core (Cortex-M0 without BASEPRI/FAULTMASK, Cortex-M4F with
 # the FPU registers, the Cortex-M7 with its FPU and FPB version 2, the Cortex-M33 with its banked
-# stack pointers); the memory map from the erase
+# stack pointers, masks and CONTROL); the memory map from the erase
 # map (F4 sectors); monitor commands (unlock with confirm, resume, erase); load on
 # a read-protected chip fails with an error and the session goes on.
 . "$(dirname "$0")/lib.sh"
@@ -160,11 +160,16 @@ pass "Cortex-M7: s0-s31 and fpscr written and read back; FPB version 2"
 # TrustZone off (the option bytes' default): the core runs Non-secure, so the _NS registers are
 # the live ones and the Secure bank reads as zero.
 serve "sim:stm32u575zi,state=$WORK/u5.state"
+# The masks and CONTROL of each state (DCRSR 0x22 Secure, 0x23 Non-secure): written through the
+# live $primask/$basepri, read back from the target (the register cache flushed) as the _ns ones.
 gdb_run "$WORK/u5.log" -ex 'printf "N ns_live=%d psp_ns_live=%d\n", $msp_ns == $msp, $psp_ns == $psp' \
     -ex 'set $msp_ns = 0x20001000' -ex 'printf "N msp=%#x\n", $msp' \
+    -ex 'set $primask = 1' -ex 'set $basepri = 0x20' -ex 'maint flush register-cache' \
+    -ex 'printf "N ns=%u/%#x/%u/%u s=%u/%#x/%u/%u\n", $primask_ns, $basepri_ns, $faultmask_ns, $control_ns, $primask_s, $basepri_s, $faultmask_s, $control_s' \
     -ex 'info registers msp_s psp_s msplim_s psplim_s msplim_ns psplim_ns' -ex 'maint print registers'
 line "N ns_live=1 psp_ns_live=1"
 line "N msp=0x20001000"
+line "N ns=1/0x20/0/0 s=0/0/0/0"
 for r in msp_s psp_s msplim_s psplim_s msplim_ns psplim_ns; do
     grep -qE "^$r +0x0 " "$WORK/out" || fail "\$$r is not shown (or not 0)"
 done
@@ -179,17 +184,26 @@ order=$(awk '$2 ~ /^[0-9]+$/ && $1 ~ /^(msp|psp|msp_ns|psp_ns|msp_s|psp_s|primas
 "$STFLASH" --probe "sim:stm32u575zi,state=$WORK/u5tz.state" options --tzen 1 --allow-trustzone \
     >"$WORK/out" 2>&1 || fail "TZEN not set: $(cat "$WORK/out")"
 serve "sim:stm32u575zi,state=$WORK/u5tz.state"
+# The Secure masks are the live ones; the Non-secure bank keeps what the debugger writes.
 gdb_run "$WORK/u5tz.log" -ex 'set $msp = 0x20002000' -ex 'set $psp = 0x20003000' \
-    -ex 'info registers msp_s psp_s msp_ns psp_ns'
+    -ex 'info registers msp_s psp_s msp_ns psp_ns' \
+    -ex 'set $primask = 1' -ex 'set $basepri = 0x40' -ex 'set $faultmask = 1' \
+    -ex 'set $primask_ns = 1' -ex 'set $basepri_ns = 0x80' -ex 'set $control_ns = 2' \
+    -ex 'maint flush register-cache' \
+    -ex 'printf "T s=%u/%#x/%u/%u ns=%u/%#x/%u/%u\n", $primask_s, $basepri_s, $faultmask_s, $control_s, $primask_ns, $basepri_ns, $faultmask_ns, $control_ns' \
+    -ex 'printf "T live primask=%u basepri=%#x faultmask=%u control=%u\n", $primask, $basepri, $faultmask, $control'
 grep -qE '^msp_s +0x20002000 ' "$WORK/out" || fail "msp_s does not read the Secure MSP"
 grep -qE '^psp_s +0x20003000 ' "$WORK/out" || fail "psp_s does not read the Secure PSP"
 grep -qE '^msp_ns +0x0 ' "$WORK/out" || fail "msp_ns is not 0 in the Secure state"
 grep -qE '^psp_ns +0x0 ' "$WORK/out" || fail "psp_ns is not 0 in the Secure state"
+line "T s=1/0x40/1/0 ns=1/0x80/0/2"
+line "T live primask=1 basepri=0x40 faultmask=1 control=0"
 # Without the Security Extension (the F429's Cortex-M4) there are none.
 serve "sim:stm32f429zi,state=$WORK/f4.state"
-gdb_run "$WORK/f4s.log" -ex 'print $msp_ns' -ex 'print $psplim_s'
-grep -c '^\$[0-9]* = void$' "$WORK/out" | grep -qx 2 || fail "the Cortex-M4 shows security registers"
-pass "Cortex-M33 with the Security Extension: msp_ns/psp_ns/msp_s/psp_s and the stack limits"
+gdb_run "$WORK/f4s.log" -ex 'print $msp_ns' -ex 'print $psplim_s' -ex 'print $primask_s' \
+    -ex 'print $control_ns'
+grep -c '^\$[0-9]* = void$' "$WORK/out" | grep -qx 4 || fail "the Cortex-M4 shows security registers"
+pass "Cortex-M33 with the Security Extension: msp_ns/psp_ns/msp_s/psp_s, the stack limits and the banked masks and CONTROL"
 
 # ---- Cortex-M0 (F051): no BASEPRI, FAULTMASK or FPU ----
 serve "sim:stm32f051r8,state=$WORK/f0.state"

@@ -55,12 +55,13 @@ bool gdb_parse_hex(const char *s, const char *ends, uint32_t *val, const char **
 
 /* ---- the registers of the core (gdb_regs.c) ---- */
 
-#define GDB_REGS_MAX 56
+#define GDB_REGS_MAX 64
 #define GDB_G_REGS 17 /* r0-r15, xpsr: what g and G carry; the others go by p and P */
 
 enum gdb_reg_how {
     GDB_REG_DIRECT,  /* one DCRSR selector */
-    GDB_REG_SPECIAL, /* byte sel of selector 20 (PRIMASK 0, BASEPRI 1, FAULTMASK 2, CONTROL 3) */
+    GDB_REG_SPECIAL, /* byte `byte` of selector sel: 20, or ARMv8-M 0x22 (Secure) and 0x23
+                        (Non-secure), each PRIMASK 0, BASEPRI 1, FAULTMASK 2, CONTROL 3 */
     GDB_REG_DOUBLE,  /* selectors sel (low word) and sel + 1 (high word) */
 };
 
@@ -69,6 +70,7 @@ struct gdb_reg {
     unsigned bits;
     enum gdb_reg_how how;
     unsigned sel;
+    unsigned byte;       /* GDB_REG_SPECIAL: which byte of the selector's word */
     const char *type;    /* gdb's type name */
     const char *feature; /* the target-description feature it belongs to */
 };

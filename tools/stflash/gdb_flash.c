@@ -79,8 +79,8 @@ int gdb_memory_map(struct stflash_dev *dev, const struct stflash_target_info *ti
         ok = append(out, cap, &n, "<memory type=\"rom\" start=\"0x0\" length=\"0x%x\"/>\n",
                     ti->flash_base < ti->flash_size ? ti->flash_base : ti->flash_size);
     ok = ok && flash_regions(dev, ti, out, cap, &n);
-    /* The CCM SRAM of the F3, F4 and G4 (the chip table's ccm_base): without it in the map gdb
-     * would not reach it. */
+    /* The CCM SRAM of the F3, F4 and G4 and the L4's SRAM2 at 0x10000000 (the chip table's
+     * ccm_base): without it in the map gdb would not reach it. */
     if (ok && ti->chip && ti->chip->ccm_size)
         ok = append(out, cap, &n, "<memory type=\"ram\" start=\"0x%x\" length=\"0x%x\"/>\n",
                     ti->chip->ccm_base, ti->chip->ccm_size);

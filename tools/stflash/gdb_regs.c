@@ -7,8 +7,9 @@
  * FAULTMASK. gdb's double registers d0-d15 are pairs of single ones (d<n> = s<2n+1>:s<2n>); gdb
  * makes s0-s31 of them. With the ARMv8-M Security Extension (ID_PFR1.Security, bits [7:4],
  * ARMv8-M ARM) the banked stack pointers and their limits: 0x18 MSP_NS, 0x19 PSP_NS,
- * 0x1A MSP_S, 0x1B PSP_S, 0x1C MSPLIM_S, 0x1D PSPLIM_S, 0x1E MSPLIM_NS, 0x1F PSPLIM_NS (ARMv8-M
- * ARM C1.6.4, DCRSR).
+ * 0x1A MSP_S, 0x1B PSP_S, 0x1C MSPLIM_S, 0x1D PSPLIM_S, 0x1E MSPLIM_NS, 0x1F PSPLIM_NS, and the
+ * masks and CONTROL of each state, packed as selector 20 is: 0x22 Secure, 0x23 Non-secure
+ * (ARMv8-M ARM C1.6.4, DCRSR).
  */
 #include <stdio.h>
 #include <string.h>
@@ -38,7 +39,16 @@ static void add(struct gdb_core *k, const char *name, unsigned bits, enum gdb_re
 {
     if (k->nregs >= GDB_REGS_MAX)
         return;
-    k->regs[k->nregs++] = (struct gdb_reg){name, bits, how, sel, type, feature};
+    k->regs[k->nregs++] = (struct gdb_reg){name, bits, how, sel, 0, type, feature};
+}
+
+/* One byte of a packed selector (20, 0x22, 0x23): PRIMASK 0, BASEPRI 1, FAULTMASK 2, CONTROL 3. */
+static void add_mask(struct gdb_core *k, const char *name, unsigned sel, unsigned byte,
+                     const char *feature)
+{
+    if (k->nregs >= GDB_REGS_MAX)
+        return;
+    k->regs[k->nregs++] = (struct gdb_reg){name, 8, GDB_REG_SPECIAL, sel, byte, "uint8", feature};
 }
 
 static const char *const gp_names[] = {"r0", "r1", "r2",  "r3",  "r4",  "r5", "r6", "r7",
@@ -59,6 +69,15 @@ static const char *const d_names[] = {"d0", "d1", "d2",  "d3",  "d4",  "d5",  "d
 static const char *const banked_names[] = {"msp_ns",   "psp_ns",   "msp_s",     "psp_s",
                                            "msplim_s", "psplim_s", "msplim_ns", "psplim_ns"};
 #define REGSEL_MSP_NS 0x18u
+
+/* The masks and CONTROL of each security state, which gdb has no feature for either. */
+#define F_BANKED_MASKS "org.stflash.cortex-m.banked-masks"
+#define REGSEL_SPECIAL_S 0x22u
+#define REGSEL_SPECIAL_NS 0x23u
+static const char *const mask_names[2][4] = {
+    {"primask_s", "basepri_s", "faultmask_s", "control_s"},
+    {"primask_ns", "basepri_ns", "faultmask_ns", "control_ns"},
+};
 
 int gdb_core_detect(struct stflash_dev *dev, struct gdb_core *k)
 {
@@ -93,21 +112,26 @@ int gdb_core_detect(struct stflash_dev *dev, struct gdb_core *k)
     add(k, "xpsr", 32, GDB_REG_DIRECT, 16, "uint32", F_CORE);
     add(k, "msp", 32, GDB_REG_DIRECT, 17, "data_ptr", F_SYSTEM);
     add(k, "psp", 32, GDB_REG_DIRECT, 18, "data_ptr", F_SYSTEM);
-    add(k, "primask", 8, GDB_REG_SPECIAL, 0, "uint8", F_MASKS);
+    add_mask(k, "primask", REGSEL_SPECIAL, 0, F_MASKS);
     if (!k->v6m) {
-        add(k, "basepri", 8, GDB_REG_SPECIAL, 1, "uint8", F_MASKS);
-        add(k, "faultmask", 8, GDB_REG_SPECIAL, 2, "uint8", F_MASKS);
+        add_mask(k, "basepri", REGSEL_SPECIAL, 1, F_MASKS);
+        add_mask(k, "faultmask", REGSEL_SPECIAL, 2, F_MASKS);
     }
-    add(k, "control", 8, GDB_REG_SPECIAL, 3, "uint8", F_MASKS);
+    add_mask(k, "control", REGSEL_SPECIAL, 3, F_MASKS);
     if (k->fpu) {
         for (unsigned i = 0; i < 16; i++)
             add(k, d_names[i], 64, GDB_REG_DOUBLE, REGSEL_S0 + 2 * i, "ieee_double", F_VFP);
         add(k, "fpscr", 32, GDB_REG_DIRECT, REGSEL_FPSCR, "int", F_VFP);
     }
-    if (security)
+    if (security) {
         for (unsigned i = 0; i < 8; i++)
             add(k, banked_names[i], 32, GDB_REG_DIRECT, REGSEL_MSP_NS + i, "data_ptr",
                 i < 4 ? F_SECEXT : F_STACK_LIMITS);
+        for (unsigned ns = 0; ns < 2; ns++)
+            for (unsigned b = 0; b < 4; b++)
+                add_mask(k, mask_names[ns][b], ns ? REGSEL_SPECIAL_NS : REGSEL_SPECIAL_S, b,
+                         F_BANKED_MASKS);
+    }
     return gdb_core_describe(k);
 }
 
@@ -163,10 +187,10 @@ int gdb_reg_read(struct stflash_dev *dev, const struct gdb_core *k, unsigned reg
         return 0;
     }
     case GDB_REG_SPECIAL: {
-        int rc = stflash_reg_read(dev, REGSEL_SPECIAL, &lo);
+        int rc = stflash_reg_read(dev, r->sel, &lo);
         if (rc)
             return rc;
-        put_le(hex, (lo >> (8 * r->sel)) & 0xFFu, 1);
+        put_le(hex, (lo >> (8 * r->byte)) & 0xFFu, 1);
         return 0;
     }
     case GDB_REG_DOUBLE: {
@@ -201,11 +225,11 @@ int gdb_reg_write(struct stflash_dev *dev, const struct gdb_core *k, unsigned re
     case GDB_REG_SPECIAL: {
         /* One byte of the combined register: the others are kept. */
         uint32_t all;
-        int rc = stflash_reg_read(dev, REGSEL_SPECIAL, &all);
+        int rc = stflash_reg_read(dev, r->sel, &all);
         if (rc)
             return rc;
-        all = (all & ~(0xFFu << (8 * r->sel))) | (uint32_t)v << (8 * r->sel);
-        return stflash_reg_write(dev, REGSEL_SPECIAL, all);
+        all = (all & ~(0xFFu << (8 * r->byte))) | (uint32_t)v << (8 * r->byte);
+        return stflash_reg_write(dev, r->sel, all);
     }
     case GDB_REG_DOUBLE: {
         int rc = stflash_reg_write(dev, r->sel, (uint32_t)v);

@@ -552,7 +552,8 @@ static void test_uid_addresses(void **state)
 }
 
 /* Writable memory code runs from: the SRAM region everywhere, the CCM SRAM of the F3 and G4 (on
- * the instruction bus), not the F4's (data bus only, RM0090 §2.3.1). */
+ * the instruction bus), not the F4's (data bus only, RM0090 §2.3.1), and the L4's and L4+'s SRAM2
+ * at 0x10000000 (RM0394, RM0351, RM0432 §2.4), its size per DEV_ID. */
 static void test_code_ram(void **state)
 {
     (void)state;
@@ -568,6 +569,19 @@ static void test_code_ram(void **state)
     assert_int_equal(stflash_chip_code_ram(stflash_chip_find(0x413), r), 1); /* F40x */
     assert_int_equal(stflash_chip_find(0x413)->ccm_size, KIB(64));
     assert_int_equal(stflash_chip_code_ram(stflash_chip_find(0x410), r), 1); /* F1: no CCM */
+    static const struct {
+        uint16_t dev_id;
+        uint32_t sram2;
+    } l4[] = {{0x464, KIB(8)},  {0x435, KIB(16)}, {0x462, KIB(32)}, {0x415, KIB(32)},
+              {0x461, KIB(64)}, {0x470, KIB(64)}, {0x471, KIB(64)}};
+    for (size_t i = 0; i < sizeof l4 / sizeof l4[0]; i++) {
+        assert_int_equal(stflash_chip_code_ram(stflash_chip_find(l4[i].dev_id), r), 2);
+        assert_int_equal(r[1].base, 0x10000000u);
+        assert_int_equal(r[1].size, l4[i].sram2);
+    }
+    /* The WB's SRAM2a/2b and the WL's SRAM2 are only in the SRAM region (RM0434, RM0453 §2). */
+    assert_int_equal(stflash_chip_code_ram(stflash_chip_find(0x495), r), 1);
+    assert_int_equal(stflash_chip_code_ram(stflash_chip_find(0x497), r), 1);
 }
 
 int main(void)
