@@ -82,8 +82,10 @@ unsupported() {
 # row. JOB (write, page, read or verify; default write) says which job FLOOR is the floor of. A
 # read or verify job finds IMAGE in the flash from the start (stflash-sim --firmware), and a read
 # must give it back.
+# BENCH_TOOLS=stflash (a regular expression) runs only the tools whose row name matches it.
 row() {
     local case=$1 name=$2 cmd=$3 chip=$4 first=$6 fl=$7 job=${8:-write}
+    [[ -z "${BENCH_TOOLS:-}" || "$name" =~ $BENCH_TOOLS ]] || return 0
     case $job in
     read | verify) start_board "$chip" "$5" ;;
     *) start_board "$chip" ;;
