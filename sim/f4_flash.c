@@ -481,6 +481,7 @@ enum sim_bus_result f4_flash_write(struct sim_target *t, uint32_t off, uint32_t 
     case F4_ACR:
         /* LATENCY, PRFTEN, ICEN, DCEN, ICRST, DCRST (RM0090 §3.9.1); the F7's own bits */
         f->acr = val & (model(t)->acr_mask ? model(t)->acr_mask : model(t)->latency_mask | 0x1F00u);
+        rcc_f4_check_timing(t);
         return SIM_BUS_OK;
     case F4_KEYR:
         if (!(f->cr & CR_LOCK))

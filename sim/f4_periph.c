@@ -38,8 +38,6 @@ enum rcc_reg {
 #define PWR_BASE 0x40007000u
 #define SYSCFG_BASE 0x40013800u
 #define BANK2_OPTBYTES 0x1FFEC000u /* RM0090 §3.7.1 Table 16: bank 2's option bytes */
-#define HSI_HZ 16000000u
-#define HSE_HZ 8000000u /* the boards' 8 MHz crystal or the ST-LINK's MCO */
 
 /* GPIOA and GPIOB after reset (RM0090 §8.4): the JTAG/SWD pins in alternate-function mode. */
 #define GPIOA_MODER_RESET 0xA8000000u
@@ -76,33 +74,6 @@ static bool led_on(const struct sim_target *t)
     return t->per.gpio[port][GPIO_ODR] & (1u << pin);
 }
 
-/* SYSCLK from RCC_CFGR SW (HSI, HSE, or the main PLL: source / PLLM * PLLN / PLLP), then the AHB
- * prescaler (RM0090 §7.3.2, §7.3.3). */
-static uint32_t core_clock_hz(const struct sim_target *t)
-{
-    uint32_t cfgr = t->per.rcc[RCC_CFGR], pll = t->per.rcc[RCC_PLLCFGR];
-    uint64_t sysclk;
-    switch (cfgr & 3u) {
-    case 1:
-        sysclk = HSE_HZ;
-        break;
-    case 2: {
-        uint32_t m = pll & 0x3Fu, n = (pll >> 6) & 0x1FFu, p = (((pll >> 16) & 3u) + 1u) * 2u;
-        uint64_t src = (pll & (1u << 22)) ? HSE_HZ : HSI_HZ;
-        sysclk = (m >= 2 && n >= 2) ? src * n / m / p : HSI_HZ;
-        break;
-    }
-    default:
-        sysclk = HSI_HZ;
-        break;
-    }
-    uint32_t hpre = (cfgr >> 4) & 0xFu;
-    static const uint16_t ahb_div[8] = {2, 4, 8, 16, 64, 128, 256, 512};
-    if (hpre & 8u)
-        sysclk /= ahb_div[hpre & 7u];
-    return sysclk > 0 && sysclk <= 0xFFFFFFFFu ? (uint32_t)sysclk : HSI_HZ;
-}
-
 static void periph_reset(struct sim_target *t)
 {
     struct sim_periph *p = &t->per;
@@ -113,8 +84,7 @@ static void periph_reset(struct sim_target *t)
     uint32_t dbgmcu_cr = p->dbgmcu_cr, fz0 = p->dbgmcu_fz[0], fz1 = p->dbgmcu_fz[1];
 
     memset(p, 0, sizeof *p);
-    p->rcc[RCC_CR] = 0x00000083u; /* HSION, HSIRDY, HSITRIM = 16 */
-    p->rcc[RCC_PLLCFGR] = 0x24003010u;
+    rcc_f4_reset(t);
     p->rcc[RCC_AHB1ENR] = 0x00100000u; /* CCMDATARAMEN */
     p->rcc[RCC_AHB1LPENR] = 0x7E6791FFu;
     p->rcc[RCC_AHB2LPENR] = 0x000000F1u;
@@ -135,40 +105,18 @@ static void periph_reset(struct sim_target *t)
     p->dbgmcu_cr = dbgmcu_cr;
     p->dbgmcu_fz[0] = fz0;
     p->dbgmcu_fz[1] = fz1;
-    cortexm_set_clock_hz(t, HSI_HZ);
 }
 
 static void rcc_write(struct sim_target *t, unsigned reg, uint32_t val)
 {
     uint32_t *r = t->per.rcc;
-    switch (reg) {
-    case RCC_CR: {
-        /* Oscillators and PLLs report ready at once: start-up time is not modelled. HSI, HSE,
-         * PLL, PLLI2S, PLLSAI: each ON bit is followed by its RDY bit. */
-        uint32_t ready = 0;
-        static const unsigned on_bits[] = {0, 16, 24, 26, 28};
-        for (unsigned i = 0; i < sizeof on_bits / sizeof on_bits[0]; i++)
-            if (val & (1u << on_bits[i]))
-                ready |= 1u << (on_bits[i] + 1u);
-        r[RCC_CR] = (val & 0x150D00F9u) | ready;
-        break;
-    }
-    case RCC_CFGR:
-        r[RCC_CFGR] = (val & ~0xCu) | ((val & 3u) << 2); /* SWS follows SW */
-        cortexm_set_clock_hz(t, core_clock_hz(t));
-        break;
-    case RCC_PLLCFGR:
-        r[RCC_PLLCFGR] = val;
-        cortexm_set_clock_hz(t, core_clock_hz(t));
-        break;
-    case RCC_CSR: /* RMVF (bit 24) clears the reset flags; LSION bit 0, LSIRDY bit 1 */
+    if (rcc_f4_write(t, reg, val))
+        return;
+    if (reg == RCC_CSR) /* RMVF (bit 24) clears the reset flags; LSION bit 0, LSIRDY bit 1 */
         r[RCC_CSR] =
             (val & (1u << 24)) ? 0 : (r[RCC_CSR] & 0xFE000000u) | (val & 1u) | ((val & 1u) << 1);
-        break;
-    default:
+    else
         r[reg] = val;
-        break;
-    }
 }
 
 static void gpio_set_odr(struct sim_target *t, unsigned port, uint32_t odr)
@@ -253,7 +201,7 @@ static enum sim_bus_result periph_access(struct sim_target *t, uint32_t addr, ui
             return SIM_BUS_OK;
         }
         if (rd)
-            *rd = t->per.rcc[off / 4];
+            *rd = rcc_f4_read(t, off / 4);
         else
             rcc_write(t, off / 4, *wr);
         return SIM_BUS_OK;
@@ -339,7 +287,7 @@ static const struct sim_window f42x_windows[] = {
     .dbgmcu_base = 0xE0042000u, .dbgmcu_freeze = true, .tprog_ps = 16ull * SIM_PS_PER_US,          \
     .erase_ps = MS(250), .flash = &sim_f4_flash_ops, .max_rdp_level = 2,                           \
     .periph_reset = periph_reset, .periph_access = periph_access, .reset_cause = reset_cause,      \
-    .led_on = led_on
+    .periph_update = rcc_f4_settle, .led_on = led_on
 
 const struct sim_family sim_family_f40x = {
     .name = "f40x",
@@ -444,6 +392,7 @@ const struct sim_family sim_family_f76x = {
     .periph_reset = periph_reset,
     .periph_access = periph_access,
     .reset_cause = reset_cause,
+    .periph_update = rcc_f4_settle,
     .led = "pb0",
     .led_on = led_on,
 };

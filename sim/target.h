@@ -88,7 +88,7 @@ struct sim_target_config {
     uint32_t secure_page;    /* WB, WL: CPU2's secure area from this flash page (FLASH_SFR.SFSA;
                                 on the WL with OPTR.ESE); 0: as the family ships */
     bool no_hse;             /* F0/F1/F3: no clock for the HSE (no crystal): HSERDY never sets */
-    bool pll_no_lock;        /* F0/F1/F3, G0/L4: the PLL never locks (PLLRDY never sets) */
+    bool pll_no_lock;        /* F0/F1/F3, G0/L4, F4/F7: the PLL never locks */
     uint32_t uid_index;      /* the board's place in its daemon: boards of one daemon get
                                 different unique IDs (0 keeps the chip's base ID) */
 };
@@ -264,7 +264,7 @@ struct sim_periph {
     sim_ps adc_next;         /* time of the next conversion in continuous mode */
     sim_ps hsi_ready_at;     /* F0/F1/F3: when HSIRDY, HSERDY, PLLRDY set (UINT64_MAX: off, */
     sim_ps hse_ready_at;     /* or never on this board; sim/rcc_f0f1f3.c) */
-    sim_ps pll_ready_at;     /* (and G0/L4: sim/rcc_g0_l4.c) */
+    sim_ps pll_ready_at;     /* (and G0/L4, F4/F7: sim/rcc_g0_l4.c, sim/rcc_f4.c) */
     uint64_t led_toggles;    /* changes of the board's user LED seen */
     sim_ps led_last_toggle;
 };
@@ -522,6 +522,12 @@ enum sim_bus_result rcc_g0l4_pwr_access(struct sim_target *t, uint32_t off, uint
                                         const uint32_t *wr);
 /* HCLK, FLASH_ACR LATENCY or the voltage range changed: the flash is misread when too fast. */
 void rcc_g0l4_check_timing(struct sim_target *t);
+/* rcc_f4.c: RCC_CR, RCC_PLLCFGR, RCC_CFGR of the F4 and F7 (registers by offset / 4) */
+void rcc_f4_reset(struct sim_target *t);
+void rcc_f4_settle(struct sim_target *t);
+uint32_t rcc_f4_read(struct sim_target *t, unsigned reg);
+bool rcc_f4_write(struct sim_target *t, unsigned reg, uint32_t val); /* false: not one of them */
+void rcc_f4_check_timing(struct sim_target *t); /* HCLK or FLASH_ACR LATENCY changed */
 
 /* l5u5_flash.c: the non-secure flash registers of the L5 and U5 */
 enum sim_bus_result h5_flash_read(struct sim_target *t, uint32_t off, uint32_t *val);

@@ -64,6 +64,7 @@ struct flash_clock_recipe {
 /* Recipes per flash family (flash/clock_recipes.c). */
 extern const struct flash_clock_recipe flash_clock_fpec[];     /* F0, F1, F3 */
 extern const struct flash_clock_recipe flash_clock_l4_style[]; /* L4, L4+, G0, G4, C0 */
+extern const struct flash_clock_recipe flash_clock_f2_f4_f7[];
 
 /* Before a routine runs (core halted): the first call of a job raises the clock when the chip's
  * family has a recipe and the core is on its reset clock. Errors: the probe's only. */

@@ -4,7 +4,7 @@
  *
  * WB and WL are left at their reset clock: their second core (the radio stack's) shares SYSCLK
  * and the flash with the one being programmed. The L5/U5/H5 start in a low voltage range that a
- * faster clock would have to raise; the F2/F4/F7, L0/L1 and H7 have no recipe yet.
+ * faster clock would have to raise; the L0/L1 and H7 have no recipe yet.
  */
 #include "flash/clock.h"
 
@@ -205,4 +205,43 @@ const struct flash_clock_recipe flash_clock_l4_style[] = {
       {L4_CR, G0_CR_HSIDIV(7) | L4_CR_HSIRDY, G0_CR_HSIDIV(2) | L4_CR_HSIRDY}},
      {ACR_STEP(7u, 1u), {L4_CR, G0_CR_HSIDIV(7), 0u, 0, 0, 0, false}}},
     {STFLASH_FAMILY_UNKNOWN, 0, NULL, 0, 0, {0}, {{0}}, {{0}}},
+};
+
+/* F2/F4/F7 (RM0033 §5.3, RM0090 §6.3, RM0383 §6.3, RM0410 §5.3): RCC_CR 0x40023800 (HSIRDY 1,
+ * PLLON 24, PLLRDY 25), RCC_PLLCFGR +0x04 (PLLM [5:0], PLLN [14:6], PLLP [17:16], PLLSRC 22),
+ * RCC_CFGR +0x08 (SW [1:0], SWS [3:2], HPRE [7:4], PPRE1 [12:10], PPRE2 [15:13]). The PLL from
+ * HSI (16 MHz) / 8 x 96 / 4: 48 MHz, VCO input 2 MHz and output 192 MHz (in 1-2 and 64-432 MHz,
+ * RM0033 §5.3.2; 100-432 MHz, RM0090 §6.3.2, RM0410 §5.3.2). 48 MHz is allowed in every voltage
+ * scale of every part (the F401's lowest, scale 3, allows 60 MHz: RM0368 §5.1.3), so no scale is
+ * checked. APB1 at HCLK / 2 (the F2's APB1 takes 30 MHz at most, RM0033 §5.2), three wait states:
+ * enough for 48 MHz down to the lowest supply (16 MHz per wait state from 1.8 V on the F411,
+ * RM0383 §3.4.1 Table 6; 20 MHz on the F40x/F42x, RM0090 §3.5.1 Tables 10-11; RM0410 §3.3.2
+ * Table 7), checked by reading FLASH_ACR back (RM0090 §3.5.1). PLLCFGR is written with the PLL
+ * off (RM0090 §6.3.2), so putting it back waits for PLLRDY to clear. */
+#define F4_CR 0x40023800u
+#define F4_PLLCFGR 0x40023804u
+#define F4_CFGR 0x40023808u
+#define F4_PLLCFGR_MASK (0x3Fu | (0x1FFu << 6) | (3u << 16) | (1u << 22))
+#define F4_PLLCFGR_48 (8u | (96u << 6) | (1u << 16))
+#define F4_CR_HSIRDY (1u << 1)
+
+const struct flash_clock_recipe flash_clock_f2_f4_f7[] = {
+#define F4_RECIPE(fam)                                                                             \
+    {                                                                                              \
+        fam, 0, "PLL from HSI", 48000000u, 3, {0},                                                 \
+            {{F4_CFGR, 0xFFFFu, 0u}, {F4_CR, F4_CR_HSIRDY | L4_CR_PLLON, F4_CR_HSIRDY}},           \
+        {                                                                                          \
+            ACR_STEP(7u, 3u), {F4_PLLCFGR, F4_PLLCFGR_MASK, F4_PLLCFGR_48, 0, 0, 0, false},        \
+                {F4_CR, L4_CR_PLLON, L4_CR_PLLON, F4_CR, L4_CR_PLLRDY, L4_CR_PLLRDY, true},        \
+                {F4_CFGR, 7u << 10, 4u << 10, 0, 0, 0, false},                                     \
+            {                                                                                      \
+                F4_CFGR, 3u, 2u, F4_CFGR, 3u << 2, 2u << 2, true                                   \
+            }                                                                                      \
+        }                                                                                          \
+    }
+    F4_RECIPE(STFLASH_FAMILY_F2),
+    F4_RECIPE(STFLASH_FAMILY_F4),
+    F4_RECIPE(STFLASH_FAMILY_F7),
+    {STFLASH_FAMILY_UNKNOWN, 0, NULL, 0, 0, {0}, {{0}}, {{0}}},
+#undef F4_RECIPE
 };

@@ -1,9 +1,10 @@
 /*
- * The core clock of the routines in SRAM (flash/clock_recipes.c) on the L4-style families of the
- * virtual board: a write on the L476 runs at 48 MHz (MSI range 11), on the G071 and G474 at
- * 64 MHz (the PLL from HSI16), on the C031 at 48 MHz (HSI48 undivided), each byte-exact and with
- * RCC, FLASH_ACR and the power controller's clock read back as before; in voltage range 2 the
- * clock is left alone; a PLL that never locks leaves the job at the reset clock.
+ * The core clock of the routines in SRAM (flash/clock_recipes.c) on the virtual board's L4-style
+ * and F4/F7 chips: a write on the L476 runs at 48 MHz (MSI range 11), on the G071 and G474 at
+ * 64 MHz (the PLL from HSI16), on the C031 at 48 MHz (HSI48 undivided), on the F407, F411 and
+ * F767 at 48 MHz (the PLL from HSI, also at a 1.9 V supply), each byte-exact and with RCC,
+ * FLASH_ACR and the power controller's clock read back as before; in voltage range 2 the clock
+ * is left alone; a PLL that never locks leaves the job at the reset clock.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,14 +51,46 @@ static int setup_c031(void **state)
     return open_chip(state, "stm32c031c6", 0x453, 0, NULL);
 }
 
+/* F4/F7 (RM0090 §6.3, §3.8): RCC_CR, RCC_PLLCFGR, RCC_CFGR, FLASH_ACR. */
+static int setup_f4(void **state, const char *chip, uint16_t dev_id, uint32_t mv)
+{
+    int rc = open_chip(state, chip, dev_id, 0, NULL);
+    struct fixture *fx = *state;
+    fx->sd.t.cfg.voltage_mv = mv;
+    fx->f.volts = mv / 1000.0;
+    return rc;
+}
+
+static int setup_f407(void **state)
+{
+    return setup_f4(state, "stm32f407vg", 0x413, 3300);
+}
+
+static int setup_f411_1v9(void **state)
+{
+    return setup_f4(state, "stm32f411re", 0x431, 1900);
+}
+
+static int setup_f767(void **state)
+{
+    return setup_f4(state, "stm32f767zi", 0x451, 3300);
+}
+
 #define NREGS 6
-static const uint32_t regs[NREGS] = {RCC_CR,          RCC_CFGR,       RCC_PLLCFGR,
-                                     L4_RCC_APB1ENR1, G0_RCC_APBENR1, FLASH_ACR};
+static const uint32_t l4_regs[NREGS] = {RCC_CR,          RCC_CFGR,       RCC_PLLCFGR,
+                                        L4_RCC_APB1ENR1, G0_RCC_APBENR1, FLASH_ACR};
+static const uint32_t f4_regs[NREGS] = {0x40023800u, 0x40023804u, 0x40023808u,
+                                        0x40023830u, 0x40023840u, 0x40023C00u};
+
+static const uint32_t *regs_of(struct fixture *fx)
+{
+    return fx->sd.t.family->f4.latency_mask ? f4_regs : l4_regs;
+}
 
 static void read_regs(struct fixture *fx, uint32_t v[NREGS])
 {
     for (unsigned i = 0; i < NREGS; i++)
-        assert_int_equal(dbg_read32(&fx->sd.dbg, regs[i], &v[i]), STFLASH_OK);
+        assert_int_equal(dbg_read32(&fx->sd.dbg, regs_of(fx)[i], &v[i]), STFLASH_OK);
 }
 
 /* 8 KiB over old firmware: the CRC of what is there, erase, program with the in-pass check. */
@@ -126,6 +159,22 @@ static void test_g071_range2_left_alone(void **state)
     write_at(state, 16000000u, 16000000u);
 }
 
+static void test_f407_write_runs_at_48mhz(void **state)
+{
+    write_at(state, 48000000u, 16000000u);
+}
+
+/* Three wait states: enough for 48 MHz at 1.9 V, where the F411 takes 16 MHz per wait state. */
+static void test_f411_at_1v9_write_runs_at_48mhz(void **state)
+{
+    write_at(state, 48000000u, 16000000u);
+}
+
+static void test_f767_write_runs_at_48mhz(void **state)
+{
+    write_at(state, 48000000u, 16000000u);
+}
+
 static void test_g071_pll_never_locks(void **state)
 {
     struct fixture *fx = *state;
@@ -143,6 +192,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_l476_range2_left_alone, setup_l476, teardown),
         cmocka_unit_test_setup_teardown(test_g071_range2_left_alone, setup_g071, teardown),
         cmocka_unit_test_setup_teardown(test_g071_pll_never_locks, setup_g071, teardown),
+        cmocka_unit_test_setup_teardown(test_f407_write_runs_at_48mhz, setup_f407, teardown),
+        cmocka_unit_test_setup_teardown(test_f411_at_1v9_write_runs_at_48mhz, setup_f411_1v9,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_f767_write_runs_at_48mhz, setup_f767, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,10 @@
 /*
  * The clock controller, the voltage range and the flash wait states of the virtual board's
- * L4-style chips (sim/rcc_g0_l4.c), as silicon behaves: the G0's PLL reports ready only after
- * its lock time and a switch of SYSCLK to it waits for it, its configuration cannot change while
- * it runs, the power controller reads as zero without its clock, and the flash is misread with
- * too few wait states for HCLK or above the voltage range's limit.
+ * L4-style chips (sim/rcc_g0_l4.c) and F4 (sim/rcc_f4.c), as silicon behaves: the G0's PLL reports
+ * ready only after its lock time and a switch of SYSCLK to it waits for it, its configuration
+ * cannot change while it runs, the power controller reads as zero without its clock, and the flash
+ * is misread with too few wait states for HCLK or above the voltage range's limit; the F4's main
+ * PLL likewise, its wait states depending on the supply voltage.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -129,6 +130,49 @@ static void test_l4_msi_48mhz_wait_states_and_range(void **state)
     assert_false(fx->sd.t.flash_misread);
 }
 
+/* F4 (RM0090 §6.3): RCC_CR, RCC_PLLCFGR, RCC_CFGR; FLASH_ACR. */
+#define F4_CR 0x40023800u
+#define F4_PLLCFGR 0x40023804u
+#define F4_CFGR 0x40023808u
+#define F4_ACR 0x40023C00u
+#define F4_PLL_48 (8u | (96u << 6) | (1u << 16)) /* HSI / 8 x 96 / 4 */
+#define F4_PLL_64 (8u | (128u << 6) | (1u << 16))
+
+static int setup_f411(void **state)
+{
+    int rc = sim_board_open(state, "stm32f411re");
+    struct sim_board *fx = *state;
+    fx->sd.t.cfg.voltage_mv = 1900;
+    return rc;
+}
+
+/* At 1.9 V the F411 takes 16 MHz per wait state (RM0383 §3.4.1 Table 6). */
+static void test_f4_pll_and_wait_states_at_1v9(void **state)
+{
+    struct sim_board *fx = *state;
+    wr(fx, F4_PLLCFGR, F4_PLL_48);
+    wr(fx, F4_CR, rd(fx, F4_CR) | CR_PLLON);
+    wr(fx, F4_CFGR, 2u);
+    assert_int_equal((rd(fx, F4_CFGR) >> 2) & 3u, 0); /* the PLL is not locked yet */
+    sim_target_advance(&fx->sd.t, 150 * US);
+    assert_int_equal(rd(fx, F4_CR) & CR_PLLRDY, CR_PLLRDY);
+    assert_int_equal((rd(fx, F4_CFGR) >> 2) & 3u, 2u);
+    assert_int_equal(fx->sd.t.core_hz, 48000000u);
+    assert_true(fx->sd.t.flash_misread); /* LATENCY 0: 16 MHz */
+    wr(fx, F4_ACR, 2u);                  /* 48 MHz */
+    assert_false(fx->sd.t.flash_misread);
+    wr(fx, F4_PLLCFGR, F4_PLL_64); /* the PLL runs: its configuration stays */
+    assert_int_equal(rd(fx, F4_PLLCFGR), F4_PLL_48);
+    wr(fx, F4_CR, rd(fx, F4_CR) & ~CR_PLLON); /* and it is SYSCLK: it stays on */
+    assert_int_equal(rd(fx, F4_CR) & CR_PLLON, CR_PLLON);
+    wr(fx, F4_CFGR, 0);
+    assert_int_equal(fx->sd.t.core_hz, 16000000u);
+    wr(fx, F4_CR, rd(fx, F4_CR) & ~CR_PLLON);
+    assert_int_equal(rd(fx, F4_CR) & (CR_PLLON | CR_PLLRDY), 0);
+    wr(fx, F4_PLLCFGR, F4_PLL_64);
+    assert_int_equal(rd(fx, F4_PLLCFGR), F4_PLL_64);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -136,6 +180,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_g0_too_few_wait_states_misread, setup_g071, teardown),
         cmocka_unit_test_setup_teardown(test_l4_msi_48mhz_wait_states_and_range, setup_l476,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_f4_pll_and_wait_states_at_1v9, setup_f411, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
