@@ -231,6 +231,7 @@ static const struct drv_program h5_prog = {
     .code_max = H5_PROGRAM_LOADER_LEN,
     .unit = 16,
     .unit_us = TPROG_MAX_US,
+    .crc = true,
     .failure = loader_failure,
 };
 

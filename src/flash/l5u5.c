@@ -249,6 +249,7 @@ static struct drv_program l5u5_prog(const struct flash_dev *f)
         .code_max = (uint32_t)code_len,
         .unit = f->chip->program_unit,
         .unit_us = TPROG_MAX_US,
+        .crc = true,
         .failure = loader_failure,
     };
 }

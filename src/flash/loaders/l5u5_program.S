@@ -24,6 +24,19 @@
  * read back. Units that read erased in the image are skipped (the engine hands over erased
  * ranges only). The next unit to program is found while the controller is busy with this one;
  * rp is published once per span.
+ *
+ * The loader checks in the pass as l4_program.S does (loaders/loader_ring.inc, LDR_CB_CRC): the
+ * CRC of the units before the one being programmed is computed while the controller is busy
+ * with it. A bit at a time that would be about 430 cycles for a quad word, most of the 472
+ * that its 118 µs of tPROG (DS13737 "Flash memory characteristics", typical) last on the U5 after
+ * reset, its core on the 4 MHz MSIS (RM0456 §11.4.4); so the CRC takes a word at a time from a
+ * 16-word table (LDR_CRC_ROUTINES_WORDS): from the last store of a unit to the first poll of
+ * NSBSY, CRC and seek included, 209 cycles for a quad word and 117 for a double word, counted on
+ * the virtual board (one instruction a cycle, docs/virtual-clock.md). The L5's 81.7 µs (DS12736)
+ * are 327 cycles at its 4 MHz MSI (RM0438 §9.2.3), the H5's 66 µs (the virtual board's figure)
+ * over 2000 at the HSI it starts on: the flash does not wait for the CRC. The units skipped
+ * before the next one go into the CRC with it, 184 cycles each (92 for a double word), so after
+ * a run of them the flash may wait once, having been spared their programming.
  */
     .syntax unified
     .cpu cortex-m0
@@ -44,42 +57,18 @@
 
 #include "loader_ring.inc"
 
-    @ Registers in the span loop:
-    @   r0  data of the span      r1  register block         r2  flash address of the span
-    @   r3  offset being programmed                          r4, r6, r7  scratch
-    @   r5  offset of the next unit to program
-    @   r8  control block         r9  erased word            r12 span length
-    .global l5u5_program
-    .type l5u5_program, %function
-    .thumb_func
-l5u5_program:
-    LDR_ENTRY
-    ldr     r1, [r0, #LDR_CB_REGS]
-    movs    r7, #CR_PG
-    str     r7, [r1, #FLASH_NSCR] @ NSCR = PG; LOCK and OPTLOCK are set-only
-
-    LDR_RING_SPAN
-
-store:
-    movs    r3, r5
-    .rept UNIT / 4
-    ldr     r7, [r0, r3]
-    str     r7, [r2, r3]        @ the last word starts programming: NSBSY set
-    adds    r3, r3, #4
-    .endr
-    movs    r3, r5
-    adds    r5, r5, #UNIT
-    bl      seek                @ meanwhile, find the next one
-busy:
-    ldr     r6, [r1, #FLASH_NSSR]
+    @ Waits until the controller is done with the unit at r3, then checks its error flags
+    @ (to fail, r6 = NSSR) and reads it back (to differs). Uses r4, r6, r7.
+    .macro BUSY_READBACK
+1:  ldr     r6, [r1, #FLASH_NSSR]
 #ifdef L5U5_H5
     lsrs    r4, r6, #1          @ H5: BSY (bit 0) into the carry flag
-    bcs     busy
+    bcs     1b
     lsrs    r4, r6, #17
     lsls    r4, r4, #25         @ NSSR bits 23:17: WRPERR to OPTCHANGEERR (EOP, bit 16, left out)
 #else
     lsrs    r4, r6, #17         @ NSBSY (bit 16) into the carry flag
-    bcs     busy
+    bcs     1b
     lsrs    r4, r6, #1
     lsls    r4, r4, #17         @ NSSR bits 15:1: the error flags (EOP, bit 0, left out)
 #endif
@@ -92,6 +81,43 @@ busy:
     bne     differs
     adds    r4, r4, #4
     .endr
+    .endm
+
+    @ Registers in the span loop:
+    @   r0  data of the span      r1  register block         r2  flash address of the span
+    @   r3  offset being programmed                          r4, r6, r7  scratch
+    @   r5  offset of the next unit to program
+    @   r8  control block         r9  erased word            r12 span length
+    @   r10 CRC register          r11 offset up to which the CRC is taken
+    .global l5u5_program
+    .type l5u5_program, %function
+    .thumb_func
+l5u5_program:
+    LDR_ENTRY crc=1
+    ldr     r1, [r0, #LDR_CB_REGS]
+    movs    r7, #CR_PG
+    str     r7, [r1, #FLASH_NSCR] @ NSCR = PG; LOCK and OPTLOCK are set-only
+
+    LDR_RING_SPAN crc=1
+
+store:
+    movs    r3, r5
+    .rept UNIT / 4
+    ldr     r7, [r0, r3]
+    str     r7, [r2, r3]        @ the last word starts programming: NSBSY set
+    adds    r3, r3, #4
+    .endr
+    movs    r3, r5
+    bl      crc_upto            @ meanwhile, the units before this one into the CRC,
+    movs    r5, r3
+    adds    r5, r5, #UNIT
+    bl      seek                @ and find the next one
+    movs    r6, r3
+    adds    r6, r6, #UNIT
+    cmp     r6, r5
+    bne     busy_skip           @ units are skipped before the next one
+busy:
+    BUSY_READBACK
     cmp     r5, r12
     blo     store
     b       spandone
@@ -105,7 +131,19 @@ fail:
     lsls    r6, r6, #16         @ FLASH_NSSR[15:0] << 16
 #endif
     LDR_STATUS_OR               @ LDR_ERR_STATUS | ...: never 0
-    LDR_EXIT FLASH_NSCR, ldr
+    LDR_EXIT FLASH_NSCR, ldr, crc=1
+
+    @ As busy, then what the flash holds at the skipped units goes into the ring for the CRC.
+busy_skip:
+    BUSY_READBACK
+    movs    r6, r3
+    adds    r6, r6, #UNIT
+    bl      skipped
+    cmp     r5, r12
+    blo     store
+    b       spandone
+
+    LDR_CRC_ROUTINES_WORDS
 
     @ From offset r5, skips units that are erased (every word equal to r9); returns r5 = offset
     @ of the next unit to program (>= r12 when none is left). Uses r4, r7.
