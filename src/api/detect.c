@@ -143,7 +143,7 @@ static void flash_facts(struct stflash_dev *dev, const struct stflash_chip_info 
     char saved[sizeof dev->ctx->last_error];
     memcpy(saved, dev->ctx->last_error, sizeof saved);
     struct flash_dev f;
-    struct flash_dev_params fp = {t->flash_size, dev->clone, dev->volts,
+    struct flash_dev_params fp = {t->flash_size, dev->clone, dev_flash_volts(dev, chip),
                                   dev->opts.allow_wireless_stack};
     struct flash_protection prot;
     if (flash_dev_init(&f, dev_dbg(dev), chip, &fp) != STFLASH_OK) {
