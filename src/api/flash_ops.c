@@ -60,8 +60,9 @@ int stflash_flash_unit(struct stflash_dev *dev, uint32_t addr, uint32_t *unit_ad
 int dev_flash(struct stflash_dev *dev, struct flash_dev *f)
 {
     int rc = dev_flash_setup(dev, f);
-    /* The loader runs on the core: it must be halted first. */
-    return rc ? rc : cm_halt(dev_dbg(dev));
+    /* The loader runs on the core: it must be halted first (it is already after the reset
+     * that halts it before a write). */
+    return rc ? rc : cm_ensure_halted(dev_dbg(dev));
 }
 
 int stflash_flash_erase(struct stflash_dev *dev, uint32_t addr, uint32_t len)

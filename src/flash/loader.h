@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arm/cortexm.h"
 #include "flash/flash.h"
 
 struct flash_loader {
@@ -31,6 +32,8 @@ struct flash_loader {
     uint32_t ring_size;    /* bytes, a power of two */
     const uint8_t *loaded; /* the loader in SRAM now, NULL before the first */
     bool running;          /* started and not yet waited for */
+    struct cm_routine run; /* what its start changed (arm/cortexm.h) */
+    bool prepared;         /* its start prepared during an erase (flash_loader_stage) */
 };
 
 /* One job: [addr, addr+len) of one bank, from data. */
