@@ -18,6 +18,8 @@ static int spy_read_mem(struct dbg *d, uint32_t addr, uint8_t *buf, size_t len)
     struct spy *s = spy_of(d);
     uint64_t lo = addr, hi = (uint64_t)addr + len;
     uint64_t flo = FLASH_BASE, fhi = (uint64_t)FLASH_BASE + s->fx->size;
+    if (hi > 0x1FFFF7E8u && lo < 0x1FFFF7F4u)
+        s->uid_reads++;
     if (hi > flo && lo < fhi && len == 4)
         s->flash_words++;
     else if (hi > flo && lo < fhi)
@@ -119,6 +121,7 @@ void spy_reset(struct fixture *fx, struct spy *s, struct sim_stats *stats)
 {
     s->flash_read = 0;
     s->flash_words = 0;
+    s->uid_reads = 0;
     s->crc_loads = 0;
     s->crc_loads_late = 0;
     s->log[0] = 0;

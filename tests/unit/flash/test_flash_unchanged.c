@@ -44,6 +44,8 @@ static void test_unchanged_pages_skipped(void **state)
     assert_int_equal(fx->nev, 0);
     assert_int_equal(spy.flash_read, 0);
     assert_non_null(strstr(spy.log, "8 of 8 touched pages already hold the image"));
+    /* No recovery file is there and none is needed: the unique ID is not read. */
+    assert_int_equal(spy.uid_reads, 0);
 
     /* One byte of page 6 differs: page 6 alone is erased and programmed, and verified. */
     struct img im;
@@ -60,6 +62,7 @@ static void test_unchanged_pages_skipped(void **state)
     assert_int_equal(check_phase(fx, STFLASH_PHASE_READ, 0), 0);
     assert_int_equal(check_phase(fx, STFLASH_PHASE_ERASE, 1024), 2);
     assert_true(check_phase(fx, STFLASH_PHASE_VERIFY, 1024) > 0);
+    assert_int_equal(spy.uid_reads, 0); /* a whole page: nothing to keep */
 
     /* One byte of the partially covered page 4: its kept bytes are read back, as always. */
     im.segs[0].data[4999] ^= 0x5A;
@@ -70,6 +73,8 @@ static void test_unchanged_pages_skipped(void **state)
     assert_int_equal(stats.pages_erased, 1);
     assert_int_equal(check_phase(fx, STFLASH_PHASE_READ, 1024), 2);
     assert_int_equal(spy.flash_read, 1024);
+    /* Bytes to keep: the unique ID names their recovery file (removed once verified). */
+    assert_int_equal(spy.uid_reads, 1);
 
     /* full: every touched page again. */
     const struct stflash_write_options full = {.full = true};
