@@ -172,12 +172,15 @@ static int f1_unlock(struct flash_dev *f)
 
 int fpec_lock(struct flash_dev *f)
 {
+    /* After a program job that the loader finished, the controller is idle: the loader waits
+     * for BSY to clear after each unit (loaders/f1_program.S). */
+    bool idle = flash_loader_done(f);
     /* A job that failed while the loader ran: stopped before the controller is touched. */
     int rc = flash_loader_end(f);
     for (unsigned b = 0; b < bank_count(f); b++) {
         uint32_t regs = bank_regs_at(f, b), sr, cr = 0;
         /* An operation still under way ends within tPROG or an erase time. */
-        int brc = fpec_wait_idle(f, regs, ERASE_TIMEOUT_MS, &sr);
+        int brc = idle ? STFLASH_OK : fpec_wait_idle(f, regs, ERASE_TIMEOUT_MS, &sr);
         if (brc == STFLASH_OK)
             brc = fpec_write_reg(f, regs, FPEC_CR, CR_LOCK);
         if (brc == STFLASH_OK)

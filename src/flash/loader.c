@@ -86,6 +86,12 @@ int flash_loader_session(struct flash_dev *f, uint32_t code_max, struct flash_lo
     return STFLASH_OK;
 }
 
+bool flash_loader_done(const struct flash_dev *f)
+{
+    const struct flash_loader *l = f->drv_state;
+    return l && l->done && !l->running;
+}
+
 int flash_loader_end(struct flash_dev *f)
 {
     int rc = STFLASH_OK;
@@ -195,9 +201,13 @@ int flash_loader_stage(struct flash_dev *f, uint32_t code_max, const uint8_t *co
     }
     if (!l->prepared) {
         /* Its start is another (flash_loader_run then only resumes the core): done before the
-         * data, as the data may fill the ring only when the erase takes long enough. */
+         * data, as the data may fill the ring only when the erase takes long enough. The
+         * watchdog's reload too: its counter stands still while the core is halted (the DBGMCU
+         * freeze, flash/sysregs.h) until the core resumes. */
         uint32_t arg = l->ctrl;
-        lrc = cm_prepare_routine(f->dbg, l->code | 1u, l->sp, &arg, 1, &l->run);
+        lrc = watchdog_reload(f->dbg, f->chip);
+        if (lrc == STFLASH_OK)
+            lrc = cm_prepare_routine(f->dbg, l->code | 1u, l->sp, &arg, 1, &l->run);
         l->prepared = lrc == STFLASH_OK;
         *more = lrc == STFLASH_OK && st->staged < limit;
         return lrc;
@@ -424,8 +434,9 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
                         l->ctrl, last_error(f));
     uint32_t arg = l->ctrl;
     /* The core runs the loader: the DBGMCU freeze no longer holds the watchdog, so it is
-     * reloaded now and every time data moves (flash/sysregs.h). */
-    rc = watchdog_reload(f->dbg, f->chip);
+     * reloaded now (or with the start prepared during the erase) and every time data moves
+     * (flash/sysregs.h). */
+    rc = l->prepared ? STFLASH_OK : watchdog_reload(f->dbg, f->chip);
     if (rc == STFLASH_OK)
         rc = l->prepared ? cm_go_routine(f->dbg)
                          : cm_start_routine(f->dbg, l->code | 1u, l->sp, &arg, 1, &l->run);
@@ -434,6 +445,7 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
         return ctx_fail(f->ctx, rc, "cannot start the flash loader for 0x%08x: %s", addr,
                         last_error(f));
     l->running = true;
+    l->done = false;
 
     uint32_t written = staged + first, programmed = 0, state = LDR_STATE_RUNNING;
     unsigned stall_ms = job_timeout_ms(job, l->ring_size);
@@ -517,6 +529,7 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
         loader_pace_drain(&pace, len - programmed);
     rc = cm_wait_routine(f->dbg, &l->run, job_timeout_ms(job, len - programmed), &r0);
     l->running = false;
+    l->done = rc == STFLASH_OK && r0 == 0;
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot program 0x%08x-0x%08x: %s", addr, addr + len - 1u,
                         last_error(f));
