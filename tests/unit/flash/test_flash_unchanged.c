@@ -135,6 +135,23 @@ static void fill_pages(struct fixture *fx, uint32_t addr, uint32_t len, uint32_t
         fx->sd.t.flash[i] = fx->expect[i] = pattern(i, seed);
 }
 
+/* A job whose first word reads erased looks blank: the blank check of its whole run finds data
+ * in one page, the pages are then checked one by one, and that page alone is erased. */
+static void test_looks_blank_with_data(void **state)
+{
+    struct fixture *fx = *state;
+    struct spy spy;
+    struct sim_stats stats;
+    spy_install(fx, &spy, &stats);
+    fill_pages(fx, 0x08002800u, 0x400, 290); /* page 10: other firmware */
+    const struct seg segs[] = {{0x08002001u, 20000, 291}};
+    assert_int_equal(write_segs(fx, segs, 1, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_locked(fx);
+    assert_int_equal(stats.mass_erases + stats.pages_erased, 1);
+    assert_non_null(strstr(spy.log, "19 of 20 pages to program are erased already: not erased"));
+}
+
 /* Every page the job leaves alone reads erased: one mass erase instead of the page erases, the
  * bytes to keep included. Not when a page outside holds data, is write protected, or with full.
  * Pages that read erased already are not erased at all. */
@@ -214,6 +231,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unchanged_pages_skipped, setup_f100_small, teardown),
         cmocka_unit_test_setup_teardown(test_unchanged_whole_flash, setup_f103_row_sram, teardown),
         cmocka_unit_test_setup_teardown(test_unchanged_whole_flash, setup_f100, teardown),
+        cmocka_unit_test_setup_teardown(test_looks_blank_with_data, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_erased_rest_mass_erase, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_erased_rest_mass_erase, setup_f100_small, teardown),
     };
