@@ -61,6 +61,7 @@ static int finish(struct flash_dev *f, int rc)
         memcpy(saved, f->ctx->last_error, sizeof saved);
     int lrc = f->drv->lock(f);
     f->unlocked = false;
+    f->idle_known = false;
     f->prog_total = 0;
     f->prog_done = 0;
     if (rc != STFLASH_OK) {
@@ -543,8 +544,10 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
          * nothing the flash lacks. */
         if (rc == STFLASH_OK)
             flash_recovery_clear(f, &rec);
-        if (f->unlocked)
+        if (f->unlocked) {
+            f->idle_known = true; /* unlocked early, then nothing to erase or program */
             rc = finish(f, rc);
+        }
         goto out;
     }
 

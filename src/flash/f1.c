@@ -173,8 +173,9 @@ static int f1_unlock(struct flash_dev *f)
 int fpec_lock(struct flash_dev *f)
 {
     /* After a program job that the loader finished, the controller is idle: the loader waits
-     * for BSY to clear after each unit (loaders/f1_program.S). */
-    bool idle = flash_loader_done(f);
+     * for BSY to clear after each unit (loaders/f1_program.S). So it is when nothing was
+     * started since the unlock (f->idle_known). */
+    bool idle = flash_loader_done(f) || f->idle_known;
     /* A job that failed while the loader ran: stopped before the controller is touched. */
     int rc = flash_loader_end(f);
     for (unsigned b = 0; b < bank_count(f); b++) {

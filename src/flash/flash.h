@@ -114,6 +114,9 @@ struct flash_dev {
      * (unlocked) until the job's lock. */
     bool unlock_early;
     bool unlocked;
+    /* Nothing was started on the controller since its unlock, which waited for it to be idle:
+     * the lock need not wait (set by the engine for the lock that ends such a job). */
+    bool idle_known;
 };
 
 /* What flash_dev_init needs beyond the chip row. */
