@@ -9,6 +9,7 @@
 
 #include "api/dev.h"
 #include "arm/cortexm.h"
+#include "core/le.h"
 #include "flash/family.h"
 
 #define ROM_TABLE 0xE00FF000u
@@ -23,11 +24,14 @@ static int read32(struct stflash_dev *dev, uint32_t addr, uint32_t *v)
  * JEDEC bit is clear; PARTNO = PIDR0 | PIDR1[3:0] << 8. Both 0 when the table cannot be read. */
 static void rom_ids(struct stflash_dev *dev, uint32_t *designer, uint32_t *partno)
 {
-    uint32_t pidr0, pidr1, pidr2, pidr4;
+    /* PIDR4-PIDR7 and PIDR0-PIDR3 are the consecutive words 0xFD0-0xFEC (PIDR5-7 read as
+     * zero): one memory read instead of a read per register. */
+    uint8_t pidr[32];
     *designer = *partno = 0;
-    if (read32(dev, ROM_TABLE + 0xFE0, &pidr0) || read32(dev, ROM_TABLE + 0xFE4, &pidr1) ||
-        read32(dev, ROM_TABLE + 0xFE8, &pidr2) || read32(dev, ROM_TABLE + 0xFD0, &pidr4))
+    if (dbg_read(dev_dbg(dev), ROM_TABLE + 0xFD0, pidr, sizeof pidr))
         return;
+    uint32_t pidr4 = le32_get(pidr), pidr0 = le32_get(pidr + 0x10), pidr1 = le32_get(pidr + 0x14),
+             pidr2 = le32_get(pidr + 0x18);
     uint32_t code = ((pidr1 >> 4) & 0xFu) | ((pidr2 & 7u) << 4);
     uint32_t jep = ((pidr4 & 0xFu) << 8) | code;
     *designer = (pidr2 & 8u) ? jep : (jep | STFLASH_JEP106_LEGACY);
@@ -139,7 +143,7 @@ static void flash_facts(struct stflash_dev *dev, const struct stflash_chip_info 
     char saved[sizeof dev->ctx->last_error];
     memcpy(saved, dev->ctx->last_error, sizeof saved);
     struct flash_dev f;
-    struct flash_dev_params fp = {t->flash_size, dev->clone, dev->volts,
+    struct flash_dev_params fp = {t->flash_size, dev->clone, dev_flash_volts(dev, chip),
                                   dev->opts.allow_wireless_stack};
     struct flash_protection prot;
     if (flash_dev_init(&f, dev_dbg(dev), chip, &fp) != STFLASH_OK) {

@@ -15,9 +15,14 @@ struct stflash_dev {
     struct stflash_open_options opts;
     struct stflash_target_info target;
     const struct stflash_clone_info *clone;
-    double volts;
-    bool attached; /* SWD entered: the core has to be let go at close */
+    double volts;     /* target voltage, -1 when the probe cannot tell: see dev_volts */
+    bool volts_known; /* volts was read */
+    bool attached;    /* SWD entered: the core has to be let go at close */
 };
+
+/* The target voltage, read from the probe the first time it is needed (a probe round trip
+ * that most jobs can do without). */
+double dev_volts(struct stflash_dev *dev);
 
 static inline struct dbg *dev_dbg(struct stflash_dev *dev)
 {
@@ -56,6 +61,8 @@ int detect_target(struct stflash_dev *dev);
 /* Fills a flash device for the target's flash (api/flash_ops.c). STFLASH_ERR_UNSUPPORTED when
  * no driver exists for the part. dev_flash also halts the core for the loader. */
 int dev_flash_setup(struct stflash_dev *dev, struct flash_dev *f);
+/* The voltage for flash_dev_params: read when the chip's flash family uses it, 0 otherwise. */
+double dev_flash_volts(struct stflash_dev *dev, const struct stflash_chip_info *chip);
 int dev_flash(struct stflash_dev *dev, struct flash_dev *f);
 
 #endif

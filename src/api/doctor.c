@@ -144,6 +144,7 @@ static bool check_firmware(struct ladder *l, struct stflash_dev *dev)
 
 static bool check_voltage(struct ladder *l, struct stflash_dev *dev)
 {
+    dev->volts_known = true;
     if (stlink_target_voltage(&dev->sl, &dev->volts) != STFLASH_OK) {
         dev->volts = -1.0;
         report(l, "target voltage", STFLASH_CHECK_SKIPPED, NULL,

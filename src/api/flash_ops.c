@@ -30,9 +30,15 @@ int dev_flash_setup(struct stflash_dev *dev, struct flash_dev *f)
                         dev->opts.flash_size_override / 1024u, chip->name,
                         chip->flash_size_max / 1024u);
     /* The family refuses a clone quirk it does not handle, before anything is touched. */
-    struct flash_dev_params p = {t->flash_size, dev->clone, dev->volts,
+    struct flash_dev_params p = {t->flash_size, dev->clone, dev_flash_volts(dev, chip),
                                  dev->opts.allow_wireless_stack};
     return flash_dev_init(f, dev_dbg(dev), chip, &p);
+}
+
+double dev_flash_volts(struct stflash_dev *dev, const struct stflash_chip_info *chip)
+{
+    const struct flash_family *fam = flash_family_for_chip(chip);
+    return fam && fam->uses_volts ? dev_volts(dev) : 0.0;
 }
 
 int stflash_flash_unit(struct stflash_dev *dev, uint32_t addr, uint32_t *unit_addr,
@@ -54,8 +60,9 @@ int stflash_flash_unit(struct stflash_dev *dev, uint32_t addr, uint32_t *unit_ad
 int dev_flash(struct stflash_dev *dev, struct flash_dev *f)
 {
     int rc = dev_flash_setup(dev, f);
-    /* The loader runs on the core: it must be halted first. */
-    return rc ? rc : cm_halt(dev_dbg(dev));
+    /* The loader runs on the core: it must be halted first (it is already after the reset
+     * that halts it before a write). */
+    return rc ? rc : cm_ensure_halted(dev_dbg(dev));
 }
 
 int stflash_flash_erase(struct stflash_dev *dev, uint32_t addr, uint32_t len)

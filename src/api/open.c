@@ -145,6 +145,16 @@ int dev_open_transport(struct stflash_ctx *ctx, const struct selector *sel,
     }
 }
 
+double dev_volts(struct stflash_dev *dev)
+{
+    if (!dev->volts_known) {
+        if (stlink_target_voltage(&dev->sl, &dev->volts) != 0)
+            dev->volts = -1.0;
+        dev->volts_known = true;
+    }
+    return dev->volts;
+}
+
 static void pause_ms(unsigned ms)
 {
     struct timespec ts = {.tv_sec = ms / 1000u, .tv_nsec = (long)(ms % 1000u) * 1000000L};
@@ -208,12 +218,13 @@ int dev_connect_under_reset(struct stflash_dev *dev)
 static int silent_target(struct stflash_dev *dev)
 {
     struct stflash_ctx *ctx = dev->ctx;
-    if (dev->volts >= 0 && dev->volts < MIN_TARGET_VOLTS)
+    double volts = dev_volts(dev);
+    if (volts >= 0 && volts < MIN_TARGET_VOLTS)
         return ctx_fail(ctx, STFLASH_ERR_TARGET,
                         "the target is not powered: the probe measures %.2f V on its target "
                         "voltage pin (VAPP/3.3V); connect the board's 3.3V and GND to the probe, "
                         "or power the board (USB or its own supply)",
-                        dev->volts);
+                        volts);
     if (dev->opts.connect == STFLASH_CONNECT_UNDER_RESET)
         return ctx_fail(ctx, STFLASH_ERR_TARGET,
                         "the target does not answer on SWD even with NRST held low: check the "
@@ -270,8 +281,6 @@ int stflash_open(struct stflash_ctx *ctx, const struct stflash_open_options *opt
     if (rc != 0)
         goto fail;
     dbg_stlink_init(&dev->dbg, &dev->sl);
-    if (stlink_target_voltage(&dev->sl, &dev->volts) != 0)
-        dev->volts = -1.0;
     uint32_t khz = opts->swd_khz ? opts->swd_khz : (dev->sl.hw >= 3 ? 1000u : 1800u);
     rc = stlink_set_swd_khz(&dev->sl, khz, &dev->sl.swd_khz);
     if (rc != 0 && rc != STFLASH_ERR_UNSUPPORTED)
@@ -334,7 +343,7 @@ int stflash_probe_details(struct stflash_dev *dev, struct stflash_probe_details 
     d.msd_version = dev->sl.msd;
     d.api_version = dev->sl.api;
     d.swd_khz = dev->sl.swd_khz;
-    d.target_volts = dev->volts;
+    d.target_volts = dev_volts(dev);
     *out = d;
     return STFLASH_OK;
 }

@@ -74,6 +74,13 @@ int cm_halt(struct dbg *d)
     return rc;
 }
 
+int cm_ensure_halted(struct dbg *d)
+{
+    bool halted = false;
+    int rc = cm_is_halted(d, &halted);
+    return rc != 0 || halted ? rc : cm_halt(d);
+}
+
 int cm_run(struct dbg *d)
 {
     int rc = dbg_write32(d, CM_DFSR, DFSR_ALL);
@@ -95,11 +102,15 @@ int cm_step(struct dbg *d)
     return rc;
 }
 
-static int set_vector_catch(struct dbg *d, uint32_t set, uint32_t clear)
+/* *before (when given) gets DEMCR as it was; a DEMCR that holds the wanted bits already is not
+ * written again. */
+static int set_vector_catch(struct dbg *d, uint32_t set, uint32_t clear, uint32_t *before)
 {
     uint32_t demcr;
     int rc = dbg_read32(d, CM_DEMCR, &demcr);
-    if (rc == 0)
+    if (rc == 0 && before)
+        *before = demcr;
+    if (rc == 0 && ((demcr & ~clear) | set) != demcr)
         rc = dbg_write32(d, CM_DEMCR, (demcr & ~clear) | set);
     return rc;
 }
@@ -107,7 +118,7 @@ static int set_vector_catch(struct dbg *d, uint32_t set, uint32_t clear)
 int cm_detach(struct dbg *d)
 {
     /* ARMv7-M ARM C1.6.5 (DEMCR vector catch bits), C1.6.3 (DHCSR C_DEBUGEN). */
-    int rc = set_vector_catch(d, 0, CM_DEMCR_VC_ALL);
+    int rc = set_vector_catch(d, 0, CM_DEMCR_VC_ALL, NULL);
     bool halted = true;
     if (rc == 0)
         rc = cm_is_halted(d, &halted);
@@ -119,10 +130,13 @@ int cm_detach(struct dbg *d)
 int cm_reset_observed(struct dbg *d, enum cm_reset_kind kind, bool halt, bool *seen)
 {
     *seen = false;
-    int rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN | (halt ? CM_DHCSR_C_HALT : 0));
+    /* Without halt, a halt request left from before is withdrawn after the reset (below), where
+     * it must be anyway: it survives a local reset. */
+    int rc = halt ? write_dhcsr(d, CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_HALT) : 0;
+    uint32_t demcr = 0;
     if (rc == 0)
-        rc =
-            set_vector_catch(d, halt ? CM_DEMCR_VC_CORERESET : 0, halt ? 0 : CM_DEMCR_VC_CORERESET);
+        rc = set_vector_catch(d, halt ? CM_DEMCR_VC_CORERESET : 0, halt ? 0 : CM_DEMCR_VC_CORERESET,
+                              &demcr);
     if (rc != 0)
         return rc;
     uint32_t dhcsr;
@@ -175,7 +189,7 @@ int cm_reset_observed(struct dbg *d, enum cm_reset_kind kind, bool halt, bool *s
         }
         if (now_ms() - start > RESET_TIMEOUT_MS) {
             if (halt && !halted) {
-                (void)set_vector_catch(d, 0, CM_DEMCR_VC_CORERESET);
+                (void)set_vector_catch(d, 0, CM_DEMCR_VC_CORERESET, NULL);
                 return ctx_fail(d->ctx, STFLASH_ERR_TIMEOUT,
                                 "the target did not come out of reset within %u ms",
                                 RESET_TIMEOUT_MS);
@@ -184,8 +198,10 @@ int cm_reset_observed(struct dbg *d, enum cm_reset_kind kind, bool halt, bool *s
         }
         pause_ms(1);
     }
+    /* A local reset leaves DEMCR as it was (ARMv7-M ARM C1.6.5: reset by a power-on reset
+     * only), and the core stayed halted: the value read before needs no second read. */
     if (halt)
-        return set_vector_catch(d, 0, CM_DEMCR_VC_CORERESET);
+        return dbg_write32(d, CM_DEMCR, demcr & ~CM_DEMCR_VC_CORERESET);
     /* A halt request survives a local reset: make sure the core runs. */
     return write_dhcsr(d, CM_DHCSR_C_DEBUGEN);
 }
@@ -206,7 +222,8 @@ int cm_wait_halt(struct dbg *d, unsigned timeout_ms)
     return wait_halt(d, timeout_ms, NULL);
 }
 
-int cm_start_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args, unsigned n)
+int cm_prepare_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args, unsigned n,
+                       struct cm_routine *rt)
 {
     /* Reading DHCSR clears a stale S_RESET_ST: one seen while the routine runs is its own. */
     uint32_t dhcsr;
@@ -223,18 +240,35 @@ int cm_start_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t 
         rc = d->ops->write_reg(d, CM_REG_PC, entry & ~1u);
     /* Catch a crash of the routine as a halt instead of running the firmware's fault handler. */
     if (rc == 0)
-        rc = set_vector_catch(d, CM_DEMCR_VC_HARDERR, 0);
+        rc = set_vector_catch(d, CM_DEMCR_VC_HARDERR, 0, &rt->demcr);
     if (rc == 0)
         rc = dbg_write32(d, CM_DFSR, DFSR_ALL);
     /* Interrupts stay masked while the routine runs (C_MASKINTS, set while halted). */
     if (rc == 0)
         rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_HALT | CM_DHCSR_C_MASKINTS);
-    if (rc == 0)
-        rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_MASKINTS);
     return rc;
 }
 
-int cm_wait_routine(struct dbg *d, unsigned timeout_ms, uint32_t *r0)
+int cm_go_routine(struct dbg *d)
+{
+    return write_dhcsr(d, CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_MASKINTS);
+}
+
+int cm_unprepare_routine(struct dbg *d, const struct cm_routine *rt)
+{
+    int rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_HALT);
+    int drc = dbg_write32(d, CM_DEMCR, rt->demcr & ~CM_DEMCR_VC_HARDERR);
+    return rc ? rc : drc;
+}
+
+int cm_start_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args, unsigned n,
+                     struct cm_routine *rt)
+{
+    int rc = cm_prepare_routine(d, entry, sp, args, n, rt);
+    return rc ? rc : cm_go_routine(d);
+}
+
+int cm_wait_routine(struct dbg *d, const struct cm_routine *rt, unsigned timeout_ms, uint32_t *r0)
 {
     bool reset_seen = false;
     int rc = wait_halt(d, timeout_ms, &reset_seen);
@@ -257,8 +291,10 @@ int cm_wait_routine(struct dbg *d, unsigned timeout_ms, uint32_t *r0)
     rc = dbg_read32(d, CM_DFSR, &dfsr);
     if (rc == 0)
         rc = write_dhcsr(d, CM_DHCSR_C_DEBUGEN | CM_DHCSR_C_HALT);
+    /* The HardFault catch off again: DEMCR is known from the start (the routine does not
+     * touch it), no second read. */
     if (rc == 0)
-        rc = set_vector_catch(d, 0, CM_DEMCR_VC_HARDERR);
+        rc = dbg_write32(d, CM_DEMCR, rt->demcr & ~CM_DEMCR_VC_HARDERR);
     if (rc != 0)
         return rc;
     if (!(dfsr & DFSR_BKPT)) {
@@ -274,8 +310,9 @@ int cm_wait_routine(struct dbg *d, unsigned timeout_ms, uint32_t *r0)
 int cm_run_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args, unsigned n,
                    unsigned timeout_ms, uint32_t *r0)
 {
-    int rc = cm_start_routine(d, entry, sp, args, n);
+    struct cm_routine rt;
+    int rc = cm_start_routine(d, entry, sp, args, n, &rt);
     if (rc == 0)
-        rc = cm_wait_routine(d, timeout_ms, r0);
+        rc = cm_wait_routine(d, &rt, timeout_ms, r0);
     return rc;
 }

@@ -45,6 +45,9 @@
 #define CM_REG_MSP 17u
 
 int cm_halt(struct dbg *d);
+/* Halts the core unless DHCSR shows it halted already (one read instead of a halt request and
+ * the read that confirms it). */
+int cm_ensure_halted(struct dbg *d);
 int cm_run(struct dbg *d);
 /* Executes one instruction with interrupts masked, then halts. */
 int cm_step(struct dbg *d);
@@ -80,8 +83,23 @@ int cm_reset_observed(struct dbg *d, enum cm_reset_kind kind, bool halt, bool *s
 int cm_run_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args, unsigned n,
                    unsigned timeout_ms, uint32_t *r0);
 
+/* What a started routine changed and its end puts back: DEMCR before its HardFault catch. */
+struct cm_routine {
+    uint32_t demcr;
+};
+
 /* Starts a routine like cm_run_routine and returns at once; cm_wait_routine completes it. */
-int cm_start_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args, unsigned n);
-int cm_wait_routine(struct dbg *d, unsigned timeout_ms, uint32_t *r0);
+int cm_start_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args, unsigned n,
+                     struct cm_routine *rt);
+int cm_wait_routine(struct dbg *d, const struct cm_routine *rt, unsigned timeout_ms, uint32_t *r0);
+
+/* cm_start_routine in two steps, so that the first can be done ahead (while the link is idle):
+ * cm_prepare_routine sets everything up with the core left halted, cm_go_routine resumes it. A
+ * routine prepared but never started is undone by cm_unprepare_routine (the HardFault catch off,
+ * interrupts unmasked; the core stays halted). */
+int cm_prepare_routine(struct dbg *d, uint32_t entry, uint32_t sp, const uint32_t *args, unsigned n,
+                       struct cm_routine *rt);
+int cm_go_routine(struct dbg *d);
+int cm_unprepare_routine(struct dbg *d, const struct cm_routine *rt);
 
 #endif

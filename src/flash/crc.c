@@ -4,8 +4,12 @@
  *
  * SRAM layout from sram_base:
  *
- *   routine | stack (64 bytes, for an exception frame only) | table (1 KiB, built by the
- *   routine) | parameter block | descriptors (12 bytes each) | CRCs (4 bytes each)
+ *   table (1 KiB, built by the routine) | stack (64 bytes, for an exception frame only) |
+ *   routine | parameter block | descriptors (12 bytes each) | CRCs (4 bytes each)
+ *
+ * (A frame larger than the stack, with the FPU's registers, runs into the table, in SRAM.)
+ * The routine, the parameter block and the descriptors follow each other, so that the first
+ * batch puts them into SRAM with one memory command.
  *
  * The parameter block and descriptors are laid out in loaders/loader_abi.h (CRC_PB_*), which the
  * routine includes too.
@@ -20,6 +24,7 @@
 #include "arm/cortexm.h"
 #include "core/le.h"
 #include "crc32_loader.h"
+#include "crc32_v7m_loader.h"
 #include "flash/clock.h"
 #include "flash/crc.h"
 #include "flash/loaders/loader_abi.h"
@@ -82,9 +87,12 @@ size_t flash_crc_piece_count(const struct flash_crc_region *r)
 }
 
 struct crc_layout {
-    uint32_t code;   /* routine */
+    const uint8_t *routine; /* loaders/crc32.S, or its ARMv7-M build */
+    uint32_t routine_len;
+    uint32_t base;   /* the start of the SRAM used: the table */
     uint32_t sp;     /* initial stack pointer, top of the stack */
     uint32_t table;  /* 1 KiB */
+    uint32_t code;   /* routine */
     uint32_t params; /* parameter block, then the descriptors and the CRCs */
     uint32_t room;   /* bytes for the descriptors and the CRCs of one batch */
 };
@@ -94,18 +102,30 @@ static const char *last_error(struct flash_dev *f)
     return f->ctx ? f->ctx->last_error : "";
 }
 
+/* The ARMv7-M build where the chip's core runs it (include/stflash/chip.h enum stflash_core:
+ * every core but the M0 and M0+); the ARMv6-M one everywhere else. */
+static bool core_is_v7m(const struct stflash_chip_info *chip)
+{
+    return chip && (chip->core == STFLASH_CORE_M3 || chip->core == STFLASH_CORE_M4 ||
+                    chip->core == STFLASH_CORE_M7 || chip->core == STFLASH_CORE_M33);
+}
+
 static int plan_layout(struct flash_dev *f, struct crc_layout *l)
 {
-    uint32_t code = (CRC32_LOADER_LEN + 7u) & ~7u;
+    bool v7m = core_is_v7m(f->chip);
+    l->routine = v7m ? crc32_v7m_loader : crc32_loader;
+    l->routine_len = v7m ? CRC32_V7M_LOADER_LEN : CRC32_LOADER_LEN;
+    uint32_t code = (l->routine_len + 7u) & ~7u;
     uint32_t fixed = code + CRC_STACK + CRC_TABLE + CRC_PARAMS;
     if (f->sram_size < fixed + CRC_ROOM_MIN)
         return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
                         "not enough SRAM for the CRC routine: %u bytes at 0x%08x, %u needed",
                         f->sram_size, f->sram_base, fixed + CRC_ROOM_MIN);
-    l->code = f->sram_base;
-    l->sp = f->sram_base + code + CRC_STACK;
-    l->table = l->sp;
-    l->params = l->table + CRC_TABLE;
+    l->base = f->sram_base;
+    l->table = f->sram_base;
+    l->sp = l->table + CRC_TABLE + CRC_STACK;
+    l->code = l->sp;
+    l->params = l->code + code;
     l->room = f->sram_size - fixed;
     if (l->room > CRC_ROOM_MAX)
         l->room = CRC_ROOM_MAX;
@@ -120,11 +140,30 @@ static unsigned run_timeout_ms(uint64_t bytes, size_t pieces, bool table)
     return ms > 600000u ? 600000u : (unsigned)ms;
 }
 
-/* One run of the routine over the nd descriptors (np pieces, bytes in all) in `desc`. */
-static int run_batch(struct flash_dev *f, const struct crc_layout *l, uint8_t *buf,
+/* While the routine runs: the unlock the engine asked for (flash.h, unlock_early), which touches
+ * the controller's registers only. A failure is left for the engine's own unlock to find again
+ * and report. */
+static void unlock_meanwhile(struct flash_dev *f)
+{
+    if (!f->unlock_early)
+        return;
+    f->unlock_early = false;
+    char saved[sizeof f->ctx->last_error];
+    if (f->ctx)
+        memcpy(saved, f->ctx->last_error, sizeof saved);
+    f->unlocked = f->drv->unlock(f) == STFLASH_OK;
+    if (!f->unlocked && f->ctx)
+        memcpy(f->ctx->last_error, saved, sizeof saved);
+}
+
+/* One run of the routine over the nd descriptors (np pieces, bytes in all) in `desc`. The first
+ * (build_table) loads the routine with its job: buf has room for it before the parameter block,
+ * from l->code. */
+static int run_batch(struct flash_dev *f, const struct crc_layout *l, uint8_t *code_buf,
                      const struct flash_crc_region *desc, size_t nd, size_t np, uint64_t bytes,
                      bool build_table, uint32_t *crcs)
 {
+    uint8_t *buf = code_buf + (l->params - l->code);
     uint32_t out = l->params + CRC_PARAMS + (uint32_t)(nd * CRC_DESC);
     le32_put(buf + CRC_PB_TABLE, l->table);
     le32_put(buf + CRC_PB_FLAGS, build_table ? (uint32_t)CRC_FLAG_BUILD_TABLE : 0u);
@@ -139,15 +178,21 @@ static int run_batch(struct flash_dev *f, const struct crc_layout *l, uint8_t *b
     }
     uint32_t first = desc[0].addr;
     uint32_t last = desc[nd - 1].addr + desc[nd - 1].len - 1u;
-    int rc = dbg_write(f->dbg, l->params, buf, CRC_PARAMS + nd * CRC_DESC);
+    uint32_t at = build_table ? l->code : l->params;
+    int rc = dbg_write(f->dbg, at, build_table ? code_buf : buf,
+                       (l->params - at) + CRC_PARAMS + nd * CRC_DESC);
     if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot load the CRC job into SRAM at 0x%08x: %s", l->params,
-                        last_error(f));
+        return ctx_fail(f->ctx, rc, "cannot load the CRC %s into SRAM at 0x%08x: %s",
+                        build_table ? "routine and its job" : "job", at, last_error(f));
     uint32_t arg = l->params, r0 = 0;
+    struct cm_routine rt;
     rc = watchdog_reload(f->dbg, f->chip); /* the routine runs unfrozen (flash/sysregs.h) */
     if (rc == STFLASH_OK)
-        rc = cm_run_routine(f->dbg, l->code | 1u, l->sp, &arg, 1,
-                            run_timeout_ms(bytes, np, build_table), &r0);
+        rc = cm_start_routine(f->dbg, l->code | 1u, l->sp, &arg, 1, &rt);
+    if (rc == STFLASH_OK)
+        unlock_meanwhile(f);
+    if (rc == STFLASH_OK)
+        rc = cm_wait_routine(f->dbg, &rt, run_timeout_ms(bytes, np, build_table), &r0);
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot compute the CRC of 0x%08x-0x%08x on the target: %s",
                         first, last, last_error(f));
@@ -170,18 +215,14 @@ static int run_all(struct flash_dev *f, const struct crc_layout *l,
 {
     size_t max_desc = l->room / (CRC_DESC + 4u) + 1u;
     struct flash_crc_region *desc = calloc(max_desc, sizeof *desc);
-    uint8_t *buf = malloc(CRC_PARAMS + l->room);
+    uint8_t *buf = calloc(1, (l->params - l->code) + CRC_PARAMS + l->room);
     if (!desc || !buf) {
         free(desc);
         free(buf);
         return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the CRC check");
     }
+    memcpy(buf, l->routine, l->routine_len); /* loaded with the first batch */
     int rc = flash_clock_raise(f);
-    if (rc == STFLASH_OK)
-        rc = dbg_write(f->dbg, l->code, crc32_loader, CRC32_LOADER_LEN);
-    if (rc != STFLASH_OK)
-        rc = ctx_fail(f->ctx, rc, "cannot load the CRC routine into SRAM at 0x%08x: %s", l->code,
-                      last_error(f));
 
     struct flash_crc_region cur = {0, 0, 0, false};
     size_t next = 0, done = 0;
@@ -252,7 +293,7 @@ int flash_crc_target(struct flash_dev *f, const struct flash_crc_region *regions
     /* Save what the routine will change: the core registers, DEMCR (vector catch) and the SRAM
      * it will use; written back whatever happens. */
     uint32_t regs[SAVED_REG_COUNT], demcr = 0;
-    uint32_t save_len = l.params + CRC_PARAMS - l.code + (uint32_t)(need < l.room ? need : l.room);
+    uint32_t save_len = l.params + CRC_PARAMS - l.base + (uint32_t)(need < l.room ? need : l.room);
     uint8_t *save = malloc(save_len);
     if (!save)
         return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the CRC check");
@@ -261,7 +302,7 @@ int flash_crc_target(struct flash_dev *f, const struct flash_crc_region *regions
     if (rc == STFLASH_OK)
         rc = dbg_read32(f->dbg, CM_DEMCR, &demcr);
     if (rc == STFLASH_OK)
-        rc = dbg_read(f->dbg, l.code, save, save_len);
+        rc = dbg_read(f->dbg, l.base, save, save_len);
     if (rc != STFLASH_OK) {
         free(save);
         return ctx_fail(f->ctx, rc, "cannot save the target state before the CRC check: %s",
@@ -273,10 +314,10 @@ int flash_crc_target(struct flash_dev *f, const struct flash_crc_region *regions
     char saved_msg[sizeof f->ctx->last_error];
     if (rc != STFLASH_OK && f->ctx)
         memcpy(saved_msg, f->ctx->last_error, sizeof saved_msg);
-    int wrc = dbg_write(f->dbg, l.code, save, save_len);
+    int wrc = dbg_write(f->dbg, l.base, save, save_len);
     if (wrc != STFLASH_OK)
         wrc = ctx_fail(f->ctx, wrc, "cannot restore the SRAM at 0x%08x after the CRC check: %s",
-                       l.code, last_error(f));
+                       l.base, last_error(f));
     for (size_t i = 0; i < SAVED_REG_COUNT && wrc == STFLASH_OK; i++) {
         wrc = f->dbg->ops->write_reg(f->dbg, saved_regs[i], regs[i]);
         if (wrc != STFLASH_OK)

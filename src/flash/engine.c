@@ -60,6 +60,8 @@ static int finish(struct flash_dev *f, int rc)
     if (rc != STFLASH_OK && f->ctx)
         memcpy(saved, f->ctx->last_error, sizeof saved);
     int lrc = f->drv->lock(f);
+    f->unlocked = false;
+    f->idle_known = false;
     f->prog_total = 0;
     f->prog_done = 0;
     if (rc != STFLASH_OK) {
@@ -508,7 +510,9 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
         rc = f->drv->check_writable(f, p.runs[i].addr, p.runs[i].len);
     for (size_t i = 0; i < p.count && rc == STFLASH_OK; i++)
         rc = check_flash_answers(f, "program", p.runs[i].addr, p.runs[i].len);
-    /* After a mass erase every unit must be programmed: nothing to compare. */
+    /* After a mass erase every unit must be programmed: nothing to compare. The comparison
+     * runs a routine on the target: the controller is unlocked meanwhile. */
+    f->unlock_early = true;
     if (rc == STFLASH_OK && !mass && !full && p.count)
         rc = plan_skip_unchanged(f, &work, &p);
     if (rc == STFLASH_OK && opts && opts->report)
@@ -518,6 +522,7 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
                                           .bytes_unchanged = p.unchanged_bytes};
     if (rc == STFLASH_OK && !mass && !full && p.count)
         plan_find_blank(f, &p);
+    f->unlock_early = false;
     if (rc == STFLASH_OK)
         rc = plan_fill(f, &work, &p, mass);
     /* Before anything is erased: the bytes of the touched units the caller's image leaves out
@@ -539,6 +544,10 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
          * nothing the flash lacks. */
         if (rc == STFLASH_OK)
             flash_recovery_clear(f, &rec);
+        if (f->unlocked) {
+            f->idle_known = true; /* unlocked early, then nothing to erase or program */
+            rc = finish(f, rc);
+        }
         goto out;
     }
 
@@ -546,7 +555,7 @@ int flash_write(struct flash_dev *f, const struct stflash_image *img,
     size_t n_erase;
     mass = plan_erase(f, &p, mass, full, &to_erase, &n_erase);
 
-    rc = f->drv->unlock(f);
+    rc = f->unlocked ? STFLASH_OK : f->drv->unlock(f);
     int erased = 0; /* 0 nothing, 1 some units, 2 every unit of the job */
     if (rc == STFLASH_OK) {
         /* The first run goes to SRAM while the erase keeps the flash busy (flash/flash.h). */

@@ -148,9 +148,11 @@ int fpec_unlock_bank(struct flash_dev *f, uint32_t regs)
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot unlock the flash controller at 0x%08x: %s", regs,
                         f->ctx ? f->ctx->last_error : "");
-    /* Leftovers of an interrupted job: no operation bit set, no stale flag. */
-    rc = fpec_write_reg(f, regs, FPEC_CR, 0);
-    if (rc == STFLASH_OK)
+    /* Leftovers of an interrupted job: no operation bit set, no stale flag. Both registers were
+     * just read (FLASH_CR above, FLASH_SR by the wait): only what is set needs clearing. */
+    if (cr != 0)
+        rc = fpec_write_reg(f, regs, FPEC_CR, 0);
+    if (rc == STFLASH_OK && (sr & SR_STICKY))
         rc = fpec_write_reg(f, regs, FPEC_SR, SR_STICKY);
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot prepare the flash controller at 0x%08x: %s", regs,
@@ -170,12 +172,16 @@ static int f1_unlock(struct flash_dev *f)
 
 int fpec_lock(struct flash_dev *f)
 {
+    /* After a program job that the loader finished, the controller is idle: the loader waits
+     * for BSY to clear after each unit (loaders/f1_program.S). So it is when nothing was
+     * started since the unlock (f->idle_known). */
+    bool idle = flash_loader_done(f) || f->idle_known;
     /* A job that failed while the loader ran: stopped before the controller is touched. */
     int rc = flash_loader_end(f);
     for (unsigned b = 0; b < bank_count(f); b++) {
         uint32_t regs = bank_regs_at(f, b), sr, cr = 0;
         /* An operation still under way ends within tPROG or an erase time. */
-        int brc = fpec_wait_idle(f, regs, ERASE_TIMEOUT_MS, &sr);
+        int brc = idle ? STFLASH_OK : fpec_wait_idle(f, regs, ERASE_TIMEOUT_MS, &sr);
         if (brc == STFLASH_OK)
             brc = fpec_write_reg(f, regs, FPEC_CR, CR_LOCK);
         if (brc == STFLASH_OK)
@@ -211,14 +217,17 @@ static int erase_error(struct flash_dev *f, uint32_t regs, uint32_t sr, const ch
                     addr, sr);
 }
 
-/* PM0075 §2.3 "Page Erase": PER, the page address in FLASH_AR, STRT, wait for BSY, PER off. */
+/*
+ * PM0075 §2.3 "Page Erase": PER, the page address in FLASH_AR, STRT, wait for BSY. The engine
+ * erases after the unlock, which waits for the controller to be idle, or after another erase,
+ * which waits for its end: no wait before. After the erase FLASH_CR keeps PER and FLASH_SR EOP:
+ * whatever comes next writes FLASH_CR whole (the next erase, the loader's PG, the lock), and EOP
+ * stops nothing (the loader checks PGERR and WRPRTERR, the unlock clears the flags).
+ */
 static int f1_erase_unit(struct flash_dev *f, const struct flash_unit *u)
 {
     uint32_t addr = u->addr, regs = bank_regs(f, addr), sr;
-    int rc = fpec_idle_or_fail(f, regs, IDLE_TIMEOUT_MS, &sr, "erase page", addr);
-    if (rc != STFLASH_OK)
-        return rc;
-    rc = fpec_write_reg(f, regs, FPEC_CR, CR_PER);
+    int rc = fpec_write_reg(f, regs, FPEC_CR, CR_PER);
     if (rc == STFLASH_OK)
         rc = fpec_write_reg(f, regs, FPEC_AR, addr);
     if (rc == STFLASH_OK)
@@ -235,25 +244,17 @@ static int f1_erase_unit(struct flash_dev *f, const struct flash_unit *u)
     }
     if (sr & (SR_WRPRTERR | SR_PGERR))
         return erase_error(f, regs, sr, "erase page", addr);
-    rc = fpec_write_reg(f, regs, FPEC_CR, 0);
-    if (rc == STFLASH_OK)
-        rc = fpec_write_reg(f, regs, FPEC_SR, SR_EOP);
-    if (rc != STFLASH_OK)
-        return ctx_fail(f->ctx, rc, "cannot finish erasing page 0x%08x: %s", addr,
-                        f->ctx ? f->ctx->last_error : "");
     return STFLASH_OK;
 }
 
-/* PM0075 §2.3 "Mass Erase": MER, STRT, wait for BSY, MER off; each bank of an XL part. */
+/* PM0075 §2.3 "Mass Erase": MER, STRT, wait for BSY; each bank of an XL part. As for a page
+ * (f1_erase_unit): no wait before, MER and EOP left. */
 static int f1_mass_erase(struct flash_dev *f)
 {
     for (unsigned b = 0; b < bank_count(f); b++) {
         uint32_t regs = bank_regs_at(f, b), sr;
         uint32_t first = f->map.bank[b].base;
-        int rc = fpec_idle_or_fail(f, regs, IDLE_TIMEOUT_MS, &sr, "mass erase the bank at", first);
-        if (rc != STFLASH_OK)
-            return rc;
-        rc = fpec_write_reg(f, regs, FPEC_CR, CR_MER);
+        int rc = fpec_write_reg(f, regs, FPEC_CR, CR_MER);
         if (rc == STFLASH_OK)
             rc = fpec_write_reg(f, regs, FPEC_CR, CR_MER | CR_STRT);
         if (rc != STFLASH_OK) {
@@ -269,12 +270,6 @@ static int f1_mass_erase(struct flash_dev *f)
         }
         if (sr & (SR_WRPRTERR | SR_PGERR))
             return erase_error(f, regs, sr, "mass erase the bank at", first);
-        rc = fpec_write_reg(f, regs, FPEC_CR, 0);
-        if (rc == STFLASH_OK)
-            rc = fpec_write_reg(f, regs, FPEC_SR, SR_EOP);
-        if (rc != STFLASH_OK)
-            return ctx_fail(f->ctx, rc, "cannot finish the mass erase at 0x%08x: %s", first,
-                            f->ctx ? f->ctx->last_error : "");
     }
     return STFLASH_OK;
 }

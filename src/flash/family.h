@@ -34,6 +34,8 @@ struct flash_family {
     /* The families (bit 1 << enum stflash_family) whose parts the driver programs when it knows
      * only some of those sharing its controller style; 0: every family of `ctrl`. */
     uint32_t families;
+    /* The driver reads f->volts (flash_dev_params): the target voltage is read for it. */
+    bool uses_volts;
 
     /* The rest is optional (NULL: not supported for this family yet). */
 

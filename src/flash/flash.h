@@ -109,6 +109,14 @@ struct flash_dev {
     bool banks_swapped;
     struct flash_stage stage;
     struct flash_clock clock; /* the core clock of the job's routines (flash/clock.h) */
+    /* A write's unlock, done while the CRC routine that compares the flash with the image runs
+     * (the probe's link is idle then, flash/crc.c): asked for by the engine (unlock_early), done
+     * (unlocked) until the job's lock. */
+    bool unlock_early;
+    bool unlocked;
+    /* Nothing was started on the controller since its unlock, which waited for it to be idle:
+     * the lock need not wait (set by the engine for the lock that ends such a job). */
+    bool idle_known;
 };
 
 /* What flash_dev_init needs beyond the chip row. */

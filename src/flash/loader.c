@@ -86,6 +86,12 @@ int flash_loader_session(struct flash_dev *f, uint32_t code_max, struct flash_lo
     return STFLASH_OK;
 }
 
+bool flash_loader_done(const struct flash_dev *f)
+{
+    const struct flash_loader *l = f->drv_state;
+    return l && l->done && !l->running;
+}
+
 int flash_loader_end(struct flash_dev *f)
 {
     int rc = STFLASH_OK;
@@ -93,6 +99,12 @@ int flash_loader_end(struct flash_dev *f)
     if (l && l->running) {
         rc = cm_halt(f->dbg);
         l->running = false;
+    }
+    if (l && l->prepared) {
+        int urc = cm_unprepare_routine(f->dbg, &l->run);
+        if (rc == STFLASH_OK)
+            rc = urc;
+        l->prepared = false;
     }
     free(f->drv_state);
     f->drv_state = NULL;
@@ -118,7 +130,8 @@ int flash_loader_begin(struct flash_dev *f, uint32_t code_max, const uint8_t *co
     int rc = flash_loader_session(f, code_max, out);
     if (rc != STFLASH_OK)
         return rc;
-    rc = cm_halt(f->dbg);
+    /* A start prepared during the erase wrote core registers: the core is halted. */
+    rc = (*out)->prepared ? STFLASH_OK : cm_ensure_halted(f->dbg);
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot halt the core to program 0x%08x: %s", addr,
                         last_error(f));
@@ -183,6 +196,19 @@ int flash_loader_stage(struct flash_dev *f, uint32_t code_max, const uint8_t *co
     if (l->loaded != code) {
         /* The loader is a step of its own: the flash may be done before the data would be. */
         lrc = flash_loader_load(f, l, code, len);
+        *more = lrc == STFLASH_OK;
+        return lrc;
+    }
+    if (!l->prepared) {
+        /* Its start is another (flash_loader_run then only resumes the core): done before the
+         * data, as the data may fill the ring only when the erase takes long enough. The
+         * watchdog's reload too: its counter stands still while the core is halted (the DBGMCU
+         * freeze, flash/sysregs.h) until the core resumes. */
+        uint32_t arg = l->ctrl;
+        lrc = watchdog_reload(f->dbg, f->chip);
+        if (lrc == STFLASH_OK)
+            lrc = cm_prepare_routine(f->dbg, l->code | 1u, l->sp, &arg, 1, &l->run);
+        l->prepared = lrc == STFLASH_OK;
         *more = lrc == STFLASH_OK && st->staged < limit;
         return lrc;
     }
@@ -408,14 +434,18 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
                         l->ctrl, last_error(f));
     uint32_t arg = l->ctrl;
     /* The core runs the loader: the DBGMCU freeze no longer holds the watchdog, so it is
-     * reloaded now and every time data moves (flash/sysregs.h). */
-    rc = watchdog_reload(f->dbg, f->chip);
+     * reloaded now (or with the start prepared during the erase) and every time data moves
+     * (flash/sysregs.h). */
+    rc = l->prepared ? STFLASH_OK : watchdog_reload(f->dbg, f->chip);
     if (rc == STFLASH_OK)
-        rc = cm_start_routine(f->dbg, l->code | 1u, l->sp, &arg, 1);
+        rc = l->prepared ? cm_go_routine(f->dbg)
+                         : cm_start_routine(f->dbg, l->code | 1u, l->sp, &arg, 1, &l->run);
+    l->prepared = false;
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot start the flash loader for 0x%08x: %s", addr,
                         last_error(f));
     l->running = true;
+    l->done = false;
 
     uint32_t written = staged + first, programmed = 0, state = LDR_STATE_RUNNING;
     unsigned stall_ms = job_timeout_ms(job, l->ring_size);
@@ -497,8 +527,9 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
     if (read_progress(f, l, addr, len, &pace, &programmed, &state, &advanced) == STFLASH_OK &&
         state == LDR_STATE_RUNNING)
         loader_pace_drain(&pace, len - programmed);
-    rc = cm_wait_routine(f->dbg, job_timeout_ms(job, len - programmed), &r0);
+    rc = cm_wait_routine(f->dbg, &l->run, job_timeout_ms(job, len - programmed), &r0);
     l->running = false;
+    l->done = rc == STFLASH_OK && r0 == 0;
     if (rc != STFLASH_OK)
         return ctx_fail(f->ctx, rc, "cannot program 0x%08x-0x%08x: %s", addr, addr + len - 1u,
                         last_error(f));

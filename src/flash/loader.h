@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arm/cortexm.h"
 #include "flash/flash.h"
 
 struct flash_loader {
@@ -31,6 +32,9 @@ struct flash_loader {
     uint32_t ring_size;    /* bytes, a power of two */
     const uint8_t *loaded; /* the loader in SRAM now, NULL before the first */
     bool running;          /* started and not yet waited for */
+    struct cm_routine run; /* what its start changed (arm/cortexm.h) */
+    bool prepared;         /* its start prepared during an erase (flash_loader_stage) */
+    bool done;             /* the last job ran to its end: every unit programmed, none failed */
 };
 
 /* One job: [addr, addr+len) of one bank, from data. */
@@ -66,6 +70,10 @@ int flash_loader_init(struct flash_dev *f, struct flash_loader *l, uint32_t code
  * A driver whose drv_state holds its loader calls flash_loader_end from its lock().
  */
 int flash_loader_session(struct flash_dev *f, uint32_t code_max, struct flash_loader **out);
+
+/* Whether the session's last job ran to its end (the loader reported success), so that the
+ * controller is idle: the loaders wait for the end of each unit's programming. */
+bool flash_loader_done(const struct flash_dev *f);
 
 /* Ends the job's loader session: halts a loader still running (a job that failed while it ran,
  * before the driver touches the controller) and frees f->drv_state. The halt's result. */

@@ -3,6 +3,7 @@
  * "stflash-recovery 1 dev_id=0xNNN uid=HEX spans=N\n", then per span a line
  * "0xADDR LEN\n" followed by LEN raw bytes.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -119,30 +120,58 @@ static bool load(struct flash_dev *f, struct flash_recovery *r, const char *want
     return ok;
 }
 
-void flash_recovery_open(struct flash_dev *f, struct flash_recovery *r)
+/* Whether the state folder holds a recovery file of a chip with this DEV_ID (of any UID). */
+static bool any_file_of(const struct flash_dev *f, const char *dir)
 {
-    memset(r, 0, sizeof *r);
-    uint32_t at = f->chip ? uid_addr(f->chip) : 0;
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "recovery-%03x-", f->chip->dev_id);
+    DIR *dp = opendir(dir);
+    bool found = false;
+    for (struct dirent *e; dp && !found && (e = readdir(dp)) != NULL;)
+        found = strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    if (dp)
+        closedir(dp);
+    return found;
+}
+
+/* The name of the chip's file (r->path), from its UID read from the target; the header line it
+ * must start with into want. False, with a warning, when there can be no file. */
+static bool name_file(struct flash_dev *f, struct flash_recovery *r, char *want, size_t cap)
+{
+    uint32_t at = uid_addr(f->chip);
     uint8_t uid[UID_BYTES];
-    if (!at)
-        return; /* no UID known: no file (no family without one programs flash yet) */
     if (dbg_read(f->dbg, at, uid, sizeof uid) != STFLASH_OK) {
         ctx_log(f->ctx, STFLASH_LOG_WARN,
                 "cannot read the unique ID at 0x%08x (%s): no recovery file for this job", at,
                 last_error(f));
-        return;
+        return false;
     }
-    char dir[sizeof r->path - 64], want[96];
+    char dir[sizeof r->path - 64];
     if (state_dir(dir, sizeof dir) != 0) {
         ctx_log(f->ctx, STFLASH_LOG_WARN,
                 "neither XDG_STATE_HOME nor HOME is set: no recovery "
                 "file for this job");
-        return;
+        return false;
     }
-    header(f, uid, want, sizeof want);
+    header(f, uid, want, cap);
     snprintf(r->path, sizeof r->path, "%s/recovery-%03x-%s.bin", dir, f->chip->dev_id,
              strstr(want, "uid=") + 4);
-    if (access(r->path, F_OK) != 0)
+    return true;
+}
+
+void flash_recovery_open(struct flash_dev *f, struct flash_recovery *r)
+{
+    memset(r, 0, sizeof *r);
+    if (!f->chip || !uid_addr(f->chip))
+        return; /* no UID known: no file (no family without one programs flash yet) */
+    /* With no file of this DEV_ID there is nothing to load: the UID is read (a probe round trip)
+     * only when the job has bytes to save (flash_recovery_save). */
+    char dir[sizeof r->path - 64], want[96];
+    if (state_dir(dir, sizeof dir) == 0 && !any_file_of(f, dir)) {
+        r->unnamed = true;
+        return;
+    }
+    if (!name_file(f, r, want, sizeof want) || access(r->path, F_OK) != 0)
         return;
     if (!load(f, r, want))
         ctx_log(f->ctx, STFLASH_LOG_WARN,
@@ -285,15 +314,16 @@ int flash_recovery_save(struct flash_dev *f, struct flash_recovery *r,
                         const struct stflash_image *img, const struct flash_recovery_span *runs,
                         size_t nruns)
 {
-    if (!r->path[0])
+    if (!r->path[0] && !r->unnamed)
         return STFLASH_OK;
     struct flash_recovery_span *spans = NULL;
     size_t count = 0;
     if (kept_spans(img, runs, nruns, &spans, &count) != STFLASH_OK)
         return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory saving the recovery file");
-    if (count == 0 || count > MAX_SPANS) {
+    char want[96];
+    if (count == 0 || count > MAX_SPANS || (!r->path[0] && !name_file(f, r, want, sizeof want))) {
         free(spans);
-        if (count)
+        if (count > MAX_SPANS)
             ctx_log(f->ctx, STFLASH_LOG_WARN, "too many gaps in the image for a recovery file");
         return STFLASH_OK;
     }

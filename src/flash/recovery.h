@@ -29,12 +29,14 @@ struct flash_recovery {
     char path[512];                    /* "" when no file can be kept for this chip */
     struct flash_recovery_span *spans; /* left over by an interrupted job (loaded) */
     size_t count;
-    bool saved; /* this job wrote the file */
+    bool saved;   /* this job wrote the file */
+    bool unnamed; /* no file of the chip's DEV_ID was there: path named when bytes are saved */
 };
 
 /* Finds the file of the chip (its UID read from the target) and loads what an interrupted job
- * left there. Never fails a job: a problem is logged as a warning and the job goes on without
- * a recovery file (path ""). */
+ * left there. Without any file of the chip's DEV_ID the UID is not read here (r->unnamed):
+ * flash_recovery_save reads it when there are bytes to save. Never fails a job: a problem is logged
+ * as a warning and the job goes on without a recovery file (path ""). */
 void flash_recovery_open(struct flash_dev *f, struct flash_recovery *r);
 
 /*

@@ -228,7 +228,8 @@ int cmd_write(struct cli *cli, int argc, char **argv, int first)
         do_reset = false;
 
     struct stflash_dev *dev = NULL;
-    rc = session_open(cli, STFLASH_CONNECT_NORMAL, true, &dev);
+    /* The reset before the write halts the core itself: no halt of its own at the connect. */
+    rc = session_open(cli, STFLASH_CONNECT_NORMAL, !reset_before, &dev);
     if (rc == EXIT_OK) {
         double t0 = now_seconds();
         struct sigaction old[2];

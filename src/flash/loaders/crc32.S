@@ -10,7 +10,10 @@
  * SWD.
  *
  * Written in the ARMv6-M subset of Thumb-2 so that the same bytes run on the Cortex-M0, M3 and
- * M4; position independent, no stack use, no literal pool.
+ * M4; position independent, no stack use, no literal pool. crc32_v7m.S assembles the same source
+ * for ARMv7-M and later (CRC_V7M: Cortex-M3, M4, M7, M33), where a table step is three
+ * instructions instead of five (a scaled index in the load, a shifted operand in the XOR): 16
+ * instructions a word instead of 24, so the CRC of a flash unit takes a third less time.
  *
  * Entry: r0 = address of a parameter block in SRAM (word aligned), laid out in loader_abi.h
  *        (CRC_PB_*): table address (1 KiB), flags (bit 0: build the table first), number of
@@ -33,7 +36,11 @@
  * comparing with the CRC of erased bytes would only be nearly certain).
  */
     .syntax unified
+#ifdef CRC_V7M
+    .cpu cortex-m3
+#else
     .cpu cortex-m0
+#endif
     .thumb
     .text
 
@@ -52,6 +59,23 @@
     @   r8  descriptors left      r9  next output           r10 erased pattern (a word)
     @   r11 results written       r12 piece length (bit 31: blank check)
 
+#ifdef CRC_V7M
+    @ One byte at [r5] into the CRC.
+    .macro crc_byte
+    ldrb    r4, [r5], #1
+    eors    r4, r4, r2
+    uxtb    r4, r4
+    ldr     r4, [r1, r4, lsl #2]
+    eor     r2, r4, r2, lsr #8
+    .endm
+
+    @ One table step: the low byte of the CRC register (already XORed with the data) out.
+    .macro crc_step
+    uxtb    r4, r2
+    ldr     r4, [r1, r4, lsl #2]
+    eor     r2, r4, r2, lsr #8
+    .endm
+#else
     @ One byte at [r5] into the CRC.
     .macro crc_byte
     ldrb    r4, [r5]
@@ -72,6 +96,7 @@
     lsrs    r2, r2, #8
     eors    r2, r2, r4
     .endm
+#endif
 
     .global crc32_pieces
     .type crc32_pieces, %function

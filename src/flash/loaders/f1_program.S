@@ -32,8 +32,10 @@
  * The core runs this at 8 MHz (HSI after reset), where each instruction between the end of one
  * unit and the start of the next delays the flash: finding the next unit to program (skipping
  * erased units) is therefore done while the controller is busy with the current one, and the path
- * from BSY clear to the next store is eight instructions. rp is published once per span (the data
- * between rp and wp, up to the end of the ring), not per unit.
+ * from BSY clear to the next store is eight instructions: one test of FLASH_SR takes BSY and the
+ * error flags together (busy_or_fail sorts them out), the read-back, the end of the span, the
+ * store. rp is published once per span (the data between rp and wp, up to the end of the ring),
+ * not per unit.
  *
  * The loader checks in the pass (loaders/loader_ring.inc): it keeps the CRC-32 of what the job's
  * flash reads after programming and writes it to LDR_CB_CRC, so that the host need not run the
@@ -97,10 +99,8 @@ store:
     bne     busy_skip           @ units are skipped before the next one
 busy:
     ldr     r6, [r1, #FPEC_SR]
-    lsrs    r6, r6, #1          @ BSY (bit 0) into the carry flag
-    bcs     busy
-    lsls    r6, r6, #28         @ SR bits 1-4: PGERR (2), WRPRTERR (4); bits 1 and 3 read 0
-    bne     fail
+    lsls    r6, r6, #27         @ SR bits 0-4: BSY (0), PGERR (2), WRPRTERR (4); 1 and 3 read 0
+    bne     busy_or_fail
     LDU     r6, [r2, r3]        @ read back
     cmp     r6, r4
     bne     differs
@@ -111,10 +111,8 @@ busy:
     @ The same, then what the flash holds at the skipped units goes into the ring for the CRC.
 busy_skip:
     ldr     r6, [r1, #FPEC_SR]
-    lsrs    r6, r6, #1
-    bcs     busy_skip
-    lsls    r6, r6, #28
-    bne     fail
+    lsls    r6, r6, #27
+    bne     skip_busy_or_fail
     LDU     r6, [r2, r3]
     cmp     r6, r4
     bne     differs
@@ -123,6 +121,17 @@ busy_skip:
     cmp     r5, r12
     blo     store
     b       spandone
+
+    @ FLASH_SR shifted left by 27 (r6) is not 0: BSY (now bit 27, shifted out into the carry
+    @ flag) polls again, an error flag fails.
+busy_or_fail:
+    lsls    r6, r6, #5
+    bcs     busy
+    b       fail
+skip_busy_or_fail:
+    lsls    r6, r6, #5
+    bcs     busy_skip
+    b       fail
 
     LDR_DIFFERS
 fail:

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crc32_loader.h"
+#include "crc32_v7m_loader.h"
 
 static struct spy *spy_of(struct dbg *d)
 {
@@ -17,6 +18,8 @@ static int spy_read_mem(struct dbg *d, uint32_t addr, uint8_t *buf, size_t len)
     struct spy *s = spy_of(d);
     uint64_t lo = addr, hi = (uint64_t)addr + len;
     uint64_t flo = FLASH_BASE, fhi = (uint64_t)FLASH_BASE + s->fx->size;
+    if (hi > 0x1FFFF7E8u && lo < 0x1FFFF7F4u)
+        s->uid_reads++;
     if (hi > flo && lo < fhi && len == 4)
         s->flash_words++;
     else if (hi > flo && lo < fhi)
@@ -40,17 +43,28 @@ static int spy_write_mem(struct dbg *d, uint32_t addr, const uint8_t *buf, size_
         free(copy);
         return rc;
     }
-    if (len == CRC32_LOADER_LEN && memcmp(buf, crc32_loader, len) == 0) {
+    /* The CRC routine (either build) goes into SRAM at the start of a write, with its job. */
+    size_t routine =
+        len >= CRC32_LOADER_LEN && memcmp(buf, crc32_loader, CRC32_LOADER_LEN) == 0
+            ? CRC32_LOADER_LEN
+        : len >= CRC32_V7M_LOADER_LEN && memcmp(buf, crc32_v7m_loader, CRC32_V7M_LOADER_LEN) == 0
+            ? CRC32_V7M_LOADER_LEN
+            : 0;
+    if (routine) {
         s->crc_loads++;
         if (phase == STFLASH_PHASE_PROGRAM || phase == STFLASH_PHASE_VERIFY)
             s->crc_loads_late++;
         if (s->spoil != SPOIL_NONE) {
-            uint8_t bad[CRC32_LOADER_LEN];
-            for (size_t i = 0; i + 1 < sizeof bad; i += 2) {
+            uint8_t *bad = malloc(len);
+            assert_non_null(bad);
+            memcpy(bad, buf, len);
+            for (size_t i = 0; i + 1 < routine; i += 2) {
                 bad[i] = s->spoil == SPOIL_HANG ? 0xFE : 0x00; /* b . / bkpt #0 */
                 bad[i + 1] = s->spoil == SPOIL_HANG ? 0xE7 : 0xBE;
             }
-            return dbg_write(&s->fx->sd.dbg, addr, bad, len);
+            int rc = dbg_write(&s->fx->sd.dbg, addr, bad, len);
+            free(bad);
+            return rc;
         }
     }
     return dbg_write(&s->fx->sd.dbg, addr, buf, len);
@@ -107,6 +121,7 @@ void spy_reset(struct fixture *fx, struct spy *s, struct sim_stats *stats)
 {
     s->flash_read = 0;
     s->flash_words = 0;
+    s->uid_reads = 0;
     s->crc_loads = 0;
     s->crc_loads_late = 0;
     s->log[0] = 0;

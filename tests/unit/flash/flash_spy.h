@@ -26,6 +26,7 @@ struct spy {
     uint64_t flash_read;  /* bytes of flash read by the host, single words apart */
     unsigned flash_words; /* single words read: the check that the flash answers at the end of
                              each range (engine.c check_flash_answers) */
+    unsigned uid_reads; /* reads of the unique ID (RM0008 §30.2), which names the recovery file */
     enum spoil spoil;
     unsigned crc_loads;      /* times the CRC routine was written to SRAM */
     unsigned crc_loads_late; /* of them, once programming had started (to verify) */

@@ -233,6 +233,9 @@ static void test_verify_by_crc(void **state)
     assert_int_equal(flash_write(&fx->f, &im.image, NULL), STFLASH_OK);
     assert_flash_as_expected(fx);
     assert_locked(fx);
+    /* The routines ran with the HardFault catch and interrupts masked: neither is left. */
+    assert_false(fx->sd.t.core.demcr & CM_DEMCR_VC_HARDERR);
+    assert_false(fx->sd.t.core.dhcsr_ctrl & CM_DHCSR_C_MASKINTS);
     check_phase_order(fx);
     /* Both runs verified by the loader in the pass: one step from 0 to the end. */
     assert_int_equal(check_phase(fx, STFLASH_PHASE_VERIFY, 0x2000 + 3 * 1024), 2);

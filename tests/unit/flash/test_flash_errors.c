@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "arm/cortexm.h"
 #include "f1_map.h"
 #include "flash/f1.h"
 #include "flash/flash.h"
@@ -175,6 +176,11 @@ static void test_failure_mid_job(void **state)
                  "cannot erase page 0x08002000: write protected (WRPRTERR)");
     assert_locked(fx);
     assert_int_equal(check_phase(fx, STFLASH_PHASE_PROGRAM, 0), 0);
+    /* The loader's start, prepared while the first page was erased, is undone: the core stays
+     * halted without the HardFault catch, and its interrupts are not masked. */
+    assert_true(fx->sd.t.core.halted);
+    assert_false(fx->sd.t.core.demcr & CM_DEMCR_VC_HARDERR);
+    assert_false(fx->sd.t.core.dhcsr_ctrl & CM_DHCSR_C_MASKINTS);
 }
 
 /* ---- option bytes ---- */

@@ -44,6 +44,8 @@ static void test_unchanged_pages_skipped(void **state)
     assert_int_equal(fx->nev, 0);
     assert_int_equal(spy.flash_read, 0);
     assert_non_null(strstr(spy.log, "8 of 8 touched pages already hold the image"));
+    /* No recovery file is there and none is needed: the unique ID is not read. */
+    assert_int_equal(spy.uid_reads, 0);
 
     /* One byte of page 6 differs: page 6 alone is erased and programmed, and verified. */
     struct img im;
@@ -60,6 +62,7 @@ static void test_unchanged_pages_skipped(void **state)
     assert_int_equal(check_phase(fx, STFLASH_PHASE_READ, 0), 0);
     assert_int_equal(check_phase(fx, STFLASH_PHASE_ERASE, 1024), 2);
     assert_true(check_phase(fx, STFLASH_PHASE_VERIFY, 1024) > 0);
+    assert_int_equal(spy.uid_reads, 0); /* a whole page: nothing to keep */
 
     /* One byte of the partially covered page 4: its kept bytes are read back, as always. */
     im.segs[0].data[4999] ^= 0x5A;
@@ -70,6 +73,8 @@ static void test_unchanged_pages_skipped(void **state)
     assert_int_equal(stats.pages_erased, 1);
     assert_int_equal(check_phase(fx, STFLASH_PHASE_READ, 1024), 2);
     assert_int_equal(spy.flash_read, 1024);
+    /* Bytes to keep: the unique ID names their recovery file (removed once verified). */
+    assert_int_equal(spy.uid_reads, 1);
 
     /* full: every touched page again. */
     const struct stflash_write_options full = {.full = true};
@@ -128,6 +133,23 @@ static void fill_pages(struct fixture *fx, uint32_t addr, uint32_t len, uint32_t
     uint32_t from = (addr - FLASH_BASE) & ~1023u, to = (addr - FLASH_BASE + len + 1023u) & ~1023u;
     for (uint32_t i = from; i < to; i++)
         fx->sd.t.flash[i] = fx->expect[i] = pattern(i, seed);
+}
+
+/* A job whose first word reads erased looks blank: the blank check of its whole run finds data
+ * in one page, the pages are then checked one by one, and that page alone is erased. */
+static void test_looks_blank_with_data(void **state)
+{
+    struct fixture *fx = *state;
+    struct spy spy;
+    struct sim_stats stats;
+    spy_install(fx, &spy, &stats);
+    fill_pages(fx, 0x08002800u, 0x400, 290); /* page 10: other firmware */
+    const struct seg segs[] = {{0x08002001u, 20000, 291}};
+    assert_int_equal(write_segs(fx, segs, 1, NULL), STFLASH_OK);
+    assert_flash_as_expected(fx);
+    assert_locked(fx);
+    assert_int_equal(stats.mass_erases + stats.pages_erased, 1);
+    assert_non_null(strstr(spy.log, "19 of 20 pages to program are erased already: not erased"));
 }
 
 /* Every page the job leaves alone reads erased: one mass erase instead of the page erases, the
@@ -209,6 +231,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unchanged_pages_skipped, setup_f100_small, teardown),
         cmocka_unit_test_setup_teardown(test_unchanged_whole_flash, setup_f103_row_sram, teardown),
         cmocka_unit_test_setup_teardown(test_unchanged_whole_flash, setup_f100, teardown),
+        cmocka_unit_test_setup_teardown(test_looks_blank_with_data, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_erased_rest_mass_erase, setup_f103, teardown),
         cmocka_unit_test_setup_teardown(test_erased_rest_mass_erase, setup_f100_small, teardown),
     };
