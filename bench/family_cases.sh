@@ -34,7 +34,8 @@ build=$(cd "${1:-build}" && pwd)
 shift || true
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(f407-64k f407-64k-over f407-512k f407-512k-over l476-64k l476-64k-over g071-64k g071-64k-over
-    h743-64k h743-64k-over h743-1m u575-64k u575-64k-over u575-1m
+    h743-64k h743-64k-over h743-1m h743-64k-page h743-read-64k h743-verify-64k
+    u575-64k u575-64k-over u575-1m u575-64k-page u575-read-64k u575-verify-64k
     f407-64k-page f407-read-64k f407-verify-64k l476-64k-page l476-read-64k l476-verify-64k
     g071-64k-page g071-read-64k g071-verify-64k)
 work=$(mktemp -d)
@@ -133,9 +134,9 @@ for c in "${cases[@]}"; do
     f407-512k | f407-512k-over) fam=f4 chip=stm32f407vg size=524288 ocd_cfg=stm32f4x.cfg pyocd_target=stm32f439xi ;;
     l476-64k | l476-64k-over | l476-64k-page | l476-read-64k | l476-verify-64k) fam=l476 chip=stm32l476rg size=65536 ocd_cfg=stm32l4x.cfg pyocd_target=stm32l475xg ;;
     g071-64k | g071-64k-over | g071-64k-page | g071-read-64k | g071-verify-64k) fam=g071 chip=stm32g071rb size=65536 ocd_cfg=stm32g0x.cfg pyocd_target="" ;;
-    h743-64k | h743-64k-over) fam=h743 chip=stm32h743zi size=65536 ocd_cfg=stm32h7x.cfg pyocd_target="" ;;
+    h743-64k | h743-64k-over | h743-64k-page | h743-read-64k | h743-verify-64k) fam=h743 chip=stm32h743zi size=65536 ocd_cfg=stm32h7x.cfg pyocd_target="" ;;
     h743-1m) fam=h743 chip=stm32h743zi size=1048576 ocd_cfg=stm32h7x.cfg pyocd_target="" ;;
-    u575-64k | u575-64k-over) fam=u575 chip=stm32u575zi size=65536 ocd_cfg=stm32u5x.cfg pyocd_target="" stlink_knows="" ;;
+    u575-64k | u575-64k-over | u575-64k-page | u575-read-64k | u575-verify-64k) fam=u575 chip=stm32u575zi size=65536 ocd_cfg=stm32u5x.cfg pyocd_target="" stlink_knows="" ;;
     u575-1m) fam=u575 chip=stm32u575zi size=1048576 ocd_cfg=stm32u5x.cfg pyocd_target="" stlink_knows="" ;;
     *) echo "bench: unknown case $c" >&2; exit 2 ;;
     esac
