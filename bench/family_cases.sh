@@ -9,10 +9,13 @@
 #   g071-64k, g071-64k-over the same on an STM32G071RB
 #   h743-64k, h743-1m, h743-64k-over    a 64 KiB / 1 MiB image on an STM32H743ZI, and 64 KiB over firmware
 #   u575-64k, u575-1m, u575-64k-over    the same on an STM32U575ZI
-#   f407-64k-page, l476-64k-page, g071-64k-page     the 64 KiB image written, then again with
-#                           1 KiB at offset 32 KiB changed: the second write is measured
-#   f407-read-64k, l476-read-64k, g071-read-64k     64 KiB of flash read into a file
-#   f407-verify-64k, l476-verify-64k, g071-verify-64k   the flash compared with the image
+#   f407-64k-page, l476-64k-page, g071-64k-page, h743-64k-page, u575-64k-page
+#                           the 64 KiB image written, then again with 1 KiB at offset 32 KiB
+#                           changed: the second write is measured
+#   f407-read-64k, l476-read-64k, g071-read-64k, h743-read-64k, u575-read-64k
+#                           64 KiB of flash read into a file
+#   f407-verify-64k, l476-verify-64k, g071-verify-64k, h743-verify-64k, u575-verify-64k
+#                           the flash compared with the image
 #
 # The floor of a case is the physical minimum of the job: the program units the image holds that
 # are not erased x tPROG, plus the cheapest erase the job needs: none on a blank chip, else the
