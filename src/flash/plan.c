@@ -123,6 +123,53 @@ static bool unit_blank(const struct plan *p, const struct flash_unit *u)
     return p->unit_state && (p->unit_state[u->index] & UNIT_BLANK);
 }
 
+/* Units up to this size are read back whole to keep what the image leaves out of them: one read
+ * costs fewer probe round trips than reading around the image's pieces. Larger ones (the F2/F4/F7
+ * and H7 sectors of 64 and 128 KiB) only where the image leaves bytes out: over the link, the
+ * image's part of a 128 KiB sector would cost up to half a second for nothing. */
+#define PRESERVE_WHOLE_MAX (16u * 1024u)
+
+/* The bytes of unit u read back to keep them, `covered` of which the image defines. */
+static uint32_t preserve_len(const struct flash_unit *u, uint32_t covered)
+{
+    return u->size <= PRESERVE_WHOLE_MAX ? u->size : u->size - covered;
+}
+
+/* Reads the bytes of unit u that the image leaves out into dst (the unit's place in its run's
+ * buffer), from segment `seg` on (the first that does not end before the unit): the image's own
+ * bytes are copied on top afterwards, so they are not read; a unit up to PRESERVE_WHOLE_MAX is
+ * read whole. Adds what it read to *done. */
+static int read_uncovered(struct flash_dev *f, const struct stflash_image *img, size_t seg,
+                          const struct flash_unit *u, uint8_t *dst, uint64_t *done, uint64_t total)
+{
+    uint64_t at = u->addr, end = (uint64_t)u->addr + u->size;
+    if (u->size <= PRESERVE_WHOLE_MAX)
+        seg = img->segment_count; /* no piece of the image to read around */
+    for (size_t i = seg; at < end; i++) {
+        uint64_t gap_end = end, resume = end; /* read [at, gap_end), go on from resume */
+        if (i < img->segment_count) {
+            const struct stflash_segment *s = &img->segments[i];
+            uint64_t lo = s->addr, hi = (uint64_t)s->addr + s->len;
+            if (hi <= at)
+                continue;
+            gap_end = lo > at ? (lo < end ? lo : end) : at;
+            resume = hi < end ? hi : end;
+        }
+        if (gap_end > at) {
+            int rc = dbg_read(f->dbg, (uint32_t)at, dst + (at - u->addr), (size_t)(gap_end - at));
+            if (rc != STFLASH_OK)
+                return ctx_fail(f->ctx, rc,
+                                "cannot read the unit at 0x%08x to keep the bytes the image "
+                                "leaves out: %s",
+                                u->addr, f->ctx ? f->ctx->last_error : "");
+            *done += gap_end - at;
+            ctx_progress(f->ctx, STFLASH_PHASE_READ, *done, total, (uint32_t)at);
+        }
+        at = gap_end > resume ? gap_end : resume;
+    }
+    return STFLASH_OK;
+}
+
 int plan_fill(struct flash_dev *f, const struct stflash_image *img, struct plan *p, bool mass_erase)
 {
     uint8_t erased = f->map.erased;
@@ -139,8 +186,9 @@ int plan_fill(struct flash_dev *f, const struct stflash_image *img, struct plan 
             continue;
         for (uint32_t off = 0; off < run->len;) {
             struct flash_unit u = flash_unit_of(f, run->addr + off);
-            if (unit_coverage(img, &seg, u.addr, u.size) < u.size && !unit_blank(p, &u))
-                p->preserve_bytes += u.size;
+            uint32_t covered = unit_coverage(img, &seg, u.addr, u.size);
+            if (covered < u.size && !unit_blank(p, &u))
+                p->preserve_bytes += preserve_len(&u, covered);
             off += u.size;
         }
     }
@@ -156,14 +204,10 @@ int plan_fill(struct flash_dev *f, const struct stflash_image *img, struct plan 
                 off += u.size;
                 if (unit_coverage(img, &seg, u.addr, u.size) == u.size || unit_blank(p, &u))
                     continue;
-                int rc = dbg_read(f->dbg, u.addr, run->data + (u.addr - run->addr), u.size);
+                int rc = read_uncovered(f, img, seg, &u, run->data + (u.addr - run->addr), &done,
+                                        p->preserve_bytes);
                 if (rc != STFLASH_OK)
-                    return ctx_fail(f->ctx, rc,
-                                    "cannot read the unit at 0x%08x to keep the bytes the image "
-                                    "leaves out: %s",
-                                    u.addr, f->ctx ? f->ctx->last_error : "");
-                done += u.size;
-                ctx_progress(f->ctx, STFLASH_PHASE_READ, done, p->preserve_bytes, u.addr);
+                    return rc;
             }
         }
     }

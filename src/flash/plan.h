@@ -29,7 +29,8 @@ struct plan {
     size_t units;             /* erase units in the runs */
     size_t unchanged_units;   /* units left out because they hold the image (plan_skip_unchanged) */
     uint64_t unchanged_bytes; /* their size */
-    uint64_t preserve_bytes;  /* bytes of partially covered units read back before erasing */
+    uint64_t preserve_bytes;  /* bytes partially covered units hold outside the image, read back
+                                 before erasing */
     bool kept_not_erased;     /* a unit left out as unchanged holds something else than erased */
     bool crc_failed;          /* the CRC routine could not be used for the comparison */
     uint8_t *unit_state;      /* per unit of the map, what the comparison saw (UNIT_* flags) */

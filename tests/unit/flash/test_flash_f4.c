@@ -179,7 +179,8 @@ static void test_run_staged_during_erase(void **state)
 }
 
 /* A sector found erased whole is programmed without an erase: the bytes the image leaves out
- * there are erased already, so nothing is read back to keep them; over data they are. */
+ * there are erased already, so nothing is read back to keep them; over data they are, and only
+ * they (src/flash/plan.c PRESERVE_WHOLE_MAX). */
 static void test_blank_sector_not_read_back(void **state)
 {
     struct fixture *fx = *state;
@@ -189,7 +190,8 @@ static void test_blank_sector_not_read_back(void **state)
     assert_int_equal(fx->erase_total, 0);
     assert_pattern(fx, 0x08020000u, 100, 4);
     assert_int_equal(write_seg(fx, 0x08020000u, 100, 5), STFLASH_OK);
-    assert_int_equal(fx->read_total, 128 * KIB);
+    /* Only the bytes the image leaves out are read back: not the 100 it brings. */
+    assert_int_equal(fx->read_total, 128 * KIB - 100);
     assert_int_equal(fx->erase_total, 128 * KIB);
     assert_pattern(fx, 0x08020000u, 100, 5);
     assert_int_equal(flash_at(fx, 0x08020000u + 100), 0xFF);
@@ -210,6 +212,42 @@ static void test_one_byte_in_128k_sector(void **state)
             fail_msg("0x%08x lost its byte", a);
     /* The rest of the flash was never touched. */
     assert_int_equal(flash_at(fx, 0x08040000u), 0xFF);
+}
+
+/* Three pieces of an image in one 128 KiB sector over data, the first two in the same 4 KiB:
+ * the bytes around and between them are read back (only those) and kept. */
+static void test_pieces_in_128k_sector(void **state)
+{
+    struct fixture *fx = *state;
+    assert_int_equal(write_seg(fx, FLASH_BASE, 256 * KIB, 7), STFLASH_OK);
+    static const struct {
+        uint32_t addr, len;
+    } piece[3] = {{0x08020003u, 10}, {0x08020100u, 301}, {0x0803FFF0u, 16}};
+    uint8_t *data[3];
+    struct stflash_segment seg[3];
+    for (unsigned i = 0; i < 3; i++) {
+        data[i] = malloc(piece[i].len);
+        assert_non_null(data[i]);
+        for (uint32_t k = 0; k < piece[i].len; k++)
+            data[i][k] = pattern(k, 20 + i);
+        seg[i] =
+            (struct stflash_segment){.addr = piece[i].addr, .len = piece[i].len, .data = data[i]};
+    }
+    struct stflash_image img = {.segments = seg, .segment_count = 3, .total_bytes = 327};
+    fx->read_total = 0;
+    int rc = flash_write(&fx->f, &img, NULL);
+    for (unsigned i = 0; i < 3; i++)
+        free(data[i]);
+    assert_int_equal(rc, STFLASH_OK);
+    assert_int_equal(fx->read_total, 128 * KIB - 327);
+    for (uint32_t a = FLASH_BASE; a < FLASH_BASE + 256 * KIB; a++) {
+        uint8_t want = pattern(a - FLASH_BASE, 7);
+        for (unsigned i = 0; i < 3; i++)
+            if (a >= piece[i].addr && a < piece[i].addr + piece[i].len)
+                want = pattern(a - piece[i].addr, 20 + i);
+        if (flash_at(fx, a) != want)
+            fail_msg("0x%08x holds 0x%02x, not 0x%02x", a, flash_at(fx, a), want);
+    }
 }
 
 /* At 1.9 V the width is x8: odd addresses and sizes program byte by byte (the simulated
@@ -327,6 +365,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_blank_sectors_not_erased, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_run_staged_during_erase, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_blank_sector_not_read_back, setup_f407, teardown),
+        cmocka_unit_test_setup_teardown(test_pieces_in_128k_sector, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_one_byte_in_128k_sector, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_x8_below_2v1, setup_f407_x8, teardown),
         cmocka_unit_test_setup_teardown(test_readback_failure_named, setup_f407, teardown),
