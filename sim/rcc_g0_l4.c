@@ -123,7 +123,7 @@ struct ws_table {
 };
 static const struct ws_table l4_ws = {{16, 32, 48, 64, 80}, {6, 12, 18, 26}};
 static const struct ws_table g0_ws = {{24, 48, 64}, {8, 16}};
-static const struct ws_table c0_ws = {{24, 48}, {24, 48}};
+static const struct ws_table c0_ws = {{24, 48}, {0}}; /* one voltage range only */
 static const struct ws_table g4_ws = {{30, 60, 90, 120, 150}, {12, 24, 26}};
 static const struct ws_table wb_ws = {{18, 36, 54, 64}, {6, 12, 16}};
 static const struct ws_table wl_ws = {{18, 36, 48}, {6, 12, 16}};

@@ -28,6 +28,15 @@ static const struct flash_clock_recipe *recipe_for(const struct flash_dev *f)
     return NULL;
 }
 
+/* The flash wait states the recipe sets: FLASH_ACR LATENCY, bits [3:0] on every family. */
+static uint32_t recipe_latency(const struct flash_clock_recipe *r)
+{
+    for (unsigned i = 0; i < CLOCK_MAX_STEPS && r->steps[i].reg; i++)
+        if (r->steps[i].reg == CLOCK_REG_ACR)
+            return r->steps[i].bits & r->steps[i].mask & 0xFu;
+    return 0;
+}
+
 static uint32_t reg_addr(const struct flash_dev *f, uint32_t reg)
 {
     return reg == CLOCK_REG_ACR ? f->chip->flash_regs : reg;
@@ -199,7 +208,7 @@ int flash_clock_raise(struct flash_dev *f)
     if (got == 1) {
         ctx_log(f->ctx, STFLASH_LOG_INFO,
                 "core clock %u MHz (%s, %u flash wait states) for the routines in SRAM",
-                r->hz / 1000000u, r->source, r->latency);
+                r->hz / 1000000u, r->source, recipe_latency(r));
         return STFLASH_OK;
     }
     if (got < 0)

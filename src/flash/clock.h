@@ -55,7 +55,6 @@ struct flash_clock_recipe {
     uint16_t dev_id;            /* only this DEV_ID of the family; 0: any (the first match wins) */
     const char *source;         /* the new SYSCLK's source, for the log: "PLL from HSI/2" */
     uint32_t hz;                /* SYSCLK it gives */
-    uint32_t latency;           /* the flash wait states it sets, for the log */
     struct flash_clock_vos vos;
     struct flash_clock_guard guards[CLOCK_MAX_GUARDS];
     struct flash_clock_step steps[CLOCK_MAX_STEPS];

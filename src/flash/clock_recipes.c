@@ -54,7 +54,6 @@ const struct flash_clock_recipe flash_clock_fpec[] = {
      0x420,
      "PLL from HSI/2",
      24000000u,
-     0,
      {0},
      FPEC_GUARDS,
      FPEC_STEPS(0u, 0u, FPEC_CFGR_PLL, FPEC_PLLMUL(6))},
@@ -62,7 +61,6 @@ const struct flash_clock_recipe flash_clock_fpec[] = {
      0x428,
      "PLL from HSI/2",
      24000000u,
-     0,
      {0},
      FPEC_GUARDS,
      FPEC_STEPS(0u, 0u, FPEC_CFGR_PLL, FPEC_PLLMUL(6))},
@@ -70,7 +68,6 @@ const struct flash_clock_recipe flash_clock_fpec[] = {
      0,
      "PLL from HSI/2",
      36000000u,
-     1,
      {0},
      FPEC_GUARDS,
      FPEC_STEPS(7u | FPEC_ACR_PRFTBE, 1u | FPEC_ACR_PRFTBE, FPEC_CFGR_PLL, FPEC_PLLMUL(9))},
@@ -78,7 +75,6 @@ const struct flash_clock_recipe flash_clock_fpec[] = {
      0,
      "PLL from HSI/2",
      48000000u,
-     1,
      {0},
      FPEC_GUARDS,
      FPEC_STEPS(7u | FPEC_ACR_PRFTBE, 1u | FPEC_ACR_PRFTBE, FPEC_CFGR_PLL, FPEC_PLLMUL(12))},
@@ -86,12 +82,11 @@ const struct flash_clock_recipe flash_clock_fpec[] = {
      0,
      "PLL from HSI/2",
      64000000u,
-     2,
      {0},
      FPEC_GUARDS,
      FPEC_STEPS(7u | FPEC_ACR_PRFTBE, 2u | FPEC_ACR_PRFTBE, FPEC_CFGR_PLL | FPEC_PPRE1,
                 FPEC_PLLMUL(16) | FPEC_PPRE1_DIV2)},
-    {STFLASH_FAMILY_UNKNOWN, 0, NULL, 0, 0, {0}, {{0}}, {{0}}},
+    {STFLASH_FAMILY_UNKNOWN, 0, NULL, 0, {0}, {{0}}, {{0}}},
 };
 
 /* The RCC of the L4, L4+, G0, G4 and C0 at 0x40021000: RCC_CR +0x00, RCC_CFGR +0x08, RCC_PLLCFGR
@@ -172,15 +167,14 @@ const struct flash_clock_recipe flash_clock_fpec[] = {
  * (RM0490 §3.3.4: 24 MHz per wait state). The C0 has one voltage range. */
 
 const struct flash_clock_recipe flash_clock_l4_style[] = {
-    {STFLASH_FAMILY_L4, 0, "MSI range 11", 48000000u, 2, VOS_RANGE1(0x40021058u), MSI48_GUARDS,
+    {STFLASH_FAMILY_L4, 0, "MSI range 11", 48000000u, VOS_RANGE1(0x40021058u), MSI48_GUARDS,
      MSI48_STEPS(7u)},
-    {STFLASH_FAMILY_L4P, 0, "MSI range 11", 48000000u, 2, VOS_RANGE1(0x40021058u), MSI48_GUARDS,
+    {STFLASH_FAMILY_L4P, 0, "MSI range 11", 48000000u, VOS_RANGE1(0x40021058u), MSI48_GUARDS,
      MSI48_STEPS(0xFu)},
     {STFLASH_FAMILY_G0,
      0,
      "PLL from HSI16",
      64000000u,
-     2,
      VOS_RANGE1(0x4002103Cu),
      /* SYSCLK from HSISYS (SW, SWS, HPRE, PPRE zero), HSIDIV /1, HSI16 ready, the PLL off */
      {{L4_CFGR, 0x7F3Fu, 0u}, {L4_CR, G0_CR_HSIDIV(7) | L4_CR_HSIRDY | L4_CR_PLLON, L4_CR_HSIRDY}},
@@ -189,7 +183,6 @@ const struct flash_clock_recipe flash_clock_l4_style[] = {
      0,
      "PLL from HSI16",
      64000000u,
-     2,
      VOS_RANGE1(0x40021058u),
      /* SYSCLK from HSI16 (SW = SWS = 01; HPRE, PPRE1, PPRE2 zero), HSI16 ready, the PLL off */
      {{L4_CFGR, 0x3FFFu, 0x5u}, {L4_CR, L4_CR_HSIRDY | L4_CR_PLLON, L4_CR_HSIRDY}},
@@ -198,13 +191,12 @@ const struct flash_clock_recipe flash_clock_l4_style[] = {
      0,
      "HSI48 undivided",
      48000000u,
-     1,
      {0},
      /* SYSCLK from HSISYS (SW, SWS, HPRE, PPRE zero), HSIDIV /4 as after reset, HSI48 ready */
      {{L4_CFGR, 0x7F3Fu, 0u},
       {L4_CR, G0_CR_HSIDIV(7) | L4_CR_HSIRDY, G0_CR_HSIDIV(2) | L4_CR_HSIRDY}},
      {ACR_STEP(7u, 1u), {L4_CR, G0_CR_HSIDIV(7), 0u, 0, 0, 0, false}}},
-    {STFLASH_FAMILY_UNKNOWN, 0, NULL, 0, 0, {0}, {{0}}, {{0}}},
+    {STFLASH_FAMILY_UNKNOWN, 0, NULL, 0, {0}, {{0}}, {{0}}},
 };
 
 /* F2/F4/F7 (RM0033 §5.3, RM0090 §6.3, RM0383 §6.3, RM0410 §5.3): RCC_CR 0x40023800 (HSIRDY 1,
@@ -228,7 +220,7 @@ const struct flash_clock_recipe flash_clock_l4_style[] = {
 const struct flash_clock_recipe flash_clock_f2_f4_f7[] = {
 #define F4_RECIPE(fam)                                                                             \
     {                                                                                              \
-        fam, 0, "PLL from HSI", 48000000u, 3, {0},                                                 \
+        fam, 0, "PLL from HSI", 48000000u, {0},                                                    \
             {{F4_CFGR, 0xFFFFu, 0u}, {F4_CR, F4_CR_HSIRDY | L4_CR_PLLON, F4_CR_HSIRDY}},           \
         {                                                                                          \
             ACR_STEP(7u, 3u), {F4_PLLCFGR, F4_PLLCFGR_MASK, F4_PLLCFGR_48, 0, 0, 0, false},        \
@@ -242,6 +234,6 @@ const struct flash_clock_recipe flash_clock_f2_f4_f7[] = {
     F4_RECIPE(STFLASH_FAMILY_F2),
     F4_RECIPE(STFLASH_FAMILY_F4),
     F4_RECIPE(STFLASH_FAMILY_F7),
-    {STFLASH_FAMILY_UNKNOWN, 0, NULL, 0, 0, {0}, {{0}}, {{0}}},
+    {STFLASH_FAMILY_UNKNOWN, 0, NULL, 0, {0}, {{0}}, {{0}}},
 #undef F4_RECIPE
 };

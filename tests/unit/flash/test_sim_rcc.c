@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "arm/cortexm.h"
+#include "sim_board_io.h"
 #include "sim_dbg.h"
 #include "stflash/stflash.h"
 
@@ -54,19 +55,6 @@ static int setup_f303(void **state)
 static int teardown(void **state)
 {
     return sim_board_close(state);
-}
-
-/* Register accesses straight on the simulated bus: no virtual time passes in them. */
-static uint32_t rd(struct sim_board *fx, uint32_t addr)
-{
-    uint32_t v = 0;
-    assert_int_equal(sim_bus_read(&fx->sd.t, addr, 4, &v, SIM_BY_DEBUG), SIM_BUS_OK);
-    return v;
-}
-
-static void wr(struct sim_board *fx, uint32_t addr, uint32_t v)
-{
-    assert_int_equal(sim_bus_write(&fx->sd.t, addr, 4, v, SIM_BY_DEBUG), SIM_BUS_OK);
 }
 
 static void pass(struct sim_board *fx, sim_ps dt)

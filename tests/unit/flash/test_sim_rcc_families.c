@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "sim_board_io.h"
 #include "sim_dbg.h"
 #include "stflash/stflash.h"
 
@@ -41,23 +42,6 @@ static int setup_g071(void **state)
 static int setup_l476(void **state)
 {
     return sim_board_open(state, "stm32l476rg");
-}
-
-static int teardown(void **state)
-{
-    return sim_board_close(state);
-}
-
-static uint32_t rd(struct sim_board *fx, uint32_t addr)
-{
-    uint32_t v = 0;
-    assert_int_equal(sim_bus_read(&fx->sd.t, addr, 4, &v, SIM_BY_DEBUG), SIM_BUS_OK);
-    return v;
-}
-
-static void wr(struct sim_board *fx, uint32_t addr, uint32_t v)
-{
-    assert_int_equal(sim_bus_write(&fx->sd.t, addr, 4, v, SIM_BY_DEBUG), SIM_BUS_OK);
 }
 
 static void test_g0_pll_locks_and_switch_waits(void **state)
@@ -176,11 +160,14 @@ static void test_f4_pll_and_wait_states_at_1v9(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_g0_pll_locks_and_switch_waits, setup_g071, teardown),
-        cmocka_unit_test_setup_teardown(test_g0_too_few_wait_states_misread, setup_g071, teardown),
+        cmocka_unit_test_setup_teardown(test_g0_pll_locks_and_switch_waits, setup_g071,
+                                        sim_board_close),
+        cmocka_unit_test_setup_teardown(test_g0_too_few_wait_states_misread, setup_g071,
+                                        sim_board_close),
         cmocka_unit_test_setup_teardown(test_l4_msi_48mhz_wait_states_and_range, setup_l476,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_f4_pll_and_wait_states_at_1v9, setup_f411, teardown),
+                                        sim_board_close),
+        cmocka_unit_test_setup_teardown(test_f4_pll_and_wait_states_at_1v9, setup_f411,
+                                        sim_board_close),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
