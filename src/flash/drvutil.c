@@ -53,6 +53,18 @@ int drv_wait_clear(struct flash_dev *f, uint32_t sr_addr, uint32_t busy, const c
 int drv_program_banks(struct flash_dev *f, const struct drv_program *p, uint32_t addr,
                       const uint8_t *data, size_t len)
 {
+    struct flash_loader_stop st = {0};
+    int rc = drv_program_banks_arg(f, p, p->arg, addr, data, len, &st);
+    if (rc == STFLASH_OK && st.status)
+        rc = p->failure(f, &st, data + (st.job_addr - addr), st.job_addr);
+    return rc;
+}
+
+int drv_program_banks_arg(struct flash_dev *f, const struct drv_program *p, uint32_t arg,
+                          uint32_t addr, const uint8_t *data, size_t len,
+                          struct flash_loader_stop *stop)
+{
+    stop->status = 0;
     if (len == 0)
         return STFLASH_OK;
     if ((addr | len) & (p->unit - 1u) || !flash_map_covers(&f->map, addr, len, NULL))
@@ -70,27 +82,25 @@ int drv_program_banks(struct flash_dev *f, const struct drv_program *p, uint32_t
                         drv_last_error(f));
     rc = flash_loader_load(f, l, p->code, p->code_len);
     uint64_t end = (uint64_t)addr + len;
-    for (uint64_t a = addr; a < end && rc == STFLASH_OK;) {
-        uint64_t stop = end;
+    for (uint64_t a = addr; a < end && rc == STFLASH_OK && !stop->status;) {
+        uint64_t next = end;
         int b = flash_map_bank_of(&f->map, (uint32_t)a);
-        if (b >= 0 && (uint64_t)f->map.bank[b].base + f->map.bank[b].size < stop)
-            stop = (uint64_t)f->map.bank[b].base + f->map.bank[b].size;
+        if (b >= 0 && (uint64_t)f->map.bank[b].base + f->map.bank[b].size < next)
+            next = (uint64_t)f->map.bank[b].base + f->map.bank[b].size;
         struct flash_loader_job job = {
             .regs = f->map.bank[0].regs,
             .addr = (uint32_t)a,
-            .len = (uint32_t)(stop - a),
+            .len = (uint32_t)(next - a),
             .data = data + (a - addr),
             .erased = flash_map_erased_pattern(&f->map, 4),
-            .arg = p->arg,
+            .arg = arg,
             .unit_us = p->unit_us,
             .unit = p->unit,
             .crc = p->crc,
         };
-        struct flash_loader_stop st;
-        rc = flash_loader_run(f, l, &job, &st);
-        if (rc == STFLASH_OK && st.status)
-            rc = p->failure(f, &st, job.data, job.addr);
-        a = stop;
+        rc = flash_loader_run(f, l, &job, stop);
+        stop->job_addr = job.addr;
+        a = next;
     }
     return rc;
 }

@@ -46,6 +46,12 @@ struct drv_program {
 int drv_program_banks(struct flash_dev *f, const struct drv_program *p, uint32_t addr,
                       const uint8_t *data, size_t len);
 
+/* The same with LDR_CB_ARG = arg; a loader failure ends the call with STFLASH_OK and the failure
+ * in *stop (status != 0), without p->failure's message, so that the driver may recover. */
+int drv_program_banks_arg(struct flash_dev *f, const struct drv_program *p, uint32_t arg,
+                          uint32_t addr, const uint8_t *data, size_t len,
+                          struct flash_loader_stop *stop);
+
 /* The driver's stage op (flash/flash.h) for a program call through `p`: the session, the loader
  * and the next piece of the job's first run into SRAM while an erase runs. */
 int drv_stage(struct flash_dev *f, const struct drv_program *p, bool *more);

@@ -41,6 +41,11 @@ struct flash_driver {
      * erased already. Sectored flash (F2/F4/F7: a 1 MiB mass erase takes 8-16 s) leaves it false.
      */
     bool mass_erase_quick;
+    /* Optional (may be NULL): whether one mass erase before programming `bytes` would shorten
+     * the job on a flash that reads erased everywhere else (it takes the check of that and the
+     * mass erase): the programming is faster after one (the L4/G0 fast programming, flash/l4.c).
+     */
+    bool (*mass_erase_speeds_up)(struct flash_dev *f, uint64_t bytes);
     /* Programs len bytes at addr: both multiples of the program unit, inside one region run
      * without holes, the range erased before. Drivers program through a loader in target SRAM
      * (flash/loader.h). */
@@ -117,6 +122,9 @@ struct flash_dev {
     /* Nothing was started on the controller since its unlock, which waited for it to be idle:
      * the lock need not wait (set by the engine for the lock that ends such a job). */
     bool idle_known;
+    /* Banks of the map (bit n: f->map.bank[n]) mass-erased in this job with nothing erased or
+     * programmed there since: the controller's condition for fast programming (flash/l4.c). */
+    uint32_t fresh_banks;
 };
 
 /* What flash_dev_init needs beyond the chip row. */

@@ -273,6 +273,7 @@ int l4_unlock_ctrl(struct flash_dev *f)
 
 int l4_lock(struct flash_dev *f)
 {
+    f->fresh_banks = 0;
     return l4_ctrl_lock(f, &l4_ctrl_l4);
 }
 
@@ -290,6 +291,8 @@ static int l4_erase_unit(struct flash_dev *f, const struct flash_unit *u)
     struct l4_traits tr;
     l4_traits_of(f->chip, &tr);
     uint32_t bits = l4_page_erase_cr(&tr, u->bank, (uint32_t)u->index_in_bank, f->banks_swapped);
+    if (u->bank < 32)
+        f->fresh_banks &= ~(1u << u->bank);
     return run_op(f, bits, L4_ERASE_TIMEOUT_MS, "erase page", u->addr);
 }
 
@@ -315,8 +318,11 @@ static int l4_mass_erase(struct flash_dev *f)
         return STFLASH_OK;
     }
     uint32_t bits = L4_CR_MER1 | (f->map.banks > 1 ? L4_CR_MER2 : 0);
-    return run_op(f, bits, L4_MASS_ERASE_TIMEOUT_MS, "mass erase the flash at",
-                  flash_map_base(&f->map));
+    int rc = run_op(f, bits, L4_MASS_ERASE_TIMEOUT_MS, "mass erase the flash at",
+                    flash_map_base(&f->map));
+    /* Every bank may now be programmed fast (flash/l4_fast.c). */
+    f->fresh_banks = rc == STFLASH_OK ? (f->map.banks >= 32 ? ~0u : (1u << f->map.banks) - 1u) : 0;
+    return rc;
 }
 
 /* WB/WL: the secure area is refused before anything is touched unless allowed. */
@@ -371,10 +377,11 @@ static const struct drv_program l4_prog = {
     .failure = loader_failure,
 };
 
-/* One job per bank, as the engine's ranges may run across the bank boundary. */
+/* One job per bank, as the engine's ranges may run across the bank boundary; fast programming
+ * after a mass erase (flash/l4_fast.c). */
 static int l4_program(struct flash_dev *f, uint32_t addr, const uint8_t *data, size_t len)
 {
-    return drv_program_banks(f, &l4_prog, addr, data, len);
+    return l4_fast_program(f, &l4_prog, addr, data, len);
 }
 
 /* During page erases: the loader and the first data into SRAM (flash/flash.h). */
@@ -392,6 +399,7 @@ static const struct flash_driver flash_driver_l4 = {
     .mass_erase = l4_mass_erase,
     .mass_erase_quick =
         true, /* DS10198, DS12232 "Flash memory characteristics": tME about tERASE */
+    .mass_erase_speeds_up = l4_fast_worth,
     .program = l4_program,
     .check_writable = l4_check_writable,
     .stage = l4_stage,

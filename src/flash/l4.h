@@ -186,6 +186,14 @@ int l4_wait_idle(struct flash_dev *f, unsigned timeout_ms, uint32_t *sr, const c
 int l4_unlock_ctrl(struct flash_dev *f);
 int l4_lock(struct flash_dev *f);
 
+/* Fast programming (flash/l4_fast.c): whether a mass erase before programming `bytes` pays
+ * (flash_driver.mass_erase_speeds_up), and the program op that uses it over fresh banks and
+ * otherwise programs through `p` (drv_program_banks). */
+struct drv_program;
+bool l4_fast_worth(struct flash_dev *f, uint64_t bytes);
+int l4_fast_program(struct flash_dev *f, const struct drv_program *p, uint32_t addr,
+                    const uint8_t *data, size_t len);
+
 /* ---- option bytes (flash/l4_options.c) ---- */
 
 int l4_rdp_level_of(uint8_t rdp);

@@ -58,6 +58,7 @@ struct flash_loader_stop {
     uint32_t status;
     uint32_t addr;
     uint32_t value;
+    uint32_t job_addr; /* the first address of the job (drv_program_banks_arg) */
 };
 
 /* Lays out SRAM for a loader of at most code_max bytes. STFLASH_ERR_UNSUPPORTED when the SRAM of

@@ -584,9 +584,9 @@ int plan_check_image(struct flash_dev *f, const struct stflash_image *img, const
  * exactly (every byte the erased value), and the whole flash must be writable (a mass erase is
  * refused otherwise).
  */
-static bool plan_rest_is_blank(struct flash_dev *f, const struct plan *p)
+static bool plan_rest_is_blank(struct flash_dev *f, const struct plan *p, const char *why)
 {
-    if (!f->drv->mass_erase || p->count == 0 || p->units < 2u)
+    if (!f->drv->mass_erase || p->count == 0)
         return false; /* nothing to gain */
     if (p->kept_not_erased || p->crc_failed)
         return false; /* known without looking, or no way to look */
@@ -627,9 +627,8 @@ static bool plan_rest_is_blank(struct flash_dev *f, const struct plan *p)
     for (size_t i = 0; i < n; i++)
         blank = blank && results[i] == 0;
     if (blank && f->ctx)
-        ctx_log(f->ctx, STFLASH_LOG_INFO,
-                "the rest of the flash is erased: one mass erase instead of %llu %s erases",
-                (unsigned long long)p->units, flash_map_unit_noun(&f->map));
+        ctx_log(f->ctx, STFLASH_LOG_INFO, "the rest of the flash is erased: one mass erase %s",
+                why);
 out:
     free(regions);
     free(results);
@@ -654,7 +653,19 @@ bool plan_erase(struct flash_dev *f, struct plan *p, bool mass, bool full,
      * unit erase where the datasheet says so. */
     if (!mass && f->drv->mass_erase && erase_bytes == flash_map_bytes(&f->map))
         return true;
-    if (!mass && !full && *n_erase && f->drv->mass_erase_quick)
-        return plan_rest_is_blank(f, p);
+    if (!mass && !full && *n_erase && f->drv->mass_erase_quick && p->units >= 2u) {
+        char why[96];
+        snprintf(why, sizeof why, "instead of %llu %s erases", (unsigned long long)p->units,
+                 flash_map_unit_noun(&f->map));
+        return plan_rest_is_blank(f, p, why);
+    }
+    /* Nothing to erase, but a controller that programs faster after a mass erase. */
+    uint64_t program_bytes = 0;
+    for (size_t i = 0; i < p->count; i++)
+        program_bytes += p->runs[i].len;
+    if (!mass && !full && *n_erase == 0 && f->drv->mass_erase_speeds_up &&
+        f->drv->mass_erase_speeds_up(f, program_bytes))
+        return plan_rest_is_blank(f, p,
+                                  "first: the controller programs whole rows faster after it");
     return mass;
 }

@@ -28,11 +28,20 @@
  *
  * The loader checks in the pass as f1_program.S does (loaders/loader_ring.inc, LDR_CB_CRC): the
  * CRC of the double words before the one being programmed is computed while the controller is
- * busy with it, a bit at a time: about 230 cycles for a double word (255 at the most), and with
- * the seek under 300. The slowest case is the L4 after reset, its core on the 4 MHz MSI (RM0351
- * §6.2.3), where the 81.69 µs of tPROG (DS10198 "Flash memory characteristics", typical) are 326
- * cycles: the flash does not wait for it, and no table is needed. The G0/G4/WB/WL/C0 run on
- * HSI16 or faster after reset.
+ * busy with it, a word at a time (LDR_CRC_ROUTINES_WORDS): about 100 cycles for a double word,
+ * and with the seek under 200. The slowest case is the L4 after reset, its core on the 4 MHz MSI
+ * (RM0351 §6.2.3), where the 81.69 µs of tPROG (DS10198 "Flash memory characteristics", typical)
+ * are 326 cycles: the flash does not wait for it. The G0/G4/WB/WL/C0 run on HSI16 or faster.
+ *
+ * LDR_CB_ARG = 1: fast programming (RM0351 §3.3.7, RM0444 §3.3.7 "Fast programming"), for a
+ * bank mass-erased just before, with HCLK at 8 MHz or more (flash/l4.c decides). The job is whole
+ * rows of 32 double words (first address aligned to 256, length a multiple of 256), each row
+ * either erased in the image (skipped) or without an erased double word. FLASH_CR.FSTPG is set
+ * once; a row is taken only when the ring holds all of it, and its 32 double words are stored
+ * back to back: the controller stalls each store until the double word before is programmed,
+ * and a double word that comes after the one before has been programmed ends the row with
+ * MISERR. While the last one programs, the row goes into the CRC; then BSY, the error flags, and
+ * the row read back (reading the bank during the row would abort it, RM0440 §3.3.7).
  */
     .syntax unified
     .cpu cortex-m0
@@ -42,6 +51,8 @@
     .equ FLASH_SR, 0x10         @ RM0351 §3.7.5, RM0444 §3.7.4
     .equ FLASH_CR, 0x14         @ RM0351 §3.7.6, RM0444 §3.7.5
     .equ CR_PG, 0x01
+    .equ CR_FSTPG_BIT, 18       @ RM0351 §3.7.6, RM0444 §3.7.5
+    .equ ROW_SHIFT, 8           @ a fast-programming row: 32 double words
 
 #include "loader_ring.inc"
 
@@ -57,7 +68,11 @@
 l4_program:
     LDR_ENTRY crc=1
     ldr     r1, [r0, #LDR_CB_REGS]
-    movs    r7, #CR_PG
+    ldr     r7, [r0, #LDR_CB_ARG]
+    cmp     r7, #0
+    beq     1f
+    b       fast
+1:  movs    r7, #CR_PG
     str     r7, [r1, #FLASH_CR] @ FLASH_CR = PG; LOCK and OPTLOCK are set-only
 
     LDR_RING_SPAN crc=1
@@ -133,7 +148,107 @@ fail:
     lsls    r6, r6, #16         @ FLASH_SR[15:0] << 16
     LDR_STATUS_OR               @ LDR_ERR_STATUS | ...: never 0
     LDR_EXIT FLASH_CR, ldr, crc=1
-    LDR_CRC_ROUTINES ldr, str, 4   @ the skipped double words a word at a time
+
+    @ ---- fast programming, a row at a time ----
+    @ Registers: r0 data of the span, r1 register block, r2 flash address of the span,
+    @ r3 offset being stored, r5 offset of the row, r12 span length (whole rows), r8-r11 as above.
+fast:
+    movs    r7, #1
+    lsls    r7, r7, #CR_FSTPG_BIT
+    str     r7, [r1, #FLASH_CR] @ FLASH_CR = FSTPG
+fspan:
+    mov     r0, r8
+    ldr     r6, [r0, #LDR_CB_RP]
+    ldr     r5, [r0, #LDR_CB_LEN]
+    cmp     r6, r5
+    blo     fwait
+    b       finished
+fwait:
+    ldr     r7, [r0, #LDR_CB_WP]
+    subs    r7, r7, r6          @ bytes available
+    lsrs    r7, r7, #ROW_SHIFT
+    beq     fwait               @ not a whole row yet
+    lsls    r7, r7, #ROW_SHIFT  @ whole rows available
+    ldr     r5, [r0, #LDR_CB_SIZE]
+    subs    r4, r5, #1
+    ands    r4, r4, r6          @ where rp is in the ring (a multiple of the row)
+    subs    r5, r5, r4          @ bytes up to the end of the ring
+    cmp     r7, r5
+    bls     1f
+    movs    r7, r5
+1:  mov     r12, r7
+    ldr     r2, [r0, #LDR_CB_ADDR]
+    adds    r2, r2, r6
+    ldr     r3, [r0, #LDR_CB_RING]
+    adds    r0, r3, r4
+    movs    r5, #0
+    mov     r11, r5             @ the CRC from offset 0 of the span
+frow:
+    movs    r3, r5
+    movs    r4, #1
+    lsls    r4, r4, #ROW_SHIFT
+    adds    r4, r4, r5          @ r4 = end of the row
+2:  ldr     r7, [r0, r3]
+    cmp     r7, r9
+    bne     fprog
+    adds    r3, r3, #4
+    cmp     r3, r4
+    blo     2b
+    movs    r6, r5              @ erased in the image: what the flash holds goes into the ring
+    movs    r5, r4
+    bl      skipped
+    b       fnext
+fprog:
+    movs    r3, r5
+3:  ldr     r7, [r0, r3]
+    str     r7, [r2, r3]        @ first word
+    adds    r3, r3, #4
+    ldr     r7, [r0, r3]
+    str     r7, [r2, r3]        @ second word: stalls until the double word before is programmed
+    adds    r3, r3, #4
+    cmp     r3, r4
+    blo     3b
+    bl      crc_upto            @ the row into the CRC while its last double word programs
+fbusy:
+    ldr     r6, [r1, #FLASH_SR]
+    lsrs    r4, r6, #17         @ BSY
+    bcs     fbusy
+    lsrs    r4, r4, #2          @ CFGBSY
+    bcs     fbusy
+    lsrs    r4, r6, #1
+    lsls    r4, r4, #17         @ the error flags
+    bne     ffail
+    mov     r5, r11             @ the end of the row
+    movs    r3, #1
+    lsls    r3, r3, #ROW_SHIFT
+    subs    r3, r5, r3          @ its start
+4:  ldr     r6, [r2, r3]        @ read back
+    ldr     r4, [r0, r3]
+    cmp     r6, r4
+    bne     fdiffers
+    adds    r3, r3, #4
+    cmp     r3, r5
+    blo     4b
+fnext:                          @ r5 = offset of the next row
+    cmp     r5, r12
+    blo     frow
+    mov     r3, r12
+    bl      crc_upto            @ rows skipped at the end of the span
+    mov     r3, r8
+    ldr     r6, [r3, #LDR_CB_RP]
+    add     r6, r12
+    str     r6, [r3, #LDR_CB_RP]
+    b       fspan
+fdiffers:
+    b       differs
+ffail:                          @ r6 = FLASH_SR; the flags do not tell which double word: the row's first
+    mov     r3, r11
+    movs    r5, #1
+    lsls    r5, r5, #ROW_SHIFT
+    subs    r3, r3, r5
+    b       fail
+
+    LDR_CRC_ROUTINES_WORDS      @ the skipped double words and the CRC a word at a time
 
     @ From offset r5, skips double words that are erased (both words equal to r9); returns
     @ r5 = offset of the next double word to program (>= r12 when none is left). Uses r4, r7.
