@@ -310,13 +310,15 @@ void sim_board_write_stats_json(const struct sim_board *b, FILE *out)
             ", \"commands\": %llu, \"bytes_out\": %llu, \"bytes_in\": %llu, "
             "\"halfwords_programmed\": %llu, \"pages_erased\": %llu, \"mass_erases\": %llu, "
             "\"option_erases\": %llu, \"program_ops\": %llu, \"bytes_programmed\": %llu, "
-            "\"sectors_erased\": %llu, \"core_hz_max\": %u, \"floor_s\": %.6f}\n",
+            "\"sectors_erased\": %llu, \"fast_rows\": %llu, \"core_hz_max\": %u, "
+            "\"floor_s\": %.6f}\n",
             (unsigned long long)s->commands, (unsigned long long)s->bytes_out,
             (unsigned long long)s->bytes_in, (unsigned long long)s->halfwords_programmed,
             (unsigned long long)s->pages_erased, (unsigned long long)s->mass_erases,
             (unsigned long long)s->option_erases, (unsigned long long)s->program_ops,
             (unsigned long long)s->bytes_programmed, (unsigned long long)s->sectors_erased,
-            s->core_hz_max, ps_to_s(b->target.family->flash->floor(&b->target, s)));
+            (unsigned long long)s->fast_rows, s->core_hz_max,
+            ps_to_s(b->target.family->flash->floor(&b->target, s)));
 }
 
 void sim_board_write_status_json(struct sim_board *b, FILE *out)

@@ -629,6 +629,7 @@ void cortexm_run(struct sim_target *t, sim_ps deadline)
         c->in_run = false;
         if (c->watch_update)
             cortexm_update_watchpoints(t);
+        sim_target_apply_flash_watch(t);
         sim_target_apply_rom_fixup(t);
         if (t->dirty_hi > t->dirty_lo) {
             sim_target_code_changed(t, t->dirty_lo, t->dirty_hi - t->dirty_lo);

@@ -127,6 +127,9 @@ struct sim_l4_model {
                                   FSD bit 8 (RM0434 §3.10.17); 0: no such register */
     bool sfr_wl;               /* WL FLASH_SFR: SFSA [6:0], FSD bit 7, in force only with
                                   OPTR.ESE (bit 8); sfr_default is the board's value */
+    unsigned fast_row_dw;      /* FLASH_CR.FSTPG: double words in a fast-programming row (32 on
+                                  the L4 and G0, RM0351 §3.3.7, RM0444 §3.3.7); 0: FSTPG is
+                                  refused with PGSERR */
 };
 
 /* How the F2/F4 flash controller (sim/f4_flash.c) differs from one line to the other (RM0090 §3
@@ -209,6 +212,9 @@ struct sim_flash_ops {
     bool (*secure_debug)(const struct sim_target *t);
     /* Optional (NULL: off): TrustZone is on (TZEN), so the core runs in the Secure state. */
     bool (*trustzone)(const struct sim_target *t);
+    /* Optional (NULL: nothing happens): the core or the debugger reads the flash array at addr
+     * (the L4's fast programming is aborted by a read of its bank, RM0351 §3.3.7). */
+    void (*array_read)(struct sim_target *t, uint32_t addr);
     /* Optional: whether the debugger reads addr of the flash as zero (the WB's secure area above
      * FLASH_SFR.SFSA, RM0434 §3.5.3); NULL: the whole flash reads as it is. */
     bool (*array_hidden)(const struct sim_target *t, uint32_t addr);
@@ -261,6 +267,8 @@ struct sim_family {
     sim_ps
         tprog_ps; /* one program operation: a half-word (F2/F4: one access; L4/G0: a double word) */
     sim_ps erase_ps; /* page, mass and option-byte erase (F2/F4: see struct sim_f4_model) */
+    sim_ps tprog_row_fast_ps; /* L4/G0: one row of sim_l4_model.fast_row_dw double words in fast
+                                 programming (tprog_row), 0 where FSTPG is not modelled */
     const struct sim_flash_ops *flash;
     struct sim_fpec_model fpec;
     struct sim_f4_model f4;

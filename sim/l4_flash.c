@@ -15,8 +15,36 @@
  * stores them (going from level 1 back to level 0 mass-erases the flash first, RM0351 §3.5.1),
  * OBL_LAUNCH reloads them through a reset. The G0 has CFGBSY (RM0444 §3.7.4), set from the first
  * word of a double word or from STRT until the operation ends. EOP is set only with EOPIE.
- * Fast programming (FSTPG) is not modelled: setting it is refused with PGSERR (the RM's answer
- * when the bank was not mass-erased first, RM0351 §3.3.7).
+ *
+ * Fast programming (FSTPG, RM0351 §3.3.7, RM0444 §3.3.7), on the families whose sim_l4_model has
+ * fast_row_dw (the L4 and the G0; the others answer a write with FSTPG with PGSERR): a row is
+ * fast_row_dw double words (256 bytes, aligned to 256) of the main memory, each written as in
+ * standard programming (32-bit words only: SIZERR). The board's reading of the RM:
+ * - A bank may be fast-programmed only while its last erase was a mass erase (MER1 / MER2): a
+ *   latch per bank, set by the mass erase, cleared by a page erase in the bank, a standard (PG)
+ *   program in it, and every reset (option loading included); LOCK leaves it. The RM only says
+ *   the mass erase must come first ("If not, PGSERR is set"); the board takes the strictest
+ *   reading. A write without it: PGSERR, nothing programmed.
+ * - The first double word after FSTPG is set (or after a row ended) is the first of its row,
+ *   each next one the next double word: anything else is PGAERR ("not greater than the previous
+ *   one", "not in the same row"). PGAERR, SIZERR, WRPERR and MISSERR come with FASTERR and end
+ *   the row; the double words programmed before stay programmed.
+ * - Timing: the row takes the family's tprog_row_fast_ps, each double word a fast_row_dw-th of
+ *   it. The first double word starts when its second word is written (BSY from then until the
+ *   row ends); double word k+1 starts when k ends if its second word was written by then. A
+ *   second word written while k is still being programmed stalls the writer until k ends (the
+ *   core's bus stalls, the debugger's access is answered later, as for BSY), then starts k+1.
+ *   A second word arriving after k has ended is too late: MISSERR and FASTERR, the row ends
+ *   ("the previous data programmation is finished and the next data to program is not written
+ *   yet"). A row not finished 7 ms after its first double word gets FASTERR (the RM's time-out;
+ *   with these row times the writer is stalled or late long before). EOP (with EOPIE) when the
+ *   last double word is done.
+ * - HCLK below 8 MHz at the first double word of a row: FASTERR, nothing programmed (the RM asks
+ *   for 8 MHz without saying what happens below).
+ * - A read of the bank being fast-programmed while a row is under way (the debugger's, or the
+ *   core's data read; instruction fetches are not watched) ends the row without any flag: BSY
+ *   clears, the double words not yet received stay erased ("the programming is aborted without
+ *   any system notification").
  *
  * The G0B1 (RM0444 §3) has two banks with OPTR.DUAL_BANK: BKER at bit 13, bank 2's pages numbered
  * from 256 (the bank taken from BKER, the page from PNB's low bits), BSY2 (bit 17) for its
@@ -117,6 +145,12 @@ static const struct sim_l4_model *model(const struct sim_target *t)
 static sim_ps tprog(const struct sim_target *t)
 {
     return t->chip->tprog_ps ? t->chip->tprog_ps : t->family->tprog_ps;
+}
+
+/* One double word of a fast-programming row. */
+static sim_ps tprog_fast_dw(const struct sim_target *t)
+{
+    return t->family->tprog_row_fast_ps / model(t)->fast_row_dw;
 }
 
 static sim_ps terase(const struct sim_target *t)
@@ -318,9 +352,23 @@ static bool debug_blocked(const struct sim_target *t)
 
 /* ---- time ---- */
 
+static void fast_row_end(struct sim_target *t, uint32_t flags);
+
 static void flash_update(struct sim_target *t)
 {
     struct l4_flash *f = &t->l4f;
+    if (f->fast_active) {
+        if (f->fast_next == model(t)->fast_row_dw && t->now >= f->fast_dw_end) {
+            if (t->stats)
+                t->stats->fast_rows++;
+            fast_row_end(t, (f->cr & CR_EOPIE) ? SR_EOP : 0);
+        } else if (t->now > f->fast_dw_end) {
+            fast_row_end(t, SR_MISERR | SR_FASTERR); /* the next double word came too late */
+        } else if (t->now > f->fast_timeout) {
+            fast_row_end(t, SR_FASTERR);
+        }
+        return;
+    }
     if ((f->sr & SR_BUSY) && t->now >= f->busy_until) {
         f->sr &= ~(SR_BUSY | SR_CFGBSY);
         f->cr &= ~(CR_STRT | CR_OPTSTRT);
@@ -335,21 +383,29 @@ static sim_ps busy_until(const struct sim_target *t)
     return t->l4f.busy_until;
 }
 
-/* Double words at the family's tPROG, page and mass erases at its tERASE (the stats count
- * programmed half-words: four to a double word). */
+/* Double words at the family's tPROG, those of fast rows at a row's share each, page and mass
+ * erases at its tERASE (the stats count programmed half-words, four to a double word, the fast
+ * ones included). */
 static sim_ps work_floor(const struct sim_target *t, const struct sim_stats *s)
 {
-    return s->halfwords_programmed / 4u * t->family->tprog_ps +
+    sim_ps fast = model(t)->fast_row_dw ? s->fast_doublewords * tprog_fast_dw(t) : 0;
+    return (s->halfwords_programmed / 4u - s->fast_doublewords) * t->family->tprog_ps + fast +
            (s->pages_erased + s->mass_erases) * t->family->erase_ps;
+}
+
+/* The BSY bit of an operation at flash offset off: BSY2 in the G0B1's bank 2. */
+static uint32_t busy_bit(const struct sim_target *t, uint32_t off)
+{
+    bool bank2 = model(t)->bank2_pnb && bank_size(t) < t->flash_size && off >= bank_size(t);
+    return bank2 ? SR_BSY2 : SR_BSY;
 }
 
 /* An operation on the flash at offset off (BSY2 when it is in the G0B1's bank 2). */
 static void start_busy(struct sim_target *t, sim_ps duration, uint32_t off)
 {
     struct l4_flash *f = &t->l4f;
-    bool bank2 = model(t)->bank2_pnb && bank_size(t) < t->flash_size && off >= bank_size(t);
     f->busy_until = sim_flash_queue(t, f->sr & SR_BUSY, f->busy_until, duration);
-    f->sr |= (bank2 ? SR_BSY2 : SR_BSY) | (model(t)->cfgbsy ? SR_CFGBSY : 0);
+    f->sr |= busy_bit(t, off) | (model(t)->cfgbsy ? SR_CFGBSY : 0);
     f->eop_pending = true;
 }
 
@@ -368,7 +424,9 @@ static bool wait_not_busy(struct sim_target *t, enum sim_initiator who)
 static void flash_reset(struct sim_target *t)
 {
     struct l4_flash keep = t->l4f;
-    memset(&t->l4f, 0, sizeof t->l4f);
+    memset(&t->l4f, 0, sizeof t->l4f); /* a fast row ends; no bank counts as mass-erased */
+    if (keep.fast_active)
+        sim_target_watch_flash_reads(t, false);
     t->l4f.acr = 0x00000600u; /* ICEN, DCEN (RM0351 §3.7.1) */
     t->l4f.cr = CR_LOCK | CR_OPTLOCK;
     if (t->power_on || keep.obl_pending) {
@@ -417,6 +475,7 @@ static enum sim_bus_result page_erase(struct sim_target *t)
     }
     erase_bytes(t, off, page);
     start_busy(t, terase(t), off);
+    f->mass_erased[off / bsize] = false;
     if (t->stats)
         t->stats->pages_erased++;
     return SIM_BUS_OK;
@@ -442,6 +501,8 @@ static void mass_erase_banks(struct sim_target *t, bool b1, bool b2, bool check_
         erase_bytes(t, 0, bsize);
     if (b2)
         erase_bytes(t, bsize, bsize);
+    t->l4f.mass_erased[0] |= b1;
+    t->l4f.mass_erased[1] |= b2;
     start_busy(t, terase(t), b1 ? 0 : bsize);
     if (t->stats)
         t->stats->mass_erases++;
@@ -629,6 +690,7 @@ static void program_doubleword(struct sim_target *t, uint32_t addr, uint32_t lo,
     le32_put(&t->flash[off], lo);
     le32_put(&t->flash[off + 4], hi);
     start_busy(t, tprog(t), off);
+    f->mass_erased[off / bank_size(t)] = false;
     if (t->stats)
         t->stats->halfwords_programmed += 4;
 }
@@ -647,12 +709,131 @@ static void note_code_change(struct sim_target *t, uint32_t addr, unsigned size,
     }
 }
 
+/* ---- fast programming (the header says the model) ---- */
+
+#define FAST_MIN_HCLK 8000000u                 /* RM0351 §3.3.7, RM0444 §3.3.7 */
+#define FAST_TIMEOUT_PS (7ull * SIM_PS_PER_MS) /* FASTERR: FSTPG set for more than 7 ms */
+
+/* The row under way ends (completed, failed with flags, or aborted by a read with none). */
+static void fast_row_end(struct sim_target *t, uint32_t flags)
+{
+    struct l4_flash *f = &t->l4f;
+    f->fast_active = false;
+    f->half_written = false;
+    f->eop_pending = false;
+    f->sr = (f->sr & ~(SR_BUSY | SR_CFGBSY)) | flags;
+    if (f->busy_until > t->now)
+        f->busy_until = t->now;
+    sim_target_watch_flash_reads(t, false);
+}
+
+/* An error in fast programming: the flags, the row (if any) ends. */
+static enum sim_bus_result fast_fail(struct sim_target *t, uint32_t flags)
+{
+    struct l4_flash *f = &t->l4f;
+    f->sr |= flags;
+    if (f->fast_active)
+        fast_row_end(t, 0);
+    f->half_written = false;
+    f->sr &= ~SR_CFGBSY;
+    return SIM_BUS_OK;
+}
+
+/* The double word latched (half_addr, half_val) and hi start programming: now, which is when the
+ * previous one ended if the writer was stalled for it. */
+static void fast_doubleword(struct sim_target *t, uint32_t hi, enum sim_initiator who)
+{
+    struct l4_flash *f = &t->l4f;
+    uint32_t off = f->half_addr - t->family->flash_base;
+    if (!f->fast_active && t->core_hz < FAST_MIN_HCLK) {
+        fast_fail(t, SR_FASTERR);
+        return;
+    }
+    if (write_protected(t, off) || debug_blocked(t)) {
+        fast_fail(t, SR_WRPERR | SR_FASTERR);
+        return;
+    }
+    if (le32_get(&t->flash[off]) != 0xFFFFFFFFu || le32_get(&t->flash[off + 4]) != 0xFFFFFFFFu) {
+        fast_fail(t, SR_PROGERR); /* RM0351 §3.3.7: the double word must read erased */
+        return;
+    }
+    le32_put(&t->flash[off], f->half_val);
+    le32_put(&t->flash[off + 4], hi);
+    note_code_change(t, f->half_addr, 8, who);
+    f->half_written = false;
+    if (!f->fast_active) {
+        f->fast_active = true;
+        f->fast_row = off;
+        f->fast_next = 0;
+        f->fast_timeout = t->now + FAST_TIMEOUT_PS;
+        f->sr |= busy_bit(t, off) | (model(t)->cfgbsy ? SR_CFGBSY : 0);
+        sim_target_watch_flash_reads(t, true);
+    }
+    f->fast_next++;
+    f->fast_dw_end = t->now + tprog_fast_dw(t);
+    f->busy_until = f->fast_dw_end;
+    if (t->stats) {
+        t->stats->halfwords_programmed += 4;
+        t->stats->fast_doublewords++;
+    }
+}
+
+/* A store into the array with FSTPG alone set. */
+static enum sim_bus_result fast_write(struct sim_target *t, uint32_t addr, unsigned size,
+                                      uint32_t val, enum sim_initiator who)
+{
+    struct l4_flash *f = &t->l4f;
+    uint32_t off = addr - t->family->flash_base, row_bytes = 8u * model(t)->fast_row_dw;
+    flash_update(t);
+    if (!f->fast_active && !wait_not_busy(t, who))
+        return SIM_BUS_STALL; /* an erase still under way */
+    if (!f->fast_active && ((f->sr & SR_PROG_ERRORS) || !f->mass_erased[off / bank_size(t)]))
+        return fast_fail(t, SR_PGSERR); /* errors not cleared, or no mass erase before */
+    if (size != 4)
+        return fast_fail(t, SR_SIZERR | SR_FASTERR);
+    if (!f->half_written) {
+        uint32_t want = f->fast_active ? f->fast_row + 8u * f->fast_next : off & ~(row_bytes - 1u);
+        if (off != want || (f->fast_active && f->fast_next == model(t)->fast_row_dw))
+            return fast_fail(t, SR_PGAERR | SR_FASTERR); /* not the next double word */
+        f->half_written = true;
+        f->half_addr = addr;
+        f->half_val = val;
+        if (model(t)->cfgbsy)
+            f->sr |= SR_CFGBSY;
+        return SIM_BUS_OK;
+    }
+    if (addr != f->half_addr + 4u)
+        return fast_fail(t, SR_PGAERR | SR_FASTERR);
+    /* The previous double word is still being programmed: the writer waits for its end. */
+    if (f->fast_active && t->now < f->fast_dw_end &&
+        !sim_flash_stall(t, who, f->fast_dw_end, flash_update))
+        return SIM_BUS_STALL;
+    fast_doubleword(t, val, who);
+    return SIM_BUS_OK;
+}
+
+/* A read of the flash: one of the bank under fast programming aborts the row silently (RM0351
+ * §3.3.7: "the programming is aborted without any system notification"). */
+static void array_read(struct sim_target *t, uint32_t addr)
+{
+    struct l4_flash *f = &t->l4f;
+    if (!f->fast_active)
+        return;
+    flash_update(t);
+    uint32_t bsize = bank_size(t);
+    if (f->fast_active && (addr - t->family->flash_base) / bsize == f->fast_row / bsize)
+        fast_row_end(t, 0);
+}
+
 static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsigned size,
                                        uint32_t val, enum sim_initiator who)
 {
     struct l4_flash *f = &t->l4f;
-    if (!(f->cr & CR_PG) || (f->cr & CR_LOCK))
+    if (!(f->cr & (CR_PG | CR_FSTPG)) || (f->cr & CR_LOCK))
         return SIM_BUS_OK; /* not programming: the array ignores the write */
+    if ((f->cr & CR_FSTPG) && model(t)->fast_row_dw &&
+        !(f->cr & (CR_PG | CR_PER | CR_MER1 | CR_MER2)))
+        return fast_write(t, addr, size, val, who);
     if (!wait_not_busy(t, who))
         return SIM_BUS_STALL;
     if (f->sr & SR_PROG_ERRORS || (f->cr & (CR_PER | CR_MER1 | CR_MER2 | CR_FSTPG))) {
@@ -713,6 +894,7 @@ const struct sim_flash_ops sim_l4flash_ops = {
     .floor = work_floor,
     .optbytes_sync = optbytes_sync,
     .array_hidden = array_hidden,
+    .array_read = array_read,
     .state_section = "optr",
     .state_len = 4u * SIM_L4_OPT_WORDS,
     .state_get = state_get,

@@ -526,6 +526,45 @@ void sim_target_drop_all_code(struct sim_target *t)
         uc_ctl_remove_cache(t->uc, fam->ccm_base, (uint64_t)fam->ccm_base + t->ccm_size);
 }
 
+static void on_flash_read(uc_engine *uc, uc_mem_type type, uint64_t address, int size,
+                          int64_t value, void *user)
+{
+    (void)uc, (void)type, (void)size, (void)value;
+    struct sim_target *t = user;
+    uint32_t addr = unalias(t, (uint32_t)address);
+    if (t->family->flash->array_read && in_range(addr, t->family->flash_base, t->flash_size))
+        t->family->flash->array_read(t, addr);
+}
+
+void sim_target_apply_flash_watch(struct sim_target *t)
+{
+    if (!t->uc || t->flash_reads_watched == (t->hook_flash_read != 0))
+        return;
+    if (t->flash_reads_watched) {
+        /* The flash and its alias at 0 (the hook's range covers both). */
+        uint64_t end = (uint64_t)t->family->flash_base + t->flash_size - 1u;
+        if (uc_hook_add(t->uc, &t->hook_flash_read, UC_HOOK_MEM_READ, (void *)on_flash_read, t, 0,
+                        end) != UC_ERR_OK)
+            t->hook_flash_read = 0;
+    } else {
+        uc_hook_del(t->uc, t->hook_flash_read);
+        t->hook_flash_read = 0;
+    }
+    sim_target_drop_all_code(t); /* translated code follows the hook's coming or going */
+}
+
+void sim_target_watch_flash_reads(struct sim_target *t, bool on)
+{
+    t->flash_reads_watched = on;
+    if (!t->core.in_run) {
+        sim_target_apply_flash_watch(t);
+    } else if (on && !t->hook_flash_read) {
+        /* In place before the next instruction: the run ends there as at its deadline
+         * (sim/cortexm.c on_code); stopping Unicorn in a store's hook runs the store again. */
+        t->run_deadline = t->now;
+    }
+}
+
 /* ---- the bus ---- */
 
 static uint32_t get_le(const uint8_t *p, unsigned size)
@@ -655,6 +694,8 @@ enum sim_bus_result sim_bus_read(struct sim_target *t, uint32_t addr, unsigned s
          * the main flash memory. */
         if (who == SIM_BY_DEBUG && fam->flash->rdp_level(t) > 0)
             return SIM_BUS_FAULT;
+        if (fam->flash->array_read)
+            fam->flash->array_read(t, addr);
         if (who == SIM_BY_DEBUG && t->now < fam->flash->busy_until(t))
             return SIM_BUS_STALL; /* the flash is busy programming or erasing */
         if (who == SIM_BY_DEBUG && fam->flash->array_hidden && fam->flash->array_hidden(t, addr)) {

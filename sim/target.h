@@ -138,8 +138,15 @@ struct l4_flash {
     uint32_t half_addr, half_val;
     sim_ps busy_until;
     bool eop_pending;
-    bool obl_pending; /* OBL_LAUNCH: the coming reset loads the option bytes */
-    int rdp_level;    /* loaded at the last option load: 0, 1 or 2 */
+    bool obl_pending;    /* OBL_LAUNCH: the coming reset loads the option bytes */
+    int rdp_level;       /* loaded at the last option load: 0, 1 or 2 */
+    bool mass_erased[2]; /* the bank's last erase was a mass erase, nothing standard-programmed
+                            since: fast programming allowed (l4_flash.c) */
+    bool fast_active;    /* a fast-programming row is under way */
+    unsigned fast_next;  /* double words of that row received so far */
+    uint32_t fast_row;   /* its flash offset */
+    sim_ps fast_dw_end;  /* when the double word being programmed ends */
+    sim_ps fast_timeout; /* 7 ms after the row's first double word */
 };
 
 /* The TrustZone flash controller of the L5 and U5 (RM0438 §6, RM0456 §7), as l5u5_flash.c models
@@ -397,6 +404,8 @@ struct sim_target {
     uint32_t sysclk_hz;
     bool flash_misread;
     bool flash_remap_pending; /* changed during a run: the mapping follows after it */
+    bool flash_reads_watched; /* the core's reads of the flash reach flash->array_read */
+    uc_hook hook_flash_read;  /* that hook while it is in place (0: none) */
     uint8_t *flash_misread_buf;
     uint64_t mmio_seq; /* peripheral accesses by the core (sim_target_poll_busy) */
     struct sim_poll {
@@ -460,6 +469,11 @@ void sim_target_apply_rom_fixup(struct sim_target *t);
 void sim_target_optbytes_changed(struct sim_target *t);
 void sim_target_code_changed(struct sim_target *t, uint32_t addr, uint32_t len);
 void sim_target_drop_all_code(struct sim_target *t);
+/* Whether the core's data reads of the flash array reach the controller's array_read (a hook
+ * that slows every read: only while the controller needs it). Set during a run, it applies
+ * after the current instruction; cleared, once the run returns. */
+void sim_target_watch_flash_reads(struct sim_target *t, bool on);
+void sim_target_apply_flash_watch(struct sim_target *t);
 /* Whether the core reads the flash array wrong (too few wait states for SYSCLK): maps the
  * all-ones buffer in its place, or the flash back; during a run, once the run stops. */
 void sim_target_set_flash_misread(struct sim_target *t, bool misread);

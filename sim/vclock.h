@@ -51,7 +51,7 @@ struct sim_stats {
     uint64_t commands_by_code[256]; /* by byte 1 for DEBUG commands, byte 0 otherwise */
     uint64_t bytes_out;             /* host to probe, command blocks included */
     uint64_t bytes_in;              /* probe to host */
-    uint64_t halfwords_programmed;
+    uint64_t halfwords_programmed;  /* fast-programmed double words included, four each */
     uint64_t pages_erased;
     uint64_t mass_erases;
     uint64_t option_erases;
@@ -61,6 +61,10 @@ struct sim_stats {
     uint64_t bytes_programmed;
     uint64_t sectors_erased;
     sim_ps flash_work_ps;
+    /* The L4-style controller's fast programming (FSTPG): rows completed, double words
+     * programmed (finished rows or not). */
+    uint64_t fast_rows;
+    uint64_t fast_doublewords;
     uint32_t core_hz_max; /* the fastest core clock instructions ran at (0: none ran) */
 };
 
