@@ -778,6 +778,18 @@ static void fast_doubleword(struct sim_target *t, uint32_t hi, enum sim_initiato
     }
 }
 
+/* The first word of a double word waits in the controller for the second (CFGBSY on the G0). */
+static enum sim_bus_result first_word(struct sim_target *t, uint32_t addr, uint32_t val)
+{
+    struct l4_flash *f = &t->l4f;
+    f->half_written = true;
+    f->half_addr = addr;
+    f->half_val = val;
+    if (model(t)->cfgbsy)
+        f->sr |= SR_CFGBSY;
+    return SIM_BUS_OK;
+}
+
 /* A store into the array with FSTPG alone set. */
 static enum sim_bus_result fast_write(struct sim_target *t, uint32_t addr, unsigned size,
                                       uint32_t val, enum sim_initiator who)
@@ -795,12 +807,7 @@ static enum sim_bus_result fast_write(struct sim_target *t, uint32_t addr, unsig
         uint32_t want = f->fast_active ? f->fast_row + 8u * f->fast_next : off & ~(row_bytes - 1u);
         if (off != want || (f->fast_active && f->fast_next == model(t)->fast_row_dw))
             return fast_fail(t, SR_PGAERR | SR_FASTERR); /* not the next double word */
-        f->half_written = true;
-        f->half_addr = addr;
-        f->half_val = val;
-        if (model(t)->cfgbsy)
-            f->sr |= SR_CFGBSY;
-        return SIM_BUS_OK;
+        return first_word(t, addr, val);
     }
     if (addr != f->half_addr + 4u)
         return fast_fail(t, SR_PGAERR | SR_FASTERR);
@@ -851,12 +858,7 @@ static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsi
             f->sr |= SR_PGAERR;
             return SIM_BUS_OK;
         }
-        f->half_written = true;
-        f->half_addr = addr;
-        f->half_val = val;
-        if (model(t)->cfgbsy)
-            f->sr |= SR_CFGBSY;
-        return SIM_BUS_OK;
+        return first_word(t, addr, val);
     }
     f->half_written = false;
     if (addr != f->half_addr + 4u) {

@@ -113,6 +113,14 @@ static void mass_erase(struct sim_board *fx)
     wr(fx, FLASH_CR, 0);
 }
 
+/* The core at 48 MHz or more, the controller unlocked, bank 1 mass-erased: ready for fast rows. */
+static void fresh_bank(struct sim_board *fx)
+{
+    clock_up(fx);
+    unlock(fx);
+    mass_erase(fx);
+}
+
 static enum sim_bus_result store(struct sim_board *fx, uint32_t addr, uint32_t v,
                                  enum sim_initiator who)
 {
@@ -161,9 +169,7 @@ static void test_core_writes_a_row(void **state)
     struct sim_stats stats;
     memset(&stats, 0, sizeof stats);
     t->stats = &stats;
-    clock_up(fx);
-    unlock(fx);
-    mass_erase(fx);
+    fresh_bank(fx);
     /* ldr r3,[r1]; str r3,[r0]; adds r0,#4; adds r1,#4; subs r2,#1; bne 0;
      * ldr r3,[r4]; tst r3,r5; bne 12; bkpt (Thumb, ARMv6-M and ARMv7-M alike) */
     static const uint16_t code[] = {0x680B, 0x6003, 0x3004, 0x3104, 0x3A01,
@@ -208,9 +214,7 @@ static void test_stalled_stores_take_the_row_time(void **state)
     struct sim_stats stats;
     memset(&stats, 0, sizeof stats);
     t->stats = &stats;
-    clock_up(fx);
-    unlock(fx);
-    mass_erase(fx);
+    fresh_bank(fx);
     memset(&stats, 0, sizeof stats);
     wr(fx, FLASH_CR, CR_FSTPG);
     sim_ps start = t->now, row = t->family->tprog_row_fast_ps;
@@ -230,9 +234,7 @@ static void test_stalled_stores_take_the_row_time(void **state)
 static void test_debugger_is_too_slow(void **state)
 {
     struct sim_board *fx = *state;
-    clock_up(fx);
-    unlock(fx);
-    mass_erase(fx);
+    fresh_bank(fx);
     wr(fx, FLASH_CR, CR_FSTPG);
     uint32_t words[2 * ROW_DW];
     for (uint32_t i = 0; i < 2 * ROW_DW; i++)
@@ -252,9 +254,7 @@ static void test_debugger_is_too_slow(void **state)
 static void test_out_of_order_is_pgaerr(void **state)
 {
     struct sim_board *fx = *state;
-    clock_up(fx);
-    unlock(fx);
-    mass_erase(fx);
+    fresh_bank(fx);
     wr(fx, FLASH_CR, CR_FSTPG);
     wr(fx, FLASH + 8, 1); /* the second double word of row 0 */
     assert_int_equal(rd(fx, FLASH_SR) & (SR_ERRORS | SR_BSY), SR_PGAERR | SR_FASTERR);
@@ -274,9 +274,7 @@ static void test_out_of_order_is_pgaerr(void **state)
 static void test_page_erase_or_program_clears_the_latch(void **state)
 {
     struct sim_board *fx = *state;
-    clock_up(fx);
-    unlock(fx);
-    mass_erase(fx);
+    fresh_bank(fx);
     wr(fx, FLASH_CR, CR_PER | (3u << 3)); /* page 3 */
     wr(fx, FLASH_CR, CR_PER | (3u << 3) | CR_STRT);
     wait_idle(fx);
@@ -312,9 +310,7 @@ static void test_page_erase_or_program_clears_the_latch(void **state)
 static void test_read_of_the_bank_aborts_silently(void **state)
 {
     struct sim_board *fx = *state;
-    clock_up(fx);
-    unlock(fx);
-    mass_erase(fx);
+    fresh_bank(fx);
     wr(fx, FLASH_CR, CR_FSTPG | CR_EOPIE);
     for (uint32_t i = 0; i < 8; i++) /* four double words, stalled as the core's */
         assert_int_equal(store(fx, FLASH + 4 * i, pattern(i), SIM_BY_CPU), SIM_BUS_OK);
@@ -334,9 +330,7 @@ static void test_core_read_of_the_bank_aborts(void **state)
 {
     struct sim_board *fx = *state;
     struct sim_target *t = tgt(fx);
-    clock_up(fx);
-    unlock(fx);
-    mass_erase(fx);
+    fresh_bank(fx);
     wr(fx, FLASH_CR, CR_FSTPG);
     /* str r1,[r0]; str r2,[r0,#4]; ldr r3,[r4]; bkpt */
     wr(fx, SRAM, 0x60426001u);
