@@ -450,6 +450,10 @@ enum sim_bus_result l5u5_flash_read(struct sim_target *t, uint32_t off, uint32_t
         *val = f->acr;
         break;
     case REG_NSSR:
+        if (f->sr & SR_BSY) {
+            sim_target_poll_busy(t, f->busy_until); /* a loader's wait for BSY to clear */
+            flash_update(t);
+        }
         *val = f->sr | (model(t)->unit == 16 && f->nbuf ? SR_WDW : 0);
         break;
     case REG_NSCR:
