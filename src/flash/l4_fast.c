@@ -9,12 +9,12 @@
  * pays (l4_fast_worth); l4_mass_erase marks the banks fresh (f->fresh_banks). A program call over
  * fresh banks then runs the loader in its fast mode (loaders/l4_program.S, LDR_CB_ARG = 1) over
  * the rows the image fills, and standard programming afterwards over the rows it fills only in
- * part: a double word left erased is not programmed (programming the erased value would write
- * its ECC, and the double word could not be programmed again before an erase, RM0351 §3.3.2),
- * and a fast row writes all 32. The manuals do not say which later operations end the state the
- * mass erase leaves, so the rows that need standard programming come after every fast row of the
- * call, and a row the controller refuses (PGSERR, nothing programmed) is programmed the standard
- * way with all that follows.
+ * part: a double word the image leaves erased is not programmed (the erased value written would
+ * set its 8 ECC bits, RM0351 §3.3.2, and other data programmed there later would not match
+ * them), and a fast row writes all 32. The manuals do not say which later operations end the state
+ * the mass erase leaves, so the rows that need standard programming come after every fast row of
+ * the call, and a row the controller refuses (PGSERR, nothing programmed) is programmed the
+ * standard way with all that follows.
  */
 #include <string.h>
 
