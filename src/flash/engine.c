@@ -229,8 +229,24 @@ static int mass_erase_phase(struct flash_dev *f)
     return rc;
 }
 
+/* A run's erased tail (a unit larger than the image, padded with the erased value) is not sent:
+ * the loaders skip erased program units, so it would cross the link for nothing (half of a
+ * 128 KiB H7 sector under a 64 KiB image). The length kept is a multiple of TRIM_ALIGN, which
+ * every program unit and the L4's fast-programming row divide. */
+#define TRIM_ALIGN 256u
+
+static uint32_t sent_len(const struct flash_dev *f, const struct run *r)
+{
+    uint8_t erased = (uint8_t)flash_map_erased_pattern(&f->map, 1);
+    uint32_t n = r->len;
+    while (n > 0 && r->data[n - 1u] == erased)
+        n--;
+    n = (n + TRIM_ALIGN - 1u) / TRIM_ALIGN * TRIM_ALIGN;
+    return n < r->len ? n : r->len;
+}
+
 /* Programs the runs; in_pass[i] tells whether the loader verified run i in the pass (every
- * byte of it, flash/loader.h). */
+ * byte of it, flash/loader.h: not when its erased tail was left out). */
 static int program_runs(struct flash_dev *f, const struct plan *p, bool *in_pass)
 {
     if (p->bytes == 0)
@@ -243,10 +259,11 @@ static int program_runs(struct flash_dev *f, const struct plan *p, bool *in_pass
         if (ctx_cancelled(f->ctx))
             return cancelled_before(f, "programming", p->runs[i].addr);
         f->checked_in_pass = 0;
-        int rc = f->drv->program(f, p->runs[i].addr, p->runs[i].data, p->runs[i].len);
+        uint32_t len = sent_len(f, &p->runs[i]);
+        int rc = len ? f->drv->program(f, p->runs[i].addr, p->runs[i].data, len) : STFLASH_OK;
         if (rc != STFLASH_OK)
             return rc;
-        in_pass[i] = f->checked_in_pass == p->runs[i].len;
+        in_pass[i] = len == p->runs[i].len && f->checked_in_pass == len;
         /* A driver that reports coarser than its calls: catch up once the run is done. */
         if (f->prog_done < expect) {
             uint64_t missing = expect - f->prog_done;

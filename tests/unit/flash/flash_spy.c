@@ -32,6 +32,8 @@ static int spy_write_mem(struct dbg *d, uint32_t addr, const uint8_t *buf, size_
     struct spy *s = spy_of(d);
     struct fixture *fx = s->fx;
     enum stflash_phase phase = fx->nev ? fx->ev[fx->nev - 1].p.phase : STFLASH_PHASE_READ;
+    if (phase == STFLASH_PHASE_ERASE || phase == STFLASH_PHASE_PROGRAM)
+        s->written += len;
     if (s->flip_sram && len >= 256 && addr < s->flip_sram && s->flip_sram - addr < len &&
         (phase == STFLASH_PHASE_ERASE || phase == STFLASH_PHASE_PROGRAM)) {
         uint8_t *copy = malloc(len);

@@ -30,6 +30,8 @@ struct spy {
     enum spoil spoil;
     unsigned crc_loads;      /* times the CRC routine was written to SRAM */
     unsigned crc_loads_late; /* of them, once programming had started (to verify) */
+    uint64_t written;        /* bytes the host wrote to the target in the erase and program
+                                phases (the loader, its jobs, the data) */
     uint32_t flip_sram;      /* nonzero: the first write of ring data covering this SRAM address
                                 arrives with bit 0 of that byte flipped (a link error) */
     char log[4096];          /* INFO and WARN messages, one per line */
