@@ -4,8 +4,7 @@
  *
  * SRAM layout from sram_base:
  *
- *   table (1 KiB, built by the routine) | stack (64 bytes: three words of the blank check, an
- *   exception frame) |
+ *   table (1 KiB, built by the routine) | stack (64 bytes, for an exception frame only) |
  *   routine | parameter block | descriptors (12 bytes each) | CRCs (4 bytes each)
  *
  * (A frame larger than the stack, with the FPU's registers, runs into the table, in SRAM.)

@@ -177,34 +177,40 @@ swords:
     lsrs    r3, r3, #2
     lsls    r3, r3, #2
     adds    r3, r3, r5              @ end of the whole words
-    push    {r0, r1, r2}            @ four words at a time: their AND (erased 0xFFFFFFFF) or
-    mov     r4, r10                 @ OR (erased 0) is the erased word while they are erased
-    cmp     r4, #0
+#ifdef CRC_V7M
+    @ Four words at a time (lr is free: the routine calls nothing, and the stack, next to the
+    @ routine, stays untouched): their AND (erased 0xFFFFFFFF) or OR (erased 0) is the erased word
+    @ while they are erased.
+    subs    r3, r3, #16             @ the last place four whole words start
+    cmp     r10, #0
     beq     szero
 sones:
-    subs    r4, r3, r5
-    cmp     r4, #16
-    blo     sfour
-    ldm     r5!, {r0, r1, r2, r4}
-    ands    r0, r0, r1
-    ands    r0, r0, r2
-    ands    r0, r0, r4
-    adds    r0, r0, #1              @ 0 when all four are all ones
+    cmp     r5, r3
+    bhi     sfour
+    ldrd    r4, lr, [r5], #8
+    and     r4, r4, lr
+    ldr     lr, [r5], #4
+    and     r4, r4, lr
+    ldr     lr, [r5], #4
+    and     r4, r4, lr
+    adds    r4, r4, #1              @ 0 when all four are all ones
     beq     sones
     b       sback
 szero:
-    subs    r4, r3, r5
-    cmp     r4, #16
-    blo     sfour
-    ldm     r5!, {r0, r1, r2, r4}
-    orrs    r0, r0, r1
-    orrs    r0, r0, r2
-    orrs    r0, r0, r4
+    cmp     r5, r3
+    bhi     sfour
+    ldrd    r4, lr, [r5], #8
+    orr     r4, r4, lr
+    ldr     lr, [r5], #4
+    orr     r4, r4, lr
+    ldr     lr, [r5], #4
+    orrs    r4, r4, lr
     beq     szero
 sback:
     subs    r5, r5, #16             @ not erased: the four again, a word at a time
 sfour:
-    pop     {r0, r1, r2}
+    adds    r3, r3, #16
+#endif
     cmp     r5, r3
     bhs     stail
 sword:
