@@ -284,12 +284,6 @@ static void on_code(uc_engine *uc, uint64_t address, uint32_t size, void *user)
     }
     t->now += t->cycle_ps;
     c->s_retire_st = true;
-    if (address >= 0x10000000u && address < 0x40000000u) {
-        if (address < t->ram_code_lo)
-            t->ram_code_lo = (uint32_t)address;
-        if (address > t->ram_code_hi)
-            t->ram_code_hi = (uint32_t)address;
-    }
     if (t->now >= c->syst_next_wrap)
         cortexm_timers_update(t);
 }

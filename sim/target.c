@@ -244,7 +244,6 @@ static int map_memory(struct sim_target *t)
 int sim_target_init(struct sim_target *t, const struct sim_target_config *cfg)
 {
     memset(t, 0, sizeof *t);
-    t->ram_code_lo = UINT32_MAX; /* no code run in RAM yet */
     sim_swo_init(&t->swo);
     t->cfg = *cfg;
     t->chip = cfg->chip;
@@ -429,21 +428,8 @@ void sim_target_run_until(struct sim_target *t, sim_ps deadline)
     }
 }
 
-/* A translation block reaches at most this far past the last instruction the core ran in it. */
-#define TB_TAIL 1024u
-
 void sim_target_code_changed(struct sim_target *t, uint32_t addr, uint32_t len)
 {
-    /* Memory written where the core ran code in RAM: all of Unicorn's translations are dropped.
-     * Removing the range alone can trip Unicorn 2.0's assertion on its page lists when the code
-     * there was garbage the core ran into (DMA into a loader, sim/f1_dma.c). */
-    if (t->ram_code_lo <= t->ram_code_hi && (uint64_t)addr + len > t->ram_code_lo &&
-        addr <= (uint64_t)t->ram_code_hi + TB_TAIL && !t->core.in_run) {
-        uc_ctl_flush_tlb(t->uc);
-        t->ram_code_lo = UINT32_MAX;
-        t->ram_code_hi = 0;
-        return;
-    }
     uint32_t flash = t->family->flash_base;
     uc_ctl_remove_cache(t->uc, addr, (uint64_t)addr + len);
     if (in_range(addr, flash, t->flash_size) && !t->cfg.boot0)

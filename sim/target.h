@@ -426,11 +426,8 @@ struct sim_target {
     bool reset_loads_options; /* the reset under way is a power-on or option-load reset */
     int last_intno;           /* CPU exception Unicorn reported in the last run, or -1 */
     uint32_t dirty_lo, dirty_hi; /* flash the core changed during a run: cached code to drop */
-    /* Code the core ran in RAM (0x10000000-0x3FFFFFFF) since Unicorn's translations were last
-     * flushed, [lo, hi]; lo > hi when none (sim/target.c sim_target_code_changed). */
-    uint32_t ram_code_lo, ram_code_hi;
-    uint64_t host_budget_cuts; /* runs that ended on the host-time budget (sim/cortexm.c) */
-    uint32_t core_hz_max;      /* the fastest core clock instructions ran at since power-up */
+    uint64_t host_budget_cuts;   /* runs that ended on the host-time budget (sim/cortexm.c) */
+    uint32_t core_hz_max;        /* the fastest core clock instructions ran at since power-up */
 
     bool swd_disabled; /* AFIO SWJ_CFG = 100 while running */
     bool debug_locked; /* read protection level 2 loaded: the debug port is off for good */
