@@ -623,6 +623,7 @@ void cortexm_run(struct sim_target *t, sim_ps deadline)
         t->run_deadline = deadline;
         t->stop = SIM_STOP_NONE;
         t->last_intno = -1;
+        sim_target_flush_pending_code(t);
         uint32_t pc = reg_get(t, UC_ARM_REG_PC);
         c->in_run = true;
         uc_err err = uc_emu_start(t->uc, pc | 1u, 0xFFFFFFFFull, 0, 0);

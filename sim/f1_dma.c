@@ -48,17 +48,16 @@ static void transfer_one(struct sim_target *t, unsigned ch)
     uint32_t paddr = c[2] + ((ccr & DMA_CCR_PINC) ? done * psize : 0);
     uint32_t maddr = c[3] + ((ccr & DMA_CCR_MINC) ? done * msize : 0);
     uint32_t v = 0;
-    /* The SRAM it overwrites may hold code: written as the debugger writes, so the core's code
-     * cache drops it. */
+    /* The SRAM it overwrites may hold code the core ran (sim/target.c sim_target_dma_write). */
     if (ccr & DMA_CCR_DIR) {
         (void)sim_bus_read(t, maddr, msize, &v, SIM_BY_CPU);
-        (void)sim_bus_write(t, paddr, psize, v, SIM_BY_DEBUG);
+        (void)sim_target_dma_write(t, paddr, psize, v);
     } else {
         if (paddr == ADC_DR_ADDR)
             v = ADC_DR_VALUE;
         else
             (void)sim_bus_read(t, paddr, psize, &v, SIM_BY_CPU);
-        (void)sim_bus_write(t, maddr, msize, v, SIM_BY_DEBUG);
+        (void)sim_target_dma_write(t, maddr, msize, v);
     }
     if (--c[1] == 0) {
         t->per.dma[0] |= 3u << (4 * (ch - 1)); /* GIF, TCIF */

@@ -764,3 +764,28 @@ enum sim_bus_result sim_bus_write(struct sim_target *t, uint32_t addr, unsigned 
         return write_word_reg(t, addr, size, val, who);
     return SIM_BUS_FAULT;
 }
+
+/* DMA stores into RAM where the core may have run code (sim/f1_dma.c overwriting a running
+ * loader): removing each stored range from Unicorn's cache as a debugger's write does trips
+ * Unicorn 2.0's assertion on its page lists once the core has run into what the stream wrote,
+ * so the whole cache is dropped instead, once, before the core runs again. A store during a run
+ * (a memory-to-memory channel the core enabled) ends the run after this instruction. Stores to
+ * registers are made as a debugger's (no wait on a busy flash controller). */
+enum sim_bus_result sim_target_dma_write(struct sim_target *t, uint32_t addr, unsigned size,
+                                         uint32_t val)
+{
+    if (!ram_host_ptr(t, unalias(t, addr), size))
+        return sim_bus_write(t, addr, size, val, SIM_BY_DEBUG); /* registers: as before */
+    t->code_flush_pending = true;
+    if (t->core.in_run)
+        t->run_deadline = t->now;
+    return sim_bus_write(t, addr, size, val, SIM_BY_CPU);
+}
+
+void sim_target_flush_pending_code(struct sim_target *t)
+{
+    if (t->code_flush_pending && !t->core.in_run) {
+        uc_ctl_flush_tlb(t->uc); /* UC_CTL_TB_FLUSH: every translation block */
+        t->code_flush_pending = false;
+    }
+}

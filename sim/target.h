@@ -426,8 +426,9 @@ struct sim_target {
     bool reset_loads_options; /* the reset under way is a power-on or option-load reset */
     int last_intno;           /* CPU exception Unicorn reported in the last run, or -1 */
     uint32_t dirty_lo, dirty_hi; /* flash the core changed during a run: cached code to drop */
-    uint64_t host_budget_cuts;   /* runs that ended on the host-time budget (sim/cortexm.c) */
-    uint32_t core_hz_max;        /* the fastest core clock instructions ran at since power-up */
+    bool code_flush_pending;   /* DMA wrote RAM: all translated code dropped before the next run */
+    uint64_t host_budget_cuts; /* runs that ended on the host-time budget (sim/cortexm.c) */
+    uint32_t core_hz_max;      /* the fastest core clock instructions ran at since power-up */
 
     bool swd_disabled; /* AFIO SWJ_CFG = 100 while running */
     bool debug_locked; /* read protection level 2 loaded: the debug port is off for good */
@@ -469,6 +470,11 @@ void sim_target_apply_rom_fixup(struct sim_target *t);
 void sim_target_optbytes_changed(struct sim_target *t);
 void sim_target_code_changed(struct sim_target *t, uint32_t addr, uint32_t len);
 void sim_target_drop_all_code(struct sim_target *t);
+/* A DMA controller's store: as the core's, and the translated code is dropped as a whole before
+ * the core runs again (sim/target.c). */
+enum sim_bus_result sim_target_dma_write(struct sim_target *t, uint32_t addr, unsigned size,
+                                         uint32_t val);
+void sim_target_flush_pending_code(struct sim_target *t);
 /* Whether the core's data reads of the flash array reach the controller's array_read (a hook
  * that slows every read: only while the controller needs it). Set during a run, it applies
  * after the current instruction; cleared, once the run returns. */
