@@ -14,6 +14,7 @@
 
 #define LOADER_STACK 64u
 #define CTRL_SIZE ((uint32_t)LDR_CB_BYTES)
+#define CTRL_AREA ((CTRL_SIZE + 7u) & ~7u) /* the block, 8-byte aligned for the stack below */
 #define RING_MAX 65536u
 #define RING_MIN 256u
 /* The first chunk written into the ring: small, so that programming starts at once. A later
@@ -32,6 +33,8 @@
 /* Added to every deadline: probe round trips and a descheduled or heavily loaded host (the
  * deadline only ends a loader that made no progress; a healthy job never waits for it). */
 #define LOADER_MARGIN_MS 3000u
+/* How long rp may stand still before the loader's state is read with it (read_progress). */
+#define STATE_LOOK_MS 100u
 
 static uint64_t now_ms(void)
 {
@@ -48,21 +51,28 @@ static const char *last_error(struct flash_dev *f)
 int flash_loader_init(struct flash_dev *f, struct flash_loader *l, uint32_t code_max)
 {
     uint32_t code_size = (code_max + 15u) & ~15u;
-    uint32_t fixed = (code_size + LOADER_STACK + CTRL_SIZE + RING_ALIGN - 1u) & ~(RING_ALIGN - 1u);
+    uint32_t head = code_size + LOADER_STACK + CTRL_AREA;
+    uint32_t fixed = (head + RING_ALIGN - 1u) & ~(RING_ALIGN - 1u);
     uint32_t ring = 0;
     if (f->sram_size >= fixed + RING_MIN)
         for (ring = RING_MAX; ring > f->sram_size - fixed;)
             ring >>= 1;
+    /* At a TAR block where the ring stays as large: each span a loader takes then fills whole
+     * blocks, and the chunk that refills it is one command (next_chunk). */
+    uint32_t in_block = (head + TAR_BLOCK - 1u) & ~(TAR_BLOCK - 1u);
+    if (ring >= RING_MIN && f->sram_size >= in_block && f->sram_size - in_block >= ring)
+        fixed = in_block;
     if (ring < RING_MIN)
         return ctx_fail(f->ctx, STFLASH_ERR_UNSUPPORTED,
                         "not enough SRAM for the flash loader: %u bytes at 0x%08x, %u needed",
                         f->sram_size, f->sram_base, fixed + RING_MIN);
     memset(l, 0, sizeof *l);
     l->code = f->sram_base;
-    /* 8-byte aligned: code_size is a multiple of 16 */
-    l->sp = f->sram_base + code_size + LOADER_STACK;
-    l->ctrl = l->sp;
     l->ring = f->sram_base + fixed;
+    /* The control block right below the ring, so that the job's first write (the block and the
+     * first chunk) carries no padding; the stack below it, 8-byte aligned, over what is left. */
+    l->ctrl = l->ring - CTRL_AREA;
+    l->sp = l->ctrl;
     l->ring_size = ring;
     return STFLASH_OK;
 }
@@ -372,35 +382,51 @@ static uint32_t next_chunk(const struct flash_loader *l, uint32_t written, uint3
     return n;
 }
 
-/* How many more bytes the loader must take before next_chunk has a chunk to give. */
+/* How many more bytes the loader must take before next_chunk has a chunk to give. Once a look
+ * found rp where it was, at least the span the loader programs now, since rp moves only at a
+ * span's end (loaders/loader_ring.inc). That span began when rp reached `programmed`, between
+ * the look that saw it there and the look before, and took what the ring held then, up to the
+ * ring's end: at least what had been fed at that look before (`fed_then`; 0: no look found rp
+ * still, and `programmed` may be old). The least is taken: a longer span is looked at again,
+ * while a wait too long would leave the link idle where it is the limit. */
 static uint32_t room_wanted(const struct flash_loader *l, uint32_t written, uint32_t programmed,
-                            uint32_t end)
+                            uint32_t fed_then, uint32_t end)
 {
     uint32_t want = chunk_least(l, written, end), room = l->ring_size - (written - programmed);
-    return want > room ? want - room : 0;
+    if (want <= room)
+        return 0;
+    uint32_t span = fed_then > programmed ? fed_then - programmed : 0;
+    uint32_t to_ring_end = l->ring_size - (programmed & (l->ring_size - 1u));
+    if (span > to_ring_end)
+        span = to_ring_end;
+    return want - room > span ? want - room : span;
 }
 
-/* Reads the loader's progress (LDR_CB_RP) and state; progress up to `limit` bytes beyond
- * *programmed is reported and taken. Returns the probe's status; *advanced says whether rp moved.
- */
+/* Reads the loader's progress (LDR_CB_RP); progress up to `limit` bytes beyond *programmed is
+ * reported and taken, and *advanced says so. Its state is read only when rp has stood still
+ * since `moved` for STATE_LOOK_MS (a loader that moves on is running; one that failed is seen
+ * that late at most): rp alone is one exchange with its status (dbg_stlink.c), rp and the state
+ * together a memory read and a status query. Returns the probe's status. */
 static int read_progress(struct flash_dev *f, const struct flash_loader *l, uint32_t addr,
-                         uint32_t limit, struct loader_pace *pace, uint32_t *programmed,
-                         uint32_t *state, bool *advanced)
+                         uint32_t limit, struct loader_pace *pace, uint64_t moved,
+                         uint32_t *programmed, uint32_t *state, bool *advanced)
 {
-    uint8_t st[8];
+    uint32_t rp = 0;
     *advanced = false;
-    int rc = dbg_read(f->dbg, l->ctrl + LDR_CB_RP, st, sizeof st);
+    int rc = dbg_read32(f->dbg, l->ctrl + LDR_CB_RP, &rp);
     if (rc != STFLASH_OK)
         return rc;
-    uint32_t rp = le32_get(st);
-    *state = le32_get(st + 4);
     if (rp > *programmed && rp <= limit) {
         flash_program_progress(f, addr + *programmed, rp - *programmed);
         *programmed = rp;
         loader_pace_seen(pace, rp);
         *advanced = true;
+        *state = LDR_STATE_RUNNING;
+        return STFLASH_OK;
     }
-    return STFLASH_OK;
+    if (now_ms() - moved < STATE_LOOK_MS)
+        return STFLASH_OK;
+    return dbg_read32(f->dbg, l->ctrl + LDR_CB_STATE, state);
 }
 
 int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
@@ -411,7 +437,7 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
     /* The ring follows the control block: without staged data the first chunk goes with it, in
      * one write, and the loader starts with data to program. */
     uint32_t first = staged || ctx_cancelled(f->ctx) ? 0 : next_chunk(l, 0, 0, len, job->unit);
-    uint32_t head = l->ring - l->ctrl; /* the control block and the padding up to the ring */
+    uint32_t head = l->ring - l->ctrl; /* the control block and its alignment */
     uint8_t *cb = calloc(1, head + first);
     if (!cb)
         return ctx_fail(f->ctx, STFLASH_ERR_NO_MEMORY, "out of memory for the flash loader");
@@ -448,6 +474,10 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
     l->done = false;
 
     uint32_t written = staged + first, programmed = 0, state = LDR_STATE_RUNNING;
+    /* Fed at the last look at rp, and at the look before rp was seen at `programmed`; whether
+     * the last look found rp where it was (the loader is then within the span from there). */
+    uint32_t fed_looked = written, fed_then = written;
+    bool in_vain = false;
     unsigned stall_ms = job_timeout_ms(job, l->ring_size);
     uint64_t moved = now_ms();
     struct loader_pace pace;
@@ -470,10 +500,18 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
         uint32_t n = next_chunk(l, written, programmed, end, job->unit);
         if (n == 0) {
             /* The ring is full: wait for the loader to take some. */
-            loader_pace_wait(&pace, room_wanted(l, written, programmed, end), written - programmed);
+            uint32_t need = room_wanted(l, written, programmed, in_vain ? fed_then : 0, end);
+            loader_pace_wait(&pace, need, written - programmed);
             bool advanced;
-            rc = read_progress(f, l, addr, written, &pace, &programmed, &state, &advanced);
-            if (rc == STFLASH_OK && advanced)
+            rc = read_progress(f, l, addr, written, &pace, moved, &programmed, &state, &advanced);
+            if (advanced)
+                fed_then = fed_looked;
+            fed_looked = written;
+            in_vain = !advanced;
+            /* Data moved: the watchdog is reloaded, here unless a chunk follows at once (its
+             * write reloads it). */
+            if (rc == STFLASH_OK && advanced &&
+                next_chunk(l, written, programmed, end, job->unit) == 0)
                 rc = watchdog_reload(f->dbg, f->chip);
             if (rc != STFLASH_OK)
                 return abort_job(f, l,
@@ -521,12 +559,19 @@ int flash_loader_run(struct flash_dev *f, struct flash_loader *l,
         return stop_at_unit(f, l, job, written, programmed, stall_ms);
 
     uint32_t r0 = 0;
-    /* Where the loader is now (the host may not have looked for a while), then most of the
-     * time the rest takes asleep. */
+    /* The rest asleep but for a look at rp now and then (one exchange each: loader_pace.h), until
+     * rp reaches the end; then the loader is at its BKPT or a few instructions from it. A loader
+     * that stopped or stalls is left to cm_wait_routine, which tells why. */
     bool advanced;
-    if (read_progress(f, l, addr, len, &pace, &programmed, &state, &advanced) == STFLASH_OK &&
-        state == LDR_STATE_RUNNING)
-        loader_pace_drain(&pace, len - programmed);
+    while (read_progress(f, l, addr, len, &pace, moved, &programmed, &state, &advanced) ==
+               STFLASH_OK &&
+           state == LDR_STATE_RUNNING && programmed < len) {
+        if (advanced)
+            moved = now_ms();
+        else if (now_ms() - moved > stall_ms)
+            break;
+        loader_pace_finish(&pace, len);
+    }
     rc = cm_wait_routine(f->dbg, &l->run, job_timeout_ms(job, len - programmed), &r0);
     l->running = false;
     l->done = rc == STFLASH_OK && r0 == 0;

@@ -51,6 +51,10 @@ void loader_pace_seen_at(struct loader_pace *p, uint32_t rp, uint64_t t)
         if (rate > p->max_ns_per_byte)
             rate = p->max_ns_per_byte;
         p->ns_per_byte = rate;
+        if (!p->first_ns) {
+            p->first_ns = t;
+            p->first_rp = rp;
+        }
     }
     p->mark_ns = t;
     p->mark_rp = rp;
@@ -72,24 +76,32 @@ uint64_t loader_pace_delay_ns(const struct loader_pace *p, uint32_t need, uint32
 void loader_pace_wait(const struct loader_pace *p, uint32_t need, uint32_t in_ring)
 {
     uint64_t ns = loader_pace_delay_ns(p, need, in_ring);
-    if (!ns)
-        return;
-    struct timespec ts = {.tv_sec = (time_t)(ns / 1000000000u),
-                          .tv_nsec = (long)(ns % 1000000000u)};
-    nanosleep(&ts, NULL);
-}
-
-uint64_t loader_pace_drain_ns(const struct loader_pace *p, uint32_t left)
-{
-    uint64_t ns = (uint64_t)left * p->ns_per_byte * 3u / 4u;
-    if (ns > DRAIN_MAX_NS)
-        ns = DRAIN_MAX_NS;
-    return ns < PACE_MIN_NS ? 0 : ns;
-}
-
-void loader_pace_drain(const struct loader_pace *p, uint32_t left)
-{
-    uint64_t ns = loader_pace_drain_ns(p, left);
     if (ns)
         sleep_ns(ns);
+}
+
+/* When the loader will be done: on the line through the first and the last advance seen once
+ * they are apart (each is seen up to a poll late, which the whole job's span makes small), else
+ * from the last at the rate seen. */
+static uint64_t expected_end_ns(const struct loader_pace *p, uint32_t len)
+{
+    if (p->first_ns && p->mark_rp > p->first_rp && p->mark_ns > p->first_ns && len > p->first_rp) {
+        double rate = (double)(p->mark_ns - p->first_ns) / (double)(p->mark_rp - p->first_rp);
+        return p->first_ns + (uint64_t)(rate * (double)(len - p->first_rp));
+    }
+    return p->mark_ns + (uint64_t)(len > p->mark_rp ? len - p->mark_rp : 0) * p->ns_per_byte;
+}
+
+uint64_t loader_pace_finish_ns(const struct loader_pace *p, uint32_t len, uint64_t now)
+{
+    uint64_t end = expected_end_ns(p, len);
+    uint64_t ns = end > now ? (end - now) / 2u : 0;
+    if (ns > DRAIN_MAX_NS)
+        ns = DRAIN_MAX_NS;
+    return ns < PACE_MIN_NS ? PACE_MIN_NS : ns;
+}
+
+void loader_pace_finish(const struct loader_pace *p, uint32_t len)
+{
+    sleep_ns(loader_pace_finish_ns(p, len, now_ns()));
 }

@@ -16,6 +16,8 @@ struct loader_pace {
     uint32_t mark_rp;     /* its value then */
     uint64_t ns_per_byte; /* the programming rate seen, within the bounds below */
     uint64_t min_ns_per_byte, max_ns_per_byte;
+    uint64_t first_ns; /* when rp was first seen to advance (0: not yet) */
+    uint32_t first_rp; /* its value then */
 };
 
 /* unit_us: the longest time one program unit of `unit` bytes takes (datasheet); rp: the bytes
@@ -29,11 +31,14 @@ void loader_pace_seen(struct loader_pace *p, uint32_t rp);
 /* How long loader_pace_wait sleeps, in nanoseconds (0: not at all). */
 uint64_t loader_pace_delay_ns(const struct loader_pace *p, uint32_t need, uint32_t in_ring);
 
-/* Once everything is in the ring: sleeps part of the time the loader needs for the `left` bytes
- * it still holds, before the host polls for its end (nothing is fed meanwhile, so no ring runs
- * dry); loader_pace_drain_ns says how long. */
-void loader_pace_drain(const struct loader_pace *p, uint32_t left);
-uint64_t loader_pace_drain_ns(const struct loader_pace *p, uint32_t left);
+/* Once everything is in the ring, between the polls for the job's end (nothing is fed
+ * meanwhile, so no ring runs dry): sleeps half of what is left of the time the loader needs for
+ * the job's `len` bytes, on the line through the first and the last advance of rp seen, so that
+ * each look that finds rp where it was is followed by a shorter sleep; PACE_MIN between looks
+ * once that time is up, so that a slower flash than seen is polled, not spun on.
+ * loader_pace_finish_ns says how long, at `now`. */
+void loader_pace_finish(const struct loader_pace *p, uint32_t len);
+uint64_t loader_pace_finish_ns(const struct loader_pace *p, uint32_t len, uint64_t now);
 
 /* Sleeps part of the time the loader needs to program `need` more bytes, never more than a
  * quarter of what the `in_ring` bytes it holds take; nothing for waits too short to matter. */

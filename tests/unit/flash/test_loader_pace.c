@@ -78,17 +78,40 @@ static void test_the_ring_and_a_ceiling_bound_the_sleep(void **state)
     assert_int_equal(loader_pace_delay_ns(&p, 65536, 65536), 50u * MS);
 }
 
-static void test_the_drain_sleeps_most_of_what_is_left(void **state)
+static void test_the_finish_sleeps_half_of_what_is_left(void **state)
 {
     (void)state;
     struct loader_pace p;
     loader_pace_start(&p, F1_UNIT_US, 2, 0);
-    loader_pace_seen_at(&p, 1000, p.mark_ns + 26250000u);
-    /* 4 KiB left at 26.25 us a byte: 107.5 ms, three quarters of it. */
-    assert_int_equal(loader_pace_drain_ns(&p, 4096), 4096u * 26250u * 3u / 4u);
-    /* Not bounded by a ring (nothing is fed any more), but by half a second. */
-    assert_int_equal(loader_pace_drain_ns(&p, 65536), 500u * MS);
-    assert_int_equal(loader_pace_drain_ns(&p, 16), 0);
+    uint64_t t = p.mark_ns + 26250000u;
+    loader_pace_seen_at(&p, 1000, t);
+    /* 4 KiB left at 26.25 us a byte: 107.5 ms, half of it right after rp moved. */
+    uint64_t left = 4096u * 26250u;
+    assert_int_equal(loader_pace_finish_ns(&p, 5096, t), left / 2u);
+    /* rp still where it was after that sleep: half of the half left. */
+    assert_int_equal(loader_pace_finish_ns(&p, 5096, t + left / 2u), left / 4u);
+    /* Past the expected end (a slower flash than seen): short sleeps between polls. */
+    assert_int_equal(loader_pace_finish_ns(&p, 5096, t + left), 400000u);
+    assert_int_equal(loader_pace_finish_ns(&p, 5096, t + 2u * left), 400000u);
+    /* At most half a second, however much is left. */
+    assert_int_equal(loader_pace_finish_ns(&p, 65536, t), 500u * MS);
+}
+
+static void test_the_finish_follows_the_whole_jobs_rate(void **state)
+{
+    (void)state;
+    struct loader_pace p;
+    loader_pace_start(&p, F1_UNIT_US, 2, 0);
+    /* rp seen at 1 KiB, then 9 KiB 270 ms later (27 ms a KiB over the job), the last look late:
+     * the last interval alone would say more, the line through both says 27 ms a KiB. */
+    uint64_t t0 = p.mark_ns + 27000000u;
+    loader_pace_seen_at(&p, 1024, t0);
+    loader_pace_seen_at(&p, 5120, t0 + 100000000u);
+    loader_pace_seen_at(&p, 9216, t0 + 216000000u);
+    /* 1 KiB left: the end at t0 + 243 ms, half of the 27 ms left. */
+    uint64_t now = t0 + 216000000u;
+    uint64_t got = loader_pace_finish_ns(&p, 10240, now);
+    assert_true(got >= 13400000u && got <= 13600000u);
 }
 
 int main(void)
@@ -99,7 +122,8 @@ int main(void)
         cmocka_unit_test(test_rates_outside_the_datasheet_are_bounded),
         cmocka_unit_test(test_short_waits_are_polled),
         cmocka_unit_test(test_the_ring_and_a_ceiling_bound_the_sleep),
-        cmocka_unit_test(test_the_drain_sleeps_most_of_what_is_left),
+        cmocka_unit_test(test_the_finish_sleeps_half_of_what_is_left),
+        cmocka_unit_test(test_the_finish_follows_the_whole_jobs_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
