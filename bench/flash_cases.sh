@@ -19,7 +19,7 @@
 # (20 ms); the page case: the changed page's erase and its half-words; reads and verification:
 # the SWD limit, 46 SWD clocks per 32-bit transfer (sim/vclock.h) x the image's words at the
 # 1800 kHz every tool is given for those jobs. Host CPU (user + system) and peak memory are the
-# tool process's (bash `times`, /usr/bin/time). Prints a Markdown table; $results gets JSON lines.
+# tool process's alone (bench/rusage.c). Prints a Markdown table; $results gets JSON lines.
 #
 #   bench/flash_cases.sh [BUILD_DIR] [CASE...]     (default: build, every case)
 set -euo pipefail

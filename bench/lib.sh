@@ -6,7 +6,7 @@ sim="$build/sim/stflash-sim"
 stflash="$build/tools/stflash"
 libusb_dir="$build/sim/libusb"
 pid=""
-[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed (Debian: apt-get install time)" >&2; exit 1; }
+lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 start_board() { # chip [image preloaded into flash]
     "$sim" --port 0 --control-port 0 --quiet --chip "$1" ${2:+--firmware "$2"} >"$work/sim.out" 2>&1 &
@@ -103,32 +103,25 @@ row() {
         stop_board
         return
     fi
-    local t0 t1
-    t0=$(date +%s.%N)
-    # In a subshell, whose `times` then gives the CPU its children used (the tool and
-    # /usr/bin/time, to the millisecond: /usr/bin/time's own figures are in hundredths).
-    if ! (
-        eval "/usr/bin/time -f %M -o \"$work/rss\" $cmd" >"$work/out.log" 2>&1
-        rc=$?
-        times >"$work/times"
-        exit $rc
-    ); then
+    # The tool's own peak memory, CPU and wall time (bench/rusage.c: the process alone, not a
+    # wrapper's).
+    [ -x "$work/rusage" ] || cc -std=c11 -O2 -Wall -Werror -o "$work/rusage" "$lib_dir/rusage.c" || {
+        echo "bench: cannot build bench/rusage.c (a C compiler is needed)" >&2
+        exit 1
+    }
+    if ! eval "\"$work/rusage\" \"$work/usage\" $cmd" >"$work/out.log" 2>&1; then
         record "$case" "$name" "$job" failed "$(tail -n 1 "$work/out.log")"
         stop_board
         return
     fi
-    t1=$(date +%s.%N)
     if [ "$job" = read ] && ! cmp -s "$out" "$image"; then
         record "$case" "$name" "$job" failed "read back differs from the flash's image"
         stop_board
         return
     fi
-    local cpu
-    cpu=$(/usr/bin/python3 -c 'import re, sys
-m = re.findall(r"(\d+)m([\d.]+)s", open(sys.argv[1]).read().splitlines()[1])
-print(sum(int(a) * 60 + float(b) for a, b in m))' "$work/times")
-    record "$case" "$name" "$job" ok "" "$(stats)" "$fl" "$(tail -n 1 "$work/rss")" "$cpu" \
-        "$(/usr/bin/python3 -c "print($t1 - $t0)")"
+    local rss cpu wall
+    read -r rss cpu wall <"$work/usage"
+    record "$case" "$name" "$job" ok "" "$(stats)" "$fl" "$rss" "$cpu" "$wall"
     stop_board
 }
 

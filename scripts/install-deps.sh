@@ -9,7 +9,7 @@ packages=(
     build-essential cmake pkg-config          # host toolchain
     libusb-1.0-0-dev                          # USB access to real probes
     zlib1g-dev                                # CRC-32 on the host
-    libssl-dev                                # SHA-256 of images in the production log
+    libmd-dev                                 # SHA-256 of images in the production log, MD5
     libjson-c-dev                             # --json output and the production log records
     python3-jsonschema                        # checks --json output against its schema (tests)
     libunicorn-dev                            # CPU emulator of the virtual board
@@ -20,7 +20,6 @@ packages=(
     valgrind                                  # the integration tests under memcheck (tests/valgrind)
     clang-format-14                           # the format check (tests/build/format.sh)
     zsh fish                                  # loading the shell completions (tests/cli/install.sh)
-    time                                      # /usr/bin/time: CPU and peak memory of the benchmarks
 )
 # The plot of the benchmarks (bench/report.py): python3-matplotlib brings numpy, scipy and fonts
 # (about 150 MB), so only the benchmarks install it; the test suite checks the plot when it is

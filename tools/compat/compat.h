@@ -77,7 +77,7 @@ void compat_log_failure(struct compat *c, int rc);
 /* Parses --freq values as stlink-tools does: kHz, or with a k or M suffix. -1 when invalid. */
 int compat_parse_freq(const char *text, uint32_t *khz);
 
-/* The MD5 of DATA into OUT: 0, or -1 when libcrypto fails. */
-int compat_md5(const uint8_t *data, size_t len, uint8_t out[16]);
+/* The MD5 of DATA into OUT. */
+void compat_md5(const uint8_t *data, size_t len, uint8_t out[16]);
 
 #endif

@@ -1,11 +1,13 @@
-/* MD5 of an image, for the checksum line st-flash prints before a write, from libcrypto (the
+/* MD5 of an image, for the checksum line st-flash prints before a write, from libmd (the
  * library the production log's SHA-256 already uses). */
-#include <openssl/evp.h>
+#include <md5.h>
 
 #include "compat.h"
 
-int compat_md5(const uint8_t *data, size_t len, uint8_t out[16])
+void compat_md5(const uint8_t *data, size_t len, uint8_t out[16])
 {
-    unsigned int n = 0;
-    return EVP_Digest(data, len, out, &n, EVP_md5(), NULL) == 1 && n == 16 ? 0 : -1;
+    MD5_CTX ctx;
+    MD5Init(&ctx);
+    MD5Update(&ctx, data, len);
+    MD5Final(out, &ctx);
 }

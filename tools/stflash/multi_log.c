@@ -6,7 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
+#include <sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,19 +221,15 @@ int multi_file_sha256(const char *path, char out[65])
     FILE *f = fopen(path, "rb");
     if (!f)
         return -1;
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    int rc = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 ? 0 : -1;
+    SHA2_CTX md;
+    SHA256Init(&md);
     uint8_t buf[16384];
     size_t n;
-    while (rc == 0 && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        rc = EVP_DigestUpdate(md, buf, n) == 1 ? 0 : -1;
-    if (ferror(f))
-        rc = -1;
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
-    if (rc == 0 && (EVP_DigestFinal_ex(md, digest, &dlen) != 1 || dlen != 32))
-        rc = -1;
-    EVP_MD_CTX_free(md);
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        SHA256Update(&md, buf, n);
+    int rc = ferror(f) ? -1 : 0;
+    uint8_t digest[SHA256_DIGEST_LENGTH];
+    SHA256Final(digest, &md);
     fclose(f);
     if (rc == 0)
         for (unsigned i = 0; i < 32; i++)
