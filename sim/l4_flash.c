@@ -16,35 +16,7 @@
  * OBL_LAUNCH reloads them through a reset. The G0 has CFGBSY (RM0444 §3.7.4), set from the first
  * word of a double word or from STRT until the operation ends. EOP is set only with EOPIE.
  *
- * Fast programming (FSTPG, RM0351 §3.3.7, RM0444 §3.3.7), on the families whose sim_l4_model has
- * fast_row_dw (the L4 and the G0; the others answer a write with FSTPG with PGSERR): a row is
- * fast_row_dw double words (256 bytes, aligned to 256) of the main memory, each written as in
- * standard programming (32-bit words only: SIZERR). The board's reading of the RM:
- * - A bank may be fast-programmed only while its last erase was a mass erase (MER1 / MER2): a
- *   latch per bank, set by the mass erase, cleared by a page erase in the bank, a standard (PG)
- *   program in it, and every reset (option loading included); LOCK leaves it. The RM only says
- *   the mass erase must come first ("If not, PGSERR is set"); the board takes the strictest
- *   reading. A write without it: PGSERR, nothing programmed.
- * - The first double word after FSTPG is set (or after a row ended) is the first of its row,
- *   each next one the next double word: anything else is PGAERR ("not greater than the previous
- *   one", "not in the same row"). PGAERR, SIZERR, WRPERR and MISSERR come with FASTERR and end
- *   the row; the double words programmed before stay programmed.
- * - Timing: the row takes the family's tprog_row_fast_ps, each double word a fast_row_dw-th of
- *   it. The first double word starts when its second word is written (BSY from then until the
- *   row ends); double word k+1 starts when k ends if its second word was written by then. A
- *   second word written while k is still being programmed stalls the writer until k ends (the
- *   core's bus stalls, the debugger's access is answered later, as for BSY), then starts k+1.
- *   A second word arriving after k has ended is too late: MISSERR and FASTERR, the row ends
- *   ("the previous data programmation is finished and the next data to program is not written
- *   yet"). A row not finished 7 ms after its first double word gets FASTERR (the RM's time-out;
- *   with these row times the writer is stalled or late long before). EOP (with EOPIE) when the
- *   last double word is done.
- * - HCLK below 8 MHz at the first double word of a row: FASTERR, nothing programmed (the RM asks
- *   for 8 MHz without saying what happens below).
- * - A read of the bank being fast-programmed while a row is under way (the debugger's, or the
- *   core's data read; instruction fetches are not watched) ends the row without any flag: BSY
- *   clears, the double words not yet received stay erased ("the programming is aborted without
- *   any system notification").
+ * Fast programming (FSTPG): sim/l4_fast.c.
  *
  * The G0B1 (RM0444 §3) has two banks with OPTR.DUAL_BANK: BKER at bit 13, bank 2's pages numbered
  * from 256 (the bank taken from BKER, the page from PNB's low bits), BSY2 (bit 17) for its
@@ -62,8 +34,10 @@
 #include <string.h>
 
 #include "core/le.h"
+#include "flash_common.h"
 #include "flash_ctl.h"
 #include "g0_l4.h"
+#include "l4_flash.h"
 #include "target.h"
 
 #define REG_ACR 0x00u
@@ -100,44 +74,10 @@ enum {
 #define OPTKEY1 0x08192A3Bu
 #define OPTKEY2 0x4C5D6E7Fu
 
-#define SR_EOP (1u << 0)
-#define SR_OPERR (1u << 1)
-#define SR_PROGERR (1u << 3)
-#define SR_WRPERR (1u << 4)
-#define SR_PGAERR (1u << 5)
-#define SR_SIZERR (1u << 6)
-#define SR_PGSERR (1u << 7)
-#define SR_MISERR (1u << 8)
-#define SR_FASTERR (1u << 9)
-#define SR_RDERR (1u << 14)
-#define SR_OPTVERR (1u << 15)
-#define SR_BSY (1u << 16)
-#define SR_BSY2 (1u << 17) /* G0B1: an operation in bank 2 (RM0444 §3.7.4) */
-#define SR_BUSY (SR_BSY | SR_BSY2)
-#define SR_CFGBSY (1u << 18)
-#define SR_CLEARABLE 0xC3FBu
-/* Flags that make the next program operation fail with PGSERR (RM0351 §3.7.5 PGSERR). */
-#define SR_PROG_ERRORS                                                                             \
-    (SR_PROGERR | SR_WRPERR | SR_PGAERR | SR_SIZERR | SR_PGSERR | SR_MISERR | SR_FASTERR)
-
-#define CR_PG (1u << 0)
-#define CR_PER (1u << 1)
-#define CR_MER1 (1u << 2)
-#define CR_MER2 (1u << 15)
-#define CR_STRT (1u << 16)
-#define CR_OPTSTRT (1u << 17)
-#define CR_FSTPG (1u << 18)
-#define CR_EOPIE (1u << 24)
-#define CR_ERRIE (1u << 25)
-#define CR_RDERRIE (1u << 26)
-#define CR_OBL_LAUNCH (1u << 27)
-#define CR_OPTLOCK (1u << 30)
-#define CR_LOCK (1u << 31)
-
 #define RDP_LEVEL0 0xAAu
 #define RDP_LEVEL2 0xCCu
 
-static const struct sim_l4_model *model(const struct sim_target *t)
+const struct sim_l4_model *l4_model(const struct sim_target *t)
 {
     return &t->family->l4;
 }
@@ -145,12 +85,6 @@ static const struct sim_l4_model *model(const struct sim_target *t)
 static sim_ps tprog(const struct sim_target *t)
 {
     return t->chip->tprog_ps ? t->chip->tprog_ps : t->family->tprog_ps;
-}
-
-/* One double word of a fast-programming row. */
-static sim_ps tprog_fast_dw(const struct sim_target *t)
-{
-    return t->family->tprog_row_fast_ps / model(t)->fast_row_dw;
 }
 
 static sim_ps terase(const struct sim_target *t)
@@ -164,7 +98,7 @@ static sim_ps terase(const struct sim_target *t)
  * areas empty (STRT above END, RM0351 §3.5.2, RM0444 §3.4.2). */
 static uint32_t opt_default(const struct sim_target *t, unsigned i)
 {
-    const struct sim_l4_model *m = model(t);
+    const struct sim_l4_model *m = l4_model(t);
     switch (i) {
     case OPT_OPTR:
         return m->optr_default | (m->sfr_wl && t->cfg.secure_page ? OPTR_ESE : 0);
@@ -185,7 +119,7 @@ static uint32_t opt_default(const struct sim_target *t, unsigned i)
 /* The bits of option word i that exist on this part (0: the register is reserved). */
 static uint32_t opt_writable(const struct sim_target *t, unsigned i)
 {
-    const struct sim_l4_model *m = model(t);
+    const struct sim_l4_model *m = l4_model(t);
     switch (i) {
     case OPT_OPTR:
         return m->optr_writable;
@@ -274,13 +208,11 @@ static void state_put(struct sim_target *t, const uint8_t *in)
 
 /* ---- geometry ---- */
 
-static uint32_t bank_size(const struct sim_target *t);
-
 /* Page bytes: the G4's bank mode chooses between two sizes (RM0440 §5.3.1). */
 static uint32_t page_size(const struct sim_target *t)
 {
-    const struct sim_l4_model *m = model(t);
-    if (m->single_bank_page && bank_size(t) == t->flash_size)
+    const struct sim_l4_model *m = l4_model(t);
+    if (m->single_bank_page && l4_bank_size(t) == t->flash_size)
         return m->single_bank_page;
     return t->chip->page_size;
 }
@@ -289,7 +221,7 @@ static uint32_t page_size(const struct sim_target *t)
  * security disabled), or the secure area the board was started with. */
 static uint32_t sfr_value(const struct sim_target *t)
 {
-    const struct sim_l4_model *m = model(t);
+    const struct sim_l4_model *m = l4_model(t);
     if (t->cfg.secure_page && (m->sfr_default || m->sfr_wl))
         return t->cfg.secure_page & (m->sfr_wl ? WL_SFR_SFSA : SFR_SFSA);
     return m->sfr_default;
@@ -300,7 +232,7 @@ static uint32_t sfr_value(const struct sim_target *t)
  * there is none. */
 static uint32_t secure_start(const struct sim_target *t)
 {
-    const struct sim_l4_model *m = model(t);
+    const struct sim_l4_model *m = l4_model(t);
     uint32_t sfr = sfr_value(t);
     uint32_t fsd = m->sfr_wl ? WL_SFR_FSD : SFR_FSD, sfsa = m->sfr_wl ? WL_SFR_SFSA : SFR_SFSA;
     if ((!m->sfr_default && !m->sfr_wl) || (sfr & fsd) || (m->sfr_wl && !t->cfg.secure_page))
@@ -316,9 +248,9 @@ static bool array_hidden(const struct sim_target *t, uint32_t addr)
 
 /* Bytes per bank: two halves on dual-bank parts (RM0351 §3.3.1: the 1 MiB L47x always; smaller
  * ones with OPTR.DUALBANK), else the whole flash. */
-static uint32_t bank_size(const struct sim_target *t)
+uint32_t l4_bank_size(const struct sim_target *t)
 {
-    const struct sim_l4_model *m = model(t);
+    const struct sim_l4_model *m = l4_model(t);
     bool dual = (m->dual_bank_at_max && t->flash_size == t->chip->flash_kib * 1024u) ||
                 (m->optr_dualbank && (t->l4f.opt[OPT_OPTR] & m->optr_dualbank));
     return dual ? t->flash_size / 2u : t->flash_size;
@@ -326,16 +258,16 @@ static uint32_t bank_size(const struct sim_target *t)
 
 /* Whether the page at flash offset off lies in an active WRP area of its bank: pages STRT to
  * END (STRT <= END) are protected (RM0351 §3.5.2, RM0444 §3.4.2). */
-static bool write_protected(const struct sim_target *t, uint32_t off)
+bool l4_write_protected(const struct sim_target *t, uint32_t off)
 {
-    uint32_t bsize = bank_size(t), page = page_size(t);
+    uint32_t bsize = l4_bank_size(t), page = page_size(t);
     unsigned bank = off / bsize;
     uint32_t pn = (off % bsize) / page;
     unsigned regs[2] = {bank ? OPT_WRP2AR : OPT_WRP1AR, bank ? OPT_WRP2BR : OPT_WRP1BR};
-    if (bank && !model(t)->bank2_options)
+    if (bank && !l4_model(t)->bank2_options)
         return false;
     for (unsigned i = 0; i < 2; i++) {
-        uint32_t v = t->l4f.opt[regs[i]], f = model(t)->wrp_field;
+        uint32_t v = t->l4f.opt[regs[i]], f = l4_model(t)->wrp_field;
         uint32_t strt = v & f, end = (v >> 16) & f;
         if (strt <= end && pn >= strt && pn <= end)
             return true;
@@ -345,28 +277,18 @@ static bool write_protected(const struct sim_target *t, uint32_t off)
 
 /* RM0351 Table 24, RM0444 Table 20: under level 1 with a debugger attached, the main flash can
  * neither be read nor be programmed or erased. */
-static bool debug_blocked(const struct sim_target *t)
+bool l4_debug_blocked(const struct sim_target *t)
 {
     return t->l4f.rdp_level > 0 && (t->core.dhcsr_ctrl & 1u);
 }
 
 /* ---- time ---- */
 
-static void fast_row_end(struct sim_target *t, uint32_t flags);
-
-static void flash_update(struct sim_target *t)
+void l4_flash_update(struct sim_target *t)
 {
     struct l4_flash *f = &t->l4f;
     if (f->fast_active) {
-        if (f->fast_next == model(t)->fast_row_dw && t->now >= f->fast_dw_end) {
-            if (t->stats)
-                t->stats->fast_rows++;
-            fast_row_end(t, (f->cr & CR_EOPIE) ? SR_EOP : 0);
-        } else if (t->now > f->fast_dw_end) {
-            fast_row_end(t, SR_MISERR | SR_FASTERR); /* the next double word came too late */
-        } else if (t->now > f->fast_timeout) {
-            fast_row_end(t, SR_FASTERR);
-        }
+        l4_fast_update(t);
         return;
     }
     if ((f->sr & SR_BUSY) && t->now >= f->busy_until) {
@@ -388,15 +310,16 @@ static sim_ps busy_until(const struct sim_target *t)
  * ones included). */
 static sim_ps work_floor(const struct sim_target *t, const struct sim_stats *s)
 {
-    sim_ps fast = model(t)->fast_row_dw ? s->fast_doublewords * tprog_fast_dw(t) : 0;
+    sim_ps fast = l4_model(t)->fast_row_dw ? s->fast_doublewords * l4_tprog_fast_dw(t) : 0;
     return (s->halfwords_programmed / 4u - s->fast_doublewords) * t->family->tprog_ps + fast +
            (s->pages_erased + s->mass_erases) * t->family->erase_ps;
 }
 
 /* The BSY bit of an operation at flash offset off: BSY2 in the G0B1's bank 2. */
-static uint32_t busy_bit(const struct sim_target *t, uint32_t off)
+uint32_t l4_busy_bit(const struct sim_target *t, uint32_t off)
 {
-    bool bank2 = model(t)->bank2_pnb && bank_size(t) < t->flash_size && off >= bank_size(t);
+    bool bank2 =
+        l4_model(t)->bank2_pnb && l4_bank_size(t) < t->flash_size && off >= l4_bank_size(t);
     return bank2 ? SR_BSY2 : SR_BSY;
 }
 
@@ -405,18 +328,18 @@ static void start_busy(struct sim_target *t, sim_ps duration, uint32_t off)
 {
     struct l4_flash *f = &t->l4f;
     f->busy_until = sim_flash_queue(t, f->sr & SR_BUSY, f->busy_until, duration);
-    f->sr |= busy_bit(t, off) | (model(t)->cfgbsy ? SR_CFGBSY : 0);
+    f->sr |= l4_busy_bit(t, off) | (l4_model(t)->cfgbsy ? SR_CFGBSY : 0);
     f->eop_pending = true;
 }
 
 /* A debugger access to a busy controller is answered later (the probe retries); the core's
  * access stalls the bus until the operation ends. */
-static bool wait_not_busy(struct sim_target *t, enum sim_initiator who)
+bool l4_wait_not_busy(struct sim_target *t, enum sim_initiator who)
 {
-    flash_update(t);
+    l4_flash_update(t);
     if (!(t->l4f.sr & SR_BUSY))
         return true;
-    return sim_flash_stall(t, who, t->l4f.busy_until, flash_update);
+    return sim_flash_stall(t, who, t->l4f.busy_until, l4_flash_update);
 }
 
 /* The option bytes load at power-on and on OBL_LAUNCH, not at other resets (RM0351 §3.4.2,
@@ -454,10 +377,10 @@ static void erase_bytes(struct sim_target *t, uint32_t off, uint32_t len)
 static enum sim_bus_result page_erase(struct sim_target *t)
 {
     struct l4_flash *f = &t->l4f;
-    const struct sim_l4_model *m = model(t);
+    const struct sim_l4_model *m = l4_model(t);
     uint32_t pnb = (f->cr >> 3) & ((1u << m->pnb_bits) - 1u);
     unsigned bank = m->cr_bker && (f->cr & m->cr_bker) ? 1u : 0u;
-    uint32_t bsize = bank_size(t), page = page_size(t);
+    uint32_t bsize = l4_bank_size(t), page = page_size(t);
     /* G0B1: RM0444 §3.3.1 numbers bank 2's pages from 256 (PNB bit 8); the bank is BKER's and
      * the page in it PNB's low bits, so bank-relative numbers with BKER reach the same page. */
     if (bank && m->bank2_pnb)
@@ -467,8 +390,8 @@ static enum sim_bus_result page_erase(struct sim_target *t)
         f->cr &= ~CR_STRT; /* a secure page: aborted with a bus error (RM0434 §3.3.7) */
         return SIM_BUS_FAULT;
     }
-    if ((bank && bsize == t->flash_size) || pnb * page >= bsize || write_protected(t, off) ||
-        debug_blocked(t)) {
+    if ((bank && bsize == t->flash_size) || pnb * page >= bsize || l4_write_protected(t, off) ||
+        l4_debug_blocked(t)) {
         f->sr |= SR_WRPERR; /* no such page, or protected: nothing is erased */
         f->cr &= ~CR_STRT;
         return SIM_BUS_OK;
@@ -484,7 +407,7 @@ static enum sim_bus_result page_erase(struct sim_target *t)
 /* MER1 / MER2: the banks; refused when a WRP area of the bank is active (RM0351 §3.3.6). */
 static void mass_erase_banks(struct sim_target *t, bool b1, bool b2, bool check_wrp)
 {
-    uint32_t bsize = bank_size(t), page = page_size(t);
+    uint32_t bsize = l4_bank_size(t), page = page_size(t);
     if (bsize == t->flash_size) { /* a single bank: MER1 and MER2 both erase it */
         b1 = b1 || b2;
         b2 = false;
@@ -492,7 +415,7 @@ static void mass_erase_banks(struct sim_target *t, bool b1, bool b2, bool check_
     for (unsigned b = 0; check_wrp && b < 2; b++)
         if ((b ? b2 : b1))
             for (uint32_t off = b * bsize; off < (b + 1) * bsize; off += page)
-                if (write_protected(t, off) || debug_blocked(t)) {
+                if (l4_write_protected(t, off) || l4_debug_blocked(t)) {
                     t->l4f.sr |= SR_WRPERR;
                     t->l4f.cr &= ~CR_STRT;
                     return;
@@ -540,7 +463,7 @@ static void option_program(struct sim_target *t)
 enum sim_bus_result l4_flash_read(struct sim_target *t, uint32_t off, uint32_t *val)
 {
     struct l4_flash *f = &t->l4f;
-    flash_update(t);
+    l4_flash_update(t);
     if (off >= REG_OPT_FIRST && off < REG_OPT_END) {
         unsigned i = (off - REG_OPT_FIRST) / 4u;
         *val = opt_writable(t, i) ? f->opt[i] : 0;
@@ -591,10 +514,10 @@ static void obl_launch(struct sim_target *t, enum sim_initiator who)
 static enum sim_bus_result cr_write(struct sim_target *t, uint32_t val, enum sim_initiator who)
 {
     struct l4_flash *f = &t->l4f;
-    const struct sim_l4_model *m = model(t);
+    const struct sim_l4_model *m = l4_model(t);
     if (f->cr & CR_LOCK)
         return SIM_BUS_OK; /* locked: writes have no effect */
-    if (!wait_not_busy(t, who))
+    if (!l4_wait_not_busy(t, who))
         return SIM_BUS_STALL;
     if ((val & CR_OBL_LAUNCH) && !(f->cr & CR_OPTLOCK)) {
         obl_launch(t, who);
@@ -638,7 +561,7 @@ enum sim_bus_result l4_flash_write(struct sim_target *t, uint32_t off, uint32_t 
                                    enum sim_initiator who)
 {
     struct l4_flash *f = &t->l4f;
-    flash_update(t);
+    l4_flash_update(t);
     if (off >= REG_OPT_FIRST && off < REG_OPT_END) {
         unsigned i = (off - REG_OPT_FIRST) / 4u;
         if (f->cr & CR_OPTLOCK)
@@ -677,7 +600,7 @@ static void program_doubleword(struct sim_target *t, uint32_t addr, uint32_t lo,
 {
     struct l4_flash *f = &t->l4f;
     uint32_t off = addr - t->family->flash_base;
-    if (write_protected(t, off) || debug_blocked(t)) {
+    if (l4_write_protected(t, off) || l4_debug_blocked(t)) {
         f->sr |= SR_WRPERR;
         return;
     }
@@ -690,146 +613,21 @@ static void program_doubleword(struct sim_target *t, uint32_t addr, uint32_t lo,
     le32_put(&t->flash[off], lo);
     le32_put(&t->flash[off + 4], hi);
     start_busy(t, tprog(t), off);
-    f->mass_erased[off / bank_size(t)] = false;
+    f->mass_erased[off / l4_bank_size(t)] = false;
     if (t->stats)
         t->stats->halfwords_programmed += 4;
 }
 
-static void note_code_change(struct sim_target *t, uint32_t addr, unsigned size,
-                             enum sim_initiator who)
-{
-    if (who == SIM_BY_DEBUG) {
-        sim_target_code_changed(t, addr, size);
-    } else if (t->dirty_hi <= t->dirty_lo) { /* dropped from Unicorn's cache when the run returns */
-        t->dirty_lo = addr;
-        t->dirty_hi = addr + size;
-    } else {
-        t->dirty_lo = addr < t->dirty_lo ? addr : t->dirty_lo;
-        t->dirty_hi = addr + size > t->dirty_hi ? addr + size : t->dirty_hi;
-    }
-}
-
-/* ---- fast programming (the header says the model) ---- */
-
-#define FAST_MIN_HCLK 8000000u                 /* RM0351 §3.3.7, RM0444 §3.3.7 */
-#define FAST_TIMEOUT_PS (7ull * SIM_PS_PER_MS) /* FASTERR: FSTPG set for more than 7 ms */
-
-/* The row under way ends (completed, failed with flags, or aborted by a read with none). */
-static void fast_row_end(struct sim_target *t, uint32_t flags)
-{
-    struct l4_flash *f = &t->l4f;
-    f->fast_active = false;
-    f->half_written = false;
-    f->eop_pending = false;
-    f->sr = (f->sr & ~(SR_BUSY | SR_CFGBSY)) | flags;
-    if (f->busy_until > t->now)
-        f->busy_until = t->now;
-    sim_target_watch_flash_reads(t, false);
-}
-
-/* An error in fast programming: the flags, the row (if any) ends. */
-static enum sim_bus_result fast_fail(struct sim_target *t, uint32_t flags)
-{
-    struct l4_flash *f = &t->l4f;
-    f->sr |= flags;
-    if (f->fast_active)
-        fast_row_end(t, 0);
-    f->half_written = false;
-    f->sr &= ~SR_CFGBSY;
-    return SIM_BUS_OK;
-}
-
-/* The double word latched (half_addr, half_val) and hi start programming: now, which is when the
- * previous one ended if the writer was stalled for it. */
-static void fast_doubleword(struct sim_target *t, uint32_t hi, enum sim_initiator who)
-{
-    struct l4_flash *f = &t->l4f;
-    uint32_t off = f->half_addr - t->family->flash_base;
-    if (!f->fast_active && t->core_hz < FAST_MIN_HCLK) {
-        fast_fail(t, SR_FASTERR);
-        return;
-    }
-    if (write_protected(t, off) || debug_blocked(t)) {
-        fast_fail(t, SR_WRPERR | SR_FASTERR);
-        return;
-    }
-    if (le32_get(&t->flash[off]) != 0xFFFFFFFFu || le32_get(&t->flash[off + 4]) != 0xFFFFFFFFu) {
-        fast_fail(t, SR_PROGERR); /* RM0351 §3.3.7: the double word must read erased */
-        return;
-    }
-    le32_put(&t->flash[off], f->half_val);
-    le32_put(&t->flash[off + 4], hi);
-    note_code_change(t, f->half_addr, 8, who);
-    f->half_written = false;
-    if (!f->fast_active) {
-        f->fast_active = true;
-        f->fast_row = off;
-        f->fast_next = 0;
-        f->fast_timeout = t->now + FAST_TIMEOUT_PS;
-        f->sr |= busy_bit(t, off) | (model(t)->cfgbsy ? SR_CFGBSY : 0);
-        sim_target_watch_flash_reads(t, true);
-    }
-    f->fast_next++;
-    f->fast_dw_end = t->now + tprog_fast_dw(t);
-    f->busy_until = f->fast_dw_end;
-    if (t->stats) {
-        t->stats->halfwords_programmed += 4;
-        t->stats->fast_doublewords++;
-    }
-}
-
 /* The first word of a double word waits in the controller for the second (CFGBSY on the G0). */
-static enum sim_bus_result first_word(struct sim_target *t, uint32_t addr, uint32_t val)
+enum sim_bus_result l4_first_word(struct sim_target *t, uint32_t addr, uint32_t val)
 {
     struct l4_flash *f = &t->l4f;
     f->half_written = true;
     f->half_addr = addr;
     f->half_val = val;
-    if (model(t)->cfgbsy)
+    if (l4_model(t)->cfgbsy)
         f->sr |= SR_CFGBSY;
     return SIM_BUS_OK;
-}
-
-/* A store into the array with FSTPG alone set. */
-static enum sim_bus_result fast_write(struct sim_target *t, uint32_t addr, unsigned size,
-                                      uint32_t val, enum sim_initiator who)
-{
-    struct l4_flash *f = &t->l4f;
-    uint32_t off = addr - t->family->flash_base, row_bytes = 8u * model(t)->fast_row_dw;
-    flash_update(t);
-    if (!f->fast_active && !wait_not_busy(t, who))
-        return SIM_BUS_STALL; /* an erase still under way */
-    if (!f->fast_active && ((f->sr & SR_PROG_ERRORS) || !f->mass_erased[off / bank_size(t)]))
-        return fast_fail(t, SR_PGSERR); /* errors not cleared, or no mass erase before */
-    if (size != 4)
-        return fast_fail(t, SR_SIZERR | SR_FASTERR);
-    if (!f->half_written) {
-        uint32_t want = f->fast_active ? f->fast_row + 8u * f->fast_next : off & ~(row_bytes - 1u);
-        if (off != want || (f->fast_active && f->fast_next == model(t)->fast_row_dw))
-            return fast_fail(t, SR_PGAERR | SR_FASTERR); /* not the next double word */
-        return first_word(t, addr, val);
-    }
-    if (addr != f->half_addr + 4u)
-        return fast_fail(t, SR_PGAERR | SR_FASTERR);
-    /* The previous double word is still being programmed: the writer waits for its end. */
-    if (f->fast_active && t->now < f->fast_dw_end &&
-        !sim_flash_stall(t, who, f->fast_dw_end, flash_update))
-        return SIM_BUS_STALL;
-    fast_doubleword(t, val, who);
-    return SIM_BUS_OK;
-}
-
-/* A read of the flash: one of the bank under fast programming aborts the row silently (RM0351
- * §3.3.7: "the programming is aborted without any system notification"). */
-static void array_read(struct sim_target *t, uint32_t addr)
-{
-    struct l4_flash *f = &t->l4f;
-    if (!f->fast_active)
-        return;
-    flash_update(t);
-    uint32_t bsize = bank_size(t);
-    if (f->fast_active && (addr - t->family->flash_base) / bsize == f->fast_row / bsize)
-        fast_row_end(t, 0);
 }
 
 static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsigned size,
@@ -838,10 +636,10 @@ static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsi
     struct l4_flash *f = &t->l4f;
     if (!(f->cr & (CR_PG | CR_FSTPG)) || (f->cr & CR_LOCK))
         return SIM_BUS_OK; /* not programming: the array ignores the write */
-    if ((f->cr & CR_FSTPG) && model(t)->fast_row_dw &&
+    if ((f->cr & CR_FSTPG) && l4_model(t)->fast_row_dw &&
         !(f->cr & (CR_PG | CR_PER | CR_MER1 | CR_MER2)))
-        return fast_write(t, addr, size, val, who);
-    if (!wait_not_busy(t, who))
+        return l4_fast_write(t, addr, size, val, who);
+    if (!l4_wait_not_busy(t, who))
         return SIM_BUS_STALL;
     if (f->sr & SR_PROG_ERRORS || (f->cr & (CR_PER | CR_MER1 | CR_MER2 | CR_FSTPG))) {
         f->sr |= SR_PGSERR;
@@ -858,7 +656,7 @@ static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsi
             f->sr |= SR_PGAERR;
             return SIM_BUS_OK;
         }
-        return first_word(t, addr, val);
+        return l4_first_word(t, addr, val);
     }
     f->half_written = false;
     if (addr != f->half_addr + 4u) {
@@ -873,7 +671,7 @@ static enum sim_bus_result array_write(struct sim_target *t, uint32_t addr, unsi
     program_doubleword(t, f->half_addr, f->half_val, val);
     if (!(f->sr & SR_BUSY))
         f->sr &= ~SR_CFGBSY;
-    note_code_change(t, f->half_addr, 8, who);
+    sim_flash_note_store(t, f->half_addr, 8, who);
     return SIM_BUS_OK;
 }
 
@@ -887,7 +685,7 @@ static enum sim_bus_result optbytes_write(struct sim_target *t, uint32_t addr, u
 
 const struct sim_flash_ops sim_l4flash_ops = {
     .reset = flash_reset,
-    .update = flash_update,
+    .update = l4_flash_update,
     .array_write = array_write,
     .optbytes_write = optbytes_write,
     .rdp_level = rdp_level,
@@ -896,7 +694,7 @@ const struct sim_flash_ops sim_l4flash_ops = {
     .floor = work_floor,
     .optbytes_sync = optbytes_sync,
     .array_hidden = array_hidden,
-    .array_read = array_read,
+    .array_read = l4_fast_array_read,
     .state_section = "optr",
     .state_len = 4u * SIM_L4_OPT_WORDS,
     .state_get = state_get,

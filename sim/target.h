@@ -141,7 +141,7 @@ struct l4_flash {
     bool obl_pending;    /* OBL_LAUNCH: the coming reset loads the option bytes */
     int rdp_level;       /* loaded at the last option load: 0, 1 or 2 */
     bool mass_erased[2]; /* the bank's last erase was a mass erase, nothing standard-programmed
-                            since: fast programming allowed (l4_flash.c) */
+                            since: fast programming allowed (l4_fast.c) */
     bool fast_active;    /* a fast-programming row is under way */
     unsigned fast_next;  /* double words of that row received so far */
     uint32_t fast_row;   /* its flash offset */
