@@ -41,6 +41,8 @@
 #include "target.h"
 
 #define REG_ACR 0x00u
+#define ACR_DCEN (1u << 10)
+#define ACR_DCRST (1u << 12)
 #define REG_KEYR 0x08u
 #define REG_OPTKEYR 0x0Cu
 #define REG_SR 0x10u
@@ -368,10 +370,20 @@ static int rdp_level(const struct sim_target *t)
 
 /* ---- erase ---- */
 
+/* The data cache (L4, L4+, G4, WB, WL; not the G0 and C0, RM0444 §3.7.1) is not told of
+ * erases (RM0351 §3.3.3 "Data cache memory"): with DCEN set, lines of the erased flash read
+ * before may be served afterwards until DCRST empties the cache. The board records that such
+ * lines may exist (dcache_stale); it does not serve them. */
+static bool has_dcache(const struct sim_target *t)
+{
+    return !is_g0(t);
+}
+
 static void erase_bytes(struct sim_target *t, uint32_t off, uint32_t len)
 {
-    memset(&t->flash[off], 0xFF, len);
-    sim_target_code_changed(t, t->family->flash_base + off, len);
+    sim_flash_erase_bytes(t, off, len);
+    if (has_dcache(t) && (t->l4f.acr & ACR_DCEN))
+        t->l4f.dcache_stale = true;
 }
 
 static enum sim_bus_result page_erase(struct sim_target *t)
@@ -572,7 +584,12 @@ enum sim_bus_result l4_flash_write(struct sim_target *t, uint32_t off, uint32_t 
     }
     switch (off) {
     case REG_ACR:
-        /* LATENCY [2:0]; [3:0] on the G4 (RM0440 §3.7.1) */
+        /* LATENCY [2:0]; [3:0] on the G4 (RM0440 §3.7.1). DCRST is written only while DCEN is
+         * clear (RM0351 §3.7.1), and then empties the data cache. */
+        if ((val & ACR_DCRST) && (f->acr & ACR_DCEN))
+            val &= ~ACR_DCRST;
+        if ((val & ACR_DCRST) && has_dcache(t))
+            f->dcache_stale = false;
         f->acr = val & (is_g4(t) ? 0x00007F0Fu : 0x00007F07u);
         rcc_g0l4_check_timing(t);
         return SIM_BUS_OK;

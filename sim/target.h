@@ -140,6 +140,7 @@ struct l4_flash {
     bool eop_pending;
     bool obl_pending;    /* OBL_LAUNCH: the coming reset loads the option bytes */
     int rdp_level;       /* loaded at the last option load: 0, 1 or 2 */
+    bool dcache_stale;   /* an erase with DCEN set, no DCRST since: stale lines may exist */
     bool mass_erased[2]; /* the bank's last erase was a mass erase, nothing standard-programmed
                             since: fast programming allowed (l4_fast.c) */
     bool fast_active;    /* a fast-programming row is under way */

@@ -184,6 +184,12 @@ static int cancelled_before(struct flash_dev *f, const char *what, uint32_t addr
     return ctx_fail(f->ctx, STFLASH_ERR_CANCELLED, "interrupted before %s 0x%08x", what, addr);
 }
 
+/* The erases are done: the driver's after_erase, if it has one. */
+static int erases_done(struct flash_dev *f)
+{
+    return f->drv->after_erase ? f->drv->after_erase(f) : STFLASH_OK;
+}
+
 static int erase_units(struct flash_dev *f, const struct run *runs, size_t count)
 {
     uint64_t total = 0, done = 0;
@@ -206,7 +212,7 @@ static int erase_units(struct flash_dev *f, const struct run *runs, size_t count
             ctx_progress(f->ctx, STFLASH_PHASE_ERASE, done, total, u.addr);
         }
     }
-    return STFLASH_OK;
+    return erases_done(f);
 }
 
 /* The whole flash: the driver's mass erase, or every unit of every region when it has none. */
@@ -226,7 +232,7 @@ static int mass_erase_phase(struct flash_dev *f)
     int rc = f->drv->mass_erase(f);
     if (rc == STFLASH_OK)
         ctx_progress(f->ctx, STFLASH_PHASE_ERASE, total, total, base);
-    return rc;
+    return rc == STFLASH_OK ? erases_done(f) : rc;
 }
 
 /* A run's erased tail (a unit larger than the image, padded with the erased value) is not sent:

@@ -36,6 +36,10 @@ struct flash_driver {
     int (*erase_unit)(struct flash_dev *f, const struct flash_unit *u);
     /* Erases every bank. Optional (may be NULL): the engine erases unit by unit then. */
     int (*mass_erase)(struct flash_dev *f);
+    /* Optional (may be NULL): called once the erases of a job are done, before anything reads
+     * the flash: a controller whose data cache may still hold lines of what was erased empties
+     * it (the L4-style controllers, flash/l4.c). */
+    int (*after_erase)(struct flash_dev *f);
     /* The datasheet's mass erase takes about the time of one unit erase (F0/F1/F3, L4-style),
      * so that one mass erase may replace several unit erases when the rest of the flash is
      * erased already. Sectored flash (F2/F4/F7: a 1 MiB mass erase takes 8-16 s) leaves it false.

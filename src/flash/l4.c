@@ -325,6 +325,32 @@ static int l4_mass_erase(struct flash_dev *f)
     return rc;
 }
 
+/* RM0351 §3.3.3 "Data cache memory": the data cache of the L4, L4+, G4, WB and WL (FLASH_ACR
+ * DCEN) is not told of erases: lines read before an erase, by the comparison routine or
+ * anything else, could be served afterwards to the loader's read-back, the CRC routine or the
+ * debugger. It is emptied with DCRST, which takes effect only while DCEN is clear (RM0351
+ * §3.7.1), then enabled again as it was. The G0 and C0 have no data cache. */
+static int l4_after_erase(struct flash_dev *f)
+{
+    enum stflash_family fam = f->chip->family;
+    if (fam == STFLASH_FAMILY_G0 || fam == STFLASH_FAMILY_C0)
+        return STFLASH_OK;
+    uint32_t acr, at = l4_regs(f) + L4_ACR;
+    int rc = dbg_read32(f->dbg, at, &acr);
+    if (rc == STFLASH_OK && (acr & L4_ACR_DCEN)) {
+        uint32_t off = acr & ~(L4_ACR_DCEN | L4_ACR_DCRST);
+        rc = dbg_write32(f->dbg, at, off);
+        if (rc == STFLASH_OK)
+            rc = dbg_write32(f->dbg, at, off | L4_ACR_DCRST);
+        if (rc == STFLASH_OK)
+            rc = dbg_write32(f->dbg, at, acr & ~L4_ACR_DCRST);
+    }
+    if (rc != STFLASH_OK)
+        return ctx_fail(f->ctx, rc, "cannot empty the flash data cache (FLASH_ACR at 0x%08x): %s",
+                        at, last_error(f));
+    return STFLASH_OK;
+}
+
 /* WB/WL: the secure area is refused before anything is touched unless allowed. */
 static int check_secure_area(struct flash_dev *f, uint32_t addr, uint32_t len)
 {
@@ -397,6 +423,7 @@ static const struct flash_driver flash_driver_l4 = {
     .lock = l4_lock,
     .erase_unit = l4_erase_unit,
     .mass_erase = l4_mass_erase,
+    .after_erase = l4_after_erase,
     .mass_erase_quick =
         true, /* DS10198, DS12232 "Flash memory characteristics": tME about tERASE */
     .mass_erase_speeds_up = l4_fast_worth,

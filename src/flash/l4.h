@@ -16,6 +16,9 @@
 #include "flash/flash.h"
 #include "flash/loader.h"
 
+#define L4_ACR 0x00u
+#define L4_ACR_DCEN (1u << 10)  /* not on the G0 and C0 (RM0444 §3.7.1) */
+#define L4_ACR_DCRST (1u << 12) /* written only while DCEN is clear (RM0351 §3.7.1) */
 #define L4_KEYR 0x08u
 #define L4_OPTKEYR 0x0Cu
 #define L4_SR 0x10u
