@@ -22,6 +22,7 @@ files_dir "$WORK/files"
 
 # start_server ARGS...: stflash gdbserver on the in-process virtual board; PORT.
 start_server() {
+    : >"$WORK/server.out" # not the last server's line: the job's redirection may come later
     "$STFLASH" --probe sim:stm32f103cb gdbserver --port 0 "$@" >"$WORK/server.out" 2>"$WORK/err" &
     SERVER_PID=$!
     SIM_PIDS+=("$SERVER_PID")

@@ -161,6 +161,7 @@ fi
 # start_gdbserver ARGS...: "stflash ARGS gdbserver --port 0" in the background, ended at exit;
 # SERVER_PID is the server, GDB_PORT where it listens, $WORK/server.out and .err what it printed.
 start_gdbserver() {
+    : >"$WORK/server.out" # not the last server's line: the job's redirection may come later
     "$STFLASH" "$@" gdbserver --port 0 >"$WORK/server.out" 2>"$WORK/server.err" &
     SERVER_PID=$!
     SIM_PIDS+=("$SERVER_PID")

@@ -25,16 +25,18 @@ echo "ok: --bind 0.0.0.0 needs --allow-remote"
 
 # serve MODE SELECTOR-OPTIONS: runs the hostile cases against a server on that board.
 serve() {
+    # Emptied here: the background job's own redirection may come after the first look below,
+    # which would then read the previous server's line.
+    : >"$WORK/server.out"
     "$STFLASH" --probe "sim:state=$WORK/$1.state$2" gdbserver --port 0 >"$WORK/server.out" 2>"$WORK/server.err" &
     SERVER=$!
-    local deadline=$((SECONDS + 20))
-    until grep -q "listening for gdb on 127.0.0.1:" "$WORK/server.out" 2>/dev/null; do
+    local deadline=$((SECONDS + 20)) port=""
+    until [ -n "$port" ]; do
         kill -0 "$SERVER" 2>/dev/null || fail "stflash gdbserver exited"
         [ $SECONDS -lt $deadline ] || fail "stflash gdbserver not listening after 20 s"
         sleep 0.05
+        port=$(sed -n 's/^listening for gdb on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$WORK/server.out")
     done
-    local port
-    port=$(sed -n 's/^listening for gdb on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$WORK/server.out")
     /usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/gdbserver_hostile.py" "$port" "$1" ||
         fail "hostile-client cases failed ($1)"
     kill -0 "$SERVER" || fail "the server died"
