@@ -181,31 +181,28 @@ swords:
     @ Four words at a time (lr is free: the routine calls nothing, and the stack, next to the
     @ routine, stays untouched): their AND (erased 0xFFFFFFFF) or OR (erased 0) is the erased word
     @ while they are erased.
+    @ One loop per erased value, so that each takes ten instructions per four words: op combines
+    @ them, last is the op that also sets the flags, test the instruction (if any) that makes the
+    @ result 0 when the four words are erased.
+    .macro SCAN_FOUR loop, op, last, test
+\loop:
+    cmp     r5, r3
+    bhi     sfour
+    ldrd    r4, lr, [r5], #8
+    \op     r4, r4, lr
+    ldr     lr, [r5], #4
+    \op     r4, r4, lr
+    ldr     lr, [r5], #4
+    \last   r4, r4, lr
+    \test
+    beq     \loop
+    .endm
     subs    r3, r3, #16             @ the last place four whole words start
     cmp     r10, #0
     beq     szero
-sones:
-    cmp     r5, r3
-    bhi     sfour
-    ldrd    r4, lr, [r5], #8
-    and     r4, r4, lr
-    ldr     lr, [r5], #4
-    and     r4, r4, lr
-    ldr     lr, [r5], #4
-    and     r4, r4, lr
-    adds    r4, r4, #1              @ 0 when all four are all ones
-    beq     sones
+    SCAN_FOUR sones, and, and, "adds r4, r4, #1" @ all ones: 0 after adding 1
     b       sback
-szero:
-    cmp     r5, r3
-    bhi     sfour
-    ldrd    r4, lr, [r5], #8
-    orr     r4, r4, lr
-    ldr     lr, [r5], #4
-    orr     r4, r4, lr
-    ldr     lr, [r5], #4
-    orrs    r4, r4, lr
-    beq     szero
+    SCAN_FOUR szero, orr, orrs
 sback:
     subs    r5, r5, #16             @ not erased: the four again, a word at a time
 sfour:

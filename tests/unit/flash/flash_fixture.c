@@ -231,3 +231,12 @@ int write_segs(struct fixture *fx, const struct seg *segs, size_t n,
     free_image(&im);
     return rc;
 }
+
+void write_ok(struct fixture *fx, const struct seg *segs, size_t n)
+{
+    int rc = write_segs(fx, segs, n, NULL);
+    if (rc != STFLASH_OK)
+        print_message("%s\n", stflash_last_error(fx->ctx));
+    assert_int_equal(rc, STFLASH_OK);
+    assert_flash_as_expected(fx);
+}

@@ -82,5 +82,8 @@ void check_phase_order(struct fixture *fx);
 /* flash_write of an image made of segs (applied to fx->expect), the events counted afresh. */
 int write_segs(struct fixture *fx, const struct seg *segs, size_t n,
                const struct stflash_write_options *opts);
+/* write_segs with the default options must succeed (else the error is printed) and leave the
+ * flash holding fx->expect. */
+void write_ok(struct fixture *fx, const struct seg *segs, size_t n);
 
 #endif

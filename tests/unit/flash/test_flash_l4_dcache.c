@@ -102,13 +102,11 @@ static int setup_l476(void **state)
     return open_chip(state, "stm32l476rg", 0x415, 0, NULL);
 }
 
-static void write_ok(struct fixture *fx, const struct seg *segs, size_t n)
+/* The data cache emptied after the job's erases, and enabled again as it was. */
+static void assert_cache_emptied(struct fixture *fx)
 {
-    int rc = write_segs(fx, segs, n, NULL);
-    if (rc != STFLASH_OK)
-        print_message("%s\n", stflash_last_error(fx->ctx));
-    assert_int_equal(rc, STFLASH_OK);
-    assert_flash_as_expected(fx);
+    assert_false(fx->sd.t.l4f.dcache_stale);
+    assert_true(fx->sd.t.l4f.acr & ACR_DCEN);
 }
 
 /* Pages erased one by one over other data (data after it is kept, so no mass erase): the cache
@@ -124,8 +122,7 @@ static void test_page_erases_then_emptied(void **state)
     const struct seg again[] = {{FLASH_BASE, 8192u, 4}};
     write_ok(fx, again, 1);
     assert_int_equal(stats.pages_erased, 4);
-    assert_false(fx->sd.t.l4f.dcache_stale);
-    assert_true(fx->sd.t.l4f.acr & ACR_DCEN);
+    assert_cache_emptied(fx);
 }
 
 /* A blank chip written after one mass erase (fast programming): emptied too. */
@@ -138,8 +135,7 @@ static void test_mass_erase_then_emptied(void **state)
     const struct seg segs[] = {{FLASH_BASE, 64u * 1024u, 5}};
     write_ok(fx, segs, 1);
     assert_int_equal(stats.mass_erases, 1);
-    assert_false(fx->sd.t.l4f.dcache_stale);
-    assert_true(fx->sd.t.l4f.acr & ACR_DCEN);
+    assert_cache_emptied(fx);
 }
 
 /* The erase command alone: a read that follows must not be served old lines either. */
@@ -149,7 +145,7 @@ static void test_erase_command_then_emptied(void **state)
     const struct seg first[] = {{FLASH_BASE, 4096u, 6}};
     write_ok(fx, first, 1);
     assert_int_equal(flash_erase_range(&fx->f, FLASH_BASE, 4096u), STFLASH_OK);
-    assert_false(fx->sd.t.l4f.dcache_stale);
+    assert_cache_emptied(fx);
 }
 
 int main(void)

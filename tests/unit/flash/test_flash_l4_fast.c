@@ -50,15 +50,6 @@ static uint64_t full_rows(struct fixture *fx, uint32_t addr, uint32_t len)
     return n;
 }
 
-static void write_ok(struct fixture *fx, const struct seg *segs, size_t n)
-{
-    int rc = write_segs(fx, segs, n, NULL);
-    if (rc != STFLASH_OK)
-        print_message("%s\n", stflash_last_error(fx->ctx));
-    assert_int_equal(rc, STFLASH_OK);
-    assert_flash_as_expected(fx);
-}
-
 /* 64 KiB on a blank chip: one mass erase, then every row in fast mode, checked in the pass. */
 static void test_blank_64k_fast(void **state)
 {
